@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+"""Turns the raw measurements of bench/run.sh into ratios, PASS/FAIL checks, a printed table,
+bench/out/results.json and bench/out/results.md.
+
+usage: report.py RAW_DIR OUT_DIR
+Exit code: 0 when every set-up that was asked for was measured without request errors (targets may
+still FAIL: that is a finding, not a broken run), 1 otherwise.
+"""
+import json
+import os
+import sys
+
+TARGETS = {
+    "throughput_vs_direct": 0.5,
+    "throughput_vs_portkey": 20.0,
+    "added_p50_us": 50.0,
+    "added_p99_us": 250.0,
+    "stream_vs_direct": 0.5,
+    "peak_rss_mb": 40.0,
+}
+
+
+def load(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
+
+
+def read_meta(raw):
+    meta = {}
+    try:
+        with open(os.path.join(raw, "meta.txt")) as f:
+            for line in f:
+                key, _, value = line.rstrip("\n").partition("=")
+                meta[key] = value
+    except OSError:
+        pass
+    return meta
+
+
+def errors_of(wrk):
+    e = wrk.get("errors") or {}
+    return sum(int(v) for v in e.values())
+
+
+def fmt(v, unit="", digits=0):
+    if v is None:
+        return "–"
+    if isinstance(v, float):
+        s = f"{v:,.{digits}f}"
+    else:
+        s = f"{v:,}"
+    return s + unit
+
+
+def ratio(a, b):
+    if a is None or b in (None, 0):
+        return None
+    return a / b
+
+
+def main():
+    raw, out = sys.argv[1], sys.argv[2]
+    meta = read_meta(raw)
+    chunks = int(meta.get("chunks", "16"))
+    names = ["direct", "ours", "portkey"]
+    figures = {}
+    for t in names:
+        post = load(os.path.join(raw, f"wrk_post_{t}.json"))
+        stream = load(os.path.join(raw, f"wrk_stream_{t}.json"))
+        seq = load(os.path.join(raw, f"seq_{t}.json"))
+        if not post and not stream and not seq:
+            continue
+        hwm = meta.get(f"{t}_vmhwm_kb")
+        figures[t] = {
+            "throughput_rps": post.get("rps"),
+            "throughput_requests": post.get("requests"),
+            "throughput_errors": errors_of(post) if post else None,
+            "wrk_latency_us": post.get("latency_us"),
+            "stream_rps": stream.get("rps"),
+            "stream_events_per_s": stream["rps"] * chunks if stream.get("rps") is not None else None,
+            "stream_errors": errors_of(stream) if stream else None,
+            "wrk_stream_latency_us": stream.get("latency_us"),
+            "sequential_latency_us": seq.get("latency_us"),
+            "sequential_samples": seq.get("samples"),
+            "sequential_errors": (seq.get("errors", 0) + (1 if seq.get("out_of_time") else 0)) if seq else None,
+            "peak_rss_mb": int(hwm) / 1024 if hwm else None,
+            "stream_events_seen": int(meta[f"{t}_stream_events"]) if f"{t}_stream_events" in meta else None,
+        }
+
+    d = figures.get("direct", {})
+    for t, f in figures.items():
+        f["throughput_vs_direct"] = ratio(f["throughput_rps"], d.get("throughput_rps"))
+        f["stream_vs_direct"] = ratio(f["stream_rps"], d.get("stream_rps"))
+        sl, dl = f["sequential_latency_us"] or {}, d.get("sequential_latency_us") or {}
+        for p in ("p50", "p90", "p99"):
+            f[f"added_{p}_us"] = (sl[p] - dl[p]) if p in sl and p in dl and t != "direct" else None
+    ours, pk = figures.get("ours"), figures.get("portkey")
+    if ours and pk:
+        ours["throughput_vs_portkey"] = ratio(ours["throughput_rps"], pk["throughput_rps"])
+        ours["stream_vs_portkey"] = ratio(ours["stream_rps"], pk["stream_rps"])
+
+    checks = []
+
+    def check(name, value, target, le, unit, note=""):
+        if value is None:
+            passed = None
+        else:
+            passed = value <= target if le else value >= target
+        checks.append({"check": name, "value": value, "target": target,
+                       "comparison": "<=" if le else ">=", "unit": unit,
+                       "result": "n/a" if passed is None else ("PASS" if passed else "FAIL"), "note": note})
+
+    if ours:
+        check("throughput, ours / direct", ours["throughput_vs_direct"], TARGETS["throughput_vs_direct"], False, "x")
+        check("throughput, ours / Portkey", ours.get("throughput_vs_portkey"), TARGETS["throughput_vs_portkey"], False, "x",
+              "" if pk else "Portkey not measured")
+        check("added latency p50", ours["added_p50_us"], TARGETS["added_p50_us"], True, "µs")
+        check("added latency p99", ours["added_p99_us"], TARGETS["added_p99_us"], True, "µs")
+        check("streaming, ours / direct", ours["stream_vs_direct"], TARGETS["stream_vs_direct"], False, "x")
+        check("peak memory (VmHWM)", ours["peak_rss_mb"], TARGETS["peak_rss_mb"], True, "MiB")
+        completed = int(meta.get("ours_requests_completed", "0") or 0)
+        records = int(meta["ours_records"]) if meta.get("ours_records", "").strip().isdigit() else None
+        check("records written / requests completed", ratio(records, completed), 1.0, False, "x",
+              f"{records} records for {completed} completed requests "
+              f"(wrk's requests cut at the end of a run may add a few records)")
+        errs = sum(x or 0 for x in (ours["throughput_errors"], ours["stream_errors"], ours["sequential_errors"]))
+        check("request errors through our gateway", float(errs), 0.0, True, "")
+        ours["records_written"] = records
+        ours["requests_completed"] = completed
+
+    wanted_missing = [f"{t}: {meta[t + '_skipped']}" for t in names if t + "_skipped" in meta]
+    run_errors = []
+    for t, f in figures.items():
+        for k in ("throughput_errors", "stream_errors", "sequential_errors"):
+            if f.get(k):
+                run_errors.append(f"{t}: {f[k]} {k.replace('_', ' ')}")
+
+    results = {"meta": meta, "targets": TARGETS, "figures": figures, "checks": checks,
+               "skipped": wanted_missing, "errors": run_errors}
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "results.json"), "w") as f:
+        json.dump(results, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+
+    # ------------------------------------------------------------------ tables
+    cols = [t for t in names if t in figures]
+    label = {"direct": "direct", "ours": "llm-gateway", "portkey": "Portkey"}
+
+    def lat(t, p):
+        return (figures[t]["sequential_latency_us"] or {}).get(p)
+
+    rows = [
+        ("throughput (req/s)", lambda t: fmt(figures[t]["throughput_rps"])),
+        ("  vs direct", lambda t: fmt(figures[t]["throughput_vs_direct"], "x", 3)),
+        ("streams/s (16 events each)" if chunks == 16 else f"streams/s ({chunks} events each)",
+         lambda t: fmt(figures[t]["stream_rps"])),
+        ("  events/s", lambda t: fmt(figures[t]["stream_events_per_s"])),
+        ("  vs direct", lambda t: fmt(figures[t]["stream_vs_direct"], "x", 3)),
+        ("sequential latency p50 (µs)", lambda t: fmt(lat(t, "p50"), "", 1)),
+        ("sequential latency p90 (µs)", lambda t: fmt(lat(t, "p90"), "", 1)),
+        ("sequential latency p99 (µs)", lambda t: fmt(lat(t, "p99"), "", 1)),
+        ("sequential latency max (µs)", lambda t: fmt(lat(t, "max"), "", 1)),
+        ("  added p50 (µs)", lambda t: fmt(figures[t]["added_p50_us"], "", 1)),
+        ("  added p99 (µs)", lambda t: fmt(figures[t]["added_p99_us"], "", 1)),
+        ("wrk latency p50/p99 (µs, loaded)",
+         lambda t: "/".join(fmt((figures[t]["wrk_latency_us"] or {}).get(p)) for p in ("p50", "p99"))),
+        ("peak memory VmHWM (MiB)", lambda t: fmt(figures[t]["peak_rss_mb"], "", 1)),
+        ("request errors", lambda t: fmt(sum(figures[t][k] or 0 for k in
+                                             ("throughput_errors", "stream_errors", "sequential_errors")))),
+    ]
+    header = ["figure"] + [label[t] for t in cols]
+    table = [header] + [[name] + [fn(t) for t in cols] for name, fn in rows]
+
+    check_table = [["check (llm-gateway)", "measured", "target", "result"]]
+    for c in checks:
+        v = c["value"]
+        shown = "–" if v is None else (f"{v:.3f}{c['unit']}" if c["unit"] == "x" else f"{v:.1f} {c['unit']}".strip())
+        tgt = f"{c['comparison']} {c['target']:g}{c['unit'] if c['unit'] == 'x' else ' ' + c['unit']}".strip()
+        check_table.append([c["check"], shown, tgt, c["result"] + (f" ({c['note']})" if c["note"] and c["result"] != "PASS" else "")])
+
+    def text_table(t):
+        widths = [max(len(r[i]) for r in t) for i in range(len(t[0]))]
+        lines = []
+        for n, r in enumerate(t):
+            lines.append("  ".join(c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(r)))
+            if n == 0:
+                lines.append("  ".join("-" * w for w in widths))
+        return "\n".join(lines)
+
+    def md_table(t):
+        lines = ["| " + " | ".join(t[0]) + " |", "|" + "|".join(["---"] + ["---:"] * (len(t[0]) - 1)) + "|"]
+        lines += ["| " + " | ".join(r) + " |" for r in t[1:]]
+        return "\n".join(lines)
+
+    setup = (f"{meta.get('cores', '?')} cores ({meta.get('cpu', '?')}); wrk {meta.get('wrk_version', '?')} -t1 "
+             f"-c{meta.get('connections', '?')} -d{meta.get('duration_s', '?')}s and the mock on core 0, gateway on core 1; "
+             f"{meta.get('latency_requests', '?')} sequential requests per latency figure"
+             + ("; QUICK run (smoke check, not for figures)" if meta.get("quick") == "1" else ""))
+    notes = []
+    if meta.get("ours_build_type") and meta["ours_build_type"] not in ("Release", "RelWithDebInfo"):
+        notes.append(f"llm-gateway is a {meta['ours_build_type']} build: its figures are not representative.")
+    notes += [f"not measured: {s}" for s in wanted_missing]
+    notes += [f"errors: {s}" for s in run_errors]
+
+    print()
+    print(f"Set-up: {setup}")
+    print()
+    print(text_table(table))
+    if len(check_table) > 1:
+        print()
+        print(text_table(check_table))
+    for n in notes:
+        print(f"NOTE: {n}")
+    print(f"\nwritten: {os.path.join(out, 'results.json')}, {os.path.join(out, 'results.md')}")
+
+    with open(os.path.join(out, "results.md"), "w") as f:
+        f.write(f"# Gateway benchmark, {meta.get('started_at', '')}\n\n{setup}.\n\n")
+        f.write(md_table(table) + "\n\n")
+        if len(check_table) > 1:
+            f.write(md_table(check_table) + "\n\n")
+        for n in notes:
+            f.write(f"- {n}\n")
+        f.write("\nRatios are computed within this one run. Latency figures are raw percentiles of sequential "
+                "requests on one keep-alive connection (no synthetic samples); wrk's loaded latencies include "
+                "wrk 4's corrected samples.\n")
+
+    return 1 if (wanted_missing or run_errors) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

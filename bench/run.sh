@@ -1,0 +1,378 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of the gateway on loopback, in one run:
+#   direct  - the load generator talks straight to the mock upstream
+#   ours    - through `llm-gateway serve` (recording on, the default)
+#   portkey - through the Portkey gateway (a peer), same mock behind it
+# The load generator and the mock share core 0; the gateway under test is pinned to core 1.
+# Every figure is reported as a ratio to the direct figure of the same run (machines are shared).
+# See bench/README.md. Writes bench/out/results.{json,md} and prints the table.
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$BENCH_DIR/.." && pwd)
+OUT="$BENCH_DIR/out"
+
+GATEWAY="$ROOT/build/app/llm-gateway"
+DURATION=10
+WARMUP=2
+CONNECTIONS=32
+LAT_REQUESTS=5000
+LAT_WARMUP=200
+CHUNKS=16
+USE_PORTKEY=1
+USE_OURS=1
+BUILD_GATEWAY=1
+QUICK=0
+
+usage() {
+    cat <<EOF
+usage: bench/run.sh [options]
+  --gateway PATH      llm-gateway binary (default build/app/llm-gateway; built with the default preset if missing)
+  --duration S        seconds per throughput measurement (default $DURATION)
+  --connections N     wrk connections, closed loop (default $CONNECTIONS)
+  --latency-requests N  sequential requests per latency measurement (default $LAT_REQUESTS)
+  --quick             short smoke run (< 30 s): 2 s per measurement, 500 latency requests
+  --no-portkey        skip the Portkey peer
+  --no-gateway        skip our gateway (direct and Portkey only)
+  --no-build          do not build llm-gateway when the binary is missing; skip it instead
+  -h, --help          this text
+EOF
+}
+
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --gateway) GATEWAY=$(realpath -m "$2"); shift 2 ;;
+        --duration) DURATION=$2; shift 2 ;;
+        --connections) CONNECTIONS=$2; shift 2 ;;
+        --latency-requests) LAT_REQUESTS=$2; shift 2 ;;
+        --quick) QUICK=1; shift ;;
+        --no-portkey) USE_PORTKEY=0; shift ;;
+        --no-gateway) USE_OURS=0; shift ;;
+        --no-build) BUILD_GATEWAY=0; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+if [[ $QUICK == 1 ]]; then
+    DURATION=2; WARMUP=1; LAT_REQUESTS=500; LAT_WARMUP=100
+fi
+for v in DURATION CONNECTIONS LAT_REQUESTS; do
+    [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --${v,,} must be a positive integer" >&2; exit 2; }
+done
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# ---------------------------------------------------------------- cleanup: stop what we started
+PIDS=()
+RUN_DIR=$(mktemp -d /tmp/llmgw-bench.XXXXXX)
+cleanup() {
+    local pid
+    for pid in "${PIDS[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${PIDS[@]}"; do
+        # Bounded wait; zombies are not reaped on some containers, so test the state, not existence.
+        for _ in $(seq 50); do
+            state=$(awk '/^State:/{print $2}' "/proc/$pid/status" 2>/dev/null || echo X)
+            [[ $state == X || $state == Z ]] && break
+            sleep 0.1
+        done
+        kill -KILL "$pid" 2>/dev/null || true
+    done
+    rm -rf "$RUN_DIR"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+alive() {
+    local state
+    state=$(awk '/^State:/{print $2}' "/proc/$1/status" 2>/dev/null || echo X)
+    [[ $state != X && $state != Z ]]
+}
+
+# ---------------------------------------------------------------- tools
+CORES=$(nproc --all)
+[[ $CORES -ge 2 ]] || die "needs 2 cores (load generator + mock on core 0, gateway on core 1); this machine has $CORES"
+for t in taskset curl python3 g++ timeout; do
+    command -v "$t" >/dev/null || die "$t not found (Debian: util-linux, curl, python3, g++, coreutils)"
+done
+if ! command -v wrk >/dev/null; then
+    log "installing wrk (Debian package)"
+    if [[ $(id -u) == 0 ]]; then
+        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk >/dev/null \
+            || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk >/dev/null; } \
+            || die "could not install wrk"
+    else
+        sudo apt-get install -y --no-install-recommends wrk >/dev/null || die "wrk missing; apt-get install wrk"
+    fi
+fi
+
+mkdir -p "$OUT/bin" "$OUT/logs"
+build_tool() { # name: compile bench/NAME.cpp when the binary is missing or older than its source
+    local src="$BENCH_DIR/$1.cpp" bin="$OUT/bin/$1"
+    if [[ ! -x $bin || $src -nt $bin ]]; then
+        log "building $1"
+        g++ -O2 -std=c++20 -Wall -Wextra -o "$bin" "$src" || die "could not build $1"
+    fi
+}
+build_tool mockupstream
+build_tool seqlatency
+MOCK_BIN="$OUT/bin/mockupstream"
+SEQ_BIN="$OUT/bin/seqlatency"
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Waits (bounded) for "Listening on http://127.0.0.1:PORT" in a file; prints PORT.
+wait_listening() { # file pid seconds
+    local file=$1 pid=$2 secs=$3 i line
+    for ((i = 0; i < secs * 20; i++)); do
+        line=$(grep -m1 -o 'Listening on http://[^ ]*' "$file" 2>/dev/null || true)
+        if [[ -n $line ]]; then
+            echo "${line##*:}"
+            return 0
+        fi
+        alive "$pid" || return 1
+        sleep 0.05
+    done
+    return 1
+}
+
+wait_port() { # port pid seconds: until a TCP connect succeeds
+    local i
+    for ((i = 0; i < $3 * 10; i++)); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+        alive "$2" || return 1
+        sleep 0.1
+    done
+    return 1
+}
+
+RAW="$RUN_DIR/raw"
+mkdir -p "$RAW"
+meta() { printf '%s=%s\n' "$1" "$2" >>"$RAW/meta.txt"; }
+meta started_at "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+meta host "$(hostname)"
+meta cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+meta cores "$CORES"
+meta duration_s "$DURATION"
+meta connections "$CONNECTIONS"
+meta latency_requests "$LAT_REQUESTS"
+meta chunks "$CHUNKS"
+meta quick "$QUICK"
+meta wrk_version "$(wrk -v 2>&1 | head -1 | awk '{print $2}')"
+
+# ---------------------------------------------------------------- mock upstream (core 0)
+taskset -c 0 "$MOCK_BIN" --port 0 --chunks "$CHUNKS" >"$OUT/logs/mock.log" 2>&1 &
+MOCK_PID=$!
+PIDS+=("$MOCK_PID")
+MOCK_PORT=$(wait_listening "$OUT/logs/mock.log" "$MOCK_PID" 5) || die "mock upstream did not start (see $OUT/logs/mock.log)"
+log "mock upstream on 127.0.0.1:$MOCK_PORT (pid $MOCK_PID, core 0)"
+
+TARGETS=(direct)
+declare -A URL MODEL HDRS PID
+URL[direct]="http://127.0.0.1:$MOCK_PORT"
+MODEL[direct]="gpt-4o-mini"
+HDRS[direct]="Authorization: Bearer sk-bench"
+
+# ---------------------------------------------------------------- our gateway (core 1)
+OURS_DATA="$RUN_DIR/ours-data"
+if [[ $USE_OURS == 1 ]]; then
+    if [[ ! -x $GATEWAY && $BUILD_GATEWAY == 1 && $GATEWAY == "$ROOT/build/app/llm-gateway" ]]; then
+        log "building llm-gateway (cmake --preset default, Release)"
+        (cd "$ROOT" && cmake --preset default >"$OUT/logs/build.log" 2>&1 \
+            && cmake --build build --target llm-gateway -j2 >>"$OUT/logs/build.log" 2>&1) \
+            || log "build failed (see $OUT/logs/build.log)"
+    fi
+    if [[ ! -x $GATEWAY ]]; then
+        log "no gateway binary at $GATEWAY: skipping our gateway"
+        meta ours_skipped "no binary at $GATEWAY"
+        USE_OURS=0
+    fi
+fi
+if [[ $USE_OURS == 1 ]]; then
+    cache="$(dirname "$(dirname "$GATEWAY")")/CMakeCache.txt"
+    btype=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$cache" 2>/dev/null || true)
+    meta ours_binary "$GATEWAY"
+    meta ours_build_type "${btype:-unknown}"
+    [[ ${btype:-} == Release || ${btype:-} == RelWithDebInfo ]] \
+        || log "warning: $GATEWAY is a '${btype:-unknown}' build; figures of a Debug build mean little"
+    mkdir -p "$OURS_DATA"
+    KEY=$(timeout 60 "$GATEWAY" keys create --name bench --data-dir "$OURS_DATA" 2>"$OUT/logs/keys.log" | tail -n 1) \
+        || true
+    if [[ -z $KEY ]]; then
+        log "llm-gateway keys create failed (see $OUT/logs/keys.log): skipping our gateway"
+        meta ours_skipped "keys create failed"
+        USE_OURS=0
+    fi
+fi
+if [[ $USE_OURS == 1 ]]; then
+    OURS_PORT=$(free_port)
+    OPENAI_BASE_URL="http://127.0.0.1:$MOCK_PORT/v1" OPENAI_API_KEY=sk-bench \
+        taskset -c 1 "$GATEWAY" serve --port "$OURS_PORT" --data-dir "$OURS_DATA" >"$OUT/logs/ours.log" 2>&1 &
+    PID[ours]=$!
+    PIDS+=("${PID[ours]}")
+    if OURS_PORT=$(wait_listening "$OUT/logs/ours.log" "${PID[ours]}" 30); then
+        log "llm-gateway serve on 127.0.0.1:$OURS_PORT (pid ${PID[ours]}, core 1)"
+        TARGETS+=(ours)
+        URL[ours]="http://127.0.0.1:$OURS_PORT"
+        MODEL[ours]="openai/gpt-4o-mini"
+        HDRS[ours]="Authorization: Bearer $KEY"
+    else
+        log "llm-gateway serve did not print 'Listening on' (see $OUT/logs/ours.log): skipping it"
+        meta ours_skipped "serve did not start"
+        USE_OURS=0
+    fi
+fi
+
+# ---------------------------------------------------------------- Portkey (core 1)
+if [[ $USE_PORTKEY == 1 ]]; then
+    PK_DIR="$BENCH_DIR/portkey"
+    PK_MAIN="$PK_DIR/node_modules/@portkey-ai/gateway/build/start-server.js"
+    if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+        log "node/npm not found: skipping Portkey (Debian: nodejs npm, node >= 18)"
+        meta portkey_skipped "node/npm missing"
+        USE_PORTKEY=0
+    elif [[ ! -f $PK_MAIN || $PK_DIR/package-lock.json -nt $PK_DIR/node_modules/.package-lock.json ]]; then
+        log "npm ci in bench/portkey"
+        (cd "$PK_DIR" && timeout 300 npm ci --no-audit --no-fund >"$OUT/logs/npm.log" 2>&1) \
+            || { log "npm ci failed (see $OUT/logs/npm.log): skipping Portkey"; meta portkey_skipped "npm ci failed"; USE_PORTKEY=0; }
+    fi
+fi
+if [[ $USE_PORTKEY == 1 ]]; then
+    PK_PORT=$(free_port)
+    # --headless: no web console; NODE_ENV=production: its documented production mode, no log UI.
+    # loopback.cjs binds its listener to 127.0.0.1 (the start script has no option for the address).
+    (cd "$PK_DIR" && NODE_ENV=production exec taskset -c 1 node -r ./loopback.cjs "$PK_MAIN" --port="$PK_PORT" --headless) \
+        >"$OUT/logs/portkey.log" 2>&1 &
+    PID[portkey]=$!
+    PIDS+=("${PID[portkey]}")
+    if wait_port "$PK_PORT" "${PID[portkey]}" 30; then
+        log "Portkey gateway $(node -p "require('$PK_DIR/node_modules/@portkey-ai/gateway/package.json').version") on 127.0.0.1:$PK_PORT (pid ${PID[portkey]}, core 1)"
+        meta portkey_version "$(node -p "require('$PK_DIR/node_modules/@portkey-ai/gateway/package.json').version")"
+        meta node_version "$(node --version)"
+        TARGETS+=(portkey)
+        URL[portkey]="http://127.0.0.1:$PK_PORT"
+        MODEL[portkey]="gpt-4o-mini"
+        HDRS[portkey]="Authorization: Bearer sk-bench|x-portkey-provider: openai|x-portkey-custom-host: http://127.0.0.1:$MOCK_PORT/v1"
+    else
+        log "Portkey did not start listening (see $OUT/logs/portkey.log): skipping it"
+        meta portkey_skipped "did not start"
+        USE_PORTKEY=0
+    fi
+fi
+
+# Splits HDRS[target] ('|'-separated) into an array of "-H" "value" pairs for wrk/seqlatency/curl.
+header_args() {
+    local h parts
+    IFS='|' read -ra parts <<<"${HDRS[$1]}"
+    HARGS=()
+    for h in "${parts[@]}"; do HARGS+=(-H "$h"); done
+}
+
+request_body() { # model stream(0|1)
+    if [[ $2 == 1 ]]; then
+        printf '{"model":"%s","messages":[{"role":"system","content":"You are a helpful assistant. Answer briefly and precisely."},{"role":"user","content":"What is the capital of France? Answer in two sentences and mention one landmark."}],"temperature":0.2,"max_tokens":128,"stream":true,"stream_options":{"include_usage":true}}' "$1"
+    else
+        printf '{"model":"%s","messages":[{"role":"system","content":"You are a helpful assistant. Answer briefly and precisely."},{"role":"user","content":"What is the capital of France? Answer in two sentences and mention one landmark."}],"temperature":0.2,"max_tokens":128}' "$1"
+    fi
+}
+
+# ---------------------------------------------------------------- sanity: each set-up answers correctly
+declare -A SENT
+GOOD=()
+for t in "${TARGETS[@]}"; do
+    header_args "$t"
+    SENT[$t]=0
+    plain=$(timeout 15 curl -sS -m 10 -w '\n%{http_code}' "${HARGS[@]}" -H 'Content-Type: application/json' \
+        --data-binary "$(request_body "${MODEL[$t]}" 0)" "${URL[$t]}/v1/chat/completions" 2>&1 || true)
+    code=${plain##*$'\n'}
+    streamed=$(timeout 15 curl -sS -N -m 10 "${HARGS[@]}" -H 'Content-Type: application/json' \
+        --data-binary "$(request_body "${MODEL[$t]}" 1)" "${URL[$t]}/v1/chat/completions" 2>&1 || true)
+    SENT[$t]=2
+    events=$(grep -c '^data: ' <<<"$streamed" || true)
+    printf '%s\n' "$plain" >"$OUT/logs/sanity-$t-plain.txt"
+    printf '%s\n' "$streamed" >"$OUT/logs/sanity-$t-stream.txt"
+    if [[ $code != 200 || $plain != *'"completion_tokens"'* ]]; then
+        log "$t: a plain chat completion failed (HTTP $code; see $OUT/logs/sanity-$t-plain.txt): not measured"
+        meta "${t}_skipped" "plain request answered HTTP $code"
+        continue
+    fi
+    if [[ $streamed != *'data: [DONE]'* || $streamed != *'"completion_tokens"'* ]]; then
+        log "$t: the streamed answer lacks its usage chunk or [DONE] (see $OUT/logs/sanity-$t-stream.txt): not measured"
+        meta "${t}_skipped" "stream incomplete"
+        continue
+    fi
+    meta "${t}_stream_events" "$events"
+    GOOD+=("$t")
+done
+TARGETS=("${GOOD[@]}")
+[[ " ${TARGETS[*]} " == *" direct "* ]] || die "the mock upstream itself does not answer correctly"
+log "measuring: ${TARGETS[*]}"
+
+# ---------------------------------------------------------------- measurements
+# wrk: one thread, closed loop, pinned to core 0 with the mock. Returns the WRK_JSON line.
+run_wrk() { # target script seconds outfile
+    local t=$1 script=$2 secs=$3 out=$4
+    header_args "$t"
+    BENCH_MODEL=${MODEL[$t]} timeout $((secs + 30)) taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d"${secs}s" --timeout 5s \
+        -s "$BENCH_DIR/$script" "${HARGS[@]}" "${URL[$t]}/" >"$out.txt" 2>&1 || true
+    if ! grep -m1 '^WRK_JSON ' "$out.txt" | cut -d' ' -f2- >"$out"; then
+        log "$t: wrk gave no result (see $out.txt)"
+        echo '{}' >"$out"
+    fi
+    local n
+    n=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("requests",0))' "$out")
+    SENT[$t]=$((SENT[$t] + n))
+}
+
+for kind in post stream; do
+    script=$([[ $kind == post ]] && echo post.lua || echo stream.lua)
+    for t in "${TARGETS[@]}"; do
+        log "$t: $kind warm-up ${WARMUP}s, then ${DURATION}s with $CONNECTIONS connections"
+        run_wrk "$t" "$script" "$WARMUP" "$RAW/warm_${kind}_$t.json"
+        run_wrk "$t" "$script" "$DURATION" "$RAW/wrk_${kind}_$t.json"
+        cp "$RAW/wrk_${kind}_$t.json.txt" "$OUT/logs/wrk-$kind-$t.txt"
+    done
+done
+
+for t in "${TARGETS[@]}"; do
+    header_args "$t"
+    log "$t: $LAT_REQUESTS sequential requests on one connection"
+    timeout 300 taskset -c 0 "$SEQ_BIN" --url "${URL[$t]}/v1/chat/completions" "${HARGS[@]}" \
+        --body "$(request_body "${MODEL[$t]}" 0)" --expect '"completion_tokens"' \
+        -n "$LAT_REQUESTS" --warmup "$LAT_WARMUP" --max-seconds 240 --json \
+        >"$RAW/seq_$t.txt" 2>"$OUT/logs/seq-$t.err" || true
+    grep -m1 '^SEQ_JSON ' "$RAW/seq_$t.txt" | cut -d' ' -f2- >"$RAW/seq_$t.json" || echo '{}' >"$RAW/seq_$t.json"
+    n=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("sent",0))' "$RAW/seq_$t.json")
+    SENT[$t]=$((SENT[$t] + n))
+done
+
+# ---------------------------------------------------------------- peak memory, then records
+for t in ours portkey; do
+    [[ -n ${PID[$t]:-} ]] || continue
+    [[ " ${TARGETS[*]} " == *" $t "* ]] || continue
+    hwm=$(awk '/^VmHWM:/{print $2}' "/proc/${PID[$t]}/status" 2>/dev/null || echo 0)
+    rss=$(awk '/^VmRSS:/{print $2}' "/proc/${PID[$t]}/status" 2>/dev/null || echo 0)
+    meta "${t}_vmhwm_kb" "$hwm"
+    meta "${t}_vmrss_kb" "$rss"
+    meta "${t}_requests_completed" "${SENT[$t]}"
+done
+
+if [[ " ${TARGETS[*]} " == *" ours "* ]]; then
+    log "stopping llm-gateway (SIGTERM) and counting its records"
+    kill -TERM "${PID[ours]}" 2>/dev/null || true
+    stopped=0
+    for _ in $(seq 300); do
+        if ! alive "${PID[ours]}"; then stopped=1; break; fi
+        sleep 0.1
+    done
+    meta ours_stopped_within_30s "$stopped"
+    records=$(timeout 120 "$GATEWAY" export --format jsonl --data-dir "$OURS_DATA" 2>"$OUT/logs/export.err" | wc -l || true)
+    meta ours_records "$records"
+fi
+
+# ---------------------------------------------------------------- report
+python3 "$BENCH_DIR/report.py" "$RAW" "$OUT"
