@@ -12,6 +12,8 @@
 // Usage: mockupstream [--port N] [--host 127.0.0.1] [--chunks N]
 // Prints "Listening on http://HOST:PORT" on the first line of stdout once it accepts connections.
 
+#include "mockresponses.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -63,159 +65,6 @@ std::string_view trim(std::string_view s)
     return s;
 }
 
-// True when the JSON text has "key" followed by optional whitespace, ':' , whitespace and `true`.
-// Good enough for the request bodies benchmarks send; the mock does not parse JSON on purpose.
-bool jsonFlagTrue(std::string_view body, std::string_view quotedKey)
-{
-    size_t pos = 0;
-    while ((pos = body.find(quotedKey, pos)) != std::string_view::npos) {
-        size_t i = pos + quotedKey.size();
-        while (i < body.size() && (body[i] == ' ' || body[i] == '\t' || body[i] == '\r' || body[i] == '\n'))
-            ++i;
-        if (i < body.size() && body[i] == ':') {
-            ++i;
-            while (i < body.size() && (body[i] == ' ' || body[i] == '\t' || body[i] == '\r' || body[i] == '\n'))
-                ++i;
-            if (body.substr(i, 4) == "true")
-                return true;
-        }
-        pos += quotedKey.size();
-    }
-    return false;
-}
-
-struct Responses
-{
-    int chunks = 16;
-    // Bodies with a fixed-width id field, patched per response so ids are unique like OpenAI's.
-    std::string completionBody;
-    size_t completionIdPos = 0;
-    std::string modelsResponse;
-
-    static constexpr const char *kIdPlaceholder = "000000000000000000000000";
-
-    void build()
-    {
-        const std::string created = std::to_string(std::time(nullptr));
-        completionBody =
-            std::string("{\"id\":\"chatcmpl-") + kIdPlaceholder + "\",\"object\":\"chat.completion\",\"created\":" + created
-            + ",\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
-              "\"content\":\"The capital of France is Paris. It is known for the Eiffel Tower, the Louvre and its "
-              "cafes, and it has been the country's political and cultural centre for centuries.\",\"refusal\":null,"
-              "\"annotations\":[]},\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":24,"
-              "\"completion_tokens\":38,\"total_tokens\":62,\"prompt_tokens_details\":{\"cached_tokens\":0,"
-              "\"audio_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,"
-              "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}},\"service_tier\":\"default\","
-              "\"system_fingerprint\":\"fp_560af6e559\"}";
-        completionIdPos = completionBody.find(kIdPlaceholder);
-
-        const std::string models =
-            "{\"object\":\"list\",\"data\":["
-            "{\"id\":\"gpt-4o-mini\",\"object\":\"model\",\"created\":1721172741,\"owned_by\":\"system\"},"
-            "{\"id\":\"gpt-4o\",\"object\":\"model\",\"created\":1715367049,\"owned_by\":\"system\"},"
-            "{\"id\":\"gpt-4.1-mini\",\"object\":\"model\",\"created\":1744318173,\"owned_by\":\"system\"},"
-            "{\"id\":\"text-embedding-3-small\",\"object\":\"model\",\"created\":1705948997,\"owned_by\":\"system\"}]}";
-        modelsResponse = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-                         + std::to_string(models.size()) + "\r\n\r\n" + models;
-    }
-
-    static void writeId(char *dst, unsigned long long id)
-    {
-        // 24 lower-case base-36 digits, like the random part of a real id (fixed width).
-        static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
-        for (int i = 23; i >= 0; --i) {
-            dst[i] = digits[id % 36];
-            id /= 36;
-        }
-    }
-
-    void appendCompletion(std::string &out, unsigned long long id, bool close) const
-    {
-        out += "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ";
-        out += std::to_string(completionBody.size());
-        out += "\r\nopenai-processing-ms: 412\r\nx-request-id: req_bench\r\n";
-        if (close)
-            out += "Connection: close\r\n";
-        out += "\r\n";
-        const size_t at = out.size() + completionIdPos;
-        out += completionBody;
-        writeId(&out[at], id);
-    }
-
-    static void appendChunk(std::string &out, std::string_view data)
-    {
-        char size[32];
-        const int n = std::snprintf(size, sizeof size, "%zx\r\n", data.size());
-        out.append(size, size_t(n));
-        out.append(data);
-        out += "\r\n";
-    }
-
-    void appendStream(std::string &out, unsigned long long id, bool includeUsage, bool close) const
-    {
-        out += "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
-               "Transfer-Encoding: chunked\r\nCache-Control: no-cache\r\nx-request-id: req_bench\r\n";
-        if (close)
-            out += "Connection: close\r\n";
-        out += "\r\n";
-        char idText[25];
-        writeId(idText, id);
-        idText[24] = 0;
-        static const char *words[] = {"The", " capital", " of", " France", " is", " Paris", ".", " It",
-                                      " is", " known", " for", " the", " Eiffel", " Tower", " and", " cafes"};
-        const std::string head = std::string("data: {\"id\":\"chatcmpl-") + idText
-                                 + "\",\"object\":\"chat.completion.chunk\",\"created\":1732530000,"
-                                   "\"model\":\"gpt-4o-mini-2024-07-18\",\"service_tier\":\"default\","
-                                   "\"system_fingerprint\":\"fp_560af6e559\",\"choices\":[";
-        const std::string usageNull = includeUsage ? ",\"usage\":null" : "";
-        std::string event;
-        for (int i = 0; i < chunks; ++i) {
-            event.assign(head);
-            event += "{\"index\":0,\"delta\":{";
-            if (i == 0)
-                event += "\"role\":\"assistant\",";
-            // Like OpenAI, the last event carries no content, only the finish reason.
-            const bool last = i == chunks - 1 && chunks > 1;
-            if (!last) {
-                event += "\"content\":\"";
-                event += words[i % 16];
-                event += "\"";
-            }
-            event += "},\"logprobs\":null,\"finish_reason\":";
-            event += last ? "\"stop\"" : "null";
-            event += "}]";
-            event += usageNull;
-            event += "}\n\n";
-            appendChunk(out, event);
-        }
-        if (includeUsage) {
-            event.assign(head);
-            event += "],\"usage\":{\"prompt_tokens\":24,\"completion_tokens\":";
-            event += std::to_string(chunks);
-            event += ",\"total_tokens\":";
-            event += std::to_string(24 + chunks);
-            event += ",\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0},"
-                     "\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,"
-                     "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}}\n\n";
-            appendChunk(out, event);
-        }
-        appendChunk(out, "data: [DONE]\n\n");
-        out += "0\r\n\r\n";
-    }
-};
-
-void appendError(std::string &out, int status, std::string_view reason, std::string_view message, bool close)
-{
-    std::string body = "{\"error\":{\"message\":\"";
-    body += message;
-    body += "\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}";
-    out += "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason)
-           + "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
-    if (close)
-        out += "Connection: close\r\n";
-    out += "\r\n";
-    out += body;
-}
 
 struct Connection
 {
@@ -268,7 +117,7 @@ ParseResult decodeChunked(std::string_view data, size_t p, std::string &body, si
 class Server
 {
 public:
-    explicit Server(Responses responses) : m_responses(std::move(responses)) {}
+    explicit Server(MockResponses responses) : m_responses(std::move(responses)) {}
 
     bool listenOn(const char *host, int port)
     {
@@ -567,13 +416,13 @@ private:
         }
         if (target == "/v1/models" || target == "/models") {
             // The prebuilt response has no Connection header; on `close` the caller closes after writing.
-            c.out += m_responses.modelsResponse;
+            c.out += m_responses.modelsResponse();
             return;
         }
         appendError(c.out, 404, "Not Found", "unknown path", close);
     }
 
-    Responses m_responses;
+    MockResponses m_responses;
     int m_listenFd = -1;
     int m_epoll = -1;
     int m_port = 0;
@@ -597,7 +446,7 @@ int main(int argc, char **argv)
 {
     int port = 0;
     const char *host = "127.0.0.1";
-    Responses responses;
+    int chunks = 16;
     for (int i = 1; i < argc; ++i) {
         const std::string_view a = argv[i];
         auto value = [&]() -> const char * {
@@ -612,7 +461,7 @@ int main(int argc, char **argv)
         else if (a == "--host")
             host = value();
         else if (a == "--chunks")
-            responses.chunks = std::atoi(value());
+            chunks = std::atoi(value());
         else if (a == "--help" || a == "-h")
             usage(0);
         else {
@@ -620,11 +469,10 @@ int main(int argc, char **argv)
             std::exit(2);
         }
     }
-    if (port < 0 || port > 65535 || responses.chunks < 1 || responses.chunks > 100000) {
+    if (port < 0 || port > 65535 || chunks < 1 || chunks > 100000) {
         std::fprintf(stderr, "mockupstream: --port must be 0..65535 and --chunks 1..100000\n");
         return 2;
     }
-    responses.build();
 
     struct sigaction sa{};
     sa.sa_handler = onSignal;
@@ -632,7 +480,7 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 
-    Server server(std::move(responses));
+    Server server{MockResponses(chunks)};
     if (!server.listenOn(host, port))
         return 1;
     std::printf("Listening on http://%s:%d\n", host, server.port());

@@ -109,15 +109,19 @@ if ! command -v wrk >/dev/null; then
 fi
 
 mkdir -p "$OUT/bin" "$OUT/logs"
-build_tool() { # name: compile bench/NAME.cpp when the binary is missing or older than its source
-    local src="$BENCH_DIR/$1.cpp" bin="$OUT/bin/$1"
-    if [[ ! -x $bin || $src -nt $bin ]]; then
-        log "building $1"
-        g++ -O2 -std=c++20 -Wall -Wextra -o "$bin" "$src" || die "could not build $1"
+build_tool() { # name sources...: compile when the binary is missing or older than a source
+    local name=$1 bin="$OUT/bin/$1" f stale=0
+    shift
+    [[ -x $bin ]] || stale=1
+    for f in "$@"; do [[ $BENCH_DIR/$f -nt $bin ]] && stale=1; done
+    for f in "$BENCH_DIR"/*.h; do [[ $f -nt $bin ]] && stale=1; done
+    if [[ $stale == 1 ]]; then
+        log "building $name"
+        (cd "$BENCH_DIR" && g++ -O2 -std=c++20 -Wall -Wextra -o "$bin" "$@") || die "could not build $name"
     fi
 }
-build_tool mockupstream
-build_tool seqlatency
+build_tool mockupstream mockupstream.cpp mockresponses.cpp
+build_tool seqlatency seqlatency.cpp
 MOCK_BIN="$OUT/bin/mockupstream"
 SEQ_BIN="$OUT/bin/seqlatency"
 
