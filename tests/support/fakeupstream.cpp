@@ -1,0 +1,117 @@
+#include "fakeupstream.h"
+
+#include "clock.h"
+#include "fakeconnection.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTcpServer>
+#include <QTcpSocket>
+
+namespace {
+const Clock *clockOrOwn(const Clock *clock, std::unique_ptr<Clock> &own)
+{
+    if (!clock)
+        own = std::make_unique<SystemClock>();
+    return clock ? clock : own.get();
+}
+} // namespace
+
+FakeUpstream::FakeUpstream(const Clock *clock, QObject *parent)
+    : QObject(parent)
+    , m_server(new QTcpServer(this))
+    , m_api(clockOrOwn(clock, m_ownClock))
+{
+    connect(m_server, &QTcpServer::newConnection, this, &FakeUpstream::acceptConnections);
+}
+
+FakeUpstream::~FakeUpstream() = default;
+
+bool FakeUpstream::listen(quint16 port)
+{
+    if (m_server->listen(QHostAddress::LocalHost, port))
+        return true;
+    m_errorString = QStringLiteral("fake upstream cannot listen on 127.0.0.1:%1: %2")
+                        .arg(port)
+                        .arg(m_server->errorString());
+    return false;
+}
+
+quint16 FakeUpstream::port() const
+{
+    return m_server->serverPort();
+}
+
+QUrl FakeUpstream::baseUrl() const
+{
+    return QUrl(QStringLiteral("http://127.0.0.1:%1/v1").arg(port()));
+}
+
+void FakeUpstream::setCachedTokens(int tokens)
+{
+    FakeTokenSettings settings = m_api.tokenSettings();
+    settings.cachedTokens = tokens;
+    m_api.setTokenSettings(settings);
+}
+
+void FakeUpstream::setReasoningTokens(int tokens)
+{
+    FakeTokenSettings settings = m_api.tokenSettings();
+    settings.reasoningTokens = tokens;
+    m_api.setTokenSettings(settings);
+}
+
+void FakeUpstream::acceptConnections()
+{
+    while (QTcpSocket *socket = m_server->nextPendingConnection()) {
+        new FakeConnection(
+            socket, ++m_connectionCount, [this](const FakeHttpRequest &request) { return handle(request); },
+            this);
+    }
+}
+
+FakeReply FakeUpstream::handle(const FakeHttpRequest &request)
+{
+    if (request.path == "/__fake/requests") {
+        FakeReply::Headers headers;
+        if (!request.keepAlive())
+            headers.emplaceBack("Connection", "close");
+        if (request.method == "GET")
+            return FakeReply::json(200, requestsToJson(m_requests), headers);
+        if (request.method == "DELETE") {
+            m_requests.clear();
+            return FakeReply::full(204, headers, {});
+        }
+    }
+    // Recorded before answering, so that requests the fake hangs up on are in the record too.
+    m_requests.append(request);
+    emit requestReceived(request);
+    return m_api.reply(request);
+}
+
+QByteArray FakeUpstream::requestsToJson(const QList<FakeHttpRequest> &requests)
+{
+    QJsonArray array;
+    for (const FakeHttpRequest &request : requests) {
+        QJsonObject headers;
+        for (const auto &h : request.headers) {
+            const QString name = QString::fromLatin1(h.first);
+            const QString value = QString::fromUtf8(h.second);
+            // Repeated headers are joined the way HTTP allows to combine them.
+            headers.insert(
+                name, headers.contains(name) ? headers.value(name).toString() + u", " + value : value);
+        }
+        const QJsonValue json = request.json();
+        array.append(QJsonObject {
+            { QStringLiteral("connection"), qint64(request.connectionId) },
+            { QStringLiteral("method"), QString::fromLatin1(request.method) },
+            { QStringLiteral("path"), QString::fromUtf8(request.path) },
+            { QStringLiteral("target"), QString::fromUtf8(request.target) },
+            { QStringLiteral("headers"), headers },
+            { QStringLiteral("body"), QString::fromUtf8(request.body) },
+            { QStringLiteral("json"), json.isUndefined() ? QJsonValue(QJsonValue::Null) : json },
+        });
+    }
+    return QJsonDocument(array).toJson(QJsonDocument::Compact);
+}

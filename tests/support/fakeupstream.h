@@ -1,0 +1,75 @@
+#pragma once
+
+#include "fakechatcompletion.h"
+#include "fakehttprequest.h"
+#include "fakeopenaiapi.h"
+
+#include <QHostAddress>
+#include <QObject>
+#include <QUrl>
+#include <memory>
+
+class Clock;
+class QTcpServer;
+
+// A stand-in for OpenAI's API on 127.0.0.1 that answers Chat Completions in OpenAI's exact wire format,
+// deterministically, and records every request it receives, so tests can check both what the gateway sent
+// and what it made of the answer.
+//
+// The model name picks a behaviour (the gateway forwards it without its "openai/" prefix):
+//   fake-error-<status>   that status with OpenAI's error envelope
+//   fake-slow-<ms>        waits before sending the response head
+//   fake-stream-delay-<ms> waits between stream events
+//   fake-drop             closes the connection without answering
+//   fake-drop-mid-stream  sends two stream events (or half a body) and closes
+//   fake-tools            two parallel tool calls, finish_reason "tool_calls"
+//   fake-length           finish_reason "length"
+//   fake-not-json         200 with a body that is not JSON
+//   anything else         "Echo: " + the last user message (token rules in FakeChatCompletion)
+//
+// Also serves GET /v1/models, GET /v1/models/{id}, POST /v1/embeddings, and for tests in other processes
+// GET /__fake/requests (the record as a JSON array) and DELETE /__fake/requests (clears it).
+class FakeUpstream final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(FakeUpstream)
+
+public:
+    // Without a clock, `created` comes from the system clock.
+    explicit FakeUpstream(const Clock *clock = nullptr, QObject *parent = nullptr);
+    ~FakeUpstream() override;
+
+    // Port 0 picks a free one. Returns false and sets errorString() when the port cannot be bound.
+    bool listen(quint16 port = 0);
+    quint16 port() const;
+    QString errorString() const { return m_errorString; }
+    // http://127.0.0.1:PORT/v1, the value an OpenAI client or OPENAI_BASE_URL wants.
+    QUrl baseUrl() const;
+
+    // When set, requests without "Authorization: Bearer <key>" get 401 invalid_api_key.
+    void setExpectedKey(const QByteArray &key) { m_api.setExpectedKey(key); }
+    void setCachedTokens(int tokens);
+    void setReasoningTokens(int tokens);
+
+    QList<FakeHttpRequest> receivedRequests() const { return m_requests; }
+    void clearReceivedRequests() { m_requests.clear(); }
+    // Connections accepted so far; with keep-alive, fewer than requests.
+    quint64 connectionCount() const { return m_connectionCount; }
+
+    // The record in the form GET /__fake/requests serves it.
+    static QByteArray requestsToJson(const QList<FakeHttpRequest> &requests);
+
+signals:
+    void requestReceived(const FakeHttpRequest &request);
+
+private:
+    void acceptConnections();
+    FakeReply handle(const FakeHttpRequest &request);
+
+    std::unique_ptr<Clock> m_ownClock;
+    QTcpServer *m_server;
+    FakeOpenAiApi m_api;
+    QList<FakeHttpRequest> m_requests;
+    quint64 m_connectionCount = 0;
+    QString m_errorString;
+};

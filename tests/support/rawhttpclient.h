@@ -1,0 +1,65 @@
+#pragma once
+
+#include <QByteArray>
+#include <QByteArrayList>
+#include <QList>
+#include <QObject>
+#include <QPair>
+#include <functional>
+
+class QTcpSocket;
+
+// One HTTP response as it came over the wire.
+struct RawHttpResponse
+{
+    bool complete = false; // the whole message arrived (framing satisfied, or closed where that ends it)
+    int status = 0;
+    QByteArray reason;
+    QList<QPair<QByteArray, QByteArray>> headers; // names lower-cased
+    QByteArray head; // status line and headers, raw
+    QByteArray body; // de-chunked
+    QByteArrayList chunks; // chunk payloads when chunked, to check the framing
+    bool chunked = false;
+
+    QByteArray header(const QByteArray &name) const;
+};
+
+// An HTTP/1.1 client for wire-level tests: sends exactly the bytes it is given and reads responses one after
+// the other on the same connection, with its own parsing, so tests see precisely what a server wrote.
+// Waiting runs the event loop, so it works against a server living in the same thread.
+class RawHttpClient final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RawHttpClient)
+
+public:
+    explicit RawHttpClient(QObject *parent = nullptr);
+    ~RawHttpClient() override;
+
+    bool connectToServer(quint16 port, int timeoutMs = 5000);
+    void send(const QByteArray &bytes);
+    // The next response on the connection; `complete` is false when it did not arrive in time or the
+    // server closed early. Set `noBody` for answers to HEAD.
+    RawHttpResponse readResponse(int timeoutMs = 10000, bool noBody = false);
+    // Waits until the server closes the connection; true if it did within the time.
+    bool waitForDisconnected(int timeoutMs = 5000);
+    bool isConnected() const;
+    // Bytes received and not yet consumed by readResponse().
+    QByteArray pending() const { return m_buffer; }
+
+    // Convenience for one request: method, path, JSON body, extra header lines ("Name: value").
+    static QByteArray request(const QByteArray &method, const QByteArray &path, const QByteArray &body = {},
+        const QByteArrayList &headerLines = {});
+
+signals:
+    void bytesArrived();
+
+private:
+    bool waitFor(const std::function<bool()> &condition, int timeoutMs);
+    enum class Parse { NeedMore, Done, Bad };
+    Parse parse(RawHttpResponse &response, bool noBody);
+
+    QTcpSocket *m_socket;
+    QByteArray m_buffer;
+    bool m_closed = false;
+};
