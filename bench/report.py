@@ -201,7 +201,7 @@ def main():
              + ("; QUICK run (smoke check, not for figures)" if meta.get("quick") == "1" else ""))
     notes = []
     if meta.get("ours_build_type") and meta["ours_build_type"] not in ("Release", "RelWithDebInfo"):
-        notes.append(f"llm-gateway is a {meta['ours_build_type']} build: its figures are not representative.")
+        notes.append(f"llm-gateway's build type is {meta['ours_build_type']} (not Release): its figures may not be representative.")
     notes += [f"not measured: {s}" for s in wanted_missing]
     notes += [f"errors: {s}" for s in run_errors]
 

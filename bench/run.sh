@@ -42,9 +42,9 @@ EOF
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --gateway) GATEWAY=$(realpath -m "$2"); shift 2 ;;
-        --duration) DURATION=$2; shift 2 ;;
+        --duration) DURATION=$2; SET_DURATION=1; shift 2 ;;
         --connections) CONNECTIONS=$2; shift 2 ;;
-        --latency-requests) LAT_REQUESTS=$2; shift 2 ;;
+        --latency-requests) LAT_REQUESTS=$2; SET_LAT=1; shift 2 ;;
         --quick) QUICK=1; shift ;;
         --no-portkey) USE_PORTKEY=0; shift ;;
         --no-gateway) USE_OURS=0; shift ;;
@@ -53,8 +53,10 @@ while [[ $# -gt 0 ]]; do
         *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
-if [[ $QUICK == 1 ]]; then
-    DURATION=2; WARMUP=1; LAT_REQUESTS=500; LAT_WARMUP=100
+if [[ $QUICK == 1 ]]; then # short defaults; explicit options still win
+    [[ -n ${SET_DURATION:-} ]] || DURATION=2
+    [[ -n ${SET_LAT:-} ]] || LAT_REQUESTS=500
+    WARMUP=1; LAT_WARMUP=100
 fi
 for v in DURATION CONNECTIONS LAT_REQUESTS; do
     [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --${v,,} must be a positive integer" >&2; exit 2; }
