@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Where does llm-gateway's time go? Runs `llm-gateway serve` (recording on) in front of the mock
 # upstream under a short closed-loop load and prints the top functions.
-# Uses `perf record` when hardware counters work here (`perf stat -e instructions true` counts),
+# Uses `perf record` (cpu-clock sampling) when hardware counters work here (`perf stat -e instructions
+# true` counts; `--tool perf` forces it, cpu-clock needs no counters),
 # otherwise valgrind's callgrind with collection switched on only while the load runs, so start-up
 # (migrations, Qt init) does not show. Output: bench/out/profile/.
 #
@@ -93,7 +94,7 @@ PORT=$(wait_listening "$PROF/gateway.log" "$GW" 120) || { log "gateway did not s
 log "gateway on 127.0.0.1:$PORT under $TOOL; loading it for ${SECONDS_LOAD}s ($SCRIPT)"
 
 if [[ $TOOL == perf ]]; then
-    perf record -F 2000 -g -p "$GW" -o "$PROF/perf.data" -- sleep "$SECONDS_LOAD" >/dev/null 2>&1 &
+    perf record -e cpu-clock -F 2000 -g -p "$GW" -o "$PROF/perf.data" -- sleep "$SECONDS_LOAD" >/dev/null 2>&1 &
     REC=$!
     PIDS+=("$REC")
 else
@@ -104,14 +105,16 @@ BENCH_MODEL=openai/gpt-4o-mini timeout $((SECONDS_LOAD + 30)) taskset -c 0 wrk -
 if [[ $TOOL == perf ]]; then
     wait "$REC" || true
     kill -TERM "$GW"
-    perf report -i "$PROF/perf.data" --no-children --sort symbol --stdio 2>/dev/null | grep -v '^$' | head -60 >"$PROF/top.txt"
-    perf report -i "$PROF/perf.data" --children --sort symbol --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -40 >"$PROF/top-inclusive.txt"
+    { perf report -i "$PROF/perf.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null \
+        | grep -v -e '^#' -e '^$' | head -40 >"$PROF/top.txt"; } || true
+    { perf report -i "$PROF/perf.data" --children --sort symbol --stdio -g none 2>/dev/null \
+        | grep -v -e '^#' -e '^$' | head -40 >"$PROF/top-inclusive.txt"; } || true
 else
     callgrind_control -i off "$GW" >/dev/null || true
     kill -TERM "$GW"
     for _ in $(seq 600); do alive "$GW" || break; sleep 0.1; done
-    callgrind_annotate --inclusive=no "$PROF/callgrind.out" 2>/dev/null | head -60 >"$PROF/top.txt"
-    callgrind_annotate --inclusive=yes "$PROF/callgrind.out" 2>/dev/null | head -60 >"$PROF/top-inclusive.txt"
+    { callgrind_annotate --inclusive=no "$PROF/callgrind.out" 2>/dev/null | head -60 >"$PROF/top.txt"; } || true
+    { callgrind_annotate --inclusive=yes "$PROF/callgrind.out" 2>/dev/null | head -60 >"$PROF/top-inclusive.txt"; } || true
 fi
 echo "== self cost ($TOOL) =="
 cat "$PROF/top.txt"
