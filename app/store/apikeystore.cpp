@@ -1,1 +1,283 @@
-// placeholder until written
+#include "apikeystore.h"
+
+#include "clock.h"
+#include "storelog.h"
+
+#include <QCryptographicHash>
+#include <QRandomGenerator>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QThread>
+#include <QVariant>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr QByteArrayView kPrefix = "llmgw_";
+constexpr qsizetype kSecretLength = 32;
+constexpr QByteArrayView kBase62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+bool isBase62(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+QByteArray hashOf(QByteArrayView secret)
+{
+    return QCryptographicHash::hash(secret, QCryptographicHash::Sha256);
+}
+
+// Time independent of where the inputs differ, so that response times do not leak the stored hash.
+bool constantTimeEquals(QByteArrayView a, QByteArrayView b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char diff = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+struct Parsed
+{
+    qint64 id = 0;
+    QByteArrayView secret;
+};
+
+// "llmgw_<id>_<secret>": id in canonical decimal (no sign, no leading zero), secret 32 base62 characters.
+std::optional<Parsed> parse(QByteArrayView presented)
+{
+    if (!presented.startsWith(kPrefix))
+        return std::nullopt;
+    const QByteArrayView rest = presented.sliced(kPrefix.size());
+    const qsizetype underscore = rest.indexOf('_');
+    if (underscore < 1 || underscore > 18 || rest.front() == '0')
+        return std::nullopt;
+    Parsed parsed;
+    for (const char c : rest.first(underscore)) {
+        if (c < '0' || c > '9')
+            return std::nullopt;
+        parsed.id = parsed.id * 10 + (c - '0');
+    }
+    parsed.secret = rest.sliced(underscore + 1);
+    if (parsed.secret.size() != kSecretLength || !std::all_of(parsed.secret.begin(), parsed.secret.end(), isBase62))
+        return std::nullopt;
+    return parsed;
+}
+
+QByteArray newSecret()
+{
+    QByteArray secret(kSecretLength, Qt::Uninitialized);
+    QRandomGenerator *random = QRandomGenerator::system();
+    for (char &c : secret)
+        c = kBase62[random->bounded(int(kBase62.size()))];
+    return secret;
+}
+
+} // namespace
+
+ApiKeyStore::ApiKeyStore(DatabaseLocation location, const Clock &clock)
+    : m_location(std::move(location))
+    , m_clock(clock)
+{
+}
+
+ApiKeyStore::~ApiKeyStore()
+{
+    // The threads that opened these are normally gone by now; a closed, unused connection may be removed
+    // from any thread.
+    QMutexLocker locker(&m_connectionsMutex);
+    for (const QString &name : std::as_const(m_connectionNames))
+        QSqlDatabase::removeDatabase(name);
+}
+
+QSqlDatabase ApiKeyStore::connection(QString *error)
+{
+    const QString name = u"gateway.apikeys.%1.%2"_s.arg(quintptr(this), 0, 16).arg(quintptr(QThread::currentThreadId()), 0, 16);
+    QSqlDatabase db = Database::open(m_location, name, error);
+    if (db.isValid()) {
+        QMutexLocker locker(&m_connectionsMutex);
+        if (!m_connectionNames.contains(name))
+            m_connectionNames.append(name);
+    }
+    return db;
+}
+
+std::optional<ApiKeyStore::Created> ApiKeyStore::create(const QString &name, const QString &memberEmail, QString *error)
+{
+    const QString trimmedName = name.trimmed();
+    if (trimmedName.isEmpty()) {
+        *error = u"an API key needs a name (for example the project or person using it)"_s;
+        return std::nullopt;
+    }
+    // Held until the cache has the key, so that a concurrent reload cannot swap in a table without it.
+    QMutexLocker reloadLocker(&m_reloadMutex);
+    QSqlDatabase db = connection(error);
+    if (!db.isValid())
+        return std::nullopt;
+
+    const QByteArray secret = newSecret();
+    ApiKey key;
+    key.name = trimmedName;
+    key.member = memberEmail.trimmed();
+    key.createdAt = m_clock.now().toUTC();
+    key.secretHash = hashOf(secret);
+
+    QSqlQuery insert(db);
+    insert.prepare(u"INSERT INTO api_keys (name, member_email, secret_hash, created_at, disabled) "
+                   "VALUES (?, ?, ?, ?, 0) RETURNING id"_s);
+    insert.addBindValue(key.name);
+    insert.addBindValue(key.member);
+    insert.addBindValue(QString::fromLatin1(key.secretHash.toHex()));
+    insert.addBindValue(key.createdAt.toString(Qt::ISODateWithMs));
+    if (!insert.exec() || !insert.next()) {
+        *error = u"cannot store the new API key in %1: %2"_s.arg(m_location.displayName(), insert.lastError().text());
+        return std::nullopt;
+    }
+    key.id = insert.value(0).toLongLong();
+    insert.finish();
+
+    {
+        QWriteLocker locker(&m_lock);
+        m_keys.insert(key.id, key);
+    }
+    Created created{key, kPrefix.toByteArray() + QByteArray::number(key.id) + '_' + secret};
+    return created;
+}
+
+std::optional<ApiKey> ApiKeyStore::authenticate(QByteArrayView presented)
+{
+    const std::optional<Parsed> parsed = parse(presented);
+    if (!parsed)
+        return std::nullopt;
+
+    std::optional<ApiKey> found;
+    {
+        QReadLocker locker(&m_lock);
+        if (const auto it = m_keys.constFind(parsed->id); it != m_keys.cend())
+            found = *it;
+    }
+    if (!found) {
+        // Perhaps created by another process since the last read. Look again even when the rate limit said
+        // no: a concurrent reload may just have brought it in.
+        reload();
+        QReadLocker locker(&m_lock);
+        if (const auto it = m_keys.constFind(parsed->id); it != m_keys.cend())
+            found = *it;
+    }
+    if (!found || !constantTimeEquals(hashOf(parsed->secret), found->secretHash) || found->disabled)
+        return std::nullopt;
+    return found;
+}
+
+bool ApiKeyStore::reload()
+{
+    QMutexLocker locker(&m_reloadMutex);
+    const qint64 now = m_clock.monotonicMs();
+    if (m_lastReloadMs >= 0 && now - m_lastReloadMs < kReloadIntervalMs)
+        return false;
+    m_lastReloadMs = now;
+    QString error;
+    if (!loadAll(&error)) {
+        qCWarning(lcStore) << "cannot read the API keys:" << error;
+        return false;
+    }
+    return true;
+}
+
+bool ApiKeyStore::refresh(QString *error)
+{
+    QMutexLocker locker(&m_reloadMutex);
+    m_lastReloadMs = m_clock.monotonicMs();
+    return loadAll(error);
+}
+
+// Callers hold m_reloadMutex, so loads and writes reach the cache in the order they reached the database.
+bool ApiKeyStore::loadAll(QString *error, QList<ApiKey> *keys)
+{
+    QSqlDatabase db = connection(error);
+    if (!db.isValid())
+        return false;
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    if (!query.exec(u"SELECT id, name, member_email, secret_hash, created_at, disabled FROM api_keys ORDER BY id"_s)) {
+        *error = query.lastError().text();
+        return false;
+    }
+    QHash<qint64, ApiKey> loaded;
+    while (query.next()) {
+        ApiKey key;
+        key.id = query.value(0).toLongLong();
+        key.name = query.value(1).toString();
+        key.member = query.value(2).toString();
+        key.secretHash = QByteArray::fromHex(query.value(3).toString().toLatin1());
+        key.createdAt = QDateTime::fromString(query.value(4).toString(), Qt::ISODateWithMs);
+        key.disabled = query.value(5).toInt() != 0;
+        if (keys)
+            keys->append(key);
+        loaded.insert(key.id, std::move(key));
+    }
+    if (query.lastError().isValid()) {
+        *error = query.lastError().text();
+        return false;
+    }
+    QWriteLocker locker(&m_lock);
+    m_keys.swap(loaded);
+    return true;
+}
+
+std::optional<QList<ApiKey>> ApiKeyStore::list(QString *error)
+{
+    QList<ApiKey> keys;
+    QMutexLocker locker(&m_reloadMutex);
+    if (!loadAll(error, &keys))
+        return std::nullopt;
+    return keys;
+}
+
+bool ApiKeyStore::setDisabled(qint64 id, bool disabled, QString *error)
+{
+    QMutexLocker reloadLocker(&m_reloadMutex);
+    QSqlDatabase db = connection(error);
+    if (!db.isValid())
+        return false;
+    QSqlQuery update(db);
+    update.prepare(u"UPDATE api_keys SET disabled = ? WHERE id = ?"_s);
+    update.addBindValue(int(disabled));
+    update.addBindValue(id);
+    if (!update.exec()) {
+        *error = update.lastError().text();
+        return false;
+    }
+    if (update.numRowsAffected() < 1) {
+        *error = u"there is no API key with id %1"_s.arg(id);
+        return false;
+    }
+    QWriteLocker locker(&m_lock);
+    if (auto it = m_keys.find(id); it != m_keys.end())
+        it->disabled = disabled;
+    return true;
+}
+
+bool ApiKeyStore::remove(qint64 id, QString *error)
+{
+    QMutexLocker reloadLocker(&m_reloadMutex);
+    QSqlDatabase db = connection(error);
+    if (!db.isValid())
+        return false;
+    QSqlQuery erase(db);
+    erase.prepare(u"DELETE FROM api_keys WHERE id = ?"_s);
+    erase.addBindValue(id);
+    if (!erase.exec()) {
+        *error = erase.lastError().text();
+        return false;
+    }
+    if (erase.numRowsAffected() < 1) {
+        *error = u"there is no API key with id %1"_s.arg(id);
+        return false;
+    }
+    QWriteLocker locker(&m_lock);
+    m_keys.remove(id);
+    return true;
+}

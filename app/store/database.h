@@ -13,19 +13,26 @@ struct DatabaseLocation
     QString path; // SQLite file
     QString host, user, password, databaseName;
     int port = 5432;
+    QString connectOptions; // PostgreSQL: libpq options from the URL's query ("sslmode=require;…")
 
-    // "sqlite:///abs/path.db" or "postgres://user:password@host:port/db"; nullopt and *error when malformed.
+    // "sqlite:///abs/path.db" or "postgres://user:password@host:port/db" (also "postgresql://", user and
+    // password percent-decoded, libpq options such as "?sslmode=require" in the query); nullopt and *error
+    // when malformed.
     static std::optional<DatabaseLocation> fromUrl(const QString &url, QString *error);
     // The default: gateway.db in the data dir.
     static DatabaseLocation inDataDir(const QString &dataDir);
+    // For messages and logs: the file, or user@host:port/db. Never contains the password.
+    QString displayName() const;
 };
 
 // Opens connections and keeps the schema current. Each thread uses its own named connection.
 namespace Database {
 // Opens (creating the SQLite file and folder if needed) a connection named `connectionName` for the calling
-// thread, sets WAL mode and a busy timeout on SQLite, and applies pending migrations. Empty error = success.
+// thread, sets WAL mode and a busy timeout on SQLite, and applies pending migrations. Empty error = success;
+// on failure the connection is removed again and an invalid QSqlDatabase returned. An open connection of the
+// same name (in this thread) is returned as it is.
 QSqlDatabase open(const DatabaseLocation &location, const QString &connectionName, QString *error);
-// The schema version stored in the database (0 for an empty one).
+// The schema version stored in the database (0 for an empty one, -1 with a warning when it cannot be read).
 int schemaVersion(QSqlDatabase &db);
 // The version this build's migrations lead to.
 int latestSchemaVersion();

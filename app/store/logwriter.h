@@ -12,6 +12,10 @@
 
 // Writes request records off the hot path: callers enqueue from any thread without waiting for I/O, and a
 // thread of its own inserts them in batched transactions on its own connection.
+//
+// Records enqueued before start() wait in the queue and are written once the writer runs. A record enqueued
+// after stop() (or when start() never succeeded and stop() has run) is not written: it is counted in
+// failedCount() and a warning names it, so shutdown ordering mistakes are visible instead of silent.
 class LogWriter final : public QObject
 {
     Q_OBJECT
@@ -24,26 +28,40 @@ public:
     bool start(QString *error);
     // Thread-safe; never blocks on the database.
     void enqueue(RequestRecord record);
-    // Blocks until every record enqueued before the call is committed (or failed to be).
+    // Blocks until every record enqueued before the call is committed (or failed to be). Returns at once
+    // when the writer is not running (nothing could be committed), and when called from the writer thread.
     void flush();
-    // Flushes and ends the thread.
+    // Flushes and ends the thread. Records still queued when the writer never started count as failed.
     void stop();
 
     qint64 writtenCount() const;
     qint64 failedCount() const;
 
+    // Rows per transaction; larger batches amortise the commit, smaller ones bound the work lost to an error.
+    static constexpr int kMaxBatch = 500;
+    // How long an idle writer, woken by a first record, waits to gather more before committing.
+    static constexpr int kGatherMs = 50;
+
 signals:
+    // Emitted from the writer thread after each commit (connect with an auto or queued connection).
     void recordsWritten(int count);
 
 private:
     void run();
+    // True when any record went in; `batch` is then left holding exactly the records that were written.
     bool writeBatch(std::vector<RequestRecord> &batch);
+    void failPendingLocked(const char *why); // with m_mutex held
 
     DatabaseLocation m_location;
     QThread *m_thread = nullptr;
     mutable QMutex m_mutex;
     QWaitCondition m_wake;
     QWaitCondition m_flushed;
+    QWaitCondition m_started;
+    QString m_connectionName;
+    QString m_startError;
+    bool m_startDone = false;
+    int m_flushWaiters = 0;
     std::vector<RequestRecord> m_queue;
     quint64 m_enqueued = 0;
     quint64 m_done = 0;

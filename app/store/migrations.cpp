@@ -1,1 +1,261 @@
-// placeholder until written
+#include "migrations.h"
+
+#include "storelog.h"
+
+#include <QDateTime>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// Any constant will do; every gateway build must use the same one so that they exclude each other.
+constexpr qint64 kPostgresMigrationLock = 0x6c6c6d6777u; // "llmgw"
+
+bool isPostgres(const QSqlDatabase &db)
+{
+    return db.driverName() == "QPSQL"_L1;
+}
+
+// The statements of every migration, with {id} and {blob} standing for the dialect's spelling. Append new
+// migrations at the end; never edit one that has shipped.
+struct Source
+{
+    const char *description;
+    QStringList statements;
+};
+
+std::vector<Source> sources()
+{
+    std::vector<Source> list;
+    list.push_back({"api keys, request records, settings",
+                    {
+                        uR"(CREATE TABLE api_keys (
+    id {id},
+    name TEXT NOT NULL,
+    member_email TEXT NOT NULL DEFAULT '',
+    secret_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_used_at TEXT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0
+))"_s,
+                        // No foreign key to api_keys: deleting a key must keep the history of its requests.
+                        uR"(CREATE TABLE requests (
+    id {id},
+    request_id TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    api_key_id BIGINT NULL,
+    member TEXT NOT NULL DEFAULT '',
+    client_ip TEXT NOT NULL DEFAULT '',
+    user_agent TEXT NOT NULL DEFAULT '',
+    endpoint TEXT NOT NULL DEFAULT '',
+    requested_model TEXT NOT NULL DEFAULT '',
+    used_model TEXT NOT NULL DEFAULT '',
+    used_provider TEXT NOT NULL DEFAULT '',
+    streamed INTEGER NOT NULL DEFAULT 0,
+    status INTEGER NOT NULL DEFAULT 0,
+    finish_reason TEXT NOT NULL DEFAULT '',
+    error TEXT NOT NULL DEFAULT '',
+    prompt_tokens BIGINT NOT NULL DEFAULT 0,
+    completion_tokens BIGINT NOT NULL DEFAULT 0,
+    cached_tokens BIGINT NOT NULL DEFAULT 0,
+    cache_write_tokens BIGINT NOT NULL DEFAULT 0,
+    reasoning_tokens BIGINT NOT NULL DEFAULT 0,
+    total_tokens BIGINT NOT NULL DEFAULT 0,
+    usage_estimated INTEGER NOT NULL DEFAULT 0,
+    cost DOUBLE PRECISION NULL,
+    cost_input DOUBLE PRECISION NULL,
+    cost_cached_input DOUBLE PRECISION NULL,
+    cost_cache_write DOUBLE PRECISION NULL,
+    cost_output DOUBLE PRECISION NULL,
+    duration_ms BIGINT NOT NULL DEFAULT 0,
+    ttft_ms BIGINT NULL,
+    request_body {blob} NULL,
+    response_body {blob} NULL
+))"_s,
+                        u"CREATE INDEX idx_requests_created_at ON requests (created_at)"_s,
+                        u"CREATE INDEX idx_requests_api_key_id ON requests (api_key_id)"_s,
+                        u"CREATE INDEX idx_requests_used_model ON requests (used_model)"_s,
+                        u"CREATE INDEX idx_requests_used_provider ON requests (used_provider)"_s,
+                        u"CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL DEFAULT '')"_s,
+                    }});
+    return list;
+}
+
+bool exec(QSqlDatabase &db, const QString &sql, QString *error)
+{
+    QSqlQuery query(db);
+    if (query.exec(sql))
+        return true;
+    *error = query.lastError().text();
+    return false;
+}
+
+// Takes the migration lock for the rest of the transaction; both dialects wait for a concurrent migrator.
+bool beginLocked(QSqlDatabase &db, QString *error)
+{
+    if (isPostgres(db)) {
+        if (!db.transaction()) {
+            *error = db.lastError().text();
+            return false;
+        }
+        QSqlQuery lock(db);
+        lock.prepare(u"SELECT pg_advisory_xact_lock(?)"_s);
+        lock.addBindValue(kPostgresMigrationLock);
+        if (!lock.exec()) {
+            *error = lock.lastError().text();
+            db.rollback();
+            return false;
+        }
+        return true;
+    }
+    // IMMEDIATE takes SQLite's write lock now (waiting up to busy_timeout), so that two processes cannot
+    // both read "version 0" and then both try to create the tables.
+    return exec(db, u"BEGIN IMMEDIATE"_s, error);
+}
+
+bool commit(QSqlDatabase &db, QString *error)
+{
+    if (isPostgres(db)) {
+        if (db.commit())
+            return true;
+        *error = db.lastError().text();
+        return false;
+    }
+    return exec(db, u"COMMIT"_s, error);
+}
+
+void rollback(QSqlDatabase &db)
+{
+    if (isPostgres(db)) {
+        db.rollback();
+        return;
+    }
+    QString ignored;
+    exec(db, u"ROLLBACK"_s, &ignored);
+}
+
+QString newerSchemaMessage(int found)
+{
+    return u"database schema version %1 is newer than this build supports (%2); upgrade llm-gateway"_s.arg(found).arg(
+        Migrations::latestVersion());
+}
+
+} // namespace
+
+namespace Migrations {
+
+std::vector<Migration> all(DatabaseLocation::Kind kind)
+{
+    const bool pg = kind == DatabaseLocation::Kind::Postgres;
+    const QString id = pg ? u"BIGSERIAL PRIMARY KEY"_s : u"INTEGER PRIMARY KEY AUTOINCREMENT"_s;
+    const QString blob = pg ? u"BYTEA"_s : u"BLOB"_s;
+    std::vector<Migration> result;
+    int version = 0;
+    for (const Source &source : sources()) {
+        Migration m;
+        m.version = ++version;
+        m.description = QString::fromUtf8(source.description);
+        for (QString statement : source.statements)
+            m.statements.append(statement.replace("{id}"_L1, id).replace("{blob}"_L1, blob));
+        result.push_back(std::move(m));
+    }
+    return result;
+}
+
+int latestVersion()
+{
+    return int(sources().size());
+}
+
+int currentVersion(QSqlDatabase &db, QString *error)
+{
+    QSqlQuery query(db);
+    const QString exists = isPostgres(db)
+        ? u"SELECT to_regclass('schema_migrations') IS NOT NULL"_s
+        : u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"_s;
+    if (!query.exec(exists) || !query.next()) {
+        *error = u"cannot read the schema version: "_s + query.lastError().text();
+        return -1;
+    }
+    if (!query.value(0).toBool())
+        return 0;
+    if (!query.exec(u"SELECT COALESCE(MAX(version), 0) FROM schema_migrations"_s) || !query.next()) {
+        *error = u"cannot read the schema version: "_s + query.lastError().text();
+        return -1;
+    }
+    return query.value(0).toInt();
+}
+
+bool apply(QSqlDatabase &db, QString *error)
+{
+    const int latest = latestVersion();
+    // Fast path without a write lock: the usual case is a database that is already current.
+    const int seen = currentVersion(db, error);
+    if (seen < 0)
+        return false;
+    if (seen > latest) {
+        *error = newerSchemaMessage(seen);
+        return false;
+    }
+    if (seen == latest)
+        return true;
+
+    const auto kind = isPostgres(db) ? DatabaseLocation::Kind::Postgres : DatabaseLocation::Kind::Sqlite;
+    const std::vector<Migration> migrations = all(kind);
+    for (;;) {
+        QString sqlError;
+        if (!beginLocked(db, &sqlError)) {
+            *error = u"cannot lock the database to update its schema: "_s + sqlError;
+            return false;
+        }
+        // A concurrent process may have migrated while we waited for the lock: decide again under it.
+        if (!exec(db,
+                  u"CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"_s,
+                  &sqlError)) {
+            rollback(db);
+            *error = u"cannot create the schema_migrations table: "_s + sqlError;
+            return false;
+        }
+        const int version = currentVersion(db, error);
+        if (version < 0 || version > latest) {
+            rollback(db);
+            if (version > latest)
+                *error = newerSchemaMessage(version);
+            return false;
+        }
+        if (version == latest) {
+            rollback(db);
+            return true;
+        }
+        const Migration &migration = migrations[size_t(version)];
+        for (const QString &statement : migration.statements) {
+            if (!exec(db, statement, &sqlError)) {
+                rollback(db);
+                *error = u"database migration %1 (%2) failed: %3"_s.arg(migration.version).arg(migration.description, sqlError);
+                return false;
+            }
+        }
+        QSqlQuery record(db);
+        record.prepare(u"INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"_s);
+        record.addBindValue(migration.version);
+        record.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
+        if (!record.exec()) {
+            sqlError = record.lastError().text();
+            record.finish();
+            rollback(db);
+            *error = u"cannot record database migration %1: %2"_s.arg(migration.version).arg(sqlError);
+            return false;
+        }
+        if (!commit(db, &sqlError)) {
+            rollback(db);
+            *error = u"cannot commit database migration %1: %2"_s.arg(migration.version).arg(sqlError);
+            return false;
+        }
+        qCInfo(lcStore) << "applied database migration" << migration.version << migration.description;
+    }
+}
+
+} // namespace Migrations

@@ -1,1 +1,240 @@
-// placeholder until written
+#include "recordexporter.h"
+
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QLocale>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+enum class Type { Integer, NullableInteger, Text, Bool, NullableNumber, Body };
+
+struct Column
+{
+    const char *name;
+    Type type;
+};
+
+// Export order: identity, who, what, outcome, tokens, cost, timing, payloads. INTERFACE.md fixes the names.
+constexpr Column kColumns[] = {
+    {"id", Type::Integer},
+    {"request_id", Type::Text},
+    {"created_at", Type::Text},
+    {"api_key_id", Type::NullableInteger},
+    {"member", Type::Text},
+    {"client_ip", Type::Text},
+    {"user_agent", Type::Text},
+    {"endpoint", Type::Text},
+    {"requested_model", Type::Text},
+    {"used_model", Type::Text},
+    {"used_provider", Type::Text},
+    {"streamed", Type::Bool},
+    {"status", Type::Integer},
+    {"finish_reason", Type::Text},
+    {"error", Type::Text},
+    {"prompt_tokens", Type::Integer},
+    {"completion_tokens", Type::Integer},
+    {"cached_tokens", Type::Integer},
+    {"cache_write_tokens", Type::Integer},
+    {"reasoning_tokens", Type::Integer},
+    {"total_tokens", Type::Integer},
+    {"usage_estimated", Type::Bool},
+    {"cost", Type::NullableNumber},
+    {"cost_input", Type::NullableNumber},
+    {"cost_cached_input", Type::NullableNumber},
+    {"cost_cache_write", Type::NullableNumber},
+    {"cost_output", Type::NullableNumber},
+    {"duration_ms", Type::Integer},
+    {"ttft_ms", Type::NullableInteger},
+    {"request_body", Type::Body},
+    {"response_body", Type::Body},
+};
+
+constexpr qsizetype kChunk = 64 * 1024;
+
+QString selectStatement()
+{
+    QStringList names;
+    for (const Column &column : kColumns)
+        names.append(QString::fromLatin1(column.name));
+    return u"SELECT "_s + names.join(u", "_s) + u" FROM requests ORDER BY id"_s;
+}
+
+QByteArray number(double value)
+{
+    if (!std::isfinite(value))
+        return "null"_ba;
+    return QByteArray::number(value, 'g', QLocale::FloatingPointShortest);
+}
+
+void appendJsonString(QByteArray &out, const QByteArray &utf8)
+{
+    out += '"';
+    for (const char c : utf8) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20) {
+                out += "\\u00";
+                out += "0123456789abcdef"[(c >> 4) & 0xf];
+                out += "0123456789abcdef"[c & 0xf];
+            } else {
+                out += c;
+            }
+        }
+    }
+    out += '"';
+}
+
+QByteArray text(const QVariant &value)
+{
+    // Round trip through QString: invalid UTF-8 in a stored body becomes U+FFFD instead of broken output.
+    return value.toString().toUtf8();
+}
+
+QByteArray bodyText(const QVariant &value)
+{
+    return QString::fromUtf8(value.toByteArray()).toUtf8();
+}
+
+void appendJsonValue(QByteArray &out, Type type, const QVariant &value)
+{
+    if (value.isNull()) {
+        out += type == Type::Text ? "\"\""_ba : "null"_ba;
+        return;
+    }
+    switch (type) {
+    case Type::Integer:
+    case Type::NullableInteger: out += QByteArray::number(value.toLongLong()); break;
+    case Type::Bool: out += value.toLongLong() != 0 ? "true"_ba : "false"_ba; break;
+    case Type::NullableNumber: out += number(value.toDouble()); break;
+    case Type::Text: appendJsonString(out, text(value)); break;
+    case Type::Body: {
+        // A JSON payload is embedded as JSON (compacted, so that it stays on one line); anything else, such
+        // as a stream's events, as a string.
+        const QByteArray bytes = value.toByteArray();
+        QJsonParseError parseError;
+        const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
+        if (parseError.error == QJsonParseError::NoError && !document.isNull())
+            out += document.toJson(QJsonDocument::Compact);
+        else
+            appendJsonString(out, bodyText(value));
+        break;
+    }
+    }
+}
+
+void appendCsvField(QByteArray &out, const QByteArray &field)
+{
+    if (!field.contains(',') && !field.contains('"') && !field.contains('\n') && !field.contains('\r')) {
+        out += field;
+        return;
+    }
+    out += '"';
+    for (const char c : field) {
+        if (c == '"')
+            out += '"';
+        out += c;
+    }
+    out += '"';
+}
+
+QByteArray csvValue(Type type, const QVariant &value)
+{
+    if (value.isNull())
+        return {};
+    switch (type) {
+    case Type::Integer:
+    case Type::NullableInteger: return QByteArray::number(value.toLongLong());
+    case Type::Bool: return value.toLongLong() != 0 ? "true"_ba : "false"_ba;
+    case Type::NullableNumber: return std::isfinite(value.toDouble()) ? number(value.toDouble()) : QByteArray();
+    case Type::Text: return text(value);
+    case Type::Body: return bodyText(value);
+    }
+    return {};
+}
+
+bool writeOut(QIODevice &out, QByteArray &buffer, QString *error)
+{
+    if (buffer.isEmpty())
+        return true;
+    if (out.write(buffer) != buffer.size()) {
+        *error = u"cannot write the export: "_s + out.errorString();
+        return false;
+    }
+    buffer.clear();
+    return true;
+}
+
+} // namespace
+
+namespace RecordExporter {
+
+bool exportAll(QSqlDatabase &db, Format format, QIODevice &out, QString *error)
+{
+    QSqlQuery query(db);
+    query.setForwardOnly(true); // rows are streamed, not cached by the driver wrapper
+    if (!query.exec(selectStatement())) {
+        *error = u"cannot read the request records: "_s + query.lastError().text();
+        return false;
+    }
+
+    QByteArray buffer;
+    buffer.reserve(kChunk + 4096);
+    if (format == Format::Csv) {
+        for (const Column &column : kColumns) {
+            if (&column != kColumns)
+                buffer += ',';
+            buffer += column.name;
+        }
+        buffer += "\r\n";
+    }
+    while (query.next()) {
+        int i = 0;
+        if (format == Format::JsonLines) {
+            buffer += '{';
+            bool first = true;
+            for (const Column &column : kColumns) {
+                const QVariant value = query.value(i++);
+                if (column.type == Type::Body && value.isNull())
+                    continue; // payloads appear only where the policy retained them
+                if (!first)
+                    buffer += ',';
+                first = false;
+                buffer += '"';
+                buffer += column.name;
+                buffer += "\":";
+                appendJsonValue(buffer, column.type, value);
+            }
+            buffer += "}\n";
+        } else {
+            for (const Column &column : kColumns) {
+                if (i > 0)
+                    buffer += ',';
+                appendCsvField(buffer, csvValue(column.type, query.value(i++)));
+            }
+            buffer += "\r\n";
+        }
+        if (buffer.size() >= kChunk && !writeOut(out, buffer, error))
+            return false;
+    }
+    if (query.lastError().isValid()) {
+        *error = u"reading the request records failed: "_s + query.lastError().text();
+        return false;
+    }
+    return writeOut(out, buffer, error);
+}
+
+} // namespace RecordExporter
