@@ -1,1 +1,406 @@
-// placeholder until written
+#include "jsonscan.h"
+
+namespace JsonScan {
+namespace {
+
+constexpr int MaxDepth = 256;
+
+bool isSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+class Scanner
+{
+public:
+    explicit Scanner(QByteArrayView text)
+        : m_p(text.data())
+        , m_n(text.size())
+    {
+    }
+
+    qsizetype skipSpace(qsizetype i) const
+    {
+        while (i < m_n && isSpace(m_p[i]))
+            ++i;
+        return i;
+    }
+
+    // Returns the end of the value that starts at i (after whitespace), or -1 with m_error set.
+    qsizetype value(qsizetype i, int depth)
+    {
+        i = skipSpace(i);
+        if (i >= m_n)
+            return fail(i, "unexpected end of input");
+        switch (m_p[i]) {
+        case '{':
+            return object(i, depth + 1);
+        case '[':
+            return array(i, depth + 1);
+        case '"':
+            return string(i);
+        case 't':
+            return literal(i, "true");
+        case 'f':
+            return literal(i, "false");
+        case 'n':
+            return literal(i, "null");
+        default:
+            if (m_p[i] == '-' || (m_p[i] >= '0' && m_p[i] <= '9'))
+                return number(i);
+            return fail(i, "unexpected character");
+        }
+    }
+
+    qsizetype string(qsizetype i)
+    {
+        ++i; // opening quote
+        while (i < m_n) {
+            const auto c = static_cast<unsigned char>(m_p[i]);
+            if (c == '"')
+                return i + 1;
+            if (c < 0x20)
+                return fail(i, "control character in string");
+            if (c == '\\') {
+                if (i + 1 >= m_n)
+                    break;
+                const char e = m_p[i + 1];
+                if (e == 'u') {
+                    if (i + 5 >= m_n)
+                        break;
+                    for (int k = 2; k < 6; ++k) {
+                        if (!isxdigit(static_cast<unsigned char>(m_p[i + k])))
+                            return fail(i, "bad \\u escape");
+                    }
+                    i += 6;
+                    continue;
+                }
+                if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't')
+                    return fail(i, "bad escape");
+                i += 2;
+                continue;
+            }
+            ++i;
+        }
+        return fail(i, "unterminated string");
+    }
+
+    QString error;
+
+private:
+    qsizetype fail(qsizetype at, const char *what)
+    {
+        if (error.isEmpty())
+            error = QStringLiteral("invalid JSON at byte %1: %2").arg(at).arg(QLatin1String(what));
+        return -1;
+    }
+
+    qsizetype literal(qsizetype i, QByteArrayView word)
+    {
+        if (QByteArrayView(m_p + i, qMin(word.size(), m_n - i)) != word)
+            return fail(i, "unexpected word");
+        return i + word.size();
+    }
+
+    qsizetype digits(qsizetype i)
+    {
+        const qsizetype start = i;
+        while (i < m_n && m_p[i] >= '0' && m_p[i] <= '9')
+            ++i;
+        return i == start ? fail(i, "digit expected") : i;
+    }
+
+    qsizetype number(qsizetype i)
+    {
+        if (m_p[i] == '-')
+            ++i;
+        if (i < m_n && m_p[i] == '0')
+            ++i;
+        else if ((i = digits(i)) < 0)
+            return -1;
+        if (i < m_n && m_p[i] == '.' && (i = digits(i + 1)) < 0)
+            return -1;
+        if (i < m_n && (m_p[i] == 'e' || m_p[i] == 'E')) {
+            ++i;
+            if (i < m_n && (m_p[i] == '+' || m_p[i] == '-'))
+                ++i;
+            if ((i = digits(i)) < 0)
+                return -1;
+        }
+        return i;
+    }
+
+    qsizetype object(qsizetype i, int depth)
+    {
+        if (depth > MaxDepth)
+            return fail(i, "nesting too deep");
+        i = skipSpace(i + 1);
+        if (i < m_n && m_p[i] == '}')
+            return i + 1;
+        while (true) {
+            i = skipSpace(i);
+            if (i >= m_n || m_p[i] != '"')
+                return fail(i, "member name expected");
+            if ((i = string(i)) < 0)
+                return -1;
+            i = skipSpace(i);
+            if (i >= m_n || m_p[i] != ':')
+                return fail(i, "':' expected");
+            if ((i = value(i + 1, depth)) < 0)
+                return -1;
+            i = skipSpace(i);
+            if (i < m_n && m_p[i] == ',') {
+                ++i;
+                continue;
+            }
+            if (i < m_n && m_p[i] == '}')
+                return i + 1;
+            return fail(i, "',' or '}' expected");
+        }
+    }
+
+    qsizetype array(qsizetype i, int depth)
+    {
+        if (depth > MaxDepth)
+            return fail(i, "nesting too deep");
+        i = skipSpace(i + 1);
+        if (i < m_n && m_p[i] == ']')
+            return i + 1;
+        while (true) {
+            if ((i = value(i, depth)) < 0)
+                return -1;
+            i = skipSpace(i);
+            if (i < m_n && m_p[i] == ',') {
+                ++i;
+                continue;
+            }
+            if (i < m_n && m_p[i] == ']')
+                return i + 1;
+            return fail(i, "',' or ']' expected");
+        }
+    }
+
+    const char *m_p;
+    qsizetype m_n;
+};
+
+// Calls f(keySpan, valueSpan) for each member of a valid object until f returns true.
+template<typename F>
+void forEachMember(QByteArrayView text, Span object, F f)
+{
+    if (typeAt(text, object) != Type::Object)
+        return;
+    Scanner s(text);
+    qsizetype i = s.skipSpace(object.begin + 1);
+    if (text[i] == '}')
+        return;
+    while (i < object.end) {
+        i = s.skipSpace(i);
+        const qsizetype keyEnd = s.string(i);
+        const Span key{i, keyEnd};
+        const qsizetype valueBegin = s.skipSpace(s.skipSpace(keyEnd) + 1);
+        const qsizetype valueEnd = s.value(valueBegin, 0);
+        if (keyEnd < 0 || valueEnd < 0 || f(key, Span{valueBegin, valueEnd}))
+            return;
+        i = s.skipSpace(valueEnd);
+        if (text[i] != ',')
+            return;
+        ++i;
+    }
+}
+
+} // namespace
+
+Span validate(QByteArrayView text, QString *error)
+{
+    Scanner s(text);
+    const qsizetype begin = s.skipSpace(0);
+    const qsizetype end = s.value(begin, 0);
+    if (end >= 0 && s.skipSpace(end) != text.size())
+        s.error = QStringLiteral("invalid JSON at byte %1: unexpected data after the value").arg(end);
+    if (!s.error.isEmpty()) {
+        if (error)
+            *error = s.error;
+        return {};
+    }
+    return Span{begin, end};
+}
+
+Type typeAt(QByteArrayView text, Span value)
+{
+    if (!value.isValid() || value.begin >= text.size())
+        return Type::Invalid;
+    switch (text[value.begin]) {
+    case '{':
+        return Type::Object;
+    case '[':
+        return Type::Array;
+    case '"':
+        return Type::String;
+    case 't':
+        return Type::True;
+    case 'f':
+        return Type::False;
+    case 'n':
+        return Type::Null;
+    default:
+        return Type::Number;
+    }
+}
+
+Span member(QByteArrayView text, Span object, QByteArrayView key)
+{
+    Span found;
+    forEachMember(text, object, [&](Span k, Span v) {
+        if (k.size() == key.size() + 2 && text.sliced(k.begin + 1, key.size()) == key) {
+            found = v;
+            return true;
+        }
+        return false;
+    });
+    return found;
+}
+
+Span memberSpanWithKey(QByteArrayView text, Span object, QByteArrayView key)
+{
+    Span found;
+    forEachMember(text, object, [&](Span k, Span v) {
+        if (k.size() == key.size() + 2 && text.sliced(k.begin + 1, key.size()) == key) {
+            found = Span{k.begin, v.end};
+            return true;
+        }
+        return false;
+    });
+    return found;
+}
+
+Span path(QByteArrayView text, Span object, std::initializer_list<QByteArrayView> keys)
+{
+    Span at = object;
+    for (QByteArrayView key : keys) {
+        at = member(text, at, key);
+        if (!at.isValid())
+            break;
+    }
+    return at;
+}
+
+Span element(QByteArrayView text, Span array, qsizetype index)
+{
+    if (typeAt(text, array) != Type::Array)
+        return {};
+    Scanner s(text);
+    qsizetype i = s.skipSpace(array.begin + 1);
+    if (text[i] == ']')
+        return {};
+    for (qsizetype n = 0; i < array.end; ++n) {
+        const qsizetype begin = s.skipSpace(i);
+        const qsizetype end = s.value(begin, 0);
+        if (end < 0)
+            return {};
+        if (n == index)
+            return Span{begin, end};
+        i = s.skipSpace(end);
+        if (text[i] != ',')
+            return {};
+        ++i;
+    }
+    return {};
+}
+
+qsizetype elementCount(QByteArrayView text, Span array)
+{
+    if (typeAt(text, array) != Type::Array)
+        return 0;
+    qsizetype n = 0;
+    while (element(text, array, n).isValid())
+        ++n;
+    return n;
+}
+
+std::optional<qint64> toInteger(QByteArrayView text, Span value)
+{
+    if (typeAt(text, value) != Type::Number)
+        return std::nullopt;
+    bool ok = false;
+    const qint64 n = text.sliced(value.begin, value.size()).toLongLong(&ok);
+    if (ok)
+        return n;
+    const double d = text.sliced(value.begin, value.size()).toDouble(&ok);
+    return ok ? std::optional<qint64>(qint64(d)) : std::nullopt;
+}
+
+std::optional<bool> toBool(QByteArrayView text, Span value)
+{
+    switch (typeAt(text, value)) {
+    case Type::True:
+        return true;
+    case Type::False:
+        return false;
+    default:
+        return std::nullopt;
+    }
+}
+
+std::optional<QString> toString(QByteArrayView text, Span value)
+{
+    if (typeAt(text, value) != Type::String)
+        return std::nullopt;
+    const QByteArrayView raw = text.sliced(value.begin + 1, value.size() - 2);
+    if (!raw.contains('\\'))
+        return QString::fromUtf8(raw);
+    QString out;
+    out.reserve(raw.size());
+    QByteArray pending; // UTF-8 bytes not yet converted
+    auto flush = [&] {
+        out += QString::fromUtf8(pending);
+        pending.clear();
+    };
+    for (qsizetype i = 0; i < raw.size(); ++i) {
+        if (raw[i] != '\\') {
+            pending += raw[i];
+            continue;
+        }
+        flush();
+        const char e = raw[++i];
+        switch (e) {
+        case 'b': out += u'\b'; break;
+        case 'f': out += u'\f'; break;
+        case 'n': out += u'\n'; break;
+        case 'r': out += u'\r'; break;
+        case 't': out += u'\t'; break;
+        case 'u':
+            out += QChar(char16_t(raw.sliced(i + 1, 4).toUShort(nullptr, 16)));
+            i += 4;
+            break;
+        default: out += QLatin1Char(e); break;
+        }
+    }
+    flush();
+    return out;
+}
+
+QByteArray quote(QStringView value)
+{
+    QByteArray out;
+    out.reserve(value.size() + 2);
+    out += '"';
+    for (const char c : value.toUtf8()) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20)
+                out += "\\u00" + QByteArray::number(static_cast<unsigned char>(c), 16).rightJustified(2, '0');
+            else
+                out += c;
+        }
+    }
+    out += '"';
+    return out;
+}
+
+} // namespace JsonScan

@@ -1,1 +1,54 @@
-// placeholder until written
+#pragma once
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QString>
+
+#include <optional>
+
+// A strict JSON validator and locator that works on the text in place, without building a document.
+// The proxy's hot path only needs a few fields of each request and response, so it finds them here and
+// edits the text by splicing, instead of parsing into and serialising from QJsonDocument.
+namespace JsonScan {
+
+// Where one value lies in the text: [begin, end).
+struct Span
+{
+    qsizetype begin = -1;
+    qsizetype end = -1;
+    bool isValid() const { return begin >= 0; }
+    qsizetype size() const { return end - begin; }
+};
+
+enum class Type { Invalid, Object, Array, String, Number, True, False, Null };
+
+// The span of the single value the whole text holds (whitespace around it allowed), or an invalid span and
+// a message naming the byte offset of the first error. Enforces RFC 8259, nesting depth at most 256.
+Span validate(QByteArrayView text, QString *error = nullptr);
+
+Type typeAt(QByteArrayView text, Span value);
+
+// The value of member `key` of the object at `object` (text must already be valid), or an invalid span.
+// Keys are compared byte for byte with their raw (still escaped) text, which is exact for the plain
+// ASCII names of the APIs.
+Span member(QByteArrayView text, Span object, QByteArrayView key);
+// Follows a path of member names from `object`.
+Span path(QByteArrayView text, Span object, std::initializer_list<QByteArrayView> keys);
+// The n-th element of the array at `array`, or an invalid span.
+Span element(QByteArrayView text, Span array, qsizetype index);
+// Number of elements of the array at `array` (0 for anything else).
+qsizetype elementCount(QByteArrayView text, Span array);
+
+std::optional<qint64> toInteger(QByteArrayView text, Span value);
+std::optional<bool> toBool(QByteArrayView text, Span value);
+// The unescaped text of a string value.
+std::optional<QString> toString(QByteArrayView text, Span value);
+
+// The span of the member (from the key's opening quote to the end of its value) holding `key` in `object`,
+// for removal; invalid if absent.
+Span memberSpanWithKey(QByteArrayView text, Span object, QByteArrayView key);
+
+// JSON string literal (with quotes) for `value`.
+QByteArray quote(QStringView value);
+
+} // namespace JsonScan

@@ -1,1 +1,47 @@
-// placeholder until written
+#pragma once
+
+#include "jsonscan.h"
+#include "usage.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <optional>
+
+// The OpenAI Chat Completions wire format, as spoken by OpenAI and every OpenAI-compatible provider:
+// the few edits and readings the proxy makes on requests, responses and stream events, done in place.
+namespace OpenAICompat {
+
+// What the proxy needs from a chat completion request body.
+struct ChatRequest
+{
+    JsonScan::Span root;
+    QString model;
+    bool stream = false;
+    bool clientWantsUsage = false; // stream_options.include_usage
+};
+
+// Reads a request; nullopt and *error ("…" a client can act on) when it is not a usable request.
+std::optional<ChatRequest> readChatRequest(QByteArrayView body, QString *error);
+
+// The body to send upstream: `model` replaced, and on streams stream_options.include_usage forced on so
+// the gateway always learns the usage.
+QByteArray rewriteChatRequest(QByteArrayView body, const ChatRequest &request, const QString &upstreamModel);
+
+// Usage from an OpenAI `usage` object (also DeepSeek's prompt_cache_hit_tokens).
+TokenUsage readUsage(QByteArrayView text, JsonScan::Span usage);
+
+// What the proxy reads from a whole response or from one stream chunk.
+struct ResponseInfo
+{
+    JsonScan::Span root;
+    JsonScan::Span usage; // invalid when absent or null
+    QString finishReason; // of the first choice, empty if none yet
+    bool noChoices = false; // "choices": [] — the usage-only chunk of a stream
+};
+std::optional<ResponseInfo> readResponse(QByteArrayView text);
+
+// The text with `"cost":<usd>` added to its usage object.
+QByteArray withCost(QByteArrayView text, JsonScan::Span usage, double cost);
+
+} // namespace OpenAICompat

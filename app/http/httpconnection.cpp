@@ -1,1 +1,256 @@
-// placeholder until written
+#include "httpconnection.h"
+
+#include <QDateTime>
+#include <QLoggingCategory>
+#include <QTcpSocket>
+
+Q_LOGGING_CATEGORY(lcHttp, "gateway.http", QtWarningMsg)
+
+namespace {
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+QByteArray errorBody(QByteArrayView message, int status)
+{
+    // The OpenAI-style envelope that every /v1 client understands.
+    const QByteArray type = status == 413 ? "request_too_large" : status >= 500 ? "server_error"
+                                                                                 : "invalid_request_error";
+    QByteArray escaped;
+    for (const char c : message)
+        escaped += (c == '"' || c == '\\') ? QByteArray(1, '\\') + c : QByteArray(1, c);
+    return "{\"error\":{\"message\":\"" + escaped + "\",\"type\":\"" + type + "\",\"param\":null,\"code\":null}}";
+}
+} // namespace
+
+HttpConnection::HttpConnection(QTcpSocket *socket, const HttpConnectionSettings &settings, HttpHandler *handler,
+                               QObject *parent)
+    : QObject(parent)
+    , m_socket(socket)
+    , m_settings(settings)
+    , m_handler(handler)
+    , m_parser(settings.limits)
+    , m_peer(socket->peerAddress())
+    , m_lastActivityMs(nowMs())
+{
+    m_socket->setParent(this);
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
+    connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
+    if (m_socket->bytesAvailable() > 0)
+        onReadyRead();
+}
+
+HttpConnection::~HttpConnection() = default;
+
+void HttpConnection::onReadyRead()
+{
+    m_lastActivityMs = nowMs();
+    if (m_buffer.isEmpty() && !m_busy)
+        m_requestStartMs = m_lastActivityMs;
+    if (m_buffer.isEmpty())
+        m_buffer = m_socket->readAll();
+    else
+        m_buffer += m_socket->readAll();
+    if (!m_busy && !m_closing)
+        processBuffer();
+}
+
+void HttpConnection::onDisconnected()
+{
+    if (m_busy && m_abortHandler) {
+        auto handler = std::move(m_abortHandler);
+        m_busy = false;
+        handler();
+    }
+    m_busy = false;
+    emit closed();
+    deleteLater();
+}
+
+void HttpConnection::processBuffer()
+{
+    while (!m_busy && !m_closing && !m_buffer.isEmpty()) {
+        switch (m_parser.parse(m_buffer)) {
+        case HttpRequestParser::Status::Incomplete:
+            if (m_parser.expectsContinue() && !m_sentContinue) {
+                m_sentContinue = true;
+                m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+            }
+            return;
+        case HttpRequestParser::Status::Error:
+            fail(m_parser.errorStatus(), m_parser.errorMessage());
+            return;
+        case HttpRequestParser::Status::Complete: {
+            const qsizetype consumed = m_parser.consumed();
+            HttpRequest request = m_parser.takeRequest();
+            if (consumed == m_buffer.size())
+                m_buffer.clear();
+            else
+                m_buffer.remove(0, consumed);
+            m_sentContinue = false;
+            dispatch(std::move(request));
+            break;
+        }
+        }
+    }
+}
+
+bool HttpConnection::hostAllowed(const QByteArray &host) const
+{
+    if (m_settings.allowedHosts.isEmpty())
+        return true;
+    const QByteArray lower = host.toLower();
+    for (const QByteArray &allowed : m_settings.allowedHosts) {
+        if (lower == allowed)
+            return true;
+    }
+    return false;
+}
+
+void HttpConnection::dispatch(HttpRequest &&request)
+{
+    m_busy = true;
+    ++m_exchange;
+    m_keepAlive = request.keepAlive;
+    m_chunkedStream = request.minorVersion >= 1;
+    if (!request.header("host").isNull() && !hostAllowed(request.header("host"))) {
+        writeResponse(403, "application/json",
+                      errorBody(QByteArray("Host '" + request.header("host")
+                                           + "' is not served here (protection against DNS rebinding); "
+                                             "add it to allowed_hosts in the config file to allow it"),
+                                403),
+                      {});
+        return;
+    }
+    m_handler->handle(std::move(request), HttpResponder(this, m_exchange));
+}
+
+void HttpConnection::fail(int status, QByteArrayView message)
+{
+    qCDebug(lcHttp) << "bad request from" << m_peer << status << message;
+    m_busy = true;
+    ++m_exchange;
+    m_keepAlive = false;
+    m_buffer.clear();
+    writeResponse(status, "application/json", errorBody(message, status), {});
+}
+
+void HttpConnection::appendHead(QByteArray &out, int status, QByteArrayView contentType, const HttpHeaders &extra)
+{
+    out += "HTTP/1.1 ";
+    out += QByteArray::number(status);
+    out += ' ';
+    out += Http::reasonPhrase(status);
+    out += "\r\ndate: ";
+    out += Http::currentDate();
+    if (!contentType.isEmpty()) {
+        out += "\r\ncontent-type: ";
+        out += contentType;
+    }
+    for (const auto &[name, value] : extra) {
+        out += "\r\n";
+        out += name;
+        out += ": ";
+        out += value;
+    }
+    if (!m_keepAlive)
+        out += "\r\nconnection: close";
+}
+
+void HttpConnection::writeResponse(int status, QByteArrayView contentType, QByteArrayView body,
+                                   const HttpHeaders &extra)
+{
+    QByteArray out;
+    out.reserve(256 + body.size());
+    appendHead(out, status, contentType, extra);
+    out += "\r\ncontent-length: ";
+    out += QByteArray::number(body.size());
+    out += "\r\n\r\n";
+    out += body;
+    m_socket->write(out);
+    finishExchange();
+}
+
+void HttpConnection::beginStream(int status, QByteArrayView contentType, const HttpHeaders &extra)
+{
+    if (!m_chunkedStream)
+        m_keepAlive = false; // an HTTP/1.0 client reads the body until the connection closes
+    QByteArray out;
+    out.reserve(256);
+    appendHead(out, status, contentType, extra);
+    out += m_chunkedStream ? "\r\ntransfer-encoding: chunked\r\n\r\n" : "\r\n\r\n";
+    m_socket->write(out);
+    m_socket->flush();
+}
+
+void HttpConnection::writeStreamData(QByteArrayView data)
+{
+    if (data.isEmpty())
+        return;
+    if (!m_chunkedStream) {
+        m_socket->write(data.constData(), data.size());
+    } else {
+        QByteArray out;
+        out.reserve(data.size() + 16);
+        out += QByteArray::number(data.size(), 16);
+        out += "\r\n";
+        out += data;
+        out += "\r\n";
+        m_socket->write(out);
+    }
+    m_socket->flush();
+}
+
+void HttpConnection::endStream()
+{
+    if (m_chunkedStream)
+        m_socket->write("0\r\n\r\n", 5);
+    finishExchange();
+}
+
+void HttpConnection::finishExchange()
+{
+    m_busy = false;
+    m_abortHandler = nullptr;
+    m_lastActivityMs = m_requestStartMs = nowMs();
+    if (!m_keepAlive) {
+        close();
+        return;
+    }
+    m_socket->flush();
+    if (!m_buffer.isEmpty())
+        processBuffer();
+}
+
+void HttpConnection::close()
+{
+    m_closing = true;
+    m_socket->disconnectFromHost(); // writes what is pending first
+}
+
+void HttpConnection::closeWhenIdle()
+{
+    m_keepAlive = false;
+    if (!m_busy)
+        close();
+}
+
+void HttpConnection::sweep(qint64 now, qint64 idleTimeoutMs, qint64 headerTimeoutMs)
+{
+    if (m_busy || m_closing)
+        return;
+    const qint64 idle = now - m_lastActivityMs;
+    const bool headOverdue = !m_parser.headComplete() && now - m_requestStartMs > headerTimeoutMs;
+    const bool bodyStalled = m_parser.headComplete() && idle > headerTimeoutMs;
+    if (!m_buffer.isEmpty() && (headOverdue || bodyStalled)) {
+        m_keepAlive = false;
+        ++m_exchange;
+        m_busy = true;
+        m_buffer.clear();
+        writeResponse(408, "application/json", errorBody("request not received in time", 408), {});
+    } else if (m_buffer.isEmpty() && idle > idleTimeoutMs) {
+        close();
+    }
+}

@@ -1,1 +1,76 @@
-// placeholder until written
+#pragma once
+
+#include "httprequestparser.h"
+#include "httpresponder.h"
+
+#include <QHostAddress>
+#include <QObject>
+
+#include <functional>
+
+class QTcpSocket;
+
+// What a connection needs to know from its server.
+struct HttpConnectionSettings
+{
+    HttpRequestParser::Limits limits;
+    // Host header values (lower-case, with or without port) that are served; empty = any.
+    QList<QByteArray> allowedHosts;
+};
+
+// One client connection: parses requests as bytes arrive, hands them to the handler one at a time
+// (pipelined requests are answered in order) and writes the responses.
+class HttpConnection final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HttpConnection)
+public:
+    HttpConnection(QTcpSocket *socket, const HttpConnectionSettings &settings, HttpHandler *handler,
+                   QObject *parent = nullptr);
+    ~HttpConnection() override;
+
+    bool isCurrentExchange(quint64 exchange) const { return m_busy && exchange == m_exchange; }
+    QHostAddress peerAddress() const { return m_peer; }
+    bool isBusy() const { return m_busy; }
+
+    void writeResponse(int status, QByteArrayView contentType, QByteArrayView body, const HttpHeaders &extra);
+    void beginStream(int status, QByteArrayView contentType, const HttpHeaders &extra);
+    void writeStreamData(QByteArrayView data);
+    void endStream();
+    void setAbortHandler(std::function<void()> handler) { m_abortHandler = std::move(handler); }
+
+    // Closes the connection if it has been idle, or stuck in a partial request head, for too long.
+    void sweep(qint64 nowMs, qint64 idleTimeoutMs, qint64 headerTimeoutMs);
+    // Stops reading further requests; closes at once when idle, else after the current response.
+    void closeWhenIdle();
+
+signals:
+    void closed();
+
+private:
+    void onReadyRead();
+    void onDisconnected();
+    void processBuffer();
+    void dispatch(HttpRequest &&request);
+    void fail(int status, QByteArrayView message);
+    void appendHead(QByteArray &out, int status, QByteArrayView contentType, const HttpHeaders &extra);
+    void finishExchange();
+    void close();
+    bool hostAllowed(const QByteArray &host) const;
+
+    QTcpSocket *m_socket;
+    const HttpConnectionSettings &m_settings;
+    HttpHandler *m_handler;
+    HttpRequestParser m_parser;
+    QByteArray m_buffer;
+    QHostAddress m_peer;
+    std::function<void()> m_abortHandler;
+    quint64 m_exchange = 0;
+    qint64 m_lastActivityMs = 0;
+    qint64 m_requestStartMs = 0; // when the first byte of the request being received arrived
+    bool m_busy = false;
+    bool m_keepAlive = true;
+    bool m_chunkedStream = false; // streaming with chunked coding (HTTP/1.1) or raw until close (1.0)
+    bool m_sentContinue = false;
+    bool m_closing = false;
+};

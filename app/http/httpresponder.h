@@ -1,1 +1,45 @@
-// placeholder until written
+#pragma once
+
+#include "httpmessage.h"
+
+#include <QHostAddress>
+#include <QPointer>
+
+#include <functional>
+
+class HttpConnection;
+
+// The way a handler answers one request, now or later: a whole response, or a stream of chunks.
+// A cheap value; when the client has gone, every call is a no-op and isOpen() is false.
+class HttpResponder final
+{
+public:
+    HttpResponder() = default;
+    HttpResponder(HttpConnection *connection, quint64 exchange);
+
+    bool isOpen() const;
+    QHostAddress peerAddress() const;
+
+    void respond(int status, QByteArrayView contentType, QByteArrayView body, const HttpHeaders &extra = {});
+    // Starts a response whose body follows in pieces (chunked transfer coding).
+    void beginStream(int status, QByteArrayView contentType, const HttpHeaders &extra = {});
+    void writeStreamData(QByteArrayView data);
+    void endStream();
+
+    // Called once if the client disconnects before the response is complete.
+    void setAbortHandler(std::function<void()> handler);
+
+private:
+    HttpConnection *live() const;
+
+    QPointer<HttpConnection> m_connection;
+    quint64 m_exchange = 0;
+};
+
+// What serves requests; one instance per worker thread, created in that thread.
+class HttpHandler
+{
+public:
+    virtual ~HttpHandler() = default;
+    virtual void handle(HttpRequest &&request, HttpResponder responder) = 0;
+};
