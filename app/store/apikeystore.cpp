@@ -128,7 +128,7 @@ std::optional<ApiKeyStore::Created> ApiKeyStore::create(const QString &name, con
     insert.prepare(u"INSERT INTO api_keys (name, member_email, secret_hash, created_at, disabled) "
                    "VALUES (?, ?, ?, ?, 0) RETURNING id"_s);
     insert.addBindValue(key.name);
-    insert.addBindValue(key.member);
+    insert.addBindValue(key.member.isNull() ? u""_s : key.member); // a null QString would bind as NULL
     insert.addBindValue(QString::fromLatin1(key.secretHash.toHex()));
     insert.addBindValue(key.createdAt.toString(Qt::ISODateWithMs));
     if (!insert.exec() || !insert.next()) {
