@@ -1,1 +1,100 @@
-// placeholder until written
+#include "gateway.h"
+
+#include "httpserver.h"
+#include "proxy/proxyhandler.h"
+
+#include <QFile>
+#include <QHostAddress>
+
+using namespace Qt::StringLiterals;
+
+Gateway::Gateway(GatewayConfig config, const Clock &clock, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_clock(clock)
+{
+}
+
+Gateway::~Gateway()
+{
+    stop();
+}
+
+std::optional<DatabaseLocation> Gateway::databaseLocation(const GatewayConfig &config, QString *error)
+{
+    if (config.databaseUrl.isEmpty())
+        return DatabaseLocation::inDataDir(config.dataDir);
+    return DatabaseLocation::fromUrl(config.databaseUrl, error);
+}
+
+bool Gateway::start(QString *error)
+{
+    const auto location = databaseLocation(m_config, error);
+    if (!location)
+        return false;
+
+    m_catalog = ModelCatalog::builtIn();
+    if (!m_config.catalogFile.isEmpty()) {
+        QFile file(m_config.catalogFile);
+        if (!file.open(QIODevice::ReadOnly)) {
+            *error = u"cannot read the model catalog %1: %2"_s.arg(m_config.catalogFile, file.errorString());
+            return false;
+        }
+        QString catalogError;
+        const auto user = ModelCatalog::fromJson(file.readAll(), &catalogError);
+        if (!user) {
+            *error = u"the model catalog %1 is not usable: %2"_s.arg(m_config.catalogFile, catalogError);
+            return false;
+        }
+        m_catalog.merge(*user);
+    }
+
+    m_log = std::make_unique<LogWriter>(*location);
+    if (!m_log->start(error))
+        return false;
+    m_keys = std::make_unique<ApiKeyStore>(*location, m_clock);
+
+    HttpServer::Options options;
+    options.workerCount = m_config.workerThreads;
+    options.connection.limits.maxBodyBytes = m_config.maxBodyBytes;
+    options.connection.allowedHosts = m_config.hostAllowList();
+    options.idleTimeoutMs = m_config.idleTimeoutMs;
+    options.headerTimeoutMs = m_config.headerTimeoutMs;
+    const ProxyContext context{m_config, m_catalog, *m_keys, *m_log, m_clock};
+    m_server = std::make_unique<HttpServer>(options, [context] { return std::make_unique<ProxyHandler>(context); });
+
+    QHostAddress address;
+    if (m_config.host == u"localhost")
+        address = QHostAddress(QHostAddress::LocalHost);
+    else if (!address.setAddress(m_config.host)) {
+        *error = u"the host '%1' is not an IP address to listen on (use 127.0.0.1, 0.0.0.0 or ::)"_s.arg(m_config.host);
+        return false;
+    }
+    if (!m_server->listen(address, m_config.port)) {
+        *error = u"cannot listen on %1:%2: %3"_s.arg(m_config.host).arg(m_config.port).arg(m_server->errorString());
+        return false;
+    }
+    m_config.port = m_server->serverPort();
+    return true;
+}
+
+void Gateway::stop()
+{
+    if (m_server) {
+        m_server->shutdown(m_config.shutdownGraceMs);
+        m_server.reset();
+    }
+    if (m_log)
+        m_log->stop();
+}
+
+quint16 Gateway::port() const
+{
+    return m_config.port;
+}
+
+QString Gateway::url() const
+{
+    const QString host = m_config.host.contains(u':') ? u'[' + m_config.host + u']' : m_config.host;
+    return u"http://%1:%2"_s.arg(host).arg(m_config.port);
+}

@@ -1,1 +1,47 @@
-// placeholder until written
+#pragma once
+
+#include "apikeystore.h"
+#include "clock.h"
+#include "gatewayconfig.h"
+#include "logwriter.h"
+#include "modelcatalog.h"
+
+#include <QObject>
+
+#include <memory>
+
+class HttpServer;
+
+// The headless gateway, assembled: settings, model catalog, key store, log writer and the HTTP server with
+// its proxy workers. The composition root (main) and the integration tests build one of these.
+class Gateway final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Gateway)
+public:
+    Gateway(GatewayConfig config, const Clock &clock, QObject *parent = nullptr);
+    ~Gateway() override;
+
+    // Opens the database, loads the catalog and starts listening. False and *error when any of it fails.
+    bool start(QString *error);
+    // Stops accepting, lets in-flight requests finish (up to the configured grace), writes every record.
+    void stop();
+
+    quint16 port() const;
+    QString url() const; // http://host:port
+    const GatewayConfig &config() const { return m_config; }
+    const ModelCatalog &catalog() const { return m_catalog; }
+    LogWriter &logWriter() { return *m_log; }
+    ApiKeyStore &keys() { return *m_keys; }
+
+    // The database the gateway uses, from the config (or SQLite in the data dir).
+    static std::optional<DatabaseLocation> databaseLocation(const GatewayConfig &config, QString *error);
+
+private:
+    GatewayConfig m_config;
+    const Clock &m_clock;
+    ModelCatalog m_catalog;
+    std::unique_ptr<ApiKeyStore> m_keys;
+    std::unique_ptr<LogWriter> m_log;
+    std::unique_ptr<HttpServer> m_server;
+};

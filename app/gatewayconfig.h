@@ -1,1 +1,59 @@
-// placeholder until written
+#pragma once
+
+#include "providerdirectory.h"
+#include "upstreamconnection.h"
+
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+// What the Settings → Policies retention level allows the gateway to keep.
+enum class RetentionLevel { RetainAll, MetadataOnly };
+
+// A provider the gateway can reach right now, with where and how.
+struct ProviderConfig
+{
+    ProviderSpec spec;
+    QString baseUrl;
+    QString apiKey;          // empty for keyless local servers
+    UpstreamEndpoint endpoint;
+    QByteArray pathPrefix;   // path of the base URL plus the provider's API prefix, e.g. "/v1"
+};
+
+// The gateway's settings: built-in defaults, then the config file, then the environment and command line.
+struct GatewayConfig
+{
+    static constexpr quint16 DefaultPort = 4747;
+
+    QString host = QStringLiteral("127.0.0.1");
+    quint16 port = DefaultPort;
+    QString dataDir;
+    QString databaseUrl; // empty: SQLite in the data dir
+    QString catalogFile; // a user's model catalog merged over the built-in one
+    RetentionLevel retention = RetentionLevel::RetainAll;
+    qint64 maxBodyBytes = 32 * 1024 * 1024;
+    int connectTimeoutMs = 10'000;
+    int upstreamTimeoutMs = 600'000; // until the upstream's response head
+    int streamIdleTimeoutMs = 300'000;
+    int idleTimeoutMs = 120'000;
+    int headerTimeoutMs = 30'000;
+    int workerThreads = 0; // 0: one per usable core
+    int shutdownGraceMs = 10'000;
+    QStringList allowedHosts; // extra Host names to serve besides the listener's own
+    QList<ProviderConfig> providers;
+
+    // Reads `configFile` (JSON; when empty, config.json in the data dir if it exists) and the environment.
+    // nullopt and *error (naming the file and the setting) when something is wrong.
+    static std::optional<GatewayConfig> load(const QString &dataDir, const QString &configFile,
+                                             const QProcessEnvironment &environment, QString *error);
+
+    const ProviderConfig *provider(QStringView id) const;
+    // Host header values the server accepts (DNS rebinding protection); empty means any.
+    QList<QByteArray> hostAllowList() const;
+};
+
+// Parses a provider base URL into where to connect and the path prefix; nullopt and *error if unusable.
+std::optional<ProviderConfig> makeProviderConfig(const ProviderSpec &spec, const QString &baseUrl,
+                                                 const QString &apiKey, QString *error);

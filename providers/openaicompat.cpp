@@ -106,6 +106,7 @@ std::optional<ResponseInfo> readResponse(QByteArrayView text)
     info.root = validate(text);
     if (typeAt(text, info.root) != Type::Object)
         return std::nullopt;
+    info.usageMember = memberSpanWithKey(text, info.root, "usage");
     const Span usage = member(text, info.root, "usage");
     if (typeAt(text, usage) == Type::Object)
         info.usage = usage;
@@ -115,6 +116,30 @@ std::optional<ResponseInfo> readResponse(QByteArrayView text)
     if (first.isValid())
         info.finishReason = toString(text, member(text, first, "finish_reason")).value_or(QString());
     return info;
+}
+
+QByteArray withoutMember(QByteArrayView text, Span member)
+{
+    auto isSpace = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    qsizetype begin = member.begin;
+    qsizetype end = member.end;
+    qsizetype before = begin - 1;
+    while (before >= 0 && isSpace(text[before]))
+        --before;
+    if (before >= 0 && text[before] == ',') {
+        begin = before; // drop the comma in front
+    } else {
+        qsizetype after = end;
+        while (after < text.size() && isSpace(text[after]))
+            ++after;
+        if (after < text.size() && text[after] == ',')
+            end = after + 1; // first member: drop the comma behind
+    }
+    QByteArray out;
+    out.reserve(text.size());
+    out += text.first(begin);
+    out += text.sliced(end);
+    return out;
 }
 
 QByteArray withCost(QByteArrayView text, Span usage, double cost)

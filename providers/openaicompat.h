@@ -35,11 +35,15 @@ TokenUsage readUsage(QByteArrayView text, JsonScan::Span usage);
 struct ResponseInfo
 {
     JsonScan::Span root;
-    JsonScan::Span usage; // invalid when absent or null
+    JsonScan::Span usage;       // invalid when absent or null
+    JsonScan::Span usageMember; // `"usage": …` including the key, when present (even as null)
     QString finishReason; // of the first choice, empty if none yet
     bool noChoices = false; // "choices": [] — the usage-only chunk of a stream
 };
 std::optional<ResponseInfo> readResponse(QByteArrayView text);
+
+// The text without the object member at `member` (as found by memberSpanWithKey) and its comma.
+QByteArray withoutMember(QByteArrayView text, JsonScan::Span member);
 
 // The text with `"cost":<usd>` added to its usage object.
 QByteArray withCost(QByteArrayView text, JsonScan::Span usage, double cost);

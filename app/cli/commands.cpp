@@ -1,1 +1,152 @@
-// placeholder until written
+#include "commands.h"
+
+#include "apikeystore.h"
+#include "clock.h"
+#include "gateway.h"
+#include "recordexporter.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QSocketNotifier>
+#include <QStandardPaths>
+#include <QTextStream>
+
+#include <csignal>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+int failWith(const QString &message, int code = 1)
+{
+    QTextStream(stderr) << "llm-gateway: " << message << Qt::endl;
+    return code;
+}
+
+QString dataDir(const CommandLine &line)
+{
+    if (line.has(u"data-dir"_s))
+        return line.option(u"data-dir"_s);
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+}
+
+std::optional<GatewayConfig> loadConfig(const CommandLine &line, QString *error)
+{
+    auto config = GatewayConfig::load(dataDir(line), line.option(u"config"_s),
+                                      QProcessEnvironment::systemEnvironment(), error);
+    if (!config)
+        return std::nullopt;
+    if (line.has(u"database"_s))
+        config->databaseUrl = line.option(u"database"_s);
+    if (line.has(u"host"_s))
+        config->host = line.option(u"host"_s);
+    if (line.has(u"port"_s))
+        config->port = quint16(line.option(u"port"_s).toUInt());
+    return config;
+}
+
+std::optional<DatabaseLocation> openableLocation(const CommandLine &line, QString *error)
+{
+    const auto config = loadConfig(line, error);
+    return config ? Gateway::databaseLocation(*config, error) : std::nullopt;
+}
+
+// Turns SIGTERM and SIGINT into a call on the event loop (the self-pipe trick: a signal handler may only
+// write to a descriptor).
+int g_signalFds[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(g_signalFds[0], &byte, 1);
+}
+
+void watchTermination(QObject *context, std::function<void()> handler)
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFds) != 0)
+        return;
+    auto *notifier = new QSocketNotifier(g_signalFds[1], QSocketNotifier::Read, context);
+    QObject::connect(notifier, &QSocketNotifier::activated, context, [notifier, handler] {
+        char byte;
+        [[maybe_unused]] const auto read = ::read(g_signalFds[1], &byte, 1);
+        notifier->setEnabled(false);
+        handler();
+    });
+    struct sigaction action = {};
+    action.sa_handler = onSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGINT, &action, nullptr);
+}
+
+} // namespace
+
+namespace Commands {
+
+int serve(const CommandLine &line)
+{
+    QString error;
+    auto config = loadConfig(line, &error);
+    if (!config)
+        return failWith(error, 2);
+    SystemClock clock;
+    Gateway gateway(std::move(*config), clock);
+    if (!gateway.start(&error))
+        return failWith(error);
+
+    QTextStream out(stdout);
+    out << "Listening on " << gateway.url() << Qt::endl;
+    QStringList providers;
+    for (const ProviderConfig &provider : gateway.config().providers)
+        providers.append(provider.spec.id);
+    QTextStream(stderr) << "llm-gateway: OpenAI-compatible endpoint " << gateway.url() << "/v1; providers: "
+                        << (providers.isEmpty() ? u"none configured"_s : providers.join(u", "_s)) << Qt::endl;
+
+    watchTermination(&gateway, [&gateway] {
+        gateway.stop();
+        QCoreApplication::exit(0);
+    });
+    return QCoreApplication::exec();
+}
+
+int keysCreate(const CommandLine &line)
+{
+    QString error;
+    const auto location = openableLocation(line, &error);
+    if (!location)
+        return failWith(error, 2);
+    SystemClock clock;
+    ApiKeyStore keys(*location, clock);
+    const auto created = keys.create(line.option(u"name"_s), line.option(u"member"_s), &error);
+    if (!created)
+        return failWith(error);
+    QTextStream out(stdout);
+    out << "Created API key " << created->key.id << " \"" << created->key.name
+        << "\". It is shown only this once; keep it somewhere safe:\n"
+        << created->plaintext << Qt::endl;
+    return 0;
+}
+
+int exportRecords(const CommandLine &line)
+{
+    QString error;
+    const auto location = openableLocation(line, &error);
+    if (!location)
+        return failWith(error, 2);
+    QSqlDatabase db = Database::open(*location, u"export"_s, &error);
+    if (!db.isValid() || !error.isEmpty())
+        return failWith(error);
+    QFile out;
+    if (!out.open(stdout, QIODevice::WriteOnly))
+        return failWith(u"cannot write to standard output"_s);
+    const auto format = line.option(u"format"_s) == u"csv" ? RecordExporter::Format::Csv
+                                                           : RecordExporter::Format::JsonLines;
+    if (!RecordExporter::exportAll(db, format, out, &error))
+        return failWith(error);
+    return 0;
+}
+
+} // namespace Commands

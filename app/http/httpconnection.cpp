@@ -101,12 +101,12 @@ bool HttpConnection::hostAllowed(const QByteArray &host) const
 {
     if (m_settings.allowedHosts.isEmpty())
         return true;
-    const QByteArray lower = host.toLower();
-    for (const QByteArray &allowed : m_settings.allowedHosts) {
-        if (lower == allowed)
-            return true;
-    }
-    return false;
+    // Only the name matters against DNS rebinding; the port is whatever the listener has.
+    QByteArray name = host.toLower();
+    const qsizetype colon = name.lastIndexOf(':');
+    if (colon >= 0 && name.indexOf(']', colon) < 0)
+        name.truncate(colon);
+    return m_settings.allowedHosts.contains(name);
 }
 
 void HttpConnection::dispatch(HttpRequest &&request)

@@ -14,7 +14,7 @@ class QTcpSocket;
 struct HttpConnectionSettings
 {
     HttpRequestParser::Limits limits;
-    // Host header values (lower-case, with or without port) that are served; empty = any.
+    // Host names (lower-case, without port; IPv6 in brackets) that are served; empty = any.
     QList<QByteArray> allowedHosts;
 };
 

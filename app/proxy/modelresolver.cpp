@@ -1,1 +1,66 @@
-// placeholder until written
+#include "modelresolver.h"
+
+using namespace Qt::StringLiterals;
+
+ModelResolver::ModelResolver(const GatewayConfig &config, const ModelCatalog &catalog)
+    : m_config(config)
+    , m_catalog(catalog)
+{
+}
+
+namespace {
+double blendedPrice(const ModelInfo *model)
+{
+    // Unknown prices sort last: an unknown price is never taken for a cheap one.
+    return model && model->price ? model->price->input + model->price->output : std::numeric_limits<double>::max();
+}
+
+QString notConfigured(const ProviderSpec &spec)
+{
+    if (spec.keyVariable.isEmpty())
+        return u"set %1"_s.arg(spec.baseUrlVariable);
+    return u"set %1 (and %2 for another address)"_s.arg(spec.keyVariable, spec.baseUrlVariable);
+}
+} // namespace
+
+std::variant<ModelRoute, ProxyError> ModelResolver::resolve(const QString &requested) const
+{
+    const qsizetype slash = requested.indexOf(u'/');
+    if (slash > 0) {
+        const QString providerId = requested.left(slash);
+        if (const ProviderSpec *spec = ProviderDirectory::find(providerId)) {
+            const QString model = requested.mid(slash + 1);
+            if (model.isEmpty())
+                return ProxyError::modelNotFound(u"The model '%1' names no model after the provider."_s.arg(requested));
+            const ProviderConfig *provider = m_config.provider(providerId);
+            if (!provider)
+                return ProxyError::modelNotFound(
+                    u"The model '%1' needs provider %2, which is not configured: %3."_s.arg(
+                        requested, spec->displayName, notConfigured(*spec)));
+            return ModelRoute{provider, model, m_catalog.find(providerId, model)};
+        }
+    }
+
+    const QStringList providers = m_catalog.providersOf(requested);
+    ModelRoute best;
+    for (const QString &providerId : providers) {
+        const ProviderConfig *provider = m_config.provider(providerId);
+        if (!provider)
+            continue;
+        const ModelInfo *model = m_catalog.find(providerId, requested);
+        if (!best.provider || blendedPrice(model) < blendedPrice(best.model))
+            best = ModelRoute{provider, model ? model->id : requested, model};
+    }
+    if (best.provider)
+        return best;
+    if (!providers.isEmpty()) {
+        const ProviderSpec *spec = ProviderDirectory::find(providers.first());
+        return ProxyError::modelNotFound(
+            u"The model '%1' is offered by %2, but none of them is configured: for %3, %4."_s.arg(
+                requested, providers.join(u", "_s), spec ? spec->displayName : providers.first(),
+                spec ? notConfigured(*spec) : QString()));
+    }
+    return ProxyError::modelNotFound(
+        u"The model '%1' does not exist in the model catalog. Name it as provider/model (for example "
+        "openai/gpt-4o-mini) or use a model the catalog lists (GET /v1/models)."_s.arg(requested));
+}

@@ -1,1 +1,29 @@
-// placeholder until written
+#pragma once
+
+#include "gatewayconfig.h"
+#include "modelcatalog.h"
+#include "openaierror.h"
+
+#include <variant>
+
+// Where a requested model goes: which configured provider, under which name, at which price.
+struct ModelRoute
+{
+    const ProviderConfig *provider = nullptr;
+    QString upstreamModel;
+    const ModelInfo *model = nullptr; // null when the catalog does not know it (price unknown)
+};
+
+// Turns the model a client asked for into a route. "provider/model" goes to that provider; a bare name
+// goes to the cheapest configured provider the catalog lists for it (catalog order breaks ties).
+class ModelResolver final
+{
+public:
+    ModelResolver(const GatewayConfig &config, const ModelCatalog &catalog);
+
+    std::variant<ModelRoute, ProxyError> resolve(const QString &requested) const;
+
+private:
+    const GatewayConfig &m_config;
+    const ModelCatalog &m_catalog;
+};

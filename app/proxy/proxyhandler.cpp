@@ -1,1 +1,177 @@
-// placeholder until written
+#include "proxyhandler.h"
+
+#include "apikeystore.h"
+#include "clock.h"
+#include "jsonscan.h"
+#include "logwriter.h"
+#include "openaicompat.h"
+#include "proxyexchange.h"
+
+#include <QRandomGenerator>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+void respondError(HttpResponder &responder, const ProxyError &error, const QByteArray &requestId)
+{
+    responder.respond(error.status, "application/json", error.toJson(), {{"x-request-id", requestId}});
+}
+
+// The key the client presented: "Authorization: Bearer <key>" or "x-api-key: <key>".
+QByteArray presentedKey(const HttpRequest &request)
+{
+    const QByteArray authorization = request.header("authorization");
+    if (authorization.size() > 7 && authorization.first(7).compare("bearer ", Qt::CaseInsensitive) == 0)
+        return authorization.sliced(7).trimmed();
+    return request.header("x-api-key");
+}
+
+bool isJsonContentType(const QByteArray &contentType)
+{
+    const qsizetype semicolon = contentType.indexOf(';');
+    const QByteArray mediaType = (semicolon < 0 ? contentType : contentType.first(semicolon)).trimmed();
+    return mediaType.compare("application/json", Qt::CaseInsensitive) == 0;
+}
+
+// A client's x-request-id is kept when it is a reasonable token; otherwise the gateway makes one.
+bool usableRequestId(const QByteArray &id)
+{
+    if (id.isEmpty() || id.size() > 128)
+        return false;
+    for (const char c : id) {
+        if (c <= 0x20 || c >= 0x7f)
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+ProxyHandler::ProxyHandler(const ProxyContext &context)
+    : m_context(context)
+    , m_resolver(context.config, context.catalog)
+    , m_requestIdPrefix("req_" + QByteArray::number(QRandomGenerator::system()->generate64(), 36) + '_')
+{
+}
+
+ProxyHandler::~ProxyHandler()
+{
+    for (ProxyExchange *exchange : std::unordered_set<ProxyExchange *>(m_exchanges))
+        delete exchange;
+}
+
+QByteArray ProxyHandler::nextRequestId()
+{
+    return m_requestIdPrefix + QByteArray::number(++m_requestCounter, 36);
+}
+
+void ProxyHandler::release(ProxyExchange *exchange)
+{
+    m_exchanges.erase(exchange);
+    delete exchange;
+}
+
+void ProxyHandler::handle(HttpRequest &&request, HttpResponder responder)
+{
+    if (request.path == "/v1/chat/completions" || request.path == "/chat/completions") {
+        chatCompletions(std::move(request), responder);
+        return;
+    }
+    const QByteArray clientId = request.header("x-request-id");
+    const QByteArray requestId = usableRequestId(clientId) ? clientId : nextRequestId();
+    if (request.path == "/health") {
+        responder.respond(200, "application/json", "{\"status\":\"ok\"}", {{"x-request-id", requestId}});
+        return;
+    }
+    if (request.path == "/v1/models" || request.path == "/models") {
+        if (request.method != "GET")
+            respondError(responder, ProxyError::methodNotAllowed(request.method, request.path), requestId);
+        else if (!m_context.keys.authenticate(presentedKey(request)))
+            respondError(responder, ProxyError::invalidApiKey(), requestId);
+        else
+            listModels(request, responder);
+        return;
+    }
+    respondError(responder, ProxyError::notFound(request.path), requestId);
+}
+
+void ProxyHandler::listModels(const HttpRequest &request, HttpResponder &responder)
+{
+    if (m_modelsBody.isEmpty()) {
+        QByteArray data;
+        for (const ModelInfo &model : m_context.catalog.models()) {
+            if (model.retired || !m_context.config.provider(model.provider))
+                continue;
+            if (!data.isEmpty())
+                data += ',';
+            data += "{\"id\":" + JsonScan::quote(QString(model.provider + u'/' + model.id))
+                + ",\"object\":\"model\",\"created\":0,\"owned_by\":" + JsonScan::quote(model.provider) + '}';
+        }
+        m_modelsBody = "{\"object\":\"list\",\"data\":[" + data + "]}";
+    }
+    const QByteArray clientId = request.header("x-request-id");
+    responder.respond(200, "application/json", m_modelsBody,
+                      {{"x-request-id", usableRequestId(clientId) ? clientId : nextRequestId()}});
+}
+
+void ProxyHandler::chatCompletions(HttpRequest &&request, HttpResponder &responder)
+{
+    QElapsedTimer started;
+    started.start();
+    RequestRecord record;
+    const QByteArray clientId = request.header("x-request-id");
+    record.requestId = usableRequestId(clientId) ? clientId : nextRequestId();
+    record.createdAt = m_context.clock.now();
+    record.clientIp = responder.peerAddress().toString();
+    record.userAgent = QString::fromUtf8(request.header("user-agent"));
+    record.endpoint = u"/v1/chat/completions"_s;
+    const bool retain = m_context.config.retention == RetentionLevel::RetainAll;
+
+    if (request.method != "POST") {
+        ProxyExchange::reject(*this, responder, std::move(record), started,
+                              ProxyError::methodNotAllowed(request.method, request.path));
+        return;
+    }
+    const auto key = m_context.keys.authenticate(presentedKey(request));
+    if (!key) {
+        ProxyExchange::reject(*this, responder, std::move(record), started, ProxyError::invalidApiKey());
+        return;
+    }
+    record.apiKeyId = key->id;
+    record.member = key->member;
+    if (retain)
+        record.requestBody = request.body;
+
+    const QByteArray contentType = request.header("content-type");
+    if (!isJsonContentType(contentType)) {
+        ProxyExchange::reject(*this, responder, std::move(record), started,
+                              ProxyError::unsupportedMediaType(contentType));
+        return;
+    }
+    QString error;
+    const auto chat = OpenAICompat::readChatRequest(request.body, &error);
+    if (!chat) {
+        ProxyExchange::reject(*this, responder, std::move(record), started, ProxyError::badRequest(error));
+        return;
+    }
+    record.requestedModel = chat->model;
+    record.streamed = chat->stream;
+    auto route = m_resolver.resolve(chat->model);
+    if (const auto *routeError = std::get_if<ProxyError>(&route)) {
+        ProxyExchange::reject(*this, responder, std::move(record), started, *routeError);
+        return;
+    }
+    const ModelRoute &target = std::get<ModelRoute>(route);
+    if (target.provider->spec.family != ProviderFamily::OpenAICompatible) {
+        ProxyExchange::reject(
+            *this, responder, std::move(record), started,
+            ProxyError::badRequest(u"Provider %1 speaks another API format, which this gateway version does "
+                                   "not translate yet."_s.arg(target.provider->spec.displayName),
+                                   "model"));
+        return;
+    }
+    auto *exchange = new ProxyExchange(*this, responder, std::move(record), started);
+    m_exchanges.insert(exchange);
+    exchange->start(request.body, *chat, target);
+}

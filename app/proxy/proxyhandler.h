@@ -1,1 +1,57 @@
-// placeholder until written
+#pragma once
+
+#include "gatewayconfig.h"
+#include "httpresponder.h"
+#include "modelresolver.h"
+#include "upstreamclient.h"
+
+#include <QObject>
+
+#include <memory>
+#include <unordered_set>
+
+class ApiKeyStore;
+class Clock;
+class LogWriter;
+class ModelCatalog;
+class ProxyExchange;
+
+// What every worker's proxy shares: settings, catalog, keys and the log writer (all thread-safe or const).
+struct ProxyContext
+{
+    const GatewayConfig &config;
+    const ModelCatalog &catalog;
+    ApiKeyStore &keys;
+    LogWriter &log;
+    const Clock &clock;
+};
+
+// Serves /v1 and /health on one worker thread: authenticates, resolves the model and hands chat requests
+// to a ProxyExchange that talks to the upstream through this thread's connection pool.
+class ProxyHandler final : public HttpHandler
+{
+public:
+    explicit ProxyHandler(const ProxyContext &context);
+    ~ProxyHandler() override;
+
+    void handle(HttpRequest &&request, HttpResponder responder) override;
+
+    // Called by an exchange when it is done; deletes it.
+    void release(ProxyExchange *exchange);
+
+    UpstreamClient &upstream() { return m_upstream; }
+    const ProxyContext &context() const { return m_context; }
+    QByteArray nextRequestId();
+
+private:
+    void listModels(const HttpRequest &request, HttpResponder &responder);
+    void chatCompletions(HttpRequest &&request, HttpResponder &responder);
+
+    ProxyContext m_context;
+    ModelResolver m_resolver;
+    UpstreamClient m_upstream;
+    std::unordered_set<ProxyExchange *> m_exchanges;
+    QByteArray m_modelsBody; // built on first use; the catalog and config do not change while serving
+    QByteArray m_requestIdPrefix;
+    quint64 m_requestCounter = 0;
+};
