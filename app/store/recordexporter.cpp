@@ -70,7 +70,9 @@ QByteArray number(double value)
 {
     if (!std::isfinite(value))
         return "null"_ba;
-    return QByteArray::number(value, 'g', QLocale::FloatingPointShortest);
+    // Plain decimals ("0.0003", not "3e-04") read better in spreadsheets; exponents only for huge values.
+    const char format = std::abs(value) < 1e15 ? 'f' : 'g';
+    return QByteArray::number(value, format, QLocale::FloatingPointShortest);
 }
 
 void appendJsonString(QByteArray &out, const QByteArray &utf8)
