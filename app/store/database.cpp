@@ -160,6 +160,10 @@ bool openPostgres(QSqlDatabase &db, const DatabaseLocation &location, QString *e
         *error = u"cannot connect to PostgreSQL %1: %2"_s.arg(location.displayName(), db.lastError().text().trimmed());
         return false;
     }
+    // libpq prints NOTICEs (such as "relation already exists, skipping") on stderr; we want only real trouble.
+    QString sqlError;
+    if (!execPragma(db, u"SET client_min_messages TO WARNING"_s, &sqlError))
+        qCWarning(lcStore) << "cannot quieten PostgreSQL notices:" << sqlError;
     return true;
 }
 

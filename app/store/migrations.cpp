@@ -255,6 +255,8 @@ bool apply(QSqlDatabase &db, QString *error)
             return false;
         }
         qCInfo(lcStore) << "applied database migration" << migration.version << migration.description;
+        if (migration.version == latest)
+            return true;
     }
 }
 

@@ -1,0 +1,286 @@
+// The store on PostgreSQL: migrations (also two at once), the log writer, API keys and export.
+// Needs LLMGW_TEST_POSTGRES_URL (a role allowed to CREATE DATABASE); each test works in a database of its
+// own, created here and dropped at the end. tests/support/with-postgres.sh provides a throwaway server.
+#include "apikeystore.h"
+#include "database.h"
+#include "logwriter.h"
+#include "recordexporter.h"
+#include "storetestutil.h"
+
+#include <QBuffer>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QSemaphore>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSqlRecord>
+#include <QTest>
+#include <QThread>
+
+using namespace Qt::StringLiterals;
+
+class TestDatabasePostgres : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void migratesOnceToTheLatestVersion();
+    void concurrentMigrationsAgree();
+    void newerSchemaIsRefused();
+    void logWriterRoundTripsEveryColumn();
+    void apiKeysAcrossStores();
+    void exportsJsonLines();
+
+private:
+    DatabaseLocation freshDatabase();
+    static void closeConnection(const QString &name)
+    {
+        if (QSqlDatabase::contains(name)) {
+            QSqlDatabase::database(name, false).close();
+            QSqlDatabase::removeDatabase(name);
+        }
+    }
+
+    DatabaseLocation m_server;
+    QStringList m_created;
+};
+
+void TestDatabasePostgres::initTestCase()
+{
+    const QString url = qEnvironmentVariable("LLMGW_TEST_POSTGRES_URL");
+    if (url.isEmpty())
+        QSKIP("LLMGW_TEST_POSTGRES_URL is not set (run through tests/support/with-postgres.sh)");
+    QString error;
+    const auto location = DatabaseLocation::fromUrl(url, &error);
+    QVERIFY2(location, qPrintable(error));
+    QCOMPARE(location->kind, DatabaseLocation::Kind::Postgres);
+    m_server = *location;
+
+    // The admin connection is a plain one: Database::open would migrate the server's own database.
+    QSqlDatabase admin = QSqlDatabase::addDatabase(u"QPSQL"_s, u"pgadmin"_s);
+    admin.setHostName(m_server.host);
+    admin.setPort(m_server.port);
+    admin.setUserName(m_server.user);
+    admin.setPassword(m_server.password);
+    admin.setDatabaseName(m_server.databaseName);
+    QVERIFY2(admin.open(), qPrintable(admin.lastError().text()));
+}
+
+void TestDatabasePostgres::cleanupTestCase()
+{
+    if (!QSqlDatabase::contains(u"pgadmin"_s))
+        return;
+    {
+        QSqlDatabase admin = QSqlDatabase::database(u"pgadmin"_s);
+        QSqlQuery query(admin);
+        for (const QString &name : std::as_const(m_created)) {
+            if (!query.exec(u"DROP DATABASE IF EXISTS %1 WITH (FORCE)"_s.arg(name)))
+                qWarning() << "could not drop" << name << query.lastError().text();
+        }
+    }
+    closeConnection(u"pgadmin"_s);
+}
+
+DatabaseLocation TestDatabasePostgres::freshDatabase()
+{
+    const QString name = u"llmgw_test_%1_%2"_s.arg(QCoreApplication::applicationPid()).arg(QRandomGenerator::global()->generate());
+    QSqlDatabase admin = QSqlDatabase::database(u"pgadmin"_s);
+    QSqlQuery query(admin);
+    if (!query.exec(u"CREATE DATABASE "_s + name))
+        qWarning() << "cannot create a test database:" << query.lastError().text();
+    m_created.append(name);
+    DatabaseLocation location = m_server;
+    location.databaseName = name;
+    return location;
+}
+
+void TestDatabasePostgres::migratesOnceToTheLatestVersion()
+{
+    const DatabaseLocation location = freshDatabase();
+    QString error;
+    {
+        QSqlDatabase db = Database::open(location, u"pg1"_s, &error);
+        QVERIFY2(db.isOpen(), qPrintable(error));
+        QCOMPARE(Database::schemaVersion(db), Database::latestSchemaVersion());
+        for (const QString &column : requestColumns())
+            QVERIFY2(db.record(u"requests"_s).contains(column), qPrintable(column));
+        QVERIFY(db.record(u"api_keys"_s).contains(u"secret_hash"_s));
+        QVERIFY(db.record(u"settings"_s).contains(u"value"_s));
+        QSqlQuery query(db);
+        QVERIFY(query.exec(u"SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'requests' AND indexname LIKE 'idx_requests_%'"_s));
+        QVERIFY(query.next());
+        QCOMPARE(query.value(0).toInt(), 4);
+        QVERIFY(query.exec(u"INSERT INTO settings (key, value) VALUES ('k', 'v')"_s));
+    }
+    closeConnection(u"pg1"_s);
+    {
+        QSqlDatabase db = Database::open(location, u"pg2"_s, &error);
+        QVERIFY2(db.isOpen(), qPrintable(error));
+        QCOMPARE(countRows(db, u"schema_migrations"_s), qint64(Database::latestSchemaVersion()));
+        QCOMPARE(countRows(db, u"settings"_s), 1);
+    }
+    closeConnection(u"pg2"_s);
+}
+
+void TestDatabasePostgres::concurrentMigrationsAgree()
+{
+    for (int round = 0; round < 4; ++round) {
+        const DatabaseLocation location = freshDatabase();
+        QSemaphore ready;
+        QSemaphore go;
+        QString errors[2];
+        int versions[2] = {-2, -2};
+        QThread *threads[2];
+        for (int t = 0; t < 2; ++t) {
+            threads[t] = QThread::create([&, t] {
+                const QString name = u"pgrace-%1-%2"_s.arg(round).arg(t);
+                ready.release();
+                go.acquire();
+                {
+                    QSqlDatabase db = Database::open(location, name, &errors[t]);
+                    if (db.isValid())
+                        versions[t] = Database::schemaVersion(db);
+                }
+                closeConnection(name);
+            });
+            threads[t]->start();
+        }
+        ready.acquire(2);
+        go.release(2);
+        for (QThread *thread : threads) {
+            QVERIFY(thread->wait(60000));
+            delete thread;
+        }
+        for (int t = 0; t < 2; ++t) {
+            QVERIFY2(errors[t].isEmpty(), qPrintable(errors[t]));
+            QCOMPARE(versions[t], Database::latestSchemaVersion());
+        }
+    }
+}
+
+void TestDatabasePostgres::newerSchemaIsRefused()
+{
+    const DatabaseLocation location = freshDatabase();
+    const int latest = Database::latestSchemaVersion();
+    QString error;
+    {
+        QSqlDatabase db = Database::open(location, u"pgfuture"_s, &error);
+        QVERIFY2(db.isOpen(), qPrintable(error));
+        QSqlQuery query(db);
+        QVERIFY(query.exec(u"INSERT INTO schema_migrations (version, applied_at) VALUES (%1, 'later')"_s.arg(latest + 1)));
+    }
+    closeConnection(u"pgfuture"_s);
+    {
+        QSqlDatabase db = Database::open(location, u"pgold"_s, &error);
+        QVERIFY(!db.isValid());
+    }
+    QVERIFY2(error.contains(u"database schema version %1 is newer than this build supports (%2); upgrade llm-gateway"_s
+                                .arg(latest + 1)
+                                .arg(latest)),
+             qPrintable(error));
+    QVERIFY2(!error.contains(m_server.password) || m_server.password.isEmpty(), "the password must not be shown");
+}
+
+void TestDatabasePostgres::logWriterRoundTripsEveryColumn()
+{
+    const DatabaseLocation location = freshDatabase();
+    constexpr int kRecords = 1500;
+    {
+        LogWriter writer(location);
+        QString error;
+        QVERIFY2(writer.start(&error), qPrintable(error));
+        QThread *other = QThread::create([&writer] {
+            for (int i = 0; i < kRecords; i += 2)
+                writer.enqueue(sampleRecord(i));
+        });
+        other->start();
+        for (int i = 1; i < kRecords; i += 2)
+            writer.enqueue(sampleRecord(i));
+        QVERIFY(other->wait(60000));
+        delete other;
+        writer.flush();
+        QCOMPARE(writer.writtenCount(), kRecords);
+        QCOMPARE(writer.failedCount(), 0);
+    }
+    QString error;
+    {
+        QSqlDatabase db = Database::open(location, u"pgread"_s, &error);
+        QVERIFY2(db.isOpen(), qPrintable(error));
+        QSqlQuery query(db);
+        query.setForwardOnly(true);
+        QVERIFY(query.exec(u"SELECT * FROM requests"_s));
+        QSet<QString> seen;
+        while (query.next()) {
+            const QString requestId = query.value(u"request_id"_s).toString();
+            QVERIFY(requestId.startsWith(u"req-"_s));
+            const int i = requestId.mid(4).toInt();
+            const QString diff = compareRow(query.record(), sampleRecord(i));
+            QVERIFY2(diff.isEmpty(), qPrintable(requestId + u": "_s + diff));
+            seen.insert(requestId);
+        }
+        QCOMPARE(seen.size(), kRecords);
+    }
+    closeConnection(u"pgread"_s);
+}
+
+void TestDatabasePostgres::apiKeysAcrossStores()
+{
+    const DatabaseLocation location = freshDatabase();
+    TestClock clock;
+    ApiKeyStore serve(location, clock);
+    QString error;
+    std::optional<ApiKeyStore::Created> created;
+    {
+        ApiKeyStore cli(location, clock);
+        created = cli.create(u"team key"_s, u"lead@example.com"_s, &error);
+        QVERIFY2(created, qPrintable(error));
+    }
+    const auto key = serve.authenticate(created->plaintext);
+    QVERIFY(key);
+    QCOMPARE(key->member, u"lead@example.com"_s);
+    QCOMPARE(key->createdAt, clock.now());
+    QByteArray wrong = created->plaintext;
+    wrong.back() = wrong.back() == 'a' ? 'b' : 'a';
+    QVERIFY(!serve.authenticate(wrong));
+    QVERIFY2(serve.setDisabled(key->id, true, &error), qPrintable(error));
+    QVERIFY(!serve.authenticate(created->plaintext));
+}
+
+void TestDatabasePostgres::exportsJsonLines()
+{
+    const DatabaseLocation location = freshDatabase();
+    {
+        LogWriter writer(location);
+        QString error;
+        QVERIFY2(writer.start(&error), qPrintable(error));
+        for (int i = 0; i < 4; ++i)
+            writer.enqueue(sampleRecord(i));
+    }
+    QString error;
+    {
+        QSqlDatabase db = Database::open(location, u"pgexport"_s, &error);
+        QVERIFY2(db.isOpen(), qPrintable(error));
+        QBuffer out;
+        out.open(QIODevice::WriteOnly);
+        QVERIFY2(RecordExporter::exportAll(db, RecordExporter::Format::JsonLines, out, &error), qPrintable(error));
+        const QList<QByteArray> lines = out.data().trimmed().split('\n');
+        QCOMPARE(lines.size(), 4);
+        for (int i = 0; i < 4; ++i) {
+            const QJsonObject o = QJsonDocument::fromJson(lines.at(i)).object();
+            const RequestRecord r = sampleRecord(i);
+            QCOMPARE(o.value("request_id"_L1).toString(), QString::fromUtf8(r.requestId));
+            QCOMPARE(o.value("streamed"_L1).toBool(), r.streamed);
+            QCOMPARE(o.value("cost"_L1).isNull(), !r.cost);
+            QCOMPARE(o.contains("request_body"_L1), !r.requestBody.isEmpty());
+            if (!r.requestBody.isEmpty())
+                QVERIFY(o.value("request_body"_L1).isObject());
+        }
+    }
+    closeConnection(u"pgexport"_s);
+}
+
+QTEST_GUILESS_MAIN(TestDatabasePostgres)
+#include "tst_database_postgres.moc"
