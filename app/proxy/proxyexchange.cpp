@@ -228,10 +228,10 @@ QByteArray ProxyExchange::processEvent(QByteArrayView event)
         return event.toByteArray();
     }
     m_record.usage = OpenAICompat::readUsage(payload, info->usage);
+    m_record.cost = computeCost(m_model, m_record.usage);
     // The gateway asked for usage on the client's behalf: that chunk is not the client's to see.
     if (!m_clientWantsUsage && info->noChoices)
         return {};
-    m_record.cost = computeCost(m_model, m_record.usage);
     if (!m_record.cost)
         return event.toByteArray();
     return "data: " + OpenAICompat::withCost(payload, info->usage, m_record.cost->total()) + "\n\n";

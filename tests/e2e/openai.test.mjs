@@ -14,10 +14,11 @@ const messages = [
 ];
 const expected = expectedUsage(messages);
 
-// Every request sent to the gateway, by the x-request-id we give it; the export must hold one record each.
+// Every model request sent to the gateway, by the x-request-id we give it; the export must hold one record
+// each. Listing models is not a model request and leaves no record.
 const made = [];
-function track(id) {
-  made.push(id);
+function track(id, recorded = true) {
+  if (recorded) made.push(id);
   return { headers: { 'x-request-id': id } };
 }
 
@@ -106,7 +107,7 @@ describe('official openai client through llm-gateway serve', () => {
   });
 
   it('lists models', async () => {
-    const page = await client.models.list(track('e2e-models'));
+    const page = await client.models.list(track('e2e-models', false));
     const models = page.data;
     assert.ok(models.length > 0, 'no models listed');
     for (const model of models) {
