@@ -1,0 +1,217 @@
+#include "proxyharness.h"
+
+#include "database.h"
+#include "fakechatcompletion.h"
+#include "fakeupstream.h"
+#include "testhttp.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcessEnvironment>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSqlRecord>
+#include <QTest>
+#include <QDeadlineTimer>
+#include <QTcpServer>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+// A port that was free a moment ago and that nobody listens on now.
+quint16 closedPort()
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHost, 0))
+        return 9; // discard: nothing listens there on a test machine
+    const quint16 port = probe.serverPort();
+    probe.close();
+    return port;
+}
+} // namespace
+
+ProxyHarness::ProxyHarness()
+    : m_connectionName(u"proxyharness-%1"_s.arg(quintptr(this), 0, 16))
+{
+}
+
+ProxyHarness::~ProxyHarness()
+{
+    m_gateway.reset(); // drains in-flight requests while the upstream still answers
+    m_upstream.reset();
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+bool ProxyHarness::start(const Options &options, QString *error)
+{
+    if (!m_dir.isValid()) {
+        *error = u"cannot create a temporary data dir"_s;
+        return false;
+    }
+    m_upstream = std::make_unique<FakeUpstream>();
+    if (!m_upstream->listen()) {
+        *error = m_upstream->errorString();
+        return false;
+    }
+    m_upstream->setExpectedKey("sk-up");
+
+    QProcessEnvironment env;
+    env.insert(u"OPENAI_API_KEY"_s, u"sk-up"_s);
+    env.insert(u"OPENAI_BASE_URL"_s,
+        options.upstreamReachable ? m_upstream->baseUrl().toString()
+                                  : u"http://127.0.0.1:%1/v1"_s.arg(closedPort()));
+    auto config = GatewayConfig::load(m_dir.path(), QString(), env, error);
+    if (!config)
+        return false;
+    config->port = 0;
+    config->workerThreads = 2;
+    config->retention = options.retention;
+    config->upstreamTimeoutMs = options.upstreamTimeoutMs;
+    config->connectTimeoutMs = options.connectTimeoutMs;
+    config->streamIdleTimeoutMs = options.streamIdleTimeoutMs;
+    config->maxBodyBytes = options.maxBodyBytes;
+    config->shutdownGraceMs = 5000;
+
+    m_gateway = std::make_unique<Gateway>(*config, m_clock);
+    if (!m_gateway->start(error))
+        return false;
+    const auto created = m_gateway->keys().create(u"proxy tests"_s, u"dev@example.com"_s, error);
+    if (!created)
+        return false;
+    m_apiKey = created->plaintext;
+    m_apiKeyId = created->key.id;
+    return true;
+}
+
+bool ProxyHarness::createKey(const QString &name, QByteArray *plaintext, qint64 *id, QString *error)
+{
+    const auto created = m_gateway->keys().create(name, QString(), error);
+    if (!created)
+        return false;
+    *plaintext = created->plaintext;
+    *id = created->key.id;
+    return true;
+}
+
+TestHttpResult ProxyHarness::chat(const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers)
+{
+    QList<QPair<QByteArray, QByteArray>> all{authHeader()};
+    all += headers;
+    return TestHttp::call(m_nam, port(), "POST", u"/v1/chat/completions"_s, body, all);
+}
+
+QList<QVariantMap> ProxyHarness::records(const QString &where, const QVariantList &binds)
+{
+    m_gateway->logWriter().flush();
+    QString error;
+    QSqlDatabase db = Database::open(DatabaseLocation::inDataDir(m_dir.path()), m_connectionName, &error);
+    QList<QVariantMap> rows;
+    if (!error.isEmpty()) {
+        qWarning("cannot open the gateway's database: %s", qPrintable(error));
+        return rows;
+    }
+    QSqlQuery query(db);
+    query.prepare(u"SELECT * FROM requests"_s + (where.isEmpty() ? QString() : u" WHERE "_s + where)
+        + u" ORDER BY id"_s);
+    for (const QVariant &bind : binds)
+        query.addBindValue(bind);
+    if (!query.exec()) {
+        qWarning("query on requests failed: %s", qPrintable(query.lastError().text()));
+        return rows;
+    }
+    while (query.next()) {
+        QVariantMap row;
+        const QSqlRecord columns = query.record();
+        for (int i = 0; i < columns.count(); ++i)
+            row.insert(columns.fieldName(i), query.value(i));
+        rows.append(row);
+    }
+    return rows;
+}
+
+std::optional<QVariantMap> ProxyHarness::record(const QByteArray &requestId)
+{
+    const QList<QVariantMap> rows = waitForRecords(1, u"request_id = ?"_s, {QString::fromUtf8(requestId)});
+    if (rows.size() != 1)
+        return std::nullopt;
+    return rows.first();
+}
+
+QList<QVariantMap> ProxyHarness::waitForRecords(qsizetype count, const QString &where, const QVariantList &binds)
+{
+    const QDeadlineTimer deadline(5000);
+    QList<QVariantMap> rows = records(where, binds);
+    while (rows.size() < count && !deadline.hasExpired()) {
+        QTest::qWait(5);
+        rows = records(where, binds);
+    }
+    return rows;
+}
+
+std::optional<FakeHttpRequest> ProxyHarness::lastUpstreamChat() const
+{
+    const QList<FakeHttpRequest> received = m_upstream->receivedRequests();
+    for (auto it = received.crbegin(); it != received.crend(); ++it) {
+        if (it->path == "/v1/chat/completions")
+            return *it;
+    }
+    return std::nullopt;
+}
+
+QByteArray UpstreamReplay::body(const QJsonObject &upstreamRequest, const QByteArray &id, qint64 created)
+{
+    return FakeChatCompletion(upstreamRequest, FakeChatCompletion::Kind::Echo, {}, id, created).body();
+}
+
+QByteArrayList UpstreamReplay::streamEvents(
+    const QJsonObject &upstreamRequest, const QByteArray &id, qint64 created, bool includeUsage)
+{
+    QJsonObject request = upstreamRequest;
+    request.insert(u"stream_options"_s, QJsonObject{{u"include_usage"_s, includeUsage}});
+    return FakeChatCompletion(request, FakeChatCompletion::Kind::Echo, {}, id, created).streamEvents();
+}
+
+QPair<int, int> UpstreamReplay::tokens(const QJsonObject &request)
+{
+    const FakeChatCompletion completion(request, FakeChatCompletion::Kind::Echo, {}, "x", 0);
+    return {completion.promptTokens(), completion.completionTokens()};
+}
+
+QByteArrayList Sse::events(const QByteArray &body)
+{
+    QByteArrayList out;
+    qsizetype pos = 0;
+    while (pos < body.size()) {
+        const qsizetype end = body.indexOf("\n\n", pos);
+        if (end < 0) {
+            out.append(body.mid(pos));
+            break;
+        }
+        out.append(body.mid(pos, end + 2 - pos));
+        pos = end + 2;
+    }
+    return out;
+}
+
+QJsonObject Sse::json(const QByteArray &event)
+{
+    if (!event.startsWith("data: "))
+        return {};
+    return QJsonDocument::fromJson(event.mid(6).trimmed()).object();
+}
+
+double expectedCost(const Gateway &gateway, qint64 promptTokens, qint64 completionTokens)
+{
+    const ModelInfo *model = gateway.catalog().find(u"openai"_s, u"gpt-4o-mini"_s);
+    if (!model || !model->price)
+        return -1;
+    return double(promptTokens) * model->price->input / 1e6
+        + double(completionTokens) * model->price->output / 1e6;
+}
+
+bool sameMoney(double a, double b)
+{
+    return std::abs(a - b) <= 1e-9 * std::max(std::abs(a), std::abs(b));
+}

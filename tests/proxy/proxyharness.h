@@ -1,0 +1,101 @@
+#pragma once
+
+#include "clock.h"
+#include "fakehttprequest.h"
+#include "gateway.h"
+
+#include <QByteArray>
+#include <QByteArrayList>
+#include <QJsonObject>
+#include <QList>
+#include <QNetworkAccessManager>
+#include <QTemporaryDir>
+#include <QVariantMap>
+
+#include <memory>
+#include <optional>
+
+class FakeUpstream;
+struct TestHttpResult;
+
+// A real Gateway in this process, in front of a FakeUpstream playing OpenAI, with its own data dir and a
+// gateway API key: what the proxy's integration suites drive. Reads the stored records back with SQL.
+class ProxyHarness final
+{
+    Q_DISABLE_COPY_MOVE(ProxyHarness)
+
+public:
+    struct Options
+    {
+        RetentionLevel retention = RetentionLevel::RetainAll;
+        int upstreamTimeoutMs = 5000;
+        int connectTimeoutMs = 2000;
+        int streamIdleTimeoutMs = 5000;
+        qint64 maxBodyBytes = 256 * 1024;
+        bool upstreamReachable = true; // false: OPENAI_BASE_URL names a port nobody listens on
+    };
+
+    ProxyHarness();
+    ~ProxyHarness();
+
+    bool start(const Options &options, QString *error);
+    bool start(QString *error) { return start(Options(), error); }
+
+    FakeUpstream &upstream() { return *m_upstream; }
+    Gateway &gateway() { return *m_gateway; }
+    quint16 port() const { return m_gateway->port(); }
+    QByteArray apiKey() const { return m_apiKey; }
+    qint64 apiKeyId() const { return m_apiKeyId; }
+    QPair<QByteArray, QByteArray> authHeader() const { return {"authorization", "Bearer " + m_apiKey}; }
+    // A second key, to tell records of different keys apart.
+    bool createKey(const QString &name, QByteArray *plaintext, qint64 *id, QString *error);
+    QNetworkAccessManager &nam() { return m_nam; }
+
+    // POST /v1/chat/completions with this harness's key (plus `headers`), waiting for the answer.
+    TestHttpResult chat(const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers = {});
+
+    // Waits for the log writer, then returns the rows of `requests` (column name → value), oldest first.
+    QList<QVariantMap> records(const QString &where = {}, const QVariantList &binds = {});
+    // The exchange hands its record to the log writer just after it wrote the response, so a client can
+    // see the answer a moment before the record is queued: these wait (up to 5 s) for the rows to appear.
+    std::optional<QVariantMap> record(const QByteArray &requestId);
+    QList<QVariantMap> waitForRecords(qsizetype count, const QString &where = {}, const QVariantList &binds = {});
+
+    // The last chat request the upstream received, or nullopt.
+    std::optional<FakeHttpRequest> lastUpstreamChat() const;
+
+private:
+    QTemporaryDir m_dir;
+    SystemClock m_clock;
+    std::unique_ptr<FakeUpstream> m_upstream;
+    std::unique_ptr<Gateway> m_gateway;
+    QNetworkAccessManager m_nam;
+    QByteArray m_apiKey;
+    qint64 m_apiKeyId = 0;
+    QString m_connectionName;
+};
+
+// What the fake upstream sent for a chat completion, rebuilt from the request it received (the fake is
+// deterministic), so that tests can compare the gateway's relay byte for byte.
+namespace UpstreamReplay {
+// The whole (non-stream) body. `id` and `created` are taken from the relayed answer.
+QByteArray body(const QJsonObject &upstreamRequest, const QByteArray &id, qint64 created);
+// The stream events, each "data: …\n\n". `includeUsage` overrides the request's stream_options, so that the
+// events a client that did not ask for usage should see can be built too.
+QByteArrayList streamEvents(const QJsonObject &upstreamRequest, const QByteArray &id, qint64 created,
+    bool includeUsage);
+// Prompt and completion tokens the fake counts for a request with these messages.
+QPair<int, int> tokens(const QJsonObject &request);
+} // namespace UpstreamReplay
+
+namespace Sse {
+// Splits an event-stream body into events, each with its terminating blank line.
+QByteArrayList events(const QByteArray &body);
+// The JSON object of one "data: {…}\n\n" event (empty when it is not one).
+QJsonObject json(const QByteArray &event);
+} // namespace Sse
+
+// usage.cost the gateway must add: the catalog price of openai/gpt-4o-mini applied to the tokens.
+double expectedCost(const Gateway &gateway, qint64 promptTokens, qint64 completionTokens);
+// Relative comparison for money computed two ways.
+bool sameMoney(double a, double b);

@@ -1,0 +1,319 @@
+// The proxy's non-stream path end to end: a real Gateway in front of the fake OpenAI upstream, asserting what
+// the client gets, what the upstream got and what the gateway recorded; also /v1/models, /health, the Host
+// check, keep-alive and pipelining through the proxy.
+
+#include "fakeupstream.h"
+#include "proxyharness.h"
+#include "rawhttpclient.h"
+#include "testhttp.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+QByteArray withoutCost(const QByteArray &body)
+{
+    static const QRegularExpression cost(u",\"cost\":[-+0-9.eE]+"_s);
+    return QString::fromUtf8(body).remove(cost).toUtf8();
+}
+
+// The assistant's text in a whole chat completion.
+QString messageContent(const QByteArray &body)
+{
+    return QJsonDocument::fromJson(body)
+        .object()
+        .value(u"choices")
+        .toArray()
+        .first()
+        .toObject()
+        .value(u"message")
+        .toObject()
+        .value(u"content")
+        .toString();
+}
+
+// The text a stream delivered: its content deltas joined.
+QString streamedContent(const QByteArray &body)
+{
+    QString text;
+    for (const QByteArray &event : Sse::events(body)) {
+        const QJsonArray choices = Sse::json(event).value(u"choices").toArray();
+        if (!choices.isEmpty())
+            text += choices.first().toObject().value(u"delta").toObject().value(u"content").toString();
+    }
+    return text;
+}
+} // namespace
+
+class TestProxy final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void nonStreamChat();
+    void clientRequestIdIsEchoed();
+    void unusableRequestIdIsReplaced();
+    void bareModelNameRoutesToOpenAi();
+    void xApiKeyHeaderAuthenticates();
+    void modelsListsConfiguredProviders();
+    void modelsNeedsAKey();
+    void healthNeedsNoKey();
+    void hostHeaderIsChecked_data();
+    void hostHeaderIsChecked();
+    void keepAliveReusesBothConnections();
+    void pipelinedRequestsAnswerInOrder_data();
+    void pipelinedRequestsAnswerInOrder();
+
+private:
+    ProxyHarness m_harness;
+};
+
+void TestProxy::initTestCase()
+{
+    QString error;
+    QVERIFY2(m_harness.start(&error), qPrintable(error));
+}
+
+void TestProxy::nonStreamChat()
+{
+    const QByteArray body = TestHttp::chatBody(u"openai/gpt-4o-mini"_s, u"How tall is the Eiffel tower?"_s);
+    const TestHttpResult result = m_harness.chat(body);
+    QCOMPARE(result.status, 200);
+    QVERIFY2(result.header("content-type").startsWith("application/json"), result.header("content-type"));
+    const QByteArray requestId = result.header("x-request-id");
+    QVERIFY(!requestId.isEmpty());
+
+    // What went upstream: the client's request with the bare model name, and the provider key.
+    const auto upstream = m_harness.lastUpstreamChat();
+    QVERIFY(upstream);
+    QCOMPARE(upstream->header("authorization"), QByteArray("Bearer sk-up"));
+    QJsonObject sent = QJsonDocument::fromJson(body).object();
+    sent.insert(u"model"_s, u"gpt-4o-mini"_s);
+    const QJsonObject upstreamJson = upstream->json().toObject();
+    QCOMPARE(upstreamJson, sent);
+
+    // What came back: upstream's body byte for byte, with usage.cost added.
+    const QJsonObject json = result.json();
+    const QByteArray upstreamBody = UpstreamReplay::body(
+        upstreamJson, json.value(u"id").toString().toUtf8(), json.value(u"created").toInteger());
+    QCOMPARE(withoutCost(result.body), upstreamBody);
+    QCOMPARE(messageContent(result.body), u"Echo: How tall is the Eiffel tower?"_s);
+    const auto [prompt, completion] = UpstreamReplay::tokens(sent);
+    const QJsonObject usage = json.value(u"usage").toObject();
+    QCOMPARE(usage.value(u"prompt_tokens").toInt(), prompt);
+    QCOMPARE(usage.value(u"completion_tokens").toInt(), completion);
+    QCOMPARE(usage.value(u"total_tokens").toInt(), prompt + completion);
+    QVERIFY(usage.value(u"cost").isDouble());
+    const double cost = usage.value(u"cost").toDouble();
+    const double expected = expectedCost(m_harness.gateway(), prompt, completion);
+    QVERIFY(expected > 0);
+    QVERIFY2(sameMoney(cost, expected), qPrintable(u"cost %1, expected %2"_s.arg(cost).arg(expected)));
+
+    const auto row = m_harness.record(requestId);
+    QVERIFY(row);
+    QCOMPARE(row->value(u"status"_s).toInt(), 200);
+    QCOMPARE(row->value(u"endpoint"_s).toString(), u"/v1/chat/completions"_s);
+    QCOMPARE(row->value(u"requested_model"_s).toString(), u"openai/gpt-4o-mini"_s);
+    QCOMPARE(row->value(u"used_model"_s).toString(), u"gpt-4o-mini"_s);
+    QCOMPARE(row->value(u"used_provider"_s).toString(), u"openai"_s);
+    QCOMPARE(row->value(u"streamed"_s).toInt(), 0);
+    QCOMPARE(row->value(u"finish_reason"_s).toString(), u"stop"_s);
+    QCOMPARE(row->value(u"error"_s).toString(), QString());
+    QCOMPARE(row->value(u"api_key_id"_s).toLongLong(), m_harness.apiKeyId());
+    QCOMPARE(row->value(u"member"_s).toString(), u"dev@example.com"_s);
+    QCOMPARE(row->value(u"prompt_tokens"_s).toInt(), prompt);
+    QCOMPARE(row->value(u"completion_tokens"_s).toInt(), completion);
+    QCOMPARE(row->value(u"total_tokens"_s).toInt(), prompt + completion);
+    QVERIFY(sameMoney(row->value(u"cost"_s).toDouble(), expected));
+    QCOMPARE(row->value(u"client_ip"_s).toString(), u"127.0.0.1"_s);
+}
+
+void TestProxy::clientRequestIdIsEchoed()
+{
+    const TestHttpResult result = m_harness.chat(
+        TestHttp::chatBody(u"openai/gpt-4o-mini"_s, u"echo my id"_s), {{"x-request-id", "client-id-42"}});
+    QCOMPARE(result.status, 200);
+    QCOMPARE(result.header("x-request-id"), QByteArray("client-id-42"));
+    const auto row = m_harness.record("client-id-42");
+    QVERIFY(row);
+    QCOMPARE(row->value(u"status"_s).toInt(), 200);
+}
+
+void TestProxy::unusableRequestIdIsReplaced()
+{
+    const QByteArray tooLong(200, 'a');
+    const TestHttpResult result = m_harness.chat(
+        TestHttp::chatBody(u"openai/gpt-4o-mini"_s, u"long id"_s), {{"x-request-id", tooLong}});
+    QCOMPARE(result.status, 200);
+    const QByteArray id = result.header("x-request-id");
+    QVERIFY(!id.isEmpty());
+    QVERIFY(id != tooLong);
+    QVERIFY(m_harness.record(id));
+}
+
+void TestProxy::bareModelNameRoutesToOpenAi()
+{
+    const TestHttpResult result = m_harness.chat(TestHttp::chatBody(u"gpt-4o-mini"_s, u"bare name"_s));
+    QCOMPARE(result.status, 200);
+    const auto upstream = m_harness.lastUpstreamChat();
+    QVERIFY(upstream);
+    QCOMPARE(upstream->json().toObject().value(u"model").toString(), u"gpt-4o-mini"_s);
+    QVERIFY(result.json().value(u"usage").toObject().value(u"cost").toDouble() > 0);
+    const auto row = m_harness.record(result.header("x-request-id"));
+    QVERIFY(row);
+    QCOMPARE(row->value(u"requested_model"_s).toString(), u"gpt-4o-mini"_s);
+    QCOMPARE(row->value(u"used_provider"_s).toString(), u"openai"_s);
+    QCOMPARE(row->value(u"used_model"_s).toString(), u"gpt-4o-mini"_s);
+}
+
+void TestProxy::xApiKeyHeaderAuthenticates()
+{
+    const TestHttpResult result = TestHttp::call(m_harness.nam(), m_harness.port(), "POST",
+        u"/v1/chat/completions"_s, TestHttp::chatBody(u"openai/gpt-4o-mini"_s, u"via x-api-key"_s),
+        {{"x-api-key", m_harness.apiKey()}});
+    QCOMPARE(result.status, 200);
+    const auto row = m_harness.record(result.header("x-request-id"));
+    QVERIFY(row);
+    QCOMPARE(row->value(u"api_key_id"_s).toLongLong(), m_harness.apiKeyId());
+}
+
+void TestProxy::modelsListsConfiguredProviders()
+{
+    const TestHttpResult result = TestHttp::call(
+        m_harness.nam(), m_harness.port(), "GET", u"/v1/models"_s, {}, {m_harness.authHeader()});
+    QCOMPARE(result.status, 200);
+    QVERIFY(!result.header("x-request-id").isEmpty());
+    const QJsonObject json = result.json();
+    QCOMPARE(json.value(u"object").toString(), u"list"_s);
+    QStringList ids;
+    for (const QJsonValue &model : json.value(u"data").toArray())
+        ids.append(model.toObject().value(u"id").toString());
+    QVERIFY2(ids.contains(u"openai/gpt-4o-mini"_s), qPrintable(ids.join(u", "_s)));
+    // Providers without a key are not offered.
+    for (const QString &id : std::as_const(ids))
+        QVERIFY2(!id.startsWith(u"groq/"_s) && !id.startsWith(u"anthropic/"_s), qPrintable(id));
+}
+
+void TestProxy::modelsNeedsAKey()
+{
+    const TestHttpResult result = TestHttp::call(m_harness.nam(), m_harness.port(), "GET", u"/v1/models"_s);
+    QCOMPARE(result.status, 401);
+    const QJsonObject error = result.json().value(u"error").toObject();
+    QCOMPARE(error.value(u"code").toString(), u"invalid_api_key"_s);
+    QVERIFY(!error.value(u"message").toString().isEmpty());
+}
+
+void TestProxy::healthNeedsNoKey()
+{
+    const TestHttpResult result = TestHttp::call(m_harness.nam(), m_harness.port(), "GET", u"/health"_s);
+    QCOMPARE(result.status, 200);
+    QCOMPARE(result.json().value(u"status").toString(), u"ok"_s);
+}
+
+void TestProxy::hostHeaderIsChecked_data()
+{
+    QTest::addColumn<QByteArray>("host");
+    QTest::addColumn<int>("status");
+    const QByteArray port = QByteArray::number(m_harness.port());
+    QTest::newRow("evil.example") << QByteArray("evil.example") << 403;
+    QTest::newRow("evil.example with port") << QByteArray("evil.example:" + port) << 403;
+    QTest::newRow("127.0.0.1.evil.example") << QByteArray("127.0.0.1.evil.example") << 403;
+    QTest::newRow("localhost") << QByteArray("localhost:" + port) << 200;
+    QTest::newRow("127.0.0.1") << QByteArray("127.0.0.1:" + port) << 200;
+}
+
+void TestProxy::hostHeaderIsChecked()
+{
+    QFETCH(QByteArray, host);
+    QFETCH(int, status);
+    RawHttpClient client;
+    QVERIFY(client.connectToServer(m_harness.port()));
+    client.send("GET /health HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+    const RawHttpResponse response = client.readResponse();
+    QVERIFY(response.complete);
+    QCOMPARE(response.status, status);
+    if (status == 403) {
+        const QJsonObject error = QJsonDocument::fromJson(response.body).object().value(u"error").toObject();
+        QVERIFY(!error.value(u"message").toString().isEmpty());
+    }
+}
+
+void TestProxy::keepAliveReusesBothConnections()
+{
+    RawHttpClient client;
+    QVERIFY(client.connectToServer(m_harness.port()));
+    m_harness.upstream().clearReceivedRequests();
+    const QByteArrayList auth{"Authorization: Bearer " + m_harness.apiKey()};
+    for (int i = 0; i < 3; ++i) {
+        const QString text = u"keep alive %1"_s.arg(i);
+        client.send(RawHttpClient::request(
+            "POST", "/v1/chat/completions", TestHttp::chatBody(u"openai/gpt-4o-mini"_s, text), auth));
+        const RawHttpResponse response = client.readResponse();
+        QVERIFY(response.complete);
+        QCOMPARE(response.status, 200);
+        QVERIFY(response.header("connection").toLower() != "close");
+        QCOMPARE(messageContent(response.body), QString(u"Echo: "_s + text));
+    }
+    QVERIFY(client.isConnected());
+    // One client connection is served by one worker, whose pool keeps the upstream connection too.
+    const QList<FakeHttpRequest> received = m_harness.upstream().receivedRequests();
+    QCOMPARE(received.size(), 3);
+    QCOMPARE(received[1].connectionId, received[0].connectionId);
+    QCOMPARE(received[2].connectionId, received[0].connectionId);
+}
+
+void TestProxy::pipelinedRequestsAnswerInOrder_data()
+{
+    QTest::addColumn<QList<bool>>("streams");
+    QTest::newRow("three whole") << QList<bool>{false, false, false};
+    QTest::newRow("a stream in the middle") << QList<bool>{false, true, false};
+    QTest::newRow("three streams") << QList<bool>{true, true, true};
+}
+
+void TestProxy::pipelinedRequestsAnswerInOrder()
+{
+    QFETCH(QList<bool>, streams);
+    // Different lengths, so that a slower first answer would let a later one overtake it if order broke.
+    const QStringList texts{u"first request with quite a few more words than the others"_s,
+        u"second"_s, u"third one"_s};
+    static int round = 0;
+    const QByteArray prefix = "pipelined-" + QByteArray::number(++round) + '-';
+    RawHttpClient client;
+    QVERIFY(client.connectToServer(m_harness.port()));
+    QByteArray all;
+    for (int i = 0; i < 3; ++i) {
+        all += RawHttpClient::request("POST", "/v1/chat/completions",
+            TestHttp::chatBody(u"openai/gpt-4o-mini"_s, texts[i], streams[i]),
+            {"Authorization: Bearer " + m_harness.apiKey(), "x-request-id: " + prefix + QByteArray::number(i)});
+    }
+    client.send(all);
+    for (int i = 0; i < 3; ++i) {
+        const RawHttpResponse response = client.readResponse();
+        QVERIFY2(response.complete, qPrintable(u"response %1"_s.arg(i)));
+        QCOMPARE(response.status, 200);
+        QCOMPARE(response.header("x-request-id"), prefix + QByteArray::number(i));
+        if (streams[i]) {
+            QVERIFY(response.header("content-type").startsWith("text/event-stream"));
+            QCOMPARE(streamedContent(response.body), QString(u"Echo: "_s + texts[i]));
+            QVERIFY(response.body.endsWith("data: [DONE]\n\n"));
+        } else {
+            QCOMPARE(messageContent(response.body), QString(u"Echo: "_s + texts[i]));
+        }
+    }
+    QVERIFY(client.isConnected());
+    QCOMPARE(client.pending(), QByteArray());
+    for (int i = 0; i < 3; ++i) {
+        const auto row = m_harness.record(prefix + QByteArray::number(i));
+        QVERIFY(row);
+        QCOMPARE(row->value(u"streamed"_s).toBool(), streams[i]);
+        QCOMPARE(row->value(u"status"_s).toInt(), 200);
+    }
+}
+
+QTEST_GUILESS_MAIN(TestProxy)
+#include "tst_proxy.moc"
