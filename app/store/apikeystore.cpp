@@ -94,7 +94,8 @@ ApiKeyStore::~ApiKeyStore()
 
 QSqlDatabase ApiKeyStore::connection(QString *error)
 {
-    const QString name = u"gateway.apikeys.%1.%2"_s.arg(quintptr(this), 0, 16).arg(quintptr(QThread::currentThreadId()), 0, 16);
+    const QString name = u"gateway.apikeys.%1.%2"_s.arg(quintptr(this), 0, 16)
+                             .arg(quintptr(QThread::currentThreadId()), 0, 16);
     QSqlDatabase db = Database::open(m_location, name, error);
     if (db.isValid()) {
         QMutexLocker locker(&m_connectionsMutex);
@@ -133,6 +134,8 @@ std::optional<ApiKeyStore::Created> ApiKeyStore::create(const QString &name, con
     insert.addBindValue(key.createdAt.toString(Qt::ISODateWithMs));
     if (!insert.exec() || !insert.next()) {
         *error = u"cannot store the new API key in %1: %2"_s.arg(m_location.displayName(), insert.lastError().text());
+        insert.finish();
+        db.close(); // the next use reconnects, in case the server went away
         return std::nullopt;
     }
     key.id = insert.value(0).toLongLong();
@@ -203,6 +206,8 @@ bool ApiKeyStore::loadAll(QString *error, QList<ApiKey> *keys)
     query.setForwardOnly(true);
     if (!query.exec(u"SELECT id, name, member_email, secret_hash, created_at, disabled FROM api_keys ORDER BY id"_s)) {
         *error = query.lastError().text();
+        query.finish();
+        db.close(); // the next use reconnects, in case the server went away
         return false;
     }
     QHash<qint64, ApiKey> loaded;

@@ -134,8 +134,10 @@ bool openSqlite(QSqlDatabase &db, const DatabaseLocation &location, QString *err
     QString sqlError;
     QString mode;
     // busy_timeout first: switching to WAL and the migrations may have to wait for another process.
-    if (!execPragma(db, u"PRAGMA busy_timeout=5000"_s, &sqlError) || !execPragma(db, u"PRAGMA journal_mode=WAL"_s, &sqlError, &mode)
-        || !execPragma(db, u"PRAGMA synchronous=NORMAL"_s, &sqlError) || !execPragma(db, u"PRAGMA foreign_keys=ON"_s, &sqlError)) {
+    if (!execPragma(db, u"PRAGMA busy_timeout=5000"_s, &sqlError)
+        || !execPragma(db, u"PRAGMA journal_mode=WAL"_s, &sqlError, &mode)
+        || !execPragma(db, u"PRAGMA synchronous=NORMAL"_s, &sqlError)
+        || !execPragma(db, u"PRAGMA foreign_keys=ON"_s, &sqlError)) {
         *error = u"cannot use the SQLite database %1: %2"_s.arg(QDir::toNativeSeparators(location.path), sqlError);
         return false;
     }

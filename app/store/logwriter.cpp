@@ -63,6 +63,7 @@ QString text(const QString &value)
 
 void bindRecord(QSqlQuery &query, const RequestRecord &r)
 {
+    // A record without a time gets the time it is written: a NULL would drop it from every time range.
     const QDateTime created = r.createdAt.isValid() ? r.createdAt : QDateTime::currentDateTimeUtc();
     const QVariant nullDouble = nullOf(QMetaType::fromType<double>());
     const QString *placeholder = insertStatement().placeholders;
@@ -189,7 +190,8 @@ void LogWriter::enqueue(RequestRecord record)
         ++m_done;
         ++m_failed;
         locker.unlock();
-        qCWarning(lcStore).noquote() << "request record" << record.requestId << "arrived after the log writer stopped; not written";
+        qCWarning(lcStore).noquote() << "request record" << record.requestId
+                                     << "arrived after the log writer stopped; not written";
         return;
     }
     m_queue.push_back(std::move(record));

@@ -213,7 +213,8 @@ bool apply(QSqlDatabase &db, QString *error)
         }
         // A concurrent process may have migrated while we waited for the lock: decide again under it.
         if (!exec(db,
-                  u"CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"_s,
+                  u"CREATE TABLE IF NOT EXISTS schema_migrations "
+                  "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"_s,
                   &sqlError)) {
             rollback(db);
             *error = u"cannot create the schema_migrations table: "_s + sqlError;
@@ -234,7 +235,8 @@ bool apply(QSqlDatabase &db, QString *error)
         for (const QString &statement : migration.statements) {
             if (!exec(db, statement, &sqlError)) {
                 rollback(db);
-                *error = u"database migration %1 (%2) failed: %3"_s.arg(migration.version).arg(migration.description, sqlError);
+                *error = u"database migration %1 (%2) failed: %3"_s.arg(migration.version)
+                             .arg(migration.description, sqlError);
                 return false;
             }
         }
