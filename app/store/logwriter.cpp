@@ -218,13 +218,14 @@ void LogWriter::flush()
 void LogWriter::stop()
 {
     QMutexLocker locker(&m_mutex);
+    if (m_thread && QThread::currentThread() == m_thread) {
+        qCWarning(lcStore) << "LogWriter::stop() called from its own thread (a direct connection to "
+                              "recordsWritten?); ignored";
+        return;
+    }
     m_stopping = true;
     if (!m_thread) {
         failPendingLocked("the log writer was never started");
-        return;
-    }
-    if (QThread::currentThread() == m_thread) {
-        qCWarning(lcStore) << "LogWriter::stop() called from its own thread; ignored";
         return;
     }
     QThread *thread = std::exchange(m_thread, nullptr);
