@@ -56,6 +56,7 @@ trap 'exit 130' INT TERM
 
 PROF="$OUT/profile"
 mkdir -p "$OUT/bin" "$PROF"
+rm -f "$PROF"/* # an earlier run's logs must not be read as this run's "Listening on" line
 if [[ ! -x $OUT/bin/mockupstream || $BENCH_DIR/mockupstream.cpp -nt $OUT/bin/mockupstream || $BENCH_DIR/mockresponses.cpp -nt $OUT/bin/mockupstream ]]; then
     (cd "$BENCH_DIR" && g++ -O2 -std=c++20 -o "$OUT/bin/mockupstream" mockupstream.cpp mockresponses.cpp)
 fi

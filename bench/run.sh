@@ -111,6 +111,9 @@ if ! command -v wrk >/dev/null; then
 fi
 
 mkdir -p "$OUT/bin" "$OUT/logs"
+# Logs of an earlier run must not be read as this run's: a background job truncates its log only
+# once it has forked, after the wait below may have begun reading.
+rm -f "$OUT"/logs/*
 build_tool() { # name sources...: compile when the binary is missing or older than a source
     local name=$1 bin="$OUT/bin/$1" f stale=0
     shift
