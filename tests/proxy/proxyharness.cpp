@@ -139,9 +139,10 @@ std::optional<QVariantMap> ProxyHarness::record(const QByteArray &requestId)
     return rows.first();
 }
 
-QList<QVariantMap> ProxyHarness::waitForRecords(qsizetype count, const QString &where, const QVariantList &binds)
+QList<QVariantMap> ProxyHarness::waitForRecords(
+    qsizetype count, const QString &where, const QVariantList &binds, int timeoutMs)
 {
-    const QDeadlineTimer deadline(5000);
+    const QDeadlineTimer deadline(timeoutMs);
     QList<QVariantMap> rows = records(where, binds);
     while (rows.size() < count && !deadline.hasExpired()) {
         QTest::qWait(5);
@@ -160,17 +161,18 @@ std::optional<FakeHttpRequest> ProxyHarness::lastUpstreamChat() const
     return std::nullopt;
 }
 
-QByteArray UpstreamReplay::body(const QJsonObject &upstreamRequest, const QByteArray &id, qint64 created)
+QByteArray UpstreamReplay::body(
+    const QJsonObject &upstreamRequest, const QByteArray &id, qint64 created, FakeChatCompletion::Kind kind)
 {
-    return FakeChatCompletion(upstreamRequest, FakeChatCompletion::Kind::Echo, {}, id, created).body();
+    return FakeChatCompletion(upstreamRequest, kind, {}, id, created).body();
 }
 
-QByteArrayList UpstreamReplay::streamEvents(
-    const QJsonObject &upstreamRequest, const QByteArray &id, qint64 created, bool includeUsage)
+QByteArrayList UpstreamReplay::streamEvents(const QJsonObject &upstreamRequest, const QByteArray &id,
+    qint64 created, bool includeUsage, FakeChatCompletion::Kind kind)
 {
     QJsonObject request = upstreamRequest;
     request.insert(u"stream_options"_s, QJsonObject{{u"include_usage"_s, includeUsage}});
-    return FakeChatCompletion(request, FakeChatCompletion::Kind::Echo, {}, id, created).streamEvents();
+    return FakeChatCompletion(request, kind, {}, id, created).streamEvents();
 }
 
 QPair<int, int> UpstreamReplay::tokens(const QJsonObject &request)

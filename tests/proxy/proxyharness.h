@@ -1,6 +1,7 @@
 #pragma once
 
 #include "clock.h"
+#include "fakechatcompletion.h"
 #include "fakehttprequest.h"
 #include "gateway.h"
 
@@ -59,7 +60,8 @@ public:
     // The exchange hands its record to the log writer just after it wrote the response, so a client can
     // see the answer a moment before the record is queued: these wait (up to 5 s) for the rows to appear.
     std::optional<QVariantMap> record(const QByteArray &requestId);
-    QList<QVariantMap> waitForRecords(qsizetype count, const QString &where = {}, const QVariantList &binds = {});
+    QList<QVariantMap> waitForRecords(
+        qsizetype count, const QString &where = {}, const QVariantList &binds = {}, int timeoutMs = 5000);
 
     // The last chat request the upstream received, or nullopt.
     std::optional<FakeHttpRequest> lastUpstreamChat() const;
@@ -79,11 +81,12 @@ private:
 // deterministic), so that tests can compare the gateway's relay byte for byte.
 namespace UpstreamReplay {
 // The whole (non-stream) body. `id` and `created` are taken from the relayed answer.
-QByteArray body(const QJsonObject &upstreamRequest, const QByteArray &id, qint64 created);
+QByteArray body(const QJsonObject &upstreamRequest, const QByteArray &id, qint64 created,
+    FakeChatCompletion::Kind kind = FakeChatCompletion::Kind::Echo);
 // The stream events, each "data: …\n\n". `includeUsage` overrides the request's stream_options, so that the
 // events a client that did not ask for usage should see can be built too.
 QByteArrayList streamEvents(const QJsonObject &upstreamRequest, const QByteArray &id, qint64 created,
-    bool includeUsage);
+    bool includeUsage, FakeChatCompletion::Kind kind = FakeChatCompletion::Kind::Echo);
 // Prompt and completion tokens the fake counts for a request with these messages.
 QPair<int, int> tokens(const QJsonObject &request);
 } // namespace UpstreamReplay

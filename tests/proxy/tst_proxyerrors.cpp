@@ -1,0 +1,263 @@
+// Every way a chat completion can fail, through a real Gateway: the status, OpenAI's error envelope, and
+// the record the gateway keeps of it (ARCHITECTURE.md, "Records": one per model request, whatever its
+// outcome).
+
+#include "fakeupstream.h"
+#include "proxyharness.h"
+#include "rawhttpclient.h"
+#include "testhttp.h"
+
+#include <QJsonDocument>
+#include <QTest>
+
+#include <map>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+enum Setup { Normal, Unreachable, ShortTimeout };
+enum Auth { ValidKey, NoKey, BadKey };
+
+const QByteArray chatPath = "/v1/chat/completions";
+
+QByteArray chat(const QString &model, bool stream = false)
+{
+    return TestHttp::chatBody(model, u"something that fails"_s, stream);
+}
+} // namespace
+
+class TestProxyErrors final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void errorEnvelopeAndRecord_data();
+    void errorEnvelopeAndRecord();
+    void oversizedBody_data();
+    void oversizedBody();
+    void upstreamHeadersPassThrough();
+
+private:
+    ProxyHarness &harness(Setup setup);
+
+    std::map<Setup, std::unique_ptr<ProxyHarness>> m_harnesses;
+};
+
+ProxyHarness &TestProxyErrors::harness(Setup setup)
+{
+    auto &slot = m_harnesses[setup];
+    if (!slot) {
+        ProxyHarness::Options options;
+        options.upstreamReachable = setup != Unreachable;
+        if (setup == ShortTimeout)
+            options.upstreamTimeoutMs = 300;
+        slot = std::make_unique<ProxyHarness>();
+        QString error;
+        if (!slot->start(options, &error))
+            qFatal("cannot start the gateway: %s", qPrintable(error));
+    }
+    return *slot;
+}
+
+void TestProxyErrors::errorEnvelopeAndRecord_data()
+{
+    QTest::addColumn<int>("setup");
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QByteArray>("path");
+    QTest::addColumn<QByteArray>("contentType");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("auth");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QString>("code");     // "*": any string or null
+    QTest::addColumn<QString>("message");  // a part the message must contain
+    QTest::addColumn<bool>("recorded");
+
+    const QByteArray json = "application/json";
+    const QByteArray post = "POST";
+    const QString invalid = u"invalid_request_error"_s;
+    QTest::newRow("bad JSON") << int(Normal) << post << chatPath << json << QByteArray("{\"model\": \"openai/gpt-4o-mini\",")
+                              << int(ValidKey) << 400 << invalid << u"*"_s << u"not valid JSON"_s << true;
+    QTest::newRow("body not an object") << int(Normal) << post << chatPath << json << QByteArray("[1,2]") << int(ValidKey)
+                                        << 400 << invalid << u"*"_s << u"object"_s << true;
+    QTest::newRow("missing model") << int(Normal) << post << chatPath << json
+                                   << QByteArray("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                                   << int(ValidKey) << 400 << invalid << u"*"_s << u"model"_s << true;
+    QTest::newRow("messages not an array") << int(Normal) << post << chatPath << json
+                                           << QByteArray("{\"model\":\"openai/gpt-4o-mini\",\"messages\":\"hi\"}")
+                                           << int(ValidKey) << 400 << invalid << u"*"_s << u"messages"_s << true;
+    QTest::newRow("stream not a boolean")
+        << int(Normal) << post << chatPath << json
+        << QByteArray("{\"model\":\"openai/gpt-4o-mini\",\"messages\":[],\"stream\":\"yes\"}") << int(ValidKey) << 400
+        << invalid << u"*"_s << u"stream"_s << true;
+    QTest::newRow("text/plain") << int(Normal) << post << chatPath << QByteArray("text/plain")
+                                << chat(u"openai/gpt-4o-mini"_s) << int(ValidKey) << 415 << invalid
+                                << u"unsupported_media_type"_s << u"application/json"_s << true;
+    QTest::newRow("no key") << int(Normal) << post << chatPath << json << chat(u"openai/gpt-4o-mini"_s) << int(NoKey)
+                            << 401 << invalid << u"invalid_api_key"_s << u"API key"_s << true;
+    QTest::newRow("bad key") << int(Normal) << post << chatPath << json << chat(u"openai/gpt-4o-mini"_s) << int(BadKey)
+                             << 401 << invalid << u"invalid_api_key"_s << u"API key"_s << true;
+    QTest::newRow("unknown model") << int(Normal) << post << chatPath << json << chat(u"no-such-model-xyz"_s)
+                                   << int(ValidKey) << 404 << invalid << u"model_not_found"_s
+                                   << u"no-such-model-xyz"_s << true;
+    QTest::newRow("provider not configured") << int(Normal) << post << chatPath << json << chat(u"groq/x"_s)
+                                             << int(ValidKey) << 404 << invalid << u"model_not_found"_s
+                                             << u"GROQ_API_KEY"_s << true;
+    QTest::newRow("upstream 429") << int(Normal) << post << chatPath << json << chat(u"openai/fake-error-429"_s)
+                                  << int(ValidKey) << 429 << u"requests"_s << u"rate_limit_exceeded"_s
+                                  << u"Rate limit reached for fake-error-429"_s << true;
+    QTest::newRow("upstream 429, stream") << int(Normal) << post << chatPath << json
+                                          << chat(u"openai/fake-error-429"_s, true) << int(ValidKey) << 429
+                                          << u"requests"_s << u"rate_limit_exceeded"_s
+                                          << u"Rate limit reached for fake-error-429"_s << true;
+    QTest::newRow("upstream 500") << int(Normal) << post << chatPath << json << chat(u"openai/fake-error-500"_s)
+                                  << int(ValidKey) << 500 << u"server_error"_s << u"*"_s
+                                  << u"The server had an error while processing your request"_s << true;
+    QTest::newRow("upstream unreachable") << int(Unreachable) << post << chatPath << json
+                                          << chat(u"openai/gpt-4o-mini"_s) << int(ValidKey) << 502 << u"api_error"_s
+                                          << u"upstream_error"_s << u"openai"_s << true;
+    QTest::newRow("upstream too slow") << int(ShortTimeout) << post << chatPath << json
+                                       << chat(u"openai/fake-slow-3000"_s) << int(ValidKey) << 504 << u"api_error"_s
+                                       << u"upstream_timeout"_s << u"openai"_s << true;
+    QTest::newRow("upstream drops") << int(Normal) << post << chatPath << json << chat(u"openai/fake-drop"_s)
+                                    << int(ValidKey) << 502 << u"api_error"_s << u"upstream_error"_s << u"openai"_s
+                                    << true;
+    QTest::newRow("upstream drops half way") << int(Normal) << post << chatPath << json
+                                             << chat(u"openai/fake-drop-mid-stream"_s) << int(ValidKey) << 502
+                                             << u"api_error"_s << u"upstream_error"_s << u"openai"_s << true;
+    QTest::newRow("upstream not JSON") << int(Normal) << post << chatPath << json << chat(u"openai/fake-not-json"_s)
+                                       << int(ValidKey) << 502 << u"api_error"_s << u"upstream_error"_s
+                                       << u"not a JSON object"_s << true;
+    // Not a model request: answered, but not recorded.
+    QTest::newRow("unknown path") << int(Normal) << post << QByteArray("/v1/nothing-here") << json
+                                  << chat(u"openai/gpt-4o-mini"_s) << int(ValidKey) << 404 << invalid
+                                  << u"unknown_url"_s << u"/v1/nothing-here"_s << false;
+    QTest::newRow("GET chat completions") << int(Normal) << QByteArray("GET") << chatPath << json << QByteArray()
+                                          << int(ValidKey) << 405 << invalid << u"method_not_allowed"_s << u"GET"_s
+                                          << true;
+}
+
+void TestProxyErrors::errorEnvelopeAndRecord()
+{
+    QFETCH(int, setup);
+    QFETCH(QByteArray, method);
+    QFETCH(QByteArray, path);
+    QFETCH(QByteArray, contentType);
+    QFETCH(QByteArray, body);
+    QFETCH(int, auth);
+    QFETCH(int, status);
+    QFETCH(QString, type);
+    QFETCH(QString, code);
+    QFETCH(QString, message);
+    QFETCH(bool, recorded);
+
+    ProxyHarness &h = harness(Setup(setup));
+    const qsizetype rowsBefore = h.records().size();
+    QList<QPair<QByteArray, QByteArray>> headers{{"content-type", contentType}};
+    if (auth == ValidKey)
+        headers.append(h.authHeader());
+    else if (auth == BadKey)
+        headers.append(QPair<QByteArray, QByteArray>("authorization", "Bearer llmgw_1_thisisnotthesecret"));
+    const TestHttpResult result
+        = TestHttp::call(h.nam(), h.port(), method, QString::fromLatin1(path), body, headers);
+
+    QCOMPARE(result.status, status);
+    QVERIFY2(result.header("content-type").startsWith("application/json"), result.header("content-type"));
+    const QByteArray requestId = result.header("x-request-id");
+    QVERIFY(!requestId.isEmpty());
+    const QJsonObject document = result.json();
+    QVERIFY2(document.value(u"error").isObject(), result.body);
+    const QJsonObject error = document.value(u"error").toObject();
+    const QString text = error.value(u"message").toString();
+    QVERIFY2(text.contains(message), qPrintable(text));
+    QCOMPARE(error.value(u"type").toString(), type);
+    QVERIFY2(error.contains(u"code") && error.contains(u"param"), result.body);
+    if (code == u"*")
+        QVERIFY(error.value(u"code").isString() || error.value(u"code").isNull());
+    else
+        QCOMPARE(error.value(u"code").toString(), code);
+
+    if (!recorded) {
+        QCOMPARE(h.records().size(), rowsBefore);
+        return;
+    }
+    const auto row = h.record(requestId);
+    QVERIFY2(row, requestId);
+    QCOMPARE(row->value(u"status"_s).toInt(), status);
+    QVERIFY(!row->value(u"error"_s).toString().isEmpty());
+    QVERIFY2(row->value(u"error"_s).toString().contains(message), qPrintable(row->value(u"error"_s).toString()));
+    QCOMPARE(row->value(u"endpoint"_s).toString(), u"/v1/chat/completions"_s);
+    QCOMPARE(row->value(u"api_key_id"_s).toLongLong(), auth == ValidKey && method == "POST" ? h.apiKeyId() : 0);
+    QCOMPARE(row->value(u"prompt_tokens"_s).toInt(), 0);
+    // With Retain All, the record keeps what the client got.
+    if (auth == ValidKey && method == "POST")
+        QCOMPARE(row->value(u"response_body"_s).toByteArray(), result.body);
+    if (status >= 429)
+        QCOMPARE(row->value(u"used_provider"_s).toString(), u"openai"_s);
+}
+
+void TestProxyErrors::oversizedBody_data()
+{
+    QTest::addColumn<bool>("chunked");
+    QTest::newRow("content-length") << false;
+    QTest::newRow("chunked") << true;
+}
+
+void TestProxyErrors::oversizedBody()
+{
+    QFETCH(bool, chunked);
+    ProxyHarness &h = harness(Normal);
+    const qint64 limit = h.gateway().config().maxBodyBytes;
+    const QByteArray text(limit, 'a');
+    const QByteArray body = chat(QString::fromLatin1(text));
+    QVERIFY(body.size() > limit);
+
+    RawHttpClient client;
+    QVERIFY(client.connectToServer(h.port()));
+    QByteArray head = "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                      "Authorization: Bearer " + h.apiKey() + "\r\nx-request-id: too-large-" + (chunked ? "c" : "l")
+        + "\r\n";
+    if (chunked) {
+        // The server can only tell from the data: send more than the limit, in chunks.
+        QByteArray chunks;
+        for (qsizetype at = 0; at < body.size(); at += 16384) {
+            const QByteArray piece = body.mid(at, 16384);
+            chunks += QByteArray::number(piece.size(), 16) + "\r\n" + piece + "\r\n";
+        }
+        client.send(head + "Transfer-Encoding: chunked\r\n\r\n" + chunks + "0\r\n\r\n");
+    } else {
+        // The declared length is enough to refuse it; the body need not be sent.
+        client.send(head + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body.left(1000));
+    }
+    const RawHttpResponse response = client.readResponse();
+    QVERIFY(response.complete);
+    QCOMPARE(response.status, 413);
+    const QJsonObject error = QJsonDocument::fromJson(response.body).object().value(u"error").toObject();
+    QVERIFY2(!error.value(u"message").toString().isEmpty(), response.body);
+    QVERIFY(!error.value(u"type").toString().isEmpty());
+    QVERIFY(error.contains(u"code"));
+
+    // BUG: the HTTP layer answers 413 itself (HttpConnection::fail from the parser's error), before the
+    // proxy sees the request: no x-request-id on the response (INTERFACE.md: every response carries one)...
+    QEXPECT_FAIL("", "BUG: 413 from the HTTP layer carries no x-request-id", Continue);
+    QCOMPARE(response.header("x-request-id"), QByteArray("too-large-") + (chunked ? "c" : "l"));
+    // ...and no record, although it is a model request (ARCHITECTURE.md, "Records").
+    const QList<QVariantMap> rows = h.waitForRecords(1, u"status = 413"_s, {}, 1000);
+    QEXPECT_FAIL("", "BUG: a chat completion refused with 413 leaves no record", Continue);
+    QCOMPARE(rows.size(), 1);
+}
+
+void TestProxyErrors::upstreamHeadersPassThrough()
+{
+    // A client that backs off needs the upstream's rate-limit headers along with the 429.
+    ProxyHarness &h = harness(Normal);
+    const TestHttpResult result = h.chat(chat(u"openai/fake-error-429"_s));
+    QCOMPARE(result.status, 429);
+    QCOMPARE(result.header("openai-processing-ms"), QByteArray("1"));
+    // The upstream's own request id does not replace the gateway's.
+    QVERIFY(!result.header("x-request-id").isEmpty());
+    QVERIFY(h.record(result.header("x-request-id")));
+}
+
+QTEST_GUILESS_MAIN(TestProxyErrors)
+#include "tst_proxyerrors.moc"
