@@ -1,0 +1,414 @@
+// The pooled upstream client against a scripted upstream on a real socket: connection reuse, bodies that
+// arrive in pieces, refused connections, timeouts, and the transparent resend on a stale pooled connection.
+
+#include "upstreamclient.h"
+
+#include <QPointer>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+#include <functional>
+
+namespace {
+
+// A scripted upstream: reads each request (head and Content-Length body), records it, and lets the test's
+// script answer on the socket however it likes (in pieces, then close, or not at all).
+class TinyUpstream final : public QObject
+{
+public:
+    using Script = std::function<void(QTcpSocket *socket, int requestIndex)>;
+
+    explicit TinyUpstream(Script script)
+        : m_script(std::move(script))
+    {
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+                ++m_connections;
+                socket->setParent(this);
+                connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onReadyRead(socket); });
+                connect(socket, &QTcpSocket::disconnected, this, [this] { ++m_closedByClient; });
+            }
+        });
+        m_server.listen(QHostAddress::LocalHost, 0);
+    }
+
+    quint16 port() const { return m_server.serverPort(); }
+    int connections() const { return m_connections; }
+    int closedConnections() const { return m_closedByClient; }
+    const QByteArrayList &requests() const { return m_requests; }
+    QPointer<QTcpSocket> lastSocket() const { return m_last; }
+
+private:
+    void onReadyRead(QTcpSocket *socket)
+    {
+        QByteArray &buffer = m_buffers[socket];
+        buffer += socket->readAll();
+        while (true) {
+            const qsizetype headEnd = buffer.indexOf("\r\n\r\n");
+            if (headEnd < 0)
+                return;
+            const QByteArray head = buffer.first(headEnd).toLower();
+            qsizetype length = 0;
+            if (const qsizetype at = head.indexOf("\r\ncontent-length:"); at >= 0) {
+                const qsizetype end = head.indexOf('\r', at + 2);
+                length = head.sliced(at + 17, (end < 0 ? head.size() : end) - at - 17).trimmed().toLongLong();
+            }
+            if (buffer.size() < headEnd + 4 + length)
+                return;
+            m_requests.append(buffer.first(headEnd + 4 + length));
+            buffer.remove(0, headEnd + 4 + length);
+            m_last = socket;
+            m_script(socket, int(m_requests.size()) - 1);
+        }
+    }
+
+    Script m_script;
+    QTcpServer m_server;
+    QHash<QTcpSocket *, QByteArray> m_buffers;
+    QByteArrayList m_requests;
+    QPointer<QTcpSocket> m_last;
+    int m_connections = 0;
+    int m_closedByClient = 0;
+};
+
+// Records what the client reports for one request.
+class RecordingSink final : public UpstreamSink
+{
+public:
+    void upstreamHead(int status, const HttpHeaders &headers) override
+    {
+        m_status = status;
+        m_headers = headers;
+        ++m_events;
+    }
+    void upstreamData(QByteArray &&data) override
+    {
+        m_pieces.append(data);
+        ++m_events;
+    }
+    void upstreamFinished() override
+    {
+        m_finished = true;
+        ++m_events;
+        if (m_onFinished)
+            m_onFinished();
+    }
+    void upstreamFailed(UpstreamError error, const QString &message) override
+    {
+        m_failed = true;
+        m_error = error;
+        m_message = message;
+        ++m_events;
+    }
+
+    bool done() const { return m_finished || m_failed; }
+    QByteArray body() const { return m_pieces.join(); }
+
+    int m_status = 0;
+    HttpHeaders m_headers;
+    QByteArrayList m_pieces;
+    bool m_finished = false;
+    bool m_failed = false;
+    UpstreamError m_error = UpstreamError::Protocol;
+    QString m_message;
+    int m_events = 0;
+    std::function<void()> m_onFinished;
+};
+
+UpstreamRequest request(quint16 port, const QByteArray &body = "{\"model\":\"m\"}")
+{
+    UpstreamRequest r;
+    r.endpoint.host = QStringLiteral("127.0.0.1");
+    r.endpoint.port = port;
+    r.path = "/v1/chat/completions";
+    r.headers = { { "content-type", "application/json" }, { "authorization", "Bearer k" } };
+    r.body = body;
+    r.connectTimeoutMs = 5000;
+    r.responseTimeoutMs = 10000;
+    r.idleTimeoutMs = 10000;
+    return r;
+}
+
+const QByteArray okResponse
+    = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\nok";
+
+} // namespace
+
+class TestUpstreamClient final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void reusesThePooledConnection();
+    void contentLengthBodyInPieces();
+    void chunkedBodyInPieces();
+    void closeDelimitedBody();
+    void connectionCloseIsNotPooled();
+    void connectFailedForAClosedPort();
+    void timeoutBeforeTheHead();
+    void timeoutInTheMiddleOfTheBody();
+    void closedInTheMiddleOfTheBody();
+    void protocolError();
+    void resendWhenThePooledConnectionWasClosed();
+    void resendWhenTheCloseIsNoticedLate();
+    void cancelClosesTheConnection();
+};
+
+void TestUpstreamClient::reusesThePooledConnection()
+{
+    TinyUpstream upstream([](QTcpSocket *socket, int) { socket->write(okResponse); });
+    UpstreamClient client;
+    RecordingSink first;
+    client.start(request(upstream.port(), "{\"n\":1}"), &first);
+    QTRY_VERIFY(first.done());
+    QVERIFY2(first.m_finished, qPrintable(first.m_message));
+    QCOMPARE(first.m_status, 200);
+    QCOMPARE(first.body(), QByteArray("ok"));
+    QCOMPARE(Http::headerValue(first.m_headers, "content-type"), QByteArray("application/json"));
+    QCOMPARE(client.idleConnectionCount(), 1);
+
+    RecordingSink second;
+    client.start(request(upstream.port(), "{\"n\":2}"), &second);
+    QTRY_VERIFY(second.done());
+    QVERIFY2(second.m_finished, qPrintable(second.m_message));
+    QCOMPARE(second.body(), QByteArray("ok"));
+    QCOMPARE(upstream.connections(), 1);
+    QCOMPARE(upstream.requests().size(), 2);
+    QCOMPARE(client.idleConnectionCount(), 1);
+
+    // What went over the wire.
+    const QByteArray sent = upstream.requests().at(1);
+    QVERIFY2(sent.startsWith("POST /v1/chat/completions HTTP/1.1\r\n"), sent.constData());
+    QVERIFY(sent.contains(QByteArray("\r\nhost: 127.0.0.1:" + QByteArray::number(upstream.port()) + "\r\n")));
+    QVERIFY(sent.contains("\r\nauthorization: Bearer k\r\n"));
+    QVERIFY(sent.contains("\r\ncontent-length: 7\r\n"));
+    QVERIFY(sent.endsWith("\r\n\r\n{\"n\":2}"));
+}
+
+void TestUpstreamClient::contentLengthBodyInPieces()
+{
+    TinyUpstream upstream(
+        [](QTcpSocket *socket, int) { socket->write("HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\nhello"); });
+    UpstreamClient client;
+    RecordingSink sink;
+    client.start(request(upstream.port()), &sink);
+    QTRY_COMPARE(sink.body(), QByteArray("hello")); // handed on before the rest exists
+    QCOMPARE(sink.m_status, 200);
+    QVERIFY(!sink.done());
+    upstream.lastSocket()->write(", wo");
+    QTRY_COMPARE(sink.body(), QByteArray("hello, wo"));
+    QVERIFY(!sink.done());
+    upstream.lastSocket()->write("rld");
+    QTRY_VERIFY(sink.done());
+    QVERIFY2(sink.m_finished, qPrintable(sink.m_message));
+    QCOMPARE(sink.body(), QByteArray("hello, world"));
+    QCOMPARE(sink.m_pieces.size(), 3);
+    QCOMPARE(client.idleConnectionCount(), 1);
+}
+
+void TestUpstreamClient::chunkedBodyInPieces()
+{
+    TinyUpstream upstream([](QTcpSocket *socket, int) {
+        socket->write(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+            "f\r\ndata: {\"a\":1}\n\n\r\n9\r\ndata");
+    });
+    UpstreamClient client;
+    RecordingSink sink;
+    client.start(request(upstream.port()), &sink);
+    QTRY_COMPARE(sink.body(), QByteArray("data: {\"a\":1}\n\ndata"));
+    QVERIFY(!sink.done());
+    upstream.lastSocket()->write(": x\n\n\r");
+    QTRY_COMPARE(sink.body(), QByteArray("data: {\"a\":1}\n\ndata: x\n\n"));
+    QVERIFY(!sink.done());
+    upstream.lastSocket()->write("\n0\r\n\r\n");
+    QTRY_VERIFY(sink.done());
+    QVERIFY2(sink.m_finished, qPrintable(sink.m_message));
+    QCOMPARE(sink.body(), QByteArray("data: {\"a\":1}\n\ndata: x\n\n"));
+    QCOMPARE(client.idleConnectionCount(), 1);
+}
+
+void TestUpstreamClient::closeDelimitedBody()
+{
+    TinyUpstream upstream([](QTcpSocket *socket, int) {
+        socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end");
+        socket->disconnectFromHost();
+    });
+    UpstreamClient client;
+    RecordingSink sink;
+    client.start(request(upstream.port()), &sink);
+    QTRY_VERIFY(sink.done());
+    QVERIFY2(sink.m_finished, qPrintable(sink.m_message));
+    QCOMPARE(sink.body(), QByteArray("until the end"));
+    QCOMPARE(client.idleConnectionCount(), 0);
+}
+
+void TestUpstreamClient::connectionCloseIsNotPooled()
+{
+    TinyUpstream upstream([](QTcpSocket *socket, int) {
+        socket->write("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok");
+    });
+    UpstreamClient client;
+    for (int i = 0; i < 2; ++i) {
+        RecordingSink sink;
+        client.start(request(upstream.port()), &sink);
+        QTRY_VERIFY(sink.done());
+        QVERIFY2(sink.m_finished, qPrintable(sink.m_message));
+        QCOMPARE(client.idleConnectionCount(), 0);
+    }
+    QCOMPARE(upstream.connections(), 2);
+    QTRY_COMPARE(upstream.closedConnections(), 2); // the client closed what it would not reuse
+}
+
+void TestUpstreamClient::connectFailedForAClosedPort()
+{
+    quint16 port = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        port = probe.serverPort();
+    }
+    UpstreamClient client;
+    RecordingSink sink;
+    client.start(request(port), &sink);
+    QTRY_VERIFY(sink.done());
+    QVERIFY(sink.m_failed);
+    QCOMPARE(sink.m_error, UpstreamError::ConnectFailed);
+    QVERIFY2(sink.m_message.contains(QString::number(port)), qPrintable(sink.m_message));
+    QCOMPARE(sink.m_events, 1);
+}
+
+void TestUpstreamClient::timeoutBeforeTheHead()
+{
+    TinyUpstream upstream([](QTcpSocket *, int) {}); // reads the request, never answers
+    UpstreamClient client;
+    RecordingSink sink;
+    UpstreamRequest r = request(upstream.port());
+    r.responseTimeoutMs = 300;
+    client.start(r, &sink);
+    QTRY_VERIFY_WITH_TIMEOUT(sink.done(), 5000);
+    QVERIFY(sink.m_failed);
+    QCOMPARE(sink.m_error, UpstreamError::Timeout);
+    QCOMPARE(upstream.requests().size(), 1);
+    QTRY_COMPARE(upstream.closedConnections(), 1);
+}
+
+void TestUpstreamClient::timeoutInTheMiddleOfTheBody()
+{
+    TinyUpstream upstream([](QTcpSocket *socket, int) {
+        socket->write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n");
+    });
+    UpstreamClient client;
+    RecordingSink sink;
+    UpstreamRequest r = request(upstream.port());
+    r.idleTimeoutMs = 300;
+    client.start(r, &sink);
+    QTRY_VERIFY_WITH_TIMEOUT(sink.done(), 5000);
+    QCOMPARE(sink.m_status, 200);
+    QCOMPARE(sink.body(), QByteArray("abc"));
+    QVERIFY(sink.m_failed);
+    QCOMPARE(sink.m_error, UpstreamError::Timeout);
+    QCOMPARE(client.idleConnectionCount(), 0);
+}
+
+void TestUpstreamClient::closedInTheMiddleOfTheBody()
+{
+    TinyUpstream upstream([](QTcpSocket *socket, int) {
+        socket->write("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
+        socket->disconnectFromHost();
+    });
+    UpstreamClient client;
+    RecordingSink sink;
+    client.start(request(upstream.port()), &sink);
+    QTRY_VERIFY(sink.done());
+    QVERIFY(sink.m_failed);
+    QCOMPARE(sink.m_error, UpstreamError::Closed);
+    QCOMPARE(sink.body(), QByteArray("abc"));
+    QCOMPARE(upstream.requests().size(), 1); // a started response is never resent
+}
+
+void TestUpstreamClient::protocolError()
+{
+    TinyUpstream upstream([](QTcpSocket *socket, int) { socket->write("SSH-2.0-OpenSSH_9.2\r\n\r\n"); });
+    UpstreamClient client;
+    RecordingSink sink;
+    client.start(request(upstream.port()), &sink);
+    QTRY_VERIFY(sink.done());
+    QVERIFY(sink.m_failed);
+    QCOMPARE(sink.m_error, UpstreamError::Protocol);
+    QCOMPARE(client.idleConnectionCount(), 0);
+}
+
+void TestUpstreamClient::resendWhenThePooledConnectionWasClosed()
+{
+    // The upstream answers keep-alive, then closes the idle connection (as servers do after their idle
+    // timeout). The next request must not fail for it.
+    TinyUpstream upstream([](QTcpSocket *socket, int index) {
+        socket->write(okResponse);
+        if (index == 0)
+            socket->disconnectFromHost();
+    });
+    UpstreamClient client;
+    RecordingSink first;
+    client.start(request(upstream.port()), &first);
+    QTRY_VERIFY(first.done());
+    QVERIFY(first.m_finished);
+    QTRY_COMPARE(client.idleConnectionCount(), 0); // the client noticed the close
+
+    RecordingSink second;
+    client.start(request(upstream.port()), &second);
+    QTRY_VERIFY(second.done());
+    QVERIFY2(second.m_finished, qPrintable(second.m_message));
+    QCOMPARE(second.body(), QByteArray("ok"));
+    QCOMPARE(upstream.connections(), 2);
+    QCOMPARE(upstream.requests().size(), 2);
+}
+
+void TestUpstreamClient::resendWhenTheCloseIsNoticedLate()
+{
+    // The same, but the second request starts before the client has read the close: it is written on the
+    // dead pooled connection and must be resent transparently on a new one.
+    TinyUpstream upstream([](QTcpSocket *socket, int index) {
+        socket->write(okResponse);
+        if (index == 0)
+            socket->disconnectFromHost();
+    });
+    UpstreamClient client;
+    RecordingSink first;
+    RecordingSink second;
+    bool reusedThePool = false;
+    first.m_onFinished = [&] {
+        reusedThePool = client.idleConnectionCount() == 1;
+        client.start(request(upstream.port(), "{\"n\":2}"), &second);
+    };
+    client.start(request(upstream.port()), &first);
+    QTRY_VERIFY(first.done());
+    QVERIFY(reusedThePool); // the second request did go to the pooled (closing) connection
+    QTRY_VERIFY(second.done());
+    QVERIFY2(second.m_finished, qPrintable(second.m_message));
+    QCOMPARE(second.m_status, 200);
+    QCOMPARE(second.body(), QByteArray("ok"));
+    QCOMPARE(upstream.connections(), 2);
+    QCOMPARE(upstream.requests().size(), 2);
+    QVERIFY(upstream.requests().at(1).endsWith("{\"n\":2}"));
+}
+
+void TestUpstreamClient::cancelClosesTheConnection()
+{
+    TinyUpstream upstream([](QTcpSocket *socket, int) {
+        socket->write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n");
+    });
+    UpstreamClient client;
+    RecordingSink sink;
+    UpstreamCall call = client.start(request(upstream.port()), &sink);
+    QTRY_COMPARE(sink.body(), QByteArray("abc"));
+    const int events = sink.m_events;
+    call.cancel();
+    QTRY_COMPARE(upstream.closedConnections(), 1);
+    QCOMPARE(sink.m_events, events);
+    QVERIFY(!sink.done());
+    QCOMPARE(client.idleConnectionCount(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestUpstreamClient)
+#include "tst_upstreamclient.moc"
