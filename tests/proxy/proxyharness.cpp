@@ -3,8 +3,10 @@
 #include "database.h"
 #include "fakechatcompletion.h"
 #include "fakeupstream.h"
+#include "recordexporter.h"
 #include "testhttp.h"
 
+#include <QBuffer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcessEnvironment>
@@ -129,6 +131,25 @@ QList<QVariantMap> ProxyHarness::records(const QString &where, const QVariantLis
         rows.append(row);
     }
     return rows;
+}
+
+QList<QJsonObject> ProxyHarness::exportedRecords()
+{
+    m_gateway->logWriter().flush();
+    QString error;
+    QSqlDatabase db = Database::open(DatabaseLocation::inDataDir(m_dir.path()), m_connectionName, &error);
+    QList<QJsonObject> objects;
+    QBuffer out;
+    out.open(QIODevice::WriteOnly);
+    if (!error.isEmpty() || !RecordExporter::exportAll(db, RecordExporter::Format::JsonLines, out, &error)) {
+        qWarning("cannot export the records: %s", qPrintable(error));
+        return objects;
+    }
+    for (const QByteArray &line : out.data().split('\n')) {
+        if (!line.trimmed().isEmpty())
+            objects.append(QJsonDocument::fromJson(line).object());
+    }
+    return objects;
 }
 
 std::optional<QVariantMap> ProxyHarness::record(const QByteArray &requestId)

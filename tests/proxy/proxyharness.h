@@ -63,6 +63,9 @@ public:
     QList<QVariantMap> waitForRecords(
         qsizetype count, const QString &where = {}, const QVariantList &binds = {}, int timeoutMs = 5000);
 
+    // Every record as `llm-gateway export` writes it (JSON lines, one object per record), after a flush.
+    QList<QJsonObject> exportedRecords();
+
     // The last chat request the upstream received, or nullopt.
     std::optional<FakeHttpRequest> lastUpstreamChat() const;
 

@@ -36,6 +36,8 @@ private slots:
     void oversizedBody_data();
     void oversizedBody();
     void upstreamHeadersPassThrough();
+    void droppedRequestIsNotSentTwice();
+    void disabledKeyIsRefused();
 
 private:
     ProxyHarness &harness(Setup setup);
@@ -257,6 +259,44 @@ void TestProxyErrors::upstreamHeadersPassThrough()
     // The upstream's own request id does not replace the gateway's.
     QVERIFY(!result.header("x-request-id").isEmpty());
     QVERIFY(h.record(result.header("x-request-id")));
+}
+
+void TestProxyErrors::droppedRequestIsNotSentTwice()
+{
+    // One client connection is served by one worker: its second request goes out on the upstream
+    // connection the first one left in the pool.
+    ProxyHarness &h = harness(Normal);
+    RawHttpClient client;
+    QVERIFY(client.connectToServer(h.port()));
+    const QByteArrayList auth{"Authorization: Bearer " + h.apiKey()};
+    client.send(RawHttpClient::request("POST", chatPath, chat(u"openai/gpt-4o-mini"_s), auth));
+    QCOMPARE(client.readResponse().status, 200);
+    h.upstream().clearReceivedRequests();
+    client.send(RawHttpClient::request("POST", chatPath, chat(u"openai/fake-drop"_s), auth));
+    QCOMPARE(client.readResponse().status, 502);
+
+    // BUG: UpstreamConnection::onClosed treats "reused connection closed before any byte came back" as a
+    // stale pooled connection and sends the request again on a new one, whatever the method. The upstream
+    // had the whole POST: a model call that it ran before dropping the connection is run (and billed) twice.
+    // Go's net/http, for one, retries that case only for idempotent requests or ones with an Idempotency-Key.
+    QEXPECT_FAIL("", "BUG: a POST the upstream dropped is sent upstream a second time", Continue);
+    QCOMPARE(h.upstream().receivedRequests().size(), 1);
+}
+
+void TestProxyErrors::disabledKeyIsRefused()
+{
+    ProxyHarness &h = harness(Normal);
+    QByteArray key;
+    qint64 id = 0;
+    QString error;
+    QVERIFY2(h.createKey(u"soon disabled"_s, &key, &id, &error), qPrintable(error));
+    const QList<QPair<QByteArray, QByteArray>> auth{{"authorization", "Bearer " + key}};
+    const QByteArray body = chat(u"openai/gpt-4o-mini"_s);
+    QCOMPARE(TestHttp::call(h.nam(), h.port(), "POST", QString::fromLatin1(chatPath), body, auth).status, 200);
+    QVERIFY2(h.gateway().keys().setDisabled(id, true, &error), qPrintable(error));
+    const TestHttpResult refused = TestHttp::call(h.nam(), h.port(), "POST", QString::fromLatin1(chatPath), body, auth);
+    QCOMPARE(refused.status, 401);
+    QCOMPARE(refused.json().value(u"error").toObject().value(u"code").toString(), u"invalid_api_key"_s);
 }
 
 QTEST_GUILESS_MAIN(TestProxyErrors)
