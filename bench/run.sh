@@ -21,6 +21,7 @@ LAT_WARMUP=200
 CHUNKS=16
 USE_PORTKEY=1
 USE_OURS=1
+USE_RELAY=1
 BUILD_GATEWAY=1
 QUICK=0
 
@@ -34,6 +35,7 @@ usage: bench/run.sh [options]
   --quick             short smoke run (< 30 s): 2 s per measurement, 500 latency requests
   --no-portkey        skip the Portkey peer
   --no-gateway        skip our gateway (direct and Portkey only)
+  --no-relay          skip the TCP relay floor (a byte relay on core 1: the cost of the topology itself)
   --no-build          do not build llm-gateway when the binary is missing; skip it instead
   -h, --help          this text
 EOF
@@ -48,6 +50,7 @@ while [[ $# -gt 0 ]]; do
         --quick) QUICK=1; shift ;;
         --no-portkey) USE_PORTKEY=0; shift ;;
         --no-gateway) USE_OURS=0; shift ;;
+        --no-relay) USE_RELAY=0; shift ;;
         --no-build) BUILD_GATEWAY=0; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -127,6 +130,7 @@ build_tool() { # name sources...: compile when the binary is missing or older th
 }
 build_tool mockupstream mockupstream.cpp mockresponses.cpp
 build_tool seqlatency seqlatency.cpp
+build_tool tcprelay tcprelay.cpp
 MOCK_BIN="$OUT/bin/mockupstream"
 SEQ_BIN="$OUT/bin/seqlatency"
 
@@ -185,6 +189,25 @@ declare -A URL MODEL HDRS PID
 URL[direct]="http://127.0.0.1:$MOCK_PORT"
 MODEL[direct]="gpt-4o-mini"
 HDRS[direct]="Authorization: Bearer sk-bench"
+
+# ---------------------------------------------------------------- TCP relay floor (core 1)
+# Any proxy on core 1 pays two more loopback hops and cross-core wake-ups; this byte relay pays only
+# that, so its figures are the floor a gateway can approach in this topology.
+if [[ $USE_RELAY == 1 ]]; then
+    taskset -c 1 "$OUT/bin/tcprelay" --upstream-port "$MOCK_PORT" >"$OUT/logs/relay.log" 2>&1 &
+    PID[relay]=$!
+    PIDS+=("${PID[relay]}")
+    if RELAY_PORT=$(wait_listening "$OUT/logs/relay.log" "${PID[relay]}" 5); then
+        log "TCP relay on 127.0.0.1:$RELAY_PORT (pid ${PID[relay]}, core 1)"
+        TARGETS+=(relay)
+        URL[relay]="http://127.0.0.1:$RELAY_PORT"
+        MODEL[relay]="gpt-4o-mini"
+        HDRS[relay]="Authorization: Bearer sk-bench"
+    else
+        log "TCP relay did not start (see $OUT/logs/relay.log): skipping it"
+        meta relay_skipped "did not start"
+    fi
+fi
 
 # ---------------------------------------------------------------- our gateway (core 1)
 OURS_DATA="$RUN_DIR/ours-data"
