@@ -7,16 +7,15 @@
 #include "testhttp.h"
 
 #include <QBuffer>
+#include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcessEnvironment>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
-#include <QTest>
-#include <QDeadlineTimer>
 #include <QTcpServer>
-
+#include <QTest>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -36,8 +35,7 @@ quint16 closedPort()
 
 ProxyHarness::ProxyHarness()
     : m_connectionName(u"proxyharness-%1"_s.arg(quintptr(this), 0, 16))
-{
-}
+{ }
 
 ProxyHarness::~ProxyHarness()
 {
@@ -99,7 +97,7 @@ bool ProxyHarness::createKey(const QString &name, QByteArray *plaintext, qint64 
 
 TestHttpResult ProxyHarness::chat(const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers)
 {
-    QList<QPair<QByteArray, QByteArray>> all{authHeader()};
+    QList<QPair<QByteArray, QByteArray>> all { authHeader() };
     all += headers;
     return TestHttp::call(m_nam, port(), "POST", u"/v1/chat/completions"_s, body, all);
 }
@@ -154,7 +152,7 @@ QList<QJsonObject> ProxyHarness::exportedRecords()
 
 std::optional<QVariantMap> ProxyHarness::record(const QByteArray &requestId)
 {
-    const QList<QVariantMap> rows = waitForRecords(1, u"request_id = ?"_s, {QString::fromUtf8(requestId)});
+    const QList<QVariantMap> rows = waitForRecords(1, u"request_id = ?"_s, { QString::fromUtf8(requestId) });
     if (rows.size() != 1)
         return std::nullopt;
     return rows.first();
@@ -192,14 +190,14 @@ QByteArrayList UpstreamReplay::streamEvents(const QJsonObject &upstreamRequest, 
     qint64 created, bool includeUsage, FakeChatCompletion::Kind kind)
 {
     QJsonObject request = upstreamRequest;
-    request.insert(u"stream_options"_s, QJsonObject{{u"include_usage"_s, includeUsage}});
+    request.insert(u"stream_options"_s, QJsonObject { { u"include_usage"_s, includeUsage } });
     return FakeChatCompletion(request, kind, {}, id, created).streamEvents();
 }
 
 QPair<int, int> UpstreamReplay::tokens(const QJsonObject &request)
 {
     const FakeChatCompletion completion(request, FakeChatCompletion::Kind::Echo, {}, "x", 0);
-    return {completion.promptTokens(), completion.completionTokens()};
+    return { completion.promptTokens(), completion.completionTokens() };
 }
 
 QByteArrayList Sse::events(const QByteArray &body)

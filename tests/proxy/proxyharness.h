@@ -12,7 +12,6 @@
 #include <QNetworkAccessManager>
 #include <QTemporaryDir>
 #include <QVariantMap>
-
 #include <memory>
 #include <optional>
 
@@ -47,7 +46,7 @@ public:
     quint16 port() const { return m_gateway->port(); }
     QByteArray apiKey() const { return m_apiKey; }
     qint64 apiKeyId() const { return m_apiKeyId; }
-    QPair<QByteArray, QByteArray> authHeader() const { return {"authorization", "Bearer " + m_apiKey}; }
+    QPair<QByteArray, QByteArray> authHeader() const { return { "authorization", "Bearer " + m_apiKey }; }
     // A second key, to tell records of different keys apart.
     bool createKey(const QString &name, QByteArray *plaintext, qint64 *id, QString *error);
     QNetworkAccessManager &nam() { return m_nam; }

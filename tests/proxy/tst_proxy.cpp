@@ -10,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -56,6 +57,8 @@ class TestProxy final : public QObject
 private slots:
     void initTestCase();
     void nonStreamChat();
+    void cachedAndReasoningTokensAreCosted_data();
+    void cachedAndReasoningTokensAreCosted();
     void clientRequestIdIsEchoed();
     void unusableRequestIdIsReplaced();
     void bareModelNameRoutesToOpenAi();
@@ -133,10 +136,59 @@ void TestProxy::nonStreamChat()
     QCOMPARE(row->value(u"client_ip"_s).toString(), u"127.0.0.1"_s);
 }
 
+void TestProxy::cachedAndReasoningTokensAreCosted_data()
+{
+    QTest::addColumn<bool>("stream");
+    QTest::newRow("whole") << false;
+    QTest::newRow("stream") << true;
+}
+
+void TestProxy::cachedAndReasoningTokensAreCosted()
+{
+    QFETCH(bool, stream);
+    m_harness.upstream().setCachedTokens(8);
+    m_harness.upstream().setReasoningTokens(5);
+    const auto reset = qScopeGuard([this] {
+        m_harness.upstream().setCachedTokens(0);
+        m_harness.upstream().setReasoningTokens(0);
+    });
+    const QByteArray body
+        = TestHttp::chatBody(u"openai/gpt-4o-mini"_s, u"cache me if you can"_s, stream, stream);
+    const TestHttpResult result = m_harness.chat(body);
+    QCOMPARE(result.status, 200);
+
+    const auto [prompt, answered] = UpstreamReplay::tokens(QJsonDocument::fromJson(body).object());
+    const int completion = answered + 5; // reasoning tokens are part of completion_tokens
+    const ModelInfo *model = m_harness.gateway().catalog().find(u"openai"_s, u"gpt-4o-mini"_s);
+    QVERIFY(model && model->price && model->price->cachedInput);
+    const double expected = double(prompt - 8) * model->price->input / 1e6
+        + 8 * *model->price->cachedInput / 1e6 + double(completion) * model->price->output / 1e6;
+
+    QJsonObject usage;
+    if (stream) {
+        const QByteArrayList events = Sse::events(result.body);
+        QVERIFY(events.size() > 2);
+        usage = Sse::json(events[events.size() - 2]).value(u"usage").toObject();
+    } else {
+        usage = result.json().value(u"usage").toObject();
+    }
+    QCOMPARE(usage.value(u"completion_tokens").toInt(), completion);
+    QVERIFY2(sameMoney(usage.value(u"cost").toDouble(), expected),
+        qPrintable(u"%1 vs %2"_s.arg(usage.value(u"cost").toDouble()).arg(expected)));
+
+    const auto row = m_harness.record(result.header("x-request-id"));
+    QVERIFY(row);
+    QCOMPARE(row->value(u"prompt_tokens"_s).toInt(), prompt);
+    QCOMPARE(row->value(u"cached_tokens"_s).toInt(), 8);
+    QCOMPARE(row->value(u"completion_tokens"_s).toInt(), completion);
+    QCOMPARE(row->value(u"reasoning_tokens"_s).toInt(), 5);
+    QVERIFY(sameMoney(row->value(u"cost"_s).toDouble(), expected));
+}
+
 void TestProxy::clientRequestIdIsEchoed()
 {
     const TestHttpResult result = m_harness.chat(
-        TestHttp::chatBody(u"openai/gpt-4o-mini"_s, u"echo my id"_s), {{"x-request-id", "client-id-42"}});
+        TestHttp::chatBody(u"openai/gpt-4o-mini"_s, u"echo my id"_s), { { "x-request-id", "client-id-42" } });
     QCOMPARE(result.status, 200);
     QCOMPARE(result.header("x-request-id"), QByteArray("client-id-42"));
     const auto row = m_harness.record("client-id-42");
@@ -148,7 +200,7 @@ void TestProxy::unusableRequestIdIsReplaced()
 {
     const QByteArray tooLong(200, 'a');
     const TestHttpResult result = m_harness.chat(
-        TestHttp::chatBody(u"openai/gpt-4o-mini"_s, u"long id"_s), {{"x-request-id", tooLong}});
+        TestHttp::chatBody(u"openai/gpt-4o-mini"_s, u"long id"_s), { { "x-request-id", tooLong } });
     QCOMPARE(result.status, 200);
     const QByteArray id = result.header("x-request-id");
     QVERIFY(!id.isEmpty());
@@ -175,7 +227,7 @@ void TestProxy::xApiKeyHeaderAuthenticates()
 {
     const TestHttpResult result = TestHttp::call(m_harness.nam(), m_harness.port(), "POST",
         u"/v1/chat/completions"_s, TestHttp::chatBody(u"openai/gpt-4o-mini"_s, u"via x-api-key"_s),
-        {{"x-api-key", m_harness.apiKey()}});
+        { { "x-api-key", m_harness.apiKey() } });
     QCOMPARE(result.status, 200);
     const auto row = m_harness.record(result.header("x-request-id"));
     QVERIFY(row);
@@ -185,7 +237,7 @@ void TestProxy::xApiKeyHeaderAuthenticates()
 void TestProxy::modelsListsConfiguredProviders()
 {
     const TestHttpResult result = TestHttp::call(
-        m_harness.nam(), m_harness.port(), "GET", u"/v1/models"_s, {}, {m_harness.authHeader()});
+        m_harness.nam(), m_harness.port(), "GET", u"/v1/models"_s, {}, { m_harness.authHeader() });
     QCOMPARE(result.status, 200);
     QVERIFY(!result.header("x-request-id").isEmpty());
     const QJsonObject json = result.json();
@@ -248,7 +300,7 @@ void TestProxy::keepAliveReusesBothConnections()
     RawHttpClient client;
     QVERIFY(client.connectToServer(m_harness.port()));
     m_harness.upstream().clearReceivedRequests();
-    const QByteArrayList auth{"Authorization: Bearer " + m_harness.apiKey()};
+    const QByteArrayList auth { "Authorization: Bearer " + m_harness.apiKey() };
     for (int i = 0; i < 3; ++i) {
         const QString text = u"keep alive %1"_s.arg(i);
         client.send(RawHttpClient::request(
@@ -270,17 +322,17 @@ void TestProxy::keepAliveReusesBothConnections()
 void TestProxy::pipelinedRequestsAnswerInOrder_data()
 {
     QTest::addColumn<QList<bool>>("streams");
-    QTest::newRow("three whole") << QList<bool>{false, false, false};
-    QTest::newRow("a stream in the middle") << QList<bool>{false, true, false};
-    QTest::newRow("three streams") << QList<bool>{true, true, true};
+    QTest::newRow("three whole") << QList<bool> { false, false, false };
+    QTest::newRow("a stream in the middle") << QList<bool> { false, true, false };
+    QTest::newRow("three streams") << QList<bool> { true, true, true };
 }
 
 void TestProxy::pipelinedRequestsAnswerInOrder()
 {
     QFETCH(QList<bool>, streams);
     // Different lengths, so that a slower first answer would let a later one overtake it if order broke.
-    const QStringList texts{u"first request with quite a few more words than the others"_s,
-        u"second"_s, u"third one"_s};
+    const QStringList texts { u"first request with quite a few more words than the others"_s, u"second"_s,
+        u"third one"_s };
     static int round = 0;
     const QByteArray prefix = "pipelined-" + QByteArray::number(++round) + '-';
     RawHttpClient client;
@@ -289,7 +341,8 @@ void TestProxy::pipelinedRequestsAnswerInOrder()
     for (int i = 0; i < 3; ++i) {
         all += RawHttpClient::request("POST", "/v1/chat/completions",
             TestHttp::chatBody(u"openai/gpt-4o-mini"_s, texts[i], streams[i]),
-            {"Authorization: Bearer " + m_harness.apiKey(), "x-request-id: " + prefix + QByteArray::number(i)});
+            { "Authorization: Bearer " + m_harness.apiKey(),
+                "x-request-id: " + prefix + QByteArray::number(i) });
     }
     client.send(all);
     for (int i = 0; i < 3; ++i) {

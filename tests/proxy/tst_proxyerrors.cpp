@@ -9,7 +9,6 @@
 
 #include <QJsonDocument>
 #include <QTest>
-
 #include <map>
 
 using namespace Qt::StringLiterals;
@@ -71,72 +70,76 @@ void TestProxyErrors::errorEnvelopeAndRecord_data()
     QTest::addColumn<int>("auth");
     QTest::addColumn<int>("status");
     QTest::addColumn<QString>("type");
-    QTest::addColumn<QString>("code");     // "*": any string or null
-    QTest::addColumn<QString>("message");  // a part the message must contain
+    QTest::addColumn<QString>("code"); // "*": any string or null
+    QTest::addColumn<QString>("message"); // a part the message must contain
     QTest::addColumn<bool>("recorded");
 
     const QByteArray json = "application/json";
     const QByteArray post = "POST";
     const QString invalid = u"invalid_request_error"_s;
-    QTest::newRow("bad JSON") << int(Normal) << post << chatPath << json << QByteArray("{\"model\": \"openai/gpt-4o-mini\",")
-                              << int(ValidKey) << 400 << invalid << u"*"_s << u"not valid JSON"_s << true;
-    QTest::newRow("body not an object") << int(Normal) << post << chatPath << json << QByteArray("[1,2]") << int(ValidKey)
-                                        << 400 << invalid << u"*"_s << u"object"_s << true;
+    QTest::newRow("bad JSON") << int(Normal) << post << chatPath << json
+                              << QByteArray("{\"model\": \"openai/gpt-4o-mini\",") << int(ValidKey) << 400
+                              << invalid << u"*"_s << u"not valid JSON"_s << true;
+    QTest::newRow("body not an object") << int(Normal) << post << chatPath << json << QByteArray("[1,2]")
+                                        << int(ValidKey) << 400 << invalid << u"*"_s << u"object"_s << true;
     QTest::newRow("missing model") << int(Normal) << post << chatPath << json
                                    << QByteArray("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                                    << int(ValidKey) << 400 << invalid << u"*"_s << u"model"_s << true;
-    QTest::newRow("messages not an array") << int(Normal) << post << chatPath << json
-                                           << QByteArray("{\"model\":\"openai/gpt-4o-mini\",\"messages\":\"hi\"}")
-                                           << int(ValidKey) << 400 << invalid << u"*"_s << u"messages"_s << true;
+    QTest::newRow("messages not an array")
+        << int(Normal) << post << chatPath << json
+        << QByteArray("{\"model\":\"openai/gpt-4o-mini\",\"messages\":\"hi\"}") << int(ValidKey) << 400
+        << invalid << u"*"_s << u"messages"_s << true;
     QTest::newRow("stream not a boolean")
         << int(Normal) << post << chatPath << json
-        << QByteArray("{\"model\":\"openai/gpt-4o-mini\",\"messages\":[],\"stream\":\"yes\"}") << int(ValidKey) << 400
-        << invalid << u"*"_s << u"stream"_s << true;
+        << QByteArray("{\"model\":\"openai/gpt-4o-mini\",\"messages\":[],\"stream\":\"yes\"}")
+        << int(ValidKey) << 400 << invalid << u"*"_s << u"stream"_s << true;
     QTest::newRow("text/plain") << int(Normal) << post << chatPath << QByteArray("text/plain")
                                 << chat(u"openai/gpt-4o-mini"_s) << int(ValidKey) << 415 << invalid
                                 << u"unsupported_media_type"_s << u"application/json"_s << true;
-    QTest::newRow("no key") << int(Normal) << post << chatPath << json << chat(u"openai/gpt-4o-mini"_s) << int(NoKey)
-                            << 401 << invalid << u"invalid_api_key"_s << u"API key"_s << true;
-    QTest::newRow("bad key") << int(Normal) << post << chatPath << json << chat(u"openai/gpt-4o-mini"_s) << int(BadKey)
-                             << 401 << invalid << u"invalid_api_key"_s << u"API key"_s << true;
+    QTest::newRow("no key") << int(Normal) << post << chatPath << json << chat(u"openai/gpt-4o-mini"_s)
+                            << int(NoKey) << 401 << invalid << u"invalid_api_key"_s << u"API key"_s << true;
+    QTest::newRow("bad key") << int(Normal) << post << chatPath << json << chat(u"openai/gpt-4o-mini"_s)
+                             << int(BadKey) << 401 << invalid << u"invalid_api_key"_s << u"API key"_s << true;
     QTest::newRow("unknown model") << int(Normal) << post << chatPath << json << chat(u"no-such-model-xyz"_s)
                                    << int(ValidKey) << 404 << invalid << u"model_not_found"_s
                                    << u"no-such-model-xyz"_s << true;
-    QTest::newRow("provider not configured") << int(Normal) << post << chatPath << json << chat(u"groq/x"_s)
-                                             << int(ValidKey) << 404 << invalid << u"model_not_found"_s
-                                             << u"GROQ_API_KEY"_s << true;
-    QTest::newRow("upstream 429") << int(Normal) << post << chatPath << json << chat(u"openai/fake-error-429"_s)
-                                  << int(ValidKey) << 429 << u"requests"_s << u"rate_limit_exceeded"_s
-                                  << u"Rate limit reached for fake-error-429"_s << true;
-    QTest::newRow("upstream 429, stream") << int(Normal) << post << chatPath << json
-                                          << chat(u"openai/fake-error-429"_s, true) << int(ValidKey) << 429
-                                          << u"requests"_s << u"rate_limit_exceeded"_s
-                                          << u"Rate limit reached for fake-error-429"_s << true;
-    QTest::newRow("upstream 500") << int(Normal) << post << chatPath << json << chat(u"openai/fake-error-500"_s)
-                                  << int(ValidKey) << 500 << u"server_error"_s << u"*"_s
+    QTest::newRow("provider not configured")
+        << int(Normal) << post << chatPath << json << chat(u"groq/x"_s) << int(ValidKey) << 404 << invalid
+        << u"model_not_found"_s << u"GROQ_API_KEY"_s << true;
+    QTest::newRow("upstream 429") << int(Normal) << post << chatPath << json
+                                  << chat(u"openai/fake-error-429"_s) << int(ValidKey) << 429 << u"requests"_s
+                                  << u"rate_limit_exceeded"_s << u"Rate limit reached for fake-error-429"_s
+                                  << true;
+    QTest::newRow("upstream 429, stream")
+        << int(Normal) << post << chatPath << json << chat(u"openai/fake-error-429"_s, true) << int(ValidKey)
+        << 429 << u"requests"_s << u"rate_limit_exceeded"_s << u"Rate limit reached for fake-error-429"_s
+        << true;
+    QTest::newRow("upstream 500") << int(Normal) << post << chatPath << json
+                                  << chat(u"openai/fake-error-500"_s) << int(ValidKey) << 500
+                                  << u"server_error"_s << u"*"_s
                                   << u"The server had an error while processing your request"_s << true;
-    QTest::newRow("upstream unreachable") << int(Unreachable) << post << chatPath << json
-                                          << chat(u"openai/gpt-4o-mini"_s) << int(ValidKey) << 502 << u"api_error"_s
-                                          << u"upstream_error"_s << u"openai"_s << true;
-    QTest::newRow("upstream too slow") << int(ShortTimeout) << post << chatPath << json
-                                       << chat(u"openai/fake-slow-3000"_s) << int(ValidKey) << 504 << u"api_error"_s
-                                       << u"upstream_timeout"_s << u"openai"_s << true;
+    QTest::newRow("upstream unreachable")
+        << int(Unreachable) << post << chatPath << json << chat(u"openai/gpt-4o-mini"_s) << int(ValidKey)
+        << 502 << u"api_error"_s << u"upstream_error"_s << u"openai"_s << true;
+    QTest::newRow("upstream too slow")
+        << int(ShortTimeout) << post << chatPath << json << chat(u"openai/fake-slow-3000"_s) << int(ValidKey)
+        << 504 << u"api_error"_s << u"upstream_timeout"_s << u"openai"_s << true;
     QTest::newRow("upstream drops") << int(Normal) << post << chatPath << json << chat(u"openai/fake-drop"_s)
-                                    << int(ValidKey) << 502 << u"api_error"_s << u"upstream_error"_s << u"openai"_s
-                                    << true;
-    QTest::newRow("upstream drops half way") << int(Normal) << post << chatPath << json
-                                             << chat(u"openai/fake-drop-mid-stream"_s) << int(ValidKey) << 502
-                                             << u"api_error"_s << u"upstream_error"_s << u"openai"_s << true;
-    QTest::newRow("upstream not JSON") << int(Normal) << post << chatPath << json << chat(u"openai/fake-not-json"_s)
-                                       << int(ValidKey) << 502 << u"api_error"_s << u"upstream_error"_s
-                                       << u"not a JSON object"_s << true;
+                                    << int(ValidKey) << 502 << u"api_error"_s << u"upstream_error"_s
+                                    << u"openai"_s << true;
+    QTest::newRow("upstream drops half way")
+        << int(Normal) << post << chatPath << json << chat(u"openai/fake-drop-mid-stream"_s) << int(ValidKey)
+        << 502 << u"api_error"_s << u"upstream_error"_s << u"openai"_s << true;
+    QTest::newRow("upstream not JSON")
+        << int(Normal) << post << chatPath << json << chat(u"openai/fake-not-json"_s) << int(ValidKey) << 502
+        << u"api_error"_s << u"upstream_error"_s << u"not a JSON object"_s << true;
     // Not a model request: answered, but not recorded.
     QTest::newRow("unknown path") << int(Normal) << post << QByteArray("/v1/nothing-here") << json
                                   << chat(u"openai/gpt-4o-mini"_s) << int(ValidKey) << 404 << invalid
                                   << u"unknown_url"_s << u"/v1/nothing-here"_s << false;
-    QTest::newRow("GET chat completions") << int(Normal) << QByteArray("GET") << chatPath << json << QByteArray()
-                                          << int(ValidKey) << 405 << invalid << u"method_not_allowed"_s << u"GET"_s
-                                          << true;
+    QTest::newRow("GET chat completions")
+        << int(Normal) << QByteArray("GET") << chatPath << json << QByteArray() << int(ValidKey) << 405
+        << invalid << u"method_not_allowed"_s << u"GET"_s << true;
 }
 
 void TestProxyErrors::errorEnvelopeAndRecord()
@@ -155,7 +158,7 @@ void TestProxyErrors::errorEnvelopeAndRecord()
 
     ProxyHarness &h = harness(Setup(setup));
     const qsizetype rowsBefore = h.records().size();
-    QList<QPair<QByteArray, QByteArray>> headers{{"content-type", contentType}};
+    QList<QPair<QByteArray, QByteArray>> headers { { "content-type", contentType } };
     if (auth == ValidKey)
         headers.append(h.authHeader());
     else if (auth == BadKey)
@@ -187,9 +190,11 @@ void TestProxyErrors::errorEnvelopeAndRecord()
     QVERIFY2(row, requestId);
     QCOMPARE(row->value(u"status"_s).toInt(), status);
     QVERIFY(!row->value(u"error"_s).toString().isEmpty());
-    QVERIFY2(row->value(u"error"_s).toString().contains(message), qPrintable(row->value(u"error"_s).toString()));
+    QVERIFY2(
+        row->value(u"error"_s).toString().contains(message), qPrintable(row->value(u"error"_s).toString()));
     QCOMPARE(row->value(u"endpoint"_s).toString(), u"/v1/chat/completions"_s);
-    QCOMPARE(row->value(u"api_key_id"_s).toLongLong(), auth == ValidKey && method == "POST" ? h.apiKeyId() : 0);
+    QCOMPARE(
+        row->value(u"api_key_id"_s).toLongLong(), auth == ValidKey && method == "POST" ? h.apiKeyId() : 0);
     QCOMPARE(row->value(u"prompt_tokens"_s).toInt(), 0);
     // With Retain All, the record keeps what the client got.
     if (auth == ValidKey && method == "POST")
@@ -216,9 +221,10 @@ void TestProxyErrors::oversizedBody()
 
     RawHttpClient client;
     QVERIFY(client.connectToServer(h.port()));
-    QByteArray head = "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                      "Authorization: Bearer " + h.apiKey() + "\r\nx-request-id: too-large-" + (chunked ? "c" : "l")
-        + "\r\n";
+    QByteArray head
+        = "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+          "Authorization: Bearer "
+        + h.apiKey() + "\r\nx-request-id: too-large-" + (chunked ? "c" : "l") + "\r\n";
     if (chunked) {
         // The server can only tell from the data: send more than the limit, in chunks.
         QByteArray chunks;
@@ -229,7 +235,8 @@ void TestProxyErrors::oversizedBody()
         client.send(head + "Transfer-Encoding: chunked\r\n\r\n" + chunks + "0\r\n\r\n");
     } else {
         // The declared length is enough to refuse it; the body need not be sent.
-        client.send(head + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body.left(1000));
+        client.send(
+            head + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body.left(1000));
     }
     const RawHttpResponse response = client.readResponse();
     QVERIFY(response.complete);
@@ -268,7 +275,7 @@ void TestProxyErrors::droppedRequestIsNotSentTwice()
     ProxyHarness &h = harness(Normal);
     RawHttpClient client;
     QVERIFY(client.connectToServer(h.port()));
-    const QByteArrayList auth{"Authorization: Bearer " + h.apiKey()};
+    const QByteArrayList auth { "Authorization: Bearer " + h.apiKey() };
     client.send(RawHttpClient::request("POST", chatPath, chat(u"openai/gpt-4o-mini"_s), auth));
     QCOMPARE(client.readResponse().status, 200);
     h.upstream().clearReceivedRequests();
@@ -290,11 +297,13 @@ void TestProxyErrors::disabledKeyIsRefused()
     qint64 id = 0;
     QString error;
     QVERIFY2(h.createKey(u"soon disabled"_s, &key, &id, &error), qPrintable(error));
-    const QList<QPair<QByteArray, QByteArray>> auth{{"authorization", "Bearer " + key}};
+    const QList<QPair<QByteArray, QByteArray>> auth { { "authorization", "Bearer " + key } };
     const QByteArray body = chat(u"openai/gpt-4o-mini"_s);
-    QCOMPARE(TestHttp::call(h.nam(), h.port(), "POST", QString::fromLatin1(chatPath), body, auth).status, 200);
+    QCOMPARE(
+        TestHttp::call(h.nam(), h.port(), "POST", QString::fromLatin1(chatPath), body, auth).status, 200);
     QVERIFY2(h.gateway().keys().setDisabled(id, true, &error), qPrintable(error));
-    const TestHttpResult refused = TestHttp::call(h.nam(), h.port(), "POST", QString::fromLatin1(chatPath), body, auth);
+    const TestHttpResult refused
+        = TestHttp::call(h.nam(), h.port(), "POST", QString::fromLatin1(chatPath), body, auth);
     QCOMPARE(refused.status, 401);
     QCOMPARE(refused.json().value(u"error").toObject().value(u"code").toString(), u"invalid_api_key"_s);
 }

@@ -11,7 +11,6 @@
 #include <QNetworkReply>
 #include <QSet>
 #include <QTest>
-
 #include <memory>
 #include <vector>
 
@@ -31,8 +30,8 @@ struct Sent
     QByteArray answer;
 };
 
-QNetworkReply *postChat(QNetworkAccessManager &nam, quint16 port, const QByteArray &key, const QByteArray &body,
-    const QByteArray &clientId = {})
+QNetworkReply *postChat(QNetworkAccessManager &nam, quint16 port, const QByteArray &key,
+    const QByteArray &body, const QByteArray &clientId = {})
 {
     QNetworkRequest request(QUrl(u"http://127.0.0.1:%1/v1/chat/completions"_s.arg(port)));
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
@@ -45,8 +44,16 @@ QNetworkReply *postChat(QNetworkAccessManager &nam, quint16 port, const QByteArr
 QString answerText(const QByteArray &body, bool stream)
 {
     if (!stream) {
-        return QJsonDocument::fromJson(body).object().value(u"choices").toArray().first().toObject().value(
-            u"message").toObject().value(u"content").toString();
+        return QJsonDocument::fromJson(body)
+            .object()
+            .value(u"choices")
+            .toArray()
+            .first()
+            .toObject()
+            .value(u"message")
+            .toObject()
+            .value(u"content")
+            .toString();
     }
     QString text;
     for (const QByteArray &event : Sse::events(body)) {
@@ -97,8 +104,8 @@ void TestProxyRecords::concurrentRequestsAreEachRecordedOnce()
         // A different number of words per request, so that a row given another request's usage shows.
         s.text = u"request %1"_s.arg(i) + QString(u" word"_s).repeated(i % 37);
         s.body = TestHttp::chatBody(u"openai/gpt-4o-mini"_s, s.text, s.stream);
-        s.reply = postChat(*managers[size_t(i % managerCount)], h.port(), second ? otherKey : h.apiKey(), s.body,
-            s.clientId);
+        s.reply = postChat(*managers[size_t(i % managerCount)], h.port(), second ? otherKey : h.apiKey(),
+            s.body, s.clientId);
         connect(s.reply, &QNetworkReply::finished, this, [&s, &finished] {
             s.status = s.reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
             s.requestId = s.reply->rawHeader("x-request-id");
@@ -212,10 +219,12 @@ void TestProxyRecords::stopWaitsForRequestsInFlight()
     QVERIFY2(h.start(&error), qPrintable(error));
 
     const QByteArray slowBody = TestHttp::chatBody(u"openai/fake-slow-500"_s, u"slow answer"_s);
-    const QByteArray streamBody = TestHttp::chatBody(u"openai/fake-stream-delay-100"_s, u"a slow stream"_s, true);
+    const QByteArray streamBody
+        = TestHttp::chatBody(u"openai/fake-stream-delay-100"_s, u"a slow stream"_s, true);
     QNetworkAccessManager nam;
     std::unique_ptr<QNetworkReply> slow(postChat(nam, h.port(), h.apiKey(), slowBody, "in-flight-whole"));
-    std::unique_ptr<QNetworkReply> streamed(postChat(nam, h.port(), h.apiKey(), streamBody, "in-flight-stream"));
+    std::unique_ptr<QNetworkReply> streamed(
+        postChat(nam, h.port(), h.apiKey(), streamBody, "in-flight-stream"));
     QTRY_COMPARE_WITH_TIMEOUT(h.upstream().receivedRequests().size(), 2, 5000);
     QVERIFY(!slow->isFinished());
     QVERIFY(!streamed->isFinished());

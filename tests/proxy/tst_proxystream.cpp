@@ -12,7 +12,6 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QTest>
-
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -39,7 +38,7 @@ RawHttpResponse post(ProxyHarness &h, const QByteArray &body, const QByteArray &
     RawHttpClient client;
     if (!client.connectToServer(h.port()))
         return {};
-    QByteArrayList headers{"Authorization: Bearer " + h.apiKey()};
+    QByteArrayList headers { "Authorization: Bearer " + h.apiKey() };
     if (!requestId.isEmpty())
         headers.append("x-request-id: " + requestId);
     client.send(RawHttpClient::request("POST", "/v1/chat/completions", body, headers));
@@ -83,17 +82,21 @@ void TestProxyStream::relayedEventsAndUsage_data()
             object.insert(u"stream_options"_s, options);
         return object;
     };
-    QTest::newRow("no stream_options") << compact(request(u"tell me a story"_s, QJsonValue::Undefined)) << false;
+    QTest::newRow("no stream_options")
+        << compact(request(u"tell me a story"_s, QJsonValue::Undefined)) << false;
     QTest::newRow("include_usage false")
-        << compact(request(u"a short poem please"_s, QJsonObject{{u"include_usage"_s, false}})) << false;
-    QTest::newRow("empty stream_options") << compact(request(u"one more time"_s, QJsonObject{})) << false;
-    QTest::newRow("null stream_options") << compact(request(u"null options here"_s, QJsonValue::Null)) << false;
+        << compact(request(u"a short poem please"_s, QJsonObject { { u"include_usage"_s, false } })) << false;
+    QTest::newRow("empty stream_options") << compact(request(u"one more time"_s, QJsonObject {})) << false;
+    QTest::newRow("null stream_options")
+        << compact(request(u"null options here"_s, QJsonValue::Null)) << false;
     QTest::newRow("other stream option")
-        << compact(request(u"obfuscate nothing"_s, QJsonObject{{u"include_obfuscation"_s, false}})) << false;
+        << compact(request(u"obfuscate nothing"_s, QJsonObject { { u"include_obfuscation"_s, false } }))
+        << false;
     QTest::newRow("pretty printed")
-        << QJsonDocument(request(u"pretty body"_s, QJsonValue::Undefined)).toJson(QJsonDocument::Indented) << false;
+        << QJsonDocument(request(u"pretty body"_s, QJsonValue::Undefined)).toJson(QJsonDocument::Indented)
+        << false;
     QTest::newRow("include_usage true")
-        << compact(request(u"count my tokens"_s, QJsonObject{{u"include_usage"_s, true}})) << true;
+        << compact(request(u"count my tokens"_s, QJsonObject { { u"include_usage"_s, true } })) << true;
 }
 
 void TestProxyStream::relayedEventsAndUsage()
@@ -104,7 +107,8 @@ void TestProxyStream::relayedEventsAndUsage()
     const RawHttpResponse response = post(m_harness, body);
     QVERIFY(response.complete);
     QCOMPARE(response.status, 200);
-    QVERIFY2(response.header("content-type").startsWith("text/event-stream"), response.header("content-type"));
+    QVERIFY2(
+        response.header("content-type").startsWith("text/event-stream"), response.header("content-type"));
     QVERIFY(response.chunked);
     const QByteArray requestId = response.header("x-request-id");
     QVERIFY(!requestId.isEmpty());
@@ -174,10 +178,14 @@ void TestProxyStream::otherAnswersRelayedExactly_data()
     QTest::addColumn<int>("kind");
     QTest::addColumn<bool>("stream");
     QTest::addColumn<QString>("finishReason");
-    QTest::newRow("tools, stream") << u"fake-tools"_s << int(FakeChatCompletion::Kind::Tools) << true << u"tool_calls"_s;
-    QTest::newRow("tools, whole") << u"fake-tools"_s << int(FakeChatCompletion::Kind::Tools) << false << u"tool_calls"_s;
-    QTest::newRow("length, stream") << u"fake-length"_s << int(FakeChatCompletion::Kind::Length) << true << u"length"_s;
-    QTest::newRow("length, whole") << u"fake-length"_s << int(FakeChatCompletion::Kind::Length) << false << u"length"_s;
+    QTest::newRow("tools, stream") << u"fake-tools"_s << int(FakeChatCompletion::Kind::Tools) << true
+                                   << u"tool_calls"_s;
+    QTest::newRow("tools, whole") << u"fake-tools"_s << int(FakeChatCompletion::Kind::Tools) << false
+                                  << u"tool_calls"_s;
+    QTest::newRow("length, stream") << u"fake-length"_s << int(FakeChatCompletion::Kind::Length) << true
+                                    << u"length"_s;
+    QTest::newRow("length, whole") << u"fake-length"_s << int(FakeChatCompletion::Kind::Length) << false
+                                   << u"length"_s;
 }
 
 void TestProxyStream::otherAnswersRelayedExactly()
@@ -188,7 +196,8 @@ void TestProxyStream::otherAnswersRelayedExactly()
     QFETCH(QString, finishReason);
     const auto answerKind = FakeChatCompletion::Kind(kind);
 
-    const QByteArray body = TestHttp::chatBody(u"openai/"_s + model, u"what is the weather in two cities"_s, stream);
+    const QByteArray body
+        = TestHttp::chatBody(u"openai/"_s + model, u"what is the weather in two cities"_s, stream);
     const RawHttpResponse response = post(m_harness, body);
     QVERIFY(response.complete);
     QCOMPARE(response.status, 200);
@@ -243,7 +252,7 @@ void TestProxyStream::eventsAreRelayedAsTheyArrive()
     });
     timer.start();
     client.send(RawHttpClient::request(
-        "POST", "/v1/chat/completions", body, {"Authorization: Bearer " + m_harness.apiKey()}));
+        "POST", "/v1/chat/completions", body, { "Authorization: Bearer " + m_harness.apiKey() }));
     const RawHttpResponse response = client.readResponse(15000);
     QVERIFY(response.complete);
     QCOMPARE(response.status, 200);
@@ -252,14 +261,16 @@ void TestProxyStream::eventsAreRelayedAsTheyArrive()
     QVERIFY2(eventsAtFirst < events.size(), qPrintable(u"%1 events in the first read"_s.arg(eventsAtFirst)));
     QVERIFY(firstAt >= 0 && lastAt >= 0);
     // Five more pauses of 200 ms lie between the first event and the last.
-    QVERIFY2(lastAt - firstAt >= 600, qPrintable(u"first at %1 ms, last at %2 ms"_s.arg(firstAt).arg(lastAt)));
+    QVERIFY2(
+        lastAt - firstAt >= 600, qPrintable(u"first at %1 ms, last at %2 ms"_s.arg(firstAt).arg(lastAt)));
 
     const auto row = m_harness.record(response.header("x-request-id"));
     QVERIFY(row);
     QVERIFY(!row->value(u"ttft_ms"_s).isNull());
     const qint64 ttft = row->value(u"ttft_ms"_s).toLongLong();
     const qint64 duration = row->value(u"duration_ms"_s).toLongLong();
-    QVERIFY2(duration >= 900 && ttft < duration - 600, qPrintable(u"ttft %1 ms, duration %2 ms"_s.arg(ttft).arg(duration)));
+    QVERIFY2(duration >= 900 && ttft < duration - 600,
+        qPrintable(u"ttft %1 ms, duration %2 ms"_s.arg(ttft).arg(duration)));
 }
 
 void TestProxyStream::upstreamDropsMidStream()
@@ -320,11 +331,12 @@ void TestProxyStream::upstreamStallsMidStream()
 
 void TestProxyStream::clientLeavesMidStream()
 {
-    const QByteArray body = TestHttp::chatBody(u"openai/fake-stream-delay-200"_s, u"nobody listens to this"_s, true);
+    const QByteArray body
+        = TestHttp::chatBody(u"openai/fake-stream-delay-200"_s, u"nobody listens to this"_s, true);
     auto client = std::make_unique<RawHttpClient>();
     QVERIFY(client->connectToServer(m_harness.port()));
     client->send(RawHttpClient::request("POST", "/v1/chat/completions", body,
-        {"Authorization: Bearer " + m_harness.apiKey(), "x-request-id: leaves-early"}));
+        { "Authorization: Bearer " + m_harness.apiKey(), "x-request-id: leaves-early" }));
     QTRY_VERIFY_WITH_TIMEOUT(client->pending().contains("data: "), 5000);
     client.reset(); // closes the connection
 
