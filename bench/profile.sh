@@ -86,7 +86,7 @@ if [[ $TOOL == perf ]]; then
     taskset -c 1 "$GATEWAY" serve --port "$PORT" --data-dir "$DATA" >"$PROF/gateway.log" 2>&1 &
     GW=$!
 else
-    taskset -c 1 valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file="$PROF/callgrind.out" \
+    taskset -c 1 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$PROF/callgrind.out" \
         "$GATEWAY" serve --port "$PORT" --data-dir "$DATA" >"$PROF/gateway.log" 2>&1 &
     GW=$!
 fi
