@@ -6,8 +6,12 @@ usage: report.py RAW_DIR OUT_DIR
 Exit code: 0 when every set-up that was asked for was measured without request errors (targets may
 still FAIL: that is a finding, not a broken run), 1 otherwise.
 """
+import glob
 import json
+import math
 import os
+import re
+import statistics
 import sys
 
 TARGETS = {
@@ -61,50 +65,119 @@ def ratio(a, b):
     return a / b
 
 
+def round_files(raw, prefix, ext):
+    """{round number: path} of RAW/prefix_rN.ext"""
+    found = {}
+    for path in glob.glob(os.path.join(raw, f"{prefix}_r*.{ext}")):
+        m = re.search(r"_r(\d+)\." + re.escape(ext) + "$", path)
+        if m:
+            found[int(m.group(1))] = path
+    return dict(sorted(found.items()))
+
+
+def merge_wrk(raw, prefix):
+    """Pools wrk's rounds: throughput over all of them, and each round's req/s for paired ratios."""
+    rounds = {r: load(p) for r, p in round_files(raw, prefix, "json").items()}
+    rounds = {r: w for r, w in rounds.items() if w.get("duration_s")}
+    if not rounds:
+        return {}
+    ws = list(rounds.values())
+    requests = sum(w["requests"] for w in ws)
+    duration = sum(w["duration_s"] for w in ws)
+    return {
+        "requests": requests,
+        "duration_s": duration,
+        "rps": requests / duration,
+        "rounds_rps": {r: w["rps"] for r, w in rounds.items()},
+        "errors": {k: sum(w["errors"][k] for w in ws) for k in ws[0]["errors"]},
+        # wrk reports percentiles per run only; the median round's is the fair summary.
+        "latency_us": {p: statistics.median(w["latency_us"][p] for w in ws) for p in ("p50", "p90", "p99")}
+        | {"max": max(w["latency_us"]["max"] for w in ws)},
+    }
+
+
+def nearest_rank(sorted_values, p):
+    if not sorted_values:
+        return None
+    rank = max(1, min(len(sorted_values), math.ceil(p / 100 * len(sorted_values))))
+    return sorted_values[rank - 1]
+
+
+def merge_seq(raw, t):
+    """Pools the raw samples of every latency round and takes percentiles of the whole."""
+    runs = [load(p) for p in round_files(raw, f"seq_{t}", "json").values()]
+    samples = []
+    for path in round_files(raw, f"seq_{t}", "samples").values():
+        with open(path) as f:
+            samples += [float(line) for line in f if line.strip()]
+    if not runs and not samples:
+        return {}
+    samples.sort()
+    latency = None
+    if samples:
+        latency = {"min": samples[0], "p50": nearest_rank(samples, 50), "p90": nearest_rank(samples, 90),
+                   "p99": nearest_rank(samples, 99), "max": samples[-1], "mean": sum(samples) / len(samples)}
+    return {"samples": len(samples), "latency_us": latency,
+            "errors": sum(r.get("errors", 0) for r in runs) + sum(1 for r in runs if r.get("out_of_time")) +
+                      sum(1 for r in runs if not r)}
+
+
+def paired_ratio(a, b):
+    """Median over rounds of a's req/s over b's in the same round: robust to bursts of outside load."""
+    if not a or not b:
+        return None
+    pairs = [a["rounds_rps"][r] / b["rounds_rps"][r] for r in a["rounds_rps"]
+             if r in b["rounds_rps"] and b["rounds_rps"][r]]
+    return statistics.median(pairs) if pairs else None
+
+
 def main():
     raw, out = sys.argv[1], sys.argv[2]
     meta = read_meta(raw)
     chunks = int(meta.get("chunks", "16"))
     names = ["direct", "relay", "ours", "portkey"]
-    figures = {}
+    figures, wrk = {}, {}
     for t in names:
-        post = load(os.path.join(raw, f"wrk_post_{t}.json"))
-        stream = load(os.path.join(raw, f"wrk_stream_{t}.json"))
-        seq = load(os.path.join(raw, f"seq_{t}.json"))
+        post = merge_wrk(raw, f"wrk_post_{t}")
+        stream = merge_wrk(raw, f"wrk_stream_{t}")
+        seq = merge_seq(raw, t)
         if not post and not stream and not seq:
             continue
+        wrk[t] = {"post": post, "stream": stream}
         hwm = meta.get(f"{t}_vmhwm_kb")
         figures[t] = {
             "throughput_rps": post.get("rps"),
             "throughput_requests": post.get("requests"),
+            "throughput_rounds_rps": post.get("rounds_rps"),
             "throughput_errors": errors_of(post) if post else None,
             "wrk_latency_us": post.get("latency_us"),
             "stream_rps": stream.get("rps"),
+            "stream_rounds_rps": stream.get("rounds_rps"),
             "stream_events_per_s": stream["rps"] * chunks if stream.get("rps") is not None else None,
             "stream_errors": errors_of(stream) if stream else None,
             "wrk_stream_latency_us": stream.get("latency_us"),
             "sequential_latency_us": seq.get("latency_us"),
             "sequential_samples": seq.get("samples"),
-            "sequential_errors": (seq.get("errors", 0) + (1 if seq.get("out_of_time") else 0)) if seq else None,
+            "sequential_errors": seq.get("errors") if seq else None,
             "peak_rss_mb": int(hwm) / 1024 if hwm else None,
             "stream_events_seen": int(meta[f"{t}_stream_events"]) if f"{t}_stream_events" in meta else None,
         }
 
+    dw = wrk.get("direct", {})
     d = figures.get("direct", {})
+    rw = wrk.get("relay")
     for t, f in figures.items():
-        f["throughput_vs_direct"] = ratio(f["throughput_rps"], d.get("throughput_rps"))
-        f["stream_vs_direct"] = ratio(f["stream_rps"], d.get("stream_rps"))
+        f["throughput_vs_direct"] = paired_ratio(wrk[t]["post"], dw.get("post"))
+        f["stream_vs_direct"] = paired_ratio(wrk[t]["stream"], dw.get("stream"))
+        f["throughput_vs_relay"] = paired_ratio(wrk[t]["post"], rw["post"]) if rw else None
+        f["stream_vs_relay"] = paired_ratio(wrk[t]["stream"], rw["stream"]) if rw else None
         sl, dl = f["sequential_latency_us"] or {}, d.get("sequential_latency_us") or {}
         for p in ("p50", "p90", "p99"):
             f[f"added_{p}_us"] = (sl[p] - dl[p]) if p in sl and p in dl and t != "direct" else None
-    rl = figures.get("relay")
-    for t, f in figures.items():
-        f["throughput_vs_relay"] = ratio(f["throughput_rps"], rl["throughput_rps"]) if rl else None
-        f["stream_vs_relay"] = ratio(f["stream_rps"], rl["stream_rps"]) if rl else None
     ours, pk = figures.get("ours"), figures.get("portkey")
     if ours and pk:
-        ours["throughput_vs_portkey"] = ratio(ours["throughput_rps"], pk["throughput_rps"])
-        ours["stream_vs_portkey"] = ratio(ours["stream_rps"], pk["stream_rps"])
+        ours["throughput_vs_portkey"] = paired_ratio(wrk["ours"]["post"], wrk["portkey"]["post"])
+        ours["stream_vs_portkey"] = paired_ratio(wrk["ours"]["stream"], wrk["portkey"]["stream"])
 
     checks = []
 
@@ -199,12 +272,14 @@ def main():
         return "\n".join(lines)
 
     setup = (f"{meta.get('cores', '?')} cores ({meta.get('cpu', '?')}); wrk {meta.get('wrk_version', '?')} -t1 "
-             f"-c{meta.get('connections', '?')} -d{meta.get('duration_s', '?')}s and the mock on core 0, gateway on core 1; "
+             f"-c{meta.get('connections', '?')} for {meta.get('duration_s', '?')}s per set-up in {meta.get('rounds', '?')} "
+             f"alternating rounds, with the mock on core 0, gateway on core 1; "
              f"{meta.get('latency_requests', '?')} sequential requests per latency figure"
              + ("; QUICK run (smoke check, not for figures)" if meta.get("quick") == "1" else ""))
     notes = []
     if meta.get("ours_build_type") and meta["ours_build_type"] not in ("Release", "RelWithDebInfo"):
         notes.append(f"llm-gateway's build type is {meta['ours_build_type']} (not Release): its figures may not be representative.")
+    rl = figures.get("relay")
     if rl:
         # The relay does no work beyond copying bytes: where even it misses a target, the target
         # cannot be met in this topology on this machine, whatever the gateway does.
@@ -238,7 +313,8 @@ def main():
             f.write(md_table(check_table) + "\n\n")
         for n in notes:
             f.write(f"- {n}\n")
-        f.write("\nRatios are computed within this one run. Latency figures are raw percentiles of sequential "
+        f.write("\nRatios are computed within this one run: the median over rounds of the two set-ups' req/s in the "
+                "same round. Latency figures are raw percentiles of sequential "
                 "requests on one keep-alive connection (no synthetic samples); wrk's loaded latencies include "
                 "wrk 4's corrected samples.\n")
 

@@ -16,6 +16,7 @@ GATEWAY="$ROOT/build/app/llm-gateway"
 DURATION=10
 WARMUP=2
 CONNECTIONS=32
+ROUNDS=5
 LAT_REQUESTS=5000
 LAT_WARMUP=200
 CHUNKS=16
@@ -31,6 +32,8 @@ usage: bench/run.sh [options]
   --gateway PATH      llm-gateway binary (default build/app/llm-gateway; built with the default preset if missing)
   --duration S        seconds per throughput measurement (default $DURATION)
   --connections N     wrk connections, closed loop (default $CONNECTIONS)
+  --rounds N          split each measurement into N rounds that alternate between the set-ups, so a
+                      burst of load from other users hits them alike (default $ROUNDS; --quick: 1)
   --latency-requests N  sequential requests per latency measurement (default $LAT_REQUESTS)
   --quick             short smoke run (< 30 s): 2 s per measurement, 500 latency requests
   --no-portkey        skip the Portkey peer
@@ -46,6 +49,7 @@ while [[ $# -gt 0 ]]; do
         --gateway) GATEWAY=$(realpath -m "$2"); shift 2 ;;
         --duration) DURATION=$2; SET_DURATION=1; shift 2 ;;
         --connections) CONNECTIONS=$2; shift 2 ;;
+        --rounds) ROUNDS=$2; SET_ROUNDS=1; shift 2 ;;
         --latency-requests) LAT_REQUESTS=$2; SET_LAT=1; shift 2 ;;
         --quick) QUICK=1; shift ;;
         --no-portkey) USE_PORTKEY=0; shift ;;
@@ -59,9 +63,10 @@ done
 if [[ $QUICK == 1 ]]; then # short defaults; explicit options still win
     [[ -n ${SET_DURATION:-} ]] || DURATION=2
     [[ -n ${SET_LAT:-} ]] || LAT_REQUESTS=500
+    [[ -n ${SET_ROUNDS:-} ]] || ROUNDS=1
     WARMUP=1; LAT_WARMUP=100
 fi
-for v in DURATION CONNECTIONS LAT_REQUESTS; do
+for v in DURATION CONNECTIONS LAT_REQUESTS ROUNDS; do
     [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --${v,,} must be a positive integer" >&2; exit 2; }
 done
 
@@ -172,6 +177,10 @@ meta cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 meta cores "$CORES"
 meta duration_s "$DURATION"
 meta connections "$CONNECTIONS"
+(( ROUNDS <= DURATION )) || ROUNDS=$DURATION
+ROUND_SECS=$((DURATION / ROUNDS))
+meta rounds "$ROUNDS"
+meta round_s "$ROUND_SECS"
 meta latency_requests "$LAT_REQUESTS"
 meta chunks "$CHUNKS"
 meta quick "$QUICK"
@@ -360,26 +369,41 @@ run_wrk() { # target script seconds outfile
     SENT[$t]=$((SENT[$t] + n))
 }
 
+# Round r runs every set-up once, starting with a different one each round.
+rotated() { # round -> the targets, rotated by round
+    local r=$1 n=${#TARGETS[@]} i
+    for ((i = 0; i < n; i++)); do echo "${TARGETS[(i + r) % n]}"; done
+}
+
 for kind in post stream; do
     script=$([[ $kind == post ]] && echo post.lua || echo stream.lua)
     for t in "${TARGETS[@]}"; do
-        log "$t: $kind warm-up ${WARMUP}s, then ${DURATION}s with $CONNECTIONS connections"
+        log "$t: $kind warm-up ${WARMUP}s"
         run_wrk "$t" "$script" "$WARMUP" "$RAW/warm_${kind}_$t.json"
-        run_wrk "$t" "$script" "$DURATION" "$RAW/wrk_${kind}_$t.json"
-        cp "$RAW/wrk_${kind}_$t.json.txt" "$OUT/logs/wrk-$kind-$t.txt"
+    done
+    for ((r = 1; r <= ROUNDS; r++)); do
+        log "$kind round $r/$ROUNDS: ${ROUND_SECS}s per set-up with $CONNECTIONS connections"
+        for t in $(rotated "$r"); do
+            run_wrk "$t" "$script" "$ROUND_SECS" "$RAW/wrk_${kind}_${t}_r$r.json"
+            cat "$RAW/wrk_${kind}_${t}_r$r.json.txt" >>"$OUT/logs/wrk-$kind-$t.txt"
+        done
     done
 done
 
-for t in "${TARGETS[@]}"; do
-    header_args "$t"
-    log "$t: $LAT_REQUESTS sequential requests on one connection"
-    timeout 300 taskset -c 0 "$SEQ_BIN" --url "${URL[$t]}/v1/chat/completions" "${HARGS[@]}" \
-        --body "$(request_body "${MODEL[$t]}" 0)" --expect '"completion_tokens"' \
-        -n "$LAT_REQUESTS" --warmup "$LAT_WARMUP" --max-seconds 240 --json \
-        >"$RAW/seq_$t.txt" 2>"$OUT/logs/seq-$t.err" || true
-    grep -m1 '^SEQ_JSON ' "$RAW/seq_$t.txt" | cut -d' ' -f2- >"$RAW/seq_$t.json" || echo '{}' >"$RAW/seq_$t.json"
-    n=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("sent",0))' "$RAW/seq_$t.json")
-    SENT[$t]=$((SENT[$t] + n))
+LAT_PER_ROUND=$(( (LAT_REQUESTS + ROUNDS - 1) / ROUNDS ))
+for ((r = 1; r <= ROUNDS; r++)); do
+    log "latency round $r/$ROUNDS: $LAT_PER_ROUND sequential requests per set-up on one connection"
+    for t in $(rotated "$r"); do
+        header_args "$t"
+        warm=$(( r == 1 ? LAT_WARMUP : 50 ))
+        timeout 300 taskset -c 0 "$SEQ_BIN" --url "${URL[$t]}/v1/chat/completions" "${HARGS[@]}" \
+            --body "$(request_body "${MODEL[$t]}" 0)" --expect '"completion_tokens"' \
+            -n "$LAT_PER_ROUND" --warmup "$warm" --max-seconds 120 --json --samples "$RAW/seq_${t}_r$r.samples" \
+            >"$RAW/seq_${t}_r$r.txt" 2>>"$OUT/logs/seq-$t.err" || true
+        grep -m1 '^SEQ_JSON ' "$RAW/seq_${t}_r$r.txt" | cut -d' ' -f2- >"$RAW/seq_${t}_r$r.json" || echo '{}' >"$RAW/seq_${t}_r$r.json"
+        n=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("sent",0))' "$RAW/seq_${t}_r$r.json")
+        SENT[$t]=$((SENT[$t] + n))
+    done
 done
 
 # ---------------------------------------------------------------- peak memory, then records

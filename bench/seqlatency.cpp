@@ -5,7 +5,7 @@
 //
 // Usage: seqlatency --url http://127.0.0.1:PORT/v1/chat/completions [-n N] [--warmup W]
 //                   [-H "Name: value"]... [--body JSON | --body-file F] [--expect TEXT]
-//                   [--timeout-ms T] [--max-seconds S] [--json]
+//                   [--timeout-ms T] [--max-seconds S] [--json] [--samples FILE]
 // A response counts as an error when its status is not 2xx or its body lacks --expect TEXT.
 // Exit code: 0 when every measured request succeeded, 1 otherwise, 2 on bad arguments.
 
@@ -50,6 +50,7 @@ struct Options
     int timeoutMs = 5000;
     double maxSeconds = 120;
     bool json = false;
+    std::string samplesFile; // raw latencies, one per line in µs, for merging several runs
 };
 
 [[noreturn]] void usage(int code)
@@ -57,7 +58,7 @@ struct Options
     std::fprintf(code ? stderr : stdout,
                  "usage: seqlatency --url http://HOST:PORT/PATH [-n N] [--warmup W] [-H 'Name: value']...\n"
                  "                  [--body JSON | --body-file F] [--method M] [--expect TEXT]\n"
-                 "                  [--timeout-ms T] [--max-seconds S] [--json]\n");
+                 "                  [--timeout-ms T] [--max-seconds S] [--json] [--samples FILE]\n");
     std::exit(code);
 }
 
@@ -275,6 +276,8 @@ int main(int argc, char **argv)
             o.maxSeconds = std::atof(value().c_str());
         } else if (a == "--json") {
             o.json = true;
+        } else if (a == "--samples") {
+            o.samplesFile = value();
         } else if (a == "--help" || a == "-h") {
             usage(0);
         } else {
@@ -402,6 +405,16 @@ int main(int argc, char **argv)
         totals.push_back(s.totalUs);
         firsts.push_back(s.firstByteUs);
         sum += s.totalUs;
+    }
+    if (!o.samplesFile.empty()) {
+        std::FILE *f = std::fopen(o.samplesFile.c_str(), "w");
+        if (!f) {
+            std::fprintf(stderr, "seqlatency: cannot write %s: %s\n", o.samplesFile.c_str(), std::strerror(errno));
+            return 1;
+        }
+        for (double v : totals)
+            std::fprintf(f, "%.1f\n", v);
+        std::fclose(f);
     }
     const double mean = samples.empty() ? 0 : sum / double(samples.size());
     const double p50 = percentile(totals, 50), p90 = percentile(totals, 90), p99 = percentile(totals, 99),
