@@ -6,5 +6,5 @@
 struct SseEvent
 {
     QByteArray event; // the `event:` field; empty when the stream names no events (OpenAI, Gemini)
-    QByteArray data;  // the `data:` lines, joined with '\n' as the SSE specification says
+    QByteArray data; // the `data:` lines, joined with '\n' as the SSE specification says
 };
