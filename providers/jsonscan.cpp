@@ -61,6 +61,13 @@ public:
                 return i + 1;
             if (c < 0x20)
                 return fail(i, "control character in string");
+            if (c >= 0x80) {
+                const qsizetype length = utf8SequenceLength(i);
+                if (length == 0)
+                    return fail(i, "invalid UTF-8 in string");
+                i += length;
+                continue;
+            }
             if (c == '\\') {
                 if (i + 1 >= m_n)
                     break;
@@ -87,7 +94,73 @@ public:
 
     QString error;
 
+    // Skips the value at i in text already known to be valid: no checks, just structure.
+    qsizetype skipValid(qsizetype i) const
+    {
+        i = skipSpace(i);
+        if (i >= m_n)
+            return -1;
+        const char c = m_p[i];
+        if (c == '"')
+            return skipValidString(i);
+        if (c != '{' && c != '[') {
+            while (i < m_n && m_p[i] != ',' && m_p[i] != '}' && m_p[i] != ']' && !isSpace(m_p[i]))
+                ++i;
+            return i;
+        }
+        int depth = 0;
+        while (i < m_n) {
+            const char d = m_p[i];
+            if (d == '"') {
+                i = skipValidString(i);
+                if (i < 0)
+                    return -1;
+                continue;
+            }
+            if (d == '{' || d == '[')
+                ++depth;
+            else if ((d == '}' || d == ']') && --depth == 0)
+                return i + 1;
+            ++i;
+        }
+        return -1;
+    }
+
+    qsizetype skipValidString(qsizetype i) const
+    {
+        for (++i; i < m_n; ++i) {
+            if (m_p[i] == '\\')
+                ++i;
+            else if (m_p[i] == '"')
+                return i + 1;
+        }
+        return -1;
+    }
+
 private:
+    // Length of the well-formed UTF-8 sequence at i (RFC 3629: no overlongs, no surrogates, ≤ U+10FFFF), or 0.
+    qsizetype utf8SequenceLength(qsizetype i) const
+    {
+        const auto byte = [&](qsizetype k) { return i + k < m_n ? static_cast<unsigned char>(m_p[i + k]) : 0; };
+        const unsigned char b0 = byte(0);
+        const auto continuation = [&](qsizetype k) { return (byte(k) & 0xC0) == 0x80; };
+        if (b0 >= 0xC2 && b0 <= 0xDF)
+            return continuation(1) ? 2 : 0;
+        if (b0 >= 0xE0 && b0 <= 0xEF) {
+            const unsigned char b1 = byte(1);
+            if ((b0 == 0xE0 && b1 < 0xA0) || (b0 == 0xED && b1 > 0x9F))
+                return 0;
+            return continuation(1) && continuation(2) ? 3 : 0;
+        }
+        if (b0 >= 0xF0 && b0 <= 0xF4) {
+            const unsigned char b1 = byte(1);
+            if ((b0 == 0xF0 && b1 < 0x90) || (b0 == 0xF4 && b1 > 0x8F))
+                return 0;
+            return continuation(1) && continuation(2) && continuation(3) ? 4 : 0;
+        }
+        return 0;
+    }
+
     qsizetype fail(qsizetype at, const char *what)
     {
         if (error.isEmpty())
@@ -196,10 +269,12 @@ void forEachMember(QByteArrayView text, Span object, F f)
         return;
     while (i < object.end) {
         i = s.skipSpace(i);
-        const qsizetype keyEnd = s.string(i);
+        const qsizetype keyEnd = s.skipValidString(i);
+        if (keyEnd < 0)
+            return;
         const Span key{i, keyEnd};
         const qsizetype valueBegin = s.skipSpace(s.skipSpace(keyEnd) + 1);
-        const qsizetype valueEnd = s.value(valueBegin, 0);
+        const qsizetype valueEnd = s.skipValid(valueBegin);
         if (keyEnd < 0 || valueEnd < 0 || f(key, Span{valueBegin, valueEnd}))
             return;
         i = s.skipSpace(valueEnd);
@@ -248,11 +323,22 @@ Type typeAt(QByteArrayView text, Span value)
     }
 }
 
+namespace {
+// Whether the key at `k` (a string span) names `key`, escapes decoded: "mod\u0065l" is "model" too.
+bool keyIs(QByteArrayView text, Span k, QByteArrayView key)
+{
+    const QByteArrayView raw = text.sliced(k.begin + 1, k.size() - 2);
+    if (!raw.contains('\\'))
+        return raw == key;
+    return toString(text, k).value_or(QString()) == QLatin1String(key.data(), key.size());
+}
+} // namespace
+
 Span member(QByteArrayView text, Span object, QByteArrayView key)
 {
     Span found;
     forEachMember(text, object, [&](Span k, Span v) {
-        if (k.size() == key.size() + 2 && text.sliced(k.begin + 1, key.size()) == key) {
+        if (keyIs(text, k, key)) {
             found = v;
             return true;
         }
@@ -265,13 +351,32 @@ Span memberSpanWithKey(QByteArrayView text, Span object, QByteArrayView key)
 {
     Span found;
     forEachMember(text, object, [&](Span k, Span v) {
-        if (k.size() == key.size() + 2 && text.sliced(k.begin + 1, key.size()) == key) {
+        if (keyIs(text, k, key)) {
             found = Span{k.begin, v.end};
             return true;
         }
         return false;
     });
     return found;
+}
+
+bool findMembers(QByteArrayView text, Span object, std::initializer_list<QByteArrayView> keys, Member *out)
+{
+    bool unique = true;
+    forEachMember(text, object, [&](Span k, Span v) {
+        qsizetype index = 0;
+        for (QByteArrayView key : keys) {
+            if (keyIs(text, k, key)) {
+                if (out[index].value.isValid())
+                    unique = false;
+                out[index] = Member{k, v};
+                break;
+            }
+            ++index;
+        }
+        return false;
+    });
+    return unique;
 }
 
 Span path(QByteArrayView text, Span object, std::initializer_list<QByteArrayView> keys)
@@ -295,7 +400,7 @@ Span element(QByteArrayView text, Span array, qsizetype index)
         return {};
     for (qsizetype n = 0; i < array.end; ++n) {
         const qsizetype begin = s.skipSpace(i);
-        const qsizetype end = s.value(begin, 0);
+        const qsizetype end = s.skipValid(begin);
         if (end < 0)
             return {};
         if (n == index)
@@ -327,7 +432,10 @@ std::optional<qint64> toInteger(QByteArrayView text, Span value)
     if (ok)
         return n;
     const double d = text.sliced(value.begin, value.size()).toDouble(&ok);
-    return ok ? std::optional<qint64>(qint64(d)) : std::nullopt;
+    // Out of range for qint64 (or not finite): not an integer the gateway can use.
+    if (!ok || !(d >= -9.2e18 && d <= 9.2e18))
+        return std::nullopt;
+    return qint64(d);
 }
 
 std::optional<bool> toBool(QByteArrayView text, Span value)

@@ -29,9 +29,19 @@ Span validate(QByteArrayView text, QString *error = nullptr);
 Type typeAt(QByteArrayView text, Span value);
 
 // The value of member `key` of the object at `object` (text must already be valid), or an invalid span.
-// Keys are compared byte for byte with their raw (still escaped) text, which is exact for the plain
-// ASCII names of the APIs.
+// Keys are compared after decoding escapes.
 Span member(QByteArrayView text, Span object, QByteArrayView key);
+// One member found in an object: its key and its value.
+struct Member
+{
+    Span key;
+    Span value;
+};
+// Finds several members in one pass: out[i] is the member named keys[i] (invalid spans when absent).
+// Keys are matched after decoding escapes. Returns false when one of `keys` occurs more than once (then
+// out[i] holds the last, which is what most JSON parsers upstream would read).
+bool findMembers(QByteArrayView text, Span object, std::initializer_list<QByteArrayView> keys, Member *out);
+
 // Follows a path of member names from `object`.
 Span path(QByteArrayView text, Span object, std::initializer_list<QByteArrayView> keys);
 // The n-th element of the array at `array`, or an invalid span.

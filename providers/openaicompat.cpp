@@ -18,18 +18,25 @@ std::optional<ChatRequest> readChatRequest(QByteArrayView body, QString *error)
         *error = u"The request body must be a JSON object."_s;
         return std::nullopt;
     }
-    const auto model = toString(body, member(body, request.root, "model"));
+    enum { Model, Messages, Stream, StreamOptions, Count };
+    Member found[Count];
+    // Duplicate keys would let the gateway route by one value while the upstream reads another.
+    if (!findMembers(body, request.root, {"model", "messages", "stream", "stream_options"}, found)) {
+        *error = u"The request body names 'model', 'messages', 'stream' or 'stream_options' more than once."_s;
+        return std::nullopt;
+    }
+    const auto model = toString(body, found[Model].value);
     if (!model || model->isEmpty()) {
         *error = u"you must provide a model parameter"_s;
         return std::nullopt;
     }
     request.model = *model;
-    const Span messages = member(body, request.root, "messages");
-    if (typeAt(body, messages) != Type::Array) {
+    request.modelMember = found[Model];
+    if (typeAt(body, found[Messages].value) != Type::Array) {
         *error = u"'messages' is a required property and must be an array"_s;
         return std::nullopt;
     }
-    const Span stream = member(body, request.root, "stream");
+    const Span stream = found[Stream].value;
     if (stream.isValid() && typeAt(body, stream) != Type::Null) {
         const auto value = toBool(body, stream);
         if (!value) {
@@ -38,8 +45,9 @@ std::optional<ChatRequest> readChatRequest(QByteArrayView body, QString *error)
         }
         request.stream = *value;
     }
+    request.streamOptions = found[StreamOptions];
     request.clientWantsUsage
-        = toBool(body, path(body, request.root, {"stream_options", "include_usage"})).value_or(false);
+        = toBool(body, member(body, request.streamOptions.value, "include_usage")).value_or(false);
     return request;
 }
 
@@ -54,7 +62,7 @@ QByteArray rewriteChatRequest(QByteArrayView body, const ChatRequest &request, c
     Edit edits[2];
     int count = 0;
     if (request.stream && !request.clientWantsUsage) {
-        const Span options = member(body, request.root, "stream_options");
+        const Span options = request.streamOptions.value;
         if (typeAt(body, options) == Type::Object) {
             const Span include = memberSpanWithKey(body, options, "include_usage");
             if (include.isValid())
@@ -71,9 +79,12 @@ QByteArray rewriteChatRequest(QByteArrayView body, const ChatRequest &request, c
                               ",\"stream_options\":{\"include_usage\":true}"};
         }
     }
-    const Span model = member(body, request.root, "model");
-    if (upstreamModel != request.model)
-        edits[count++] = {model, quote(upstreamModel)};
+    // An escaped key ("mod\u0065l") is rewritten plainly along with its value.
+    const Member &model = request.modelMember;
+    if (body.sliced(model.key.begin, model.key.size()) != "\"model\"")
+        edits[count++] = {Span{model.key.begin, model.value.end}, "\"model\":" + quote(upstreamModel)};
+    else if (upstreamModel != request.model)
+        edits[count++] = {model.value, quote(upstreamModel)};
 
     std::sort(edits, edits + count, [](const Edit &a, const Edit &b) { return a.span.begin > b.span.begin; });
     QByteArray out = body.toByteArray();
@@ -106,11 +117,13 @@ std::optional<ResponseInfo> readResponse(QByteArrayView text)
     info.root = validate(text);
     if (typeAt(text, info.root) != Type::Object)
         return std::nullopt;
-    info.usageMember = memberSpanWithKey(text, info.root, "usage");
-    const Span usage = member(text, info.root, "usage");
-    if (typeAt(text, usage) == Type::Object)
-        info.usage = usage;
-    const Span choices = member(text, info.root, "choices");
+    Member found[2];
+    findMembers(text, info.root, {"usage", "choices"}, found);
+    if (found[0].value.isValid())
+        info.usageMember = Span{found[0].key.begin, found[0].value.end};
+    if (typeAt(text, found[0].value) == Type::Object)
+        info.usage = found[0].value;
+    const Span choices = found[1].value;
     const Span first = element(text, choices, 0);
     info.noChoices = typeAt(text, choices) == Type::Array && !first.isValid();
     if (first.isValid())
@@ -144,12 +157,19 @@ QByteArray withoutMember(QByteArrayView text, Span member)
 
 QByteArray withCost(QByteArrayView text, Span usage, double cost)
 {
+    const QByteArray number = QByteArray::number(cost, 'g', 12);
+    // An upstream that reports its own cost (OpenRouter does) gets it replaced by the gateway's figure.
+    if (const Span existing = member(text, usage, "cost"); existing.isValid()) {
+        QByteArray out = text.toByteArray();
+        out.replace(existing.begin, existing.size(), number);
+        return out;
+    }
     QByteArray out = text.toByteArray();
     const bool empty = text.sliced(usage.begin + 1, usage.size() - 2).trimmed().isEmpty();
-    QByteArray member = "\"cost\":" + QByteArray::number(cost, 'g', 12);
+    QByteArray costMember = "\"cost\":" + number;
     if (!empty)
-        member.prepend(',');
-    out.insert(usage.end - 1, member);
+        costMember.prepend(',');
+    out.insert(usage.end - 1, costMember);
     return out;
 }
 

@@ -16,6 +16,8 @@ namespace OpenAICompat {
 struct ChatRequest
 {
     JsonScan::Span root;
+    JsonScan::Member modelMember;
+    JsonScan::Member streamOptions; // invalid when absent
     QString model;
     bool stream = false;
     bool clientWantsUsage = false; // stream_options.include_usage

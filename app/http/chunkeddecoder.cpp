@@ -1,8 +1,24 @@
 #include "chunkeddecoder.h"
 
+#include "httpmessage.h"
+
 namespace {
 constexpr qsizetype MaxSizeLine = 1024;
 constexpr qint64 MaxTrailerBytes = 16 * 1024;
+
+// "name: value" with a token name and no control characters, as for header fields.
+bool validTrailerLine(QByteArrayView line)
+{
+    const qsizetype colon = line.indexOf(':');
+    if (colon <= 0)
+        return false;
+    for (qsizetype i = 0; i < line.size(); ++i) {
+        const auto c = static_cast<unsigned char>(line[i]);
+        if (i < colon ? !Http::isTokenChar(char(c)) : ((c < 0x20 && c != '\t') || c == 0x7f))
+            return false;
+    }
+    return true;
+}
 
 int hexValue(char c)
 {
@@ -36,8 +52,10 @@ ChunkedDecoder::Result ChunkedDecoder::decode(QByteArrayView data, qsizetype *po
         switch (m_state) {
         case State::Size: {
             const qsizetype eol = data.indexOf("\r\n", *pos);
+            if (eol < 0 ? available > MaxSizeLine : eol - *pos > MaxSizeLine)
+                return fail("chunk size line too long");
             if (eol < 0)
-                return available > MaxSizeLine ? fail("chunk size line too long") : Result::NeedMore;
+                return Result::NeedMore;
             const QByteArrayView line = data.sliced(*pos, eol - *pos);
             qsizetype i = 0;
             qint64 size = 0;
@@ -89,12 +107,16 @@ ChunkedDecoder::Result ChunkedDecoder::decode(QByteArrayView data, qsizetype *po
             break;
         case State::Trailer: {
             const qsizetype eol = data.indexOf("\r\n", *pos);
+            if (eol < 0 ? available > MaxSizeLine : eol - *pos > MaxSizeLine)
+                return fail("trailer line too long");
             if (eol < 0)
-                return available > MaxSizeLine ? fail("trailer line too long") : Result::NeedMore;
+                return Result::NeedMore;
             m_trailerBytes += eol - *pos + 2;
             if (m_trailerBytes > MaxTrailerBytes)
                 return fail("trailer too large");
             const bool last = eol == *pos;
+            if (!last && !validTrailerLine(data.sliced(*pos, eol - *pos)))
+                return fail("malformed trailer field");
             *pos = eol + 2;
             if (last) {
                 m_state = State::Size;

@@ -2,11 +2,19 @@
 
 #include <QDateTime>
 #include <QLoggingCategory>
+#include <QScopeGuard>
 #include <QTcpSocket>
+#include <QTimer>
+
+#include <sys/socket.h>
 
 Q_LOGGING_CATEGORY(lcHttp, "gateway.http", QtWarningMsg)
 
 namespace {
+constexpr qsizetype MaxPipelinedBytes = 256 * 1024;
+constexpr qint64 SocketReadBufferBytes = 256 * 1024;
+constexpr int LingerMs = 2000;
+
 qint64 nowMs()
 {
     return QDateTime::currentMSecsSinceEpoch();
@@ -36,6 +44,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const HttpConnectionSettings 
 {
     m_socket->setParent(this);
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    m_socket->setReadBufferSize(SocketReadBufferBytes);
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
     if (m_socket->bytesAvailable() > 0)
@@ -47,6 +56,14 @@ HttpConnection::~HttpConnection() = default;
 void HttpConnection::onReadyRead()
 {
     m_lastActivityMs = nowMs();
+    if (m_lingering) {
+        m_socket->readAll(); // discarded: the answer is out, the client is still sending
+        return;
+    }
+    // Backpressure: while a request is being answered, what is pipelined behind it stays in the socket
+    // (whose buffer is bounded) once a little is queued here.
+    if (m_busy && m_buffer.size() >= MaxPipelinedBytes)
+        return;
     if (m_buffer.isEmpty() && !m_busy)
         m_requestStartMs = m_lastActivityMs;
     if (m_buffer.isEmpty())
@@ -59,6 +76,9 @@ void HttpConnection::onReadyRead()
 
 void HttpConnection::onDisconnected()
 {
+    if (m_gone)
+        return;
+    m_gone = true;
     if (m_busy && m_abortHandler) {
         auto handler = std::move(m_abortHandler);
         m_busy = false;
@@ -71,7 +91,17 @@ void HttpConnection::onDisconnected()
 
 void HttpConnection::processBuffer()
 {
-    while (!m_busy && !m_closing && !m_buffer.isEmpty()) {
+    // Responses given synchronously finish inside dispatch(); the loop below takes the next pipelined
+    // request then, instead of finishExchange() recursing into here.
+    if (m_processing)
+        return;
+    m_processing = true;
+    const auto done = qScopeGuard([this] { m_processing = false; });
+    while (!m_busy && !m_closing) {
+        if (m_socket->bytesAvailable() > 0 && m_buffer.size() < MaxPipelinedBytes)
+            m_buffer += m_socket->readAll();
+        if (m_buffer.isEmpty())
+            return;
         switch (m_parser.parse(m_buffer)) {
         case HttpRequestParser::Status::Incomplete:
             if (m_parser.expectsContinue() && !m_sentContinue) {
@@ -114,7 +144,8 @@ void HttpConnection::dispatch(HttpRequest &&request)
     m_busy = true;
     ++m_exchange;
     m_keepAlive = request.keepAlive;
-    m_chunkedStream = request.minorVersion >= 1;
+    m_http10 = request.minorVersion == 0;
+    m_chunkedStream = !m_http10;
     if (!request.header("host").isNull() && !hostAllowed(request.header("host"))) {
         writeResponse(403, "application/json",
                       errorBody(QByteArray("Host '" + request.header("host")
@@ -133,8 +164,12 @@ void HttpConnection::fail(int status, QByteArrayView message)
     m_busy = true;
     ++m_exchange;
     m_keepAlive = false;
+    m_lingerAfterClose = true; // the client may still be sending what we refused
     m_buffer.clear();
-    writeResponse(status, "application/json", errorBody(message, status), {});
+    if (const HttpRequest *head = m_parser.failedHead())
+        m_handler->rejected(*head, status, message.toByteArray(), HttpResponder(this, m_exchange));
+    else
+        writeResponse(status, "application/json", errorBody(message, status), {});
 }
 
 void HttpConnection::appendHead(QByteArray &out, int status, QByteArrayView contentType, const HttpHeaders &extra)
@@ -157,6 +192,8 @@ void HttpConnection::appendHead(QByteArray &out, int status, QByteArrayView cont
     }
     if (!m_keepAlive)
         out += "\r\nconnection: close";
+    else if (m_http10)
+        out += "\r\nconnection: keep-alive"; // HTTP/1.0 closes unless told otherwise
 }
 
 void HttpConnection::writeResponse(int status, QByteArrayView contentType, QByteArrayView body,
@@ -220,14 +257,22 @@ void HttpConnection::finishExchange()
         return;
     }
     m_socket->flush();
-    if (!m_buffer.isEmpty())
-        processBuffer();
+    processBuffer();
 }
 
 void HttpConnection::close()
 {
     m_closing = true;
-    m_socket->disconnectFromHost(); // writes what is pending first
+    if (!m_lingerAfterClose) {
+        m_socket->disconnectFromHost(); // writes what is pending first
+        return;
+    }
+    // Lingering close: closing with unread input makes the kernel reset the connection, which can destroy
+    // the error response before the client reads it. So send it, shut our side, and drain theirs a while.
+    m_lingering = true;
+    m_socket->flush();
+    ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
+    QTimer::singleShot(LingerMs, this, [this] { m_socket->abort(); });
 }
 
 void HttpConnection::closeWhenIdle()

@@ -73,4 +73,9 @@ private:
     bool m_chunkedStream = false; // streaming with chunked coding (HTTP/1.1) or raw until close (1.0)
     bool m_sentContinue = false;
     bool m_closing = false;
+    bool m_processing = false;      // inside processBuffer()
+    bool m_http10 = false;          // the current request is HTTP/1.0
+    bool m_lingerAfterClose = false; // close by draining the client's input first
+    bool m_lingering = false;
+    bool m_gone = false;
 };

@@ -1,5 +1,25 @@
 #include "httprequestparser.h"
 
+namespace {
+// Chunk-size lines, extensions and trailers allowed beyond the body limit.
+constexpr qint64 MaxChunkFramingBytes = 64 * 1024;
+
+// All values of a header that may occur on several lines, joined as one list (RFC 9110 §5.3).
+QByteArray joinedHeader(const HttpHeaders &headers, QByteArrayView name, int *count)
+{
+    QByteArray joined;
+    *count = 0;
+    for (const auto &[key, value] : headers) {
+        if (key != name)
+            continue;
+        if ((*count)++ > 0)
+            joined += ", ";
+        joined += value;
+    }
+    return joined;
+}
+} // namespace
+
 HttpRequestParser::HttpRequestParser(Limits limits)
     : m_limits(limits)
 {
@@ -47,6 +67,8 @@ HttpRequestParser::Status HttpRequestParser::parse(QByteArrayView buffer)
         qsizetype start = 0;
         while (start + 1 < buffer.size() && buffer[start] == '\r' && buffer[start + 1] == '\n')
             start += 2;
+        if (start > m_limits.maxHeaderBytes)
+            return fail(400, "too many empty lines before the request");
         const qsizetype end = buffer.indexOf("\r\n\r\n", qMax(start, m_scanFrom));
         if (end < 0) {
             if (buffer.size() - start > m_limits.maxHeaderBytes)
@@ -67,7 +89,11 @@ HttpRequestParser::Status HttpRequestParser::parse(QByteArrayView buffer)
         m_request.body = buffer.sliced(m_bodyStart, m_bodyLength).toByteArray();
         m_consumed = m_bodyStart + m_bodyLength;
     } else if (m_state == State::ChunkedBody) {
-        switch (m_chunked.decode(buffer, &m_chunkPos, &m_request.body)) {
+        const auto result = m_chunked.decode(buffer, &m_chunkPos, &m_request.body);
+        // The raw bytes stay buffered until the request completes: bound the framing, not just the payload.
+        if (m_chunkPos - m_bodyStart > m_limits.maxBodyBytes + MaxChunkFramingBytes)
+            return fail(413, "request body too large");
+        switch (result) {
         case ChunkedDecoder::Result::NeedMore:
             return Status::Incomplete;
         case ChunkedDecoder::Result::Error:
@@ -126,15 +152,20 @@ HttpRequestParser::Status HttpRequestParser::parseHead(QByteArrayView head)
     if (!Http::parseHeaderFields(head.sliced(lineEnd + 2), m_limits.maxHeaderCount, &m_request.headers, &error))
         return fail(error == "too many header fields" ? 431 : 400, error.constData());
 
-    if (m_request.minorVersion >= 1 && m_request.header("host").isNull())
+    int hostCount = 0;
+    joinedHeader(m_request.headers, "host", &hostCount);
+    if (m_request.minorVersion >= 1 && hostCount == 0)
         return fail(400, "missing Host header");
+    if (hostCount > 1)
+        return fail(400, "more than one Host header");
     const QByteArray connection = m_request.header("connection");
     m_request.keepAlive = m_request.minorVersion >= 1 ? !Http::hasToken(connection, "close")
                                                       : Http::hasToken(connection, "keep-alive");
 
-    const QByteArray transferEncoding = m_request.header("transfer-encoding");
+    int transferEncodingCount = 0;
+    const QByteArray transferEncoding = joinedHeader(m_request.headers, "transfer-encoding", &transferEncodingCount);
     const qint64 length = Http::contentLength(m_request.headers);
-    if (!transferEncoding.isNull()) {
+    if (transferEncodingCount > 0) {
         if (length != -1)
             return fail(400, "both Content-Length and Transfer-Encoding");
         if (transferEncoding.trimmed().compare("chunked", Qt::CaseInsensitive) != 0)
@@ -144,9 +175,9 @@ HttpRequestParser::Status HttpRequestParser::parseHead(QByteArrayView head)
     }
     if (length == -2)
         return fail(400, "invalid Content-Length");
+    m_state = State::FixedBody; // the head is complete, also for the 413 below (see failedHead())
     if (length > m_limits.maxBodyBytes)
         return fail(413, "request body too large");
     m_bodyLength = qMax<qint64>(length, 0);
-    m_state = State::FixedBody;
     return Status::Incomplete;
 }

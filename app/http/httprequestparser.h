@@ -28,6 +28,8 @@ public:
     Status parse(QByteArrayView buffer);
 
     HttpRequest takeRequest();
+    // After an Error found once the head was read: the request's head, for an answer in the handler's format.
+    const HttpRequest *failedHead() const { return m_state != State::Head ? &m_request : nullptr; }
     qsizetype consumed() const { return m_consumed; }
 
     // After Error: the status to answer (400, 413, 431, 501, 505) and why.

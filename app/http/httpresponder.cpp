@@ -54,3 +54,8 @@ void HttpResponder::setAbortHandler(std::function<void()> handler)
     if (HttpConnection *connection = live())
         connection->setAbortHandler(std::move(handler));
 }
+
+void HttpHandler::rejected(const HttpRequest &, int status, const QByteArray &message, HttpResponder responder)
+{
+    responder.respond(status, "application/json", QByteArray("{\"error\":{\"message\":\"" + message + "\"}}"));
+}

@@ -92,7 +92,7 @@ HttpResponseParser::Status HttpResponseParser::parseHead(QByteArrayView head)
     const qsizetype lineEnd = head.indexOf("\r\n");
     const QByteArrayView line = head.first(lineEnd);
     // HTTP/1.1 200 OK
-    if (line.size() < 12 || !line.startsWith("HTTP/1.") || line[8] != ' ')
+    if (line.size() < 12 || !line.startsWith("HTTP/1.") || line[8] != ' ' || (line.size() > 12 && line[12] != ' '))
         return fail("malformed upstream status line");
     bool ok = false;
     m_status = line.sliced(9, 3).toInt(&ok);
@@ -100,10 +100,8 @@ HttpResponseParser::Status HttpResponseParser::parseHead(QByteArrayView head)
         return fail("malformed upstream status code");
     const bool http10 = line[7] == '0';
     QByteArray error;
-    if (!Http::parseHeaderFields(head.sliced(lineEnd + 2), MaxHeaderCount, &m_headers, &error)) {
-        m_error = "upstream sent a malformed header: " + error;
-        return Status::Error;
-    }
+    if (!Http::parseHeaderFields(head.sliced(lineEnd + 2), MaxHeaderCount, &m_headers, &error))
+        return fail(QByteArray("upstream sent a malformed header: " + error).constData());
     if (m_status < 200)
         return Status::Incomplete;
     const QByteArray connection = header("connection");

@@ -25,13 +25,12 @@ int UpstreamClient::idleConnectionCount() const
 UpstreamCall UpstreamClient::start(const UpstreamRequest &request, UpstreamSink *sink)
 {
     UpstreamConnection *connection = take(request.endpoint);
-    const bool reused = connection != nullptr;
     if (!connection) {
         connection = new UpstreamConnection(request.endpoint, this);
         connect(connection, &UpstreamConnection::reusable, this, &UpstreamClient::release);
         connect(connection, &UpstreamConnection::gone, this, &UpstreamClient::forget);
     }
-    connection->start(request, sink, reused);
+    connection->start(request, sink);
     return UpstreamCall(connection);
 }
 

@@ -3,6 +3,9 @@
 #include <QLoggingCategory>
 #include <QSslSocket>
 
+#include <cerrno>
+#include <sys/socket.h>
+
 using namespace Qt::StringLiterals;
 
 Q_LOGGING_CATEGORY(lcUpstream, "gateway.upstream", QtWarningMsg)
@@ -55,7 +58,13 @@ UpstreamConnection::~UpstreamConnection() = default;
 
 bool UpstreamConnection::isReusable() const
 {
-    return !m_dead && m_sink == nullptr && m_socket->state() == QAbstractSocket::ConnectedState;
+    if (m_dead || m_sink != nullptr || m_socket->state() != QAbstractSocket::ConnectedState)
+        return false;
+    // The upstream may have closed the connection a moment ago, with its FIN still unread: a look at the
+    // socket tells, so a request is never written to a connection that is already gone.
+    char byte;
+    const auto peeked = ::recv(int(m_socket->socketDescriptor()), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return peeked < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
 void UpstreamConnection::armTimer(int ms)
@@ -63,10 +72,10 @@ void UpstreamConnection::armTimer(int ms)
     m_timer.start(ms);
 }
 
-void UpstreamConnection::start(const UpstreamRequest &request, UpstreamSink *sink, bool reused)
+void UpstreamConnection::start(const UpstreamRequest &request, UpstreamSink *sink)
 {
     m_sink = sink;
-    m_reused = reused;
+    m_reused = m_socket->state() == QAbstractSocket::ConnectedState;
     m_request = request;
     m_receivedAny = false;
     m_headDelivered = false;
@@ -189,19 +198,12 @@ void UpstreamConnection::onClosed()
         markGone();
         return;
     }
-    if (m_reused && !m_receivedAny) {
-        // A pooled connection the upstream had already closed: nothing was answered, so send the request
-        // again on a new connection of this same object (the caller's handle stays valid).
-        m_connectedOnce = false;
-        QMetaObject::invokeMethod(this, [this] {
-            if (m_sink)
-                start(m_request, m_sink, false);
-        }, Qt::QueuedConnection);
-        return;
-    }
+    // A reused connection the upstream closed before answering is not retried here: the request may have
+    // reached it (and been billed); retries are the proxy's decision, made with the method and policy.
     if (m_parser.finishAtEof() != HttpResponseParser::Status::Complete) {
         failCall(m_connectedOnce ? UpstreamError::Closed : UpstreamError::ConnectFailed,
-                 QString::fromLatin1(m_parser.errorMessage()));
+                 m_receivedAny || !m_reused ? QString::fromLatin1(m_parser.errorMessage())
+                                            : u"upstream closed a kept-alive connection without answering"_s);
         return;
     }
     UpstreamSink *sink = std::exchange(m_sink, nullptr);

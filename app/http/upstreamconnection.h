@@ -54,8 +54,8 @@ public:
 
     const UpstreamEndpoint &endpoint() const { return m_endpoint; }
     bool isReusable() const;
-    // Sends `request`; `reused` says the connection came from the pool (and may have been closed by the peer).
-    void start(const UpstreamRequest &request, UpstreamSink *sink, bool reused);
+    // Sends `request` (on this connection again if it was used before).
+    void start(const UpstreamRequest &request, UpstreamSink *sink);
     // Drops the sink and closes the connection.
     void cancel();
 

@@ -5,6 +5,8 @@
 
 #include <QLoggingCategory>
 
+#include <cstring>
+
 Q_LOGGING_CATEGORY(lcProxy, "gateway.proxy", QtWarningMsg)
 
 using namespace Qt::StringLiterals;
@@ -29,6 +31,26 @@ bool isErrorEnvelope(const QByteArray &body)
 {
     const JsonScan::Span root = JsonScan::validate(body);
     return JsonScan::typeAt(body, JsonScan::member(body, root, "error")) == JsonScan::Type::Object;
+}
+
+// The end (just past the blank line) of the SSE event starting at `from`, or -1 when it is incomplete.
+// Lines end in LF or CRLF; one pass over the bytes.
+qsizetype eventEnd(QByteArrayView data, qsizetype from)
+{
+    const char *begin = data.data();
+    const char *end = begin + data.size();
+    const char *p = begin + from;
+    while (p < end) {
+        p = static_cast<const char *>(memchr(p, '\n', size_t(end - p)));
+        if (!p)
+            return -1;
+        ++p;
+        if (p < end && *p == '\n')
+            return (p - begin) + 1;
+        if (p + 1 < end && p[0] == '\r' && p[1] == '\n')
+            return (p - begin) + 2;
+    }
+    return -1;
 }
 
 void logRecord(ProxyHandler &handler, RequestRecord &&record, const QElapsedTimer &started)
@@ -154,7 +176,10 @@ void ProxyExchange::upstreamFailed(UpstreamError error, const QString &message)
         relayEvents(true);
         const ProxyError streamError = ProxyError::badGateway(
             u"The connection to %1 broke off during the stream: %2"_s.arg(where, message));
-        m_responder.writeStreamData(QByteArray("data: " + streamError.toJson() + "\n\n"));
+        const QByteArray event = "data: " + streamError.toJson() + "\n\n";
+        m_responder.writeStreamData(event);
+        if (m_retain)
+            m_record.responseBody += event;
         m_responder.endStream();
         m_record.status = 200;
         m_record.error = streamError.message;
@@ -174,14 +199,8 @@ void ProxyExchange::relayEvents(bool final)
     QByteArray out;
     qsizetype pos = 0;
     while (pos < m_events.size()) {
-        qsizetype end = m_events.indexOf("\n\n", pos);
-        qsizetype next = end + 2;
-        const qsizetype crlf = m_events.indexOf("\r\n\r\n", pos);
-        if (crlf >= 0 && (end < 0 || crlf < end)) {
-            end = crlf;
-            next = crlf + 4;
-        }
-        if (end < 0)
+        const qsizetype next = eventEnd(m_events, pos);
+        if (next < 0)
             break;
         out += processEvent(QByteArrayView(m_events).sliced(pos, next - pos));
         pos = next;

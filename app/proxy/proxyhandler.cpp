@@ -72,14 +72,56 @@ void ProxyHandler::release(ProxyExchange *exchange)
     delete exchange;
 }
 
+QByteArray ProxyHandler::requestIdFor(const HttpRequest &request)
+{
+    const QByteArray clientId = request.header("x-request-id");
+    return usableRequestId(clientId) ? clientId : nextRequestId();
+}
+
+RequestRecord ProxyHandler::newRecord(const HttpRequest &request, const HttpResponder &responder, QString endpoint)
+{
+    RequestRecord record;
+    record.requestId = requestIdFor(request);
+    record.createdAt = m_context.clock.now();
+    record.clientIp = responder.peerAddress().toString();
+    record.userAgent = QString::fromUtf8(request.header("user-agent"));
+    record.endpoint = std::move(endpoint);
+    return record;
+}
+
+namespace {
+bool isChatPath(const QByteArray &path)
+{
+    return path == "/v1/chat/completions" || path == "/chat/completions";
+}
+} // namespace
+
+void ProxyHandler::rejected(const HttpRequest &head, int status, const QByteArray &message, HttpResponder responder)
+{
+    const ProxyError error{status, QString::fromUtf8(message), status == 413 ? "request_too_large" : "invalid_request_error",
+                           {}, {}};
+    if (!isChatPath(head.path)) {
+        respondError(responder, error, requestIdFor(head));
+        return;
+    }
+    // A model request all the same: it gets its record, with the key that sent it when that key is good.
+    QElapsedTimer started;
+    started.start();
+    RequestRecord record = newRecord(head, responder, u"/v1/chat/completions"_s);
+    if (const auto key = m_context.keys.authenticate(presentedKey(head))) {
+        record.apiKeyId = key->id;
+        record.member = key->member;
+    }
+    ProxyExchange::reject(*this, responder, std::move(record), started, error);
+}
+
 void ProxyHandler::handle(HttpRequest &&request, HttpResponder responder)
 {
-    if (request.path == "/v1/chat/completions" || request.path == "/chat/completions") {
+    if (isChatPath(request.path)) {
         chatCompletions(std::move(request), responder);
         return;
     }
-    const QByteArray clientId = request.header("x-request-id");
-    const QByteArray requestId = usableRequestId(clientId) ? clientId : nextRequestId();
+    const QByteArray requestId = requestIdFor(request);
     if (request.path == "/health") {
         responder.respond(200, "application/json", "{\"status\":\"ok\"}", {{"x-request-id", requestId}});
         return;
@@ -110,22 +152,14 @@ void ProxyHandler::listModels(const HttpRequest &request, HttpResponder &respond
         }
         m_modelsBody = "{\"object\":\"list\",\"data\":[" + data + "]}";
     }
-    const QByteArray clientId = request.header("x-request-id");
-    responder.respond(200, "application/json", m_modelsBody,
-                      {{"x-request-id", usableRequestId(clientId) ? clientId : nextRequestId()}});
+    responder.respond(200, "application/json", m_modelsBody, {{"x-request-id", requestIdFor(request)}});
 }
 
 void ProxyHandler::chatCompletions(HttpRequest &&request, HttpResponder &responder)
 {
     QElapsedTimer started;
     started.start();
-    RequestRecord record;
-    const QByteArray clientId = request.header("x-request-id");
-    record.requestId = usableRequestId(clientId) ? clientId : nextRequestId();
-    record.createdAt = m_context.clock.now();
-    record.clientIp = responder.peerAddress().toString();
-    record.userAgent = QString::fromUtf8(request.header("user-agent"));
-    record.endpoint = u"/v1/chat/completions"_s;
+    RequestRecord record = newRecord(request, responder, u"/v1/chat/completions"_s);
     const bool retain = m_context.config.retention == RetentionLevel::RetainAll;
 
     if (request.method != "POST") {

@@ -3,6 +3,7 @@
 #include "gatewayconfig.h"
 #include "httpresponder.h"
 #include "modelresolver.h"
+#include "requestrecord.h"
 #include "upstreamclient.h"
 
 #include <QObject>
@@ -35,6 +36,7 @@ public:
     ~ProxyHandler() override;
 
     void handle(HttpRequest &&request, HttpResponder responder) override;
+    void rejected(const HttpRequest &head, int status, const QByteArray &message, HttpResponder responder) override;
 
     // Called by an exchange when it is done; deletes it.
     void release(ProxyExchange *exchange);
@@ -46,6 +48,8 @@ public:
 private:
     void listModels(const HttpRequest &request, HttpResponder &responder);
     void chatCompletions(HttpRequest &&request, HttpResponder &responder);
+    RequestRecord newRecord(const HttpRequest &request, const HttpResponder &responder, QString endpoint);
+    QByteArray requestIdFor(const HttpRequest &request);
 
     ProxyContext m_context;
     ModelResolver m_resolver;

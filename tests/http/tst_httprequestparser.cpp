@@ -264,6 +264,8 @@ private slots:
     void malformedTrailers();
     void endlessLeadingEmptyLines();
     void chunkExtensionsCannotInflateTheBuffer();
+    void longChunkLinesRefusedHoweverTheyArrive_data();
+    void longChunkLinesRefusedHoweverTheyArrive();
     void expectsContinue_data();
     void expectsContinue();
 };
@@ -398,7 +400,6 @@ void TestHttpRequestParser::severalHostHeaders()
     // against DNS rebinding looks at the first one only, while a proxy in front may have routed on another.
     HttpRequestParser parser(smallLimits());
     const Status status = parser.parse("GET / HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\n\r\n");
-    QEXPECT_FAIL("", "BUG: a request with two Host headers is accepted (the first one wins)", Abort);
     QCOMPARE(status, Status::Error);
     QCOMPARE(parser.errorStatus(), 400);
 }
@@ -411,8 +412,6 @@ void TestHttpRequestParser::transferEncodingOnSeveralLines()
     HttpRequestParser parser(smallLimits());
     const Status status = parser.parse("POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n"
                                        "Transfer-Encoding: gzip\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
-    QEXPECT_FAIL(
-        "", "BUG: only the first Transfer-Encoding line is read; 'chunked' + 'gzip' is accepted", Abort);
     QCOMPARE(status, Status::Error);
     QVERIFY2(parser.errorStatus() == 400 || parser.errorStatus() == 501,
         QByteArray::number(parser.errorStatus()).constData());
@@ -436,7 +435,6 @@ void TestHttpRequestParser::malformedTrailers()
     const QByteArray input
         = "POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n" + trailers;
     const Status status = parser.parse(input);
-    QEXPECT_FAIL("", "BUG: trailer lines are skipped up to the next CRLF without being checked", Abort);
     QCOMPARE(status, Status::Error);
     QCOMPARE(parser.errorStatus(), 400);
 }
@@ -448,8 +446,6 @@ void TestHttpRequestParser::endlessLeadingEmptyLines()
     const QByteArray flood = QByteArray("\r\n").repeated(64 * 1024); // 128 KiB, limit is 1 KiB
     HttpRequestParser parser(smallLimits());
     const Status status = parser.parse(flood);
-    QEXPECT_FAIL("",
-        "BUG: leading CRLFs are not counted against maxHeaderBytes; 128 KiB of them are Incomplete", Abort);
     QCOMPARE(status, Status::Error);
 }
 
@@ -465,10 +461,29 @@ void TestHttpRequestParser::chunkExtensionsCannotInflateTheBuffer()
     input += "0\r\n\r\n";
     HttpRequestParser parser(smallLimits());
     const Status status = parser.parse(input);
-    QEXPECT_FAIL(
-        "", "BUG: 90 KiB of chunked framing for a 90-byte body under a 100-byte limit is accepted", Abort);
     QCOMPARE(status, Status::Error);
     QCOMPARE(parser.errorStatus(), 413);
+}
+
+void TestHttpRequestParser::longChunkLinesRefusedHoweverTheyArrive_data()
+{
+    QTest::addColumn<QByteArray>("input");
+    const QByteArray head = "POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n";
+    QTest::newRow("chunk extension over 1 KiB") << QByteArray(head + "5;" + QByteArray(1100, 'e') + "\r\nhello\r\n0\r\n\r\n");
+    QTest::newRow("trailer line over 1 KiB") << QByteArray(head + "5\r\nhello\r\n0\r\nX-T: " + QByteArray(1100, 't') + "\r\n\r\n");
+}
+
+void TestHttpRequestParser::longChunkLinesRefusedHoweverTheyArrive()
+{
+    // Found by fuzz_httprequestparser. A chunk-size or trailer line over 1 KiB is refused while it is still
+    // arriving, but accepted when its CRLF is already in the buffer: the same request passes or fails with
+    // the TCP segmentation. (It also leaves chunk extensions unbounded when they arrive in one piece.)
+    QFETCH(QByteArray, input);
+    const Outcome byteByByte = feed(input, byteByByteCuts(input.size()));
+    QCOMPARE(byteByByte.status, Status::Error);
+    QCOMPARE(byteByByte.errorStatus, 400);
+    const Outcome atOnce = whole(input);
+    QCOMPARE(atOnce.status, Status::Error);
 }
 
 void TestHttpRequestParser::expectsContinue_data()

@@ -366,8 +366,8 @@ void TestUpstreamClient::resendWhenThePooledConnectionWasClosed()
 
 void TestUpstreamClient::resendWhenTheCloseIsNoticedLate()
 {
-    // The same, but the second request starts before the client has read the close: it is written on the
-    // dead pooled connection and must be resent transparently on a new one.
+    // The same, but the second request starts before the client has read the close: the pool must see
+    // that the connection is gone and use a new one (it never resends a request that may have arrived).
     TinyUpstream upstream([](QTcpSocket *socket, int index) {
         socket->write(okResponse);
         if (index == 0)

@@ -167,7 +167,6 @@ void TestJsonScan::invalidUtf8()
     QJsonParseError qtError;
     QJsonDocument::fromJson(text, &qtError);
     QCOMPARE(qtError.error, QJsonParseError::IllegalUTF8String);
-    QEXPECT_FAIL("", "BUG: validate() does not check UTF-8 inside strings", Abort);
     QVERIFY(!validate(text).isValid());
 }
 
@@ -338,8 +337,6 @@ void TestJsonScan::toInteger()
     const std::optional<qint64> result = JsonScan::toInteger(text, validate(text));
     const QByteArrayView tag(QTest::currentDataTag());
     if (tag == "int64 max + 1" || tag == "1e300" || tag == "-1e300")
-        QEXPECT_FAIL(
-            "", "BUG: toInteger() casts an out-of-range double to qint64 (undefined behaviour)", Abort);
     QCOMPARE(result.has_value(), hasValue);
     QCOMPARE(result.value_or(0), value);
 }

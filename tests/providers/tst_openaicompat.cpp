@@ -238,8 +238,6 @@ void TestOpenAICompat::rewriteLeavesNoOtherModel()
     const QJsonObject upstreamView = parsed(rewritten);
     const QString upstreamModel = upstreamView.value(u"model").toString();
     const bool upstreamStreams = upstreamView.value(u"stream").toBool();
-    QEXPECT_FAIL(
-        "", "BUG: duplicate (or escaped) keys: the gateway reads the first, upstream the last", Abort);
     QVERIFY2(upstreamModel == u"gpt-4o-mini"_s && upstreamStreams == request->stream,
         qPrintable(u"upstream reads model "_s + upstreamModel + u", stream "_s
             + (upstreamStreams ? u"true"_s : u"false"_s)));
@@ -372,7 +370,6 @@ void TestOpenAICompat::withCostWhenUpstreamSentOne()
     QVERIFY(info && info->usage.isValid());
     const QByteArray out = OpenAICompat::withCost(text, info->usage, 0.0025);
     QCOMPARE(parsed(out).value(u"usage").toObject().value(u"cost").toDouble(), 0.0025);
-    QEXPECT_FAIL("", "BUG: withCost() appends a second \"cost\" key when usage already has one", Abort);
     QCOMPARE(out.count("\"cost\""), 1);
 }
 
