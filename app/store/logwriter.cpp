@@ -1,5 +1,6 @@
 #include "logwriter.h"
 
+#include "sqliterecordinserter.h"
 #include "storelog.h"
 
 #include <QDeadlineTimer>
@@ -122,7 +123,21 @@ Outcome insertAll(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator b
         return isTransient(db, db.lastError()) ? Outcome::Retry : Outcome::Failed;
     }
     QSqlError failure;
-    {
+    QString sqliteError;
+    auto sqlite = SqliteRecordInserter::create(db, insertStatement().sql.toUtf8().constData(), &sqliteError);
+    if (sqlite) {
+        int code = 0;
+        for (auto it = begin; it != end; ++it) {
+            if (!sqlite->insert(*it, &sqliteError, &code)) {
+                sqlite.reset();
+                db.rollback();
+                *error = sqliteError;
+                const int primary = code & 0xff;
+                return primary == 5 || primary == 6 ? Outcome::Retry : Outcome::Failed; // BUSY, LOCKED
+            }
+        }
+        sqlite.reset(); // finalized before the commit, so nothing holds the transaction open
+    } else {
         QSqlQuery query(db);
         if (query.prepare(insertStatement().sql)) {
             for (auto it = begin; it != end; ++it) {
