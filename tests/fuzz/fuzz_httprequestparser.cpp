@@ -74,8 +74,8 @@ HttpHeaders withoutFraming(const HttpHeaders &headers)
 // The request in canonical form: origin-form target, one space after colons, Content-Length framing.
 QByteArray serialise(const HttpRequest &request)
 {
-    QByteArray out = request.method + ' ' + request.target + " HTTP/1." + QByteArray::number(request.minorVersion)
-        + "\r\n";
+    QByteArray out = request.method + ' ' + request.target + " HTTP/1."
+        + QByteArray::number(request.minorVersion) + "\r\n";
     bool framed = false;
     for (const auto &[name, value] : request.headers) {
         if (isFramingHeader(name)) {
@@ -96,12 +96,13 @@ void checkRequest(const HttpRequest &request)
         FUZZ_CHECK(Http::isTokenChar(c), "method is not a token");
     FUZZ_CHECK(request.path.startsWith('/') || request.path == "*", "path is not origin-form");
     FUZZ_CHECK(request.target == request.path || request.target == request.path + '?' + request.query,
-               "target is not path and query");
+        "target is not path and query");
     FUZZ_CHECK(request.minorVersion >= 0 && request.minorVersion <= 9, "minor version");
     FUZZ_CHECK(request.minorVersion == 0 || !request.header("host").isNull(), "HTTP/1.1 without Host");
     for (const auto &[name, value] : request.headers) {
         FUZZ_CHECK(!name.isEmpty() && name == name.toLower(), "header name not lower-case");
-        FUZZ_CHECK(!value.contains('\r') && !value.contains('\n') && !value.contains('\0'), "CR/LF/NUL in value");
+        FUZZ_CHECK(
+            !value.contains('\r') && !value.contains('\n') && !value.contains('\0'), "CR/LF/NUL in value");
         FUZZ_CHECK(value == value.trimmed(), "value not trimmed");
     }
     FUZZ_CHECK(request.body.size() <= fuzzLimits().maxBodyBytes, "body over the limit");
@@ -120,15 +121,16 @@ void checkRoundTrip(const HttpRequest &request)
     const QByteArray text = serialise(request);
     HttpLimits roomy = fuzzLimits();
     roomy.maxHeaderBytes *= 4; // canonical spacing and the added Content-Length may grow the head
-    const Outcome again = parse(text, {text.size()}, roomy);
+    const Outcome again = parse(text, { text.size() }, roomy);
     FUZZ_CHECK(again.status == Status::Complete, "canonical form does not parse");
     FUZZ_CHECK(again.consumed == text.size(), "canonical form not consumed whole");
     const HttpRequest &r = again.request;
     FUZZ_CHECK(r.method == request.method && r.target == request.target && r.path == request.path
-                   && r.query == request.query && r.minorVersion == request.minorVersion
-                   && r.keepAlive == request.keepAlive && r.body == request.body,
-               "canonical form parses differently");
-    FUZZ_CHECK(withoutFraming(r.headers) == withoutFraming(request.headers), "canonical form changes headers");
+            && r.query == request.query && r.minorVersion == request.minorVersion
+            && r.keepAlive == request.keepAlive && r.body == request.body,
+        "canonical form parses differently");
+    FUZZ_CHECK(
+        withoutFraming(r.headers) == withoutFraming(request.headers), "canonical form changes headers");
 }
 
 void fuzzRequests(QByteArrayView input, qsizetype splitSeed)
@@ -136,8 +138,9 @@ void fuzzRequests(QByteArrayView input, qsizetype splitSeed)
     QByteArray buffer = input.toByteArray();
     for (int n = 0; n < 32 && !buffer.isEmpty(); ++n) { // pipelined requests, one after the other
         const qsizetype split = splitSeed % (buffer.size() + 1);
-        const Outcome whole = parse(buffer, {buffer.size()}, fuzzLimits());
-        FUZZ_CHECK(same(whole, parse(buffer, {split, buffer.size()}, fuzzLimits())), "split feed changed the outcome");
+        const Outcome whole = parse(buffer, { buffer.size() }, fuzzLimits());
+        FUZZ_CHECK(same(whole, parse(buffer, { split, buffer.size() }, fuzzLimits())),
+            "split feed changed the outcome");
         if (whole.status == Status::Error) {
             const int s = whole.errorStatus;
             FUZZ_CHECK(s == 400 || s == 413 || s == 431 || s == 501 || s == 505, "undocumented error status");
@@ -165,7 +168,7 @@ ResponseOutcome parseResponse(QByteArrayView input, qsizetype split, bool head)
     parser.reset(head);
     ResponseOutcome outcome;
     QByteArray buffer;
-    for (const QByteArrayView piece : {input.first(split), input.sliced(split)}) {
+    for (const QByteArrayView piece : { input.first(split), input.sliced(split) }) {
         buffer += piece;
         QByteArray body;
         outcome.status = parser.parse(buffer, &body);
@@ -177,8 +180,9 @@ ResponseOutcome parseResponse(QByteArrayView input, qsizetype split, bool head)
         outcome.status = parser.finishAtEof();
     outcome.code = parser.status();
     FUZZ_CHECK(outcome.status != HttpResponseParser::Status::Incomplete, "incomplete after the close");
-    FUZZ_CHECK(outcome.status != HttpResponseParser::Status::Complete || (outcome.code >= 200 && outcome.code <= 999),
-               "complete response without a final status");
+    FUZZ_CHECK(outcome.status != HttpResponseParser::Status::Complete
+            || (outcome.code >= 200 && outcome.code <= 999),
+        "complete response without a final status");
     return outcome;
 }
 
@@ -187,7 +191,8 @@ void fuzzResponse(QByteArrayView input, qsizetype splitSeed, bool head)
     const ResponseOutcome whole = parseResponse(input, input.size(), head);
     const ResponseOutcome split = parseResponse(input, splitSeed % (input.size() + 1), head);
     const bool sameResponse = whole.status == split.status
-        && (whole.status != HttpResponseParser::Status::Complete || (whole.code == split.code && whole.body == split.body));
+        && (whole.status != HttpResponseParser::Status::Complete
+            || (whole.code == split.code && whole.body == split.body));
     FUZZ_CHECK(sameResponse, "split feed changed the response");
 }
 

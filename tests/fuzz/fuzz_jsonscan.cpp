@@ -13,11 +13,10 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QStringDecoder>
-
 #include <cerrno>
 #include <cmath>
-#include <cstdlib>
 #include <cstdint>
+#include <cstdlib>
 
 using namespace JsonScan;
 
@@ -131,12 +130,13 @@ void compareWithQt(QByteArrayView text, Span span, const QJsonValue &value, int 
                 continue; // such a key is always escaped in the text; member() compares raw text
             const Span found = member(text, span, key);
             if (!found.isValid()) {
-                FUZZ_CHECK(text.sliced(span.begin, span.size()).contains('\\'), "member() missed a plain key");
+                FUZZ_CHECK(
+                    text.sliced(span.begin, span.size()).contains('\\'), "member() missed a plain key");
                 continue;
             }
             const Span whole = memberSpanWithKey(text, span, key);
             FUZZ_CHECK(whole.isValid() && text[whole.begin] == '"' && whole.end == found.end,
-                       "memberSpanWithKey() does not end with the value");
+                "memberSpanWithKey() does not end with the value");
             compareWithQt(text, found, it.value(), budget / 2);
         }
         break;
@@ -169,14 +169,17 @@ void fuzzChatEdits(QByteArrayView text, uint8_t choice)
     const std::optional<OpenAICompat::ChatRequest> request = OpenAICompat::readChatRequest(text, &error);
     FUZZ_CHECK(request.has_value() == error.isEmpty(), "readChatRequest: error and result disagree");
     if (request) {
-        const QString model = (choice & 1) ? request->model : QStringLiteral("up\"stream\\model-") + QChar(0x263A);
+        const QString model
+            = (choice & 1) ? request->model : QStringLiteral("up\"stream\\model-") + QChar(0x263A);
         const QByteArray out = OpenAICompat::rewriteChatRequest(text, *request, model);
         const std::optional<OpenAICompat::ChatRequest> again = OpenAICompat::readChatRequest(out, &error);
         FUZZ_CHECK(again.has_value(), "rewritten request is not a valid request");
         FUZZ_CHECK(again->model == model, "rewritten model is not the upstream model");
         FUZZ_CHECK(again->stream == request->stream, "rewrite changed stream");
-        FUZZ_CHECK(!request->stream || again->clientWantsUsage, "stream without include_usage after the rewrite");
-        FUZZ_CHECK(!(choice & 1) || request->stream || out == text, "a request that needs no edit was changed");
+        FUZZ_CHECK(
+            !request->stream || again->clientWantsUsage, "stream without include_usage after the rewrite");
+        FUZZ_CHECK(
+            !(choice & 1) || request->stream || out == text, "a request that needs no edit was changed");
     }
     if (const std::optional<OpenAICompat::ResponseInfo> info = OpenAICompat::readResponse(text)) {
         const TokenUsage usage = OpenAICompat::readUsage(text, info->usage);
@@ -198,7 +201,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(span.isValid() == error.isEmpty(), "validity and error message disagree");
 
     if (span.isValid()) {
-        FUZZ_CHECK(span.begin >= 0 && span.begin < span.end && span.end <= text.size(), "span outside the text");
+        FUZZ_CHECK(
+            span.begin >= 0 && span.begin < span.end && span.end <= text.size(), "span outside the text");
         FUZZ_CHECK(typeAt(text, span) != Type::Invalid, "valid text of no type");
         if (isValidUtf8(text)) {
             const QByteArray wrapped = "[" + text.toByteArray() + "]";
@@ -207,7 +211,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (qtError.error == QJsonParseError::NoError)
                 compareWithQt(text, span, document.array().at(0));
             else
-                FUZZ_CHECK(qtRefusesOnlyABigNumber(wrapped, qtError), "JsonScan accepts what QJsonDocument refuses");
+                FUZZ_CHECK(
+                    qtRefusesOnlyABigNumber(wrapped, qtError), "JsonScan accepts what QJsonDocument refuses");
         }
     }
 

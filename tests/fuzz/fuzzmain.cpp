@@ -12,7 +12,6 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QRandomGenerator>
-
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
@@ -35,7 +34,8 @@ extern "C" void onCrash(int signal)
     if (currentInput) {
         const int fd = ::open(crashPath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (fd >= 0) {
-            [[maybe_unused]] const auto written = ::write(fd, currentInput->constData(), size_t(currentInput->size()));
+            [[maybe_unused]] const auto written
+                = ::write(fd, currentInput->constData(), size_t(currentInput->size()));
             ::close(fd);
         }
         const char message[] = "\nfuzz driver: the failing input was written to ";
@@ -56,14 +56,59 @@ void run(const QByteArray &input)
 
 // Pieces of both grammars (HTTP/1.1 and JSON / the OpenAI format) that random bytes rarely produce.
 const QByteArrayList dictionary = {
-    "\r\n", "\r\n\r\n", "\n", "\r", " ", "\t", ":", ";", "GET / HTTP/1.1\r\n", "POST /v1/chat/completions ",
-    " HTTP/1.1\r\n", " HTTP/1.0\r\n", "HTTP/1.1 200 OK\r\n", "HTTP/1.1 100 Continue\r\n\r\n", "Host: a\r\n",
-    "Content-Length: ", "Transfer-Encoding: chunked\r\n", "Expect: 100-continue\r\n", "Connection: close\r\n",
-    "Connection: keep-alive\r\n", "0\r\n\r\n", "5\r\nhello\r\n", ";ext=\"v\"", "X-Trailer: 1\r\n", "http://h:1/p?q",
-    "{", "}", "[", "]", "\"", "\\", "\\u", "\\ud83d\\ude00", "\\u0000", ",", "true", "false", "null", "-0.5e+10",
-    "1e400", "9223372036854775808", "\"model\":\"m\"", "\"messages\":[]", "\"stream\":true", "\"stream_options\":",
-    "{\"include_usage\":false}", "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2}", "\"choices\":[]",
-    "\"finish_reason\":\"stop\"", "\xc3\xa9", "\xf0\x9f\x98\x80", "\xff", "\x00",
+    "\r\n",
+    "\r\n\r\n",
+    "\n",
+    "\r",
+    " ",
+    "\t",
+    ":",
+    ";",
+    "GET / HTTP/1.1\r\n",
+    "POST /v1/chat/completions ",
+    " HTTP/1.1\r\n",
+    " HTTP/1.0\r\n",
+    "HTTP/1.1 200 OK\r\n",
+    "HTTP/1.1 100 Continue\r\n\r\n",
+    "Host: a\r\n",
+    "Content-Length: ",
+    "Transfer-Encoding: chunked\r\n",
+    "Expect: 100-continue\r\n",
+    "Connection: close\r\n",
+    "Connection: keep-alive\r\n",
+    "0\r\n\r\n",
+    "5\r\nhello\r\n",
+    ";ext=\"v\"",
+    "X-Trailer: 1\r\n",
+    "http://h:1/p?q",
+    "{",
+    "}",
+    "[",
+    "]",
+    "\"",
+    "\\",
+    "\\u",
+    "\\ud83d\\ude00",
+    "\\u0000",
+    ",",
+    "true",
+    "false",
+    "null",
+    "-0.5e+10",
+    "1e400",
+    "9223372036854775808",
+    "\"model\":\"m\"",
+    "\"messages\":[]",
+    "\"stream\":true",
+    "\"stream_options\":",
+    "{\"include_usage\":false}",
+    "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2}",
+    "\"choices\":[]",
+    "\"finish_reason\":\"stop\"",
+    "\xc3\xa9",
+    "\xf0\x9f\x98\x80",
+    "\xff",
+    "\x00",
 };
 
 class Mutator
@@ -71,8 +116,7 @@ class Mutator
 public:
     explicit Mutator(quint32 seed)
         : m_random(seed)
-    {
-    }
+    { }
 
     QByteArray mutate(QByteArray data, const QList<QByteArray> &pool)
     {
@@ -87,7 +131,10 @@ public:
     quint32 bounded(quint32 n) { return m_random.bounded(n); }
 
 private:
-    qsizetype position(const QByteArray &data) { return qsizetype(m_random.bounded(quint32(data.size() + 1))); }
+    qsizetype position(const QByteArray &data)
+    {
+        return qsizetype(m_random.bounded(quint32(data.size() + 1)));
+    }
     const QByteArray &token() { return dictionary[qsizetype(m_random.bounded(quint32(dictionary.size())))]; }
 
     void step(QByteArray &data, const QList<QByteArray> &pool)
@@ -137,7 +184,8 @@ private:
 
 int usage(const char *program)
 {
-    std::fprintf(stderr, "usage: %s [--iterations N] [--seconds S] [--seed X] [--corpus DIR] [FILE...]\n", program);
+    std::fprintf(
+        stderr, "usage: %s [--iterations N] [--seconds S] [--seed X] [--corpus DIR] [FILE...]\n", program);
     return 2;
 }
 
@@ -214,7 +262,7 @@ int main(int argc, char *argv[])
         }
     }
     std::printf("fuzz %s: %lld seed inputs and %lld mutations (seed %u) in %.1f s, no invariant violated\n",
-                FUZZ_TARGET_NAME, static_cast<long long>(seeds), static_cast<long long>(done), seed,
-                double(timer.elapsed()) / 1000.0);
+        FUZZ_TARGET_NAME, static_cast<long long>(seeds), static_cast<long long>(done), seed,
+        double(timer.elapsed()) / 1000.0);
     return 0;
 }

@@ -469,8 +469,10 @@ void TestHttpRequestParser::longChunkLinesRefusedHoweverTheyArrive_data()
 {
     QTest::addColumn<QByteArray>("input");
     const QByteArray head = "POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n";
-    QTest::newRow("chunk extension over 1 KiB") << QByteArray(head + "5;" + QByteArray(1100, 'e') + "\r\nhello\r\n0\r\n\r\n");
-    QTest::newRow("trailer line over 1 KiB") << QByteArray(head + "5\r\nhello\r\n0\r\nX-T: " + QByteArray(1100, 't') + "\r\n\r\n");
+    QTest::newRow("chunk extension over 1 KiB")
+        << QByteArray(head + "5;" + QByteArray(1100, 'e') + "\r\nhello\r\n0\r\n\r\n");
+    QTest::newRow("trailer line over 1 KiB")
+        << QByteArray(head + "5\r\nhello\r\n0\r\nX-T: " + QByteArray(1100, 't') + "\r\n\r\n");
 }
 
 void TestHttpRequestParser::longChunkLinesRefusedHoweverTheyArrive()

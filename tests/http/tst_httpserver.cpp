@@ -396,6 +396,7 @@ void TestHttpServer::hostAllowList_data()
     QTest::newRow("127.0.0.1 with port") << QByteArray("127.0.0.1:%1") << 200;
     QTest::newRow("localhost with port") << QByteArray("localhost:%1") << 200;
     QTest::newRow("localhost in capitals") << QByteArray("LocalHost:%1") << 200;
+    QTest::newRow("127.0.0.1 without port") << QByteArray("127.0.0.1") << 200;
     QTest::newRow("rebinding name") << QByteArray("evil.example") << 403;
     QTest::newRow("rebinding name with our port") << QByteArray("evil.example:%1") << 403;
     QTest::newRow("empty") << QByteArray("") << 403;

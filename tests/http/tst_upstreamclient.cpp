@@ -1,5 +1,5 @@
 // The pooled upstream client against a scripted upstream on a real socket: connection reuse, bodies that
-// arrive in pieces, refused connections, timeouts, and the transparent resend on a stale pooled connection.
+// arrive in pieces, refused connections, timeouts, and stale pooled connections (never a request sent twice).
 
 #include "upstreamclient.h"
 
@@ -149,8 +149,9 @@ private slots:
     void timeoutInTheMiddleOfTheBody();
     void closedInTheMiddleOfTheBody();
     void protocolError();
-    void resendWhenThePooledConnectionWasClosed();
-    void resendWhenTheCloseIsNoticedLate();
+    void newConnectionWhenThePooledOneWasClosed();
+    void newConnectionWhenTheCloseIsNoticedLate();
+    void noResendWhenTheUpstreamDropsARequest();
     void cancelClosesTheConnection();
 };
 
@@ -339,7 +340,7 @@ void TestUpstreamClient::protocolError()
     QCOMPARE(client.idleConnectionCount(), 0);
 }
 
-void TestUpstreamClient::resendWhenThePooledConnectionWasClosed()
+void TestUpstreamClient::newConnectionWhenThePooledOneWasClosed()
 {
     // The upstream answers keep-alive, then closes the idle connection (as servers do after their idle
     // timeout). The next request must not fail for it.
@@ -364,7 +365,7 @@ void TestUpstreamClient::resendWhenThePooledConnectionWasClosed()
     QCOMPARE(upstream.requests().size(), 2);
 }
 
-void TestUpstreamClient::resendWhenTheCloseIsNoticedLate()
+void TestUpstreamClient::newConnectionWhenTheCloseIsNoticedLate()
 {
     // The same, but the second request starts before the client has read the close: the pool must see
     // that the connection is gone and use a new one (it never resends a request that may have arrived).
@@ -391,6 +392,41 @@ void TestUpstreamClient::resendWhenTheCloseIsNoticedLate()
     QCOMPARE(upstream.connections(), 2);
     QCOMPARE(upstream.requests().size(), 2);
     QVERIFY(upstream.requests().at(1).endsWith("{\"n\":2}"));
+}
+
+void TestUpstreamClient::noResendWhenTheUpstreamDropsARequest()
+{
+    // The upstream reads the second request on the kept-alive connection and closes without answering. The
+    // request may have been acted on (and billed), so the client reports it and never sends it twice.
+    TinyUpstream upstream([](QTcpSocket *socket, int index) {
+        if (index == 1)
+            socket->disconnectFromHost();
+        else
+            socket->write(okResponse);
+    });
+    UpstreamClient client;
+    RecordingSink first;
+    client.start(request(upstream.port(), "{\"n\":1}"), &first);
+    QTRY_VERIFY(first.done());
+    QVERIFY(first.m_finished);
+
+    RecordingSink second;
+    client.start(request(upstream.port(), "{\"n\":2}"), &second);
+    QTRY_VERIFY(second.done());
+    QVERIFY(second.m_failed);
+    QCOMPARE(second.m_error, UpstreamError::Closed);
+    QVERIFY(!second.m_message.isEmpty());
+    QCOMPARE(second.m_status, 0);
+
+    // A later request goes through; by then a resend of the second would have reached the upstream.
+    RecordingSink third;
+    client.start(request(upstream.port(), "{\"n\":3}"), &third);
+    QTRY_VERIFY(third.done());
+    QVERIFY2(third.m_finished, qPrintable(third.m_message));
+    QCOMPARE(upstream.requests().size(), 3);
+    QVERIFY(upstream.requests().at(1).endsWith("{\"n\":2}"));
+    QVERIFY(upstream.requests().at(2).endsWith("{\"n\":3}"));
+    QCOMPARE(upstream.connections(), 2);
 }
 
 void TestUpstreamClient::cancelClosesTheConnection()

@@ -49,6 +49,7 @@ private slots:
     void memberAndPath();
     void memberIgnoresNestedAndValueText();
     void memberSpanWithKey();
+    void findMembers();
     void elements();
     void toString_data();
     void toString();
@@ -249,9 +250,11 @@ void TestJsonScan::memberIgnoresNestedAndValueText()
     const QByteArray text = R"({"x":"model","inner":{"model":"nested"},"list":["model"],"model":"outer"})";
     const Span root = validate(text);
     QCOMPARE(JsonScan::toString(text, member(text, root, "model")), u"outer"_s);
-    // Keys are compared as raw text: a prefix or an escaped spelling is another key.
+    // A prefix is another key; an escaped spelling is the same key (as upstream's parser reads it).
     const QByteArray prefix = R"({"modelx":1,"mode":2})";
     QVERIFY(!member(prefix, validate(prefix), "model").isValid());
+    const QByteArray escaped = R"({"x":1,"mod\u0065l":"m"})";
+    QCOMPARE(JsonScan::toString(escaped, member(escaped, validate(escaped), "model")), u"m"_s);
 }
 
 void TestJsonScan::memberSpanWithKey()
@@ -261,6 +264,24 @@ void TestJsonScan::memberSpanWithKey()
     QCOMPARE(textOf(text, JsonScan::memberSpanWithKey(text, root, "include_usage")),
         QByteArrayView("\"include_usage\" : false"));
     QVERIFY(!JsonScan::memberSpanWithKey(text, root, "c").isValid());
+}
+
+void TestJsonScan::findMembers()
+{
+    const QByteArray text = R"({"model":"a","stream":true,"messages":[{"model":"nested"}],"x":null})";
+    const Span root = validate(text);
+    Member found[3];
+    QVERIFY(JsonScan::findMembers(text, root, { "model", "stream", "absent" }, found));
+    QCOMPARE(textOf(text, found[0].key), QByteArrayView("\"model\""));
+    QCOMPARE(textOf(text, found[0].value), QByteArrayView("\"a\""));
+    QCOMPARE(textOf(text, found[1].value), QByteArrayView("true"));
+    QVERIFY(!found[2].key.isValid() && !found[2].value.isValid());
+
+    // A repeated key (also when spelt with an escape) is reported, with the last occurrence.
+    const QByteArray twice = R"({"model":"cheap","messages":[],"mod\u0065l":"expensive"})";
+    Member model[1];
+    QVERIFY(!JsonScan::findMembers(twice, validate(twice), { "model" }, model));
+    QCOMPARE(JsonScan::toString(twice, model[0].value), u"expensive"_s);
 }
 
 void TestJsonScan::elements()
@@ -335,8 +356,6 @@ void TestJsonScan::toInteger()
     QFETCH(bool, hasValue);
     QFETCH(qint64, value);
     const std::optional<qint64> result = JsonScan::toInteger(text, validate(text));
-    const QByteArrayView tag(QTest::currentDataTag());
-    if (tag == "int64 max + 1" || tag == "1e300" || tag == "-1e300")
     QCOMPARE(result.has_value(), hasValue);
     QCOMPARE(result.value_or(0), value);
 }

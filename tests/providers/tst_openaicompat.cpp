@@ -50,6 +50,8 @@ private slots:
     void withCost_data();
     void withCost();
     void withCostWhenUpstreamSentOne();
+    void withoutMember_data();
+    void withoutMember();
 };
 
 void TestOpenAICompat::readChatRequest_data()
@@ -371,6 +373,31 @@ void TestOpenAICompat::withCostWhenUpstreamSentOne()
     const QByteArray out = OpenAICompat::withCost(text, info->usage, 0.0025);
     QCOMPARE(parsed(out).value(u"usage").toObject().value(u"cost").toDouble(), 0.0025);
     QCOMPARE(out.count("\"cost\""), 1);
+}
+
+void TestOpenAICompat::withoutMember_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QByteArray>("expected");
+    QTest::newRow("last") << QByteArray(R"({"choices":[],"usage":{"prompt_tokens":1}})")
+                          << QByteArray(R"({"choices":[]})");
+    QTest::newRow("first") << QByteArray(R"({"usage":null, "id":"x"})") << QByteArray(R"({ "id":"x"})");
+    QTest::newRow("middle") << QByteArray(R"({"a":1 , "usage" : {} ,"b":2})")
+                            << QByteArray(R"({"a":1  ,"b":2})");
+    QTest::newRow("only") << QByteArray(R"({ "usage":{"x":[1,2]} })") << QByteArray(R"({  })");
+}
+
+void TestOpenAICompat::withoutMember()
+{
+    // How a usage chunk the client did not ask for loses its usage.
+    QFETCH(QByteArray, text);
+    QFETCH(QByteArray, expected);
+    const std::optional<ResponseInfo> info = OpenAICompat::readResponse(text);
+    QVERIFY(info && info->usageMember.isValid());
+    const QByteArray out = OpenAICompat::withoutMember(text, info->usageMember);
+    QCOMPARE(out, expected);
+    QVERIFY(JsonScan::validate(out).isValid());
+    QVERIFY(!parsed(out).contains(u"usage"));
 }
 
 QTEST_GUILESS_MAIN(TestOpenAICompat)
