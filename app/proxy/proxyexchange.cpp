@@ -2,36 +2,14 @@
 
 #include "logwriter.h"
 #include "proxyhandler.h"
-
-#include <QLoggingCategory>
+#include "upstreamplan.h"
 
 #include <cstring>
-
-Q_LOGGING_CATEGORY(lcProxy, "gateway.proxy", QtWarningMsg)
 
 using namespace Qt::StringLiterals;
 
 namespace {
 constexpr qsizetype MaxWholeResponseBytes = 64 * 1024 * 1024;
-
-// The message inside an OpenAI-style error envelope, or the start of the body when it has none.
-QString upstreamErrorMessage(const QByteArray &body)
-{
-    const JsonScan::Span root = JsonScan::validate(body);
-    if (root.isValid()) {
-        if (auto message = JsonScan::toString(body, JsonScan::path(body, root, {"error", "message"})))
-            return *message;
-        if (auto message = JsonScan::toString(body, JsonScan::member(body, root, "error")))
-            return *message;
-    }
-    return QString::fromUtf8(body.left(200)).simplified();
-}
-
-bool isErrorEnvelope(const QByteArray &body)
-{
-    const JsonScan::Span root = JsonScan::validate(body);
-    return JsonScan::typeAt(body, JsonScan::member(body, root, "error")) == JsonScan::Type::Object;
-}
 
 // The end (just past the blank line) of the SSE event starting at `from`, or -1 when it is incomplete.
 // Lines end in LF or CRLF; one pass over the bytes.
@@ -77,9 +55,9 @@ ProxyExchange::~ProxyExchange()
 }
 
 void ProxyExchange::reject(ProxyHandler &handler, HttpResponder &responder, RequestRecord record,
-                           const QElapsedTimer &started, const ProxyError &error)
+                           const QElapsedTimer &started, const ProxyError &error, ClientFormat format)
 {
-    const QByteArray body = error.toJson();
+    const QByteArray body = errorBodyFor(format, error);
     responder.respond(error.status, "application/json", body, {{"x-request-id", record.requestId}});
     record.status = error.status;
     record.error = error.message;
@@ -88,28 +66,11 @@ void ProxyExchange::reject(ProxyHandler &handler, HttpResponder &responder, Requ
     logRecord(handler, std::move(record), started);
 }
 
-void ProxyExchange::start(const QByteArray &clientBody, const OpenAICompat::ChatRequest &request,
-                          const ModelRoute &route)
+void ProxyExchange::start(PlannedCall &&call, const ModelInfo *model)
 {
-    const GatewayConfig &config = m_handler.context().config;
-    m_model = route.model;
-    m_clientWantsUsage = request.clientWantsUsage;
-    m_record.usedProvider = route.provider->spec.id;
-    m_record.usedModel = route.upstreamModel;
-
-    UpstreamRequest upstream;
-    upstream.endpoint = route.provider->endpoint;
-    upstream.path = route.provider->pathPrefix + "/chat/completions";
-    upstream.headers = {{"content-type", "application/json"},
-                        {"accept", request.stream ? "text/event-stream" : "application/json"},
-                        {"user-agent", "llm-gateway/" APP_VERSION}};
-    if (!route.provider->apiKey.isEmpty())
-        upstream.headers.append({QByteArray("authorization"), QByteArray("Bearer " + route.provider->apiKey.toUtf8())});
-    upstream.body = OpenAICompat::rewriteChatRequest(clientBody, request, route.upstreamModel);
-    upstream.connectTimeoutMs = config.connectTimeoutMs;
-    upstream.responseTimeoutMs = config.upstreamTimeoutMs;
-    upstream.idleTimeoutMs = config.streamIdleTimeoutMs;
-    m_call = m_handler.upstream().start(upstream, this);
+    m_codec = std::move(call.codec);
+    m_state.model = model;
+    m_call = m_handler.upstream().start(call.request, this);
 }
 
 HttpHeaders ProxyExchange::responseHeaders() const
@@ -172,14 +133,11 @@ void ProxyExchange::upstreamFailed(UpstreamError error, const QString &message)
     m_call = UpstreamCall();
     const QString where = m_record.usedProvider;
     if (m_streaming) {
-        // The status line has gone out: tell the client in the stream, the way OpenAI reports errors there.
+        // The status line has gone out: tell the client in the stream, the way its API reports errors there.
         relayEvents(true);
         const ProxyError streamError = ProxyError::badGateway(
             u"The connection to %1 broke off during the stream: %2"_s.arg(where, message));
-        const QByteArray event = "data: " + streamError.toJson() + "\n\n";
-        m_responder.writeStreamData(event);
-        if (m_retain)
-            m_record.responseBody += event;
+        send(streamErrorEventFor(m_codec->clientFormat(), streamError));
         m_responder.endStream();
         m_record.status = 200;
         m_record.error = streamError.message;
@@ -192,76 +150,48 @@ void ProxyExchange::upstreamFailed(UpstreamError error, const QString &message)
         fail(ProxyError::badGateway(u"Cannot reach %1: %2"_s.arg(where, message)));
 }
 
+void ProxyExchange::send(const QByteArray &bytes)
+{
+    if (bytes.isEmpty())
+        return;
+    if (!m_record.ttftMs)
+        m_record.ttftMs = m_started.elapsed();
+    m_responder.writeStreamData(bytes);
+    if (m_retain)
+        m_record.responseBody += bytes;
+}
+
 void ProxyExchange::relayEvents(bool final)
 {
-    // Split at event boundaries (a blank line) and relay every complete event at once; a partial one
-    // waits for the rest. At the end of the stream, whatever remains is relayed as it is.
+    // Every complete event is translated and relayed at once; a partial one waits for the rest. At the
+    // end of the stream, whatever remains is treated as the last event.
     QByteArray out;
     qsizetype pos = 0;
     while (pos < m_events.size()) {
         const qsizetype next = eventEnd(m_events, pos);
         if (next < 0)
             break;
-        out += processEvent(QByteArrayView(m_events).sliced(pos, next - pos));
+        out += m_codec->translateEvent(QByteArrayView(m_events).sliced(pos, next - pos), m_state);
         pos = next;
     }
     if (final && pos < m_events.size()) {
-        out += QByteArrayView(m_events).sliced(pos);
+        out += m_codec->translateEvent(QByteArrayView(m_events).sliced(pos), m_state);
         pos = m_events.size();
     }
     if (pos == m_events.size())
         m_events.clear();
     else
         m_events.remove(0, pos);
-    if (out.isEmpty())
-        return;
-    if (!m_record.ttftMs)
-        m_record.ttftMs = m_started.elapsed();
-    m_responder.writeStreamData(out);
-    if (m_retain)
-        m_record.responseBody += out;
-}
-
-QByteArray ProxyExchange::processEvent(QByteArrayView event)
-{
-    // OpenAI-compatible streams carry one "data:" line per event.
-    const qsizetype dataAt = event.startsWith("data:") ? 0 : event.indexOf("\ndata:");
-    if (dataAt < 0)
-        return event.toByteArray();
-    const qsizetype valueAt = dataAt + (dataAt == 0 ? 5 : 6);
-    qsizetype lineEnd = event.indexOf('\n', valueAt);
-    if (lineEnd < 0)
-        lineEnd = event.size();
-    const QByteArrayView payload = event.sliced(valueAt, lineEnd - valueAt).trimmed();
-    if (payload == "[DONE]")
-        return event.toByteArray();
-    const auto info = OpenAICompat::readResponse(payload);
-    if (!info)
-        return event.toByteArray();
-    if (!info->finishReason.isEmpty())
-        m_record.finishReason = info->finishReason;
-    if (!info->usage.isValid()) {
-        // Chunks carry "usage": null only because the gateway asked for usage; the client did not.
-        if (!m_clientWantsUsage && info->usageMember.isValid())
-            return "data: " + OpenAICompat::withoutMember(payload, info->usageMember) + "\n\n";
-        return event.toByteArray();
-    }
-    m_record.usage = OpenAICompat::readUsage(payload, info->usage);
-    m_record.cost = computeCost(m_model, m_record.usage);
-    // The gateway asked for usage on the client's behalf: that chunk is not the client's to see.
-    if (!m_clientWantsUsage && info->noChoices)
-        return {};
-    if (!m_record.cost)
-        return event.toByteArray();
-    return "data: " + OpenAICompat::withCost(payload, info->usage, m_record.cost->total()) + "\n\n";
+    send(out);
 }
 
 void ProxyExchange::finishStream()
 {
     relayEvents(true);
+    send(m_codec->finishStream(m_state));
     m_responder.endStream();
     m_record.status = 200;
-    if (!m_record.usage.known)
+    if (!m_state.usage.known)
         m_record.error = u"The upstream stream ended without a usage report."_s;
     complete();
 }
@@ -270,41 +200,34 @@ void ProxyExchange::finishWhole()
 {
     m_record.ttftMs = m_started.elapsed();
     if (m_upstreamStatus >= 400 || m_upstreamStatus < 200) {
-        // Upstream errors go through with their status, in OpenAI's envelope.
-        ProxyError error{m_upstreamStatus, upstreamErrorMessage(m_body), "upstream_error", {}, {}};
-        const QByteArray body = isErrorEnvelope(m_body) ? m_body : error.toJson();
+        // Upstream errors go through with their status, in the client's envelope.
+        QString message;
+        const QByteArray body = m_codec->translateError(m_upstreamStatus, m_body, &message);
         m_responder.respond(m_upstreamStatus, "application/json", body, responseHeaders());
         m_record.status = m_upstreamStatus;
-        m_record.error = error.message;
+        m_record.error = message;
         if (m_retain)
             m_record.responseBody = body;
         complete();
         return;
     }
-    const auto info = OpenAICompat::readResponse(m_body);
-    if (!info) {
-        fail(ProxyError::badGateway(
-            u"%1 sent a response that is not a JSON object (HTTP %2)."_s.arg(m_record.usedProvider).arg(m_upstreamStatus)));
+    QString error;
+    auto body = m_codec->translateWhole(m_body, m_state, &error);
+    if (!body) {
+        fail(ProxyError::badGateway(u"%1 sent an answer the gateway cannot read (HTTP %2): %3"_s.arg(
+            m_record.usedProvider).arg(m_upstreamStatus).arg(error)));
         return;
     }
-    m_record.finishReason = info->finishReason;
-    QByteArray body = std::move(m_body);
-    if (info->usage.isValid()) {
-        m_record.usage = OpenAICompat::readUsage(body, info->usage);
-        m_record.cost = computeCost(m_model, m_record.usage);
-        if (m_record.cost)
-            body = OpenAICompat::withCost(body, info->usage, m_record.cost->total());
-    }
-    m_responder.respond(m_upstreamStatus, "application/json", body, responseHeaders());
+    m_responder.respond(m_upstreamStatus, "application/json", *body, responseHeaders());
     m_record.status = m_upstreamStatus;
     if (m_retain)
-        m_record.responseBody = std::move(body);
+        m_record.responseBody = std::move(*body);
     complete();
 }
 
 void ProxyExchange::fail(const ProxyError &error)
 {
-    const QByteArray body = error.toJson();
+    const QByteArray body = errorBodyFor(m_codec ? m_codec->clientFormat() : ClientFormat::OpenAI, error);
     m_responder.respond(error.status, "application/json", body, responseHeaders());
     m_record.status = error.status;
     m_record.error = error.message;
@@ -323,6 +246,9 @@ void ProxyExchange::onClientGone()
 
 void ProxyExchange::complete()
 {
+    m_record.usage = m_state.usage;
+    m_record.cost = m_state.cost;
+    m_record.finishReason = m_state.finishReason;
     logRecord(m_handler, std::move(m_record), m_started);
     m_handler.release(this);
 }

@@ -1,29 +1,31 @@
 #pragma once
 
+#include "exchangecodec.h"
 #include "httpresponder.h"
-#include "modelresolver.h"
-#include "openaicompat.h"
 #include "requestrecord.h"
 #include "upstreamclient.h"
 
 #include <QElapsedTimer>
 
-class ProxyHandler;
+#include <memory>
 
-// One chat completion on its way through the gateway: sends it upstream, relays the answer (event by
-// event for streams), reads the usage, adds the cost, and hands the record to the log writer.
+class ProxyHandler;
+struct PlannedCall;
+
+// One model request on its way through the gateway: sends it upstream, relays the answer through its codec
+// (event by event for streams), and hands the record, with usage and cost, to the log writer.
 class ProxyExchange final : public UpstreamSink
 {
 public:
     ProxyExchange(ProxyHandler &handler, HttpResponder responder, RequestRecord record, QElapsedTimer started);
     ~ProxyExchange() override;
 
-    // Starts the upstream call for a validated request.
-    void start(const QByteArray &clientBody, const OpenAICompat::ChatRequest &request, const ModelRoute &route);
+    // Starts the planned upstream call; `model` prices it.
+    void start(PlannedCall &&call, const ModelInfo *model);
 
-    // Answers the client with an error before anything reached the upstream, records it, and releases.
+    // Answers the client with an error (in its format) before anything reached the upstream, and records it.
     static void reject(ProxyHandler &handler, HttpResponder &responder, RequestRecord record,
-                       const QElapsedTimer &started, const ProxyError &error);
+                       const QElapsedTimer &started, const ProxyError &error, ClientFormat format);
 
     void upstreamHead(int status, const HttpHeaders &headers) override;
     void upstreamData(QByteArray &&data) override;
@@ -33,7 +35,7 @@ public:
 private:
     void onClientGone();
     void relayEvents(bool final);
-    QByteArray processEvent(QByteArrayView event);
+    void send(const QByteArray &bytes);
     void finishWhole();
     void finishStream();
     void fail(const ProxyError &error);
@@ -45,9 +47,9 @@ private:
     RequestRecord m_record;
     QElapsedTimer m_started;
     UpstreamCall m_call;
-    const ModelInfo *m_model = nullptr;
+    std::unique_ptr<ExchangeCodec> m_codec;
+    ExchangeState m_state;
     bool m_retain = true;
-    bool m_clientWantsUsage = false;
     bool m_streaming = false; // relaying an event stream
     int m_upstreamStatus = 0;
     HttpHeaders m_passHeaders;

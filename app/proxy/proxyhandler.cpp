@@ -5,7 +5,9 @@
 #include "jsonscan.h"
 #include "logwriter.h"
 #include "openaicompat.h"
+#include "anthropicinbound.h"
 #include "proxyexchange.h"
+#include "upstreamplan.h"
 
 #include <QRandomGenerator>
 
@@ -94,31 +96,43 @@ bool isChatPath(const QByteArray &path)
 {
     return path == "/v1/chat/completions" || path == "/chat/completions";
 }
+
+bool isMessagesPath(const QByteArray &path)
+{
+    return path == "/v1/messages";
+}
+
+QString endpointFor(ClientFormat format)
+{
+    return format == ClientFormat::Anthropic ? u"/v1/messages"_s : u"/v1/chat/completions"_s;
+}
 } // namespace
 
 void ProxyHandler::rejected(const HttpRequest &head, int status, const QByteArray &message, HttpResponder responder)
 {
     const ProxyError error{status, QString::fromUtf8(message), status == 413 ? "request_too_large" : "invalid_request_error",
                            {}, {}};
-    if (!isChatPath(head.path)) {
+    if (!isChatPath(head.path) && !isMessagesPath(head.path)) {
         respondError(responder, error, requestIdFor(head));
         return;
     }
+    const ClientFormat format = isMessagesPath(head.path) ? ClientFormat::Anthropic : ClientFormat::OpenAI;
     // A model request all the same: it gets its record, with the key that sent it when that key is good.
     QElapsedTimer started;
     started.start();
-    RequestRecord record = newRecord(head, responder, u"/v1/chat/completions"_s);
+    RequestRecord record = newRecord(head, responder, endpointFor(format));
     if (const auto key = m_context.keys.authenticate(presentedKey(head))) {
         record.apiKeyId = key->id;
         record.member = key->member;
     }
-    ProxyExchange::reject(*this, responder, std::move(record), started, error);
+    ProxyExchange::reject(*this, responder, std::move(record), started, error, format);
 }
 
 void ProxyHandler::handle(HttpRequest &&request, HttpResponder responder)
 {
-    if (isChatPath(request.path)) {
-        chatCompletions(std::move(request), responder);
+    if (isChatPath(request.path) || isMessagesPath(request.path)) {
+        modelRequest(std::move(request), responder,
+                     isMessagesPath(request.path) ? ClientFormat::Anthropic : ClientFormat::OpenAI);
         return;
     }
     const QByteArray requestId = requestIdFor(request);
@@ -155,57 +169,63 @@ void ProxyHandler::listModels(const HttpRequest &request, HttpResponder &respond
     responder.respond(200, "application/json", m_modelsBody, {{"x-request-id", requestIdFor(request)}});
 }
 
-void ProxyHandler::chatCompletions(HttpRequest &&request, HttpResponder &responder)
+void ProxyHandler::modelRequest(HttpRequest &&request, HttpResponder &responder, ClientFormat format)
 {
     QElapsedTimer started;
     started.start();
-    RequestRecord record = newRecord(request, responder, u"/v1/chat/completions"_s);
+    RequestRecord record = newRecord(request, responder, endpointFor(format));
+    const auto reject = [&](const ProxyError &error) {
+        ProxyExchange::reject(*this, responder, std::move(record), started, error, format);
+    };
     const bool retain = m_context.config.retention == RetentionLevel::RetainAll;
 
-    if (request.method != "POST") {
-        ProxyExchange::reject(*this, responder, std::move(record), started,
-                              ProxyError::methodNotAllowed(request.method, request.path));
-        return;
-    }
+    if (request.method != "POST")
+        return reject(ProxyError::methodNotAllowed(request.method, request.path));
     const auto key = m_context.keys.authenticate(presentedKey(request));
-    if (!key) {
-        ProxyExchange::reject(*this, responder, std::move(record), started, ProxyError::invalidApiKey());
-        return;
-    }
+    if (!key)
+        return reject(ProxyError::invalidApiKey());
     record.apiKeyId = key->id;
     record.member = key->member;
     if (retain)
         record.requestBody = request.body;
 
     const QByteArray contentType = request.header("content-type");
-    if (!isJsonContentType(contentType)) {
-        ProxyExchange::reject(*this, responder, std::move(record), started,
-                              ProxyError::unsupportedMediaType(contentType));
-        return;
-    }
+    if (!isJsonContentType(contentType))
+        return reject(ProxyError::unsupportedMediaType(contentType));
+    InboundChat inbound;
+    inbound.format = format;
+    inbound.body = std::move(request.body);
     QString error;
-    const auto chat = OpenAICompat::readChatRequest(request.body, &error);
-    if (!chat) {
-        ProxyExchange::reject(*this, responder, std::move(record), started, ProxyError::badRequest(error));
-        return;
+    if (format == ClientFormat::OpenAI) {
+        inbound.openai = OpenAICompat::readChatRequest(inbound.body, &error);
+        if (!inbound.openai)
+            return reject(ProxyError::badRequest(error));
+        inbound.model = inbound.openai->model;
+        inbound.stream = inbound.openai->stream;
+        inbound.clientWantsUsage = inbound.openai->clientWantsUsage;
+    } else {
+        auto canonical = AnthropicInbound::toOpenAIRequest(inbound.body, &error);
+        if (!canonical)
+            return reject(ProxyError::badRequest(error));
+        inbound.canonical = std::move(*canonical);
+        inbound.model = inbound.canonical.value(u"model").toString();
+        inbound.stream = inbound.canonical.value(u"stream").toBool();
+        inbound.clientWantsUsage = true; // Anthropic streams always report usage in message_delta
     }
-    record.requestedModel = chat->model;
-    record.streamed = chat->stream;
-    auto route = m_resolver.resolve(chat->model);
-    if (const auto *routeError = std::get_if<ProxyError>(&route)) {
-        ProxyExchange::reject(*this, responder, std::move(record), started, *routeError);
-        return;
-    }
+    record.requestedModel = inbound.model;
+    record.streamed = inbound.stream;
+
+    const auto route = m_resolver.resolve(inbound.model);
+    if (const auto *routeError = std::get_if<ProxyError>(&route))
+        return reject(*routeError);
     const ModelRoute &target = std::get<ModelRoute>(route);
-    if (target.provider->spec.family != ProviderFamily::OpenAICompatible) {
-        ProxyExchange::reject(
-            *this, responder, std::move(record), started,
-            ProxyError::badRequest(u"Provider %1 speaks another API format, which this gateway version does "
-                                   "not translate yet."_s.arg(target.provider->spec.displayName),
-                                   "model"));
-        return;
-    }
+    auto plan = planUpstreamCall(inbound, target, m_context.config);
+    if (const auto *planError = std::get_if<ProxyError>(&plan))
+        return reject(*planError);
+    record.usedProvider = target.provider->spec.id;
+    record.usedModel = target.upstreamModel;
+
     auto *exchange = new ProxyExchange(*this, responder, std::move(record), started);
     m_exchanges.insert(exchange);
-    exchange->start(request.body, *chat, target);
+    exchange->start(std::move(std::get<PlannedCall>(plan)), target.model);
 }

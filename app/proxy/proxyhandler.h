@@ -1,5 +1,6 @@
 #pragma once
 
+#include "exchangecodec.h"
 #include "gatewayconfig.h"
 #include "httpresponder.h"
 #include "modelresolver.h"
@@ -47,7 +48,8 @@ public:
 
 private:
     void listModels(const HttpRequest &request, HttpResponder &responder);
-    void chatCompletions(HttpRequest &&request, HttpResponder &responder);
+    // /v1/chat/completions (OpenAI clients) and /v1/messages (Anthropic clients), to any provider.
+    void modelRequest(HttpRequest &&request, HttpResponder &responder, ClientFormat format);
     RequestRecord newRecord(const HttpRequest &request, const HttpResponder &responder, QString endpoint);
     QByteArray requestIdFor(const HttpRequest &request);
 

@@ -1,0 +1,23 @@
+#include "exchangecodec.h"
+
+#include "anthropicinbound.h"
+
+QByteArray errorBodyFor(ClientFormat format, const ProxyError &error)
+{
+    if (format == ClientFormat::Anthropic)
+        return AnthropicInbound::errorBody(AnthropicInbound::errorTypeForStatus(error.status), error.message);
+    return error.toJson();
+}
+
+QByteArray streamErrorEventFor(ClientFormat format, const ProxyError &error)
+{
+    if (format == ClientFormat::Anthropic)
+        return "event: error\ndata: " + errorBodyFor(format, error) + "\n\n";
+    return "data: " + error.toJson() + "\n\n";
+}
+
+void ExchangeState::setUsage(const TokenUsage &value)
+{
+    usage = value;
+    cost = computeCost(model, usage);
+}

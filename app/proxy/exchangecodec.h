@@ -1,0 +1,58 @@
+#pragma once
+
+#include "modelcatalog.h"
+#include "openaierror.h"
+#include "usage.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <optional>
+
+// The API format a client speaks to the gateway.
+enum class ClientFormat { OpenAI, Anthropic };
+
+// An error body in the client's format: OpenAI's envelope, or Anthropic's {"type":"error",…}.
+QByteArray errorBodyFor(ClientFormat format, const ProxyError &error);
+// The same error as one server-sent event, for a stream whose status line has already gone out.
+QByteArray streamErrorEventFor(ClientFormat format, const ProxyError &error);
+
+// What an exchange learns from the upstream's answer, for the record and the cost.
+struct ExchangeState
+{
+    const ModelInfo *model = nullptr; // null when the catalog does not know the model: price unknown
+    TokenUsage usage;
+    QString finishReason;
+    std::optional<Cost> cost;
+
+    // Sets usage and cost together.
+    void setUsage(const TokenUsage &value);
+};
+
+// Translates one exchange's answer from the upstream's wire format into the client's: whole answers,
+// stream events one at a time (no buffering beyond the event), errors.
+class ExchangeCodec
+{
+public:
+    virtual ~ExchangeCodec() = default;
+
+    ClientFormat clientFormat() const { return m_clientFormat; }
+
+    // A whole 2xx answer → the client's body; nullopt and *error when the upstream's answer is unusable.
+    virtual std::optional<QByteArray> translateWhole(const QByteArray &body, ExchangeState &state, QString *error) = 0;
+    // One complete server-sent event of the upstream (blank line included) → bytes for the client.
+    virtual QByteArray translateEvent(QByteArrayView event, ExchangeState &state) = 0;
+    // The upstream stream ended: whatever the client still needs (closing events).
+    virtual QByteArray finishStream(ExchangeState &state) = 0;
+    // The upstream's error answer (status ≥ 400) → the client's body; *message says what went wrong.
+    virtual QByteArray translateError(int status, const QByteArray &body, QString *message) = 0;
+
+protected:
+    explicit ExchangeCodec(ClientFormat format)
+        : m_clientFormat(format)
+    {
+    }
+
+private:
+    ClientFormat m_clientFormat;
+};

@@ -1,0 +1,181 @@
+#include "translatingcodec.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QByteArray compact(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+TokenUsage usageFromCanonical(const QJsonObject &usage)
+{
+    TokenUsage u;
+    u.promptTokens = usage.value(u"prompt_tokens").toInteger();
+    u.completionTokens = usage.value(u"completion_tokens").toInteger();
+    const QJsonObject prompt = usage.value(u"prompt_tokens_details").toObject();
+    u.cachedTokens = prompt.value(u"cached_tokens").toInteger();
+    u.cacheWriteTokens = prompt.value(u"cache_write_tokens").toInteger();
+    u.reasoningTokens = usage.value(u"completion_tokens_details").toObject().value(u"reasoning_tokens").toInteger();
+    u.known = true;
+    return u;
+}
+
+} // namespace
+
+TranslatingCodec::TranslatingCodec(ClientFormat client, ProviderFamily upstream, QString requestedModel,
+                                   bool clientWantsUsage)
+    : ExchangeCodec(client)
+    , m_upstream(upstream)
+    , m_requestedModel(std::move(requestedModel))
+    , m_clientWantsUsage(clientWantsUsage)
+{
+    if (upstream == ProviderFamily::Anthropic)
+        m_fromAnthropic.emplace(m_requestedModel);
+    else if (upstream == ProviderFamily::Gemini)
+        m_fromGemini.emplace(m_requestedModel);
+    if (client == ClientFormat::Anthropic)
+        m_toAnthropic.emplace(m_requestedModel);
+}
+
+void TranslatingCodec::noteUsage(QJsonObject &holder, ExchangeState &state) const
+{
+    QJsonObject usage = holder.value(u"usage").toObject();
+    state.setUsage(usageFromCanonical(usage));
+    if (state.cost) {
+        usage.insert(u"cost", state.cost->total());
+        holder.insert(u"usage", usage);
+    }
+}
+
+std::optional<QJsonObject> TranslatingCodec::decodeWhole(const QByteArray &body, QString *error) const
+{
+    switch (m_upstream) {
+    case ProviderFamily::Anthropic:
+        return AnthropicAdapter::toOpenAIResponse(body, m_requestedModel, error);
+    case ProviderFamily::Gemini:
+        return GeminiAdapter::toOpenAIResponse(body, m_requestedModel, error);
+    case ProviderFamily::OpenAICompatible:
+    case ProviderFamily::AzureOpenAI:
+        break;
+    }
+    const QJsonDocument document = QJsonDocument::fromJson(body);
+    if (!document.isObject()) {
+        *error = u"the upstream's answer is not a JSON object"_s;
+        return std::nullopt;
+    }
+    QJsonObject response = document.object();
+    response.insert(u"model", m_requestedModel);
+    return response;
+}
+
+std::optional<QByteArray> TranslatingCodec::translateWhole(const QByteArray &body, ExchangeState &state,
+                                                           QString *error)
+{
+    auto response = decodeWhole(body, error);
+    if (!response)
+        return std::nullopt;
+    const QJsonArray choices = response->value(u"choices").toArray();
+    state.finishReason = choices.first().toObject().value(u"finish_reason").toString();
+    if (response->contains(u"usage"))
+        noteUsage(*response, state);
+    if (clientFormat() == ClientFormat::Anthropic)
+        return compact(AnthropicInbound::fromOpenAIResponse(*response, m_requestedModel));
+    return compact(*response);
+}
+
+QList<QJsonObject> TranslatingCodec::decodeEvent(const SseEvent &event)
+{
+    if (m_fromAnthropic)
+        return m_fromAnthropic->feed(event);
+    if (m_fromGemini)
+        return m_fromGemini->feed(event);
+    if (event.data.isEmpty() || event.data == "[DONE]")
+        return {};
+    const QJsonDocument chunk = QJsonDocument::fromJson(event.data);
+    if (!chunk.isObject())
+        return {};
+    QJsonObject object = chunk.object();
+    object.insert(u"model", m_requestedModel);
+    return {object};
+}
+
+QByteArray TranslatingCodec::encodeChunk(QJsonObject chunk, ExchangeState &state)
+{
+    const QJsonArray choices = chunk.value(u"choices").toArray();
+    const QString finish = choices.first().toObject().value(u"finish_reason").toString();
+    if (!finish.isEmpty())
+        state.finishReason = finish;
+    const bool hasUsage = chunk.value(u"usage").isObject();
+    if (hasUsage)
+        noteUsage(chunk, state);
+    if (m_toAnthropic)
+        return m_toAnthropic->feed(chunk);
+    if (hasUsage && choices.isEmpty() && !m_clientWantsUsage)
+        return {};
+    if (!m_clientWantsUsage)
+        chunk.remove(u"usage");
+    return "data: " + compact(chunk) + "\n\n";
+}
+
+QByteArray TranslatingCodec::translateEvent(QByteArrayView event, ExchangeState &state)
+{
+    QByteArray out;
+    for (const QJsonObject &chunk : decodeEvent(parseSseEvent(event)))
+        out += encodeChunk(chunk, state);
+    return out;
+}
+
+QByteArray TranslatingCodec::finishStream(ExchangeState &state)
+{
+    QList<QJsonObject> rest;
+    if (m_fromAnthropic)
+        rest = m_fromAnthropic->finish();
+    else if (m_fromGemini)
+        rest = m_fromGemini->finish();
+    QByteArray out;
+    for (const QJsonObject &chunk : rest)
+        out += encodeChunk(chunk, state);
+    if (m_toAnthropic)
+        out += m_toAnthropic->finish();
+    else
+        out += "data: [DONE]\n\n";
+    return out;
+}
+
+QByteArray TranslatingCodec::translateError(int status, const QByteArray &body, QString *message)
+{
+    ProxyError error{status, {}, "upstream_error", {}, {}};
+    switch (m_upstream) {
+    case ProviderFamily::Anthropic: {
+        const auto info = AnthropicAdapter::toOpenAIError(status, body);
+        error.message = info.message;
+        error.type = info.type;
+        error.code = info.code;
+        break;
+    }
+    case ProviderFamily::Gemini: {
+        const auto info = GeminiAdapter::toOpenAIError(status, body);
+        error.message = info.message;
+        error.type = info.type;
+        error.code = info.code;
+        break;
+    }
+    case ProviderFamily::OpenAICompatible:
+    case ProviderFamily::AzureOpenAI: {
+        const QJsonObject envelope = QJsonDocument::fromJson(body).object().value(u"error").toObject();
+        error.message = envelope.value(u"message").toString();
+        error.type = envelope.value(u"type").toString().toUtf8();
+        error.code = envelope.value(u"code").toString().toUtf8();
+        break;
+    }
+    }
+    if (error.message.isEmpty())
+        error.message = QString::fromUtf8(body.left(200)).simplified();
+    *message = error.message;
+    return errorBodyFor(clientFormat(), error);
+}

@@ -1,0 +1,99 @@
+#include "upstreamplan.h"
+
+#include "anthropicadapter.h"
+#include "azureopenai.h"
+#include "geminiadapter.h"
+#include "passthroughcodec.h"
+#include "translatingcodec.h"
+
+#include <QJsonDocument>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// The OpenAI-form request, for the translating paths.
+QJsonObject canonicalOf(const InboundChat &inbound)
+{
+    if (inbound.format == ClientFormat::OpenAI)
+        return QJsonDocument::fromJson(inbound.body).object();
+    return inbound.canonical;
+}
+
+QByteArray openAIBody(const InboundChat &inbound, const QString &upstreamModel)
+{
+    if (inbound.openai)
+        return OpenAICompat::rewriteChatRequest(inbound.body, *inbound.openai, upstreamModel);
+    QJsonObject request = canonicalOf(inbound);
+    request.insert(u"model", upstreamModel);
+    if (inbound.stream)
+        request.insert(u"stream_options", QJsonObject{{u"include_usage"_s, true}});
+    return QJsonDocument(request).toJson(QJsonDocument::Compact);
+}
+
+} // namespace
+
+std::variant<PlannedCall, ProxyError> planUpstreamCall(const InboundChat &inbound, const ModelRoute &route,
+                                                       const GatewayConfig &config)
+{
+    const ProviderConfig &provider = *route.provider;
+    const ProviderFamily family = provider.spec.family;
+    PlannedCall call;
+    UpstreamRequest &request = call.request;
+    request.endpoint = provider.endpoint;
+    request.connectTimeoutMs = config.connectTimeoutMs;
+    request.responseTimeoutMs = config.upstreamTimeoutMs;
+    request.idleTimeoutMs = config.streamIdleTimeoutMs;
+    request.headers = {{"content-type", "application/json"},
+                       {"accept", inbound.stream ? "text/event-stream" : "application/json"},
+                       {"user-agent", "llm-gateway/" APP_VERSION}};
+    const QByteArray key = provider.apiKey.toUtf8();
+    QString error;
+
+    switch (family) {
+    case ProviderFamily::OpenAICompatible:
+    case ProviderFamily::AzureOpenAI: {
+        request.body = openAIBody(inbound, route.upstreamModel);
+        if (family == ProviderFamily::AzureOpenAI) {
+            const auto target = AzureOpenAI::target(provider.baseUrl, route.upstreamModel,
+                                                    AzureOpenAI::Operation::ChatCompletions, QString(), &error);
+            if (!target)
+                return ProxyError::badRequest(error, "model");
+            request.path = target->path;
+            request.headers.append({QByteArray(AzureOpenAI::keyHeader), key});
+        } else {
+            request.path = provider.pathPrefix + "/chat/completions";
+            if (!key.isEmpty())
+                request.headers.append({QByteArray("authorization"), QByteArray("Bearer " + key)});
+        }
+        if (inbound.format == ClientFormat::OpenAI)
+            call.codec = std::make_unique<PassthroughCodec>(inbound.clientWantsUsage);
+        break;
+    }
+    case ProviderFamily::Anthropic: {
+        const auto anthropic = AnthropicAdapter::fromOpenAIRequest(canonicalOf(inbound), route.upstreamModel,
+                                                                   route.model, &error);
+        if (!anthropic)
+            return ProxyError::badRequest(error);
+        request.path = provider.pathPrefix + anthropic->path;
+        request.body = anthropic->body;
+        request.headers.append({QByteArray("x-api-key"), key});
+        request.headers.append({QByteArray("anthropic-version"), QByteArray("2023-06-01")});
+        break;
+    }
+    case ProviderFamily::Gemini: {
+        const auto gemini = GeminiAdapter::fromOpenAIRequest(canonicalOf(inbound), route.upstreamModel,
+                                                             route.model, &error);
+        if (!gemini)
+            return ProxyError::badRequest(error);
+        request.path = provider.pathPrefix + gemini->path;
+        request.body = gemini->body;
+        request.headers.append({QByteArray("x-goog-api-key"), key});
+        break;
+    }
+    }
+    if (!call.codec)
+        call.codec = std::make_unique<TranslatingCodec>(inbound.format, family, inbound.model,
+                                                        inbound.clientWantsUsage);
+    return call;
+}

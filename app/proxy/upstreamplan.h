@@ -1,0 +1,36 @@
+#pragma once
+
+#include "exchangecodec.h"
+#include "gatewayconfig.h"
+#include "modelresolver.h"
+#include "openaicompat.h"
+#include "upstreamconnection.h"
+
+#include <QJsonObject>
+
+#include <memory>
+#include <variant>
+
+// A chat request as the client sent it, in whichever format.
+struct InboundChat
+{
+    ClientFormat format = ClientFormat::OpenAI;
+    QByteArray body;
+    std::optional<OpenAICompat::ChatRequest> openai; // OpenAI clients: what the in-place reader found
+    QJsonObject canonical;                           // Anthropic clients: the request in OpenAI form
+    QString model;
+    bool stream = false;
+    bool clientWantsUsage = false;
+};
+
+// What to send upstream for one request, and how to read the answer.
+struct PlannedCall
+{
+    UpstreamRequest request;
+    std::unique_ptr<ExchangeCodec> codec;
+};
+
+// Builds the upstream call for a routed request: the provider's path, headers and body, translated from the
+// client's format where the formats differ. A ProxyError (400) when the request cannot be expressed there.
+std::variant<PlannedCall, ProxyError> planUpstreamCall(const InboundChat &inbound, const ModelRoute &route,
+                                                       const GatewayConfig &config);
