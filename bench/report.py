@@ -268,7 +268,9 @@ def main():
 
     def md_table(t):
         lines = ["| " + " | ".join(t[0]) + " |", "|" + "|".join(["---"] + ["---:"] * (len(t[0]) - 1)) + "|"]
-        lines += ["| " + " | ".join(r) + " |" for r in t[1:]]
+        # Markdown drops leading spaces; keep the indentation of sub-rows visible.
+        lines += ["| " + " | ".join(c.replace("  ", "&nbsp;&nbsp;", 1) if c.startswith("  ") else c for c in r) + " |"
+                  for r in t[1:]]
         return "\n".join(lines)
 
     setup = (f"{meta.get('cores', '?')} cores ({meta.get('cpu', '?')}); wrk {meta.get('wrk_version', '?')} -t1 "
