@@ -1,6 +1,7 @@
 // The pooled upstream client against a scripted upstream on a real socket: connection reuse, bodies that
 // arrive in pieces, refused connections, timeouts, and stale pooled connections (never a request sent twice).
 
+#include "tinyupstream.h"
 #include "upstreamclient.h"
 
 #include <QPointer>
@@ -10,110 +11,6 @@
 #include <functional>
 
 namespace {
-
-// A scripted upstream: reads each request (head and Content-Length body), records it, and lets the test's
-// script answer on the socket however it likes (in pieces, then close, or not at all).
-class TinyUpstream final : public QObject
-{
-public:
-    using Script = std::function<void(QTcpSocket *socket, int requestIndex)>;
-
-    explicit TinyUpstream(Script script)
-        : m_script(std::move(script))
-    {
-        connect(&m_server, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
-                ++m_connections;
-                socket->setParent(this);
-                connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onReadyRead(socket); });
-                connect(socket, &QTcpSocket::disconnected, this, [this] { ++m_closedByClient; });
-            }
-        });
-        m_server.listen(QHostAddress::LocalHost, 0);
-    }
-
-    quint16 port() const { return m_server.serverPort(); }
-    int connections() const { return m_connections; }
-    int closedConnections() const { return m_closedByClient; }
-    const QByteArrayList &requests() const { return m_requests; }
-    QPointer<QTcpSocket> lastSocket() const { return m_last; }
-
-private:
-    void onReadyRead(QTcpSocket *socket)
-    {
-        QByteArray &buffer = m_buffers[socket];
-        buffer += socket->readAll();
-        while (true) {
-            const qsizetype headEnd = buffer.indexOf("\r\n\r\n");
-            if (headEnd < 0)
-                return;
-            const QByteArray head = buffer.first(headEnd).toLower();
-            qsizetype length = 0;
-            if (const qsizetype at = head.indexOf("\r\ncontent-length:"); at >= 0) {
-                const qsizetype end = head.indexOf('\r', at + 2);
-                length = head.sliced(at + 17, (end < 0 ? head.size() : end) - at - 17).trimmed().toLongLong();
-            }
-            if (buffer.size() < headEnd + 4 + length)
-                return;
-            m_requests.append(buffer.first(headEnd + 4 + length));
-            buffer.remove(0, headEnd + 4 + length);
-            m_last = socket;
-            m_script(socket, int(m_requests.size()) - 1);
-        }
-    }
-
-    Script m_script;
-    QTcpServer m_server;
-    QHash<QTcpSocket *, QByteArray> m_buffers;
-    QByteArrayList m_requests;
-    QPointer<QTcpSocket> m_last;
-    int m_connections = 0;
-    int m_closedByClient = 0;
-};
-
-// Records what the client reports for one request.
-class RecordingSink final : public UpstreamSink
-{
-public:
-    void upstreamHead(int status, const HttpHeaders &headers) override
-    {
-        m_status = status;
-        m_headers = headers;
-        ++m_events;
-    }
-    void upstreamData(QByteArray &&data) override
-    {
-        m_pieces.append(data);
-        ++m_events;
-    }
-    void upstreamFinished() override
-    {
-        m_finished = true;
-        ++m_events;
-        if (m_onFinished)
-            m_onFinished();
-    }
-    void upstreamFailed(UpstreamError error, const QString &message) override
-    {
-        m_failed = true;
-        m_error = error;
-        m_message = message;
-        ++m_events;
-    }
-
-    bool done() const { return m_finished || m_failed; }
-    QByteArray body() const { return m_pieces.join(); }
-
-    int m_status = 0;
-    HttpHeaders m_headers;
-    QByteArrayList m_pieces;
-    bool m_finished = false;
-    bool m_failed = false;
-    UpstreamError m_error = UpstreamError::Protocol;
-    QString m_message;
-    int m_events = 0;
-    std::function<void()> m_onFinished;
-};
 
 UpstreamRequest request(quint16 port, const QByteArray &body = "{\"model\":\"m\"}")
 {
