@@ -98,7 +98,8 @@ void HttpConnection::processBuffer()
     m_processing = true;
     const auto done = qScopeGuard([this] { m_processing = false; });
     while (!m_busy && !m_closing) {
-        if (m_socket->bytesAvailable() > 0 && m_buffer.size() < MaxPipelinedBytes)
+        // Not busy: whatever waits in the socket belongs to the request being parsed now.
+        if (m_socket->bytesAvailable() > 0)
             m_buffer += m_socket->readAll();
         if (m_buffer.isEmpty())
             return;

@@ -23,7 +23,7 @@ QString notConfigured(const ProviderSpec &spec)
 }
 } // namespace
 
-std::variant<ModelRoute, ProxyError> ModelResolver::resolve(const QString &requested) const
+std::variant<QList<ModelRoute>, ProxyError> ModelResolver::resolve(const QString &requested) const
 {
     const qsizetype slash = requested.indexOf(u'/');
     if (slash > 0) {
@@ -37,22 +37,23 @@ std::variant<ModelRoute, ProxyError> ModelResolver::resolve(const QString &reque
                 return ProxyError::modelNotFound(
                     u"The model '%1' needs provider %2, which is not configured: %3."_s.arg(
                         requested, spec->displayName, notConfigured(*spec)));
-            return ModelRoute{provider, model, m_catalog.find(providerId, model)};
+            return QList<ModelRoute>{ModelRoute{provider, model, m_catalog.find(providerId, model)}};
         }
     }
 
     const QStringList providers = m_catalog.providersOf(requested);
-    ModelRoute best;
+    QList<ModelRoute> routes;
     for (const QString &providerId : providers) {
-        const ProviderConfig *provider = m_config.provider(providerId);
-        if (!provider)
-            continue;
-        const ModelInfo *model = m_catalog.find(providerId, requested);
-        if (!best.provider || blendedPrice(model) < blendedPrice(best.model))
-            best = ModelRoute{provider, model ? model->id : requested, model};
+        if (const ProviderConfig *provider = m_config.provider(providerId)) {
+            const ModelInfo *model = m_catalog.find(providerId, requested);
+            routes.append(ModelRoute{provider, model ? model->id : requested, model});
+        }
     }
-    if (best.provider)
-        return best;
+    std::stable_sort(routes.begin(), routes.end(), [](const ModelRoute &a, const ModelRoute &b) {
+        return blendedPrice(a.model) < blendedPrice(b.model);
+    });
+    if (!routes.isEmpty())
+        return routes;
     if (!providers.isEmpty()) {
         const ProviderSpec *spec = ProviderDirectory::find(providers.first());
         return ProxyError::modelNotFound(

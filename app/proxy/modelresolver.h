@@ -14,14 +14,15 @@ struct ModelRoute
     const ModelInfo *model = nullptr; // null when the catalog does not know it (price unknown)
 };
 
-// Turns the model a client asked for into a route. "provider/model" goes to that provider; a bare name
-// goes to the cheapest configured provider the catalog lists for it (catalog order breaks ties).
+// Turns the model a client asked for into routes, best first. "provider/model" goes to that provider only;
+// a bare name goes to every configured provider the catalog lists for it, cheapest first (catalog order
+// breaks ties): the ones after the first are the fallbacks.
 class ModelResolver final
 {
 public:
     ModelResolver(const GatewayConfig &config, const ModelCatalog &catalog);
 
-    std::variant<ModelRoute, ProxyError> resolve(const QString &requested) const;
+    std::variant<QList<ModelRoute>, ProxyError> resolve(const QString &requested) const;
 
 private:
     const GatewayConfig &m_config;

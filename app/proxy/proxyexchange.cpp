@@ -42,11 +42,13 @@ ProxyExchange::ProxyExchange(ProxyHandler &handler, HttpResponder responder, Req
                              QElapsedTimer started)
     : m_handler(handler)
     , m_responder(std::move(responder))
-    , m_record(std::move(record))
+    , m_base(std::move(record))
     , m_started(started)
 {
     m_retain = handler.context().config.retention == RetentionLevel::RetainAll;
     m_responder.setAbortHandler([this] { onClientGone(); });
+    m_retryTimer.setSingleShot(true);
+    QObject::connect(&m_retryTimer, &QTimer::timeout, &m_retryTimer, [this] { startAttempt(); });
 }
 
 ProxyExchange::~ProxyExchange()
@@ -66,11 +68,54 @@ void ProxyExchange::reject(ProxyHandler &handler, HttpResponder &responder, Requ
     logRecord(handler, std::move(record), started);
 }
 
-void ProxyExchange::start(PlannedCall &&call, const ModelInfo *model)
+void ProxyExchange::start(InboundChat &&inbound, QList<ModelRoute> routes, bool allowRetries)
 {
+    m_inbound = std::move(inbound);
+    m_routes = std::move(routes);
+    m_allowRetries = allowRetries;
+    startAttempt();
+}
+
+void ProxyExchange::startAttempt()
+{
+    // Attempt n goes to route n; with fewer routes than attempts, the last route is tried again.
+    const ModelRoute &route = m_routes.at(qMin<qsizetype>(m_attempt, m_routes.size() - 1));
+    ++m_attempt;
+    m_record = m_base;
+    m_record.attempt = m_attempt;
+    m_record.usedProvider = route.provider->spec.id;
+    m_record.usedModel = route.upstreamModel;
+    m_state = ExchangeState();
+    m_state.model = route.model;
+    m_upstreamStatus = 0;
+    m_passHeaders.clear();
+    m_body.clear();
+    m_events.clear();
+    auto plan = planUpstreamCall(m_inbound, route, m_handler.context().config);
+    if (const auto *error = std::get_if<ProxyError>(&plan)) {
+        fail(*error);
+        return;
+    }
+    PlannedCall &call = std::get<PlannedCall>(plan);
     m_codec = std::move(call.codec);
-    m_state.model = model;
     m_call = m_handler.upstream().start(call.request, this);
+}
+
+bool ProxyExchange::retryIfPossible(const QString &why)
+{
+    if (!m_allowRetries || m_attempt >= MaxAttempts || m_streaming || !m_responder.isOpen())
+        return false;
+    // This attempt is over: its record goes out, the next one starts (after a pause when it goes to the
+    // same provider again, which has just failed).
+    m_record.error = why;
+    m_record.usage = m_state.usage;
+    m_record.cost = m_state.cost;
+    if (!m_retain)
+        m_record.responseBody.clear();
+    logRecord(m_handler, std::move(m_record), m_started);
+    const bool sameRoute = m_attempt >= m_routes.size();
+    m_retryTimer.start(sameRoute ? 250 * m_attempt : 0);
+    return true;
 }
 
 HttpHeaders ProxyExchange::responseHeaders() const
@@ -144,10 +189,12 @@ void ProxyExchange::upstreamFailed(UpstreamError error, const QString &message)
         complete();
         return;
     }
-    if (error == UpstreamError::Timeout)
-        fail(ProxyError::gatewayTimeout(u"%1 did not answer in time: %2"_s.arg(where, message)));
-    else
-        fail(ProxyError::badGateway(u"Cannot reach %1: %2"_s.arg(where, message)));
+    const ProxyError failure = error == UpstreamError::Timeout
+        ? ProxyError::gatewayTimeout(u"%1 did not answer in time: %2"_s.arg(where, message))
+        : ProxyError::badGateway(u"Cannot reach %1: %2"_s.arg(where, message));
+    m_record.status = failure.status;
+    if (!retryIfPossible(failure.message))
+        fail(failure);
 }
 
 void ProxyExchange::send(const QByteArray &bytes)
@@ -203,6 +250,11 @@ void ProxyExchange::finishWhole()
         // Upstream errors go through with their status, in the client's envelope.
         QString message;
         const QByteArray body = m_codec->translateError(m_upstreamStatus, m_body, &message);
+        m_record.status = m_upstreamStatus;
+        if (m_retain)
+            m_record.responseBody = body;
+        if ((m_upstreamStatus == 429 || m_upstreamStatus >= 500) && retryIfPossible(message))
+            return;
         m_responder.respond(m_upstreamStatus, "application/json", body, responseHeaders());
         m_record.status = m_upstreamStatus;
         m_record.error = message;
@@ -227,7 +279,7 @@ void ProxyExchange::finishWhole()
 
 void ProxyExchange::fail(const ProxyError &error)
 {
-    const QByteArray body = errorBodyFor(m_codec ? m_codec->clientFormat() : ClientFormat::OpenAI, error);
+    const QByteArray body = errorBodyFor(m_inbound.format, error);
     m_responder.respond(error.status, "application/json", body, responseHeaders());
     m_record.status = error.status;
     m_record.error = error.message;
@@ -239,6 +291,7 @@ void ProxyExchange::fail(const ProxyError &error)
 void ProxyExchange::onClientGone()
 {
     m_call.cancel();
+    m_retryTimer.stop();
     m_record.status = 499; // nginx's "client closed request"
     m_record.error = u"The client disconnected before the response was complete."_s;
     complete();

@@ -2,26 +2,32 @@
 
 #include "exchangecodec.h"
 #include "httpresponder.h"
+#include "modelresolver.h"
 #include "requestrecord.h"
 #include "upstreamclient.h"
+#include "upstreamplan.h"
 
 #include <QElapsedTimer>
+#include <QTimer>
 
 #include <memory>
 
 class ProxyHandler;
-struct PlannedCall;
 
 // One model request on its way through the gateway: sends it upstream, relays the answer through its codec
-// (event by event for streams), and hands the record, with usage and cost, to the log writer.
+// (event by event for streams), and hands the record, with usage and cost, to the log writer. When an
+// attempt fails before anything reached the client (connection errors, timeouts, 429, 5xx), it tries again,
+// on the next route (fallback) or the same one, at most MaxAttempts times; each attempt is recorded.
 class ProxyExchange final : public UpstreamSink
 {
 public:
     ProxyExchange(ProxyHandler &handler, HttpResponder responder, RequestRecord record, QElapsedTimer started);
     ~ProxyExchange() override;
 
-    // Starts the planned upstream call; `model` prices it.
-    void start(PlannedCall &&call, const ModelInfo *model);
+    static constexpr int MaxAttempts = 3;
+
+    // Starts the first attempt on routes.first(); `allowRetries` false (X-No-Fallback) makes it the only one.
+    void start(InboundChat &&inbound, QList<ModelRoute> routes, bool allowRetries);
 
     // Answers the client with an error (in its format) before anything reached the upstream, and records it.
     static void reject(ProxyHandler &handler, HttpResponder &responder, RequestRecord record,
@@ -33,6 +39,8 @@ public:
     void upstreamFailed(UpstreamError error, const QString &message) override;
 
 private:
+    void startAttempt();
+    bool retryIfPossible(const QString &why);
     void onClientGone();
     void relayEvents(bool final);
     void send(const QByteArray &bytes);
@@ -44,7 +52,13 @@ private:
 
     ProxyHandler &m_handler;
     HttpResponder m_responder;
-    RequestRecord m_record;
+    RequestRecord m_base;   // what every attempt's record shares
+    RequestRecord m_record; // this attempt's
+    InboundChat m_inbound;
+    QList<ModelRoute> m_routes;
+    int m_attempt = 0;
+    bool m_allowRetries = true;
+    QTimer m_retryTimer;
     QElapsedTimer m_started;
     UpstreamCall m_call;
     std::unique_ptr<ExchangeCodec> m_codec;

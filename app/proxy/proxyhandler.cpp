@@ -215,17 +215,12 @@ void ProxyHandler::modelRequest(HttpRequest &&request, HttpResponder &responder,
     record.requestedModel = inbound.model;
     record.streamed = inbound.stream;
 
-    const auto route = m_resolver.resolve(inbound.model);
-    if (const auto *routeError = std::get_if<ProxyError>(&route))
+    auto routes = m_resolver.resolve(inbound.model);
+    if (const auto *routeError = std::get_if<ProxyError>(&routes))
         return reject(*routeError);
-    const ModelRoute &target = std::get<ModelRoute>(route);
-    auto plan = planUpstreamCall(inbound, target, m_context.config);
-    if (const auto *planError = std::get_if<ProxyError>(&plan))
-        return reject(*planError);
-    record.usedProvider = target.provider->spec.id;
-    record.usedModel = target.upstreamModel;
+    const bool allowRetries = request.header("x-no-fallback").compare("true", Qt::CaseInsensitive) != 0;
 
     auto *exchange = new ProxyExchange(*this, responder, std::move(record), started);
     m_exchanges.insert(exchange);
-    exchange->start(std::move(std::get<PlannedCall>(plan)), target.model);
+    exchange->start(std::move(inbound), std::move(std::get<QList<ModelRoute>>(routes)), allowRetries);
 }

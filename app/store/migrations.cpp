@@ -81,6 +81,8 @@ std::vector<Source> sources()
                         u"CREATE INDEX idx_requests_used_provider ON requests (used_provider)"_s,
                         u"CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL DEFAULT '')"_s,
                     }});
+    // Retries and fallbacks: every attempt of one request is a record of its own, under the same request id.
+    list.push_back({"request attempts", {u"ALTER TABLE requests ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1"_s}});
     return list;
 }
 

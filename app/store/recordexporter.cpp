@@ -54,6 +54,7 @@ constexpr Column kColumns[] = {
     {"ttft_ms", Type::NullableInteger},
     {"request_body", Type::Body},
     {"response_body", Type::Body},
+    {"attempt", Type::Integer}, // 2, 3: a retry or fallback of the same request_id
 };
 
 constexpr qsizetype kChunk = 64 * 1024;

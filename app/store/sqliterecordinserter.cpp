@@ -99,6 +99,7 @@ bool SqliteRecordInserter::insert(const RequestRecord &r, QString *error, int *c
         bindNull();
     bindBlob(r.requestBody);
     bindBlob(r.responseBody);
+    bindInt(r.attempt);
     Q_ASSERT(column == sqlite3_bind_parameter_count(m_statement) + 1);
 
     const int result = sqlite3_step(m_statement);

@@ -8,6 +8,7 @@
 #include "testhttp.h"
 
 #include <QJsonDocument>
+#include <QTemporaryFile>
 #include <QTest>
 #include <map>
 
@@ -36,6 +37,8 @@ private slots:
     void oversizedBody();
     void upstreamHeadersPassThrough();
     void droppedRequestIsNotSentTwice();
+    void retriesAreRecordedPerAttempt();
+    void fallsBackToTheNextProvider();
     void disabledKeyIsRefused();
 
 private:
@@ -278,12 +281,75 @@ void TestProxyErrors::droppedRequestIsNotSentTwice()
     client.send(RawHttpClient::request("POST", chatPath, chat(u"openai/gpt-4o-mini"_s), auth));
     QCOMPARE(client.readResponse().status, 200);
     h.upstream().clearReceivedRequests();
-    client.send(RawHttpClient::request("POST", chatPath, chat(u"openai/fake-drop"_s), auth));
+    client.send(RawHttpClient::request(
+        "POST", chatPath, chat(u"openai/fake-drop"_s), auth + QByteArrayList { "X-No-Fallback: true" }));
     QCOMPARE(client.readResponse().status, 502);
 
-    // A reused connection closed before any byte came back is not resent: the upstream had the whole POST,
-    // and a model call it ran before dropping the connection would be run (and billed) twice.
+    // A reused connection closed before any byte came back is not resent by the upstream client: the
+    // upstream had the whole POST, and a model call it ran before dropping the connection would be run (and
+    // billed) twice. Retrying is the proxy's policy, which X-No-Fallback turns off.
     QCOMPARE(h.upstream().receivedRequests().size(), 1);
+}
+
+void TestProxyErrors::retriesAreRecordedPerAttempt()
+{
+    ProxyHarness &h = harness(Normal);
+    h.upstream().clearReceivedRequests();
+    const TestHttpResult result = h.chat(chat(u"openai/fake-error-503"_s));
+    QCOMPARE(result.status, 503);
+    // Three attempts (one try, two retries) on the only route, each recorded under the client's request id.
+    QCOMPARE(h.upstream().receivedRequests().size(), 3);
+    const QList<QVariantMap> rows
+        = h.waitForRecords(3, u"request_id = ?"_s, { QString::fromLatin1(result.header("x-request-id")) });
+    QCOMPARE(rows.size(), 3);
+    for (int i = 0; i < 3; ++i) {
+        QCOMPARE(rows.at(i).value(u"attempt"_s).toInt(), i + 1);
+        QCOMPARE(rows.at(i).value(u"status"_s).toInt(), 503);
+    }
+
+    // X-No-Fallback: one attempt, one record.
+    h.upstream().clearReceivedRequests();
+    const TestHttpResult once = h.chat(chat(u"openai/fake-error-429"_s), { { "x-no-fallback", "true" } });
+    QCOMPARE(once.status, 429);
+    QCOMPARE(h.upstream().receivedRequests().size(), 1);
+    QTest::qWait(100);
+    QCOMPARE(h.records(u"request_id = ?"_s, { QString::fromLatin1(once.header("x-request-id")) }).size(), 1);
+
+    // A client error is not retried.
+    h.upstream().clearReceivedRequests();
+    QCOMPARE(h.chat(chat(u"openai/fake-error-400"_s)).status, 400);
+    QCOMPARE(h.upstream().receivedRequests().size(), 1);
+}
+
+void TestProxyErrors::fallsBackToTheNextProvider()
+{
+    // "shared-model" is offered by mistral (cheaper, unreachable here) and openai (the fake upstream): the
+    // first attempt goes to mistral, fails to connect, and the request falls back to openai.
+    QTemporaryFile catalog;
+    QVERIFY(catalog.open());
+    catalog.write(R"({"version":1,"providers":{
+        "mistral":{"models":{"shared-model":{"input":0.1,"output":0.1,"context":1000,"max_output":100}}},
+        "openai":{"models":{"shared-model":{"input":1,"output":1,"context":1000,"max_output":100}}}}})");
+    catalog.close();
+    ProxyHarness h;
+    ProxyHarness::Options options;
+    options.catalogFile = catalog.fileName();
+    options.extraEnvironment = { { u"MISTRAL_API_KEY"_s, u"sk-m"_s },
+        { u"MISTRAL_BASE_URL"_s, u"http://127.0.0.1:{closed}/v1"_s } };
+    QString error;
+    QVERIFY2(h.start(options, &error), qPrintable(error));
+
+    const TestHttpResult result = h.chat(chat(u"shared-model"_s));
+    QCOMPARE(result.status, 200);
+    const QList<QVariantMap> rows
+        = h.waitForRecords(2, u"request_id = ?"_s, { QString::fromLatin1(result.header("x-request-id")) });
+    QCOMPARE(rows.size(), 2);
+    QCOMPARE(rows.at(0).value(u"used_provider"_s).toString(), u"mistral"_s);
+    QCOMPARE(rows.at(0).value(u"status"_s).toInt(), 502);
+    QCOMPARE(rows.at(1).value(u"used_provider"_s).toString(), u"openai"_s);
+    QCOMPARE(rows.at(1).value(u"status"_s).toInt(), 200);
+    QCOMPARE(rows.at(1).value(u"attempt"_s).toInt(), 2);
+    QVERIFY(rows.at(1).value(u"cost"_s).toDouble() > 0);
 }
 
 void TestProxyErrors::disabledKeyIsRefused()
