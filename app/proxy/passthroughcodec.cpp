@@ -18,6 +18,25 @@ QString upstreamErrorMessage(const QByteArray &body)
     return QString::fromUtf8(body.left(200)).simplified();
 }
 
+// Where member `key` (given with its quotes and colon, e.g. "\"usage\":") holds null: the span from the key
+// to the end of null. Absent: an invalid span and *present false. Anything else (not null, or the text
+// occurring twice, which may be inside a string): nullopt, and the event needs a full parse.
+std::optional<JsonScan::Span> nullMember(QByteArrayView payload, QByteArrayView key, bool *present)
+{
+    const qsizetype at = payload.indexOf(key);
+    *present = at >= 0;
+    if (at < 0)
+        return JsonScan::Span{};
+    if (payload.indexOf(key, at + 1) >= 0)
+        return std::nullopt;
+    qsizetype value = at + key.size();
+    while (value < payload.size() && (payload[value] == ' ' || payload[value] == '\t'))
+        ++value;
+    if (payload.sliced(value).startsWith("null"))
+        return JsonScan::Span{at, value + 4};
+    return std::nullopt;
+}
+
 bool isErrorEnvelope(const QByteArray &body)
 {
     const JsonScan::Span root = JsonScan::validate(body);
@@ -59,6 +78,19 @@ QByteArray PassthroughCodec::translateEvent(QByteArrayView event, ExchangeState 
     const QByteArrayView payload = event.sliced(valueAt, lineEnd - valueAt).trimmed();
     if (payload == "[DONE]")
         return event.toByteArray();
+
+    // Fast path for the content chunks that make up nearly all of a stream: no finish reason and no usage
+    // yet, so nothing to read; only the "usage": null the gateway asked for may have to go.
+    bool finishPresent = false;
+    bool usagePresent = false;
+    const auto finishNull = nullMember(payload, "\"finish_reason\":", &finishPresent);
+    const auto usageNull = nullMember(payload, "\"usage\":", &usagePresent);
+    if (finishNull && usageNull) {
+        if (!usagePresent || m_clientWantsUsage)
+            return event.toByteArray();
+        return "data: " + OpenAICompat::withoutMember(payload, *usageNull) + "\n\n";
+    }
+
     const auto info = OpenAICompat::readResponse(payload);
     if (!info)
         return event.toByteArray();

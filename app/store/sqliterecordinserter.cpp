@@ -5,6 +5,23 @@
 
 #include <sqlite3.h>
 
+#include <cstdio>
+
+namespace {
+// "2026-11-25T11:40:11.525Z", as Qt::ISODateWithMs writes it for UTC, without its cost per record.
+QByteArray isoUtc(const QDateTime &time)
+{
+    const QDateTime utc = time.toUTC();
+    const QDate date = utc.date();
+    const QTime clock = utc.time();
+    char text[32];
+    const int length = std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", date.year(),
+                                     date.month(), date.day(), clock.hour(), clock.minute(), clock.second(),
+                                     clock.msec());
+    return QByteArray(text, length);
+}
+} // namespace
+
 std::unique_ptr<SqliteRecordInserter> SqliteRecordInserter::create(QSqlDatabase &db, const char *insertSql,
                                                                    QString *error)
 {
@@ -61,7 +78,7 @@ bool SqliteRecordInserter::insert(const RequestRecord &r, QString *error, int *c
     // A record without a time gets the time it is written: a NULL would drop it from every time range.
     const QDateTime created = r.createdAt.isValid() ? r.createdAt : QDateTime::currentDateTimeUtc();
     bindText(r.requestId);
-    bindText(created.toUTC().toString(Qt::ISODateWithMs).toUtf8());
+    bindText(isoUtc(created));
     if (r.apiKeyId > 0)
         bindInt(r.apiKeyId);
     else
