@@ -62,6 +62,14 @@ bool ProxyHarness::start(const Options &options, QString *error)
     env.insert(u"OPENAI_BASE_URL"_s,
         options.upstreamReachable ? m_upstream->baseUrl().toString()
                                   : u"http://127.0.0.1:%1/v1"_s.arg(closedPort()));
+    if (options.translatingProviders) {
+        m_upstream->setAnthropicKey(anthropicUpstreamKey);
+        m_upstream->setGeminiKey(geminiUpstreamKey);
+        env.insert(u"ANTHROPIC_API_KEY"_s, QString::fromLatin1(anthropicUpstreamKey));
+        env.insert(u"ANTHROPIC_BASE_URL"_s, m_upstream->rootUrl().toString());
+        env.insert(u"GEMINI_API_KEY"_s, QString::fromLatin1(geminiUpstreamKey));
+        env.insert(u"GEMINI_BASE_URL"_s, m_upstream->rootUrl().toString());
+    }
     auto config = GatewayConfig::load(m_dir.path(), QString(), env, error);
     if (!config)
         return false;
@@ -100,6 +108,14 @@ TestHttpResult ProxyHarness::chat(const QByteArray &body, const QList<QPair<QByt
     QList<QPair<QByteArray, QByteArray>> all { authHeader() };
     all += headers;
     return TestHttp::call(m_nam, port(), "POST", u"/v1/chat/completions"_s, body, all);
+}
+
+TestHttpResult ProxyHarness::messages(
+    const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers)
+{
+    QList<QPair<QByteArray, QByteArray>> all { { "x-api-key", m_apiKey } };
+    all += headers;
+    return TestHttp::call(m_nam, port(), "POST", u"/v1/messages"_s, body, all);
 }
 
 QList<QVariantMap> ProxyHarness::records(const QString &where, const QVariantList &binds)
@@ -175,6 +191,16 @@ std::optional<FakeHttpRequest> ProxyHarness::lastUpstreamChat() const
     const QList<FakeHttpRequest> received = m_upstream->receivedRequests();
     for (auto it = received.crbegin(); it != received.crend(); ++it) {
         if (it->path == "/v1/chat/completions")
+            return *it;
+    }
+    return std::nullopt;
+}
+
+std::optional<FakeHttpRequest> ProxyHarness::lastUpstreamRequest(const QByteArray &pathPrefix) const
+{
+    const QList<FakeHttpRequest> received = m_upstream->receivedRequests();
+    for (auto it = received.crbegin(); it != received.crend(); ++it) {
+        if (it->path.startsWith(pathPrefix))
             return *it;
     }
     return std::nullopt;

@@ -33,7 +33,15 @@ public:
         int streamIdleTimeoutMs = 5000;
         qint64 maxBodyBytes = 256 * 1024;
         bool upstreamReachable = true; // false: OPENAI_BASE_URL names a port nobody listens on
+        // Also configure the anthropic and google providers (ANTHROPIC_/GEMINI_ BASE_URL and API_KEY), both
+        // served by the same fake upstream with their own keys (anthropicUpstreamKey, geminiUpstreamKey).
+        bool translatingProviders = false;
     };
+
+    // The provider keys the gateway is given, and that the fake upstream requires, per API.
+    static constexpr const char *openAIUpstreamKey = "sk-up";
+    static constexpr const char *anthropicUpstreamKey = "sk-ant-up";
+    static constexpr const char *geminiUpstreamKey = "gm-up";
 
     ProxyHarness();
     ~ProxyHarness();
@@ -53,6 +61,8 @@ public:
 
     // POST /v1/chat/completions with this harness's key (plus `headers`), waiting for the answer.
     TestHttpResult chat(const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers = {});
+    // POST /v1/messages (Anthropic Messages) with this harness's key as x-api-key (plus `headers`).
+    TestHttpResult messages(const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers = {});
 
     // Waits for the log writer, then returns the rows of `requests` (column name → value), oldest first.
     QList<QVariantMap> records(const QString &where = {}, const QVariantList &binds = {});
@@ -67,6 +77,8 @@ public:
 
     // The last chat request the upstream received, or nullopt.
     std::optional<FakeHttpRequest> lastUpstreamChat() const;
+    // The last request the upstream received whose path starts with `pathPrefix`, or nullopt.
+    std::optional<FakeHttpRequest> lastUpstreamRequest(const QByteArray &pathPrefix) const;
 
 private:
     QTemporaryDir m_dir;

@@ -48,18 +48,37 @@ QUrl FakeUpstream::baseUrl() const
     return QUrl(QStringLiteral("http://127.0.0.1:%1/v1").arg(port()));
 }
 
+QUrl FakeUpstream::rootUrl() const
+{
+    return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port()));
+}
+
+void FakeUpstream::setExpectedKey(const QByteArray &key)
+{
+    m_api.setExpectedKey(key);
+    m_anthropic.setExpectedKey(key);
+    m_gemini.setExpectedKey(key);
+}
+
+void FakeUpstream::applyTokenSettings(const FakeTokenSettings &settings)
+{
+    m_api.setTokenSettings(settings);
+    m_anthropic.setTokenSettings(settings);
+    m_gemini.setTokenSettings(settings);
+}
+
 void FakeUpstream::setCachedTokens(int tokens)
 {
     FakeTokenSettings settings = m_api.tokenSettings();
     settings.cachedTokens = tokens;
-    m_api.setTokenSettings(settings);
+    applyTokenSettings(settings);
 }
 
 void FakeUpstream::setReasoningTokens(int tokens)
 {
     FakeTokenSettings settings = m_api.tokenSettings();
     settings.reasoningTokens = tokens;
-    m_api.setTokenSettings(settings);
+    applyTokenSettings(settings);
 }
 
 void FakeUpstream::acceptConnections()
@@ -87,6 +106,10 @@ FakeReply FakeUpstream::handle(const FakeHttpRequest &request)
     // Recorded before answering, so that requests the fake hangs up on are in the record too.
     m_requests.append(request);
     emit requestReceived(request);
+    if (request.path == "/v1/messages" || request.path.startsWith("/v1/messages/"))
+        return m_anthropic.reply(request);
+    if (request.path.startsWith("/v1beta/"))
+        return m_gemini.reply(request);
     return m_api.reply(request);
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "fakeanthropicapi.h"
 #include "fakechatcompletion.h"
+#include "fakegeminiapi.h"
 #include "fakehttprequest.h"
 #include "fakeopenaiapi.h"
 
@@ -27,6 +29,10 @@ class QTcpServer;
 //   fake-not-json         200 with a body that is not JSON
 //   anything else         "Echo: " + the last user message (token rules in FakeChatCompletion)
 //
+// The same instance plays Anthropic (POST /v1/messages, see FakeAnthropicApi) and Gemini (/v1beta/models/…,
+// see FakeGeminiApi), chosen by path, with the same echo and token rules, so that one fake serves a gateway
+// that translates between formats.
+//
 // Also serves GET /v1/models, GET /v1/models/{id}, POST /v1/embeddings, and for tests in other processes
 // GET /__fake/requests (the record as a JSON array) and DELETE /__fake/requests (clears it).
 class FakeUpstream final : public QObject
@@ -45,11 +51,19 @@ public:
     QString errorString() const { return m_errorString; }
     // http://127.0.0.1:PORT/v1, the value an OpenAI client or OPENAI_BASE_URL wants.
     QUrl baseUrl() const;
+    // http://127.0.0.1:PORT, what ANTHROPIC_BASE_URL and GEMINI_BASE_URL want (no /v1).
+    QUrl rootUrl() const;
 
-    // When set, requests without "Authorization: Bearer <key>" get 401 invalid_api_key.
-    void setExpectedKey(const QByteArray &key) { m_api.setExpectedKey(key); }
+    // When set, requests without the key get each API's 401 (OpenAI: "Authorization: Bearer <key>",
+    // Anthropic: x-api-key, Gemini: x-goog-api-key or ?key=, which answers 400/403 as Google does).
+    // Sets the key of all three APIs; the two below then give Anthropic and Gemini their own.
+    void setExpectedKey(const QByteArray &key);
+    void setAnthropicKey(const QByteArray &key) { m_anthropic.setExpectedKey(key); }
+    void setGeminiKey(const QByteArray &key) { m_gemini.setExpectedKey(key); }
     void setCachedTokens(int tokens);
     void setReasoningTokens(int tokens);
+    // Anthropic only: prompt tokens reported as cache_creation_input_tokens.
+    void setCacheWriteTokens(int tokens) { m_anthropic.setCacheWriteTokens(tokens); }
 
     QList<FakeHttpRequest> receivedRequests() const { return m_requests; }
     void clearReceivedRequests() { m_requests.clear(); }
@@ -68,7 +82,11 @@ private:
 
     std::unique_ptr<Clock> m_ownClock;
     QTcpServer *m_server;
+    void applyTokenSettings(const FakeTokenSettings &settings);
+
     FakeOpenAiApi m_api;
+    FakeAnthropicApi m_anthropic;
+    FakeGeminiApi m_gemini;
     QList<FakeHttpRequest> m_requests;
     quint64 m_connectionCount = 0;
     QString m_errorString;

@@ -39,12 +39,24 @@ int main(int argc, char *argv[])
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "A fake OpenAI API on 127.0.0.1 for tests. Prints its URL, records requests at /__fake/requests."));
+        "A fake OpenAI, Anthropic and Gemini API on 127.0.0.1 for tests. Prints its URL (the base URL for "
+        "ANTHROPIC_BASE_URL and GEMINI_BASE_URL; OpenAI clients add /v1), records requests at "
+        "/__fake/requests."));
     parser.addHelpOption();
     parser.addOptions({
         { QStringLiteral("port"), QStringLiteral("Port to listen on (0: any free port)."),
             QStringLiteral("N"), QStringLiteral("0") },
-        { QStringLiteral("key"), QStringLiteral("Require 'Authorization: Bearer K'."), QStringLiteral("K") },
+        { QStringLiteral("key"),
+            QStringLiteral("Require key K of every client (OpenAI: 'Authorization: Bearer K', Anthropic: "
+                           "'x-api-key: K', Gemini: 'x-goog-api-key: K')."),
+            QStringLiteral("K") },
+        { QStringLiteral("anthropic-key"), QStringLiteral("Require 'x-api-key: K' on /v1/messages instead."),
+            QStringLiteral("K") },
+        { QStringLiteral("gemini-key"), QStringLiteral("Require 'x-goog-api-key: K' on /v1beta instead."),
+            QStringLiteral("K") },
+        { QStringLiteral("cache-write-tokens"),
+            QStringLiteral("Report N prompt tokens as written to the cache (Anthropic)."),
+            QStringLiteral("N"), QStringLiteral("0") },
         { QStringLiteral("cached-tokens"), QStringLiteral("Report N cached prompt tokens."),
             QStringLiteral("N"), QStringLiteral("0") },
         { QStringLiteral("reasoning-tokens"), QStringLiteral("Report N reasoning tokens."),
@@ -61,6 +73,11 @@ int main(int argc, char *argv[])
     upstream.setExpectedKey(parser.value(QStringLiteral("key")).toUtf8());
     upstream.setCachedTokens(intOption(parser, QStringLiteral("cached-tokens"), 1'000'000));
     upstream.setReasoningTokens(intOption(parser, QStringLiteral("reasoning-tokens"), 1'000'000));
+    upstream.setCacheWriteTokens(intOption(parser, QStringLiteral("cache-write-tokens"), 1'000'000));
+    if (parser.isSet(QStringLiteral("anthropic-key")))
+        upstream.setAnthropicKey(parser.value(QStringLiteral("anthropic-key")).toUtf8());
+    if (parser.isSet(QStringLiteral("gemini-key")))
+        upstream.setGeminiKey(parser.value(QStringLiteral("gemini-key")).toUtf8());
     if (!upstream.listen(quint16(intOption(parser, QStringLiteral("port"), 65535)))) {
         std::fprintf(stderr, "fake-upstream: %s\n", qPrintable(upstream.errorString()));
         return 1;

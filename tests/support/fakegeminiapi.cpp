@@ -1,0 +1,241 @@
+#include "fakegeminiapi.h"
+
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QUrlQuery>
+
+namespace {
+QByteArray responseIdFor(quint64 sequence)
+{
+    return QCryptographicHash::hash(
+        QByteArray("response" + QByteArray::number(sequence)), QCryptographicHash::Sha256)
+        .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals)
+        .left(23);
+}
+
+QString partsText(const QJsonObject &content)
+{
+    QStringList texts;
+    const QJsonArray parts = content.value(u"parts").toArray();
+    for (const QJsonValue &part : parts) {
+        if (part.toObject().contains(u"text"))
+            texts.append(part.toObject().value(u"text").toString());
+    }
+    return texts.join(u' ');
+}
+
+QByteArray finishReasonOf(const FakeAnswer &answer)
+{
+    return answer.kind() == FakeAnswer::Kind::Length ? "MAX_TOKENS" : "STOP";
+}
+
+QByteArray textPart(const QString &text)
+{
+    return "{\"text\":" + FakeChatCompletion::jsonString(text) + '}';
+}
+
+QByteArray functionCallPart(const FakeAnswer::ToolCall &call)
+{
+    return "{\"functionCall\":{\"name\":" + FakeChatCompletion::jsonString(call.name)
+        + ",\"args\":" + call.arguments.toUtf8() + "}}";
+}
+
+// One GenerateContentResponse with a single candidate; `finish` and `usage` empty: left out.
+QByteArray response(const QByteArrayList &parts, const QByteArray &finish, const QByteArray &usage,
+    const QString &model, const QByteArray &responseId)
+{
+    QByteArray out = "{\"candidates\":[{\"content\":{\"parts\":[" + parts.join(',') + "],\"role\":\"model\"}";
+    if (!finish.isEmpty())
+        out += ",\"finishReason\":\"" + finish + '"';
+    out += ",\"index\":0}]";
+    if (!usage.isEmpty())
+        out += ",\"usageMetadata\":" + usage;
+    return out + ",\"modelVersion\":" + FakeChatCompletion::jsonString(model) + ",\"responseId\":\""
+        + responseId + "\"}";
+}
+} // namespace
+
+QByteArray FakeGeminiApi::statusNameFor(int code)
+{
+    switch (code) {
+    case 400:
+        return "INVALID_ARGUMENT";
+    case 401:
+        return "UNAUTHENTICATED";
+    case 403:
+        return "PERMISSION_DENIED";
+    case 404:
+        return "NOT_FOUND";
+    case 409:
+        return "ABORTED";
+    case 429:
+        return "RESOURCE_EXHAUSTED";
+    case 499:
+        return "CANCELLED";
+    case 500:
+        return "INTERNAL";
+    case 501:
+        return "NOT_IMPLEMENTED";
+    case 503:
+        return "UNAVAILABLE";
+    case 504:
+        return "DEADLINE_EXCEEDED";
+    default:
+        return code >= 500 ? "INTERNAL" : "FAILED_PRECONDITION";
+    }
+}
+
+QByteArray FakeGeminiApi::errorBody(int code, const QString &message, const QByteArray &status)
+{
+    return "{\"error\":{\"code\":" + QByteArray::number(code)
+        + ",\"message\":" + FakeChatCompletion::jsonString(message) + ",\"status\":\"" + status + "\"}}";
+}
+
+QList<FakeTurn> FakeGeminiApi::turns(const QJsonObject &request)
+{
+    QList<FakeTurn> out;
+    if (request.contains(u"systemInstruction"))
+        out.append({ QStringLiteral("system"), partsText(request.value(u"systemInstruction").toObject()) });
+    const QJsonArray contents = request.value(u"contents").toArray();
+    for (const QJsonValue &value : contents) {
+        const QJsonObject content = value.toObject();
+        out.append({ content.value(u"role").toString(QStringLiteral("user")), partsText(content) });
+    }
+    return out;
+}
+
+FakeReply FakeGeminiApi::error(int code, const QString &message, const FakeReply::Headers &headers) const
+{
+    FakeReply::Headers all { { "Content-Type", "application/json; charset=UTF-8" } };
+    all += headers;
+    return FakeReply::full(code, all, errorBody(code, message, statusNameFor(code)));
+}
+
+FakeReply FakeGeminiApi::reply(const FakeHttpRequest &request)
+{
+    FakeReply::Headers headers { { "Vary", "Origin, X-Origin, Referer" },
+        { "Server", "scaffolding on HTTPServer2" } };
+    if (!request.keepAlive())
+        headers.emplaceBack("Connection", "close");
+    const QUrlQuery query(QString::fromUtf8(request.target.mid(request.path.size() + 1)));
+
+    if (!m_expectedKey.isEmpty()) {
+        QByteArray key = request.header("x-goog-api-key");
+        if (key.isEmpty())
+            key = query.queryItemValue(QStringLiteral("key"), QUrl::FullyDecoded).toUtf8();
+        if (key.isEmpty()) {
+            return error(403,
+                QStringLiteral(
+                    "Method doesn't allow unregistered callers (callers without established identity). "
+                    "Please use API Key or other form of API consumer identity to call this API."),
+                headers);
+        }
+        if (key != m_expectedKey)
+            return error(400, QStringLiteral("API key not valid. Please pass a valid API key."), headers);
+    }
+
+    static const QByteArray prefix = "/v1beta/models/";
+    const qsizetype colon = request.path.lastIndexOf(':');
+    if (request.method == "POST" && request.path.startsWith(prefix) && colon > prefix.size()) {
+        const QString model = QString::fromUtf8(request.path.mid(prefix.size(), colon - prefix.size()));
+        const QByteArray method = request.path.mid(colon + 1);
+        if (method == "generateContent")
+            return generate(request, model, false, headers);
+        if (method == "streamGenerateContent")
+            return generate(request, model, true, headers);
+    }
+    return error(404,
+        QStringLiteral("The requested URL %1 was not found on this server.")
+            .arg(QString::fromUtf8(request.path)),
+        headers);
+}
+
+QByteArray FakeGeminiApi::usageJson(const FakeAnswer &answer) const
+{
+    const int prompt = answer.promptTokens();
+    const int cached = qBound(0, m_tokens.cachedTokens, prompt);
+    const int thoughts = m_tokens.reasoningTokens;
+    // Gemini counts thoughts apart from the candidates; completionTokens() includes them.
+    const int candidates = answer.completionTokens() - thoughts;
+    QByteArray out = "{\"promptTokenCount\":" + QByteArray::number(prompt)
+        + ",\"candidatesTokenCount\":" + QByteArray::number(candidates)
+        + ",\"totalTokenCount\":" + QByteArray::number(prompt + candidates + thoughts);
+    if (cached > 0)
+        out += ",\"cachedContentTokenCount\":" + QByteArray::number(cached);
+    out += ",\"promptTokensDetails\":[{\"modality\":\"TEXT\",\"tokenCount\":" + QByteArray::number(prompt)
+        + "}]";
+    if (cached > 0)
+        out += ",\"cacheTokensDetails\":[{\"modality\":\"TEXT\",\"tokenCount\":" + QByteArray::number(cached)
+            + "}]";
+    if (thoughts > 0)
+        out += ",\"thoughtsTokenCount\":" + QByteArray::number(thoughts);
+    return out + '}';
+}
+
+FakeReply FakeGeminiApi::generate(
+    const FakeHttpRequest &request, const QString &model, bool stream, const FakeReply::Headers &headers)
+{
+    const QJsonValue json = request.json();
+    if (!json.isObject())
+        return error(400, QStringLiteral("Invalid JSON payload received."), headers);
+    const QJsonObject body = json.toObject();
+    if (!body.value(u"contents").isArray() || body.value(u"contents").toArray().isEmpty())
+        return error(
+            400, QStringLiteral("* GenerateContentRequest.contents: contents is not specified\n"), headers);
+    if (const int status = FakeAnswer::errorStatusFor(model); status > 0) {
+        const QString message = status == 404
+            ? QStringLiteral("models/%1 is not found for API version v1beta, or is not supported for "
+                             "generateContent. Call ListModels to see the list of available models and their "
+                             "supported methods.")
+                  .arg(model)
+            : QStringLiteral("Fake error %1 asked for by the model name %2").arg(status).arg(model);
+        return error(status, message, headers);
+    }
+
+    bool toolsGiven = false;
+    const QJsonArray tools = body.value(u"tools").toArray();
+    for (const QJsonValue &tool : tools)
+        toolsGiven = toolsGiven || !tool.toObject().value(u"functionDeclarations").toArray().isEmpty();
+    const int maxTokens = body.value(u"generationConfig").toObject().value(u"maxOutputTokens").toInt(4);
+    const FakeAnswer answer(turns(body), FakeAnswer::kindFor(model, toolsGiven), maxTokens, m_tokens);
+    const QByteArray responseId = responseIdFor(++m_sequence);
+    const QByteArray usage = usageJson(answer);
+
+    QByteArrayList responses; // the stream's partial responses; whole, one response with every part
+    if (answer.kind() == FakeAnswer::Kind::Tools) {
+        const QList<FakeAnswer::ToolCall> calls = answer.toolCalls();
+        QByteArrayList parts;
+        for (const FakeAnswer::ToolCall &call : calls)
+            parts.append(functionCallPart(call));
+        if (!stream)
+            return FakeReply::json(200, response(parts, "STOP", usage, model, responseId), headers);
+        for (qsizetype i = 0; i < parts.size(); ++i) {
+            const bool last = i == parts.size() - 1;
+            responses.append(
+                response({ parts[i] }, last ? "STOP" : "", last ? usage : "", model, responseId));
+        }
+    } else {
+        if (!stream) {
+            return FakeReply::json(200,
+                response({ textPart(answer.content()) }, finishReasonOf(answer), usage, model, responseId),
+                headers);
+        }
+        const QStringList pieces = answer.pieces();
+        for (qsizetype i = 0; i < pieces.size(); ++i) {
+            const bool last = i == pieces.size() - 1;
+            responses.append(response({ textPart(pieces[i]) }, last ? finishReasonOf(answer) : "",
+                last ? usage : "", model, responseId));
+        }
+    }
+
+    if (QUrlQuery(QString::fromUtf8(request.target.mid(request.path.size() + 1)))
+            .queryItemValue(QStringLiteral("alt"))
+        != u"sse") {
+        return FakeReply::json(200, '[' + responses.join(",\r\n") + ']', headers);
+    }
+    QByteArrayList events;
+    for (const QByteArray &r : responses)
+        events.append("data: " + r + "\r\n\r\n");
+    return fakeEventStreamReply(headers, events);
+}
