@@ -51,6 +51,39 @@ std::optional<ChatRequest> readChatRequest(QByteArrayView body, QString *error)
     return request;
 }
 
+std::optional<ChatRequest> readEmbeddingsRequest(QByteArrayView body, QString *error)
+{
+    QString jsonError;
+    ChatRequest request;
+    request.root = validate(body, &jsonError);
+    if (!request.root.isValid()) {
+        *error = u"The request body is not valid JSON: "_s + jsonError;
+        return std::nullopt;
+    }
+    if (typeAt(body, request.root) != Type::Object) {
+        *error = u"The request body must be a JSON object."_s;
+        return std::nullopt;
+    }
+    Member found[2];
+    if (!findMembers(body, request.root, {"model", "input"}, found)) {
+        *error = u"The request body names 'model' or 'input' more than once."_s;
+        return std::nullopt;
+    }
+    const auto model = toString(body, found[0].value);
+    if (!model || model->isEmpty()) {
+        *error = u"you must provide a model parameter"_s;
+        return std::nullopt;
+    }
+    const Type input = typeAt(body, found[1].value);
+    if (input != Type::String && input != Type::Array) {
+        *error = u"'input' is a required property and must be a string or an array"_s;
+        return std::nullopt;
+    }
+    request.model = *model;
+    request.modelMember = found[0];
+    return request;
+}
+
 QByteArray rewriteChatRequest(QByteArrayView body, const ChatRequest &request, const QString &upstreamModel)
 {
     // Edits are applied back to front so that earlier spans stay valid.

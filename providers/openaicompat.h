@@ -25,6 +25,8 @@ struct ChatRequest
 
 // Reads a request; nullopt and *error ("…" a client can act on) when it is not a usable request.
 std::optional<ChatRequest> readChatRequest(QByteArrayView body, QString *error);
+// Reads an embeddings request (model and input); never a stream.
+std::optional<ChatRequest> readEmbeddingsRequest(QByteArrayView body, QString *error);
 
 // The body to send upstream: `model` replaced, and on streams stream_options.include_usage forced on so
 // the gateway always learns the usage.

@@ -102,9 +102,21 @@ bool isMessagesPath(const QByteArray &path)
     return path == "/v1/messages";
 }
 
-QString endpointFor(ClientFormat format)
+bool isEmbeddingsPath(const QByteArray &path)
 {
-    return format == ClientFormat::Anthropic ? u"/v1/messages"_s : u"/v1/chat/completions"_s;
+    return path == "/v1/embeddings" || path == "/embeddings";
+}
+
+bool isModelPath(const QByteArray &path)
+{
+    return isChatPath(path) || isMessagesPath(path) || isEmbeddingsPath(path);
+}
+
+QString endpointFor(const QByteArray &path)
+{
+    if (isMessagesPath(path))
+        return u"/v1/messages"_s;
+    return isEmbeddingsPath(path) ? u"/v1/embeddings"_s : u"/v1/chat/completions"_s;
 }
 } // namespace
 
@@ -112,7 +124,7 @@ void ProxyHandler::rejected(const HttpRequest &head, int status, const QByteArra
 {
     const ProxyError error{status, QString::fromUtf8(message), status == 413 ? "request_too_large" : "invalid_request_error",
                            {}, {}};
-    if (!isChatPath(head.path) && !isMessagesPath(head.path)) {
+    if (!isModelPath(head.path)) {
         respondError(responder, error, requestIdFor(head));
         return;
     }
@@ -120,7 +132,7 @@ void ProxyHandler::rejected(const HttpRequest &head, int status, const QByteArra
     // A model request all the same: it gets its record, with the key that sent it when that key is good.
     QElapsedTimer started;
     started.start();
-    RequestRecord record = newRecord(head, responder, endpointFor(format));
+    RequestRecord record = newRecord(head, responder, endpointFor(head.path));
     if (const auto key = m_context.keys.authenticate(presentedKey(head))) {
         record.apiKeyId = key->id;
         record.member = key->member;
@@ -130,7 +142,7 @@ void ProxyHandler::rejected(const HttpRequest &head, int status, const QByteArra
 
 void ProxyHandler::handle(HttpRequest &&request, HttpResponder responder)
 {
-    if (isChatPath(request.path) || isMessagesPath(request.path)) {
+    if (isModelPath(request.path)) {
         modelRequest(std::move(request), responder,
                      isMessagesPath(request.path) ? ClientFormat::Anthropic : ClientFormat::OpenAI);
         return;
@@ -173,7 +185,7 @@ void ProxyHandler::modelRequest(HttpRequest &&request, HttpResponder &responder,
 {
     QElapsedTimer started;
     started.start();
-    RequestRecord record = newRecord(request, responder, endpointFor(format));
+    RequestRecord record = newRecord(request, responder, endpointFor(request.path));
     const auto reject = [&](const ProxyError &error) {
         ProxyExchange::reject(*this, responder, std::move(record), started, error, format);
     };
@@ -196,7 +208,13 @@ void ProxyHandler::modelRequest(HttpRequest &&request, HttpResponder &responder,
     inbound.format = format;
     inbound.body = std::move(request.body);
     QString error;
-    if (format == ClientFormat::OpenAI) {
+    if (isEmbeddingsPath(request.path)) {
+        inbound.kind = InboundChat::Kind::Embeddings;
+        inbound.openai = OpenAICompat::readEmbeddingsRequest(inbound.body, &error);
+        if (!inbound.openai)
+            return reject(ProxyError::badRequest(error));
+        inbound.model = inbound.openai->model;
+    } else if (format == ClientFormat::OpenAI) {
         inbound.openai = OpenAICompat::readChatRequest(inbound.body, &error);
         if (!inbound.openai)
             return reject(ProxyError::badRequest(error));

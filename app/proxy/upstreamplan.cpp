@@ -49,6 +49,12 @@ std::variant<PlannedCall, ProxyError> planUpstreamCall(const InboundChat &inboun
                        {"user-agent", "llm-gateway/" APP_VERSION}};
     const QByteArray key = provider.apiKey.toUtf8();
     QString error;
+    const bool embeddings = inbound.kind == InboundChat::Kind::Embeddings;
+    if (embeddings && family != ProviderFamily::OpenAICompatible && family != ProviderFamily::AzureOpenAI)
+        return ProxyError::badRequest(
+            u"%1 offers no OpenAI-style embeddings endpoint through this gateway; use an OpenAI-compatible "
+            "provider's embedding model."_s.arg(provider.spec.displayName),
+            "model");
 
     switch (family) {
     case ProviderFamily::OpenAICompatible:
@@ -56,13 +62,15 @@ std::variant<PlannedCall, ProxyError> planUpstreamCall(const InboundChat &inboun
         request.body = openAIBody(inbound, route.upstreamModel);
         if (family == ProviderFamily::AzureOpenAI) {
             const auto target = AzureOpenAI::target(provider.baseUrl, route.upstreamModel,
-                                                    AzureOpenAI::Operation::ChatCompletions, QString(), &error);
+                                                    embeddings ? AzureOpenAI::Operation::Embeddings
+                                                               : AzureOpenAI::Operation::ChatCompletions,
+                                                    QString(), &error);
             if (!target)
                 return ProxyError::badRequest(error, "model");
             request.path = target->path;
             request.headers.append({QByteArray(AzureOpenAI::keyHeader), key});
         } else {
-            request.path = provider.pathPrefix + "/chat/completions";
+            request.path = provider.pathPrefix + (embeddings ? "/embeddings" : "/chat/completions");
             if (!key.isEmpty())
                 request.headers.append({QByteArray("authorization"), QByteArray("Bearer " + key)});
         }

@@ -11,9 +11,11 @@
 #include <memory>
 #include <variant>
 
-// A chat request as the client sent it, in whichever format.
+// A model request as the client sent it, in whichever format.
 struct InboundChat
 {
+    enum class Kind { Chat, Embeddings };
+    Kind kind = Kind::Chat;
     ClientFormat format = ClientFormat::OpenAI;
     QByteArray body;
     std::optional<OpenAICompat::ChatRequest> openai; // OpenAI clients: what the in-place reader found

@@ -63,6 +63,7 @@ private slots:
     void unusableRequestIdIsReplaced();
     void bareModelNameRoutesToOpenAi();
     void xApiKeyHeaderAuthenticates();
+    void embeddingsAreProxiedAndCosted();
     void modelsListsConfiguredProviders();
     void modelsNeedsAKey();
     void healthNeedsNoKey();
@@ -221,6 +222,38 @@ void TestProxy::bareModelNameRoutesToOpenAi()
     QCOMPARE(row->value(u"requested_model"_s).toString(), u"gpt-4o-mini"_s);
     QCOMPARE(row->value(u"used_provider"_s).toString(), u"openai"_s);
     QCOMPARE(row->value(u"used_model"_s).toString(), u"gpt-4o-mini"_s);
+}
+
+void TestProxy::embeddingsAreProxiedAndCosted()
+{
+    const QByteArray body = R"({"model":"openai/text-embedding-3-small","input":["one two three","four"]})";
+    const TestHttpResult result = TestHttp::call(m_harness.nam(), m_harness.port(), "POST", u"/v1/embeddings"_s,
+        body, { { "content-type", "application/json" }, m_harness.authHeader() });
+    QCOMPARE(result.status, 200);
+    const QJsonObject answer = result.json();
+    QCOMPARE(answer.value(u"data").toArray().size(), 2);
+    // The fake counts words: 3 + 1 input tokens, priced from the catalog.
+    const QJsonObject usage = answer.value(u"usage").toObject();
+    QCOMPARE(usage.value(u"prompt_tokens").toInt(), 4);
+    const ModelInfo *model = m_harness.gateway().catalog().find(u"openai"_s, u"text-embedding-3-small"_s);
+    QVERIFY(model && model->price);
+    QCOMPARE(usage.value(u"cost").toDouble(), 4 * model->price->input / 1e6);
+
+    const auto upstream = m_harness.upstream().receivedRequests().last();
+    QCOMPARE(upstream.path, QByteArray("/v1/embeddings"));
+    QCOMPARE(upstream.json().toObject().value(u"model").toString(), u"text-embedding-3-small"_s);
+    const auto row = m_harness.record(result.header("x-request-id"));
+    QVERIFY(row);
+    QCOMPARE(row->value(u"endpoint"_s).toString(), u"/v1/embeddings"_s);
+    QCOMPARE(row->value(u"prompt_tokens"_s).toInt(), 4);
+    QCOMPARE(row->value(u"completion_tokens"_s).toInt(), 0);
+    QVERIFY(row->value(u"cost"_s).toDouble() > 0);
+
+    // A request without input is the client's mistake, answered before any upstream call.
+    const TestHttpResult bad = TestHttp::call(m_harness.nam(), m_harness.port(), "POST", u"/v1/embeddings"_s,
+        R"({"model":"openai/text-embedding-3-small"})", { { "content-type", "application/json" }, m_harness.authHeader() });
+    QCOMPARE(bad.status, 400);
+    QVERIFY(bad.json().value(u"error").toObject().value(u"message").toString().contains(u"input"_s));
 }
 
 void TestProxy::xApiKeyHeaderAuthenticates()
