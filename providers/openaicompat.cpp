@@ -164,6 +164,26 @@ std::optional<ResponseInfo> readResponse(QByteArrayView text)
     return info;
 }
 
+qsizetype contentBytes(QByteArrayView chunk)
+{
+    const qsizetype at = chunk.indexOf("\"content\":\"");
+    if (at < 0)
+        return 0;
+    const qsizetype begin = at + 11;
+    for (qsizetype i = begin; i < chunk.size(); ++i) {
+        if (chunk[i] == '\\')
+            ++i;
+        else if (chunk[i] == '"')
+            return i - begin;
+    }
+    return 0;
+}
+
+qint64 estimateTokens(qsizetype bytes)
+{
+    return (bytes + 3) / 4;
+}
+
 QByteArray withoutMember(QByteArrayView text, Span member)
 {
     auto isSpace = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };

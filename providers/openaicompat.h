@@ -46,6 +46,13 @@ struct ResponseInfo
 };
 std::optional<ResponseInfo> readResponse(QByteArrayView text);
 
+// Bytes of the first "content" string in a stream chunk (as sent, escapes included); 0 when there is none.
+// Enough to estimate the completion's tokens when a stream ends without a usage report.
+qsizetype contentBytes(QByteArrayView chunk);
+
+// A rough token count for text of `bytes` bytes (about four bytes a token for English and code).
+qint64 estimateTokens(qsizetype bytes);
+
 // The text without the object member at `member` (as found by memberSpanWithKey) and its comma.
 QByteArray withoutMember(QByteArrayView text, JsonScan::Span member);
 

@@ -1,6 +1,7 @@
 #include "exchangecodec.h"
 
 #include "anthropicinbound.h"
+#include "openaicompat.h"
 
 QByteArray errorBodyFor(ClientFormat format, const ProxyError &error)
 {
@@ -20,4 +21,14 @@ void ExchangeState::setUsage(const TokenUsage &value)
 {
     usage = value;
     cost = computeCost(model, usage);
+}
+
+void ExchangeState::estimateUsage(qsizetype requestBytes)
+{
+    TokenUsage estimate;
+    estimate.promptTokens = OpenAICompat::estimateTokens(requestBytes);
+    estimate.completionTokens = OpenAICompat::estimateTokens(contentBytes);
+    estimate.known = true;
+    estimate.estimated = true;
+    setUsage(estimate);
 }

@@ -24,9 +24,12 @@ struct ExchangeState
     TokenUsage usage;
     QString finishReason;
     std::optional<Cost> cost;
+    qint64 contentBytes = 0; // of the answer's text so far, for an estimate when no usage comes
 
     // Sets usage and cost together.
     void setUsage(const TokenUsage &value);
+    // For a stream that ended without a usage report: tokens estimated from the sizes, marked as such.
+    void estimateUsage(qsizetype requestBytes);
 };
 
 // Translates one exchange's answer from the upstream's wire format into the client's: whole answers,

@@ -78,6 +78,7 @@ QByteArray PassthroughCodec::translateEvent(QByteArrayView event, ExchangeState 
     const QByteArrayView payload = event.sliced(valueAt, lineEnd - valueAt).trimmed();
     if (payload == "[DONE]")
         return event.toByteArray();
+    state.contentBytes += OpenAICompat::contentBytes(payload);
 
     // Fast path for the content chunks that make up nearly all of a stream: no finish reason and no usage
     // yet, so nothing to read; only the "usage": null the gateway asked for may have to go.

@@ -186,6 +186,8 @@ void ProxyExchange::upstreamFailed(UpstreamError error, const QString &message)
         m_responder.endStream();
         m_record.status = 200;
         m_record.error = streamError.message;
+        if (!m_state.usage.known)
+            m_state.estimateUsage(m_inbound.body.size());
         complete();
         return;
     }
@@ -239,7 +241,7 @@ void ProxyExchange::finishStream()
     m_responder.endStream();
     m_record.status = 200;
     if (!m_state.usage.known)
-        m_record.error = u"The upstream stream ended without a usage report."_s;
+        m_state.estimateUsage(m_inbound.body.size()); // recorded with usage_estimated set
     complete();
 }
 

@@ -107,7 +107,9 @@ QList<QJsonObject> TranslatingCodec::decodeEvent(const SseEvent &event)
 QByteArray TranslatingCodec::encodeChunk(QJsonObject chunk, ExchangeState &state)
 {
     const QJsonArray choices = chunk.value(u"choices").toArray();
-    const QString finish = choices.first().toObject().value(u"finish_reason").toString();
+    const QJsonObject firstChoice = choices.first().toObject();
+    state.contentBytes += firstChoice.value(u"delta").toObject().value(u"content").toString().toUtf8().size();
+    const QString finish = firstChoice.value(u"finish_reason").toString();
     if (!finish.isEmpty())
         state.finishReason = finish;
     const bool hasUsage = chunk.value(u"usage").isObject();

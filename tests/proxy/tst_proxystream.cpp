@@ -296,6 +296,11 @@ void TestProxyStream::upstreamDropsMidStream()
     QVERIFY(row);
     QCOMPARE(row->value(u"streamed"_s).toInt(), 1);
     QVERIFY(!row->value(u"error"_s).toString().isEmpty());
+    // No usage report came: the tokens are estimated from the sizes, and marked so (never a silent 0).
+    QCOMPARE(row->value(u"usage_estimated"_s).toInt(), 1);
+    QVERIFY(row->value(u"prompt_tokens"_s).toInt() > 0);
+    QVERIFY(row->value(u"completion_tokens"_s).toInt() > 0); // "Echo:" was relayed before the break
+    QVERIFY(row->value(u"cost"_s).isNull()); // "fake-drop-mid-stream" has no price: unknown, not free
     QVERIFY(response.body.startsWith(row->value(u"response_body"_s).toByteArray()));
     // The retained body includes the error event that tells what went wrong.
     QCOMPARE(row->value(u"response_body"_s).toByteArray(), response.body);
