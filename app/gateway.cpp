@@ -1,6 +1,7 @@
 #include "gateway.h"
 
 #include "httpserver.h"
+#include "localmodels.h"
 #include "proxy/proxyhandler.h"
 
 #include <QFile>
@@ -47,6 +48,12 @@ bool Gateway::start(QString *error)
             return false;
         }
         m_catalog.merge(*user);
+    }
+
+    // Local servers' models, free unless the user's catalog priced them (its entries win the merge).
+    for (const ModelInfo &model : discoverLocalModels(m_config, m_config.discoveryTimeoutMs).models()) {
+        if (!m_catalog.find(model.provider, model.id))
+            m_catalog.insert(model);
     }
 
     m_log = std::make_unique<LogWriter>(*location);

@@ -41,6 +41,7 @@ struct GatewayConfig
     int headerTimeoutMs = 30'000;
     int workerThreads = 0; // 0: one per usable core
     int shutdownGraceMs = 10'000;
+    int discoveryTimeoutMs = 1'500; // asking local model servers for their models at start
     QStringList allowedHosts; // extra Host names to serve besides the listener's own
     QList<ProviderConfig> providers;
 

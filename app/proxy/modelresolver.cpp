@@ -37,7 +37,11 @@ std::variant<QList<ModelRoute>, ProxyError> ModelResolver::resolve(const QString
                 return ProxyError::modelNotFound(
                     u"The model '%1' needs provider %2, which is not configured: %3."_s.arg(
                         requested, spec->displayName, notConfigured(*spec)));
-            return QList<ModelRoute>{ModelRoute{provider, model, m_catalog.find(providerId, model)}};
+            const ModelInfo *info = m_catalog.find(providerId, model);
+            // A local server's model the catalog does not know (started after the gateway): still free.
+            if (!info && spec->local)
+                info = &m_freeLocalModel;
+            return QList<ModelRoute>{ModelRoute{provider, model, info}};
         }
     }
 

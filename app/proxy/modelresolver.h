@@ -27,4 +27,5 @@ public:
 private:
     const GatewayConfig &m_config;
     const ModelCatalog &m_catalog;
+    const ModelInfo m_freeLocalModel{{}, {}, ModelPrice{}, 0, 0, true, false, false, false, false, false, {}};
 };

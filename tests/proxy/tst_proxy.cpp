@@ -64,6 +64,7 @@ private slots:
     void bareModelNameRoutesToOpenAi();
     void xApiKeyHeaderAuthenticates();
     void embeddingsAreProxiedAndCosted();
+    void localModelsAreDiscoveredAndFree();
     void modelsListsConfiguredProviders();
     void modelsNeedsAKey();
     void healthNeedsNoKey();
@@ -254,6 +255,40 @@ void TestProxy::embeddingsAreProxiedAndCosted()
         R"({"model":"openai/text-embedding-3-small"})", { { "content-type", "application/json" }, m_harness.authHeader() });
     QCOMPARE(bad.status, 400);
     QVERIFY(bad.json().value(u"error").toObject().value(u"message").toString().contains(u"input"_s));
+}
+
+void TestProxy::localModelsAreDiscoveredAndFree()
+{
+    // A second fake plays LM Studio (no key, OpenAI's model list at /v1/models).
+    FakeUpstream lmStudio;
+    QVERIFY(lmStudio.listen());
+    ProxyHarness h;
+    ProxyHarness::Options options;
+    options.extraEnvironment = { { u"LMSTUDIO_BASE_URL"_s, u"http://127.0.0.1:%1"_s.arg(lmStudio.port()) } };
+    QString error;
+    QVERIFY2(h.start(options, &error), qPrintable(error));
+
+    // Discovered at start, priced at zero, and listed.
+    const ModelInfo *discovered = h.gateway().catalog().find(u"lmstudio"_s, u"gpt-4o-mini"_s);
+    QVERIFY(discovered && discovered->price);
+    const TestHttpResult models = TestHttp::call(h.nam(), h.port(), "GET", u"/v1/models"_s, {}, { h.authHeader() });
+    QVERIFY2(models.body.contains("\"lmstudio/gpt-4o-mini\""), models.body.left(300));
+
+    // Used: it costs 0, not "unknown".
+    const TestHttpResult result = h.chat(TestHttp::chatBody(u"lmstudio/gpt-4o-mini"_s, u"local call"_s));
+    QCOMPARE(result.status, 200);
+    QCOMPARE(lmStudio.receivedRequests().last().path, QByteArray("/v1/chat/completions"));
+    QCOMPARE(result.json().value(u"usage").toObject().value(u"cost").toDouble(-1), 0.0);
+    const auto row = h.record(result.header("x-request-id"));
+    QVERIFY(row);
+    QCOMPARE(row->value(u"used_provider"_s).toString(), u"lmstudio"_s);
+    QVERIFY(!row->value(u"cost"_s).isNull());
+    QCOMPARE(row->value(u"cost"_s).toDouble(), 0.0);
+
+    // A model the local server got after the gateway started is free as well.
+    const TestHttpResult later = h.chat(TestHttp::chatBody(u"lmstudio/pulled-later"_s, u"new model"_s));
+    QCOMPARE(later.status, 200);
+    QCOMPARE(later.json().value(u"usage").toObject().value(u"cost").toDouble(-1), 0.0);
 }
 
 void TestProxy::xApiKeyHeaderAuthenticates()
