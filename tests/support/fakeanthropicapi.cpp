@@ -98,7 +98,10 @@ FakeReply FakeAnthropicApi::reply(const FakeHttpRequest &request)
         headers.emplaceBack("Connection", "close");
 
     if (!m_expectedKey.isEmpty()) {
-        const QByteArray key = request.header("x-api-key");
+        // Anthropic's SDKs since 1.x send the API key as a bearer token; older ones and curl use x-api-key.
+        QByteArray key = request.header("x-api-key");
+        if (key.isEmpty() && request.header("authorization").startsWith("Bearer "))
+            key = request.header("authorization").mid(7);
         if (key.isEmpty())
             return error(401, QStringLiteral("x-api-key header is required"), headers);
         if (key != m_expectedKey)

@@ -12,8 +12,9 @@
 // first block start), message_delta (stop_reason and the cumulative output_tokens) and message_stop, each as
 // "event: <type>\ndata: <json>\n\n". Model names pick behaviours as in FakeAnswer; "fake-error-<status>"
 // answers that status with {"type":"error","error":{"type","message"},"request_id"}.
-// Checks what the real API checks first: x-api-key (when a key is set), anthropic-version, and the required
-// model, max_tokens and messages.
+// Checks what the real API checks first: the key (when one is set; x-api-key or "Authorization: Bearer",
+// which the official SDKs send since 1.x), anthropic-version, and the required model, max_tokens and
+// messages.
 class FakeAnthropicApi
 {
 public:

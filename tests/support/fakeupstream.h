@@ -55,7 +55,7 @@ public:
     QUrl rootUrl() const;
 
     // When set, requests without the key get each API's 401 (OpenAI: "Authorization: Bearer <key>",
-    // Anthropic: x-api-key, Gemini: x-goog-api-key or ?key=, which answers 400/403 as Google does).
+    // Anthropic: x-api-key or a bearer token, Gemini: x-goog-api-key or ?key=, which answers 400/403 as Google does).
     // Sets the key of all three APIs; the two below then give Anthropic and Gemini their own.
     void setExpectedKey(const QByteArray &key);
     void setAnthropicKey(const QByteArray &key) { m_anthropic.setExpectedKey(key); }

@@ -50,7 +50,8 @@ int main(int argc, char *argv[])
             QStringLiteral("Require key K of every client (OpenAI: 'Authorization: Bearer K', Anthropic: "
                            "'x-api-key: K', Gemini: 'x-goog-api-key: K')."),
             QStringLiteral("K") },
-        { QStringLiteral("anthropic-key"), QStringLiteral("Require 'x-api-key: K' on /v1/messages instead."),
+        { QStringLiteral("anthropic-key"),
+            QStringLiteral("Require key K (x-api-key or bearer) on /v1/messages instead."),
             QStringLiteral("K") },
         { QStringLiteral("gemini-key"), QStringLiteral("Require 'x-goog-api-key: K' on /v1beta instead."),
             QStringLiteral("K") },
