@@ -229,6 +229,7 @@ void ProxyHandler::modelRequest(HttpRequest &&request, HttpResponder &responder,
         inbound.model = inbound.canonical.value(u"model").toString();
         inbound.stream = inbound.canonical.value(u"stream").toBool();
         inbound.clientWantsUsage = true; // Anthropic streams always report usage in message_delta
+        inbound.anthropicBeta = request.header("anthropic-beta");
     }
     record.requestedModel = inbound.model;
     record.streamed = inbound.stream;

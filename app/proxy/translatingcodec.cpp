@@ -83,8 +83,15 @@ std::optional<QByteArray> TranslatingCodec::translateWhole(const QByteArray &bod
     state.finishReason = choices.first().toObject().value(u"finish_reason").toString();
     if (response->contains(u"usage"))
         noteUsage(*response, state);
-    if (clientFormat() == ClientFormat::Anthropic)
-        return compact(AnthropicInbound::fromOpenAIResponse(*response, m_requestedModel));
+    if (clientFormat() == ClientFormat::Anthropic) {
+        QJsonObject message = AnthropicInbound::fromOpenAIResponse(*response, m_requestedModel);
+        if (state.cost) {
+            QJsonObject usage = message.value(u"usage").toObject();
+            usage.insert(u"cost", state.cost->total());
+            message.insert(u"usage", usage);
+        }
+        return compact(message);
+    }
     return compact(*response);
 }
 

@@ -1,6 +1,7 @@
 #include "upstreamplan.h"
 
 #include "anthropicadapter.h"
+#include "anthropicpassthroughcodec.h"
 #include "azureopenai.h"
 #include "geminiadapter.h"
 #include "passthroughcodec.h"
@@ -18,6 +19,18 @@ QJsonObject canonicalOf(const InboundChat &inbound)
     if (inbound.format == ClientFormat::OpenAI)
         return QJsonDocument::fromJson(inbound.body).object();
     return inbound.canonical;
+}
+
+// `body` (a valid JSON object) with its top-level "model" set to `model`.
+QByteArray withModel(const QByteArray &body, const QString &model)
+{
+    const JsonScan::Span root = JsonScan::validate(body);
+    const JsonScan::Span value = JsonScan::member(body, root, "model");
+    if (!value.isValid())
+        return body;
+    QByteArray out = body;
+    out.replace(value.begin, value.size(), JsonScan::quote(model));
+    return out;
 }
 
 QByteArray openAIBody(const InboundChat &inbound, const QString &upstreamModel)
@@ -79,14 +92,22 @@ std::variant<PlannedCall, ProxyError> planUpstreamCall(const InboundChat &inboun
         break;
     }
     case ProviderFamily::Anthropic: {
+        request.headers.append({QByteArray("x-api-key"), key});
+        request.headers.append({QByteArray("anthropic-version"), QByteArray("2023-06-01")});
+        request.path = provider.pathPrefix + "/v1/messages";
+        if (inbound.format == ClientFormat::Anthropic) {
+            // Same format both sides: the request goes as the client wrote it, but for the model's name.
+            request.body = withModel(inbound.body, route.upstreamModel);
+            if (!inbound.anthropicBeta.isEmpty())
+                request.headers.append({QByteArray("anthropic-beta"), inbound.anthropicBeta});
+            call.codec = std::make_unique<AnthropicPassthroughCodec>(inbound.model);
+            break;
+        }
         const auto anthropic = AnthropicAdapter::fromOpenAIRequest(canonicalOf(inbound), route.upstreamModel,
                                                                    route.model, &error);
         if (!anthropic)
             return ProxyError::badRequest(error);
-        request.path = provider.pathPrefix + anthropic->path;
         request.body = anthropic->body;
-        request.headers.append({QByteArray("x-api-key"), key});
-        request.headers.append({QByteArray("anthropic-version"), QByteArray("2023-06-01")});
         break;
     }
     case ProviderFamily::Gemini: {

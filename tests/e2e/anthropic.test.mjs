@@ -89,9 +89,8 @@ describe('official anthropic client through llm-gateway serve', () => {
     });
   }
 
-  // BUG: /v1/messages answers carry no usage.cost (INTERFACE.md: responses carry usage.cost);
-  // AnthropicInbound::usageFromOpenAI (providers/anthropicinboundresponse.cpp) drops it. Runs as a todo.
-  it('reports usage.cost in USD on messages.create', { todo: 'BUG: no usage.cost on /v1/messages' }, async () => {
+  // INTERFACE.md: responses carry usage.cost, /v1/messages answers too.
+  it('reports usage.cost in USD on messages.create', async () => {
     const message = await client.messages.create(request('anthropic/claude-haiku-4-5'));
     assert.ok(typeof message.usage.cost === 'number' && message.usage.cost > 0, `cost: ${message.usage.cost}`);
   });

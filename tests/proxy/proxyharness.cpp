@@ -70,9 +70,12 @@ bool ProxyHarness::start(const Options &options, QString *error)
         env.insert(u"GEMINI_API_KEY"_s, QString::fromLatin1(geminiUpstreamKey));
         env.insert(u"GEMINI_BASE_URL"_s, m_upstream->rootUrl().toString());
     }
+    for (const auto &[name, value] : options.extraEnvironment)
+        env.insert(name, QString(value).replace(u"{closed}"_s, QString::number(closedPort())));
     auto config = GatewayConfig::load(m_dir.path(), QString(), env, error);
     if (!config)
         return false;
+    config->catalogFile = options.catalogFile;
     config->port = 0;
     config->workerThreads = 2;
     config->retention = options.retention;
@@ -168,10 +171,22 @@ QList<QJsonObject> ProxyHarness::exportedRecords()
 
 std::optional<QVariantMap> ProxyHarness::record(const QByteArray &requestId)
 {
-    const QList<QVariantMap> rows = waitForRecords(1, u"request_id = ?"_s, { QString::fromUtf8(requestId) });
-    if (rows.size() != 1)
-        return std::nullopt;
-    return rows.first();
+    // A request the gateway retried has a record per attempt; the last one is what the client got. An
+    // attempt that failed in a retryable way (429, 5xx) before the third is followed by another.
+    const QDeadlineTimer deadline(5000);
+    std::optional<QVariantMap> last;
+    while (!deadline.hasExpired()) {
+        const QList<QVariantMap> rows = records(u"request_id = ?"_s, { QString::fromUtf8(requestId) });
+        if (!rows.isEmpty()) {
+            last = rows.last();
+            const int status = last->value(u"status"_s).toInt();
+            const int attempt = last->value(u"attempt"_s).toInt();
+            if (attempt == rows.size() && (attempt >= 3 || (status != 429 && status < 500)))
+                return last;
+        }
+        QTest::qWait(5);
+    }
+    return last;
 }
 
 QList<QVariantMap> ProxyHarness::waitForRecords(

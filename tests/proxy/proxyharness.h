@@ -36,6 +36,9 @@ public:
         // Also configure the anthropic and google providers (ANTHROPIC_/GEMINI_ BASE_URL and API_KEY), both
         // served by the same fake upstream with their own keys (anthropicUpstreamKey, geminiUpstreamKey).
         bool translatingProviders = false;
+        // More environment for the gateway; "{closed}" in a value stands for a port nobody listens on.
+        QList<QPair<QString, QString>> extraEnvironment;
+        QString catalogFile; // a user model catalog merged over the built-in one
     };
 
     // The provider keys the gateway is given, and that the fake upstream requires, per API.

@@ -122,10 +122,6 @@ void TestProxyTranslate::nonStream()
         QCOMPARE(usage.value(u"output_tokens").toInt(), completion);
         QCOMPARE(usage.value(u"cache_read_input_tokens").toInt(), 0);
     }
-    // BUG: AnthropicInbound::usageFromOpenAI (providers/anthropicinboundresponse.cpp) rebuilds the Messages
-    // usage from the canonical one and drops the usage.cost that TranslatingCodec::noteUsage put there.
-    if (p.anthropicClient())
-        QEXPECT_FAIL("", "BUG: /v1/messages answers carry no usage.cost", Continue);
     QVERIFY2(usage.value(u"cost").isDouble(), "usage.cost in USD (INTERFACE.md: responses carry usage.cost)");
     if (usage.value(u"cost").isDouble()) {
         QVERIFY2(sameMoney(usage.value(u"cost").toDouble(), cost),

@@ -359,16 +359,8 @@ void TestProxyTranslateUpstream::anthropicToAnthropicKeepsWhatTheClientAskedFor(
         const int index = step.toInt(&isIndex);
         found = isIndex ? found.toArray().at(index) : found.toObject().value(step);
     }
-    // BUG: cache_control has no place in the canonical form, so prompt caching is lost (and paid for in
-    // full).
-    QEXPECT_FAIL(
-        "cache_control on system", "BUG: Anthropic-to-Anthropic requests lose cache_control", Continue);
-    QEXPECT_FAIL("cache_control on a message block",
-        "BUG: Anthropic-to-Anthropic requests lose cache_control", Continue);
-    // BUG: thinking blocks are dropped (anthropicinbound.cpp) and then thinking is turned off for a tool loop
-    // (anthropicmessages.cpp, lastAssistantUsedTools), so extended thinking silently stops after a tool call.
-    QEXPECT_FAIL("thinking block with signature",
-        "BUG: Anthropic-to-Anthropic tool loops lose thinking blocks and thinking", Continue);
+    // Anthropic to Anthropic goes through as the client wrote it (AnthropicPassthroughCodec): prompt caching
+    // and extended thinking with its signed blocks reach the upstream.
     QVERIFY2(found == value, qPrintable(QString::fromUtf8(upstream->body)));
 }
 
