@@ -17,7 +17,7 @@ const QStringList CommonOptions{u"data-dir"_s, u"database"_s};
 const QList<CommandSpec> &commands()
 {
     static const QList<CommandSpec> list{
-        {{}, CommandLine::Command::Window, CommonOptions + QStringList{u"config"_s}, {}},
+        {{}, CommandLine::Command::Window, CommonOptions + QStringList{u"host"_s, u"port"_s, u"config"_s}, {}},
         {{u"serve"_s}, CommandLine::Command::Serve,
          CommonOptions + QStringList{u"host"_s, u"port"_s, u"config"_s}, {}},
         {{u"keys"_s, u"create"_s}, CommandLine::Command::KeysCreate,

@@ -1,0 +1,146 @@
+// The command line as users and scripts meet it: the real llm-gateway binary, its exit codes and output.
+
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+struct Run
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run run(const QStringList &arguments, const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment())
+{
+    QProcess process;
+    process.setProcessEnvironment(environment);
+    process.start(QStringLiteral(LLM_GATEWAY_BIN), arguments);
+    if (!process.waitForFinished(20000)) {
+        process.kill();
+        process.waitForFinished();
+    }
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(),
+            process.readAllStandardError()};
+}
+} // namespace
+
+class TestCli final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void helpAndVersion();
+    void badArguments_data();
+    void badArguments();
+    void keysCreatePrintsTheKeyLast();
+    void exportOfAnEmptyStore();
+    void serveListensAndStopsOnSigterm();
+    void noCommandSaysItServes();
+};
+
+void TestCli::helpAndVersion()
+{
+    const Run help = run({u"--help"_s});
+    QCOMPARE(help.exitCode, 0);
+    QVERIFY(help.out.startsWith("Usage: llm-gateway"));
+    for (const char *command : {"serve", "keys create", "export"})
+        QVERIFY2(help.out.contains(command), command);
+    const Run version = run({u"--version"_s});
+    QCOMPARE(version.exitCode, 0);
+    QVERIFY2(QRegularExpression(u"^llm-gateway \\d+\\.\\d+\\.\\d+\n$"_s).match(QString::fromUtf8(version.out)).hasMatch(),
+             version.out.constData());
+}
+
+void TestCli::badArguments_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("unknown command") << QStringList{u"frobnicate"_s} << u"unknown command 'frobnicate'"_s;
+    QTest::newRow("keys without --name") << QStringList{u"keys"_s, u"create"_s} << u"needs --name"_s;
+    QTest::newRow("port not a number") << QStringList{u"serve"_s, u"--port"_s, u"abc"_s} << u"--port must be"_s;
+    QTest::newRow("port too big") << QStringList{u"serve"_s, u"--port=70000"_s} << u"--port must be"_s;
+    QTest::newRow("export format") << QStringList{u"export"_s, u"--format"_s, u"xml"_s} << u"--format must be"_s;
+    QTest::newRow("option of another command") << QStringList{u"export"_s, u"--name"_s, u"x"_s}
+                                               << u"unknown option --name"_s;
+    QTest::newRow("option without value") << QStringList{u"serve"_s, u"--port"_s} << u"needs a value"_s;
+    QTest::newRow("bad database URL") << QStringList{u"export"_s, u"--database"_s, u"mysql://x"_s} << u"database"_s;
+}
+
+void TestCli::badArguments()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, message);
+    const Run result = run(arguments);
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY(result.out.isEmpty());
+    // One line on stderr, naming the problem.
+    QCOMPARE(result.err.count('\n'), 1);
+    QVERIFY2(result.err.startsWith("llm-gateway: ") && result.err.contains(message.toUtf8()), result.err.constData());
+}
+
+void TestCli::keysCreatePrintsTheKeyLast()
+{
+    QTemporaryDir dir;
+    const Run created = run({u"keys"_s, u"create"_s, u"--name"_s, u"laptop"_s, u"--data-dir"_s, dir.path()});
+    QCOMPARE(created.exitCode, 0);
+    const QByteArray key = created.out.trimmed().split('\n').last();
+    QVERIFY2(QRegularExpression(u"^llmgw_\\d+_[A-Za-z0-9]{32}$"_s).match(QString::fromLatin1(key)).hasMatch(),
+             key.constData());
+    // Shown once, stored hashed: the key is nowhere in the data dir.
+    QFile database(dir.filePath(u"gateway.db"_s));
+    QVERIFY(database.open(QIODevice::ReadOnly));
+    QVERIFY(!database.readAll().contains(key.sliced(key.lastIndexOf('_') + 1)));
+}
+
+void TestCli::exportOfAnEmptyStore()
+{
+    QTemporaryDir dir;
+    const Run jsonl = run({u"export"_s, u"--data-dir"_s, dir.path()});
+    QCOMPARE(jsonl.exitCode, 0);
+    QCOMPARE(jsonl.out, QByteArray());
+    const Run csv = run({u"export"_s, u"--format"_s, u"csv"_s, u"--data-dir"_s, dir.path()});
+    QCOMPARE(csv.exitCode, 0);
+    QVERIFY2(csv.out.startsWith("id,request_id,created_at,"), csv.out.constData()); // the header row alone
+    QCOMPARE(csv.out.count('\n'), 1);
+}
+
+void TestCli::serveListensAndStopsOnSigterm()
+{
+    QTemporaryDir dir;
+    QProcess serve;
+    serve.start(QStringLiteral(LLM_GATEWAY_BIN), {u"serve"_s, u"--port"_s, u"0"_s, u"--data-dir"_s, dir.path()});
+    QVERIFY(serve.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(serve.canReadLine(), 10000);
+    const QByteArray line = serve.readLine();
+    QVERIFY2(QRegularExpression(u"^Listening on http://127\\.0\\.0\\.1:\\d+\n$"_s)
+                 .match(QString::fromUtf8(line)).hasMatch(), line.constData());
+    ::kill(pid_t(serve.processId()), SIGTERM);
+    QVERIFY(serve.waitForFinished(10000));
+    QCOMPARE(serve.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(serve.exitCode(), 0);
+}
+
+void TestCli::noCommandSaysItServes()
+{
+    QTemporaryDir dir;
+    QProcess gateway;
+    gateway.start(QStringLiteral(LLM_GATEWAY_BIN), {u"--port"_s, u"0"_s, u"--data-dir"_s, dir.path()});
+    QVERIFY(gateway.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(gateway.canReadLine(), 10000);
+    QVERIFY(gateway.readLine().startsWith("Listening on http://127.0.0.1:"));
+    QByteArray err;
+    QTRY_VERIFY2((err += gateway.readAllStandardError()).contains("running 'serve'"), err.constData());
+    ::kill(pid_t(gateway.processId()), SIGTERM);
+    QVERIFY(gateway.waitForFinished(10000));
+    QCOMPARE(gateway.exitCode(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
