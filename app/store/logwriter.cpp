@@ -19,7 +19,7 @@ constexpr const char *kColumns[] = {
     "used_model", "used_provider", "streamed", "status", "finish_reason", "error", "prompt_tokens",
     "completion_tokens", "cached_tokens", "cache_write_tokens", "reasoning_tokens", "total_tokens", "usage_estimated",
     "cost", "cost_input", "cost_cached_input", "cost_cache_write", "cost_output", "duration_ms", "ttft_ms",
-    "request_body", "response_body", "attempt",
+    "request_body", "response_body", "attempt", "cache_hit",
 };
 constexpr int kColumnCount = int(std::size(kColumns));
 
@@ -102,6 +102,7 @@ void bindRecord(QSqlQuery &query, const RequestRecord &r)
     query.bindValue(placeholder[i++], r.requestBody.isEmpty() ? nullBytes : QVariant(r.requestBody));
     query.bindValue(placeholder[i++], r.responseBody.isEmpty() ? nullBytes : QVariant(r.responseBody));
     query.bindValue(placeholder[i++], r.attempt);
+    query.bindValue(placeholder[i++], int(r.cacheHit));
     Q_ASSERT(i == kColumnCount);
 }
 

@@ -83,6 +83,8 @@ std::vector<Source> sources()
                     }});
     // Retries and fallbacks: every attempt of one request is a record of its own, under the same request id.
     list.push_back({"request attempts", {u"ALTER TABLE requests ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1"_s}});
+    // Answers served from the gateway's response cache: no upstream call, no cost.
+    list.push_back({"response cache hits", {u"ALTER TABLE requests ADD COLUMN cache_hit INTEGER NOT NULL DEFAULT 0"_s}});
     return list;
 }
 

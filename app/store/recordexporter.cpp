@@ -55,6 +55,7 @@ constexpr Column kColumns[] = {
     {"request_body", Type::Body},
     {"response_body", Type::Body},
     {"attempt", Type::Integer}, // 2, 3: a retry or fallback of the same request_id
+    {"cache_hit", Type::Bool},
 };
 
 constexpr qsizetype kChunk = 64 * 1024;
