@@ -2,6 +2,7 @@
 
 #include "httpserver.h"
 #include "localmodels.h"
+#include "proxy/responsecache.h"
 #include "proxy/proxyhandler.h"
 
 #include <QFile>
@@ -67,7 +68,10 @@ bool Gateway::start(QString *error)
     options.connection.allowedHosts = m_config.hostAllowList();
     options.idleTimeoutMs = m_config.idleTimeoutMs;
     options.headerTimeoutMs = m_config.headerTimeoutMs;
-    const ProxyContext context{m_config, m_catalog, *m_keys, *m_log, m_clock};
+    if (m_config.responseCacheEnabled)
+        m_cache = std::make_unique<ResponseCache>(m_clock, m_config.responseCacheTtlMs,
+                                                  m_config.responseCacheMaxEntries, 64 * 1024 * 1024);
+    const ProxyContext context{m_config, m_catalog, *m_keys, *m_log, m_clock, m_cache.get()};
     m_server = std::make_unique<HttpServer>(options, [context] { return std::make_unique<ProxyHandler>(context); });
 
     QHostAddress address;

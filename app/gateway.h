@@ -11,6 +11,7 @@
 #include <memory>
 
 class HttpServer;
+class ResponseCache;
 
 // The headless gateway, assembled: settings, model catalog, key store, log writer and the HTTP server with
 // its proxy workers. The composition root (main) and the integration tests build one of these.
@@ -43,5 +44,6 @@ private:
     ModelCatalog m_catalog;
     std::unique_ptr<ApiKeyStore> m_keys;
     std::unique_ptr<LogWriter> m_log;
+    std::unique_ptr<ResponseCache> m_cache; // null when the cache is off
     std::unique_ptr<HttpServer> m_server;
 };

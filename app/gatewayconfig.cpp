@@ -75,7 +75,8 @@ bool applyFile(const QString &path, GatewayConfig *config, QJsonObject *provider
                                    u"retention_level"_s, u"max_body_bytes"_s, u"connect_timeout_ms"_s,
                                    u"upstream_timeout_ms"_s, u"stream_idle_timeout_ms"_s,
                                    u"idle_timeout_ms"_s, u"header_timeout_ms"_s, u"worker_threads"_s,
-                                   u"shutdown_grace_ms"_s, u"allowed_hosts"_s, u"providers"_s};
+                                   u"shutdown_grace_ms"_s, u"allowed_hosts"_s, u"providers"_s,
+                                   u"response_cache"_s};
     for (const QString &key : root.keys()) {
         if (!known.contains(key)) {
             *error = u"%1: unknown setting '%2' (known: %3)"_s.arg(path, key, known.join(u", "_s));
@@ -114,6 +115,15 @@ bool applyFile(const QString &path, GatewayConfig *config, QJsonObject *provider
         || !readInt(root, "worker_threads", 0, 256, &config->workerThreads, &fieldError)
         || !readInt(root, "shutdown_grace_ms", 0, 600'000, &config->shutdownGraceMs, &fieldError))
         return fail();
+    const QJsonObject cache = root.value(u"response_cache"_s).toObject();
+    qint64 ttlSeconds = config->responseCacheTtlMs / 1000;
+    if (!readInt(cache, "ttl_seconds", 1, 30 * 86400, &ttlSeconds, &fieldError)
+        || !readInt(cache, "max_entries", 1, 1'000'000, &config->responseCacheMaxEntries, &fieldError)) {
+        fieldError.prepend(u"response_cache: "_s);
+        return fail();
+    }
+    config->responseCacheTtlMs = ttlSeconds * 1000;
+    config->responseCacheEnabled = cache.value(u"enabled"_s).toBool(false);
     for (const QJsonValue &host : root.value(u"allowed_hosts"_s).toArray())
         config->allowedHosts.append(host.toString().toLower());
     *providers = root.value(u"providers"_s).toObject();

@@ -42,6 +42,10 @@ struct GatewayConfig
     int workerThreads = 0; // 0: one per usable core
     int shutdownGraceMs = 10'000;
     int discoveryTimeoutMs = 1'500; // asking local model servers for their models at start
+    // The response cache: exact repeats answered without an upstream call (off by default).
+    bool responseCacheEnabled = false;
+    qint64 responseCacheTtlMs = 300'000;
+    int responseCacheMaxEntries = 1'000;
     QStringList allowedHosts; // extra Host names to serve besides the listener's own
     QList<ProviderConfig> providers;
 

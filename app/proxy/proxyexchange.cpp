@@ -2,6 +2,7 @@
 
 #include "logwriter.h"
 #include "proxyhandler.h"
+#include "openaicompat.h"
 #include "upstreamplan.h"
 
 #include <cstring>
@@ -68,8 +69,53 @@ void ProxyExchange::reject(ProxyHandler &handler, HttpResponder &responder, Requ
     logRecord(handler, std::move(record), started);
 }
 
-void ProxyExchange::start(InboundChat &&inbound, QList<ModelRoute> routes, bool allowRetries)
+void ProxyExchange::replay(ProxyHandler &handler, HttpResponder &responder, RequestRecord record,
+                           const QElapsedTimer &started, const ResponseCache::Entry &hit)
 {
+    const HttpHeaders headers{{"x-request-id", record.requestId}, {"x-llmgw-cache", "hit"}};
+    QByteArray body = hit.body;
+    if (hit.stream) {
+        responder.beginStream(200, "text/event-stream; charset=utf-8", headers);
+        responder.writeStreamData(body);
+        responder.endStream();
+    } else {
+        // The answer cost nothing this time; its usage.cost says so.
+        const JsonScan::Span root = JsonScan::validate(body);
+        const JsonScan::Span usage = JsonScan::member(body, root, "usage");
+        if (JsonScan::typeAt(body, usage) == JsonScan::Type::Object)
+            body = OpenAICompat::withCost(body, usage, 0);
+        responder.respond(200, "application/json", body, headers);
+    }
+    record.status = 200;
+    record.cacheHit = true;
+    record.usedProvider = hit.usedProvider;
+    record.usedModel = hit.usedModel;
+    record.finishReason = hit.finishReason;
+    record.usage = hit.usage;
+    record.cost = Cost{};
+    record.ttftMs = started.elapsed();
+    if (handler.context().config.retention == RetentionLevel::RetainAll)
+        record.responseBody = body;
+    logRecord(handler, std::move(record), started);
+}
+
+void ProxyExchange::storeInCache(const QByteArray &clientBytes)
+{
+    if (m_cacheKey.isEmpty() || m_record.status != 200 || !m_record.error.isEmpty())
+        return;
+    ResponseCache::Entry entry;
+    entry.body = clientBytes;
+    entry.stream = m_streaming;
+    entry.usedProvider = m_record.usedProvider;
+    entry.usedModel = m_record.usedModel;
+    entry.finishReason = m_state.finishReason;
+    entry.usage = m_state.usage;
+    m_handler.context().cache->store(m_cacheKey, std::move(entry));
+}
+
+void ProxyExchange::start(InboundChat &&inbound, QList<ModelRoute> routes, bool allowRetries, QByteArray cacheKey)
+{
+    m_cacheKey = std::move(cacheKey);
     m_inbound = std::move(inbound);
     m_routes = std::move(routes);
     m_allowRetries = allowRetries;
@@ -208,6 +254,8 @@ void ProxyExchange::send(const QByteArray &bytes)
     m_responder.writeStreamData(bytes);
     if (m_retain)
         m_record.responseBody += bytes;
+    if (!m_cacheKey.isEmpty())
+        m_cacheBytes += bytes;
 }
 
 void ProxyExchange::relayEvents(bool final)
@@ -242,6 +290,8 @@ void ProxyExchange::finishStream()
     m_record.status = 200;
     if (!m_state.usage.known)
         m_state.estimateUsage(m_inbound.body.size()); // recorded with usage_estimated set
+    else
+        storeInCache(m_cacheBytes);
     complete();
 }
 
@@ -274,6 +324,7 @@ void ProxyExchange::finishWhole()
     }
     m_responder.respond(m_upstreamStatus, "application/json", *body, responseHeaders());
     m_record.status = m_upstreamStatus;
+    storeInCache(*body);
     if (m_retain)
         m_record.responseBody = std::move(*body);
     complete();

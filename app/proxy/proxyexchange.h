@@ -3,6 +3,7 @@
 #include "exchangecodec.h"
 #include "httpresponder.h"
 #include "modelresolver.h"
+#include "responsecache.h"
 #include "requestrecord.h"
 #include "upstreamclient.h"
 #include "upstreamplan.h"
@@ -27,7 +28,12 @@ public:
     static constexpr int MaxAttempts = 3;
 
     // Starts the first attempt on routes.first(); `allowRetries` false (X-No-Fallback) makes it the only one.
-    void start(InboundChat &&inbound, QList<ModelRoute> routes, bool allowRetries);
+    // A non-empty `cacheKey` stores a successful answer in the response cache under it.
+    void start(InboundChat &&inbound, QList<ModelRoute> routes, bool allowRetries, QByteArray cacheKey = {});
+
+    // Answers from the response cache (no upstream call, cost 0, "x-llmgw-cache: hit") and records it.
+    static void replay(ProxyHandler &handler, HttpResponder &responder, RequestRecord record,
+                       const QElapsedTimer &started, const ResponseCache::Entry &hit);
 
     // Answers the client with an error (in its format) before anything reached the upstream, and records it.
     static void reject(ProxyHandler &handler, HttpResponder &responder, RequestRecord record,
@@ -48,6 +54,7 @@ private:
     void finishStream();
     void fail(const ProxyError &error);
     void complete();
+    void storeInCache(const QByteArray &clientBytes);
     HttpHeaders responseHeaders() const;
 
     ProxyHandler &m_handler;
@@ -69,4 +76,6 @@ private:
     HttpHeaders m_passHeaders;
     QByteArray m_body;   // a whole (non-stream or error) response
     QByteArray m_events; // stream bytes not yet split into events
+    QByteArray m_cacheKey;
+    QByteArray m_cacheBytes; // what the client received, to cache
 };

@@ -7,6 +7,7 @@
 #include "openaicompat.h"
 #include "anthropicinbound.h"
 #include "proxyexchange.h"
+#include "responsecache.h"
 #include "upstreamplan.h"
 
 #include <QRandomGenerator>
@@ -95,6 +96,14 @@ namespace {
 bool isChatPath(const QByteArray &path)
 {
     return path == "/v1/chat/completions" || path == "/chat/completions";
+}
+
+// The client's opt-out of the response cache for one request.
+bool bypassesCache(const HttpRequest &request)
+{
+    const QByteArray cacheControl = request.header("cache-control");
+    return Http::hasToken(cacheControl, "no-cache") || Http::hasToken(cacheControl, "no-store")
+        || request.header("x-llmgw-cache").compare("bypass", Qt::CaseInsensitive) == 0;
 }
 
 bool isMessagesPath(const QByteArray &path)
@@ -239,7 +248,15 @@ void ProxyHandler::modelRequest(HttpRequest &&request, HttpResponder &responder,
         return reject(*routeError);
     const bool allowRetries = request.header("x-no-fallback").compare("true", Qt::CaseInsensitive) != 0;
 
+    QByteArray cacheKey;
+    if (m_context.cache && !bypassesCache(request)) {
+        cacheKey = ResponseCache::keyFor(request.path, int(format), inbound.body);
+        if (const auto hit = m_context.cache->find(cacheKey)) {
+            ProxyExchange::replay(*this, responder, std::move(record), started, *hit);
+            return;
+        }
+    }
     auto *exchange = new ProxyExchange(*this, responder, std::move(record), started);
     m_exchanges.insert(exchange);
-    exchange->start(std::move(inbound), std::move(std::get<QList<ModelRoute>>(routes)), allowRetries);
+    exchange->start(std::move(inbound), std::move(std::get<QList<ModelRoute>>(routes)), allowRetries, cacheKey);
 }

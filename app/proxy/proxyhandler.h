@@ -17,6 +17,7 @@ class Clock;
 class LogWriter;
 class ModelCatalog;
 class ProxyExchange;
+class ResponseCache;
 
 // What every worker's proxy shares: settings, catalog, keys and the log writer (all thread-safe or const).
 struct ProxyContext
@@ -26,6 +27,7 @@ struct ProxyContext
     ApiKeyStore &keys;
     LogWriter &log;
     const Clock &clock;
+    ResponseCache *cache = nullptr; // null when the response cache is off
 };
 
 // Serves /v1 and /health on one worker thread: authenticates, resolves the model and hands chat requests

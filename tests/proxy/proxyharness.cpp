@@ -76,6 +76,7 @@ bool ProxyHarness::start(const Options &options, QString *error)
     if (!config)
         return false;
     config->catalogFile = options.catalogFile;
+    config->responseCacheEnabled = options.responseCache;
     config->port = 0;
     config->workerThreads = 2;
     config->retention = options.retention;

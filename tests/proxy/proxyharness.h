@@ -39,6 +39,7 @@ public:
         // More environment for the gateway; "{closed}" in a value stands for a port nobody listens on.
         QList<QPair<QString, QString>> extraEnvironment;
         QString catalogFile; // a user model catalog merged over the built-in one
+        bool responseCache = false;
     };
 
     // The provider keys the gateway is given, and that the fake upstream requires, per API.
