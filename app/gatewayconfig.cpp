@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QUrl>
 
 using namespace Qt::StringLiterals;
@@ -146,19 +147,31 @@ std::optional<GatewayConfig> GatewayConfig::load(const QString &dataDir, const Q
     if (environment.contains(u"LLMGW_DATABASE"_s))
         config.databaseUrl = environment.value(u"LLMGW_DATABASE"_s);
 
+    // Ids the directory does not know are the user's own OpenAI-compatible servers: they need a base URL.
+    QList<ProviderSpec> specs = ProviderDirectory::all();
     for (auto it = fileProviders.begin(); it != fileProviders.end(); ++it) {
-        if (!ProviderDirectory::find(it.key())) {
-            *error = u"%1: unknown provider '%2'"_s.arg(path, it.key());
+        if (ProviderDirectory::find(it.key()))
+            continue;
+        const QJsonObject custom = it.value().toObject();
+        static const QRegularExpression validId(u"^[a-z0-9][a-z0-9_-]*$"_s);
+        if (!validId.match(it.key()).hasMatch() || !custom.contains(u"base_url"_s)) {
+            *error = u"%1: provider '%2' is not a built-in one, so it needs a lower-case id and a \"base_url\" "
+                     "(an OpenAI-compatible server)"_s.arg(path, it.key());
             return std::nullopt;
         }
+        specs.append(ProviderSpec{it.key(), custom.value(u"name"_s).toString(it.key()),
+                                  ProviderFamily::OpenAICompatible, QString(), QString(), QString(), false, QString()});
     }
     // A provider is reachable when it has a key, when its base URL was set explicitly (a keyless
     // OpenAI-compatible server), or when it is a local server at its default address.
-    for (const ProviderSpec &spec : ProviderDirectory::all()) {
+    for (const ProviderSpec &spec : std::as_const(specs)) {
         const QJsonObject fromFile = fileProviders.value(spec.id).toObject();
-        QString baseUrl = environment.value(spec.baseUrlVariable);
-        if (fromFile.contains(u"base_url"_s))
+        QString baseUrl = spec.baseUrlVariable.isEmpty() ? QString() : environment.value(spec.baseUrlVariable);
+        QString source = spec.baseUrlVariable; // where the base URL came from, for the error message
+        if (fromFile.contains(u"base_url"_s)) {
             baseUrl = fromFile.value(u"base_url"_s).toString();
+            source = path;
+        }
         QString key = spec.keyVariable.isEmpty() ? QString() : environment.value(spec.keyVariable);
         if (fromFile.contains(u"api_key_env"_s))
             key = environment.value(fromFile.value(u"api_key_env"_s).toString());
@@ -171,7 +184,7 @@ std::optional<GatewayConfig> GatewayConfig::load(const QString &dataDir, const Q
         QString providerError;
         auto provider = makeProviderConfig(spec, baseUrl, key, &providerError);
         if (!provider) {
-            *error = providerError;
+            *error = source.isEmpty() ? providerError : source + u": "_s + providerError;
             return std::nullopt;
         }
         config.providers.append(*provider);

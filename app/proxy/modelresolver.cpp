@@ -28,7 +28,8 @@ std::variant<QList<ModelRoute>, ProxyError> ModelResolver::resolve(const QString
     const qsizetype slash = requested.indexOf(u'/');
     if (slash > 0) {
         const QString providerId = requested.left(slash);
-        if (const ProviderSpec *spec = ProviderDirectory::find(providerId)) {
+        const ProviderConfig *configured = m_config.provider(providerId); // built-in or the user's own
+        if (const ProviderSpec *spec = configured ? &configured->spec : ProviderDirectory::find(providerId)) {
             const QString model = requested.mid(slash + 1);
             if (model.isEmpty())
                 return ProxyError::modelNotFound(u"The model '%1' names no model after the provider."_s.arg(requested));
