@@ -60,6 +60,12 @@ int FakeAnswer::errorStatusFor(const QString &model)
     return ok && status >= 100 && status <= 599 ? status : -1;
 }
 
+int FakeAnswer::streamDelayFor(const QString &model)
+{
+    static const QString prefix = QStringLiteral("fake-stream-delay-");
+    return model.startsWith(prefix) ? qMax(0, model.mid(prefix.size()).toInt()) : 0;
+}
+
 int FakeAnswer::completionTokens() const
 {
     int counted = 0;
@@ -72,14 +78,14 @@ int FakeAnswer::completionTokens() const
     return counted + m_tokens.reasoningTokens;
 }
 
-FakeReply fakeEventStreamReply(const FakeReply::Headers &headers, const QByteArrayList &events)
+FakeReply fakeEventStreamReply(const FakeReply::Headers &headers, const QByteArrayList &events, int delayMs)
 {
     FakeReply::Headers all { { "Content-Type", "text/event-stream; charset=utf-8" },
         { "Cache-Control", "no-cache" }, { "Transfer-Encoding", "chunked" } };
     all += headers;
     FakeReply reply;
     for (qsizetype i = 0; i < events.size(); ++i) {
-        FakeReplyStep step { 0, FakeReply::chunk(events[i]), false };
+        FakeReplyStep step { i == 0 ? 0 : delayMs, FakeReply::chunk(events[i]), false };
         if (i == 0)
             step.bytes.prepend(FakeReply::head(200, all));
         if (i == events.size() - 1)

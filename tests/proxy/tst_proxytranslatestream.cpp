@@ -1,0 +1,86 @@
+// Translated streams are relayed event by event: a pause between two upstream events shows up between two
+// events at the client, whatever the formats on either side.
+
+#include "proxyharness.h"
+#include "rawhttpclient.h"
+#include "testhttp.h"
+
+#include <QElapsedTimer>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class TestProxyTranslateStream final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void eventsAreRelayedAsTheyArrive_data();
+    void eventsAreRelayedAsTheyArrive();
+
+private:
+    ProxyHarness m_harness;
+};
+
+void TestProxyTranslateStream::initTestCase()
+{
+    ProxyHarness::Options options;
+    options.translatingProviders = true;
+    QString error;
+    QVERIFY2(m_harness.start(options, &error), qPrintable(error));
+}
+
+void TestProxyTranslateStream::eventsAreRelayedAsTheyArrive_data()
+{
+    QTest::addColumn<QByteArray>("path");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QByteArray>("lastMarker");
+    const QByteArray openai = TestHttp::chatBody(u"anthropic/fake-stream-delay-150"_s, u"one two three"_s, true);
+    QTest::newRow("openai client, anthropic upstream") << QByteArray("/v1/chat/completions") << openai
+                                                       << QByteArray("data: [DONE]");
+    QTest::newRow("openai client, gemini upstream")
+        << QByteArray("/v1/chat/completions")
+        << TestHttp::chatBody(u"google/fake-stream-delay-150"_s, u"one two three"_s, true)
+        << QByteArray("data: [DONE]");
+    const QByteArray anthropic = R"({"model":"google/fake-stream-delay-150","max_tokens":100,"stream":true,)"
+                                 R"("messages":[{"role":"user","content":"one two three"}]})";
+    QTest::newRow("anthropic client, gemini upstream") << QByteArray("/v1/messages") << anthropic
+                                                       << QByteArray("event: message_stop");
+}
+
+void TestProxyTranslateStream::eventsAreRelayedAsTheyArrive()
+{
+    QFETCH(QByteArray, path);
+    QFETCH(QByteArray, body);
+    QFETCH(QByteArray, lastMarker);
+    RawHttpClient client;
+    QVERIFY(client.connectToServer(m_harness.port()));
+    QElapsedTimer timer;
+    qint64 firstAt = -1;
+    qint64 lastAt = -1;
+    qsizetype eventsAtFirst = 0;
+    connect(&client, &RawHttpClient::bytesArrived, this, [&] {
+        const QByteArray bytes = client.pending();
+        const qsizetype events = bytes.count("data: ");
+        if (firstAt < 0 && events > 0) {
+            firstAt = timer.elapsed();
+            eventsAtFirst = events;
+        }
+        if (lastAt < 0 && bytes.contains(lastMarker))
+            lastAt = timer.elapsed();
+    });
+    timer.start();
+    client.send(RawHttpClient::request("POST", path, body, { "Authorization: Bearer " + m_harness.apiKey() }));
+    const RawHttpResponse response = client.readResponse(15000);
+    QVERIFY(response.complete);
+    QCOMPARE(response.status, 200);
+    const qsizetype events = response.body.count("data: ");
+    QVERIFY2(eventsAtFirst < events, qPrintable(u"%1 of %2 events in the first read"_s.arg(eventsAtFirst).arg(events)));
+    QVERIFY(firstAt >= 0 && lastAt >= 0);
+    // At least three of the upstream's 150 ms pauses lie between the first event the client sees and the last.
+    QVERIFY2(lastAt - firstAt >= 450, qPrintable(u"first at %1 ms, last at %2 ms"_s.arg(firstAt).arg(lastAt)));
+}
+
+QTEST_GUILESS_MAIN(TestProxyTranslateStream)
+#include "tst_proxytranslatestream.moc"
