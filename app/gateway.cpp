@@ -1,5 +1,6 @@
 #include "gateway.h"
 
+#include "apicall.h"
 #include "httpserver.h"
 #include "localmodels.h"
 #include "proxy/responsecache.h"
@@ -61,6 +62,10 @@ bool Gateway::start(QString *error)
     if (!m_log->start(error))
         return false;
     m_keys = std::make_unique<ApiKeyStore>(*location, m_clock);
+    m_members = std::make_unique<MemberStore>(*location, m_clock);
+    m_accessTokens = std::make_unique<AccessTokenStore>(*location, *m_members, m_clock);
+    m_audit = std::make_unique<AuditLog>(*location);
+    m_apiContext = std::make_unique<ApiContext>(ApiContext{*m_members, *m_accessTokens, *m_audit, m_clock});
 
     HttpServer::Options options;
     options.workerCount = m_config.workerThreads;
@@ -72,7 +77,9 @@ bool Gateway::start(QString *error)
         m_cache = std::make_unique<ResponseCache>(m_clock, m_config.responseCacheTtlMs,
                                                   m_config.responseCacheMaxEntries, 64 * 1024 * 1024);
     const ProxyContext context{m_config, m_catalog, *m_keys, *m_log, m_clock, m_cache.get()};
-    m_server = std::make_unique<HttpServer>(options, [context] { return std::make_unique<ProxyHandler>(context); });
+    m_server = std::make_unique<HttpServer>(options, [context, api = m_apiContext.get()] {
+        return std::make_unique<ProxyHandler>(context, api);
+    });
 
     QHostAddress address;
     if (m_config.host == u"localhost")
@@ -102,6 +109,21 @@ void Gateway::stop()
 quint16 Gateway::port() const
 {
     return m_config.port;
+}
+
+QByteArray Gateway::localOwnerToken(QString *error)
+{
+    if (!m_members) {
+        *error = u"the gateway has not started"_s;
+        return {};
+    }
+    StoreError storeError;
+    const auto owner = m_members->ensureLocalOwner(&storeError);
+    if (!owner) {
+        *error = storeError.message;
+        return {};
+    }
+    return m_accessTokens->mintSessionToken(owner->id);
 }
 
 QString Gateway::url() const

@@ -1,15 +1,19 @@
 #pragma once
 
+#include "accesstokenstore.h"
 #include "apikeystore.h"
+#include "auditlog.h"
 #include "clock.h"
 #include "gatewayconfig.h"
 #include "logwriter.h"
+#include "memberstore.h"
 #include "modelcatalog.h"
 
 #include <QObject>
 
 #include <memory>
 
+struct ApiContext;
 class HttpServer;
 class ResponseCache;
 
@@ -34,6 +38,13 @@ public:
     const ModelCatalog &catalog() const { return m_catalog; }
     LogWriter &logWriter() { return *m_log; }
     ApiKeyStore &keys() { return *m_keys; }
+    MemberStore &members() { return *m_members; }
+    AccessTokenStore &accessTokens() { return *m_accessTokens; }
+    AuditLog &audit() { return *m_audit; }
+    // For the local dashboard window: a management API token for the local owner (MemberStore::
+    // ensureLocalOwner), held only in this process's memory, so that the window needs no sign-in. Call after
+    // start(); empty and *error when the database cannot give an owner.
+    QByteArray localOwnerToken(QString *error);
 
     // The database the gateway uses, from the config (or SQLite in the data dir).
     static std::optional<DatabaseLocation> databaseLocation(const GatewayConfig &config, QString *error);
@@ -43,6 +54,10 @@ private:
     const Clock &m_clock;
     ModelCatalog m_catalog;
     std::unique_ptr<ApiKeyStore> m_keys;
+    std::unique_ptr<MemberStore> m_members;
+    std::unique_ptr<AccessTokenStore> m_accessTokens;
+    std::unique_ptr<AuditLog> m_audit;
+    std::unique_ptr<ApiContext> m_apiContext;
     std::unique_ptr<LogWriter> m_log;
     std::unique_ptr<ResponseCache> m_cache; // null when the cache is off
     std::unique_ptr<HttpServer> m_server;

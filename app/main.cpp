@@ -40,6 +40,8 @@ int main(int argc, char *argv[])
         return Commands::serve(*line);
     case CommandLine::Command::KeysCreate:
         return Commands::keysCreate(*line);
+    case CommandLine::Command::MembersAdd:
+        return Commands::membersAdd(*line);
     case CommandLine::Command::Export:
         return Commands::exportRecords(*line);
     }

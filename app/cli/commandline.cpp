@@ -1,5 +1,7 @@
 #include "commandline.h"
 
+#include "member.h"
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -22,6 +24,8 @@ const QList<CommandSpec> &commands()
          CommonOptions + QStringList{u"host"_s, u"port"_s, u"config"_s}, {}},
         {{u"keys"_s, u"create"_s}, CommandLine::Command::KeysCreate,
          CommonOptions + QStringList{u"name"_s, u"member"_s}, {u"name"_s}},
+        {{u"members"_s, u"add"_s}, CommandLine::Command::MembersAdd,
+         CommonOptions + QStringList{u"email"_s, u"name"_s, u"role"_s}, {u"email"_s, u"name"_s, u"role"_s}},
         {{u"export"_s}, CommandLine::Command::Export, CommonOptions + QStringList{u"format"_s}, {}},
     };
     return list;
@@ -94,6 +98,10 @@ std::optional<CommandLine> CommandLine::parse(const QStringList &arguments, QStr
             return std::nullopt;
         }
     }
+    if (line.has(u"role"_s) && !Roles::fromName(line.option(u"role"_s))) {
+        *error = u"--role must be %1, not '%2'"_s.arg(Roles::allNames(), line.option(u"role"_s));
+        return std::nullopt;
+    }
     if (line.has(u"format"_s) && line.option(u"format"_s) != u"jsonl" && line.option(u"format"_s) != u"csv") {
         *error = u"--format must be jsonl or csv, not '%1'"_s.arg(line.option(u"format"_s));
         return std::nullopt;
@@ -113,6 +121,9 @@ Commands:
         [--host H] [--port N] [--config FILE]
   keys create --name NAME      create a gateway API key and print it (shown once)
         [--member EMAIL]
+  members add --email E --name N --role owner|admin|developer|restricted
+                               add a team member and print a personal access token
+                               for the management API (/api/v1; shown once)
   export [--format jsonl|csv]  write every stored request record to stdout
 
 Options for every command:

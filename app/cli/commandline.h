@@ -9,7 +9,7 @@
 // The command line of `llm-gateway`, parsed: which command, and its options.
 struct CommandLine
 {
-    enum class Command { Window, Serve, KeysCreate, Export, Help, Version };
+    enum class Command { Window, Serve, KeysCreate, MembersAdd, Export, Help, Version };
     Command command = Command::Window;
     QHash<QString, QString> options; // option name without dashes -> value
 

@@ -1,8 +1,10 @@
 #include "commands.h"
 
+#include "accesstokenstore.h"
 #include "apikeystore.h"
 #include "clock.h"
 #include "gateway.h"
+#include "memberstore.h"
 #include "recordexporter.h"
 
 #include <QCoreApplication>
@@ -126,6 +128,31 @@ int keysCreate(const CommandLine &line)
     QTextStream out(stdout);
     out << "Created API key " << created->key.id << " \"" << created->key.name
         << "\". It is shown only this once; keep it somewhere safe:\n"
+        << created->plaintext << Qt::endl;
+    return 0;
+}
+
+int membersAdd(const CommandLine &line)
+{
+    QString error;
+    const auto location = openableLocation(line, &error);
+    if (!location)
+        return failWith(error, 2);
+    const auto role = Roles::fromName(line.option(u"role"_s)); // the parser checked it
+    SystemClock clock;
+    MemberStore members(*location, clock);
+    AccessTokenStore tokens(*location, members, clock);
+    const Actor actor{0, u"cli"_s};
+    StoreError storeError;
+    const auto member = members.add(actor, line.option(u"email"_s), line.option(u"name"_s), *role, &storeError);
+    if (!member)
+        return failWith(storeError.message, storeError.kind == StoreError::Kind::Invalid ? 2 : 1);
+    const auto created = tokens.create(actor, member->id, u"members add"_s, &storeError);
+    if (!created)
+        return failWith(storeError.message);
+    QTextStream out(stdout);
+    out << "Added " << member->email << " (" << Roles::name(member->role) << ", member " << member->id
+        << "). Their personal access token for the management API is shown only this once:\n"
         << created->plaintext << Qt::endl;
     return 0;
 }

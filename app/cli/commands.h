@@ -6,5 +6,6 @@
 namespace Commands {
 int serve(const CommandLine &line);
 int keysCreate(const CommandLine &line);
+int membersAdd(const CommandLine &line);
 int exportRecords(const CommandLine &line);
 } // namespace Commands

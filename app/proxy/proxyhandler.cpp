@@ -1,5 +1,6 @@
 #include "proxyhandler.h"
 
+#include "apihandler.h"
 #include "apikeystore.h"
 #include "clock.h"
 #include "jsonscan.h"
@@ -51,10 +52,11 @@ bool usableRequestId(const QByteArray &id)
 
 } // namespace
 
-ProxyHandler::ProxyHandler(const ProxyContext &context)
+ProxyHandler::ProxyHandler(const ProxyContext &context, const ApiContext *api)
     : m_context(context)
     , m_resolver(context.config, context.catalog)
     , m_requestIdPrefix("req_" + QByteArray::number(QRandomGenerator::system()->generate64(), 36) + '_')
+    , m_api(api ? std::make_unique<ApiHandler>(*api) : nullptr)
 {
 }
 
@@ -151,6 +153,10 @@ void ProxyHandler::rejected(const HttpRequest &head, int status, const QByteArra
 
 void ProxyHandler::handle(HttpRequest &&request, HttpResponder responder)
 {
+    if (m_api && ApiHandler::handles(request.path)) {
+        m_api->handle(request, responder);
+        return;
+    }
     if (isModelPath(request.path)) {
         modelRequest(std::move(request), responder,
                      isMessagesPath(request.path) ? ClientFormat::Anthropic : ClientFormat::OpenAI);

@@ -12,7 +12,9 @@
 #include <memory>
 #include <unordered_set>
 
+class ApiHandler;
 class ApiKeyStore;
+struct ApiContext;
 class Clock;
 class LogWriter;
 class ModelCatalog;
@@ -35,7 +37,8 @@ struct ProxyContext
 class ProxyHandler final : public HttpHandler
 {
 public:
-    explicit ProxyHandler(const ProxyContext &context);
+    // With `api`, requests under /api/v1/ go to this worker's management API handler.
+    explicit ProxyHandler(const ProxyContext &context, const ApiContext *api = nullptr);
     ~ProxyHandler() override;
 
     void handle(HttpRequest &&request, HttpResponder responder) override;
@@ -62,4 +65,5 @@ private:
     QByteArray m_modelsBody; // built on first use; the catalog and config do not change while serving
     QByteArray m_requestIdPrefix;
     quint64 m_requestCounter = 0;
+    std::unique_ptr<ApiHandler> m_api;
 };

@@ -85,6 +85,40 @@ std::vector<Source> sources()
     list.push_back({"request attempts", {u"ALTER TABLE requests ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1"_s}});
     // Answers served from the gateway's response cache: no upstream call, no cost.
     list.push_back({"response cache hits", {u"ALTER TABLE requests ADD COLUMN cache_hit INTEGER NOT NULL DEFAULT 0"_s}});
+    // The management API: members and roles, personal access tokens (hashed), the audit log of every change.
+    list.push_back({"members, access tokens, audit log",
+                    {
+                        uR"(CREATE TABLE members (
+    id {id},
+    email TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'developer', 'restricted')),
+    password_hash TEXT NULL,
+    created_at TEXT NOT NULL,
+    key_budget_usd DOUBLE PRECISION NULL
+))"_s,
+                        uR"(CREATE TABLE access_tokens (
+    id {id},
+    member_id BIGINT NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    name TEXT NOT NULL DEFAULT '',
+    secret_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_used_at TEXT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0
+))"_s,
+                        u"CREATE INDEX idx_access_tokens_member_id ON access_tokens (member_id)"_s,
+                        // No foreign key to members: the history outlives the people in it.
+                        uR"(CREATE TABLE audit_log (
+    id {id},
+    at TEXT NOT NULL,
+    actor_member_id BIGINT NULL,
+    actor_email TEXT NOT NULL DEFAULT '',
+    action TEXT NOT NULL,
+    target TEXT NOT NULL DEFAULT '',
+    before_json TEXT NULL,
+    after_json TEXT NULL
+))"_s,
+                    }});
     return list;
 }
 

@@ -1,5 +1,6 @@
 // The command line as users and scripts meet it: the real llm-gateway binary, its exit codes and output.
 
+#include <QDir>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -43,6 +44,9 @@ private slots:
     void exportOfAnEmptyStore();
     void serveListensAndStopsOnSigterm();
     void noCommandSaysItServes();
+    void membersAddPrintsATokenLast();
+    void membersAddRefusesABadRole();
+    void membersAddRefusesADuplicateEmail();
 };
 
 void TestCli::helpAndVersion()
@@ -140,6 +144,54 @@ void TestCli::noCommandSaysItServes()
     ::kill(pid_t(gateway.processId()), SIGTERM);
     QVERIFY(gateway.waitForFinished(10000));
     QCOMPARE(gateway.exitCode(), 0);
+}
+
+void TestCli::membersAddPrintsATokenLast()
+{
+    QTemporaryDir dir;
+    const Run added = run({u"members"_s, u"add"_s, u"--email"_s, u"Ada@Example.org"_s, u"--name"_s, u"Ada"_s,
+                           u"--role"_s, u"owner"_s, u"--data-dir"_s, dir.path()});
+    QCOMPARE(added.exitCode, 0);
+    QVERIFY2(added.out.contains("ada@example.org"), added.out.constData()); // emails are kept lower-cased
+    const QByteArray token = added.out.trimmed().split('\n').last();
+    QVERIFY2(QRegularExpression(u"^llmgw_pat_\\d+_[A-Za-z0-9]{32}$"_s).match(QString::fromLatin1(token)).hasMatch(),
+             token.constData());
+    // Shown once, stored hashed: the secret is nowhere in the data dir's files.
+    const QByteArray secret = token.sliced(token.lastIndexOf('_') + 1);
+    for (const QString &name : QDir(dir.path()).entryList(QDir::Files)) {
+        QFile file(dir.filePath(name));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY2(!file.readAll().contains(secret), qPrintable(name));
+    }
+    const Run help = run({u"--help"_s});
+    QVERIFY(help.out.contains("members add"));
+}
+
+void TestCli::membersAddRefusesABadRole()
+{
+    QTemporaryDir dir;
+    const Run result = run({u"members"_s, u"add"_s, u"--email"_s, u"bob@example.org"_s, u"--name"_s, u"Bob"_s,
+                            u"--role"_s, u"superuser"_s, u"--data-dir"_s, dir.path()});
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY(result.out.isEmpty());
+    QCOMPARE(result.err.count('\n'), 1);
+    QVERIFY2(result.err.contains("--role must be owner, admin, developer or restricted, not 'superuser'"),
+             result.err.constData());
+    const Run missing = run({u"members"_s, u"add"_s, u"--email"_s, u"bob@example.org"_s, u"--data-dir"_s, dir.path()});
+    QCOMPARE(missing.exitCode, 2);
+    QVERIFY2(missing.err.contains("needs --name"), missing.err.constData());
+}
+
+void TestCli::membersAddRefusesADuplicateEmail()
+{
+    QTemporaryDir dir;
+    const QStringList add{u"members"_s, u"add"_s, u"--email"_s, u"eve@example.org"_s, u"--name"_s, u"Eve"_s,
+                          u"--role"_s, u"developer"_s, u"--data-dir"_s, dir.path()};
+    QCOMPARE(run(add).exitCode, 0);
+    const Run again = run(add);
+    QCOMPARE(again.exitCode, 1);
+    QCOMPARE(again.err.count('\n'), 1);
+    QVERIFY2(again.err.contains("eve@example.org is already a member"), again.err.constData());
 }
 
 QTEST_GUILESS_MAIN(TestCli)

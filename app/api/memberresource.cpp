@@ -1,0 +1,183 @@
+// members: the team list, adding, changing and removing members, ownership transfer, one's own password.
+#include "apicall.h"
+
+#include "accesstokenstore.h"
+#include "memberstore.h"
+
+#include <QJsonArray>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+std::optional<qint64> idFrom(const QString &segment)
+{
+    bool ok = false;
+    const qint64 id = segment.toLongLong(&ok);
+    return ok && id > 0 ? std::optional(id) : std::nullopt;
+}
+
+ApiReply noSuchMember(const QString &segment)
+{
+    return ApiReply::error(404, u"not_found"_s, u"there is no member '%1'"_s.arg(segment));
+}
+
+std::optional<Role> roleFrom(const QJsonValue &value, ApiReply *reply)
+{
+    const auto role = Roles::fromName(value.toString());
+    if (!role)
+        *reply = ApiReply::error(422, u"invalid"_s,
+                                 u"'role' must be %1, not '%2'"_s.arg(Roles::allNames(), value.toVariant().toString()));
+    return role;
+}
+
+ApiReply list(const ApiContext &context, const ApiCall &call)
+{
+    if (const Decision decision = Permissions::seeTeam(call.actor.role); !decision)
+        return ApiReply::forbidden(decision);
+    StoreError error;
+    const auto members = context.members.members(&error);
+    if (!members)
+        return ApiReply::fromStoreError(error);
+    const bool full = Permissions::teamView(call.actor.role) == TeamView::Full;
+    QJsonArray array;
+    for (const Member &member : *members) {
+        if (full)
+            array.append(member.toJson());
+        else
+            array.append(QJsonObject{{u"id"_s, member.id}, {u"name"_s, member.name}, {u"role"_s, Roles::name(member.role)}});
+    }
+    return {200, QJsonObject{{u"members"_s, array}}};
+}
+
+ApiReply add(const ApiContext &context, const ApiCall &call)
+{
+    ApiReply reply;
+    const auto role = roleFrom(call.body.value(u"role"_s), &reply);
+    if (!role)
+        return reply;
+    if (const Decision decision = Permissions::addMember(call.actor.role, *role); !decision)
+        return ApiReply::forbidden(decision);
+    StoreError error;
+    const auto member = context.members.add(call.auditActor(), call.body.value(u"email"_s).toString(),
+                                            call.body.value(u"name"_s).toString(), *role, &error);
+    if (!member)
+        return ApiReply::fromStoreError(error);
+    // The new member's first token, shown once, for whoever adds them to hand over (as the CLI does).
+    const auto token = context.tokens.create(call.auditActor(), member->id, u"initial"_s, &error);
+    if (!token)
+        return ApiReply::fromStoreError(error);
+    QJsonObject body = member->toJson();
+    body.insert(u"token"_s, QString::fromLatin1(token->plaintext));
+    return {201, body};
+}
+
+ApiReply change(const ApiContext &context, const ApiCall &call, const Member &target)
+{
+    MemberStore::Change change;
+    ApiReply reply;
+    for (auto it = call.body.begin(); it != call.body.end(); ++it) {
+        if (it.key() == "name"_L1) {
+            change.name = it->toString();
+        } else if (it.key() == "role"_L1) {
+            change.role = roleFrom(*it, &reply);
+            if (!change.role)
+                return reply;
+        } else if (it.key() == "key_budget_usd"_L1) {
+            if (!it->isNull() && !it->isDouble())
+                return ApiReply::error(422, u"invalid"_s, u"'key_budget_usd' must be a number of dollars or null"_s);
+            change.keyBudgetUsd = it->isNull() ? std::optional<double>() : std::optional(it->toDouble());
+        } else {
+            return ApiReply::error(422, u"invalid"_s,
+                                   u"'%1' cannot be changed here (name, role, key_budget_usd can)"_s.arg(it.key()));
+        }
+    }
+    const bool onlyName = change.name && !change.role && !change.keyBudgetUsd;
+    if (const Decision decision = Permissions::changeMember(call.actor, target, change.role, onlyName); !decision)
+        return ApiReply::forbidden(decision);
+    StoreError error;
+    const auto updated = context.members.update(call.auditActor(), target.id, change, &error);
+    return updated ? ApiReply{200, updated->toJson()} : ApiReply::fromStoreError(error);
+}
+
+ApiReply setOwnPassword(const ApiContext &context, const ApiCall &call)
+{
+    const QString password = call.body.value(u"password"_s).toString();
+    StoreError error;
+    if (call.actor.hasPassword
+        && !context.members.checkPassword(call.actor.email, call.body.value(u"current_password"_s).toString(), &error))
+        return ApiReply::error(403, u"forbidden"_s, u"to change your password, send the current one as 'current_password'"_s);
+    if (!context.members.setPassword(call.auditActor(), call.actor.id, password, &error))
+        return ApiReply::fromStoreError(error);
+    return {200, QJsonObject{{u"password_set"_s, true}}};
+}
+
+} // namespace
+
+namespace MemberResource {
+
+ApiReply handle(const ApiContext &context, const ApiCall &call)
+{
+    const QStringList &s = call.segments;
+    if (s.size() == 1) {
+        if (call.method == "GET")
+            return list(context, call);
+        if (call.method == "POST")
+            return add(context, call);
+        return ApiReply::methodNotAllowed(call.method, call.path());
+    }
+    if (s.size() == 3 && s.at(1) == "me"_L1 && s.at(2) == "password"_L1) {
+        if (call.method != "PUT")
+            return ApiReply::methodNotAllowed(call.method, call.path());
+        return setOwnPassword(context, call);
+    }
+    const bool transfer = s.size() == 3 && s.at(2) == "transfer-ownership"_L1;
+    if (s.size() > 3 || (s.size() == 3 && !transfer))
+        return ApiReply::error(404, u"not_found"_s, u"there is no resource %1"_s.arg(call.path()));
+    const std::optional<qint64> id = s.at(1) == "me"_L1 ? std::optional(call.actor.id) : idFrom(s.at(1));
+    if (!id)
+        return noSuchMember(s.at(1));
+
+    if (transfer) {
+        if (call.method != "POST")
+            return ApiReply::methodNotAllowed(call.method, call.path());
+        if (const Decision decision = Permissions::transferOwnership(call.actor.role); !decision)
+            return ApiReply::forbidden(decision);
+        StoreError error;
+        if (!context.members.transferOwnership(call.auditActor(), call.actor.id, *id, &error))
+            return ApiReply::fromStoreError(error);
+        const auto member = context.members.member(*id, &error);
+        return member ? ApiReply{200, member->toJson()} : ApiReply::fromStoreError(error);
+    }
+
+    StoreError error;
+    const auto target = context.members.member(*id, &error);
+    if (call.method == "GET") {
+        if (*id != call.actor.id) {
+            if (const Decision decision = Permissions::seeTeam(call.actor.role); !decision)
+                return ApiReply::forbidden(decision);
+        }
+        if (!target)
+            return ApiReply::fromStoreError(error);
+        if (*id != call.actor.id && Permissions::teamView(call.actor.role) != TeamView::Full)
+            return {200, QJsonObject{{u"id"_s, target->id}, {u"name"_s, target->name}, {u"role"_s, Roles::name(target->role)}}};
+        return {200, target->toJson()};
+    }
+    if (call.method != "PATCH" && call.method != "DELETE")
+        return ApiReply::methodNotAllowed(call.method, call.path());
+    if (!target) {
+        // Refuse those who may not change members before telling them who exists.
+        if (const Decision decision = Permissions::addMember(call.actor.role, Role::Restricted); !decision)
+            return ApiReply::forbidden(decision);
+        return ApiReply::fromStoreError(error);
+    }
+    if (call.method == "PATCH")
+        return change(context, call, *target);
+    if (const Decision decision = Permissions::removeMember(call.actor, *target); !decision)
+        return ApiReply::forbidden(decision);
+    if (!context.members.remove(call.auditActor(), *id, &error))
+        return ApiReply::fromStoreError(error);
+    return {200, QJsonObject{{u"removed"_s, true}, {u"id"_s, *id}}};
+}
+
+} // namespace MemberResource

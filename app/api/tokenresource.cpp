@@ -1,0 +1,92 @@
+// tokens and auth/sign-in: personal access tokens, listed, created (shown once) and revoked.
+#include "apicall.h"
+
+#include "accesstokenstore.h"
+#include "memberstore.h"
+
+#include <QJsonArray>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QJsonObject createdBody(const AccessTokenStore::Created &created)
+{
+    QJsonObject body = created.token.toJson();
+    body.insert(u"token"_s, QString::fromLatin1(created.plaintext));
+    return body;
+}
+
+} // namespace
+
+namespace TokenResource {
+
+ApiReply signIn(const ApiContext &context, const QJsonObject &body)
+{
+    const QString email = body.value(u"email"_s).toString();
+    const QString password = body.value(u"password"_s).toString();
+    if (email.isEmpty() || password.isEmpty())
+        return ApiReply::error(400, u"bad_request"_s, u"sign-in needs 'email' and 'password'"_s);
+    StoreError error;
+    const auto member = context.members.checkPassword(email, password, &error);
+    if (!member) {
+        if (error.kind == StoreError::Kind::Invalid)
+            return ApiReply::error(401, u"invalid_credentials"_s, error.message);
+        return ApiReply::fromStoreError(error);
+    }
+    const QString name = body.value(u"token_name"_s).toString(u"sign-in"_s);
+    const auto created = context.tokens.create(Actor{member->id, member->email}, member->id, name, &error);
+    if (!created)
+        return ApiReply::fromStoreError(error);
+    QJsonObject answer = createdBody(*created);
+    answer.insert(u"member"_s, member->toJson());
+    return {201, answer};
+}
+
+ApiReply handle(const ApiContext &context, const ApiCall &call)
+{
+    StoreError error;
+    if (call.segments.size() == 1) {
+        if (call.method == "GET") {
+            qint64 memberId = call.actor.id;
+            if (call.query.hasQueryItem(u"member_id"_s)) {
+                memberId = call.query.queryItemValue(u"member_id"_s).toLongLong();
+                if (memberId <= 0)
+                    return ApiReply::error(422, u"invalid"_s, u"'member_id' must be a member's id"_s);
+            }
+            if (const Decision decision = Permissions::listTokensOf(call.actor, memberId); !decision)
+                return ApiReply::forbidden(decision);
+            const auto tokens = context.tokens.list(memberId, &error);
+            if (!tokens)
+                return ApiReply::fromStoreError(error);
+            QJsonArray array;
+            for (const AccessToken &token : *tokens)
+                array.append(token.toJson());
+            return {200, QJsonObject{{u"tokens"_s, array}}};
+        }
+        if (call.method == "POST") {
+            if (const Decision decision = Permissions::createTokenFor(call.actor, call.actor.id); !decision)
+                return ApiReply::forbidden(decision);
+            const auto created = context.tokens.create(call.auditActor(), call.actor.id,
+                                                       call.body.value(u"name"_s).toString(), &error);
+            return created ? ApiReply{201, createdBody(*created)} : ApiReply::fromStoreError(error);
+        }
+        return ApiReply::methodNotAllowed(call.method, call.path());
+    }
+    if (call.segments.size() != 2)
+        return ApiReply::error(404, u"not_found"_s, u"there is no resource %1"_s.arg(call.path()));
+    if (call.method != "DELETE")
+        return ApiReply::methodNotAllowed(call.method, call.path());
+    bool ok = false;
+    const qint64 id = call.segments.at(1).toLongLong(&ok);
+    const auto token = ok ? context.tokens.token(id, &error) : std::nullopt;
+    if (!token)
+        return ApiReply::error(404, u"not_found"_s, u"there is no token '%1'"_s.arg(call.segments.at(1)));
+    if (const Decision decision = Permissions::revokeToken(call.actor, token->memberId); !decision)
+        return ApiReply::forbidden(decision);
+    if (!context.tokens.revoke(call.auditActor(), id, &error))
+        return ApiReply::fromStoreError(error);
+    return {200, QJsonObject{{u"revoked"_s, true}, {u"id"_s, id}}};
+}
+
+} // namespace TokenResource

@@ -1,0 +1,264 @@
+#include "accesstokenstore.h"
+
+#include "auditlog.h"
+#include "clock.h"
+#include "memberstore.h"
+
+#include <QCryptographicHash>
+#include <QRandomGenerator>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr QByteArrayView kPrefix = "llmgw_pat_";
+constexpr qsizetype kSecretLength = 32;
+constexpr QByteArrayView kBase62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+QByteArray hashOf(QByteArrayView secret)
+{
+    return QCryptographicHash::hash(secret, QCryptographicHash::Sha256);
+}
+
+bool constantTimeEquals(QByteArrayView a, QByteArrayView b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char diff = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+QByteArray newSecret()
+{
+    QByteArray secret(kSecretLength, Qt::Uninitialized);
+    QRandomGenerator *random = QRandomGenerator::system();
+    for (char &c : secret)
+        c = kBase62[random->bounded(int(kBase62.size()))];
+    return secret;
+}
+
+struct Parsed
+{
+    qint64 id = -1;
+    QByteArrayView secret;
+};
+
+// id in canonical decimal ("0" for session tokens), secret 32 base62 characters.
+std::optional<Parsed> parse(QByteArrayView presented)
+{
+    if (!presented.startsWith(kPrefix))
+        return std::nullopt;
+    const QByteArrayView rest = presented.sliced(kPrefix.size());
+    const qsizetype underscore = rest.indexOf('_');
+    if (underscore < 1 || underscore > 18 || (rest.front() == '0' && underscore != 1))
+        return std::nullopt;
+    Parsed parsed{0, {}};
+    for (const char c : rest.first(underscore)) {
+        if (c < '0' || c > '9')
+            return std::nullopt;
+        parsed.id = parsed.id * 10 + (c - '0');
+    }
+    parsed.secret = rest.sliced(underscore + 1);
+    const auto base62 = [](char c) { return kBase62.contains(c); };
+    if (parsed.secret.size() != kSecretLength || !std::all_of(parsed.secret.begin(), parsed.secret.end(), base62))
+        return std::nullopt;
+    return parsed;
+}
+
+AccessToken tokenFrom(const QSqlQuery &query)
+{
+    AccessToken t;
+    t.id = query.value(0).toLongLong();
+    t.memberId = query.value(1).toLongLong();
+    t.name = query.value(2).toString();
+    t.createdAt = QDateTime::fromString(query.value(3).toString(), Qt::ISODateWithMs);
+    if (!query.value(4).isNull())
+        t.lastUsedAt = QDateTime::fromString(query.value(4).toString(), Qt::ISODateWithMs);
+    t.revoked = query.value(5).toInt() != 0;
+    return t;
+}
+
+const QString kTokenColumns = u"id, member_id, name, created_at, last_used_at, revoked"_s;
+
+} // namespace
+
+AccessTokenStore::AccessTokenStore(DatabaseLocation location, MemberStore &members, const Clock &clock)
+    : m_connections(std::move(location), u"gateway.tokens"_s)
+    , m_members(members)
+    , m_clock(clock)
+{
+}
+
+std::optional<AccessTokenStore::Created> AccessTokenStore::create(const Actor &actor, qint64 memberId,
+                                                                  const QString &name, StoreError *error)
+{
+    AccessToken token;
+    token.memberId = memberId;
+    token.name = name.trimmed().isEmpty() ? u"token"_s : name.trimmed();
+    token.createdAt = m_clock.now().toUTC();
+    const QByteArray secret = newSecret();
+    QString sqlError;
+    QSqlDatabase db = m_connections.connection(&sqlError);
+    WriteTransaction transaction(db);
+    if (!db.isValid() || !transaction.begin(&sqlError)) {
+        error->set(StoreError::Kind::Failed, u"cannot create the token: "_s + sqlError);
+        return std::nullopt;
+    }
+    QSqlQuery insert(db);
+    insert.prepare(u"INSERT INTO access_tokens (member_id, name, secret_hash, created_at, revoked) "
+                   "VALUES (?, ?, ?, ?, 0) RETURNING id"_s);
+    insert.addBindValue(memberId);
+    insert.addBindValue(token.name);
+    insert.addBindValue(QString::fromLatin1(hashOf(secret).toHex()));
+    insert.addBindValue(token.createdAt.toString(Qt::ISODateWithMs));
+    if (!insert.exec() || !insert.next()) {
+        // The foreign key refuses a token for nobody.
+        error->set(StoreError::Kind::NotFound,
+                   u"cannot create a token for member %1: %2"_s.arg(memberId).arg(insert.lastError().text()));
+        return std::nullopt;
+    }
+    token.id = insert.value(0).toLongLong();
+    insert.finish();
+    const AuditEntry entry{0, token.createdAt, actor.memberId, actor.email, u"token.create"_s,
+                           u"token:%1"_s.arg(token.id), {}, token.toJson()};
+    if (!AuditLog::append(db, entry, &sqlError) || !transaction.commit(&sqlError)) {
+        error->set(StoreError::Kind::Failed, sqlError);
+        return std::nullopt;
+    }
+    return Created{token, kPrefix.toByteArray() + QByteArray::number(token.id) + '_' + secret};
+}
+
+QByteArray AccessTokenStore::mintSessionToken(qint64 memberId)
+{
+    const QByteArray secret = newSecret();
+    QMutexLocker locker(&m_sessionsMutex);
+    m_sessions.insert(hashOf(secret), memberId);
+    return kPrefix.toByteArray() + "0_" + secret;
+}
+
+std::optional<AccessTokenStore::Authenticated> AccessTokenStore::authenticate(QByteArrayView presented)
+{
+    const auto parsed = parse(presented);
+    if (!parsed)
+        return std::nullopt;
+    QString sqlError;
+    QSqlDatabase db = m_connections.connection(&sqlError);
+    if (!db.isValid())
+        return std::nullopt;
+    StoreError error;
+    if (parsed->id == 0) {
+        qint64 memberId = 0;
+        {
+            QMutexLocker locker(&m_sessionsMutex);
+            memberId = m_sessions.value(hashOf(parsed->secret));
+        }
+        const auto member = memberId > 0 ? m_members.member(memberId, &error) : std::nullopt;
+        if (!member)
+            return std::nullopt;
+        return Authenticated{*member, 0};
+    }
+    QSqlQuery query(db);
+    query.prepare(u"SELECT secret_hash, revoked, member_id, last_used_at FROM access_tokens WHERE id = ?"_s);
+    query.addBindValue(parsed->id);
+    if (!query.exec() || !query.next())
+        return std::nullopt;
+    const QByteArray stored = QByteArray::fromHex(query.value(0).toString().toLatin1());
+    if (!constantTimeEquals(hashOf(parsed->secret), stored) || query.value(1).toInt() != 0)
+        return std::nullopt;
+    const qint64 memberId = query.value(2).toLongLong();
+    const QDateTime lastUsed = QDateTime::fromString(query.value(3).toString(), Qt::ISODateWithMs);
+    query.finish();
+    const auto member = m_members.member(memberId, &error);
+    if (!member)
+        return std::nullopt;
+    const QDateTime now = m_clock.now().toUTC();
+    if (!lastUsed.isValid() || lastUsed.msecsTo(now) >= kLastUsedResolutionMs) {
+        QSqlQuery touch(db);
+        touch.prepare(u"UPDATE access_tokens SET last_used_at = ? WHERE id = ?"_s);
+        touch.addBindValue(now.toString(Qt::ISODateWithMs));
+        touch.addBindValue(parsed->id);
+        touch.exec(); // a missed timestamp must not refuse the request
+    }
+    return Authenticated{*member, parsed->id};
+}
+
+std::optional<QList<AccessToken>> AccessTokenStore::list(qint64 memberId, StoreError *error)
+{
+    QString sqlError;
+    QSqlDatabase db = m_connections.connection(&sqlError);
+    if (!db.isValid()) {
+        error->set(StoreError::Kind::Failed, sqlError);
+        return std::nullopt;
+    }
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    query.prepare(u"SELECT "_s + kTokenColumns + u" FROM access_tokens"_s
+                  + (memberId > 0 ? u" WHERE member_id = ?"_s : QString()) + u" ORDER BY id DESC"_s);
+    if (memberId > 0)
+        query.addBindValue(memberId);
+    if (!query.exec()) {
+        error->set(StoreError::Kind::Failed, u"cannot read the tokens: "_s + query.lastError().text());
+        return std::nullopt;
+    }
+    QList<AccessToken> tokens;
+    while (query.next())
+        tokens.append(tokenFrom(query));
+    return tokens;
+}
+
+std::optional<AccessToken> AccessTokenStore::token(qint64 id, StoreError *error)
+{
+    QString sqlError;
+    QSqlDatabase db = m_connections.connection(&sqlError);
+    if (!db.isValid()) {
+        error->set(StoreError::Kind::Failed, sqlError);
+        return std::nullopt;
+    }
+    QSqlQuery query(db);
+    query.prepare(u"SELECT "_s + kTokenColumns + u" FROM access_tokens WHERE id = ?"_s);
+    query.addBindValue(id);
+    if (!query.exec()) {
+        error->set(StoreError::Kind::Failed, u"cannot read the tokens: "_s + query.lastError().text());
+        return std::nullopt;
+    }
+    if (!query.next()) {
+        error->set(StoreError::Kind::NotFound, u"there is no token with id %1"_s.arg(id));
+        return std::nullopt;
+    }
+    return tokenFrom(query);
+}
+
+bool AccessTokenStore::revoke(const Actor &actor, qint64 id, StoreError *error)
+{
+    QString sqlError;
+    QSqlDatabase db = m_connections.connection(&sqlError);
+    WriteTransaction transaction(db);
+    if (!db.isValid() || !transaction.begin(&sqlError)) {
+        error->set(StoreError::Kind::Failed, u"cannot revoke the token: "_s + sqlError);
+        return false;
+    }
+    const auto before = token(id, error);
+    if (!before)
+        return false;
+    AccessToken after = *before;
+    after.revoked = true;
+    QSqlQuery write(db);
+    write.prepare(u"UPDATE access_tokens SET revoked = 1 WHERE id = ?"_s);
+    write.addBindValue(id);
+    if (!write.exec()) {
+        error->set(StoreError::Kind::Failed, u"cannot revoke the token: "_s + write.lastError().text());
+        return false;
+    }
+    const AuditEntry entry{0, m_clock.now(), actor.memberId, actor.email, u"token.revoke"_s, u"token:%1"_s.arg(id),
+                           before->toJson(), after.toJson()};
+    if (!AuditLog::append(db, entry, &sqlError) || !transaction.commit(&sqlError)) {
+        error->set(StoreError::Kind::Failed, sqlError);
+        return false;
+    }
+    return true;
+}

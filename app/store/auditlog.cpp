@@ -1,0 +1,112 @@
+#include "auditlog.h"
+
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QThread>
+#include <QVariant>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QVariant jsonOrNull(const QJsonObject &object)
+{
+    if (object.isEmpty())
+        return QVariant(QMetaType::fromType<QString>());
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+QJsonObject objectOf(const QVariant &value)
+{
+    if (value.isNull())
+        return {};
+    return QJsonDocument::fromJson(value.toString().toUtf8()).object();
+}
+
+} // namespace
+
+QJsonObject AuditEntry::toJson() const
+{
+    QJsonObject json{
+        {u"id"_s, id},
+        {u"at"_s, at.toUTC().toString(Qt::ISODateWithMs)},
+        {u"actor_member_id"_s, actorMemberId > 0 ? QJsonValue(actorMemberId) : QJsonValue()},
+        {u"actor_email"_s, actorEmail},
+        {u"action"_s, action},
+        {u"target"_s, target},
+        {u"before"_s, before.isEmpty() ? QJsonValue() : QJsonValue(before)},
+        {u"after"_s, after.isEmpty() ? QJsonValue() : QJsonValue(after)},
+    };
+    return json;
+}
+
+AuditLog::AuditLog(DatabaseLocation location)
+    : m_location(std::move(location))
+{
+}
+
+AuditLog::~AuditLog()
+{
+    QMutexLocker locker(&m_connectionsMutex);
+    for (const QString &name : std::as_const(m_connectionNames))
+        QSqlDatabase::removeDatabase(name);
+}
+
+bool AuditLog::append(QSqlDatabase &db, const AuditEntry &entry, QString *error)
+{
+    QSqlQuery insert(db);
+    insert.prepare(u"INSERT INTO audit_log (at, actor_member_id, actor_email, action, target, before_json, after_json) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?)"_s);
+    insert.addBindValue(entry.at.toUTC().toString(Qt::ISODateWithMs));
+    insert.addBindValue(entry.actorMemberId > 0 ? QVariant(entry.actorMemberId) : QVariant(QMetaType::fromType<qint64>()));
+    // A null QString would bind as NULL.
+    insert.addBindValue(entry.actorEmail.isNull() ? u""_s : entry.actorEmail);
+    insert.addBindValue(entry.action);
+    insert.addBindValue(entry.target.isNull() ? u""_s : entry.target);
+    insert.addBindValue(jsonOrNull(entry.before));
+    insert.addBindValue(jsonOrNull(entry.after));
+    if (!insert.exec()) {
+        *error = u"cannot write the audit log: "_s + insert.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+std::optional<QList<AuditEntry>> AuditLog::page(qint64 beforeId, int limit, QString *error)
+{
+    const QString name = u"gateway.audit.%1.%2"_s.arg(quintptr(this), 0, 16)
+                             .arg(quintptr(QThread::currentThreadId()), 0, 16);
+    QSqlDatabase db = Database::open(m_location, name, error);
+    if (!db.isValid())
+        return std::nullopt;
+    {
+        QMutexLocker locker(&m_connectionsMutex);
+        if (!m_connectionNames.contains(name))
+            m_connectionNames.append(name);
+    }
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    query.prepare(u"SELECT id, at, actor_member_id, actor_email, action, target, before_json, after_json "
+                  "FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?"_s);
+    query.addBindValue(beforeId > 0 ? beforeId : std::numeric_limits<qint64>::max());
+    query.addBindValue(limit);
+    if (!query.exec()) {
+        *error = u"cannot read the audit log: "_s + query.lastError().text();
+        return std::nullopt;
+    }
+    QList<AuditEntry> entries;
+    while (query.next()) {
+        AuditEntry entry;
+        entry.id = query.value(0).toLongLong();
+        entry.at = QDateTime::fromString(query.value(1).toString(), Qt::ISODateWithMs);
+        entry.actorMemberId = query.value(2).toLongLong();
+        entry.actorEmail = query.value(3).toString();
+        entry.action = query.value(4).toString();
+        entry.target = query.value(5).toString();
+        entry.before = objectOf(query.value(6));
+        entry.after = objectOf(query.value(7));
+        entries.append(std::move(entry));
+    }
+    return entries;
+}

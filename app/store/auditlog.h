@@ -1,0 +1,51 @@
+#pragma once
+
+#include "database.h"
+#include "member.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QList>
+#include <QMutex>
+#include <QStringList>
+
+#include <optional>
+
+class Clock;
+
+// One change as the audit log keeps it: who, what, when, and the state before and after (never a secret).
+struct AuditEntry
+{
+    qint64 id = 0;
+    QDateTime at;
+    qint64 actorMemberId = 0; // 0: a local command, not a member
+    QString actorEmail;
+    QString action; // "member.add", "member.update", "token.revoke", …
+    QString target; // "member:3", "token:7"
+    QJsonObject before; // empty: nothing before (a creation) or nothing to show
+    QJsonObject after;
+
+    QJsonObject toJson() const;
+};
+
+// Reads the audit log and appends to it. Writers that change something append inside their own
+// transaction (append() on their connection), so that a change and its audit row land together or not at all.
+// Thread-safe: one connection per thread.
+class AuditLog final
+{
+    Q_DISABLE_COPY_MOVE(AuditLog)
+public:
+    explicit AuditLog(DatabaseLocation location);
+    ~AuditLog();
+
+    // Newest first: up to `limit` entries with id < beforeId (beforeId <= 0: from the newest).
+    std::optional<QList<AuditEntry>> page(qint64 beforeId, int limit, QString *error);
+
+    // Appends on `db`, normally within the caller's open transaction.
+    static bool append(QSqlDatabase &db, const AuditEntry &entry, QString *error);
+
+private:
+    DatabaseLocation m_location;
+    QMutex m_connectionsMutex;
+    QStringList m_connectionNames;
+};

@@ -1,0 +1,58 @@
+#include "apiteam.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+
+using namespace Qt::StringLiterals;
+
+bool ApiTeam::start(QString *error)
+{
+    if (!m_harness.start(error))
+        return false;
+    owner = add(u"owner@example.org"_s, Role::Owner, error);
+    admin = add(u"admin@example.org"_s, Role::Admin, error);
+    developer = add(u"dev@example.org"_s, Role::Developer, error);
+    restricted = add(u"restricted@example.org"_s, Role::Restricted, error);
+    return !restricted.token.isEmpty() && error->isEmpty();
+}
+
+ApiTeam::Person ApiTeam::add(const QString &email, Role role, QString *error)
+{
+    StoreError storeError;
+    const Actor cli{0, u"test"_s};
+    const auto member = gateway().members().add(cli, email, email.section(u'@', 0, 0), role, &storeError);
+    const auto token = member ? gateway().accessTokens().create(cli, member->id, u"test"_s, &storeError) : std::nullopt;
+    if (!token) {
+        *error = storeError.message;
+        return {};
+    }
+    return Person{member->id, token->plaintext, member->email};
+}
+
+TestHttpResult ApiTeam::call(const QByteArray &token, const QByteArray &method, const QString &path,
+                             const QJsonObject &body)
+{
+    QList<QPair<QByteArray, QByteArray>> headers;
+    if (!token.isEmpty())
+        headers.append({"authorization", "Bearer " + token});
+    const QByteArray bytes = body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact);
+    return TestHttp::call(m_harness.nam(), m_harness.port(), method, path, bytes, headers);
+}
+
+QByteArray ApiTeam::dataDirBytes()
+{
+    QByteArray all;
+    const QDir dir(gateway().config().dataDir);
+    for (const QString &name : dir.entryList(QDir::Files)) {
+        QFile file(dir.filePath(name));
+        if (file.open(QIODevice::ReadOnly))
+            all += file.readAll();
+    }
+    return all;
+}
+
+QString errorMessage(const TestHttpResult &result)
+{
+    return result.json().value(u"error"_s).toObject().value(u"message"_s).toString();
+}

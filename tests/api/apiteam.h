@@ -1,0 +1,42 @@
+#pragma once
+
+#include "proxyharness.h"
+#include "testhttp.h"
+
+#include <QJsonObject>
+
+#include <memory>
+
+// A real Gateway in process with a team of four, one per role, each with a personal access token; the
+// management API suites call /api/v1 through HTTP as the dashboard does.
+class ApiTeam final
+{
+    Q_DISABLE_COPY_MOVE(ApiTeam)
+public:
+    ApiTeam() = default;
+
+    struct Person
+    {
+        qint64 id = 0;
+        QByteArray token;
+        QString email;
+    };
+    Person owner, admin, developer, restricted;
+
+    bool start(QString *error);
+    Gateway &gateway() { return m_harness.gateway(); }
+
+    // `token` empty: no Authorization header.
+    TestHttpResult call(const QByteArray &token, const QByteArray &method, const QString &path,
+                        const QJsonObject &body = {});
+    // Adds a member straight through the store (as the CLI does) and gives them a token.
+    Person add(const QString &email, Role role, QString *error);
+    // Every file of the data dir (database, WAL), to look for secrets that must not be there.
+    QByteArray dataDirBytes();
+
+private:
+    ProxyHarness m_harness;
+};
+
+// The error message of an {"error":{"message","code"}} answer.
+QString errorMessage(const TestHttpResult &result);
