@@ -4,6 +4,7 @@
 #include "apikeystore.h"
 #include "clock.h"
 #include "jsonscan.h"
+#include "keygate.h"
 #include "logwriter.h"
 #include "openaicompat.h"
 #include "anthropicinbound.h"
@@ -208,7 +209,7 @@ void ProxyHandler::modelRequest(HttpRequest &&request, HttpResponder &responder,
 
     if (request.method != "POST")
         return reject(ProxyError::methodNotAllowed(request.method, request.path));
-    const auto key = m_context.keys.authenticate(presentedKey(request));
+    const auto key = m_context.keys.identify(presentedKey(request)); // disabled or expired: KeyGate says so
     if (!key)
         return reject(ProxyError::invalidApiKey());
     record.apiKeyId = key->id;
@@ -250,6 +251,8 @@ void ProxyHandler::modelRequest(HttpRequest &&request, HttpResponder &responder,
     record.streamed = inbound.stream;
 
     auto routes = m_resolver.resolve(inbound.model);
+    if (const auto refused = KeyGate::admit(m_context.keys, *key, inbound.model, routes))
+        return reject(*refused);
     if (const auto *routeError = std::get_if<ProxyError>(&routes))
         return reject(*routeError);
     const bool allowRetries = request.header("x-no-fallback").compare("true", Qt::CaseInsensitive) != 0;

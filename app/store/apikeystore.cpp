@@ -75,6 +75,33 @@ QByteArray newSecret()
     return secret;
 }
 
+QVariant nullableDouble(const std::optional<double> &value)
+{
+    return value ? QVariant(*value) : QVariant(QMetaType::fromType<double>());
+}
+
+// The limit columns, from `first` on: expires_at, spend_limit_usd, period_limit_usd, limit_period, then the
+// four JSON lists. Only setLimits() writes them, so a malformed value means outside editing: say so.
+void readLimits(const QSqlQuery &query, int first, ApiKey *key)
+{
+    KeyLimits &limits = key->limits;
+    if (const QVariant expires = query.value(first); !expires.isNull())
+        limits.expiresAt = QDateTime::fromString(expires.toString(), Qt::ISODateWithMs).toUTC();
+    if (const QVariant limit = query.value(first + 1); !limit.isNull())
+        limits.spendLimitUsd = limit.toDouble();
+    if (const QVariant limit = query.value(first + 2); !limit.isNull())
+        limits.periodLimitUsd = limit.toDouble();
+    limits.period = KeyPeriods::fromName(query.value(first + 3).toString()).value_or(LimitPeriod::None);
+    QStringList *lists[] = {&limits.allowedModels, &limits.deniedModels, &limits.allowedProviders,
+                            &limits.deniedProviders};
+    for (int i = 0; i < 4; ++i) {
+        QString error;
+        *lists[i] = ModelPatterns::fromJson(query.value(first + 4 + i).toString(), &error);
+        if (!error.isEmpty())
+            qCWarning(lcStore) << "API key" << key->id << "has an unreadable model or provider list:" << error;
+    }
+}
+
 } // namespace
 
 ApiKeyStore::ApiKeyStore(DatabaseLocation location, const Clock &clock)
@@ -149,29 +176,38 @@ std::optional<ApiKeyStore::Created> ApiKeyStore::create(const QString &name, con
     return created;
 }
 
-std::optional<ApiKey> ApiKeyStore::authenticate(QByteArrayView presented)
+std::optional<ApiKey> ApiKeyStore::identify(QByteArrayView presented)
 {
     const std::optional<Parsed> parsed = parse(presented);
     if (!parsed)
         return std::nullopt;
 
-    std::optional<ApiKey> found;
-    {
-        QReadLocker locker(&m_lock);
-        if (const auto it = m_keys.constFind(parsed->id); it != m_keys.cend())
-            found = *it;
-    }
+    std::optional<ApiKey> found = find(parsed->id);
     if (!found) {
         // Perhaps created by another process since the last read. Look again even when the rate limit said
         // no: a concurrent reload may just have brought it in.
         reload();
-        QReadLocker locker(&m_lock);
-        if (const auto it = m_keys.constFind(parsed->id); it != m_keys.cend())
-            found = *it;
+        found = find(parsed->id);
     }
-    if (!found || !constantTimeEquals(hashOf(parsed->secret), found->secretHash) || found->disabled)
+    if (!found || !constantTimeEquals(hashOf(parsed->secret), found->secretHash))
         return std::nullopt;
     return found;
+}
+
+std::optional<ApiKey> ApiKeyStore::authenticate(QByteArrayView presented)
+{
+    std::optional<ApiKey> key = identify(presented);
+    if (!key || key->disabled || (key->limits.expiresAt && *key->limits.expiresAt <= m_clock.now()))
+        return std::nullopt;
+    return key;
+}
+
+std::optional<ApiKey> ApiKeyStore::find(qint64 id) const
+{
+    QReadLocker locker(&m_lock);
+    if (const auto it = m_keys.constFind(id); it != m_keys.cend())
+        return *it;
+    return std::nullopt;
 }
 
 bool ApiKeyStore::reload()
@@ -204,7 +240,9 @@ bool ApiKeyStore::loadAll(QString *error, QList<ApiKey> *keys)
         return false;
     QSqlQuery query(db);
     query.setForwardOnly(true);
-    if (!query.exec(u"SELECT id, name, member_email, secret_hash, created_at, disabled FROM api_keys ORDER BY id"_s)) {
+    if (!query.exec(u"SELECT id, name, member_email, secret_hash, created_at, disabled, expires_at, spend_limit_usd, "
+                    "period_limit_usd, limit_period, allowed_models, denied_models, allowed_providers, "
+                    "denied_providers FROM api_keys ORDER BY id"_s)) {
         *error = query.lastError().text();
         query.finish();
         db.close(); // the next use reconnects, in case the server went away
@@ -219,6 +257,7 @@ bool ApiKeyStore::loadAll(QString *error, QList<ApiKey> *keys)
         key.secretHash = QByteArray::fromHex(query.value(3).toString().toLatin1());
         key.createdAt = QDateTime::fromString(query.value(4).toString(), Qt::ISODateWithMs);
         key.disabled = query.value(5).toInt() != 0;
+        readLimits(query, 6, &key);
         if (keys)
             keys->append(key);
         loaded.insert(key.id, std::move(key));
@@ -284,5 +323,112 @@ bool ApiKeyStore::remove(qint64 id, QString *error)
     }
     QWriteLocker locker(&m_lock);
     m_keys.remove(id);
+    m_spend.forget(id);
     return true;
+}
+
+bool ApiKeyStore::setLimits(qint64 id, const KeyLimits &limits, QString *error)
+{
+    if (const QString problem = limits.validate(); !problem.isEmpty()) {
+        *error = problem;
+        return false;
+    }
+    QMutexLocker reloadLocker(&m_reloadMutex);
+    QSqlDatabase db = connection(error);
+    if (!db.isValid())
+        return false;
+    QSqlQuery update(db);
+    update.prepare(u"UPDATE api_keys SET expires_at = ?, spend_limit_usd = ?, period_limit_usd = ?, limit_period = ?, "
+                   "allowed_models = ?, denied_models = ?, allowed_providers = ?, denied_providers = ? WHERE id = ?"_s);
+    update.addBindValue(limits.expiresAt ? QVariant(limits.expiresAt->toUTC().toString(Qt::ISODateWithMs))
+                                         : QVariant(QMetaType::fromType<QString>()));
+    update.addBindValue(nullableDouble(limits.spendLimitUsd));
+    update.addBindValue(nullableDouble(limits.periodLimitUsd));
+    update.addBindValue(limits.period == LimitPeriod::None ? QVariant(QMetaType::fromType<QString>())
+                                                           : QVariant(KeyPeriods::name(limits.period)));
+    for (const QStringList *list : {&limits.allowedModels, &limits.deniedModels, &limits.allowedProviders,
+                                    &limits.deniedProviders})
+        update.addBindValue(ModelPatterns::toJson(*list));
+    update.addBindValue(id);
+    if (!update.exec()) {
+        *error = u"cannot store the limits of API key %1: %2"_s.arg(id).arg(update.lastError().text());
+        return false;
+    }
+    if (update.numRowsAffected() < 1) {
+        *error = u"there is no API key with id %1"_s.arg(id);
+        return false;
+    }
+    QWriteLocker locker(&m_lock);
+    if (auto it = m_keys.find(id); it != m_keys.end()) {
+        it->limits = limits;
+        if (it->limits.expiresAt)
+            it->limits.expiresAt = it->limits.expiresAt->toUTC();
+    }
+    return true;
+}
+
+std::optional<ApiKeyStore::Created> ApiKeyStore::roll(qint64 id, QString *error)
+{
+    QMutexLocker reloadLocker(&m_reloadMutex);
+    QSqlDatabase db = connection(error);
+    if (!db.isValid())
+        return std::nullopt;
+    const QByteArray secret = newSecret();
+    QSqlQuery update(db);
+    update.prepare(u"UPDATE api_keys SET secret_hash = ? WHERE id = ?"_s);
+    update.addBindValue(QString::fromLatin1(hashOf(secret).toHex()));
+    update.addBindValue(id);
+    if (!update.exec()) {
+        *error = u"cannot store the new secret of API key %1: %2"_s.arg(id).arg(update.lastError().text());
+        return std::nullopt;
+    }
+    if (update.numRowsAffected() < 1) {
+        *error = u"there is no API key with id %1"_s.arg(id);
+        return std::nullopt;
+    }
+    // Re-read, so that a key this process had not seen yet is known with all its fields.
+    if (!loadAll(error))
+        return std::nullopt;
+    std::optional<ApiKey> key = find(id);
+    if (!key) {
+        *error = u"API key %1 was deleted while its secret was being replaced"_s.arg(id);
+        return std::nullopt;
+    }
+    return Created{*key, kPrefix.toByteArray() + QByteArray::number(id) + '_' + secret};
+}
+
+void ApiKeyStore::ensureSeeded(qint64 id)
+{
+    if (m_spend.contains(id))
+        return;
+    QMutexLocker locker(&m_seedMutex);
+    if (m_spend.contains(id))
+        return;
+    QString error;
+    QSqlDatabase db = connection(&error);
+    const QDateTime now = m_clock.now();
+    std::optional<KeySpendLedger::Seed> seed;
+    if (db.isValid())
+        seed = KeySpendLedger::read(db, id, now, &error);
+    if (!seed) {
+        // Enforcing from zero beats refusing every request of the key because the database hiccupped.
+        qCWarning(lcStore) << "spend limits of API key" << id << "count only this process's requests from now:"
+                           << error;
+        seed = KeySpendLedger::Seed{0, {}, now};
+    }
+    m_spend.seed(id, *seed);
+}
+
+SpendTotals ApiKeyStore::spend(const ApiKey &key)
+{
+    ensureSeeded(key.id);
+    return m_spend.totals(key.id, key.limits.period, m_clock.now());
+}
+
+void ApiKeyStore::recordSpend(qint64 keyId, double cost, const QDateTime &at)
+{
+    if (keyId <= 0 || cost == 0)
+        return;
+    ensureSeeded(keyId);
+    m_spend.add(keyId, cost, at, m_clock.now());
 }

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "database.h"
+#include "keylimits.h"
+#include "keyspend.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -24,6 +26,7 @@ struct ApiKey
     QDateTime createdAt;
     bool disabled = false;
     QByteArray secretHash; // SHA-256 of the secret part
+    KeyLimits limits;      // expiry, spend limits, models and providers (KeyPolicy applies them)
 };
 
 // Creates gateway API keys and checks presented ones. Thread-safe: the proxy's worker threads share one.
@@ -34,6 +37,9 @@ struct ApiKey
 // after refresh(); changes made through this store take effect at once.
 // last_used_at is not updated: it would put a write on the hot path, and the requests table already has
 // each key's last use (MAX(created_at) by api_key_id, indexed).
+// It also keeps each key's running spend (KeySpendLedger): seeded from the requests table the first time the
+// key is checked, then added to by recordSpend() as this process records requests. Spend recorded by other
+// processes on a shared database is not seen until this process restarts.
 class ApiKeyStore final
 {
     Q_DISABLE_COPY_MOVE(ApiKeyStore)
@@ -48,15 +54,34 @@ public:
     };
     std::optional<Created> create(const QString &name, const QString &memberEmail, QString *error);
 
-    // The key a client presented, or nullopt when it is unknown, malformed, disabled or does not match.
+    // The key a client presented, or nullopt when it is unknown, malformed, disabled, expired or does not match.
     std::optional<ApiKey> authenticate(QByteArrayView presented);
+    // The key whose secret the client presented, disabled or expired as it may be (nullopt when unknown,
+    // malformed or not matching): for the proxy, which tells the client why such a key is refused.
+    std::optional<ApiKey> identify(QByteArrayView presented);
+    // The key as this store knows it (cached), or nullopt.
+    std::optional<ApiKey> find(qint64 id) const;
 
     // Every key, oldest first, read from the database (and the cache refreshed with them).
     std::optional<QList<ApiKey>> list(QString *error);
     // Re-reads every key now, whatever the rate limit. For a periodic refresh or after outside changes.
     bool refresh(QString *error);
     bool setDisabled(qint64 id, bool disabled, QString *error);
+    // Replaces every limit of the key (expiry, spend limits, model and provider lists). Validated first.
+    bool setLimits(qint64 id, const KeyLimits &limits, QString *error);
+    // A new secret for the same key (same id, name, limits and spend); the old secret stops working at once
+    // in this process, and in others after their refresh(). The new plaintext is shown once.
+    std::optional<Created> roll(qint64 id, QString *error);
+    // Deletes the key; its request records stay (with its id).
     bool remove(qint64 id, QString *error);
+
+    // What the key has spent, all time and in its limit's current period, as of the clock's now. Seeds the
+    // key's totals from the requests table on first use (one query per key and process).
+    SpendTotals spend(const ApiKey &key);
+    // A request of the key that cost `cost` USD and arrived at `at`: added to the running totals. Call before
+    // the record is handed to the log writer, so that the first seed cannot count it twice.
+    void recordSpend(qint64 keyId, double cost, const QDateTime &at);
+    const Clock &clock() const { return m_clock; }
 
     static constexpr qint64 kReloadIntervalMs = 250;
 
@@ -64,13 +89,16 @@ private:
     bool reload(); // re-reads the api_keys table (rate-limited on misses)
     bool loadAll(QString *error, QList<ApiKey> *keys = nullptr); // unconditional re-read
     QSqlDatabase connection(QString *error);
+    void ensureSeeded(qint64 id);
 
     DatabaseLocation m_location;
     const Clock &m_clock;
-    QReadWriteLock m_lock;
+    mutable QReadWriteLock m_lock;
     QHash<qint64, ApiKey> m_keys;
     qint64 m_lastReloadMs = -1;
     QMutex m_reloadMutex; // serialises reloads and key changes; guards m_lastReloadMs
+    KeySpendLedger m_spend;
+    QMutex m_seedMutex; // one seeding query per key
     QMutex m_connectionsMutex;
     QStringList m_connectionNames; // one per thread that needed the database, removed on destruction
 };

@@ -119,6 +119,19 @@ std::vector<Source> sources()
     after_json TEXT NULL
 ))"_s,
                     }});
+    // Gateway API key limits: expiry, all-time and per-period spend limits, allowed/denied models and providers
+    // (JSON arrays of patterns; '[]' is no restriction).
+    list.push_back({"api key limits",
+                    {
+                        u"ALTER TABLE api_keys ADD COLUMN expires_at TEXT NULL"_s,
+                        u"ALTER TABLE api_keys ADD COLUMN spend_limit_usd DOUBLE PRECISION NULL"_s,
+                        u"ALTER TABLE api_keys ADD COLUMN period_limit_usd DOUBLE PRECISION NULL"_s,
+                        u"ALTER TABLE api_keys ADD COLUMN limit_period TEXT NULL"_s,
+                        u"ALTER TABLE api_keys ADD COLUMN allowed_models TEXT NOT NULL DEFAULT '[]'"_s,
+                        u"ALTER TABLE api_keys ADD COLUMN denied_models TEXT NOT NULL DEFAULT '[]'"_s,
+                        u"ALTER TABLE api_keys ADD COLUMN allowed_providers TEXT NOT NULL DEFAULT '[]'"_s,
+                        u"ALTER TABLE api_keys ADD COLUMN denied_providers TEXT NOT NULL DEFAULT '[]'"_s,
+                    }});
     return list;
 }
 

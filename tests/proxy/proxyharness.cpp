@@ -86,7 +86,7 @@ bool ProxyHarness::start(const Options &options, QString *error)
     config->maxBodyBytes = options.maxBodyBytes;
     config->shutdownGraceMs = 5000;
 
-    m_gateway = std::make_unique<Gateway>(*config, m_clock);
+    m_gateway = std::make_unique<Gateway>(*config, options.clock ? *options.clock : m_clock);
     if (!m_gateway->start(error))
         return false;
     const auto created = m_gateway->keys().create(u"proxy tests"_s, u"dev@example.com"_s, error);

@@ -39,6 +39,9 @@ public:
         // More environment for the gateway; "{closed}" in a value stands for a port nobody listens on.
         QList<QPair<QString, QString>> extraEnvironment;
         QString catalogFile; // a user model catalog merged over the built-in one
+        // The gateway's clock (e.g. a TestClock the test steps; change it only while no request is in flight);
+        // null: the system clock. Must outlive the harness.
+        const Clock *clock = nullptr;
         bool responseCache = false;
     };
 
