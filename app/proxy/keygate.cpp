@@ -7,14 +7,14 @@
 namespace {
 ProxyError toProxyError(const KeyRefusal &refusal)
 {
-    return ProxyError{refusal.status, refusal.message, refusal.type, refusal.code, refusal.param};
+    return ProxyError { refusal.status, refusal.message, refusal.type, refusal.code, refusal.param };
 }
 } // namespace
 
 namespace KeyGate {
 
 std::optional<ProxyError> admit(ApiKeyStore &keys, const ApiKey &key, const QString &requestedModel,
-                                std::variant<QList<ModelRoute>, ProxyError> &routes)
+    std::variant<QList<ModelRoute>, ProxyError> &routes)
 {
     const QDateTime now = keys.clock().now();
     if (const auto refusal = KeyPolicy::checkStatus(key, now))
@@ -25,7 +25,8 @@ std::optional<ProxyError> admit(ApiKeyStore &keys, const ApiKey &key, const QStr
         for (const ModelRoute &route : std::as_const(*list))
             providers.append(route.provider->spec.id);
         list->removeIf([&](const ModelRoute &route) {
-            return !KeyPolicy::allowsRoute(key.limits, requestedModel, route.provider->spec.id, route.upstreamModel);
+            return !KeyPolicy::allowsRoute(
+                key.limits, requestedModel, route.provider->spec.id, route.upstreamModel);
         });
         if (list->isEmpty())
             return toProxyError(KeyPolicy::modelRefusal(key.limits, requestedModel, providers));

@@ -18,5 +18,5 @@ struct ApiKey;
 // When the model did not resolve, the resolver's error stands and only the key's own state is checked.
 namespace KeyGate {
 std::optional<ProxyError> admit(ApiKeyStore &keys, const ApiKey &key, const QString &requestedModel,
-                                std::variant<QList<ModelRoute>, ProxyError> &routes);
+    std::variant<QList<ModelRoute>, ProxyError> &routes);
 } // namespace KeyGate

@@ -2,7 +2,6 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
-
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -14,8 +13,8 @@ QString validPatterns(const QStringList &patterns, const QString &what)
         if (pattern.trimmed().isEmpty())
             return u"%1 contains an empty entry; remove it or name a model or provider"_s.arg(what);
         if (pattern.indexOf(u'*') >= 0 && pattern.indexOf(u'*') != pattern.size() - 1)
-            return u"%1: '%2' has a '*' before its end; a pattern may only end in '*' (as in 'gpt-4o*')"_s.arg(
-                what, pattern);
+            return u"%1: '%2' has a '*' before its end; a pattern may only end in '*' (as in 'gpt-4o*')"_s
+                .arg(what, pattern);
     }
     return {};
 }
@@ -32,12 +31,12 @@ QString KeyLimits::validate() const
 {
     if (expiresAt && !expiresAt->isValid())
         return u"the expiry is not a valid date and time (use ISO 8601, e.g. 2025-12-31T23:59:59Z)"_s;
-    for (const QString &problem : {validMoney(spendLimitUsd, u"the spend limit"_s),
-                                   validMoney(periodLimitUsd, u"the period spend limit"_s),
-                                   validPatterns(allowedModels, u"the allowed models"_s),
-                                   validPatterns(deniedModels, u"the denied models"_s),
-                                   validPatterns(allowedProviders, u"the allowed providers"_s),
-                                   validPatterns(deniedProviders, u"the denied providers"_s)}) {
+    for (const QString &problem : { validMoney(spendLimitUsd, u"the spend limit"_s),
+             validMoney(periodLimitUsd, u"the period spend limit"_s),
+             validPatterns(allowedModels, u"the allowed models"_s),
+             validPatterns(deniedModels, u"the denied models"_s),
+             validPatterns(allowedProviders, u"the allowed providers"_s),
+             validPatterns(deniedProviders, u"the denied providers"_s) }) {
         if (!problem.isEmpty())
             return problem;
     }
@@ -51,11 +50,16 @@ namespace KeyPeriods {
 QString name(LimitPeriod period)
 {
     switch (period) {
-    case LimitPeriod::None: return {};
-    case LimitPeriod::Hour: return u"hour"_s;
-    case LimitPeriod::Day: return u"day"_s;
-    case LimitPeriod::Week: return u"week"_s;
-    case LimitPeriod::Month: return u"month"_s;
+    case LimitPeriod::None:
+        return {};
+    case LimitPeriod::Hour:
+        return u"hour"_s;
+    case LimitPeriod::Day:
+        return u"day"_s;
+    case LimitPeriod::Week:
+        return u"week"_s;
+    case LimitPeriod::Month:
+        return u"month"_s;
     }
     return {};
 }
@@ -63,7 +67,7 @@ QString name(LimitPeriod period)
 std::optional<LimitPeriod> fromName(const QString &name)
 {
     for (const LimitPeriod period :
-         {LimitPeriod::None, LimitPeriod::Hour, LimitPeriod::Day, LimitPeriod::Week, LimitPeriod::Month}) {
+        { LimitPeriod::None, LimitPeriod::Hour, LimitPeriod::Day, LimitPeriod::Week, LimitPeriod::Month }) {
         if (KeyPeriods::name(period) == name)
             return period;
     }
@@ -73,11 +77,16 @@ std::optional<LimitPeriod> fromName(const QString &name)
 QString adjective(LimitPeriod period)
 {
     switch (period) {
-    case LimitPeriod::None: return {};
-    case LimitPeriod::Hour: return u"hourly"_s;
-    case LimitPeriod::Day: return u"daily"_s;
-    case LimitPeriod::Week: return u"weekly"_s;
-    case LimitPeriod::Month: return u"monthly"_s;
+    case LimitPeriod::None:
+        return {};
+    case LimitPeriod::Hour:
+        return u"hourly"_s;
+    case LimitPeriod::Day:
+        return u"daily"_s;
+    case LimitPeriod::Week:
+        return u"weekly"_s;
+    case LimitPeriod::Month:
+        return u"monthly"_s;
     }
     return {};
 }
@@ -87,11 +96,16 @@ QDateTime start(LimitPeriod period, const QDateTime &at)
     const QDateTime utc = at.toUTC();
     const QDate date = utc.date();
     switch (period) {
-    case LimitPeriod::None: return {};
-    case LimitPeriod::Hour: return QDateTime(date, QTime(utc.time().hour(), 0), Qt::UTC);
-    case LimitPeriod::Day: return QDateTime(date, QTime(0, 0), Qt::UTC);
-    case LimitPeriod::Week: return QDateTime(date.addDays(1 - date.dayOfWeek()), QTime(0, 0), Qt::UTC);
-    case LimitPeriod::Month: return QDateTime(QDate(date.year(), date.month(), 1), QTime(0, 0), Qt::UTC);
+    case LimitPeriod::None:
+        return {};
+    case LimitPeriod::Hour:
+        return QDateTime(date, QTime(utc.time().hour(), 0), Qt::UTC);
+    case LimitPeriod::Day:
+        return QDateTime(date, QTime(0, 0), Qt::UTC);
+    case LimitPeriod::Week:
+        return QDateTime(date.addDays(1 - date.dayOfWeek()), QTime(0, 0), Qt::UTC);
+    case LimitPeriod::Month:
+        return QDateTime(QDate(date.year(), date.month(), 1), QTime(0, 0), Qt::UTC);
     }
     return {};
 }
@@ -100,11 +114,16 @@ QDateTime next(LimitPeriod period, const QDateTime &at)
 {
     const QDateTime begin = start(period, at);
     switch (period) {
-    case LimitPeriod::None: return {};
-    case LimitPeriod::Hour: return begin.addSecs(3600);
-    case LimitPeriod::Day: return begin.addDays(1);
-    case LimitPeriod::Week: return begin.addDays(7);
-    case LimitPeriod::Month: return begin.addMonths(1);
+    case LimitPeriod::None:
+        return {};
+    case LimitPeriod::Hour:
+        return begin.addSecs(3600);
+    case LimitPeriod::Day:
+        return begin.addDays(1);
+    case LimitPeriod::Week:
+        return begin.addDays(7);
+    case LimitPeriod::Month:
+        return begin.addMonths(1);
     }
     return {};
 }
@@ -122,13 +141,14 @@ bool matches(const QString &pattern, const QString &name)
 
 bool anyMatches(const QStringList &patterns, const QString &name)
 {
-    return std::any_of(patterns.cbegin(), patterns.cend(),
-                       [&](const QString &pattern) { return matches(pattern, name); });
+    return std::any_of(
+        patterns.cbegin(), patterns.cend(), [&](const QString &pattern) { return matches(pattern, name); });
 }
 
 QString toJson(const QStringList &patterns)
 {
-    return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(patterns)).toJson(QJsonDocument::Compact));
+    return QString::fromUtf8(
+        QJsonDocument(QJsonArray::fromStringList(patterns)).toJson(QJsonDocument::Compact));
 }
 
 QStringList fromJson(const QString &json, QString *error)

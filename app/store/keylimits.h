@@ -3,7 +3,6 @@
 #include <QDateTime>
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 
 // The calendar periods a key's periodic spend limit can run over, in UTC.
@@ -13,11 +12,11 @@ enum class LimitPeriod { None, Hour, Day, Week, Month };
 // models and providers it may reach. Empty lists and absent values mean "no restriction".
 struct KeyLimits
 {
-    std::optional<QDateTime> expiresAt;      // UTC; the key stops working at this instant
-    std::optional<double> spendLimitUsd;     // all time
-    std::optional<double> periodLimitUsd;    // per `period`
-    LimitPeriod period = LimitPeriod::None;  // set whenever periodLimitUsd is
-    QStringList allowedModels;  // patterns: "gpt-4o-mini", "claude-*", "openai/*", "*"
+    std::optional<QDateTime> expiresAt; // UTC; the key stops working at this instant
+    std::optional<double> spendLimitUsd; // all time
+    std::optional<double> periodLimitUsd; // per `period`
+    LimitPeriod period = LimitPeriod::None; // set whenever periodLimitUsd is
+    QStringList allowedModels; // patterns: "gpt-4o-mini", "claude-*", "openai/*", "*"
     QStringList deniedModels;
     QStringList allowedProviders; // provider ids: "openai", "anthropic", … (patterns allowed too)
     QStringList deniedProviders;

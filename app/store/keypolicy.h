@@ -5,7 +5,6 @@
 
 #include <QByteArray>
 #include <QString>
-
 #include <optional>
 
 struct ApiKey;
@@ -29,8 +28,8 @@ std::optional<KeyRefusal> checkStatus(const ApiKey &key, const QDateTime &now);
 // May the key send a request for `requested` that goes to `provider` as `upstreamModel`? The model lists
 // are matched against the requested name, "provider/upstreamModel" and upstreamModel, so "gpt-4o*",
 // "openai/gpt-4o*" and the exact names all work whichever way the client named the model.
-bool allowsRoute(const KeyLimits &limits, const QString &requested, const QString &provider,
-                 const QString &upstreamModel);
+bool allowsRoute(
+    const KeyLimits &limits, const QString &requested, const QString &provider, const QString &upstreamModel);
 // 403 model_not_allowed, naming the model, the providers it would have gone to, and what the key allows.
 KeyRefusal modelRefusal(const KeyLimits &limits, const QString &requested, const QStringList &providers);
 // 429 spend_limit_reached once the spend has reached a limit (all-time first, then the period's).

@@ -7,8 +7,8 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-constexpr std::array<LimitPeriod, 4> kPeriods{LimitPeriod::Hour, LimitPeriod::Day, LimitPeriod::Week,
-                                              LimitPeriod::Month};
+constexpr std::array<LimitPeriod, 4> kPeriods { LimitPeriod::Hour, LimitPeriod::Day, LimitPeriod::Week,
+    LimitPeriod::Month };
 
 // created_at is stored as Qt::ISODateWithMs in UTC ("2025-01-15T12:00:00.000Z"), so the same spelling
 // compares correctly as text.
@@ -18,8 +18,8 @@ QString stored(const QDateTime &at)
 }
 } // namespace
 
-std::optional<KeySpendLedger::Seed> KeySpendLedger::read(QSqlDatabase &db, qint64 keyId, const QDateTime &now,
-                                                          QString *error)
+std::optional<KeySpendLedger::Seed> KeySpendLedger::read(
+    QSqlDatabase &db, qint64 keyId, const QDateTime &now, QString *error)
 {
     QSqlQuery query(db);
     // One pass over the key's rows (the api_key_id index), all five sums at once.
@@ -58,7 +58,7 @@ void KeySpendLedger::seed(qint64 keyId, const Seed &seed)
     Entry entry;
     entry.allTime = seed.allTime;
     for (size_t i = 0; i < kPeriods.size(); ++i)
-        entry.periods[i] = Bucket{KeyPeriods::start(kPeriods[i], seed.at), seed.periods[i]};
+        entry.periods[i] = Bucket { KeyPeriods::start(kPeriods[i], seed.at), seed.periods[i] };
     m_entries.insert(keyId, entry);
 }
 
@@ -68,7 +68,7 @@ void KeySpendLedger::roll(Entry &entry, const QDateTime &now)
         const QDateTime start = KeyPeriods::start(kPeriods[i], now);
         // Also when the wall clock was set back: the old total belongs to another period than this one.
         if (entry.periods[i].start != start)
-            entry.periods[i] = Bucket{start, 0};
+            entry.periods[i] = Bucket { start, 0 };
     }
 }
 

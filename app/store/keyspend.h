@@ -6,7 +6,6 @@
 #include <QHash>
 #include <QMutex>
 #include <QSqlDatabase>
-
 #include <array>
 #include <optional>
 
@@ -14,9 +13,9 @@
 struct SpendTotals
 {
     double allTime = 0;
-    double period = 0;      // in the current calendar period (0 when the period is None)
-    QDateTime periodStart;  // UTC; invalid for None
-    QDateTime periodEnd;    // when the period total starts again from 0
+    double period = 0; // in the current calendar period (0 when the period is None)
+    QDateTime periodStart; // UTC; invalid for None
+    QDateTime periodEnd; // when the period total starts again from 0
 };
 
 // Running spend totals per gateway API key, so that the proxy checks limits without a query per request.
@@ -32,7 +31,7 @@ public:
     struct Seed
     {
         double allTime = 0;
-        std::array<double, 4> periods{}; // hour, day, week, month containing `at`
+        std::array<double, 4> periods {}; // hour, day, week, month containing `at`
         QDateTime at;
     };
     // Sums the key's recorded costs in the database, as of `now`. nullopt and *error when the query fails.

@@ -64,8 +64,8 @@ void TestKeyLimits::periodBounds_data()
     QTest::addColumn<QDateTime>("next");
     QTest::newRow("hour") << LimitPeriod::Hour << utc(2025, 1, 15, 12, 34, 56, 789) << utc(2025, 1, 15, 12)
                           << utc(2025, 1, 15, 13);
-    QTest::newRow("hour, exact start") << LimitPeriod::Hour << utc(2025, 1, 15, 13) << utc(2025, 1, 15, 13)
-                                       << utc(2025, 1, 15, 14);
+    QTest::newRow("hour, exact start")
+        << LimitPeriod::Hour << utc(2025, 1, 15, 13) << utc(2025, 1, 15, 13) << utc(2025, 1, 15, 14);
     QTest::newRow("hour, last of day") << LimitPeriod::Hour << utc(2025, 12, 31, 23, 59, 59, 999)
                                        << utc(2025, 12, 31, 23) << utc(2026, 1, 1);
     QTest::newRow("day, last ms") << LimitPeriod::Day << utc(2025, 1, 15, 23, 59, 59, 999) << utc(2025, 1, 15)
@@ -75,16 +75,16 @@ void TestKeyLimits::periodBounds_data()
         << utc(2025, 1, 15) << utc(2025, 1, 16);
     QTest::newRow("week, Wednesday") << LimitPeriod::Week << utc(2025, 1, 15, 8) << utc(2025, 1, 13)
                                      << utc(2025, 1, 20);
-    QTest::newRow("week, Sunday night") << LimitPeriod::Week << utc(2025, 1, 19, 23, 59, 59, 999)
-                                        << utc(2025, 1, 13) << utc(2025, 1, 20);
-    QTest::newRow("week, Monday 00:00") << LimitPeriod::Week << utc(2025, 1, 20) << utc(2025, 1, 20)
-                                        << utc(2025, 1, 27);
-    QTest::newRow("week, across the year") << LimitPeriod::Week << utc(2025, 1, 1, 10) << utc(2024, 12, 30)
-                                           << utc(2025, 1, 6);
+    QTest::newRow("week, Sunday night")
+        << LimitPeriod::Week << utc(2025, 1, 19, 23, 59, 59, 999) << utc(2025, 1, 13) << utc(2025, 1, 20);
+    QTest::newRow("week, Monday 00:00")
+        << LimitPeriod::Week << utc(2025, 1, 20) << utc(2025, 1, 20) << utc(2025, 1, 27);
+    QTest::newRow("week, across the year")
+        << LimitPeriod::Week << utc(2025, 1, 1, 10) << utc(2024, 12, 30) << utc(2025, 1, 6);
     QTest::newRow("month, 31st") << LimitPeriod::Month << utc(2025, 1, 31, 23, 59, 59, 999) << utc(2025, 1, 1)
                                  << utc(2025, 2, 1);
-    QTest::newRow("month, leap February") << LimitPeriod::Month << utc(2024, 2, 29, 12) << utc(2024, 2, 1)
-                                          << utc(2024, 3, 1);
+    QTest::newRow("month, leap February")
+        << LimitPeriod::Month << utc(2024, 2, 29, 12) << utc(2024, 2, 1) << utc(2024, 3, 1);
     QTest::newRow("month, December") << LimitPeriod::Month << utc(2025, 12, 15) << utc(2025, 12, 1)
                                      << utc(2026, 1, 1);
 }
@@ -117,8 +117,8 @@ void TestKeyLimits::spendRestartsAtEachBoundary()
     QFETCH(QDateTime, boundary);
     TestClock clock;
     KeySpendLedger ledger;
-    ledger.seed(7, KeySpendLedger::Seed{10.0, {1.0, 2.0, 3.0, 4.0}, clock.now()});
-    const double seeded = std::array<double, 4>{1.0, 2.0, 3.0, 4.0}[size_t(period) - 1];
+    ledger.seed(7, KeySpendLedger::Seed { 10.0, { 1.0, 2.0, 3.0, 4.0 }, clock.now() });
+    const double seeded = std::array<double, 4> { 1.0, 2.0, 3.0, 4.0 }[size_t(period) - 1];
 
     ledger.add(7, 0.5, clock.now(), clock.now());
     SpendTotals totals = ledger.totals(7, period, clock.now());
@@ -146,7 +146,7 @@ void TestKeyLimits::requestFromBeforeTheBoundaryStaysInTheOldPeriod()
     // the running total must too.
     KeySpendLedger ledger;
     const QDateTime arrived = utc(2025, 1, 15, 23, 59);
-    ledger.seed(7, KeySpendLedger::Seed{0, {}, arrived});
+    ledger.seed(7, KeySpendLedger::Seed { 0, {}, arrived });
     ledger.add(7, 1.0, arrived, utc(2025, 1, 16, 0, 0, 30));
     const SpendTotals day = ledger.totals(7, LimitPeriod::Day, utc(2025, 1, 16, 0, 1));
     QCOMPARE(day.period, 0.0);
@@ -159,8 +159,9 @@ void TestKeyLimits::seedCountsOnlyOnce()
     KeySpendLedger ledger;
     const QDateTime now = utc(2025, 1, 15, 12);
     QVERIFY(!ledger.contains(7));
-    ledger.seed(7, KeySpendLedger::Seed{3.0, {1, 1, 1, 1}, now});
-    ledger.seed(7, KeySpendLedger::Seed{3.0, {1, 1, 1, 1}, now}); // a concurrent seeder read the same rows
+    ledger.seed(7, KeySpendLedger::Seed { 3.0, { 1, 1, 1, 1 }, now });
+    ledger.seed(
+        7, KeySpendLedger::Seed { 3.0, { 1, 1, 1, 1 }, now }); // a concurrent seeder read the same rows
     QVERIFY(ledger.contains(7));
     QCOMPARE(ledger.totals(7, LimitPeriod::Day, now).allTime, 3.0);
     ledger.forget(7);
@@ -182,8 +183,9 @@ void TestKeyLimits::expiresAtTheExactInstant()
     QVERIFY(refusal);
     QCOMPARE(refusal->status, 401);
     QCOMPARE(refusal->code, QByteArray("key_expired"));
-    QCOMPARE(refusal->message, u"This gateway API key ('ci', id 7) expired at 2025-01-15T12:30:00Z. Ask its owner for a "
-                               "new key or to extend its expiry."_s);
+    QCOMPARE(refusal->message,
+        u"This gateway API key ('ci', id 7) expired at 2025-01-15T12:30:00Z. Ask its owner for a "
+        "new key or to extend its expiry."_s);
     clock.advance(24h);
     QVERIFY(KeyPolicy::checkStatus(key, clock.now()));
 }
@@ -236,28 +238,29 @@ void TestKeyLimits::routes_data()
     QTest::addColumn<QString>("upstream");
     QTest::addColumn<bool>("allowed");
     const QStringList none;
-    QTest::newRow("no rules") << none << none << none << none << u"gpt-4o"_s << u"openai"_s << u"gpt-4o"_s << true;
+    QTest::newRow("no rules") << none << none << none << none << u"gpt-4o"_s << u"openai"_s << u"gpt-4o"_s
+                              << true;
     QTest::newRow("denied bare, asked qualified")
-        << none << QStringList{u"gpt-4o"_s} << none << none << u"openai/gpt-4o"_s << u"openai"_s << u"gpt-4o"_s
-        << false;
+        << none << QStringList { u"gpt-4o"_s } << none << none << u"openai/gpt-4o"_s << u"openai"_s
+        << u"gpt-4o"_s << false;
     QTest::newRow("denied qualified, asked bare")
-        << none << QStringList{u"openai/gpt-4o*"_s} << none << none << u"gpt-4o-mini"_s << u"openai"_s
+        << none << QStringList { u"openai/gpt-4o*"_s } << none << none << u"gpt-4o-mini"_s << u"openai"_s
         << u"gpt-4o-mini"_s << false;
     QTest::newRow("denied qualified, other provider")
-        << none << QStringList{u"openai/gpt-4o*"_s} << none << none << u"gpt-4o-mini"_s << u"azure"_s
+        << none << QStringList { u"openai/gpt-4o*"_s } << none << none << u"gpt-4o-mini"_s << u"azure"_s
         << u"gpt-4o-mini"_s << true;
-    QTest::newRow("allowed pattern") << QStringList{u"claude-*"_s, u"gpt-4o-mini"_s} << none << none << none
-                                     << u"anthropic/claude-sonnet-4-5"_s << u"anthropic"_s
+    QTest::newRow("allowed pattern") << QStringList { u"claude-*"_s, u"gpt-4o-mini"_s } << none << none
+                                     << none << u"anthropic/claude-sonnet-4-5"_s << u"anthropic"_s
                                      << u"claude-sonnet-4-5"_s << true;
-    QTest::newRow("not in allowed") << QStringList{u"claude-*"_s} << none << none << none << u"gpt-4o"_s
+    QTest::newRow("not in allowed") << QStringList { u"claude-*"_s } << none << none << none << u"gpt-4o"_s
                                     << u"openai"_s << u"gpt-4o"_s << false;
-    QTest::newRow("deny beats allow") << QStringList{u"gpt-*"_s} << QStringList{u"gpt-4o"_s} << none << none
-                                      << u"gpt-4o"_s << u"openai"_s << u"gpt-4o"_s << false;
-    QTest::newRow("provider allowed") << none << none << QStringList{u"anthropic"_s} << none
+    QTest::newRow("deny beats allow") << QStringList { u"gpt-*"_s } << QStringList { u"gpt-4o"_s } << none
+                                      << none << u"gpt-4o"_s << u"openai"_s << u"gpt-4o"_s << false;
+    QTest::newRow("provider allowed") << none << none << QStringList { u"anthropic"_s } << none
                                       << u"claude-haiku"_s << u"anthropic"_s << u"claude-haiku"_s << true;
-    QTest::newRow("provider not allowed") << none << none << QStringList{u"anthropic"_s} << none << u"gpt-4o"_s
-                                          << u"openai"_s << u"gpt-4o"_s << false;
-    QTest::newRow("provider denied") << none << none << none << QStringList{u"openai"_s} << u"gpt-4o"_s
+    QTest::newRow("provider not allowed") << none << none << QStringList { u"anthropic"_s } << none
+                                          << u"gpt-4o"_s << u"openai"_s << u"gpt-4o"_s << false;
+    QTest::newRow("provider denied") << none << none << none << QStringList { u"openai"_s } << u"gpt-4o"_s
                                      << u"openai"_s << u"gpt-4o"_s << false;
 }
 
@@ -282,16 +285,17 @@ void TestKeyLimits::routes()
 void TestKeyLimits::modelRefusalSaysWhatTheKeyAllows()
 {
     KeyLimits limits;
-    limits.allowedModels = {u"gpt-4o-mini"_s, u"claude-*"_s};
-    limits.deniedProviders = {u"openai"_s};
-    const KeyRefusal refusal = KeyPolicy::modelRefusal(limits, u"gpt-4o-mini"_s, {u"openai"_s});
+    limits.allowedModels = { u"gpt-4o-mini"_s, u"claude-*"_s };
+    limits.deniedProviders = { u"openai"_s };
+    const KeyRefusal refusal = KeyPolicy::modelRefusal(limits, u"gpt-4o-mini"_s, { u"openai"_s });
     QCOMPARE(refusal.status, 403);
     QCOMPARE(refusal.code, QByteArray("model_not_allowed"));
     QCOMPARE(refusal.param, QByteArray("model"));
     QCOMPARE(refusal.message,
-             u"This gateway API key may not use the model 'gpt-4o-mini' (from 'openai'): it allows only the models "
-             "'gpt-4o-mini', 'claude-*'; denies the providers 'openai'. Use an allowed model or ask an admin to "
-             "change the key's model rules."_s);
+        u"This gateway API key may not use the model 'gpt-4o-mini' (from 'openai'): it allows only the "
+        u"models "
+        "'gpt-4o-mini', 'claude-*'; denies the providers 'openai'. Use an allowed model or ask an admin to "
+        "change the key's model rules."_s);
 }
 
 void TestKeyLimits::spendRefusals_data()
@@ -307,12 +311,14 @@ void TestKeyLimits::spendRefusals_data()
     QTest::newRow("hourly, small sums")
         << LimitPeriod::Hour << 5.0031 << 429
         << u"This gateway API key has spent $5.0031 of its $5.00 hourly limit; the limit resets at 2025-01-15T13:00:00Z."_s;
-    QTest::newRow("weekly") << LimitPeriod::Week << 6.0 << 429
-                            << u"This gateway API key has spent $6.00 of its $5.00 weekly limit; the limit resets at "
-                               "2025-01-20T00:00:00Z."_s;
-    QTest::newRow("monthly") << LimitPeriod::Month << 5.0 << 429
-                             << u"This gateway API key has spent $5.00 of its $5.00 monthly limit; the limit resets "
-                                "at 2025-02-01T00:00:00Z."_s;
+    QTest::newRow("weekly")
+        << LimitPeriod::Week << 6.0 << 429
+        << u"This gateway API key has spent $6.00 of its $5.00 weekly limit; the limit resets at "
+           "2025-01-20T00:00:00Z."_s;
+    QTest::newRow("monthly")
+        << LimitPeriod::Month << 5.0 << 429
+        << u"This gateway API key has spent $5.00 of its $5.00 monthly limit; the limit resets "
+           "at 2025-02-01T00:00:00Z."_s;
 }
 
 void TestKeyLimits::spendRefusals()
@@ -343,8 +349,9 @@ void TestKeyLimits::spendRefusals()
     const auto allTime = KeyPolicy::checkSpend(limits, spend);
     QVERIFY(allTime);
     QCOMPARE(allTime->status, 429);
-    QCOMPARE(allTime->message, u"This gateway API key has spent $100.00 of its $100.00 all-time limit. Ask an admin to "
-                               "raise the limit, or use another key."_s);
+    QCOMPARE(allTime->message,
+        u"This gateway API key has spent $100.00 of its $100.00 all-time limit. Ask an admin to "
+        "raise the limit, or use another key."_s);
 }
 
 void TestKeyLimits::validation_data()
@@ -354,21 +361,24 @@ void TestKeyLimits::validation_data()
     KeyLimits ok;
     ok.periodLimitUsd = 1;
     ok.period = LimitPeriod::Week;
-    ok.allowedModels = {u"gpt-4o*"_s};
+    ok.allowedModels = { u"gpt-4o*"_s };
     QTest::newRow("fine") << ok << QString();
     KeyLimits noPeriod;
     noPeriod.periodLimitUsd = 1;
-    QTest::newRow("period limit without period") << noPeriod << u"a period spend limit needs its period: hour, day, week or month"_s;
+    QTest::newRow("period limit without period")
+        << noPeriod << u"a period spend limit needs its period: hour, day, week or month"_s;
     KeyLimits negative;
     negative.spendLimitUsd = -1;
     QTest::newRow("negative") << negative << u"the spend limit must be a number of US dollars, 0 or more"_s;
     KeyLimits star;
-    star.deniedModels = {u"gpt-*-mini"_s};
-    QTest::newRow("star inside") << star
-                                 << u"the denied models: 'gpt-*-mini' has a '*' before its end; a pattern may only end in '*' (as in 'gpt-4o*')"_s;
+    star.deniedModels = { u"gpt-*-mini"_s };
+    QTest::newRow("star inside")
+        << star
+        << u"the denied models: 'gpt-*-mini' has a '*' before its end; a pattern may only end in '*' (as in 'gpt-4o*')"_s;
     KeyLimits blank;
-    blank.allowedProviders = {u" "_s};
-    QTest::newRow("blank entry") << blank << u"the allowed providers contains an empty entry; remove it or name a model or provider"_s;
+    blank.allowedProviders = { u" "_s };
+    QTest::newRow("blank entry")
+        << blank << u"the allowed providers contains an empty entry; remove it or name a model or provider"_s;
 }
 
 void TestKeyLimits::validation()
@@ -381,12 +391,12 @@ void TestKeyLimits::validation()
 void TestKeyLimits::periodNames()
 {
     for (const LimitPeriod period :
-         {LimitPeriod::None, LimitPeriod::Hour, LimitPeriod::Day, LimitPeriod::Week, LimitPeriod::Month})
+        { LimitPeriod::None, LimitPeriod::Hour, LimitPeriod::Day, LimitPeriod::Week, LimitPeriod::Month })
         QCOMPARE(KeyPeriods::fromName(KeyPeriods::name(period)), std::optional<LimitPeriod>(period));
     QCOMPARE(KeyPeriods::fromName(u"fortnight"_s), std::nullopt);
     QString error;
-    QCOMPARE(ModelPatterns::fromJson(ModelPatterns::toJson({u"a*"_s, u"b \"q\""_s}), &error),
-             (QStringList{u"a*"_s, u"b \"q\""_s}));
+    QCOMPARE(ModelPatterns::fromJson(ModelPatterns::toJson({ u"a*"_s, u"b \"q\""_s }), &error),
+        (QStringList { u"a*"_s, u"b \"q\""_s }));
     QVERIFY(error.isEmpty());
     ModelPatterns::fromJson(u"{\"a\":1}"_s, &error);
     QVERIFY(!error.isEmpty());

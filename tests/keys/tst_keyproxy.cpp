@@ -9,7 +9,6 @@
 
 #include <QJsonArray>
 #include <QTest>
-
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -46,7 +45,7 @@ private:
     QString expectRefusal(const QByteArray &body, int status, const QByteArray &code);
     void setLimits(const KeyLimits &limits);
 
-    TestClock m_clock{utc(2025, 1, 15, 12)};
+    TestClock m_clock { utc(2025, 1, 15, 12) };
     std::unique_ptr<ProxyHarness> m_harness;
 };
 
@@ -82,7 +81,7 @@ QString TestKeyProxy::expectRefusal(const QByteArray &body, int status, const QB
         QCOMPARE(error.value(u"code"_s).toString().toLatin1(), code);
         // Not record(): it waits for a retry after a 429, which a refusal never gets.
         const QList<QVariantMap> rows = m_harness->waitForRecords(
-            1, u"request_id = ?"_s, {QString::fromLatin1(result.header("x-request-id"))});
+            1, u"request_id = ?"_s, { QString::fromLatin1(result.header("x-request-id")) });
         QCOMPARE(rows.size(), 1);
         const std::optional<QVariantMap> record = rows.first();
         QCOMPARE(record->value(u"status"_s).toInt(), status);
@@ -99,8 +98,9 @@ void TestKeyProxy::disabledKeyIsRefused()
     QString error;
     QVERIFY(m_harness->gateway().keys().setDisabled(m_harness->apiKeyId(), true, &error));
     const QString message = expectRefusal(kMini, 403, "key_disabled");
-    QCOMPARE(message, u"This gateway API key ('proxy tests', id %1) is disabled. Ask an admin of the gateway to enable "
-                      "it, or use another key."_s.arg(m_harness->apiKeyId()));
+    QCOMPARE(message,
+        u"This gateway API key ('proxy tests', id %1) is disabled. Ask an admin of the gateway to enable "
+        "it, or use another key."_s.arg(m_harness->apiKeyId()));
     QVERIFY(!QTest::currentTestFailed());
 
     QVERIFY(m_harness->gateway().keys().setDisabled(m_harness->apiKeyId(), false, &error));
@@ -125,28 +125,29 @@ void TestKeyProxy::expiredKeyIsRefusedFromTheExactInstant()
 void TestKeyProxy::deniedModelIsRefused()
 {
     KeyLimits limits;
-    limits.deniedModels = {u"gpt-4o*"_s};
+    limits.deniedModels = { u"gpt-4o*"_s };
     setLimits(limits);
     const QString message = expectRefusal(kMini, 403, "model_not_allowed");
-    QCOMPARE(message, u"This gateway API key may not use the model 'openai/gpt-4o-mini' (from 'openai'): it denies the "
-                      "models 'gpt-4o*'. Use an allowed model or ask an admin to change the key's model rules."_s);
+    QCOMPARE(message,
+        u"This gateway API key may not use the model 'openai/gpt-4o-mini' (from 'openai'): it denies the "
+        "models 'gpt-4o*'. Use an allowed model or ask an admin to change the key's model rules."_s);
     // Named without the provider, the same model is denied too.
     expectRefusal(TestHttp::chatBody(u"gpt-4o-mini"_s, u"hello"_s), 403, "model_not_allowed");
 
     // An allow list: what is on it works, the rest is refused.
     limits = KeyLimits();
-    limits.allowedModels = {u"gpt-4o-mini"_s};
+    limits.allowedModels = { u"gpt-4o-mini"_s };
     setLimits(limits);
     QCOMPARE(m_harness->chat(kMini).status, 200);
-    const QString other = expectRefusal(TestHttp::chatBody(u"openai/gpt-4.1-nano"_s, u"hello"_s), 403,
-                                        "model_not_allowed");
+    const QString other
+        = expectRefusal(TestHttp::chatBody(u"openai/gpt-4.1-nano"_s, u"hello"_s), 403, "model_not_allowed");
     QVERIFY2(other.contains(u"allows only the models 'gpt-4o-mini'"_s), qPrintable(other));
 }
 
 void TestKeyProxy::providerRulesFilterTheRoutes()
 {
     KeyLimits limits;
-    limits.allowedProviders = {u"anthropic"_s};
+    limits.allowedProviders = { u"anthropic"_s };
     setLimits(limits);
     const QString message = expectRefusal(kMini, 403, "model_not_allowed");
     QVERIFY2(message.contains(u"allows only the providers 'anthropic'"_s), qPrintable(message));
@@ -159,7 +160,7 @@ void TestKeyProxy::providerRulesFilterTheRoutes()
     QCOMPARE(record->value(u"used_provider"_s).toString(), u"anthropic"_s);
 
     limits = KeyLimits();
-    limits.deniedProviders = {u"openai"_s};
+    limits.deniedProviders = { u"openai"_s };
     setLimits(limits);
     expectRefusal(kMini, 403, "model_not_allowed");
 }
@@ -205,7 +206,8 @@ void TestKeyProxy::dailySpendLimitLiftsAtMidnight()
 
     const QString message = expectRefusal(kMini, 429, "spend_limit_reached");
     QVERIFY2(message.startsWith(u"This gateway API key has spent $"_s), qPrintable(message));
-    QVERIFY2(message.endsWith(u" daily limit; the limit resets at 2025-01-16T00:00:00Z."_s), qPrintable(message));
+    QVERIFY2(
+        message.endsWith(u" daily limit; the limit resets at 2025-01-16T00:00:00Z."_s), qPrintable(message));
     QVERIFY(!QTest::currentTestFailed());
 
     m_clock.setNow(utc(2025, 1, 15, 23, 59).addMSecs(59'999));
@@ -230,7 +232,7 @@ void TestKeyProxy::allTimeSpendLimitCountsEarlierRecords()
     setLimits(limits);
     const QString message = expectRefusal(kMini, 429, "spend_limit_reached");
     QVERIFY2(message.endsWith(u"all-time limit. Ask an admin to raise the limit, or use another key."_s),
-             qPrintable(message));
+        qPrintable(message));
     QVERIFY(!QTest::currentTestFailed());
 
     // Weeks later, still refused: the all-time limit never resets.
@@ -241,7 +243,7 @@ void TestKeyProxy::allTimeSpendLimitCountsEarlierRecords()
 void TestKeyProxy::rolledKeyKeepsItsIdAndLimits()
 {
     KeyLimits limits;
-    limits.allowedModels = {u"gpt-4o-mini"_s};
+    limits.allowedModels = { u"gpt-4o-mini"_s };
     limits.periodLimitUsd = 10;
     limits.period = LimitPeriod::Month;
     setLimits(limits);
@@ -253,15 +255,14 @@ void TestKeyProxy::rolledKeyKeepsItsIdAndLimits()
     QCOMPARE(rolled->key.limits, limits);
 
     const qsizetype upstreamBefore = m_harness->upstream().receivedRequests().size();
-    const TestHttpResult old = TestHttp::call(m_harness->nam(), m_harness->port(), "POST", u"/v1/chat/completions"_s,
-                                              kMini, {{"authorization", "Bearer " + oldSecret}});
+    const TestHttpResult old = TestHttp::call(m_harness->nam(), m_harness->port(), "POST",
+        u"/v1/chat/completions"_s, kMini, { { "authorization", "Bearer " + oldSecret } });
     QCOMPARE(old.status, 401);
     QCOMPARE(old.json().value(u"error"_s).toObject().value(u"code"_s).toString(), u"invalid_api_key"_s);
     QCOMPARE(m_harness->upstream().receivedRequests().size(), upstreamBefore);
 
     const TestHttpResult fresh = TestHttp::call(m_harness->nam(), m_harness->port(), "POST",
-                                                u"/v1/chat/completions"_s, kMini,
-                                                {{"authorization", "Bearer " + rolled->plaintext}});
+        u"/v1/chat/completions"_s, kMini, { { "authorization", "Bearer " + rolled->plaintext } });
     QCOMPARE(fresh.status, 200);
     const auto record = m_harness->record(fresh.header("x-request-id"));
     QVERIFY(record);
@@ -269,9 +270,8 @@ void TestKeyProxy::rolledKeyKeepsItsIdAndLimits()
 
     // The limits still apply to the new secret.
     const TestHttpResult denied = TestHttp::call(m_harness->nam(), m_harness->port(), "POST",
-                                                 u"/v1/chat/completions"_s,
-                                                 TestHttp::chatBody(u"openai/gpt-4.1-nano"_s, u"hello"_s),
-                                                 {{"authorization", "Bearer " + rolled->plaintext}});
+        u"/v1/chat/completions"_s, TestHttp::chatBody(u"openai/gpt-4.1-nano"_s, u"hello"_s),
+        { { "authorization", "Bearer " + rolled->plaintext } });
     QCOMPARE(denied.status, 403);
     QCOMPARE(denied.json().value(u"error"_s).toObject().value(u"code"_s).toString(), u"model_not_allowed"_s);
 }

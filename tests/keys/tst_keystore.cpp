@@ -9,7 +9,6 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -30,7 +29,7 @@ RequestRecord spendRecord(qint64 keyId, const QDateTime &at, std::optional<doubl
     r.endpoint = u"/v1/chat/completions"_s;
     r.status = 200;
     if (cost)
-        r.cost = Cost{*cost, 0, 0, 0};
+        r.cost = Cost { *cost, 0, 0, 0 };
     return r;
 }
 
@@ -41,10 +40,10 @@ KeyLimits sampleLimits()
     limits.spendLimitUsd = 100;
     limits.periodLimitUsd = 2.5;
     limits.period = LimitPeriod::Week;
-    limits.allowedModels = {u"gpt-4o*"_s, u"anthropic/claude-*"_s};
-    limits.deniedModels = {u"gpt-4o"_s};
-    limits.allowedProviders = {u"openai"_s, u"anthropic"_s};
-    limits.deniedProviders = {u"google"_s};
+    limits.allowedModels = { u"gpt-4o*"_s, u"anthropic/claude-*"_s };
+    limits.deniedModels = { u"gpt-4o"_s };
+    limits.allowedProviders = { u"openai"_s, u"anthropic"_s };
+    limits.deniedProviders = { u"google"_s };
     return limits;
 }
 } // namespace
@@ -215,13 +214,13 @@ void TestKeyStore::spendIsSeededFromTheRequestsTable()
     {
         LogWriter writer(m_location);
         QVERIFY2(writer.start(&error), qPrintable(error));
-        writer.enqueue(spendRecord(keyId, utc(2024, 12, 31, 23, 59), 8.0));   // last month
-        writer.enqueue(spendRecord(keyId, utc(2025, 1, 12, 23, 59), 4.0));   // this month, last week (Sunday)
-        writer.enqueue(spendRecord(keyId, utc(2025, 1, 13), 2.0));           // this week (Monday 00:00)
-        writer.enqueue(spendRecord(keyId, utc(2025, 1, 15, 11, 59), 1.0));   // today, last hour
-        writer.enqueue(spendRecord(keyId, utc(2025, 1, 15, 12), 0.5));       // this hour
+        writer.enqueue(spendRecord(keyId, utc(2024, 12, 31, 23, 59), 8.0)); // last month
+        writer.enqueue(spendRecord(keyId, utc(2025, 1, 12, 23, 59), 4.0)); // this month, last week (Sunday)
+        writer.enqueue(spendRecord(keyId, utc(2025, 1, 13), 2.0)); // this week (Monday 00:00)
+        writer.enqueue(spendRecord(keyId, utc(2025, 1, 15, 11, 59), 1.0)); // today, last hour
+        writer.enqueue(spendRecord(keyId, utc(2025, 1, 15, 12), 0.5)); // this hour
         writer.enqueue(spendRecord(keyId, utc(2025, 1, 15, 12, 1), std::nullopt)); // price unknown
-        writer.enqueue(spendRecord(otherId, utc(2025, 1, 15, 12), 100.0));   // another key
+        writer.enqueue(spendRecord(otherId, utc(2025, 1, 15, 12), 100.0)); // another key
     }
 
     ApiKeyStore store(m_location, m_clock);
