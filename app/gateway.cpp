@@ -3,6 +3,7 @@
 #include "apicall.h"
 #include "httpserver.h"
 #include "localmodels.h"
+#include "proxy/providerstats.h"
 #include "proxy/responsecache.h"
 #include "proxy/proxyhandler.h"
 
@@ -76,7 +77,8 @@ bool Gateway::start(QString *error)
     if (m_config.responseCacheEnabled)
         m_cache = std::make_unique<ResponseCache>(m_clock, m_config.responseCacheTtlMs,
                                                   m_config.responseCacheMaxEntries, 64 * 1024 * 1024);
-    const ProxyContext context{m_config, m_catalog, *m_keys, *m_log, m_clock, m_cache.get()};
+    m_stats = std::make_unique<ProviderStats>();
+    const ProxyContext context{m_config, m_catalog, *m_keys, *m_log, m_clock, m_cache.get(), *m_stats};
     m_server = std::make_unique<HttpServer>(options, [context, api = m_apiContext.get()] {
         return std::make_unique<ProxyHandler>(context, api);
     });

@@ -15,6 +15,7 @@
 
 struct ApiContext;
 class HttpServer;
+class ProviderStats;
 class ResponseCache;
 
 // The headless gateway, assembled: settings, model catalog, key store, log writer and the HTTP server with
@@ -60,5 +61,6 @@ private:
     std::unique_ptr<ApiContext> m_apiContext;
     std::unique_ptr<LogWriter> m_log;
     std::unique_ptr<ResponseCache> m_cache; // null when the cache is off
+    std::unique_ptr<ProviderStats> m_stats;
     std::unique_ptr<HttpServer> m_server;
 };

@@ -1,10 +1,13 @@
 #include "modelresolver.h"
 
+#include "providerstats.h"
+
 using namespace Qt::StringLiterals;
 
-ModelResolver::ModelResolver(const GatewayConfig &config, const ModelCatalog &catalog)
+ModelResolver::ModelResolver(const GatewayConfig &config, const ModelCatalog &catalog, const ProviderStats *stats)
     : m_config(config)
     , m_catalog(catalog)
+    , m_stats(stats)
 {
 }
 
@@ -54,8 +57,16 @@ std::variant<QList<ModelRoute>, ProxyError> ModelResolver::resolve(const QString
             routes.append(ModelRoute{provider, model ? model->id : requested, model});
         }
     }
-    std::stable_sort(routes.begin(), routes.end(), [](const ModelRoute &a, const ModelRoute &b) {
-        return blendedPrice(a.model) < blendedPrice(b.model);
+    std::stable_sort(routes.begin(), routes.end(), [this](const ModelRoute &a, const ModelRoute &b) {
+        if (blendedPrice(a.model) != blendedPrice(b.model))
+            return blendedPrice(a.model) < blendedPrice(b.model);
+        if (!m_stats)
+            return false;
+        const auto sa = m_stats->snapshot(a.provider->spec.id);
+        const auto sb = m_stats->snapshot(b.provider->spec.id);
+        if (qAbs(sa.errorRate - sb.errorRate) > 0.05)
+            return sa.errorRate < sb.errorRate;
+        return sa.latencyMs < sb.latencyMs;
     });
     if (!routes.isEmpty())
         return routes;

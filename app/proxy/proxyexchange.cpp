@@ -4,6 +4,7 @@
 #include "logwriter.h"
 #include "proxyhandler.h"
 #include "openaicompat.h"
+#include "providerstats.h"
 #include "upstreamplan.h"
 
 #include <cstring>
@@ -130,6 +131,7 @@ void ProxyExchange::startAttempt()
     // Attempt n goes to route n; with fewer routes than attempts, the last route is tried again.
     const ModelRoute &route = m_routes.at(qMin<qsizetype>(m_attempt, m_routes.size() - 1));
     ++m_attempt;
+    m_attemptTimer.start();
     m_record = m_base;
     m_record.attempt = m_attempt;
     m_record.usedProvider = route.provider->spec.id;
@@ -161,6 +163,7 @@ bool ProxyExchange::retryIfPossible(const QString &why)
     m_record.cost = m_state.cost;
     if (!m_retain)
         m_record.responseBody.clear();
+    noteOutcome();
     logRecord(m_handler, std::move(m_record), m_started);
     const bool sameRoute = m_attempt >= m_routes.size();
     m_retryTimer.start(sameRoute ? 250 * m_attempt : 0);
@@ -353,8 +356,19 @@ void ProxyExchange::onClientGone()
     complete();
 }
 
+void ProxyExchange::noteOutcome()
+{
+    // The provider's recent record, for routing: a client that left tells nothing about the provider.
+    if (m_record.usedProvider.isEmpty() || m_record.status == 499)
+        return;
+    const bool failed = m_record.status == 429 || m_record.status >= 500
+        || (m_record.status == 200 && !m_record.error.isEmpty());
+    m_handler.context().stats.record(m_record.usedProvider, failed, m_attemptTimer.elapsed());
+}
+
 void ProxyExchange::complete()
 {
+    noteOutcome();
     m_record.usage = m_state.usage;
     m_record.cost = m_state.cost;
     m_record.finishReason = m_state.finishReason;

@@ -54,6 +54,7 @@ private:
     void finishStream();
     void fail(const ProxyError &error);
     void complete();
+    void noteOutcome();
     void storeInCache(const QByteArray &clientBytes);
     HttpHeaders responseHeaders() const;
 
@@ -67,6 +68,7 @@ private:
     bool m_allowRetries = true;
     QTimer m_retryTimer;
     QElapsedTimer m_started;
+    QElapsedTimer m_attemptTimer;
     UpstreamCall m_call;
     std::unique_ptr<ExchangeCodec> m_codec;
     ExchangeState m_state;

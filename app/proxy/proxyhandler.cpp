@@ -55,7 +55,7 @@ bool usableRequestId(const QByteArray &id)
 
 ProxyHandler::ProxyHandler(const ProxyContext &context, const ApiContext *api)
     : m_context(context)
-    , m_resolver(context.config, context.catalog)
+    , m_resolver(context.config, context.catalog, &context.stats)
     , m_requestIdPrefix("req_" + QByteArray::number(QRandomGenerator::system()->generate64(), 36) + '_')
     , m_api(api ? std::make_unique<ApiHandler>(*api) : nullptr)
 {

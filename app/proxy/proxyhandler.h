@@ -19,6 +19,7 @@ class Clock;
 class LogWriter;
 class ModelCatalog;
 class ProxyExchange;
+class ProviderStats;
 class ResponseCache;
 
 // What every worker's proxy shares: settings, catalog, keys and the log writer (all thread-safe or const).
@@ -30,6 +31,7 @@ struct ProxyContext
     LogWriter &log;
     const Clock &clock;
     ResponseCache *cache = nullptr; // null when the response cache is off
+    ProviderStats &stats;
 };
 
 // Serves /v1 and /health on one worker thread: authenticates, resolves the model and hands chat requests

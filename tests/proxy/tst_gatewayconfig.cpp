@@ -3,6 +3,7 @@
 #include "gatewayconfig.h"
 #include "modelcatalog.h"
 #include "proxy/modelresolver.h"
+#include "proxy/providerstats.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -20,6 +21,7 @@ private slots:
     void badFiles_data();
     void badFiles();
     void routing();
+    void priceTiesGoToTheHealthierProvider();
 
 private:
     static std::optional<GatewayConfig> load(const QByteArray &json, const QProcessEnvironment &env, QString *error);
@@ -155,6 +157,47 @@ void TestGatewayConfig::routing()
     QCOMPARE(notConfigured.status, 404);
     QVERIFY(notConfigured.message.contains(u"GROQ_API_KEY"_s));
     QCOMPARE(std::get<ProxyError>(resolver.resolve(u"no-such-model"_s)).code, QByteArray("model_not_found"));
+}
+
+void TestGatewayConfig::priceTiesGoToTheHealthierProvider()
+{
+    QProcessEnvironment env;
+    env.insert(u"GROQ_API_KEY"_s, u"g"_s);
+    env.insert(u"TOGETHER_API_KEY"_s, u"t"_s);
+    env.insert(u"MISTRAL_API_KEY"_s, u"m"_s);
+    QString error;
+    const auto config = load({}, env, &error);
+    QVERIFY2(config, qPrintable(error));
+    const auto catalog = ModelCatalog::fromJson(R"({"version":1,"providers":{
+        "groq":{"models":{"open-model":{"input":1,"output":1,"context":1000,"max_output":100}}},
+        "together":{"models":{"open-model":{"input":1,"output":1,"context":1000,"max_output":100}}},
+        "mistral":{"models":{"open-model":{"input":0.5,"output":0.5,"context":1000,"max_output":100}}}}})",
+                                                &error);
+    QVERIFY2(catalog, qPrintable(error));
+    ProviderStats stats;
+    const ModelResolver resolver(*config, *catalog, &stats);
+    const auto order = [&] {
+        QStringList ids;
+        const auto resolved = resolver.resolve(u"open-model"_s);
+        for (const ModelRoute &route : std::get<QList<ModelRoute>>(resolved))
+            ids.append(route.provider->spec.id);
+        return ids;
+    };
+    // Cheapest first; at equal price, catalog order while nothing is known.
+    const QStringList byCatalog{u"mistral"_s, u"groq"_s, u"together"_s};
+    QCOMPARE(order(), byCatalog);
+    // groq has been failing: together goes before it. Price still comes first.
+    for (int i = 0; i < 5; ++i) {
+        stats.record(u"groq"_s, true, 100);
+        stats.record(u"together"_s, false, 300);
+    }
+    const QStringList byHealth{u"mistral"_s, u"together"_s, u"groq"_s};
+    QCOMPARE(order(), byHealth);
+    // Both healthy: the faster one first.
+    for (int i = 0; i < 60; ++i)
+        stats.record(u"groq"_s, false, 100);
+    QVERIFY(stats.snapshot(u"groq"_s).errorRate < 0.05);
+    QCOMPARE(order(), byCatalog);
 }
 
 QTEST_GUILESS_MAIN(TestGatewayConfig)
