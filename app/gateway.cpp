@@ -66,7 +66,7 @@ bool Gateway::start(QString *error)
     m_members = std::make_unique<MemberStore>(*location, m_clock);
     m_accessTokens = std::make_unique<AccessTokenStore>(*location, *m_members, m_clock);
     m_audit = std::make_unique<AuditLog>(*location);
-    m_apiContext = std::make_unique<ApiContext>(ApiContext{*m_members, *m_accessTokens, *m_audit, m_clock});
+    m_apiContext = std::make_unique<ApiContext>(ApiContext{*m_members, *m_accessTokens, *m_audit, m_clock, *m_keys});
 
     HttpServer::Options options;
     options.workerCount = m_config.workerThreads;

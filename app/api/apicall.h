@@ -9,6 +9,7 @@
 #include <QUrlQuery>
 
 class AccessTokenStore;
+class ApiKeyStore;
 class AuditLog;
 class Clock;
 class MemberStore;
@@ -20,6 +21,7 @@ struct ApiContext
     AccessTokenStore &tokens;
     AuditLog &audit;
     const Clock &clock;
+    ApiKeyStore &keys; // the gateway API keys the proxy checks
 };
 
 // One answer of the management API: a status and a JSON body.
@@ -57,6 +59,9 @@ ApiReply handle(const ApiContext &context, const ApiCall &call);
 // POST auth/sign-in, the one call without a token.
 ApiReply signIn(const ApiContext &context, const QJsonObject &body);
 } // namespace TokenResource
+namespace KeyResource {
+ApiReply handle(const ApiContext &context, const ApiCall &call);
+}
 namespace AuditResource {
 ApiReply handle(const ApiContext &context, const ApiCall &call);
 }

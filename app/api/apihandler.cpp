@@ -59,7 +59,7 @@ ApiReply ApiHandler::dispatch(const HttpRequest &request)
     call.segments = rest.split(u'/', Qt::SkipEmptyParts);
     call.query = QUrlQuery(QString::fromUtf8(request.query));
     if (call.segments.isEmpty())
-        return ApiReply::error(404, u"not_found"_s, u"name a resource: /api/v1/members, tokens, audit …"_s);
+        return ApiReply::error(404, u"not_found"_s, u"name a resource: /api/v1/members, tokens, keys, audit …"_s);
 
     if (!request.body.trimmed().isEmpty()) {
         QJsonParseError parseError;
@@ -94,6 +94,8 @@ ApiReply ApiHandler::dispatch(const HttpRequest &request)
         return MemberResource::handle(m_context, call);
     if (resource == "tokens"_L1)
         return TokenResource::handle(m_context, call);
+    if (resource == "keys"_L1)
+        return KeyResource::handle(m_context, call);
     if (resource == "audit"_L1)
         return AuditResource::handle(m_context, call);
     return ApiReply::error(404, u"not_found"_s, u"there is no resource %1"_s.arg(call.path()));

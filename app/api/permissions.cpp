@@ -106,4 +106,54 @@ Decision revokeToken(const Member &actor, qint64 tokenOwnerId)
     return Decision::deny(yourRole(actor.role) + u" can revoke only your own tokens; ask an owner or admin"_s);
 }
 
+Decision seeKeys(Role actor)
+{
+    if (actor == Role::Restricted)
+        return Decision::deny(yourRole(actor)
+                              + u" cannot see API keys; the keys issued to you are managed by an owner or admin"_s);
+    return Decision::allow();
+}
+
+bool seesAllKeys(Role actor)
+{
+    return managesTeam(actor);
+}
+
+Decision seeKey(const Member &actor, const QString &keyOwnerEmail)
+{
+    if (const Decision decision = seeKeys(actor.role); !decision)
+        return decision;
+    if (managesTeam(actor.role) || keyOwnerEmail.compare(actor.email, Qt::CaseInsensitive) == 0)
+        return Decision::allow();
+    return Decision::deny(yourRole(actor.role) + u" can see only your own API keys"_s);
+}
+
+Decision manageKeyOf(const Member &actor, const QString &keyOwnerEmail)
+{
+    if (managesTeam(actor.role))
+        return Decision::allow();
+    if (actor.role == Role::Restricted)
+        return Decision::deny(yourRole(actor.role)
+                              + u" cannot create or change API keys; keys are issued to you by an owner or admin"_s);
+    if (keyOwnerEmail.compare(actor.email, Qt::CaseInsensitive) == 0)
+        return Decision::allow();
+    return Decision::deny(yourRole(actor.role) + u" can manage only your own API keys; ask an owner or admin"_s);
+}
+
+Decision keySpendWithinBudget(const Member &actor, std::optional<double> keyLimitUsd, double otherKeysLimitUsd)
+{
+    if (managesTeam(actor.role) || !actor.keyBudgetUsd)
+        return Decision::allow();
+    const double budget = *actor.keyBudgetUsd;
+    if (!keyLimitUsd)
+        return Decision::deny(u"your key budget is $%1: give the key an all-time 'spend_limit_usd' of at most $%2"_s
+                                  .arg(budget).arg(qMax(0.0, budget - otherKeysLimitUsd)));
+    if (*keyLimitUsd + otherKeysLimitUsd > budget + 1e-9)
+        return Decision::deny(u"a spend limit of $%1 exceeds your key budget of $%2 (your other keys already hold "
+                              "$%3 of it); lower the limit to at most $%4 or ask an owner or admin for a larger budget"_s
+                                  .arg(*keyLimitUsd).arg(budget).arg(otherKeysLimitUsd)
+                                  .arg(qMax(0.0, budget - otherKeysLimitUsd)));
+    return Decision::allow();
+}
+
 } // namespace Permissions

@@ -28,6 +28,8 @@ enum class TeamView { Full, NamesAndRoles, None };
 // | transfer ownership                       | yes   | no                                  | no              | no         |
 // | see team list                            | yes   | yes                                 | names and roles | no         |
 // | read audit log                           | yes   | yes                                 | no              | no         |
+// | see keys                                 | all   | all                                 | own keys only   | no         |
+// | create/limit/roll/delete API keys        | any   | any                                 | own, within budget | no (keys are issued to them) |
 // | revoke tokens                            | any   | any                                 | own             | own        |
 // Everyone may list and create their own tokens, set their own password and correct their own name.
 namespace Permissions {
@@ -42,4 +44,17 @@ Decision readAudit(Role actor);
 Decision listTokensOf(const Member &actor, qint64 memberId);
 Decision createTokenFor(const Member &actor, qint64 memberId);
 Decision revokeToken(const Member &actor, qint64 tokenOwnerId);
+
+// Gateway API keys. A key's owner is a member's email (empty: a key made by the CLI for nobody).
+Decision seeKeys(Role actor);
+bool seesAllKeys(Role actor); // false: only the actor's own keys
+Decision seeKey(const Member &actor, const QString &keyOwnerEmail);
+// Create a key for, or limit/roll/disable/delete a key of, the member with this email.
+Decision manageKeyOf(const Member &actor, const QString &keyOwnerEmail);
+// A developer's key budget (key_budget_usd) bounds the sum of the all-time spend limits of all their keys:
+// with a budget set, every key of theirs must carry an all-time limit, and `otherKeysLimitUsd` (their other
+// keys' all-time limits) plus `keyLimitUsd` must stay within it. Period limits do not count against the
+// budget: the all-time limit already bounds what the key can ever spend. Owners and admins set budgets
+// and are not bound by them, nor are keys they issue.
+Decision keySpendWithinBudget(const Member &actor, std::optional<double> keyLimitUsd, double otherKeysLimitUsd);
 } // namespace Permissions

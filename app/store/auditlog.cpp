@@ -73,18 +73,30 @@ bool AuditLog::append(QSqlDatabase &db, const AuditEntry &entry, QString *error)
     return true;
 }
 
-std::optional<QList<AuditEntry>> AuditLog::page(qint64 beforeId, int limit, QString *error)
+QSqlDatabase AuditLog::connection(QString *error)
 {
     const QString name = u"gateway.audit.%1.%2"_s.arg(quintptr(this), 0, 16)
                              .arg(quintptr(QThread::currentThreadId()), 0, 16);
     QSqlDatabase db = Database::open(m_location, name, error);
-    if (!db.isValid())
-        return std::nullopt;
-    {
+    if (db.isValid()) {
         QMutexLocker locker(&m_connectionsMutex);
         if (!m_connectionNames.contains(name))
             m_connectionNames.append(name);
     }
+    return db;
+}
+
+bool AuditLog::record(const AuditEntry &entry, QString *error)
+{
+    QSqlDatabase db = connection(error);
+    return db.isValid() && append(db, entry, error);
+}
+
+std::optional<QList<AuditEntry>> AuditLog::page(qint64 beforeId, int limit, QString *error)
+{
+    QSqlDatabase db = connection(error);
+    if (!db.isValid())
+        return std::nullopt;
     QSqlQuery query(db);
     query.setForwardOnly(true);
     query.prepare(u"SELECT id, at, actor_member_id, actor_email, action, target, before_json, after_json "

@@ -43,8 +43,13 @@ public:
 
     // Appends on `db`, normally within the caller's open transaction.
     static bool append(QSqlDatabase &db, const AuditEntry &entry, QString *error);
+    // Appends on this log's own connection, for writers whose store keeps no transaction to share (API keys):
+    // the row follows the change rather than landing with it.
+    bool record(const AuditEntry &entry, QString *error);
 
 private:
+    QSqlDatabase connection(QString *error);
+
     DatabaseLocation m_location;
     QMutex m_connectionsMutex;
     QStringList m_connectionNames;

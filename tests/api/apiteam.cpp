@@ -40,6 +40,12 @@ TestHttpResult ApiTeam::call(const QByteArray &token, const QByteArray &method, 
     return TestHttp::call(m_harness.nam(), m_harness.port(), method, path, bytes, headers);
 }
 
+TestHttpResult ApiTeam::chat(const QByteArray &apiKey, const QString &model)
+{
+    return TestHttp::call(m_harness.nam(), m_harness.port(), "POST", u"/v1/chat/completions"_s,
+                          TestHttp::chatBody(model, u"Hello"_s), {{"authorization", "Bearer " + apiKey}});
+}
+
 QByteArray ApiTeam::dataDirBytes()
 {
     QByteArray all;

@@ -29,6 +29,8 @@ public:
     // `token` empty: no Authorization header.
     TestHttpResult call(const QByteArray &token, const QByteArray &method, const QString &path,
                         const QJsonObject &body = {});
+    // POST /v1/chat/completions to the proxy with this gateway API key, for `model`.
+    TestHttpResult chat(const QByteArray &apiKey, const QString &model);
     // Adds a member straight through the store (as the CLI does) and gives them a token.
     Person add(const QString &email, Role role, QString *error);
     // Every file of the data dir (database, WAL), to look for secrets that must not be there.
