@@ -1,10 +1,13 @@
 #include "exchangecodec.h"
 
 #include "anthropicinbound.h"
+#include "geminiinbound.h"
 #include "openaicompat.h"
 
 QByteArray errorBodyFor(ClientFormat format, const ProxyError &error)
 {
+    if (format == ClientFormat::Gemini)
+        return GeminiInbound::errorBody(error.status, error.message);
     if (format == ClientFormat::Anthropic)
         return AnthropicInbound::errorBody(AnthropicInbound::errorTypeForStatus(error.status), error.message);
     return error.toJson();
@@ -14,6 +17,8 @@ QByteArray streamErrorEventFor(ClientFormat format, const ProxyError &error)
 {
     if (format == ClientFormat::Anthropic)
         return "event: error\ndata: " + errorBodyFor(format, error) + "\n\n";
+    if (format == ClientFormat::Gemini)
+        return "data: " + errorBodyFor(format, error) + "\r\n\r\n";
     return "data: " + error.toJson() + "\n\n";
 }
 

@@ -10,7 +10,7 @@
 #include <optional>
 
 // The API format a client speaks to the gateway.
-enum class ClientFormat { OpenAI, Anthropic };
+enum class ClientFormat { OpenAI, Anthropic, Gemini };
 
 // An error body in the client's format: OpenAI's envelope, or Anthropic's {"type":"error",…}.
 QByteArray errorBodyFor(ClientFormat format, const ProxyError &error);

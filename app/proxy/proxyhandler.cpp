@@ -8,6 +8,7 @@
 #include "logwriter.h"
 #include "openaicompat.h"
 #include "anthropicinbound.h"
+#include "geminiinbound.h"
 #include "proxyexchange.h"
 #include "responsecache.h"
 #include "upstreamplan.h"
@@ -29,7 +30,9 @@ QByteArray presentedKey(const HttpRequest &request)
     const QByteArray authorization = request.header("authorization");
     if (authorization.size() > 7 && authorization.first(7).compare("bearer ", Qt::CaseInsensitive) == 0)
         return authorization.sliced(7).trimmed();
-    return request.header("x-api-key");
+    if (const QByteArray key = request.header("x-api-key"); !key.isEmpty())
+        return key;
+    return request.header("x-goog-api-key"); // Google's SDKs
 }
 
 bool isJsonContentType(const QByteArray &contentType)
@@ -119,15 +122,45 @@ bool isEmbeddingsPath(const QByteArray &path)
     return path == "/v1/embeddings" || path == "/embeddings";
 }
 
+// Google's generateContent: "/v1beta/models/<model>:generateContent" or ":streamGenerateContent".
+struct GeminiTarget
+{
+    QString model;
+    bool stream = false;
+};
+std::optional<GeminiTarget> geminiTarget(const QByteArray &path)
+{
+    static const QByteArray prefix = "/v1beta/models/";
+    if (!path.startsWith(prefix))
+        return std::nullopt;
+    const qsizetype colon = path.lastIndexOf(':');
+    if (colon <= prefix.size())
+        return std::nullopt;
+    const QByteArray method = path.sliced(colon + 1);
+    if (method != "generateContent" && method != "streamGenerateContent")
+        return std::nullopt;
+    return GeminiTarget{QString::fromUtf8(QByteArray::fromPercentEncoding(path.sliced(prefix.size(), colon - prefix.size()))),
+                        method == "streamGenerateContent"};
+}
+
 bool isModelPath(const QByteArray &path)
 {
-    return isChatPath(path) || isMessagesPath(path) || isEmbeddingsPath(path);
+    return isChatPath(path) || isMessagesPath(path) || isEmbeddingsPath(path) || geminiTarget(path).has_value();
+}
+
+ClientFormat formatFor(const QByteArray &path)
+{
+    if (isMessagesPath(path))
+        return ClientFormat::Anthropic;
+    return geminiTarget(path) ? ClientFormat::Gemini : ClientFormat::OpenAI;
 }
 
 QString endpointFor(const QByteArray &path)
 {
     if (isMessagesPath(path))
         return u"/v1/messages"_s;
+    if (geminiTarget(path))
+        return u"/v1beta/models:generateContent"_s;
     return isEmbeddingsPath(path) ? u"/v1/embeddings"_s : u"/v1/chat/completions"_s;
 }
 } // namespace
@@ -140,7 +173,7 @@ void ProxyHandler::rejected(const HttpRequest &head, int status, const QByteArra
         respondError(responder, error, requestIdFor(head));
         return;
     }
-    const ClientFormat format = isMessagesPath(head.path) ? ClientFormat::Anthropic : ClientFormat::OpenAI;
+    const ClientFormat format = formatFor(head.path);
     // A model request all the same: it gets its record, with the key that sent it when that key is good.
     QElapsedTimer started;
     started.start();
@@ -159,8 +192,7 @@ void ProxyHandler::handle(HttpRequest &&request, HttpResponder responder)
         return;
     }
     if (isModelPath(request.path)) {
-        modelRequest(std::move(request), responder,
-                     isMessagesPath(request.path) ? ClientFormat::Anthropic : ClientFormat::OpenAI);
+        modelRequest(std::move(request), responder, formatFor(request.path));
         return;
     }
     const QByteArray requestId = requestIdFor(request);
@@ -237,6 +269,15 @@ void ProxyHandler::modelRequest(HttpRequest &&request, HttpResponder &responder,
         inbound.model = inbound.openai->model;
         inbound.stream = inbound.openai->stream;
         inbound.clientWantsUsage = inbound.openai->clientWantsUsage;
+    } else if (format == ClientFormat::Gemini) {
+        const GeminiTarget target = *geminiTarget(request.path);
+        auto canonical = GeminiInbound::toOpenAIRequest(inbound.body, target.model, target.stream, &error);
+        if (!canonical)
+            return reject(ProxyError::badRequest(error));
+        inbound.canonical = std::move(*canonical);
+        inbound.model = target.model;
+        inbound.stream = target.stream;
+        inbound.clientWantsUsage = true; // Gemini answers always carry usageMetadata
     } else {
         auto canonical = AnthropicInbound::toOpenAIRequest(inbound.body, &error);
         if (!canonical)

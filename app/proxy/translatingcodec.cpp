@@ -40,6 +40,8 @@ TranslatingCodec::TranslatingCodec(ClientFormat client, ProviderFamily upstream,
         m_fromGemini.emplace(m_requestedModel);
     if (client == ClientFormat::Anthropic)
         m_toAnthropic.emplace(m_requestedModel);
+    else if (client == ClientFormat::Gemini)
+        m_toGemini.emplace(m_requestedModel);
 }
 
 void TranslatingCodec::noteUsage(QJsonObject &holder, ExchangeState &state) const
@@ -83,6 +85,8 @@ std::optional<QByteArray> TranslatingCodec::translateWhole(const QByteArray &bod
     state.finishReason = choices.first().toObject().value(u"finish_reason").toString();
     if (response->contains(u"usage"))
         noteUsage(*response, state);
+    if (clientFormat() == ClientFormat::Gemini)
+        return compact(GeminiInbound::fromOpenAIResponse(*response, m_requestedModel));
     if (clientFormat() == ClientFormat::Anthropic) {
         QJsonObject message = AnthropicInbound::fromOpenAIResponse(*response, m_requestedModel);
         if (state.cost) {
@@ -124,6 +128,8 @@ QByteArray TranslatingCodec::encodeChunk(QJsonObject chunk, ExchangeState &state
         noteUsage(chunk, state);
     if (m_toAnthropic)
         return m_toAnthropic->feed(chunk);
+    if (m_toGemini)
+        return m_toGemini->feed(chunk);
     if (hasUsage && choices.isEmpty() && !m_clientWantsUsage)
         return {};
     if (!m_clientWantsUsage)
@@ -151,6 +157,8 @@ QByteArray TranslatingCodec::finishStream(ExchangeState &state)
         out += encodeChunk(chunk, state);
     if (m_toAnthropic)
         out += m_toAnthropic->finish();
+    else if (m_toGemini)
+        out += m_toGemini->finish();
     else
         out += "data: [DONE]\n\n";
     return out;

@@ -4,6 +4,7 @@
 #include "anthropicinbound.h"
 #include "exchangecodec.h"
 #include "geminiadapter.h"
+#include "geminiinbound.h"
 #include "providerdirectory.h"
 
 #include <QJsonObject>
@@ -34,4 +35,5 @@ private:
     std::optional<AnthropicAdapter::StreamToOpenAI> m_fromAnthropic;
     std::optional<GeminiAdapter::StreamToOpenAI> m_fromGemini;
     std::optional<AnthropicInbound::StreamFromOpenAI> m_toAnthropic;
+    std::optional<GeminiInbound::StreamFromOpenAI> m_toGemini;
 };
