@@ -1,7 +1,7 @@
 // The official Google Gen AI SDK pointed straight at the fake upstream: proves that the fake's Gemini format
 // (generateContent, streamGenerateContent?alt=sse, functionCall parts, error envelope) is what the real client
-// parses, so that the gateway's Gemini tests built on the fake test the gateway. (The gateway has no
-// Gemini-format inbound endpoint, so this SDK does not talk to the gateway.)
+// parses, so that the gateway's Gemini tests built on the fake test the gateway. genai-gateway.test.mjs uses the
+// same SDK as a client of the gateway.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError, FunctionCallingConfigMode, GoogleGenAI } from '@google/genai';
