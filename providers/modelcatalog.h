@@ -86,6 +86,7 @@ public:
     QString updated() const { return m_updated; }
 
 private:
+    static QString indexKey(const QString &provider, const QString &model); // "provider/model"
     void rebuildIndex();
     void indexModel(qsizetype position);
 
