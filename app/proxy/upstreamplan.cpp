@@ -4,6 +4,8 @@
 #include "anthropicpassthroughcodec.h"
 #include "azureopenai.h"
 #include "geminiadapter.h"
+#include "geminiembeddings.h"
+#include "geminiembeddingscodec.h"
 #include "passthroughcodec.h"
 #include "translatingcodec.h"
 
@@ -63,6 +65,16 @@ std::variant<PlannedCall, ProxyError> planUpstreamCall(const InboundChat &inboun
     const QByteArray key = provider.apiKey.toUtf8();
     QString error;
     const bool embeddings = inbound.kind == InboundChat::Kind::Embeddings;
+    if (embeddings && family == ProviderFamily::Gemini) {
+        const auto gemini = GeminiEmbeddings::fromOpenAIRequest(canonicalOf(inbound), route.upstreamModel, &error);
+        if (!gemini)
+            return ProxyError::badRequest(error, "input");
+        request.path = provider.pathPrefix + gemini->path;
+        request.body = gemini->body;
+        request.headers.append({QByteArray("x-goog-api-key"), key});
+        call.codec = std::make_unique<GeminiEmbeddingsCodec>(inbound.model, gemini->inputBytes, gemini->base64);
+        return call;
+    }
     if (embeddings && family != ProviderFamily::OpenAICompatible && family != ProviderFamily::AzureOpenAI)
         return ProxyError::badRequest(
             u"%1 offers no OpenAI-style embeddings endpoint through this gateway; use an OpenAI-compatible "

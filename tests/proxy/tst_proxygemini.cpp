@@ -22,6 +22,7 @@ private slots:
     void streamGenerateContent_data();
     void streamGenerateContent();
     void errorsInGooglesEnvelope();
+    void openAIEmbeddingsFromGemini();
 
 private:
     TestHttpResult call(const QString &model, const QByteArray &method, const QByteArray &body,
@@ -163,6 +164,61 @@ void TestProxyGemini::errorsInGooglesEnvelope()
                                             m_harness.apiKey());
     QCOMPARE(upstream429.status, 429);
     QCOMPARE(upstream429.json().value(u"error").toObject().value(u"status").toString(), u"RESOURCE_EXHAUSTED"_s);
+}
+
+void TestProxyGemini::openAIEmbeddingsFromGemini()
+{
+    // An OpenAI client's embeddings request served by Gemini's batchEmbedContents.
+    const QByteArray body = R"({"model":"google/gemini-embedding-001","input":["one two three","four"],"dimensions":4})";
+    const TestHttpResult result = TestHttp::call(m_harness.nam(), m_harness.port(), "POST", u"/v1/embeddings"_s, body,
+                                                 {{"content-type", "application/json"}, m_harness.authHeader()});
+    QCOMPARE(result.status, 200);
+    const QJsonObject answer = result.json();
+    QCOMPARE(answer.value(u"object").toString(), u"list"_s);
+    const QJsonArray data = answer.value(u"data").toArray();
+    QCOMPARE(data.size(), 2);
+    QCOMPARE(data.at(1).toObject().value(u"index").toInt(), 1);
+    QCOMPARE(data.at(0).toObject().value(u"embedding").toArray().size(), 4);
+    // Gemini reports no usage for embeddings: estimated from the text (18 bytes), priced, and marked.
+    const QJsonObject usage = answer.value(u"usage").toObject();
+    QCOMPARE(usage.value(u"prompt_tokens").toInt(), 5);
+    QVERIFY(usage.value(u"cost").toDouble() > 0);
+
+    const FakeHttpRequest upstream = m_harness.upstream().receivedRequests().last();
+    QCOMPARE(upstream.path, QByteArray("/v1beta/models/gemini-embedding-001:batchEmbedContents"));
+    const QJsonArray requests = upstream.json().toObject().value(u"requests").toArray();
+    QCOMPARE(requests.size(), 2);
+    QCOMPARE(requests.at(0).toObject().value(u"model").toString(), u"models/gemini-embedding-001"_s);
+    QCOMPARE(requests.at(0).toObject().value(u"outputDimensionality").toInt(), 4);
+
+    const auto row = m_harness.record(result.header("x-request-id"));
+    QVERIFY(row);
+    QCOMPARE(row->value(u"endpoint"_s).toString(), u"/v1/embeddings"_s);
+    QCOMPARE(row->value(u"used_provider"_s).toString(), u"google"_s);
+    QCOMPARE(row->value(u"usage_estimated"_s).toInt(), 1);
+    QCOMPARE(row->value(u"prompt_tokens"_s).toInt(), 5);
+
+    // The OpenAI SDK asks for base64 by default: little-endian float32 values, the same numbers.
+    const TestHttpResult packed = TestHttp::call(m_harness.nam(), m_harness.port(), "POST", u"/v1/embeddings"_s,
+        R"({"model":"google/gemini-embedding-001","input":"one two three","dimensions":4,"encoding_format":"base64"})",
+        {{"content-type", "application/json"}, m_harness.authHeader()});
+    QCOMPARE(packed.status, 200);
+    const QByteArray bytes = QByteArray::fromBase64(
+        packed.json().value(u"data").toArray().first().toObject().value(u"embedding").toString().toLatin1());
+    QCOMPARE(bytes.size(), 16);
+    const QJsonArray plain = data.at(0).toObject().value(u"embedding").toArray();
+    for (int i = 0; i < 4; ++i) {
+        float value;
+        memcpy(&value, bytes.constData() + 4 * i, 4);
+        QCOMPARE(value, float(plain.at(i).toDouble()));
+    }
+
+    // Token arrays cannot go to Gemini: a clear 400 before any upstream call.
+    const TestHttpResult tokens = TestHttp::call(m_harness.nam(), m_harness.port(), "POST", u"/v1/embeddings"_s,
+        R"({"model":"google/gemini-embedding-001","input":[[1,2,3]]})",
+        {{"content-type", "application/json"}, m_harness.authHeader()});
+    QCOMPARE(tokens.status, 400);
+    QVERIFY(tokens.json().value(u"error").toObject().value(u"message").toString().contains(u"text only"_s));
 }
 
 QTEST_GUILESS_MAIN(TestProxyGemini)
