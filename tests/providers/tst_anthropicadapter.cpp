@@ -6,6 +6,8 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include "fixturefiles.h"
+
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -15,22 +17,8 @@ namespace {
 const QString fixtures = QStringLiteral(FIXTURES_DIR "/anthropic/");
 constexpr qint64 Created = 1700000000;
 
-QByteArray readFile(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot read fixture %s", qPrintable(path));
-    return file.readAll();
-}
-
-QJsonObject readJson(const QString &path)
-{
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(readFile(path), &error);
-    if (!document.isObject())
-        qFatal("fixture %s is not a JSON object: %s", qPrintable(path), qPrintable(error.errorString()));
-    return document.object();
-}
+using FixtureFiles::readFile;
+const auto readJson = FixtureFiles::readObject;
 
 QByteArray text(const QJsonValue &value)
 {

@@ -7,6 +7,8 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include "fixturefiles.h"
+
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -15,17 +17,7 @@ namespace {
 
 const QString fixtures = QStringLiteral(FIXTURES_DIR "/anthropic/inbound/");
 
-QJsonObject readJson(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot read fixture %s", qPrintable(path));
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &error);
-    if (!document.isObject())
-        qFatal("fixture %s is not a JSON object: %s", qPrintable(path), qPrintable(error.errorString()));
-    return document.object();
-}
+const auto readJson = FixtureFiles::readObject;
 
 QByteArray text(const QJsonValue &value)
 {

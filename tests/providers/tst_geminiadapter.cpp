@@ -8,6 +8,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSet>
+#include "fixturefiles.h"
+
 #include <QTest>
 #include <functional>
 
@@ -22,22 +24,8 @@ QString fixturePath(const QString &name)
     return QStringLiteral(FIXTURES_DIR "/gemini/") + name;
 }
 
-QByteArray readFile(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot read fixture %s", qPrintable(path));
-    return file.readAll();
-}
-
-QJsonObject readObject(const QString &path)
-{
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(readFile(path), &error);
-    if (!document.isObject())
-        qFatal("fixture %s is not a JSON object: %s", qPrintable(path), qPrintable(error.errorString()));
-    return document.object();
-}
+using FixtureFiles::readFile;
+using FixtureFiles::readObject;
 
 // Canonical text of a JSON value (QJsonObject keeps keys sorted), so that a mismatch shows as readable text.
 QByteArray canonical(const QJsonValue &value)
