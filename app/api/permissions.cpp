@@ -14,6 +14,11 @@ QString yourRole(Role role)
     return u"your role (%1)"_s.arg(Roles::name(role));
 }
 
+bool isSelf(const Member &actor, const QString &email)
+{
+    return !email.isEmpty() && email.compare(actor.email, Qt::CaseInsensitive) == 0;
+}
+
 } // namespace
 
 namespace Permissions {
@@ -154,6 +159,108 @@ Decision keySpendWithinBudget(const Member &actor, std::optional<double> keyLimi
                                   .arg(*keyLimitUsd).arg(budget).arg(otherKeysLimitUsd)
                                   .arg(qMax(0.0, budget - otherKeysLimitUsd)));
     return Decision::allow();
+}
+
+RecordScope recordScope(Role actor)
+{
+    switch (actor) {
+    case Role::Owner:
+    case Role::Admin:
+        return RecordScope::All;
+    case Role::Developer:
+        return RecordScope::OwnKeys;
+    case Role::Restricted:
+        return RecordScope::OwnTotals;
+    }
+    return RecordScope::OwnTotals;
+}
+
+Decision seeLogs(Role actor)
+{
+    if (recordScope(actor) == RecordScope::OwnTotals)
+        return Decision::deny(yourRole(actor) + u" sees only the totals of your own usage, not single requests; "
+                                                "ask an owner or admin"_s);
+    return Decision::allow();
+}
+
+bool seesPayloadsOf(const Member &actor, const QString &recordMember)
+{
+    switch (recordScope(actor.role)) {
+    case RecordScope::All:
+        return true;
+    case RecordScope::OwnKeys:
+        return isSelf(actor, recordMember);
+    case RecordScope::OwnTotals:
+        return false;
+    }
+    return false;
+}
+
+Decision groupUsageBy(Role actor, const QString &dimension)
+{
+    if (recordScope(actor) == RecordScope::OwnTotals && dimension != "none"_L1)
+        return Decision::deny(yourRole(actor) + u" sees only the totals of your own usage; group_by is not available"_s);
+    if (recordScope(actor) == RecordScope::OwnKeys && dimension == "member"_L1)
+        return Decision::deny(yourRole(actor) + u" sees only your own keys' usage; grouping by member is for owners "
+                                                "and admins"_s);
+    return Decision::allow();
+}
+
+Decision seeProviders(Role actor)
+{
+    if (actor == Role::Restricted)
+        return Decision::deny(yourRole(actor) + u" cannot see provider credentials; ask an owner or admin"_s);
+    return Decision::allow();
+}
+
+Decision manageProviders(Role actor)
+{
+    if (!managesTeam(actor))
+        return Decision::deny(yourRole(actor) + u" cannot change provider credentials; ask an owner or admin"_s);
+    return Decision::allow();
+}
+
+Decision changePolicy(Role actor)
+{
+    if (actor != Role::Owner)
+        return Decision::deny(yourRole(actor) + u" cannot change the retention policy or purge data; only an owner can"_s);
+    return Decision::allow();
+}
+
+Decision deleteAllData(Role actor)
+{
+    if (actor != Role::Owner)
+        return Decision::deny(yourRole(actor) + u" cannot delete all data; only an owner can"_s);
+    return Decision::allow();
+}
+
+Decision exportAll(Role actor)
+{
+    if (!managesTeam(actor))
+        return Decision::deny(yourRole(actor) + u" cannot export the whole store; export your own data with "
+                                                "GET /api/v1/data/me, or ask an owner or admin"_s);
+    return Decision::allow();
+}
+
+Decision exportMemberData(const Member &actor, const QString &memberEmail)
+{
+    if (isSelf(actor, memberEmail) || managesTeam(actor.role))
+        return Decision::allow();
+    return Decision::deny(yourRole(actor.role) + u" can export only your own data"_s);
+}
+
+Decision correctMemberData(const Member &actor, const QString &memberEmail)
+{
+    if (isSelf(actor, memberEmail))
+        return Decision::allow();
+    return Decision::deny(u"only the member themself can correct their data"_s);
+}
+
+Decision deleteMemberData(const Member &actor, const QString &memberEmail)
+{
+    if (isSelf(actor, memberEmail) || actor.role == Role::Owner)
+        return Decision::allow();
+    return Decision::deny(yourRole(actor.role) + u" can delete only your own data; an owner can delete a member's data"_s);
 }
 
 } // namespace Permissions

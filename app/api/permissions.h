@@ -17,6 +17,13 @@ struct Decision
     explicit operator bool() const { return allowed; }
 };
 
+// How much of the request records (usage, logs) a role sees.
+enum class RecordScope {
+    All,       // every record of the team
+    OwnKeys,   // the records made with the actor's own API keys
+    OwnTotals, // only totals over the actor's own records, never single records
+};
+
 // How much of the team list a role sees.
 enum class TeamView { Full, NamesAndRoles, None };
 
@@ -31,6 +38,16 @@ enum class TeamView { Full, NamesAndRoles, None };
 // | see keys                                 | all   | all                                 | own keys only   | no         |
 // | create/limit/roll/delete API keys        | any   | any                                 | own, within budget | no (keys are issued to them) |
 // | revoke tokens                            | any   | any                                 | own             | own        |
+// | see usage                                | all   | all                                 | own keys only   | own totals only |
+// | see logs                                 | all   | all                                 | own keys only   | no         |
+// | see payloads (where retained)            | yes   | yes                                 | own requests    | no         |
+// | see provider credentials                 | yes   | yes                                 | masked          | no         |
+// | manage provider credentials              | yes   | yes                                 | no              | no         |
+// | read the policies                        | yes   | yes                                 | yes             | yes        |
+// | change retention policy, purge, delete all data | yes | no                            | no              | no         |
+// | export the whole store                   | yes   | yes                                 | no              | no         |
+// | export / correct a member's own data     | self  | self                                | self            | self       |
+// | delete a member's data                   | self and any | self                         | self            | self       |
 // Everyone may list and create their own tokens, set their own password and correct their own name.
 namespace Permissions {
 TeamView teamView(Role actor);
@@ -57,4 +74,26 @@ Decision manageKeyOf(const Member &actor, const QString &keyOwnerEmail);
 // budget: the all-time limit already bounds what the key can ever spend. Owners and admins set budgets
 // and are not bound by them, nor are keys they issue.
 Decision keySpendWithinBudget(const Member &actor, std::optional<double> keyLimitUsd, double otherKeysLimitUsd);
+
+// Usage and logs. Records belong to the member who owns the key that made them.
+RecordScope recordScope(Role actor);
+Decision seeLogs(Role actor);
+// Whether request and response bodies of a record made by `recordMember` may be shown to the actor.
+bool seesPayloadsOf(const Member &actor, const QString &recordMember);
+// Usage grouped by member or API key shows other people's figures: only for those who see everything.
+Decision groupUsageBy(Role actor, const QString &dimension);
+
+// Provider credentials (secrets are never shown to anyone; base URLs and masks are).
+Decision seeProviders(Role actor);
+Decision manageProviders(Role actor);
+
+// Policies: everyone may read what is kept about them; only owners change it, purge, or delete everything.
+Decision changePolicy(Role actor);
+Decision deleteAllData(Role actor);
+
+// Data rights: the whole store, or one member's own records.
+Decision exportAll(Role actor);
+Decision exportMemberData(const Member &actor, const QString &memberEmail);
+Decision correctMemberData(const Member &actor, const QString &memberEmail);
+Decision deleteMemberData(const Member &actor, const QString &memberEmail);
 } // namespace Permissions
