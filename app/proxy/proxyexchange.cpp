@@ -159,6 +159,7 @@ bool ProxyExchange::retryIfPossible(const QString &why)
     // This attempt is over: its record goes out, the next one starts (after a pause when it goes to the
     // same provider again, which has just failed).
     m_record.error = why;
+    m_record.retried = true;
     m_record.usage = m_state.usage;
     m_record.cost = m_state.cost;
     if (!m_retain)

@@ -2,6 +2,7 @@
 
 #include "sqliterecordinserter.h"
 #include "storelog.h"
+#include "usagerollups.h"
 
 #include <QDeadlineTimer>
 #include <QSqlError>
@@ -19,7 +20,7 @@ constexpr const char *kColumns[] = {
     "used_model", "used_provider", "streamed", "status", "finish_reason", "error", "prompt_tokens",
     "completion_tokens", "cached_tokens", "cache_write_tokens", "reasoning_tokens", "total_tokens", "usage_estimated",
     "cost", "cost_input", "cost_cached_input", "cost_cache_write", "cost_output", "duration_ms", "ttft_ms",
-    "request_body", "response_body", "attempt", "cache_hit",
+    "request_body", "response_body", "attempt", "cache_hit", "retried",
 };
 constexpr int kColumnCount = int(std::size(kColumns));
 
@@ -103,6 +104,7 @@ void bindRecord(QSqlQuery &query, const RequestRecord &r)
     query.bindValue(placeholder[i++], r.responseBody.isEmpty() ? nullBytes : QVariant(r.responseBody));
     query.bindValue(placeholder[i++], r.attempt);
     query.bindValue(placeholder[i++], int(r.cacheHit));
+    query.bindValue(placeholder[i++], int(r.retried));
     Q_ASSERT(i == kColumnCount);
 }
 
@@ -153,6 +155,8 @@ Outcome insertAll(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator b
             failure = query.lastError();
         }
     }
+    if (!failure.isValid())
+        UsageRollups::add(db, begin, end, &failure);
     if (!failure.isValid() && db.commit())
         return Outcome::Ok;
     if (!failure.isValid())

@@ -1,6 +1,7 @@
 #include "migrations.h"
 
 #include "storelog.h"
+#include "usagerollups.h"
 
 #include <QDateTime>
 #include <QSqlError>
@@ -132,6 +133,8 @@ std::vector<Source> sources()
                         u"ALTER TABLE api_keys ADD COLUMN allowed_providers TEXT NOT NULL DEFAULT '[]'"_s,
                         u"ALTER TABLE api_keys ADD COLUMN denied_providers TEXT NOT NULL DEFAULT '[]'"_s,
                     }});
+    // Hourly usage rollups (filled from the records already stored) and the retried flag they need.
+    list.push_back({"usage rollups", UsageRollups::migrationStatements()});
     return list;
 }
 

@@ -56,6 +56,7 @@ constexpr Column kColumns[] = {
     {"response_body", Type::Body},
     {"attempt", Type::Integer}, // 2, 3: a retry or fallback of the same request_id
     {"cache_hit", Type::Bool},
+    {"retried", Type::Bool}, // this attempt failed and the next one followed
 };
 
 constexpr qsizetype kChunk = 64 * 1024;

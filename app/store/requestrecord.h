@@ -22,6 +22,7 @@ struct RequestRecord
     QString usedModel;      // as sent upstream
     QString usedProvider;   // provider id, empty when no provider was reached
     int attempt = 1;        // 2 and 3 are retries or fallbacks of the same request (same requestId)
+    bool retried = false;   // this attempt failed and another one followed
     bool cacheHit = false;  // answered from the response cache
     bool streamed = false;
     int status = 0;        // HTTP status returned to the client

@@ -118,6 +118,7 @@ bool SqliteRecordInserter::insert(const RequestRecord &r, QString *error, int *c
     bindBlob(r.responseBody);
     bindInt(r.attempt);
     bindInt(r.cacheHit);
+    bindInt(r.retried);
     Q_ASSERT(column == sqlite3_bind_parameter_count(m_statement) + 1);
 
     const int result = sqlite3_step(m_statement);

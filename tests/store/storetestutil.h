@@ -84,6 +84,7 @@ inline const QStringList &requestColumns()
         QStringLiteral("cost_cached_input"), QStringLiteral("cost_cache_write"), QStringLiteral("cost_output"),
         QStringLiteral("duration_ms"), QStringLiteral("ttft_ms"), QStringLiteral("request_body"),
         QStringLiteral("response_body"), QStringLiteral("attempt"), QStringLiteral("cache_hit"),
+        QStringLiteral("retried"),
     };
     return columns;
 }
@@ -124,6 +125,7 @@ inline QString compareRow(const QSqlRecord &row, const RequestRecord &r)
     expect("used_provider", r.usedProvider);
     expect("attempt", r.attempt);
     expect("cache_hit", int(r.cacheHit));
+    expect("retried", int(r.retried));
     expect("streamed", qint64(r.streamed));
     expect("status", qint64(r.status));
     expect("finish_reason", r.finishReason);

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "usagetotals.h"
+
+#include <QDateTime>
+#include <QSqlDatabase>
+#include <QString>
+
+#include <optional>
+#include <vector>
+
+// Which records a usage or logs query covers. Empty fields do not filter.
+struct RecordFilter
+{
+    QDateTime from; // inclusive
+    QDateTime to;   // exclusive
+    QString model;  // the model as sent upstream (used_model)
+    QString provider;
+    std::optional<qint64> apiKeyId;
+    QString member; // email of the key's owner
+};
+
+enum class UsageBucket { Hour, Day, Week, Month }; // UTC; weeks start on Monday
+enum class UsageDimension { None, Model, Provider, ApiKey, Member };
+
+// One point of a series: the bucket starting at `start`.
+struct UsagePoint
+{
+    QDateTime start;
+    UsageTotals totals;
+};
+
+struct UsageGroup
+{
+    QString key; // the model, provider, API key id or member
+    UsageTotals totals;
+    std::vector<UsagePoint> series;
+};
+
+// Totals and a dense series (one point per bucket of the range, empty ones included) over the hourly
+// rollups, optionally per group. Times are whole hours: `from` is rounded down, `to` up.
+struct UsageReport
+{
+    QDateTime from;
+    QDateTime to;
+    UsageTotals totals;
+    std::vector<UsagePoint> series;
+    std::vector<UsageGroup> groups; // with a dimension, largest cost first
+
+    static constexpr int kMaxPoints = 2000;
+
+    // nullopt and *error on a database failure or a range of more than kMaxPoints buckets.
+    static std::optional<UsageReport> query(QSqlDatabase &db, const RecordFilter &filter, UsageBucket bucket,
+                                            UsageDimension dimension, QString *error);
+};
+
+namespace UsageBuckets {
+std::optional<UsageBucket> fromName(const QString &name);
+QString name(UsageBucket bucket);
+QDateTime startOf(const QDateTime &at, UsageBucket bucket);
+QDateTime next(const QDateTime &start, UsageBucket bucket);
+} // namespace UsageBuckets

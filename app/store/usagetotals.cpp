@@ -1,0 +1,109 @@
+#include "usagetotals.h"
+
+#include <cmath>
+
+namespace {
+
+constexpr double kGrowth = 1.25;
+
+} // namespace
+
+namespace LatencyBins {
+
+int binOf(qint64 ms)
+{
+    if (ms < 1)
+        return 0;
+    // The smallest k with ms < 1.25^k; the logarithm alone can land one bin off at the exact edges.
+    int bin = 1 + int(std::floor(std::log(double(ms)) / std::log(kGrowth)));
+    while (bin > 1 && double(ms) < lowerEdge(bin))
+        --bin;
+    while (bin < kCount - 1 && double(ms) >= upperEdge(bin))
+        ++bin;
+    return qMin(bin, kCount - 1);
+}
+
+double lowerEdge(int bin)
+{
+    return bin == 0 ? 0.0 : std::pow(kGrowth, bin - 1);
+}
+
+double upperEdge(int bin)
+{
+    return bin == 0 ? 1.0 : std::pow(kGrowth, bin);
+}
+
+std::optional<double> percentile(const Counts &counts, double q)
+{
+    qint64 total = 0;
+    for (qint64 count : counts)
+        total += count;
+    if (total == 0)
+        return std::nullopt;
+    const double rank = q * double(total);
+    qint64 below = 0;
+    for (int bin = 0; bin < kCount; ++bin) {
+        if (counts[size_t(bin)] == 0)
+            continue;
+        if (double(below + counts[size_t(bin)]) >= rank) {
+            const double within = (rank - double(below)) / double(counts[size_t(bin)]);
+            return lowerEdge(bin) + (upperEdge(bin) - lowerEdge(bin)) * within;
+        }
+        below += counts[size_t(bin)];
+    }
+    return upperEdge(kCount - 1);
+}
+
+} // namespace LatencyBins
+
+void UsageTotals::add(const RequestRecord &r)
+{
+    if (r.retried) {
+        ++retries;
+    } else {
+        ++requests;
+        if (r.status >= 400 || r.status == 0)
+            ++errors;
+        durationSumMs += r.durationMs;
+        ++duration[size_t(LatencyBins::binOf(r.durationMs))];
+        if (r.ttftMs) {
+            ++ttftCount;
+            ttftSumMs += *r.ttftMs;
+            ++ttft[size_t(LatencyBins::binOf(*r.ttftMs))];
+        }
+    }
+    cacheHits += r.cacheHit;
+    promptTokens += r.usage.promptTokens;
+    completionTokens += r.usage.completionTokens;
+    cachedTokens += r.usage.cachedTokens;
+    cacheWriteTokens += r.usage.cacheWriteTokens;
+    reasoningTokens += r.usage.reasoningTokens;
+    totalTokens += r.usage.totalTokens();
+    if (r.cost)
+        cost += r.cost->total();
+    else if (r.usage.totalTokens() > 0)
+        ++unpriced;
+}
+
+void UsageTotals::merge(const UsageTotals &o)
+{
+    requests += o.requests;
+    errors += o.errors;
+    retries += o.retries;
+    cacheHits += o.cacheHits;
+    unpriced += o.unpriced;
+    promptTokens += o.promptTokens;
+    completionTokens += o.completionTokens;
+    cachedTokens += o.cachedTokens;
+    cacheWriteTokens += o.cacheWriteTokens;
+    reasoningTokens += o.reasoningTokens;
+    totalTokens += o.totalTokens;
+    cost += o.cost;
+    durationSumMs += o.durationSumMs;
+    ttftCount += o.ttftCount;
+    ttftSumMs += o.ttftSumMs;
+    for (int i = 0; i < LatencyBins::kCount; ++i) {
+        duration[size_t(i)] += o.duration[size_t(i)];
+        ttft[size_t(i)] += o.ttft[size_t(i)];
+    }
+}

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "requestrecord.h"
+
+#include <QtGlobal>
+
+#include <array>
+#include <optional>
+
+// Latency histograms with logarithmic bins, so that percentiles can be summed over hours, models and keys
+// without the raw records. Bin 0 holds [0, 1) ms, bin k holds [1.25^(k-1), 1.25^k) ms, the last one
+// everything from 1.25^62 ms (about 17 minutes) on. A percentile read from it is interpolated within its
+// bin, so it is within the bin's width (25 %) of the true value, and usually much closer.
+namespace LatencyBins {
+inline constexpr int kCount = 64;
+using Counts = std::array<qint64, kCount>;
+int binOf(qint64 ms);
+double lowerEdge(int bin);
+double upperEdge(int bin);
+// The q-quantile (0 < q < 1) of the histogram; nullopt when it is empty.
+std::optional<double> percentile(const Counts &counts, double q);
+} // namespace LatencyBins
+
+// Sums over request records: what a usage rollup row holds and what the usage API reports.
+// A request retried or sent to a fallback leaves one record per attempt: `requests`, `errors` and the latency
+// figures count only each request's last attempt, tokens and cost count every attempt.
+struct UsageTotals
+{
+    qint64 requests = 0;
+    qint64 errors = 0;   // requests answered with a status of 400 or more (or none at all)
+    qint64 retries = 0;  // attempts that failed and were tried again
+    qint64 cacheHits = 0;
+    qint64 unpriced = 0; // records with tokens but no known price: their cost is not in `cost`
+    qint64 promptTokens = 0;
+    qint64 completionTokens = 0;
+    qint64 cachedTokens = 0;
+    qint64 cacheWriteTokens = 0;
+    qint64 reasoningTokens = 0;
+    qint64 totalTokens = 0;
+    double cost = 0;
+    qint64 durationSumMs = 0;
+    qint64 ttftCount = 0;
+    qint64 ttftSumMs = 0;
+    LatencyBins::Counts duration{};
+    LatencyBins::Counts ttft{};
+
+    void add(const RequestRecord &record);
+    void merge(const UsageTotals &other);
+    bool isEmpty() const { return requests == 0 && retries == 0; }
+};
