@@ -4,6 +4,7 @@
 #include "apikeystore.h"
 #include "database.h"
 #include "logwriter.h"
+#include "usagequery.h"
 #include "recordexporter.h"
 #include "storetestutil.h"
 
@@ -112,7 +113,7 @@ void TestDatabasePostgres::migratesOnceToTheLatestVersion()
         QSqlQuery query(db);
         QVERIFY(query.exec(u"SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'requests' AND indexname LIKE 'idx_requests_%'"_s));
         QVERIFY(query.next());
-        QCOMPARE(query.value(0).toInt(), 4);
+        QCOMPARE(query.value(0).toInt(), 5); // created_at, api_key_id, used_model, used_provider, member
         QVERIFY(query.exec(u"INSERT INTO settings (key, value) VALUES ('k', 'v')"_s));
     }
     closeConnection(u"pg1"_s);
@@ -222,6 +223,21 @@ void TestDatabasePostgres::logWriterRoundTripsEveryColumn()
             seen.insert(requestId);
         }
         QCOMPARE(seen.size(), kRecords);
+
+        // The rollups the writer kept in the same transactions (upserts from two threads' batches) add up
+        // to the records, per group too.
+        UsageTotals expected;
+        for (int i = 0; i < kRecords; ++i)
+            expected.add(sampleRecord(i));
+        const RecordFilter all{sampleRecord(0).createdAt.addDays(-1), sampleRecord(0).createdAt.addDays(1), {}, {}, {}, {}};
+        const auto report = UsageReport::query(db, all, UsageBucket::Hour, UsageDimension::ApiKey, &error);
+        QVERIFY2(report, qPrintable(error));
+        QCOMPARE(report->totals.requests, expected.requests);
+        QCOMPARE(report->totals.errors, expected.errors);
+        QCOMPARE(report->totals.totalTokens, expected.totalTokens);
+        QVERIFY(std::abs(report->totals.cost - expected.cost) < 1e-6);
+        QCOMPARE(report->totals.duration, expected.duration);
+        QCOMPARE(report->groups.size(), size_t(8)); // keys 1..7 and none
     }
     closeConnection(u"pgread"_s);
 }
