@@ -8,9 +8,14 @@
 #include "proxy/proxyhandler.h"
 
 #include <QFile>
+#include <QLoggingCategory>
+#include <QThread>
+#include <QThreadPool>
 #include <QHostAddress>
 
 using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcGateway, "gateway.core")
 
 Gateway::Gateway(GatewayConfig config, const Clock &clock, QObject *parent)
     : QObject(parent)
@@ -66,7 +71,13 @@ bool Gateway::start(QString *error)
     m_members = std::make_unique<MemberStore>(*location, m_clock);
     m_accessTokens = std::make_unique<AccessTokenStore>(*location, *m_members, m_clock);
     m_audit = std::make_unique<AuditLog>(*location);
-    m_apiContext = std::make_unique<ApiContext>(ApiContext{*m_members, *m_accessTokens, *m_audit, m_clock, *m_keys});
+    m_policies = std::make_unique<PolicyStore>(*location, RetentionPolicy{m_config.retention, 30, 365});
+    if (!m_policies->refresh(error))
+        return false;
+    m_records = std::make_unique<RecordStore>(*location);
+    m_apiContext = std::make_unique<ApiContext>(
+        ApiContext{*m_members, *m_accessTokens, *m_audit, m_clock, *m_keys, *m_records, *m_policies});
+    startRetentionTimers();
 
     HttpServer::Options options;
     options.workerCount = m_config.workerThreads;
@@ -78,7 +89,7 @@ bool Gateway::start(QString *error)
         m_cache = std::make_unique<ResponseCache>(m_clock, m_config.responseCacheTtlMs,
                                                   m_config.responseCacheMaxEntries, 64 * 1024 * 1024);
     m_stats = std::make_unique<ProviderStats>();
-    const ProxyContext context{m_config, m_catalog, *m_keys, *m_log, m_clock, m_cache.get(), *m_stats};
+    const ProxyContext context{m_config, m_catalog, *m_keys, *m_log, m_clock, m_cache.get(), *m_stats, *m_policies};
     m_server = std::make_unique<HttpServer>(options, [context, api = m_apiContext.get()] {
         return std::make_unique<ProxyHandler>(context, api);
     });
@@ -98,8 +109,55 @@ bool Gateway::start(QString *error)
     return true;
 }
 
+void Gateway::startRetentionTimers()
+{
+    m_policyTimer = new QTimer(this);
+    connect(m_policyTimer, &QTimer::timeout, this, [this] {
+        QString error;
+        if (!m_policies->refresh(&error))
+            qCWarning(lcGateway).noquote() << error;
+    });
+    m_policyTimer->start(kPolicyRefreshMs);
+    // The purge may delete many rows: it runs on a pool thread so that neither the window nor the accept
+    // loop waits for it. One at a time; a purge still running when the next is due is simply not repeated.
+    m_purgeTimer = new QTimer(this);
+    connect(m_purgeTimer, &QTimer::timeout, this, &Gateway::purgeInBackground);
+    m_purgeTimer->start(kPurgeIntervalMs);
+    QTimer::singleShot(0, this, &Gateway::purgeInBackground);
+}
+
+void Gateway::purgeInBackground()
+{
+    if (!m_purgeTimer || !m_purgeTimer->isActive() || !m_purgeRunning.testAndSetAcquire(false, true))
+        return;
+    QThreadPool::globalInstance()->start([this] {
+        QString error;
+        if (const auto removed = purgeExpired(&error); !removed)
+            qCWarning(lcGateway).noquote() << "purging expired records failed:" << error;
+        else if (removed->records > 0 || removed->payloads > 0)
+            qCInfo(lcGateway).nospace() << "retention policy: deleted " << removed->records
+                                        << " records and the payloads of " << removed->payloads << " more";
+        m_purgeRunning.storeRelease(false);
+    });
+}
+
+std::optional<Removed> Gateway::purgeExpired(QString *error)
+{
+    const RetentionPolicy policy = m_policies->current();
+    const QDateTime now = m_clock.now();
+    return m_records->purge(policy.payloadsBefore(now), policy.recordsBefore(now),
+                            Actor{0, u"retention policy"_s}, now, error);
+}
+
 void Gateway::stop()
 {
+    if (m_purgeTimer)
+        m_purgeTimer->stop();
+    if (m_policyTimer)
+        m_policyTimer->stop();
+    // A purge in flight finishes before the stores it uses go away.
+    while (m_purgeRunning.loadAcquire())
+        QThread::msleep(5);
     if (m_server) {
         m_server->shutdown(m_config.shutdownGraceMs);
         m_server.reset();

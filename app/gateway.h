@@ -8,8 +8,11 @@
 #include "logwriter.h"
 #include "memberstore.h"
 #include "modelcatalog.h"
+#include "policystore.h"
+#include "recordstore.h"
 
 #include <QObject>
+#include <QTimer>
 
 #include <memory>
 
@@ -42,6 +45,10 @@ public:
     MemberStore &members() { return *m_members; }
     AccessTokenStore &accessTokens() { return *m_accessTokens; }
     AuditLog &audit() { return *m_audit; }
+    PolicyStore &policies() { return *m_policies; }
+    RecordStore &records() { return *m_records; }
+    // Applies the retention periods now (the gateway also does it hourly, off the event loop's thread).
+    std::optional<Removed> purgeExpired(QString *error);
     // For the local dashboard window: a management API token for the local owner (MemberStore::
     // ensureLocalOwner), held only in this process's memory, so that the window needs no sign-in. Call after
     // start(); empty and *error when the database cannot give an owner.
@@ -50,7 +57,14 @@ public:
     // The database the gateway uses, from the config (or SQLite in the data dir).
     static std::optional<DatabaseLocation> databaseLocation(const GatewayConfig &config, QString *error);
 
+    // How often the retention periods are applied, and how often another instance's policy change is read.
+    static constexpr int kPurgeIntervalMs = 3'600'000;
+    static constexpr int kPolicyRefreshMs = 30'000;
+
 private:
+    void startRetentionTimers();
+    void purgeInBackground();
+
     GatewayConfig m_config;
     const Clock &m_clock;
     ModelCatalog m_catalog;
@@ -58,6 +72,11 @@ private:
     std::unique_ptr<MemberStore> m_members;
     std::unique_ptr<AccessTokenStore> m_accessTokens;
     std::unique_ptr<AuditLog> m_audit;
+    std::unique_ptr<PolicyStore> m_policies;
+    std::unique_ptr<RecordStore> m_records;
+    QTimer *m_policyTimer = nullptr;
+    QTimer *m_purgeTimer = nullptr;
+    QAtomicInteger<bool> m_purgeRunning = false;
     std::unique_ptr<ApiContext> m_apiContext;
     std::unique_ptr<LogWriter> m_log;
     std::unique_ptr<ResponseCache> m_cache; // null when the cache is off

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "providerdirectory.h"
+#include "retentionpolicy.h"
 #include "upstreamconnection.h"
 
 #include <QProcessEnvironment>
@@ -8,9 +9,6 @@
 #include <QStringList>
 
 #include <optional>
-
-// What the Settings → Policies retention level allows the gateway to keep.
-enum class RetentionLevel { RetainAll, MetadataOnly };
 
 // A provider the gateway can reach right now, with where and how.
 struct ProviderConfig
@@ -32,7 +30,7 @@ struct GatewayConfig
     QString dataDir;
     QString databaseUrl; // empty: SQLite in the data dir
     QString catalogFile; // a user's model catalog merged over the built-in one
-    RetentionLevel retention = RetentionLevel::RetainAll;
+    RetentionLevel retention = RetentionLevel::RetainAll; // until Settings → Policies stores one
     qint64 maxBodyBytes = 32 * 1024 * 1024;
     int connectTimeoutMs = 10'000;
     int upstreamTimeoutMs = 600'000; // until the upstream's response head

@@ -13,6 +13,8 @@ class ApiKeyStore;
 class AuditLog;
 class Clock;
 class MemberStore;
+class PolicyStore;
+class RecordStore;
 
 // What every worker's management API shares (all thread-safe).
 struct ApiContext
@@ -22,6 +24,8 @@ struct ApiContext
     AuditLog &audit;
     const Clock &clock;
     ApiKeyStore &keys; // the gateway API keys the proxy checks
+    RecordStore &records;
+    PolicyStore &policies;
 };
 
 // One answer of the management API: a status and a JSON body.

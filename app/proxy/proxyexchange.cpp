@@ -4,6 +4,7 @@
 #include "logwriter.h"
 #include "proxyhandler.h"
 #include "openaicompat.h"
+#include "policystore.h"
 #include "providerstats.h"
 #include "upstreamplan.h"
 
@@ -50,7 +51,7 @@ ProxyExchange::ProxyExchange(ProxyHandler &handler, HttpResponder responder, Req
     , m_base(std::move(record))
     , m_started(started)
 {
-    m_retain = handler.context().config.retention == RetentionLevel::RetainAll;
+    m_retain = handler.context().policies.level() == RetentionLevel::RetainAll;
     m_responder.setAbortHandler([this] { onClientGone(); });
     m_retryTimer.setSingleShot(true);
     QObject::connect(&m_retryTimer, &QTimer::timeout, &m_retryTimer, [this] { startAttempt(); });
@@ -68,7 +69,7 @@ void ProxyExchange::reject(ProxyHandler &handler, HttpResponder &responder, Requ
     responder.respond(error.status, "application/json", body, {{"x-request-id", record.requestId}});
     record.status = error.status;
     record.error = error.message;
-    if (handler.context().config.retention == RetentionLevel::RetainAll)
+    if (handler.context().policies.level() == RetentionLevel::RetainAll)
         record.responseBody = body;
     logRecord(handler, std::move(record), started);
 }
@@ -98,7 +99,7 @@ void ProxyExchange::replay(ProxyHandler &handler, HttpResponder &responder, Requ
     record.usage = hit.usage;
     record.cost = Cost{};
     record.ttftMs = started.elapsed();
-    if (handler.context().config.retention == RetentionLevel::RetainAll)
+    if (handler.context().policies.level() == RetentionLevel::RetainAll)
         record.responseBody = body;
     logRecord(handler, std::move(record), started);
 }

@@ -7,6 +7,7 @@
 #include "keygate.h"
 #include "logwriter.h"
 #include "openaicompat.h"
+#include "policystore.h"
 #include "anthropicinbound.h"
 #include "geminiinbound.h"
 #include "proxyexchange.h"
@@ -237,7 +238,7 @@ void ProxyHandler::modelRequest(HttpRequest &&request, HttpResponder &responder,
     const auto reject = [&](const ProxyError &error) {
         ProxyExchange::reject(*this, responder, std::move(record), started, error, format);
     };
-    const bool retain = m_context.config.retention == RetentionLevel::RetainAll;
+    const bool retain = m_context.policies.level() == RetentionLevel::RetainAll;
 
     if (request.method != "POST")
         return reject(ProxyError::methodNotAllowed(request.method, request.path));

@@ -14,6 +14,7 @@
 
 class ApiHandler;
 class ApiKeyStore;
+class PolicyStore;
 struct ApiContext;
 class Clock;
 class LogWriter;
@@ -32,6 +33,7 @@ struct ProxyContext
     const Clock &clock;
     ResponseCache *cache = nullptr; // null when the response cache is off
     ProviderStats &stats;
+    const PolicyStore &policies; // what the records may keep
 };
 
 // Serves /v1 and /health on one worker thread: authenticates, resolves the model and hands chat requests

@@ -61,12 +61,20 @@ constexpr Column kColumns[] = {
 
 constexpr qsizetype kChunk = 64 * 1024;
 
-QString selectStatement()
+QString selectStatement(const RecordExporter::Selection &selection)
 {
     QStringList names;
-    for (const Column &column : kColumns)
-        names.append(QString::fromLatin1(column.name));
-    return u"SELECT "_s + names.join(u", "_s) + u" FROM requests ORDER BY id"_s;
+    for (const Column &column : kColumns) {
+        const QString name = QString::fromLatin1(column.name);
+        names.append(column.type == Type::Body && !selection.withBodies ? u"NULL AS "_s + name : name);
+    }
+    QString sql = u"SELECT "_s + names.join(u", "_s) + u" FROM requests"_s;
+    if (!selection.where.isEmpty())
+        sql += u" WHERE "_s + selection.where;
+    sql += selection.newestFirst ? u" ORDER BY id DESC"_s : u" ORDER BY id"_s;
+    if (selection.limit > 0)
+        sql += u" LIMIT "_s + QString::number(selection.limit);
+    return sql;
 }
 
 QByteArray number(double value)
@@ -189,12 +197,22 @@ namespace RecordExporter {
 
 bool exportAll(QSqlDatabase &db, Format format, QIODevice &out, QString *error)
 {
+    return exportSelected(db, format, out, Selection{}, error).has_value();
+}
+
+std::optional<Written> exportSelected(QSqlDatabase &db, Format format, QIODevice &out, const Selection &selection,
+                                      QString *error)
+{
     QSqlQuery query(db);
     query.setForwardOnly(true); // rows are streamed, not cached by the driver wrapper
-    if (!query.exec(selectStatement())) {
+    bool ok = query.prepare(selectStatement(selection));
+    for (const QVariant &value : selection.values)
+        query.addBindValue(value);
+    if (!ok || !query.exec()) {
         *error = u"cannot read the request records: "_s + query.lastError().text();
-        return false;
+        return std::nullopt;
     }
+    Written written;
 
     QByteArray buffer;
     buffer.reserve(kChunk + 4096);
@@ -207,6 +225,8 @@ bool exportAll(QSqlDatabase &db, Format format, QIODevice &out, QString *error)
         buffer += "\r\n";
     }
     while (query.next()) {
+        ++written.count;
+        written.lastId = query.value(0).toLongLong(); // kColumns starts with the id
         int i = 0;
         if (format == Format::JsonLines) {
             buffer += '{';
@@ -233,13 +253,15 @@ bool exportAll(QSqlDatabase &db, Format format, QIODevice &out, QString *error)
             buffer += "\r\n";
         }
         if (buffer.size() >= kChunk && !writeOut(out, buffer, error))
-            return false;
+            return std::nullopt;
     }
     if (query.lastError().isValid()) {
         *error = u"reading the request records failed: "_s + query.lastError().text();
-        return false;
+        return std::nullopt;
     }
-    return writeOut(out, buffer, error);
+    if (!writeOut(out, buffer, error))
+        return std::nullopt;
+    return written;
 }
 
 } // namespace RecordExporter

@@ -1,0 +1,110 @@
+#include "policystore.h"
+
+#include "auditlog.h"
+
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QString kSettingsKey = u"policies"_s;
+
+bool isPostgres(const QSqlDatabase &db)
+{
+    return db.driverName() == "QPSQL"_L1;
+}
+
+} // namespace
+
+PolicyStore::PolicyStore(DatabaseLocation location, RetentionPolicy configured)
+    : m_connections(std::move(location), u"gateway.policies"_s)
+    , m_policy(configured)
+    , m_level(configured.level)
+{
+}
+
+bool PolicyStore::refresh(QString *error)
+{
+    QSqlDatabase db = m_connections.connection(error);
+    if (!db.isValid())
+        return false;
+    QSqlQuery query(db);
+    query.prepare(u"SELECT value FROM settings WHERE key = ?"_s);
+    query.addBindValue(kSettingsKey);
+    if (!query.exec()) {
+        *error = u"cannot read the policies: "_s + query.lastError().text();
+        return false;
+    }
+    if (!query.next())
+        return true; // nothing stored: the configured policy stands
+    QString patchError;
+    const QJsonObject stored = QJsonDocument::fromJson(query.value(0).toString().toUtf8()).object();
+    QMutexLocker locker(&m_mutex);
+    const auto policy = RetentionPolicy().patched(stored, &patchError);
+    if (!policy) {
+        *error = u"the stored policies are not readable (%1); they stay as they were"_s.arg(patchError);
+        return false;
+    }
+    m_policy = *policy;
+    m_level.store(policy->level, std::memory_order_relaxed);
+    return true;
+}
+
+RetentionPolicy PolicyStore::current() const
+{
+    QMutexLocker locker(&m_mutex);
+    return m_policy;
+}
+
+bool PolicyStore::update(const RetentionPolicy &next, const Actor &actor, const QDateTime &at, qint64 *payloadsRemoved,
+                         QString *error)
+{
+    QSqlDatabase db = m_connections.connection(error);
+    if (!db.isValid())
+        return false;
+    const RetentionPolicy before = current();
+    WriteTransaction transaction(db);
+    if (!transaction.begin(error))
+        return false;
+    QSqlQuery query(db);
+    const QString upsert = isPostgres(db)
+        ? u"INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"_s
+        : u"INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)"_s;
+    query.prepare(upsert);
+    query.addBindValue(kSettingsKey);
+    query.addBindValue(QString::fromUtf8(QJsonDocument(next.toJson()).toJson(QJsonDocument::Compact)));
+    if (!query.exec()) {
+        *error = u"cannot store the policies: "_s + query.lastError().text();
+        return false;
+    }
+    *payloadsRemoved = 0;
+    if (next.level == RetentionLevel::MetadataOnly) {
+        QSqlQuery clear(db);
+        if (!clear.exec(u"UPDATE requests SET request_body = NULL, response_body = NULL "
+                        "WHERE request_body IS NOT NULL OR response_body IS NOT NULL"_s)) {
+            *error = u"cannot remove the stored payloads: "_s + clear.lastError().text();
+            return false;
+        }
+        *payloadsRemoved = clear.numRowsAffected();
+    }
+    AuditEntry entry;
+    entry.at = at;
+    entry.actorMemberId = actor.memberId;
+    entry.actorEmail = actor.email;
+    entry.action = u"policy.update"_s;
+    entry.target = u"policies"_s;
+    entry.before = before.toJson();
+    entry.after = next.toJson();
+    if (*payloadsRemoved > 0)
+        entry.after.insert(u"payloads_removed"_s, *payloadsRemoved);
+    if (!AuditLog::append(db, entry, error) || !transaction.commit(error))
+        return false;
+    QMutexLocker locker(&m_mutex);
+    m_policy = next;
+    m_level.store(next.level, std::memory_order_relaxed);
+    return true;
+}

@@ -1,0 +1,209 @@
+#include "recordstore.h"
+
+#include "auditlog.h"
+
+#include <QBuffer>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString iso(const QDateTime &at)
+{
+    return at.toUTC().toString(Qt::ISODateWithMs);
+}
+
+// The WHERE clause of a log query over the requests table.
+RecordExporter::Selection selectionOf(const LogQuery &q)
+{
+    RecordExporter::Selection s;
+    QStringList clauses;
+    const auto add = [&](const QString &clause, const QVariantList &values) {
+        clauses.append(clause);
+        s.values += values;
+    };
+    const RecordFilter &f = q.filter;
+    if (f.from.isValid())
+        add(u"created_at >= ?"_s, {iso(f.from)});
+    if (f.to.isValid())
+        add(u"created_at < ?"_s, {iso(f.to)});
+    if (!f.model.isEmpty())
+        add(u"(used_model = ? OR requested_model = ?)"_s, {f.model, f.model});
+    if (!f.provider.isEmpty())
+        add(u"used_provider = ?"_s, {f.provider});
+    if (f.apiKeyId)
+        add(u"api_key_id = ?"_s, {*f.apiKeyId});
+    if (!f.member.isEmpty())
+        add(u"member = ?"_s, {f.member});
+    if (q.status)
+        add(u"status = ?"_s, {*q.status});
+    if (q.errorsOnly)
+        add(u"(status >= 400 OR status = 0)"_s, {});
+    if (!q.finishReason.isEmpty())
+        add(u"finish_reason = ?"_s, {q.finishReason});
+    if (q.beforeId > 0)
+        add(u"id < ?"_s, {q.beforeId});
+    s.where = clauses.join(u" AND "_s);
+    s.newestFirst = true;
+    s.limit = q.limit;
+    s.withBodies = false;
+    return s;
+}
+
+bool exec(QSqlQuery &query, const QString &sql, const QVariantList &values, QString *error)
+{
+    query.prepare(sql);
+    for (const QVariant &value : values)
+        query.addBindValue(value);
+    if (query.exec())
+        return true;
+    *error = query.lastError().text();
+    return false;
+}
+
+AuditEntry entry(const Actor &actor, const QDateTime &at, const QString &action, const QString &target)
+{
+    AuditEntry e;
+    e.at = at;
+    e.actorMemberId = actor.memberId;
+    e.actorEmail = actor.email;
+    e.action = action;
+    e.target = target;
+    return e;
+}
+
+} // namespace
+
+RecordStore::RecordStore(DatabaseLocation location)
+    : m_connections(std::move(location), u"gateway.records"_s)
+{
+}
+
+std::optional<UsageReport> RecordStore::usage(const RecordFilter &filter, UsageBucket bucket,
+                                              UsageDimension dimension, QString *error)
+{
+    QSqlDatabase db = m_connections.connection(error);
+    if (!db.isValid())
+        return std::nullopt;
+    return UsageReport::query(db, filter, bucket, dimension, error);
+}
+
+std::optional<QByteArray> RecordStore::logPage(const LogQuery &query, qint64 *nextCursor, QString *error)
+{
+    QSqlDatabase db = m_connections.connection(error);
+    if (!db.isValid())
+        return std::nullopt;
+    QByteArray lines;
+    QBuffer buffer(&lines);
+    buffer.open(QIODevice::WriteOnly);
+    const auto written = RecordExporter::exportSelected(db, RecordExporter::Format::JsonLines, buffer,
+                                                        selectionOf(query), error);
+    if (!written)
+        return std::nullopt;
+    *nextCursor = written->count == query.limit ? written->lastId : 0;
+    // JSON lines to a JSON array: each line is one object.
+    QByteArray array = "[";
+    array += lines.trimmed().replace('\n', ',');
+    array += ']';
+    return array;
+}
+
+std::optional<QByteArray> RecordStore::record(qint64 id, bool withBodies, QString *member, QString *error)
+{
+    QSqlDatabase db = m_connections.connection(error);
+    if (!db.isValid())
+        return std::nullopt;
+    QSqlQuery owner(db);
+    if (!exec(owner, u"SELECT member FROM requests WHERE id = ?"_s, {id}, error))
+        return std::nullopt;
+    if (!owner.next())
+        return QByteArray();
+    *member = owner.value(0).toString();
+    QByteArray line;
+    QBuffer buffer(&line);
+    buffer.open(QIODevice::WriteOnly);
+    RecordExporter::Selection selection{u"id = ?"_s, {id}, false, 1, withBodies};
+    if (!RecordExporter::exportSelected(db, RecordExporter::Format::JsonLines, buffer, selection, error))
+        return std::nullopt;
+    return line.trimmed();
+}
+
+bool RecordStore::exportRecords(RecordExporter::Format format, const QString &member, QIODevice &out, QString *error)
+{
+    QSqlDatabase db = m_connections.connection(error);
+    if (!db.isValid())
+        return false;
+    RecordExporter::Selection selection;
+    if (!member.isEmpty()) {
+        selection.where = u"member = ?"_s;
+        selection.values = {member};
+    }
+    return RecordExporter::exportSelected(db, format, out, selection, error).has_value();
+}
+
+std::optional<Removed> RecordStore::deleteRecords(const QString &member, const Actor &actor, const QDateTime &at,
+                                                  QString *error)
+{
+    QSqlDatabase db = m_connections.connection(error);
+    if (!db.isValid())
+        return std::nullopt;
+    WriteTransaction transaction(db);
+    if (!transaction.begin(error))
+        return std::nullopt;
+    const QString where = member.isEmpty() ? QString() : u" WHERE member = ?"_s;
+    const QVariantList values = member.isEmpty() ? QVariantList() : QVariantList{member};
+    QSqlQuery query(db);
+    Removed removed;
+    if (!exec(query, u"DELETE FROM requests"_s + where, values, error))
+        return std::nullopt;
+    removed.records = query.numRowsAffected();
+    if (!exec(query, u"DELETE FROM usage_rollups"_s + where, values, error))
+        return std::nullopt;
+    AuditEntry audit = entry(actor, at, member.isEmpty() ? u"data.delete_all"_s : u"data.delete_member"_s,
+                             member.isEmpty() ? u"data"_s : u"data:"_s + member);
+    audit.after = {{u"records_deleted"_s, removed.records}};
+    if (!AuditLog::append(db, audit, error) || !transaction.commit(error))
+        return std::nullopt;
+    return removed;
+}
+
+std::optional<Removed> RecordStore::purge(const QDateTime &payloadsBefore, const QDateTime &recordsBefore,
+                                          const Actor &actor, const QDateTime &at, QString *error)
+{
+    QSqlDatabase db = m_connections.connection(error);
+    if (!db.isValid())
+        return std::nullopt;
+    WriteTransaction transaction(db);
+    if (!transaction.begin(error))
+        return std::nullopt;
+    QSqlQuery query(db);
+    Removed removed;
+    if (payloadsBefore.isValid()) {
+        if (!exec(query, u"UPDATE requests SET request_body = NULL, response_body = NULL WHERE created_at < ? "
+                         "AND (request_body IS NOT NULL OR response_body IS NOT NULL)"_s,
+                  {iso(payloadsBefore)}, error))
+            return std::nullopt;
+        removed.payloads = query.numRowsAffected();
+    }
+    if (recordsBefore.isValid()) {
+        if (!exec(query, u"DELETE FROM requests WHERE created_at < ?"_s, {iso(recordsBefore)}, error))
+            return std::nullopt;
+        removed.records = query.numRowsAffected();
+    }
+    if (removed.records > 0 || removed.payloads > 0) {
+        AuditEntry audit = entry(actor, at, u"data.purge"_s, u"data"_s);
+        audit.after = {{u"records_deleted"_s, removed.records}, {u"payloads_removed"_s, removed.payloads}};
+        if (payloadsBefore.isValid())
+            audit.after.insert(u"payloads_before"_s, iso(payloadsBefore));
+        if (recordsBefore.isValid())
+            audit.after.insert(u"records_before"_s, iso(recordsBefore));
+        if (!AuditLog::append(db, audit, error))
+            return std::nullopt;
+    }
+    if (!transaction.commit(error))
+        return std::nullopt;
+    return removed;
+}

@@ -1,0 +1,59 @@
+#pragma once
+
+#include "database.h"
+#include "member.h"
+#include "recordexporter.h"
+#include "threadconnections.h"
+#include "usagequery.h"
+
+#include <QIODevice>
+
+#include <optional>
+
+// A page of request records: the filter of a usage query plus the logs' own, and a cursor.
+struct LogQuery
+{
+    RecordFilter filter;      // `model` matches the requested or the used model
+    std::optional<int> status;
+    bool errorsOnly = false;  // status 400 and above (or none)
+    QString finishReason;
+    qint64 beforeId = 0;      // cursor: only records with a smaller id (0: from the newest)
+    int limit = 50;
+};
+
+// What a purge or deletion removed.
+struct Removed
+{
+    qint64 records = 0;  // rows deleted
+    qint64 payloads = 0; // rows whose bodies were cleared
+};
+
+// The request records and their rollups as the management API reads and changes them: usage, logs, export,
+// deletion and purging. Every change lands with its audit entry in one transaction. Thread-safe.
+class RecordStore final
+{
+    Q_DISABLE_COPY_MOVE(RecordStore)
+public:
+    explicit RecordStore(DatabaseLocation location);
+
+    std::optional<UsageReport> usage(const RecordFilter &filter, UsageBucket bucket, UsageDimension dimension,
+                                     QString *error);
+    // The page as a JSON array of records without payloads (the export's JSON fields), newest first;
+    // *nextCursor is 0 on the last page.
+    std::optional<QByteArray> logPage(const LogQuery &query, qint64 *nextCursor, QString *error);
+    // One record as a JSON object, with its payloads when `withBodies` and retained; its owner in *member.
+    // An empty result without error: no such record.
+    std::optional<QByteArray> record(qint64 id, bool withBodies, QString *member, QString *error);
+    // Every record (or only a member's, when `member` is not empty) as JSON lines or CSV.
+    bool exportRecords(RecordExporter::Format format, const QString &member, QIODevice &out, QString *error);
+
+    // Removes a member's records and their usage rollups (`member` empty: every record and rollup).
+    std::optional<Removed> deleteRecords(const QString &member, const Actor &actor, const QDateTime &at, QString *error);
+    // Clears payloads stored before `payloadsBefore` and deletes records from before `recordsBefore` (an invalid
+    // time skips that part). The rollups stay, so usage charts keep their history. Audited when anything went.
+    std::optional<Removed> purge(const QDateTime &payloadsBefore, const QDateTime &recordsBefore, const Actor &actor,
+                                 const QDateTime &at, QString *error);
+
+private:
+    ThreadConnections m_connections;
+};
