@@ -2,11 +2,15 @@
 
 #include "member.h"
 #include "permissions.h"
+#include "usagequery.h"
 
+#include <QIODevice>
 #include <QJsonObject>
 #include <QJsonValue>
 #include <QStringList>
 #include <QUrlQuery>
+
+#include <functional>
 
 class AccessTokenStore;
 class ApiKeyStore;
@@ -28,11 +32,23 @@ struct ApiContext
     PolicyStore &policies;
 };
 
-// One answer of the management API: a status and a JSON body.
+// One answer of the management API: a status and a JSON body, or a body written as it is produced
+// (exports, pages assembled from stored JSON) when `writer` is set.
 struct ApiReply
 {
+    ApiReply() = default;
+    ApiReply(int status, QJsonValue body)
+        : status(status)
+        , body(std::move(body))
+    {
+    }
+
     int status = 200;
     QJsonValue body;
+    QByteArray contentType = "application/json";
+    QByteArray fileName; // with a writer: offered as the download's name
+    // Writes the body; false and *error when it failed part way (the answer is then cut short).
+    std::function<bool(QIODevice &out, QString *error)> writer;
 
     static ApiReply error(int status, const QString &code, const QString &message);
     static ApiReply forbidden(const Decision &decision) { return error(403, QStringLiteral("forbidden"), decision.reason); }
@@ -69,3 +85,25 @@ ApiReply handle(const ApiContext &context, const ApiCall &call);
 namespace AuditResource {
 ApiReply handle(const ApiContext &context, const ApiCall &call);
 }
+namespace UsageResource {
+ApiReply handle(const ApiContext &context, const ApiCall &call);
+}
+namespace LogResource {
+ApiReply handle(const ApiContext &context, const ApiCall &call);
+}
+namespace PolicyResource {
+ApiReply handle(const ApiContext &context, const ApiCall &call);
+}
+// export (the whole store) and data (a member's records: export, deletion; deletion of everything).
+namespace DataResource {
+ApiReply handleExport(const ApiContext &context, const ApiCall &call);
+ApiReply handleData(const ApiContext &context, const ApiCall &call);
+} // namespace DataResource
+
+// Shared by the resources that read the request records: the filters of usage, logs and export.
+namespace RecordParams {
+// from, to (ISO 8601; default: the last 30 days up to now), model, provider, key, member; *error names the
+// bad parameter. Members who see only their own keys' records get `member` set to themselves, and a
+// refusal when they asked for someone else's.
+std::optional<RecordFilter> filter(const ApiContext &context, const ApiCall &call, ApiReply *refusal);
+} // namespace RecordParams

@@ -42,9 +42,49 @@ ApiHandler::ApiHandler(const ApiContext &context)
 {
 }
 
+namespace {
+
+// The body of a streamed answer: what the writer writes goes out as chunks of the response.
+class ResponderDevice final : public QIODevice
+{
+public:
+    explicit ResponderDevice(HttpResponder &responder)
+        : m_responder(responder)
+    {
+        open(QIODevice::WriteOnly);
+    }
+
+protected:
+    qint64 readData(char *, qint64) override { return -1; }
+    qint64 writeData(const char *data, qint64 size) override
+    {
+        if (!m_responder.isOpen())
+            return -1;
+        m_responder.writeStreamData(QByteArrayView(data, size));
+        return size;
+    }
+
+private:
+    HttpResponder &m_responder;
+};
+
+} // namespace
+
 void ApiHandler::handle(const HttpRequest &request, HttpResponder &responder)
 {
     const ApiReply reply = dispatch(request);
+    if (reply.writer) {
+        HttpHeaders headers{{"cache-control", "no-store"}};
+        if (!reply.fileName.isEmpty())
+            headers.append({"content-disposition", "attachment; filename=\"" + reply.fileName + '"'});
+        responder.beginStream(reply.status, reply.contentType, headers);
+        ResponderDevice device(responder);
+        QString error;
+        if (!reply.writer(device, &error))
+            qCWarning(lcApi).noquote() << "answer to" << request.path << "cut short:" << error;
+        responder.endStream();
+        return;
+    }
     const QByteArray body = reply.body.isArray() ? QJsonDocument(reply.body.toArray()).toJson(QJsonDocument::Compact)
                                                  : QJsonDocument(reply.body.toObject()).toJson(QJsonDocument::Compact);
     // Answers carry tokens and member data: no cache may keep them.
@@ -59,7 +99,7 @@ ApiReply ApiHandler::dispatch(const HttpRequest &request)
     call.segments = rest.split(u'/', Qt::SkipEmptyParts);
     call.query = QUrlQuery(QString::fromUtf8(request.query));
     if (call.segments.isEmpty())
-        return ApiReply::error(404, u"not_found"_s, u"name a resource: /api/v1/members, tokens, keys, audit …"_s);
+        return ApiReply::error(404, u"not_found"_s, u"name a resource: /api/v1/usage, logs, keys, policies, members, tokens, audit, export, data"_s);
 
     if (!request.body.trimmed().isEmpty()) {
         QJsonParseError parseError;
@@ -98,5 +138,15 @@ ApiReply ApiHandler::dispatch(const HttpRequest &request)
         return KeyResource::handle(m_context, call);
     if (resource == "audit"_L1)
         return AuditResource::handle(m_context, call);
+    if (resource == "usage"_L1)
+        return UsageResource::handle(m_context, call);
+    if (resource == "logs"_L1)
+        return LogResource::handle(m_context, call);
+    if (resource == "policies"_L1)
+        return PolicyResource::handle(m_context, call);
+    if (resource == "export"_L1)
+        return DataResource::handleExport(m_context, call);
+    if (resource == "data"_L1)
+        return DataResource::handleData(m_context, call);
     return ApiReply::error(404, u"not_found"_s, u"there is no resource %1"_s.arg(call.path()));
 }

@@ -120,25 +120,32 @@ QDateTime next(const QDateTime &start, UsageBucket bucket)
 
 } // namespace UsageBuckets
 
+QString UsageReport::rangeProblem(const RecordFilter &filter, UsageBucket bucket)
+{
+    const QDateTime from = hourFloor(filter.from);
+    const QDateTime to = hourCeil(filter.to);
+    if (!from.isValid() || !to.isValid() || to <= from)
+        return u"the time range is empty: 'from' must be before 'to'"_s;
+    qint64 points = 0;
+    for (QDateTime start = UsageBuckets::startOf(from, bucket); start < to && points <= kMaxPoints;
+         start = UsageBuckets::next(start, bucket))
+        ++points;
+    if (points > kMaxPoints)
+        return u"the range holds more than %1 %2 buckets; choose a larger bucket or a shorter range"_s
+            .arg(kMaxPoints).arg(UsageBuckets::name(bucket));
+    return {};
+}
+
 std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilter &filter, UsageBucket bucket,
                                               UsageDimension dimension, QString *error)
 {
+    if (const QString problem = rangeProblem(filter, bucket); !problem.isEmpty()) {
+        *error = problem;
+        return std::nullopt;
+    }
     UsageReport report;
     report.from = hourFloor(filter.from);
     report.to = hourCeil(filter.to);
-    if (report.to <= report.from) {
-        *error = u"the time range is empty: 'from' must be before 'to'"_s;
-        return std::nullopt;
-    }
-    qint64 points = 0;
-    for (QDateTime start = UsageBuckets::startOf(report.from, bucket); start < report.to && points <= kMaxPoints;
-         start = UsageBuckets::next(start, bucket))
-        ++points;
-    if (points > kMaxPoints) {
-        *error = u"the range holds more than %1 %2 buckets; choose a larger bucket or a shorter range"_s
-                     .arg(kMaxPoints).arg(UsageBuckets::name(bucket));
-        return std::nullopt;
-    }
 
     // Hours stay hours; everything coarser is read per day and merged here (weeks and months have no
     // dialect-neutral SQL spelling, and a day's rows are few).

@@ -49,7 +49,9 @@ struct UsageReport
 
     static constexpr int kMaxPoints = 2000;
 
-    // nullopt and *error on a database failure or a range of more than kMaxPoints buckets.
+    // Why the range cannot be reported (empty, or more than kMaxPoints buckets); empty when it can.
+    static QString rangeProblem(const RecordFilter &filter, UsageBucket bucket);
+    // nullopt and *error on a database failure or a range with a rangeProblem().
     static std::optional<UsageReport> query(QSqlDatabase &db, const RecordFilter &filter, UsageBucket bucket,
                                             UsageDimension dimension, QString *error);
 };

@@ -6,9 +6,9 @@
 
 using namespace Qt::StringLiterals;
 
-bool ApiTeam::start(QString *error)
+bool ApiTeam::start(const ProxyHarness::Options &options, QString *error)
 {
-    if (!m_harness.start(error))
+    if (!m_harness.start(options, error))
         return false;
     owner = add(u"owner@example.org"_s, Role::Owner, error);
     admin = add(u"admin@example.org"_s, Role::Admin, error);
@@ -28,6 +28,12 @@ ApiTeam::Person ApiTeam::add(const QString &email, Role role, QString *error)
         return {};
     }
     return Person{member->id, token->plaintext, member->email};
+}
+
+QByteArray ApiTeam::keyFor(const Person &person, QString *error)
+{
+    const auto created = gateway().keys().create(u"key of "_s + person.email, person.email, error);
+    return created ? created->plaintext : QByteArray();
 }
 
 TestHttpResult ApiTeam::call(const QByteArray &token, const QByteArray &method, const QString &path,

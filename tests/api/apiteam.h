@@ -23,14 +23,18 @@ public:
     };
     Person owner, admin, developer, restricted;
 
-    bool start(QString *error);
+    bool start(QString *error) { return start(ProxyHarness::Options(), error); }
+    bool start(const ProxyHarness::Options &options, QString *error);
     Gateway &gateway() { return m_harness.gateway(); }
+    ProxyHarness &harness() { return m_harness; }
 
     // `token` empty: no Authorization header.
     TestHttpResult call(const QByteArray &token, const QByteArray &method, const QString &path,
                         const QJsonObject &body = {});
     // POST /v1/chat/completions to the proxy with this gateway API key, for `model`.
     TestHttpResult chat(const QByteArray &apiKey, const QString &model);
+    // A gateway API key issued to `person` straight through the store; its plaintext.
+    QByteArray keyFor(const Person &person, QString *error);
     // Adds a member straight through the store (as the CLI does) and gives them a token.
     Person add(const QString &email, Role role, QString *error);
     // Every file of the data dir (database, WAL), to look for secrets that must not be there.

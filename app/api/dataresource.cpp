@@ -1,0 +1,122 @@
+// export: every request record, as JSON lines or CSV. data: a member's own records (export and deletion),
+// and the deletion of all records. Corrections to a member's profile go through PATCH /api/v1/members/{id}.
+#include "apicall.h"
+
+#include "clock.h"
+#include "memberstore.h"
+#include "recordstore.h"
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+std::optional<RecordExporter::Format> formatOf(const ApiCall &call, ApiReply *refusal)
+{
+    const QString name = call.query.queryItemValue(u"format"_s);
+    if (name.isEmpty() || name == "jsonl"_L1)
+        return RecordExporter::Format::JsonLines;
+    if (name == "csv"_L1)
+        return RecordExporter::Format::Csv;
+    *refusal = ApiReply::error(422, u"invalid"_s, u"'format' must be jsonl or csv"_s);
+    return std::nullopt;
+}
+
+ApiReply exportReply(const ApiContext &context, RecordExporter::Format format, const QString &member)
+{
+    ApiReply reply;
+    const bool csv = format == RecordExporter::Format::Csv;
+    reply.contentType = csv ? "text/csv; charset=utf-8" : "application/x-ndjson";
+    reply.fileName = (member.isEmpty() ? "llm-gateway-records" : "llm-gateway-my-records") + QByteArray(csv ? ".csv" : ".jsonl");
+    reply.writer = [&records = context.records, format, member](QIODevice &out, QString *error) {
+        return records.exportRecords(format, member, out, error);
+    };
+    return reply;
+}
+
+// The member a data/members/{who} path names: "me", a member id, or (for records of someone no longer a
+// member) an email address. *email is what their records carry.
+bool resolve(const ApiContext &context, const ApiCall &call, const QString &who, QString *email, ApiReply *refusal)
+{
+    if (who == "me"_L1) {
+        *email = call.actor.email;
+        return true;
+    }
+    if (who.contains(u'@')) {
+        *email = who;
+        return true;
+    }
+    bool ok = false;
+    const qint64 id = who.toLongLong(&ok);
+    StoreError error;
+    const auto member = ok ? context.members.member(id, &error) : std::nullopt;
+    if (!member) {
+        *refusal = ok && error.kind == StoreError::Kind::Failed
+            ? ApiReply::fromStoreError(error)
+            : ApiReply::error(404, u"not_found"_s, u"there is no member %1"_s.arg(who));
+        return false;
+    }
+    *email = member->email;
+    return true;
+}
+
+} // namespace
+
+namespace DataResource {
+
+ApiReply handleExport(const ApiContext &context, const ApiCall &call)
+{
+    if (call.segments.size() != 1)
+        return ApiReply::error(404, u"not_found"_s, u"there is no resource %1"_s.arg(call.path()));
+    if (call.method != "GET")
+        return ApiReply::methodNotAllowed(call.method, call.path());
+    if (const Decision decision = Permissions::exportAll(call.actor.role); !decision)
+        return ApiReply::forbidden(decision);
+    ApiReply refusal;
+    const auto format = formatOf(call, &refusal);
+    return format ? exportReply(context, *format, QString()) : refusal;
+}
+
+ApiReply handleData(const ApiContext &context, const ApiCall &call)
+{
+    if (call.segments.size() == 1) { // DELETE /api/v1/data: everything
+        if (call.method != "DELETE")
+            return ApiReply::methodNotAllowed(call.method, call.path());
+        if (const Decision decision = Permissions::deleteAllData(call.actor.role); !decision)
+            return ApiReply::forbidden(decision);
+        if (call.body.value(u"confirm"_s).toString() != "delete all data"_L1)
+            return ApiReply::error(422, u"confirmation_required"_s,
+                                   u"deleting every request record cannot be undone: send {\"confirm\": \"delete all "
+                                   "data\"} to go ahead"_s);
+        QString error;
+        const auto removed = context.records.deleteRecords(QString(), call.auditActor(), context.clock.now(), &error);
+        if (!removed)
+            return ApiReply::fromStoreError({StoreError::Kind::Failed, error});
+        return {200, QJsonObject{{u"records_deleted"_s, removed->records}}};
+    }
+    if (call.segments.size() != 3 || call.segments.at(1) != "members"_L1)
+        return ApiReply::error(404, u"not_found"_s,
+                               u"there is no resource %1 (data/members/{id|me|email}, or data itself)"_s.arg(call.path()));
+    QString email;
+    ApiReply refusal;
+    if (!resolve(context, call, call.segments.at(2), &email, &refusal))
+        return refusal;
+
+    if (call.method == "GET") {
+        if (const Decision decision = Permissions::exportMemberData(call.actor, email); !decision)
+            return ApiReply::forbidden(decision);
+        const auto format = formatOf(call, &refusal);
+        return format ? exportReply(context, *format, email) : refusal;
+    }
+    if (call.method == "DELETE") {
+        if (const Decision decision = Permissions::deleteMemberData(call.actor, email); !decision)
+            return ApiReply::forbidden(decision);
+        QString error;
+        const auto removed = context.records.deleteRecords(email, call.auditActor(), context.clock.now(), &error);
+        if (!removed)
+            return ApiReply::fromStoreError({StoreError::Kind::Failed, error});
+        return {200, QJsonObject{{u"member"_s, email}, {u"records_deleted"_s, removed->records}}};
+    }
+    return ApiReply::methodNotAllowed(call.method, call.path());
+}
+
+} // namespace DataResource

@@ -1,0 +1,103 @@
+// logs: the request records, newest first, in cursor pages ("before" = next_before of the previous page),
+// filtered; logs/{id}: one record with its payloads where the policy retained them and the role allows.
+#include "apicall.h"
+
+#include "recordstore.h"
+
+#include <QJsonDocument>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int kDefaultLimit = 50;
+constexpr int kMaxLimit = 500;
+
+ApiReply page(const ApiContext &context, const ApiCall &call)
+{
+    ApiReply refusal;
+    auto filter = RecordParams::filter(context, call, &refusal);
+    if (!filter)
+        return refusal;
+    LogQuery query;
+    query.filter = *filter;
+    // Logs reach back as far as the records do unless the client names a start.
+    if (!call.query.hasQueryItem(u"from"_s))
+        query.filter.from = QDateTime();
+    if (!call.query.hasQueryItem(u"to"_s))
+        query.filter.to = QDateTime();
+    bool ok = true;
+    if (call.query.hasQueryItem(u"status"_s)) {
+        const QString status = call.query.queryItemValue(u"status"_s);
+        if (status == "error"_L1)
+            query.errorsOnly = true;
+        else if (query.status = status.toInt(&ok); !ok || *query.status < 100 || *query.status > 599)
+            return ApiReply::error(422, u"invalid"_s, u"'status' must be an HTTP status such as 429, or \"error\""_s);
+    }
+    query.finishReason = call.query.queryItemValue(u"finish_reason"_s);
+    query.beforeId = call.query.hasQueryItem(u"before"_s) ? call.query.queryItemValue(u"before"_s).toLongLong(&ok) : 0;
+    if (!ok || query.beforeId < 0)
+        return ApiReply::error(422, u"invalid"_s, u"'before' must be a record id (next_before of the previous page)"_s);
+    query.limit = call.query.hasQueryItem(u"limit"_s) ? call.query.queryItemValue(u"limit"_s).toInt(&ok) : kDefaultLimit;
+    if (!ok || query.limit < 1 || query.limit > kMaxLimit)
+        return ApiReply::error(422, u"invalid"_s, u"'limit' must be from 1 to %1"_s.arg(kMaxLimit));
+
+    QString error;
+    qint64 next = 0;
+    const auto records = context.records.logPage(query, &next, &error);
+    if (!records)
+        return ApiReply::fromStoreError({StoreError::Kind::Failed, error});
+    // The records are already JSON (the export's fields): wrapped as they are, not parsed again.
+    const QByteArray body = "{\"records\":" + *records + ",\"next_before\":"
+        + (next > 0 ? QByteArray::number(next) : "null"_ba) + '}';
+    ApiReply reply;
+    reply.writer = [body](QIODevice &out, QString *) { return out.write(body) == body.size(); };
+    return reply;
+}
+
+ApiReply one(const ApiContext &context, const ApiCall &call)
+{
+    bool ok = false;
+    const qint64 id = call.segments.at(1).toLongLong(&ok);
+    if (!ok || id <= 0)
+        return ApiReply::error(404, u"not_found"_s, u"there is no record %1"_s.arg(call.segments.at(1)));
+    QString member;
+    QString error;
+    // Read without payloads first: whether they may be shown depends on whose record it is.
+    auto record = context.records.record(id, false, &member, &error);
+    if (!record)
+        return ApiReply::fromStoreError({StoreError::Kind::Failed, error});
+    if (record->isEmpty())
+        return ApiReply::error(404, u"not_found"_s, u"there is no record %1"_s.arg(id));
+    if (Permissions::recordScope(call.actor.role) != RecordScope::All
+        && member.compare(call.actor.email, Qt::CaseInsensitive) != 0)
+        return ApiReply::forbidden(Decision::deny(
+            u"your role (%1) sees only the records of your own keys"_s.arg(Roles::name(call.actor.role))));
+    const bool allowed = Permissions::seesPayloadsOf(call.actor, member);
+    if (allowed)
+        record = context.records.record(id, true, &member, &error);
+    if (!record)
+        return ApiReply::fromStoreError({StoreError::Kind::Failed, error});
+    QJsonObject object = QJsonDocument::fromJson(*record).object();
+    const bool retained = object.contains(u"request_body"_s) || object.contains(u"response_body"_s);
+    // Tells the dashboard why there is nothing to show: the policy kept none, or the role may not see it.
+    object.insert(u"payloads"_s, !allowed ? u"not_allowed"_s : retained ? u"included"_s : u"not_retained"_s);
+    return {200, object};
+}
+
+} // namespace
+
+namespace LogResource {
+
+ApiReply handle(const ApiContext &context, const ApiCall &call)
+{
+    if (call.segments.size() > 2)
+        return ApiReply::error(404, u"not_found"_s, u"there is no resource %1"_s.arg(call.path()));
+    if (call.method != "GET")
+        return ApiReply::methodNotAllowed(call.method, call.path());
+    if (const Decision decision = Permissions::seeLogs(call.actor.role); !decision)
+        return ApiReply::forbidden(decision);
+    return call.segments.size() == 1 ? page(context, call) : one(context, call);
+}
+
+} // namespace LogResource

@@ -1,0 +1,52 @@
+// policies: Settings → Policies. Everyone may read what is kept about them; owners change the retention
+// level and periods, and purge now what the periods no longer allow.
+#include "apicall.h"
+
+#include "clock.h"
+#include "policystore.h"
+#include "recordstore.h"
+
+using namespace Qt::StringLiterals;
+
+namespace PolicyResource {
+
+ApiReply handle(const ApiContext &context, const ApiCall &call)
+{
+    const bool purge = call.segments.size() == 2 && call.segments.at(1) == "purge"_L1;
+    if (call.segments.size() != 1 && !purge)
+        return ApiReply::error(404, u"not_found"_s, u"there is no resource %1"_s.arg(call.path()));
+
+    if (purge) {
+        if (call.method != "POST")
+            return ApiReply::methodNotAllowed(call.method, call.path());
+        if (const Decision decision = Permissions::changePolicy(call.actor.role); !decision)
+            return ApiReply::forbidden(decision);
+        const RetentionPolicy policy = context.policies.current();
+        const QDateTime now = context.clock.now();
+        QString error;
+        const auto removed = context.records.purge(policy.payloadsBefore(now), policy.recordsBefore(now),
+                                                   call.auditActor(), now, &error);
+        if (!removed)
+            return ApiReply::fromStoreError({StoreError::Kind::Failed, error});
+        return {200, QJsonObject{{u"records_deleted"_s, removed->records}, {u"payloads_removed"_s, removed->payloads}}};
+    }
+
+    if (call.method == "GET")
+        return {200, context.policies.current().toJson()};
+    if (call.method != "PATCH" && call.method != "PUT")
+        return ApiReply::methodNotAllowed(call.method, call.path());
+    if (const Decision decision = Permissions::changePolicy(call.actor.role); !decision)
+        return ApiReply::forbidden(decision);
+    QString error;
+    const auto next = context.policies.current().patched(call.body, &error);
+    if (!next)
+        return ApiReply::error(422, u"invalid"_s, error);
+    qint64 payloadsRemoved = 0;
+    if (!context.policies.update(*next, call.auditActor(), context.clock.now(), &payloadsRemoved, &error))
+        return ApiReply::fromStoreError({StoreError::Kind::Failed, error});
+    QJsonObject body = next->toJson();
+    body.insert(u"payloads_removed"_s, payloadsRemoved);
+    return {200, body};
+}
+
+} // namespace PolicyResource

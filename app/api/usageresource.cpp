@@ -1,0 +1,142 @@
+// usage: totals and time series of requests, tokens, cost, errors and latency percentiles, from the hourly
+// rollups, optionally grouped by model, provider, API key or member.
+#include "apicall.h"
+
+#include "apikeystore.h"
+#include "recordstore.h"
+
+#include <QJsonArray>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QJsonValue orNull(const std::optional<double> &value)
+{
+    return value ? QJsonValue(std::round(*value * 10) / 10) : QJsonValue(QJsonValue::Null);
+}
+
+QJsonObject latency(const LatencyBins::Counts &counts, qint64 count, qint64 sumMs)
+{
+    return {{u"avg"_s, count > 0 ? QJsonValue(std::round(double(sumMs) / double(count) * 10) / 10) : QJsonValue()},
+            {u"p50"_s, orNull(LatencyBins::percentile(counts, 0.50))},
+            {u"p95"_s, orNull(LatencyBins::percentile(counts, 0.95))},
+            {u"p99"_s, orNull(LatencyBins::percentile(counts, 0.99))}};
+}
+
+QJsonObject totalsJson(const UsageTotals &t)
+{
+    return {
+        {u"requests"_s, t.requests},
+        {u"errors"_s, t.errors},
+        {u"retries"_s, t.retries},
+        {u"cache_hits"_s, t.cacheHits},
+        {u"prompt_tokens"_s, t.promptTokens},
+        {u"completion_tokens"_s, t.completionTokens},
+        {u"cached_tokens"_s, t.cachedTokens},
+        {u"cache_write_tokens"_s, t.cacheWriteTokens},
+        {u"reasoning_tokens"_s, t.reasoningTokens},
+        {u"total_tokens"_s, t.totalTokens},
+        {u"cost_usd"_s, t.cost},
+        // Records whose model had no known price: their cost is missing from cost_usd, not zero.
+        {u"unpriced_requests"_s, t.unpriced},
+        {u"duration_ms"_s, latency(t.duration, t.requests, t.durationSumMs)},
+        {u"ttft_ms"_s, latency(t.ttft, t.ttftCount, t.ttftSumMs)},
+    };
+}
+
+QJsonArray seriesJson(const std::vector<UsagePoint> &series)
+{
+    QJsonArray array;
+    for (const UsagePoint &point : series) {
+        QJsonObject object = totalsJson(point.totals);
+        object.insert(u"start"_s, point.start.toString(Qt::ISODate));
+        array.append(object);
+    }
+    return array;
+}
+
+std::optional<UsageDimension> dimensionOf(const QString &name)
+{
+    if (name.isEmpty() || name == "none"_L1)
+        return UsageDimension::None;
+    if (name == "model"_L1)
+        return UsageDimension::Model;
+    if (name == "provider"_L1)
+        return UsageDimension::Provider;
+    if (name == "key"_L1)
+        return UsageDimension::ApiKey;
+    if (name == "member"_L1)
+        return UsageDimension::Member;
+    return std::nullopt;
+}
+
+// Hours for up to two days, days for up to three months, weeks beyond.
+UsageBucket defaultBucket(const RecordFilter &filter)
+{
+    const qint64 hours = filter.from.secsTo(filter.to) / 3600;
+    return hours <= 48 ? UsageBucket::Hour : hours <= 92 * 24 ? UsageBucket::Day : UsageBucket::Week;
+}
+
+} // namespace
+
+namespace UsageResource {
+
+ApiReply handle(const ApiContext &context, const ApiCall &call)
+{
+    if (call.segments.size() != 1)
+        return ApiReply::error(404, u"not_found"_s, u"there is no resource %1"_s.arg(call.path()));
+    if (call.method != "GET")
+        return ApiReply::methodNotAllowed(call.method, call.path());
+    ApiReply refusal;
+    const auto filter = RecordParams::filter(context, call, &refusal);
+    if (!filter)
+        return refusal;
+    const QString groupBy = call.query.queryItemValue(u"group_by"_s);
+    const auto dimension = dimensionOf(groupBy);
+    if (!dimension)
+        return ApiReply::error(422, u"invalid"_s, u"'group_by' must be model, provider, key or member"_s);
+    if (const Decision decision = Permissions::groupUsageBy(call.actor.role, groupBy.isEmpty() ? u"none"_s : groupBy);
+        !decision)
+        return ApiReply::forbidden(decision);
+    UsageBucket bucket = defaultBucket(*filter);
+    if (call.query.hasQueryItem(u"bucket"_s)) {
+        const auto named = UsageBuckets::fromName(call.query.queryItemValue(u"bucket"_s));
+        if (!named)
+            return ApiReply::error(422, u"invalid"_s, u"'bucket' must be hour, day, week or month"_s);
+        bucket = *named;
+    }
+
+    if (const QString problem = UsageReport::rangeProblem(*filter, bucket); !problem.isEmpty())
+        return ApiReply::error(422, u"invalid"_s, problem);
+    QString error;
+    const auto report = context.records.usage(*filter, bucket, *dimension, &error);
+    if (!report)
+        return ApiReply::fromStoreError({StoreError::Kind::Failed, error});
+    QJsonObject body{
+        {u"from"_s, report->from.toString(Qt::ISODate)},
+        {u"to"_s, report->to.toString(Qt::ISODate)},
+        {u"bucket"_s, UsageBuckets::name(bucket)},
+        {u"totals"_s, totalsJson(report->totals)},
+        {u"series"_s, seriesJson(report->series)},
+    };
+    if (*dimension != UsageDimension::None) {
+        QJsonArray groups;
+        for (const UsageGroup &group : report->groups) {
+            QJsonObject object{{u"key"_s, group.key}, {u"totals"_s, totalsJson(group.totals)},
+                               {u"series"_s, seriesJson(group.series)}};
+            if (*dimension == UsageDimension::ApiKey) {
+                const auto key = context.keys.find(group.key.toLongLong());
+                object.insert(u"name"_s, key ? QJsonValue(key->name) : QJsonValue(QJsonValue::Null));
+            }
+            groups.append(object);
+        }
+        body.insert(u"group_by"_s, groupBy);
+        body.insert(u"groups"_s, groups);
+    }
+    return {200, body};
+}
+
+} // namespace UsageResource

@@ -1,0 +1,305 @@
+// usage and logs against the role table of issue 4 ("see all usage, logs, keys", "see payloads"), through
+// HTTP, over records the proxy made for keys of each member.
+#include "apiteam.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTest>
+#include <QUrlQuery>
+
+using namespace Qt::StringLiterals;
+
+class TestApiUsage final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup() { m_team.reset(); }
+
+    void withoutATokenIs401_data();
+    void withoutATokenIs401();
+    void usageScope_data();
+    void usageScope();
+    void usageRefusals_data();
+    void usageRefusals();
+    void usageFigures();
+    void usageGroups();
+    void logsScope_data();
+    void logsScope();
+    void logsPageWithACursor();
+    void logsFilter();
+    void recordPayloads_data();
+    void recordPayloads();
+
+private:
+    const ApiTeam::Person &person(const QString &name) const;
+    QJsonObject get(const QString &actor, const QString &path);
+    std::unique_ptr<ApiTeam> m_team;
+    QHash<QString, qint64> m_recordOf; // a record id made by each member's key
+};
+
+// Records: admin 1, developer 2, restricted 1 (and one failed request of the developer's, model unknown).
+void TestApiUsage::init()
+{
+    m_team = std::make_unique<ApiTeam>();
+    QString error;
+    QVERIFY2(m_team->start(&error), qPrintable(error));
+    for (const auto &[name, count] : {std::pair{u"admin"_s, 1}, {u"developer"_s, 2}, {u"restricted"_s, 1}}) {
+        const QByteArray key = m_team->keyFor(person(name), &error);
+        QVERIFY2(!key.isEmpty(), qPrintable(error));
+        for (int i = 0; i < count; ++i)
+            QCOMPARE(m_team->chat(key, u"openai/gpt-4o-mini"_s).status, 200);
+        if (name == "developer"_L1)
+            QCOMPARE(m_team->chat(key, u"no-such-model"_s).status, 404);
+    }
+    const auto records = m_team->harness().waitForRecords(5);
+    QCOMPARE(records.size(), 5);
+    for (const QVariantMap &record : records) {
+        const QString member = record.value(u"member"_s).toString();
+        for (const QString &name : {u"admin"_s, u"developer"_s, u"restricted"_s}) {
+            if (member == person(name).email)
+                m_recordOf[name] = record.value(u"id"_s).toLongLong();
+        }
+    }
+}
+
+const ApiTeam::Person &TestApiUsage::person(const QString &name) const
+{
+    return name == "owner"_L1 ? m_team->owner
+         : name == "admin"_L1 ? m_team->admin
+         : name == "developer"_L1 ? m_team->developer
+                                  : m_team->restricted;
+}
+
+QJsonObject TestApiUsage::get(const QString &actor, const QString &path)
+{
+    const TestHttpResult result = m_team->call(person(actor).token, "GET", path);
+    if (result.status != 200)
+        qWarning() << path << result.status << result.body;
+    return result.json();
+}
+
+void TestApiUsage::withoutATokenIs401_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::newRow("usage") << u"/api/v1/usage"_s;
+    QTest::newRow("logs") << u"/api/v1/logs"_s;
+    QTest::newRow("record") << u"/api/v1/logs/1"_s;
+}
+
+void TestApiUsage::withoutATokenIs401()
+{
+    QFETCH(QString, path);
+    const TestHttpResult result = m_team->call({}, "GET", path);
+    QCOMPARE(result.status, 401);
+    QVERIFY(!result.body.contains("gpt-4o-mini"));
+}
+
+void TestApiUsage::usageScope_data()
+{
+    QTest::addColumn<QString>("actor");
+    QTest::addColumn<int>("requests");
+    QTest::addColumn<int>("ownRequests");
+    QTest::newRow("owner: all") << u"owner"_s << 5 << 0;
+    QTest::newRow("admin: all") << u"admin"_s << 5 << 1;
+    QTest::newRow("developer: own keys") << u"developer"_s << 3 << 3;
+    QTest::newRow("restricted: own totals") << u"restricted"_s << 1 << 1;
+}
+
+void TestApiUsage::usageScope()
+{
+    QFETCH(QString, actor);
+    QFETCH(int, requests);
+    QFETCH(int, ownRequests);
+    const QJsonObject usage = get(actor, u"/api/v1/usage"_s);
+    QCOMPARE(usage.value(u"totals"_s)[u"requests"_s].toInt(), requests);
+    // Asking for one's own records by name: only those.
+    const QJsonObject own = get(actor, u"/api/v1/usage?member="_s + QString::fromLatin1(QUrl::toPercentEncoding(person(actor).email)));
+    QCOMPARE(own.value(u"totals"_s)[u"requests"_s].toInt(), ownRequests);
+}
+
+void TestApiUsage::usageRefusals_data()
+{
+    QTest::addColumn<QString>("actor");
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("developer asks for another member") << u"developer"_s << u"member=admin%40example.org"_s << 403 << u"own keys"_s;
+    QTest::newRow("developer groups by member") << u"developer"_s << u"group_by=member"_s << 403 << u"grouping by member"_s;
+    QTest::newRow("restricted groups by model") << u"restricted"_s << u"group_by=model"_s << 403 << u"only the totals"_s;
+    QTest::newRow("restricted asks for another member") << u"restricted"_s << u"member=dev%40example.org"_s << 403 << u"own keys"_s;
+    QTest::newRow("unknown group") << u"owner"_s << u"group_by=colour"_s << 422 << u"'group_by'"_s;
+    QTest::newRow("unknown bucket") << u"owner"_s << u"bucket=minute"_s << 422 << u"'bucket'"_s;
+    QTest::newRow("bad time") << u"owner"_s << u"from=yesterday"_s << 422 << u"'from'"_s;
+    QTest::newRow("backwards") << u"owner"_s << u"from=2026-02-01&to=2026-01-01"_s << 422 << u"'from' must be before 'to'"_s;
+    QTest::newRow("too many hours") << u"owner"_s << u"from=2025-01-01&to=2026-01-01&bucket=hour"_s << 422 << u"2000 hour buckets"_s;
+    QTest::newRow("bad key") << u"owner"_s << u"key=abc"_s << 422 << u"'key'"_s;
+}
+
+void TestApiUsage::usageRefusals()
+{
+    QFETCH(QString, actor);
+    QFETCH(QString, query);
+    QFETCH(int, status);
+    QFETCH(QString, message);
+    const TestHttpResult result = m_team->call(person(actor).token, "GET", u"/api/v1/usage?"_s + query);
+    QCOMPARE(result.status, status);
+    QVERIFY2(errorMessage(result).contains(message), qPrintable(errorMessage(result)));
+}
+
+void TestApiUsage::usageFigures()
+{
+    const auto records = m_team->harness().records();
+    qint64 prompt = 0;
+    qint64 completion = 0;
+    double cost = 0;
+    for (const QVariantMap &record : records) {
+        prompt += record.value(u"prompt_tokens"_s).toLongLong();
+        completion += record.value(u"completion_tokens"_s).toLongLong();
+        cost += record.value(u"cost"_s).toDouble();
+    }
+    const QJsonObject usage = get(u"owner"_s, u"/api/v1/usage?bucket=hour"_s);
+    const QJsonObject totals = usage.value(u"totals"_s).toObject();
+    QCOMPARE(totals.value(u"prompt_tokens"_s).toInteger(), prompt);
+    QCOMPARE(totals.value(u"completion_tokens"_s).toInteger(), completion);
+    QVERIFY(prompt > 0 && completion > 0 && cost > 0);
+    QVERIFY(std::abs(totals.value(u"cost_usd"_s).toDouble() - cost) < 1e-12);
+    QCOMPARE(totals.value(u"errors"_s).toInt(), 1); // the unknown model
+    for (const QString &latency : {u"duration_ms"_s, u"ttft_ms"_s}) {
+        const QJsonObject percentiles = totals.value(latency).toObject();
+        for (const QString &p : {u"avg"_s, u"p50"_s, u"p95"_s, u"p99"_s})
+            QVERIFY2(percentiles.value(p).isDouble(), qPrintable(latency + u"."_s + p));
+        QVERIFY(percentiles.value(u"p50"_s).toDouble() <= percentiles.value(u"p99"_s).toDouble());
+    }
+    // The last 30 days by hour: 720 or 721 points, the requests in the last ones.
+    const QJsonArray series = usage.value(u"series"_s).toArray();
+    QVERIFY2(series.size() >= 720 && series.size() <= 721, qPrintable(QString::number(series.size())));
+    int inSeries = 0;
+    for (const QJsonValue &point : series)
+        inSeries += point[u"requests"_s].toInt();
+    QCOMPARE(inSeries, 5);
+    QVERIFY(QDateTime::fromString(series.first()[u"start"_s].toString(), Qt::ISODate).isValid());
+}
+
+void TestApiUsage::usageGroups()
+{
+    const QJsonObject byKey = get(u"admin"_s, u"/api/v1/usage?group_by=key&bucket=day"_s);
+    QStringList names;
+    for (const QJsonValue &group : byKey.value(u"groups"_s).toArray())
+        names.append(group[u"name"_s].toString());
+    names.sort();
+    QCOMPARE(names, (QStringList{u"key of admin@example.org"_s, u"key of dev@example.org"_s,
+                                 u"key of restricted@example.org"_s}));
+    const QJsonObject byMember = get(u"owner"_s, u"/api/v1/usage?group_by=member"_s);
+    QHash<QString, int> perMember;
+    for (const QJsonValue &group : byMember.value(u"groups"_s).toArray())
+        perMember[group[u"key"_s].toString()] = group[u"totals"_s][u"requests"_s].toInt();
+    QCOMPARE(perMember.value(m_team->developer.email), 3);
+    QCOMPARE(perMember.value(m_team->admin.email), 1);
+    // A developer may group their own usage by model.
+    const QJsonObject byModel = get(u"developer"_s, u"/api/v1/usage?group_by=model"_s);
+    QCOMPARE(byModel.value(u"groups"_s).toArray().size(), 2); // gpt-4o-mini and the unknown model
+}
+
+void TestApiUsage::logsScope_data()
+{
+    QTest::addColumn<QString>("actor");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<int>("records");
+    QTest::newRow("owner: all") << u"owner"_s << 200 << 5;
+    QTest::newRow("admin: all") << u"admin"_s << 200 << 5;
+    QTest::newRow("developer: own keys") << u"developer"_s << 200 << 3;
+    QTest::newRow("restricted: refused") << u"restricted"_s << 403 << 0;
+}
+
+void TestApiUsage::logsScope()
+{
+    QFETCH(QString, actor);
+    QFETCH(int, status);
+    QFETCH(int, records);
+    const TestHttpResult result = m_team->call(person(actor).token, "GET", u"/api/v1/logs"_s);
+    QCOMPARE(result.status, status);
+    if (status == 403) {
+        QVERIFY2(errorMessage(result).contains(u"only the totals"_s), qPrintable(errorMessage(result)));
+        return;
+    }
+    const QJsonArray page = result.json().value(u"records"_s).toArray();
+    QCOMPARE(page.size(), records);
+    for (const QJsonValue &record : page) {
+        QVERIFY(!record.toObject().contains(u"request_body"_s)); // pages never carry payloads
+        if (actor == "developer"_L1)
+            QCOMPARE(record[u"member"_s].toString(), m_team->developer.email);
+    }
+    QVERIFY(page.first()[u"id"_s].toInteger() > page.last()[u"id"_s].toInteger()); // newest first
+}
+
+void TestApiUsage::logsPageWithACursor()
+{
+    QSet<qint64> seen;
+    QString path = u"/api/v1/logs?limit=4"_s;
+    int pages = 0;
+    for (;;) {
+        const QJsonObject page = get(u"owner"_s, path);
+        ++pages;
+        for (const QJsonValue &record : page.value(u"records"_s).toArray())
+            seen.insert(record[u"id"_s].toInteger());
+        if (page.value(u"next_before"_s).isNull())
+            break;
+        path = u"/api/v1/logs?limit=4&before=%1"_s.arg(page.value(u"next_before"_s).toInteger());
+        QVERIFY(pages < 5);
+    }
+    QCOMPARE(pages, 2);
+    QCOMPARE(seen.size(), 5);
+}
+
+void TestApiUsage::logsFilter()
+{
+    const QJsonArray errors = get(u"owner"_s, u"/api/v1/logs?status=error"_s).value(u"records"_s).toArray();
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(errors.first()[u"status"_s].toInt(), 404);
+    QCOMPARE(get(u"owner"_s, u"/api/v1/logs?status=200"_s).value(u"records"_s).toArray().size(), 4);
+    QCOMPARE(get(u"owner"_s, u"/api/v1/logs?model=no-such-model"_s).value(u"records"_s).toArray().size(), 1);
+    QCOMPARE(get(u"owner"_s, u"/api/v1/logs?member=restricted%40example.org"_s).value(u"records"_s).toArray().size(), 1);
+    QCOMPARE(get(u"owner"_s, u"/api/v1/logs?from=2000-01-01&to=2000-01-02"_s).value(u"records"_s).toArray().size(), 0);
+    const TestHttpResult bad = m_team->call(m_team->owner.token, "GET", u"/api/v1/logs?status=teapot"_s);
+    QCOMPARE(bad.status, 422);
+    QVERIFY(errorMessage(bad).contains(u"'status'"_s));
+}
+
+void TestApiUsage::recordPayloads_data()
+{
+    QTest::addColumn<QString>("actor");
+    QTest::addColumn<QString>("owner"); // whose key made the record
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("payloads");
+    QTest::newRow("owner sees anyone's") << u"owner"_s << u"developer"_s << 200 << u"included"_s;
+    QTest::newRow("admin sees anyone's") << u"admin"_s << u"restricted"_s << 200 << u"included"_s;
+    QTest::newRow("developer sees own") << u"developer"_s << u"developer"_s << 200 << u"included"_s;
+    QTest::newRow("developer: not others'") << u"developer"_s << u"admin"_s << 403 << QString();
+    QTest::newRow("restricted: not even own") << u"restricted"_s << u"restricted"_s << 403 << QString();
+}
+
+void TestApiUsage::recordPayloads()
+{
+    QFETCH(QString, actor);
+    QFETCH(QString, owner);
+    QFETCH(int, status);
+    QFETCH(QString, payloads);
+    const TestHttpResult result = m_team->call(person(actor).token, "GET", u"/api/v1/logs/%1"_s.arg(m_recordOf.value(owner)));
+    QCOMPARE(result.status, status);
+    if (status != 200) {
+        QVERIFY(!result.body.contains("Hello"));
+        QVERIFY(!errorMessage(result).isEmpty());
+        return;
+    }
+    const QJsonObject record = result.json();
+    QCOMPARE(record.value(u"payloads"_s).toString(), payloads);
+    QCOMPARE(record.value(u"member"_s).toString(), person(owner).email);
+    QVERIFY(QJsonDocument(record.value(u"request_body"_s).toObject()).toJson().contains("Hello"));
+    QVERIFY(record.contains(u"response_body"_s));
+    QCOMPARE(m_team->call(person(actor).token, "GET", u"/api/v1/logs/999999"_s).status, 404);
+}
+
+QTEST_GUILESS_MAIN(TestApiUsage)
+#include "tst_apiusage.moc"
