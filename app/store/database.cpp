@@ -137,7 +137,9 @@ bool openSqlite(QSqlDatabase &db, const DatabaseLocation &location, QString *err
     if (!execPragma(db, u"PRAGMA busy_timeout=5000"_s, &sqlError)
         || !execPragma(db, u"PRAGMA journal_mode=WAL"_s, &sqlError, &mode)
         || !execPragma(db, u"PRAGMA synchronous=NORMAL"_s, &sqlError)
-        || !execPragma(db, u"PRAGMA foreign_keys=ON"_s, &sqlError)) {
+        || !execPragma(db, u"PRAGMA foreign_keys=ON"_s, &sqlError)
+        // Deleted payloads and records are overwritten, not left readable in free pages of the file.
+        || !execPragma(db, u"PRAGMA secure_delete=ON"_s, &sqlError)) {
         *error = u"cannot use the SQLite database %1: %2"_s.arg(QDir::toNativeSeparators(location.path), sqlError);
         return false;
     }
@@ -270,6 +272,17 @@ int schemaVersion(QSqlDatabase &db)
 int latestSchemaVersion()
 {
     return Migrations::latestVersion();
+}
+
+void forgetDeleted(QSqlDatabase &db)
+{
+    if (db.driverName() != "QSQLITE"_L1)
+        return; // PostgreSQL's VACUUM is the operator's to schedule
+    QSqlQuery query(db);
+    // Best effort: with readers in the middle of a transaction the WAL cannot be emptied yet; the next
+    // checkpoint overwrites those frames.
+    if (!query.exec(u"PRAGMA wal_checkpoint(TRUNCATE)"_s))
+        qCInfo(lcStore) << "could not empty the write-ahead log after a deletion:" << query.lastError().text();
 }
 
 } // namespace Database

@@ -36,4 +36,7 @@ QSqlDatabase open(const DatabaseLocation &location, const QString &connectionNam
 int schemaVersion(QSqlDatabase &db);
 // The version this build's migrations lead to.
 int latestSchemaVersion();
+// After deleting content (payloads, a member's records): empties SQLite's write-ahead log, whose older
+// frames still hold the deleted bytes. Call outside a transaction.
+void forgetDeleted(QSqlDatabase &db);
 } // namespace Database

@@ -103,6 +103,8 @@ bool PolicyStore::update(const RetentionPolicy &next, const Actor &actor, const 
         entry.after.insert(u"payloads_removed"_s, *payloadsRemoved);
     if (!AuditLog::append(db, entry, error) || !transaction.commit(error))
         return false;
+    if (*payloadsRemoved > 0)
+        Database::forgetDeleted(db);
     QMutexLocker locker(&m_mutex);
     m_policy = next;
     m_level.store(next.level, std::memory_order_relaxed);

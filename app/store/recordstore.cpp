@@ -167,6 +167,7 @@ std::optional<Removed> RecordStore::deleteRecords(const QString &member, const A
     audit.after = {{u"records_deleted"_s, removed.records}};
     if (!AuditLog::append(db, audit, error) || !transaction.commit(error))
         return std::nullopt;
+    Database::forgetDeleted(db);
     return removed;
 }
 
@@ -205,5 +206,7 @@ std::optional<Removed> RecordStore::purge(const QDateTime &payloadsBefore, const
     }
     if (!transaction.commit(error))
         return std::nullopt;
+    if (removed.records > 0 || removed.payloads > 0)
+        Database::forgetDeleted(db);
     return removed;
 }
