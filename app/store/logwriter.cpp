@@ -155,8 +155,9 @@ Outcome insertAll(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator b
             failure = query.lastError();
         }
     }
-    if (!failure.isValid())
-        UsageRollups::add(db, begin, end, &failure);
+    QString rollupError;
+    if (!failure.isValid() && !UsageRollups::add(db, begin, end, &rollupError))
+        failure = db.lastError().isValid() ? db.lastError() : QSqlError(rollupError, {}, QSqlError::StatementError);
     if (!failure.isValid() && db.commit())
         return Outcome::Ok;
     if (!failure.isValid())

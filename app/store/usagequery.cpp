@@ -1,10 +1,8 @@
 #include "usagequery.h"
 
+#include "fastquery.h"
 #include "usagerollups.h"
 
-#include <QSqlError>
-#include <QSqlQuery>
-#include <QVariant>
 
 #include <algorithm>
 #include <map>
@@ -147,52 +145,75 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
     report.from = hourFloor(filter.from);
     report.to = hourCeil(filter.to);
 
-    // Hours stay hours; everything coarser is read per day and merged here (weeks and months have no
-    // dialect-neutral SQL spelling, and a day's rows are few).
-    const int prefix = bucket == UsageBucket::Hour ? 13 : 10;
-    QString sql = u"SELECT substr(bucket_hour, 1, %1), %2, %3 FROM usage_rollups WHERE bucket_hour >= ? AND bucket_hour < ?"_s
-                      .arg(prefix).arg(dimensionColumn(dimension), UsageRollups::summedColumns());
-    QVariantList values{UsageRollups::hourOf(report.from), UsageRollups::hourOf(report.to)};
-    const auto where = [&](const QString &clause, const QVariant &value) {
-        sql += u" AND "_s + clause;
-        values.append(value);
-    };
-    if (!filter.model.isEmpty())
-        where(u"used_model = ?"_s, filter.model);
-    if (!filter.provider.isEmpty())
-        where(u"used_provider = ?"_s, filter.provider);
-    if (filter.apiKeyId)
-        where(u"api_key_id = ?"_s, *filter.apiKeyId);
-    if (!filter.member.isEmpty())
-        where(u"member = ?"_s, filter.member);
-    sql += u" GROUP BY 1, 2"_s;
-
-    QSqlQuery query(db);
-    query.setForwardOnly(true);
-    if (!query.prepare(sql)) {
-        *error = query.lastError().text();
-        return std::nullopt;
-    }
-    for (const QVariant &value : std::as_const(values))
-        query.addBindValue(value);
-    if (!query.exec()) {
-        *error = query.lastError().text();
-        return std::nullopt;
-    }
-
     std::map<QDateTime, UsageTotals> overall;
     std::map<QString, std::map<QDateTime, UsageTotals>> perGroup;
-    while (query.next()) {
-        const QString stamp = query.value(0).toString();
-        const QDateTime at = prefix == 13 ? QDateTime::fromString(stamp + u":00:00Z"_s, Qt::ISODate)
-                                          : QDateTime(QDate::fromString(stamp, Qt::ISODate), QTime(0, 0), Qt::UTC);
-        const QDateTime start = UsageBuckets::startOf(at, bucket);
-        const UsageTotals totals = UsageRollups::readSummed(query, 2);
-        report.totals.merge(totals);
-        overall[start].merge(totals);
-        if (dimension != UsageDimension::None)
-            perGroup[query.value(1).toString()][start].merge(totals);
+    const auto read = [&](bool daily, const QDateTime &from, const QDateTime &to) {
+        if (from >= to)
+            return true;
+        const QString fromKey = daily ? from.toString(u"yyyy-MM-dd"_s) : UsageRollups::hourOf(from);
+        const QString toKey = daily ? to.toString(u"yyyy-MM-dd"_s) : UsageRollups::hourOf(to);
+        // Weeks and months have no dialect-neutral SQL spelling: rows come per hour or day, merged here.
+        QString sql = u"SELECT bucket, %1, %2 FROM %3 WHERE bucket >= ? AND bucket < ?"_s.arg(
+            dimensionColumn(dimension), UsageRollups::summedColumns(), UsageRollups::table(daily));
+        QStringList texts{fromKey, toKey};
+        if (!filter.model.isEmpty()) {
+            sql += u" AND used_model = ?"_s;
+            texts.append(filter.model);
+        }
+        if (!filter.provider.isEmpty()) {
+            sql += u" AND used_provider = ?"_s;
+            texts.append(filter.provider);
+        }
+        if (!filter.member.isEmpty()) {
+            sql += u" AND member = ?"_s;
+            texts.append(filter.member);
+        }
+        if (filter.apiKeyId)
+            sql += u" AND api_key_id = ?"_s;
+        sql += u" GROUP BY bucket, 2"_s;
+        FastQuery query(db);
+        if (!query.prepare(sql)) {
+            *error = query.lastError();
+            return false;
+        }
+        int i = 0;
+        for (const QString &text : std::as_const(texts))
+            query.bind(i++, text);
+        if (filter.apiKeyId)
+            query.bind(i++, *filter.apiKeyId);
+        if (!query.exec()) {
+            *error = query.lastError();
+            return false;
+        }
+        while (query.next()) {
+            const QString stamp = query.text(0);
+            const QDateTime at = daily ? QDateTime(QDate::fromString(stamp, Qt::ISODate), QTime(0, 0), Qt::UTC)
+                                       : QDateTime::fromString(stamp + u":00:00Z"_s, Qt::ISODate);
+            const QDateTime start = UsageBuckets::startOf(at, bucket);
+            const UsageTotals totals = UsageRollups::readSummed(query, 2);
+            report.totals.merge(totals);
+            overall[start].merge(totals);
+            if (dimension != UsageDimension::None)
+                perGroup[query.text(1)][start].merge(totals);
+        }
+        return true;
+    };
+    // Whole days from the daily rows, the ragged hours at either end from the hourly ones.
+    bool ok = true;
+    if (bucket == UsageBucket::Hour) {
+        ok = read(false, report.from, report.to);
+    } else {
+        const QDateTime firstMidnight = UsageBuckets::startOf(report.from.addSecs(86'400 - 3600), UsageBucket::Day);
+        const QDateTime lastMidnight = UsageBuckets::startOf(report.to, UsageBucket::Day);
+        if (firstMidnight >= lastMidnight) {
+            ok = read(false, report.from, report.to);
+        } else {
+            ok = read(false, report.from, firstMidnight) && read(true, firstMidnight, lastMidnight)
+                && read(false, lastMidnight, report.to);
+        }
     }
+    if (!ok)
+        return std::nullopt;
     report.series = dense(report.from, report.to, bucket, overall);
     for (const auto &[key, points] : perGroup) {
         UsageGroup group{key, {}, dense(report.from, report.to, bucket, points)};

@@ -1,5 +1,7 @@
 #include "usagerollups.h"
 
+#include "fastquery.h"
+
 #include <QSqlError>
 #include <QVariant>
 
@@ -10,7 +12,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-constexpr const char *kKeyColumns[] = {"bucket_hour", "api_key_id", "member", "used_model", "used_provider"};
+constexpr const char *kKeyColumns[] = {"api_key_id", "member", "used_model", "used_provider"};
 
 // The scalar measures of UsageTotals, in the order its fields are declared.
 constexpr const char *kScalarColumns[] = {
@@ -42,27 +44,36 @@ QStringList measureColumns()
     return columns;
 }
 
+// The two resolutions: hours (for hourly series and the ragged ends of a range) and days (for the rest).
+struct Resolution
+{
+    QString table;
+    int prefix; // characters of created_at that name the bucket: 13 "2026-11-25T13", 10 "2026-11-25"
+};
+const Resolution kHourly{u"usage_rollups"_s, 13};
+const Resolution kDaily{u"usage_rollups_daily"_s, 10};
+
 QStringList keyColumns()
 {
-    QStringList columns;
+    QStringList columns{u"bucket"_s};
     for (const char *column : kKeyColumns)
         columns.append(QLatin1String(column));
     return columns;
 }
 
-QString createTable()
+QString createTable(const Resolution &resolution)
 {
-    QStringList definitions{u"bucket_hour TEXT NOT NULL"_s, u"api_key_id BIGINT NOT NULL DEFAULT 0"_s,
+    QStringList definitions{u"bucket TEXT NOT NULL"_s, u"api_key_id BIGINT NOT NULL DEFAULT 0"_s,
                             u"member TEXT NOT NULL DEFAULT ''"_s, u"used_model TEXT NOT NULL DEFAULT ''"_s,
                             u"used_provider TEXT NOT NULL DEFAULT ''"_s};
     for (const QString &column : measureColumns())
         definitions.append(column + (column == "cost"_L1 ? u" DOUBLE PRECISION"_s : u" BIGINT"_s) + u" NOT NULL DEFAULT 0"_s);
     definitions.append(u"PRIMARY KEY ("_s + keyColumns().join(u", "_s) + u')');
-    return u"CREATE TABLE usage_rollups (\n    "_s + definitions.join(u",\n    "_s) + u"\n)"_s;
+    return u"CREATE TABLE "_s + resolution.table + u" (\n    "_s + definitions.join(u",\n    "_s) + u"\n)"_s;
 }
 
 // SUM(CASE …) over the records already stored, the same figures UsageTotals::add() counts.
-QString backfill()
+QString backfill(const Resolution &resolution)
 {
     const QString last = u"retried = 0"_s;
     QStringList sums{
@@ -85,24 +96,57 @@ QString backfill()
             sums.append(u"SUM(CASE WHEN %1 AND %2 THEN 1 ELSE 0 END)"_s.arg(last, range));
         }
     }
-    return u"INSERT INTO usage_rollups ("_s + (keyColumns() + measureColumns()).join(u", "_s)
-        + u")\nSELECT substr(created_at, 1, 13), COALESCE(api_key_id, 0), member, used_model, used_provider,\n    "_s
+    return u"INSERT INTO "_s + resolution.table + u" ("_s + (keyColumns() + measureColumns()).join(u", "_s)
+        + u")\nSELECT substr(created_at, 1, %1), COALESCE(api_key_id, 0), member, used_model, used_provider,\n    "_s.arg(resolution.prefix)
         + sums.join(u",\n    "_s) + u"\nFROM requests GROUP BY 1, 2, 3, 4, 5"_s;
 }
 
-QString upsertStatement()
+QString upsertStatement(const Resolution &resolution)
 {
     const QStringList measures = measureColumns();
     const QStringList columns = keyColumns() + measures;
     QStringList updates;
     for (const QString &column : measures)
-        updates.append(u"%1 = usage_rollups.%1 + excluded.%1"_s.arg(column));
-    return u"INSERT INTO usage_rollups ("_s + columns.join(u", "_s) + u") VALUES ("_s
+        updates.append(u"%1 = %2.%1 + excluded.%1"_s.arg(column, resolution.table));
+    return u"INSERT INTO "_s + resolution.table + u" ("_s + columns.join(u", "_s) + u") VALUES ("_s
         + QStringList(columns.size(), u"?"_s).join(u", "_s) + u") ON CONFLICT ("_s + keyColumns().join(u", "_s)
         + u") DO UPDATE SET "_s + updates.join(u", "_s);
 }
 
 using RollupKey = std::tuple<QString, qint64, QString, QString, QString>;
+
+bool upsert(QSqlDatabase &db, const Resolution &resolution, const std::map<RollupKey, UsageTotals> &rows,
+            QString *error)
+{
+    FastQuery query(db);
+    if (!query.prepare(upsertStatement(resolution))) {
+        *error = query.lastError();
+        return false;
+    }
+    for (const auto &[key, t] : rows) {
+        int i = 0;
+        query.bind(i++, std::get<0>(key));
+        query.bind(i++, std::get<1>(key));
+        query.bind(i++, std::get<2>(key));
+        query.bind(i++, std::get<3>(key));
+        query.bind(i++, std::get<4>(key));
+        for (qint64 value : {t.requests, t.errors, t.retries, t.cacheHits, t.unpriced, t.promptTokens,
+                             t.completionTokens, t.cachedTokens, t.cacheWriteTokens, t.reasoningTokens, t.totalTokens})
+            query.bind(i++, value);
+        query.bind(i++, t.cost);
+        for (qint64 value : {t.durationSumMs, t.ttftCount, t.ttftSumMs})
+            query.bind(i++, value);
+        for (qint64 value : t.duration)
+            query.bind(i++, value);
+        for (qint64 value : t.ttft)
+            query.bind(i++, value);
+        if (!query.exec()) {
+            *error = query.lastError();
+            return false;
+        }
+    }
+    return true;
+}
 
 } // namespace
 
@@ -123,50 +167,32 @@ QStringList migrationStatements()
         u"UPDATE requests SET retried = 1 WHERE request_id IN (SELECT request_id FROM requests WHERE attempt > 1 "
         "AND request_id <> '') AND attempt < (SELECT MAX(later.attempt) FROM requests later "
         "WHERE later.request_id = requests.request_id)"_s,
-        createTable(),
-        backfill(),
+        createTable(kHourly),
+        backfill(kHourly),
+        createTable(kDaily),
+        backfill(kDaily),
         // The logs' filters by member and their cursor pages.
         u"CREATE INDEX idx_requests_member ON requests (member)"_s,
     };
 }
 
 bool add(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator begin,
-         std::vector<RequestRecord>::const_iterator end, QSqlError *error)
+         std::vector<RequestRecord>::const_iterator end, QString *error)
 {
-    std::map<RollupKey, UsageTotals> rows;
+    std::map<RollupKey, UsageTotals> hours;
+    std::map<RollupKey, UsageTotals> days;
     for (auto it = begin; it != end; ++it) {
         const QDateTime created = it->createdAt.isValid() ? it->createdAt : QDateTime::currentDateTimeUtc();
-        rows[RollupKey{hourOf(created), it->apiKeyId, it->member, it->usedModel, it->usedProvider}].add(*it);
+        const QString hour = hourOf(created);
+        hours[RollupKey{hour, it->apiKeyId, it->member, it->usedModel, it->usedProvider}].add(*it);
+        days[RollupKey{hour.left(10), it->apiKeyId, it->member, it->usedModel, it->usedProvider}].add(*it);
     }
-    static const QString sql = upsertStatement();
-    QSqlQuery query(db);
-    if (!query.prepare(sql)) {
-        *error = query.lastError();
-        return false;
-    }
-    const auto text = [](const QString &value) { return value.isNull() ? u""_s : value; };
-    for (const auto &[key, t] : rows) {
-        query.addBindValue(std::get<0>(key));
-        query.addBindValue(std::get<1>(key));
-        query.addBindValue(text(std::get<2>(key)));
-        query.addBindValue(text(std::get<3>(key)));
-        query.addBindValue(text(std::get<4>(key)));
-        for (qint64 value : {t.requests, t.errors, t.retries, t.cacheHits, t.unpriced, t.promptTokens,
-                             t.completionTokens, t.cachedTokens, t.cacheWriteTokens, t.reasoningTokens, t.totalTokens})
-            query.addBindValue(value);
-        query.addBindValue(t.cost);
-        for (qint64 value : {t.durationSumMs, t.ttftCount, t.ttftSumMs})
-            query.addBindValue(value);
-        for (qint64 value : t.duration)
-            query.addBindValue(value);
-        for (qint64 value : t.ttft)
-            query.addBindValue(value);
-        if (!query.exec()) {
-            *error = query.lastError();
-            return false;
-        }
-    }
-    return true;
+    return upsert(db, kHourly, hours, error) && upsert(db, kDaily, days, error);
+}
+
+QString table(bool daily)
+{
+    return daily ? kDaily.table : kHourly.table;
 }
 
 QString summedColumns()
@@ -177,16 +203,16 @@ QString summedColumns()
     return sums.join(u", "_s);
 }
 
-UsageTotals readSummed(const QSqlQuery &query, int first)
+UsageTotals readSummed(const FastQuery &query, int first)
 {
     UsageTotals t;
     int c = first;
-    const auto next = [&] { return query.value(c++).toLongLong(); };
+    const auto next = [&] { return query.integer(c++); };
     for (qint64 *field : {&t.requests, &t.errors, &t.retries, &t.cacheHits, &t.unpriced, &t.promptTokens,
                           &t.completionTokens, &t.cachedTokens, &t.cacheWriteTokens, &t.reasoningTokens,
                           &t.totalTokens})
         *field = next();
-    t.cost = query.value(c++).toDouble();
+    t.cost = query.real(c++);
     for (qint64 *field : {&t.durationSumMs, &t.ttftCount, &t.ttftSumMs})
         *field = next();
     for (qint64 &bin : t.duration)

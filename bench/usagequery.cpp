@@ -1,0 +1,214 @@
+// The usage API's claim, measured: a month of usage answers from the hourly rollups in a time that does not
+// grow with the number of raw records. Writes N records over 30 days through the real log writer (which keeps
+// the rollups), then times UsageReport queries against a plain aggregate over the raw records, and checks that
+// both agree. Usage: bench_usagequery [--records N] [--runs R] [--check]
+#include "database.h"
+#include "logwriter.h"
+#include "usagequery.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QVariant>
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QDateTime kMonth(QDate(2026, 10, 1), QTime(0, 0), Qt::UTC);
+constexpr int kDays = 30;
+
+struct Model
+{
+    const char *id;
+    const char *provider;
+    double inputPrice; // USD per token
+    double outputPrice;
+};
+constexpr Model kModels[] = {
+    {"gpt-4o-mini", "openai", 0.15e-6, 0.6e-6},          {"gpt-4.1", "openai", 2e-6, 8e-6},
+    {"claude-sonnet-4-5", "anthropic", 3e-6, 15e-6},     {"claude-haiku-4-5", "anthropic", 1e-6, 5e-6},
+    {"gemini-2.5-flash", "google", 0.3e-6, 2.5e-6},      {"gemini-2.5-pro", "google", 1.25e-6, 10e-6},
+    {"llama-3.3-70b-versatile", "groq", 0.59e-6, 0.79e-6}, {"llama3.2", "ollama", 0, 0},
+};
+
+// A deterministic generator, so that every run writes the same store.
+quint64 g_state = 0x9e3779b97f4a7c15ull;
+quint32 next()
+{
+    g_state ^= g_state << 13;
+    g_state ^= g_state >> 7;
+    g_state ^= g_state << 17;
+    return quint32(g_state);
+}
+
+RequestRecord record(qint64 i, qint64 total)
+{
+    RequestRecord r;
+    r.requestId = "b" + QByteArray::number(i);
+    r.createdAt = kMonth.addMSecs(qint64(double(i) / double(total) * kDays * 86'400'000.0));
+    const Model &model = kModels[next() % std::size(kModels)];
+    r.usedModel = QString::fromLatin1(model.id);
+    r.requestedModel = r.usedModel;
+    r.usedProvider = QString::fromLatin1(model.provider);
+    r.apiKeyId = 1 + next() % 10;
+    r.member = u"member%1@example.com"_s.arg(r.apiKeyId % 5);
+    r.endpoint = u"/v1/chat/completions"_s;
+    r.streamed = next() % 2;
+    r.retried = next() % 50 == 0;
+    r.status = r.retried || next() % 40 == 0 ? 429 : 200;
+    r.usage.promptTokens = 50 + next() % 4000;
+    r.usage.completionTokens = 10 + next() % 800;
+    r.usage.cachedTokens = next() % 3 == 0 ? r.usage.promptTokens / 2 : 0;
+    r.usage.known = true;
+    r.cost = Cost{double(r.usage.promptTokens) * model.inputPrice, 0, 0,
+                  double(r.usage.completionTokens) * model.outputPrice};
+    r.durationMs = 80 + next() % 6000;
+    r.ttftMs = 20 + next() % 900;
+    return r;
+}
+
+double medianMs(int runs, const std::function<bool()> &work)
+{
+    std::vector<double> times;
+    for (int run = 0; run < runs; ++run) {
+        QElapsedTimer timer;
+        timer.start();
+        if (!work())
+            return -1;
+        times.push_back(double(timer.nsecsElapsed()) / 1e6);
+    }
+    std::sort(times.begin(), times.end());
+    return times[times.size() / 2];
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    qint64 records = 1'000'000;
+    int runs = 15;
+    bool check = false;
+    const QStringList args = app.arguments();
+    for (qsizetype i = 1; i < args.size(); ++i) {
+        if (args[i] == "--records"_L1 && i + 1 < args.size())
+            records = args[++i].toLongLong();
+        else if (args[i] == "--runs"_L1 && i + 1 < args.size())
+            runs = args[++i].toInt();
+        else if (args[i] == "--check"_L1)
+            check = true;
+        else {
+            std::fprintf(stderr, "usage: bench_usagequery [--records N] [--runs R] [--check]\n");
+            return 2;
+        }
+    }
+
+    QTemporaryDir dir;
+    const DatabaseLocation location = DatabaseLocation::inDataDir(dir.path());
+    QElapsedTimer timer;
+    timer.start();
+    {
+        LogWriter writer(location);
+        QString error;
+        if (!writer.start(&error)) {
+            std::fprintf(stderr, "%s\n", qPrintable(error));
+            return 1;
+        }
+        for (qint64 i = 0; i < records; ++i) {
+            writer.enqueue(record(i, records));
+            if (i % 20'000 == 0)
+                writer.flush(); // bounds the queue's memory
+        }
+        writer.stop();
+    }
+    const double writeSeconds = double(timer.elapsed()) / 1000;
+
+    QString error;
+    QSqlDatabase db = Database::open(location, u"bench"_s, &error);
+    if (!db.isOpen()) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return 1;
+    }
+    QSqlQuery count(db);
+    count.exec(u"SELECT (SELECT COUNT(*) FROM requests), (SELECT COUNT(*) FROM usage_rollups)"_s);
+    count.next();
+    const qint64 stored = count.value(0).toLongLong();
+    const qint64 rollupRows = count.value(1).toLongLong();
+
+    const RecordFilter month{kMonth, kMonth.addDays(kDays), {}, {}, {}, {}};
+    std::optional<UsageReport> report;
+    const auto usage = [&](UsageBucket bucket, UsageDimension dimension) {
+        return [&, bucket, dimension] {
+            report = UsageReport::query(db, month, bucket, dimension, &error);
+            return report.has_value();
+        };
+    };
+    struct Row
+    {
+        const char *what;
+        double ms;
+    };
+    std::vector<Row> rows{
+        {"usage: month by day, totals + series + p50/p95/p99", medianMs(runs, usage(UsageBucket::Day, UsageDimension::None))},
+        {"usage: month by day, group_by model", medianMs(runs, usage(UsageBucket::Day, UsageDimension::Model))},
+        {"usage: month by hour, group_by key", medianMs(runs, usage(UsageBucket::Hour, UsageDimension::ApiKey))},
+    };
+    UsageTotals fromRollups;
+    if (const auto totals = UsageReport::query(db, month, UsageBucket::Day, UsageDimension::None, &error))
+        fromRollups = totals->totals;
+
+    // The same month summed over the raw records (sums only, no percentiles): what the rollups replace.
+    qint64 rawRequests = 0;
+    qint64 rawTokens = 0;
+    double rawCost = 0;
+    const double rawMs = medianMs(qMax(1, runs / 5), [&] {
+        QSqlQuery raw(db);
+        raw.setForwardOnly(true);
+        raw.prepare(u"SELECT substr(created_at, 1, 10), SUM(CASE WHEN retried = 0 THEN 1 ELSE 0 END), "
+                    "SUM(total_tokens), SUM(cost) FROM requests WHERE created_at >= ? AND created_at < ? GROUP BY 1"_s);
+        raw.addBindValue(kMonth.toString(Qt::ISODateWithMs));
+        raw.addBindValue(kMonth.addDays(kDays).toString(Qt::ISODateWithMs));
+        if (!raw.exec()) {
+            error = raw.lastError().text();
+            return false;
+        }
+        rawRequests = rawTokens = 0;
+        rawCost = 0;
+        while (raw.next()) {
+            rawRequests += raw.value(1).toLongLong();
+            rawTokens += raw.value(2).toLongLong();
+            rawCost += raw.value(3).toDouble();
+        }
+        return true;
+    });
+    rows.push_back({"raw records: month by day, sums only", rawMs});
+    if (!error.isEmpty()) {
+        std::fprintf(stderr, "query failed: %s\n", qPrintable(error));
+        return 1;
+    }
+
+    std::printf("records stored: %lld (written in %.1f s, %.0f records/s, rollups kept by the writer)\n",
+                static_cast<long long>(stored), writeSeconds, double(records) / writeSeconds);
+    std::printf("rollup rows:    %lld (%.0f records per row)\n\n", static_cast<long long>(rollupRows),
+                double(stored) / double(qMax<qint64>(1, rollupRows)));
+    std::printf("| query (median of %d) | ms |\n| --- | ---: |\n", runs);
+    for (const Row &row : rows)
+        std::printf("| %s | %.2f |\n", row.what, row.ms);
+    std::printf("\nrollup month query vs raw scan: %.1fx faster\n", rawMs / rows[0].ms);
+
+    const bool agree = fromRollups.requests == rawRequests && fromRollups.totalTokens == rawTokens
+        && std::abs(fromRollups.cost - rawCost) <= 1e-6 * std::max(1.0, rawCost);
+    std::printf("rollups agree with the raw records: %s (requests %lld/%lld, tokens %lld/%lld, cost %.4f/%.4f)\n",
+                agree ? "yes" : "NO", static_cast<long long>(fromRollups.requests), static_cast<long long>(rawRequests),
+                static_cast<long long>(fromRollups.totalTokens), static_cast<long long>(rawTokens), fromRollups.cost,
+                rawCost);
+    db.close();
+    return check && !agree ? 1 : 0;
+}
