@@ -66,7 +66,13 @@ bool Gateway::start(QString *error)
     m_members = std::make_unique<MemberStore>(*location, m_clock);
     m_accessTokens = std::make_unique<AccessTokenStore>(*location, *m_members, m_clock);
     m_audit = std::make_unique<AuditLog>(*location);
-    m_apiContext = std::make_unique<ApiContext>(ApiContext{*m_members, *m_accessTokens, *m_audit, m_clock, *m_keys});
+    m_secrets = std::make_unique<SecretStore>(m_config.keychainService);
+    m_providerSettings = std::make_unique<ProviderSettingsStore>(*location);
+    m_providers = std::make_unique<ProviderRegistry>(m_config.providers, *m_providerSettings, *m_secrets, m_clock);
+    if (!m_providers->load(error))
+        return false;
+    m_apiContext = std::make_unique<ApiContext>(
+        ApiContext{*m_members, *m_accessTokens, *m_audit, m_clock, *m_keys, *m_providers});
 
     HttpServer::Options options;
     options.workerCount = m_config.workerThreads;
@@ -78,7 +84,7 @@ bool Gateway::start(QString *error)
         m_cache = std::make_unique<ResponseCache>(m_clock, m_config.responseCacheTtlMs,
                                                   m_config.responseCacheMaxEntries, 64 * 1024 * 1024);
     m_stats = std::make_unique<ProviderStats>();
-    const ProxyContext context{m_config, m_catalog, *m_keys, *m_log, m_clock, m_cache.get(), *m_stats};
+    const ProxyContext context{m_config, m_catalog, *m_keys, *m_log, m_clock, m_cache.get(), *m_stats, *m_providers};
     m_server = std::make_unique<HttpServer>(options, [context, api = m_apiContext.get()] {
         return std::make_unique<ProxyHandler>(context, api);
     });

@@ -8,6 +8,7 @@
 #include "logwriter.h"
 #include "memberstore.h"
 #include "modelcatalog.h"
+#include "providerregistry.h"
 
 #include <QObject>
 
@@ -42,6 +43,7 @@ public:
     MemberStore &members() { return *m_members; }
     AccessTokenStore &accessTokens() { return *m_accessTokens; }
     AuditLog &audit() { return *m_audit; }
+    ProviderRegistry &providers() { return *m_providers; }
     // For the local dashboard window: a management API token for the local owner (MemberStore::
     // ensureLocalOwner), held only in this process's memory, so that the window needs no sign-in. Call after
     // start(); empty and *error when the database cannot give an owner.
@@ -58,6 +60,9 @@ private:
     std::unique_ptr<MemberStore> m_members;
     std::unique_ptr<AccessTokenStore> m_accessTokens;
     std::unique_ptr<AuditLog> m_audit;
+    std::unique_ptr<SecretStore> m_secrets;
+    std::unique_ptr<ProviderSettingsStore> m_providerSettings;
+    std::unique_ptr<ProviderRegistry> m_providers;
     std::unique_ptr<ApiContext> m_apiContext;
     std::unique_ptr<LogWriter> m_log;
     std::unique_ptr<ResponseCache> m_cache; // null when the cache is off

@@ -13,6 +13,7 @@ class ApiKeyStore;
 class AuditLog;
 class Clock;
 class MemberStore;
+class ProviderRegistry;
 
 // What every worker's management API shares (all thread-safe).
 struct ApiContext
@@ -22,6 +23,7 @@ struct ApiContext
     AuditLog &audit;
     const Clock &clock;
     ApiKeyStore &keys; // the gateway API keys the proxy checks
+    ProviderRegistry &providers; // upstream providers, their settings and keychain secrets
 };
 
 // One answer of the management API: a status and a JSON body.
@@ -63,5 +65,8 @@ namespace KeyResource {
 ApiReply handle(const ApiContext &context, const ApiCall &call);
 }
 namespace AuditResource {
+ApiReply handle(const ApiContext &context, const ApiCall &call);
+}
+namespace ProviderResource {
 ApiReply handle(const ApiContext &context, const ApiCall &call);
 }

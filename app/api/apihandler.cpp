@@ -98,5 +98,7 @@ ApiReply ApiHandler::dispatch(const HttpRequest &request)
         return KeyResource::handle(m_context, call);
     if (resource == "audit"_L1)
         return AuditResource::handle(m_context, call);
+    if (resource == "providers"_L1)
+        return ProviderResource::handle(m_context, call);
     return ApiReply::error(404, u"not_found"_s, u"there is no resource %1"_s.arg(call.path()));
 }

@@ -19,6 +19,7 @@ class Clock;
 class LogWriter;
 class ModelCatalog;
 class ProxyExchange;
+class ProviderRegistry;
 class ProviderStats;
 class ResponseCache;
 
@@ -32,6 +33,7 @@ struct ProxyContext
     const Clock &clock;
     ResponseCache *cache = nullptr; // null when the response cache is off
     ProviderStats &stats;
+    ProviderRegistry &providers; // the live providers; the config's list is only where they start from
 };
 
 // Serves /v1 and /health on one worker thread: authenticates, resolves the model and hands chat requests
@@ -64,7 +66,8 @@ private:
     ModelResolver m_resolver;
     UpstreamClient m_upstream;
     std::unordered_set<ProxyExchange *> m_exchanges;
-    QByteArray m_modelsBody; // built on first use; the catalog and config do not change while serving
+    QByteArray m_modelsBody; // built on first use and again when the providers change
+    quint64 m_modelsGeneration = 0; // the providers' snapshot m_modelsBody was built from
     QByteArray m_requestIdPrefix;
     quint64 m_requestCounter = 0;
     std::unique_ptr<ApiHandler> m_api;
