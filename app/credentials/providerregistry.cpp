@@ -250,8 +250,11 @@ std::optional<ProviderRegistry::Error> ProviderRegistry::change(const Actor &act
     if (change.spendLimitUsd)
         after.spendLimitUsd = *change.spendLimitUsd;
     if (change.removeKey && !before.keyStored)
-        return failure(Error::Kind::NotFound, u"no key of %1 is stored in the keychain (its key comes from %2)"_s
-                                                  .arg(spec.displayName, keySourceName(state->keySource)));
+        return failure(Error::Kind::NotFound,
+                       u"no key of %1 is stored in the keychain%2"_s.arg(
+                           spec.displayName, state->keySource == KeySource::Environment
+                                                 ? u" (its key comes from the environment: %1)"_s.arg(spec.keyVariable)
+                                                 : QString()));
     const bool keyChange = change.apiKey || change.removeKey;
 
     // The keychain first: when it cannot keep the secret, nothing else of the change may land either.

@@ -4,6 +4,7 @@
 
 #include <QDeadlineTimer>
 #include <QMutex>
+#include <QThread>
 #include <QWaitCondition>
 #include <qt6keychain/keychain.h>
 
@@ -54,36 +55,54 @@ SecretStore::Result resultOf(QKeychain::Job *job)
         result.detail = u"error %1"_s.arg(int(job->error()));
     return result;
 }
+// QtKeychain passes every job of the process through one global executor that is bound to the thread of the
+// first job and is not safe across threads (jobs on two threads crash it, and it stalls once its thread
+// ends). So all SecretStores share this one thread, started on first use and kept for the process's life.
+class KeychainThread final
+{
+public:
+    static KeychainThread &instance()
+    {
+        static KeychainThread *const thread = new KeychainThread; // never destroyed: see above
+        return *thread;
+    }
+
+    QObject *context() const { return m_context; }
+    GLibContextPump *pump() const { return m_pump; }
+
+private:
+    KeychainThread()
+        : m_context(new QObject)
+    {
+        m_thread.setObjectName(u"keychain"_s);
+        m_context->moveToThread(&m_thread);
+        m_thread.start();
+        // The pump must be made on the keychain thread: it sets up that thread's GLib context.
+        QMetaObject::invokeMethod(m_context, [this] { m_pump = new GLibContextPump(m_context); },
+                                  Qt::BlockingQueuedConnection);
+    }
+
+    QThread m_thread;
+    QObject *m_context; // lives on m_thread; parent of the jobs
+    GLibContextPump *m_pump = nullptr;
+};
 } // namespace
 
 SecretStore::SecretStore(QString service, int timeoutMs)
     : m_service(std::move(service))
     , m_timeoutMs(timeoutMs)
-    , m_threadContext(new QObject)
 {
-    m_thread.setObjectName(u"keychain"_s);
-    m_threadContext->moveToThread(&m_thread);
-    QObject::connect(&m_thread, &QThread::finished, m_threadContext, &QObject::deleteLater);
-    m_thread.start();
-    // The pump must be made on the keychain thread: it sets up that thread's GLib context.
-    QMetaObject::invokeMethod(m_threadContext, [this] { m_pump = new GLibContextPump(m_threadContext); },
-                              Qt::BlockingQueuedConnection);
 }
 
-SecretStore::~SecretStore()
-{
-    m_thread.quit();
-    m_thread.wait();
-}
-
-SecretStore::Result SecretStore::run(const std::function<QKeychain::Job *(QObject *parent)> &makeJob)
+SecretStore::Result SecretStore::run(std::function<QKeychain::Job *(QObject *parent)> makeJob)
 {
     auto pending = std::make_shared<Pending>();
-    QMetaObject::invokeMethod(m_threadContext, [this, makeJob, pending] {
-        QKeychain::Job *job = makeJob(m_threadContext);
+    KeychainThread &thread = KeychainThread::instance();
+    QMetaObject::invokeMethod(thread.context(), [&thread, makeJob = std::move(makeJob), pending] {
+        QKeychain::Job *job = makeJob(thread.context());
         job->setAutoDelete(true);
-        GLibContextPump *pump = m_pump;
-        QObject::connect(job, &QKeychain::Job::finished, m_threadContext, [pending, pump](QKeychain::Job *done) {
+        GLibContextPump *pump = thread.pump();
+        QObject::connect(job, &QKeychain::Job::finished, thread.context(), [pending, pump](QKeychain::Job *done) {
             pump->jobFinished();
             QMutexLocker locker(&pending->mutex);
             pending->result = resultOf(done);
@@ -109,8 +128,8 @@ SecretStore::Result SecretStore::run(const std::function<QKeychain::Job *(QObjec
 
 SecretStore::Result SecretStore::read(const QString &entry)
 {
-    return run([this, entry](QObject *parent) {
-        auto *job = new QKeychain::ReadPasswordJob(m_service, parent);
+    return run([service = m_service, entry](QObject *parent) {
+        auto *job = new QKeychain::ReadPasswordJob(service, parent);
         job->setKey(entry);
         return job;
     });
@@ -118,8 +137,8 @@ SecretStore::Result SecretStore::read(const QString &entry)
 
 SecretStore::Result SecretStore::write(const QString &entry, const QString &secret)
 {
-    return run([this, entry, secret](QObject *parent) {
-        auto *job = new QKeychain::WritePasswordJob(m_service, parent);
+    return run([service = m_service, entry, secret](QObject *parent) {
+        auto *job = new QKeychain::WritePasswordJob(service, parent);
         job->setKey(entry);
         job->setTextData(secret);
         job->setInsecureFallback(false); // never a plaintext file instead of the keychain
@@ -129,8 +148,8 @@ SecretStore::Result SecretStore::write(const QString &entry, const QString &secr
 
 SecretStore::Result SecretStore::remove(const QString &entry)
 {
-    return run([this, entry](QObject *parent) {
-        auto *job = new QKeychain::DeletePasswordJob(m_service, parent);
+    return run([service = m_service, entry](QObject *parent) {
+        auto *job = new QKeychain::DeletePasswordJob(service, parent);
         job->setKey(entry);
         return job;
     });

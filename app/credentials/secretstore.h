@@ -2,20 +2,19 @@
 
 #include <QLoggingCategory>
 #include <QString>
-#include <QThread>
 
 #include <functional>
 
 Q_DECLARE_LOGGING_CATEGORY(lcCredentials)
 
-class GLibContextPump;
 namespace QKeychain {
 class Job;
 }
 
 // The OS keychain (QtKeychain: the Secret Service on Linux, Keychain on macOS, Credential Manager on Windows)
 // as the one place provider secrets live: one entry per provider id under one service name. Synchronous and
-// thread-safe: the jobs run on a thread of its own with an event loop, and callers wait up to a timeout.
+// thread-safe: the jobs run on the process's keychain thread, which has an event loop, and callers wait up to
+// a timeout (a keychain that does not answer in time counts as unavailable).
 class SecretStore final
 {
     Q_DISABLE_COPY_MOVE(SecretStore)
@@ -37,7 +36,6 @@ public:
     };
 
     explicit SecretStore(QString service, int timeoutMs = 10'000);
-    ~SecretStore();
 
     QString service() const { return m_service; }
     Result read(const QString &entry);
@@ -45,11 +43,9 @@ public:
     Result remove(const QString &entry);
 
 private:
-    Result run(const std::function<QKeychain::Job *(QObject *parent)> &makeJob);
+    // `makeJob` runs on the keychain thread; it must not use this object, which may be gone by then.
+    Result run(std::function<QKeychain::Job *(QObject *parent)> makeJob);
 
     QString m_service;
     int m_timeoutMs;
-    QThread m_thread;
-    QObject *m_threadContext; // lives on m_thread; parent of the jobs
-    GLibContextPump *m_pump = nullptr; // made on m_thread
 };

@@ -25,6 +25,7 @@ public:
 
     bool start(QString *error);
     Gateway &gateway() { return m_harness.gateway(); }
+    ProxyHarness &harness() { return m_harness; }
 
     // `token` empty: no Authorization header.
     TestHttpResult call(const QByteArray &token, const QByteArray &method, const QString &path,
