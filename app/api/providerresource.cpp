@@ -3,7 +3,6 @@
 // owners and admins change it. Nobody ever reads a secret back: owners and admins see a hint ("sk-…a1b2"),
 // developers not even that.
 #include "apicall.h"
-
 #include "clock.h"
 #include "providerregistry.h"
 
@@ -31,21 +30,23 @@ QString familyName(ProviderFamily family)
 QJsonObject providerJson(ProviderRegistry &registry, const ProviderState &state, bool withHint)
 {
     const auto &settings = state.settings;
-    QJsonObject json{
-        {u"id"_s, state.spec.id},
-        {u"name"_s, state.spec.displayName},
-        {u"family"_s, familyName(state.spec.family)},
-        {u"local"_s, state.spec.local},
-        {u"base_url"_s, state.baseUrl},
-        {u"configured"_s, state.config != nullptr},
-        {u"key_source"_s, keySourceName(state.keySource)},
-        {u"key_hint"_s, withHint && !state.keyHint.isEmpty() ? QJsonValue(state.keyHint) : QJsonValue(QJsonValue::Null)},
-        {u"key_variable"_s, state.spec.keyVariable.isEmpty() ? QJsonValue(QJsonValue::Null)
-                                                             : QJsonValue(state.spec.keyVariable)},
-        {u"allowed_models"_s, QJsonArray::fromStringList(settings.allowedModels)},
-        {u"spend_limit_usd"_s, settings.spendLimitUsd ? QJsonValue(*settings.spendLimitUsd)
-                                                      : QJsonValue(QJsonValue::Null)},
-        {u"month_spend_usd"_s, registry.spend().thisMonth(state.spec.id, registry.clock().now())},
+    QJsonObject json {
+        { u"id"_s, state.spec.id },
+        { u"name"_s, state.spec.displayName },
+        { u"family"_s, familyName(state.spec.family) },
+        { u"local"_s, state.spec.local },
+        { u"base_url"_s, state.baseUrl },
+        { u"configured"_s, state.config != nullptr },
+        { u"key_source"_s, keySourceName(state.keySource) },
+        { u"key_hint"_s,
+            withHint && !state.keyHint.isEmpty() ? QJsonValue(state.keyHint) : QJsonValue(QJsonValue::Null) },
+        { u"key_variable"_s,
+            state.spec.keyVariable.isEmpty() ? QJsonValue(QJsonValue::Null)
+                                             : QJsonValue(state.spec.keyVariable) },
+        { u"allowed_models"_s, QJsonArray::fromStringList(settings.allowedModels) },
+        { u"spend_limit_usd"_s,
+            settings.spendLimitUsd ? QJsonValue(*settings.spendLimitUsd) : QJsonValue(QJsonValue::Null) },
+        { u"month_spend_usd"_s, registry.spend().thisMonth(state.spec.id, registry.clock().now()) },
     };
     if (!state.keychainProblem.isEmpty())
         json.insert(u"keychain_problem"_s, state.keychainProblem);
@@ -95,8 +96,9 @@ std::optional<ProviderRegistry::Change> parseChange(const QJsonObject &body, Api
         } else if (it.key() == "allowed_models"_L1) {
             QStringList models;
             if (!value.isNull() && !value.isArray()) {
-                *reply = invalid(u"'allowed_models' must be an array of model names (patterns may end in '*'), "
-                                 "or null for every model"_s);
+                *reply
+                    = invalid(u"'allowed_models' must be an array of model names (patterns may end in '*'), "
+                              "or null for every model"_s);
                 return std::nullopt;
             }
             for (const QJsonValue &model : value.toArray()) {
@@ -160,7 +162,7 @@ ApiReply handle(const ApiContext &context, const ApiCall &call)
         const auto snapshot = registry.snapshot();
         for (const ProviderState &state : snapshot->providers)
             list.append(providerJson(registry, state, mayManage));
-        return {200, QJsonObject{{u"providers"_s, list}}};
+        return { 200, QJsonObject { { u"providers"_s, list } } };
     }
     const bool allowed = keyPath ? call.method == "DELETE"
                                  : (call.method == "GET" || call.method == "PUT" || call.method == "PATCH");
@@ -172,8 +174,9 @@ ApiReply handle(const ApiContext &context, const ApiCall &call)
     }
     const QString &id = s.at(1);
     if (!registry.snapshot()->find(id))
-        return ApiReply::error(404, u"not_found"_s, u"there is no provider '%1' (GET /api/v1/providers lists them; "
-                                                    "custom OpenAI-compatible ones are added in config.json)"_s.arg(id));
+        return ApiReply::error(404, u"not_found"_s,
+            u"there is no provider '%1' (GET /api/v1/providers lists them; "
+            "custom OpenAI-compatible ones are added in config.json)"_s.arg(id));
     if (call.method != "GET") {
         ProviderRegistry::Change change;
         if (keyPath) {
@@ -189,7 +192,7 @@ ApiReply handle(const ApiContext &context, const ApiCall &call)
             return fromError(*error);
     }
     const auto snapshot = registry.snapshot();
-    return {200, providerJson(registry, *snapshot->find(id), mayManage)};
+    return { 200, providerJson(registry, *snapshot->find(id), mayManage) };
 }
 
 } // namespace ProviderResource

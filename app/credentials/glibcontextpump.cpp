@@ -25,8 +25,10 @@ struct GLib
             return false;
         contextNew = reinterpret_cast<void *(*)()>(dlsym(library, "g_main_context_new"));
         threadDefault = reinterpret_cast<void *(*)()>(dlsym(library, "g_main_context_get_thread_default"));
-        pushThreadDefault = reinterpret_cast<void (*)(void *)>(dlsym(library, "g_main_context_push_thread_default"));
-        popThreadDefault = reinterpret_cast<void (*)(void *)>(dlsym(library, "g_main_context_pop_thread_default"));
+        pushThreadDefault
+            = reinterpret_cast<void (*)(void *)>(dlsym(library, "g_main_context_push_thread_default"));
+        popThreadDefault
+            = reinterpret_cast<void (*)(void *)>(dlsym(library, "g_main_context_pop_thread_default"));
         unref = reinterpret_cast<void (*)(void *)>(dlsym(library, "g_main_context_unref"));
         iteration = reinterpret_cast<int (*)(void *, int)>(dlsym(library, "g_main_context_iteration"));
         return contextNew && threadDefault && pushThreadDefault && popThreadDefault && unref && iteration;
@@ -55,7 +57,8 @@ GLibContextPump::GLibContextPump(QObject *parent)
         m_context = glib().contextNew();
         glib().pushThreadDefault(m_context);
     }
-    // Keychain jobs take milliseconds; polling only while one is outstanding costs nothing the rest of the time.
+    // Keychain jobs take milliseconds; polling only while one is outstanding costs nothing the rest of the
+    // time.
     m_timer.setInterval(5);
     connect(&m_timer, &QTimer::timeout, this, &GLibContextPump::iterate);
 }
@@ -82,6 +85,5 @@ void GLibContextPump::jobFinished()
 
 void GLibContextPump::iterate()
 {
-    while (glib().iteration(m_context, 0)) {
-    }
+    while (glib().iteration(m_context, 0)) { }
 }

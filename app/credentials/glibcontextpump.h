@@ -23,5 +23,6 @@ private:
 
     QTimer m_timer;
     int m_outstanding = 0;
-    void *m_context = nullptr; // GMainContext*, null when Qt's GLib dispatcher iterates it or there is no GLib
+    void *m_context
+        = nullptr; // GMainContext*, null when Qt's GLib dispatcher iterates it or there is no GLib
 };

@@ -4,12 +4,13 @@
 
 using namespace Qt::StringLiterals;
 
-std::optional<ProviderConfig> makeProviderConfig(const ProviderSpec &spec, const QString &baseUrl,
-                                                 const QString &apiKey, QString *error)
+std::optional<ProviderConfig> makeProviderConfig(
+    const ProviderSpec &spec, const QString &baseUrl, const QString &apiKey, QString *error)
 {
     const QUrl url(baseUrl, QUrl::StrictMode);
     if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") || url.host().isEmpty()) {
-        *error = u"the base URL '%1' of provider %2 is not an http:// or https:// URL"_s.arg(baseUrl, spec.id);
+        *error
+            = u"the base URL '%1' of provider %2 is not an http:// or https:// URL"_s.arg(baseUrl, spec.id);
         return std::nullopt;
     }
     ProviderConfig config;

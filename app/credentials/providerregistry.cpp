@@ -38,18 +38,19 @@ QString keychainAdvice(const ProviderSpec &spec, const SecretStore::Result &resu
 // A provider's state as the audit log keeps it: never the secret, only where the key comes from.
 QJsonObject auditJson(const ProviderState &state)
 {
-    return QJsonObject{
-        {u"base_url"_s, state.baseUrl},
-        {u"allowed_models"_s, QJsonArray::fromStringList(state.settings.allowedModels)},
-        {u"spend_limit_usd"_s, state.settings.spendLimitUsd ? QJsonValue(*state.settings.spendLimitUsd)
-                                                            : QJsonValue(QJsonValue::Null)},
-        {u"key_source"_s, keySourceName(state.keySource)},
+    return QJsonObject {
+        { u"base_url"_s, state.baseUrl },
+        { u"allowed_models"_s, QJsonArray::fromStringList(state.settings.allowedModels) },
+        { u"spend_limit_usd"_s,
+            state.settings.spendLimitUsd ? QJsonValue(*state.settings.spendLimitUsd)
+                                         : QJsonValue(QJsonValue::Null) },
+        { u"key_source"_s, keySourceName(state.keySource) },
     };
 }
 
 ProviderRegistry::Error failure(ProviderRegistry::Error::Kind kind, QString message)
 {
-    return ProviderRegistry::Error{kind, std::move(message)};
+    return ProviderRegistry::Error { kind, std::move(message) };
 }
 
 } // namespace
@@ -97,7 +98,7 @@ std::shared_ptr<const ProviderSnapshot> ProviderSnapshot::of(const QList<Provide
 }
 
 ProviderRegistry::ProviderRegistry(QList<ProviderConfig> fromConfig, ProviderSettingsStore &settings,
-                                   SecretStore &secrets, const Clock &clock)
+    SecretStore &secrets, const Clock &clock)
     : m_fromConfig(std::move(fromConfig))
     , m_specs(ProviderDirectory::all())
     , m_store(settings)
@@ -147,13 +148,14 @@ bool ProviderRegistry::load(QString *error)
             if (unavailable.isEmpty())
                 unavailable = result.detail;
             result.detail = unavailable;
-            problem = u"the key stored for %1 cannot be read: "_s.arg(spec->displayName) + keychainAdvice(*spec, result);
+            problem = u"the key stored for %1 cannot be read: "_s.arg(spec->displayName)
+                + keychainAdvice(*spec, result);
         } else if (result.outcome == SecretStore::Result::Outcome::NotFound) {
             problem = u"the keychain no longer holds the key stored for %1 (removed outside the gateway?); "
                       "store it again"_s.arg(spec->displayName);
         } else {
-            problem = u"the key stored for %1 cannot be read from the keychain: %2"_s.arg(spec->displayName,
-                                                                                          result.detail);
+            problem = u"the key stored for %1 cannot be read from the keychain: %2"_s.arg(
+                spec->displayName, result.detail);
         }
         qCWarning(lcCredentials).noquote() << problem << "- using the environment's key, if any";
         m_keychainProblems.insert(it.key(), problem);
@@ -174,8 +176,8 @@ void ProviderRegistry::publish(std::shared_ptr<const ProviderSnapshot> next)
     m_snapshot = std::move(next);
 }
 
-std::shared_ptr<const ProviderSnapshot> ProviderRegistry::build(const QHash<QString, ProviderSettings> &settings,
-                                                                 const QHash<QString, QString> &secrets) const
+std::shared_ptr<const ProviderSnapshot> ProviderRegistry::build(
+    const QHash<QString, ProviderSettings> &settings, const QHash<QString, QString> &secrets) const
 {
     auto snapshot = std::make_shared<ProviderSnapshot>();
     {
@@ -212,30 +214,33 @@ std::shared_ptr<const ProviderSnapshot> ProviderRegistry::build(const QHash<QStr
     return snapshot;
 }
 
-std::optional<ProviderRegistry::Error> ProviderRegistry::storeSecret(const ProviderSpec &spec, const Change &change)
+std::optional<ProviderRegistry::Error> ProviderRegistry::storeSecret(
+    const ProviderSpec &spec, const Change &change)
 {
-    const SecretStore::Result result = change.apiKey ? m_secrets.write(spec.id, *change.apiKey)
-                                                     : m_secrets.remove(spec.id);
+    const SecretStore::Result result
+        = change.apiKey ? m_secrets.write(spec.id, *change.apiKey) : m_secrets.remove(spec.id);
     if (result.ok() || (!change.apiKey && result.outcome == SecretStore::Result::Outcome::NotFound))
         return std::nullopt;
     const QString what = change.apiKey ? u"store"_s : u"remove"_s;
     if (result.outcome == SecretStore::Result::Outcome::Unavailable)
         return failure(Error::Kind::KeychainUnavailable,
-                       u"cannot %1 the key of %2: %3. Nothing was changed."_s.arg(what, spec.displayName,
-                                                                                  keychainAdvice(spec, result)));
-    return failure(Error::Kind::Failed, u"the OS keychain did not %1 the key of %2: %3. Nothing was changed."_s
-                                            .arg(what, spec.displayName, result.detail));
+            u"cannot %1 the key of %2: %3. Nothing was changed."_s.arg(
+                what, spec.displayName, keychainAdvice(spec, result)));
+    return failure(Error::Kind::Failed,
+        u"the OS keychain did not %1 the key of %2: %3. Nothing was changed."_s.arg(
+            what, spec.displayName, result.detail));
 }
 
-std::optional<ProviderRegistry::Error> ProviderRegistry::change(const Actor &actor, const QString &providerId,
-                                                                const Change &change)
+std::optional<ProviderRegistry::Error> ProviderRegistry::change(
+    const Actor &actor, const QString &providerId, const Change &change)
 {
     QMutexLocker locker(&m_changeMutex);
     const auto current = snapshot();
     const ProviderState *state = current->find(providerId);
     if (!state)
-        return failure(Error::Kind::NotFound, u"there is no provider '%1'; custom OpenAI-compatible providers are "
-                                              "added in config.json"_s.arg(providerId));
+        return failure(Error::Kind::NotFound,
+            u"there is no provider '%1'; custom OpenAI-compatible providers are "
+            "added in config.json"_s.arg(providerId));
     const ProviderSpec spec = state->spec;
     const ProviderSettings before = state->settings;
     ProviderSettings after = before;
@@ -251,10 +256,10 @@ std::optional<ProviderRegistry::Error> ProviderRegistry::change(const Actor &act
         after.spendLimitUsd = *change.spendLimitUsd;
     if (change.removeKey && !before.keyStored)
         return failure(Error::Kind::NotFound,
-                       u"no key of %1 is stored in the keychain%2"_s.arg(
-                           spec.displayName, state->keySource == KeySource::Environment
-                                                 ? u" (its key comes from the environment: %1)"_s.arg(spec.keyVariable)
-                                                 : QString()));
+            u"no key of %1 is stored in the keychain%2"_s.arg(spec.displayName,
+                state->keySource == KeySource::Environment
+                    ? u" (its key comes from the environment: %1)"_s.arg(spec.keyVariable)
+                    : QString()));
     const bool keyChange = change.apiKey || change.removeKey;
 
     // The keychain first: when it cannot keep the secret, nothing else of the change may land either.

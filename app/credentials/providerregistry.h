@@ -6,7 +6,6 @@
 #include "secretstore.h"
 
 #include <QMutex>
-
 #include <memory>
 
 class Clock;
@@ -23,7 +22,7 @@ struct ProviderState
     QString baseUrl; // in effect: the settings', else the config file's or environment's, else the default
     ProviderSettings settings;
     KeySource keySource = KeySource::None;
-    QString keyHint;         // "sk-…a1b2"; empty without a key or for a key too short to hint at safely
+    QString keyHint; // "sk-…a1b2"; empty without a key or for a key too short to hint at safely
     QString keychainProblem; // why the stored secret is not in use (then the environment's key is)
     std::shared_ptr<const ProviderConfig> config; // null: not configured, the proxy does not route to it
 };
@@ -33,7 +32,7 @@ struct ProviderState
 struct ProviderSnapshot
 {
     QList<ProviderState> providers; // the directory's order, then the config file's custom ones
-    quint64 generation = 0;          // grows with every change
+    quint64 generation = 0; // grows with every change
 
     const ProviderState *find(QStringView id) const;
     std::shared_ptr<const ProviderConfig> configured(QStringView id) const;
@@ -65,7 +64,7 @@ public:
     };
 
     ProviderRegistry(QList<ProviderConfig> fromConfig, ProviderSettingsStore &settings, SecretStore &secrets,
-                     const Clock &clock);
+        const Clock &clock);
 
     // Reads the settings, the stored secrets and this month's spend. Only the database failing is an error:
     // a keychain that cannot be reached is logged, and the environment's keys are used.
@@ -78,8 +77,8 @@ public:
     const Clock &clock() const { return m_clock; }
 
 private:
-    std::shared_ptr<const ProviderSnapshot> build(const QHash<QString, ProviderSettings> &settings,
-                                                  const QHash<QString, QString> &secrets) const;
+    std::shared_ptr<const ProviderSnapshot> build(
+        const QHash<QString, ProviderSettings> &settings, const QHash<QString, QString> &secrets) const;
     std::optional<Error> storeSecret(const ProviderSpec &spec, const Change &change);
     void publish(std::shared_ptr<const ProviderSnapshot> next);
 

@@ -40,8 +40,7 @@ ProviderSettings ProviderSettings::fromJson(const QJsonObject &json)
 
 ProviderSettingsStore::ProviderSettingsStore(DatabaseLocation location)
     : m_connections(std::move(location), u"gateway.providers"_s)
-{
-}
+{ }
 
 std::optional<QHash<QString, ProviderSettings>> ProviderSettingsStore::readAll(QString *error)
 {
@@ -64,8 +63,8 @@ std::optional<QHash<QString, ProviderSettings>> ProviderSettingsStore::readAll(Q
     return all;
 }
 
-bool ProviderSettingsStore::write(const QString &providerId, const ProviderSettings &settings,
-                                  const AuditEntry &audit, QString *error)
+bool ProviderSettingsStore::write(
+    const QString &providerId, const ProviderSettings &settings, const AuditEntry &audit, QString *error)
 {
     QSqlDatabase db = m_connections.connection(error);
     if (!db.isValid())
@@ -82,7 +81,8 @@ bool ProviderSettingsStore::write(const QString &providerId, const ProviderSetti
         query.prepare(u"INSERT INTO settings (key, value) VALUES (?, ?) "
                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value"_s);
         query.addBindValue(QString(kKeyPrefix + providerId));
-        query.addBindValue(QString::fromUtf8(QJsonDocument(settings.toJson()).toJson(QJsonDocument::Compact)));
+        query.addBindValue(
+            QString::fromUtf8(QJsonDocument(settings.toJson()).toJson(QJsonDocument::Compact)));
     }
     if (!query.exec()) {
         *error = u"cannot save the settings of provider %1: %2"_s.arg(providerId, query.lastError().text());
@@ -91,7 +91,8 @@ bool ProviderSettingsStore::write(const QString &providerId, const ProviderSetti
     return AuditLog::append(db, audit, error) && transaction.commit(error);
 }
 
-std::optional<QHash<QString, double>> ProviderSettingsStore::spendSince(const QDateTime &since, QString *error)
+std::optional<QHash<QString, double>> ProviderSettingsStore::spendSince(
+    const QDateTime &since, QString *error)
 {
     QSqlDatabase db = m_connections.connection(error);
     if (!db.isValid())
@@ -99,8 +100,9 @@ std::optional<QHash<QString, double>> ProviderSettingsStore::spendSince(const QD
     QSqlQuery query(db);
     query.setForwardOnly(true);
     // created_at is stored as ISO 8601 UTC text, so the same spelling compares correctly.
-    query.prepare(u"SELECT used_provider, SUM(cost) FROM requests "
-                  "WHERE created_at >= ? AND cost IS NOT NULL AND used_provider <> '' GROUP BY used_provider"_s);
+    query.prepare(
+        u"SELECT used_provider, SUM(cost) FROM requests "
+        "WHERE created_at >= ? AND cost IS NOT NULL AND used_provider <> '' GROUP BY used_provider"_s);
     query.addBindValue(since.toUTC().toString(Qt::ISODateWithMs));
     if (!query.exec()) {
         *error = u"cannot sum the providers' spend: "_s + query.lastError().text();

@@ -6,9 +6,8 @@
 #include <QMutex>
 #include <QThread>
 #include <QWaitCondition>
-#include <qt6keychain/keychain.h>
-
 #include <memory>
+#include <qt6keychain/keychain.h>
 
 Q_LOGGING_CATEGORY(lcCredentials, "gateway.credentials")
 
@@ -78,8 +77,8 @@ private:
         m_context->moveToThread(&m_thread);
         m_thread.start();
         // The pump must be made on the keychain thread: it sets up that thread's GLib context.
-        QMetaObject::invokeMethod(m_context, [this] { m_pump = new GLibContextPump(m_context); },
-                                  Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            m_context, [this] { m_pump = new GLibContextPump(m_context); }, Qt::BlockingQueuedConnection);
     }
 
     QThread m_thread;
@@ -91,8 +90,7 @@ private:
 SecretStore::SecretStore(QString service, int timeoutMs)
     : m_service(std::move(service))
     , m_timeoutMs(timeoutMs)
-{
-}
+{ }
 
 SecretStore::Result SecretStore::run(std::function<QKeychain::Job *(QObject *parent)> makeJob)
 {
@@ -102,13 +100,14 @@ SecretStore::Result SecretStore::run(std::function<QKeychain::Job *(QObject *par
         QKeychain::Job *job = makeJob(thread.context());
         job->setAutoDelete(true);
         GLibContextPump *pump = thread.pump();
-        QObject::connect(job, &QKeychain::Job::finished, thread.context(), [pending, pump](QKeychain::Job *done) {
-            pump->jobFinished();
-            QMutexLocker locker(&pending->mutex);
-            pending->result = resultOf(done);
-            pending->done = true;
-            pending->finished.wakeAll();
-        });
+        QObject::connect(
+            job, &QKeychain::Job::finished, thread.context(), [pending, pump](QKeychain::Job *done) {
+                pump->jobFinished();
+                QMutexLocker locker(&pending->mutex);
+                pending->result = resultOf(done);
+                pending->done = true;
+                pending->finished.wakeAll();
+            });
         pump->jobStarted();
         job->start();
     });

@@ -2,7 +2,6 @@
 
 #include <QLoggingCategory>
 #include <QString>
-
 #include <functional>
 
 Q_DECLARE_LOGGING_CATEGORY(lcCredentials)
@@ -24,9 +23,9 @@ public:
     {
         enum class Outcome {
             Done,
-            NotFound,    // read or remove of an entry that does not exist
+            NotFound, // read or remove of an entry that does not exist
             Unavailable, // no keychain to talk to, or it refused access (locked): use the environment instead
-            Failed,      // anything else the keychain reported
+            Failed, // anything else the keychain reported
         };
         Outcome outcome = Outcome::Failed;
         QString secret; // read

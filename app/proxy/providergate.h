@@ -4,7 +4,6 @@
 #include "providerconfig.h"
 
 #include <QDateTime>
-
 #include <optional>
 
 // The rules an owner set on a provider, applied to each route before anything goes upstream: the models it
@@ -13,5 +12,5 @@
 namespace ProviderGate {
 // `monthSpend`: what the provider has cost this UTC calendar month, as of `now`.
 std::optional<ProxyError> refusal(const ProviderConfig &provider, const QString &requested,
-                                  const QString &upstreamModel, double monthSpend, const QDateTime &now);
+    const QString &upstreamModel, double monthSpend, const QDateTime &now);
 } // namespace ProviderGate

@@ -74,19 +74,29 @@ void TestApiProviders::badChangesAreRefused_data()
     QTest::addColumn<QJsonObject>("body");
     QTest::addColumn<QString>("message");
     QTest::newRow("nothing") << QJsonObject() << u"name what to change"_s;
-    QTest::newRow("ftp base URL") << QJsonObject{{u"base_url"_s, u"ftp://example.org/v1"_s}} << u"http:// or https://"_s;
-    QTest::newRow("base URL not a string") << QJsonObject{{u"base_url"_s, 42}} << u"'base_url' must be"_s;
-    QTest::newRow("key with a space") << QJsonObject{{u"api_key"_s, u"sk-abc def-0123456789"_s}} << u"'api_key'"_s;
-    QTest::newRow("key with a newline") << QJsonObject{{u"api_key"_s, u"sk-abc\r\nx-evil: 1"_s}} << u"'api_key'"_s;
-    QTest::newRow("empty key") << QJsonObject{{u"api_key"_s, u""_s}} << u"'api_key'"_s;
-    QTest::newRow("key null") << QJsonObject{{u"api_key"_s, QJsonValue::Null}} << u"DELETE /api/v1/providers"_s;
-    QTest::newRow("negative limit") << QJsonObject{{u"spend_limit_usd"_s, -1}} << u"'spend_limit_usd'"_s;
-    QTest::newRow("limit as text") << QJsonObject{{u"spend_limit_usd"_s, u"10"_s}} << u"'spend_limit_usd'"_s;
-    QTest::newRow("models not a list") << QJsonObject{{u"allowed_models"_s, u"gpt-4o"_s}} << u"'allowed_models'"_s;
-    QTest::newRow("empty model name") << QJsonObject{{u"allowed_models"_s, QJsonArray{u" "_s}}} << u"'allowed_models'"_s;
-    QTest::newRow("unknown field") << QJsonObject{{u"name"_s, u"Mine"_s}} << u"'name' cannot be changed"_s;
+    QTest::newRow("ftp base URL") << QJsonObject { { u"base_url"_s, u"ftp://example.org/v1"_s } }
+                                  << u"http:// or https://"_s;
+    QTest::newRow("base URL not a string")
+        << QJsonObject { { u"base_url"_s, 42 } } << u"'base_url' must be"_s;
+    QTest::newRow("key with a space")
+        << QJsonObject { { u"api_key"_s, u"sk-abc def-0123456789"_s } } << u"'api_key'"_s;
+    QTest::newRow("key with a newline")
+        << QJsonObject { { u"api_key"_s, u"sk-abc\r\nx-evil: 1"_s } } << u"'api_key'"_s;
+    QTest::newRow("empty key") << QJsonObject { { u"api_key"_s, u""_s } } << u"'api_key'"_s;
+    QTest::newRow("key null") << QJsonObject { { u"api_key"_s, QJsonValue::Null } }
+                              << u"DELETE /api/v1/providers"_s;
+    QTest::newRow("negative limit") << QJsonObject { { u"spend_limit_usd"_s, -1 } } << u"'spend_limit_usd'"_s;
+    QTest::newRow("limit as text") << QJsonObject { { u"spend_limit_usd"_s, u"10"_s } }
+                                   << u"'spend_limit_usd'"_s;
+    QTest::newRow("models not a list")
+        << QJsonObject { { u"allowed_models"_s, u"gpt-4o"_s } } << u"'allowed_models'"_s;
+    QTest::newRow("empty model name")
+        << QJsonObject { { u"allowed_models"_s, QJsonArray { u" "_s } } } << u"'allowed_models'"_s;
+    QTest::newRow("unknown field") << QJsonObject { { u"name"_s, u"Mine"_s } }
+                                   << u"'name' cannot be changed"_s;
     // One bad field refuses the whole change, the good ones included.
-    QTest::newRow("good and bad") << QJsonObject{{u"spend_limit_usd"_s, 5}, {u"base_url"_s, u"nonsense"_s}}
+    QTest::newRow("good and bad") << QJsonObject { { u"spend_limit_usd"_s, 5 },
+        { u"base_url"_s, u"nonsense"_s } }
                                   << u"not an http:// or https:// URL"_s;
 }
 
@@ -121,14 +131,15 @@ void TestApiProviders::unknownPathsAndMethods()
     QFETCH(QByteArray, method);
     QFETCH(QString, path);
     QFETCH(int, status);
-    const TestHttpResult result = m_team->call(m_team->owner.token, method, path, {{u"spend_limit_usd"_s, 1}});
+    const TestHttpResult result
+        = m_team->call(m_team->owner.token, method, path, { { u"spend_limit_usd"_s, 1 } });
     QCOMPARE(result.status, status);
     QVERIFY2(!errorMessage(result).isEmpty(), result.body.constData());
 }
 
 void TestApiProviders::allowedModelsAreEnforced()
 {
-    QCOMPARE(patch({{u"allowed_models"_s, QJsonArray{u"gpt-4o"_s, u"o3*"_s}}}).status, 200);
+    QCOMPARE(patch({ { u"allowed_models"_s, QJsonArray { u"gpt-4o"_s, u"o3*"_s } } }).status, 200);
     m_team->harness().upstream().clearReceivedRequests();
 
     const TestHttpResult openai = m_team->chat(m_team->harness().apiKey(), u"openai/gpt-4o-mini"_s);
@@ -136,28 +147,33 @@ void TestApiProviders::allowedModelsAreEnforced()
     const QJsonObject error = openai.json().value(u"error"_s).toObject();
     QCOMPARE(error.value(u"code"_s).toString(), u"model_not_allowed"_s);
     QCOMPARE(error.value(u"type"_s).toString(), u"permission_error"_s);
-    QVERIFY2(error.value(u"message"_s).toString().contains(u"Provider OpenAI does not serve the model 'openai/gpt-4o-mini'"_s),
-             openai.body.constData());
+    QVERIFY2(error.value(u"message"_s)
+                 .toString()
+                 .contains(u"Provider OpenAI does not serve the model 'openai/gpt-4o-mini'"_s),
+        openai.body.constData());
 
     // An Anthropic client gets the refusal in Anthropic's envelope.
-    const QByteArray body = R"({"model":"openai/gpt-4o-mini","max_tokens":50,"messages":[{"role":"user","content":"Hi"}]})";
+    const QByteArray body
+        = R"({"model":"openai/gpt-4o-mini","max_tokens":50,"messages":[{"role":"user","content":"Hi"}]})";
     const TestHttpResult anthropic = m_team->harness().messages(body);
     QCOMPARE(anthropic.status, 403);
     QCOMPARE(anthropic.json().value(u"type"_s).toString(), u"error"_s);
     QCOMPARE(anthropic.json()[u"error"_s][u"type"_s].toString(), u"permission_error"_s);
-    QVERIFY2(anthropic.json()[u"error"_s][u"message"_s].toString().contains(u"Provider OpenAI"_s), anthropic.body.constData());
+    QVERIFY2(anthropic.json()[u"error"_s][u"message"_s].toString().contains(u"Provider OpenAI"_s),
+        anthropic.body.constData());
     QVERIFY(m_team->harness().upstream().receivedRequests().isEmpty());
 
     // A model the list allows goes through, and clearing the list takes effect at once, without a restart.
     QCOMPARE(m_team->chat(m_team->harness().apiKey(), u"openai/o3-mini"_s).status, 200);
-    QCOMPARE(patch({{u"allowed_models"_s, QJsonValue::Null}}).status, 200);
+    QCOMPARE(patch({ { u"allowed_models"_s, QJsonValue::Null } }).status, 200);
     QCOMPARE(m_team->chat(m_team->harness().apiKey(), u"openai/gpt-4o-mini"_s).status, 200);
 }
 
 void TestApiProviders::monthlySpendLimitIsEnforced()
 {
-    QCOMPARE(patch({{u"spend_limit_usd"_s, 0.000001}}).status, 200);
-    QCOMPARE(m_team->chat(m_team->harness().apiKey(), u"openai/gpt-4o-mini"_s).status, 200); // nothing spent yet
+    QCOMPARE(patch({ { u"spend_limit_usd"_s, 0.000001 } }).status, 200);
+    QCOMPARE(
+        m_team->chat(m_team->harness().apiKey(), u"openai/gpt-4o-mini"_s).status, 200); // nothing spent yet
 
     const TestHttpResult refused = m_team->chat(m_team->harness().apiKey(), u"openai/gpt-4o-mini"_s);
     QCOMPARE(refused.status, 429);
@@ -165,12 +181,12 @@ void TestApiProviders::monthlySpendLimitIsEnforced()
     QCOMPARE(error.value(u"code"_s).toString(), u"provider_spend_limit_reached"_s);
     const QString message = error.value(u"message"_s).toString();
     QVERIFY2(message.contains(u"Provider OpenAI has reached its monthly spend limit"_s)
-                 && message.contains(u"owner or admin"_s),
-             qPrintable(message));
+            && message.contains(u"owner or admin"_s),
+        qPrintable(message));
 
     const TestHttpResult shown = m_team->call(m_team->developer.token, "GET", u"/api/v1/providers/openai"_s);
     QVERIFY(shown.json().value(u"month_spend_usd"_s).toDouble() > 0.000001);
-    QCOMPARE(patch({{u"spend_limit_usd"_s, 100}}).status, 200);
+    QCOMPARE(patch({ { u"spend_limit_usd"_s, 100 } }).status, 200);
     QCOMPARE(m_team->chat(m_team->harness().apiKey(), u"openai/gpt-4o-mini"_s).status, 200);
 }
 

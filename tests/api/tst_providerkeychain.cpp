@@ -57,10 +57,10 @@ void TestProviderKeychain::cleanup()
 {
     // The keyring lives in HOME and outlasts the test: leave nothing behind.
     SecretStore store(m_team->gateway().config().keychainService);
-    for (const QString &provider : {u"openai"_s, u"groq"_s})
+    for (const QString &provider : { u"openai"_s, u"groq"_s })
         store.remove(provider);
     QVERIFY2(!m_answers.contains(kOpenAISecret.toLatin1()) && !m_answers.contains(kGroqSecret.toLatin1()),
-             "an API answer contained a provider secret");
+        "an API answer contained a provider secret");
     m_team.reset();
 }
 
@@ -77,10 +77,11 @@ ApiTeam::Person TestProviderKeychain::person(const QString &name) const
     return {};
 }
 
-TestHttpResult TestProviderKeychain::put(const QString &provider, const QJsonObject &body, const QByteArray &token)
+TestHttpResult TestProviderKeychain::put(
+    const QString &provider, const QJsonObject &body, const QByteArray &token)
 {
-    const TestHttpResult result = m_team->call(token.isEmpty() ? m_team->owner.token : token, "PUT",
-                                               u"/api/v1/providers/"_s + provider, body);
+    const TestHttpResult result = m_team->call(
+        token.isEmpty() ? m_team->owner.token : token, "PUT", u"/api/v1/providers/"_s + provider, body);
     m_answers += result.body;
     return result;
 }
@@ -93,7 +94,7 @@ SecretStore::Result TestProviderKeychain::keychainEntry(const QString &provider)
 
 void TestProviderKeychain::storedKeyGoesUpstream()
 {
-    const TestHttpResult stored = put(u"openai"_s, {{u"api_key"_s, kOpenAISecret}});
+    const TestHttpResult stored = put(u"openai"_s, { { u"api_key"_s, kOpenAISecret } });
     QCOMPARE(stored.status, 200);
     QCOMPARE(stored.json().value(u"key_source"_s).toString(), u"keychain"_s);
     QCOMPARE(stored.json().value(u"key_hint"_s).toString(), u"sk-…a1b2"_s);
@@ -110,7 +111,7 @@ void TestProviderKeychain::storedKeyGoesUpstream()
 
 void TestProviderKeychain::storedKeySurvivesARestartOfTheRegistry()
 {
-    QCOMPARE(put(u"openai"_s, {{u"api_key"_s, kOpenAISecret}}).status, 200);
+    QCOMPARE(put(u"openai"_s, { { u"api_key"_s, kOpenAISecret } }).status, 200);
 
     const GatewayConfig &config = m_team->gateway().config();
     QString error;
@@ -130,8 +131,9 @@ void TestProviderKeychain::storedKeySurvivesARestartOfTheRegistry()
 
 void TestProviderKeychain::removingTheKeyFallsBackToTheEnvironment()
 {
-    QCOMPARE(put(u"openai"_s, {{u"api_key"_s, kOpenAISecret}}).status, 200);
-    const TestHttpResult removed = m_team->call(m_team->owner.token, "DELETE", u"/api/v1/providers/openai/key"_s);
+    QCOMPARE(put(u"openai"_s, { { u"api_key"_s, kOpenAISecret } }).status, 200);
+    const TestHttpResult removed
+        = m_team->call(m_team->owner.token, "DELETE", u"/api/v1/providers/openai/key"_s);
     m_answers += removed.body;
     QCOMPARE(removed.status, 200);
     QCOMPARE(removed.json().value(u"key_source"_s).toString(), u"environment"_s);
@@ -140,9 +142,10 @@ void TestProviderKeychain::removingTheKeyFallsBackToTheEnvironment()
     const TestHttpResult chat = m_team->chat(m_team->harness().apiKey(), u"openai/gpt-4o-mini"_s);
     QCOMPARE(chat.status, 200); // the fake still expects the environment's key, sk-up
     QCOMPARE(m_team->harness().lastUpstreamChat()->header("authorization"),
-             QByteArray("Bearer ") + ProxyHarness::openAIUpstreamKey);
+        QByteArray("Bearer ") + ProxyHarness::openAIUpstreamKey);
 
-    const TestHttpResult again = m_team->call(m_team->owner.token, "DELETE", u"/api/v1/providers/openai/key"_s);
+    const TestHttpResult again
+        = m_team->call(m_team->owner.token, "DELETE", u"/api/v1/providers/openai/key"_s);
     QCOMPARE(again.status, 404);
     QVERIFY2(errorMessage(again).contains(u"OPENAI_API_KEY"_s), qPrintable(errorMessage(again)));
 }
@@ -151,15 +154,18 @@ void TestProviderKeychain::removingTheOnlyKeyLeavesTheProviderWithout()
 {
     // Groq has no key in the environment: the keychain's is its only one.
     const QString baseUrl = m_team->harness().upstream().baseUrl().toString();
-    const TestHttpResult stored = put(u"groq"_s, {{u"api_key"_s, kGroqSecret}, {u"base_url"_s, baseUrl}});
+    const TestHttpResult stored
+        = put(u"groq"_s, { { u"api_key"_s, kGroqSecret }, { u"base_url"_s, baseUrl } });
     QCOMPARE(stored.status, 200);
     QCOMPARE(stored.json().value(u"configured"_s).toBool(), true);
     QCOMPARE(stored.json().value(u"key_hint"_s).toString(), u"gsk_…c3d4"_s);
     m_team->harness().upstream().setExpectedKey(kGroqSecret.toLatin1());
     QCOMPARE(m_team->chat(m_team->harness().apiKey(), u"groq/llama-3.3-70b-versatile"_s).status, 200);
-    QCOMPARE(m_team->harness().lastUpstreamChat()->header("authorization"), "Bearer " + kGroqSecret.toLatin1());
+    QCOMPARE(
+        m_team->harness().lastUpstreamChat()->header("authorization"), "Bearer " + kGroqSecret.toLatin1());
 
-    const TestHttpResult removed = m_team->call(m_team->owner.token, "DELETE", u"/api/v1/providers/groq/key"_s);
+    const TestHttpResult removed
+        = m_team->call(m_team->owner.token, "DELETE", u"/api/v1/providers/groq/key"_s);
     QCOMPARE(removed.status, 200);
     QCOMPARE(removed.json().value(u"key_source"_s).toString(), u"none"_s);
     QVERIFY(removed.json().value(u"key_hint"_s).isNull());
@@ -168,8 +174,8 @@ void TestProviderKeychain::removingTheOnlyKeyLeavesTheProviderWithout()
     QCOMPARE(m_team->harness().lastUpstreamChat()->header("authorization"), QByteArray());
 
     // Without its base URL either, Groq is not configured at all: the proxy says how to configure it.
-    const TestHttpResult cleared = m_team->call(m_team->owner.token, "PATCH", u"/api/v1/providers/groq"_s,
-                                                {{u"base_url"_s, QJsonValue::Null}});
+    const TestHttpResult cleared = m_team->call(
+        m_team->owner.token, "PATCH", u"/api/v1/providers/groq"_s, { { u"base_url"_s, QJsonValue::Null } });
     QCOMPARE(cleared.status, 200);
     QCOMPARE(cleared.json().value(u"configured"_s).toBool(), false);
     const TestHttpResult chat = m_team->chat(m_team->harness().apiKey(), u"groq/llama-3.3-70b-versatile"_s);
@@ -179,10 +185,15 @@ void TestProviderKeychain::removingTheOnlyKeyLeavesTheProviderWithout()
 
 void TestProviderKeychain::everyChangeIsAuditedWithoutTheSecret()
 {
-    QCOMPARE(put(u"openai"_s, {{u"api_key"_s, kOpenAISecret}, {u"allowed_models"_s, QJsonArray{u"gpt-4o*"_s}}}).status,
-             200);
-    QCOMPARE(m_team->call(m_team->admin.token, "PATCH", u"/api/v1/providers/openai"_s,
-                          {{u"spend_limit_usd"_s, 25}}).status, 200);
+    QCOMPARE(put(u"openai"_s,
+                 { { u"api_key"_s, kOpenAISecret }, { u"allowed_models"_s, QJsonArray { u"gpt-4o*"_s } } })
+                 .status,
+        200);
+    QCOMPARE(m_team
+                 ->call(m_team->admin.token, "PATCH", u"/api/v1/providers/openai"_s,
+                     { { u"spend_limit_usd"_s, 25 } })
+                 .status,
+        200);
     QCOMPARE(m_team->call(m_team->owner.token, "DELETE", u"/api/v1/providers/openai/key"_s).status, 200);
 
     const TestHttpResult audit = m_team->call(m_team->owner.token, "GET", u"/api/v1/audit"_s);
@@ -205,13 +216,13 @@ void TestProviderKeychain::everyChangeIsAuditedWithoutTheSecret()
     QVERIFY(!rows[1].value(u"after"_s).toObject().contains(u"api_key"_s)); // the key did not change
     QCOMPARE(rows[2].value(u"action"_s).toString(), u"provider.update"_s);
     QCOMPARE(rows[2].value(u"after"_s)[u"api_key"_s].toString(), u"set"_s);
-    QCOMPARE(rows[2].value(u"after"_s)[u"allowed_models"_s].toArray(), QJsonArray{u"gpt-4o*"_s});
+    QCOMPARE(rows[2].value(u"after"_s)[u"allowed_models"_s].toArray(), QJsonArray { u"gpt-4o*"_s });
     QVERIFY(!rows[2].value(u"at"_s).toString().isEmpty());
 
     const QByteArray files = m_team->dataDirBytes();
     QVERIFY(!files.isEmpty());
     QVERIFY2(!files.contains(kOpenAISecret.toLatin1()) && !files.contains(kOpenAISecret.toUtf8().toBase64()),
-             "the database files hold the provider secret");
+        "the database files hold the provider secret");
 }
 
 void TestProviderKeychain::manageProviderCredentials_data()
@@ -231,8 +242,9 @@ void TestProviderKeychain::manageProviderCredentials()
     QFETCH(QString, actor);
     QFETCH(int, status);
     QFETCH(QString, message);
-    const QJsonObject body{{u"api_key"_s, kOpenAISecret}, {u"spend_limit_usd"_s, 3}};
-    const TestHttpResult result = m_team->call(person(actor).token, "PUT", u"/api/v1/providers/openai"_s, body);
+    const QJsonObject body { { u"api_key"_s, kOpenAISecret }, { u"spend_limit_usd"_s, 3 } };
+    const TestHttpResult result
+        = m_team->call(person(actor).token, "PUT", u"/api/v1/providers/openai"_s, body);
     m_answers += result.body;
     QCOMPARE(result.status, status);
     if (status == 200) {
@@ -245,7 +257,8 @@ void TestProviderKeychain::manageProviderCredentials()
     const auto openai = m_team->gateway().providers().snapshot()->find(u"openai");
     QCOMPARE(openai->keySource, KeySource::Environment);
     QVERIFY(!openai->settings.spendLimitUsd);
-    const TestHttpResult removal = m_team->call(person(actor).token, "DELETE", u"/api/v1/providers/openai/key"_s);
+    const TestHttpResult removal
+        = m_team->call(person(actor).token, "DELETE", u"/api/v1/providers/openai/key"_s);
     QCOMPARE(removal.status, status);
 }
 
@@ -266,8 +279,8 @@ void TestProviderKeychain::seeProviderCredentials()
     QFETCH(QString, actor);
     QFETCH(int, status);
     QFETCH(bool, seesHint);
-    QCOMPARE(put(u"openai"_s, {{u"api_key"_s, kOpenAISecret}}).status, 200);
-    for (const QString &path : {u"/api/v1/providers"_s, u"/api/v1/providers/openai"_s}) {
+    QCOMPARE(put(u"openai"_s, { { u"api_key"_s, kOpenAISecret } }).status, 200);
+    for (const QString &path : { u"/api/v1/providers"_s, u"/api/v1/providers/openai"_s }) {
         const TestHttpResult result = m_team->call(person(actor).token, "GET", path);
         m_answers += result.body;
         QCOMPARE(result.status, status);

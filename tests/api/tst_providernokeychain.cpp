@@ -62,14 +62,13 @@ void TestProviderNoKeychain::storingAKeyFailsAndSaysWhatToDo()
 {
     const QJsonObject before = m_team->call(m_team->owner.token, "GET", u"/api/v1/providers/openai"_s).json();
     const TestHttpResult result = m_team->call(m_team->owner.token, "PUT", u"/api/v1/providers/openai"_s,
-                                               {{u"api_key"_s, kSecret},
-                                                {u"base_url"_s, u"http://127.0.0.1:9/v1"_s},
-                                                {u"spend_limit_usd"_s, 1}});
+        { { u"api_key"_s, kSecret }, { u"base_url"_s, u"http://127.0.0.1:9/v1"_s },
+            { u"spend_limit_usd"_s, 1 } });
     QCOMPARE(result.status, 503);
     QCOMPARE(result.json()[u"error"_s][u"code"_s].toString(), u"keychain_unavailable"_s);
     const QString message = errorMessage(result);
-    for (const QString &part : {u"no OS keychain is reachable"_s, u"D-Bus"_s, u"OPENAI_API_KEY"_s,
-                                u"unlock the login keyring"_s, u"Nothing was changed"_s})
+    for (const QString &part : { u"no OS keychain is reachable"_s, u"D-Bus"_s, u"OPENAI_API_KEY"_s,
+             u"unlock the login keyring"_s, u"Nothing was changed"_s })
         QVERIFY2(message.contains(part), qPrintable(message));
 
     // Nothing of the change landed: not the base URL, not the limit, no audit row, no key anywhere.
@@ -85,21 +84,21 @@ void TestProviderNoKeychain::storingAKeyFailsAndSaysWhatToDo()
     // The gateway still serves with the environment's key.
     QCOMPARE(m_team->chat(m_team->harness().apiKey(), u"openai/gpt-4o-mini"_s).status, 200);
     QCOMPARE(m_team->harness().lastUpstreamChat()->header("authorization"),
-             QByteArray("Bearer ") + ProxyHarness::openAIUpstreamKey);
+        QByteArray("Bearer ") + ProxyHarness::openAIUpstreamKey);
 }
 
 void TestProviderNoKeychain::settingsWithoutASecretNeedNoKeychain()
 {
     const TestHttpResult result = m_team->call(m_team->admin.token, "PATCH", u"/api/v1/providers/openai"_s,
-                                               {{u"allowed_models"_s, QJsonArray{u"gpt-4o*"_s}},
-                                                {u"spend_limit_usd"_s, 12.5}});
+        { { u"allowed_models"_s, QJsonArray { u"gpt-4o*"_s } }, { u"spend_limit_usd"_s, 12.5 } });
     QCOMPARE(result.status, 200);
-    QCOMPARE(result.json().value(u"allowed_models"_s).toArray(), QJsonArray{u"gpt-4o*"_s});
+    QCOMPARE(result.json().value(u"allowed_models"_s).toArray(), QJsonArray { u"gpt-4o*"_s });
     QCOMPARE(result.json().value(u"spend_limit_usd"_s).toDouble(), 12.5);
     QCOMPARE(result.json().value(u"key_source"_s).toString(), u"environment"_s);
     QVERIFY(settingsKeys().contains(u"provider.openai"_s));
     // Removing a key that was never stored does not need the keychain either: there is nothing to remove.
-    const TestHttpResult removal = m_team->call(m_team->admin.token, "DELETE", u"/api/v1/providers/openai/key"_s);
+    const TestHttpResult removal
+        = m_team->call(m_team->admin.token, "DELETE", u"/api/v1/providers/openai/key"_s);
     QCOMPARE(removal.status, 404);
 }
 
@@ -126,8 +125,8 @@ void TestProviderNoKeychain::anUnreadableStoredKeyFallsBackToTheEnvironmentAtSta
     QVERIFY(openai->config);
     QCOMPARE(openai->config->apiKey, QString::fromLatin1(ProxyHarness::openAIUpstreamKey));
     QVERIFY2(openai->keychainProblem.contains(u"cannot be read"_s)
-                 && openai->keychainProblem.contains(u"OPENAI_API_KEY"_s),
-             qPrintable(openai->keychainProblem));
+            && openai->keychainProblem.contains(u"OPENAI_API_KEY"_s),
+        qPrintable(openai->keychainProblem));
 }
 
 int main(int argc, char *argv[])
