@@ -20,19 +20,12 @@ QString keyHint(const QString &key)
     return publicPrefix.match(key).captured() + u"…"_s + key.right(4);
 }
 
-// What to tell the user when the keychain cannot keep a provider's secret: why, and what to do instead.
-QString keychainAdvice(const ProviderSpec &spec, const SecretStore::Result &result)
+// The environment variable that gives the gateway this provider's key without a keychain.
+QString keyVariable(const ProviderSpec &spec)
 {
-    const QString variable = spec.keyVariable.isEmpty()
+    return spec.keyVariable.isEmpty()
         ? u"the variable that \"api_key_env\" names for %1 in config.json"_s.arg(spec.id)
         : spec.keyVariable;
-#ifdef Q_OS_LINUX
-    const QString where = u"Secret Service over D-Bus: "_s;
-#else
-    const QString where;
-#endif
-    return u"no OS keychain is reachable (%1%2); on a server set %3 in the gateway's environment instead, "
-           "on a desktop unlock the login keyring"_s.arg(where, result.detail, variable);
 }
 
 // A provider's state as the audit log keeps it: never the secret, only where the key comes from.
@@ -127,7 +120,8 @@ bool ProviderRegistry::load(QString *error)
     m_settings = *settings;
     m_secretValues.clear();
     m_keychainProblems.clear();
-    QString unavailable; // once the keychain proved unreachable, asking again for each provider only waits
+    // Once the keychain proved unreachable, asking again for each provider would only wait again.
+    std::optional<SecretStore::Result> unavailable;
     for (auto it = m_settings.cbegin(); it != m_settings.cend(); ++it) {
         if (!it->keyStored)
             continue;
@@ -136,20 +130,16 @@ bool ProviderRegistry::load(QString *error)
             spec = known.id == it.key() ? &known : spec;
         if (!spec)
             continue; // a custom provider no longer in config.json
-        SecretStore::Result result;
-        if (unavailable.isEmpty())
-            result = m_secrets.read(it.key());
+        const SecretStore::Result result = unavailable ? *unavailable : m_secrets.read(it.key());
         if (result.ok()) {
             m_secretValues.insert(it.key(), result.secret);
             continue;
         }
         QString problem;
-        if (!unavailable.isEmpty() || result.outcome == SecretStore::Result::Outcome::Unavailable) {
-            if (unavailable.isEmpty())
-                unavailable = result.detail;
-            result.detail = unavailable;
+        if (result.outcome == SecretStore::Result::Outcome::Unavailable) {
+            unavailable = result;
             problem = u"the key stored for %1 cannot be read: "_s.arg(spec->displayName)
-                + keychainAdvice(*spec, result);
+                + result.whatToDo(keyVariable(*spec));
         } else if (result.outcome == SecretStore::Result::Outcome::NotFound) {
             problem = u"the keychain no longer holds the key stored for %1 (removed outside the gateway?); "
                       "store it again"_s.arg(spec->displayName);
@@ -225,7 +215,7 @@ std::optional<ProviderRegistry::Error> ProviderRegistry::storeSecret(
     if (result.outcome == SecretStore::Result::Outcome::Unavailable)
         return failure(Error::Kind::KeychainUnavailable,
             u"cannot %1 the key of %2: %3. Nothing was changed."_s.arg(
-                what, spec.displayName, keychainAdvice(spec, result)));
+                what, spec.displayName, result.whatToDo(keyVariable(spec))));
     return failure(Error::Kind::Failed,
         u"the OS keychain did not %1 the key of %2: %3. Nothing was changed."_s.arg(
             what, spec.displayName, result.detail));

@@ -39,9 +39,12 @@ SecretStore::Result resultOf(QKeychain::Job *job)
         break;
     // Without a Secret Service, QtKeychain 0.13 reports OtherError with D-Bus's message ("Cannot autolaunch
     // D-Bus without X11 $DISPLAY", "…not provided by any .service files"); a locked keyring is AccessDenied.
-    case QKeychain::NoBackendAvailable:
     case QKeychain::AccessDenied:
     case QKeychain::AccessDeniedByUser:
+        result.locked = true;
+        result.outcome = SecretStore::Result::Outcome::Unavailable;
+        break;
+    case QKeychain::NoBackendAvailable:
     case QKeychain::OtherError:
         result.outcome = SecretStore::Result::Outcome::Unavailable;
         break;
@@ -86,6 +89,22 @@ private:
     GLibContextPump *m_pump = nullptr;
 };
 } // namespace
+
+QString SecretStore::Result::whatToDo(const QString &keyVariable) const
+{
+#ifdef Q_OS_LINUX
+    const QString where = u"Secret Service over D-Bus: "_s;
+#else
+    const QString where;
+#endif
+    if (locked)
+        return u"the OS keychain refused access (%1%2), most likely because the login keyring is locked; on "
+               u"a "
+               "desktop unlock the login keyring, on a server set %3 in the gateway's environment instead"_s
+                   .arg(where, detail, keyVariable);
+    return u"no OS keychain is reachable (%1%2); on a server set %3 in the gateway's environment instead, "
+           "on a desktop unlock the login keyring"_s.arg(where, detail, keyVariable);
+}
 
 SecretStore::SecretStore(QString service, int timeoutMs)
     : m_service(std::move(service))

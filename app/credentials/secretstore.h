@@ -30,8 +30,12 @@ public:
         Outcome outcome = Outcome::Failed;
         QString secret; // read
         QString detail; // what the keychain said, for messages
+        bool locked = false; // Unavailable because the keychain refused access (a locked keyring)
 
         bool ok() const { return outcome == Outcome::Done; }
+        // For Unavailable: why the keychain cannot keep a secret, and what to do instead, naming the
+        // environment variable (`keyVariable`) that gives the gateway the key without a keychain.
+        QString whatToDo(const QString &keyVariable) const;
     };
 
     explicit SecretStore(QString service, int timeoutMs = 10'000);
