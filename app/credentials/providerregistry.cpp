@@ -265,8 +265,8 @@ std::optional<ProviderRegistry::Error> ProviderRegistry::change(
         secrets.insert(providerId, *change.apiKey);
     else if (change.removeKey)
         secrets.remove(providerId);
-    if (keyChange)
-        m_keychainProblems.remove(providerId);
+    // A new or removed key settles what was wrong with the stored one (build() reads the problems).
+    const QString oldProblem = keyChange ? m_keychainProblems.take(providerId) : QString();
     auto next = build(settings, secrets);
 
     AuditEntry audit;
@@ -289,6 +289,8 @@ std::optional<ProviderRegistry::Error> ProviderRegistry::change(
             else
                 m_secrets.remove(providerId);
         }
+        if (!oldProblem.isEmpty())
+            m_keychainProblems.insert(providerId, oldProblem);
         return failure(Error::Kind::Failed, error);
     }
     m_settings = std::move(settings);
