@@ -23,6 +23,7 @@ class TestProviderKeychain final : public QObject
     Q_OBJECT
 
 private slots:
+    void initTestCase();
     void init();
     void cleanup();
 
@@ -44,6 +45,16 @@ private:
     QByteArray m_answers;
     std::unique_ptr<ApiTeam> m_team;
 };
+
+void TestProviderKeychain::initTestCase()
+{
+    // Without a Secret Service every test below would fail one by one; say once what is missing instead.
+    const SecretStore::Result probe = SecretStore(u"llm-gateway-test-probe"_s).read(u"nothing"_s);
+    if (probe.outcome == SecretStore::Result::Outcome::Unavailable)
+        QFAIL(qPrintable(u"this suite needs a Secret Service (%1); run it as scripts/test.sh does: "
+                         "dbus-run-session -- sh -c 'echo -n pass | gnome-keyring-daemon --unlock "
+                         "--components=secrets && ctest -L keychain'"_s.arg(probe.detail)));
+}
 
 void TestProviderKeychain::init()
 {
