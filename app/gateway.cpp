@@ -75,8 +75,13 @@ bool Gateway::start(QString *error)
     if (!m_policies->refresh(error))
         return false;
     m_records = std::make_unique<RecordStore>(*location);
-    m_apiContext = std::make_unique<ApiContext>(
-        ApiContext{*m_members, *m_accessTokens, *m_audit, m_clock, *m_keys, *m_records, *m_policies});
+    m_secrets = std::make_unique<SecretStore>(m_config.keychainService);
+    m_providerSettings = std::make_unique<ProviderSettingsStore>(*location);
+    m_providers = std::make_unique<ProviderRegistry>(m_config.providers, *m_providerSettings, *m_secrets, m_clock);
+    if (!m_providers->load(error))
+        return false;
+    m_apiContext = std::make_unique<ApiContext>(ApiContext{*m_members, *m_accessTokens, *m_audit, m_clock, *m_keys,
+                                                           *m_records, *m_policies, *m_providers});
     startRetentionTimers();
 
     HttpServer::Options options;
@@ -89,7 +94,8 @@ bool Gateway::start(QString *error)
         m_cache = std::make_unique<ResponseCache>(m_clock, m_config.responseCacheTtlMs,
                                                   m_config.responseCacheMaxEntries, 64 * 1024 * 1024);
     m_stats = std::make_unique<ProviderStats>();
-    const ProxyContext context{m_config, m_catalog, *m_keys, *m_log, m_clock, m_cache.get(), *m_stats, *m_policies};
+    const ProxyContext context{m_config, m_catalog, *m_keys,      *m_log,
+                               m_clock,  m_cache.get(), *m_stats, *m_policies, *m_providers};
     m_server = std::make_unique<HttpServer>(options, [context, api = m_apiContext.get()] {
         return std::make_unique<ProxyHandler>(context, api);
     });

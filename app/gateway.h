@@ -10,6 +10,7 @@
 #include "modelcatalog.h"
 #include "policystore.h"
 #include "recordstore.h"
+#include "providerregistry.h"
 
 #include <QObject>
 #include <QTimer>
@@ -49,6 +50,7 @@ public:
     RecordStore &records() { return *m_records; }
     // Applies the retention periods now (the gateway also does it hourly, off the event loop's thread).
     std::optional<Removed> purgeExpired(QString *error);
+    ProviderRegistry &providers() { return *m_providers; }
     // For the local dashboard window: a management API token for the local owner (MemberStore::
     // ensureLocalOwner), held only in this process's memory, so that the window needs no sign-in. Call after
     // start(); empty and *error when the database cannot give an owner.
@@ -77,6 +79,9 @@ private:
     QTimer *m_policyTimer = nullptr;
     QTimer *m_purgeTimer = nullptr;
     QAtomicInteger<bool> m_purgeRunning = false;
+    std::unique_ptr<SecretStore> m_secrets;
+    std::unique_ptr<ProviderSettingsStore> m_providerSettings;
+    std::unique_ptr<ProviderRegistry> m_providers;
     std::unique_ptr<ApiContext> m_apiContext;
     std::unique_ptr<LogWriter> m_log;
     std::unique_ptr<ResponseCache> m_cache; // null when the cache is off

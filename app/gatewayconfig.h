@@ -1,24 +1,13 @@
 #pragma once
 
-#include "providerdirectory.h"
+#include "providerconfig.h"
 #include "retentionpolicy.h"
-#include "upstreamconnection.h"
 
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
 
 #include <optional>
-
-// A provider the gateway can reach right now, with where and how.
-struct ProviderConfig
-{
-    ProviderSpec spec;
-    QString baseUrl;
-    QString apiKey;          // empty for keyless local servers
-    UpstreamEndpoint endpoint;
-    QByteArray pathPrefix;   // path of the base URL plus the provider's API prefix, e.g. "/v1"
-};
 
 // The gateway's settings: built-in defaults, then the config file, then the environment and command line.
 struct GatewayConfig
@@ -45,7 +34,9 @@ struct GatewayConfig
     qint64 responseCacheTtlMs = 300'000;
     int responseCacheMaxEntries = 1'000;
     QStringList allowedHosts; // extra Host names to serve besides the listener's own
-    QList<ProviderConfig> providers;
+    QList<ProviderConfig> providers; // from the config file and the environment; the registry adds the rest
+    // The OS keychain's service name under which provider secrets are kept (tests use their own).
+    QString keychainService = QStringLiteral("llm-gateway");
 
     // Reads `configFile` (JSON; when empty, config.json in the data dir if it exists) and the environment.
     // nullopt and *error (naming the file and the setting) when something is wrong.
@@ -56,7 +47,3 @@ struct GatewayConfig
     // Host header values the server accepts (DNS rebinding protection); empty means any.
     QList<QByteArray> hostAllowList() const;
 };
-
-// Parses a provider base URL into where to connect and the path prefix; nullopt and *error if unusable.
-std::optional<ProviderConfig> makeProviderConfig(const ProviderSpec &spec, const QString &baseUrl,
-                                                 const QString &apiKey, QString *error);

@@ -1,11 +1,27 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds with warnings as errors, and runs every test: unit, integration,
-# fuzz, e2e (official SDK clients through node), and postgres (a throwaway PostgreSQL cluster it starts).
-# Extra arguments go to ctest (e.g. -L unit).
+# fuzz, e2e (official SDK clients through node), postgres (a throwaway PostgreSQL cluster it starts), and
+# keychain (a real Secret Service: a private D-Bus session with an unlocked gnome-keyring).
+# Extra arguments go to ctest (e.g. -L unit). Fails when any test fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --tests
 cmake --preset ci >/dev/null
 cmake --build --preset ci -j "$(nproc)"
-mkdir -p "${HOME:-/tmp}"
-exec tests/support/with-postgres.sh ctest --test-dir build-ci --output-on-failure --timeout 300 "$@"
+export HOME="${HOME:-/tmp/llmgw-home}"
+mkdir -p "$HOME" # the Secret Service and QtKeychain need one; without it the keychain hangs first
+
+status=0
+tests/support/with-postgres.sh ctest --test-dir build-ci --output-on-failure --timeout 300 -LE keychain "$@" \
+    || status=$?
+
+# The keychain suite in a HOME and runtime dir of its own, so that it neither reads nor changes the user's
+# own keyring, and gnome-keyring's login keyring is created afresh with a known password.
+keyring_home=$(mktemp -d "${TMPDIR:-/tmp}/llmgw-keyring.XXXXXX")
+trap 'rm -rf "$keyring_home"' EXIT
+chmod 700 "$keyring_home"
+HOME="$keyring_home" XDG_RUNTIME_DIR="$keyring_home" XDG_DATA_HOME="$keyring_home/.local/share" \
+    dbus-run-session -- sh -c 'echo -n llmgw-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null \
+        && exec ctest --test-dir build-ci --output-on-failure --timeout 300 -L keychain "$@"' sh "$@" \
+    || status=$?
+exit "$status"

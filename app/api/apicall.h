@@ -19,6 +19,7 @@ class Clock;
 class MemberStore;
 class PolicyStore;
 class RecordStore;
+class ProviderRegistry;
 
 // What every worker's management API shares (all thread-safe).
 struct ApiContext
@@ -30,6 +31,7 @@ struct ApiContext
     ApiKeyStore &keys; // the gateway API keys the proxy checks
     RecordStore &records;
     PolicyStore &policies;
+    ProviderRegistry &providers; // upstream providers, their settings and keychain secrets
 };
 
 // One answer of the management API: a status and a JSON body, or a body written as it is produced
@@ -107,3 +109,6 @@ namespace RecordParams {
 // refusal when they asked for someone else's.
 std::optional<RecordFilter> filter(const ApiContext &context, const ApiCall &call, ApiReply *refusal);
 } // namespace RecordParams
+namespace ProviderResource {
+ApiReply handle(const ApiContext &context, const ApiCall &call);
+}

@@ -148,5 +148,7 @@ ApiReply ApiHandler::dispatch(const HttpRequest &request)
         return DataResource::handleExport(m_context, call);
     if (resource == "data"_L1)
         return DataResource::handleData(m_context, call);
+    if (resource == "providers"_L1)
+        return ProviderResource::handle(m_context, call);
     return ApiReply::error(404, u"not_found"_s, u"there is no resource %1"_s.arg(call.path()));
 }

@@ -102,8 +102,10 @@ int serve(const CommandLine &line)
     QTextStream out(stdout);
     out << "Listening on " << gateway.url() << Qt::endl;
     QStringList providers;
-    for (const ProviderConfig &provider : gateway.config().providers)
-        providers.append(provider.spec.id);
+    for (const ProviderState &provider : gateway.providers().snapshot()->providers) {
+        if (provider.config)
+            providers.append(provider.spec.id);
+    }
     QTextStream(stderr) << "llm-gateway: OpenAI-compatible endpoint " << gateway.url() << "/v1; providers: "
                         << (providers.isEmpty() ? u"none configured"_s : providers.join(u", "_s)) << Qt::endl;
 

@@ -1,11 +1,20 @@
 #include "modelresolver.h"
 
+#include "clock.h"
+#include "providergate.h"
 #include "providerstats.h"
 
 using namespace Qt::StringLiterals;
 
 ModelResolver::ModelResolver(const GatewayConfig &config, const ModelCatalog &catalog, const ProviderStats *stats)
-    : m_config(config)
+    : m_fixed(ProviderSnapshot::of(config.providers))
+    , m_catalog(catalog)
+    , m_stats(stats)
+{
+}
+
+ModelResolver::ModelResolver(ProviderRegistry &registry, const ModelCatalog &catalog, const ProviderStats *stats)
+    : m_registry(&registry)
     , m_catalog(catalog)
     , m_stats(stats)
 {
@@ -22,21 +31,43 @@ QString notConfigured(const ProviderSpec &spec)
 {
     if (spec.keyVariable.isEmpty())
         return u"set %1"_s.arg(spec.baseUrlVariable);
-    return u"set %1 (and %2 for another address)"_s.arg(spec.keyVariable, spec.baseUrlVariable);
+    return u"set %1 (and %2 for another address), or store its key in the dashboard"_s.arg(spec.keyVariable,
+                                                                                           spec.baseUrlVariable);
 }
 } // namespace
 
 std::variant<QList<ModelRoute>, ProxyError> ModelResolver::resolve(const QString &requested) const
 {
+    auto resolved = routesFor(m_registry ? *m_registry->snapshot() : *m_fixed, requested);
+    auto *routes = std::get_if<QList<ModelRoute>>(&resolved);
+    if (!routes || !m_registry)
+        return resolved;
+    const QDateTime now = m_registry->clock().now();
+    std::optional<ProxyError> firstRefusal;
+    routes->removeIf([&](const ModelRoute &route) {
+        const double spent = route.provider->spendLimitUsd
+            ? m_registry->spend().thisMonth(route.provider->spec.id, now) : 0.0;
+        auto refusal = ProviderGate::refusal(*route.provider, requested, route.upstreamModel, spent, now);
+        if (refusal && !firstRefusal)
+            firstRefusal = refusal;
+        return refusal.has_value();
+    });
+    if (routes->isEmpty() && firstRefusal)
+        return *firstRefusal;
+    return resolved;
+}
+
+std::variant<QList<ModelRoute>, ProxyError> ModelResolver::routesFor(const ProviderSnapshot &snapshot,
+                                                                     const QString &requested) const
+{
     const qsizetype slash = requested.indexOf(u'/');
     if (slash > 0) {
         const QString providerId = requested.left(slash);
-        const ProviderConfig *configured = m_config.provider(providerId); // built-in or the user's own
-        if (const ProviderSpec *spec = configured ? &configured->spec : ProviderDirectory::find(providerId)) {
+        const auto provider = snapshot.configured(providerId); // built-in or the user's own
+        if (const ProviderSpec *spec = provider ? &provider->spec : ProviderDirectory::find(providerId)) {
             const QString model = requested.mid(slash + 1);
             if (model.isEmpty())
                 return ProxyError::modelNotFound(u"The model '%1' names no model after the provider."_s.arg(requested));
-            const ProviderConfig *provider = m_config.provider(providerId);
             if (!provider)
                 return ProxyError::modelNotFound(
                     u"The model '%1' needs provider %2, which is not configured: %3."_s.arg(
@@ -52,7 +83,7 @@ std::variant<QList<ModelRoute>, ProxyError> ModelResolver::resolve(const QString
     const QStringList providers = m_catalog.providersOf(requested);
     QList<ModelRoute> routes;
     for (const QString &providerId : providers) {
-        if (const ProviderConfig *provider = m_config.provider(providerId)) {
+        if (auto provider = snapshot.configured(providerId)) {
             const ModelInfo *model = m_catalog.find(providerId, requested);
             routes.append(ModelRoute{provider, model ? model->id : requested, model});
         }

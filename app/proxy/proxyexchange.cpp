@@ -1,5 +1,6 @@
 #include "proxyexchange.h"
 
+#include "clock.h"
 #include "apikeystore.h"
 #include "logwriter.h"
 #include "proxyhandler.h"
@@ -38,8 +39,11 @@ qsizetype eventEnd(QByteArrayView data, qsizetype from)
 void logRecord(ProxyHandler &handler, RequestRecord &&record, const QElapsedTimer &started)
 {
     record.durationMs = started.elapsed();
-    if (record.cost) // before the log writer can write it: a key's first spend seed must not count it twice
+    if (record.cost) { // before the log writer can write it: a key's first spend seed must not count it twice
         handler.context().keys.recordSpend(record.apiKeyId, record.cost->total(), record.createdAt);
+        handler.context().providers.spend().add(record.usedProvider, record.cost->total(), record.createdAt,
+                                                handler.context().clock.now());
+    }
     handler.context().log.enqueue(std::move(record));
 }
 } // namespace

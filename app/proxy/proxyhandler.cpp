@@ -59,7 +59,7 @@ bool usableRequestId(const QByteArray &id)
 
 ProxyHandler::ProxyHandler(const ProxyContext &context, const ApiContext *api)
     : m_context(context)
-    , m_resolver(context.config, context.catalog, &context.stats)
+    , m_resolver(context.providers, context.catalog, &context.stats)
     , m_requestIdPrefix("req_" + QByteArray::number(QRandomGenerator::system()->generate64(), 36) + '_')
     , m_api(api ? std::make_unique<ApiHandler>(*api) : nullptr)
 {
@@ -215,10 +215,12 @@ void ProxyHandler::handle(HttpRequest &&request, HttpResponder responder)
 
 void ProxyHandler::listModels(const HttpRequest &request, HttpResponder &responder)
 {
-    if (m_modelsBody.isEmpty()) {
+    const auto providers = m_context.providers.snapshot();
+    if (m_modelsBody.isEmpty() || m_modelsGeneration != providers->generation) {
+        m_modelsGeneration = providers->generation;
         QByteArray data;
         for (const ModelInfo &model : m_context.catalog.models()) {
-            if (model.retired || !m_context.config.provider(model.provider))
+            if (model.retired || !providers->configured(model.provider))
                 continue;
             if (!data.isEmpty())
                 data += ',';

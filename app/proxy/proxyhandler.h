@@ -20,6 +20,7 @@ class Clock;
 class LogWriter;
 class ModelCatalog;
 class ProxyExchange;
+class ProviderRegistry;
 class ProviderStats;
 class ResponseCache;
 
@@ -34,6 +35,7 @@ struct ProxyContext
     ResponseCache *cache = nullptr; // null when the response cache is off
     ProviderStats &stats;
     const PolicyStore &policies; // what the records may keep
+    ProviderRegistry &providers; // the live providers; the config's list is only where they start from
 };
 
 // Serves /v1 and /health on one worker thread: authenticates, resolves the model and hands chat requests
@@ -66,7 +68,8 @@ private:
     ModelResolver m_resolver;
     UpstreamClient m_upstream;
     std::unordered_set<ProxyExchange *> m_exchanges;
-    QByteArray m_modelsBody; // built on first use; the catalog and config do not change while serving
+    QByteArray m_modelsBody; // built on first use and again when the providers change
+    quint64 m_modelsGeneration = 0; // the providers' snapshot m_modelsBody was built from
     QByteArray m_requestIdPrefix;
     quint64 m_requestCounter = 0;
     std::unique_ptr<ApiHandler> m_api;

@@ -1,6 +1,7 @@
 #include "recordstore.h"
 
 #include "auditlog.h"
+#include "usagerollups.h"
 
 #include <QBuffer>
 #include <QSqlError>
@@ -160,8 +161,10 @@ std::optional<Removed> RecordStore::deleteRecords(const QString &member, const A
     if (!exec(query, u"DELETE FROM requests"_s + where, values, error))
         return std::nullopt;
     removed.records = query.numRowsAffected();
-    if (!exec(query, u"DELETE FROM usage_rollups"_s + where, values, error))
-        return std::nullopt;
+    for (const bool daily : {false, true}) {
+        if (!exec(query, u"DELETE FROM "_s + UsageRollups::table(daily) + where, values, error))
+            return std::nullopt;
+    }
     AuditEntry audit = entry(actor, at, member.isEmpty() ? u"data.delete_all"_s : u"data.delete_member"_s,
                              member.isEmpty() ? u"data"_s : u"data:"_s + member);
     audit.after = {{u"records_deleted"_s, removed.records}};

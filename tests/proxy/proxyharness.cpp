@@ -16,6 +16,7 @@
 #include <QSqlRecord>
 #include <QTcpServer>
 #include <QTest>
+#include <QUuid>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -85,6 +86,8 @@ bool ProxyHarness::start(const Options &options, QString *error)
     config->streamIdleTimeoutMs = options.streamIdleTimeoutMs;
     config->maxBodyBytes = options.maxBodyBytes;
     config->shutdownGraceMs = 5000;
+    // Never the user's own keychain entries: a service of this harness's own.
+    config->keychainService = u"llm-gateway-test-%1"_s.arg(QUuid::createUuid().toString(QUuid::Id128));
 
     m_gateway = std::make_unique<Gateway>(*config, options.clock ? *options.clock : m_clock);
     if (!m_gateway->start(error))

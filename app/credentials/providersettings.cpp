@@ -1,0 +1,115 @@
+#include "providersettings.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+const QString kKeyPrefix = u"provider."_s;
+}
+
+QJsonObject ProviderSettings::toJson() const
+{
+    QJsonObject json;
+    if (baseUrl)
+        json.insert(u"base_url"_s, *baseUrl);
+    if (!allowedModels.isEmpty())
+        json.insert(u"allowed_models"_s, QJsonArray::fromStringList(allowedModels));
+    if (spendLimitUsd)
+        json.insert(u"spend_limit_usd"_s, *spendLimitUsd);
+    if (keyStored)
+        json.insert(u"key_stored"_s, true);
+    return json;
+}
+
+ProviderSettings ProviderSettings::fromJson(const QJsonObject &json)
+{
+    ProviderSettings settings;
+    if (json.value(u"base_url"_s).isString())
+        settings.baseUrl = json.value(u"base_url"_s).toString();
+    for (const QJsonValue &model : json.value(u"allowed_models"_s).toArray())
+        settings.allowedModels.append(model.toString());
+    if (json.value(u"spend_limit_usd"_s).isDouble())
+        settings.spendLimitUsd = json.value(u"spend_limit_usd"_s).toDouble();
+    settings.keyStored = json.value(u"key_stored"_s).toBool();
+    return settings;
+}
+
+ProviderSettingsStore::ProviderSettingsStore(DatabaseLocation location)
+    : m_connections(std::move(location), u"gateway.providers"_s)
+{ }
+
+std::optional<QHash<QString, ProviderSettings>> ProviderSettingsStore::readAll(QString *error)
+{
+    QSqlDatabase db = m_connections.connection(error);
+    if (!db.isValid())
+        return std::nullopt;
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    query.prepare(u"SELECT key, value FROM settings WHERE key LIKE ?"_s);
+    query.addBindValue(QString(kKeyPrefix + u'%'));
+    if (!query.exec()) {
+        *error = u"cannot read the provider settings: "_s + query.lastError().text();
+        return std::nullopt;
+    }
+    QHash<QString, ProviderSettings> all;
+    while (query.next()) {
+        const QJsonObject json = QJsonDocument::fromJson(query.value(1).toString().toUtf8()).object();
+        all.insert(query.value(0).toString().mid(kKeyPrefix.size()), ProviderSettings::fromJson(json));
+    }
+    return all;
+}
+
+bool ProviderSettingsStore::write(
+    const QString &providerId, const ProviderSettings &settings, const AuditEntry &audit, QString *error)
+{
+    QSqlDatabase db = m_connections.connection(error);
+    if (!db.isValid())
+        return false;
+    WriteTransaction transaction(db);
+    if (!transaction.begin(error))
+        return false;
+    QSqlQuery query(db);
+    if (settings.isEmpty()) {
+        query.prepare(u"DELETE FROM settings WHERE key = ?"_s);
+        query.addBindValue(QString(kKeyPrefix + providerId));
+    } else {
+        // Both SQLite (3.24+) and PostgreSQL know this upsert.
+        query.prepare(u"INSERT INTO settings (key, value) VALUES (?, ?) "
+                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value"_s);
+        query.addBindValue(QString(kKeyPrefix + providerId));
+        query.addBindValue(
+            QString::fromUtf8(QJsonDocument(settings.toJson()).toJson(QJsonDocument::Compact)));
+    }
+    if (!query.exec()) {
+        *error = u"cannot save the settings of provider %1: %2"_s.arg(providerId, query.lastError().text());
+        return false;
+    }
+    return AuditLog::append(db, audit, error) && transaction.commit(error);
+}
+
+std::optional<QHash<QString, double>> ProviderSettingsStore::spendSince(
+    const QDateTime &since, QString *error)
+{
+    QSqlDatabase db = m_connections.connection(error);
+    if (!db.isValid())
+        return std::nullopt;
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    // created_at is stored as ISO 8601 UTC text, so the same spelling compares correctly.
+    query.prepare(
+        u"SELECT used_provider, SUM(cost) FROM requests "
+        "WHERE created_at >= ? AND cost IS NOT NULL AND used_provider <> '' GROUP BY used_provider"_s);
+    query.addBindValue(since.toUTC().toString(Qt::ISODateWithMs));
+    if (!query.exec()) {
+        *error = u"cannot sum the providers' spend: "_s + query.lastError().text();
+        return std::nullopt;
+    }
+    QHash<QString, double> spend;
+    while (query.next())
+        spend.insert(query.value(0).toString(), query.value(1).toDouble());
+    return spend;
+}

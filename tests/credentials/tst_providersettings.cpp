@@ -1,0 +1,120 @@
+// The providers' settings rows in the database's settings table, on SQLite and (with
+// LLMGW_TEST_POSTGRES_URL, as tests/support/with-postgres.sh provides) on PostgreSQL: written with their
+// audit row in one transaction, replaced, removed when empty, and the month's spend per provider summed from
+// the records.
+
+#include "database.h"
+#include "logwriter.h"
+#include "providersettings.h"
+
+#include <QRandomGenerator>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class TestProviderSettings final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void roundTrip_data();
+    void roundTrip();
+
+private:
+    // SQLite in a temporary dir, or a fresh database on the PostgreSQL server; nullopt: skip.
+    std::optional<DatabaseLocation> location(const QString &kind);
+    QTemporaryDir m_dir;
+};
+
+std::optional<DatabaseLocation> TestProviderSettings::location(const QString &kind)
+{
+    if (kind == "sqlite"_L1)
+        return DatabaseLocation::inDataDir(
+            m_dir.path() + u"/"_s + QString::number(QRandomGenerator::global()->generate()));
+    const QString url = qEnvironmentVariable("LLMGW_TEST_POSTGRES_URL");
+    if (url.isEmpty())
+        return std::nullopt;
+    QString error;
+    auto server = DatabaseLocation::fromUrl(url, &error);
+    const QString name = u"llmgw_providers_%1"_s.arg(QRandomGenerator::global()->generate());
+    {
+        QSqlDatabase admin = QSqlDatabase::addDatabase(u"QPSQL"_s, u"pgadmin"_s);
+        admin.setHostName(server->host);
+        admin.setPort(server->port);
+        admin.setUserName(server->user);
+        admin.setPassword(server->password);
+        admin.setDatabaseName(server->databaseName);
+        if (!admin.open() || !QSqlQuery(admin).exec(u"CREATE DATABASE "_s + name))
+            qWarning() << "cannot create a test database:" << admin.lastError().text();
+    }
+    QSqlDatabase::removeDatabase(u"pgadmin"_s);
+    server->databaseName = name;
+    return server;
+}
+
+void TestProviderSettings::roundTrip_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::newRow("sqlite") << u"sqlite"_s;
+    QTest::newRow("postgres") << u"postgres"_s;
+}
+
+void TestProviderSettings::roundTrip()
+{
+    QFETCH(QString, kind);
+    const auto where = location(kind);
+    if (!where)
+        QSKIP("LLMGW_TEST_POSTGRES_URL is not set (run through tests/support/with-postgres.sh)");
+    ProviderSettingsStore store(*where);
+    QString error;
+    AuditEntry audit;
+    audit.at = QDateTime(QDate(2026, 11, 3), QTime(8, 0), Qt::UTC);
+    audit.actorEmail = u"owner@example.org"_s;
+    audit.action = u"provider.update"_s;
+    audit.target = u"provider:groq"_s;
+
+    ProviderSettings groq;
+    groq.baseUrl = u"http://127.0.0.1:8000/v1"_s;
+    groq.spendLimitUsd = 20;
+    QVERIFY2(store.write(u"groq"_s, groq, audit, &error), qPrintable(error));
+    groq.allowedModels = { u"llama*"_s };
+    groq.keyStored = true;
+    QVERIFY2(store.write(u"groq"_s, groq, audit, &error), qPrintable(error)); // replaced, not added
+    QVERIFY2(store.write(u"openai"_s, ProviderSettings(), audit, &error), qPrintable(error));
+    auto all = store.readAll(&error);
+    QVERIFY2(all, qPrintable(error));
+    QCOMPARE(all->size(), 1);
+    QCOMPARE(all->value(u"groq"_s), groq);
+    QVERIFY2(store.write(u"groq"_s, ProviderSettings(), audit, &error), qPrintable(error)); // empty: removed
+    QVERIFY(store.readAll(&error)->isEmpty());
+
+    // Four writes, four audit rows, each in the transaction of the row it describes.
+    const auto log = AuditLog(*where).page(0, 10, &error);
+    QVERIFY2(log, qPrintable(error));
+    QCOMPARE(log->size(), 4);
+
+    LogWriter writer(*where);
+    QVERIFY2(writer.start(&error), qPrintable(error));
+    for (const auto &[provider, cost, day] :
+        { std::tuple { u"groq"_s, 0.25, 2 }, std::tuple { u"groq"_s, 0.5, 20 },
+            std::tuple { u"openai"_s, 1.0, 5 }, std::tuple { u"groq"_s, 7.0, -3 } }) {
+        RequestRecord record;
+        record.requestId = QByteArray::number(QRandomGenerator::global()->generate());
+        record.createdAt = QDateTime(QDate(2026, 11, 1), QTime(0, 0), Qt::UTC).addDays(day);
+        record.usedProvider = provider;
+        record.cost = Cost {};
+        record.cost->input = cost;
+        writer.enqueue(std::move(record));
+    }
+    writer.stop();
+    const auto spend = store.spendSince(QDateTime(QDate(2026, 11, 1), QTime(0, 0), Qt::UTC), &error);
+    QVERIFY2(spend, qPrintable(error));
+    QCOMPARE(spend->value(u"groq"_s), 0.75); // the one of October does not count
+    QCOMPARE(spend->value(u"openai"_s), 1.0);
+}
+
+QTEST_GUILESS_MAIN(TestProviderSettings)
+#include "tst_providersettings.moc"
