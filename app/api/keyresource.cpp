@@ -251,8 +251,6 @@ ApiReply change(const ApiContext &context, const ApiCall &call, const ApiKey &ke
                            "limit_period, allowed/denied_models, allowed/denied_providers can)"_s.arg(it.key()));
         }
     }
-    if (!newName.isEmpty() && newName != key.name)
-        return invalid(u"a key's name cannot be changed; create a new key and delete this one"_s);
     KeyLimits limits = key.limits;
     ApiReply reply;
     if (limitsChange) {
@@ -266,7 +264,12 @@ ApiReply change(const ApiContext &context, const ApiCall &call, const ApiKey &ke
         return ApiReply::error(500, u"internal"_s, u"cannot change the key's limits: "_s + error);
     if (disabled && !context.keys.setDisabled(key.id, *disabled, &error))
         return ApiReply::error(500, u"internal"_s, u"cannot disable or enable the key: "_s + error);
+    const bool renamed = !newName.isEmpty() && newName != key.name;
+    if (renamed && !context.keys.rename(key.id, newName, &error))
+        return ApiReply::error(500, u"internal"_s, u"cannot rename the key: "_s + error);
     ApiKey updated = key;
+    if (renamed)
+        updated.name = newName;
     updated.limits = limits;
     if (disabled)
         updated.disabled = *disabled;

@@ -249,13 +249,6 @@ Decision exportMemberData(const Member &actor, const QString &memberEmail)
     return Decision::deny(yourRole(actor.role) + u" can export only your own data"_s);
 }
 
-Decision correctMemberData(const Member &actor, const QString &memberEmail)
-{
-    if (isSelf(actor, memberEmail))
-        return Decision::allow();
-    return Decision::deny(u"only the member themself can correct their data"_s);
-}
-
 Decision deleteMemberData(const Member &actor, const QString &memberEmail)
 {
     if (isSelf(actor, memberEmail) || actor.role == Role::Owner)

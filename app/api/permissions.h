@@ -46,9 +46,10 @@ enum class TeamView { Full, NamesAndRoles, None };
 // | read the policies                        | yes   | yes                                 | yes             | yes        |
 // | change retention policy, purge, delete all data | yes | no                            | no              | no         |
 // | export the whole store                   | yes   | yes                                 | no              | no         |
-// | export / correct a member's own data     | self  | self                                | self            | self       |
+// | export a member's own data               | self and any | self and any                 | self            | self       |
 // | delete a member's data                   | self and any | self                         | self            | self       |
-// Everyone may list and create their own tokens, set their own password and correct their own name.
+// Everyone may list and create their own tokens, set their own password and correct their own name (the
+// correction right; their request records are what happened and are exported or deleted, not edited).
 namespace Permissions {
 TeamView teamView(Role actor);
 Decision seeTeam(Role actor);
@@ -94,6 +95,5 @@ Decision deleteAllData(Role actor);
 // Data rights: the whole store, or one member's own records.
 Decision exportAll(Role actor);
 Decision exportMemberData(const Member &actor, const QString &memberEmail);
-Decision correctMemberData(const Member &actor, const QString &memberEmail);
 Decision deleteMemberData(const Member &actor, const QString &memberEmail);
 } // namespace Permissions

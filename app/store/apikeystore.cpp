@@ -282,13 +282,24 @@ std::optional<QList<ApiKey>> ApiKeyStore::list(QString *error)
 
 bool ApiKeyStore::setDisabled(qint64 id, bool disabled, QString *error)
 {
+    return updateColumn(id, u"disabled"_s, int(disabled), [disabled](ApiKey &key) { key.disabled = disabled; }, error);
+}
+
+bool ApiKeyStore::rename(qint64 id, const QString &name, QString *error)
+{
+    return updateColumn(id, u"name"_s, name, [name](ApiKey &key) { key.name = name; }, error);
+}
+
+bool ApiKeyStore::updateColumn(qint64 id, const QString &column, const QVariant &value,
+                               const std::function<void(ApiKey &)> &apply, QString *error)
+{
     QMutexLocker reloadLocker(&m_reloadMutex);
     QSqlDatabase db = connection(error);
     if (!db.isValid())
         return false;
     QSqlQuery update(db);
-    update.prepare(u"UPDATE api_keys SET disabled = ? WHERE id = ?"_s);
-    update.addBindValue(int(disabled));
+    update.prepare(u"UPDATE api_keys SET %1 = ? WHERE id = ?"_s.arg(column));
+    update.addBindValue(value);
     update.addBindValue(id);
     if (!update.exec()) {
         *error = update.lastError().text();
@@ -300,7 +311,7 @@ bool ApiKeyStore::setDisabled(qint64 id, bool disabled, QString *error)
     }
     QWriteLocker locker(&m_lock);
     if (auto it = m_keys.find(id); it != m_keys.end())
-        it->disabled = disabled;
+        apply(*it);
     return true;
 }
 

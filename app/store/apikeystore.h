@@ -13,6 +13,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 
 class Clock;
@@ -67,6 +68,7 @@ public:
     // Re-reads every key now, whatever the rate limit. For a periodic refresh or after outside changes.
     bool refresh(QString *error);
     bool setDisabled(qint64 id, bool disabled, QString *error);
+    bool rename(qint64 id, const QString &name, QString *error);
     // Replaces every limit of the key (expiry, spend limits, model and provider lists). Validated first.
     bool setLimits(qint64 id, const KeyLimits &limits, QString *error);
     // A new secret for the same key (same id, name, limits and spend); the old secret stops working at once
@@ -87,6 +89,9 @@ public:
 
 private:
     bool reload(); // re-reads the api_keys table (rate-limited on misses)
+    // Sets one column of a key's row and applies the same change to the cached key.
+    bool updateColumn(qint64 id, const QString &column, const QVariant &value,
+                      const std::function<void(ApiKey &)> &apply, QString *error);
     bool loadAll(QString *error, QList<ApiKey> *keys = nullptr); // unconditional re-read
     QSqlDatabase connection(QString *error);
     void ensureSeeded(qint64 id);

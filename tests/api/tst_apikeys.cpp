@@ -27,6 +27,7 @@ private slots:
     void developerStaysWithinTheirBudget();
     void limitsRoundTripAndTheProxyEnforcesThem();
     void rollInvalidatesTheOldPlaintext();
+    void renameKeepsTheKeyWorking();
     void disableAndDeleteStopTheKey();
     void everyChangeIsAuditedWithoutSecrets();
 
@@ -365,6 +366,28 @@ void TestApiKeys::everyChangeIsAuditedWithoutSecrets()
         }
     }
     QCOMPARE(actions, (QStringList{u"key.create"_s, u"key.update"_s, u"key.roll"_s, u"key.delete"_s}));
+}
+
+void TestApiKeys::renameKeepsTheKeyWorking()
+{
+    const TestHttpResult created = createKey(m_team->developer, 0);
+    QCOMPARE(created.status, 201);
+    const qint64 id = created.json().value(u"id"_s).toInteger();
+    const QString path = u"/api/v1/keys/%1"_s.arg(id);
+    const TestHttpResult renamed = m_team->call(m_team->developer.token, "PATCH", path,
+                                                QJsonObject{{u"name"_s, u"  CI pipeline  "_s}});
+    QCOMPARE(renamed.status, 200);
+    QCOMPARE(renamed.json().value(u"name"_s).toString(), u"CI pipeline"_s);
+    QCOMPARE(m_team->call(m_team->owner.token, "GET", path).json().value(u"name"_s).toString(), u"CI pipeline"_s);
+    QCOMPARE(m_team->gateway().keys().find(id)->name, u"CI pipeline"_s);
+    QCOMPARE(m_team->chat(created.json().value(u"key"_s).toString().toLatin1(), u"openai/gpt-4o-mini"_s).status, 200);
+    const TestHttpResult empty = m_team->call(m_team->developer.token, "PATCH", path, QJsonObject{{u"name"_s, u" "_s}});
+    QCOMPARE(empty.status, 422);
+    QCOMPARE(m_team->call(m_team->restricted.token, "PATCH", path, QJsonObject{{u"name"_s, u"mine"_s}}).status, 403);
+    const QJsonArray audit = m_team->call(m_team->owner.token, "GET", u"/api/v1/audit"_s).json().value(u"entries"_s).toArray();
+    QCOMPARE(audit.first()[u"action"_s].toString(), u"key.update"_s);
+    QCOMPARE(audit.first()[u"before"_s][u"name"_s].toString(), u"key of dev@example.org"_s);
+    QCOMPARE(audit.first()[u"after"_s][u"name"_s].toString(), u"CI pipeline"_s);
 }
 
 QTEST_GUILESS_MAIN(TestApiKeys)
