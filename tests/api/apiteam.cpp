@@ -17,6 +17,17 @@ bool ApiTeam::start(const ProxyHarness::Options &options, QString *error)
     return !restricted.token.isEmpty() && error->isEmpty();
 }
 
+const ApiTeam::Person &ApiTeam::person(const QString &role) const
+{
+    if (role == "owner"_L1)
+        return owner;
+    if (role == "admin"_L1)
+        return admin;
+    if (role == "developer"_L1)
+        return developer;
+    return restricted;
+}
+
 ApiTeam::Person ApiTeam::add(const QString &email, Role role, QString *error)
 {
     StoreError storeError;

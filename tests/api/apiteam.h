@@ -22,6 +22,8 @@ public:
         QString email;
     };
     Person owner, admin, developer, restricted;
+    // The member of that role: "owner", "admin", "developer" or "restricted".
+    const Person &person(const QString &role) const;
 
     bool start(QString *error) { return start(ProxyHarness::Options(), error); }
     bool start(const ProxyHarness::Options &options, QString *error);

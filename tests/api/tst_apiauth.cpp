@@ -30,7 +30,6 @@ private slots:
     void errorsForUnknownPathsAndMethods();
 
 private:
-    ApiTeam::Person person(const QString &name) const;
     std::unique_ptr<ApiTeam> m_team;
 };
 
@@ -39,17 +38,6 @@ void TestApiAuth::init()
     m_team = std::make_unique<ApiTeam>();
     QString error;
     QVERIFY2(m_team->start(&error), qPrintable(error));
-}
-
-ApiTeam::Person TestApiAuth::person(const QString &name) const
-{
-    if (name == "owner"_L1)
-        return m_team->owner;
-    if (name == "admin"_L1)
-        return m_team->admin;
-    if (name == "developer"_L1)
-        return m_team->developer;
-    return m_team->restricted;
 }
 
 void TestApiAuth::signIn()
@@ -159,12 +147,12 @@ void TestApiAuth::revokeToken()
     QFETCH(QString, actor);
     QFETCH(QString, tokenOf);
     QFETCH(int, status);
-    const ApiTeam::Person holder = person(tokenOf);
+    const ApiTeam::Person holder = m_team->person(tokenOf);
     const QByteArray token = holder.token;
     const qint64 tokenId = token.split('_').at(2).toLongLong();
     // The actor revokes through a second token of their own, so that revoking their own test token is visible.
     StoreError error;
-    const auto second = m_team->gateway().accessTokens().create(Actor{0, u"test"_s}, person(actor).id, u"second"_s, &error);
+    const auto second = m_team->gateway().accessTokens().create(Actor{0, u"test"_s}, m_team->person(actor).id, u"second"_s, &error);
     QVERIFY2(second, qPrintable(error.message));
     const TestHttpResult result = m_team->call(second->plaintext, "DELETE", u"/api/v1/tokens/%1"_s.arg(tokenId));
     QVERIFY2(result.status == status, result.body.constData());
@@ -192,7 +180,7 @@ void TestApiAuth::readAudit()
 {
     QFETCH(QString, actor);
     QFETCH(int, status);
-    const TestHttpResult result = m_team->call(person(actor).token, "GET", u"/api/v1/audit"_s);
+    const TestHttpResult result = m_team->call(m_team->person(actor).token, "GET", u"/api/v1/audit"_s);
     QCOMPARE(result.status, status);
     if (status == 403) {
         QVERIFY2(errorMessage(result).contains(u"cannot read the audit log"_s), qPrintable(errorMessage(result)));

@@ -35,7 +35,6 @@ private slots:
     void deleteAllData();
 
 private:
-    const ApiTeam::Person &person(const QString &name) const;
     int usageRequests(const QString &member = {});
     TestClock m_clock;
     std::unique_ptr<ApiTeam> m_team;
@@ -52,20 +51,12 @@ void TestApiData::init()
     QString error;
     QVERIFY2(m_team->start(options, &error), qPrintable(error));
     for (const QString &name : {u"owner"_s, u"admin"_s, u"developer"_s, u"restricted"_s}) {
-        m_keyOf[name] = m_team->keyFor(person(name), &error);
+        m_keyOf[name] = m_team->keyFor(m_team->person(name), &error);
         QVERIFY2(!m_keyOf[name].isEmpty(), qPrintable(error));
         QCOMPARE(m_team->chat(m_keyOf[name], u"openai/gpt-4o-mini"_s).status, 200);
     }
     QCOMPARE(m_team->chat(m_keyOf[u"developer"_s], u"openai/gpt-4o-mini"_s).status, 200);
     QCOMPARE(m_team->harness().waitForRecords(5).size(), 5);
-}
-
-const ApiTeam::Person &TestApiData::person(const QString &name) const
-{
-    return name == "owner"_L1 ? m_team->owner
-         : name == "admin"_L1 ? m_team->admin
-         : name == "developer"_L1 ? m_team->developer
-                                  : m_team->restricted;
 }
 
 int TestApiData::usageRequests(const QString &member)
@@ -85,7 +76,7 @@ void TestApiData::everyoneReadsThePolicies_data()
 void TestApiData::everyoneReadsThePolicies()
 {
     QFETCH(QString, actor);
-    const TestHttpResult result = m_team->call(person(actor).token, "GET", u"/api/v1/policies"_s);
+    const TestHttpResult result = m_team->call(m_team->person(actor).token, "GET", u"/api/v1/policies"_s);
     QCOMPARE(result.status, 200);
     const QJsonObject policy = result.json();
     QCOMPARE(policy.value(u"retention_level"_s).toString(), u"retain_all"_s);
@@ -108,12 +99,12 @@ void TestApiData::onlyOwnersChangeOrPurge()
 {
     QFETCH(QString, actor);
     QFETCH(int, status);
-    const TestHttpResult change = m_team->call(person(actor).token, "PATCH", u"/api/v1/policies"_s,
+    const TestHttpResult change = m_team->call(m_team->person(actor).token, "PATCH", u"/api/v1/policies"_s,
                                                QJsonObject{{u"payload_retention_days"_s, 7}});
     QCOMPARE(change.status, status);
-    const TestHttpResult purge = m_team->call(person(actor).token, "POST", u"/api/v1/policies/purge"_s);
+    const TestHttpResult purge = m_team->call(m_team->person(actor).token, "POST", u"/api/v1/policies/purge"_s);
     QCOMPARE(purge.status, status);
-    const TestHttpResult all = m_team->call(person(actor).token, "DELETE", u"/api/v1/data"_s,
+    const TestHttpResult all = m_team->call(m_team->person(actor).token, "DELETE", u"/api/v1/data"_s,
                                             QJsonObject{{u"confirm"_s, u"delete all data"_s}});
     QCOMPARE(all.status, status);
     const int days = m_team->call(m_team->owner.token, "GET", u"/api/v1/policies"_s).json()
@@ -223,7 +214,7 @@ void TestApiData::exportWholeStore()
     QFETCH(QString, actor);
     QFETCH(QString, format);
     QFETCH(int, status);
-    const TestHttpResult result = m_team->call(person(actor).token, "GET", u"/api/v1/export?format="_s + format);
+    const TestHttpResult result = m_team->call(m_team->person(actor).token, "GET", u"/api/v1/export?format="_s + format);
     QCOMPARE(result.status, status);
     if (status == 403) {
         QVERIFY2(errorMessage(result).contains(u"data/me"_s), qPrintable(errorMessage(result)));
@@ -238,7 +229,7 @@ void TestApiData::exportWholeStore()
         QCOMPARE(lines.size(), 5);
         QVERIFY(lines.first().contains("\"request_body\":{"));
     }
-    QCOMPARE(m_team->call(person(actor).token, "GET", u"/api/v1/export?format=xml"_s).status, 422);
+    QCOMPARE(m_team->call(m_team->person(actor).token, "GET", u"/api/v1/export?format=xml"_s).status, 422);
 }
 
 void TestApiData::exportMemberData_data()
@@ -260,8 +251,8 @@ void TestApiData::exportMemberData()
     QFETCH(QString, whose);
     QFETCH(int, status);
     QFETCH(int, lines);
-    const QString who = whose == "me"_L1 ? whose : QString::number(person(whose).id);
-    const TestHttpResult result = m_team->call(person(actor).token, "GET", u"/api/v1/data/members/"_s + who);
+    const QString who = whose == "me"_L1 ? whose : QString::number(m_team->person(whose).id);
+    const TestHttpResult result = m_team->call(m_team->person(actor).token, "GET", u"/api/v1/data/members/"_s + who);
     QCOMPARE(result.status, status);
     if (status != 200) {
         QVERIFY2(errorMessage(result).contains(u"only your own data"_s), qPrintable(errorMessage(result)));
@@ -269,10 +260,10 @@ void TestApiData::exportMemberData()
     }
     const QList<QByteArray> rows = result.body.trimmed().split('\n');
     QCOMPARE(rows.size(), lines);
-    const QString email = whose == "me"_L1 ? person(actor).email : person(whose).email;
+    const QString email = whose == "me"_L1 ? m_team->person(actor).email : m_team->person(whose).email;
     for (const QByteArray &row : rows)
         QVERIFY(row.contains(QByteArray("\"member\":\"" + email.toUtf8() + '"')));
-    QCOMPARE(m_team->call(person(actor).token, "GET", u"/api/v1/data/members/99999"_s).status, 404);
+    QCOMPARE(m_team->call(m_team->person(actor).token, "GET", u"/api/v1/data/members/99999"_s).status, 404);
 }
 
 void TestApiData::deleteMemberData_data()
@@ -292,10 +283,10 @@ void TestApiData::deleteMemberData()
     QFETCH(QString, actor);
     QFETCH(QString, whose);
     QFETCH(int, status);
-    const QString email = person(whose).email;
+    const QString email = m_team->person(whose).email;
     const int before = int(m_team->harness().records(u"member = ?"_s, {email}).size());
-    const TestHttpResult result = m_team->call(person(actor).token, "DELETE",
-                                               u"/api/v1/data/members/%1"_s.arg(person(whose).id));
+    const TestHttpResult result = m_team->call(m_team->person(actor).token, "DELETE",
+                                               u"/api/v1/data/members/%1"_s.arg(m_team->person(whose).id));
     QCOMPARE(result.status, status);
     const int others = 5 - before;
     if (status == 403) {
@@ -312,7 +303,7 @@ void TestApiData::deleteMemberData()
     const QJsonArray audit = m_team->call(m_team->owner.token, "GET", u"/api/v1/audit"_s).json().value(u"entries"_s).toArray();
     QCOMPARE(audit.first()[u"action"_s].toString(), u"data.delete_member"_s);
     QCOMPARE(audit.first()[u"target"_s].toString(), u"data:"_s + email);
-    QCOMPARE(audit.first()[u"actor_email"_s].toString(), person(actor).email);
+    QCOMPARE(audit.first()[u"actor_email"_s].toString(), m_team->person(actor).email);
 }
 
 void TestApiData::deleteAllData()

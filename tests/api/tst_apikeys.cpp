@@ -32,7 +32,6 @@ private slots:
     void everyChangeIsAuditedWithoutSecrets();
 
 private:
-    ApiTeam::Person person(const QString &name) const;
     // Creates a key through the API as `actor` for `memberId` (0: themselves); returns the answer.
     TestHttpResult createKey(const ApiTeam::Person &actor, qint64 memberId, const QJsonObject &limits = {});
     std::unique_ptr<ApiTeam> m_team;
@@ -43,17 +42,6 @@ void TestApiKeys::init()
     m_team = std::make_unique<ApiTeam>();
     QString error;
     QVERIFY2(m_team->start(&error), qPrintable(error));
-}
-
-ApiTeam::Person TestApiKeys::person(const QString &name) const
-{
-    if (name == "owner"_L1)
-        return m_team->owner;
-    if (name == "admin"_L1)
-        return m_team->admin;
-    if (name == "developer"_L1)
-        return m_team->developer;
-    return m_team->restricted;
 }
 
 TestHttpResult TestApiKeys::createKey(const ApiTeam::Person &actor, qint64 memberId, const QJsonObject &limits)
@@ -111,11 +99,11 @@ void TestApiKeys::seeKeys()
     QCOMPARE(issued.status, 201);
     const qint64 otherId = issued.json().value(u"id"_s).toInteger();
 
-    const TestHttpResult result = m_team->call(person(actor).token, "GET", u"/api/v1/keys"_s);
+    const TestHttpResult result = m_team->call(m_team->person(actor).token, "GET", u"/api/v1/keys"_s);
     QCOMPARE(result.status, status);
     if (status == 403) {
         QVERIFY2(errorMessage(result).contains(u"cannot see API keys"_s), qPrintable(errorMessage(result)));
-        QCOMPARE(m_team->call(person(actor).token, "GET", u"/api/v1/keys/%1"_s.arg(otherId)).status, 403);
+        QCOMPARE(m_team->call(m_team->person(actor).token, "GET", u"/api/v1/keys/%1"_s.arg(otherId)).status, 403);
         return;
     }
     QList<qint64> ids;
@@ -125,7 +113,7 @@ void TestApiKeys::seeKeys()
     }
     QCOMPARE(ids.contains(otherId), seesOthers);
     QCOMPARE(ids.contains(ownId), actor == "developer"_L1 || seesOthers);
-    const TestHttpResult one = m_team->call(person(actor).token, "GET", u"/api/v1/keys/%1"_s.arg(otherId));
+    const TestHttpResult one = m_team->call(m_team->person(actor).token, "GET", u"/api/v1/keys/%1"_s.arg(otherId));
     QCOMPARE(one.status, seesOthers ? 200 : 403);
     if (!seesOthers)
         QVERIFY2(errorMessage(one).contains(u"only your own API keys"_s), qPrintable(errorMessage(one)));
@@ -153,8 +141,8 @@ void TestApiKeys::createKey()
     QFETCH(QString, forMember);
     QFETCH(int, status);
     QFETCH(QString, message);
-    const ApiTeam::Person target = forMember.isEmpty() ? person(actor) : person(forMember);
-    const TestHttpResult result = createKey(person(actor), forMember.isEmpty() ? 0 : target.id);
+    const ApiTeam::Person target = forMember.isEmpty() ? m_team->person(actor) : m_team->person(forMember);
+    const TestHttpResult result = createKey(m_team->person(actor), forMember.isEmpty() ? 0 : target.id);
     QCOMPARE(result.status, status);
     if (status != 201) {
         QVERIFY2(errorMessage(result).contains(message), qPrintable(errorMessage(result)));
@@ -204,11 +192,11 @@ void TestApiKeys::manageKey()
     QFETCH(QByteArray, method);
     QFETCH(QString, suffix);
     QFETCH(int, status);
-    const TestHttpResult created = createKey(m_team->owner, person(keyOwner).id);
+    const TestHttpResult created = createKey(m_team->owner, m_team->person(keyOwner).id);
     QCOMPARE(created.status, 201);
     const qint64 id = created.json().value(u"id"_s).toInteger();
     const QJsonObject body = method == "PATCH" ? QJsonObject{{u"spend_limit_usd"_s, 3.5}} : QJsonObject();
-    const TestHttpResult result = m_team->call(person(actor).token, method, u"/api/v1/keys/%1"_s.arg(id) + suffix, body);
+    const TestHttpResult result = m_team->call(m_team->person(actor).token, method, u"/api/v1/keys/%1"_s.arg(id) + suffix, body);
     QCOMPARE(result.status, status);
     const std::optional<ApiKey> key = m_team->gateway().keys().find(id);
     if (status == 403) {

@@ -27,7 +27,6 @@ private slots:
     void everyoneMayCorrectTheirOwnName();
 
 private:
-    ApiTeam::Person person(const QString &name) const;
     std::unique_ptr<ApiTeam> m_team;
 };
 
@@ -36,17 +35,6 @@ void TestApiMembers::init()
     m_team = std::make_unique<ApiTeam>();
     QString error;
     QVERIFY2(m_team->start(&error), qPrintable(error));
-}
-
-ApiTeam::Person TestApiMembers::person(const QString &name) const
-{
-    if (name == "owner"_L1)
-        return m_team->owner;
-    if (name == "admin"_L1)
-        return m_team->admin;
-    if (name == "developer"_L1)
-        return m_team->developer;
-    return m_team->restricted;
 }
 
 void TestApiMembers::withoutATokenIs401_data()
@@ -87,7 +75,7 @@ void TestApiMembers::teamList()
     QFETCH(QString, actor);
     QFETCH(int, status);
     QFETCH(bool, seesEmails);
-    const TestHttpResult result = m_team->call(person(actor).token, "GET", u"/api/v1/members"_s);
+    const TestHttpResult result = m_team->call(m_team->person(actor).token, "GET", u"/api/v1/members"_s);
     QCOMPARE(result.status, status);
     if (status == 403) {
         QVERIFY2(errorMessage(result).contains(u"cannot see the team list"_s), qPrintable(errorMessage(result)));
@@ -169,8 +157,8 @@ void TestApiMembers::memberActions()
     QFETCH(QJsonObject, body);
     QFETCH(int, status);
     QFETCH(QString, message);
-    const QString path = target == "-"_L1 ? u"/api/v1/members"_s : u"/api/v1/members/%1"_s.arg(person(target).id);
-    const TestHttpResult result = m_team->call(person(actor).token, method, path, body);
+    const QString path = target == "-"_L1 ? u"/api/v1/members"_s : u"/api/v1/members/%1"_s.arg(m_team->person(target).id);
+    const TestHttpResult result = m_team->call(m_team->person(actor).token, method, path, body);
     QVERIFY2(result.status == status, result.body.constData());
 
     StoreError error;
@@ -181,7 +169,7 @@ void TestApiMembers::memberActions()
         QVERIFY2(errorMessage(result).contains(message), qPrintable(errorMessage(result)));
         QCOMPARE(members->size(), 4); // nothing changed
         if (target != "-"_L1) {
-            const auto unchanged = m_team->gateway().members().member(person(target).id, &error);
+            const auto unchanged = m_team->gateway().members().member(m_team->person(target).id, &error);
             QVERIFY(unchanged);
             QVERIFY(!unchanged->keyBudgetUsd);
             QCOMPARE(Roles::name(unchanged->role), target);
@@ -197,18 +185,18 @@ void TestApiMembers::memberActions()
         QCOMPARE(m_team->call(token, "GET", u"/api/v1/tokens"_s).status, 200);
     } else if (method == "DELETE") {
         QCOMPARE(members->size(), 3);
-        QVERIFY(!m_team->gateway().members().member(person(target).id, &error));
+        QVERIFY(!m_team->gateway().members().member(m_team->person(target).id, &error));
         QCOMPARE(error.kind, StoreError::Kind::NotFound);
         // Their tokens went with them.
-        QCOMPARE(m_team->call(person(target).token, "GET", u"/api/v1/tokens"_s).status, 401);
+        QCOMPARE(m_team->call(m_team->person(target).token, "GET", u"/api/v1/tokens"_s).status, 401);
     } else {
-        const auto changed = m_team->gateway().members().member(person(target).id, &error);
+        const auto changed = m_team->gateway().members().member(m_team->person(target).id, &error);
         QVERIFY(changed);
         if (body.contains(u"role"_s))
             QCOMPARE(Roles::name(changed->role), body.value(u"role"_s).toString());
         if (body.contains(u"key_budget_usd"_s))
             QCOMPARE(changed->keyBudgetUsd.value_or(-1), 25.5);
-        QCOMPARE(result.json().value(u"id"_s).toInteger(), person(target).id);
+        QCOMPARE(result.json().value(u"id"_s).toInteger(), m_team->person(target).id);
     }
 }
 
@@ -227,7 +215,7 @@ void TestApiMembers::transferOwnership()
     QFETCH(QString, actor);
     QFETCH(int, status);
     const QString path = u"/api/v1/members/%1/transfer-ownership"_s.arg(m_team->developer.id);
-    const TestHttpResult result = m_team->call(person(actor).token, "POST", path);
+    const TestHttpResult result = m_team->call(m_team->person(actor).token, "POST", path);
     QVERIFY2(result.status == status, result.body.constData());
     StoreError error;
     const auto developer = m_team->gateway().members().member(m_team->developer.id, &error);

@@ -33,7 +33,6 @@ private slots:
     void recordPayloads();
 
 private:
-    const ApiTeam::Person &person(const QString &name) const;
     QJsonObject get(const QString &actor, const QString &path);
     std::unique_ptr<ApiTeam> m_team;
     QHash<QString, qint64> m_recordOf; // a record id made by each member's key
@@ -46,7 +45,7 @@ void TestApiUsage::init()
     QString error;
     QVERIFY2(m_team->start(&error), qPrintable(error));
     for (const auto &[name, count] : {std::pair{u"admin"_s, 1}, {u"developer"_s, 2}, {u"restricted"_s, 1}}) {
-        const QByteArray key = m_team->keyFor(person(name), &error);
+        const QByteArray key = m_team->keyFor(m_team->person(name), &error);
         QVERIFY2(!key.isEmpty(), qPrintable(error));
         for (int i = 0; i < count; ++i)
             QCOMPARE(m_team->chat(key, u"openai/gpt-4o-mini"_s).status, 200);
@@ -58,23 +57,15 @@ void TestApiUsage::init()
     for (const QVariantMap &record : records) {
         const QString member = record.value(u"member"_s).toString();
         for (const QString &name : {u"admin"_s, u"developer"_s, u"restricted"_s}) {
-            if (member == person(name).email)
+            if (member == m_team->person(name).email)
                 m_recordOf[name] = record.value(u"id"_s).toLongLong();
         }
     }
 }
 
-const ApiTeam::Person &TestApiUsage::person(const QString &name) const
-{
-    return name == "owner"_L1 ? m_team->owner
-         : name == "admin"_L1 ? m_team->admin
-         : name == "developer"_L1 ? m_team->developer
-                                  : m_team->restricted;
-}
-
 QJsonObject TestApiUsage::get(const QString &actor, const QString &path)
 {
-    const TestHttpResult result = m_team->call(person(actor).token, "GET", path);
+    const TestHttpResult result = m_team->call(m_team->person(actor).token, "GET", path);
     if (result.status != 200)
         qWarning() << path << result.status << result.body;
     return result.json();
@@ -115,7 +106,7 @@ void TestApiUsage::usageScope()
     const QJsonObject usage = get(actor, u"/api/v1/usage"_s);
     QCOMPARE(usage.value(u"totals"_s)[u"requests"_s].toInt(), requests);
     // Asking for one's own records by name: only those.
-    const QJsonObject own = get(actor, u"/api/v1/usage?member="_s + QString::fromLatin1(QUrl::toPercentEncoding(person(actor).email)));
+    const QJsonObject own = get(actor, u"/api/v1/usage?member="_s + QString::fromLatin1(QUrl::toPercentEncoding(m_team->person(actor).email)));
     QCOMPARE(own.value(u"totals"_s)[u"requests"_s].toInt(), ownRequests);
 }
 
@@ -143,7 +134,7 @@ void TestApiUsage::usageRefusals()
     QFETCH(QString, query);
     QFETCH(int, status);
     QFETCH(QString, message);
-    const TestHttpResult result = m_team->call(person(actor).token, "GET", u"/api/v1/usage?"_s + query);
+    const TestHttpResult result = m_team->call(m_team->person(actor).token, "GET", u"/api/v1/usage?"_s + query);
     QCOMPARE(result.status, status);
     QVERIFY2(errorMessage(result).contains(message), qPrintable(errorMessage(result)));
 }
@@ -218,7 +209,7 @@ void TestApiUsage::logsScope()
     QFETCH(QString, actor);
     QFETCH(int, status);
     QFETCH(int, records);
-    const TestHttpResult result = m_team->call(person(actor).token, "GET", u"/api/v1/logs"_s);
+    const TestHttpResult result = m_team->call(m_team->person(actor).token, "GET", u"/api/v1/logs"_s);
     QCOMPARE(result.status, status);
     if (status == 403) {
         QVERIFY2(errorMessage(result).contains(u"only the totals"_s), qPrintable(errorMessage(result)));
@@ -286,7 +277,7 @@ void TestApiUsage::recordPayloads()
     QFETCH(QString, owner);
     QFETCH(int, status);
     QFETCH(QString, payloads);
-    const TestHttpResult result = m_team->call(person(actor).token, "GET", u"/api/v1/logs/%1"_s.arg(m_recordOf.value(owner)));
+    const TestHttpResult result = m_team->call(m_team->person(actor).token, "GET", u"/api/v1/logs/%1"_s.arg(m_recordOf.value(owner)));
     QCOMPARE(result.status, status);
     if (status != 200) {
         QVERIFY(!result.body.contains("Hello"));
@@ -295,10 +286,10 @@ void TestApiUsage::recordPayloads()
     }
     const QJsonObject record = result.json();
     QCOMPARE(record.value(u"payloads"_s).toString(), payloads);
-    QCOMPARE(record.value(u"member"_s).toString(), person(owner).email);
+    QCOMPARE(record.value(u"member"_s).toString(), m_team->person(owner).email);
     QVERIFY(QJsonDocument(record.value(u"request_body"_s).toObject()).toJson().contains("Hello"));
     QVERIFY(record.contains(u"response_body"_s));
-    QCOMPARE(m_team->call(person(actor).token, "GET", u"/api/v1/logs/999999"_s).status, 404);
+    QCOMPARE(m_team->call(m_team->person(actor).token, "GET", u"/api/v1/logs/999999"_s).status, 404);
 }
 
 QTEST_GUILESS_MAIN(TestApiUsage)
