@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of the gateway on loopback, in one run:
 #   direct  - the load generator talks straight to the mock upstream
-#   ours    - through `llm-gateway serve` (recording on, the default)
+#   ours    - through `llm-gateway serve` (recording on, the default), OpenAI to OpenAI (passthrough)
+#   ours_anthropic, ours_google - the same OpenAI client through the gateway to the mock's Anthropic
+#             Messages and Gemini APIs (translated both ways)
 #   portkey - through the Portkey gateway (a peer), same mock behind it
 # The load generator and the mock share core 0; the gateway under test is pinned to core 1.
 # Every figure is reported as a ratio to the direct figure of the same run (machines are shared).
@@ -23,6 +25,9 @@ CHUNKS=16
 USE_PORTKEY=1
 USE_OURS=1
 USE_RELAY=1
+USE_TRANSLATED=1
+PACE=20x20
+PACE_RUNS=5
 BUILD_GATEWAY=1
 QUICK=0
 
@@ -39,6 +44,9 @@ usage: bench/run.sh [options]
   --no-portkey        skip the Portkey peer
   --no-gateway        skip our gateway (direct and Portkey only)
   --no-relay          skip the TCP relay floor (a byte relay on core 1: the cost of the topology itself)
+  --no-translated     skip our gateway's translated set-ups (OpenAI client to Anthropic and Gemini upstreams)
+  --pace NxMS         paced streams for the relay timing: N events MS ms apart (default $PACE)
+  --pace-runs R       paced streams per set-up (default $PACE_RUNS)
   --no-build          do not build llm-gateway when the binary is missing; skip it instead
   -h, --help          this text
 EOF
@@ -55,6 +63,9 @@ while [[ $# -gt 0 ]]; do
         --no-portkey) USE_PORTKEY=0; shift ;;
         --no-gateway) USE_OURS=0; shift ;;
         --no-relay) USE_RELAY=0; shift ;;
+        --no-translated) USE_TRANSLATED=0; shift ;;
+        --pace) PACE=$2; shift 2 ;;
+        --pace-runs) PACE_RUNS=$2; shift 2 ;;
         --no-build) BUILD_GATEWAY=0; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -66,7 +77,9 @@ if [[ $QUICK == 1 ]]; then # short defaults; explicit options still win
     [[ -n ${SET_ROUNDS:-} ]] || ROUNDS=1
     WARMUP=0; LAT_WARMUP=100 # only Portkey's JIT still gets a warm-up (1 s)
 fi
-for v in DURATION CONNECTIONS LAT_REQUESTS ROUNDS; do
+[[ $PACE =~ ^([1-9][0-9]*)x([0-9]+)$ ]] || { echo "run.sh: --pace must look like 20x20 (events x ms)" >&2; exit 2; }
+PACE_EVENTS=${BASH_REMATCH[1]}
+for v in DURATION CONNECTIONS LAT_REQUESTS ROUNDS PACE_RUNS; do
     [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --${v,,} must be a positive integer" >&2; exit 2; }
 done
 
@@ -133,8 +146,9 @@ build_tool() { # name sources...: compile when the binary is missing or older th
         (cd "$BENCH_DIR" && g++ -O2 -std=c++20 -Wall -Wextra -o "$bin" "$@") || die "could not build $name"
     fi
 }
-build_tool mockupstream mockupstream.cpp mockresponses.cpp
-build_tool seqlatency seqlatency.cpp
+build_tool mockupstream mockupstream.cpp mockresponses.cpp mockhttp.cpp mockstreams.cpp mockpacing.cpp
+build_tool seqlatency seqlatency.cpp httpclient.cpp
+build_tool streamtiming streamtiming.cpp httpclient.cpp
 build_tool tcprelay tcprelay.cpp
 MOCK_BIN="$OUT/bin/mockupstream"
 SEQ_BIN="$OUT/bin/seqlatency"
@@ -183,6 +197,8 @@ meta rounds "$ROUNDS"
 meta round_s "$ROUND_SECS"
 meta latency_requests "$LAT_REQUESTS"
 meta chunks "$CHUNKS"
+meta pace "$PACE"
+meta pace_runs "$PACE_RUNS"
 meta quick "$QUICK"
 meta wrk_version "$(wrk -v 2>&1 | head -1 | awk '{print $2}')"
 
@@ -252,6 +268,8 @@ fi
 if [[ $USE_OURS == 1 ]]; then
     OURS_PORT=$(free_port)
     OPENAI_BASE_URL="http://127.0.0.1:$MOCK_PORT/v1" OPENAI_API_KEY=sk-bench \
+        ANTHROPIC_BASE_URL="http://127.0.0.1:$MOCK_PORT" ANTHROPIC_API_KEY=sk-ant-bench \
+        GEMINI_BASE_URL="http://127.0.0.1:$MOCK_PORT" GEMINI_API_KEY=gm-bench \
         taskset -c 1 "$GATEWAY" serve --port "$OURS_PORT" --data-dir "$OURS_DATA" >"$OUT/logs/ours.log" 2>&1 &
     PID[ours]=$!
     PIDS+=("${PID[ours]}")
@@ -261,6 +279,16 @@ if [[ $USE_OURS == 1 ]]; then
         URL[ours]="http://127.0.0.1:$OURS_PORT"
         MODEL[ours]="openai/gpt-4o-mini"
         HDRS[ours]="Authorization: Bearer $KEY"
+        # The same gateway and client, translating to the mock's Anthropic and Gemini APIs.
+        if [[ $USE_TRANSLATED == 1 ]]; then
+            for t in ours_anthropic ours_google; do
+                TARGETS+=("$t")
+                URL[$t]=${URL[ours]}
+                HDRS[$t]=${HDRS[ours]}
+            done
+            MODEL[ours_anthropic]="anthropic/claude-haiku-4-5"
+            MODEL[ours_google]="google/gemini-2.5-flash"
+        fi
     else
         log "llm-gateway serve did not print 'Listening on' (see $OUT/logs/ours.log): skipping it"
         meta ours_skipped "serve did not start"
@@ -409,6 +437,22 @@ for ((r = 1; r <= ROUNDS; r++)); do
     done
 done
 
+# ---------------------------------------------------------------- relay timing of paced streams
+log "paced streams: $PACE_RUNS per set-up, $PACE_EVENTS events ${PACE#*x} ms apart"
+# Each set-up streams N events the mock sends MS ms apart; streamtiming records per event its arrival
+# against the mock's send time. A relay that buffered would show the first event only after N x MS.
+for ((r = 1; r <= PACE_RUNS; r++)); do
+    for t in $(rotated "$r"); do
+        header_args "$t"
+        timeout 120 taskset -c 0 "$OUT/bin/streamtiming" --url "${URL[$t]}/v1/chat/completions" "${HARGS[@]}" \
+            --body "$(request_body "${MODEL[$t]}-paced-$PACE" 1)" --events "$PACE_EVENTS" --runs 1 --json \
+            >"$RAW/timing_${t}_r$r.txt" 2>>"$OUT/logs/timing-$t.err" || true
+        grep -m1 '^TIMING_JSON ' "$RAW/timing_${t}_r$r.txt" | cut -d' ' -f2- >"$RAW/timing_${t}_r$r.json" \
+            || echo '{}' >"$RAW/timing_${t}_r$r.json"
+        SENT[$t]=$((SENT[$t] + 1))
+    done
+done
+
 # ---------------------------------------------------------------- peak memory, then records
 for t in ours portkey; do
     [[ -n ${PID[$t]:-} ]] || continue
@@ -417,7 +461,10 @@ for t in ours portkey; do
     rss=$(awk '/^VmRSS:/{print $2}' "/proc/${PID[$t]}/status" 2>/dev/null || echo 0)
     meta "${t}_vmhwm_kb" "$hwm"
     meta "${t}_vmrss_kb" "$rss"
-    meta "${t}_requests_completed" "${SENT[$t]}"
+    completed=${SENT[$t]}
+    # The translated set-ups go through the same gateway process, so into the same records.
+    [[ $t == ours ]] && completed=$((completed + ${SENT[ours_anthropic]:-0} + ${SENT[ours_google]:-0}))
+    meta "${t}_requests_completed" "$completed"
 done
 
 if [[ " ${TARGETS[*]} " == *" ours "* ]]; then
