@@ -14,7 +14,8 @@ import re
 import statistics
 import sys
 
-import reporttiming
+sys.dont_write_bytecode = True  # no __pycache__ next to the sources
+import reporttiming  # noqa: E402
 
 TARGETS = {
     "throughput_vs_direct": 0.5,

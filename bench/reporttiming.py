@@ -15,7 +15,7 @@ def load_rounds(raw, target, load):
 
 def merge(raw, target, load):
     """Pools the paced streams of every round: medians and maxima over streams."""
-    runs = [r for r in load_rounds(raw, target, load)]
+    runs = load_rounds(raw, target, load)
     if not runs:
         return None
     good = [r for r in runs if r.get("streams")]
