@@ -6,8 +6,8 @@
 #include <ctime>
 
 namespace {
-
 constexpr const char *kIdPlaceholder = "000000000000000000000000";
+} // namespace
 
 void writeId(char *dst, unsigned long long id)
 {
@@ -27,8 +27,6 @@ void appendChunk(std::string &out, std::string_view data)
     out.append(data);
     out += "\r\n";
 }
-
-} // namespace
 
 // Good enough for the request bodies benchmarks send; the mock does not parse JSON on purpose.
 bool jsonFlagTrue(std::string_view body, std::string_view quotedKey)
@@ -86,58 +84,6 @@ void MockResponses::appendCompletion(std::string &out, unsigned long long id, bo
     const size_t at = out.size() + m_completionIdPos;
     out += m_completionBody;
     writeId(&out[at], id);
-}
-
-void MockResponses::appendStream(std::string &out, unsigned long long id, bool includeUsage, bool close) const
-{
-    out += "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
-           "Transfer-Encoding: chunked\r\nCache-Control: no-cache\r\nx-request-id: req_bench\r\n";
-    if (close)
-        out += "Connection: close\r\n";
-    out += "\r\n";
-    char idText[25];
-    writeId(idText, id);
-    idText[24] = 0;
-    static const char *words[] = {"The", " capital", " of", " France", " is", " Paris", ".", " It",
-                                  " is", " known", " for", " the", " Eiffel", " Tower", " and", " cafes"};
-    const std::string head = std::string("data: {\"id\":\"chatcmpl-") + idText
-                             + "\",\"object\":\"chat.completion.chunk\",\"created\":1732530000,"
-                               "\"model\":\"gpt-4o-mini-2024-07-18\",\"service_tier\":\"default\","
-                               "\"system_fingerprint\":\"fp_560af6e559\",\"choices\":[";
-    const std::string usageNull = includeUsage ? ",\"usage\":null" : "";
-    std::string event;
-    for (int i = 0; i < m_chunks; ++i) {
-        event.assign(head);
-        event += "{\"index\":0,\"delta\":{";
-        if (i == 0)
-            event += "\"role\":\"assistant\",";
-        // Like OpenAI, the last event carries no content, only the finish reason.
-        const bool last = i == m_chunks - 1 && m_chunks > 1;
-        if (!last) {
-            event += "\"content\":\"";
-            event += words[i % 16];
-            event += "\"";
-        }
-        event += "},\"logprobs\":null,\"finish_reason\":";
-        event += last ? "\"stop\"" : "null";
-        event += "}]";
-        event += usageNull;
-        event += "}\n\n";
-        appendChunk(out, event);
-    }
-    if (includeUsage) {
-        event.assign(head);
-        event += "],\"usage\":{\"prompt_tokens\":24,\"completion_tokens\":";
-        event += std::to_string(m_chunks);
-        event += ",\"total_tokens\":";
-        event += std::to_string(24 + m_chunks);
-        event += ",\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0},"
-                 "\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,"
-                 "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}}\n\n";
-        appendChunk(out, event);
-    }
-    appendChunk(out, "data: [DONE]\n\n");
-    out += "0\r\n\r\n";
 }
 
 void appendError(std::string &out, int status, std::string_view reason, std::string_view message, bool close)

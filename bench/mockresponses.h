@@ -4,6 +4,7 @@
 #include <string_view>
 
 // The mock upstream's canned OpenAI answers: built once, stamped with a fresh id per response.
+// (Streams of every wire format are in mockstreams.h.)
 class MockResponses
 {
 public:
@@ -12,7 +13,6 @@ public:
     int chunks() const { return m_chunks; }
     // Appends a whole HTTP/1.1 response to `out`; `close` adds "Connection: close".
     void appendCompletion(std::string &out, unsigned long long id, bool close) const;
-    void appendStream(std::string &out, unsigned long long id, bool includeUsage, bool close) const;
     const std::string &modelsResponse() const { return m_modelsResponse; }
 
 private:
@@ -26,3 +26,8 @@ void appendError(std::string &out, int status, std::string_view reason, std::str
 
 // True when the JSON text has `quotedKey`, optional whitespace, ':', whitespace and `true`.
 bool jsonFlagTrue(std::string_view body, std::string_view quotedKey);
+
+// Writes `id` as 24 lower-case base-36 digits (fixed width) at `dst`.
+void writeId(char *dst, unsigned long long id);
+// Appends `data` as one chunk of a chunked HTTP body.
+void appendChunk(std::string &out, std::string_view data);

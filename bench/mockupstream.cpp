@@ -1,10 +1,16 @@
-// A fast stand-in for the OpenAI API, for benchmarks: single-threaded, epoll, HTTP/1.1 keep-alive.
+// A fast stand-in for the OpenAI, Anthropic and Gemini APIs, for benchmarks: single-threaded, epoll,
+// HTTP/1.1 keep-alive.
 //
-// It answers POST /v1/chat/completions with a fixed but realistic chat.completion (with usage), or,
-// when the body asks for "stream": true, with an SSE stream of N chat.completion.chunk events in
-// chunked transfer encoding (then a usage chunk when stream_options.include_usage is true, then
-// `data: [DONE]`). GET /v1/models lists a few models. Pipelined requests and requests split over
-// many reads are handled; the responses go out in order.
+// POST /v1/chat/completions answers a fixed but realistic chat.completion (with usage), or, when the body
+// asks for "stream": true, an SSE stream of N chat.completion.chunk events in chunked transfer encoding
+// (then a usage chunk when stream_options.include_usage is true, then `data: [DONE]`). POST /v1/messages
+// answers in Anthropic's Messages format (stream: message_start, content_block_start, ping, N text_delta
+// events, content_block_stop, message_delta with usage, message_stop). POST
+// /v1beta/models/{m}:generateContent and :streamGenerateContent?alt=sse answer in Gemini's format (N
+// `data:` chunks, usageMetadata on the last). GET /v1/models lists a few models. A model name ending in
+// "-paced-<N>x<MS>" makes a stream send N events MS ms apart, each stamped with its send time
+// (mockpacing.h). Pipelined requests and requests split over many reads are handled; the responses go
+// out in order.
 //
 // Plain C++ and POSIX on purpose: the mock must cost far less CPU than whatever it is measured
 // against, so it does no JSON parsing and builds responses from precomputed pieces.
@@ -12,59 +18,31 @@
 // Usage: mockupstream [--port N] [--host 127.0.0.1] [--chunks N]
 // Prints "Listening on http://HOST:PORT" on the first line of stdout once it accepts connections.
 
+#include "mockhttp.h"
+#include "mockpacing.h"
 #include "mockresponses.h"
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <ctime>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
 namespace {
 
-constexpr size_t kMaxHeaderBytes = 64 * 1024;
-constexpr size_t kMaxBodyBytes = 32 * 1024 * 1024;
-
 volatile std::sig_atomic_t g_stop = 0;
 
 void onSignal(int) { g_stop = 1; }
-
-bool iequals(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z')
-            x = char(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
-            y = char(y - 'A' + 'a');
-        if (x != y)
-            return false;
-    }
-    return true;
-}
-
-std::string_view trim(std::string_view s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-        s.remove_suffix(1);
-    return s;
-}
-
 
 struct Connection
 {
@@ -76,43 +54,9 @@ struct Connection
     bool closeAfterWrite = false;
     bool wantWrite = false;
     bool sentContinue = false;
+    bool pacing = false;           // a paced stream is being sent: later requests wait
+    unsigned long long serial = 0; // tells apart connections that reuse a descriptor
 };
-
-enum class ParseResult { Incomplete, Done, Bad };
-
-// Decodes a chunked request body starting at `p`; on success sets `end` past the final CRLF.
-ParseResult decodeChunked(std::string_view data, size_t p, std::string &body, size_t &end)
-{
-    body.clear();
-    for (;;) {
-        const size_t lineEnd = data.find("\r\n", p);
-        if (lineEnd == std::string_view::npos)
-            return data.size() - p > 1024 ? ParseResult::Bad : ParseResult::Incomplete;
-        char *stop = nullptr;
-        const std::string sizeText(data.substr(p, lineEnd - p));
-        const unsigned long long size = std::strtoull(sizeText.c_str(), &stop, 16);
-        if (stop == sizeText.c_str() || size > kMaxBodyBytes || body.size() + size > kMaxBodyBytes)
-            return ParseResult::Bad;
-        p = lineEnd + 2;
-        if (size == 0) {
-            // Skip trailers up to the empty line.
-            for (;;) {
-                const size_t e = data.find("\r\n", p);
-                if (e == std::string_view::npos)
-                    return ParseResult::Incomplete;
-                if (e == p) {
-                    end = e + 2;
-                    return ParseResult::Done;
-                }
-                p = e + 2;
-            }
-        }
-        if (data.size() < p + size + 2)
-            return ParseResult::Incomplete;
-        body.append(data.substr(p, size));
-        p += size + 2;
-    }
-}
 
 class Server
 {
@@ -121,25 +65,9 @@ public:
 
     bool listenOn(const char *host, int port)
     {
-        m_listenFd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        m_listenFd = mockhttp::listenSocket(host, port, m_port);
         if (m_listenFd < 0)
-            return perror("socket"), false;
-        int one = 1;
-        setsockopt(m_listenFd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_port = htons(uint16_t(port));
-        if (inet_pton(AF_INET, host, &addr.sin_addr) != 1) {
-            std::fprintf(stderr, "mockupstream: bad host %s (IPv4 address expected)\n", host);
             return false;
-        }
-        if (::bind(m_listenFd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) < 0)
-            return perror("bind"), false;
-        if (::listen(m_listenFd, 4096) < 0)
-            return perror("listen"), false;
-        socklen_t len = sizeof addr;
-        getsockname(m_listenFd, reinterpret_cast<sockaddr *>(&addr), &len);
-        m_port = ntohs(addr.sin_port);
         m_epoll = epoll_create1(EPOLL_CLOEXEC);
         epoll_event ev{};
         ev.events = EPOLLIN;
@@ -154,7 +82,7 @@ public:
     {
         epoll_event events[256];
         while (!g_stop) {
-            const int n = epoll_wait(m_epoll, events, 256, 500);
+            const int n = epoll_wait(m_epoll, events, 256, m_paced.timeoutMs(500));
             if (n < 0) {
                 if (errno == EINTR)
                     continue;
@@ -181,6 +109,7 @@ public:
                 if (!alive)
                     closeConnection(fd);
             }
+            sendPaced();
         }
     }
 
@@ -200,6 +129,7 @@ private:
             Connection &c = m_connections[fd];
             c = Connection{};
             c.fd = fd;
+            c.serial = ++m_connectionSerial;
         }
     }
 
@@ -287,96 +217,23 @@ private:
     // Parses every complete request in the input buffer and queues the answers in order.
     bool serve(Connection &c)
     {
-        while (!c.closeAfterWrite && c.inPos < c.in.size()) {
+        mockhttp::Request request;
+        while (!c.closeAfterWrite && !c.pacing && c.inPos < c.in.size()) {
             const std::string_view data(c.in.data() + c.inPos, c.in.size() - c.inPos);
-            const size_t headerEnd = data.find("\r\n\r\n");
-            if (headerEnd == std::string_view::npos) {
-                if (data.size() > kMaxHeaderBytes) {
-                    appendError(c.out, 431, "Request Header Fields Too Large", "request headers too large", true);
-                    c.closeAfterWrite = true;
-                }
-                break;
-            }
-            const std::string_view head = data.substr(0, headerEnd);
-            const size_t lineEnd = head.find("\r\n");
-            const std::string_view requestLine = head.substr(0, lineEnd);
-            const size_t sp1 = requestLine.find(' ');
-            const size_t sp2 = requestLine.rfind(' ');
-            if (sp1 == std::string_view::npos || sp2 == sp1) {
-                appendError(c.out, 400, "Bad Request", "malformed request line", true);
+            const mockhttp::ParseResult result = mockhttp::parseRequest(data, request);
+            if (result == mockhttp::ParseResult::Bad) {
+                appendError(c.out, request.errorStatus, request.errorReason, request.errorMessage, true);
                 c.closeAfterWrite = true;
                 break;
             }
-            const std::string_view method = requestLine.substr(0, sp1);
-            std::string_view target = requestLine.substr(sp1 + 1, sp2 - sp1 - 1);
-            const std::string_view version = requestLine.substr(sp2 + 1);
-            if (const size_t q = target.find('?'); q != std::string_view::npos)
-                target = target.substr(0, q);
-
-            size_t contentLength = 0;
-            bool chunked = false;
-            bool close = version == "HTTP/1.0";
-            bool expectContinue = false;
-            size_t pos = lineEnd == std::string_view::npos ? head.size() : lineEnd + 2;
-            while (pos < head.size()) {
-                size_t e = head.find("\r\n", pos);
-                if (e == std::string_view::npos)
-                    e = head.size();
-                const std::string_view line = head.substr(pos, e - pos);
-                pos = e + 2;
-                const size_t colon = line.find(':');
-                if (colon == std::string_view::npos)
-                    continue;
-                const std::string_view name = line.substr(0, colon);
-                const std::string_view value = trim(line.substr(colon + 1));
-                if (iequals(name, "content-length")) {
-                    contentLength = std::strtoull(std::string(value).c_str(), nullptr, 10);
-                } else if (iequals(name, "transfer-encoding")) {
-                    chunked = value.find("chunked") != std::string_view::npos;
-                } else if (iequals(name, "connection")) {
-                    if (iequals(value, "close"))
-                        close = true;
-                    else if (iequals(value, "keep-alive"))
-                        close = false;
-                } else if (iequals(name, "expect")) {
-                    expectContinue = iequals(value, "100-continue");
-                }
-            }
-            if (contentLength > kMaxBodyBytes) {
-                appendError(c.out, 413, "Payload Too Large", "request body too large", true);
-                c.closeAfterWrite = true;
+            if (result == mockhttp::ParseResult::Incomplete) {
+                maybeContinue(c, request.expectContinue);
                 break;
             }
-
-            const size_t bodyStart = headerEnd + 4;
-            std::string_view body;
-            std::string decoded;
-            size_t requestEnd = 0;
-            if (chunked) {
-                const ParseResult r = decodeChunked(data, bodyStart, decoded, requestEnd);
-                if (r == ParseResult::Bad) {
-                    appendError(c.out, 400, "Bad Request", "malformed chunked body", true);
-                    c.closeAfterWrite = true;
-                    break;
-                }
-                if (r == ParseResult::Incomplete) {
-                    maybeContinue(c, expectContinue);
-                    break;
-                }
-                body = decoded;
-            } else {
-                if (data.size() < bodyStart + contentLength) {
-                    maybeContinue(c, expectContinue);
-                    break;
-                }
-                body = data.substr(bodyStart, contentLength);
-                requestEnd = bodyStart + contentLength;
-            }
-
-            respond(c, method, target, body, close);
-            c.inPos += requestEnd;
+            respond(c, request);
+            c.inPos += request.end;
             c.sentContinue = false;
-            if (close)
+            if (request.close)
                 c.closeAfterWrite = true;
         }
         // Drop consumed bytes; cheap when everything was consumed, which is the common case.
@@ -400,29 +257,78 @@ private:
         }
     }
 
-    void respond(Connection &c, std::string_view method, std::string_view target, std::string_view body, bool close)
+    void respond(Connection &c, const mockhttp::Request &r)
     {
-        if (target == "/v1/chat/completions" || target == "/chat/completions") {
-            if (method != "POST") {
-                appendError(c.out, 405, "Method Not Allowed", "use POST", close);
-                return;
-            }
-            ++m_served;
-            if (jsonFlagTrue(body, "\"stream\""))
-                m_responses.appendStream(c.out, m_served, jsonFlagTrue(body, "\"include_usage\""), close);
-            else
-                m_responses.appendCompletion(c.out, m_served, close);
-            return;
-        }
-        if (target == "/v1/models" || target == "/models") {
+        constexpr std::string_view gemini = "/v1beta/models/";
+        StreamSpec spec;
+        spec.close = r.close;
+        if (r.path == "/v1/chat/completions" || r.path == "/chat/completions") {
+            spec.wire = Wire::OpenAI;
+            spec.model = jsonStringField(r.body, "\"model\"");
+        } else if (r.path == "/v1/messages") {
+            spec.wire = Wire::Anthropic;
+            spec.model = jsonStringField(r.body, "\"model\"");
+        } else if (r.path.substr(0, gemini.size()) == gemini && r.path.find(':') != std::string_view::npos) {
+            spec.wire = Wire::Gemini;
+            const std::string_view rest = r.path.substr(gemini.size());
+            spec.model = rest.substr(0, rest.find(':'));
+            const std::string_view method = rest.substr(rest.find(':') + 1);
+            if (method != "generateContent" && method != "streamGenerateContent")
+                return appendError(c.out, 404, "Not Found", "unknown method", r.close);
+            if (method == "streamGenerateContent" && r.query.find("alt=sse") == std::string_view::npos)
+                return appendError(c.out, 400, "Bad Request", "this mock streams only with alt=sse", r.close);
+        } else if (r.path == "/v1/models" || r.path == "/models") {
             // The prebuilt response has no Connection header; on `close` the caller closes after writing.
             c.out += m_responses.modelsResponse();
             return;
+        } else {
+            return appendError(c.out, 404, "Not Found", "unknown path", r.close);
         }
-        appendError(c.out, 404, "Not Found", "unknown path", close);
+        if (r.method != "POST")
+            return appendError(c.out, 405, "Method Not Allowed", "use POST", r.close);
+        spec.id = ++m_served;
+        const bool stream = spec.wire == Wire::Gemini ? r.path.find(":streamGenerateContent") != std::string_view::npos
+                                                      : jsonFlagTrue(r.body, "\"stream\"");
+        if (!stream) {
+            if (spec.wire == Wire::OpenAI)
+                m_responses.appendCompletion(c.out, spec.id, r.close);
+            else if (spec.wire == Wire::Anthropic)
+                appendAnthropicMessage(c.out, spec.model, spec.id, r.close);
+            else
+                appendGeminiContent(c.out, spec.model, spec.id, r.close);
+            return;
+        }
+        spec.includeUsage = jsonFlagTrue(r.body, "\"include_usage\"");
+        if (const Pace pace = paceOf(spec.model); pace.events > 0) {
+            m_paced.start(c.out, c.fd, c.serial, spec, spec.model, pace);
+            c.pacing = pace.events > 1;
+            return;
+        }
+        // OpenAI's last event carries only the finish reason: N events are N-1 content pieces and it.
+        spec.pieces = spec.wire == Wire::OpenAI ? std::max(1, m_responses.chunks() - 1) : m_responses.chunks();
+        appendWholeStream(c.out, spec);
+    }
+
+    // Sends the paced events that are due, and what a finished one held back on its connection.
+    void sendPaced()
+    {
+        m_paced.sendDue(
+            [this](int fd, unsigned long long serial) -> std::string * {
+                const auto it = m_connections.find(fd);
+                return it != m_connections.end() && it->second.serial == serial ? &it->second.out : nullptr;
+            },
+            [this](int fd, bool finished) {
+                Connection &c = m_connections.at(fd);
+                if (finished)
+                    c.pacing = false;
+                if (!c.wantWrite && !flush(c))
+                    closeConnection(fd);
+            });
     }
 
     MockResponses m_responses;
+    PacedStreams m_paced;
+    unsigned long long m_connectionSerial = 0;
     int m_listenFd = -1;
     int m_epoll = -1;
     int m_port = 0;

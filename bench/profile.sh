@@ -6,7 +6,9 @@
 # otherwise valgrind's callgrind with collection switched on only while the load runs, so start-up
 # (migrations, Qt init) does not show. Output: bench/out/profile/.
 #
-# usage: bench/profile.sh [--gateway PATH] [--seconds S] [--stream] [--tool perf|callgrind]
+# usage: bench/profile.sh [--gateway PATH] [--seconds S] [--stream] [--model M] [--tool perf|callgrind]
+#   --model M   the model asked for (default openai/gpt-4o-mini; anthropic/... and google/... profile the
+#               translation to the mock's Anthropic and Gemini APIs)
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -15,6 +17,7 @@ OUT="$BENCH_DIR/out"
 GATEWAY="$ROOT/build/app/llm-gateway"
 SECONDS_LOAD=10
 SCRIPT=post.lua
+MODEL=openai/gpt-4o-mini
 TOOL=
 
 while [[ $# -gt 0 ]]; do
@@ -22,8 +25,9 @@ while [[ $# -gt 0 ]]; do
         --gateway) GATEWAY=$(realpath -m "$2"); shift 2 ;;
         --seconds) SECONDS_LOAD=$2; shift 2 ;;
         --stream) SCRIPT=stream.lua; shift ;;
+        --model) MODEL=$2; shift 2 ;;
         --tool) TOOL=$2; shift 2 ;;
-        -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
         *) echo "profile.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -57,8 +61,12 @@ trap 'exit 130' INT TERM
 PROF="$OUT/profile"
 mkdir -p "$OUT/bin" "$PROF"
 rm -f "$PROF"/* # an earlier run's logs must not be read as this run's "Listening on" line
-if [[ ! -x $OUT/bin/mockupstream || $BENCH_DIR/mockupstream.cpp -nt $OUT/bin/mockupstream || $BENCH_DIR/mockresponses.cpp -nt $OUT/bin/mockupstream ]]; then
-    (cd "$BENCH_DIR" && g++ -O2 -std=c++20 -o "$OUT/bin/mockupstream" mockupstream.cpp mockresponses.cpp)
+MOCK_SOURCES=(mockupstream.cpp mockresponses.cpp mockhttp.cpp mockstreams.cpp mockpacing.cpp)
+stale=0
+[[ -x $OUT/bin/mockupstream ]] || stale=1
+for f in "${MOCK_SOURCES[@]}" mock*.h; do [[ $BENCH_DIR/$f -nt $OUT/bin/mockupstream ]] && stale=1; done
+if [[ $stale == 1 ]]; then
+    (cd "$BENCH_DIR" && g++ -O2 -std=c++20 -o "$OUT/bin/mockupstream" "${MOCK_SOURCES[@]}")
 fi
 
 wait_listening() { # file pid seconds -> port
@@ -80,7 +88,9 @@ DATA="$RUN_DIR/data"
 mkdir -p "$DATA"
 KEY=$(timeout 60 "$GATEWAY" keys create --name profile --data-dir "$DATA" | tail -n 1)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-export OPENAI_BASE_URL="http://127.0.0.1:$MOCK_PORT/v1" OPENAI_API_KEY=sk-bench
+export OPENAI_BASE_URL="http://127.0.0.1:$MOCK_PORT/v1" OPENAI_API_KEY=sk-bench \
+    ANTHROPIC_BASE_URL="http://127.0.0.1:$MOCK_PORT" ANTHROPIC_API_KEY=sk-ant-bench \
+    GEMINI_BASE_URL="http://127.0.0.1:$MOCK_PORT" GEMINI_API_KEY=gm-bench
 
 if [[ $TOOL == perf ]]; then
     taskset -c 1 "$GATEWAY" serve --port "$PORT" --data-dir "$DATA" >"$PROF/gateway.log" 2>&1 &
@@ -101,7 +111,7 @@ if [[ $TOOL == perf ]]; then
 else
     callgrind_control -i on "$GW" >/dev/null
 fi
-BENCH_MODEL=openai/gpt-4o-mini timeout $((SECONDS_LOAD + 30)) taskset -c 0 wrk -t1 -c8 -d"${SECONDS_LOAD}s" --timeout 10s \
+BENCH_MODEL=$MODEL timeout $((SECONDS_LOAD + 30)) taskset -c 0 wrk -t1 -c8 -d"${SECONDS_LOAD}s" --timeout 10s \
     -s "$BENCH_DIR/$SCRIPT" -H "Authorization: Bearer $KEY" "http://127.0.0.1:$PORT/" | tee "$PROF/wrk.txt" | grep -E 'Requests/sec|Non-2xx' >&2 || true
 if [[ $TOOL == perf ]]; then
     wait "$REC" || true

@@ -14,6 +14,9 @@ import re
 import statistics
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ next to the sources
+import reporttiming  # noqa: E402
+
 TARGETS = {
     "throughput_vs_direct": 0.5,
     "throughput_vs_portkey": 20.0,
@@ -135,13 +138,13 @@ def main():
     raw, out = sys.argv[1], sys.argv[2]
     meta = read_meta(raw)
     chunks = int(meta.get("chunks", "16"))
-    names = ["direct", "relay", "ours", "portkey"]
+    names = ["direct", "relay", "ours", "ours_anthropic", "ours_google", "portkey"]
     figures, wrk = {}, {}
     for t in names:
         post = merge_wrk(raw, f"wrk_post_{t}")
         stream = merge_wrk(raw, f"wrk_stream_{t}")
         seq = merge_seq(raw, t)
-        if not post and not stream and not seq:
+        if not post and not stream and not seq and not reporttiming.merge(raw, t, load):
             continue
         wrk[t] = {"post": post, "stream": stream}
         hwm = meta.get(f"{t}_vmhwm_kb")
@@ -161,6 +164,7 @@ def main():
             "sequential_errors": seq.get("errors") if seq else None,
             "peak_rss_mb": int(hwm) / 1024 if hwm else None,
             "stream_events_seen": int(meta[f"{t}_stream_events"]) if f"{t}_stream_events" in meta else None,
+            "timing": reporttiming.merge(raw, t, load),
         }
 
     dw = wrk.get("direct", {})
@@ -174,6 +178,11 @@ def main():
         sl, dl = f["sequential_latency_us"] or {}, d.get("sequential_latency_us") or {}
         for p in ("p50", "p90", "p99"):
             f[f"added_{p}_us"] = (sl[p] - dl[p]) if p in sl and p in dl and t != "direct" else None
+    ow = wrk.get("ours")
+    for t, f in figures.items():
+        # Translated set-ups against passthrough through the same gateway, round by round.
+        f["throughput_vs_passthrough"] = paired_ratio(wrk[t]["post"], ow["post"]) if ow else None
+        f["stream_vs_passthrough"] = paired_ratio(wrk[t]["stream"], ow["stream"]) if ow else None
     ours, pk = figures.get("ours"), figures.get("portkey")
     if ours and pk:
         ours["throughput_vs_portkey"] = paired_ratio(wrk["ours"]["post"], wrk["portkey"]["post"])
@@ -203,7 +212,10 @@ def main():
         check("records written / requests completed", ratio(records, completed), 1.0, False, "x",
               f"{records} records for {completed} completed requests "
               f"(wrk's requests cut at the end of a run may add a few records)")
-        errs = sum(x or 0 for x in (ours["throughput_errors"], ours["stream_errors"], ours["sequential_errors"]))
+        reporttiming.check_relayed(check, figures, meta)
+        errs = sum(x or 0 for t in ("ours", "ours_anthropic", "ours_google") if t in figures
+                   for x in (figures[t]["throughput_errors"], figures[t]["stream_errors"], figures[t]["sequential_errors"],
+                             (figures[t]["timing"] or {}).get("errors")))
         check("request errors through our gateway", float(errs), 0.0, True, "")
         ours["records_written"] = records
         ours["requests_completed"] = completed
@@ -214,6 +226,8 @@ def main():
         for k in ("throughput_errors", "stream_errors", "sequential_errors"):
             if f.get(k):
                 run_errors.append(f"{t}: {f[k]} {k.replace('_', ' ')}")
+        if (f.get("timing") or {}).get("errors"):
+            run_errors.append(f"{t}: {f['timing']['errors']} paced stream errors")
 
     results = {"meta": meta, "targets": TARGETS, "figures": figures, "checks": checks,
                "skipped": wanted_missing, "errors": run_errors}
@@ -221,7 +235,8 @@ def main():
 
     # ------------------------------------------------------------------ tables
     cols = [t for t in names if t in figures]
-    label = {"direct": "direct", "relay": "TCP relay", "ours": "llm-gateway", "portkey": "Portkey"}
+    label = {"direct": "direct", "relay": "TCP relay", "ours": "llm-gateway", "ours_anthropic": "llm-gw → Anthropic",
+             "ours_google": "llm-gw → Gemini", "portkey": "Portkey"}
 
     def lat(t, p):
         return (figures[t]["sequential_latency_us"] or {}).get(p)
@@ -230,11 +245,13 @@ def main():
         ("throughput (req/s)", lambda t: fmt(figures[t]["throughput_rps"])),
         ("  vs direct", lambda t: fmt(figures[t]["throughput_vs_direct"], "x", 3)),
         ("  vs TCP relay", lambda t: fmt(figures[t]["throughput_vs_relay"], "x", 3)),
+        ("  vs llm-gateway passthrough", lambda t: fmt(figures[t]["throughput_vs_passthrough"], "x", 3)),
         ("streams/s (16 events each)" if chunks == 16 else f"streams/s ({chunks} events each)",
          lambda t: fmt(figures[t]["stream_rps"])),
         ("  events/s", lambda t: fmt(figures[t]["stream_events_per_s"])),
         ("  vs direct", lambda t: fmt(figures[t]["stream_vs_direct"], "x", 3)),
         ("  vs TCP relay", lambda t: fmt(figures[t]["stream_vs_relay"], "x", 3)),
+        ("  vs llm-gateway passthrough", lambda t: fmt(figures[t]["stream_vs_passthrough"], "x", 3)),
         ("sequential latency p50 (µs)", lambda t: fmt(lat(t, "p50"), "", 1)),
         ("sequential latency p90 (µs)", lambda t: fmt(lat(t, "p90"), "", 1)),
         ("sequential latency p99 (µs)", lambda t: fmt(lat(t, "p99"), "", 1)),
@@ -246,7 +263,7 @@ def main():
         ("peak memory VmHWM (MiB)", lambda t: fmt(figures[t]["peak_rss_mb"], "", 1)),
         ("request errors", lambda t: fmt(sum(figures[t][k] or 0 for k in
                                              ("throughput_errors", "stream_errors", "sequential_errors")))),
-    ]
+    ] + [(name, lambda t, fn=fn: fn(figures[t])) for name, fn in reporttiming.rows(fmt)]
     header = ["figure"] + [label[t] for t in cols]
     table = [header] + [[name] + [fn(t) for t in cols] for name, fn in rows]
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of the gateway on loopback, in one run:
 #   direct  - the load generator talks straight to the mock upstream
-#   ours    - through `llm-gateway serve` (recording on, the default)
+#   ours    - through `llm-gateway serve` (recording on, the default), OpenAI to OpenAI (passthrough)
+#   ours_anthropic, ours_google - the same OpenAI client through the gateway to the mock's Anthropic
+#             Messages and Gemini APIs (translated both ways)
 #   portkey - through the Portkey gateway (a peer), same mock behind it
 # The load generator and the mock share core 0; the gateway under test is pinned to core 1.
 # Every figure is reported as a ratio to the direct figure of the same run (machines are shared).
@@ -11,6 +13,8 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH_DIR/.." && pwd)
 OUT="$BENCH_DIR/out"
+# shellcheck source=runlib.sh
+source "$BENCH_DIR/runlib.sh"
 
 GATEWAY="$ROOT/build/app/llm-gateway"
 DURATION=10
@@ -23,6 +27,9 @@ CHUNKS=16
 USE_PORTKEY=1
 USE_OURS=1
 USE_RELAY=1
+USE_TRANSLATED=1
+PACE=20x20
+PACE_RUNS=5
 BUILD_GATEWAY=1
 QUICK=0
 
@@ -39,6 +46,9 @@ usage: bench/run.sh [options]
   --no-portkey        skip the Portkey peer
   --no-gateway        skip our gateway (direct and Portkey only)
   --no-relay          skip the TCP relay floor (a byte relay on core 1: the cost of the topology itself)
+  --no-translated     skip our gateway's translated set-ups (OpenAI client to Anthropic and Gemini upstreams)
+  --pace NxMS         paced streams for the relay timing: N events MS ms apart (default $PACE)
+  --pace-runs R       paced streams per set-up (default $PACE_RUNS)
   --no-build          do not build llm-gateway when the binary is missing; skip it instead
   -h, --help          this text
 EOF
@@ -55,6 +65,9 @@ while [[ $# -gt 0 ]]; do
         --no-portkey) USE_PORTKEY=0; shift ;;
         --no-gateway) USE_OURS=0; shift ;;
         --no-relay) USE_RELAY=0; shift ;;
+        --no-translated) USE_TRANSLATED=0; shift ;;
+        --pace) PACE=$2; shift 2 ;;
+        --pace-runs) PACE_RUNS=$2; shift 2 ;;
         --no-build) BUILD_GATEWAY=0; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -66,40 +79,17 @@ if [[ $QUICK == 1 ]]; then # short defaults; explicit options still win
     [[ -n ${SET_ROUNDS:-} ]] || ROUNDS=1
     WARMUP=0; LAT_WARMUP=100 # only Portkey's JIT still gets a warm-up (1 s)
 fi
-for v in DURATION CONNECTIONS LAT_REQUESTS ROUNDS; do
+[[ $PACE =~ ^([1-9][0-9]*)x([0-9]+)$ ]] || { echo "run.sh: --pace must look like 20x20 (events x ms)" >&2; exit 2; }
+PACE_EVENTS=${BASH_REMATCH[1]}
+for v in DURATION CONNECTIONS LAT_REQUESTS ROUNDS PACE_RUNS; do
     [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --${v,,} must be a positive integer" >&2; exit 2; }
 done
-
-log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
 
 # ---------------------------------------------------------------- cleanup: stop what we started
 PIDS=()
 RUN_DIR=$(mktemp -d /tmp/llmgw-bench.XXXXXX)
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${PIDS[@]}"; do
-        # Bounded wait; zombies are not reaped on some containers, so test the state, not existence.
-        for _ in $(seq 50); do
-            state=$(awk '/^State:/{print $2}' "/proc/$pid/status" 2>/dev/null || echo X)
-            [[ $state == X || $state == Z ]] && break
-            sleep 0.1
-        done
-        kill -KILL "$pid" 2>/dev/null || true
-    done
-    rm -rf "$RUN_DIR"
-}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-alive() {
-    local state
-    state=$(awk '/^State:/{print $2}' "/proc/$1/status" 2>/dev/null || echo X)
-    [[ $state != X && $state != Z ]]
-}
 
 # ---------------------------------------------------------------- tools
 CORES=$(nproc --all)
@@ -122,51 +112,12 @@ mkdir -p "$OUT/bin" "$OUT/logs"
 # Logs of an earlier run must not be read as this run's: a background job truncates its log only
 # once it has forked, after the wait below may have begun reading.
 rm -f "$OUT"/logs/*
-build_tool() { # name sources...: compile when the binary is missing or older than a source
-    local name=$1 bin="$OUT/bin/$1" f stale=0
-    shift
-    [[ -x $bin ]] || stale=1
-    for f in "$@"; do [[ $BENCH_DIR/$f -nt $bin ]] && stale=1; done
-    for f in "$BENCH_DIR"/*.h; do [[ $f -nt $bin ]] && stale=1; done
-    if [[ $stale == 1 ]]; then
-        log "building $name"
-        (cd "$BENCH_DIR" && g++ -O2 -std=c++20 -Wall -Wextra -o "$bin" "$@") || die "could not build $name"
-    fi
-}
-build_tool mockupstream mockupstream.cpp mockresponses.cpp
-build_tool seqlatency seqlatency.cpp
+build_tool mockupstream mockupstream.cpp mockresponses.cpp mockhttp.cpp mockstreams.cpp mockpacing.cpp
+build_tool seqlatency seqlatency.cpp httpclient.cpp
+build_tool streamtiming streamtiming.cpp httpclient.cpp
 build_tool tcprelay tcprelay.cpp
 MOCK_BIN="$OUT/bin/mockupstream"
 SEQ_BIN="$OUT/bin/seqlatency"
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-# Waits (bounded) for "Listening on http://127.0.0.1:PORT" in a file; prints PORT.
-wait_listening() { # file pid seconds
-    local file=$1 pid=$2 secs=$3 i line
-    for ((i = 0; i < secs * 20; i++)); do
-        line=$(grep -m1 -o 'Listening on http://[^ ]*' "$file" 2>/dev/null || true)
-        if [[ -n $line ]]; then
-            echo "${line##*:}"
-            return 0
-        fi
-        alive "$pid" || return 1
-        sleep 0.05
-    done
-    return 1
-}
-
-wait_port() { # port pid seconds: until a TCP connect succeeds
-    local i
-    for ((i = 0; i < $3 * 10; i++)); do
-        if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
-        alive "$2" || return 1
-        sleep 0.1
-    done
-    return 1
-}
 
 RAW="$RUN_DIR/raw"
 mkdir -p "$RAW"
@@ -183,6 +134,8 @@ meta rounds "$ROUNDS"
 meta round_s "$ROUND_SECS"
 meta latency_requests "$LAT_REQUESTS"
 meta chunks "$CHUNKS"
+meta pace "$PACE"
+meta pace_runs "$PACE_RUNS"
 meta quick "$QUICK"
 meta wrk_version "$(wrk -v 2>&1 | head -1 | awk '{print $2}')"
 
@@ -252,6 +205,8 @@ fi
 if [[ $USE_OURS == 1 ]]; then
     OURS_PORT=$(free_port)
     OPENAI_BASE_URL="http://127.0.0.1:$MOCK_PORT/v1" OPENAI_API_KEY=sk-bench \
+        ANTHROPIC_BASE_URL="http://127.0.0.1:$MOCK_PORT" ANTHROPIC_API_KEY=sk-ant-bench \
+        GEMINI_BASE_URL="http://127.0.0.1:$MOCK_PORT" GEMINI_API_KEY=gm-bench \
         taskset -c 1 "$GATEWAY" serve --port "$OURS_PORT" --data-dir "$OURS_DATA" >"$OUT/logs/ours.log" 2>&1 &
     PID[ours]=$!
     PIDS+=("${PID[ours]}")
@@ -261,6 +216,16 @@ if [[ $USE_OURS == 1 ]]; then
         URL[ours]="http://127.0.0.1:$OURS_PORT"
         MODEL[ours]="openai/gpt-4o-mini"
         HDRS[ours]="Authorization: Bearer $KEY"
+        # The same gateway and client, translating to the mock's Anthropic and Gemini APIs.
+        if [[ $USE_TRANSLATED == 1 ]]; then
+            for t in ours_anthropic ours_google; do
+                TARGETS+=("$t")
+                URL[$t]=${URL[ours]}
+                HDRS[$t]=${HDRS[ours]}
+            done
+            MODEL[ours_anthropic]="anthropic/claude-haiku-4-5"
+            MODEL[ours_google]="google/gemini-2.5-flash"
+        fi
     else
         log "llm-gateway serve did not print 'Listening on' (see $OUT/logs/ours.log): skipping it"
         meta ours_skipped "serve did not start"
@@ -305,22 +270,6 @@ if [[ $USE_PORTKEY == 1 ]]; then
     fi
 fi
 
-# Splits HDRS[target] ('|'-separated) into an array of "-H" "value" pairs for wrk/seqlatency/curl.
-header_args() {
-    local h parts
-    IFS='|' read -ra parts <<<"${HDRS[$1]}"
-    HARGS=()
-    for h in "${parts[@]}"; do HARGS+=(-H "$h"); done
-}
-
-request_body() { # model stream(0|1)
-    if [[ $2 == 1 ]]; then
-        printf '{"model":"%s","messages":[{"role":"system","content":"You are a helpful assistant. Answer briefly and precisely."},{"role":"user","content":"What is the capital of France? Answer in two sentences and mention one landmark."}],"temperature":0.2,"max_tokens":128,"stream":true,"stream_options":{"include_usage":true}}' "$1"
-    else
-        printf '{"model":"%s","messages":[{"role":"system","content":"You are a helpful assistant. Answer briefly and precisely."},{"role":"user","content":"What is the capital of France? Answer in two sentences and mention one landmark."}],"temperature":0.2,"max_tokens":128}' "$1"
-    fi
-}
-
 # ---------------------------------------------------------------- sanity: each set-up answers correctly
 declare -A SENT
 GOOD=()
@@ -354,26 +303,6 @@ TARGETS=("${GOOD[@]}")
 log "measuring: ${TARGETS[*]}"
 
 # ---------------------------------------------------------------- measurements
-# wrk: one thread, closed loop, pinned to core 0 with the mock. Returns the WRK_JSON line.
-run_wrk() { # target script seconds outfile
-    local t=$1 script=$2 secs=$3 out=$4
-    header_args "$t"
-    BENCH_MODEL=${MODEL[$t]} timeout $((secs + 30)) taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d"${secs}s" --timeout 5s \
-        -s "$BENCH_DIR/$script" "${HARGS[@]}" "${URL[$t]}/" >"$out.txt" 2>&1 || true
-    if ! grep -m1 '^WRK_JSON ' "$out.txt" | cut -d' ' -f2- >"$out"; then
-        log "$t: wrk gave no result (see $out.txt)"
-        echo '{}' >"$out"
-    fi
-    local n
-    n=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("requests",0))' "$out")
-    SENT[$t]=$((SENT[$t] + n))
-}
-
-# Round r runs every set-up once, starting with a different one each round.
-rotated() { # round -> the targets, rotated by round
-    local r=$1 n=${#TARGETS[@]} i
-    for ((i = 0; i < n; i++)); do echo "${TARGETS[(i + r) % n]}"; done
-}
 
 for kind in post stream; do
     script=$([[ $kind == post ]] && echo post.lua || echo stream.lua)
@@ -409,6 +338,22 @@ for ((r = 1; r <= ROUNDS; r++)); do
     done
 done
 
+# ---------------------------------------------------------------- relay timing of paced streams
+log "paced streams: $PACE_RUNS per set-up, $PACE_EVENTS events ${PACE#*x} ms apart"
+# Each set-up streams N events the mock sends MS ms apart; streamtiming records per event its arrival
+# against the mock's send time. A relay that buffered would show the first event only after N x MS.
+for ((r = 1; r <= PACE_RUNS; r++)); do
+    for t in $(rotated "$r"); do
+        header_args "$t"
+        timeout 120 taskset -c 0 "$OUT/bin/streamtiming" --url "${URL[$t]}/v1/chat/completions" "${HARGS[@]}" \
+            --body "$(request_body "${MODEL[$t]}-paced-$PACE" 1)" --events "$PACE_EVENTS" --runs 1 --json \
+            >"$RAW/timing_${t}_r$r.txt" 2>>"$OUT/logs/timing-$t.err" || true
+        grep -m1 '^TIMING_JSON ' "$RAW/timing_${t}_r$r.txt" | cut -d' ' -f2- >"$RAW/timing_${t}_r$r.json" \
+            || echo '{}' >"$RAW/timing_${t}_r$r.json"
+        SENT[$t]=$((SENT[$t] + 1))
+    done
+done
+
 # ---------------------------------------------------------------- peak memory, then records
 for t in ours portkey; do
     [[ -n ${PID[$t]:-} ]] || continue
@@ -417,7 +362,10 @@ for t in ours portkey; do
     rss=$(awk '/^VmRSS:/{print $2}' "/proc/${PID[$t]}/status" 2>/dev/null || echo 0)
     meta "${t}_vmhwm_kb" "$hwm"
     meta "${t}_vmrss_kb" "$rss"
-    meta "${t}_requests_completed" "${SENT[$t]}"
+    completed=${SENT[$t]}
+    # The translated set-ups go through the same gateway process, so into the same records.
+    [[ $t == ours ]] && completed=$((completed + ${SENT[ours_anthropic]:-0} + ${SENT[ours_google]:-0}))
+    meta "${t}_requests_completed" "$completed"
 done
 
 if [[ " ${TARGETS[*]} " == *" ours "* ]]; then

@@ -9,9 +9,8 @@
 // A response counts as an error when its status is not 2xx or its body lacks --expect TEXT.
 // Exit code: 0 when every measured request succeeded, 1 otherwise, 2 on bad arguments.
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
+#include "httpclient.h"
+
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -37,9 +36,7 @@ using Clock = std::chrono::steady_clock;
 
 struct Options
 {
-    std::string host = "127.0.0.1";
-    int port = 0;
-    std::string path = "/";
+    HttpTarget target;
     std::string method;
     std::vector<std::string> headers;
     std::string body;
@@ -61,152 +58,6 @@ struct Options
                  "                  [--timeout-ms T] [--max-seconds S] [--json] [--samples FILE]\n");
     std::exit(code);
 }
-
-bool parseUrl(std::string_view url, Options &o)
-{
-    constexpr std::string_view scheme = "http://";
-    if (url.substr(0, scheme.size()) != scheme)
-        return false;
-    url.remove_prefix(scheme.size());
-    const size_t slash = url.find('/');
-    const std::string_view authority = url.substr(0, slash);
-    o.path = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
-    const size_t colon = authority.rfind(':');
-    if (colon == std::string_view::npos)
-        return false;
-    o.host = std::string(authority.substr(0, colon));
-    o.port = std::atoi(std::string(authority.substr(colon + 1)).c_str());
-    return o.port > 0 && o.port < 65536;
-}
-
-int connectTo(const Options &o)
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -1;
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(uint16_t(o.port));
-    if (inet_pton(AF_INET, o.host.c_str(), &addr.sin_addr) != 1 || ::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) < 0) {
-        ::close(fd);
-        return -1;
-    }
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    return fd;
-}
-
-bool iequalsPrefix(std::string_view line, std::string_view name)
-{
-    if (line.size() < name.size())
-        return false;
-    for (size_t i = 0; i < name.size(); ++i) {
-        const char a = char(std::tolower(static_cast<unsigned char>(line[i])));
-        if (a != name[i])
-            return false;
-    }
-    return true;
-}
-
-// Incremental HTTP/1.1 response reader over one buffer; handles Content-Length, chunked and
-// read-until-close bodies, and skips 1xx interim responses.
-struct Response
-{
-    std::string buf;
-    size_t headerEnd = 0; // 0 until the header is complete
-    int status = 0;
-    bool chunked = false;
-    bool untilClose = false;
-    bool serverCloses = false;
-    size_t contentLength = 0;
-    size_t bodyStart = 0;
-    size_t chunkPos = 0; // next chunk-size line, for chunked bodies
-    std::string body;    // decoded body (chunked) or a view copy (length-delimited)
-
-    void reset()
-    {
-        buf.clear();
-        headerEnd = bodyStart = chunkPos = contentLength = 0;
-        status = 0;
-        chunked = untilClose = serverCloses = false;
-        body.clear();
-    }
-
-    enum class State { More, Done, Bad };
-
-    State parse(bool eof)
-    {
-        while (headerEnd == 0) {
-            const size_t end = buf.find("\r\n\r\n");
-            if (end == std::string::npos)
-                return eof ? State::Bad : State::More;
-            if (buf.compare(0, 9, "HTTP/1.1 ") != 0 && buf.compare(0, 9, "HTTP/1.0 ") != 0)
-                return State::Bad;
-            status = std::atoi(buf.c_str() + 9);
-            if (status >= 100 && status < 200) { // interim: drop it and wait for the real one
-                buf.erase(0, end + 4);
-                continue;
-            }
-            headerEnd = end;
-            bodyStart = end + 4;
-            chunkPos = bodyStart;
-            bool haveLength = false;
-            if (buf.compare(0, 8, "HTTP/1.0") == 0)
-                serverCloses = true;
-            size_t pos = buf.find("\r\n") + 2;
-            while (pos < end) {
-                size_t e = buf.find("\r\n", pos);
-                if (e == std::string::npos || e > end)
-                    e = end;
-                const std::string_view line(buf.data() + pos, e - pos);
-                const size_t colon = line.find(':');
-                std::string_view value = colon == std::string_view::npos ? std::string_view() : line.substr(colon + 1);
-                while (!value.empty() && value.front() == ' ')
-                    value.remove_prefix(1);
-                if (iequalsPrefix(line, "content-length:")) {
-                    contentLength = std::strtoull(std::string(value).c_str(), nullptr, 10);
-                    haveLength = true;
-                } else if (iequalsPrefix(line, "transfer-encoding:")) {
-                    chunked = value.find("chunked") != std::string_view::npos;
-                } else if (iequalsPrefix(line, "connection:")) {
-                    serverCloses = iequalsPrefix(value, "close");
-                }
-                pos = e + 2;
-            }
-            if (!chunked && !haveLength)
-                untilClose = !(status == 204 || status == 304);
-        }
-        if (chunked) {
-            for (;;) {
-                const size_t lineEnd = buf.find("\r\n", chunkPos);
-                if (lineEnd == std::string::npos)
-                    return eof ? State::Bad : State::More;
-                const size_t size = std::strtoull(buf.c_str() + chunkPos, nullptr, 16);
-                if (size == 0) {
-                    // Final chunk; a trailer section (normally empty) ends with an empty line.
-                    const size_t trailerEnd = buf.find("\r\n\r\n", lineEnd);
-                    if (buf.compare(lineEnd, 4, "\r\n\r\n") == 0 || trailerEnd != std::string::npos)
-                        return State::Done;
-                    return eof ? State::Bad : State::More;
-                }
-                if (buf.size() < lineEnd + 2 + size + 2)
-                    return eof ? State::Bad : State::More;
-                body.append(buf, lineEnd + 2, size);
-                chunkPos = lineEnd + 2 + size + 2;
-            }
-        }
-        if (untilClose) {
-            if (!eof)
-                return State::More;
-            body.assign(buf, bodyStart);
-            return State::Done;
-        }
-        if (buf.size() - bodyStart < contentLength)
-            return eof ? State::Bad : State::More;
-        body.assign(buf, bodyStart, contentLength);
-        return State::Done;
-    }
-};
 
 struct Sample
 {
@@ -241,7 +92,7 @@ int main(int argc, char **argv)
             return argv[++i];
         };
         if (a == "--url") {
-            if (!parseUrl(value(), o)) {
+            if (!parseUrl(value(), o.target)) {
                 std::fprintf(stderr, "seqlatency: --url must look like http://127.0.0.1:PORT/path\n");
                 return 2;
             }
@@ -291,7 +142,7 @@ int main(int argc, char **argv)
         o.method = o.haveBody ? "POST" : "GET";
     std::signal(SIGPIPE, SIG_IGN);
 
-    std::string request = o.method + " " + o.path + " HTTP/1.1\r\nHost: " + o.host + ":" + std::to_string(o.port)
+    std::string request = o.method + " " + o.target.path + " HTTP/1.1\r\nHost: " + o.target.host + ":" + std::to_string(o.target.port)
                           + "\r\nUser-Agent: seqlatency\r\nAccept: */*\r\n";
     for (const std::string &h : o.headers)
         request += h + "\r\n";
@@ -323,9 +174,9 @@ int main(int argc, char **argv)
             break;
         }
         if (fd < 0) {
-            fd = connectTo(o);
+            fd = connectTo(o.target);
             if (fd < 0) {
-                std::fprintf(stderr, "seqlatency: cannot connect to %s:%d: %s\n", o.host.c_str(), o.port, std::strerror(errno));
+                std::fprintf(stderr, "seqlatency: cannot connect to %s:%d: %s\n", o.target.host.c_str(), o.target.port, std::strerror(errno));
                 return 1;
             }
             if (i > 0)

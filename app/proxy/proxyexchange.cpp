@@ -359,7 +359,10 @@ void ProxyExchange::onClientGone()
     m_retryTimer.stop();
     m_record.status = 499; // nginx's "client closed request"
     m_record.error = u"The client disconnected before the response was complete."_s;
-    complete();
+    // The abort can come from inside send() (a write to the gone socket disconnects it at once): completing
+    // here would delete this exchange under its caller. Complete once the stack has unwound; if the caller
+    // completes first, the timer dies with the exchange and this never runs.
+    QTimer::singleShot(0, &m_retryTimer, [this] { complete(); });
 }
 
 void ProxyExchange::noteOutcome()

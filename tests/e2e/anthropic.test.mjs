@@ -2,11 +2,12 @@
 // that plays OpenAI, Anthropic and Gemini; the client talks to the gateway as it would to api.anthropic.com
 // (baseURL without /v1: the SDK adds it) and reaches models of all three providers. A second part points the
 // SDK straight at the fake, to show that the fake's Anthropic format is what the real client parses.
-import { after, before, describe, it } from 'node:test';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
 import { clearUpstreamRequests, expectedUsage, stopProcess, upstreamRequests } from './support.mjs';
 import { routes, startFakeUpstream, startStack, upstreamKeys, weatherCalls } from './translate-support.mjs';
+import { expectUpstreamRequest } from './upstream-checks.mjs';
 
 const system = 'Be brief.';
 const question = 'Say hello to the translating gateway';
@@ -44,10 +45,15 @@ describe('official anthropic client through llm-gateway serve', () => {
     await stack?.stop();
   });
 
+  beforeEach(async () => {
+    await clearUpstreamRequests(stack.fakeUrl);
+  });
+
   for (const route of routes) {
+    // What every request of this file asks, as the upstream must receive it in its own format.
+    const asked = { system, user: question, maxTokens: 256 };
     describe(`${route.model}`, () => {
       it('answers messages.create with the echo, end_turn and usage', async () => {
-        await clearUpstreamRequests(stack.fakeUrl);
         const message = await client.messages.create(request(route.model));
         assert.equal(message.type, 'message');
         assert.equal(message.role, 'assistant');
@@ -57,9 +63,7 @@ describe('official anthropic client through llm-gateway serve', () => {
         assert.equal(message.usage.input_tokens, expected.prompt_tokens);
         assert.equal(message.usage.output_tokens, expected.completion_tokens);
 
-        const received = await upstreamRequests(stack.fakeUrl);
-        assert.equal(received.length, 1, JSON.stringify(received.map((r) => r.target)));
-        assert.match(received[0].path, route.path);
+        await expectUpstreamRequest(stack, route, { ...asked, model: route.model, stream: false });
       });
 
       it('streams with messages.stream: text events and finalMessage()', async () => {
@@ -74,17 +78,22 @@ describe('official anthropic client through llm-gateway serve', () => {
         assert.equal(message.stop_reason, 'end_turn');
         assert.equal(message.usage.output_tokens, expected.completion_tokens);
         assert.equal(message.usage.input_tokens, expected.prompt_tokens);
+        await expectUpstreamRequest(stack, route, { ...asked, model: route.model, stream: true });
       });
 
       it('returns tool_use blocks with parsed input (whole)', async () => {
         const message = await client.messages.create(request(route.tools, { tools: [weatherTool] }));
         checkToolUses(message);
+        await expectUpstreamRequest(stack, route,
+          { ...asked, model: route.tools, tools: ['get_weather'], stream: false });
       });
 
       it('returns tool_use blocks with parsed input (stream)', async () => {
         const stream = client.messages.stream(request(route.tools, { tools: [weatherTool] }));
         const message = await stream.finalMessage();
         checkToolUses(message);
+        await expectUpstreamRequest(stack, route,
+          { ...asked, model: route.tools, tools: ['get_weather'], stream: true });
       });
     });
   }

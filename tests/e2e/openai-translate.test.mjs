@@ -1,17 +1,19 @@
-// The official OpenAI SDK through the gateway to Anthropic and Gemini models: the gateway translates the Chat
-// Completions request into the provider's format and the answer, stream and tool calls back. One fake upstream
-// plays both providers; the tests check what the client gets and what the upstream received.
-import { after, before, describe, it } from 'node:test';
+// The official OpenAI SDK through the gateway to OpenAI, Anthropic and Gemini models: the gateway translates the
+// Chat Completions request into the provider's format and the answer, stream and tool calls back. One fake
+// upstream plays the three providers; every test checks what the client got and what the upstream received.
+import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { clearUpstreamRequests, expectedUsage, upstreamRequests } from './support.mjs';
-import { routes, startStack, upstreamKeys, weatherCalls } from './translate-support.mjs';
+import { clearUpstreamRequests, expectedUsage } from './support.mjs';
+import { routes, startStack, weatherCalls } from './translate-support.mjs';
+import { expectUpstreamRequest } from './upstream-checks.mjs';
 
 const messages = [
   { role: 'system', content: 'Be brief.' },
   { role: 'user', content: 'Translate me through the gateway' },
 ];
 const expected = expectedUsage(messages);
+const weatherQuestion = 'Weather in Paris and Tokyo?';
 const tools = [{
   type: 'function',
   function: {
@@ -21,7 +23,7 @@ const tools = [{
   },
 }];
 
-describe('official openai client through llm-gateway serve to Anthropic and Gemini', () => {
+describe('official openai client through llm-gateway serve to OpenAI, Anthropic and Gemini', () => {
   let stack;
   let client;
 
@@ -34,11 +36,16 @@ describe('official openai client through llm-gateway serve to Anthropic and Gemi
     await stack?.stop();
   });
 
-  for (const route of routes.filter((r) => r.provider !== 'openai')) {
+  beforeEach(async () => {
+    await clearUpstreamRequests(stack.fakeUrl);
+  });
+
+  for (const route of routes) {
+    const asked = { system: 'Be brief.', user: messages[1].content };
+    const askedTools = { user: weatherQuestion, tools: ['get_weather'] };
     describe(route.model, () => {
       it('answers a chat completion with the echo, usage and cost', async () => {
-        await clearUpstreamRequests(stack.fakeUrl);
-        const completion = await client.chat.completions.create({ model: route.model, messages });
+        const completion = await client.chat.completions.create({ model: route.model, messages, max_tokens: 300 });
         assert.equal(completion.object, 'chat.completion');
         assert.equal(completion.choices[0].message.role, 'assistant');
         assert.equal(completion.choices[0].message.content, expected.reply);
@@ -48,26 +55,7 @@ describe('official openai client through llm-gateway serve to Anthropic and Gemi
         assert.equal(completion.usage.total_tokens, expected.total_tokens);
         assert.ok(typeof completion.usage.cost === 'number' && completion.usage.cost > 0, `cost: ${completion.usage.cost}`);
 
-        // The upstream got its own format.
-        const received = await upstreamRequests(stack.fakeUrl);
-        assert.equal(received.length, 1);
-        const [request] = received;
-        assert.match(request.path, route.path);
-        assert.ok(!JSON.stringify(request.headers).includes(stack.gatewayKey), 'the gateway key leaked upstream');
-        if (route.provider === 'anthropic') {
-          assert.equal(request.headers['x-api-key'], upstreamKeys.anthropic);
-          assert.equal(request.headers['anthropic-version'], '2023-06-01');
-          assert.equal(request.json.model, 'claude-haiku-4-5');
-          assert.ok(request.json.max_tokens > 0, `max_tokens: ${request.json.max_tokens}`);
-          const systemText = typeof request.json.system === 'string'
-            ? request.json.system : request.json.system.map((b) => b.text).join('');
-          assert.equal(systemText, 'Be brief.');
-          assert.deepEqual(request.json.messages.map((m) => m.role), ['user']);
-        } else {
-          assert.equal(request.headers['x-goog-api-key'], upstreamKeys.gemini);
-          assert.equal(request.json.systemInstruction.parts[0].text, 'Be brief.');
-          assert.deepEqual(request.json.contents, [{ role: 'user', parts: [{ text: messages[1].content }] }]);
-        }
+        await expectUpstreamRequest(stack, route, { ...asked, model: route.model, maxTokens: 300, stream: false });
       });
 
       it('streams the same text, without usage when the client did not ask', async () => {
@@ -82,6 +70,7 @@ describe('official openai client through llm-gateway serve to Anthropic and Gemi
         }
         assert.equal(text, expected.reply);
         assert.equal(finish, 'stop');
+        await expectUpstreamRequest(stack, route, { ...asked, model: route.model, stream: true });
       });
 
       it('ends a stream with the usage chunk when the client asks (include_usage)', async () => {
@@ -97,11 +86,12 @@ describe('official openai client through llm-gateway serve to Anthropic and Gemi
         assert.equal(last.usage.total_tokens, expected.total_tokens);
         assert.ok(typeof last.usage.cost === 'number' && last.usage.cost > 0, `cost: ${last.usage.cost}`);
         assert.equal(chunks.slice(0, -1).map((c) => c.choices[0]?.delta?.content ?? '').join(''), expected.reply);
+        await expectUpstreamRequest(stack, route, { ...asked, model: route.model, stream: true });
       });
 
       it('returns tool calls with JSON arguments (whole)', async () => {
         const completion = await client.chat.completions.create({
-          model: route.tools, messages: [{ role: 'user', content: 'Weather in Paris and Tokyo?' }], tools,
+          model: route.tools, messages: [{ role: 'user', content: weatherQuestion }], tools,
         });
         const choice = completion.choices[0];
         assert.equal(choice.finish_reason, 'tool_calls');
@@ -110,11 +100,12 @@ describe('official openai client through llm-gateway serve to Anthropic and Gemi
         assert.deepEqual(choice.message.tool_calls.map((c) => c.function.name), ['get_weather', 'get_weather']);
         assert.deepEqual(choice.message.tool_calls.map((c) => JSON.parse(c.function.arguments)), weatherCalls);
         assert.notEqual(choice.message.tool_calls[0].id, choice.message.tool_calls[1].id);
+        await expectUpstreamRequest(stack, route, { ...askedTools, model: route.tools, stream: false });
       });
 
       it('streams tool calls the SDK assembles (chat.completions.stream, finalChatCompletion)', async () => {
         const stream = client.chat.completions.stream({
-          model: route.tools, messages: [{ role: 'user', content: 'Weather in Paris and Tokyo?' }], tools,
+          model: route.tools, messages: [{ role: 'user', content: weatherQuestion }], tools,
         });
         const completion = await stream.finalChatCompletion();
         const choice = completion.choices[0];
@@ -122,6 +113,7 @@ describe('official openai client through llm-gateway serve to Anthropic and Gemi
         assert.deepEqual(choice.message.tool_calls.map((c) => c.function.name), ['get_weather', 'get_weather']);
         assert.deepEqual(choice.message.tool_calls.map((c) => JSON.parse(c.function.arguments)), weatherCalls);
         for (const call of choice.message.tool_calls) assert.ok(call.id, 'tool call id');
+        await expectUpstreamRequest(stack, route, { ...askedTools, model: route.tools, stream: true });
       });
 
       it('passes an upstream 429 on as RateLimitError', async () => {

@@ -49,13 +49,12 @@ export async function startStack() {
   }
 }
 
-// The models each provider is reached by, and the ones the fake answers with two get_weather calls.
+// The models each provider is reached by, and the ones the fake answers with two get_weather calls. The paths
+// and bodies each upstream must receive are in upstream-checks.mjs.
 export const routes = [
-  { provider: 'openai', model: 'openai/gpt-4o-mini', tools: 'openai/fake-tools', path: /^\/v1\/chat\/completions$/ },
-  { provider: 'anthropic', model: 'anthropic/claude-haiku-4-5', tools: 'anthropic/claude-haiku-4-5-tools',
-    path: /^\/v1\/messages$/ },
-  { provider: 'google', model: 'google/gemini-2.5-flash', tools: 'google/gemini-2.5-flash-tools',
-    path: /^\/v1beta\/models\/gemini-2\.5-flash(-tools)?:(generateContent|streamGenerateContent)$/ },
+  { provider: 'openai', model: 'openai/gpt-4o-mini', tools: 'openai/fake-tools' },
+  { provider: 'anthropic', model: 'anthropic/claude-haiku-4-5', tools: 'anthropic/claude-haiku-4-5-tools' },
+  { provider: 'google', model: 'google/gemini-2.5-flash', tools: 'google/gemini-2.5-flash-tools' },
 ];
 
 export const weatherCalls = [{ location: 'Paris' }, { location: 'Tokyo' }];
