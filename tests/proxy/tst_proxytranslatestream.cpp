@@ -18,6 +18,8 @@ private slots:
     void initTestCase();
     void eventsAreRelayedAsTheyArrive_data();
     void eventsAreRelayedAsTheyArrive();
+    void clientLeavingMidStreamIsRecorded_data();
+    void clientLeavingMidStreamIsRecorded();
 
 private:
     ProxyHarness m_harness;
@@ -80,6 +82,41 @@ void TestProxyTranslateStream::eventsAreRelayedAsTheyArrive()
     QVERIFY(firstAt >= 0 && lastAt >= 0);
     // At least three of the upstream's 150 ms pauses lie between the first event the client sees and the last.
     QVERIFY2(lastAt - firstAt >= 450, qPrintable(u"first at %1 ms, last at %2 ms"_s.arg(firstAt).arg(lastAt)));
+}
+
+void TestProxyTranslateStream::clientLeavingMidStreamIsRecorded_data()
+{
+    QTest::addColumn<QString>("provider");
+    QTest::newRow("anthropic upstream") << u"anthropic"_s;
+    QTest::newRow("gemini upstream") << u"google"_s;
+}
+
+// A client that hangs up while translated events are still being written: the write that finds the socket
+// gone must not tear the exchange down under itself (it did, and corrupted the heap; run under the asan
+// preset to see such a regression at once). Each one is recorded as 499 and the gateway serves on.
+void TestProxyTranslateStream::clientLeavingMidStreamIsRecorded()
+{
+    QFETCH(QString, provider);
+    constexpr int kClients = 12;
+    for (int i = 0; i < kClients; ++i) {
+        const QByteArray id = provider.toLatin1() + "-leaves-" + QByteArray::number(i);
+        const QByteArray body = TestHttp::chatBody(provider + u"/fake-stream-delay-20"_s, u"one two three four"_s, true);
+        auto client = std::make_unique<RawHttpClient>();
+        QVERIFY(client->connectToServer(m_harness.port()));
+        client->send(RawHttpClient::request("POST", "/v1/chat/completions", body,
+                                            {"Authorization: Bearer " + m_harness.apiKey(), "x-request-id: " + id}));
+        QTRY_VERIFY_WITH_TIMEOUT(client->pending().contains("data: "), 5000);
+        client.reset(); // hangs up with events still to come
+    }
+    for (int i = 0; i < kClients; ++i) {
+        const auto row = m_harness.record(provider.toLatin1() + "-leaves-" + QByteArray::number(i));
+        QVERIFY(row);
+        QCOMPARE(row->value(u"status"_s).toInt(), 499);
+        QCOMPARE(row->value(u"used_provider"_s).toString(), provider);
+    }
+    const TestHttpResult after = m_harness.chat(TestHttp::chatBody(provider + u"/fake-model"_s, u"still there?"_s, true));
+    QCOMPARE(after.status, 200);
+    QVERIFY(after.body.contains("data: [DONE]"));
 }
 
 QTEST_GUILESS_MAIN(TestProxyTranslateStream)
