@@ -100,13 +100,15 @@ void TestProxyTranslateStream::clientLeavingMidStreamIsRecorded()
     constexpr int kClients = 12;
     for (int i = 0; i < kClients; ++i) {
         const QByteArray id = provider.toLatin1() + "-leaves-" + QByteArray::number(i);
-        const QByteArray body = TestHttp::chatBody(provider + u"/fake-stream-delay-20"_s, u"one two three four"_s, true);
+        // Thousands of events in bursts: the reset lands while the gateway writes a burst.
+        const QByteArray body = TestHttp::chatBody(provider + u"/fake-model"_s, u"word "_s.repeated(3000), true);
         auto client = std::make_unique<RawHttpClient>();
         QVERIFY(client->connectToServer(m_harness.port()));
         client->send(RawHttpClient::request("POST", "/v1/chat/completions", body,
                                             {"Authorization: Bearer " + m_harness.apiKey(), "x-request-id: " + id}));
         QTRY_VERIFY_WITH_TIMEOUT(client->pending().contains("data: "), 5000);
-        client.reset(); // hangs up with events still to come
+        client->reset(); // hangs up with events still to come
+        client.reset();
     }
     for (int i = 0; i < kClients; ++i) {
         const auto row = m_harness.record(provider.toLatin1() + "-leaves-" + QByteArray::number(i));

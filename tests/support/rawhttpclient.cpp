@@ -1,5 +1,7 @@
 #include "rawhttpclient.h"
 
+#include <sys/socket.h>
+
 #include "chunkedbody.h"
 
 #include <QDeadlineTimer>
@@ -169,4 +171,12 @@ QByteArray RawHttpClient::request(const QByteArray &method, const QByteArray &pa
             + "\r\n";
     out += "\r\n" + body;
     return out;
+}
+
+void RawHttpClient::reset()
+{
+    const linger hard{1, 0};
+    ::setsockopt(int(m_socket->socketDescriptor()), SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+    m_socket->abort();
+    m_closed = true;
 }

@@ -43,6 +43,9 @@ public:
     RawHttpResponse readResponse(int timeoutMs = 10000, bool noBody = false);
     // Waits until the server closes the connection; true if it did within the time.
     bool waitForDisconnected(int timeoutMs = 5000);
+    // Drops the connection with a TCP reset (SO_LINGER 0), as a client killed mid-response does: the server's
+    // next write fails at once instead of succeeding into a half-closed socket.
+    void reset();
     bool isConnected() const;
     // Bytes received and not yet consumed by readResponse().
     QByteArray pending() const { return m_buffer; }
