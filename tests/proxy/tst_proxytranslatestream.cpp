@@ -87,35 +87,50 @@ void TestProxyTranslateStream::eventsAreRelayedAsTheyArrive()
 void TestProxyTranslateStream::clientLeavingMidStreamIsRecorded_data()
 {
     QTest::addColumn<QString>("provider");
-    QTest::newRow("anthropic upstream") << u"anthropic"_s;
-    QTest::newRow("gemini upstream") << u"google"_s;
+    QTest::addColumn<QString>("model");
+    QTest::addColumn<int>("words");
+    QTest::addColumn<bool>("alwaysCut");
+    // Paced: the reset always comes before the last event. Bursts of thousands of events: the reset lands
+    // while the gateway writes a burst (on a slow build, such as the asan preset's) or after it wrote all.
+    for (const QString &provider : {u"anthropic"_s, u"google"_s}) {
+        QTest::addRow("%s, paced", qPrintable(provider)) << provider << u"fake-stream-delay-20"_s << 30 << true;
+        QTest::addRow("%s, bursts", qPrintable(provider)) << provider << u"fake-model"_s << 3000 << false;
+    }
 }
 
 // A client that hangs up while translated events are still being written: the write that finds the socket
-// gone must not tear the exchange down under itself (it did, and corrupted the heap; run under the asan
-// preset to see such a regression at once). Each one is recorded as 499 and the gateway serves on.
+// gone must not tear the exchange down under itself (it did, and corrupted the heap; scripts/test.sh runs this
+// suite under the asan preset too, where that shows at once). Each is recorded, and the gateway serves on.
 void TestProxyTranslateStream::clientLeavingMidStreamIsRecorded()
 {
     QFETCH(QString, provider);
-    constexpr int kClients = 12;
+    QFETCH(QString, model);
+    QFETCH(int, words);
+    QFETCH(bool, alwaysCut);
+    constexpr int kClients = 8;
+    const QByteArray prefix = provider.toLatin1() + (alwaysCut ? "-paced" : "-bursts") + "-leaves-";
     for (int i = 0; i < kClients; ++i) {
-        const QByteArray id = provider.toLatin1() + "-leaves-" + QByteArray::number(i);
-        // Thousands of events in bursts: the reset lands while the gateway writes a burst.
-        const QByteArray body = TestHttp::chatBody(provider + u"/fake-model"_s, u"word "_s.repeated(3000), true);
+        const QByteArray body = TestHttp::chatBody(provider + u'/' + model, u"word "_s.repeated(words), true);
         auto client = std::make_unique<RawHttpClient>();
         QVERIFY(client->connectToServer(m_harness.port()));
         client->send(RawHttpClient::request("POST", "/v1/chat/completions", body,
-                                            {"Authorization: Bearer " + m_harness.apiKey(), "x-request-id: " + id}));
+                                            {"Authorization: Bearer " + m_harness.apiKey(),
+                                             "x-request-id: " + prefix + QByteArray::number(i)}));
         QTRY_VERIFY_WITH_TIMEOUT(client->pending().contains("data: "), 5000);
         client->reset(); // hangs up with events still to come
         client.reset();
     }
+    int cut = 0;
     for (int i = 0; i < kClients; ++i) {
-        const auto row = m_harness.record(provider.toLatin1() + "-leaves-" + QByteArray::number(i));
+        const auto row = m_harness.record(prefix + QByteArray::number(i));
         QVERIFY(row);
-        QCOMPARE(row->value(u"status"_s).toInt(), 499);
+        const int status = row->value(u"status"_s).toInt();
+        // 499 when the reset came before the last event was written, 200 when the kernel already had them all.
+        QVERIFY2(status == 499 || (status == 200 && !alwaysCut), qPrintable(QString::number(status)));
+        cut += status == 499;
         QCOMPARE(row->value(u"used_provider"_s).toString(), provider);
     }
+    qInfo("%d of %d streams were cut short by the reset", cut, kClients);
     const TestHttpResult after = m_harness.chat(TestHttp::chatBody(provider + u"/fake-model"_s, u"still there?"_s, true));
     QCOMPARE(after.status, 200);
     QVERIFY(after.body.contains("data: [DONE]"));
