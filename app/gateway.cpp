@@ -94,6 +94,10 @@ bool Gateway::start(QString *error)
         m_cache = std::make_unique<ResponseCache>(m_clock, m_config.responseCacheTtlMs,
                                                   m_config.responseCacheMaxEntries, 64 * 1024 * 1024);
     m_stats = std::make_unique<ProviderStats>();
+    learnFromRecords();
+    m_statsTimer = new QTimer(this);
+    connect(m_statsTimer, &QTimer::timeout, this, &Gateway::learnFromRecords);
+    m_statsTimer->start(kStatsRefreshMs);
     const ProxyContext context{m_config, m_catalog, *m_keys,      *m_log,
                                m_clock,  m_cache.get(), *m_stats, *m_policies, *m_providers};
     m_server = std::make_unique<HttpServer>(options, [context, api = m_apiContext.get()] {
@@ -147,6 +151,24 @@ void Gateway::purgeInBackground()
     });
 }
 
+void Gateway::learnFromRecords()
+{
+    const QDateTime now = m_clock.now();
+    const RecordFilter lastHour{now.addSecs(-3600), now, {}, {}, {}, {}};
+    QString error;
+    const auto report = m_records->usage(lastHour, UsageBucket::Hour, UsageDimension::Provider, &error);
+    if (!report) {
+        qCWarning(lcGateway).noquote() << "cannot read the providers' recent records:" << error;
+        return;
+    }
+    for (const UsageGroup &group : report->groups) {
+        const UsageTotals &t = group.totals;
+        if (!group.key.isEmpty() && t.requests > 0)
+            m_stats->absorb(group.key, t.requests + t.retries, t.upstreamFailures,
+                            double(t.durationSumMs) / double(t.requests));
+    }
+}
+
 std::optional<Removed> Gateway::purgeExpired(QString *error)
 {
     const RetentionPolicy policy = m_policies->current();
@@ -159,6 +181,8 @@ void Gateway::stop()
 {
     if (m_purgeTimer)
         m_purgeTimer->stop();
+    if (m_statsTimer)
+        m_statsTimer->stop();
     if (m_policyTimer)
         m_policyTimer->stop();
     // A purge in flight finishes before the stores it uses go away.

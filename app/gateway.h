@@ -48,6 +48,10 @@ public:
     AuditLog &audit() { return *m_audit; }
     PolicyStore &policies() { return *m_policies; }
     RecordStore &records() { return *m_records; }
+    // Pulls routing's provider statistics toward the last hour's records (of every instance sharing the
+    // database); the gateway does it at start and every minute.
+    void learnFromRecords();
+    const ProviderStats &providerStats() const { return *m_stats; }
     // Applies the retention periods now (the gateway also does it hourly, off the event loop's thread).
     std::optional<Removed> purgeExpired(QString *error);
     ProviderRegistry &providers() { return *m_providers; }
@@ -62,10 +66,12 @@ public:
     // How often the retention periods are applied, and how often another instance's policy change is read.
     static constexpr int kPurgeIntervalMs = 3'600'000;
     static constexpr int kPolicyRefreshMs = 30'000;
+    static constexpr int kStatsRefreshMs = 60'000;
 
 private:
     void startRetentionTimers();
     void purgeInBackground();
+
 
     GatewayConfig m_config;
     const Clock &m_clock;
@@ -78,6 +84,7 @@ private:
     std::unique_ptr<RecordStore> m_records;
     QTimer *m_policyTimer = nullptr;
     QTimer *m_purgeTimer = nullptr;
+    QTimer *m_statsTimer = nullptr;
     QAtomicInteger<bool> m_purgeRunning = false;
     std::unique_ptr<SecretStore> m_secrets;
     std::unique_ptr<ProviderSettingsStore> m_providerSettings;

@@ -19,6 +19,7 @@ constexpr const char *kScalarColumns[] = {
     "requests",      "errors",           "retries",         "cache_hits",          "unpriced",
     "prompt_tokens", "completion_tokens", "cached_tokens",  "cache_write_tokens",  "reasoning_tokens",
     "total_tokens",  "cost",              "duration_sum_ms", "ttft_count",          "ttft_sum_ms",
+    "upstream_failures",
 };
 constexpr int kScalarCount = int(std::size(kScalarColumns));
 
@@ -87,6 +88,7 @@ QString backfill(const Resolution &resolution)
         u"SUM(CASE WHEN %1 THEN duration_ms ELSE 0 END)"_s.arg(last),
         u"SUM(CASE WHEN %1 AND ttft_ms IS NOT NULL THEN 1 ELSE 0 END)"_s.arg(last),
         u"SUM(CASE WHEN %1 AND ttft_ms IS NOT NULL THEN ttft_ms ELSE 0 END)"_s.arg(last),
+        u"SUM(CASE WHEN retried <> 0 OR status = 429 OR status >= 500 OR status = 0 THEN 1 ELSE 0 END)"_s,
     };
     for (const QString &column : {u"duration_ms"_s, u"ttft_ms"_s}) {
         for (int i = 0; i < LatencyBins::kCount; ++i) {
@@ -134,7 +136,7 @@ bool upsert(QSqlDatabase &db, const Resolution &resolution, const std::map<Rollu
                              t.completionTokens, t.cachedTokens, t.cacheWriteTokens, t.reasoningTokens, t.totalTokens})
             query.bind(i++, value);
         query.bind(i++, t.cost);
-        for (qint64 value : {t.durationSumMs, t.ttftCount, t.ttftSumMs})
+        for (qint64 value : {t.durationSumMs, t.ttftCount, t.ttftSumMs, t.upstreamFailures})
             query.bind(i++, value);
         for (qint64 value : t.duration)
             query.bind(i++, value);
@@ -213,7 +215,7 @@ UsageTotals readSummed(const FastQuery &query, int first)
                           &t.totalTokens})
         *field = next();
     t.cost = query.real(c++);
-    for (qint64 *field : {&t.durationSumMs, &t.ttftCount, &t.ttftSumMs})
+    for (qint64 *field : {&t.durationSumMs, &t.ttftCount, &t.ttftSumMs, &t.upstreamFailures})
         *field = next();
     for (qint64 &bin : t.duration)
         bin = next();

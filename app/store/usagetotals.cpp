@@ -72,6 +72,8 @@ void UsageTotals::add(const RequestRecord &r)
             ++ttft[size_t(LatencyBins::binOf(*r.ttftMs))];
         }
     }
+    if (r.retried || r.status == 429 || r.status >= 500 || r.status == 0)
+        ++upstreamFailures;
     cacheHits += r.cacheHit;
     promptTokens += r.usage.promptTokens;
     completionTokens += r.usage.completionTokens;
@@ -102,6 +104,7 @@ void UsageTotals::merge(const UsageTotals &o)
     durationSumMs += o.durationSumMs;
     ttftCount += o.ttftCount;
     ttftSumMs += o.ttftSumMs;
+    upstreamFailures += o.upstreamFailures;
     for (int i = 0; i < LatencyBins::kCount; ++i) {
         duration[size_t(i)] += o.duration[size_t(i)];
         ttft[size_t(i)] += o.ttft[size_t(i)];

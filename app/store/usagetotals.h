@@ -41,6 +41,8 @@ struct UsageTotals
     qint64 durationSumMs = 0;
     qint64 ttftCount = 0;
     qint64 ttftSumMs = 0;
+    // Attempts the provider failed (429, 5xx, no answer, or retried): what routing holds against it.
+    qint64 upstreamFailures = 0;
     LatencyBins::Counts duration{};
     LatencyBins::Counts ttft{};
 

@@ -3,6 +3,7 @@
 // still in flight when the gateway stops.
 
 #include "fakeupstream.h"
+#include "proxy/providerstats.h"
 #include "proxyharness.h"
 #include "testhttp.h"
 
@@ -74,6 +75,7 @@ private slots:
     void retention_data();
     void retention();
     void stopWaitsForRequestsInFlight();
+    void routingLearnsFromTheRecords();
 };
 
 void TestProxyRecords::concurrentRequestsAreEachRecordedOnce()
@@ -257,6 +259,38 @@ void TestProxyRecords::stopWaitsForRequestsInFlight()
     // A stopped gateway accepts nothing new.
     const TestHttpResult after = TestHttp::call(nam, h.port(), "GET", u"/health"_s);
     QCOMPARE(after.status, 0);
+}
+
+// Records written by another instance sharing the database (here: straight into the log writer) shape this
+// instance's view of a provider once it reads them.
+void TestProxyRecords::routingLearnsFromTheRecords()
+{
+    ProxyHarness h;
+    QString error;
+    QVERIFY2(h.start(&error), qPrintable(error));
+    QCOMPARE(h.gateway().providerStats().snapshot(u"groq"_s).attempts, 0);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (int i = 0; i < 10; ++i) {
+        RequestRecord r;
+        r.requestId = "elsewhere-" + QByteArray::number(i);
+        r.createdAt = now.addSecs(-60 * i);
+        r.usedProvider = u"groq"_s;
+        r.usedModel = u"llama-3.3-70b-versatile"_s;
+        r.status = i < 4 ? 503 : 200; // four of ten failed
+        r.durationMs = 200;
+        h.gateway().logWriter().enqueue(r);
+    }
+    RequestRecord old; // outside the last hour: not counted
+    old.createdAt = now.addSecs(-7200);
+    old.usedProvider = u"groq"_s;
+    old.status = 503;
+    h.gateway().logWriter().enqueue(old);
+    h.gateway().logWriter().flush();
+    h.gateway().learnFromRecords();
+    const ProviderStats::Snapshot groq = h.gateway().providerStats().snapshot(u"groq"_s);
+    QCOMPARE(groq.attempts, 10);
+    QVERIFY2(std::abs(groq.errorRate - 0.4) < 1e-9, qPrintable(QString::number(groq.errorRate)));
+    QCOMPARE(groq.latencyMs, 200.0);
 }
 
 QTEST_GUILESS_MAIN(TestProxyRecords)

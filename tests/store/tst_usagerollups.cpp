@@ -66,7 +66,8 @@ bool sameTotals(const UsageTotals &a, const UsageTotals &b, QString *why)
         && check("completion", a.completionTokens, b.completionTokens) && check("cached", a.cachedTokens, b.cachedTokens)
         && check("reasoning", a.reasoningTokens, b.reasoningTokens) && check("total", a.totalTokens, b.totalTokens)
         && check("cost", a.cost, b.cost) && check("duration_sum", a.durationSumMs, b.durationSumMs)
-        && check("ttft_count", a.ttftCount, b.ttftCount) && a.duration == b.duration && a.ttft == b.ttft;
+        && check("ttft_count", a.ttftCount, b.ttftCount) && check("upstream_failures", a.upstreamFailures, b.upstreamFailures)
+        && a.duration == b.duration && a.ttft == b.ttft;
 }
 
 } // namespace
@@ -354,6 +355,7 @@ void TestUsageRollups::migrationFillsRollupsFromStoredRecords()
     QCOMPARE(report->totals.retries, 1);
     QCOMPARE(report->totals.errors, 0);
     QCOMPARE(report->totals.unpriced, 1);
+    QCOMPARE(report->totals.upstreamFailures, 1); // the first attempt of "a"
     QCOMPARE(report->totals.totalTokens, 60);
     QCOMPARE(report->totals.cost, 0.75);
     QCOMPARE(report->totals.durationSumMs, 1250);
