@@ -1,5 +1,7 @@
 #include "providersettings.h"
 
+#include "usagerollups.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlError>
@@ -99,11 +101,10 @@ std::optional<QHash<QString, double>> ProviderSettingsStore::spendSince(
         return std::nullopt;
     QSqlQuery query(db);
     query.setForwardOnly(true);
-    // created_at is stored as ISO 8601 UTC text, so the same spelling compares correctly.
-    query.prepare(
-        u"SELECT used_provider, SUM(cost) FROM requests "
-        "WHERE created_at >= ? AND cost IS NOT NULL AND used_provider <> '' GROUP BY used_provider"_s);
-    query.addBindValue(since.toUTC().toString(Qt::ISODateWithMs));
+    // From the hourly usage rollups, which outlive the purge of old records (`since` is a month's start).
+    query.prepare(u"SELECT used_provider, SUM(cost) FROM usage_rollups "
+                  "WHERE bucket >= ? AND used_provider <> '' GROUP BY used_provider"_s);
+    query.addBindValue(UsageRollups::hourOf(since));
     if (!query.exec()) {
         *error = u"cannot sum the providers' spend: "_s + query.lastError().text();
         return std::nullopt;

@@ -1,5 +1,7 @@
 #include "keyspend.h"
 
+#include "usagerollups.h"
+
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
@@ -10,27 +12,27 @@ namespace {
 constexpr std::array<LimitPeriod, 4> kPeriods { LimitPeriod::Hour, LimitPeriod::Day, LimitPeriod::Week,
     LimitPeriod::Month };
 
-// created_at is stored as Qt::ISODateWithMs in UTC ("2025-01-15T12:00:00.000Z"), so the same spelling
-// compares correctly as text.
-QString stored(const QDateTime &at)
-{
-    return at.toUTC().toString(Qt::ISODateWithMs);
-}
 } // namespace
 
 std::optional<KeySpendLedger::Seed> KeySpendLedger::read(
     QSqlDatabase &db, qint64 keyId, const QDateTime &now, QString *error)
 {
+    // From the usage rollups, which outlive the purge of old records: an all-time limit must not reopen
+    // when the retention policy deletes the records that spent it. The calendar periods are whole hours and
+    // days, as the rollups' buckets are.
+    const auto day = [&](LimitPeriod period) { return KeyPeriods::start(period, now).toString(u"yyyy-MM-dd"_s); };
     QSqlQuery query(db);
-    // One pass over the key's rows (the api_key_id index), all five sums at once.
     query.prepare(u"SELECT COALESCE(SUM(cost), 0), "
-                  "COALESCE(SUM(CASE WHEN created_at >= ? THEN cost ELSE 0 END), 0), "
-                  "COALESCE(SUM(CASE WHEN created_at >= ? THEN cost ELSE 0 END), 0), "
-                  "COALESCE(SUM(CASE WHEN created_at >= ? THEN cost ELSE 0 END), 0), "
-                  "COALESCE(SUM(CASE WHEN created_at >= ? THEN cost ELSE 0 END), 0) "
-                  "FROM requests WHERE api_key_id = ? AND cost IS NOT NULL"_s);
-    for (const LimitPeriod period : kPeriods)
-        query.addBindValue(stored(KeyPeriods::start(period, now)));
+                  "COALESCE(SUM(CASE WHEN bucket >= ? THEN cost ELSE 0 END), 0), "
+                  "COALESCE(SUM(CASE WHEN bucket >= ? THEN cost ELSE 0 END), 0), "
+                  "COALESCE(SUM(CASE WHEN bucket >= ? THEN cost ELSE 0 END), 0), "
+                  "(SELECT COALESCE(SUM(cost), 0) FROM usage_rollups WHERE api_key_id = ? AND bucket = ?) "
+                  "FROM usage_rollups_daily WHERE api_key_id = ?"_s);
+    query.addBindValue(day(LimitPeriod::Day));
+    query.addBindValue(day(LimitPeriod::Week));
+    query.addBindValue(day(LimitPeriod::Month));
+    query.addBindValue(keyId);
+    query.addBindValue(UsageRollups::hourOf(now));
     query.addBindValue(keyId);
     if (!query.exec() || !query.next()) {
         *error = u"cannot sum the spend of API key %1: %2"_s.arg(keyId).arg(query.lastError().text());
@@ -39,8 +41,8 @@ std::optional<KeySpendLedger::Seed> KeySpendLedger::read(
     Seed seed;
     seed.at = now.toUTC();
     seed.allTime = query.value(0).toDouble();
-    for (size_t i = 0; i < kPeriods.size(); ++i)
-        seed.periods[i] = query.value(int(i) + 1).toDouble();
+    seed.periods = {query.value(4).toDouble(), query.value(1).toDouble(), query.value(2).toDouble(),
+                    query.value(3).toDouble()}; // hour, day, week, month
     return seed;
 }
 

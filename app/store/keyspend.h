@@ -19,7 +19,7 @@ struct SpendTotals
 };
 
 // Running spend totals per gateway API key, so that the proxy checks limits without a query per request.
-// Each key is seeded once from the requests table (all time and the current hour, day, week and month) and
+// Each key is seeded once from the usage rollups (all time and the current hour, day, week and month) and
 // then added to as this process records requests. Every period's total restarts from 0 once the clock has
 // passed the period's end. Thread-safe.
 class KeySpendLedger final
@@ -34,7 +34,7 @@ public:
         std::array<double, 4> periods {}; // hour, day, week, month containing `at`
         QDateTime at;
     };
-    // Sums the key's recorded costs in the database, as of `now`. nullopt and *error when the query fails.
+    // Sums the key's recorded costs in the usage rollups, as of `now`. nullopt and *error when the query fails.
     static std::optional<Seed> read(QSqlDatabase &db, qint64 keyId, const QDateTime &now, QString *error);
 
     bool contains(qint64 keyId) const;

@@ -1,11 +1,12 @@
 // The key store's side of key limits, on a real SQLite file: limits stored and read back by another store
 // (another process), roll, disable, expiry and delete as authentication sees them, and spend totals seeded
-// from the requests table and carried across a period boundary by the clock.
+// from the usage rollups (so a purge does not reopen a limit) and carried across a period boundary by the clock.
 #include "apikeystore.h"
 #include "database.h"
 #include "logwriter.h"
 #include "testclock.h"
 
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -59,7 +60,7 @@ private slots:
     void rollReplacesTheSecretAtOnce();
     void disabledAndExpiredKeysAreIdentifiedButNotAuthenticated();
     void removeForgetsTheKeyButKeepsItsRecords();
-    void spendIsSeededFromTheRequestsTable();
+    void spendIsSeededFromTheRollupsAndOutlivesThePurge();
     void spendCrossesADayBoundary();
 
 private:
@@ -201,7 +202,7 @@ void TestKeyStore::removeForgetsTheKeyButKeepsItsRecords()
     QSqlDatabase::removeDatabase(u"check"_s);
 }
 
-void TestKeyStore::spendIsSeededFromTheRequestsTable()
+void TestKeyStore::spendIsSeededFromTheRollupsAndOutlivesThePurge()
 {
     QString error;
     qint64 keyId = 0;
@@ -222,6 +223,14 @@ void TestKeyStore::spendIsSeededFromTheRequestsTable()
         writer.enqueue(spendRecord(keyId, utc(2025, 1, 15, 12, 1), std::nullopt)); // price unknown
         writer.enqueue(spendRecord(otherId, utc(2025, 1, 15, 12), 100.0)); // another key
     }
+    {
+        // The retention policy deletes the records; what they spent still counts against the limits.
+        QSqlDatabase db = Database::open(m_location, u"purger"_s, &error);
+        QSqlQuery purge(db);
+        QVERIFY2(purge.exec(u"DELETE FROM requests"_s), qPrintable(purge.lastError().text()));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"purger"_s);
 
     ApiKeyStore store(m_location, m_clock);
     QVERIFY2(store.refresh(&error), qPrintable(error)); // a store starts with an empty cache
