@@ -80,8 +80,10 @@ bool Gateway::start(QString *error)
     m_providers = std::make_unique<ProviderRegistry>(m_config.providers, *m_providerSettings, *m_secrets, m_clock);
     if (!m_providers->load(error))
         return false;
+    m_apiPool = std::make_unique<QThreadPool>();
+    m_apiPool->setMaxThreadCount(kApiThreads);
     m_apiContext = std::make_unique<ApiContext>(ApiContext{*m_members, *m_accessTokens, *m_audit, m_clock, *m_keys,
-                                                           *m_records, *m_policies, *m_providers});
+                                                           *m_records, *m_policies, *m_providers, *m_apiPool});
     startRetentionTimers();
 
     HttpServer::Options options;
@@ -192,6 +194,8 @@ void Gateway::stop()
         m_server->shutdown(m_config.shutdownGraceMs);
         m_server.reset();
     }
+    if (m_apiPool)
+        m_apiPool->waitForDone();
     if (m_log)
         m_log->stop();
 }

@@ -13,6 +13,7 @@
 #include "providerregistry.h"
 
 #include <QObject>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <memory>
@@ -67,6 +68,7 @@ public:
     static constexpr int kPurgeIntervalMs = 3'600'000;
     static constexpr int kPolicyRefreshMs = 30'000;
     static constexpr int kStatsRefreshMs = 60'000;
+    static constexpr int kApiThreads = 2;
 
 private:
     void startRetentionTimers();
@@ -89,6 +91,7 @@ private:
     std::unique_ptr<SecretStore> m_secrets;
     std::unique_ptr<ProviderSettingsStore> m_providerSettings;
     std::unique_ptr<ProviderRegistry> m_providers;
+    std::unique_ptr<QThreadPool> m_apiPool; // the management API's calls, off the proxy's workers
     std::unique_ptr<ApiContext> m_apiContext;
     std::unique_ptr<LogWriter> m_log;
     std::unique_ptr<ResponseCache> m_cache; // null when the cache is off

@@ -20,6 +20,7 @@ class MemberStore;
 class PolicyStore;
 class RecordStore;
 class ProviderRegistry;
+class QThreadPool;
 
 // What every worker's management API shares (all thread-safe).
 struct ApiContext
@@ -32,6 +33,7 @@ struct ApiContext
     RecordStore &records;
     PolicyStore &policies;
     ProviderRegistry &providers; // upstream providers, their settings and keychain secrets
+    QThreadPool &pool;           // where the calls run, off the proxy's worker threads
 };
 
 // One answer of the management API: a status and a JSON body, or a body written as it is produced

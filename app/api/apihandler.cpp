@@ -3,6 +3,9 @@
 #include "accesstokenstore.h"
 
 #include <QJsonArray>
+#include <QMutex>
+#include <QThreadPool>
+#include <QWaitCondition>
 #include <QJsonDocument>
 #include <QUrl>
 
@@ -37,19 +40,40 @@ ApiReply ApiReply::methodNotAllowed(const QByteArray &method, const QString &pat
     return error(405, u"method_not_allowed"_s, u"%1 is not allowed on %2"_s.arg(QString::fromLatin1(method), path));
 }
 
+// Counts the calls running on the pool for one handler, so that it can wait for them before it goes.
+struct ApiHandler::InFlight
+{
+    QMutex mutex;
+    QWaitCondition done;
+    int running = 0;
+};
+
 ApiHandler::ApiHandler(const ApiContext &context)
     : m_context(context)
+    , m_home(std::make_unique<QObject>())
+    , m_inFlight(std::make_shared<InFlight>())
 {
+}
+
+ApiHandler::~ApiHandler()
+{
+    // A call still running posts its answer to m_home; once it has finished, deleting m_home drops
+    // whatever it posted, safely.
+    QMutexLocker locker(&m_inFlight->mutex);
+    while (m_inFlight->running > 0)
+        m_inFlight->done.wait(&m_inFlight->mutex);
 }
 
 namespace {
 
-// The body of a streamed answer: what the writer writes goes out as chunks of the response.
-class ResponderDevice final : public QIODevice
+// The body of a streamed answer, written on the pool thread: each piece goes to the worker's thread,
+// which writes it to the connection.
+class ForwardingDevice final : public QIODevice
 {
 public:
-    explicit ResponderDevice(HttpResponder &responder)
-        : m_responder(responder)
+    ForwardingDevice(QObject *home, HttpResponder responder)
+        : m_home(home)
+        , m_responder(std::move(responder))
     {
         open(QIODevice::WriteOnly);
     }
@@ -58,40 +82,59 @@ protected:
     qint64 readData(char *, qint64) override { return -1; }
     qint64 writeData(const char *data, qint64 size) override
     {
-        if (!m_responder.isOpen())
-            return -1;
-        m_responder.writeStreamData(QByteArrayView(data, size));
+        QMetaObject::invokeMethod(
+            m_home, [responder = m_responder, bytes = QByteArray(data, size)]() mutable { responder.writeStreamData(bytes); },
+            Qt::QueuedConnection);
         return size;
     }
 
 private:
-    HttpResponder &m_responder;
+    QObject *m_home;
+    HttpResponder m_responder;
 };
 
 } // namespace
 
-void ApiHandler::handle(const HttpRequest &request, HttpResponder &responder)
+void ApiHandler::handle(const HttpRequest &request, const HttpResponder &responder)
 {
-    const ApiReply reply = dispatch(request);
-    if (reply.writer) {
-        HttpHeaders headers{{"cache-control", "no-store"}};
-        if (!reply.fileName.isEmpty())
-            headers.append({"content-disposition", "attachment; filename=\"" + reply.fileName + '"'});
-        responder.beginStream(reply.status, reply.contentType, headers);
-        ResponderDevice device(responder);
-        QString error;
-        if (!reply.writer(device, &error))
-            qCWarning(lcApi).noquote() << "answer to" << request.path << "cut short:" << error;
-        responder.endStream();
-        return;
+    {
+        QMutexLocker locker(&m_inFlight->mutex);
+        ++m_inFlight->running;
     }
-    const QByteArray body = reply.body.isArray() ? QJsonDocument(reply.body.toArray()).toJson(QJsonDocument::Compact)
-                                                 : QJsonDocument(reply.body.toObject()).toJson(QJsonDocument::Compact);
-    // Answers carry tokens and member data: no cache may keep them.
-    responder.respond(reply.status, "application/json", body, {{"cache-control", "no-store"}});
+    QObject *home = m_home.get();
+    m_context.pool.start([context = m_context, request, responder, home, inFlight = m_inFlight] {
+        const ApiReply reply = dispatch(context, request);
+        const auto deliver = [home](std::function<void()> work) {
+            QMetaObject::invokeMethod(home, std::move(work), Qt::QueuedConnection);
+        };
+        if (reply.writer) {
+            HttpHeaders headers{{"cache-control", "no-store"}};
+            if (!reply.fileName.isEmpty())
+                headers.append({"content-disposition", "attachment; filename=\"" + reply.fileName + '"'});
+            deliver([r = responder, status = reply.status, type = reply.contentType, headers]() mutable {
+                r.beginStream(status, type, headers);
+            });
+            ForwardingDevice device(home, responder);
+            QString error;
+            if (!reply.writer(device, &error))
+                qCWarning(lcApi).noquote() << "answer to" << request.path << "cut short:" << error;
+            deliver([r = responder]() mutable { r.endStream(); });
+        } else {
+            const QByteArray body = reply.body.isArray()
+                ? QJsonDocument(reply.body.toArray()).toJson(QJsonDocument::Compact)
+                : QJsonDocument(reply.body.toObject()).toJson(QJsonDocument::Compact);
+            // Answers carry tokens and member data: no cache may keep them.
+            deliver([r = responder, status = reply.status, body]() mutable {
+                r.respond(status, "application/json", body, {{"cache-control", "no-store"}});
+            });
+        }
+        QMutexLocker locker(&inFlight->mutex);
+        --inFlight->running;
+        inFlight->done.wakeAll();
+    });
 }
 
-ApiReply ApiHandler::dispatch(const HttpRequest &request)
+ApiReply ApiHandler::dispatch(const ApiContext &context, const HttpRequest &request)
 {
     ApiCall call;
     call.method = request.method;
@@ -114,7 +157,7 @@ ApiReply ApiHandler::dispatch(const HttpRequest &request)
     if (call.segments == QStringList{u"auth"_s, u"sign-in"_s}) {
         if (call.method != "POST")
             return ApiReply::methodNotAllowed(call.method, call.path());
-        return TokenResource::signIn(m_context, call.body);
+        return TokenResource::signIn(context, call.body);
     }
 
     const QByteArray authorization = request.header("authorization");
@@ -122,7 +165,7 @@ ApiReply ApiHandler::dispatch(const HttpRequest &request)
         return ApiReply::error(401, u"unauthenticated"_s,
                                u"send a personal access token as 'Authorization: Bearer llmgw_pat_…' "
                                "(llm-gateway members add prints one; POST /api/v1/auth/sign-in returns one)"_s);
-    const auto authenticated = m_context.tokens.authenticate(authorization.sliced(7).trimmed());
+    const auto authenticated = context.tokens.authenticate(authorization.sliced(7).trimmed());
     if (!authenticated)
         return ApiReply::error(401, u"unauthenticated"_s,
                                u"the access token is not valid: unknown, revoked, or its member was removed"_s);
@@ -131,24 +174,24 @@ ApiReply ApiHandler::dispatch(const HttpRequest &request)
 
     const QString &resource = call.segments.first();
     if (resource == "members"_L1)
-        return MemberResource::handle(m_context, call);
+        return MemberResource::handle(context, call);
     if (resource == "tokens"_L1)
-        return TokenResource::handle(m_context, call);
+        return TokenResource::handle(context, call);
     if (resource == "keys"_L1)
-        return KeyResource::handle(m_context, call);
+        return KeyResource::handle(context, call);
     if (resource == "audit"_L1)
-        return AuditResource::handle(m_context, call);
+        return AuditResource::handle(context, call);
     if (resource == "usage"_L1)
-        return UsageResource::handle(m_context, call);
+        return UsageResource::handle(context, call);
     if (resource == "logs"_L1)
-        return LogResource::handle(m_context, call);
+        return LogResource::handle(context, call);
     if (resource == "policies"_L1)
-        return PolicyResource::handle(m_context, call);
+        return PolicyResource::handle(context, call);
     if (resource == "export"_L1)
-        return DataResource::handleExport(m_context, call);
+        return DataResource::handleExport(context, call);
     if (resource == "data"_L1)
-        return DataResource::handleData(m_context, call);
+        return DataResource::handleData(context, call);
     if (resource == "providers"_L1)
-        return ProviderResource::handle(m_context, call);
+        return ProviderResource::handle(context, call);
     return ApiReply::error(404, u"not_found"_s, u"there is no resource %1"_s.arg(call.path()));
 }

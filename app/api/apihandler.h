@@ -4,22 +4,33 @@
 #include "httpresponder.h"
 
 #include <QLoggingCategory>
+#include <QObject>
+
+#include <memory>
 
 Q_DECLARE_LOGGING_CATEGORY(lcApi)
 
-// Serves the management API (/api/v1/...) on one worker thread: authenticates the bearer personal access
+// Serves the management API (/api/v1/...) for one worker thread: authenticates the bearer personal access
 // token, parses the JSON body and hands the call to its resource; answers errors as
 // {"error":{"message","code"}}. The proxy's handler owns one per worker and passes it every /api/v1/ request.
+//
+// Calls run on the API's own thread pool (ApiContext::pool), never on the worker: sign-in (PBKDF2), the
+// keychain and exports of the whole store take long, and the proxy requests the worker serves must not wait
+// behind them. Answers come back to the worker's thread, where the connection lives.
 class ApiHandler final
 {
 public:
-    explicit ApiHandler(const ApiContext &context);
+    explicit ApiHandler(const ApiContext &context); // in the worker's thread
+    ~ApiHandler(); // waits for the calls still running on the pool
 
     static bool handles(const QByteArray &path) { return path.startsWith("/api/v1/"); }
-    void handle(const HttpRequest &request, HttpResponder &responder);
+    void handle(const HttpRequest &request, const HttpResponder &responder);
 
 private:
-    ApiReply dispatch(const HttpRequest &request);
+    struct InFlight;
+    static ApiReply dispatch(const ApiContext &context, const HttpRequest &request);
 
     ApiContext m_context;
+    std::unique_ptr<QObject> m_home; // lives in the worker's thread: answers are delivered through it
+    std::shared_ptr<InFlight> m_inFlight;
 };

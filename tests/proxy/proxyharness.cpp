@@ -79,7 +79,7 @@ bool ProxyHarness::start(const Options &options, QString *error)
     config->catalogFile = options.catalogFile;
     config->responseCacheEnabled = options.responseCache;
     config->port = 0;
-    config->workerThreads = 2;
+    config->workerThreads = options.workerThreads;
     config->retention = options.retention;
     config->upstreamTimeoutMs = options.upstreamTimeoutMs;
     config->connectTimeoutMs = options.connectTimeoutMs;

@@ -43,6 +43,7 @@ public:
         // null: the system clock. Must outlive the harness.
         const Clock *clock = nullptr;
         bool responseCache = false;
+        int workerThreads = 2;
     };
 
     // The provider keys the gateway is given, and that the fake upstream requires, per API.
