@@ -1,7 +1,8 @@
 // The usage API's claim, measured: a month of usage answers from the hourly rollups in a time that does not
 // grow with the number of raw records. Writes N records over 30 days through the real log writer (which keeps
 // the rollups), then times UsageReport queries against a plain aggregate over the raw records, and checks that
-// both agree. Usage: bench_usagequery [--records N] [--runs R] [--check]
+// both agree. Usage: bench_usagequery [--records N] [--runs R] [--check] [--database postgres://… (an empty
+// database; default: SQLite in a temporary directory)]
 #include "database.h"
 #include "logwriter.h"
 #include "usagequery.h"
@@ -96,6 +97,7 @@ int main(int argc, char **argv)
     qint64 records = 1'000'000;
     int runs = 15;
     bool check = false;
+    QString databaseUrl;
     const QStringList args = app.arguments();
     for (qsizetype i = 1; i < args.size(); ++i) {
         if (args[i] == "--records"_L1 && i + 1 < args.size())
@@ -104,19 +106,27 @@ int main(int argc, char **argv)
             runs = args[++i].toInt();
         else if (args[i] == "--check"_L1)
             check = true;
+        else if (args[i] == "--database"_L1 && i + 1 < args.size())
+            databaseUrl = args[++i];
         else {
-            std::fprintf(stderr, "usage: bench_usagequery [--records N] [--runs R] [--check]\n");
+            std::fprintf(stderr, "usage: bench_usagequery [--records N] [--runs R] [--check] [--database URL]\n");
             return 2;
         }
     }
 
     QTemporaryDir dir;
-    const DatabaseLocation location = DatabaseLocation::inDataDir(dir.path());
+    QString error;
+    const auto given = databaseUrl.isEmpty() ? std::optional(DatabaseLocation::inDataDir(dir.path()))
+                                             : DatabaseLocation::fromUrl(databaseUrl, &error);
+    if (!given) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return 2;
+    }
+    const DatabaseLocation location = *given;
     QElapsedTimer timer;
     timer.start();
     {
         LogWriter writer(location);
-        QString error;
         if (!writer.start(&error)) {
             std::fprintf(stderr, "%s\n", qPrintable(error));
             return 1;
@@ -130,7 +140,6 @@ int main(int argc, char **argv)
     }
     const double writeSeconds = double(timer.elapsed()) / 1000;
 
-    QString error;
     QSqlDatabase db = Database::open(location, u"bench"_s, &error);
     if (!db.isOpen()) {
         std::fprintf(stderr, "%s\n", qPrintable(error));

@@ -16,6 +16,11 @@ FastQuery::FastQuery(QSqlDatabase &db)
         m_sqlite = *static_cast<sqlite3 *const *>(handle.constData());
 }
 
+bool FastQuery::isSqlite(const QSqlDatabase &db)
+{
+    return db.driverName() == "QSQLITE"_L1;
+}
+
 FastQuery::~FastQuery()
 {
     if (m_statement)
@@ -31,19 +36,11 @@ bool FastQuery::prepare(const QString &sql)
         m_error = QString::fromUtf8(sqlite3_errmsg(m_sqlite));
         return false;
     }
-    // Named placeholders: Qt formats a name for every positional value it binds.
-    QString named;
-    for (const QChar c : sql) {
-        if (c == u'?') {
-            m_placeholders.append(u":p"_s + QString::number(m_placeholders.size()));
-            named += m_placeholders.last();
-        } else {
-            named += c;
-        }
-    }
+    // Positional: Qt looks a named placeholder up by comparing it with every name of the statement, which
+    // grows with the square of the placeholders of a multi-row statement.
     m_query = std::make_unique<QSqlQuery>(m_db);
     m_query->setForwardOnly(true);
-    if (m_query->prepare(named))
+    if (m_query->prepare(sql))
         return true;
     m_error = m_query->lastError().text();
     return false;
@@ -64,7 +61,7 @@ void FastQuery::bind(int index, qint64 value)
     if (m_statement)
         sqlite3_bind_int64(m_statement, index + 1, value);
     else
-        m_query->bindValue(m_placeholders.at(index), value);
+        m_query->bindValue(index, value);
 }
 
 void FastQuery::bind(int index, double value)
@@ -73,7 +70,7 @@ void FastQuery::bind(int index, double value)
     if (m_statement)
         sqlite3_bind_double(m_statement, index + 1, value);
     else
-        m_query->bindValue(m_placeholders.at(index), value);
+        m_query->bindValue(index, value);
 }
 
 void FastQuery::bind(int index, const QString &value)
@@ -83,7 +80,7 @@ void FastQuery::bind(int index, const QString &value)
         const QByteArray utf8 = value.toUtf8();
         sqlite3_bind_text(m_statement, index + 1, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
     } else {
-        m_query->bindValue(m_placeholders.at(index), value.isNull() ? u""_s : value);
+        m_query->bindValue(index, value.isNull() ? u""_s : value);
     }
 }
 

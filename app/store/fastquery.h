@@ -11,7 +11,7 @@ struct sqlite3_stmt;
 
 // One prepared statement run many times with many values, for the store's hot loops (the rollups): on
 // SQLite straight through its C API, where QSqlQuery's per-value QVariant and placeholder handling cost
-// more than the statement itself; on other drivers through QSqlQuery with named placeholders.
+// more than the statement itself; on other drivers through QSqlQuery with positional placeholders.
 // Placeholders are written '?' in the SQL; columns and parameters count from 0.
 class FastQuery final
 {
@@ -19,6 +19,9 @@ class FastQuery final
 public:
     explicit FastQuery(QSqlDatabase &db);
     ~FastQuery();
+
+    // Whether `db` is an SQLite connection (statements run in process: no round trip to save).
+    static bool isSqlite(const QSqlDatabase &db);
 
     bool prepare(const QString &sql);
     void bind(int index, qint64 value);
@@ -41,6 +44,5 @@ private:
     bool m_pendingRow = false; // SQLite: exec() stepped onto a row that next() has not handed out yet
     bool m_active = false;     // SQLite: stepped and not yet reset (rows left unread)
     std::unique_ptr<QSqlQuery> m_query;
-    QStringList m_placeholders;
     QString m_error;
 };

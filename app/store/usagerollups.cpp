@@ -6,6 +6,7 @@
 #include <QVariant>
 
 #include <map>
+#include <memory>
 #include <tuple>
 
 using namespace Qt::StringLiterals;
@@ -103,47 +104,73 @@ QString backfill(const Resolution &resolution)
         + sums.join(u",\n    "_s) + u"\nFROM requests GROUP BY 1, 2, 3, 4, 5"_s;
 }
 
-QString upsertStatement(const Resolution &resolution)
+// For `rows` rows at once (the rows of one statement never share a key, as ON CONFLICT requires).
+QString upsertStatement(const Resolution &resolution, int rows)
 {
     const QStringList measures = measureColumns();
     const QStringList columns = keyColumns() + measures;
     QStringList updates;
     for (const QString &column : measures)
         updates.append(u"%1 = %2.%1 + excluded.%1"_s.arg(column, resolution.table));
-    return u"INSERT INTO "_s + resolution.table + u" ("_s + columns.join(u", "_s) + u") VALUES ("_s
-        + QStringList(columns.size(), u"?"_s).join(u", "_s) + u") ON CONFLICT ("_s + keyColumns().join(u", "_s)
+    const QString tuple = u'(' + QStringList(columns.size(), u"?"_s).join(u", "_s) + u')';
+    return u"INSERT INTO "_s + resolution.table + u" ("_s + columns.join(u", "_s) + u") VALUES "_s
+        + QStringList(rows, tuple).join(u", "_s) + u" ON CONFLICT ("_s + keyColumns().join(u", "_s)
         + u") DO UPDATE SET "_s + updates.join(u", "_s);
 }
 
+// Rows per upsert where each statement is a round trip (PostgreSQL); SQLite runs them one by one.
+constexpr int kRowsPerStatement = 50;
+
 using RollupKey = std::tuple<QString, qint64, QString, QString, QString>;
+
+// Binds one row's key and totals from parameter `first` on; returns the next parameter's index.
+int bindRow(FastQuery &query, int first, const RollupKey &key, const UsageTotals &t)
+{
+    int i = first;
+    query.bind(i++, std::get<0>(key));
+    query.bind(i++, std::get<1>(key));
+    query.bind(i++, std::get<2>(key));
+    query.bind(i++, std::get<3>(key));
+    query.bind(i++, std::get<4>(key));
+    for (qint64 value : {t.requests, t.errors, t.retries, t.cacheHits, t.unpriced, t.promptTokens,
+                         t.completionTokens, t.cachedTokens, t.cacheWriteTokens, t.reasoningTokens, t.totalTokens})
+        query.bind(i++, value);
+    query.bind(i++, t.cost);
+    for (qint64 value : {t.durationSumMs, t.ttftCount, t.ttftSumMs, t.upstreamFailures})
+        query.bind(i++, value);
+    for (qint64 value : t.duration)
+        query.bind(i++, value);
+    for (qint64 value : t.ttft)
+        query.bind(i++, value);
+    return i;
+}
 
 bool upsert(QSqlDatabase &db, const Resolution &resolution, const std::map<RollupKey, UsageTotals> &rows,
             QString *error)
 {
-    FastQuery query(db);
-    if (!query.prepare(upsertStatement(resolution))) {
-        *error = query.lastError();
-        return false;
-    }
-    for (const auto &[key, t] : rows) {
-        int i = 0;
-        query.bind(i++, std::get<0>(key));
-        query.bind(i++, std::get<1>(key));
-        query.bind(i++, std::get<2>(key));
-        query.bind(i++, std::get<3>(key));
-        query.bind(i++, std::get<4>(key));
-        for (qint64 value : {t.requests, t.errors, t.retries, t.cacheHits, t.unpriced, t.promptTokens,
-                             t.completionTokens, t.cachedTokens, t.cacheWriteTokens, t.reasoningTokens, t.totalTokens})
-            query.bind(i++, value);
-        query.bind(i++, t.cost);
-        for (qint64 value : {t.durationSumMs, t.ttftCount, t.ttftSumMs, t.upstreamFailures})
-            query.bind(i++, value);
-        for (qint64 value : t.duration)
-            query.bind(i++, value);
-        for (qint64 value : t.ttft)
-            query.bind(i++, value);
-        if (!query.exec()) {
-            *error = query.lastError();
+    const int perStatement = FastQuery::isSqlite(db) ? 1 : kRowsPerStatement;
+    std::unique_ptr<FastQuery> full;
+    auto it = rows.begin();
+    while (it != rows.end()) {
+        const int count = int(qMin<qsizetype>(perStatement, qsizetype(std::distance(it, rows.end()))));
+        std::unique_ptr<FastQuery> partial;
+        FastQuery *query = nullptr;
+        if (count == perStatement && full) {
+            query = full.get();
+        } else {
+            auto prepared = std::make_unique<FastQuery>(db);
+            if (!prepared->prepare(upsertStatement(resolution, count))) {
+                *error = prepared->lastError();
+                return false;
+            }
+            query = prepared.get();
+            (count == perStatement ? full : partial) = std::move(prepared);
+        }
+        int parameter = 0;
+        for (int row = 0; row < count; ++row, ++it)
+            parameter = bindRow(*query, parameter, it->first, it->second);
+        if (!query->exec()) {
+            *error = query->lastError();
             return false;
         }
     }
