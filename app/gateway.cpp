@@ -123,13 +123,14 @@ bool Gateway::start(QString *error)
 
 void Gateway::startRetentionTimers()
 {
-    m_policyTimer = new QTimer(this);
-    connect(m_policyTimer, &QTimer::timeout, this, [this] {
+    m_sharedSettingsTimer = new QTimer(this);
+    // What other instances sharing the database changed: the policies and the providers' settings.
+    connect(m_sharedSettingsTimer, &QTimer::timeout, this, [this] {
         QString error;
-        if (!m_policies->refresh(&error))
+        if (!m_policies->refresh(&error) || !m_providers->refresh(&error))
             qCWarning(lcGateway).noquote() << error;
     });
-    m_policyTimer->start(kPolicyRefreshMs);
+    m_sharedSettingsTimer->start(kSharedSettingsRefreshMs);
     // The purge may delete many rows: it runs on a pool thread so that neither the window nor the accept
     // loop waits for it. One at a time; a purge still running when the next is due is simply not repeated.
     m_purgeTimer = new QTimer(this);
@@ -185,8 +186,8 @@ void Gateway::stop()
         m_purgeTimer->stop();
     if (m_statsTimer)
         m_statsTimer->stop();
-    if (m_policyTimer)
-        m_policyTimer->stop();
+    if (m_sharedSettingsTimer)
+        m_sharedSettingsTimer->stop();
     // A purge in flight finishes before the stores it uses go away.
     while (m_purgeRunning.loadAcquire())
         QThread::msleep(5);

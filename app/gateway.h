@@ -64,9 +64,10 @@ public:
     // The database the gateway uses, from the config (or SQLite in the data dir).
     static std::optional<DatabaseLocation> databaseLocation(const GatewayConfig &config, QString *error);
 
-    // How often the retention periods are applied, and how often another instance's policy change is read.
+    // How often the retention periods are applied, and how often what another instance changed in the shared
+    // database (policies, provider settings) is read.
     static constexpr int kPurgeIntervalMs = 3'600'000;
-    static constexpr int kPolicyRefreshMs = 30'000;
+    static constexpr int kSharedSettingsRefreshMs = 30'000;
     static constexpr int kStatsRefreshMs = 60'000;
     static constexpr int kApiThreads = 2;
 
@@ -84,7 +85,7 @@ private:
     std::unique_ptr<AuditLog> m_audit;
     std::unique_ptr<PolicyStore> m_policies;
     std::unique_ptr<RecordStore> m_records;
-    QTimer *m_policyTimer = nullptr;
+    QTimer *m_sharedSettingsTimer = nullptr;
     QTimer *m_purgeTimer = nullptr;
     QTimer *m_statsTimer = nullptr;
     QAtomicInteger<bool> m_purgeRunning = false;

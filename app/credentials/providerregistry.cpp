@@ -116,14 +116,38 @@ bool ProviderRegistry::load(QString *error)
     if (!spend)
         return false;
     m_spend.seed(*spend, now);
-
-    m_settings = *settings;
     m_secretValues.clear();
     m_keychainProblems.clear();
+    adopt(*settings);
+    return true;
+}
+
+bool ProviderRegistry::refresh(QString *error)
+{
+    QMutexLocker locker(&m_changeMutex);
+    auto settings = m_store.readAll(error);
+    if (!settings)
+        return false;
+    if (*settings != m_settings)
+        adopt(*settings);
+    return true;
+}
+
+void ProviderRegistry::adopt(const QHash<QString, ProviderSettings> &settings)
+{
+    m_settings = settings;
+    // Secrets already read stay; those stored since (by another instance on this machine) are read once;
+    // those removed since are dropped.
+    for (auto it = m_secretValues.begin(); it != m_secretValues.end();) {
+        if (m_settings.value(it.key()).keyStored)
+            ++it;
+        else
+            it = m_secretValues.erase(it);
+    }
     // Once the keychain proved unreachable, asking again for each provider would only wait again.
     std::optional<SecretStore::Result> unavailable;
     for (auto it = m_settings.cbegin(); it != m_settings.cend(); ++it) {
-        if (!it->keyStored)
+        if (!it->keyStored || m_secretValues.contains(it.key()) || m_keychainProblems.contains(it.key()))
             continue;
         const ProviderSpec *spec = nullptr;
         for (const ProviderSpec &known : std::as_const(m_specs))
@@ -151,7 +175,6 @@ bool ProviderRegistry::load(QString *error)
         m_keychainProblems.insert(it.key(), problem);
     }
     publish(build(m_settings, m_secretValues));
-    return true;
 }
 
 std::shared_ptr<const ProviderSnapshot> ProviderRegistry::snapshot() const

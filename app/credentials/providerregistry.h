@@ -69,6 +69,10 @@ public:
     // Reads the settings, the stored secrets and this month's spend. Only the database failing is an error:
     // a keychain that cannot be reached is logged, and the environment's keys are used.
     bool load(QString *error);
+    // Picks up the settings another instance sharing the database changed (base URLs, allowed models, spend
+    // limits, keys stored or removed); the gateway calls it every 30 s. False and *error when the database
+    // cannot be read.
+    bool refresh(QString *error);
     std::shared_ptr<const ProviderSnapshot> snapshot() const;
     // nullopt: done, and the next snapshot shows it. On any error nothing of the change was applied.
     std::optional<Error> change(const Actor &actor, const QString &providerId, const Change &change);
@@ -80,6 +84,8 @@ private:
     std::shared_ptr<const ProviderSnapshot> build(
         const QHash<QString, ProviderSettings> &settings, const QHash<QString, QString> &secrets) const;
     std::optional<Error> storeSecret(const ProviderSpec &spec, const Change &change);
+    // Takes `settings` as the current ones, reads the secrets newly marked stored, publishes. With m_changeMutex.
+    void adopt(const QHash<QString, ProviderSettings> &settings);
     void publish(std::shared_ptr<const ProviderSnapshot> next);
 
     const QList<ProviderConfig> m_fromConfig;

@@ -5,6 +5,7 @@
 
 #include "apiteam.h"
 #include "fakeupstream.h"
+#include "auditlog.h"
 #include "providerregistry.h"
 
 #include <QJsonArray>
@@ -28,6 +29,7 @@ private slots:
     void allowedModelsAreEnforced();
     void monthlySpendLimitIsEnforced();
     void monthSpendIsSeededFromTheRecords();
+    void anotherInstancesChangesArePickedUp();
 
 private:
     TestHttpResult patch(const QJsonObject &body);
@@ -208,6 +210,36 @@ void TestApiProviders::monthSpendIsSeededFromTheRecords()
     QVERIFY2(restarted.load(&error), qPrintable(error));
     QVERIFY(sameMoney(restarted.spend().thisMonth(u"openai"_s, clock.now()), cost));
     QCOMPARE(restarted.spend().thisMonth(u"anthropic"_s, clock.now()), 0.0);
+}
+
+
+// Another gateway sharing the database (here: its settings store writing the row) limits OpenAI's models;
+// this one follows at its next refresh, in the API and in the proxy.
+void TestApiProviders::anotherInstancesChangesArePickedUp()
+{
+    QString error;
+    const auto location = Gateway::databaseLocation(m_team->gateway().config(), &error);
+    QVERIFY2(location, qPrintable(error));
+    ProviderSettingsStore elsewhere(*location);
+    ProviderSettings settings;
+    settings.allowedModels = {u"gpt-4o"_s};
+    AuditEntry audit;
+    audit.at = QDateTime::currentDateTimeUtc();
+    audit.actorEmail = u"owner@elsewhere"_s;
+    audit.action = u"provider.update"_s;
+    audit.target = u"provider:openai"_s;
+    QVERIFY2(elsewhere.write(u"openai"_s, settings, audit, &error), qPrintable(error));
+
+    QCOMPARE(m_team->chat(m_team->harness().apiKey(), u"openai/gpt-4o-mini"_s).status, 200); // not yet read
+    QVERIFY2(m_team->gateway().providers().refresh(&error), qPrintable(error));
+    const TestHttpResult shown = m_team->call(m_team->owner.token, "GET", u"/api/v1/providers/openai"_s);
+    QCOMPARE(shown.json().value(u"allowed_models"_s).toArray(), QJsonArray{u"gpt-4o"_s});
+    QCOMPARE(m_team->chat(m_team->harness().apiKey(), u"openai/gpt-4o-mini"_s).status, 403);
+    QCOMPARE(m_team->chat(m_team->harness().apiKey(), u"openai/gpt-4o"_s).status, 200);
+    // Nothing changed since: a refresh keeps the snapshot as it is.
+    const quint64 generation = m_team->gateway().providers().snapshot()->generation;
+    QVERIFY(m_team->gateway().providers().refresh(&error));
+    QCOMPARE(m_team->gateway().providers().snapshot()->generation, generation);
 }
 
 QTEST_GUILESS_MAIN(TestApiProviders)
