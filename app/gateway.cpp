@@ -124,11 +124,20 @@ bool Gateway::start(QString *error)
 void Gateway::startRetentionTimers()
 {
     m_sharedSettingsTimer = new QTimer(this);
-    // What other instances sharing the database changed: the policies and the providers' settings.
+    // What other instances sharing the database changed: the policies, the providers' settings, and what
+    // the keys spent through them (the last off this thread: it waits for the log writer).
     connect(m_sharedSettingsTimer, &QTimer::timeout, this, [this] {
         QString error;
         if (!m_policies->refresh(&error) || !m_providers->refresh(&error))
             qCWarning(lcGateway).noquote() << error;
+        if (!m_spendSyncRunning.testAndSetAcquire(false, true))
+            return;
+        QThreadPool::globalInstance()->start([this] {
+            QString syncError;
+            if (!syncKeySpend(&syncError))
+                qCWarning(lcGateway).noquote() << "cannot bring the keys' spend up to date:" << syncError;
+            m_spendSyncRunning.storeRelease(false);
+        });
     });
     m_sharedSettingsTimer->start(kSharedSettingsRefreshMs);
     // The purge may delete many rows: it runs on a pool thread so that neither the window nor the accept
@@ -152,6 +161,13 @@ void Gateway::purgeInBackground()
                                         << " records and the payloads of " << removed->payloads << " more";
         m_purgeRunning.storeRelease(false);
     });
+}
+
+bool Gateway::syncKeySpend(QString *error)
+{
+    m_keys->beginSpendSync();
+    m_log->flush();
+    return m_keys->completeSpendSync(error);
 }
 
 void Gateway::learnFromRecords()
@@ -188,8 +204,8 @@ void Gateway::stop()
         m_statsTimer->stop();
     if (m_sharedSettingsTimer)
         m_sharedSettingsTimer->stop();
-    // A purge in flight finishes before the stores it uses go away.
-    while (m_purgeRunning.loadAcquire())
+    // A purge or spend sync in flight finishes before the stores it uses go away.
+    while (m_purgeRunning.loadAcquire() || m_spendSyncRunning.loadAcquire())
         QThread::msleep(5);
     if (m_server) {
         m_server->shutdown(m_config.shutdownGraceMs);

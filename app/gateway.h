@@ -53,6 +53,8 @@ public:
     // database); the gateway does it at start and every minute.
     void learnFromRecords();
     const ProviderStats &providerStats() const { return *m_stats; }
+    // Brings the keys' spend totals up to every instance's records (every 30 s on a pool thread).
+    bool syncKeySpend(QString *error);
     // Applies the retention periods now (the gateway also does it hourly, off the event loop's thread).
     std::optional<Removed> purgeExpired(QString *error);
     ProviderRegistry &providers() { return *m_providers; }
@@ -89,6 +91,7 @@ private:
     QTimer *m_purgeTimer = nullptr;
     QTimer *m_statsTimer = nullptr;
     QAtomicInteger<bool> m_purgeRunning = false;
+    QAtomicInteger<bool> m_spendSyncRunning = false;
     std::unique_ptr<SecretStore> m_secrets;
     std::unique_ptr<ProviderSettingsStore> m_providerSettings;
     std::unique_ptr<ProviderRegistry> m_providers;

@@ -430,6 +430,26 @@ void ApiKeyStore::ensureSeeded(qint64 id)
     m_spend.seed(id, *seed);
 }
 
+void ApiKeyStore::beginSpendSync()
+{
+    m_spend.mark();
+}
+
+bool ApiKeyStore::completeSpendSync(QString *error)
+{
+    QSqlDatabase db = connection(error);
+    if (!db.isValid())
+        return false;
+    const QDateTime now = m_clock.now();
+    for (const qint64 keyId : m_spend.keys()) {
+        const auto seed = KeySpendLedger::read(db, keyId, now, error);
+        if (!seed)
+            return false;
+        m_spend.resync(keyId, *seed);
+    }
+    return true;
+}
+
 SpendTotals ApiKeyStore::spend(const ApiKey &key)
 {
     ensureSeeded(key.id);

@@ -69,6 +69,11 @@ public:
     bool refresh(QString *error);
     bool setDisabled(qint64 id, bool disabled, QString *error);
     bool rename(qint64 id, const QString &name, QString *error);
+    // Brings the spend totals up to what every instance sharing the database recorded: call
+    // beginSpendSync(), make sure everything this process recorded before is written (LogWriter::flush),
+    // then completeSpendSync(). The gateway does it every 30 s, off the event loop's thread.
+    void beginSpendSync();
+    bool completeSpendSync(QString *error);
     // Replaces every limit of the key (expiry, spend limits, model and provider lists). Validated first.
     bool setLimits(qint64 id, const KeyLimits &limits, QString *error);
     // A new secret for the same key (same id, name, limits and spend); the old secret stops working at once

@@ -64,13 +64,22 @@ void KeySpendLedger::seed(qint64 keyId, const Seed &seed)
     m_entries.insert(keyId, entry);
 }
 
-void KeySpendLedger::roll(Entry &entry, const QDateTime &now)
+void KeySpendLedger::roll(Totals &totals, const QDateTime &now)
 {
     for (size_t i = 0; i < kPeriods.size(); ++i) {
         const QDateTime start = KeyPeriods::start(kPeriods[i], now);
         // Also when the wall clock was set back: the old total belongs to another period than this one.
-        if (entry.periods[i].start != start)
-            entry.periods[i] = Bucket { start, 0 };
+        if (totals.periods[i].start != start)
+            totals.periods[i] = Bucket { start, 0 };
+    }
+}
+
+void KeySpendLedger::add(Totals &totals, double cost, const QDateTime &at)
+{
+    totals.allTime += cost;
+    for (Bucket &bucket : totals.periods) {
+        if (at >= bucket.start)
+            bucket.total += cost;
     }
 }
 
@@ -79,11 +88,35 @@ void KeySpendLedger::add(qint64 keyId, double cost, const QDateTime &at, const Q
     QMutexLocker locker(&m_mutex);
     Entry &entry = m_entries[keyId];
     roll(entry, now);
-    entry.allTime += cost;
-    for (Bucket &bucket : entry.periods) {
-        if (at >= bucket.start)
-            bucket.total += cost;
-    }
+    roll(entry.sinceMark, now);
+    add(entry, cost, at);
+    add(entry.sinceMark, cost, at);
+}
+
+void KeySpendLedger::mark()
+{
+    QMutexLocker locker(&m_mutex);
+    for (Entry &entry : m_entries)
+        entry.sinceMark = Totals();
+}
+
+QList<qint64> KeySpendLedger::keys() const
+{
+    QMutexLocker locker(&m_mutex);
+    return m_entries.keys();
+}
+
+void KeySpendLedger::resync(qint64 keyId, const Seed &seed)
+{
+    QMutexLocker locker(&m_mutex);
+    const auto it = m_entries.find(keyId);
+    if (it == m_entries.end())
+        return; // forgotten meanwhile (deleted)
+    Entry &entry = *it;
+    roll(entry.sinceMark, seed.at);
+    entry.allTime = seed.allTime + entry.sinceMark.allTime;
+    for (size_t i = 0; i < kPeriods.size(); ++i)
+        entry.periods[i] = Bucket { KeyPeriods::start(kPeriods[i], seed.at), seed.periods[i] + entry.sinceMark.periods[i].total };
 }
 
 SpendTotals KeySpendLedger::totals(qint64 keyId, LimitPeriod period, const QDateTime &now)

@@ -46,18 +46,31 @@ public:
     SpendTotals totals(qint64 keyId, LimitPeriod period, const QDateTime &now);
     void forget(qint64 keyId);
 
+    // Catching up with other instances sharing the database: mark() starts counting this process's adds
+    // afresh; once everything added before it is written, resync() replaces a key's totals with the database's
+    // (every instance's spend) plus what this process added since the mark. A record added after the mark and
+    // written before the read counts twice until the next resync: the error is on the safe side of a limit.
+    void mark();
+    QList<qint64> keys() const;
+    void resync(qint64 keyId, const Seed &seed);
+
 private:
     struct Bucket
     {
         QDateTime start;
         double total = 0;
     };
-    struct Entry
+    struct Totals
     {
         double allTime = 0;
         std::array<Bucket, 4> periods; // indexed by LimitPeriod - 1
     };
-    static void roll(Entry &entry, const QDateTime &now);
+    struct Entry : Totals
+    {
+        Totals sinceMark; // this process's adds since the last mark()
+    };
+    static void roll(Totals &totals, const QDateTime &now);
+    static void add(Totals &totals, double cost, const QDateTime &at);
 
     mutable QMutex m_mutex;
     QHash<qint64, Entry> m_entries;

@@ -62,6 +62,7 @@ private slots:
     void removeForgetsTheKeyButKeepsItsRecords();
     void spendIsSeededFromTheRollupsAndOutlivesThePurge();
     void spendCrossesADayBoundary();
+    void spendOfOtherInstancesIsCaughtUp();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -275,6 +276,51 @@ void TestKeyStore::spendCrossesADayBoundary()
     QCOMPARE(store.spend(key).periodEnd, utc(2025, 1, 17));
     store.recordSpend(key.id, 0.5, m_clock.now());
     QCOMPARE(store.spend(key).period, 0.5);
+}
+
+// Two gateways share the database, each with its key store and log writer: each one's totals catch up with
+// the other's spend at a sync, and its own spend counts once.
+void TestKeyStore::spendOfOtherInstancesIsCaughtUp()
+{
+    QString error;
+    ApiKeyStore here(m_location, m_clock);
+    const qint64 keyId = here.create(u"shared"_s, {}, &error)->key.id;
+    ApiKeyStore there(m_location, m_clock);
+    QVERIFY2(there.refresh(&error), qPrintable(error));
+    LogWriter hereLog(m_location);
+    LogWriter thereLog(m_location);
+    QVERIFY2(hereLog.start(&error) && thereLog.start(&error), qPrintable(error));
+    ApiKey key = *here.find(keyId);
+    key.limits.period = LimitPeriod::Day;
+    QCOMPARE(here.spend(key).allTime, 0.0); // seeded: nothing spent yet
+
+    // The other instance spends 3.0 (its store counts it, its writer writes it); this one spends 1.0.
+    const auto spendThrough = [&](ApiKeyStore &store, LogWriter &log, double cost, int n) {
+        RequestRecord r = spendRecord(keyId, m_clock.now(), cost);
+        r.requestId += "-" + QByteArray::number(n);
+        store.recordSpend(keyId, cost, r.createdAt);
+        log.enqueue(r);
+    };
+    spendThrough(there, thereLog, 3.0, 1);
+    spendThrough(here, hereLog, 1.0, 2);
+    QCOMPARE(here.spend(key).allTime, 1.0); // not seen yet
+    thereLog.flush();
+
+    // The sync as the gateway runs it: mark, write what was recorded before, read. A request that finishes
+    // meanwhile, its record not yet written, counts once.
+    here.beginSpendSync();
+    hereLog.flush();
+    RequestRecord late = spendRecord(keyId, m_clock.now(), 0.5);
+    late.requestId += "-late";
+    here.recordSpend(keyId, 0.5, late.createdAt);
+    QVERIFY2(here.completeSpendSync(&error), qPrintable(error));
+    QCOMPARE(here.spend(key).allTime, 4.5);
+    QCOMPARE(here.spend(key).period, 4.5);
+    hereLog.enqueue(late);
+    hereLog.flush();
+    here.beginSpendSync();
+    QVERIFY2(here.completeSpendSync(&error), qPrintable(error));
+    QCOMPARE(here.spend(key).allTime, 4.5); // the same, now all from the database
 }
 
 QTEST_GUILESS_MAIN(TestKeyStore)
