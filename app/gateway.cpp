@@ -124,11 +124,11 @@ bool Gateway::start(QString *error)
 void Gateway::startRetentionTimers()
 {
     m_sharedSettingsTimer = new QTimer(this);
-    // What other instances sharing the database changed: the policies, the providers' settings, and what
-    // the keys spent through them (the last off this thread: it waits for the log writer).
+    // What other instances sharing the database changed: the policies, the providers' settings, the keys
+    // (disabled, limited, deleted) and what they spent (the last off this thread: it waits for the log writer).
     connect(m_sharedSettingsTimer, &QTimer::timeout, this, [this] {
         QString error;
-        if (!m_policies->refresh(&error) || !m_providers->refresh(&error))
+        if (!m_policies->refresh(&error) || !m_providers->refresh(&error) || !m_keys->refresh(&error))
             qCWarning(lcGateway).noquote() << error;
         if (!m_spendSyncRunning.testAndSetAcquire(false, true))
             return;
