@@ -3,11 +3,11 @@
 #include "accesstokenstore.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QMutex>
 #include <QThreadPool>
-#include <QWaitCondition>
-#include <QJsonDocument>
 #include <QUrl>
+#include <QWaitCondition>
 
 Q_LOGGING_CATEGORY(lcApi, "gateway.api")
 
