@@ -124,14 +124,13 @@ bool Gateway::start(QString *error)
 void Gateway::startRetentionTimers()
 {
     m_sharedSettingsTimer = new QTimer(this);
-    // What other instances sharing the database changed: the policies, the providers' settings, the keys
-    // (disabled, limited, deleted) and what they spent (the last off this thread: it waits for the log writer).
     connect(m_sharedSettingsTimer, &QTimer::timeout, this, [this] {
         QString error;
-        if (!m_policies->refresh(&error) || !m_providers->refresh(&error) || !m_keys->refresh(&error))
+        if (!catchUpWithSharedDatabase(&error))
             qCWarning(lcGateway).noquote() << error;
         if (!m_spendSyncRunning.testAndSetAcquire(false, true))
             return;
+        // Off this thread: it waits for the log writer.
         QThreadPool::globalInstance()->start([this] {
             QString syncError;
             if (!syncKeySpend(&syncError))
@@ -161,6 +160,11 @@ void Gateway::purgeInBackground()
                                         << " records and the payloads of " << removed->payloads << " more";
         m_purgeRunning.storeRelease(false);
     });
+}
+
+bool Gateway::catchUpWithSharedDatabase(QString *error)
+{
+    return m_policies->refresh(error) && m_providers->refresh(error) && m_keys->refresh(error);
 }
 
 bool Gateway::syncKeySpend(QString *error)

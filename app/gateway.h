@@ -53,7 +53,10 @@ public:
     // database); the gateway does it at start and every minute.
     void learnFromRecords();
     const ProviderStats &providerStats() const { return *m_stats; }
-    // Brings the keys' spend totals up to every instance's records (every 30 s on a pool thread).
+    // What other instances sharing the database changed: the policies, the providers' settings and the keys
+    // (disabled, limited, deleted). Every 30 s, with syncKeySpend() on a pool thread.
+    bool catchUpWithSharedDatabase(QString *error);
+    // Brings the keys' spend totals up to every instance's records.
     bool syncKeySpend(QString *error);
     // Applies the retention periods now (the gateway also does it hourly, off the event loop's thread).
     std::optional<Removed> purgeExpired(QString *error);
