@@ -139,7 +139,10 @@ bool openSqlite(QSqlDatabase &db, const DatabaseLocation &location, QString *err
         || !execPragma(db, u"PRAGMA synchronous=NORMAL"_s, &sqlError)
         || !execPragma(db, u"PRAGMA foreign_keys=ON"_s, &sqlError)
         // Deleted payloads and records are overwritten, not left readable in free pages of the file.
-        || !execPragma(db, u"PRAGMA secure_delete=ON"_s, &sqlError)) {
+        || !execPragma(db, u"PRAGMA secure_delete=ON"_s, &sqlError)
+        // Every store keeps a connection per thread that uses it: small page caches (256 KiB instead of
+        // 2 MiB) keep that from adding up; the log writer, which does the writing, sets a larger one.
+        || !execPragma(db, u"PRAGMA cache_size=-256"_s, &sqlError)) {
         *error = u"cannot use the SQLite database %1: %2"_s.arg(QDir::toNativeSeparators(location.path), sqlError);
         return false;
     }

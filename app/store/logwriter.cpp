@@ -294,6 +294,10 @@ void LogWriter::run()
     QString error;
     {
         QSqlDatabase db = Database::open(m_location, m_connectionName, &error);
+        if (error.isEmpty() && db.driverName() == "QSQLITE"_L1) {
+            QSqlQuery cache(db);
+            cache.exec(u"PRAGMA cache_size=-1000"_s); // 1 MiB: the recent index pages it inserts into
+        }
     }
     {
         QMutexLocker locker(&m_mutex);
