@@ -2,6 +2,7 @@
 
 #include "accesstokenstore.h"
 
+#include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMutex>
@@ -66,24 +67,77 @@ ApiHandler::~ApiHandler()
 
 namespace {
 
-// The body of a streamed answer, written on the pool thread: each piece goes to the worker's thread,
-// which writes it to the connection.
+// The body of a streamed answer, written on the pool thread: each piece goes to the worker's thread, which
+// writes it to the connection. The writer waits while more than kBacklog bytes are on their way or unsent to
+// a slow client, so that an export of the whole store never sits in memory; it gives up when the client
+// has gone, or has taken nothing for kStallMs.
 class ForwardingDevice final : public QIODevice
 {
 public:
-    ForwardingDevice(QObject *home, HttpResponder responder)
+    static constexpr qint64 kBacklog = 4 * 1024 * 1024;
+    static constexpr int kStallMs = 60'000;
+
+    // What the worker's thread tells the writer.
+    struct Flow
+    {
+        QMutex mutex;
+        QWaitCondition changed;
+        qint64 queued = 0; // posted to the worker, not yet written to the connection
+        qint64 unsent = 0; // written to the connection, not yet taken by the kernel
+        bool closed = false;
+    };
+
+    ForwardingDevice(QObject *home, HttpResponder responder, std::shared_ptr<Flow> flow)
         : m_home(home)
         , m_responder(std::move(responder))
+        , m_flow(std::move(flow))
     {
         open(QIODevice::WriteOnly);
+    }
+
+    // Runs on the worker's thread when the stream begins: the connection reports back to the writer.
+    static void watch(HttpResponder &responder, const std::shared_ptr<Flow> &flow)
+    {
+        responder.setAbortHandler([flow] {
+            QMutexLocker locker(&flow->mutex);
+            flow->closed = true;
+            flow->changed.wakeAll();
+        });
+        responder.setDrainHandler([flow, responder] {
+            QMutexLocker locker(&flow->mutex);
+            flow->unsent = responder.unsentBytes();
+            flow->changed.wakeAll();
+        });
     }
 
 protected:
     qint64 readData(char *, qint64) override { return -1; }
     qint64 writeData(const char *data, qint64 size) override
     {
+        {
+            QMutexLocker locker(&m_flow->mutex);
+            QDeadlineTimer stall(kStallMs);
+            while (!m_flow->closed && m_flow->queued + m_flow->unsent > kBacklog) {
+                const qint64 before = m_flow->queued + m_flow->unsent;
+                m_flow->changed.wait(&m_flow->mutex, QDeadlineTimer(200));
+                if (m_flow->queued + m_flow->unsent < before)
+                    stall.setRemainingTime(kStallMs);
+                else if (stall.hasExpired())
+                    return -1;
+            }
+            if (m_flow->closed)
+                return -1;
+            m_flow->queued += size;
+        }
         QMetaObject::invokeMethod(
-            m_home, [responder = m_responder, bytes = QByteArray(data, size)]() mutable { responder.writeStreamData(bytes); },
+            m_home,
+            [responder = m_responder, flow = m_flow, bytes = QByteArray(data, size)]() mutable {
+                responder.writeStreamData(bytes);
+                QMutexLocker locker(&flow->mutex);
+                flow->queued -= bytes.size();
+                flow->unsent = responder.unsentBytes();
+                flow->changed.wakeAll();
+            },
             Qt::QueuedConnection);
         return size;
     }
@@ -91,6 +145,7 @@ protected:
 private:
     QObject *m_home;
     HttpResponder m_responder;
+    std::shared_ptr<Flow> m_flow;
 };
 
 } // namespace
@@ -111,10 +166,12 @@ void ApiHandler::handle(const HttpRequest &request, const HttpResponder &respond
             HttpHeaders headers{{"cache-control", "no-store"}};
             if (!reply.fileName.isEmpty())
                 headers.append({"content-disposition", "attachment; filename=\"" + reply.fileName + '"'});
-            deliver([r = responder, status = reply.status, type = reply.contentType, headers]() mutable {
+            const auto flow = std::make_shared<ForwardingDevice::Flow>();
+            deliver([r = responder, status = reply.status, type = reply.contentType, headers, flow]() mutable {
                 r.beginStream(status, type, headers);
+                ForwardingDevice::watch(r, flow);
             });
-            ForwardingDevice device(home, responder);
+            ForwardingDevice device(home, responder, flow);
             QString error;
             if (!reply.writer(device, &error))
                 qCWarning(lcApi).noquote() << "answer to" << request.path << "cut short:" << error;

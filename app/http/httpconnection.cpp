@@ -47,6 +47,10 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const HttpConnectionSettings 
     m_socket->setReadBufferSize(SocketReadBufferBytes);
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
+    connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
+        if (m_drainHandler)
+            m_drainHandler();
+    });
     if (m_socket->bytesAvailable() > 0)
         onReadyRead();
 }
@@ -248,10 +252,16 @@ void HttpConnection::endStream()
     finishExchange();
 }
 
+qint64 HttpConnection::unsentBytes() const
+{
+    return m_socket->bytesToWrite();
+}
+
 void HttpConnection::finishExchange()
 {
     m_busy = false;
     m_abortHandler = nullptr;
+    m_drainHandler = nullptr;
     m_lastActivityMs = m_requestStartMs = nowMs();
     if (!m_keepAlive) {
         close();

@@ -38,6 +38,10 @@ public:
     void writeStreamData(QByteArrayView data);
     void endStream();
     void setAbortHandler(std::function<void()> handler) { m_abortHandler = std::move(handler); }
+    // Bytes of the response written but not yet taken by the kernel (the client reads slower than we write).
+    qint64 unsentBytes() const;
+    // Called each time some of them went out, until the response is complete.
+    void setDrainHandler(std::function<void()> handler) { m_drainHandler = std::move(handler); }
 
     // Closes the connection if it has been idle, or stuck in a partial request head, for too long.
     void sweep(qint64 nowMs, qint64 idleTimeoutMs, qint64 headerTimeoutMs);
@@ -65,6 +69,7 @@ private:
     QByteArray m_buffer;
     QHostAddress m_peer;
     std::function<void()> m_abortHandler;
+    std::function<void()> m_drainHandler;
     quint64 m_exchange = 0;
     qint64 m_lastActivityMs = 0;
     qint64 m_requestStartMs = 0; // when the first byte of the request being received arrived

@@ -55,6 +55,18 @@ void HttpResponder::setAbortHandler(std::function<void()> handler)
         connection->setAbortHandler(std::move(handler));
 }
 
+qint64 HttpResponder::unsentBytes() const
+{
+    HttpConnection *connection = live();
+    return connection ? connection->unsentBytes() : 0;
+}
+
+void HttpResponder::setDrainHandler(std::function<void()> handler)
+{
+    if (HttpConnection *connection = live())
+        connection->setDrainHandler(std::move(handler));
+}
+
 void HttpHandler::rejected(const HttpRequest &, int status, const QByteArray &message, HttpResponder responder)
 {
     responder.respond(status, "application/json", QByteArray("{\"error\":{\"message\":\"" + message + "\"}}"));

@@ -28,6 +28,9 @@ public:
 
     // Called once if the client disconnects before the response is complete.
     void setAbortHandler(std::function<void()> handler);
+    // Flow control for long streams: what is written but not yet sent, and a call each time some went out.
+    qint64 unsentBytes() const;
+    void setDrainHandler(std::function<void()> handler);
 
 private:
     HttpConnection *live() const;

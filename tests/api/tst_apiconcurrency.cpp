@@ -2,8 +2,11 @@
 // the model requests that the same worker serves.
 #include "apiteam.h"
 
+#include <QFile>
+#include <QHostAddress>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QTcpSocket>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -14,19 +17,34 @@ class TestApiConcurrency final : public QObject
 
 private slots:
     void aLongExportDoesNotHoldUpTheProxy();
+    void aClientReadingSlowlyHoldsBackTheExport();
+
+private:
+    // Stores `count` records, each with request and response bodies of about `bodyBytes`.
+    static void storeRecords(ApiTeam &team, int count, int bodyBytes);
 };
 
-void TestApiConcurrency::aLongExportDoesNotHoldUpTheProxy()
+namespace {
+
+qint64 residentKiB()
 {
-    ApiTeam team;
-    ProxyHarness::Options options;
-    options.workerThreads = 1; // the export and the chat meet on the same worker
-    QString error;
-    QVERIFY2(team.start(options, &error), qPrintable(error));
-    // Enough stored payloads that exporting them takes a good while.
+    QFile status(u"/proc/self/status"_s);
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
+}
+
+} // namespace
+
+void TestApiConcurrency::storeRecords(ApiTeam &team, int count, int bodyBytes)
+{
     const QByteArray payload = R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":")"
-        + QByteArray(2000, 'x') + R"("}]})";
-    for (int i = 0; i < 30'000; ++i) {
+        + QByteArray(bodyBytes, 'x') + R"("}]})";
+    for (int i = 0; i < count; ++i) {
         RequestRecord r;
         r.requestId = "bulk-" + QByteArray::number(i);
         r.createdAt = QDateTime::currentDateTimeUtc();
@@ -36,6 +54,16 @@ void TestApiConcurrency::aLongExportDoesNotHoldUpTheProxy()
         team.gateway().logWriter().enqueue(std::move(r));
     }
     team.gateway().logWriter().flush();
+}
+
+void TestApiConcurrency::aLongExportDoesNotHoldUpTheProxy()
+{
+    ApiTeam team;
+    ProxyHarness::Options options;
+    options.workerThreads = 1; // the export and the chat meet on the same worker
+    QString error;
+    QVERIFY2(team.start(options, &error), qPrintable(error));
+    storeRecords(team, 30'000, 2000); // enough stored payloads that exporting them takes a good while
     const QByteArray key = team.keyFor(team.owner, &error);
     QVERIFY2(!key.isEmpty(), qPrintable(error));
 
@@ -51,6 +79,36 @@ void TestApiConcurrency::aLongExportDoesNotHoldUpTheProxy()
     // Every stored record (the chat's own may have come after the export's snapshot).
     QVERIFY(exportReply->readAll().count('\n') >= 30'000);
     exportReply->deleteLater();
+}
+
+// An export of about 100 MB to a client that reads nothing: the gateway holds back (a few MB on their way),
+// instead of queueing the whole store in memory; once the client reads, every record arrives.
+void TestApiConcurrency::aClientReadingSlowlyHoldsBackTheExport()
+{
+    ApiTeam team;
+    QString error;
+    QVERIFY2(team.start(&error), qPrintable(error));
+    constexpr int kRecords = 12'000;
+    storeRecords(team, kRecords, 4000);
+
+    QTcpSocket client;
+    client.setReadBufferSize(64 * 1024); // Qt stops reading from the kernel once this is full
+    client.connectToHost(QHostAddress::LocalHost, team.harness().port());
+    QVERIFY(client.waitForConnected(5000));
+    const qint64 before = residentKiB();
+    client.write("GET /api/v1/export HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + team.owner.token
+                 + "\r\n\r\n");
+    QTRY_VERIFY_WITH_TIMEOUT(client.bytesAvailable() >= 64 * 1024, 10'000); // the export is under way
+    // Whatever the gateway still had to send would pile up in this time without flow control.
+    QTest::qWait(1500);
+    const qint64 grownMiB = (residentKiB() - before) / 1024;
+    QVERIFY2(grownMiB < 40, qPrintable(u"memory grew by %1 MiB while the client read nothing"_s.arg(grownMiB)));
+
+    client.setReadBufferSize(0);
+    QByteArray received;
+    QTRY_VERIFY_WITH_TIMEOUT((received += client.readAll()).endsWith("\r\n0\r\n\r\n"), 60'000);
+    QVERIFY(received.startsWith("HTTP/1.1 200"));
+    QCOMPARE(received.count("\"request_id\":\"bulk-"), kRecords);
 }
 
 QTEST_GUILESS_MAIN(TestApiConcurrency)
