@@ -2,7 +2,7 @@
 # Installs what is missing, builds with warnings as errors, and runs every test: unit, integration,
 # fuzz, e2e (official SDK clients through node), postgres (a throwaway PostgreSQL cluster it starts), and
 # keychain (a real Secret Service: a private D-Bus session with an unlocked gnome-keyring), and the stream
-# suites again under AddressSanitizer.
+# and API-threading suites again under AddressSanitizer.
 # Extra arguments go to ctest (e.g. -L unit). Fails when any test fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,12 +26,14 @@ HOME="$keyring_home" XDG_RUNTIME_DIR="$keyring_home" XDG_DATA_HOME="$keyring_hom
         && exec ctest --test-dir build-ci --output-on-failure --timeout 300 -L keychain "$@"' sh "$@" \
     || status=$?
 
-# The proxy's stream suites once more under AddressSanitizer (full runs only): a client hanging up in the
-# middle of a stream once freed its exchange under the code still writing to it, which a release build
-# survives by luck and a sanitizer reports at once.
+# The suites where threads and connections meet, once more under AddressSanitizer (full runs only): a client
+# hanging up in the middle of a stream once freed its exchange under the code still writing to it, which a
+# release build survives by luck and a sanitizer reports at once; the management API answers from a pool.
 if [[ $# -eq 0 ]]; then
+    asan_suites=(tst_proxystream tst_proxytranslatestream tst_apiconcurrency tst_apidata)
     cmake --preset asan >/dev/null
-    cmake --build --preset asan -j "$(nproc)" --target tst_proxystream tst_proxytranslatestream
-    ctest --test-dir build-asan --output-on-failure --timeout 300 -R '^tst_proxy(translate)?stream$' || status=$?
+    cmake --build --preset asan -j "$(nproc)" --target "${asan_suites[@]}"
+    ctest --test-dir build-asan --output-on-failure --timeout 300 \
+        -R "^($(IFS='|'; echo "${asan_suites[*]}"))\$" || status=$?
 fi
 exit "$status"
