@@ -3,9 +3,8 @@
 #include "auditlog.h"
 #include "clock.h"
 #include "memberstore.h"
+#include "secrettoken.h"
 
-#include <QCryptographicHash>
-#include <QRandomGenerator>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
@@ -15,60 +14,6 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr QByteArrayView kPrefix = "llmgw_pat_";
-constexpr qsizetype kSecretLength = 32;
-constexpr QByteArrayView kBase62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
-QByteArray hashOf(QByteArrayView secret)
-{
-    return QCryptographicHash::hash(secret, QCryptographicHash::Sha256);
-}
-
-bool constantTimeEquals(QByteArrayView a, QByteArrayView b)
-{
-    if (a.size() != b.size())
-        return false;
-    unsigned char diff = 0;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-    return diff == 0;
-}
-
-QByteArray newSecret()
-{
-    QByteArray secret(kSecretLength, Qt::Uninitialized);
-    QRandomGenerator *random = QRandomGenerator::system();
-    for (char &c : secret)
-        c = kBase62[random->bounded(int(kBase62.size()))];
-    return secret;
-}
-
-struct Parsed
-{
-    qint64 id = -1;
-    QByteArrayView secret;
-};
-
-// id in canonical decimal ("0" for session tokens), secret 32 base62 characters.
-std::optional<Parsed> parse(QByteArrayView presented)
-{
-    if (!presented.startsWith(kPrefix))
-        return std::nullopt;
-    const QByteArrayView rest = presented.sliced(kPrefix.size());
-    const qsizetype underscore = rest.indexOf('_');
-    if (underscore < 1 || underscore > 18 || (rest.front() == '0' && underscore != 1))
-        return std::nullopt;
-    Parsed parsed{0, {}};
-    for (const char c : rest.first(underscore)) {
-        if (c < '0' || c > '9')
-            return std::nullopt;
-        parsed.id = parsed.id * 10 + (c - '0');
-    }
-    parsed.secret = rest.sliced(underscore + 1);
-    const auto base62 = [](char c) { return kBase62.contains(c); };
-    if (parsed.secret.size() != kSecretLength || !std::all_of(parsed.secret.begin(), parsed.secret.end(), base62))
-        return std::nullopt;
-    return parsed;
-}
 
 AccessToken tokenFrom(const QSqlQuery &query)
 {
@@ -101,7 +46,7 @@ std::optional<AccessTokenStore::Created> AccessTokenStore::create(const Actor &a
     token.memberId = memberId;
     token.name = name.trimmed().isEmpty() ? u"token"_s : name.trimmed();
     token.createdAt = m_clock.now().toUTC();
-    const QByteArray secret = newSecret();
+    const QByteArray secret = SecretToken::newSecret();
     QString sqlError;
     QSqlDatabase db = m_connections.connection(&sqlError);
     WriteTransaction transaction(db);
@@ -114,7 +59,7 @@ std::optional<AccessTokenStore::Created> AccessTokenStore::create(const Actor &a
                    "VALUES (?, ?, ?, ?, 0) RETURNING id"_s);
     insert.addBindValue(memberId);
     insert.addBindValue(token.name);
-    insert.addBindValue(QString::fromLatin1(hashOf(secret).toHex()));
+    insert.addBindValue(QString::fromLatin1(SecretToken::hashOf(secret).toHex()));
     insert.addBindValue(token.createdAt.toString(Qt::ISODateWithMs));
     if (!insert.exec() || !insert.next()) {
         // The foreign key refuses a token for nobody.
@@ -130,20 +75,20 @@ std::optional<AccessTokenStore::Created> AccessTokenStore::create(const Actor &a
         error->set(StoreError::Kind::Failed, sqlError);
         return std::nullopt;
     }
-    return Created{token, kPrefix.toByteArray() + QByteArray::number(token.id) + '_' + secret};
+    return Created{token, SecretToken::compose(kPrefix, token.id, secret)};
 }
 
 QByteArray AccessTokenStore::mintSessionToken(qint64 memberId)
 {
-    const QByteArray secret = newSecret();
+    const QByteArray secret = SecretToken::newSecret();
     QMutexLocker locker(&m_sessionsMutex);
-    m_sessions.insert(hashOf(secret), memberId);
-    return kPrefix.toByteArray() + "0_" + secret;
+    m_sessions.insert(SecretToken::hashOf(secret), memberId);
+    return SecretToken::compose(kPrefix, 0, secret); // id 0: a session token, never stored
 }
 
 std::optional<AccessTokenStore::Authenticated> AccessTokenStore::authenticate(QByteArrayView presented)
 {
-    const auto parsed = parse(presented);
+    const auto parsed = SecretToken::parse(presented, kPrefix, true);
     if (!parsed)
         return std::nullopt;
     QString sqlError;
@@ -155,7 +100,7 @@ std::optional<AccessTokenStore::Authenticated> AccessTokenStore::authenticate(QB
         qint64 memberId = 0;
         {
             QMutexLocker locker(&m_sessionsMutex);
-            memberId = m_sessions.value(hashOf(parsed->secret));
+            memberId = m_sessions.value(SecretToken::hashOf(parsed->secret));
         }
         const auto member = memberId > 0 ? m_members.member(memberId, &error) : std::nullopt;
         if (!member)
@@ -168,7 +113,7 @@ std::optional<AccessTokenStore::Authenticated> AccessTokenStore::authenticate(QB
     if (!query.exec() || !query.next())
         return std::nullopt;
     const QByteArray stored = QByteArray::fromHex(query.value(0).toString().toLatin1());
-    if (!constantTimeEquals(hashOf(parsed->secret), stored) || query.value(1).toInt() != 0)
+    if (!SecretToken::constantTimeEquals(SecretToken::hashOf(parsed->secret), stored) || query.value(1).toInt() != 0)
         return std::nullopt;
     const qint64 memberId = query.value(2).toLongLong();
     const QDateTime lastUsed = QDateTime::fromString(query.value(3).toString(), Qt::ISODateWithMs);

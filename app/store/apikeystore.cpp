@@ -1,10 +1,9 @@
 #include "apikeystore.h"
 
+#include "secrettoken.h"
 #include "clock.h"
 #include "storelog.h"
 
-#include <QCryptographicHash>
-#include <QRandomGenerator>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
@@ -15,65 +14,6 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr QByteArrayView kPrefix = "llmgw_";
-constexpr qsizetype kSecretLength = 32;
-constexpr QByteArrayView kBase62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
-bool isBase62(char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-QByteArray hashOf(QByteArrayView secret)
-{
-    return QCryptographicHash::hash(secret, QCryptographicHash::Sha256);
-}
-
-// Time independent of where the inputs differ, so that response times do not leak the stored hash.
-bool constantTimeEquals(QByteArrayView a, QByteArrayView b)
-{
-    if (a.size() != b.size())
-        return false;
-    unsigned char diff = 0;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-    return diff == 0;
-}
-
-struct Parsed
-{
-    qint64 id = 0;
-    QByteArrayView secret;
-};
-
-// "llmgw_<id>_<secret>": id in canonical decimal (no sign, no leading zero), secret 32 base62 characters.
-std::optional<Parsed> parse(QByteArrayView presented)
-{
-    if (!presented.startsWith(kPrefix))
-        return std::nullopt;
-    const QByteArrayView rest = presented.sliced(kPrefix.size());
-    const qsizetype underscore = rest.indexOf('_');
-    if (underscore < 1 || underscore > 18 || rest.front() == '0')
-        return std::nullopt;
-    Parsed parsed;
-    for (const char c : rest.first(underscore)) {
-        if (c < '0' || c > '9')
-            return std::nullopt;
-        parsed.id = parsed.id * 10 + (c - '0');
-    }
-    parsed.secret = rest.sliced(underscore + 1);
-    if (parsed.secret.size() != kSecretLength || !std::all_of(parsed.secret.begin(), parsed.secret.end(), isBase62))
-        return std::nullopt;
-    return parsed;
-}
-
-QByteArray newSecret()
-{
-    QByteArray secret(kSecretLength, Qt::Uninitialized);
-    QRandomGenerator *random = QRandomGenerator::system();
-    for (char &c : secret)
-        c = kBase62[random->bounded(int(kBase62.size()))];
-    return secret;
-}
 
 QVariant nullableDouble(const std::optional<double> &value)
 {
@@ -145,12 +85,12 @@ std::optional<ApiKeyStore::Created> ApiKeyStore::create(const QString &name, con
     if (!db.isValid())
         return std::nullopt;
 
-    const QByteArray secret = newSecret();
+    const QByteArray secret = SecretToken::newSecret();
     ApiKey key;
     key.name = trimmedName;
     key.member = memberEmail.trimmed();
     key.createdAt = m_clock.now().toUTC();
-    key.secretHash = hashOf(secret);
+    key.secretHash = SecretToken::hashOf(secret);
 
     QSqlQuery insert(db);
     insert.prepare(u"INSERT INTO api_keys (name, member_email, secret_hash, created_at, disabled) "
@@ -172,13 +112,13 @@ std::optional<ApiKeyStore::Created> ApiKeyStore::create(const QString &name, con
         QWriteLocker locker(&m_lock);
         m_keys.insert(key.id, key);
     }
-    Created created{key, kPrefix.toByteArray() + QByteArray::number(key.id) + '_' + secret};
+    Created created{key, SecretToken::compose(kPrefix, key.id, secret)};
     return created;
 }
 
 std::optional<ApiKey> ApiKeyStore::identify(QByteArrayView presented)
 {
-    const std::optional<Parsed> parsed = parse(presented);
+    const std::optional<SecretToken::Parsed> parsed = SecretToken::parse(presented, kPrefix);
     if (!parsed)
         return std::nullopt;
 
@@ -189,7 +129,7 @@ std::optional<ApiKey> ApiKeyStore::identify(QByteArrayView presented)
         reload();
         found = find(parsed->id);
     }
-    if (!found || !constantTimeEquals(hashOf(parsed->secret), found->secretHash))
+    if (!found || !SecretToken::constantTimeEquals(SecretToken::hashOf(parsed->secret), found->secretHash))
         return std::nullopt;
     return found;
 }
@@ -384,10 +324,10 @@ std::optional<ApiKeyStore::Created> ApiKeyStore::roll(qint64 id, QString *error)
     QSqlDatabase db = connection(error);
     if (!db.isValid())
         return std::nullopt;
-    const QByteArray secret = newSecret();
+    const QByteArray secret = SecretToken::newSecret();
     QSqlQuery update(db);
     update.prepare(u"UPDATE api_keys SET secret_hash = ? WHERE id = ?"_s);
-    update.addBindValue(QString::fromLatin1(hashOf(secret).toHex()));
+    update.addBindValue(QString::fromLatin1(SecretToken::hashOf(secret).toHex()));
     update.addBindValue(id);
     if (!update.exec()) {
         *error = u"cannot store the new secret of API key %1: %2"_s.arg(id).arg(update.lastError().text());
@@ -405,7 +345,7 @@ std::optional<ApiKeyStore::Created> ApiKeyStore::roll(qint64 id, QString *error)
         *error = u"API key %1 was deleted while its secret was being replaced"_s.arg(id);
         return std::nullopt;
     }
-    return Created{*key, kPrefix.toByteArray() + QByteArray::number(id) + '_' + secret};
+    return Created{*key, SecretToken::compose(kPrefix, id, secret)};
 }
 
 void ApiKeyStore::ensureSeeded(qint64 id)

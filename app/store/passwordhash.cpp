@@ -1,5 +1,7 @@
 #include "passwordhash.h"
 
+#include "secrettoken.h"
+
 #include <QPasswordDigestor>
 #include <QRandomGenerator>
 #include <QStringList>
@@ -15,16 +17,6 @@ QByteArray derive(const QString &password, const QByteArray &salt, int iteration
 {
     return QPasswordDigestor::deriveKeyPbkdf2(QCryptographicHash::Sha256, password.toUtf8(), salt, iterations,
                                               kKeyLength);
-}
-
-bool constantTimeEquals(QByteArrayView a, QByteArrayView b)
-{
-    if (a.size() != b.size())
-        return false;
-    unsigned char diff = 0;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-    return diff == 0;
 }
 
 } // namespace
@@ -51,7 +43,7 @@ bool verify(const QString &password, const QString &stored)
         return false;
     const QByteArray salt = QByteArray::fromBase64(parts.at(2).toLatin1());
     const QByteArray expected = QByteArray::fromBase64(parts.at(3).toLatin1());
-    return constantTimeEquals(derive(password, salt, iterations), expected);
+    return SecretToken::constantTimeEquals(derive(password, salt, iterations), expected);
 }
 
 void verifyNothing(const QString &password)
