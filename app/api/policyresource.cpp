@@ -41,10 +41,20 @@ ApiReply handle(const ApiContext &context, const ApiCall &call)
     const auto next = context.policies.current().patched(call.body, &error);
     if (!next)
         return ApiReply::error(422, u"invalid"_s, error);
-    qint64 payloadsRemoved = 0;
-    if (!context.policies.update(*next, call.auditActor(), context.clock.now(), &payloadsRemoved, &error))
+    const QDateTime now = context.clock.now();
+    if (!context.policies.update(*next, call.auditActor(), now, &error))
         return ApiReply::fromStoreError({StoreError::Kind::Failed, error});
     QJsonObject body = next->toJson();
+    qint64 payloadsRemoved = 0;
+    if (next->level == RetentionLevel::MetadataOnly) {
+        // No content is kept from now on: what was kept before goes too.
+        const auto removed = context.records.purge(next->payloadsBefore(now), QDateTime(), call.auditActor(), now, &error);
+        if (!removed)
+            return ApiReply::error(500, u"internal"_s,
+                                   u"the policy is now metadata_only, but removing the payloads already stored failed "
+                                   "(POST /api/v1/policies/purge tries again): "_s + error);
+        payloadsRemoved = removed->payloads;
+    }
     body.insert(u"payloads_removed"_s, payloadsRemoved);
     return {200, body};
 }

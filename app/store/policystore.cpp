@@ -60,8 +60,7 @@ RetentionPolicy PolicyStore::current() const
     return m_policy;
 }
 
-bool PolicyStore::update(const RetentionPolicy &next, const Actor &actor, const QDateTime &at, qint64 *payloadsRemoved,
-                         QString *error)
+bool PolicyStore::update(const RetentionPolicy &next, const Actor &actor, const QDateTime &at, QString *error)
 {
     QSqlDatabase db = m_connections.connection(error);
     if (!db.isValid())
@@ -81,16 +80,6 @@ bool PolicyStore::update(const RetentionPolicy &next, const Actor &actor, const 
         *error = u"cannot store the policies: "_s + query.lastError().text();
         return false;
     }
-    *payloadsRemoved = 0;
-    if (next.level == RetentionLevel::MetadataOnly) {
-        QSqlQuery clear(db);
-        if (!clear.exec(u"UPDATE requests SET request_body = NULL, response_body = NULL "
-                        "WHERE request_body IS NOT NULL OR response_body IS NOT NULL"_s)) {
-            *error = u"cannot remove the stored payloads: "_s + clear.lastError().text();
-            return false;
-        }
-        *payloadsRemoved = clear.numRowsAffected();
-    }
     AuditEntry entry;
     entry.at = at;
     entry.actorMemberId = actor.memberId;
@@ -99,12 +88,8 @@ bool PolicyStore::update(const RetentionPolicy &next, const Actor &actor, const 
     entry.target = u"policies"_s;
     entry.before = before.toJson();
     entry.after = next.toJson();
-    if (*payloadsRemoved > 0)
-        entry.after.insert(u"payloads_removed"_s, *payloadsRemoved);
     if (!AuditLog::append(db, entry, error) || !transaction.commit(error))
         return false;
-    if (*payloadsRemoved > 0)
-        Database::forgetDeleted(db);
     QMutexLocker locker(&m_mutex);
     m_policy = next;
     m_level.store(next.level, std::memory_order_relaxed);

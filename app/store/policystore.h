@@ -26,10 +26,9 @@ public:
     RetentionLevel level() const { return m_level.load(std::memory_order_relaxed); }
     RetentionPolicy current() const;
 
-    // Stores `next` and its audit entry in one transaction. Switching to Metadata Only also removes every
-    // payload already stored (it promises no content is kept); *payloadsRemoved says how many records had one.
-    bool update(const RetentionPolicy &next, const Actor &actor, const QDateTime &at, qint64 *payloadsRemoved,
-                QString *error);
+    // Stores `next` and its audit entry in one transaction. (Switching to Metadata Only promises that no
+    // content is kept: the caller then purges the payloads already stored.)
+    bool update(const RetentionPolicy &next, const Actor &actor, const QDateTime &at, QString *error);
 
 private:
     ThreadConnections m_connections;

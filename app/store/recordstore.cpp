@@ -180,36 +180,57 @@ std::optional<Removed> RecordStore::purge(const QDateTime &payloadsBefore, const
     QSqlDatabase db = m_connections.connection(error);
     if (!db.isValid())
         return std::nullopt;
-    WriteTransaction transaction(db);
-    if (!transaction.begin(error))
-        return std::nullopt;
-    QSqlQuery query(db);
     Removed removed;
     if (payloadsBefore.isValid()) {
-        if (!exec(query, u"UPDATE requests SET request_body = NULL, response_body = NULL WHERE created_at < ? "
-                         "AND (request_body IS NOT NULL OR response_body IS NOT NULL)"_s,
-                  {iso(payloadsBefore)}, error))
+        const auto cleared = inChunks(db,
+                                      u"UPDATE requests SET request_body = NULL, response_body = NULL WHERE id IN "
+                                      "(SELECT id FROM requests WHERE created_at < ? AND (request_body IS NOT NULL "
+                                      "OR response_body IS NOT NULL) LIMIT %1)"_s,
+                                      iso(payloadsBefore), error);
+        if (!cleared)
             return std::nullopt;
-        removed.payloads = query.numRowsAffected();
+        removed.payloads = *cleared;
     }
     if (recordsBefore.isValid()) {
-        if (!exec(query, u"DELETE FROM requests WHERE created_at < ?"_s, {iso(recordsBefore)}, error))
+        const auto deleted = inChunks(
+            db, u"DELETE FROM requests WHERE id IN (SELECT id FROM requests WHERE created_at < ? LIMIT %1)"_s,
+            iso(recordsBefore), error);
+        if (!deleted)
             return std::nullopt;
-        removed.records = query.numRowsAffected();
+        removed.records = *deleted;
     }
-    if (removed.records > 0 || removed.payloads > 0) {
-        AuditEntry audit = entry(actor, at, u"data.purge"_s, u"data"_s);
-        audit.after = {{u"records_deleted"_s, removed.records}, {u"payloads_removed"_s, removed.payloads}};
-        if (payloadsBefore.isValid())
-            audit.after.insert(u"payloads_before"_s, iso(payloadsBefore));
-        if (recordsBefore.isValid())
-            audit.after.insert(u"records_before"_s, iso(recordsBefore));
-        if (!AuditLog::append(db, audit, error))
-            return std::nullopt;
-    }
-    if (!transaction.commit(error))
+    if (removed.records == 0 && removed.payloads == 0)
+        return removed;
+    AuditEntry audit = entry(actor, at, u"data.purge"_s, u"data"_s);
+    audit.after = {{u"records_deleted"_s, removed.records}, {u"payloads_removed"_s, removed.payloads}};
+    if (payloadsBefore.isValid())
+        audit.after.insert(u"payloads_before"_s, iso(payloadsBefore));
+    if (recordsBefore.isValid())
+        audit.after.insert(u"records_before"_s, iso(recordsBefore));
+    WriteTransaction transaction(db);
+    if (!transaction.begin(error) || !AuditLog::append(db, audit, error) || !transaction.commit(error))
         return std::nullopt;
-    if (removed.records > 0 || removed.payloads > 0)
-        Database::forgetDeleted(db);
+    Database::forgetDeleted(db);
     return removed;
+}
+
+std::optional<qint64> RecordStore::inChunks(QSqlDatabase &db, const QString &statement, const QString &before,
+                                            QString *error)
+{
+    qint64 total = 0;
+    for (;;) {
+        WriteTransaction transaction(db);
+        if (!transaction.begin(error))
+            return std::nullopt;
+        QSqlQuery query(db);
+        if (!exec(query, statement.arg(kChunkRows), {before}, error))
+            return std::nullopt;
+        const qint64 changed = query.numRowsAffected();
+        query.finish();
+        if (!transaction.commit(error))
+            return std::nullopt;
+        total += changed;
+        if (changed < kChunkRows)
+            return total;
+    }
 }

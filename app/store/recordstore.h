@@ -50,10 +50,19 @@ public:
     // Removes a member's records and their usage rollups (`member` empty: every record and rollup).
     std::optional<Removed> deleteRecords(const QString &member, const Actor &actor, const QDateTime &at, QString *error);
     // Clears payloads stored before `payloadsBefore` and deletes records from before `recordsBefore` (an invalid
-    // time skips that part). The rollups stay, so usage charts keep their history. Audited when anything went.
+    // time skips that part), in chunks of kChunkRows. The rollups stay, so usage charts keep their history.
+    // Audited when anything went.
     std::optional<Removed> purge(const QDateTime &payloadsBefore, const QDateTime &recordsBefore, const Actor &actor,
                                  const QDateTime &at, QString *error);
 
+    // Rows per transaction when purging: the log writer, which needs the same write lock, never waits long.
+    static constexpr int kChunkRows = 2000;
+
 private:
+    // Runs `statement` (with %1 for the chunk size and one placeholder for `before`) until a run changes fewer
+    // than a chunk's rows, one transaction each; the rows changed in all.
+    static std::optional<qint64> inChunks(QSqlDatabase &db, const QString &statement, const QString &before,
+                                          QString *error);
+
     ThreadConnections m_connections;
 };

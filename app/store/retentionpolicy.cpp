@@ -24,6 +24,8 @@ std::optional<RetentionLevel> fromName(const QString &name)
 
 QDateTime RetentionPolicy::payloadsBefore(const QDateTime &now) const
 {
+    if (level == RetentionLevel::MetadataOnly) // no content at all, whatever its age
+        return QDateTime(QDate(9999, 12, 31), QTime(0, 0), Qt::UTC);
     return payloadRetentionDays > 0 ? now.addDays(-payloadRetentionDays) : QDateTime();
 }
 

@@ -18,7 +18,8 @@ struct RetentionPolicy
 
     static constexpr int kMaxDays = 36'500;
 
-    // What a purge at `now` removes: payloads and records older than these (invalid: none, kept until deleted).
+    // What a purge at `now` removes: payloads and records older than these (invalid: none, kept until deleted;
+    // under Metadata Only every payload).
     QDateTime payloadsBefore(const QDateTime &now) const;
     QDateTime recordsBefore(const QDateTime &now) const;
 

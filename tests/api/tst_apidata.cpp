@@ -26,6 +26,7 @@ private slots:
     void badPoliciesAreRefused();
     void metadataOnlyRemovesAndStopsPayloads();
     void purgeFollowsTheRetentionPeriods();
+    void purgeGoesChunkByChunk();
     void exportWholeStore_data();
     void exportWholeStore();
     void exportMemberData_data();
@@ -160,10 +161,13 @@ void TestApiData::metadataOnlyRemovesAndStopsPayloads()
     QVERIFY(records.last().value(u"request_body"_s).isNull());
     QVERIFY(records.last().value(u"prompt_tokens"_s).toInt() > 0);
     QVERIFY(!m_team->dataDirBytes().contains("\"content\":\"Hello\""));
+    // Two audit entries: the policy change, then the removal of what it no longer allows.
     const QJsonArray audit = m_team->call(m_team->owner.token, "GET", u"/api/v1/audit"_s).json().value(u"entries"_s).toArray();
-    QCOMPARE(audit.first()[u"action"_s].toString(), u"policy.update"_s);
-    QCOMPARE(audit.first()[u"before"_s][u"retention_level"_s].toString(), u"retain_all"_s);
-    QCOMPARE(audit.first()[u"after"_s][u"retention_level"_s].toString(), u"metadata_only"_s);
+    QCOMPARE(audit.at(0)[u"action"_s].toString(), u"data.purge"_s);
+    QCOMPARE(audit.at(0)[u"after"_s][u"payloads_removed"_s].toInt(), 5);
+    QCOMPARE(audit.at(1)[u"action"_s].toString(), u"policy.update"_s);
+    QCOMPARE(audit.at(1)[u"before"_s][u"retention_level"_s].toString(), u"retain_all"_s);
+    QCOMPARE(audit.at(1)[u"after"_s][u"retention_level"_s].toString(), u"metadata_only"_s);
 }
 
 void TestApiData::purgeFollowsTheRetentionPeriods()
@@ -196,6 +200,26 @@ void TestApiData::purgeFollowsTheRetentionPeriods()
     const QJsonArray audit = m_team->call(m_team->owner.token, "GET", u"/api/v1/audit"_s).json().value(u"entries"_s).toArray();
     QCOMPARE(audit.first()[u"action"_s].toString(), u"data.purge"_s);
     QCOMPARE(audit.first()[u"actor_email"_s].toString(), u"retention policy"_s);
+}
+
+// More rows than one purge transaction takes: every chunk is counted, and the newer records stay.
+void TestApiData::purgeGoesChunkByChunk()
+{
+    constexpr int kOld = RecordStore::kChunkRows * 2 + 500;
+    for (int i = 0; i < kOld; ++i) {
+        RequestRecord r;
+        r.requestId = "old-" + QByteArray::number(i);
+        r.createdAt = m_clock.now().addDays(-400);
+        r.status = 200;
+        r.requestBody = "{\"old\":true}";
+        m_team->gateway().logWriter().enqueue(std::move(r));
+    }
+    m_team->gateway().logWriter().flush();
+    const TestHttpResult purge = m_team->call(m_team->owner.token, "POST", u"/api/v1/policies/purge"_s);
+    QCOMPARE(purge.status, 200);
+    QCOMPARE(purge.json().value(u"payloads_removed"_s).toInt(), kOld);
+    QCOMPARE(purge.json().value(u"records_deleted"_s).toInt(), kOld);
+    QCOMPARE(m_team->harness().records().size(), 5);
 }
 
 void TestApiData::exportWholeStore_data()
