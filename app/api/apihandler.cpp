@@ -41,12 +41,34 @@ ApiReply ApiReply::methodNotAllowed(const QByteArray &method, const QString &pat
     return error(405, u"method_not_allowed"_s, u"%1 is not allowed on %2"_s.arg(QString::fromLatin1(method), path));
 }
 
+namespace {
+
+// A streamed answer's flow control: what the worker's thread tells the writer on the pool.
+struct StreamFlow
+{
+    QMutex mutex;
+    QWaitCondition changed;
+    qint64 queued = 0; // posted to the worker, not yet written to the connection
+    qint64 unsent = 0; // written to the connection, not yet taken by the kernel
+    bool closed = false; // the client went, or the worker is shutting down: the writer gives up
+
+    void close()
+    {
+        QMutexLocker locker(&mutex);
+        closed = true;
+        changed.wakeAll();
+    }
+};
+
+} // namespace
+
 // Counts the calls running on the pool for one handler, so that it can wait for them before it goes.
 struct ApiHandler::InFlight
 {
     QMutex mutex;
     QWaitCondition done;
     int running = 0;
+    std::vector<std::weak_ptr<StreamFlow>> streams; // of the calls running, those writing a stream
 };
 
 ApiHandler::ApiHandler(const ApiContext &context)
@@ -59,8 +81,12 @@ ApiHandler::ApiHandler(const ApiContext &context)
 ApiHandler::~ApiHandler()
 {
     // A call still running posts its answer to m_home; once it has finished, deleting m_home drops
-    // whatever it posted, safely.
+    // whatever it posted, safely. A stream waiting for its client would wait for this very thread: it gives up.
     QMutexLocker locker(&m_inFlight->mutex);
+    for (const std::weak_ptr<StreamFlow> &stream : m_inFlight->streams) {
+        if (const auto flow = stream.lock())
+            flow->close();
+    }
     while (m_inFlight->running > 0)
         m_inFlight->done.wait(&m_inFlight->mutex);
 }
@@ -77,17 +103,7 @@ public:
     static constexpr qint64 kBacklog = 4 * 1024 * 1024;
     static constexpr int kStallMs = 60'000;
 
-    // What the worker's thread tells the writer.
-    struct Flow
-    {
-        QMutex mutex;
-        QWaitCondition changed;
-        qint64 queued = 0; // posted to the worker, not yet written to the connection
-        qint64 unsent = 0; // written to the connection, not yet taken by the kernel
-        bool closed = false;
-    };
-
-    ForwardingDevice(QObject *home, HttpResponder responder, std::shared_ptr<Flow> flow)
+    ForwardingDevice(QObject *home, HttpResponder responder, std::shared_ptr<StreamFlow> flow)
         : m_home(home)
         , m_responder(std::move(responder))
         , m_flow(std::move(flow))
@@ -96,13 +112,9 @@ public:
     }
 
     // Runs on the worker's thread when the stream begins: the connection reports back to the writer.
-    static void watch(HttpResponder &responder, const std::shared_ptr<Flow> &flow)
+    static void watch(HttpResponder &responder, const std::shared_ptr<StreamFlow> &flow)
     {
-        responder.setAbortHandler([flow] {
-            QMutexLocker locker(&flow->mutex);
-            flow->closed = true;
-            flow->changed.wakeAll();
-        });
+        responder.setAbortHandler([flow] { flow->close(); });
         responder.setDrainHandler([flow, responder] {
             QMutexLocker locker(&flow->mutex);
             flow->unsent = responder.unsentBytes();
@@ -145,7 +157,7 @@ protected:
 private:
     QObject *m_home;
     HttpResponder m_responder;
-    std::shared_ptr<Flow> m_flow;
+    std::shared_ptr<StreamFlow> m_flow;
 };
 
 } // namespace
@@ -166,7 +178,12 @@ void ApiHandler::handle(const HttpRequest &request, const HttpResponder &respond
             HttpHeaders headers{{"cache-control", "no-store"}};
             if (!reply.fileName.isEmpty())
                 headers.append({"content-disposition", "attachment; filename=\"" + reply.fileName + '"'});
-            const auto flow = std::make_shared<ForwardingDevice::Flow>();
+            const auto flow = std::make_shared<StreamFlow>();
+            {
+                QMutexLocker locker(&inFlight->mutex);
+                std::erase_if(inFlight->streams, [](const std::weak_ptr<StreamFlow> &s) { return s.expired(); });
+                inFlight->streams.push_back(flow);
+            }
             deliver([r = responder, status = reply.status, type = reply.contentType, headers, flow]() mutable {
                 r.beginStream(status, type, headers);
                 ForwardingDevice::watch(r, flow);

@@ -2,6 +2,7 @@
 // the model requests that the same worker serves.
 #include "apiteam.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QHostAddress>
 #include <QNetworkReply>
@@ -18,6 +19,7 @@ class TestApiConcurrency final : public QObject
 private slots:
     void aLongExportDoesNotHoldUpTheProxy();
     void aClientReadingSlowlyHoldsBackTheExport();
+    void stopDoesNotWaitForAStalledExport();
 
 private:
     // Stores `count` records, each with request and response bodies of about `bodyBytes`.
@@ -109,6 +111,28 @@ void TestApiConcurrency::aClientReadingSlowlyHoldsBackTheExport()
     QTRY_VERIFY_WITH_TIMEOUT((received += client.readAll()).endsWith("\r\n0\r\n\r\n"), 60'000);
     QVERIFY(received.startsWith("HTTP/1.1 200"));
     QCOMPARE(received.count("\"request_id\":\"bulk-"), kRecords);
+}
+
+// Shutting down while an export waits for a client that reads nothing: the export gives up with the
+// connection instead of holding the shutdown for the minute it would wait for the client.
+void TestApiConcurrency::stopDoesNotWaitForAStalledExport()
+{
+    ApiTeam team;
+    QString error;
+    QVERIFY2(team.start(&error), qPrintable(error));
+    storeRecords(team, 12'000, 4000);
+    QTcpSocket client;
+    client.setReadBufferSize(64 * 1024);
+    client.connectToHost(QHostAddress::LocalHost, team.harness().port());
+    QVERIFY(client.waitForConnected(5000));
+    client.write("GET /api/v1/export HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + team.owner.token
+                 + "\r\n\r\n");
+    QTRY_VERIFY_WITH_TIMEOUT(client.bytesAvailable() >= 64 * 1024, 10'000);
+    QElapsedTimer timer;
+    timer.start();
+    team.gateway().stop();
+    // The shutdown grace is 5 s in the harness; a writer waiting for the client would add a minute.
+    QVERIFY2(timer.elapsed() < 30'000, qPrintable(u"stop took %1 ms"_s.arg(timer.elapsed())));
 }
 
 QTEST_GUILESS_MAIN(TestApiConcurrency)
