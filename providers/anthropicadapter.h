@@ -64,6 +64,10 @@ public:
     explicit StreamToOpenAI(QString requestedModel, qint64 created = QDateTime::currentSecsSinceEpoch());
 
     QList<QJsonObject> feed(const SseEvent &event); // zero or more chunks per event
+    // The stream's commonest event, a text delta, straight to the bytes of its chunk (the same JSON feed()
+    // gives, the text copied as the upstream escaped it), without building documents; *textBytes is the
+    // text's size as sent. nullopt for any other event: feed() takes those. Changes no state.
+    std::optional<QByteArray> textDeltaChunk(QByteArrayView data, qsizetype *textBytes) const;
     QList<QJsonObject> finish(); // the usage-only chunk, if the stream ended before message_stop
 
     const TokenUsage &usage() const { return m_usage; }

@@ -1,6 +1,8 @@
 // A Messages stream in OpenAI chat.completion.chunk form.
 #include "anthropicadapter.h"
 
+#include "jsonscan.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -28,6 +30,40 @@ QJsonObject StreamToOpenAI::chunk(const QJsonObject &delta, const QJsonValue &fi
                 { u"finish_reason"_s, finishReason },
             } } },
     };
+}
+
+std::optional<QByteArray> StreamToOpenAI::textDeltaChunk(QByteArrayView data, qsizetype *textBytes) const
+{
+    if (!data.contains("text_delta") || m_id.isEmpty())
+        return std::nullopt;
+    const JsonScan::Span root = JsonScan::validate(data);
+    if (JsonScan::typeAt(data, root) != JsonScan::Type::Object)
+        return std::nullopt;
+    JsonScan::Member event[2];
+    if (!JsonScan::findMembers(data, root, {"type", "delta"}, event) || !event[0].value.isValid()
+        || !event[1].value.isValid() || JsonScan::toString(data, event[0].value) != u"content_block_delta"_s
+        || JsonScan::typeAt(data, event[1].value) != JsonScan::Type::Object)
+        return std::nullopt;
+    JsonScan::Member delta[2];
+    if (!JsonScan::findMembers(data, event[1].value, {"type", "text"}, delta) || !delta[0].value.isValid()
+        || !delta[1].value.isValid() || JsonScan::toString(data, delta[0].value) != u"text_delta"_s
+        || JsonScan::typeAt(data, delta[1].value) != JsonScan::Type::String)
+        return std::nullopt;
+    const QByteArrayView text = data.sliced(delta[1].value.begin, delta[1].value.size());
+    *textBytes = text.size() - 2;
+    // The members in the order QJsonDocument writes them (sorted), as chunk() would give them.
+    QByteArray out;
+    out.reserve(text.size() + 192);
+    out += R"({"choices":[{"delta":{"content":)";
+    out += text;
+    out += R"(},"finish_reason":null,"index":0,"logprobs":null}],"created":)";
+    out += QByteArray::number(m_created);
+    out += R"(,"id":)";
+    out += JsonScan::quote(m_id);
+    out += R"(,"model":)";
+    out += JsonScan::quote(m_model);
+    out += R"(,"object":"chat.completion.chunk"})";
+    return out;
 }
 
 QJsonObject StreamToOpenAI::usageChunk()

@@ -139,8 +139,17 @@ QByteArray TranslatingCodec::encodeChunk(QJsonObject chunk, ExchangeState &state
 
 QByteArray TranslatingCodec::translateEvent(QByteArrayView event, ExchangeState &state)
 {
+    const SseEvent parsed = parseSseEvent(event);
+    // Anthropic to an OpenAI client: text deltas, most of a stream, skip the documents.
+    qsizetype textBytes = 0;
+    if (m_fromAnthropic && !m_toAnthropic && !m_toGemini) {
+        if (const auto chunk = m_fromAnthropic->textDeltaChunk(parsed.data, &textBytes)) {
+            state.contentBytes += textBytes;
+            return "data: " + *chunk + "\n\n";
+        }
+    }
     QByteArray out;
-    for (const QJsonObject &chunk : decodeEvent(parseSseEvent(event)))
+    for (const QJsonObject &chunk : decodeEvent(parsed))
         out += encodeChunk(chunk, state);
     return out;
 }

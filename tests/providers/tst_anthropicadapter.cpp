@@ -232,9 +232,18 @@ void TestAnthropicAdapter::stream()
 
     AnthropicAdapter::StreamToOpenAI stream(expected.value("requestedModel"_L1).toString(), Created);
     for (qsizetype i = 0; i < events.size(); ++i) {
+        // The fast path for text deltas gives exactly the chunk feed() gives, and takes every text delta.
+        qsizetype textBytes = 0;
+        const auto fast = stream.textDeltaChunk(events.at(i).data, &textBytes);
+        QCOMPARE(fast.has_value(), events.at(i).data.contains("\"text_delta\""));
         QJsonArray chunks;
         for (const QJsonObject &chunk : stream.feed(events.at(i)))
             chunks.append(chunk);
+        if (fast) {
+            QCOMPARE(chunks.size(), 1);
+            COMPARE_JSON(QJsonDocument::fromJson(*fast).object(), chunks.first().toObject());
+            QCOMPARE(*fast, QJsonDocument(chunks.first().toObject()).toJson(QJsonDocument::Compact));
+        }
         if (text(chunks) != text(perEvent.at(i)))
             qWarning("event %lld (%s) gave the wrong chunks", qlonglong(i), events.at(i).event.constData());
         COMPARE_JSON(chunks, perEvent.at(i));
