@@ -19,26 +19,11 @@ constexpr qint64 Created = 1700000000;
 
 using FixtureFiles::readFile;
 const auto readJson = FixtureFiles::readObject;
-
-QByteArray text(const QJsonValue &value)
-{
-    if (value.isArray())
-        return QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
-    return QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
-}
-
-// Compared as compact text (keys sorted, 1024.0 written as 1024), which also makes failures readable.
-#define COMPARE_JSON(actual, expected) QCOMPARE(text(actual), text(expected))
+using FixtureFiles::text;
 
 void addFixtureRows(const QString &directory)
 {
-    QTest::addColumn<QJsonObject>("fixture");
-    const QDir dir(fixtures + directory);
-    const QStringList files = dir.entryList({ u"*.json"_s }, QDir::Files, QDir::Name);
-    if (files.isEmpty())
-        qFatal("no fixtures in %s", qPrintable(dir.path()));
-    for (const QString &file : files)
-        QTest::newRow(qPrintable(file.chopped(5))) << readJson(dir.filePath(file));
+    FixtureFiles::addRows(fixtures + directory);
 }
 
 // Splits a recorded stream into its events as the proxy's SSE reader hands them over.

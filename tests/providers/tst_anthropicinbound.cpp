@@ -18,25 +18,11 @@ namespace {
 const QString fixtures = QStringLiteral(FIXTURES_DIR "/anthropic/inbound/");
 
 const auto readJson = FixtureFiles::readObject;
-
-QByteArray text(const QJsonValue &value)
-{
-    if (value.isArray())
-        return QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
-    return QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
-}
-
-#define COMPARE_JSON(actual, expected) QCOMPARE(text(actual), text(expected))
+using FixtureFiles::text;
 
 void addFixtureRows(const QString &directory)
 {
-    QTest::addColumn<QJsonObject>("fixture");
-    const QDir dir(fixtures + directory);
-    const QStringList files = dir.entryList({ u"*.json"_s }, QDir::Files, QDir::Name);
-    if (files.isEmpty())
-        qFatal("no fixtures in %s", qPrintable(dir.path()));
-    for (const QString &file : files)
-        QTest::newRow(qPrintable(file.chopped(5))) << readJson(dir.filePath(file));
+    FixtureFiles::addRows(fixtures + directory);
 }
 
 // The bytes a list of {"event", "data"} objects stands for, in the Messages stream format.

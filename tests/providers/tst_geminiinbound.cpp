@@ -17,21 +17,11 @@ namespace {
 const QString fixtures = QStringLiteral(FIXTURES_DIR "/geminiinbound/");
 
 const auto readJson = FixtureFiles::readObject;
-
-QByteArray text(const QJsonObject &value)
-{
-    return QJsonDocument(value).toJson(QJsonDocument::Compact);
-}
+using FixtureFiles::text;
 
 void addFixtureRows(const QString &directory)
 {
-    QTest::addColumn<QJsonObject>("fixture");
-    const QDir dir(fixtures + directory);
-    const QStringList files = dir.entryList({ u"*.json"_s }, QDir::Files, QDir::Name);
-    if (files.isEmpty())
-        qFatal("no fixtures in %s", qPrintable(dir.path()));
-    for (const QString &file : files)
-        QTest::newRow(qPrintable(file.chopped(5))) << readJson(dir.filePath(file));
+    FixtureFiles::addRows(fixtures + directory);
 }
 
 // The bytes Google sends for a list of GenerateContentResponse objects.
