@@ -1,5 +1,7 @@
 #pragma once
 
+#include "sseevent.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -46,6 +48,38 @@ inline QByteArray text(const QJsonValue &value)
     if (value.isArray())
         return QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
     return QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
+}
+
+// Splits a recorded stream into its events as the proxy's SSE reader hands them over: CRLF or LF, blocks
+// ended by a blank line (the last one also by the end of the text), `data:` lines joined with '\n'.
+inline QList<SseEvent> parseSse(QByteArray text)
+{
+    text.replace("\r\n", "\n");
+    QList<SseEvent> events;
+    qsizetype position = 0;
+    while (position < text.size()) {
+        qsizetype end = text.indexOf("\n\n", position);
+        if (end < 0)
+            end = text.size();
+        SseEvent event;
+        QByteArrayList data;
+        for (const QByteArray &line : text.mid(position, end - position).split('\n')) {
+            const auto value = [&line](int skip) {
+                const QByteArray rest = line.mid(skip);
+                return rest.startsWith(' ') ? rest.mid(1) : rest;
+            };
+            if (line.startsWith("data:"))
+                data.append(value(5));
+            else if (line.startsWith("event:"))
+                event.event = value(6).trimmed();
+        }
+        if (!data.isEmpty() || !event.event.isEmpty()) {
+            event.data = data.join('\n');
+            events.append(event);
+        }
+        position = end + 2;
+    }
+    return events;
 }
 
 } // namespace FixtureFiles

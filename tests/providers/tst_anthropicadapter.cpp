@@ -26,29 +26,7 @@ void addFixtureRows(const QString &directory)
     FixtureFiles::addRows(fixtures + directory);
 }
 
-// Splits a recorded stream into its events as the proxy's SSE reader hands them over.
-QList<SseEvent> parseSse(const QByteArray &stream)
-{
-    QList<SseEvent> events;
-    const QList<QByteArray> lines = QByteArray(stream).replace("\r\n", "\n").split('\n');
-    SseEvent current;
-    QList<QByteArray> data;
-    for (const QByteArray &line : lines) {
-        if (line.isEmpty()) {
-            if (!data.isEmpty() || !current.event.isEmpty()) {
-                current.data = data.join('\n');
-                events.append(current);
-            }
-            current = {};
-            data.clear();
-        } else if (line.startsWith("event:")) {
-            current.event = line.mid(6).trimmed();
-        } else if (line.startsWith("data:")) {
-            data.append(line.mid(line.startsWith("data: ") ? 6 : 5));
-        }
-    }
-    return events;
-}
+using FixtureFiles::parseSse;
 
 std::optional<ModelInfo> modelInfo(const QJsonObject &fixture)
 {

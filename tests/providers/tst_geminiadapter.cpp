@@ -1,6 +1,7 @@
 // The Gemini adapter against fixtures under fixtures/gemini/, shaped like Google's documented examples:
-// requests/ (OpenAI request → expected Gemini call), request-errors/, responses/, streams/ (a recorded SSE
-// stream → the exact chunks each event must yield) and errors.json (error envelopes).
+// requests/ (OpenAI request → expected Gemini call), request-errors/, responses/ and error envelopes.
+// The streams are tst_geministream's.
+#include "fixturefiles.h"
 #include "geminiadapter.h"
 
 #include <QDir>
@@ -8,9 +9,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSet>
-#include "fixturefiles.h"
-
 #include <QTest>
+
 #include <functional>
 
 using namespace Qt::StringLiterals;
@@ -31,45 +31,6 @@ using FixtureFiles::readObject;
 QByteArray canonical(const QJsonValue &value)
 {
     return QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact);
-}
-
-QByteArray canonical(const QList<QJsonObject> &objects)
-{
-    QJsonArray array;
-    for (const auto &object : objects)
-        array.append(object);
-    return canonical(array);
-}
-
-// Splits recorded SSE text into events the way an SSE reader does (CRLF or LF, `data:` lines joined).
-QList<SseEvent> parseSse(QByteArray text)
-{
-    text.replace("\r\n", "\n");
-    QList<SseEvent> events;
-    qsizetype position = 0;
-    while (position < text.size()) {
-        qsizetype end = text.indexOf("\n\n", position);
-        if (end < 0)
-            end = text.size();
-        SseEvent event;
-        QByteArrayList data;
-        for (const QByteArray &line : text.mid(position, end - position).split('\n')) {
-            const auto value = [&line](int skip) {
-                const QByteArray rest = line.mid(skip);
-                return rest.startsWith(' ') ? rest.mid(1) : rest;
-            };
-            if (line.startsWith("data:"))
-                data.append(value(5));
-            else if (line.startsWith("event:"))
-                event.event = value(6);
-        }
-        if (!data.isEmpty()) {
-            event.data = data.join('\n');
-            events.append(event);
-        }
-        position = end + 2;
-    }
-    return events;
 }
 
 void addFileRows(const QString &directory, const QString &pattern)
@@ -101,11 +62,6 @@ private slots:
     void finishReasons();
     void usageFromMetadata();
     void toolCallsRoundTrip();
-    void streams_data() { addFileRows(u"streams"_s, u"*.sse"_s); }
-    void streams();
-    void streamWithoutResponseId();
-    void streamBlockedPrompt();
-    void streamNotJson();
     void errors_data();
     void errors();
     void oddInputs_data();
@@ -342,76 +298,6 @@ void TestGeminiAdapter::toolCallsRoundTrip()
     for (const auto &part : contents.at(2)["parts"_L1].toArray())
         names.append(part["functionResponse"_L1]["name"_L1].toString());
     QCOMPARE(names, (QStringList { u"power_disco_ball"_s, u"start_music"_s, u"dim_lights"_s }));
-}
-
-void TestGeminiAdapter::streams()
-{
-    QFETCH(QString, path);
-    const QList<SseEvent> events = parseSse(readFile(path));
-    const QJsonObject expected = readObject(path.chopped(4) + u".expected.json"_s);
-    const QJsonArray perEvent = expected.value("events"_L1).toArray();
-    QCOMPARE(events.size(), perEvent.size());
-
-    GeminiAdapter::StreamToOpenAI stream(u"google/gemini-2.5-flash"_s, created);
-    for (qsizetype i = 0; i < events.size(); ++i) {
-        const QList<QJsonObject> chunks = stream.feed(events.at(i));
-        QVERIFY2(canonical(chunks) == canonical(perEvent.at(i)),
-            qPrintable(u"event %1 gave\n%2\nexpected\n%3"_s.arg(i).arg(
-                QString::fromUtf8(canonical(chunks)), QString::fromUtf8(canonical(perEvent.at(i))))));
-    }
-    QCOMPARE(canonical(stream.finish()), canonical(expected.value("finish"_L1)));
-    QVERIFY2(stream.finish().isEmpty(), "the usage chunk comes once");
-
-    QCOMPARE(stream.finishReason(), expected.value("finishReason"_L1).toString());
-    QCOMPARE(stream.failed(), expected.value("failed"_L1).toBool());
-    QCOMPARE(stream.errorMessage(), expected.value("errorMessage"_L1).toString());
-    const QJsonObject usage = expected.value("usage"_L1).toObject();
-    QVERIFY(stream.usage().known);
-    QCOMPARE(stream.usage().promptTokens, usage.value("promptTokens"_L1).toInteger());
-    QCOMPARE(stream.usage().completionTokens, usage.value("completionTokens"_L1).toInteger());
-    QCOMPARE(stream.usage().cachedTokens, usage.value("cachedTokens"_L1).toInteger());
-    QCOMPARE(stream.usage().reasoningTokens, usage.value("reasoningTokens"_L1).toInteger());
-}
-
-void TestGeminiAdapter::streamWithoutResponseId()
-{
-    GeminiAdapter::StreamToOpenAI stream(u"m"_s, created);
-    const auto first = stream.feed({ {}, R"({"candidates":[{"content":{"parts":[{"text":"a"}]}}]})" });
-    const auto second = stream.feed({ {},
-        R"({"candidates":[{"content":{"parts":[{"text":"b"}]},"finishReason":"STOP"}],"usageMetadata":{"promptTokenCount":1,"candidatesTokenCount":2}})" });
-    const auto last = stream.finish();
-    QCOMPARE(first.size(), 2);
-    QCOMPARE(second.size(), 2);
-    QCOMPARE(last.size(), 1);
-    const QString id = first.first().value("id"_L1).toString();
-    QVERIFY2(id.startsWith("chatcmpl-"_L1) && id.size() > 20, qPrintable(id));
-    for (const auto &chunk : first + second + last)
-        QCOMPARE(chunk.value("id"_L1).toString(), id);
-    QCOMPARE(last.first()["usage"_L1]["total_tokens"_L1].toInteger(), qint64(3));
-}
-
-void TestGeminiAdapter::streamBlockedPrompt()
-{
-    GeminiAdapter::StreamToOpenAI stream(u"m"_s, created);
-    const auto chunks = stream.feed({ {},
-        R"({"promptFeedback":{"blockReason":"SAFETY"},"usageMetadata":{"promptTokenCount":7,"totalTokenCount":7},"responseId":"b1"})" });
-    QCOMPARE(chunks.size(), 2);
-    QCOMPARE(chunks.at(0)["choices"_L1][0]["delta"_L1]["role"_L1].toString(), u"assistant"_s);
-    QCOMPARE(chunks.at(1)["choices"_L1][0]["finish_reason"_L1].toString(), u"content_filter"_s);
-    QCOMPARE(stream.finishReason(), u"content_filter"_s);
-    QCOMPARE(stream.finish().first()["usage"_L1]["prompt_tokens"_L1].toInteger(), qint64(7));
-}
-
-void TestGeminiAdapter::streamNotJson()
-{
-    GeminiAdapter::StreamToOpenAI stream(u"m"_s, created);
-    QVERIFY(stream.feed({ {}, "\n" }).isEmpty()); // keep-alive blank data is no event
-    QVERIFY(!stream.failed());
-    QVERIFY(stream.feed({ {}, "{\"candidates\": [tru" }).isEmpty());
-    QVERIFY(stream.failed());
-    QVERIFY2(stream.errorMessage().startsWith("Gemini sent a stream event that is not a JSON object"_L1),
-        qPrintable(stream.errorMessage()));
-    QVERIFY2(stream.finish().isEmpty(), "no usage was seen, so there is no usage chunk");
 }
 
 void TestGeminiAdapter::errors_data()
