@@ -47,13 +47,10 @@ std::optional<AccessTokenStore::Created> AccessTokenStore::create(const Actor &a
     token.name = name.trimmed().isEmpty() ? u"token"_s : name.trimmed();
     token.createdAt = m_clock.now().toUTC();
     const QByteArray secret = SecretToken::newSecret();
-    QString sqlError;
-    QSqlDatabase db = m_connections.connection(&sqlError);
-    WriteTransaction transaction(db);
-    if (!db.isValid() || !transaction.begin(&sqlError)) {
-        error->set(StoreError::Kind::Failed, u"cannot create the token: "_s + sqlError);
+    AuditedChange audited(m_connections, u"cannot create the token"_s);
+    if (!audited.begin(error))
         return std::nullopt;
-    }
+    QSqlDatabase &db = audited.db();
     QSqlQuery insert(db);
     insert.prepare(u"INSERT INTO access_tokens (member_id, name, secret_hash, created_at, revoked) "
                    "VALUES (?, ?, ?, ?, 0) RETURNING id"_s);
@@ -71,10 +68,8 @@ std::optional<AccessTokenStore::Created> AccessTokenStore::create(const Actor &a
     insert.finish();
     const AuditEntry entry{0, token.createdAt, actor.memberId, actor.email, u"token.create"_s,
                            u"token:%1"_s.arg(token.id), {}, token.toJson()};
-    if (!AuditLog::append(db, entry, &sqlError) || !transaction.commit(&sqlError)) {
-        error->set(StoreError::Kind::Failed, sqlError);
+    if (!audited.finish({entry}, error))
         return std::nullopt;
-    }
     return Created{token, SecretToken::compose(kPrefix, token.id, secret)};
 }
 
@@ -180,13 +175,10 @@ std::optional<AccessToken> AccessTokenStore::token(qint64 id, StoreError *error)
 
 bool AccessTokenStore::revoke(const Actor &actor, qint64 id, StoreError *error)
 {
-    QString sqlError;
-    QSqlDatabase db = m_connections.connection(&sqlError);
-    WriteTransaction transaction(db);
-    if (!db.isValid() || !transaction.begin(&sqlError)) {
-        error->set(StoreError::Kind::Failed, u"cannot revoke the token: "_s + sqlError);
+    AuditedChange audited(m_connections, u"cannot revoke the token"_s);
+    if (!audited.begin(error))
         return false;
-    }
+    QSqlDatabase &db = audited.db();
     const auto before = token(id, error);
     if (!before)
         return false;
@@ -201,9 +193,7 @@ bool AccessTokenStore::revoke(const Actor &actor, qint64 id, StoreError *error)
     }
     const AuditEntry entry{0, m_clock.now(), actor.memberId, actor.email, u"token.revoke"_s, u"token:%1"_s.arg(id),
                            before->toJson(), after.toJson()};
-    if (!AuditLog::append(db, entry, &sqlError) || !transaction.commit(&sqlError)) {
-        error->set(StoreError::Kind::Failed, sqlError);
+    if (!audited.finish({entry}, error))
         return false;
-    }
     return true;
 }

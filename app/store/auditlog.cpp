@@ -122,3 +122,37 @@ std::optional<QList<AuditEntry>> AuditLog::page(qint64 beforeId, int limit, QStr
     }
     return entries;
 }
+
+AuditedChange::AuditedChange(ThreadConnections &connections, QString failure)
+    : m_connections(connections)
+    , m_failure(std::move(failure))
+{
+}
+
+bool AuditedChange::begin(StoreError *error)
+{
+    QString sqlError;
+    m_db = m_connections.connection(&sqlError);
+    if (m_db.isValid()) {
+        m_transaction.emplace(m_db);
+        if (m_transaction->begin(&sqlError))
+            return true;
+    }
+    error->set(StoreError::Kind::Failed, m_failure + u": "_s + sqlError);
+    return false;
+}
+
+bool AuditedChange::finish(const QList<AuditEntry> &entries, StoreError *error)
+{
+    QString sqlError;
+    for (const AuditEntry &entry : entries) {
+        if (!AuditLog::append(m_db, entry, &sqlError)) {
+            error->set(StoreError::Kind::Failed, m_failure + u": "_s + sqlError);
+            return false;
+        }
+    }
+    if (m_transaction->commit(&sqlError))
+        return true;
+    error->set(StoreError::Kind::Failed, m_failure + u": "_s + sqlError);
+    return false;
+}

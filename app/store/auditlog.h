@@ -2,6 +2,7 @@
 
 #include "database.h"
 #include "member.h"
+#include "threadconnections.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -53,4 +54,25 @@ private:
     DatabaseLocation m_location;
     QMutex m_connectionsMutex;
     QStringList m_connectionNames;
+};
+
+// One change and its audit entries, landing together or not at all: a write transaction on the calling thread's
+// connection (serialised with every other writer, so that checks such as "one owner remains" cannot race),
+// committed with the entries by finish(). Database failures are StoreError::Kind::Failed, their message
+// prefixed with `failure` ("cannot revoke the token: …").
+class AuditedChange final
+{
+    Q_DISABLE_COPY_MOVE(AuditedChange)
+public:
+    AuditedChange(ThreadConnections &connections, QString failure);
+
+    bool begin(StoreError *error);
+    QSqlDatabase &db() { return m_db; }
+    bool finish(const QList<AuditEntry> &entries, StoreError *error);
+
+private:
+    ThreadConnections &m_connections;
+    QString m_failure;
+    QSqlDatabase m_db;
+    std::optional<WriteTransaction> m_transaction;
 };

@@ -132,13 +132,10 @@ std::optional<Member> MemberStore::add(const Actor &actor, const QString &email,
         error->set(StoreError::Kind::Invalid, u"a member needs a name"_s);
         return std::nullopt;
     }
-    QString sqlError;
-    QSqlDatabase db = m_connections.connection(&sqlError);
-    WriteTransaction transaction(db);
-    if (!db.isValid() || !transaction.begin(&sqlError)) {
-        error->set(StoreError::Kind::Failed, u"cannot add the member: "_s + sqlError);
+    AuditedChange audited(m_connections, u"cannot add the member"_s);
+    if (!audited.begin(error))
         return std::nullopt;
-    }
+    QSqlDatabase &db = audited.db();
     {
         QSqlQuery exists(db);
         exists.prepare(u"SELECT COUNT(*) FROM members WHERE email = ?"_s);
@@ -161,10 +158,8 @@ std::optional<Member> MemberStore::add(const Actor &actor, const QString &email,
     m.id = insert.value(0).toLongLong();
     insert.finish();
     AuditEntry entry{0, m.createdAt, actor.memberId, actor.email, u"member.add"_s, target(m.id), {}, m.toJson()};
-    if (!AuditLog::append(db, entry, &sqlError) || !transaction.commit(&sqlError)) {
-        error->set(StoreError::Kind::Failed, sqlError);
+    if (!audited.finish({entry}, error))
         return std::nullopt;
-    }
     return m;
 }
 
@@ -178,13 +173,10 @@ std::optional<Member> MemberStore::update(const Actor &actor, qint64 id, const C
         error->set(StoreError::Kind::Invalid, u"a key budget cannot be negative"_s);
         return std::nullopt;
     }
-    QString sqlError;
-    QSqlDatabase db = m_connections.connection(&sqlError);
-    WriteTransaction transaction(db);
-    if (!db.isValid() || !transaction.begin(&sqlError)) {
-        error->set(StoreError::Kind::Failed, u"cannot change the member: "_s + sqlError);
+    AuditedChange audited(m_connections, u"cannot change the member"_s);
+    if (!audited.begin(error))
         return std::nullopt;
-    }
+    QSqlDatabase &db = audited.db();
     const auto before = member(id, error); // same thread, same connection: read inside the transaction
     if (!before)
         return std::nullopt;
@@ -195,6 +187,7 @@ std::optional<Member> MemberStore::update(const Actor &actor, qint64 id, const C
         after.role = *change.role;
     if (change.keyBudgetUsd)
         after.keyBudgetUsd = *change.keyBudgetUsd;
+    QString sqlError;
     if (before->role == Role::Owner && after.role != Role::Owner && countOwners(db, &sqlError) <= 1) {
         error->set(StoreError::Kind::Conflict, lastOwnerMessage());
         return std::nullopt;
@@ -211,25 +204,21 @@ std::optional<Member> MemberStore::update(const Actor &actor, qint64 id, const C
     }
     AuditEntry entry{0, m_clock.now(), actor.memberId, actor.email, u"member.update"_s, target(id),
                      before->toJson(), after.toJson()};
-    if (!AuditLog::append(db, entry, &sqlError) || !transaction.commit(&sqlError)) {
-        error->set(StoreError::Kind::Failed, sqlError);
+    if (!audited.finish({entry}, error))
         return std::nullopt;
-    }
     return after;
 }
 
 bool MemberStore::remove(const Actor &actor, qint64 id, StoreError *error)
 {
-    QString sqlError;
-    QSqlDatabase db = m_connections.connection(&sqlError);
-    WriteTransaction transaction(db);
-    if (!db.isValid() || !transaction.begin(&sqlError)) {
-        error->set(StoreError::Kind::Failed, u"cannot remove the member: "_s + sqlError);
+    AuditedChange audited(m_connections, u"cannot remove the member"_s);
+    if (!audited.begin(error))
         return false;
-    }
+    QSqlDatabase &db = audited.db();
     const auto before = member(id, error);
     if (!before)
         return false;
+    QString sqlError;
     if (before->role == Role::Owner && countOwners(db, &sqlError) <= 1) {
         error->set(StoreError::Kind::Conflict, lastOwnerMessage());
         return false;
@@ -243,10 +232,8 @@ bool MemberStore::remove(const Actor &actor, qint64 id, StoreError *error)
         return false;
     }
     AuditEntry entry{0, m_clock.now(), actor.memberId, actor.email, u"member.remove"_s, target(id), before->toJson(), {}};
-    if (!AuditLog::append(db, entry, &sqlError) || !transaction.commit(&sqlError)) {
-        error->set(StoreError::Kind::Failed, sqlError);
+    if (!audited.finish({entry}, error))
         return false;
-    }
     return true;
 }
 
@@ -256,13 +243,10 @@ bool MemberStore::transferOwnership(const Actor &actor, qint64 fromId, qint64 to
         error->set(StoreError::Kind::Invalid, u"ownership can only be transferred to another member"_s);
         return false;
     }
-    QString sqlError;
-    QSqlDatabase db = m_connections.connection(&sqlError);
-    WriteTransaction transaction(db);
-    if (!db.isValid() || !transaction.begin(&sqlError)) {
-        error->set(StoreError::Kind::Failed, u"cannot transfer ownership: "_s + sqlError);
+    AuditedChange audited(m_connections, u"cannot transfer ownership"_s);
+    if (!audited.begin(error))
         return false;
-    }
+    QSqlDatabase &db = audited.db();
     const auto from = member(fromId, error);
     const auto to = from ? member(toId, error) : std::nullopt;
     if (!from || !to)
@@ -289,11 +273,8 @@ bool MemberStore::transferOwnership(const Actor &actor, qint64 fromId, qint64 to
                              to->toJson(), newOwner.toJson()};
     const AuditEntry fromEntry{0, now, actor.memberId, actor.email, u"member.transfer_ownership"_s, target(fromId),
                                from->toJson(), formerOwner.toJson()};
-    if (!AuditLog::append(db, toEntry, &sqlError) || !AuditLog::append(db, fromEntry, &sqlError)
-        || !transaction.commit(&sqlError)) {
-        error->set(StoreError::Kind::Failed, sqlError);
+    if (!audited.finish({toEntry, fromEntry}, error))
         return false;
-    }
     return true;
 }
 
@@ -305,13 +286,10 @@ bool MemberStore::setPassword(const Actor &actor, qint64 id, const QString &pass
         return false;
     }
     const QString hash = PasswordHash::hash(password); // slow on purpose: outside the write lock
-    QString sqlError;
-    QSqlDatabase db = m_connections.connection(&sqlError);
-    WriteTransaction transaction(db);
-    if (!db.isValid() || !transaction.begin(&sqlError)) {
-        error->set(StoreError::Kind::Failed, u"cannot set the password: "_s + sqlError);
+    AuditedChange audited(m_connections, u"cannot set the password"_s);
+    if (!audited.begin(error))
         return false;
-    }
+    QSqlDatabase &db = audited.db();
     QSqlQuery write(db);
     write.prepare(u"UPDATE members SET password_hash = ? WHERE id = ?"_s);
     write.addBindValue(hash);
@@ -325,10 +303,8 @@ bool MemberStore::setPassword(const Actor &actor, qint64 id, const QString &pass
     // Before/after say only that a password is set: never the hash.
     const AuditEntry entry{0, m_clock.now(), actor.memberId, actor.email, u"member.password_set"_s, target(id),
                            {}, QJsonObject{{u"has_password"_s, true}}};
-    if (!AuditLog::append(db, entry, &sqlError) || !transaction.commit(&sqlError)) {
-        error->set(StoreError::Kind::Failed, sqlError);
+    if (!audited.finish({entry}, error))
         return false;
-    }
     return true;
 }
 
