@@ -268,6 +268,17 @@ QJsonObject Sse::json(const QByteArray &event)
     return QJsonDocument::fromJson(event.mid(6).trimmed()).object();
 }
 
+QString Sse::content(const QByteArray &body)
+{
+    QString text;
+    for (const QByteArray &event : events(body)) {
+        const QJsonArray choices = json(event).value(u"choices").toArray();
+        if (!choices.isEmpty())
+            text += choices.first().toObject().value(u"delta").toObject().value(u"content").toString();
+    }
+    return text;
+}
+
 double expectedCost(const Gateway &gateway, qint64 promptTokens, qint64 completionTokens)
 {
     const ModelInfo *model = gateway.catalog().find(u"openai"_s, u"gpt-4o-mini"_s);

@@ -118,6 +118,8 @@ namespace Sse {
 QByteArrayList events(const QByteArray &body);
 // The JSON object of one "data: {…}\n\n" event (empty when it is not one).
 QJsonObject json(const QByteArray &event);
+// The text an OpenAI chat stream delivered: its content deltas joined.
+QString content(const QByteArray &body);
 } // namespace Sse
 
 // usage.cost the gateway must add: the catalog price of openai/gpt-4o-mini applied to the tokens.

@@ -37,17 +37,6 @@ QString messageContent(const QByteArray &body)
         .toString();
 }
 
-// The text a stream delivered: its content deltas joined.
-QString streamedContent(const QByteArray &body)
-{
-    QString text;
-    for (const QByteArray &event : Sse::events(body)) {
-        const QJsonArray choices = Sse::json(event).value(u"choices").toArray();
-        if (!choices.isEmpty())
-            text += choices.first().toObject().value(u"delta").toObject().value(u"content").toString();
-    }
-    return text;
-}
 } // namespace
 
 class TestProxy final : public QObject
@@ -420,7 +409,7 @@ void TestProxy::pipelinedRequestsAnswerInOrder()
         QCOMPARE(response.header("x-request-id"), prefix + QByteArray::number(i));
         if (streams[i]) {
             QVERIFY(response.header("content-type").startsWith("text/event-stream"));
-            QCOMPARE(streamedContent(response.body), QString(u"Echo: "_s + texts[i]));
+            QCOMPARE(Sse::content(response.body), QString(u"Echo: "_s + texts[i]));
             QVERIFY(response.body.endsWith("data: [DONE]\n\n"));
         } else {
             QCOMPARE(messageContent(response.body), QString(u"Echo: "_s + texts[i]));

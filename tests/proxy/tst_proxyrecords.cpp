@@ -56,13 +56,7 @@ QString answerText(const QByteArray &body, bool stream)
             .value(u"content")
             .toString();
     }
-    QString text;
-    for (const QByteArray &event : Sse::events(body)) {
-        const QJsonArray choices = Sse::json(event).value(u"choices").toArray();
-        if (!choices.isEmpty())
-            text += choices.first().toObject().value(u"delta").toObject().value(u"content").toString();
-    }
-    return text;
+    return Sse::content(body);
 }
 } // namespace
 
