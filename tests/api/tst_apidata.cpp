@@ -34,6 +34,7 @@ private slots:
     void deleteMemberData_data();
     void deleteMemberData();
     void deleteAllData();
+    void dataOfAFormerMemberByEmail();
 
 private:
     int usageRequests(const QString &member = {});
@@ -346,6 +347,30 @@ void TestApiData::deleteAllData()
     QCOMPARE(m_team->chat(m_keyOf[u"admin"_s], u"openai/gpt-4o-mini"_s).status, 200);
     const QJsonArray audit = m_team->call(m_team->owner.token, "GET", u"/api/v1/audit"_s).json().value(u"entries"_s).toArray();
     QCOMPARE(audit.first()[u"action"_s].toString(), u"data.delete_all"_s);
+}
+
+// Records of someone no longer on the team are named by email: an owner exports and deletes them.
+void TestApiData::dataOfAFormerMemberByEmail()
+{
+    for (int i = 0; i < 3; ++i) {
+        RequestRecord r;
+        r.requestId = "former-" + QByteArray::number(i);
+        r.createdAt = m_clock.now();
+        r.member = u"former@example.org"_s;
+        r.status = 200;
+        m_team->gateway().logWriter().enqueue(std::move(r));
+    }
+    m_team->gateway().logWriter().flush();
+    const QString path = u"/api/v1/data/members/former@example.org"_s;
+    QCOMPARE(m_team->call(m_team->developer.token, "GET", path).status, 403);
+    const TestHttpResult exported = m_team->call(m_team->admin.token, "GET", path);
+    QCOMPARE(exported.status, 200);
+    QCOMPARE(exported.body.trimmed().split('\n').size(), 3);
+    QCOMPARE(m_team->call(m_team->admin.token, "DELETE", path).status, 403);
+    const TestHttpResult deleted = m_team->call(m_team->owner.token, "DELETE", path);
+    QCOMPARE(deleted.status, 200);
+    QCOMPARE(deleted.json().value(u"records_deleted"_s).toInt(), 3);
+    QCOMPARE(m_team->harness().records().size(), 5); // the team's own records stay
 }
 
 QTEST_GUILESS_MAIN(TestApiData)
