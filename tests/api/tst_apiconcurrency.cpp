@@ -104,7 +104,13 @@ void TestApiConcurrency::aClientReadingSlowlyHoldsBackTheExport()
     // Whatever the gateway still had to send would pile up in this time without flow control.
     QTest::qWait(1500);
     const qint64 grownMiB = (residentKiB() - before) / 1024;
+#ifndef __SANITIZE_ADDRESS__
     QVERIFY2(grownMiB < 40, qPrintable(u"memory grew by %1 MiB while the client read nothing"_s.arg(grownMiB)));
+#else
+    // AddressSanitizer keeps freed memory in quarantine (up to 256 MB), so resident memory grows here even when
+    // nothing is held; the release build checks the figure, this build checks the threads' memory safety.
+    qInfo("memory grew by %lld MiB (not checked under AddressSanitizer)", grownMiB);
+#endif
 
     client.setReadBufferSize(0);
     QByteArray received;
