@@ -1,5 +1,6 @@
 #include "migrations.h"
 
+#include "sqlexec.h"
 #include "storelog.h"
 #include "usagerollups.h"
 
@@ -138,15 +139,6 @@ std::vector<Source> sources()
     return list;
 }
 
-bool exec(QSqlDatabase &db, const QString &sql, QString *error)
-{
-    QSqlQuery query(db);
-    if (query.exec(sql))
-        return true;
-    *error = query.lastError().text();
-    return false;
-}
-
 // Takes the migration lock for the rest of the transaction; both dialects wait for a concurrent migrator.
 bool beginLocked(QSqlDatabase &db, QString *error)
 {
@@ -167,7 +159,7 @@ bool beginLocked(QSqlDatabase &db, QString *error)
     }
     // IMMEDIATE takes SQLite's write lock now (waiting up to busy_timeout), so that two processes cannot
     // both read "version 0" and then both try to create the tables.
-    return exec(db, u"BEGIN IMMEDIATE"_s, error);
+    return Sql::exec(db, u"BEGIN IMMEDIATE"_s, error);
 }
 
 bool commit(QSqlDatabase &db, QString *error)
@@ -178,7 +170,7 @@ bool commit(QSqlDatabase &db, QString *error)
         *error = db.lastError().text();
         return false;
     }
-    return exec(db, u"COMMIT"_s, error);
+    return Sql::exec(db, u"COMMIT"_s, error);
 }
 
 void rollback(QSqlDatabase &db)
@@ -188,7 +180,7 @@ void rollback(QSqlDatabase &db)
         return;
     }
     QString ignored;
-    exec(db, u"ROLLBACK"_s, &ignored);
+    Sql::exec(db, u"ROLLBACK"_s, &ignored);
 }
 
 QString newerSchemaMessage(int found)
@@ -266,7 +258,7 @@ bool apply(QSqlDatabase &db, QString *error)
             return false;
         }
         // A concurrent process may have migrated while we waited for the lock: decide again under it.
-        if (!exec(db,
+        if (!Sql::exec(db,
                   u"CREATE TABLE IF NOT EXISTS schema_migrations "
                   "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"_s,
                   &sqlError)) {
@@ -287,7 +279,7 @@ bool apply(QSqlDatabase &db, QString *error)
         }
         const Migration &migration = migrations[size_t(version)];
         for (const QString &statement : migration.statements) {
-            if (!exec(db, statement, &sqlError)) {
+            if (!Sql::exec(db, statement, &sqlError)) {
                 rollback(db);
                 *error = u"database migration %1 (%2) failed: %3"_s.arg(migration.version)
                              .arg(migration.description, sqlError);

@@ -1,6 +1,7 @@
 #include "recordstore.h"
 
 #include "auditlog.h"
+#include "sqlexec.h"
 #include "usagerollups.h"
 
 #include <QBuffer>
@@ -52,17 +53,6 @@ RecordExporter::Selection selectionOf(const LogQuery &q)
     s.limit = q.limit;
     s.withBodies = false;
     return s;
-}
-
-bool exec(QSqlQuery &query, const QString &sql, const QVariantList &values, QString *error)
-{
-    query.prepare(sql);
-    for (const QVariant &value : values)
-        query.addBindValue(value);
-    if (query.exec())
-        return true;
-    *error = query.lastError().text();
-    return false;
 }
 
 AuditEntry entry(const Actor &actor, const QDateTime &at, const QString &action, const QString &target)
@@ -118,7 +108,7 @@ std::optional<QByteArray> RecordStore::record(qint64 id, bool withBodies, QStrin
     if (!db.isValid())
         return std::nullopt;
     QSqlQuery owner(db);
-    if (!exec(owner, u"SELECT member FROM requests WHERE id = ?"_s, {id}, error))
+    if (!Sql::exec(owner, u"SELECT member FROM requests WHERE id = ?"_s, {id}, error))
         return std::nullopt;
     if (!owner.next())
         return QByteArray();
@@ -158,13 +148,11 @@ std::optional<Removed> RecordStore::deleteRecords(const QString &member, const A
     const QVariantList values = member.isEmpty() ? QVariantList() : QVariantList{member};
     QSqlQuery query(db);
     Removed removed;
-    if (!exec(query, u"DELETE FROM requests"_s + where, values, error))
+    if (!Sql::exec(query, u"DELETE FROM requests"_s + where, values, error))
         return std::nullopt;
     removed.records = query.numRowsAffected();
-    for (const bool daily : {false, true}) {
-        if (!exec(query, u"DELETE FROM "_s + UsageRollups::table(daily) + where, values, error))
-            return std::nullopt;
-    }
+    if (!UsageRollups::remove(db, member, error))
+        return std::nullopt;
     AuditEntry audit = entry(actor, at, member.isEmpty() ? u"data.delete_all"_s : u"data.delete_member"_s,
                              member.isEmpty() ? u"data"_s : u"data:"_s + member);
     audit.after = {{u"records_deleted"_s, removed.records}};
@@ -223,7 +211,7 @@ std::optional<qint64> RecordStore::inChunks(QSqlDatabase &db, const QString &sta
         if (!transaction.begin(error))
             return std::nullopt;
         QSqlQuery query(db);
-        if (!exec(query, statement.arg(kChunkRows), {before}, error))
+        if (!Sql::exec(query, statement.arg(kChunkRows), {before}, error))
             return std::nullopt;
         const qint64 changed = query.numRowsAffected();
         query.finish();

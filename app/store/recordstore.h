@@ -47,7 +47,8 @@ public:
     // Every record (or only a member's, when `member` is not empty) as JSON lines or CSV.
     bool exportRecords(RecordExporter::Format format, const QString &member, QIODevice &out, QString *error);
 
-    // Removes a member's records and their usage rollups (`member` empty: every record and rollup).
+    // Removes a member's records and their usage rollups, all but their keys' spend (UsageRollups::remove);
+    // `member` empty: every record and rollup.
     std::optional<Removed> deleteRecords(const QString &member, const Actor &actor, const QDateTime &at, QString *error);
     // Clears payloads stored before `payloadsBefore` and deletes records from before `recordsBefore` (an invalid
     // time skips that part), in chunks of kChunkRows. The rollups stay, so usage charts keep their history.

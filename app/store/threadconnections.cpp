@@ -1,5 +1,7 @@
 #include "threadconnections.h"
 
+#include "sqlexec.h"
+
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
@@ -15,15 +17,6 @@ constexpr qint64 kPostgresMemberLock = 0x6c6c6d67776du; // "llmgwm"
 bool isPostgres(const QSqlDatabase &db)
 {
     return db.driverName() == "QPSQL"_L1;
-}
-
-bool exec(QSqlDatabase &db, const QString &sql, QString *error)
-{
-    QSqlQuery query(db);
-    if (query.exec(sql))
-        return true;
-    *error = query.lastError().text();
-    return false;
 }
 
 } // namespace
@@ -67,7 +60,7 @@ WriteTransaction::~WriteTransaction()
         m_db.rollback();
     } else {
         QString ignored;
-        exec(m_db, u"ROLLBACK"_s, &ignored);
+        Sql::exec(m_db, u"ROLLBACK"_s, &ignored);
     }
 }
 
@@ -88,13 +81,13 @@ bool WriteTransaction::begin(QString *error)
         }
         return true;
     }
-    m_open = exec(m_db, u"BEGIN IMMEDIATE"_s, error);
+    m_open = Sql::exec(m_db, u"BEGIN IMMEDIATE"_s, error);
     return m_open;
 }
 
 bool WriteTransaction::commit(QString *error)
 {
-    const bool ok = isPostgres(m_db) ? m_db.commit() : exec(m_db, u"COMMIT"_s, error);
+    const bool ok = isPostgres(m_db) ? m_db.commit() : Sql::exec(m_db, u"COMMIT"_s, error);
     if (!ok && isPostgres(m_db))
         *error = m_db.lastError().text();
     if (ok)

@@ -1,6 +1,7 @@
 #include "usagerollups.h"
 
 #include "fastquery.h"
+#include "sqlexec.h"
 
 #include <QSqlError>
 #include <QVariant>
@@ -222,6 +223,30 @@ bool add(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator begin,
 QString table(bool daily)
 {
     return daily ? kDaily.table : kHourly.table;
+}
+
+bool remove(QSqlDatabase &db, const QString &member, QString *error)
+{
+    QSqlQuery query(db);
+    for (const Resolution &resolution : {kHourly, kDaily}) {
+        const QString &t = resolution.table;
+        if (member.isEmpty()) {
+            if (!Sql::exec(db, u"DELETE FROM "_s + t, error))
+                return false;
+            continue;
+        }
+        // What was spent, by key, model and provider, without the member (the WHERE before ON CONFLICT is what
+        // SQLite needs to tell the upsert from a join).
+        const QString keepSpend = u"INSERT INTO "_s + t + u" (bucket, api_key_id, used_model, used_provider, cost) "
+            "SELECT bucket, api_key_id, used_model, used_provider, SUM(cost) FROM "_s + t + u" WHERE member = ? "
+            "GROUP BY bucket, api_key_id, used_model, used_provider "
+            "ON CONFLICT (bucket, api_key_id, member, used_model, used_provider) "
+            "DO UPDATE SET cost = "_s + t + u".cost + excluded.cost"_s;
+        if (!Sql::exec(query, keepSpend, {member}, error)
+            || !Sql::exec(query, u"DELETE FROM "_s + t + u" WHERE member = ?"_s, {member}, error))
+            return false;
+    }
+    return true;
 }
 
 QString summedColumns()

@@ -28,6 +28,10 @@ bool add(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator begin,
          std::vector<RequestRecord>::const_iterator end, QString *error);
 // The table of daily or of hourly rows.
 QString table(bool daily);
+// Removes a member's rows (`member` empty: every row), inside the caller's transaction. Their cost stays, by
+// API key, model and provider in rows without a member and without any other figure, so that deleting one's
+// data never reopens the spend limits of a key or a provider, and the team's costs still add up.
+bool remove(QSqlDatabase &db, const QString &member, QString *error);
 
 // The measure columns, in UsageTotals order, as SQL expressions summed over the rows a query selects
 // ("SUM(requests), SUM(errors), …"), and the reader of one row of them starting at column `first`.

@@ -33,6 +33,7 @@ private slots:
     void exportMemberData();
     void deleteMemberData_data();
     void deleteMemberData();
+    void deletingOwnDataKeepsTheKeysSpend();
     void deleteAllData();
     void dataOfAFormerMemberByEmail();
 
@@ -329,6 +330,44 @@ void TestApiData::deleteMemberData()
     QCOMPARE(audit.first()[u"action"_s].toString(), u"data.delete_member"_s);
     QCOMPARE(audit.first()[u"target"_s].toString(), u"data:"_s + email);
     QCOMPARE(audit.first()[u"actor_email"_s].toString(), m_team->person(actor).email);
+}
+
+// Deleting one's data must not reopen the spend limits of one's keys: what they spent stays, without a member
+// or any other figure, and every instance that re-reads the spend from the database (the 30 s catch-up, a
+// restart) still counts it.
+void TestApiData::deletingOwnDataKeepsTheKeysSpend()
+{
+    const std::optional<ApiKey> key = m_team->gateway().keys().identify(m_keyOf[u"developer"_s]);
+    QVERIFY(key);
+    const QString keyPath = u"/api/v1/keys/%1"_s.arg(key->id);
+    const auto spent = [&] {
+        return m_team->call(m_team->owner.token, "GET", keyPath).json()[u"spend"_s][u"all_time_usd"_s].toDouble();
+    };
+    const double before = spent();
+    QVERIFY(before > 0);
+    const auto teamCost = [&] {
+        return m_team->call(m_team->owner.token, "GET", u"/api/v1/usage?from=2026-05-01&to=2026-07-01&bucket=month"_s)
+            .json()[u"totals"_s][u"cost_usd"_s].toDouble();
+    };
+    const double teamBefore = teamCost();
+    QCOMPARE(m_team->call(m_team->developer.token, "DELETE", u"/api/v1/data/members/me"_s).status, 200);
+    QCOMPARE(usageRequests(m_team->developer.email), 0);
+
+    QString error;
+    QVERIFY2(m_team->gateway().syncKeySpend(&error), qPrintable(error)); // re-reads every key's spend
+    QCOMPARE(spent(), before);
+    QCOMPARE(teamCost(), teamBefore); // the team's bill still adds up
+    // A limit below what the key spent still holds.
+    QCOMPARE(m_team->call(m_team->owner.token, "PATCH", keyPath, QJsonObject{{u"spend_limit_usd"_s, before / 2}}).status,
+             200);
+    const TestHttpResult refused = m_team->chat(m_keyOf[u"developer"_s], u"openai/gpt-4o-mini"_s);
+    QCOMPARE(refused.status, 429);
+    QCOMPARE(refused.json()[u"error"_s][u"code"_s].toString(), u"spend_limit_reached"_s);
+    // The member's own usage figures are gone: the kept spend belongs to no member.
+    const QJsonObject byMember = m_team->call(m_team->owner.token, "GET",
+        u"/api/v1/usage?from=2026-05-01&to=2026-07-01&bucket=month&group_by=member"_s).json();
+    for (const QJsonValue &group : byMember[u"groups"_s].toArray())
+        QVERIFY(group[u"key"_s].toString() != m_team->developer.email);
 }
 
 void TestApiData::deleteAllData()

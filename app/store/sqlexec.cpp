@@ -1,0 +1,27 @@
+#include "sqlexec.h"
+
+#include <QSqlError>
+
+namespace Sql {
+
+bool exec(QSqlDatabase &db, const QString &sql, QString *error)
+{
+    QSqlQuery query(db);
+    if (query.exec(sql))
+        return true;
+    *error = query.lastError().text();
+    return false;
+}
+
+bool exec(QSqlQuery &query, const QString &sql, const QVariantList &values, QString *error)
+{
+    query.prepare(sql);
+    for (const QVariant &value : values)
+        query.addBindValue(value);
+    if (query.exec())
+        return true;
+    *error = query.lastError().text();
+    return false;
+}
+
+} // namespace Sql
