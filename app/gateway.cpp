@@ -99,7 +99,7 @@ bool Gateway::start(QString *error)
     learnFromRecords();
     m_statsTimer = new QTimer(this);
     connect(m_statsTimer, &QTimer::timeout, this, &Gateway::learnFromRecords);
-    m_statsTimer->start(kStatsRefreshMs);
+    m_statsTimer->start(m_config.statsRefreshMs);
     const ProxyContext context{m_config, m_catalog, *m_keys,      *m_log,
                                m_clock,  m_cache.get(), *m_stats, *m_policies, *m_providers};
     m_server = std::make_unique<HttpServer>(options, [context, api = m_apiContext.get()] {
@@ -138,12 +138,12 @@ void Gateway::startRetentionTimers()
             m_spendSyncRunning.storeRelease(false);
         });
     });
-    m_sharedSettingsTimer->start(kSharedSettingsRefreshMs);
+    m_sharedSettingsTimer->start(m_config.sharedRefreshMs);
     // The purge may delete many rows: it runs on a pool thread so that neither the window nor the accept
     // loop waits for it. One at a time; a purge still running when the next is due is simply not repeated.
     m_purgeTimer = new QTimer(this);
     connect(m_purgeTimer, &QTimer::timeout, this, &Gateway::purgeInBackground);
-    m_purgeTimer->start(kPurgeIntervalMs);
+    m_purgeTimer->start(m_config.purgeIntervalMs);
     QTimer::singleShot(0, this, &Gateway::purgeInBackground);
 }
 

@@ -69,11 +69,6 @@ public:
     // The database the gateway uses, from the config (or SQLite in the data dir).
     static std::optional<DatabaseLocation> databaseLocation(const GatewayConfig &config, QString *error);
 
-    // How often the retention periods are applied, and how often what another instance changed in the shared
-    // database (policies, provider settings) is read.
-    static constexpr int kPurgeIntervalMs = 3'600'000;
-    static constexpr int kSharedSettingsRefreshMs = 30'000;
-    static constexpr int kStatsRefreshMs = 60'000;
     static constexpr int kApiThreads = 2;
 
 private:

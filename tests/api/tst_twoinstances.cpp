@@ -1,6 +1,7 @@
 // Two gateways on one database, as a team runs them: what is changed through one is enforced by the other
-// once it catches up (every 30 s in service; called by hand here): keys disabled, policies, provider
-// settings, and the spend a key made through the other instance.
+// once it catches up (every 30 s in service; called by hand here, and by the timers of an instance that runs
+// them every 200 ms): keys disabled, policies, provider settings, and the spend a key made through the other
+// instance.
 #include "apiteam.h"
 
 #include <QJsonArray>
@@ -18,6 +19,7 @@ private slots:
     void cleanup();
     void changesMadeThroughTheOtherInstanceAreEnforced();
     void spendThroughTheOtherInstanceCountsAgainstLimits();
+    void anInstanceCatchesUpOnItsOwn();
 
 private:
     TestHttpResult callOther(const QByteArray &method, const QString &path, const QJsonObject &body = {});
@@ -117,6 +119,51 @@ void TestTwoInstances::spendThroughTheOtherInstanceCountsAgainstLimits()
     const TestHttpResult refused = chatThrough(here, secondKey);
     QCOMPARE(refused.status, 429);
     QCOMPARE(refused.json()[u"error"_s][u"code"_s].toString(), u"spend_limit_reached"_s);
+}
+
+// The timers that call the catch-up, the spend sync and the retention purge, shortened: nothing here is called
+// by hand on the instance that catches up.
+void TestTwoInstances::anInstanceCatchesUpOnItsOwn()
+{
+    m_other->stop();
+    GatewayConfig config = m_team->gateway().config();
+    config.port = 0;
+    config.sharedRefreshMs = 200;
+    config.purgeIntervalMs = 200;
+    m_other = std::make_unique<Gateway>(config, m_clock);
+    QString error;
+    QVERIFY2(m_other->start(&error), qPrintable(error));
+
+    // A key disabled through A.
+    const QByteArray key = m_team->keyFor(m_team->developer, &error);
+    QVERIFY2(!key.isEmpty(), qPrintable(error));
+    QCOMPARE(chatThrough(m_other->port(), key).status, 200);
+    const qint64 keyId = m_team->gateway().keys().identify(key)->id;
+    QCOMPARE(m_team->call(m_team->owner.token, "PATCH", u"/api/v1/keys/%1"_s.arg(keyId), QJsonObject{{u"disabled"_s, true}})
+                 .status,
+             200);
+    QTRY_COMPARE_WITH_TIMEOUT(chatThrough(m_other->port(), key).status, 403, 10'000);
+
+    // Spend made through A shows in B's ledger (read without spending, through B's keys resource).
+    const TestHttpResult created = m_team->call(m_team->owner.token, "POST", u"/api/v1/keys"_s,
+                                                QJsonObject{{u"name"_s, u"shared"_s}});
+    const QByteArray spender = created.json().value(u"key"_s).toString().toLatin1();
+    const QString keyPath = u"/api/v1/keys/%1"_s.arg(created.json()[u"id"_s].toInteger());
+    const auto spentAtB = [&] { return callOther("GET", keyPath).json()[u"spend"_s][u"all_time_usd"_s].toDouble(); };
+    QCOMPARE(spentAtB(), 0.0);
+    QCOMPARE(chatThrough(m_team->harness().port(), spender).status, 200);
+    QTRY_VERIFY_WITH_TIMEOUT(spentAtB() > 0, 10'000);
+
+    // A record past the retention period (365 days), written through A, is purged by B.
+    RequestRecord old;
+    old.requestId = "long-ago";
+    old.createdAt = QDateTime::currentDateTimeUtc().addDays(-400);
+    old.status = 200;
+    const qint64 written = m_team->gateway().logWriter().writtenCount();
+    m_team->gateway().logWriter().enqueue(std::move(old));
+    m_team->gateway().logWriter().flush();
+    QCOMPARE(m_team->gateway().logWriter().writtenCount(), written + 1);
+    QTRY_VERIFY_WITH_TIMEOUT(m_team->harness().records(u"request_id = ?"_s, {u"long-ago"_s}).isEmpty(), 10'000);
 }
 
 QTEST_GUILESS_MAIN(TestTwoInstances)
