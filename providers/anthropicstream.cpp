@@ -2,6 +2,7 @@
 #include "anthropicadapter.h"
 
 #include "jsonscan.h"
+#include "textdeltachunk.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -51,19 +52,7 @@ std::optional<QByteArray> StreamToOpenAI::textDeltaChunk(QByteArrayView data, qs
         return std::nullopt;
     const QByteArrayView text = data.sliced(delta[1].value.begin, delta[1].value.size());
     *textBytes = text.size() - 2;
-    // The members in the order QJsonDocument writes them (sorted), as chunk() would give them.
-    QByteArray out;
-    out.reserve(text.size() + 192);
-    out += R"({"choices":[{"delta":{"content":)";
-    out += text;
-    out += R"(},"finish_reason":null,"index":0,"logprobs":null}],"created":)";
-    out += QByteArray::number(m_created);
-    out += R"(,"id":)";
-    out += JsonScan::quote(m_id);
-    out += R"(,"model":)";
-    out += JsonScan::quote(m_model);
-    out += R"(,"object":"chat.completion.chunk"})";
-    return out;
+    return TextDeltaChunk::build(text, m_created, m_id, m_model);
 }
 
 QJsonObject StreamToOpenAI::usageChunk()

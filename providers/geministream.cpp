@@ -1,6 +1,9 @@
 // Gemini's streamGenerateContent?alt=sse events → canonical chat.completion.chunk objects.
 #include "geminiadapter.h"
 
+#include "jsonscan.h"
+#include "textdeltachunk.h"
+
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -103,6 +106,46 @@ QList<QJsonObject> StreamToOpenAI::feed(const SseEvent &event)
         && !response.value("promptFeedback"_L1).toObject().value("blockReason"_L1).toString().isEmpty())
         finishChoice(0, start(0), u"content_filter"_s);
     return chunks;
+}
+
+std::optional<QByteArray> StreamToOpenAI::textChunk(QByteArrayView data, qsizetype *textBytes)
+{
+    using JsonScan::Type;
+    const auto first = m_choices.constFind(0);
+    if (m_failed || m_id.isEmpty() || m_choices.size() != 1 || first == m_choices.cend() || first->finished)
+        return std::nullopt;
+    const JsonScan::Span root = JsonScan::validate(data);
+    if (JsonScan::typeAt(data, root) != Type::Object)
+        return std::nullopt;
+    JsonScan::Member response[3];
+    if (!JsonScan::findMembers(data, root, {"candidates", "usageMetadata", "error"}, response)
+        || response[2].value.isValid() || JsonScan::elementCount(data, response[0].value) != 1)
+        return std::nullopt;
+    const JsonScan::Span candidate = JsonScan::element(data, response[0].value, 0);
+    JsonScan::Member fields[3];
+    if (JsonScan::typeAt(data, candidate) != Type::Object
+        || !JsonScan::findMembers(data, candidate, {"content", "finishReason", "index"}, fields)
+        || fields[1].value.isValid() || (fields[2].value.isValid() && JsonScan::toInteger(data, fields[2].value) != 0))
+        return std::nullopt;
+    const JsonScan::Span parts = JsonScan::path(data, fields[0].value, {"parts"});
+    if (JsonScan::elementCount(data, parts) != 1)
+        return std::nullopt;
+    const JsonScan::Span part = JsonScan::element(data, parts, 0);
+    JsonScan::Member partFields[3];
+    if (JsonScan::typeAt(data, part) != Type::Object
+        || !JsonScan::findMembers(data, part, {"text", "thought", "functionCall"}, partFields)
+        || partFields[1].value.isValid() || partFields[2].value.isValid()
+        || JsonScan::typeAt(data, partFields[0].value) != Type::String || partFields[0].value.size() <= 2)
+        return std::nullopt;
+    if (const JsonScan::Span usage = response[1].value; usage.isValid()) {
+        const QByteArray usageText = data.sliced(usage.begin, usage.size()).toByteArray();
+        const TokenUsage read = readUsage(QJsonDocument::fromJson(usageText).object());
+        if (read.known)
+            m_usage = read;
+    }
+    const QByteArrayView text = data.sliced(partFields[0].value.begin, partFields[0].value.size());
+    *textBytes = text.size() - 2;
+    return TextDeltaChunk::build(text, m_created, m_id, m_model);
 }
 
 QList<QJsonObject> StreamToOpenAI::finish()

@@ -140,10 +140,13 @@ QByteArray TranslatingCodec::encodeChunk(QJsonObject chunk, ExchangeState &state
 QByteArray TranslatingCodec::translateEvent(QByteArrayView event, ExchangeState &state)
 {
     const SseEvent parsed = parseSseEvent(event);
-    // Anthropic to an OpenAI client: text deltas, most of a stream, skip the documents.
-    qsizetype textBytes = 0;
-    if (m_fromAnthropic && !m_toAnthropic && !m_toGemini) {
-        if (const auto chunk = m_fromAnthropic->textDeltaChunk(parsed.data, &textBytes)) {
+    // Anthropic or Gemini to an OpenAI client: text deltas, most of a stream, skip the documents.
+    if (!m_toAnthropic && !m_toGemini) {
+        qsizetype textBytes = 0;
+        const auto chunk = m_fromAnthropic ? m_fromAnthropic->textDeltaChunk(parsed.data, &textBytes)
+            : m_fromGemini                 ? m_fromGemini->textChunk(parsed.data, &textBytes)
+                                           : std::nullopt;
+        if (chunk) {
             state.contentBytes += textBytes;
             return "data: " + *chunk + "\n\n";
         }

@@ -37,6 +37,9 @@ private slots:
     void streamWithoutResponseId();
     void streamBlockedPrompt();
     void streamNotJson();
+    void textFastPathTakesOnlyPlainText_data();
+    void textFastPathTakesOnlyPlainText();
+    void textFastPathTakesInUsage();
 };
 
 void TestGeminiStream::streams_data()
@@ -58,12 +61,29 @@ void TestGeminiStream::streams()
     QCOMPARE(events.size(), perEvent.size());
 
     GeminiAdapter::StreamToOpenAI stream(u"google/gemini-2.5-flash"_s, created);
+    int fastEvents = 0;
     for (qsizetype i = 0; i < events.size(); ++i) {
-        const QByteArray chunks = text(arrayOf(stream.feed(events.at(i))));
+        // The fast path for text events gives exactly the chunk feed() gives, and takes in the same usage.
+        GeminiAdapter::StreamToOpenAI documentPath = stream;
+        qsizetype textBytes = 0;
+        const auto fast = stream.textChunk(events.at(i).data, &textBytes);
+        const QList<QJsonObject> fed = fast ? documentPath.feed(events.at(i)) : stream.feed(events.at(i));
+        if (fast) {
+            ++fastEvents;
+            QCOMPARE(fed.size(), 1);
+            QCOMPARE(*fast, QJsonDocument(fed.first()).toJson(QJsonDocument::Compact));
+            QVERIFY(textBytes > 0);
+            QCOMPARE(stream.usage().promptTokens, documentPath.usage().promptTokens);
+            QCOMPARE(stream.usage().completionTokens, documentPath.usage().completionTokens);
+            QCOMPARE(stream.usage().known, documentPath.usage().known);
+        }
+        const QByteArray chunks = text(arrayOf(fed));
         QVERIFY2(chunks == text(perEvent.at(i)),
             qPrintable(u"event %1 gave\n%2\nexpected\n%3"_s.arg(i).arg(
                 QString::fromUtf8(chunks), QString::fromUtf8(text(perEvent.at(i))))));
     }
+    if (path.endsWith(u"/text.sse"_s))
+        QCOMPARE(fastEvents, 1); // the middle one of three: the first starts the choice, the last finishes it
     QCOMPARE(text(arrayOf(stream.finish())), text(expected.value("finish"_L1)));
     QVERIFY2(stream.finish().isEmpty(), "the usage chunk comes once");
 
@@ -117,6 +137,58 @@ void TestGeminiStream::streamNotJson()
     QVERIFY2(stream.errorMessage().startsWith("Gemini sent a stream event that is not a JSON object"_L1),
         qPrintable(stream.errorMessage()));
     QVERIFY2(stream.finish().isEmpty(), "no usage was seen, so there is no usage chunk");
+}
+
+void TestGeminiStream::textFastPathTakesOnlyPlainText_data()
+{
+    QTest::addColumn<QByteArray>("event");
+    QTest::addColumn<bool>("fast");
+    QTest::newRow("text") << QByteArray(R"({"candidates":[{"content":{"parts":[{"text":"b\n\u00e9"}],"role":"model"},"index":0}]})") << true;
+    QTest::newRow("no index") << QByteArray(R"({"candidates":[{"content":{"parts":[{"text":"b"}]}}]})") << true;
+    QTest::newRow("finish") << QByteArray(R"({"candidates":[{"content":{"parts":[{"text":"b"}]},"finishReason":"STOP"}]})") << false;
+    QTest::newRow("thought") << QByteArray(R"({"candidates":[{"content":{"parts":[{"text":"b","thought":true}]}}]})") << false;
+    QTest::newRow("call") << QByteArray(R"({"candidates":[{"content":{"parts":[{"functionCall":{"name":"f","args":{}}}]}}]})") << false;
+    QTest::newRow("two parts") << QByteArray(R"({"candidates":[{"content":{"parts":[{"text":"b"},{"text":"c"}]}}]})") << false;
+    QTest::newRow("second candidate") << QByteArray(R"({"candidates":[{"content":{"parts":[{"text":"b"}]},"index":1}]})") << false;
+    QTest::newRow("empty text") << QByteArray(R"({"candidates":[{"content":{"parts":[{"text":""}]}}]})") << false;
+    QTest::newRow("error") << QByteArray(R"({"candidates":[{"content":{"parts":[{"text":"b"}]}}],"error":{"code":500}})") << false;
+    QTest::newRow("twice") << QByteArray(R"({"candidates":[{"content":{"parts":[{"text":"b","text":"c"}]}}]})") << false;
+    QTest::newRow("truncated") << QByteArray(R"({"candidates":[{"content":{"parts":[{"text":"b"}]}})") << false;
+}
+
+// The fast path takes plain text of the first candidate only; whatever it declines, feed() handles.
+void TestGeminiStream::textFastPathTakesOnlyPlainText()
+{
+    QFETCH(QByteArray, event);
+    QFETCH(bool, fast);
+    GeminiAdapter::StreamToOpenAI stream(u"m"_s, created);
+    qsizetype textBytes = 0;
+    QVERIFY2(!stream.textChunk(event, &textBytes), "the first event starts the choice through feed()");
+    stream.feed({ {}, R"({"candidates":[{"content":{"parts":[{"text":"a"}]}}],"responseId":"r1"})" });
+    GeminiAdapter::StreamToOpenAI documentPath = stream;
+    const auto chunk = stream.textChunk(event, &textBytes);
+    QCOMPARE(chunk.has_value(), fast);
+    if (fast) {
+        const QList<QJsonObject> fed = documentPath.feed({ {}, event });
+        QCOMPARE(fed.size(), 1);
+        COMPARE_JSON(QJsonDocument::fromJson(*chunk).object(), fed.first());
+    }
+}
+
+// Every Gemini event carries the usage so far; a stream cut after a text event still reports that event's.
+void TestGeminiStream::textFastPathTakesInUsage()
+{
+    GeminiAdapter::StreamToOpenAI stream(u"m"_s, created);
+    stream.feed({ {}, R"({"candidates":[{"content":{"parts":[{"text":"a"}]}}],"usageMetadata":{"promptTokenCount":3},"responseId":"r1"})" });
+    qsizetype textBytes = 0;
+    QVERIFY(stream.textChunk(
+        R"({"candidates":[{"content":{"parts":[{"text":"b"}]}}],"usageMetadata":{"promptTokenCount":3,"candidatesTokenCount":2,"thoughtsTokenCount":4}})",
+        &textBytes));
+    QCOMPARE(textBytes, 1);
+    const QList<QJsonObject> last = stream.finish();
+    QCOMPARE(last.size(), 1);
+    QCOMPARE(last.first()["usage"_L1]["completion_tokens"_L1].toInteger(), qint64(6));
+    QCOMPARE(last.first()["usage"_L1]["completion_tokens_details"_L1]["reasoning_tokens"_L1].toInteger(), qint64(4));
 }
 
 QTEST_GUILESS_MAIN(TestGeminiStream)
