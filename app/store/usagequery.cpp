@@ -145,8 +145,12 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
     report.from = hourFloor(filter.from);
     report.to = hourCeil(filter.to);
 
-    std::map<QDateTime, UsageTotals> overall;
+    // (group, bucket start) → totals; one group, "", without a dimension.
     std::map<QString, std::map<QDateTime, UsageTotals>> perGroup;
+    // SQLite adds the rows up here, in the order of the rollups' primary key: faster than its own GROUP BY,
+    // which sorts the rows (the dimension is not a prefix of the key) and steps an aggregate per column. A
+    // server adds them up itself, so that only the sums travel.
+    const bool inProcess = FastQuery::isSqlite(db);
     const auto read = [&](bool daily, const QDateTime &from, const QDateTime &to) {
         if (from >= to)
             return true;
@@ -154,7 +158,8 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
         const QString toKey = daily ? to.toString(u"yyyy-MM-dd"_s) : UsageRollups::hourOf(to);
         // Weeks and months have no dialect-neutral SQL spelling: rows come per hour or day, merged here.
         QString sql = u"SELECT bucket, %1, %2 FROM %3 WHERE bucket >= ? AND bucket < ?"_s.arg(
-            dimensionColumn(dimension), UsageRollups::summedColumns(), UsageRollups::table(daily));
+            dimensionColumn(dimension), inProcess ? UsageRollups::plainColumns() : UsageRollups::summedColumns(),
+            UsageRollups::table(daily));
         QStringList texts{fromKey, toKey};
         if (!filter.model.isEmpty()) {
             sql += u" AND used_model = ?"_s;
@@ -170,7 +175,8 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
         }
         if (filter.apiKeyId)
             sql += u" AND api_key_id = ?"_s;
-        sql += u" GROUP BY bucket, 2"_s;
+        if (!inProcess)
+            sql += u" GROUP BY bucket, 2"_s;
         FastQuery query(db);
         if (!query.prepare(sql)) {
             *error = query.lastError();
@@ -185,16 +191,25 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
             *error = query.lastError();
             return false;
         }
+        QString lastStamp;
+        QString lastGroup;
+        QDateTime start;
+        UsageTotals *cell = nullptr;
         while (query.next()) {
-            const QString stamp = query.text(0);
-            const QDateTime at = daily ? QDateTime(QDate::fromString(stamp, Qt::ISODate), QTime(0, 0), Qt::UTC)
-                                       : QDateTime::fromString(stamp + u":00:00Z"_s, Qt::ISODate);
-            const QDateTime start = UsageBuckets::startOf(at, bucket);
-            const UsageTotals totals = UsageRollups::readSummed(query, 2);
-            report.totals.merge(totals);
-            overall[start].merge(totals);
-            if (dimension != UsageDimension::None)
-                perGroup[query.text(1)][start].merge(totals);
+            // Consecutive rows mostly share their bucket, and often their group too.
+            if (const QString stamp = query.text(0); stamp != lastStamp || !cell) {
+                const QDateTime at = daily ? QDateTime(QDate::fromString(stamp, Qt::ISODate), QTime(0, 0), Qt::UTC)
+                                           : QDateTime::fromString(stamp + u":00:00Z"_s, Qt::ISODate);
+                start = UsageBuckets::startOf(at, bucket);
+                lastStamp = stamp;
+                cell = nullptr;
+            }
+            if (QString group = dimension == UsageDimension::None ? QString() : query.text(1);
+                group != lastGroup || !cell) {
+                cell = &perGroup[group][start];
+                lastGroup = std::move(group);
+            }
+            cell->merge(UsageRollups::readSummed(query, 2));
         }
         return true;
     };
@@ -214,13 +229,20 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
     }
     if (!ok)
         return std::nullopt;
-    report.series = dense(report.from, report.to, bucket, overall);
+    std::map<QDateTime, UsageTotals> overall;
     for (const auto &[key, points] : perGroup) {
-        UsageGroup group{key, {}, dense(report.from, report.to, bucket, points)};
-        for (const auto &[start, totals] : points)
+        UsageGroup group{key, {}, {}};
+        for (const auto &[start, totals] : points) {
             group.totals.merge(totals);
-        report.groups.push_back(std::move(group));
+            overall[start].merge(totals);
+        }
+        report.totals.merge(group.totals);
+        if (dimension != UsageDimension::None) {
+            group.series = dense(report.from, report.to, bucket, points);
+            report.groups.push_back(std::move(group));
+        }
     }
+    report.series = dense(report.from, report.to, bucket, overall);
     std::stable_sort(report.groups.begin(), report.groups.end(), [](const UsageGroup &a, const UsageGroup &b) {
         return a.totals.cost != b.totals.cost ? a.totals.cost > b.totals.cost : a.totals.requests > b.totals.requests;
     });

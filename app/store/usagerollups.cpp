@@ -249,6 +249,11 @@ bool remove(QSqlDatabase &db, const QString &member, QString *error)
     return true;
 }
 
+QString plainColumns()
+{
+    return measureColumns().join(u", "_s);
+}
+
 QString summedColumns()
 {
     QStringList sums;

@@ -36,5 +36,7 @@ bool remove(QSqlDatabase &db, const QString &member, QString *error);
 // The measure columns, in UsageTotals order, as SQL expressions summed over the rows a query selects
 // ("SUM(requests), SUM(errors), …"), and the reader of one row of them starting at column `first`.
 QString summedColumns();
+// The same measure columns as stored, for adding rows up in the process ("requests, errors, …").
+QString plainColumns();
 UsageTotals readSummed(const FastQuery &query, int first);
 } // namespace UsageRollups
