@@ -58,12 +58,6 @@ bool Gateway::start(QString *error)
         m_catalog.merge(*user);
     }
 
-    // Local servers' models, free unless the user's catalog priced them (its entries win the merge).
-    for (const ModelInfo &model : discoverLocalModels(m_config, m_config.discoveryTimeoutMs).models()) {
-        if (!m_catalog.find(model.provider, model.id))
-            m_catalog.insert(model);
-    }
-
     m_log = std::make_unique<LogWriter>(*location);
     if (!m_log->start(error))
         return false;
@@ -80,6 +74,12 @@ bool Gateway::start(QString *error)
     m_providers = std::make_unique<ProviderRegistry>(m_config.providers, *m_providerSettings, *m_secrets, m_clock);
     if (!m_providers->load(error))
         return false;
+    // What local servers serve: at start, so that the first model list has it, then every minute on a pool
+    // thread (a model pulled, a server started or stopped since).
+    discoverLocalModels(configuredProviders(), m_config.discoveryTimeoutMs, m_localModels);
+    m_discoveryTimer = new QTimer(this);
+    connect(m_discoveryTimer, &QTimer::timeout, this, &Gateway::discoverLocalModelsInBackground);
+    m_discoveryTimer->start(m_config.localModelsRefreshMs);
     m_apiPool = std::make_unique<QThreadPool>();
     m_apiPool->setMaxThreadCount(kApiThreads);
     m_apiContext = std::make_unique<ApiContext>(ApiContext{*m_members, *m_accessTokens, *m_audit, m_clock, *m_keys,
@@ -100,8 +100,8 @@ bool Gateway::start(QString *error)
     m_statsTimer = new QTimer(this);
     connect(m_statsTimer, &QTimer::timeout, this, &Gateway::learnFromRecords);
     m_statsTimer->start(m_config.statsRefreshMs);
-    const ProxyContext context{m_config, m_catalog, *m_keys,      *m_log,
-                               m_clock,  m_cache.get(), *m_stats, *m_policies, *m_providers};
+    const ProxyContext context{m_config,   m_catalog, m_localModels, *m_keys,      *m_log,
+                               m_clock,    m_cache.get(), *m_stats,   *m_policies, *m_providers};
     m_server = std::make_unique<HttpServer>(options, [context, api = m_apiContext.get()] {
         return std::make_unique<ProxyHandler>(context, api);
     });
@@ -162,6 +162,26 @@ void Gateway::purgeInBackground()
     });
 }
 
+void Gateway::discoverLocalModelsInBackground()
+{
+    if (!m_discoveryTimer || !m_discoveryTimer->isActive() || !m_discoveryRunning.testAndSetAcquire(false, true))
+        return;
+    QThreadPool::globalInstance()->start([this, providers = configuredProviders()] {
+        discoverLocalModels(providers, m_config.discoveryTimeoutMs, m_localModels);
+        m_discoveryRunning.storeRelease(false);
+    });
+}
+
+QList<ProviderConfig> Gateway::configuredProviders() const
+{
+    QList<ProviderConfig> configured;
+    for (const ProviderState &state : m_providers->snapshot()->providers) {
+        if (state.config)
+            configured.append(*state.config);
+    }
+    return configured;
+}
+
 bool Gateway::catchUpWithSharedDatabase(QString *error)
 {
     return m_policies->refresh(error) && m_providers->refresh(error) && m_keys->refresh(error);
@@ -208,8 +228,10 @@ void Gateway::stop()
         m_statsTimer->stop();
     if (m_sharedSettingsTimer)
         m_sharedSettingsTimer->stop();
-    // A purge or spend sync in flight finishes before the stores it uses go away.
-    while (m_purgeRunning.loadAcquire() || m_spendSyncRunning.loadAcquire())
+    if (m_discoveryTimer)
+        m_discoveryTimer->stop();
+    // A purge, spend sync or discovery in flight finishes before what it uses goes away.
+    while (m_purgeRunning.loadAcquire() || m_spendSyncRunning.loadAcquire() || m_discoveryRunning.loadAcquire())
         QThread::msleep(5);
     if (m_server) {
         m_server->shutdown(m_config.shutdownGraceMs);

@@ -5,6 +5,7 @@
 #include "auditlog.h"
 #include "clock.h"
 #include "gatewayconfig.h"
+#include "localmodels.h"
 #include "logwriter.h"
 #include "memberstore.h"
 #include "modelcatalog.h"
@@ -42,6 +43,7 @@ public:
     QString url() const; // http://host:port
     const GatewayConfig &config() const { return m_config; }
     const ModelCatalog &catalog() const { return m_catalog; }
+    const LocalModels &localModels() const { return m_localModels; }
     LogWriter &logWriter() { return *m_log; }
     ApiKeyStore &keys() { return *m_keys; }
     MemberStore &members() { return *m_members; }
@@ -74,11 +76,14 @@ public:
 private:
     void startRetentionTimers();
     void purgeInBackground();
+    void discoverLocalModelsInBackground();
+    QList<ProviderConfig> configuredProviders() const;
 
 
     GatewayConfig m_config;
     const Clock &m_clock;
     ModelCatalog m_catalog;
+    LocalModels m_localModels;
     std::unique_ptr<ApiKeyStore> m_keys;
     std::unique_ptr<MemberStore> m_members;
     std::unique_ptr<AccessTokenStore> m_accessTokens;
@@ -88,8 +93,10 @@ private:
     QTimer *m_sharedSettingsTimer = nullptr;
     QTimer *m_purgeTimer = nullptr;
     QTimer *m_statsTimer = nullptr;
+    QTimer *m_discoveryTimer = nullptr;
     QAtomicInteger<bool> m_purgeRunning = false;
     QAtomicInteger<bool> m_spendSyncRunning = false;
+    QAtomicInteger<bool> m_discoveryRunning = false;
     std::unique_ptr<SecretStore> m_secrets;
     std::unique_ptr<ProviderSettingsStore> m_providerSettings;
     std::unique_ptr<ProviderRegistry> m_providers;

@@ -37,10 +37,12 @@ struct GatewayConfig
     QList<ProviderConfig> providers; // from the config file and the environment; the registry adds the rest
     // How often the retention periods are applied; how often what other instances changed in a shared database
     // (keys, policies, provider settings) and the keys' spend are caught up with; how often routing learns from
-    // the last hour's records. Not in the config file: tests shorten them.
+    // the last hour's records; how often local servers are asked for their models. Not in the config file:
+    // tests shorten them.
     int purgeIntervalMs = 3'600'000;
     int sharedRefreshMs = 30'000;
     int statsRefreshMs = 60'000;
+    int localModelsRefreshMs = 60'000; // asking local servers (Ollama, LM Studio) again which models they serve
     // The OS keychain's service name under which provider secrets are kept (tests use their own).
     QString keychainService = QStringLiteral("llm-gateway");
 

@@ -30,13 +30,47 @@ QStringList modelNames(const QJsonObject &answer)
 
 } // namespace
 
-ModelCatalog discoverLocalModels(const GatewayConfig &config, int timeoutMs)
+QList<LocalModels::Model> LocalModels::models() const
 {
-    ModelCatalog found;
+    QReadLocker locker(&m_lock);
+    QList<Model> all;
+    for (auto it = m_byProvider.cbegin(); it != m_byProvider.cend(); ++it) {
+        for (const QString &id : it.value())
+            all.append({it.key(), id});
+    }
+    return all;
+}
+
+QStringList LocalModels::providersOf(const QString &model) const
+{
+    QReadLocker locker(&m_lock);
+    QStringList providers;
+    for (auto it = m_byProvider.cbegin(); it != m_byProvider.cend(); ++it) {
+        if (it.value().contains(model))
+            providers.append(it.key());
+    }
+    return providers;
+}
+
+bool LocalModels::set(const QString &provider, const QStringList &models)
+{
+    QWriteLocker locker(&m_lock);
+    if (m_byProvider.value(provider) == models)
+        return false;
+    if (models.isEmpty())
+        m_byProvider.remove(provider);
+    else
+        m_byProvider.insert(provider, models);
+    m_generation.fetch_add(1, std::memory_order_release);
+    return true;
+}
+
+void discoverLocalModels(const QList<ProviderConfig> &providers, int timeoutMs, LocalModels &into)
+{
     QNetworkAccessManager network;
     QEventLoop loop;
     int pending = 0;
-    for (const ProviderConfig &provider : config.providers) {
+    for (const ProviderConfig &provider : providers) {
         if (!provider.spec.local)
             continue;
         const QString path = provider.spec.id == u"ollama" ? u"/api/tags"_s : u"/v1/models"_s;
@@ -48,16 +82,10 @@ ModelCatalog discoverLocalModels(const GatewayConfig &config, int timeoutMs)
             reply->deleteLater();
             if (reply->error() == QNetworkReply::NoError) {
                 const QStringList names = modelNames(QJsonDocument::fromJson(reply->readAll()).object());
-                for (const QString &name : names) {
-                    ModelInfo model;
-                    model.provider = id;
-                    model.id = name;
-                    model.price = ModelPrice{}; // free: it runs on the user's machine
-                    found.insert(model);
-                }
-                qCInfo(lcDiscovery).noquote() << id << "serves" << names.size() << "models";
-            } else {
-                qCDebug(lcDiscovery).noquote() << id << "not reachable:" << reply->errorString();
+                if (into.set(id, names))
+                    qCInfo(lcDiscovery).noquote() << id << "serves" << names.size() << "models";
+            } else if (into.set(id, {})) {
+                qCInfo(lcDiscovery).noquote() << id << "not reachable:" << reply->errorString();
             }
             if (--pending == 0)
                 loop.quit();
@@ -67,5 +95,4 @@ ModelCatalog discoverLocalModels(const GatewayConfig &config, int timeoutMs)
         QTimer::singleShot(timeoutMs + 500, &loop, &QEventLoop::quit);
         loop.exec();
     }
-    return found;
 }

@@ -13,10 +13,12 @@ ModelResolver::ModelResolver(const GatewayConfig &config, const ModelCatalog &ca
 {
 }
 
-ModelResolver::ModelResolver(ProviderRegistry &registry, const ModelCatalog &catalog, const ProviderStats *stats)
+ModelResolver::ModelResolver(ProviderRegistry &registry, const ModelCatalog &catalog, const ProviderStats *stats,
+                             const LocalModels *localModels)
     : m_registry(&registry)
     , m_catalog(catalog)
     , m_stats(stats)
+    , m_localModels(localModels)
 {
 }
 
@@ -80,12 +82,19 @@ std::variant<QList<ModelRoute>, ProxyError> ModelResolver::routesFor(const Provi
         }
     }
 
-    const QStringList providers = m_catalog.providersOf(requested);
+    QStringList providers = m_catalog.providersOf(requested);
+    if (m_localModels) {
+        for (const QString &local : m_localModels->providersOf(requested)) {
+            if (!providers.contains(local))
+                providers.append(local);
+        }
+    }
     QList<ModelRoute> routes;
-    for (const QString &providerId : providers) {
+    for (const QString &providerId : std::as_const(providers)) {
         if (auto provider = snapshot.configured(providerId)) {
-            const ModelInfo *model = m_catalog.find(providerId, requested);
-            routes.append(ModelRoute{provider, model ? model->id : requested, model});
+            const ModelInfo *known = m_catalog.find(providerId, requested);
+            const ModelInfo *model = known ? known : provider->spec.local ? &m_freeLocalModel : nullptr;
+            routes.append(ModelRoute{provider, known ? known->id : requested, model});
         }
     }
     std::stable_sort(routes.begin(), routes.end(), [this](const ModelRoute &a, const ModelRoute &b) {

@@ -59,7 +59,7 @@ bool usableRequestId(const QByteArray &id)
 
 ProxyHandler::ProxyHandler(const ProxyContext &context, const ApiContext *api)
     : m_context(context)
-    , m_resolver(context.providers, context.catalog, &context.stats)
+    , m_resolver(context.providers, context.catalog, &context.stats, &context.localModels)
     , m_requestIdPrefix("req_" + QByteArray::number(QRandomGenerator::system()->generate64(), 36) + '_')
     , m_api(api ? std::make_unique<ApiHandler>(*api) : nullptr)
 {
@@ -216,16 +216,25 @@ void ProxyHandler::handle(HttpRequest &&request, HttpResponder responder)
 void ProxyHandler::listModels(const HttpRequest &request, HttpResponder &responder)
 {
     const auto providers = m_context.providers.snapshot();
-    if (m_modelsBody.isEmpty() || m_modelsGeneration != providers->generation) {
+    const quint64 localGeneration = m_context.localModels.generation();
+    if (m_modelsBody.isEmpty() || m_modelsGeneration != providers->generation
+        || m_localModelsGeneration != localGeneration) {
         m_modelsGeneration = providers->generation;
+        m_localModelsGeneration = localGeneration;
         QByteArray data;
-        for (const ModelInfo &model : m_context.catalog.models()) {
-            if (model.retired || !providers->configured(model.provider))
-                continue;
+        const auto add = [&](const QString &provider, const QString &id) {
             if (!data.isEmpty())
                 data += ',';
-            data += "{\"id\":" + JsonScan::quote(QString(model.provider + u'/' + model.id))
-                + ",\"object\":\"model\",\"created\":0,\"owned_by\":" + JsonScan::quote(model.provider) + '}';
+            data += "{\"id\":" + JsonScan::quote(QString(provider + u'/' + id))
+                + ",\"object\":\"model\",\"created\":0,\"owned_by\":" + JsonScan::quote(provider) + '}';
+        };
+        for (const ModelInfo &model : m_context.catalog.models()) {
+            if (!model.retired && providers->configured(model.provider))
+                add(model.provider, model.id);
+        }
+        for (const LocalModels::Model &model : m_context.localModels.models()) {
+            if (providers->configured(model.provider) && !m_context.catalog.find(model.provider, model.id))
+                add(model.provider, model.id);
         }
         m_modelsBody = "{\"object\":\"list\",\"data\":[" + data + "]}";
     }

@@ -29,6 +29,7 @@ struct ProxyContext
 {
     const GatewayConfig &config;
     const ModelCatalog &catalog;
+    const LocalModels &localModels; // what local servers serve now
     ApiKeyStore &keys;
     LogWriter &log;
     const Clock &clock;
@@ -70,6 +71,7 @@ private:
     std::unordered_set<ProxyExchange *> m_exchanges;
     QByteArray m_modelsBody; // built on first use and again when the providers change
     quint64 m_modelsGeneration = 0; // the providers' snapshot m_modelsBody was built from
+    quint64 m_localModelsGeneration = 0; // and the local servers' models
     QByteArray m_requestIdPrefix;
     quint64 m_requestCounter = 0;
     std::unique_ptr<ApiHandler> m_api;

@@ -44,6 +44,7 @@ public:
         const Clock *clock = nullptr;
         bool responseCache = false;
         int workerThreads = 2;
+        int localModelsRefreshMs = 60'000; // how often local servers are asked for their models again
     };
 
     // The provider keys the gateway is given, and that the fake upstream requires, per API.

@@ -11,6 +11,7 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QScopeGuard>
+#include <QTcpServer>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -54,6 +55,7 @@ private slots:
     void xApiKeyHeaderAuthenticates();
     void embeddingsAreProxiedAndCosted();
     void localModelsAreDiscoveredAndFree();
+    void localServerStartedLaterIsDiscovered();
     void modelsListsConfiguredProviders();
     void modelsNeedsAKey();
     void healthNeedsNoKey();
@@ -257,9 +259,8 @@ void TestProxy::localModelsAreDiscoveredAndFree()
     QString error;
     QVERIFY2(h.start(options, &error), qPrintable(error));
 
-    // Discovered at start, priced at zero, and listed.
-    const ModelInfo *discovered = h.gateway().catalog().find(u"lmstudio"_s, u"gpt-4o-mini"_s);
-    QVERIFY(discovered && discovered->price);
+    // Discovered at start, and listed.
+    QVERIFY(h.gateway().localModels().providersOf(u"gpt-4o-mini"_s).contains(u"lmstudio"_s));
     const TestHttpResult models = TestHttp::call(h.nam(), h.port(), "GET", u"/v1/models"_s, {}, { h.authHeader() });
     QVERIFY2(models.body.contains("\"lmstudio/gpt-4o-mini\""), models.body.left(300));
 
@@ -278,6 +279,43 @@ void TestProxy::localModelsAreDiscoveredAndFree()
     const TestHttpResult later = h.chat(TestHttp::chatBody(u"lmstudio/pulled-later"_s, u"new model"_s));
     QCOMPARE(later.status, 200);
     QCOMPARE(later.json().value(u"usage").toObject().value(u"cost").toDouble(-1), 0.0);
+}
+
+// Ollama or LM Studio started (or a model pulled) after the gateway: listed and routed by bare name at the
+// next discovery, without a restart; stopped: no longer listed.
+void TestProxy::localServerStartedLaterIsDiscovered()
+{
+    quint16 port = 0;
+    {
+        QTcpServer reserve;
+        QVERIFY(reserve.listen(QHostAddress::LocalHost));
+        port = reserve.serverPort();
+    }
+    ProxyHarness h;
+    ProxyHarness::Options options;
+    options.extraEnvironment = { { u"LMSTUDIO_BASE_URL"_s, u"http://127.0.0.1:%1"_s.arg(port) } };
+    options.localModelsRefreshMs = 100;
+    QString error;
+    QVERIFY2(h.start(options, &error), qPrintable(error));
+    const auto listed = [&] {
+        return TestHttp::call(h.nam(), h.port(), "GET", u"/v1/models"_s, {}, { h.authHeader() })
+            .body.contains("\"lmstudio/gpt-4o-mini\"");
+    };
+    QVERIFY(!listed());
+
+    auto lmStudio = std::make_unique<FakeUpstream>();
+    QVERIFY(lmStudio->listen(port));
+    QTRY_VERIFY_WITH_TIMEOUT(listed(), 10'000);
+    // A bare name its server serves goes there: free, so before the paid providers that offer it.
+    const TestHttpResult bare = h.chat(TestHttp::chatBody(u"gpt-4o-mini"_s, u"local by bare name"_s));
+    QCOMPARE(bare.status, 200);
+    const auto row = h.record(bare.header("x-request-id"));
+    QVERIFY(row);
+    QCOMPARE(row->value(u"used_provider"_s).toString(), u"lmstudio"_s);
+    QCOMPARE(row->value(u"cost"_s).toDouble(), 0.0);
+
+    lmStudio.reset();
+    QTRY_VERIFY_WITH_TIMEOUT(!listed(), 10'000);
 }
 
 void TestProxy::xApiKeyHeaderAuthenticates()
