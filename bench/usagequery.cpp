@@ -2,7 +2,8 @@
 // grow with the number of raw records. Writes N records over 30 days through the real log writer (which keeps
 // the rollups), then times UsageReport queries against a plain aggregate over the raw records, and checks that
 // both agree. Usage: bench_usagequery [--records N] [--runs R] [--check] [--database postgres://… (an empty
-// database; default: SQLite in a temporary directory)]
+// database; default: SQLite in a temporary directory)] [--spread-hours H (the records lie in the month's first H
+// hours; default 720, the whole month; 1 is a busy gateway's write load, few rollup rows per batch)]
 #include "database.h"
 #include "logwriter.h"
 #include "usagequery.h"
@@ -49,11 +50,11 @@ quint32 next()
     return quint32(g_state);
 }
 
-RequestRecord record(qint64 i, qint64 total)
+RequestRecord record(qint64 i, qint64 total, int spreadHours)
 {
     RequestRecord r;
     r.requestId = "b" + QByteArray::number(i);
-    r.createdAt = kMonth.addMSecs(qint64(double(i) / double(total) * kDays * 86'400'000.0));
+    r.createdAt = kMonth.addMSecs(qint64(double(i) / double(total) * spreadHours * 3'600'000.0));
     const Model &model = kModels[next() % std::size(kModels)];
     r.usedModel = QString::fromLatin1(model.id);
     r.requestedModel = r.usedModel;
@@ -98,6 +99,7 @@ int main(int argc, char **argv)
     int runs = 15;
     bool check = false;
     QString databaseUrl;
+    int spreadHours = kDays * 24;
     const QStringList args = app.arguments();
     for (qsizetype i = 1; i < args.size(); ++i) {
         if (args[i] == "--records"_L1 && i + 1 < args.size())
@@ -108,8 +110,11 @@ int main(int argc, char **argv)
             check = true;
         else if (args[i] == "--database"_L1 && i + 1 < args.size())
             databaseUrl = args[++i];
+        else if (args[i] == "--spread-hours"_L1 && i + 1 < args.size())
+            spreadHours = qBound(1, args[++i].toInt(), kDays * 24);
         else {
-            std::fprintf(stderr, "usage: bench_usagequery [--records N] [--runs R] [--check] [--database URL]\n");
+            std::fprintf(stderr, "usage: bench_usagequery [--records N] [--runs R] [--check] [--database URL] "
+                                 "[--spread-hours H]\n");
             return 2;
         }
     }
@@ -132,7 +137,7 @@ int main(int argc, char **argv)
             return 1;
         }
         for (qint64 i = 0; i < records; ++i) {
-            writer.enqueue(record(i, records));
+            writer.enqueue(record(i, records, spreadHours));
             if (i % 20'000 == 0)
                 writer.flush(); // bounds the queue's memory
         }

@@ -3,10 +3,14 @@
 #include "migrations.h"
 #include "storelog.h"
 
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFileInfo>
+#include <QRandomGenerator>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QThread>
 #include <QUrl>
 #include <QVariant>
 
@@ -117,6 +121,29 @@ bool execPragma(QSqlDatabase &db, const QString &sql, QString *error, QString *r
     return true;
 }
 
+// Two processes opening a new database at once (`serve` and `keys create`) both read it, then both want it
+// alone to switch it to WAL: SQLite answers one of them "locked" at once rather than wait for a lock the other
+// will never give up. That one tries again, shortly after; once switched, the file stays in WAL mode.
+bool switchToWal(QSqlDatabase &db, QString *mode, QString *error)
+{
+    QDeadlineTimer deadline(5000);
+    for (;;) {
+        QSqlQuery query(db);
+        if (query.exec(u"PRAGMA journal_mode=WAL"_s)) {
+            if (query.next())
+                *mode = query.value(0).toString();
+            return true;
+        }
+        const QString code = query.lastError().nativeErrorCode();
+        const bool busy = code == "5"_L1 || code == "6"_L1; // SQLITE_BUSY, SQLITE_LOCKED
+        if (!busy || deadline.hasExpired()) {
+            *error = query.lastError().text();
+            return false;
+        }
+        QThread::msleep(10 + QRandomGenerator::global()->bounded(20));
+    }
+}
+
 bool openSqlite(QSqlDatabase &db, const DatabaseLocation &location, QString *error)
 {
     const QFileInfo file(location.path);
@@ -134,8 +161,7 @@ bool openSqlite(QSqlDatabase &db, const DatabaseLocation &location, QString *err
     QString sqlError;
     QString mode;
     // busy_timeout first: switching to WAL and the migrations may have to wait for another process.
-    if (!execPragma(db, u"PRAGMA busy_timeout=5000"_s, &sqlError)
-        || !execPragma(db, u"PRAGMA journal_mode=WAL"_s, &sqlError, &mode)
+    if (!execPragma(db, u"PRAGMA busy_timeout=5000"_s, &sqlError) || !switchToWal(db, &mode, &sqlError)
         || !execPragma(db, u"PRAGMA synchronous=NORMAL"_s, &sqlError)
         || !execPragma(db, u"PRAGMA foreign_keys=ON"_s, &sqlError)
         // Deleted payloads and records are overwritten, not left readable in free pages of the file.
@@ -286,6 +312,33 @@ void forgetDeleted(QSqlDatabase &db)
     // checkpoint overwrites those frames.
     if (!query.exec(u"PRAGMA wal_checkpoint(TRUNCATE)"_s))
         qCInfo(lcStore) << "could not empty the write-ahead log after a deletion:" << query.lastError().text();
+}
+
+bool isTransientPostgresState(QByteArrayView sqlState)
+{
+    return sqlState.startsWith("08") || sqlState.startsWith("57P") || sqlState == "40001" || sqlState == "40P01";
+}
+
+namespace {
+template <class Handle>
+Handle *handleOf(const QSqlDatabase &db, const char *typeName)
+{
+    const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), typeName) != 0)
+        return nullptr;
+    return *static_cast<Handle *const *>(handle.constData());
+}
+} // namespace
+
+sqlite3 *sqliteHandle(const QSqlDatabase &db)
+{
+    return handleOf<sqlite3>(db, "sqlite3*");
+}
+
+pg_conn *postgresHandle(const QSqlDatabase &db)
+{
+    // Qt's driver registers libpq's handle under its struct's name (PGconn is a typedef of pg_conn).
+    return handleOf<pg_conn>(db, "pg_conn*");
 }
 
 } // namespace Database

@@ -5,6 +5,9 @@
 
 #include <optional>
 
+struct sqlite3;
+struct pg_conn;
+
 // Where the gateway keeps its records: an SQLite file (default) or a team's PostgreSQL database.
 struct DatabaseLocation
 {
@@ -39,4 +42,10 @@ int latestSchemaVersion();
 // After deleting content (payloads, a member's records): empties SQLite's write-ahead log, whose older
 // frames still hold the deleted bytes. Call outside a transaction.
 void forgetDeleted(QSqlDatabase &db);
+// Whether a PostgreSQL error (its SQLSTATE) is worth one more attempt: a serialization failure, a deadlock,
+// the connection lost or the server shutting down.
+bool isTransientPostgresState(QByteArrayView sqlState);
+// The connection's own handle, for the C APIs the hot paths use, or null when `db` is of the other kind.
+sqlite3 *sqliteHandle(const QSqlDatabase &db);
+pg_conn *postgresHandle(const QSqlDatabase &db);
 } // namespace Database

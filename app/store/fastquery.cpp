@@ -1,19 +1,37 @@
 #include "fastquery.h"
 
-#include <QSqlDriver>
-#include <QSqlError>
-#include <QVariant>
+#include "database.h"
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 using namespace Qt::StringLiterals;
 
-FastQuery::FastQuery(QSqlDatabase &db)
-    : m_db(db)
+namespace {
+// The SQL with '?' placeholders numbered $1, $2, … as PostgreSQL wants them (not inside quoted text).
+QByteArray numberedPlaceholders(const QString &sql, int *count)
 {
-    const QVariant handle = db.driver()->handle();
-    if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0)
-        m_sqlite = *static_cast<sqlite3 *const *>(handle.constData());
+    QByteArray out;
+    const QByteArray utf8 = sql.toUtf8();
+    out.reserve(utf8.size() + utf8.size() / 4);
+    bool quoted = false;
+    *count = 0;
+    for (const char c : utf8) {
+        if (c == '\'')
+            quoted = !quoted;
+        if (c == '?' && !quoted)
+            out += '$' + QByteArray::number(++*count);
+        else
+            out += c;
+    }
+    return out;
+}
+} // namespace
+
+FastQuery::FastQuery(QSqlDatabase &db)
+    : m_sqlite(Database::sqliteHandle(db))
+    , m_pg(m_sqlite ? nullptr : Database::postgresHandle(db))
+{
 }
 
 bool FastQuery::isSqlite(const QSqlDatabase &db)
@@ -25,6 +43,8 @@ FastQuery::~FastQuery()
 {
     if (m_statement)
         sqlite3_finalize(m_statement);
+    if (m_pgResult)
+        PQclear(m_pgResult);
 }
 
 bool FastQuery::prepare(const QString &sql)
@@ -36,14 +56,14 @@ bool FastQuery::prepare(const QString &sql)
         m_error = QString::fromUtf8(sqlite3_errmsg(m_sqlite));
         return false;
     }
-    // Positional: Qt looks a named placeholder up by comparing it with every name of the statement, which
-    // grows with the square of the placeholders of a multi-row statement.
-    m_query = std::make_unique<QSqlQuery>(m_db);
-    m_query->setForwardOnly(true);
-    if (m_query->prepare(sql))
-        return true;
-    m_error = m_query->lastError().text();
-    return false;
+    if (!m_pg) {
+        m_error = u"the connection is neither SQLite nor PostgreSQL"_s;
+        return false;
+    }
+    int count = 0;
+    m_pgSql = numberedPlaceholders(sql, &count);
+    m_pgValues.assign(size_t(count), QByteArray());
+    return true;
 }
 
 void FastQuery::resetIfActive()
@@ -55,13 +75,19 @@ void FastQuery::resetIfActive()
     m_pendingRow = false;
 }
 
+void FastQuery::bindText(int index, QByteArray text)
+{
+    if (index >= 0 && size_t(index) < m_pgValues.size())
+        m_pgValues[size_t(index)] = std::move(text);
+}
+
 void FastQuery::bind(int index, qint64 value)
 {
     resetIfActive();
     if (m_statement)
         sqlite3_bind_int64(m_statement, index + 1, value);
     else
-        m_query->bindValue(index, value);
+        bindText(index, QByteArray::number(value));
 }
 
 void FastQuery::bind(int index, double value)
@@ -70,26 +96,39 @@ void FastQuery::bind(int index, double value)
     if (m_statement)
         sqlite3_bind_double(m_statement, index + 1, value);
     else
-        m_query->bindValue(index, value);
+        bindText(index, QByteArray::number(value, 'g', 17));
 }
 
 void FastQuery::bind(int index, const QString &value)
 {
     resetIfActive();
-    if (m_statement) {
-        const QByteArray utf8 = value.toUtf8();
+    const QByteArray utf8 = value.toUtf8(); // a null QString is '' (the text columns are NOT NULL)
+    if (m_statement)
         sqlite3_bind_text(m_statement, index + 1, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
-    } else {
-        m_query->bindValue(index, value.isNull() ? u""_s : value);
-    }
+    else
+        bindText(index, utf8);
 }
 
 bool FastQuery::exec()
 {
-    if (!m_statement) {
-        if (m_query->exec())
+    if (m_pg) {
+        if (m_pgResult)
+            PQclear(m_pgResult);
+        m_pgRow = -1;
+        std::vector<const char *> values;
+        values.reserve(m_pgValues.size());
+        for (const QByteArray &value : m_pgValues)
+            values.push_back(value.constData()); // text format: the NUL-terminated text
+        m_pgResult = PQexecParams(m_pg, m_pgSql.constData(), int(values.size()), nullptr, values.data(), nullptr,
+                                  nullptr, 0);
+        const ExecStatusType status = PQresultStatus(m_pgResult);
+        if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
             return true;
-        m_error = m_query->lastError().text();
+        m_error = QString::fromUtf8(m_pgResult ? PQresultErrorMessage(m_pgResult) : PQerrorMessage(m_pg)).trimmed();
+        return false;
+    }
+    if (!m_statement) {
+        m_error = u"no statement prepared"_s;
         return false;
     }
     m_active = true;
@@ -107,8 +146,8 @@ bool FastQuery::exec()
 
 bool FastQuery::next()
 {
-    if (!m_statement)
-        return m_query->next();
+    if (m_pg)
+        return m_pgResult && ++m_pgRow < PQntuples(m_pgResult);
     if (m_pendingRow) {
         m_pendingRow = false;
         return true;
@@ -119,20 +158,29 @@ bool FastQuery::next()
     return false;
 }
 
+const char *FastQuery::value(int column) const
+{
+    return PQgetvalue(m_pgResult, m_pgRow, column); // "" for NULL
+}
+
 qint64 FastQuery::integer(int column) const
 {
-    return m_statement ? sqlite3_column_int64(m_statement, column) : m_query->value(column).toLongLong();
+    if (m_pg)
+        return QByteArrayView(value(column)).toLongLong();
+    return sqlite3_column_int64(m_statement, column);
 }
 
 double FastQuery::real(int column) const
 {
-    return m_statement ? sqlite3_column_double(m_statement, column) : m_query->value(column).toDouble();
+    if (m_pg)
+        return QByteArrayView(value(column)).toDouble();
+    return sqlite3_column_double(m_statement, column);
 }
 
 QString FastQuery::text(int column) const
 {
-    if (!m_statement)
-        return m_query->value(column).toString();
+    if (m_pg)
+        return QString::fromUtf8(value(column));
     const auto *bytes = reinterpret_cast<const char *>(sqlite3_column_text(m_statement, column));
     return QString::fromUtf8(bytes, sqlite3_column_bytes(m_statement, column));
 }

@@ -1,17 +1,21 @@
 #pragma once
 
 #include <QSqlDatabase>
-#include <QSqlQuery>
 #include <QString>
 
 #include <memory>
 
+#include <vector>
+
 struct sqlite3;
 struct sqlite3_stmt;
+struct pg_conn;
+struct pg_result;
 
-// One prepared statement run many times with many values, for the store's hot loops (the rollups): on
-// SQLite straight through its C API, where QSqlQuery's per-value QVariant and placeholder handling cost
-// more than the statement itself; on other drivers through QSqlQuery with positional placeholders.
+// One prepared statement run many times with many values, for the store's hot loops (the rollups, usage
+// queries), on the connection Qt opened: on SQLite straight through its C API, where QSqlQuery's per-value
+// QVariant and placeholder handling cost more than the statement itself; on PostgreSQL through libpq with the
+// values as text parameters, where Qt's driver formats every value into an EXECUTE string.
 // Placeholders are written '?' in the SQL; columns and parameters count from 0.
 class FastQuery final
 {
@@ -37,12 +41,17 @@ public:
 
 private:
     void resetIfActive();
+    void bindText(int index, QByteArray text);
+    const char *value(int column) const; // PostgreSQL: the text of a column of the current row
 
-    QSqlDatabase &m_db;
     sqlite3 *m_sqlite = nullptr;
     sqlite3_stmt *m_statement = nullptr;
     bool m_pendingRow = false; // SQLite: exec() stepped onto a row that next() has not handed out yet
     bool m_active = false;     // SQLite: stepped and not yet reset (rows left unread)
-    std::unique_ptr<QSqlQuery> m_query;
+    pg_conn *m_pg = nullptr;
+    QByteArray m_pgSql; // with $1, $2, … for the placeholders
+    std::vector<QByteArray> m_pgValues;
+    pg_result *m_pgResult = nullptr;
+    int m_pgRow = -1;
     QString m_error;
 };

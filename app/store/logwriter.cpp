@@ -1,5 +1,7 @@
 #include "logwriter.h"
 
+#include "database.h"
+#include "pgrecordcopier.h"
 #include "sqliterecordinserter.h"
 #include "storelog.h"
 #include "usagerollups.h"
@@ -15,100 +17,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-constexpr const char *kColumns[] = {
-    "request_id", "created_at", "api_key_id", "member", "client_ip", "user_agent", "endpoint", "requested_model",
-    "used_model", "used_provider", "streamed", "status", "finish_reason", "error", "prompt_tokens",
-    "completion_tokens", "cached_tokens", "cache_write_tokens", "reasoning_tokens", "total_tokens", "usage_estimated",
-    "cost", "cost_input", "cost_cached_input", "cost_cache_write", "cost_output", "duration_ms", "ttft_ms",
-    "request_body", "response_body", "attempt", "cache_hit", "retried",
-};
-constexpr int kColumnCount = int(std::size(kColumns));
-
-// Rows per INSERT on PostgreSQL: one round trip per statement instead of one per record.
-constexpr int kRowsPerStatement = 100;
-
-// The INSERT for `rows` rows, with positional placeholders (SQLite's C API and PostgreSQL bind by position;
-// Qt's named binding compares each name with every other, quadratic in a multi-row statement).
-struct InsertStatement
-{
-    QString sql;
-    explicit InsertStatement(int rows)
-    {
-        QStringList columns;
-        for (const char *column : kColumns)
-            columns.append(QLatin1String(column));
-        const QString tuple = u'(' + QStringList(kColumnCount, u"?"_s).join(u", "_s) + u')';
-        sql = u"INSERT INTO requests ("_s + columns.join(u", "_s) + u") VALUES "_s
-            + QStringList(rows, tuple).join(u", "_s);
-    }
-};
-
-const InsertStatement &insertStatement(int rows)
-{
-    static const InsertStatement one(1);
-    static const InsertStatement full(kRowsPerStatement);
-    Q_ASSERT(rows == 1 || rows == kRowsPerStatement);
-    return rows == 1 ? one : full;
-}
-
 enum class Outcome { Ok, Retry, Failed };
-
-QVariant nullOf(QMetaType type)
-{
-    return QVariant(type);
-}
-
-// The drivers bind a null QString as NULL; the text columns are NOT NULL with '' for "none".
-QString text(const QString &value)
-{
-    static const QString empty = u""_s;
-    return value.isNull() ? empty : value;
-}
-
-// Binds `r` to the placeholders of one row of a statement, the first of them at `first`.
-void bindRecord(QSqlQuery &query, const RequestRecord &r, int first)
-{
-    // A record without a time gets the time it is written: a NULL would drop it from every time range.
-    const QDateTime created = r.createdAt.isValid() ? r.createdAt : QDateTime::currentDateTimeUtc();
-    const QVariant nullDouble = nullOf(QMetaType::fromType<double>());
-    int i = first;
-    query.bindValue(i++, text(QString::fromUtf8(r.requestId)));
-    query.bindValue(i++, created.toUTC().toString(Qt::ISODateWithMs));
-    query.bindValue(i++, r.apiKeyId > 0 ? QVariant(r.apiKeyId) : nullOf(QMetaType::fromType<qint64>()));
-    query.bindValue(i++, text(r.member));
-    query.bindValue(i++, text(r.clientIp));
-    query.bindValue(i++, text(r.userAgent));
-    query.bindValue(i++, text(r.endpoint));
-    query.bindValue(i++, text(r.requestedModel));
-    query.bindValue(i++, text(r.usedModel));
-    query.bindValue(i++, text(r.usedProvider));
-    query.bindValue(i++, int(r.streamed));
-    query.bindValue(i++, r.status);
-    query.bindValue(i++, text(r.finishReason));
-    query.bindValue(i++, text(r.error));
-    query.bindValue(i++, r.usage.promptTokens);
-    query.bindValue(i++, r.usage.completionTokens);
-    query.bindValue(i++, r.usage.cachedTokens);
-    query.bindValue(i++, r.usage.cacheWriteTokens);
-    query.bindValue(i++, r.usage.reasoningTokens);
-    query.bindValue(i++, r.usage.totalTokens());
-    query.bindValue(i++, int(r.usage.estimated));
-    query.bindValue(i++, r.cost ? QVariant(r.cost->total()) : nullDouble);
-    query.bindValue(i++, r.cost ? QVariant(r.cost->input) : nullDouble);
-    query.bindValue(i++, r.cost ? QVariant(r.cost->cachedInput) : nullDouble);
-    query.bindValue(i++, r.cost ? QVariant(r.cost->cacheWrite) : nullDouble);
-    query.bindValue(i++, r.cost ? QVariant(r.cost->output) : nullDouble);
-    query.bindValue(i++, r.durationMs);
-    query.bindValue(i++, r.ttftMs ? QVariant(*r.ttftMs) : nullOf(QMetaType::fromType<qint64>()));
-    // An empty body means "not retained" (metadata-only policy, or nothing to keep): NULL, not ''.
-    const QVariant nullBytes = nullOf(QMetaType::fromType<QByteArray>());
-    query.bindValue(i++, r.requestBody.isEmpty() ? nullBytes : QVariant(r.requestBody));
-    query.bindValue(i++, r.responseBody.isEmpty() ? nullBytes : QVariant(r.responseBody));
-    query.bindValue(i++, r.attempt);
-    query.bindValue(i++, int(r.cacheHit));
-    query.bindValue(i++, int(r.retried));
-    Q_ASSERT(i == first + kColumnCount);
-}
 
 // Worth one more attempt: SQLite still busy after its timeout, a PostgreSQL serialization failure or a
 // dropped connection (the server restarted).
@@ -117,8 +26,7 @@ bool isTransient(const QSqlDatabase &db, const QSqlError &error)
     const QString code = error.nativeErrorCode();
     if (db.driverName() == "QSQLITE"_L1)
         return code == "5"_L1 || code == "6"_L1 || code == "261"_L1 || code == "517"_L1; // BUSY, LOCKED, extended BUSY
-    return error.type() == QSqlError::ConnectionError || code.startsWith("08"_L1) || code.startsWith("57P"_L1)
-        || code == "40001"_L1 || code == "40P01"_L1;
+    return error.type() == QSqlError::ConnectionError || Database::isTransientPostgresState(code.toLatin1());
 }
 
 Outcome insertAll(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator begin,
@@ -130,7 +38,7 @@ Outcome insertAll(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator b
     }
     QSqlError failure;
     QString sqliteError;
-    auto sqlite = SqliteRecordInserter::create(db, insertStatement(1).sql.toUtf8().constData(), &sqliteError);
+    auto sqlite = SqliteRecordInserter::create(db, &sqliteError);
     if (sqlite) {
         int code = 0;
         for (auto it = begin; it != end; ++it) {
@@ -144,21 +52,10 @@ Outcome insertAll(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator b
         }
         sqlite.reset(); // finalized before the commit, so nothing holds the transaction open
     } else {
-        // Full statements of kRowsPerStatement rows, then the rest one by one.
-        QSqlQuery full(db);
-        QSqlQuery single(db);
-        for (auto it = begin; it != end && !failure.isValid();) {
-            const bool many = end - it >= kRowsPerStatement;
-            const InsertStatement &statement = insertStatement(many ? kRowsPerStatement : 1);
-            QSqlQuery &query = many ? full : single;
-            if (query.lastQuery().isEmpty() && !query.prepare(statement.sql)) {
-                failure = query.lastError();
-                break;
-            }
-            for (int row = 0; row < (many ? kRowsPerStatement : 1); ++row, ++it)
-                bindRecord(query, *it, row * kColumnCount);
-            if (!query.exec())
-                failure = query.lastError();
+        const PgRecordCopier::Outcome copied = PgRecordCopier::copy(db, begin, end, error);
+        if (copied != PgRecordCopier::Outcome::Ok) {
+            db.rollback();
+            return copied == PgRecordCopier::Outcome::Transient ? Outcome::Retry : Outcome::Failed;
         }
     }
     QString rollupError;

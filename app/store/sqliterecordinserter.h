@@ -16,7 +16,7 @@ class SqliteRecordInserter final
 {
 public:
     // An inserter for `db`, or null when `db` is not an SQLite connection (then QSqlQuery does the work).
-    static std::unique_ptr<SqliteRecordInserter> create(QSqlDatabase &db, const char *insertSql, QString *error);
+    static std::unique_ptr<SqliteRecordInserter> create(QSqlDatabase &db, QString *error);
     ~SqliteRecordInserter();
 
     // False with *error and the SQLite result code in *code on failure.

@@ -67,6 +67,13 @@ inline RequestRecord sampleRecord(int i)
             + R"("}]})";
         r.responseBody = "data: {\"id\":\"x\"}\n\ndata: [DONE]\n\n";
     }
+    // What a text format must escape (tabs, line breaks, backslashes) and bytes that are not text at all.
+    if (i % 5 == 2) {
+        r.userAgent += QStringLiteral("\ttab\\back\\\\slash\\N");
+        r.finishReason = QStringLiteral("line one\nline two\r\n");
+        static constexpr char kBytes[] = "\x00\xff\\x00\t\n\\N end";
+        r.responseBody = QByteArray(kBytes, sizeof kBytes - 1);
+    }
     return r;
 }
 
