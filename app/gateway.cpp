@@ -190,7 +190,7 @@ bool Gateway::catchUpWithSharedDatabase(QString *error)
 bool Gateway::syncKeySpend(QString *error)
 {
     m_keys->beginSpendSync();
-    m_log->flush();
+    m_log->flush(QDeadlineTimer(10'000)); // a database that stopped answering must not hold up shutdown
     return m_keys->completeSpendSync(error);
 }
 

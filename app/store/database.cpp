@@ -14,6 +14,8 @@
 #include <QUrl>
 #include <QVariant>
 
+#include <libpq-fe.h>
+
 #include <algorithm>
 
 Q_LOGGING_CATEGORY(lcStore, "gateway.store")
@@ -339,6 +341,14 @@ pg_conn *postgresHandle(const QSqlDatabase &db)
 {
     // Qt's driver registers libpq's handle under its struct's name (PGconn is a typedef of pg_conn).
     return handleOf<pg_conn>(db, "pg_conn*");
+}
+
+bool isConnectionLost(const QSqlDatabase &db)
+{
+    if (db.driverName() != "QPSQL"_L1)
+        return false;
+    pg_conn *connection = db.isOpen() ? postgresHandle(db) : nullptr;
+    return !connection || PQstatus(connection) != CONNECTION_OK;
 }
 
 } // namespace Database

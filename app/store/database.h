@@ -45,6 +45,8 @@ void forgetDeleted(QSqlDatabase &db);
 // Whether a PostgreSQL error (its SQLSTATE) is worth one more attempt: a serialization failure, a deadlock,
 // the connection lost or the server shutting down.
 bool isTransientPostgresState(QByteArrayView sqlState);
+// Whether a PostgreSQL connection is closed or broken (the server went away): a fresh one may work.
+bool isConnectionLost(const QSqlDatabase &db);
 // The connection's own handle, for the C APIs the hot paths use, or null when `db` is of the other kind.
 sqlite3 *sqliteHandle(const QSqlDatabase &db);
 pg_conn *postgresHandle(const QSqlDatabase &db);

@@ -11,13 +11,29 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <algorithm>
 #include <iterator>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
 namespace {
 
 enum class Outcome { Ok, Retry, Failed };
+
+// What a queued record holds in memory, roughly.
+qint64 footprint(const RequestRecord &r)
+{
+    return 512 + r.requestBody.size() + r.responseBody.size();
+}
+
+qint64 footprint(const std::vector<RequestRecord> &records)
+{
+    qint64 bytes = 0;
+    for (const RequestRecord &r : records)
+        bytes += footprint(r);
+    return bytes;
+}
 
 // Worth one more attempt: SQLite still busy after its timeout, a PostgreSQL serialization failure or a
 // dropped connection (the server restarted).
@@ -26,7 +42,8 @@ bool isTransient(const QSqlDatabase &db, const QSqlError &error)
     const QString code = error.nativeErrorCode();
     if (db.driverName() == "QSQLITE"_L1)
         return code == "5"_L1 || code == "6"_L1 || code == "261"_L1 || code == "517"_L1; // BUSY, LOCKED, extended BUSY
-    return error.type() == QSqlError::ConnectionError || Database::isTransientPostgresState(code.toLatin1());
+    return error.type() == QSqlError::ConnectionError || Database::isTransientPostgresState(code.toLatin1())
+        || Database::isConnectionLost(db);
 }
 
 Outcome insertAll(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator begin,
@@ -119,6 +136,21 @@ void LogWriter::enqueue(RequestRecord record)
                                      << "arrived after the log writer stopped; not written";
         return;
     }
+    const qint64 bytes = footprint(record);
+    if (m_queuedBytes + bytes > m_queueLimitBytes) {
+        ++m_enqueued;
+        ++m_done;
+        ++m_failed;
+        if (!std::exchange(m_refusing, true)) {
+            const qint64 waitingKiB = m_queuedBytes / 1024;
+            locker.unlock();
+            qCWarning(lcStore).nospace() << "the database has not taken the request records for a while and "
+                                         << waitingKiB << " KiB of them wait: new ones are not kept until it "
+                                         << "takes them";
+        }
+        return;
+    }
+    m_queuedBytes += bytes;
     m_queue.push_back(std::move(record));
     ++m_enqueued;
     // Waking on every record would cost a context switch each; the writer only needs to hear about the
@@ -127,17 +159,20 @@ void LogWriter::enqueue(RequestRecord record)
         m_wake.wakeOne();
 }
 
-void LogWriter::flush()
+bool LogWriter::flush(QDeadlineTimer deadline)
 {
     QMutexLocker locker(&m_mutex);
     if (!m_running || QThread::currentThread() == m_thread)
-        return;
+        return true;
     const quint64 target = m_enqueued;
     ++m_flushWaiters;
     m_wake.wakeOne();
-    while (m_done < target && m_running)
-        m_flushed.wait(&m_mutex);
+    while (m_done < target && m_running) {
+        if (!m_flushed.wait(&m_mutex, deadline))
+            break;
+    }
     --m_flushWaiters;
+    return m_done >= target || !m_running;
 }
 
 void LogWriter::stop()
@@ -172,6 +207,18 @@ qint64 LogWriter::failedCount() const
 {
     QMutexLocker locker(&m_mutex);
     return m_failed;
+}
+
+qint64 LogWriter::queueLimitBytes() const
+{
+    QMutexLocker locker(&m_mutex);
+    return m_queueLimitBytes;
+}
+
+void LogWriter::setQueueLimitBytes(qint64 bytes)
+{
+    QMutexLocker locker(&m_mutex);
+    m_queueLimitBytes = bytes;
 }
 
 void LogWriter::failPendingLocked(const char *why)
@@ -229,11 +276,15 @@ void LogWriter::run()
             std::vector<RequestRecord> batch(std::make_move_iterator(taken.begin() + qsizetype(first)),
                                              std::make_move_iterator(taken.begin() + qsizetype(last)));
             const int count = int(batch.size());
+            const qint64 bytes = footprint(batch);
             const int written = writeBatch(batch) ? int(batch.size()) : 0;
             locker.relock();
             m_written += written;
             m_failed += count - written;
             m_done += quint64(count);
+            m_queuedBytes -= bytes;
+            if (written > 0)
+                m_refusing = false;
             m_flushed.wakeAll();
             locker.unlock();
             if (written > 0)
@@ -255,16 +306,36 @@ bool LogWriter::writeBatch(std::vector<RequestRecord> &batch)
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     QString error;
     Outcome outcome = insertAll(db, batch.cbegin(), batch.cend(), &error);
-    if (outcome == Outcome::Retry) {
-        qCWarning(lcStore).noquote() << "writing" << batch.size() << "request records failed, retrying once:" << error;
+    // The database went away or is busy: wait for it, as long as the gateway runs.
+    int attempts = 0;
+    while (outcome == Outcome::Retry) {
+        if (attempts++ == 0)
+            qCWarning(lcStore).noquote() << "writing" << batch.size()
+                                         << "request records failed; trying again until the database takes them:"
+                                         << error;
+        {
+            QMutexLocker locker(&m_mutex);
+            if (m_stopping && !m_givingUpAt)
+                m_givingUpAt.emplace(kStopRetryMs);
+            if (m_givingUpAt && m_givingUpAt->hasExpired())
+                break;
+            m_wake.wait(&m_mutex, QDeadlineTimer(std::min(kRetryPauseMaxMs, 100 << std::min(attempts, 6))));
+        }
         if (db.driverName() == "QPSQL"_L1) { // the connection may be gone; a fresh one costs little here
             db.close();
-            db.open();
+            if (!db.open()) {
+                error = db.lastError().text();
+                continue; // still down
+            }
         }
         outcome = insertAll(db, batch.cbegin(), batch.cend(), &error);
     }
-    if (outcome == Outcome::Ok)
+    if (outcome == Outcome::Ok) {
+        if (attempts > 0)
+            qCInfo(lcStore).noquote() << "the database took the" << batch.size() << "request records after"
+                                      << attempts << "more attempts";
         return true;
+    }
     if (batch.size() > 1) {
         // One bad record must not take its batch down with it: write them one by one, keep what goes in.
         std::vector<RequestRecord> kept;

@@ -3,11 +3,13 @@
 #include "database.h"
 #include "requestrecord.h"
 
+#include <QDeadlineTimer>
 #include <QMutex>
 #include <QObject>
 #include <QThread>
 #include <QWaitCondition>
 
+#include <optional>
 #include <vector>
 
 // Writes request records off the hot path: callers enqueue from any thread without waiting for I/O, and a
@@ -16,6 +18,11 @@
 // Records enqueued before start() wait in the queue and are written once the writer runs. A record enqueued
 // after stop() (or when start() never succeeded and stop() has run) is not written: it is counted in
 // failedCount() and a warning names it, so shutdown ordering mistakes are visible instead of silent.
+//
+// A database that stops answering (PostgreSQL restarting, the network between, SQLite locked past its busy
+// timeout) loses nothing: the writer tries the batch again, with pauses growing to kRetryPauseMaxMs, until it
+// goes in, while new records keep queueing, up to queueLimitBytes() of them (records beyond are counted as
+// failed, with a warning). Once stopping, it tries for kStopRetryMs more before it gives up.
 class LogWriter final : public QObject
 {
     Q_OBJECT
@@ -28,19 +35,25 @@ public:
     bool start(QString *error);
     // Thread-safe; never blocks on the database.
     void enqueue(RequestRecord record);
-    // Blocks until every record enqueued before the call is committed (or failed to be). Returns at once
-    // when the writer is not running (nothing could be committed), and when called from the writer thread.
-    void flush();
+    // Blocks until every record enqueued before the call is committed (or failed to be), or the deadline
+    // passes (then false). Returns at once when the writer is not running (nothing could be committed), and
+    // when called from the writer thread.
+    bool flush(QDeadlineTimer deadline = QDeadlineTimer(QDeadlineTimer::Forever));
     // Flushes and ends the thread. Records still queued when the writer never started count as failed.
     void stop();
 
     qint64 writtenCount() const;
     qint64 failedCount() const;
+    // How much the records waiting for the database may hold in memory, payloads included (256 MiB).
+    qint64 queueLimitBytes() const;
+    void setQueueLimitBytes(qint64 bytes);
 
     // Rows per transaction; larger batches amortise the commit, smaller ones bound the work lost to an error.
     static constexpr int kMaxBatch = 500;
     // How long an idle writer, woken by a first record, waits to gather more before committing.
     static constexpr int kGatherMs = 50;
+    static constexpr int kRetryPauseMaxMs = 5000;
+    static constexpr int kStopRetryMs = 5000;
 
 signals:
     // Emitted from the writer thread after each commit (connect with an auto or queued connection).
@@ -63,6 +76,10 @@ private:
     bool m_startDone = false;
     int m_flushWaiters = 0;
     std::vector<RequestRecord> m_queue;
+    qint64 m_queuedBytes = 0; // of the records not yet written or failed, those the writer holds included
+    qint64 m_queueLimitBytes = 256 * 1024 * 1024;
+    bool m_refusing = false;  // records are being turned away for want of room (warned once)
+    std::optional<QDeadlineTimer> m_givingUpAt; // writer thread: when to stop waiting for the database, once stopping
     quint64 m_enqueued = 0;
     quint64 m_done = 0;
     qint64 m_written = 0;

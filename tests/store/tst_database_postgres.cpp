@@ -12,7 +12,9 @@
 #include <QBuffer>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QSemaphore>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -35,6 +37,7 @@ private slots:
     void logWriterRoundTripsEveryColumn();
     void apiKeysAcrossStores();
     void exportsJsonLines();
+    void logWriterWaitsOutAServerRestart();
 
 private:
     DatabaseLocation freshDatabase();
@@ -318,6 +321,57 @@ void TestDatabasePostgres::exportsJsonLines()
         }
     }
     closeConnection(u"pgexport"_s);
+}
+
+// PostgreSQL restarting under a running gateway (maintenance, a failover): the records made meanwhile wait in
+// the writer and go in when the server is back; with little room to wait in, those beyond it are counted as
+// failed and the rest still go in.
+void TestDatabasePostgres::logWriterWaitsOutAServerRestart()
+{
+    const QString ctl = qEnvironmentVariable("LLMGW_TEST_POSTGRES_CTL");
+    if (ctl.isEmpty())
+        QSKIP("LLMGW_TEST_POSTGRES_CTL is not set (run through tests/support/with-postgres.sh)");
+    const DatabaseLocation location = freshDatabase();
+    LogWriter writer(location);
+    QString error;
+    QVERIFY2(writer.start(&error), qPrintable(error));
+    int next = 0;
+    const auto enqueue = [&](int count) {
+        for (int end = next + count; next < end; ++next)
+            writer.enqueue(sampleRecord(next));
+    };
+    const auto restart = [&](int records) {
+        QCOMPARE(QProcess::execute(ctl, {u"stop"_s}), 0);
+        enqueue(records);
+        QVERIFY2(!writer.flush(QDeadlineTimer(1500)), "records went in while the server was down");
+        QCOMPARE(QProcess::execute(ctl, {u"start"_s}), 0);
+        QVERIFY2(writer.flush(QDeadlineTimer(60'000)), "the records did not go in once the server was back");
+    };
+    enqueue(10);
+    QVERIFY(writer.flush());
+
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"trying again until the database takes them"_s));
+    restart(290);
+    QCOMPARE(writer.writtenCount(), 300);
+    QCOMPARE(writer.failedCount(), 0);
+
+    writer.setQueueLimitBytes(64 * 1024); // about a hundred sample records
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"trying again until the database takes them"_s));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"new ones are not kept until it takes them"_s));
+    restart(300);
+    QVERIFY2(writer.failedCount() > 100 && writer.failedCount() < 250, qPrintable(QString::number(writer.failedCount())));
+    QCOMPARE(writer.writtenCount() + writer.failedCount(), 600);
+
+    {
+        QSqlDatabase db = Database::open(location, u"pgoutage"_s, &error);
+        QVERIFY2(db.isOpen(), qPrintable(error));
+        QCOMPARE(countRows(db, u"requests"_s), writer.writtenCount());
+    }
+    closeConnection(u"pgoutage"_s);
+    // The admin connection did not survive the restart.
+    QSqlDatabase admin = QSqlDatabase::database(u"pgadmin"_s, false);
+    admin.close();
+    QVERIFY2(admin.open(), qPrintable(admin.lastError().text()));
 }
 
 QTEST_GUILESS_MAIN(TestDatabasePostgres)
