@@ -82,8 +82,10 @@ bool Gateway::start(QString *error)
     m_discoveryTimer->start(m_config.localModelsRefreshMs);
     m_apiPool = std::make_unique<QThreadPool>();
     m_apiPool->setMaxThreadCount(kApiThreads);
+    m_signIns = std::make_unique<SignInThrottle>(m_clock);
     m_apiContext = std::make_unique<ApiContext>(ApiContext{*m_members, *m_accessTokens, *m_audit, m_clock, *m_keys,
-                                                           *m_records, *m_policies, *m_providers, *m_apiPool});
+                                                           *m_records, *m_policies, *m_providers, *m_apiPool,
+                                                           *m_signIns});
     startRetentionTimers();
 
     HttpServer::Options options;

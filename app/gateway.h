@@ -11,6 +11,7 @@
 #include "modelcatalog.h"
 #include "policystore.h"
 #include "recordstore.h"
+#include "signinthrottle.h"
 #include "providerregistry.h"
 
 #include <QObject>
@@ -101,6 +102,7 @@ private:
     std::unique_ptr<ProviderSettingsStore> m_providerSettings;
     std::unique_ptr<ProviderRegistry> m_providers;
     std::unique_ptr<QThreadPool> m_apiPool; // the management API's calls, off the proxy's workers
+    std::unique_ptr<SignInThrottle> m_signIns;
     std::unique_ptr<ApiContext> m_apiContext;
     std::unique_ptr<LogWriter> m_log;
     std::unique_ptr<ResponseCache> m_cache; // null when the cache is off

@@ -21,6 +21,7 @@ class PolicyStore;
 class RecordStore;
 class ProviderRegistry;
 class QThreadPool;
+class SignInThrottle;
 
 // What every worker's management API shares (all thread-safe).
 struct ApiContext
@@ -34,6 +35,7 @@ struct ApiContext
     PolicyStore &policies;
     ProviderRegistry &providers; // upstream providers, their settings and keychain secrets
     QThreadPool &pool;           // where the calls run, off the proxy's worker threads
+    SignInThrottle &signIns;     // failed password sign-ins, to slow guessing down
 };
 
 // One answer of the management API: a status and a JSON body, or a body written as it is produced
@@ -51,6 +53,7 @@ struct ApiReply
     QJsonValue body;
     QByteArray contentType = "application/json";
     QByteArray fileName; // with a writer: offered as the download's name
+    QList<std::pair<QByteArray, QByteArray>> headers; // more response headers
     // Writes the body; false and *error when it failed part way (the answer is then cut short).
     std::function<bool(QIODevice &out, QString *error)> writer;
 
@@ -63,6 +66,7 @@ struct ApiReply
 // One authenticated request, parsed: what the resources work from.
 struct ApiCall
 {
+    QString clientAddress; // the peer's IP address
     QByteArray method;
     QStringList segments; // the path after /api/v1/, split at '/'
     QUrlQuery query;
@@ -81,7 +85,7 @@ ApiReply handle(const ApiContext &context, const ApiCall &call);
 namespace TokenResource {
 ApiReply handle(const ApiContext &context, const ApiCall &call);
 // POST auth/sign-in, the one call without a token.
-ApiReply signIn(const ApiContext &context, const QJsonObject &body);
+ApiReply signIn(const ApiContext &context, const ApiCall &call);
 } // namespace TokenResource
 namespace KeyResource {
 ApiReply handle(const ApiContext &context, const ApiCall &call);

@@ -169,8 +169,9 @@ void ApiHandler::handle(const HttpRequest &request, const HttpResponder &respond
         ++m_inFlight->running;
     }
     QObject *home = m_home.get();
-    m_context.pool.start([context = m_context, request, responder, home, inFlight = m_inFlight] {
-        const ApiReply reply = dispatch(context, request);
+    const QString clientAddress = responder.peerAddress().toString();
+    m_context.pool.start([context = m_context, request, responder, home, inFlight = m_inFlight, clientAddress] {
+        const ApiReply reply = dispatch(context, request, clientAddress);
         const auto deliver = [home](std::function<void()> work) {
             QMetaObject::invokeMethod(home, std::move(work), Qt::QueuedConnection);
         };
@@ -198,8 +199,10 @@ void ApiHandler::handle(const HttpRequest &request, const HttpResponder &respond
                 ? QJsonDocument(reply.body.toArray()).toJson(QJsonDocument::Compact)
                 : QJsonDocument(reply.body.toObject()).toJson(QJsonDocument::Compact);
             // Answers carry tokens and member data: no cache may keep them.
-            deliver([r = responder, status = reply.status, body]() mutable {
-                r.respond(status, "application/json", body, {{"cache-control", "no-store"}});
+            HttpHeaders headers = reply.headers;
+            headers.append(std::pair<QByteArray, QByteArray>("cache-control", "no-store"));
+            deliver([r = responder, status = reply.status, body, headers]() mutable {
+                r.respond(status, "application/json", body, headers);
             });
         }
         QMutexLocker locker(&inFlight->mutex);
@@ -208,9 +211,10 @@ void ApiHandler::handle(const HttpRequest &request, const HttpResponder &respond
     });
 }
 
-ApiReply ApiHandler::dispatch(const ApiContext &context, const HttpRequest &request)
+ApiReply ApiHandler::dispatch(const ApiContext &context, const HttpRequest &request, const QString &clientAddress)
 {
     ApiCall call;
+    call.clientAddress = clientAddress;
     call.method = request.method;
     const QString rest = QUrl::fromPercentEncoding(request.path.sliced(qsizetype(sizeof("/api/v1/") - 1)));
     call.segments = rest.split(u'/', Qt::SkipEmptyParts);
@@ -231,7 +235,7 @@ ApiReply ApiHandler::dispatch(const ApiContext &context, const HttpRequest &requ
     if (call.segments == QStringList{u"auth"_s, u"sign-in"_s}) {
         if (call.method != "POST")
             return ApiReply::methodNotAllowed(call.method, call.path());
-        return TokenResource::signIn(context, call.body);
+        return TokenResource::signIn(context, call);
     }
 
     const QByteArray authorization = request.header("authorization");

@@ -28,7 +28,7 @@ public:
 
 private:
     struct InFlight;
-    static ApiReply dispatch(const ApiContext &context, const HttpRequest &request);
+    static ApiReply dispatch(const ApiContext &context, const HttpRequest &request, const QString &clientAddress);
 
     ApiContext m_context;
     std::unique_ptr<QObject> m_home; // lives in the worker's thread: answers are delivered through it

@@ -3,6 +3,7 @@
 
 #include "accesstokenstore.h"
 #include "memberstore.h"
+#include "signinthrottle.h"
 
 #include <QJsonArray>
 
@@ -21,19 +22,30 @@ QJsonObject createdBody(const AccessTokenStore::Created &created)
 
 namespace TokenResource {
 
-ApiReply signIn(const ApiContext &context, const QJsonObject &body)
+ApiReply signIn(const ApiContext &context, const ApiCall &call)
 {
+    const QJsonObject &body = call.body;
     const QString email = body.value(u"email"_s).toString();
     const QString password = body.value(u"password"_s).toString();
     if (email.isEmpty() || password.isEmpty())
         return ApiReply::error(400, u"bad_request"_s, u"sign-in needs 'email' and 'password'"_s);
+    if (const auto wait = context.signIns.wait(email, call.clientAddress)) {
+        ApiReply refused = ApiReply::error(
+            429, u"too_many_attempts"_s,
+            u"too many failed sign-ins for this email or from this address; try again in %1 s"_s.arg(*wait));
+        refused.headers.append(std::pair<QByteArray, QByteArray>("retry-after", QByteArray::number(*wait)));
+        return refused;
+    }
     StoreError error;
     const auto member = context.members.checkPassword(email, password, &error);
     if (!member) {
-        if (error.kind == StoreError::Kind::Invalid)
+        if (error.kind == StoreError::Kind::Invalid) {
+            context.signIns.failed(email, call.clientAddress);
             return ApiReply::error(401, u"invalid_credentials"_s, error.message);
+        }
         return ApiReply::fromStoreError(error);
     }
+    context.signIns.succeeded(email);
     const QString name = body.value(u"token_name"_s).toString(u"sign-in"_s);
     const auto created = context.tokens.create(Actor{member->id, member->email}, member->id, name, &error);
     if (!created)

@@ -2,6 +2,8 @@
 // of the management API, through HTTP; and what lands in the database file (hashes, never secrets).
 
 #include "apiteam.h"
+#include "signinthrottle.h"
+#include "testclock.h"
 
 #include <QJsonArray>
 #include <QTest>
@@ -17,6 +19,7 @@ private slots:
     void cleanup() { m_team.reset(); }
 
     void signIn();
+    void signInSlowsGuessingDown();
     void passwordsAreStoredAsPbkdf2();
     void changingAPasswordNeedsTheCurrentOne();
     void tokensAreHashedAndShownOnce();
@@ -68,6 +71,39 @@ void TestApiAuth::signIn()
     QCOMPARE(wrong.body, unknown.body);
     QCOMPARE(noPassword.body, unknown.body);
     QCOMPARE(errorMessage(wrong), u"the email or password is not right"_s);
+}
+
+// Guessing a password: after 5 failures for one email within 15 minutes, sign-in is refused, the right
+// password too, until the window has passed; other members are not held back.
+void TestApiAuth::signInSlowsGuessingDown()
+{
+    TestClock clock;
+    m_team = std::make_unique<ApiTeam>();
+    ProxyHarness::Options options;
+    options.clock = &clock;
+    QString error;
+    QVERIFY2(m_team->start(options, &error), qPrintable(error));
+    const QString password = u"correct horse battery"_s;
+    for (const ApiTeam::Person *person : {&m_team->developer, &m_team->admin})
+        QCOMPARE(m_team->call(person->token, "PUT", u"/api/v1/members/me/password"_s, {{u"password"_s, password}}).status, 200);
+    const auto signIn = [&](const QString &email, const QString &withPassword) {
+        return m_team->call({}, "POST", u"/api/v1/auth/sign-in"_s, {{u"email"_s, email}, {u"password"_s, withPassword}});
+    };
+
+    for (int i = 0; i < SignInThrottle::kMaxPerEmail; ++i)
+        QCOMPARE(signIn(m_team->developer.email, u"guess %1"_s.arg(i)).status, 401);
+    const TestHttpResult refused = signIn(m_team->developer.email.toUpper(), password);
+    QCOMPARE(refused.status, 429);
+    QCOMPARE(refused.json()[u"error"_s][u"code"_s].toString(), u"too_many_attempts"_s);
+    QCOMPARE(refused.header("retry-after"), QByteArray("900"));
+    QVERIFY2(errorMessage(refused).contains(u"try again in 900 s"_s), qPrintable(errorMessage(refused)));
+    QCOMPARE(signIn(m_team->admin.email, password).status, 201);
+
+    clock.advance(std::chrono::minutes(10));
+    QCOMPARE(signIn(m_team->developer.email, password).status, 429);
+    clock.advance(std::chrono::minutes(5));
+    QCOMPARE(signIn(m_team->developer.email, password).status, 201);
+    // The limit per address: tst_signinthrottle (each failure here costs a password derivation).
 }
 
 void TestApiAuth::passwordsAreStoredAsPbkdf2()
