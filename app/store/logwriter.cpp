@@ -226,6 +226,7 @@ void LogWriter::failPendingLocked(const char *why)
     if (m_queue.empty())
         return;
     const auto count = qint64(m_queue.size());
+    m_queuedBytes -= footprint(m_queue);
     m_queue.clear();
     m_failed += count;
     m_done += quint64(count);
