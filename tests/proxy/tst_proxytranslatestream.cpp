@@ -80,8 +80,10 @@ void TestProxyTranslateStream::eventsAreRelayedAsTheyArrive()
     const qsizetype events = response.body.count("data: ");
     QVERIFY2(eventsAtFirst < events, qPrintable(u"%1 of %2 events in the first read"_s.arg(eventsAtFirst).arg(events)));
     QVERIFY(firstAt >= 0 && lastAt >= 0);
-    // At least three of the upstream's 150 ms pauses lie between the first event the client sees and the last.
-    QVERIFY2(lastAt - firstAt >= 450, qPrintable(u"first at %1 ms, last at %2 ms"_s.arg(firstAt).arg(lastAt)));
+    // Three of the upstream's 150 ms pauses lie between the first event the client sees and the last (a relay that
+    // buffered would deliver them together); a margin for the first event reaching the client a little late (CI
+    // once measured 449 ms).
+    QVERIFY2(lastAt - firstAt >= 350, qPrintable(u"first at %1 ms, last at %2 ms"_s.arg(firstAt).arg(lastAt)));
 }
 
 void TestProxyTranslateStream::clientLeavingMidStreamIsRecorded_data()
