@@ -1,5 +1,6 @@
 #include "database.h"
 
+#include "libpq.h"
 #include "migrations.h"
 #include "storelog.h"
 
@@ -13,8 +14,6 @@
 #include <QThread>
 #include <QUrl>
 #include <QVariant>
-
-#include <libpq-fe.h>
 
 #include <algorithm>
 
@@ -348,7 +347,8 @@ bool isConnectionLost(const QSqlDatabase &db)
     if (db.driverName() != "QPSQL"_L1)
         return false;
     pg_conn *connection = db.isOpen() ? postgresHandle(db) : nullptr;
-    return !connection || PQstatus(connection) != CONNECTION_OK;
+    const LibPq *pq = LibPq::get();
+    return !connection || (pq && pq->status(connection) != CONNECTION_OK);
 }
 
 } // namespace Database

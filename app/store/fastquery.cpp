@@ -1,8 +1,8 @@
 #include "fastquery.h"
 
 #include "database.h"
+#include "libpq.h"
 
-#include <libpq-fe.h>
 #include <sqlite3.h>
 
 using namespace Qt::StringLiterals;
@@ -30,7 +30,7 @@ QByteArray numberedPlaceholders(const QString &sql, int *count)
 
 FastQuery::FastQuery(QSqlDatabase &db)
     : m_sqlite(Database::sqliteHandle(db))
-    , m_pg(m_sqlite ? nullptr : Database::postgresHandle(db))
+    , m_pg(m_sqlite || !LibPq::get() ? nullptr : Database::postgresHandle(db))
 {
 }
 
@@ -44,7 +44,7 @@ FastQuery::~FastQuery()
     if (m_statement)
         sqlite3_finalize(m_statement);
     if (m_pgResult)
-        PQclear(m_pgResult);
+        LibPq::get()->clear(m_pgResult);
 }
 
 bool FastQuery::prepare(const QString &sql)
@@ -57,7 +57,7 @@ bool FastQuery::prepare(const QString &sql)
         return false;
     }
     if (!m_pg) {
-        m_error = u"the connection is neither SQLite nor PostgreSQL"_s;
+        m_error = u"the connection is neither SQLite nor PostgreSQL with libpq at hand"_s;
         return false;
     }
     int count = 0;
@@ -112,19 +112,20 @@ void FastQuery::bind(int index, const QString &value)
 bool FastQuery::exec()
 {
     if (m_pg) {
+        const LibPq *pq = LibPq::get();
         if (m_pgResult)
-            PQclear(m_pgResult);
+            pq->clear(m_pgResult);
         m_pgRow = -1;
         std::vector<const char *> values;
         values.reserve(m_pgValues.size());
         for (const QByteArray &value : m_pgValues)
             values.push_back(value.constData()); // text format: the NUL-terminated text
-        m_pgResult = PQexecParams(m_pg, m_pgSql.constData(), int(values.size()), nullptr, values.data(), nullptr,
+        m_pgResult = pq->execParams(m_pg, m_pgSql.constData(), int(values.size()), nullptr, values.data(), nullptr,
                                   nullptr, 0);
-        const ExecStatusType status = PQresultStatus(m_pgResult);
+        const ExecStatusType status = pq->resultStatus(m_pgResult);
         if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
             return true;
-        m_error = QString::fromUtf8(m_pgResult ? PQresultErrorMessage(m_pgResult) : PQerrorMessage(m_pg)).trimmed();
+        m_error = QString::fromUtf8(m_pgResult ? pq->resultErrorMessage(m_pgResult) : pq->errorMessage(m_pg)).trimmed();
         return false;
     }
     if (!m_statement) {
@@ -147,7 +148,7 @@ bool FastQuery::exec()
 bool FastQuery::next()
 {
     if (m_pg)
-        return m_pgResult && ++m_pgRow < PQntuples(m_pgResult);
+        return m_pgResult && ++m_pgRow < LibPq::get()->ntuples(m_pgResult);
     if (m_pendingRow) {
         m_pendingRow = false;
         return true;
@@ -160,7 +161,7 @@ bool FastQuery::next()
 
 const char *FastQuery::value(int column) const
 {
-    return PQgetvalue(m_pgResult, m_pgRow, column); // "" for NULL
+    return LibPq::get()->getvalue(m_pgResult, m_pgRow, column); // "" for NULL
 }
 
 qint64 FastQuery::integer(int column) const

@@ -1,9 +1,8 @@
 #include "pgrecordcopier.h"
 
 #include "database.h"
+#include "libpq.h"
 #include "recordcolumns.h"
-
-#include <libpq-fe.h>
 
 #include <iterator>
 
@@ -80,51 +79,52 @@ Outcome copy(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator begin,
              std::vector<RequestRecord>::const_iterator end, QString *error)
 {
     PGconn *connection = Database::postgresHandle(db);
-    if (!connection) {
-        *error = u"not a PostgreSQL connection"_s;
+    const LibPq *pq = LibPq::get();
+    if (!connection || !pq) {
+        *error = connection ? u"libpq is not available"_s : u"not a PostgreSQL connection"_s;
         return Outcome::Failed;
     }
     const auto failed = [&](PGresult *result, const QString &what) {
-        const char *state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+        const char *state = result ? pq->resultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
         const bool transient = Database::isTransientPostgresState(state ? state : "")
-            || PQstatus(connection) != CONNECTION_OK;
-        *error = what + u": "_s + QString::fromUtf8(PQerrorMessage(connection)).trimmed();
+            || pq->status(connection) != CONNECTION_OK;
+        *error = what + u": "_s + QString::fromUtf8(pq->errorMessage(connection)).trimmed();
         if (result)
-            PQclear(result);
+            pq->clear(result);
         return transient ? Outcome::Transient : Outcome::Failed;
     };
 
     // Ends a copy that could not be sent whole, so that the connection can roll back.
     const auto abandon = [&] {
         const Outcome outcome = failed(nullptr, u"cannot send the records"_s);
-        PQputCopyEnd(connection, "the gateway stopped sending");
-        while (PGresult *result = PQgetResult(connection))
-            PQclear(result);
+        pq->putCopyEnd(connection, "the gateway stopped sending");
+        while (PGresult *result = pq->getResult(connection))
+            pq->clear(result);
         return outcome;
     };
 
     static const QByteArray sql = (u"COPY requests ("_s + RecordColumns::list() + u") FROM STDIN"_s).toUtf8();
-    PGresult *start = PQexec(connection, sql.constData());
-    if (PQresultStatus(start) != PGRES_COPY_IN)
+    PGresult *start = pq->exec(connection, sql.constData());
+    if (pq->resultStatus(start) != PGRES_COPY_IN)
         return failed(start, u"cannot start copying the records"_s);
-    PQclear(start);
+    pq->clear(start);
     QByteArray buffer;
     for (auto it = begin; it != end; ++it) {
         appendRow(buffer, *it);
         if (buffer.size() < kSendBytes && std::next(it) != end)
             continue;
-        if (PQputCopyData(connection, buffer.constData(), int(buffer.size())) != 1)
+        if (pq->putCopyData(connection, buffer.constData(), int(buffer.size())) != 1)
             return abandon();
         buffer.clear();
     }
-    if (PQputCopyEnd(connection, nullptr) != 1)
+    if (pq->putCopyEnd(connection, nullptr) != 1)
         return abandon();
     Outcome outcome = Outcome::Ok;
-    while (PGresult *result = PQgetResult(connection)) {
-        if (PQresultStatus(result) != PGRES_COMMAND_OK && outcome == Outcome::Ok)
+    while (PGresult *result = pq->getResult(connection)) {
+        if (pq->resultStatus(result) != PGRES_COMMAND_OK && outcome == Outcome::Ok)
             outcome = failed(result, u"cannot copy the records"_s);
         else
-            PQclear(result);
+            pq->clear(result);
     }
     return outcome;
 }
