@@ -121,7 +121,7 @@ bool FastQuery::exec()
         for (const QByteArray &value : m_pgValues)
             values.push_back(value.constData()); // text format: the NUL-terminated text
         m_pgResult = pq->execParams(m_pg, m_pgSql.constData(), int(values.size()), nullptr, values.data(), nullptr,
-                                  nullptr, 0);
+                                    nullptr, 0);
         const ExecStatusType status = pq->resultStatus(m_pgResult);
         if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
             return true;
