@@ -42,6 +42,24 @@ void readLimits(const QSqlQuery &query, int first, ApiKey *key)
     }
 }
 
+// The columns keyFrom() reads, in its order.
+const QString kKeyColumns = QStringLiteral(
+    "id, name, member_email, secret_hash, created_at, disabled, expires_at, spend_limit_usd, period_limit_usd, "
+    "limit_period, allowed_models, denied_models, allowed_providers, denied_providers");
+
+ApiKey keyFrom(const QSqlQuery &query)
+{
+    ApiKey key;
+    key.id = query.value(0).toLongLong();
+    key.name = query.value(1).toString();
+    key.member = query.value(2).toString();
+    key.secretHash = QByteArray::fromHex(query.value(3).toString().toLatin1());
+    key.createdAt = QDateTime::fromString(query.value(4).toString(), Qt::ISODateWithMs);
+    key.disabled = query.value(5).toInt() != 0;
+    readLimits(query, 6, &key);
+    return key;
+}
+
 } // namespace
 
 ApiKeyStore::ApiKeyStore(DatabaseLocation location, const Clock &clock)
@@ -123,12 +141,8 @@ std::optional<ApiKey> ApiKeyStore::identify(QByteArrayView presented)
         return std::nullopt;
 
     std::optional<ApiKey> found = find(parsed->id);
-    if (!found) {
-        // Perhaps created by another process since the last read. Look again even when the rate limit said
-        // no: a concurrent reload may just have brought it in.
-        reload();
-        found = find(parsed->id);
-    }
+    if (!found)
+        found = lookUp(parsed->id); // perhaps created by another process since the last read
     if (!found || !SecretToken::constantTimeEquals(SecretToken::hashOf(parsed->secret), found->secretHash))
         return std::nullopt;
     return found;
@@ -150,25 +164,49 @@ std::optional<ApiKey> ApiKeyStore::find(qint64 id) const
     return std::nullopt;
 }
 
-bool ApiKeyStore::reload()
+std::optional<ApiKey> ApiKeyStore::lookUp(qint64 id)
 {
     QMutexLocker locker(&m_reloadMutex);
+    if (auto cached = find(id)) // a concurrent lookup may just have brought it in
+        return cached;
+    // A bucket of kLookupBurst lookups, refilled at kLookupsPerSecond: a flood of made-up keys cannot load the
+    // database, and keys made elsewhere are found at once in ordinary times.
     const qint64 now = m_clock.monotonicMs();
-    if (m_lastReloadMs >= 0 && now - m_lastReloadMs < kReloadIntervalMs)
-        return false;
-    m_lastReloadMs = now;
+    if (m_lastLookupMs >= 0)
+        m_lookupTokens = std::min(double(kLookupBurst),
+                                  m_lookupTokens + double(now - m_lastLookupMs) * kLookupsPerSecond / 1000.0);
+    m_lastLookupMs = now;
+    if (m_lookupTokens < 1.0)
+        return std::nullopt;
+    m_lookupTokens -= 1.0;
+
     QString error;
-    if (!loadAll(&error)) {
-        qCWarning(lcStore) << "cannot read the API keys:" << error;
-        return false;
+    QSqlDatabase db = connection(&error);
+    if (!db.isValid()) {
+        qCWarning(lcStore) << "cannot look up API key" << id << ":" << error;
+        return std::nullopt;
     }
-    return true;
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    query.prepare(u"SELECT "_s + kKeyColumns + u" FROM api_keys WHERE id = ?"_s);
+    query.addBindValue(id);
+    if (!query.exec()) {
+        qCWarning(lcStore) << "cannot look up API key" << id << ":" << query.lastError().text();
+        query.finish();
+        db.close(); // the next use reconnects, in case the server went away
+        return std::nullopt;
+    }
+    if (!query.next())
+        return std::nullopt;
+    ApiKey key = keyFrom(query);
+    QWriteLocker writeLocker(&m_lock);
+    m_keys.insert(key.id, key);
+    return key;
 }
 
 bool ApiKeyStore::refresh(QString *error)
 {
     QMutexLocker locker(&m_reloadMutex);
-    m_lastReloadMs = m_clock.monotonicMs();
     return loadAll(error);
 }
 
@@ -180,9 +218,7 @@ bool ApiKeyStore::loadAll(QString *error, QList<ApiKey> *keys)
         return false;
     QSqlQuery query(db);
     query.setForwardOnly(true);
-    if (!query.exec(u"SELECT id, name, member_email, secret_hash, created_at, disabled, expires_at, spend_limit_usd, "
-                    "period_limit_usd, limit_period, allowed_models, denied_models, allowed_providers, "
-                    "denied_providers FROM api_keys ORDER BY id"_s)) {
+    if (!query.exec(u"SELECT "_s + kKeyColumns + u" FROM api_keys ORDER BY id"_s)) {
         *error = query.lastError().text();
         query.finish();
         db.close(); // the next use reconnects, in case the server went away
@@ -190,14 +226,7 @@ bool ApiKeyStore::loadAll(QString *error, QList<ApiKey> *keys)
     }
     QHash<qint64, ApiKey> loaded;
     while (query.next()) {
-        ApiKey key;
-        key.id = query.value(0).toLongLong();
-        key.name = query.value(1).toString();
-        key.member = query.value(2).toString();
-        key.secretHash = QByteArray::fromHex(query.value(3).toString().toLatin1());
-        key.createdAt = QDateTime::fromString(query.value(4).toString(), Qt::ISODateWithMs);
-        key.disabled = query.value(5).toInt() != 0;
-        readLimits(query, 6, &key);
+        ApiKey key = keyFrom(query);
         if (keys)
             keys->append(key);
         loaded.insert(key.id, std::move(key));

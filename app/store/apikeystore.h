@@ -33,8 +33,8 @@ struct ApiKey
 // Creates gateway API keys and checks presented ones. Thread-safe: the proxy's worker threads share one.
 // Keys look like "llmgw_<id>_<secret>"; authentication finds the key by id and compares hashes in
 // constant time. Keys created by another process on the same database are picked up on first use (an
-// unknown id re-reads the table, at most every kReloadIntervalMs, so a flood of bad keys cannot load the
-// database). Changes another process makes to keys this store already knows (disable, delete) are seen
+// unknown id is looked up in the table, at most kLookupsPerSecond times a second after a burst of kLookupBurst,
+// so a flood of made-up keys cannot load the database). Changes another process makes to keys this store already knows (disable, delete) are seen
 // after refresh(); changes made through this store take effect at once.
 // last_used_at is not updated: it would put a write on the hot path, and the requests table already has
 // each key's last use (MAX(created_at) by api_key_id, indexed).
@@ -65,7 +65,7 @@ public:
 
     // Every key, oldest first, read from the database (and the cache refreshed with them).
     std::optional<QList<ApiKey>> list(QString *error);
-    // Re-reads every key now, whatever the rate limit. For a periodic refresh or after outside changes.
+    // Re-reads every key now. For a periodic refresh or after outside changes.
     bool refresh(QString *error);
     bool setDisabled(qint64 id, bool disabled, QString *error);
     bool rename(qint64 id, const QString &name, QString *error);
@@ -90,10 +90,11 @@ public:
     void recordSpend(qint64 keyId, double cost, const QDateTime &at);
     const Clock &clock() const { return m_clock; }
 
-    static constexpr qint64 kReloadIntervalMs = 250;
+    static constexpr int kLookupBurst = 20;
+    static constexpr int kLookupsPerSecond = 20;
 
 private:
-    bool reload(); // re-reads the api_keys table (rate-limited on misses)
+    std::optional<ApiKey> lookUp(qint64 id); // reads one key this store does not know yet (rate-limited)
     // Sets one column of a key's row and applies the same change to the cached key.
     bool updateColumn(qint64 id, const QString &column, const QVariant &value,
                       const std::function<void(ApiKey &)> &apply, QString *error);
@@ -105,8 +106,9 @@ private:
     const Clock &m_clock;
     mutable QReadWriteLock m_lock;
     QHash<qint64, ApiKey> m_keys;
-    qint64 m_lastReloadMs = -1;
-    QMutex m_reloadMutex; // serialises reloads and key changes; guards m_lastReloadMs
+    QMutex m_reloadMutex; // serialises reloads, lookups and key changes; guards the lookup bucket
+    double m_lookupTokens = kLookupBurst;
+    qint64 m_lastLookupMs = -1;
     KeySpendLedger m_spend;
     QMutex m_seedMutex; // one seeding query per key
     QMutex m_connectionsMutex;
