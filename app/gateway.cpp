@@ -77,9 +77,11 @@ bool Gateway::start(QString *error)
     // What local servers serve: at start, so that the first model list has it, then every minute on a pool
     // thread (a model pulled, a server started or stopped since).
     discoverLocalModels(configuredProviders(), m_config.discoveryTimeoutMs, m_localModels);
-    m_discoveryTimer = new QTimer(this);
-    connect(m_discoveryTimer, &QTimer::timeout, this, &Gateway::discoverLocalModelsInBackground);
-    m_discoveryTimer->start(m_config.localModelsRefreshMs);
+    every(m_config.localModelsRefreshMs, [this] {
+        inBackground(m_discoveryRunning, [this, providers = configuredProviders()] {
+            discoverLocalModels(providers, m_config.discoveryTimeoutMs, m_localModels);
+        });
+    });
     m_apiPool = std::make_unique<QThreadPool>();
     m_apiPool->setMaxThreadCount(kApiThreads);
     m_signIns = std::make_unique<SignInThrottle>(m_clock);
@@ -99,9 +101,7 @@ bool Gateway::start(QString *error)
                                                   m_config.responseCacheMaxEntries, 64 * 1024 * 1024);
     m_stats = std::make_unique<ProviderStats>();
     learnFromRecords();
-    m_statsTimer = new QTimer(this);
-    connect(m_statsTimer, &QTimer::timeout, this, &Gateway::learnFromRecords);
-    m_statsTimer->start(m_config.statsRefreshMs);
+    every(m_config.statsRefreshMs, [this] { learnFromRecords(); });
     const ProxyContext context{m_config,   m_catalog, m_localModels, *m_keys,      *m_log,
                                m_clock,    m_cache.get(), *m_stats,   *m_policies, *m_providers};
     m_server = std::make_unique<HttpServer>(options, [context, api = m_apiContext.get()] {
@@ -125,52 +125,47 @@ bool Gateway::start(QString *error)
 
 void Gateway::startRetentionTimers()
 {
-    m_sharedSettingsTimer = new QTimer(this);
-    connect(m_sharedSettingsTimer, &QTimer::timeout, this, [this] {
+    every(m_config.sharedRefreshMs, [this] {
         QString error;
         if (!catchUpWithSharedDatabase(&error))
             qCWarning(lcGateway).noquote() << error;
-        if (!m_spendSyncRunning.testAndSetAcquire(false, true))
-            return;
         // Off this thread: it waits for the log writer.
-        QThreadPool::globalInstance()->start([this] {
+        inBackground(m_spendSyncRunning, [this] {
             QString syncError;
             if (!syncKeySpend(&syncError))
                 qCWarning(lcGateway).noquote() << "cannot bring the keys' spend up to date:" << syncError;
-            m_spendSyncRunning.storeRelease(false);
         });
     });
-    m_sharedSettingsTimer->start(m_config.sharedRefreshMs);
-    // The purge may delete many rows: it runs on a pool thread so that neither the window nor the accept
-    // loop waits for it. One at a time; a purge still running when the next is due is simply not repeated.
-    m_purgeTimer = new QTimer(this);
-    connect(m_purgeTimer, &QTimer::timeout, this, &Gateway::purgeInBackground);
-    m_purgeTimer->start(m_config.purgeIntervalMs);
-    QTimer::singleShot(0, this, &Gateway::purgeInBackground);
+    // The purge may delete many rows: neither the window nor the accept loop waits for it.
+    const auto purge = [this] {
+        inBackground(m_purgeRunning, [this] {
+            QString error;
+            if (const auto removed = purgeExpired(&error); !removed)
+                qCWarning(lcGateway).noquote() << "purging expired records failed:" << error;
+            else if (removed->records > 0 || removed->payloads > 0)
+                qCInfo(lcGateway).nospace() << "retention policy: deleted " << removed->records
+                                            << " records and the payloads of " << removed->payloads << " more";
+        });
+    };
+    every(m_config.purgeIntervalMs, purge);
+    QTimer::singleShot(0, this, purge);
 }
 
-void Gateway::purgeInBackground()
+void Gateway::every(int intervalMs, const std::function<void()> &job)
 {
-    if (!m_purgeTimer || !m_purgeTimer->isActive() || !m_purgeRunning.testAndSetAcquire(false, true))
-        return;
-    QThreadPool::globalInstance()->start([this] {
-        QString error;
-        if (const auto removed = purgeExpired(&error); !removed)
-            qCWarning(lcGateway).noquote() << "purging expired records failed:" << error;
-        else if (removed->records > 0 || removed->payloads > 0)
-            qCInfo(lcGateway).nospace() << "retention policy: deleted " << removed->records
-                                        << " records and the payloads of " << removed->payloads << " more";
-        m_purgeRunning.storeRelease(false);
-    });
+    auto *timer = new QTimer(this);
+    connect(timer, &QTimer::timeout, this, job);
+    timer->start(intervalMs);
+    m_timers.append(timer);
 }
 
-void Gateway::discoverLocalModelsInBackground()
+void Gateway::inBackground(QAtomicInteger<bool> &running, std::function<void()> work)
 {
-    if (!m_discoveryTimer || !m_discoveryTimer->isActive() || !m_discoveryRunning.testAndSetAcquire(false, true))
+    if (m_stopping || !running.testAndSetAcquire(false, true))
         return;
-    QThreadPool::globalInstance()->start([this, providers = configuredProviders()] {
-        discoverLocalModels(providers, m_config.discoveryTimeoutMs, m_localModels);
-        m_discoveryRunning.storeRelease(false);
+    QThreadPool::globalInstance()->start([&running, work = std::move(work)] {
+        work();
+        running.storeRelease(false);
     });
 }
 
@@ -224,14 +219,9 @@ std::optional<Removed> Gateway::purgeExpired(QString *error)
 
 void Gateway::stop()
 {
-    if (m_purgeTimer)
-        m_purgeTimer->stop();
-    if (m_statsTimer)
-        m_statsTimer->stop();
-    if (m_sharedSettingsTimer)
-        m_sharedSettingsTimer->stop();
-    if (m_discoveryTimer)
-        m_discoveryTimer->stop();
+    m_stopping = true;
+    for (QTimer *timer : std::as_const(m_timers))
+        timer->stop();
     // A purge, spend sync or discovery in flight finishes before what it uses goes away.
     while (m_purgeRunning.loadAcquire() || m_spendSyncRunning.loadAcquire() || m_discoveryRunning.loadAcquire())
         QThread::msleep(5);

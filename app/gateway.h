@@ -18,6 +18,7 @@
 #include <QThreadPool>
 #include <QTimer>
 
+#include <functional>
 #include <memory>
 
 struct ApiContext;
@@ -76,8 +77,11 @@ public:
 
 private:
     void startRetentionTimers();
-    void purgeInBackground();
-    void discoverLocalModelsInBackground();
+    // Runs `job` every `intervalMs` on this object's thread, until stop().
+    void every(int intervalMs, const std::function<void()> &job);
+    // Runs `work` on a pool thread, one at a time per `running` flag (a run still going when the next is due is
+    // not repeated), never once stop() has begun; stop() waits for those in flight.
+    void inBackground(QAtomicInteger<bool> &running, std::function<void()> work);
     QList<ProviderConfig> configuredProviders() const;
 
 
@@ -91,10 +95,8 @@ private:
     std::unique_ptr<AuditLog> m_audit;
     std::unique_ptr<PolicyStore> m_policies;
     std::unique_ptr<RecordStore> m_records;
-    QTimer *m_sharedSettingsTimer = nullptr;
-    QTimer *m_purgeTimer = nullptr;
-    QTimer *m_statsTimer = nullptr;
-    QTimer *m_discoveryTimer = nullptr;
+    QList<QTimer *> m_timers;
+    bool m_stopping = false;
     QAtomicInteger<bool> m_purgeRunning = false;
     QAtomicInteger<bool> m_spendSyncRunning = false;
     QAtomicInteger<bool> m_discoveryRunning = false;
