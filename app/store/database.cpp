@@ -342,9 +342,19 @@ pg_conn *postgresHandle(const QSqlDatabase &db)
     return handleOf<pg_conn>(db, "pg_conn*");
 }
 
+bool isPostgres(const QSqlDatabase &db)
+{
+    return db.driverName() == "QPSQL"_L1;
+}
+
+bool isSqlite(const QSqlDatabase &db)
+{
+    return db.driverName() == "QSQLITE"_L1;
+}
+
 bool isConnectionLost(const QSqlDatabase &db)
 {
-    if (db.driverName() != "QPSQL"_L1)
+    if (!isPostgres(db))
         return false;
     pg_conn *connection = db.isOpen() ? postgresHandle(db) : nullptr;
     const LibPq *pq = LibPq::get();

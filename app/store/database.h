@@ -45,6 +45,9 @@ void forgetDeleted(QSqlDatabase &db);
 // Whether a PostgreSQL error (its SQLSTATE) is worth one more attempt: a serialization failure, a deadlock,
 // the connection lost or the server shutting down.
 bool isTransientPostgresState(QByteArrayView sqlState);
+// Which dialect a connection speaks (the two the store supports).
+bool isPostgres(const QSqlDatabase &db);
+bool isSqlite(const QSqlDatabase &db);
 // Whether a PostgreSQL connection is closed or broken (the server went away): a fresh one may work.
 bool isConnectionLost(const QSqlDatabase &db);
 // The connection's own handle, for the C APIs the hot paths use, or null when `db` is of the other kind.

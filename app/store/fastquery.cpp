@@ -34,11 +34,6 @@ FastQuery::FastQuery(QSqlDatabase &db)
 {
 }
 
-bool FastQuery::isSqlite(const QSqlDatabase &db)
-{
-    return db.driverName() == "QSQLITE"_L1;
-}
-
 FastQuery::~FastQuery()
 {
     if (m_statement)

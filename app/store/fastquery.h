@@ -24,9 +24,6 @@ public:
     explicit FastQuery(QSqlDatabase &db);
     ~FastQuery();
 
-    // Whether `db` is an SQLite connection (statements run in process: no round trip to save).
-    static bool isSqlite(const QSqlDatabase &db);
-
     bool prepare(const QString &sql);
     void bind(int index, qint64 value);
     void bind(int index, double value);

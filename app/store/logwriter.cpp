@@ -40,7 +40,7 @@ qint64 footprint(const std::vector<RequestRecord> &records)
 bool isTransient(const QSqlDatabase &db, const QSqlError &error)
 {
     const QString code = error.nativeErrorCode();
-    if (db.driverName() == "QSQLITE"_L1)
+    if (Database::isSqlite(db))
         return code == "5"_L1 || code == "6"_L1 || code == "261"_L1 || code == "517"_L1; // BUSY, LOCKED, extended BUSY
     return error.type() == QSqlError::ConnectionError || Database::isTransientPostgresState(code.toLatin1())
         || Database::isConnectionLost(db);
@@ -239,7 +239,7 @@ void LogWriter::run()
     QString error;
     {
         QSqlDatabase db = Database::open(m_location, m_connectionName, &error);
-        if (error.isEmpty() && db.driverName() == "QSQLITE"_L1) {
+        if (error.isEmpty() && Database::isSqlite(db)) {
             QSqlQuery cache(db);
             cache.exec(u"PRAGMA cache_size=-1000"_s); // 1 MiB: the recent index pages it inserts into
         }
@@ -322,7 +322,7 @@ bool LogWriter::writeBatch(std::vector<RequestRecord> &batch)
                 break;
             m_wake.wait(&m_mutex, QDeadlineTimer(std::min(kRetryPauseMaxMs, 100 << std::min(attempts, 6))));
         }
-        if (db.driverName() == "QPSQL"_L1) { // the connection may be gone; a fresh one costs little here
+        if (Database::isPostgres(db)) { // the connection may be gone; a fresh one costs little here
             db.close();
             if (!db.open()) {
                 error = db.lastError().text();

@@ -1,5 +1,6 @@
 #include "migrations.h"
 
+#include "database.h"
 #include "sqlexec.h"
 #include "storelog.h"
 #include "usagerollups.h"
@@ -15,11 +16,6 @@ namespace {
 
 // Any constant will do; every gateway build must use the same one so that they exclude each other.
 constexpr qint64 kPostgresMigrationLock = 0x6c6c6d6777u; // "llmgw"
-
-bool isPostgres(const QSqlDatabase &db)
-{
-    return db.driverName() == "QPSQL"_L1;
-}
 
 // The statements of every migration, with {id} and {blob} standing for the dialect's spelling. Append new
 // migrations at the end; never edit one that has shipped.
@@ -142,7 +138,7 @@ std::vector<Source> sources()
 // Takes the migration lock for the rest of the transaction; both dialects wait for a concurrent migrator.
 bool beginLocked(QSqlDatabase &db, QString *error)
 {
-    if (isPostgres(db)) {
+    if (Database::isPostgres(db)) {
         if (!db.transaction()) {
             *error = db.lastError().text();
             return false;
@@ -164,7 +160,7 @@ bool beginLocked(QSqlDatabase &db, QString *error)
 
 bool commit(QSqlDatabase &db, QString *error)
 {
-    if (isPostgres(db)) {
+    if (Database::isPostgres(db)) {
         if (db.commit())
             return true;
         *error = db.lastError().text();
@@ -175,7 +171,7 @@ bool commit(QSqlDatabase &db, QString *error)
 
 void rollback(QSqlDatabase &db)
 {
-    if (isPostgres(db)) {
+    if (Database::isPostgres(db)) {
         db.rollback();
         return;
     }
@@ -219,7 +215,7 @@ int latestVersion()
 int currentVersion(QSqlDatabase &db, QString *error)
 {
     QSqlQuery query(db);
-    const QString exists = isPostgres(db)
+    const QString exists = Database::isPostgres(db)
         ? u"SELECT to_regclass('schema_migrations') IS NOT NULL"_s
         : u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"_s;
     if (!query.exec(exists) || !query.next()) {
@@ -249,7 +245,7 @@ bool apply(QSqlDatabase &db, QString *error)
     if (seen == latest)
         return true;
 
-    const auto kind = isPostgres(db) ? DatabaseLocation::Kind::Postgres : DatabaseLocation::Kind::Sqlite;
+    const auto kind = Database::isPostgres(db) ? DatabaseLocation::Kind::Postgres : DatabaseLocation::Kind::Sqlite;
     const std::vector<Migration> migrations = all(kind);
     for (;;) {
         QString sqlError;

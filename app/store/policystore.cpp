@@ -1,6 +1,7 @@
 #include "policystore.h"
 
 #include "auditlog.h"
+#include "database.h"
 
 #include <QJsonDocument>
 #include <QSqlError>
@@ -12,11 +13,6 @@ using namespace Qt::StringLiterals;
 namespace {
 
 const QString kSettingsKey = u"policies"_s;
-
-bool isPostgres(const QSqlDatabase &db)
-{
-    return db.driverName() == "QPSQL"_L1;
-}
 
 } // namespace
 
@@ -70,7 +66,7 @@ bool PolicyStore::update(const RetentionPolicy &next, const Actor &actor, const 
     if (!transaction.begin(error))
         return false;
     QSqlQuery query(db);
-    const QString upsert = isPostgres(db)
+    const QString upsert = Database::isPostgres(db)
         ? u"INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"_s
         : u"INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)"_s;
     query.prepare(upsert);

@@ -1,5 +1,6 @@
 #include "threadconnections.h"
 
+#include "database.h"
 #include "sqlexec.h"
 
 #include <QSqlError>
@@ -13,11 +14,6 @@ namespace {
 
 // Any constant will do, as long as every build uses the same; distinct from the migration lock.
 constexpr qint64 kPostgresMemberLock = 0x6c6c6d67776du; // "llmgwm"
-
-bool isPostgres(const QSqlDatabase &db)
-{
-    return db.driverName() == "QPSQL"_L1;
-}
 
 } // namespace
 
@@ -56,7 +52,7 @@ WriteTransaction::~WriteTransaction()
 {
     if (!m_open)
         return;
-    if (isPostgres(m_db)) {
+    if (Database::isPostgres(m_db)) {
         m_db.rollback();
     } else {
         QString ignored;
@@ -66,7 +62,7 @@ WriteTransaction::~WriteTransaction()
 
 bool WriteTransaction::begin(QString *error)
 {
-    if (isPostgres(m_db)) {
+    if (Database::isPostgres(m_db)) {
         if (!m_db.transaction()) {
             *error = m_db.lastError().text();
             return false;
@@ -87,8 +83,8 @@ bool WriteTransaction::begin(QString *error)
 
 bool WriteTransaction::commit(QString *error)
 {
-    const bool ok = isPostgres(m_db) ? m_db.commit() : Sql::exec(m_db, u"COMMIT"_s, error);
-    if (!ok && isPostgres(m_db))
+    const bool ok = Database::isPostgres(m_db) ? m_db.commit() : Sql::exec(m_db, u"COMMIT"_s, error);
+    if (!ok && Database::isPostgres(m_db))
         *error = m_db.lastError().text();
     if (ok)
         m_open = false;

@@ -1,5 +1,6 @@
 #include "usagequery.h"
 
+#include "database.h"
 #include "fastquery.h"
 #include "usagerollups.h"
 
@@ -150,7 +151,7 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
     // SQLite adds the rows up here, in the order of the rollups' primary key: faster than its own GROUP BY,
     // which sorts the rows (the dimension is not a prefix of the key) and steps an aggregate per column. A
     // server adds them up itself, so that only the sums travel.
-    const bool inProcess = FastQuery::isSqlite(db);
+    const bool inProcess = Database::isSqlite(db);
     const auto read = [&](bool daily, const QDateTime &from, const QDateTime &to) {
         if (from >= to)
             return true;

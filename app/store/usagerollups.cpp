@@ -1,5 +1,6 @@
 #include "usagerollups.h"
 
+#include "database.h"
 #include "fastquery.h"
 #include "sqlexec.h"
 
@@ -149,7 +150,7 @@ int bindRow(FastQuery &query, int first, const RollupKey &key, const UsageTotals
 bool upsert(QSqlDatabase &db, const Resolution &resolution, const std::map<RollupKey, UsageTotals> &rows,
             QString *error)
 {
-    const int perStatement = FastQuery::isSqlite(db) ? 1 : kRowsPerStatement;
+    const int perStatement = Database::isSqlite(db) ? 1 : kRowsPerStatement;
     std::unique_ptr<FastQuery> full;
     auto it = rows.begin();
     while (it != rows.end()) {
