@@ -66,7 +66,7 @@ private:
         Formatting::Unit unit = Formatting::Unit::Count;
         QList<std::optional<double>> values; // one per bucket
     };
-    QList<Series> build(const UsageData &report) const;
+    QList<Series> build(const UsageData &report, qsizetype rows) const;
     void apply(QList<QDateTime> starts, QList<Series> series);
 
     Metric m_metric = Metric::Requests;
