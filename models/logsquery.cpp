@@ -1,6 +1,19 @@
 #include "logsquery.h"
 
+#include <QUrl>
+
 using namespace Qt::StringLiterals;
+
+namespace {
+
+// Values as they were typed: a '+' in an email must reach the server as a plus, not as a space, and '&' or
+// '#' in a model name must not cut the query. QUrlQuery keeps these as they are unless percent-encoded.
+void addText(QUrlQuery &query, const QString &name, const QString &value)
+{
+    query.addQueryItem(name, QString::fromLatin1(QUrl::toPercentEncoding(value)));
+}
+
+} // namespace
 
 QUrlQuery LogsQuery::toUrlQuery() const
 {
@@ -13,7 +26,7 @@ QUrlQuery LogsQuery::toUrlQuery() const
                                       std::pair{u"member"_s, member}, std::pair{u"status"_s, status},
                                       std::pair{u"finish_reason"_s, finishReason}}) {
         if (!value.isEmpty())
-            query.addQueryItem(name, value);
+            addText(query, name, value);
     }
     if (keyId)
         query.addQueryItem(u"key"_s, QString::number(*keyId));

@@ -1,6 +1,19 @@
 #include "usagequery.h"
 
+#include <QUrl>
+
 using namespace Qt::StringLiterals;
+
+namespace {
+
+// Values as they were typed: a '+' in an email must reach the server as a plus, not as a space, and '&' or
+// '#' in a model name must not cut the query. QUrlQuery keeps these as they are unless percent-encoded.
+void addText(QUrlQuery &query, const QString &name, const QString &value)
+{
+    query.addQueryItem(name, QString::fromLatin1(QUrl::toPercentEncoding(value)));
+}
+
+} // namespace
 
 namespace {
 
@@ -125,13 +138,13 @@ QUrlQuery UsageQuery::toUrlQuery() const
     if (m_groupBy != GroupBy::None)
         query.addQueryItem(u"group_by"_s, name(m_groupBy));
     if (!m_model.isEmpty())
-        query.addQueryItem(u"model"_s, m_model);
+        addText(query, u"model"_s, m_model);
     if (!m_provider.isEmpty())
-        query.addQueryItem(u"provider"_s, m_provider);
+        addText(query, u"provider"_s, m_provider);
     if (m_keyId)
         query.addQueryItem(u"key"_s, QString::number(*m_keyId));
     if (!m_member.isEmpty())
-        query.addQueryItem(u"member"_s, m_member);
+        addText(query, u"member"_s, m_member);
     return query;
 }
 
