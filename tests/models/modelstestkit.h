@@ -44,7 +44,8 @@ std::optional<ApiResult<T>> await(const std::function<void(QObject *, ApiClient:
     std::optional<ApiResult<T>> result;
     QObject context;
     call(&context, [&result](const ApiResult<T> &answer) { result = answer; });
-    QTest::qWaitFor([&result] { return result.has_value(); }, timeoutMs);
+    if (!QTest::qWaitFor([&result] { return result.has_value(); }, timeoutMs))
+        qWarning("no answer from the gateway within %d ms", timeoutMs);
     return result;
 }
 
