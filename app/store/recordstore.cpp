@@ -122,6 +122,17 @@ std::optional<QByteArray> RecordStore::record(qint64 id, bool withBodies, QStrin
     return line.trimmed();
 }
 
+std::optional<qint64> RecordStore::latestRecordId(QString *error)
+{
+    QSqlDatabase db = m_connections.connection(error);
+    if (!db.isValid())
+        return std::nullopt;
+    QSqlQuery query(db);
+    if (!Sql::exec(query, u"SELECT MAX(id) FROM requests"_s, {}, error))
+        return std::nullopt;
+    return query.next() ? query.value(0).toLongLong() : 0;
+}
+
 bool RecordStore::exportRecords(RecordExporter::Format format, const QString &member, QIODevice &out, QString *error)
 {
     QSqlDatabase db = m_connections.connection(error);

@@ -44,6 +44,10 @@ public:
     // One record as a JSON object, with its payloads when `withBodies` and retained; its owner in *member.
     // An empty result without error: no such record.
     std::optional<QByteArray> record(qint64 id, bool withBodies, QString *member, QString *error);
+    // The highest record id stored (0: none), from the primary key's index, so that a dashboard polling it
+    // often costs the database nothing; nullopt and *error when the database does not answer.
+    std::optional<qint64> latestRecordId(QString *error);
+    const DatabaseLocation &location() const { return m_connections.location(); }
     // Every record (or only a member's, when `member` is not empty) as JSON lines or CSV.
     bool exportRecords(RecordExporter::Format format, const QString &member, QIODevice &out, QString *error);
 
