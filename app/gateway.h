@@ -22,6 +22,7 @@
 #include <memory>
 
 struct ApiContext;
+class GatewayVitals;
 class HttpServer;
 class ProviderStats;
 class ResponseCache;
@@ -110,4 +111,6 @@ private:
     std::unique_ptr<ResponseCache> m_cache; // null when the cache is off
     std::unique_ptr<ProviderStats> m_stats;
     std::unique_ptr<HttpServer> m_server;
+    // /api/v1/status: where the gateway listens, since when, the proxy's requests in flight and per minute.
+    std::unique_ptr<GatewayVitals> m_vitals;
 };

@@ -29,11 +29,16 @@ private slots:
     void logsScope();
     void logsPageWithACursor();
     void logsFilter();
+    void logsFollowNewRecords();
+    void logsAfterRefusals_data();
+    void logsAfterRefusals();
     void recordPayloads_data();
     void recordPayloads();
 
 private:
     QJsonObject get(const QString &actor, const QString &path);
+    // from=…&to=… for [from, to), in the query string's form.
+    static QString range(const QDateTime &from, const QDateTime &to);
     std::unique_ptr<ApiTeam> m_team;
     QHash<QString, qint64> m_recordOf; // a record id made by each member's key
 };
@@ -256,6 +261,71 @@ void TestApiUsage::logsFilter()
     const TestHttpResult bad = m_team->call(m_team->owner.token, "GET", u"/api/v1/logs?status=teapot"_s);
     QCOMPARE(bad.status, 422);
     QVERIFY(errorMessage(bad).contains(u"'status'"_s));
+}
+
+// A page follows new records with after=latest_id: each record once, none skipped, even when more arrived than
+// a page holds.
+void TestApiUsage::logsFollowNewRecords()
+{
+    const QJsonObject first = get(u"owner"_s, u"/api/v1/logs"_s);
+    const qint64 latest = first.value(u"latest_id"_s).toInteger();
+    QCOMPARE(latest, first.value(u"records"_s)[0][u"id"_s].toInteger()); // the newest record
+    const QJsonObject nothingNew = get(u"owner"_s, u"/api/v1/logs?after=%1"_s.arg(latest));
+    QCOMPARE(nothingNew.value(u"records"_s).toArray().size(), 0);
+    QCOMPARE(nothingNew.value(u"latest_id"_s).toInteger(), latest);
+
+    QString error;
+    const QByteArray key = m_team->keyFor(m_team->developer, &error);
+    QVERIFY2(!key.isEmpty(), qPrintable(error));
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(m_team->chat(key, u"openai/gpt-4o-mini"_s).status, 200);
+    QCOMPARE(m_team->harness().waitForRecords(8).size(), 8);
+
+    const QJsonObject news = get(u"owner"_s, u"/api/v1/logs?after=%1"_s.arg(latest));
+    const QJsonArray arrived = news.value(u"records"_s).toArray();
+    QCOMPARE(arrived.size(), 3);
+    QVERIFY(arrived.first()[u"id"_s].toInteger() > arrived.last()[u"id"_s].toInteger()); // newest first
+    QVERIFY(arrived.last()[u"id"_s].toInteger() > latest);
+    QCOMPARE(news.value(u"latest_id"_s).toInteger(), arrived.first()[u"id"_s].toInteger());
+    QVERIFY(news.value(u"next_before"_s).isNull());
+
+    // One at a time: the oldest new record first, then the next, up to the newest.
+    QList<qint64> followed;
+    qint64 after = latest;
+    for (int call = 0; call < 4; ++call) {
+        const QJsonObject page = get(u"owner"_s, u"/api/v1/logs?limit=1&after=%1"_s.arg(after));
+        for (const QJsonValue &record : page.value(u"records"_s).toArray())
+            followed.append(record[u"id"_s].toInteger());
+        after = page.value(u"latest_id"_s).toInteger();
+    }
+    QCOMPARE(followed, (QList<qint64>{arrived.at(2)[u"id"_s].toInteger(), arrived.at(1)[u"id"_s].toInteger(),
+                                      arrived.at(0)[u"id"_s].toInteger()}));
+
+    // The same filters apply: the admin's own records, none of them new.
+    const QJsonObject admins = get(u"owner"_s, u"/api/v1/logs?member=admin%40example.org&after=%1"_s.arg(latest));
+    QCOMPARE(admins.value(u"records"_s).toArray().size(), 0);
+    QCOMPARE(admins.value(u"latest_id"_s).toInteger(), arrived.first()[u"id"_s].toInteger());
+    // A developer follows only their own keys' records.
+    const QJsonArray own = get(u"developer"_s, u"/api/v1/logs?after=%1"_s.arg(latest)).value(u"records"_s).toArray();
+    QCOMPARE(own.size(), 3);
+}
+
+void TestApiUsage::logsAfterRefusals_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("with before") << u"after=1&before=9"_s << u"'after' and 'before' cannot be combined"_s;
+    QTest::newRow("not a number") << u"after=latest"_s << u"'after' must be a record id"_s;
+    QTest::newRow("negative") << u"after=-3"_s << u"'after' must be a record id"_s;
+}
+
+void TestApiUsage::logsAfterRefusals()
+{
+    QFETCH(QString, query);
+    QFETCH(QString, message);
+    const TestHttpResult result = m_team->call(m_team->owner.token, "GET", u"/api/v1/logs?"_s + query);
+    QCOMPARE(result.status, 422);
+    QVERIFY2(errorMessage(result).contains(message), qPrintable(errorMessage(result)));
 }
 
 void TestApiUsage::recordPayloads_data()
