@@ -38,14 +38,15 @@ QPixmap VectorIconEngine::pixmap(const QSize &size, QIcon::Mode mode, QIcon::Sta
 
 QPixmap VectorIconEngine::scaledPixmap(const QSize &size, QIcon::Mode mode, QIcon::State state, qreal scale)
 {
-    // Drawn at device pixels, not scaled up from a logical-size pixmap: that is what keeps it sharp at 150 %.
-    QPixmap pixmap(size * scale);
+    // QIcon passes `size` in device pixels already. Drawn at that size, not scaled up from a logical-size
+    // pixmap: that is what keeps it sharp at 150 %.
+    QPixmap pixmap(size);
     pixmap.fill(Qt::transparent);
-    pixmap.setDevicePixelRatio(scale);
     {
         QPainter painter(&pixmap);
         paint(&painter, QRect(QPoint(0, 0), size), mode, state);
     }
+    pixmap.setDevicePixelRatio(scale);
     return pixmap;
 }
 
