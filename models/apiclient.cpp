@@ -66,9 +66,9 @@ void ApiClient::usage(const QString &view, const UsageQuery &query, QObject *con
     typed<UsageData>(view, "GET", u"usage"_s, query.toUrlQuery(), {}, context, std::move(done));
 }
 
-void ApiClient::logs(const QString &view, const LogsQuery &query, QObject *context, Callback<LogPage> done)
+void ApiClient::logs(const QString &view, const LogsQuery &query, QObject *context, Callback<LogsPage> done)
 {
-    typed<LogPage>(view, "GET", u"logs"_s, query.toUrlQuery(), {}, context, std::move(done));
+    typed<LogsPage>(view, "GET", u"logs"_s, query.toUrlQuery(), {}, context, std::move(done));
 }
 
 void ApiClient::createKey(const QString &view, const QString &name, QObject *context, Callback<CreatedKey> done)

@@ -52,7 +52,7 @@ public:
     void status(const QString &view, QObject *context, Callback<StatusInfo> done);
     void me(const QString &view, QObject *context, Callback<MemberSelf> done);
     void usage(const QString &view, const UsageQuery &query, QObject *context, Callback<UsageData> done);
-    void logs(const QString &view, const LogsQuery &query, QObject *context, Callback<LogPage> done);
+    void logs(const QString &view, const LogsQuery &query, QObject *context, Callback<LogsPage> done);
     void createKey(const QString &view, const QString &name, QObject *context, Callback<CreatedKey> done);
     // Any other call (keys list, providers, policies …): `path` below /api/v1 such as "keys" or "keys/12";
     // `body` is sent as JSON unless it is null. The answer's JSON (an empty document for 204).

@@ -178,9 +178,9 @@ LogRecord LogRecord::fromJson(const QJsonObject &o)
     return r;
 }
 
-LogPage LogPage::fromJson(const QJsonObject &o)
+LogsPage LogsPage::fromJson(const QJsonObject &o)
 {
-    LogPage page;
+    LogsPage page;
     const QJsonArray records = o.value(u"records"_s).toArray();
     page.records.reserve(records.size());
     for (const QJsonValue &record : records)

@@ -187,14 +187,14 @@ struct LogRecord
     static LogRecord fromJson(const QJsonObject &object);
 };
 
-// A page of GET /api/v1/logs, newest first.
-struct LogPage
+// A page of GET /api/v1/logs, newest first. LogsPage, not LogPage: the store has a LogPage of its own.
+struct LogsPage
 {
     QList<LogRecord> records;
     std::optional<qint64> nextBefore; // pass as `before` for the next (older) page; none at the end
     std::optional<qint64> latestId; // the newest record id the server holds, when it says
 
-    static LogPage fromJson(const QJsonObject &object);
+    static LogsPage fromJson(const QJsonObject &object);
 };
 
 // POST /api/v1/keys

@@ -8,6 +8,18 @@ namespace {
 
 constexpr int kDefaultIntervalMs = 2000;
 
+// The minutes that saw requests. The status lists the last minutes with empty ones as zeros, so the list
+// itself moves every minute; only a count that moved means there is something new to show.
+QList<StatusInfo::Minute> busyMinutes(const QList<StatusInfo::Minute> &minutes)
+{
+    QList<StatusInfo::Minute> busy;
+    for (const StatusInfo::Minute &minute : minutes) {
+        if (minute.requests > 0 || minute.errors > 0)
+            busy.append(minute);
+    }
+    return busy;
+}
+
 } // namespace
 
 LiveFollower::LiveFollower(ApiClient *client, QObject *parent)
@@ -49,7 +61,8 @@ void LiveFollower::received(const ApiResult<StatusInfo> &result)
         return;
     }
     const bool moved = m_last
-        && (m_last->latestRecordId != result->latestRecordId || m_last->requestsPerMinute != result->requestsPerMinute);
+        && (m_last->latestRecordId != result->latestRecordId
+            || busyMinutes(m_last->requestsPerMinute) != busyMinutes(result->requestsPerMinute));
     m_last = *result.value;
     emit statusReceived(*m_last);
     if (moved)

@@ -4,9 +4,9 @@
 
 using namespace Qt::StringLiterals;
 
-bool ModelsGateway::start(QString *error)
+bool ModelsGateway::start(const ProxyHarness::Options &options, QString *error)
 {
-    if (!m_team.start(error))
+    if (!m_team.start(options, error))
         return false;
     m_client = std::make_unique<ApiClient>();
     m_client->setBaseUrl(url());

@@ -17,7 +17,9 @@ class ModelsGateway final
 public:
     ModelsGateway() = default;
 
-    bool start(QString *error);
+    bool start(QString *error) { return start(ProxyHarness::Options(), error); }
+    // options.clock: a TestClock puts the records at times the test chooses.
+    bool start(const ProxyHarness::Options &options, QString *error);
     ApiTeam &team() { return m_team; }
     ApiClient &client() { return *m_client; }
     QUrl url();

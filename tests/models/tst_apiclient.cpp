@@ -121,7 +121,7 @@ void TestApiClient::logsPageThroughTheCursor()
     QVERIFY(m_gateway->waitForRecords(3));
     LogsQuery query;
     query.limit = 2;
-    const auto first = wait<LogPage>([&](QObject *context, ApiClient::Callback<LogPage> done) {
+    const auto first = wait<LogsPage>([&](QObject *context, ApiClient::Callback<LogsPage> done) {
         client().logs(u"logs"_s, query, context, std::move(done));
     });
     QVERIFY(first && first->ok());
@@ -140,7 +140,7 @@ void TestApiClient::logsPageThroughTheCursor()
     QCOMPARE(newest.json.value(u"id"_s).toInteger(), newest.id);
 
     query.before = first->value->nextBefore;
-    const auto second = wait<LogPage>([&](QObject *context, ApiClient::Callback<LogPage> done) {
+    const auto second = wait<LogsPage>([&](QObject *context, ApiClient::Callback<LogsPage> done) {
         client().logs(u"logs"_s, query, context, std::move(done));
     });
     QVERIFY(second && second->ok());
@@ -159,13 +159,15 @@ void TestApiClient::logsAfterAnId()
     const qint64 oldest = records.constFirst().value(u"id"_s).toLongLong();
     LogsQuery query;
     query.after = oldest;
-    const auto page = wait<LogPage>([&](QObject *context, ApiClient::Callback<LogPage> done) {
+    const auto page = wait<LogsPage>([&](QObject *context, ApiClient::Callback<LogsPage> done) {
         client().logs(u"tail"_s, query, context, std::move(done));
     });
     QVERIFY(page && page->ok());
     QCOMPARE(page->value->records.size(), 2);
     for (const LogRecord &record : page->value->records)
         QVERIFY(record.id > oldest);
+    // latest_id: where the next poll for new records starts.
+    QCOMPARE(page->value->latestId, records.constLast().value(u"id"_s).toLongLong());
 }
 
 void TestApiClient::createKeyGivesAWorkingKeyOnce()
