@@ -44,8 +44,7 @@ QString transportProblem(QNetworkReply::NetworkError error, const QString &error
 ApiClient::ApiClient(QObject *parent)
     : QObject(parent)
     , m_nam(new QNetworkAccessManager(this))
-{
-}
+{ }
 
 // Pending replies are children of the manager, a child of this: they go with it, and their callbacks
 // (connected with this as context) can no longer run.
@@ -61,7 +60,8 @@ void ApiClient::me(const QString &view, QObject *context, Callback<MemberSelf> d
     typed<MemberSelf>(view, "GET", u"members/me"_s, {}, {}, context, std::move(done));
 }
 
-void ApiClient::usage(const QString &view, const UsageQuery &query, QObject *context, Callback<UsageData> done)
+void ApiClient::usage(
+    const QString &view, const UsageQuery &query, QObject *context, Callback<UsageData> done)
 {
     typed<UsageData>(view, "GET", u"usage"_s, query.toUrlQuery(), {}, context, std::move(done));
 }
@@ -71,29 +71,31 @@ void ApiClient::logs(const QString &view, const LogsQuery &query, QObject *conte
     typed<LogsPage>(view, "GET", u"logs"_s, query.toUrlQuery(), {}, context, std::move(done));
 }
 
-void ApiClient::createKey(const QString &view, const QString &name, QObject *context, Callback<CreatedKey> done)
+void ApiClient::createKey(
+    const QString &view, const QString &name, QObject *context, Callback<CreatedKey> done)
 {
-    typed<CreatedKey>(view, "POST", u"keys"_s, {}, QJsonDocument(QJsonObject{{u"name"_s, name}}), context,
-                      std::move(done));
+    typed<CreatedKey>(view, "POST", u"keys"_s, {}, QJsonDocument(QJsonObject { { u"name"_s, name } }),
+        context, std::move(done));
 }
 
-void ApiClient::send(const QString &view, const QByteArray &method, const QString &path, const QUrlQuery &query,
-                     const QJsonDocument &body, QObject *context, Callback<QJsonDocument> done)
+void ApiClient::send(const QString &view, const QByteArray &method, const QString &path,
+    const QUrlQuery &query, const QJsonDocument &body, QObject *context, Callback<QJsonDocument> done)
 {
     start(view, method, path, query, body, context, std::move(done));
 }
 
 template<class T>
-void ApiClient::typed(const QString &view, const QByteArray &method, const QString &path, const QUrlQuery &query,
-                      const QJsonDocument &body, QObject *context, Callback<T> done)
+void ApiClient::typed(const QString &view, const QByteArray &method, const QString &path,
+    const QUrlQuery &query, const QJsonDocument &body, QObject *context, Callback<T> done)
 {
-    start(view, method, path, query, body, context, [done = std::move(done)](const ApiResult<QJsonDocument> &raw) {
-        ApiResult<T> result;
-        result.error = raw.error;
-        if (raw.value)
-            result.value = T::fromJson(raw.value->object());
-        done(result);
-    });
+    start(view, method, path, query, body, context,
+        [done = std::move(done)](const ApiResult<QJsonDocument> &raw) {
+            ApiResult<T> result;
+            result.error = raw.error;
+            if (raw.value)
+                result.value = T::fromJson(raw.value->object());
+            done(result);
+        });
 }
 
 void ApiClient::cancel(const QString &view)
@@ -112,8 +114,8 @@ bool ApiClient::isLoading(const QString &view) const
     return !m_inFlight.value(view).isNull();
 }
 
-void ApiClient::start(const QString &view, const QByteArray &method, const QString &path, const QUrlQuery &query,
-                      const QJsonDocument &body, QObject *context, RawDone done)
+void ApiClient::start(const QString &view, const QByteArray &method, const QString &path,
+    const QUrlQuery &query, const QJsonDocument &body, QObject *context, RawDone done)
 {
     if (!view.isEmpty())
         cancel(view);
@@ -122,7 +124,8 @@ void ApiClient::start(const QString &view, const QByteArray &method, const QStri
         // Still from the event loop: callers may rely on no callback running inside their call.
         QTimer::singleShot(0, this, [guard, done] {
             if (guard)
-                done({std::nullopt, {0, u"no_address"_s, u"no gateway address is set: choose a gateway to connect to"_s}});
+                done({ std::nullopt,
+                    { 0, u"no_address"_s, u"no gateway address is set: choose a gateway to connect to"_s } });
         });
         return;
     }
@@ -148,10 +151,12 @@ void ApiClient::start(const QString &view, const QByteArray &method, const QStri
     if (!view.isEmpty())
         m_inFlight.insert(view, reply);
     emit requestStarted(view, path);
-    connect(reply, &QNetworkReply::finished, this, [this, reply, view, guard, done] { finish(reply, view, guard, done); });
+    connect(reply, &QNetworkReply::finished, this,
+        [this, reply, view, guard, done] { finish(reply, view, guard, done); });
 }
 
-void ApiClient::finish(QNetworkReply *reply, const QString &view, const QPointer<QObject> &context, const RawDone &done)
+void ApiClient::finish(
+    QNetworkReply *reply, const QString &view, const QPointer<QObject> &context, const RawDone &done)
 {
     reply->deleteLater();
     if (!view.isEmpty() && m_inFlight.value(view) == reply)
@@ -161,11 +166,13 @@ void ApiClient::finish(QNetworkReply *reply, const QString &view, const QPointer
     result.error = errorOf(reply, bytes);
     if (!result.error.isError()) {
         QJsonParseError parseError;
-        const QJsonDocument document = bytes.isEmpty() ? QJsonDocument() : QJsonDocument::fromJson(bytes, &parseError);
+        const QJsonDocument document
+            = bytes.isEmpty() ? QJsonDocument() : QJsonDocument::fromJson(bytes, &parseError);
         if (!bytes.isEmpty() && document.isNull()) {
-            result.error = {reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), u"bad_answer"_s,
-                            u"the gateway at %1 answered with something that is not JSON (%2): is it an LLM Gateway?"_s
-                                .arg(shown(m_baseUrl), parseError.errorString())};
+            result.error = { reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(),
+                u"bad_answer"_s,
+                u"the gateway at %1 answered with something that is not JSON (%2): is it an LLM Gateway?"_s
+                    .arg(shown(m_baseUrl), parseError.errorString()) };
         } else {
             result.value = document;
         }
@@ -186,13 +193,14 @@ ApiError ApiClient::errorOf(QNetworkReply *reply, const QByteArray &body) const
     if (status == 0) {
         if (reply->error() == QNetworkReply::NoError)
             return {};
-        if (reply->error() == QNetworkReply::TimeoutError || reply->error() == QNetworkReply::OperationCanceledError)
-            return {0, u"timeout"_s,
-                    u"the gateway at %1 did not answer within %2 s; it may be overloaded, or the network is slow"_s.arg(
-                        where, QString::number(m_timeoutMs / 1000.0))};
-        return {0, u"unreachable"_s,
-                u"cannot reach the gateway at %1: %2"_s.arg(where,
-                                                             transportProblem(reply->error(), reply->errorString(), m_baseUrl))};
+        if (reply->error() == QNetworkReply::TimeoutError
+            || reply->error() == QNetworkReply::OperationCanceledError)
+            return { 0, u"timeout"_s,
+                u"the gateway at %1 did not answer within %2 s; it may be overloaded, or the network is slow"_s
+                    .arg(where, QString::number(m_timeoutMs / 1000.0)) };
+        return { 0, u"unreachable"_s,
+            u"cannot reach the gateway at %1: %2"_s.arg(
+                where, transportProblem(reply->error(), reply->errorString(), m_baseUrl)) };
     }
     if (status < 400)
         return {};
@@ -201,17 +209,20 @@ ApiError ApiClient::errorOf(QNetworkReply *reply, const QByteArray &body) const
     const QString code = error.value(u"code"_s).toString();
     const QString message = error.value(u"message"_s).toString();
     if (status == 401)
-        return {status, code.isEmpty() ? u"unauthorized"_s : code,
-                u"your session is no longer valid: sign in to %1 again"_s.arg(where)};
+        return { status, code.isEmpty() ? u"unauthorized"_s : code,
+            u"your session is no longer valid: sign in to %1 again"_s.arg(where) };
     if (!message.isEmpty())
-        return {status, code, message};
+        return { status, code, message };
     // No API error object: something else answered (an older gateway, a proxy in between).
     const QString path = reply->url().path();
     if (status == 404)
-        return {status, u"not_found"_s,
-                u"the gateway at %1 does not offer %2; it may be an older version than this window"_s.arg(where, path)};
+        return { status, u"not_found"_s,
+            u"the gateway at %1 does not offer %2; it may be an older version than this window"_s.arg(
+                where, path) };
     if (status >= 500)
-        return {status, u"server_error"_s,
-                u"the gateway at %1 failed to answer %2 (HTTP %3); its log may say why"_s.arg(where, path).arg(status)};
-    return {status, u"http_%1"_s.arg(status), u"the gateway at %1 refused %2 (HTTP %3)"_s.arg(where, path).arg(status)};
+        return { status, u"server_error"_s,
+            u"the gateway at %1 failed to answer %2 (HTTP %3); its log may say why"_s.arg(where, path)
+                .arg(status) };
+    return { status, u"http_%1"_s.arg(status),
+        u"the gateway at %1 refused %2 (HTTP %3)"_s.arg(where, path).arg(status) };
 }

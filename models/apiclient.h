@@ -9,7 +9,6 @@
 #include <QObject>
 #include <QPointer>
 #include <QUrl>
-
 #include <functional>
 
 class QNetworkAccessManager;
@@ -33,8 +32,7 @@ class ApiClient final : public QObject
     Q_DISABLE_COPY_MOVE(ApiClient)
 
 public:
-    template<class T>
-    using Callback = std::function<void(const ApiResult<T> &)>;
+    template<class T> using Callback = std::function<void(const ApiResult<T> &)>;
 
     explicit ApiClient(QObject *parent = nullptr);
     ~ApiClient() override;
@@ -57,7 +55,7 @@ public:
     // Any other call (keys list, providers, policies …): `path` below /api/v1 such as "keys" or "keys/12";
     // `body` is sent as JSON unless it is null. The answer's JSON (an empty document for 204).
     void send(const QString &view, const QByteArray &method, const QString &path, const QUrlQuery &query,
-              const QJsonDocument &body, QObject *context, Callback<QJsonDocument> done);
+        const QJsonDocument &body, QObject *context, Callback<QJsonDocument> done);
 
     // Aborts the view's call in flight; its callback is not called.
     void cancel(const QString &view);
@@ -73,11 +71,12 @@ signals:
 private:
     using RawDone = std::function<void(const ApiResult<QJsonDocument> &)>;
     void start(const QString &view, const QByteArray &method, const QString &path, const QUrlQuery &query,
-               const QJsonDocument &body, QObject *context, RawDone done);
+        const QJsonDocument &body, QObject *context, RawDone done);
     template<class T>
     void typed(const QString &view, const QByteArray &method, const QString &path, const QUrlQuery &query,
-               const QJsonDocument &body, QObject *context, Callback<T> done);
-    void finish(QNetworkReply *reply, const QString &view, const QPointer<QObject> &context, const RawDone &done);
+        const QJsonDocument &body, QObject *context, Callback<T> done);
+    void finish(
+        QNetworkReply *reply, const QString &view, const QPointer<QObject> &context, const RawDone &done);
     ApiError errorOf(QNetworkReply *reply, const QByteArray &body) const;
 
     QNetworkAccessManager *m_nam;

@@ -29,8 +29,8 @@ std::optional<qint64> optionalId(const QJsonValue &value)
 
 UsageData::Latency latency(const QJsonObject &object)
 {
-    return {optionalDouble(object.value(u"avg"_s)), optionalDouble(object.value(u"p50"_s)),
-            optionalDouble(object.value(u"p95"_s)), optionalDouble(object.value(u"p99"_s))};
+    return { optionalDouble(object.value(u"avg"_s)), optionalDouble(object.value(u"p50"_s)),
+        optionalDouble(object.value(u"p95"_s)), optionalDouble(object.value(u"p99"_s)) };
 }
 
 UsageData::Totals parseTotals(const QJsonObject &o)
@@ -59,7 +59,7 @@ QList<UsageData::Point> parseSeries(const QJsonArray &array)
     points.reserve(array.size());
     for (const QJsonValue &value : array) {
         const QJsonObject object = value.toObject();
-        points.append({time(object.value(u"start"_s)), parseTotals(object)});
+        points.append({ time(object.value(u"start"_s)), parseTotals(object) });
     }
     return points;
 }
@@ -101,15 +101,15 @@ StatusInfo StatusInfo::fromJson(const QJsonObject &o)
     for (const QJsonValue &value : o.value(u"requests_per_minute"_s).toArray()) {
         const QJsonObject minute = value.toObject();
         s.requestsPerMinute.append(
-            {time(minute.value(u"start"_s)), integer(minute, u"requests"_s), integer(minute, u"errors"_s)});
+            { time(minute.value(u"start"_s)), integer(minute, u"requests"_s), integer(minute, u"errors"_s) });
     }
     s.latestRecordId = optionalId(o.value(u"latest_record_id"_s));
     const QJsonObject writer = o.value(u"log_writer"_s).toObject();
-    s.logWriter = {integer(writer, u"backlog"_s), integer(writer, u"backlog_bytes"_s), integer(writer, u"failures"_s),
-                   integer(writer, u"dropped"_s)};
+    s.logWriter = { integer(writer, u"backlog"_s), integer(writer, u"backlog_bytes"_s),
+        integer(writer, u"failures"_s), integer(writer, u"dropped"_s) };
     const QJsonObject database = o.value(u"database"_s).toObject();
-    s.database = {database.value(u"engine"_s).toString(), database.value(u"healthy"_s).toBool(true),
-                  database.value(u"message"_s).toString()};
+    s.database = { database.value(u"engine"_s).toString(), database.value(u"healthy"_s).toBool(true),
+        database.value(u"message"_s).toString() };
     s.retentionLevel = o.value(u"retention_level"_s).toString();
     return s;
 }
@@ -140,9 +140,9 @@ UsageData UsageData::fromJson(const QJsonObject &o)
         const QJsonObject group = value.toObject();
         // Keys come as text or number depending on the dimension; the window treats them all as text.
         const QJsonValue key = group.value(u"key"_s);
-        u.groups.append({key.isDouble() ? QString::number(key.toInteger()) : key.toString(),
-                         group.value(u"name"_s).toString(), parseTotals(group.value(u"totals"_s).toObject()),
-                         parseSeries(group.value(u"series"_s).toArray())});
+        u.groups.append({ key.isDouble() ? QString::number(key.toInteger()) : key.toString(),
+            group.value(u"name"_s).toString(), parseTotals(group.value(u"totals"_s).toObject()),
+            parseSeries(group.value(u"series"_s).toArray()) });
     }
     return u;
 }
@@ -192,5 +192,5 @@ LogsPage LogsPage::fromJson(const QJsonObject &o)
 
 CreatedKey CreatedKey::fromJson(const QJsonObject &o)
 {
-    return {integer(o, u"id"_s), o.value(u"name"_s).toString(), o.value(u"key"_s).toString()};
+    return { integer(o, u"id"_s), o.value(u"name"_s).toString(), o.value(u"key"_s).toString() };
 }

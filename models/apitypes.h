@@ -5,7 +5,6 @@
 #include <QList>
 #include <QSet>
 #include <QString>
-
 #include <optional>
 
 // The typed answers of the management API (/api/v1) as the dashboard reads them, and errors as values.
@@ -27,8 +26,7 @@ struct ApiError
 };
 
 // A value or the error that prevented it. C++20 has no std::expected.
-template<class T>
-struct ApiResult
+template<class T> struct ApiResult
 {
     std::optional<T> value;
     ApiError error;
@@ -85,8 +83,8 @@ struct MemberSelf
     QString email;
     QString name;
     QString role; // owner, admin, developer, restricted
-    // Action names granted, e.g. "usage.view", "usage.group_by_key", "logs.view", "keys.create" (the full list
-    // is in the API's documentation of members/me).
+    // Action names granted, e.g. "usage.view", "usage.group_by_key", "logs.view", "keys.create" (the full
+    // list is in the API's documentation of members/me).
     QSet<QString> can;
     QString recordScope; // "all", "own_keys" or "own_totals"
 

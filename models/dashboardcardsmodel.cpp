@@ -102,8 +102,7 @@ const UsageData::Group *topModel(const std::optional<UsageData> &byModel)
 
 DashboardCardsModel::DashboardCardsModel(QObject *parent)
     : QAbstractListModel(parent)
-{
-}
+{ }
 
 int DashboardCardsModel::upIsGood(Card card)
 {
@@ -197,15 +196,16 @@ QString DashboardCardsModel::detail(Card card) const
     const UsageData::Totals &t = m_current->totals;
     switch (card) {
     case Card::Requests:
-        return t.requests > 0 ? u"%1 from the cache"_s.arg(Formatting::percent(*t.cacheHitRatePercent())) : QString();
+        return t.requests > 0 ? u"%1 from the cache"_s.arg(Formatting::percent(*t.cacheHitRatePercent()))
+                              : QString();
     case Card::Cost:
-        return t.unpricedRequests > 0
-            ? u"%1 requests without a known price are not counted"_s.arg(Formatting::count(double(t.unpricedRequests)))
-            : QString();
+        return t.unpricedRequests > 0 ? u"%1 requests without a known price are not counted"_s.arg(
+                   Formatting::count(double(t.unpricedRequests)))
+                                      : QString();
     case Card::CachedTokens:
-        return t.promptTokens > 0
-            ? u"%1 of input"_s.arg(Formatting::percent(100.0 * double(t.cachedTokens) / double(t.promptTokens)))
-            : QString();
+        return t.promptTokens > 0 ? u"%1 of input"_s.arg(
+                   Formatting::percent(100.0 * double(t.cachedTokens) / double(t.promptTokens)))
+                                  : QString();
     case Card::ErrorRate:
         return t.requests > 0 ? u"%1 errors"_s.arg(Formatting::count(double(t.errors))) : QString();
     case Card::TopModel:

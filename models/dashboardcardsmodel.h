@@ -3,7 +3,6 @@
 #include "apitypes.h"
 
 #include <QAbstractListModel>
-
 #include <optional>
 
 // The dashboard's summary cards, one row each (Card order): the value of the current period, the value of
@@ -29,7 +28,17 @@ class DashboardCardsModel final : public QAbstractListModel
     Q_DISABLE_COPY_MOVE(DashboardCardsModel)
 
 public:
-    enum class Card { Requests, Cost, InputTokens, OutputTokens, CachedTokens, ErrorRate, LatencyP50, LatencyP95, TopModel };
+    enum class Card {
+        Requests,
+        Cost,
+        InputTokens,
+        OutputTokens,
+        CachedTokens,
+        ErrorRate,
+        LatencyP50,
+        LatencyP95,
+        TopModel
+    };
     Q_ENUM(Card)
     static constexpr int kCardCount = 9;
     enum class ChangeMeaning { None, Good, Bad, Neutral };

@@ -1,7 +1,6 @@
 #include "formatting.h"
 
 #include <QLocale>
-
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -32,7 +31,7 @@ QString compact(double value)
         double size;
         char16_t suffix;
     };
-    static constexpr Step steps[] = {{1e12, u'T'}, {1e9, u'B'}, {1e6, u'M'}, {1e3, u'k'}};
+    static constexpr Step steps[] = { { 1e12, u'T' }, { 1e9, u'B' }, { 1e6, u'M' }, { 1e3, u'k' } };
     for (const Step &step : steps) {
         // 999 950 rounds to "1000k" at one decimal: move it up a step instead.
         if (magnitude >= step.size * 0.99995) {
@@ -110,7 +109,8 @@ QString signedPercent(double value)
 
 QString perSecond(double value, const QString &unit)
 {
-    return compact(std::abs(value) < 100 ? std::round(value * 10) / 10 : std::round(value)) + u' ' + unit + u"/s"_s;
+    return compact(std::abs(value) < 100 ? std::round(value * 10) / 10 : std::round(value)) + u' ' + unit
+        + u"/s"_s;
 }
 
 QString format(std::optional<double> value, Unit unit)

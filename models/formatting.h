@@ -2,7 +2,6 @@
 
 #include <QDateTime>
 #include <QString>
-
 #include <optional>
 
 // How the window writes numbers: compact, with their unit, the same on every page. Display text only;

@@ -18,7 +18,9 @@ public:
     enum class State { Stopped, Starting, Running, Stopping, Failed };
     Q_ENUM(State)
 
-    explicit GatewayControl(QObject *parent = nullptr) : QObject(parent) {}
+    explicit GatewayControl(QObject *parent = nullptr)
+        : QObject(parent)
+    { }
     ~GatewayControl() override = default;
 
     virtual State state() const = 0;

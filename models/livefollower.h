@@ -4,7 +4,6 @@
 
 #include <QObject>
 #include <QTimer>
-
 #include <optional>
 
 class ApiClient;
@@ -24,7 +23,8 @@ public:
     explicit LiveFollower(ApiClient *client, QObject *parent = nullptr);
 
     bool isActive() const { return m_active; }
-    // Activating polls at once, then every intervalMs(); deactivating stops the timer and drops a poll in flight.
+    // Activating polls at once, then every intervalMs(); deactivating stops the timer and drops a poll in
+    // flight.
     void setActive(bool active);
     int intervalMs() const { return m_timer.interval(); }
     void setIntervalMs(int intervalMs) { m_timer.setInterval(intervalMs); }

@@ -22,9 +22,9 @@ QUrlQuery LogsQuery::toUrlQuery() const
         query.addQueryItem(u"from"_s, from.toUTC().toString(Qt::ISODate));
     if (to.isValid())
         query.addQueryItem(u"to"_s, to.toUTC().toString(Qt::ISODate));
-    for (const auto &[name, value] : {std::pair{u"model"_s, model}, std::pair{u"provider"_s, provider},
-                                      std::pair{u"member"_s, member}, std::pair{u"status"_s, status},
-                                      std::pair{u"finish_reason"_s, finishReason}}) {
+    for (const auto &[name, value] : { std::pair { u"model"_s, model }, std::pair { u"provider"_s, provider },
+             std::pair { u"member"_s, member }, std::pair { u"status"_s, status },
+             std::pair { u"finish_reason"_s, finishReason } }) {
         if (!value.isEmpty())
             addText(query, name, value);
     }

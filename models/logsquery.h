@@ -3,7 +3,6 @@
 #include <QDateTime>
 #include <QString>
 #include <QUrlQuery>
-
 #include <optional>
 
 // What a logs view asks GET /api/v1/logs for: filters and a cursor. Named LogsQuery because the store has a

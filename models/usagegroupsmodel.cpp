@@ -3,7 +3,6 @@
 #include "usagemath.h"
 
 #include <QHash>
-
 #include <algorithm>
 #include <limits>
 
@@ -12,8 +11,7 @@ using Formatting::Unit;
 
 UsageGroupsModel::UsageGroupsModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{ }
 
 void UsageGroupsModel::setReport(const UsageData &report)
 {
@@ -22,7 +20,7 @@ void UsageGroupsModel::setReport(const UsageData &report)
         byKey.insert(group.key, group);
     const bool sameGroups = byKey.size() == m_groups.size() && report.groups.size() == m_groups.size()
         && std::all_of(m_groups.cbegin(), m_groups.cend(),
-                       [&](const UsageData::Group &group) { return byKey.contains(group.key); });
+            [&](const UsageData::Group &group) { return byKey.contains(group.key); });
     if (!sameGroups) {
         beginResetModel();
         m_groups = UsageMath::byCost(report.groups);
@@ -160,9 +158,20 @@ QVariant UsageGroupsModel::headerData(int section, Qt::Orientation orientation, 
     if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
         return QAbstractTableModel::headerData(section, orientation, role);
     static const QString titles[ColumnCount] = {
-        u"Name"_s, u"Requests"_s, u"Input tokens"_s, u"Output tokens"_s, u"Cached tokens"_s, u"Cost"_s,
-        u"Errors"_s, u"Error rate"_s, u"Duration p50"_s, u"Duration p95"_s, u"First token p50"_s,
-        u"First token p95"_s, u"Output speed"_s, u"Cache-hit rate"_s,
+        u"Name"_s,
+        u"Requests"_s,
+        u"Input tokens"_s,
+        u"Output tokens"_s,
+        u"Cached tokens"_s,
+        u"Cost"_s,
+        u"Errors"_s,
+        u"Error rate"_s,
+        u"Duration p50"_s,
+        u"Duration p95"_s,
+        u"First token p50"_s,
+        u"First token p95"_s,
+        u"Output speed"_s,
+        u"Cache-hit rate"_s,
     };
     switch (role) {
     case Qt::DisplayRole:

@@ -10,8 +10,8 @@
 // Roles: Qt::DisplayRole formatted text with unit; SortRole what a QSortFilterProxyModel should sort by
 // (a double for numbers, missing values lowest; the name as text) — set proxy->setSortRole(SortRole);
 // ValueRole the raw number (invalid QVariant where nothing was measured); UnitRole the column's unit word;
-// GroupKeyRole the group's key (model, provider, key id, member) to filter other views by. Qt::TextAlignmentRole
-// puts numbers on the right.
+// GroupKeyRole the group's key (model, provider, key id, member) to filter other views by.
+// Qt::TextAlignmentRole puts numbers on the right.
 class UsageGroupsModel final : public QAbstractTableModel
 {
     Q_OBJECT

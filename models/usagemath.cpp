@@ -4,8 +4,8 @@
 
 namespace {
 
-std::optional<double> weightedAvg(const std::optional<double> &a, qint64 countA, const std::optional<double> &b,
-                                  qint64 countB)
+std::optional<double> weightedAvg(
+    const std::optional<double> &a, qint64 countA, const std::optional<double> &b, qint64 countB)
 {
     if (!a || countA <= 0)
         return countB > 0 ? b : std::nullopt;

@@ -41,7 +41,8 @@ UsageQuery UsageQuery::between(const QDateTime &from, const QDateTime &to)
 {
     UsageQuery query;
     query.m_preset = Preset::Custom;
-    // Whole seconds: the API takes ISO 8601 without milliseconds, and a range must not shift when written out.
+    // Whole seconds: the API takes ISO 8601 without milliseconds, and a range must not shift when written
+    // out.
     query.m_from = QDateTime::fromSecsSinceEpoch(from.toSecsSinceEpoch(), Qt::UTC);
     query.m_to = QDateTime::fromSecsSinceEpoch(to.toSecsSinceEpoch(), Qt::UTC);
     return query;

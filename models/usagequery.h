@@ -3,7 +3,6 @@
 #include <QDateTime>
 #include <QString>
 #include <QUrlQuery>
-
 #include <optional>
 
 // What a usage view asks GET /api/v1/usage for: a range (a preset that follows the clock, or fixed
@@ -31,7 +30,8 @@ public:
 
     Bucket bucket() const { return m_bucket; }
     void setBucket(Bucket bucket) { m_bucket = bucket; }
-    // The bucket the server uses for Auto: minutes up to 6 h, hours up to 48 h, days up to 92 days, weeks beyond.
+    // The bucket the server uses for Auto: minutes up to 6 h, hours up to 48 h, days up to 92 days, weeks
+    // beyond.
     Bucket effectiveBucket() const;
 
     GroupBy groupBy() const { return m_groupBy; }

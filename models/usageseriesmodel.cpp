@@ -28,28 +28,29 @@ QList<Column> columnsOf(UsageSeriesModel::Metric metric)
     using Metric = UsageSeriesModel::Metric;
     switch (metric) {
     case Metric::Requests:
-        return {{u"Requests"_s, Unit::Count, [](const Totals &t) { return number(t.requests); }},
-                {u"Errors"_s, Unit::Count, [](const Totals &t) { return number(t.errors); }}};
+        return { { u"Requests"_s, Unit::Count, [](const Totals &t) { return number(t.requests); } },
+            { u"Errors"_s, Unit::Count, [](const Totals &t) { return number(t.errors); } } };
     case Metric::Tokens:
-        return {{u"Input"_s, Unit::Tokens, [](const Totals &t) { return number(UsageMath::uncachedInput(t)); }},
-                {u"Cached input"_s, Unit::Tokens, [](const Totals &t) { return number(t.cachedTokens); }},
-                {u"Output"_s, Unit::Tokens, [](const Totals &t) { return number(t.completionTokens); }}};
+        return { { u"Input"_s, Unit::Tokens,
+                     [](const Totals &t) { return number(UsageMath::uncachedInput(t)); } },
+            { u"Cached input"_s, Unit::Tokens, [](const Totals &t) { return number(t.cachedTokens); } },
+            { u"Output"_s, Unit::Tokens, [](const Totals &t) { return number(t.completionTokens); } } };
     case Metric::Cost:
-        return {{u"Cost"_s, Unit::Usd, [](const Totals &t) { return std::optional(t.costUsd); }}};
+        return { { u"Cost"_s, Unit::Usd, [](const Totals &t) { return std::optional(t.costUsd); } } };
     case Metric::Latency:
-        return {{u"Duration p50"_s, Unit::Milliseconds, [](const Totals &t) { return t.duration.p50; }},
-                {u"Duration p95"_s, Unit::Milliseconds, [](const Totals &t) { return t.duration.p95; }},
-                {u"Duration p99"_s, Unit::Milliseconds, [](const Totals &t) { return t.duration.p99; }},
-                {u"First token p50"_s, Unit::Milliseconds, [](const Totals &t) { return t.ttft.p50; }},
-                {u"First token p95"_s, Unit::Milliseconds, [](const Totals &t) { return t.ttft.p95; }},
-                {u"First token p99"_s, Unit::Milliseconds, [](const Totals &t) { return t.ttft.p99; }}};
+        return { { u"Duration p50"_s, Unit::Milliseconds, [](const Totals &t) { return t.duration.p50; } },
+            { u"Duration p95"_s, Unit::Milliseconds, [](const Totals &t) { return t.duration.p95; } },
+            { u"Duration p99"_s, Unit::Milliseconds, [](const Totals &t) { return t.duration.p99; } },
+            { u"First token p50"_s, Unit::Milliseconds, [](const Totals &t) { return t.ttft.p50; } },
+            { u"First token p95"_s, Unit::Milliseconds, [](const Totals &t) { return t.ttft.p95; } },
+            { u"First token p99"_s, Unit::Milliseconds, [](const Totals &t) { return t.ttft.p99; } } };
     case Metric::Errors:
-        return {{u"Errors"_s, Unit::Count, [](const Totals &t) { return number(t.errors); }},
-                {u"Error rate"_s, Unit::Percent, [](const Totals &t) { return t.errorRatePercent(); }}};
+        return { { u"Errors"_s, Unit::Count, [](const Totals &t) { return number(t.errors); } },
+            { u"Error rate"_s, Unit::Percent, [](const Totals &t) { return t.errorRatePercent(); } } };
     case Metric::Cache:
-        return {{u"Cache hits"_s, Unit::Count, [](const Totals &t) { return number(t.cacheHits); }},
-                {u"Cache-hit rate"_s, Unit::Percent, [](const Totals &t) { return t.cacheHitRatePercent(); }},
-                {u"Cached tokens"_s, Unit::Tokens, [](const Totals &t) { return number(t.cachedTokens); }}};
+        return { { u"Cache hits"_s, Unit::Count, [](const Totals &t) { return number(t.cacheHits); } },
+            { u"Cache-hit rate"_s, Unit::Percent, [](const Totals &t) { return t.cacheHitRatePercent(); } },
+            { u"Cached tokens"_s, Unit::Tokens, [](const Totals &t) { return number(t.cachedTokens); } } };
     }
     return {};
 }
@@ -62,7 +63,7 @@ Column mainOf(UsageSeriesModel::Metric metric)
     case Metric::Requests:
         return columnsOf(metric).at(0);
     case Metric::Tokens:
-        return {{}, Unit::Tokens, [](const Totals &t) { return number(t.totalTokens); }};
+        return { {}, Unit::Tokens, [](const Totals &t) { return number(t.totalTokens); } };
     case Metric::Cost:
         return columnsOf(metric).at(0);
     case Metric::Latency:
@@ -84,8 +85,7 @@ Totals at(const QList<UsageData::Point> &series, qsizetype row)
 
 UsageSeriesModel::UsageSeriesModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{ }
 
 bool UsageSeriesModel::stacked(Metric metric, bool grouped)
 {
@@ -147,7 +147,7 @@ QList<UsageSeriesModel::Series> UsageSeriesModel::build(const UsageData &report,
     QList<Series> result;
     if (report.groups.isEmpty()) {
         for (const Column &column : columnsOf(m_metric)) {
-            Series series{column.name, column.unit, {}};
+            Series series { column.name, column.unit, {} };
             series.values.reserve(rows);
             for (qsizetype row = 0; row < rows; ++row)
                 series.values.append(column.value(at(report.series, row)));
@@ -159,7 +159,7 @@ QList<UsageSeriesModel::Series> UsageSeriesModel::build(const UsageData &report,
     const Column main = mainOf(m_metric);
     const QList<UsageData::Group> groups = UsageMath::byCost(report.groups);
     for (qsizetype i = 0; i < groups.size() && i < kTopGroups; ++i) {
-        Series series{groups.at(i).label(), main.unit, {}};
+        Series series { groups.at(i).label(), main.unit, {} };
         series.values.reserve(rows);
         for (qsizetype row = 0; row < rows; ++row)
             series.values.append(main.value(at(groups.at(i).series, row)));
@@ -168,7 +168,7 @@ QList<UsageSeriesModel::Series> UsageSeriesModel::build(const UsageData &report,
     if (groups.size() > kTopGroups) {
         // The rest in one series, so the stack still adds up to the whole. Its percentiles are unknown (the
         // histograms stay on the server), so a latency chart shows the top groups alone.
-        Series other{u"Other"_s, main.unit, {}};
+        Series other { u"Other"_s, main.unit, {} };
         bool measured = false;
         for (qsizetype row = 0; row < rows; ++row) {
             Totals rest;
@@ -186,9 +186,10 @@ QList<UsageSeriesModel::Series> UsageSeriesModel::build(const UsageData &report,
 void UsageSeriesModel::apply(QList<QDateTime> starts, QList<Series> series)
 {
     const bool sameShape = starts == m_starts && series.size() == m_series.size()
-        && std::equal(series.cbegin(), series.cend(), m_series.cbegin(), [](const Series &a, const Series &b) {
-               return a.name == b.name && a.unit == b.unit && a.values.size() == b.values.size();
-           });
+        && std::equal(
+            series.cbegin(), series.cend(), m_series.cbegin(), [](const Series &a, const Series &b) {
+                return a.name == b.name && a.unit == b.unit && a.values.size() == b.values.size();
+            });
     if (!sameShape) {
         beginResetModel();
         m_starts = std::move(starts);
@@ -203,7 +204,7 @@ void UsageSeriesModel::apply(QList<QDateTime> starts, QList<Series> series)
     // Same buckets, same series: a live refresh. Views keep their place; only the numbers move.
     if (changed && !m_starts.isEmpty() && !m_series.isEmpty())
         emit dataChanged(index(0, 1), index(rowCount() - 1, columnCount() - 1),
-                         {Qt::DisplayRole, Qt::ToolTipRole, ValueRole});
+            { Qt::DisplayRole, Qt::ToolTipRole, ValueRole });
 }
 
 int UsageSeriesModel::rowCount(const QModelIndex &parent) const
@@ -241,7 +242,7 @@ QVariant UsageSeriesModel::data(const QModelIndex &index, int role) const
         return Formatting::format(value, series.unit);
     case Qt::ToolTipRole:
         return u"%1, %2: %3"_s.arg(series.name, Formatting::bucketStart(start, m_report.bucket),
-                                   Formatting::format(value, series.unit));
+            Formatting::format(value, series.unit));
     case ValueRole:
         return value ? QVariant(*value) : QVariant();
     case UnitRole:

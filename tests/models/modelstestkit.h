@@ -4,7 +4,6 @@
 #include "apiteam.h"
 
 #include <QTest>
-
 #include <functional>
 #include <memory>
 #include <optional>
@@ -40,8 +39,8 @@ private:
 
 // Runs the event loop until `call(context, done)` delivers its answer, at most `timeoutMs`.
 template<class T>
-std::optional<ApiResult<T>> await(const std::function<void(QObject *, ApiClient::Callback<T>)> &call,
-                                  int timeoutMs = 10'000)
+std::optional<ApiResult<T>> await(
+    const std::function<void(QObject *, ApiClient::Callback<T>)> &call, int timeoutMs = 10'000)
 {
     std::optional<ApiResult<T>> result;
     QObject context;

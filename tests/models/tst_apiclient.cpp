@@ -90,7 +90,8 @@ void TestApiClient::usageGroupedByKeyNamesTheKeys()
     QByteArray second;
     qint64 secondId = 0;
     QString error;
-    QVERIFY2(m_gateway->team().harness().createKey(u"batch jobs"_s, &second, &secondId, &error), qPrintable(error));
+    QVERIFY2(m_gateway->team().harness().createKey(u"batch jobs"_s, &second, &secondId, &error),
+        qPrintable(error));
     QVERIFY(m_gateway->chat(u"openai/gpt-4o-mini"_s, 2));
     QVERIFY(m_gateway->chat(u"openai/gpt-4o-mini"_s, 1, second));
     QVERIFY(m_gateway->waitForRecords(3));
@@ -102,7 +103,7 @@ void TestApiClient::usageGroupedByKeyNamesTheKeys()
     QCOMPARE(result->value->groupBy, u"key"_s);
     QCOMPARE(result->value->groups.size(), 2);
     const auto batch = std::find_if(result->value->groups.cbegin(), result->value->groups.cend(),
-                                    [&](const UsageData::Group &group) { return group.key == QString::number(secondId); });
+        [&](const UsageData::Group &group) { return group.key == QString::number(secondId); });
     QVERIFY(batch != result->value->groups.cend());
     QCOMPARE(batch->label(), u"batch jobs"_s);
     QCOMPARE(batch->totals.requests, 1);
@@ -152,7 +153,8 @@ void TestApiClient::logsPageThroughTheCursor()
 void TestApiClient::logsAfterAnId()
 {
     if (!m_gateway->offers(u"status"_s))
-        QSKIP("logs?after= comes with the branch api (with /status), which is not merged into this branch yet");
+        QSKIP(
+            "logs?after= comes with the branch api (with /status), which is not merged into this branch yet");
     QVERIFY(m_gateway->chat(u"openai/gpt-4o-mini"_s, 3));
     const auto records = m_gateway->team().harness().waitForRecords(3);
     QCOMPARE(records.size(), 3);
@@ -191,12 +193,15 @@ void TestApiClient::me_data()
     QTest::addColumn<QStringList>("may");
     QTest::addColumn<QStringList>("mayNot");
     QTest::newRow("owner") << u"owner"_s << u"all"_s
-                           << QStringList{u"members.manage"_s, u"data.delete_all"_s, u"usage.group_by_member"_s, u"keys.create"_s}
-                           << QStringList{};
-    QTest::newRow("developer") << u"developer"_s << u"own_keys"_s << QStringList{u"usage.view"_s, u"logs.view"_s}
-                               << QStringList{u"members.manage"_s, u"data.delete_all"_s, u"usage.group_by_member"_s};
-    QTest::newRow("restricted") << u"restricted"_s << u"own_totals"_s << QStringList{u"usage.view"_s}
-                                << QStringList{u"logs.view"_s, u"keys.create"_s, u"usage.group_by_key"_s};
+                           << QStringList { u"members.manage"_s, u"data.delete_all"_s,
+                                  u"usage.group_by_member"_s, u"keys.create"_s }
+                           << QStringList {};
+    QTest::newRow("developer") << u"developer"_s << u"own_keys"_s
+                               << QStringList { u"usage.view"_s, u"logs.view"_s }
+                               << QStringList { u"members.manage"_s, u"data.delete_all"_s,
+                                      u"usage.group_by_member"_s };
+    QTest::newRow("restricted") << u"restricted"_s << u"own_totals"_s << QStringList { u"usage.view"_s }
+                                << QStringList { u"logs.view"_s, u"keys.create"_s, u"usage.group_by_key"_s };
 }
 
 void TestApiClient::me()
@@ -275,26 +280,28 @@ void TestApiClient::newerCallForTheSameViewDropsTheOlder()
     QList<QString> delivered;
     UsageQuery old = UsageQuery::last(UsageQuery::Preset::Last7Days);
     old.setModel(u"no-such-model"_s);
-    client().usage(u"chart"_s, old, &context, [&](const ApiResult<UsageData> &) { delivered.append(u"old"_s); });
+    client().usage(
+        u"chart"_s, old, &context, [&](const ApiResult<UsageData> &) { delivered.append(u"old"_s); });
     QVERIFY(client().isLoading(u"chart"_s));
     client().usage(u"chart"_s, UsageQuery::last(UsageQuery::Preset::Last7Days), &context,
-                   [&](const ApiResult<UsageData> &result) {
-                       delivered.append(result.ok() ? u"new %1"_s.arg(result->totals.requests) : result.error.message);
-                   });
+        [&](const ApiResult<UsageData> &result) {
+            delivered.append(result.ok() ? u"new %1"_s.arg(result->totals.requests) : result.error.message);
+        });
     QTRY_COMPARE(delivered.size(), 1);
-    QCOMPARE(delivered, QList<QString>{u"new 1"_s});
+    QCOMPARE(delivered, QList<QString> { u"new 1"_s });
     QVERIFY(!client().isLoading(u"chart"_s));
     // And the old one does not come later either: another round trip on the same connection has passed.
     QVERIFY(awaitStatus(client()));
-    QCOMPARE(delivered, QList<QString>{u"new 1"_s});
+    QCOMPARE(delivered, QList<QString> { u"new 1"_s });
 }
 
 void TestApiClient::otherViewsAreIndependent()
 {
     QObject context;
     int answers = 0;
-    for (const QString &view : {u"cards"_s, u"chart"_s, u"table"_s})
-        client().usage(view, UsageQuery(), &context, [&](const ApiResult<UsageData> &result) { answers += result.ok(); });
+    for (const QString &view : { u"cards"_s, u"chart"_s, u"table"_s })
+        client().usage(view, UsageQuery(), &context,
+            [&](const ApiResult<UsageData> &result) { answers += result.ok(); });
     QTRY_COMPARE(answers, 3);
 }
 
@@ -302,7 +309,8 @@ void TestApiClient::cancelDropsTheAnswer()
 {
     QObject context;
     bool delivered = false;
-    client().usage(u"chart"_s, UsageQuery(), &context, [&](const ApiResult<UsageData> &) { delivered = true; });
+    client().usage(
+        u"chart"_s, UsageQuery(), &context, [&](const ApiResult<UsageData> &) { delivered = true; });
     client().cancel(u"chart"_s);
     QVERIFY(!client().isLoading(u"chart"_s));
     QVERIFY(awaitUsage(client(), UsageQuery())); // a later round trip completes …
@@ -313,7 +321,8 @@ void TestApiClient::destroyedContextDropsTheAnswer()
 {
     auto page = std::make_unique<QObject>();
     bool delivered = false;
-    client().usage(u"chart"_s, UsageQuery(), page.get(), [&](const ApiResult<UsageData> &) { delivered = true; });
+    client().usage(
+        u"chart"_s, UsageQuery(), page.get(), [&](const ApiResult<UsageData> &) { delivered = true; });
     page.reset(); // the page closed while its call was in flight
     QVERIFY(awaitUsage(client(), UsageQuery()));
     QVERIFY(!delivered);
@@ -355,8 +364,9 @@ void TestApiClient::unreachable()
     QVERIFY(result && !result->ok());
     QCOMPARE(result->error.httpStatus, 0);
     QCOMPARE(result->error.code, u"unreachable"_s);
-    QVERIFY2(result->error.message.startsWith(u"cannot reach the gateway at %1: connection refused"_s.arg(where)),
-             qPrintable(result->error.message));
+    QVERIFY2(
+        result->error.message.startsWith(u"cannot reach the gateway at %1: connection refused"_s.arg(where)),
+        qPrintable(result->error.message));
 }
 
 void TestApiClient::noAddress()
@@ -376,7 +386,8 @@ void TestApiClient::unauthorizedSaysSignInAgain()
     QVERIFY(result && !result->ok());
     QCOMPARE(result->error.httpStatus, 401);
     QVERIFY(result->error.isUnauthorized());
-    QVERIFY2(result->error.message.startsWith(u"your session is no longer valid"_s), qPrintable(result->error.message));
+    QVERIFY2(result->error.message.startsWith(u"your session is no longer valid"_s),
+        qPrintable(result->error.message));
     QCOMPARE(unauthorized.size(), 1);
 }
 
@@ -389,8 +400,8 @@ void TestApiClient::forbiddenCarriesTheApisReason()
     QVERIFY(result && !result->ok());
     QCOMPARE(result->error.httpStatus, 403);
     // The gateway's own sentence, which names the role: the window shows it as it is.
-    const TestHttpResult direct = m_gateway->team().call(m_gateway->team().restricted.token, "GET",
-                                                         u"/api/v1/usage?group_by=model"_s);
+    const TestHttpResult direct = m_gateway->team().call(
+        m_gateway->team().restricted.token, "GET", u"/api/v1/usage?group_by=model"_s);
     QCOMPARE(direct.status, 403);
     QCOMPARE(result->error.message, errorMessage(direct));
     QVERIFY(!result->error.message.isEmpty());
@@ -404,7 +415,8 @@ void TestApiClient::invalidCarriesTheApisReason()
     QVERIFY(result && !result->ok());
     QCOMPARE(result->error.httpStatus, 422);
     QCOMPARE(result->error.code, u"invalid"_s);
-    QVERIFY2(result->error.message.contains(u"'from' must be before 'to'"_s), qPrintable(result->error.message));
+    QVERIFY2(
+        result->error.message.contains(u"'from' must be before 'to'"_s), qPrintable(result->error.message));
 }
 
 void TestApiClient::timeout()
@@ -417,7 +429,8 @@ void TestApiClient::timeout()
     const auto result = awaitUsage(client(), UsageQuery());
     QVERIFY(result && !result->ok());
     QCOMPARE(result->error.code, u"timeout"_s);
-    QVERIFY2(result->error.message.contains(u"did not answer within 0.3 s"_s), qPrintable(result->error.message));
+    QVERIFY2(
+        result->error.message.contains(u"did not answer within 0.3 s"_s), qPrintable(result->error.message));
 }
 
 void TestApiClient::notJson()
@@ -428,7 +441,8 @@ void TestApiClient::notJson()
     connect(&other, &QTcpServer::newConnection, &other, [&other] {
         QTcpSocket *socket = other.nextPendingConnection();
         connect(socket, &QTcpSocket::readyRead, socket, [socket] {
-            socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 13\r\n\r\n<html></html>");
+            socket->write(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 13\r\n\r\n<html></html>");
             socket->disconnectFromHost();
         });
     });

@@ -58,8 +58,8 @@ void TestDashboardCardsModel::init()
     QVERIFY(m_gateway->waitForRecords(7));
     m_today = UsageQuery::between(kToday, kToday.addDays(1));
     m_model = std::make_unique<DashboardCardsModel>();
-    m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(),
-                                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m_tester = std::make_unique<QAbstractItemModelTester>(
+        m_model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest);
 }
 
 void TestDashboardCardsModel::cleanup()
@@ -103,8 +103,10 @@ void TestDashboardCardsModel::currentPeriodAlone()
     QCOMPARE(card(Card::Requests, DashboardCardsModel::ValueRole).toDouble(), 5.0);
     QCOMPARE(card(Card::ErrorRate, DashboardCardsModel::ValueTextRole).toString(), u"20%"_s);
     QCOMPARE(card(Card::ErrorRate, DashboardCardsModel::DetailRole).toString(), u"1 errors"_s);
-    QCOMPARE(card(Card::Cost, DashboardCardsModel::ValueTextRole).toString(), Formatting::usd(today.totals.costUsd));
-    QCOMPARE(card(Card::OutputTokens, DashboardCardsModel::ValueRole).toDouble(), double(today.totals.completionTokens));
+    QCOMPARE(card(Card::Cost, DashboardCardsModel::ValueTextRole).toString(),
+        Formatting::usd(today.totals.costUsd));
+    QCOMPARE(card(Card::OutputTokens, DashboardCardsModel::ValueRole).toDouble(),
+        double(today.totals.completionTokens));
     QVERIFY(card(Card::LatencyP50, DashboardCardsModel::ValueTextRole).toString().contains(u's'));
     QCOMPARE(card(Card::Requests, DashboardCardsModel::PreviousTextRole).toString(), u"\u2013"_s);
     QVERIFY(!card(Card::Requests, DashboardCardsModel::ChangeRole).isValid());
@@ -129,7 +131,7 @@ void TestDashboardCardsModel::changeAgainstThePreviousPeriod()
 
     // Four priced requests against two: cost doubled, and more cost is bad news.
     QCOMPARE(card(Card::Cost, DashboardCardsModel::ChangeRole).toDouble(),
-             (today.totals.costUsd - yesterday.totals.costUsd) / yesterday.totals.costUsd * 100);
+        (today.totals.costUsd - yesterday.totals.costUsd) / yesterday.totals.costUsd * 100);
     QVERIFY(qAbs(card(Card::Cost, DashboardCardsModel::ChangeRole).toDouble() - 100.0) < 1e-6);
     QCOMPARE(card(Card::Cost, DashboardCardsModel::UpIsGoodRole).toInt(), -1);
     QCOMPARE(card(Card::Cost, DashboardCardsModel::ChangeMeaningRole).toInt(), int(Meaning::Bad));
@@ -143,7 +145,7 @@ void TestDashboardCardsModel::changeAgainstThePreviousPeriod()
     const QVariant latency = card(Card::LatencyP50, DashboardCardsModel::ChangeRole);
     if (latency.isValid() && qAbs(latency.toDouble()) >= 0.05)
         QCOMPARE(card(Card::LatencyP50, DashboardCardsModel::ChangeMeaningRole).toInt(),
-                 int(latency.toDouble() < 0 ? Meaning::Good : Meaning::Bad));
+            int(latency.toDouble() < 0 ? Meaning::Good : Meaning::Bad));
     QCOMPARE(card(Card::CachedTokens, DashboardCardsModel::UpIsGoodRole).toInt(), 1);
     QVERIFY(card(Card::Cost, Qt::ToolTipRole).toString().contains(u"previous period"_s));
 }

@@ -47,8 +47,8 @@ void TestUsageGroupsModel::init()
     QVERIFY(m_gateway->chat(u"openai/gpt-4o"_s, 9));
     QVERIFY(m_gateway->waitForRecords(19));
     m_model = std::make_unique<UsageGroupsModel>();
-    m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(),
-                                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m_tester = std::make_unique<QAbstractItemModelTester>(
+        m_model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest);
 }
 
 void TestUsageGroupsModel::cleanup()
@@ -85,14 +85,15 @@ void TestUsageGroupsModel::oneRowPerGroup()
     m_model->setReport(report);
     QCOMPARE(m_model->rowCount(), 2);
     QCOMPARE(m_model->columnCount(), int(Column::ColumnCount));
-    QCOMPARE(m_model->headerData(Column::OutputTokensPerSecond, Qt::Horizontal).toString(), u"Output speed"_s);
-    QCOMPARE(m_model->headerData(Column::Cost, Qt::Horizontal, UsageGroupsModel::UnitRole).toString(), u"USD"_s);
+    QCOMPARE(
+        m_model->headerData(Column::OutputTokensPerSecond, Qt::Horizontal).toString(), u"Output speed"_s);
+    QCOMPARE(
+        m_model->headerData(Column::Cost, Qt::Horizontal, UsageGroupsModel::UnitRole).toString(), u"USD"_s);
     // gpt-4o costs more per token: first, as the report orders groups.
     QCOMPARE(cell(0, Column::Name).toString(), u"gpt-4o"_s);
     const int mini = rowOf(u"gpt-4o-mini"_s);
     QVERIFY(mini >= 0);
-    QCOMPARE(cell(mini, Column::Cost, UsageGroupsModel::GroupKeyRole).toString(),
-             u"gpt-4o-mini"_s);
+    QCOMPARE(cell(mini, Column::Cost, UsageGroupsModel::GroupKeyRole).toString(), u"gpt-4o-mini"_s);
     QCOMPARE(cell(mini, Column::Requests, UsageGroupsModel::ValueRole).toDouble(), 10.0);
     QCOMPARE(cell(mini, Column::Requests).toString(), u"10"_s);
     QCOMPARE(cell(mini, Column::Errors, UsageGroupsModel::ValueRole).toDouble(), 0.0);
@@ -103,9 +104,10 @@ void TestUsageGroupsModel::oneRowPerGroup()
     QCOMPARE(cell(mini, Column::DurationP50, UsageGroupsModel::UnitRole).toString(), u"ms"_s);
 
     // Output speed: completion tokens over the time the requests took (average duration × requests).
-    const UsageData::Totals &totals = std::find_if(report.groups.cbegin(), report.groups.cend(), [](const auto &g) {
-                                          return g.key == "gpt-4o-mini"_L1;
-                                      })->totals;
+    const UsageData::Totals &totals
+        = std::find_if(report.groups.cbegin(), report.groups.cend(), [](const auto &g) {
+              return g.key == "gpt-4o-mini"_L1;
+          })->totals;
     if (totals.duration.avg && *totals.duration.avg > 0) {
         const double expected = double(totals.completionTokens) / (*totals.duration.avg * 10 / 1000.0);
         QCOMPARE(cell(mini, Column::OutputTokensPerSecond, UsageGroupsModel::ValueRole).toDouble(), expected);

@@ -64,7 +64,7 @@ void TestUsageQuery::followedMovesPresetsOnly()
 void TestUsageQuery::urlQuery()
 {
     UsageQuery query = UsageQuery::between(QDateTime(QDate(2026, 12, 1), QTime(0, 0), QTimeZone(3600)),
-                                           QDateTime(QDate(2026, 12, 2), QTime(0, 0), Qt::UTC));
+        QDateTime(QDate(2026, 12, 2), QTime(0, 0), Qt::UTC));
     query.setBucket(UsageQuery::Bucket::Minute);
     query.setGroupBy(UsageQuery::GroupBy::Key);
     query.setModel(u"openai/gpt-4o-mini"_s);
@@ -83,8 +83,7 @@ void TestUsageQuery::urlQuery()
     // A '+' must reach the server as a plus, not as a space.
     QUrl wire(u"http://h/api/v1/usage"_s);
     wire.setQuery(url);
-    QVERIFY2(wire.toEncoded().contains("member=dev%2B1%40example.org"),
-             wire.toEncoded().constData());
+    QVERIFY2(wire.toEncoded().contains("member=dev%2B1%40example.org"), wire.toEncoded().constData());
 }
 
 void TestUsageQuery::autoBucketLeavesTheChoiceToTheServer()

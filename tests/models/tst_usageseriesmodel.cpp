@@ -68,8 +68,8 @@ void TestUsageSeriesModel::init()
     QVERIFY(m_gateway->chat(u"openai/fake-error-400"_s));
     QVERIFY(m_gateway->waitForRecords(5));
     m_model = std::make_unique<UsageSeriesModel>();
-    m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(),
-                                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m_tester = std::make_unique<QAbstractItemModelTester>(
+        m_model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest);
 }
 
 void TestUsageSeriesModel::cleanup()
@@ -156,7 +156,8 @@ void TestUsageSeriesModel::latencyHasGapsWhereNothingWasMeasured()
     const double p99 = value(1, 3).toDouble();
     QVERIFY(value(1, 1).isValid());
     QVERIFY(p50 >= 0 && p50 <= p95 && p95 <= p99);
-    QVERIFY(value(1, 1, Qt::DisplayRole).toString().endsWith(u" ms"_s) || value(1, 1, Qt::DisplayRole).toString().endsWith(u" s"_s));
+    QVERIFY(value(1, 1, Qt::DisplayRole).toString().endsWith(u" ms"_s)
+        || value(1, 1, Qt::DisplayRole).toString().endsWith(u" s"_s));
 }
 
 void TestUsageSeriesModel::errorRate()
@@ -199,7 +200,8 @@ void TestUsageSeriesModel::costStackedByModel()
     QStringList names;
     for (int column = 1; column < m_model->columnCount(); ++column)
         names.append(m_model->headerData(column, Qt::Horizontal).toString());
-    QVERIFY2(names.contains(u"gpt-4o"_s) && names.contains(u"gpt-4o-mini"_s), qPrintable(names.join(u", "_s)));
+    QVERIFY2(
+        names.contains(u"gpt-4o"_s) && names.contains(u"gpt-4o-mini"_s), qPrintable(names.join(u", "_s)));
     // The most expensive first, and the stack is the whole cost of each hour.
     QVERIFY(byModel.groups.constFirst().totals.costUsd >= byModel.groups.constLast().totals.costUsd);
     QCOMPARE(names.constFirst(), byModel.groups.constFirst().label());
@@ -220,7 +222,8 @@ void TestUsageSeriesModel::topEightGroupsAndOther()
         QByteArray key;
         qint64 id = 0;
         QString error;
-        QVERIFY2(m_gateway->team().harness().createKey(u"key %1"_s.arg(i), &key, &id, &error), qPrintable(error));
+        QVERIFY2(
+            m_gateway->team().harness().createKey(u"key %1"_s.arg(i), &key, &id, &error), qPrintable(error));
         QVERIFY(m_gateway->chat(u"openai/gpt-4o-mini"_s, i, key));
     }
     QVERIFY(m_gateway->waitForRecords(5 + 55));
@@ -242,7 +245,7 @@ void TestUsageSeriesModel::topEightGroupsAndOther()
     double expectedOther = 0;
     QList<UsageData::Group> sorted = report.groups;
     std::stable_sort(sorted.begin(), sorted.end(),
-                     [](const auto &a, const auto &b) { return a.totals.costUsd > b.totals.costUsd; });
+        [](const auto &a, const auto &b) { return a.totals.costUsd > b.totals.costUsd; });
     for (qsizetype i = UsageSeriesModel::kTopGroups; i < sorted.size(); ++i)
         expectedOther += double(sorted.at(i).totals.requests);
     QCOMPARE(other, expectedOther);
