@@ -158,6 +158,7 @@ int DashboardCardsModel::rowCount(const QModelIndex &parent) const
 QVariant DashboardCardsModel::value(Card card, const std::optional<UsageData> &report) const
 {
     if (card == Card::TopModel) {
+        // Only the current period has a by-model report; the previous period has no top model to compare.
         const UsageData::Group *top = &report == &m_current ? topModel(m_byModel) : nullptr;
         return top ? QVariant(double(top->totals.requests)) : QVariant();
     }

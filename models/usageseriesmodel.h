@@ -11,8 +11,9 @@
 // Roles (every column): Qt::DisplayRole formatted text with unit ("1.2k", "$0.31", "850 ms"; column 0 the
 // bucket's time); BucketStartRole the bucket's start (QDateTime, UTC); ValueRole the number as double, or
 // an invalid QVariant where there is nothing to measure (no request in the bucket: a gap, not zero);
-// UnitRole the unit word ("requests", "tokens", "USD", "ms", "%"). headerData(Horizontal, DisplayRole) is
-// the series name, UnitRole its unit.
+// UnitRole the unit word ("requests", "tokens", "USD", "ms", "%"); in column 0 ValueRole is the bucket's
+// start in milliseconds since the epoch (a chart's x). headerData(Horizontal, DisplayRole) is the series
+// name, UnitRole its unit.
 //
 // setReport() resets the model when the rows or columns change (another query, another metric); when only
 // the numbers of the same buckets and series change (a live refresh) it emits dataChanged, so views keep
