@@ -223,6 +223,10 @@ std::optional<Removed> RecordStore::purge(const QDateTime &payloadsBefore, const
             return std::nullopt;
         removed.records = *deleted;
     }
+    // Minute rows are kept for their window whatever the policy: they hold nothing the hourly rows do not.
+    qint64 minuteRows = 0;
+    if (!UsageRollups::pruneMinutes(db, at.addSecs(-UsageRollups::kMinuteHours * 3600), &minuteRows, error))
+        return std::nullopt;
     if (removed.records == 0 && removed.payloads == 0)
         return removed;
     AuditEntry audit = entry(actor, at, u"data.purge"_s, u"data"_s);

@@ -66,8 +66,8 @@ public:
     // `member` empty: every record and rollup.
     std::optional<Removed> deleteRecords(const QString &member, const Actor &actor, const QDateTime &at, QString *error);
     // Clears payloads stored before `payloadsBefore` and deletes records from before `recordsBefore` (an invalid
-    // time skips that part), in chunks of kChunkRows. The rollups stay, so usage charts keep their history.
-    // Audited when anything went.
+    // time skips that part), in chunks of kChunkRows. The rollups stay, so usage charts keep their history;
+    // only minute rows older than UsageRollups::kMinuteHours before `at` go. Audited when any record or payload went.
     std::optional<Removed> purge(const QDateTime &payloadsBefore, const QDateTime &recordsBefore, const Actor &actor,
                                  const QDateTime &at, QString *error);
 

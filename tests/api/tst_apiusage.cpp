@@ -7,6 +7,8 @@
 #include <QTest>
 #include <QUrlQuery>
 
+#include <limits>
+
 using namespace Qt::StringLiterals;
 
 class TestApiUsage final : public QObject
@@ -25,6 +27,9 @@ private slots:
     void usageRefusals();
     void usageFigures();
     void usageGroups();
+    void minuteBuckets();
+    void defaultBucket_data();
+    void defaultBucket();
     void logsScope_data();
     void logsScope();
     void logsPageWithACursor();
@@ -126,7 +131,12 @@ void TestApiUsage::usageRefusals_data()
     QTest::newRow("restricted groups by model") << u"restricted"_s << u"group_by=model"_s << 403 << u"only the totals"_s;
     QTest::newRow("restricted asks for another member") << u"restricted"_s << u"member=dev%40example.org"_s << 403 << u"own keys"_s;
     QTest::newRow("unknown group") << u"owner"_s << u"group_by=colour"_s << 422 << u"'group_by'"_s;
-    QTest::newRow("unknown bucket") << u"owner"_s << u"bucket=minute"_s << 422 << u"'bucket'"_s;
+    QTest::newRow("unknown bucket") << u"owner"_s << u"bucket=second"_s << 422 << u"'bucket' must be minute, hour"_s;
+    QTest::newRow("minutes of last year") << u"owner"_s << u"from=2025-01-01T00:00:00Z&to=2025-01-01T01:00:00Z&bucket=minute"_s
+                                          << 422 << u"minute buckets reach back 48 hours"_s;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QTest::newRow("too many minutes")
+        << u"owner"_s << range(now.addSecs(-40 * 3600), now) + u"&bucket=minute"_s << 422 << u"2000 minute buckets"_s;
     QTest::newRow("bad time") << u"owner"_s << u"from=yesterday"_s << 422 << u"'from'"_s;
     QTest::newRow("backwards") << u"owner"_s << u"from=2026-02-01&to=2026-01-01"_s << 422 << u"'from' must be before 'to'"_s;
     QTest::newRow("too many hours") << u"owner"_s << u"from=2025-01-01&to=2026-01-01&bucket=hour"_s << 422 << u"2000 hour buckets"_s;
@@ -196,6 +206,92 @@ void TestApiUsage::usageGroups()
     // A developer may group their own usage by model.
     const QJsonObject byModel = get(u"developer"_s, u"/api/v1/usage?group_by=model"_s);
     QCOMPARE(byModel.value(u"groups"_s).toArray().size(), 2); // gpt-4o-mini and the unknown model
+}
+
+QString TestApiUsage::range(const QDateTime &from, const QDateTime &to)
+{
+    return u"from=%1&to=%2"_s.arg(from.toString(Qt::ISODate), to.toString(Qt::ISODate));
+}
+
+// An hour by the minute: 60 points that add up to what the hourly rollups say for the same hour.
+void TestApiUsage::minuteBuckets()
+{
+    const auto records = m_team->harness().records();
+    const QDateTime first = QDateTime::fromString(records.first().value(u"created_at"_s).toString(), Qt::ISODateWithMs);
+    const QDateTime from = UsageBuckets::startOf(first, UsageBucket::Hour);
+    const QString hour = range(from, from.addSecs(3600));
+    const QJsonObject minutes = get(u"owner"_s, u"/api/v1/usage?bucket=minute&"_s + hour);
+    const QJsonObject hourly = get(u"owner"_s, u"/api/v1/usage?bucket=hour&"_s + hour);
+    QCOMPARE(minutes.value(u"bucket"_s).toString(), u"minute"_s);
+    const QJsonArray series = minutes.value(u"series"_s).toArray();
+    QCOMPARE(series.size(), 60);
+    qint64 inSeries = 0;
+    for (qsizetype i = 0; i < series.size(); ++i) {
+        QCOMPARE(QDateTime::fromString(series.at(i)[u"start"_s].toString(), Qt::ISODate), from.addSecs(i * 60));
+        inSeries += series.at(i)[u"requests"_s].toInteger();
+    }
+    QJsonObject totals = minutes.value(u"totals"_s).toObject();
+    QJsonObject hourTotals = hourly.value(u"totals"_s).toObject();
+    QVERIFY(totals.value(u"requests"_s).toInt() > 0);
+    QCOMPARE(inSeries, totals.value(u"requests"_s).toInteger());
+    QVERIFY(std::abs(totals.take(u"cost_usd"_s).toDouble() - hourTotals.take(u"cost_usd"_s).toDouble()) < 1e-12);
+    QCOMPARE(totals, hourTotals); // every count and token, and the same percentiles from the same bins
+
+    // Percentiles within what the records took (the bins are 25 % wide).
+    qint64 shortest = std::numeric_limits<qint64>::max();
+    qint64 longest = 0;
+    for (const QVariantMap &record : records) {
+        if (record.value(u"retried"_s).toInt() != 0)
+            continue;
+        shortest = std::min(shortest, record.value(u"duration_ms"_s).toLongLong());
+        longest = std::max(longest, record.value(u"duration_ms"_s).toLongLong());
+    }
+    const QJsonObject duration = totals.value(u"duration_ms"_s).toObject();
+    const double p50 = duration.value(u"p50"_s).toDouble();
+    const double p95 = duration.value(u"p95"_s).toDouble();
+    const double p99 = duration.value(u"p99"_s).toDouble();
+    QVERIFY2(p50 <= p95 && p95 <= p99, qPrintable(u"%1 %2 %3"_s.arg(p50).arg(p95).arg(p99)));
+    QVERIFY2(p50 >= double(shortest) / 1.25 - 0.1 && p99 <= double(longest) * 1.25 + 1,
+             qPrintable(u"p50 %1 p99 %2, records %3 to %4 ms"_s.arg(p50).arg(p99).arg(shortest).arg(longest)));
+
+    // Grouped and scoped as the hours are: the developer's own keys, per model.
+    const QJsonObject own = get(u"developer"_s, u"/api/v1/usage?bucket=minute&group_by=model&"_s + hour);
+    const QJsonObject ownHourly = get(u"developer"_s, u"/api/v1/usage?bucket=hour&group_by=model&"_s + hour);
+    QCOMPARE(own.value(u"totals"_s)[u"requests"_s], ownHourly.value(u"totals"_s)[u"requests"_s]);
+    QCOMPARE(own.value(u"groups"_s).toArray().size(), ownHourly.value(u"groups"_s).toArray().size());
+    QVERIFY(!own.value(u"groups"_s).toArray().isEmpty());
+    for (const QJsonValue &group : own.value(u"groups"_s).toArray())
+        QCOMPARE(group[u"series"_s].toArray().size(), 60);
+}
+
+void TestApiUsage::defaultBucket_data()
+{
+    QTest::addColumn<QDateTime>("from");
+    QTest::addColumn<int>("minutes");
+    QTest::addColumn<QString>("bucket");
+    QTest::addColumn<int>("points");
+    // Minutes only within the last 48 hours, where the minute rollups are kept.
+    const QDateTime recent = UsageBuckets::startOf(QDateTime::currentDateTimeUtc().addSecs(-8 * 3600), UsageBucket::Hour);
+    const QDateTime monday(QDate(2026, 6, 1), QTime(0, 0), Qt::UTC);
+    QTest::newRow("an hour") << recent << 60 << u"minute"_s << 60;
+    QTest::newRow("six hours") << recent << 6 * 60 << u"minute"_s << 360;
+    QTest::newRow("seven hours") << recent << 7 * 60 << u"hour"_s << 7;
+    QTest::newRow("an hour, months ago") << monday << 60 << u"hour"_s << 1;
+    QTest::newRow("two days") << monday << 48 * 60 << u"hour"_s << 48;
+    QTest::newRow("three days") << monday << 72 * 60 << u"day"_s << 3;
+    QTest::newRow("92 days") << monday << 92 * 24 * 60 << u"day"_s << 92;
+    QTest::newRow("93 days") << monday << 93 * 24 * 60 << u"week"_s << 14;
+}
+
+void TestApiUsage::defaultBucket()
+{
+    QFETCH(QDateTime, from);
+    QFETCH(int, minutes);
+    QFETCH(QString, bucket);
+    QFETCH(int, points);
+    const QJsonObject usage = get(u"owner"_s, u"/api/v1/usage?"_s + range(from, from.addSecs(minutes * 60LL)));
+    QCOMPARE(usage.value(u"bucket"_s).toString(), bucket);
+    QCOMPARE(usage.value(u"series"_s).toArray().size(), points);
 }
 
 void TestApiUsage::logsScope_data()
