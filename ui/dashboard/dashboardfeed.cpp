@@ -12,6 +12,7 @@ const QString kCurrentView = QStringLiteral("dashboard.current");
 const QString kPreviousView = QStringLiteral("dashboard.previous");
 const QString kByModelView = QStringLiteral("dashboard.bymodel");
 const QString kByProviderView = QStringLiteral("dashboard.byprovider");
+const QString kAnyRecordsView = QStringLiteral("dashboard.anyrecords");
 } // namespace
 
 DashboardFeed::DashboardFeed(ApiClient &api, QObject *parent)
@@ -101,15 +102,38 @@ void DashboardFeed::loadStatus()
     m_api.status(kStatusView, this, [this](const ApiResult<StatusInfo> &result) {
         finished(kStatusView);
         if (!result) {
-            fail(tr("the gateway's status"), result.error);
+            if (result.error.httpStatus == 404)
+                loadAnyRecords(); // a gateway from before /status
+            else
+                fail(tr("the gateway's status"), result.error);
             return;
         }
-        const bool has = result->latestRecordId.has_value();
-        if (m_hasRecords != has) {
-            m_hasRecords = has;
-            emit recordsKnown(has);
-        }
+        setHasRecords(result->latestRecordId.has_value());
     });
+}
+
+void DashboardFeed::loadAnyRecords()
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    UsageQuery ever = UsageQuery::between(now.addYears(-10), now.addDays(1));
+    ever.setBucket(UsageQuery::Bucket::Month);
+    started(kAnyRecordsView);
+    m_api.usage(kAnyRecordsView, ever, this, [this](const ApiResult<UsageData> &result) {
+        finished(kAnyRecordsView);
+        if (!result) {
+            fail(tr("whether any request was recorded"), result.error);
+            return;
+        }
+        setHasRecords(result->totals.requests > 0);
+    });
+}
+
+void DashboardFeed::setHasRecords(bool has)
+{
+    if (m_hasRecords == has)
+        return;
+    m_hasRecords = has;
+    emit recordsKnown(has);
 }
 
 void DashboardFeed::loadUsage(bool quiet)

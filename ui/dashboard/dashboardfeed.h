@@ -72,6 +72,9 @@ signals:
 
 private:
     void loadStatus();
+    // Whether the store holds any record, from /usage over all time: for gateways without /status.
+    void loadAnyRecords();
+    void setHasRecords(bool has);
     void loadUsage(bool quiet);
     void loadCost();
     void started(const QString &view);

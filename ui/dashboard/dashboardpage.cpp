@@ -92,8 +92,14 @@ DashboardPage::DashboardPage(PageContext context, QWidget *parent)
     // Live: new records reload in place (the range, scroll position and hover stay as they are).
     connect(m_live, &LiveFollower::changed, this, [this] { m_feed->load(true); });
     connect(m_gettingStarted, &GettingStarted::message, this, &Page::message);
-    if (m_context.gateway)
-        connect(m_context.gateway, &GatewayControl::stateChanged, this, &DashboardPage::updateBaseUrl);
+    if (m_context.gateway) {
+        connect(m_context.gateway, &GatewayControl::stateChanged, this, [this] {
+            updateBaseUrl();
+            // Back from a stop: what failed while it was down loads again.
+            if (m_active && m_context.gateway->state() == GatewayControl::State::Running)
+                m_feed->load(true);
+        });
+    }
     updateBaseUrl();
     rangeChanged();
 }

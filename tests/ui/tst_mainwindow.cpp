@@ -1,0 +1,296 @@
+// The main window as a user meets it: every page shows data, the sidebar and Ctrl+N switch pages and only the
+// page on screen follows live data, the window comes back where it was, the gateway stops and starts from the
+// status bar, and every control has a name a screen reader can say.
+#include "uiharness.h"
+
+#include "charts/chartview.h"
+#include "dashboard/dashboardfeed.h"
+#include "dashboard/dashboardpage.h"
+#include "gatewaycontrol.h"
+#include "livefollower.h"
+#include "shell/gatewaystatusbar.h"
+#include "shell/mainwindow.h"
+#include "testgatewaycontrol.h"
+
+#include <QAbstractButton>
+#include <QAbstractSpinBox>
+#include <QChartView>
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QAbstractItemView>
+#include <QAccessible>
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QSignalSpy>
+#include <QStackedWidget>
+#include <QTest>
+#include <QToolButton>
+
+using namespace Qt::StringLiterals;
+
+class TstMainWindow final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void everyPageRendersWithData();
+    void sidebarSelectionSwitchesPages();
+    void ctrlNumberSwitchesPages();
+    void hiddenWindowHasNoActivePage();
+    void geometryAndLastPageRestored();
+    void stopAndStartFromStatusBar();
+    void copyBaseUrl();
+    void everyControlHasAnAccessibleName();
+    void cleanupTestCase();
+
+private:
+    QListWidget *sidebar() const { return m_ui->window().findChild<QListWidget *>(u"sidebar"_s); }
+    void selectRow(int row);
+    static bool showsData(Page *page);
+
+    std::unique_ptr<UiHarness> m_ui;
+};
+
+void TstMainWindow::initTestCase()
+{
+    m_ui = std::make_unique<UiHarness>();
+    QString error;
+    QVERIFY2(m_ui->start(&error), qPrintable(error));
+    m_ui->window().resize(1280, 800);
+    m_ui->window().show();
+    QVERIFY(QTest::qWaitForWindowExposed(&m_ui->window()));
+}
+
+void TstMainWindow::cleanupTestCase()
+{
+    m_ui.reset();
+}
+
+void TstMainWindow::selectRow(int row)
+{
+    // As a screen reader does: select the item (its only action) without moving the current row first.
+    QListWidget *list = sidebar();
+    list->selectionModel()->select(list->model()->index(row, 0), QItemSelectionModel::ClearAndSelect);
+}
+
+bool TstMainWindow::showsData(Page *page)
+{
+    if (auto *dashboard = qobject_cast<DashboardPage *>(page); dashboard && dashboard->isEmptyStateShown())
+        return false;
+    const QList<ChartView *> charts = page->findChildren<ChartView *>();
+    if (charts.isEmpty())
+        return false;
+    for (ChartView *chart : charts) {
+        if (!chart->isVisibleTo(page))
+            continue;
+        if (chart->isEmptyStateShown() || chart->drawnSeriesCount() == 0 || chart->drawnPoints(0).isEmpty())
+            return false;
+    }
+    return true;
+}
+
+void TstMainWindow::everyPageRendersWithData()
+{
+    MainWindow &window = m_ui->window();
+    QVERIFY(!window.pages().isEmpty());
+    for (int row = 0; row < window.pages().size(); ++row) {
+        Page *page = window.pages().at(row);
+        sidebar()->setCurrentRow(row);
+        QCOMPARE(window.currentPage(), page);
+        QTRY_VERIFY2_WITH_TIMEOUT(showsData(page), qPrintable(page->title() + u" shows no data"_s), 15000);
+    }
+    // The dashboard's cards show the seeded traffic, not placeholders.
+    DashboardPage *dashboard = m_ui->dashboard();
+    QVERIFY(dashboard);
+    auto *requests = dashboard->findChild<QWidget *>(u"cardRequests"_s);
+    QVERIFY(requests);
+    QTRY_VERIFY(requests->accessibleName().startsWith(u"Requests: "_s));
+    QVERIFY(!requests->accessibleName().startsWith(u"Requests: –"_s));
+    sidebar()->setCurrentRow(0);
+}
+
+void TstMainWindow::sidebarSelectionSwitchesPages()
+{
+    MainWindow &window = m_ui->window();
+    DashboardPage *dashboard = m_ui->dashboard();
+    sidebar()->setCurrentRow(0);
+    QCOMPARE(window.activePage(), dashboard);
+    QVERIFY(dashboard->isActive());
+    QVERIFY(dashboard->live().isActive());
+    if (window.pages().size() < 2)
+        QSKIP("only one page in this build");
+
+    selectRow(1);
+    QCOMPARE(window.currentPage(), window.pages().at(1));
+    QCOMPARE(window.findChild<QStackedWidget *>(u"pages"_s)->currentWidget(), window.pages().at(1));
+    QCOMPARE(window.activePage(), window.pages().at(1));
+    QVERIFY(!dashboard->isActive());
+    QVERIFY(!dashboard->live().isActive()); // a hidden page does not poll
+    QVERIFY(window.windowTitle().startsWith(window.pages().at(1)->title()));
+
+    selectRow(0);
+    QCOMPARE(window.currentPage(), dashboard);
+    QCOMPARE(window.activePage(), dashboard);
+    QVERIFY(dashboard->isActive());
+}
+
+void TstMainWindow::ctrlNumberSwitchesPages()
+{
+    MainWindow &window = m_ui->window();
+    window.activateWindow();
+    for (int i = window.pages().size() - 1; i >= 0; --i) {
+        QTest::keyClick(&window, Qt::Key(Qt::Key_1 + i), Qt::ControlModifier);
+        QCOMPARE(window.currentPage(), window.pages().at(i));
+        QCOMPARE(sidebar()->currentRow(), i);
+        QCOMPARE(window.activePage(), window.pages().at(i));
+        for (Page *other : window.pages()) {
+            if (auto *dashboard = qobject_cast<DashboardPage *>(other))
+                QCOMPARE(dashboard->isActive(), other == window.pages().at(i));
+        }
+    }
+}
+
+void TstMainWindow::hiddenWindowHasNoActivePage()
+{
+    MainWindow &window = m_ui->window();
+    window.setCurrentPage(m_ui->dashboard());
+    QVERIFY(m_ui->dashboard()->isActive());
+    window.hide();
+    QCOMPARE(window.activePage(), nullptr);
+    QVERIFY(!m_ui->dashboard()->isActive());
+    QVERIFY(!m_ui->dashboard()->live().isActive());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QCOMPARE(window.activePage(), m_ui->dashboard());
+    QVERIFY(m_ui->dashboard()->live().isActive());
+}
+
+void TstMainWindow::geometryAndLastPageRestored()
+{
+    MainWindow &before = m_ui->window();
+    const int lastRow = int(before.pages().size()) - 1;
+    before.resize(1100, 720);
+    before.move(40, 30);
+    QTRY_COMPARE(before.size(), QSize(1100, 720));
+    sidebar()->setCurrentRow(lastRow);
+    const QString lastPage = before.currentPage()->objectName();
+    before.close(); // as the user quits; the settings are written on close
+
+    MainWindow &after = m_ui->reopenWindow();
+    after.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&after));
+    QCOMPARE(after.size(), QSize(1100, 720));
+    QVERIFY(after.currentPage());
+    QCOMPARE(after.currentPage()->objectName(), lastPage);
+    QCOMPARE(after.activePage(), after.currentPage());
+
+    // Back to the dashboard and the designed size for the suites that follow.
+    after.setCurrentPage(m_ui->dashboard());
+    after.resize(1280, 800);
+}
+
+void TstMainWindow::stopAndStartFromStatusBar()
+{
+    MainWindow &window = m_ui->window();
+    auto *state = window.findChild<QLabel *>(u"gatewayState"_s);
+    auto *button = window.findChild<QToolButton *>(u"startStopButton"_s);
+    QVERIFY(state && button);
+    QTRY_VERIFY(state->text().startsWith(u"Running at http://127.0.0.1:"_s));
+    QCOMPARE(button->text(), u"Stop"_s);
+    QVERIFY(button->isEnabled());
+
+    // What the status bar said at each step the gateway reported.
+    QStringList said;
+    QList<bool> buttonEnabled;
+    connect(&m_ui->control(), &GatewayControl::stateChanged, this, [&] {
+        said.append(state->text());
+        buttonEnabled.append(button->isEnabled());
+    });
+
+    QTest::mouseClick(button, Qt::LeftButton);
+    QTRY_COMPARE(m_ui->control().state(), GatewayControl::State::Stopped);
+    QCOMPARE(said, (QStringList{u"Stopping…"_s, u"Stopped"_s}));
+    QCOMPARE(buttonEnabled, (QList<bool>{false, true})); // no second click while it stops
+    QCOMPARE(button->text(), u"Start"_s);
+    QCOMPARE(window.findChild<QLabel *>(u"requestsPerMinute"_s)->text(), u"– requests/min"_s);
+    auto *startAction = window.findChild<QAction *>(u"actionGatewayStart"_s);
+    QVERIFY(startAction && startAction->isEnabled());
+
+    said.clear();
+    buttonEnabled.clear();
+    QTest::mouseClick(button, Qt::LeftButton);
+    QTRY_COMPARE(m_ui->control().state(), GatewayControl::State::Running);
+    QCOMPARE(said.size(), 2);
+    QCOMPARE(said.at(0), u"Starting…"_s);
+    QVERIFY2(said.at(1).startsWith(u"Running at http://127.0.0.1:"_s), qPrintable(said.at(1)));
+    QCOMPARE(buttonEnabled, (QList<bool>{false, true}));
+    QCOMPARE(button->text(), u"Stop"_s);
+
+    // The restarted gateway answers the window again: the status bar's rate comes back from /status, or the
+    // dashboard reloads its numbers.
+    DashboardPage *dashboard = m_ui->dashboard();
+    window.setCurrentPage(dashboard);
+    QSignalSpy cards(&dashboard->feed(), &DashboardFeed::cardsArrived);
+    window.refreshCurrentPage();
+    QVERIFY(cards.wait(10000));
+    disconnect(&m_ui->control(), &GatewayControl::stateChanged, this, nullptr);
+}
+
+void TstMainWindow::copyBaseUrl()
+{
+    MainWindow &window = m_ui->window();
+    auto *copy = window.findChild<QToolButton *>(u"copyBaseUrlButton"_s);
+    QVERIFY(copy);
+    QTest::mouseClick(copy, Qt::LeftButton);
+    QCOMPARE(QGuiApplication::clipboard()->text(), m_ui->team().gateway().url() + u"/v1"_s);
+}
+
+void TstMainWindow::everyControlHasAnAccessibleName()
+{
+    MainWindow &window = m_ui->window();
+    QStringList unnamed;
+    // Every page once on screen, so that whatever it builds lazily exists.
+    for (Page *page : window.pages()) {
+        window.setCurrentPage(page);
+        QTest::qWait(0);
+    }
+    const QList<QWidget *> widgets = window.findChildren<QWidget *>();
+    for (QWidget *widget : widgets) {
+        const bool interactive = qobject_cast<QAbstractButton *>(widget) || qobject_cast<QComboBox *>(widget)
+            || qobject_cast<QLineEdit *>(widget) || qobject_cast<QAbstractItemView *>(widget)
+            || qobject_cast<QChartView *>(widget) || qobject_cast<QPlainTextEdit *>(widget);
+        // Qt's own parts (the menu bar's overflow button …) are named by Qt's accessibility plugin, not us.
+        if (!interactive || widget->objectName().startsWith(u"qt_"_s))
+            continue;
+        // Parts of a composite control are named by it (a combo box's list, a line edit inside a spin box).
+        bool part = false;
+        for (QWidget *up = widget->parentWidget(); up && up != &window; up = up->parentWidget()) {
+            if (qobject_cast<QComboBox *>(up) || qobject_cast<QAbstractSpinBox *>(up))
+                part = true;
+        }
+        if (part)
+            continue;
+        QString name;
+        if (qobject_cast<QComboBox *>(widget)) {
+            // A combo box's accessible name would otherwise be its current text, which says nothing of what
+            // it chooses.
+            name = widget->accessibleName();
+        } else if (QAccessibleInterface *iface = QAccessible::queryAccessibleInterface(widget)) {
+            name = iface->text(QAccessible::Name);
+        }
+        if (name.trimmed().isEmpty())
+            unnamed.append(u"%1 %2 (in %3)"_s.arg(QString::fromLatin1(widget->metaObject()->className()),
+                                                   widget->objectName(),
+                                                   widget->parentWidget() ? widget->parentWidget()->objectName()
+                                                                          : QString()));
+    }
+    QVERIFY2(unnamed.isEmpty(), qPrintable(u"without an accessible name: "_s + unnamed.join(u", "_s)));
+    window.setCurrentPage(m_ui->dashboard());
+}
+
+QTEST_MAIN(TstMainWindow)
+#include "tst_mainwindow.moc"
