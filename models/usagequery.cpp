@@ -78,13 +78,13 @@ qint64 UsageQuery::presetSecs(Preset preset)
     return 0;
 }
 
-UsageQuery::Bucket UsageQuery::effectiveBucket() const
+UsageQuery::Bucket UsageQuery::effectiveBucket(const QDateTime &now) const
 {
     if (m_bucket != Bucket::Auto)
         return m_bucket;
     // The server's rule for a request without `bucket`; the window uses it to label axes before the answer.
     const qint64 secs = lengthSecs();
-    if (secs <= 6 * kHour)
+    if (secs <= 6 * kHour && m_from >= now.addSecs(-kMinuteHistoryHours * kHour))
         return Bucket::Minute;
     if (secs <= 48 * kHour)
         return Bucket::Hour;

@@ -30,9 +30,10 @@ public:
 
     Bucket bucket() const { return m_bucket; }
     void setBucket(Bucket bucket) { m_bucket = bucket; }
-    // The bucket the server uses for Auto: minutes up to 6 h, hours up to 48 h, days up to 92 days, weeks
-    // beyond.
-    Bucket effectiveBucket() const;
+    // The bucket the server uses for Auto: minutes up to 6 h (when the range lies within the last 48 h, as
+    // long as the server keeps minutes), hours up to 48 h, days up to 92 days, weeks beyond.
+    Bucket effectiveBucket(const QDateTime &now = QDateTime::currentDateTimeUtc()) const;
+    static constexpr qint64 kMinuteHistoryHours = 48;
 
     GroupBy groupBy() const { return m_groupBy; }
     void setGroupBy(GroupBy groupBy) { m_groupBy = groupBy; }

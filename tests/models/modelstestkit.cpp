@@ -38,11 +38,6 @@ bool ModelsGateway::waitForRecords(qsizetype count)
     return m_team.harness().waitForRecords(count).size() >= count;
 }
 
-bool ModelsGateway::offers(const QString &path)
-{
-    return m_team.call(m_team.owner.token, "GET", u"/api/v1/"_s + path).status != 404;
-}
-
 std::optional<ApiResult<UsageData>> awaitUsage(ApiClient &client, const UsageQuery &query)
 {
     return await<UsageData>([&](QObject *context, ApiClient::Callback<UsageData> done) {

@@ -29,9 +29,6 @@ public:
     // Waits until the store holds `count` records, so that usage and logs include them.
     bool waitForRecords(qsizetype count);
 
-    // Whether the gateway under test has the endpoint yet (the branch `api` adds them): false on 404.
-    bool offers(const QString &path);
-
 private:
     ApiTeam m_team;
     std::unique_ptr<ApiClient> m_client;

@@ -19,6 +19,7 @@ private slots:
     void previousPeriod();
     void effectiveBucket_data();
     void effectiveBucket();
+    void noMinutesBeyondTheirHistory();
 };
 
 namespace {
@@ -127,9 +128,18 @@ void TestUsageQuery::effectiveBucket()
     QFETCH(qint64, hours);
     QFETCH(UsageQuery::Bucket, bucket);
     UsageQuery query = UsageQuery::between(kNow.addSecs(-hours * 3600), kNow);
-    QCOMPARE(query.effectiveBucket(), bucket);
+    QCOMPARE(query.effectiveBucket(kNow), bucket);
     query.setBucket(UsageQuery::Bucket::Month);
-    QCOMPARE(query.effectiveBucket(), UsageQuery::Bucket::Month); // a named bucket is kept
+    QCOMPARE(query.effectiveBucket(kNow), UsageQuery::Bucket::Month); // a named bucket is kept
+}
+
+void TestUsageQuery::noMinutesBeyondTheirHistory()
+{
+    // Three hours of last week: the server keeps minutes for 48 hours only, so it answers in hours.
+    const UsageQuery lastWeek = UsageQuery::between(kNow.addDays(-7), kNow.addDays(-7).addSecs(3 * 3600));
+    QCOMPARE(lastWeek.effectiveBucket(kNow), UsageQuery::Bucket::Hour);
+    const UsageQuery yesterday = UsageQuery::between(kNow.addDays(-1), kNow.addDays(-1).addSecs(3 * 3600));
+    QCOMPARE(yesterday.effectiveBucket(kNow), UsageQuery::Bucket::Minute);
 }
 
 QTEST_GUILESS_MAIN(TestUsageQuery)
