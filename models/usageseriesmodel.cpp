@@ -185,26 +185,64 @@ QList<UsageSeriesModel::Series> UsageSeriesModel::build(const UsageData &report,
 
 void UsageSeriesModel::apply(QList<QDateTime> starts, QList<Series> series)
 {
-    const bool sameShape = starts == m_starts && series.size() == m_series.size()
-        && std::equal(
-            series.cbegin(), series.cend(), m_series.cbegin(), [](const Series &a, const Series &b) {
-                return a.name == b.name && a.unit == b.unit && a.values.size() == b.values.size();
-            });
-    if (!sameShape) {
-        beginResetModel();
-        m_starts = std::move(starts);
+    const bool sameColumns = series.size() == m_series.size()
+        && std::equal(series.cbegin(), series.cend(), m_series.cbegin(),
+            [](const Series &a, const Series &b) { return a.name == b.name && a.unit == b.unit; });
+    if (sameColumns && starts == m_starts) {
+        // Same buckets, same series: a live refresh. Views keep their place; only the numbers move.
+        const bool changed = !std::equal(series.cbegin(), series.cend(), m_series.cbegin(),
+            [](const Series &a, const Series &b) { return a.values == b.values; });
         m_series = std::move(series);
-        endResetModel();
+        if (changed && !m_starts.isEmpty() && !m_series.isEmpty())
+            emit dataChanged(index(0, 1), index(rowCount() - 1, columnCount() - 1),
+                { Qt::DisplayRole, Qt::ToolTipRole, ValueRole });
         return;
     }
-    bool changed = false;
-    for (qsizetype i = 0; i < series.size() && !changed; ++i)
-        changed = series.at(i).values != m_series.at(i).values;
+    if (sameColumns && moveWindow(starts, series))
+        return;
+    beginResetModel();
+    m_starts = std::move(starts);
     m_series = std::move(series);
-    // Same buckets, same series: a live refresh. Views keep their place; only the numbers move.
-    if (changed && !m_starts.isEmpty() && !m_series.isEmpty())
-        emit dataChanged(index(0, 1), index(rowCount() - 1, columnCount() - 1),
+    endResetModel();
+}
+
+// A range that follows the clock moves forward by whole buckets: the oldest rows leave, the ones that stay
+// may get new numbers, and new buckets arrive at the end. Done as such, a chart or table keeps its place
+// instead of starting over every minute.
+bool UsageSeriesModel::moveWindow(const QList<QDateTime> &starts, const QList<Series> &series)
+{
+    if (m_starts.isEmpty() || starts.isEmpty())
+        return false;
+    const qsizetype drop = m_starts.indexOf(starts.constFirst());
+    if (drop < 0)
+        return false;
+    const qsizetype kept = m_starts.size() - drop;
+    if (kept > starts.size() || !std::equal(m_starts.cbegin() + drop, m_starts.cend(), starts.cbegin()))
+        return false;
+
+    if (drop > 0) {
+        beginRemoveRows({}, 0, int(drop - 1));
+        m_starts.remove(0, drop);
+        for (Series &column : m_series)
+            column.values.remove(0, qMin(drop, column.values.size()));
+        endRemoveRows();
+    }
+    bool changed = false;
+    for (qsizetype i = 0; i < m_series.size(); ++i) {
+        const QList<std::optional<double>> head = series.at(i).values.mid(0, kept);
+        changed = changed || head != m_series.at(i).values;
+        m_series[i].values = head;
+    }
+    if (changed && kept > 0 && !m_series.isEmpty())
+        emit dataChanged(index(0, 1), index(int(kept - 1), columnCount() - 1),
             { Qt::DisplayRole, Qt::ToolTipRole, ValueRole });
+    if (starts.size() > kept) {
+        beginInsertRows({}, int(kept), int(starts.size() - 1));
+        m_starts = starts;
+        m_series = series;
+        endInsertRows();
+    }
+    return true;
 }
 
 int UsageSeriesModel::rowCount(const QModelIndex &parent) const

@@ -17,7 +17,8 @@
 //
 // setReport() resets the model when the rows or columns change (another query, another metric); when only
 // the numbers of the same buckets and series change (a live refresh) it emits dataChanged, so views keep
-// their selection and scroll position.
+// their selection and scroll position; when a range that follows the clock moved forward, the buckets that
+// left are removed and the new ones inserted at the end (rowsRemoved/rowsInserted, no reset).
 class UsageSeriesModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -69,6 +70,7 @@ private:
     };
     QList<Series> build(const UsageData &report, qsizetype rows) const;
     void apply(QList<QDateTime> starts, QList<Series> series);
+    bool moveWindow(const QList<QDateTime> &starts, const QList<Series> &series);
 
     Metric m_metric = Metric::Requests;
     UsageData m_report;

@@ -36,6 +36,7 @@ private slots:
     void costStackedByModel();
     void topEightGroupsAndOther();
     void liveRefreshChangesDataOnly();
+    void movedWindowRemovesAndInsertsRows();
     void newQueryOrMetricResets();
     void clear();
 
@@ -276,6 +277,38 @@ void TestUsageSeriesModel::liveRefreshChangesDataOnly()
     m_model->setReport(fetch(query));
     QCOMPARE(changed.size(), 1);
     QCOMPARE(reset.size(), 0);
+}
+
+void TestUsageSeriesModel::movedWindowRemovesAndInsertsRows()
+{
+    m_model->setReport(fetch(morning())); // 09:00 … 12:00
+    QSignalSpy reset(m_model.get(), &QAbstractItemModel::modelReset);
+    QSignalSpy removed(m_model.get(), &QAbstractItemModel::rowsRemoved);
+    QSignalSpy inserted(m_model.get(), &QAbstractItemModel::rowsInserted);
+    QSignalSpy changed(m_model.get(), &QAbstractItemModel::dataChanged);
+
+    // An hour later, with one more request at 11:20: the range a preset follows moved by one bucket.
+    m_clock->setNow(at(11, 20));
+    QVERIFY(m_gateway->chat(u"openai/gpt-4o-mini"_s));
+    QVERIFY(m_gateway->waitForRecords(6));
+    UsageQuery later = UsageQuery::between(at(10), at(14));
+    later.setBucket(UsageQuery::Bucket::Hour);
+    m_model->setReport(fetch(later));
+
+    QCOMPARE(reset.size(), 0);
+    QCOMPARE(removed.size(), 1);
+    QCOMPARE(removed.constFirst().at(1).toInt(), 0); // first
+    QCOMPARE(removed.constFirst().at(2).toInt(), 0); // last
+    QCOMPARE(inserted.size(), 1);
+    QCOMPARE(inserted.constFirst().at(1).toInt(), 3);
+    QCOMPARE(inserted.constFirst().at(2).toInt(), 3);
+    QCOMPARE(changed.size(), 1); // 11:00 got its third request
+    QCOMPARE(m_model->rowCount(), 4);
+    QCOMPARE(value(0, 0, UsageSeriesModel::BucketStartRole).toDateTime(), at(10));
+    QCOMPARE(value(0, 1).toDouble(), 3.0);
+    QCOMPARE(value(1, 1).toDouble(), 3.0);
+    QCOMPARE(value(3, 0, UsageSeriesModel::BucketStartRole).toDateTime(), at(13));
+    QCOMPARE(value(3, 1).toDouble(), 0.0);
 }
 
 void TestUsageSeriesModel::newQueryOrMetricResets()
