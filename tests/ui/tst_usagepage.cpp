@@ -372,6 +372,7 @@ void TstUsagePage::filterIsDebounced()
     auto *model = page->findChild<QComboBox *>(u"usageModelFilter"_s);
     QTRY_VERIFY(model->hasFocus() || model->lineEdit()->hasFocus());
     QSignalSpy queries(&page->feed(), &UsageFeed::queryChanged);
+    const qsizetype answers = loaded.size();
     const QString name = UiHarness::seededModels().first();
     QTest::keyClicks(model->lineEdit(), name);
     // One query for the whole word, not one per keystroke.
@@ -379,7 +380,8 @@ void TstUsagePage::filterIsDebounced()
     QTest::qWait(UsageToolbar::kFilterDelayMs + 100);
     QCOMPARE(queries.size(), 1);
     QCOMPARE(page->feed().query().model(), name);
-    QVERIFY(waitLoaded(page, loaded));
+    QTRY_VERIFY_WITH_TIMEOUT(loaded.size() > answers, 15000);
+    QTRY_VERIFY(!page->feed().isLoading());
     const auto answer = fetchUsage(m_ui->api(), page->feed().query());
     QVERIFY(answer);
     QVERIFY(answer->totals.requests < m_ui->seededRequests());

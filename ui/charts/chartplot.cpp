@@ -232,18 +232,19 @@ void ChartPlot::rescale()
         return;
     // Room left for the value axes' labels and the legend: about 90 px across, 110 px up and down.
     const int xTicks = std::max(2, int((m_size.width() - 90 - (m_y2 ? 70 : 0)) / 90));
-    const int yTicks = std::clamp(int((m_size.height() - 110) / 40), 2, 8);
+    const int yTicks = std::clamp(int((m_size.height() - 110) / 36), 3, 8);
     ChartScales::Scale time = ChartScales::timeScale(qint64(m_minX), qint64(m_maxX), xTicks, m_utc);
     // A label on the very end of the axis would hang past the plot: ticks in the last 3 % go unlabelled.
     const double cut = m_maxX - (m_maxX - m_minX) * 0.03;
     time.ticks.removeIf([cut](const ChartScales::Tick &tick) { return tick.value > cut; });
     setTicks(m_x, time);
     m_x->setRange(m_minX, m_maxX);
-    setTicks(m_y, ChartScales::valueScale(0, m_maxY, yTicks, m_unit));
+    // A little headroom, so the highest point does not touch the top of the plot.
+    setTicks(m_y, ChartScales::valueScale(0, m_maxY * 1.04, yTicks, m_unit));
     m_y->setTitleText(ChartScales::axisTitle(m_unit, m_unitWord));
     m_x->setTitleText(m_utc ? u"Time (UTC)"_s : u"Time (local)"_s);
     if (m_y2) {
-        setTicks(m_y2, ChartScales::valueScale(0, m_maxY2, yTicks, m_unit2));
+        setTicks(m_y2, ChartScales::valueScale(0, m_maxY2 * 1.04, yTicks, m_unit2));
         m_y2->setTitleText(ChartScales::axisTitle(m_unit2, m_unitWord2));
     }
 }
@@ -255,6 +256,11 @@ QAbstractSeries *ChartPlot::anchor() const
             return d.series;
     }
     return m_drawn.isEmpty() ? nullptr : m_drawn.first().series;
+}
+
+bool ChartPlot::isDrawn(int dataIndex) const
+{
+    return std::any_of(m_drawn.cbegin(), m_drawn.cend(), [dataIndex](const Drawn &d) { return d.dataIndex == dataIndex; });
 }
 
 QColor ChartPlot::color(int dataIndex) const

@@ -57,6 +57,7 @@ public:
     QList<QPointF> drawnPoints(int drawn) const;
     // The colour of data column `dataIndex` (also for columns that are not drawn, for the hover box).
     QColor color(int dataIndex) const;
+    bool isDrawn(int dataIndex) const;
     ChartStyle style() const { return m_style; }
     QCategoryAxis *timeAxis() const { return m_x; }
     QCategoryAxis *valueAxis() const { return m_y; }

@@ -326,8 +326,11 @@ void ChartView::updateHover()
             total += *v;
             haveTotal = true;
         }
-        html += u"<tr><td><span style='color:%1'>&#9632;</span>&nbsp;%2</td><td align='right'>&nbsp;&nbsp;&nbsp;%3</td></tr>"_s.arg(
-            m_plot.color(i).name(), c.name.toHtmlEscaped(), Formatting::format(v, c.unit).toHtmlEscaped());
+        // A swatch only for what is drawn: a value listed without one is in the box and the table alone.
+        const QString swatch = m_plot.isDrawn(i) ? u"<span style='color:%1'>&#9632;</span>&nbsp;"_s.arg(m_plot.color(i).name())
+                                                 : u"&nbsp;&nbsp;&nbsp;"_s;
+        html += u"<tr><td>%1%2</td><td align='right'>&nbsp;&nbsp;&nbsp;%3</td></tr>"_s.arg(
+            swatch, c.name.toHtmlEscaped(), Formatting::format(v, c.unit).toHtmlEscaped());
     }
     if (stacked && haveTotal && m_data.columns.size() > 1)
         html += u"<tr><td style='font-weight:600'>Total</td><td align='right' style='font-weight:600'>&nbsp;&nbsp;&nbsp;%1</td></tr>"_s.arg(

@@ -94,8 +94,11 @@ UsageView::UsageView(Metric metric, UsageFeed &feed, QWidget *parent)
         m_table = makeTable(feed.groups(), u"usageTable"_s + objectKey(metric), tr("%1 by group").arg(name(metric)));
         m_splitter->addWidget(m_table);
     }
+    // The chart is what the view is about: most of the height, the table scrolls.
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
+    m_splitter->setSizes({460, 240});
+    m_chart->setMinimumHeight(260);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -123,12 +126,19 @@ QTableView *UsageView::makeTable(QAbstractItemModel *source, const QString &obje
     table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 8);
     QHeaderView *header = table->horizontalHeader();
     header->setSectionResizeMode(QHeaderView::Interactive);
-    header->setDefaultSectionSize(118);
-    header->setSectionResizeMode(UsageGroupsModel::Name, QHeaderView::Stretch);
     header->setHighlightSections(false);
     const QList<int> shown = columnsFor(m_metric);
-    for (int column = 0; column < UsageGroupsModel::ColumnCount; ++column)
+    for (int column = 0; column < UsageGroupsModel::ColumnCount; ++column) {
         table->setColumnHidden(column, !shown.contains(column));
+        // Numbers as wide as their heading (measured once, never the contents: a big table stays cheap).
+        const QString heading = source->headerData(column, Qt::Horizontal).toString();
+        header->resizeSection(column, std::max(72, table->fontMetrics().horizontalAdvance(heading) + 30));
+    }
+    // Side by side (Latency) the name gets a fixed share; alone it takes the room the numbers leave.
+    if (m_metric == Metric::Latency)
+        header->resizeSection(UsageGroupsModel::Name, 170);
+    else
+        header->setSectionResizeMode(UsageGroupsModel::Name, QHeaderView::Stretch);
     table->sortByColumn(sortColumnFor(m_metric), Qt::DescendingOrder);
     return table;
 }
