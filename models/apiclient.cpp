@@ -6,6 +6,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QThread>
 #include <QTimer>
 
 using namespace Qt::StringLiterals;
@@ -117,13 +118,16 @@ bool ApiClient::isLoading(const QString &view) const
 void ApiClient::start(const QString &view, const QByteArray &method, const QString &path,
     const QUrlQuery &query, const QJsonDocument &body, QObject *context, RawDone done)
 {
+    Q_ASSERT_X(QThread::currentThread() == thread(), "ApiClient", "called from another thread than its own");
     if (!view.isEmpty())
         cancel(view);
+    const quint64 call = ++m_calls[view];
     const QPointer<QObject> guard(context ? context : this);
     if (!m_baseUrl.isValid() || m_baseUrl.host().isEmpty()) {
-        // Still from the event loop: callers may rely on no callback running inside their call.
-        QTimer::singleShot(0, this, [guard, done] {
-            if (guard)
+        // Still from the event loop: callers may rely on no callback running inside their call. A newer
+        // call for the view in the meantime makes this answer stale like any other.
+        QTimer::singleShot(0, this, [this, guard, done, view, call] {
+            if (guard && (view.isEmpty() || m_calls.value(view) == call))
                 done({ std::nullopt,
                     { 0, u"no_address"_s, u"no gateway address is set: choose a gateway to connect to"_s } });
         });

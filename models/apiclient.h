@@ -85,4 +85,5 @@ private:
     int m_timeoutMs = 30'000;
     qint64 m_requestCount = 0;
     QHash<QString, QPointer<QNetworkReply>> m_inFlight; // by view
+    QHash<QString, quint64> m_calls; // calls started per view: an answer for an older one is stale
 };

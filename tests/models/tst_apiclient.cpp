@@ -331,13 +331,25 @@ void TestApiClient::answersNeverArriveInsideTheCall()
     QTRY_COMPARE(answers, 1);
     QVERIFY(answeredAfterReturn);
 
-    // Also when the call cannot even be sent.
+    // Also when the call cannot even be sent …
     returned = false;
+    const QUrl gateway = client().baseUrl();
     client().setBaseUrl({});
     client().usage(u"chart"_s, UsageQuery(), &context, done);
     returned = true;
     QTRY_COMPARE(answers, 2);
     QVERIFY(answeredAfterReturn);
+
+    // … and that answer, too, is dropped when a newer call for its view follows.
+    QList<QString> codes;
+    client().usage(u"chart"_s, UsageQuery(), &context,
+        [&](const ApiResult<UsageData> &result) { codes.append(result.error.code); });
+    client().setBaseUrl(gateway);
+    client().usage(u"chart"_s, UsageQuery(), &context,
+        [&](const ApiResult<UsageData> &result) { codes.append(result.ok() ? u"ok"_s : result.error.code); });
+    QTRY_COMPARE(codes.size(), 1);
+    QVERIFY(awaitStatus(client()));
+    QCOMPARE(codes, QList<QString> { u"ok"_s });
 }
 
 QTEST_GUILESS_MAIN(TestApiClient)
