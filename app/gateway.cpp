@@ -11,8 +11,9 @@
 #include <QFile>
 #include <QLoggingCategory>
 #include <QThread>
-#include <QThreadPool>
 #include <QHostAddress>
+#include <QSemaphore>
+#include <QThreadPool>
 
 using namespace Qt::StringLiterals;
 
@@ -39,6 +40,11 @@ std::optional<DatabaseLocation> Gateway::databaseLocation(const GatewayConfig &c
 
 bool Gateway::start(QString *error)
 {
+    m_stopping = false;
+    m_accepting = true;
+    m_background = std::make_unique<QThreadPool>();
+    m_background->setObjectName(u"gateway-background"_s);
+    m_background->setMaxThreadCount(4); // one each for the catch-up, purge, spend sync and learning or discovery
     const auto location = databaseLocation(m_config, error);
     if (!location)
         return false;
@@ -76,8 +82,16 @@ bool Gateway::start(QString *error)
     if (!m_providers->load(error))
         return false;
     // What local servers serve: at start, so that the first model list has it, then every minute on a pool
-    // thread (a model pulled, a server started or stopped since).
-    discoverLocalModels(configuredProviders(), m_config.discoveryTimeoutMs, m_localModels);
+    // thread (a model pulled, a server started or stopped since). The first look runs on the pool too, waited
+    // for without an event loop here, so that nothing else of this thread runs in the middle of start().
+    m_discoveryRunning.storeRelease(true);
+    QSemaphore discovered;
+    m_background->start([this, &discovered, providers = configuredProviders()] {
+        discoverLocalModels(providers, m_config.discoveryTimeoutMs, m_localModels);
+        m_discoveryRunning.storeRelease(false);
+        discovered.release();
+    });
+    discovered.acquire();
     every(m_config.localModelsRefreshMs, [this] {
         inBackground(m_discoveryRunning, [this, providers = configuredProviders()] {
             discoverLocalModels(providers, m_config.discoveryTimeoutMs, m_localModels);
@@ -103,7 +117,7 @@ bool Gateway::start(QString *error)
                                                   m_config.responseCacheMaxEntries, 64 * 1024 * 1024);
     m_stats = std::make_unique<ProviderStats>();
     learnFromRecords();
-    every(m_config.statsRefreshMs, [this] { learnFromRecords(); });
+    every(m_config.statsRefreshMs, [this] { inBackground(m_learningRunning, [this] { learnFromRecords(); }); });
     const ProxyContext context{m_config,   m_catalog, m_localModels, *m_keys,      *m_log,
                                m_clock,    m_cache.get(), *m_stats,   *m_policies, *m_providers,
                                m_vitals.get()};
@@ -119,7 +133,8 @@ bool Gateway::start(QString *error)
         return false;
     }
     if (!m_server->listen(address, m_config.port)) {
-        *error = u"cannot listen on %1:%2: %3"_s.arg(m_config.host).arg(m_config.port).arg(m_server->errorString());
+        *error = listenProblem();
+        m_server.reset();
         return false;
     }
     m_config.port = m_server->serverPort();
@@ -127,12 +142,44 @@ bool Gateway::start(QString *error)
     return true;
 }
 
+QString Gateway::listenProblem() const
+{
+    const QString where = u"%1:%2"_s.arg(m_config.host).arg(m_config.port);
+    switch (m_server->serverError()) {
+    case QAbstractSocket::AddressInUseError:
+        return u"port %1 is taken by another program (on %2); stop that program or choose another port with "
+               "--port or \"port\" in config.json"_s.arg(m_config.port).arg(m_config.host);
+    case QAbstractSocket::SocketAccessError:
+        return u"this user may not listen on %1 (ports below 1024 need privileges); choose a port above 1024"_s.arg(
+            where);
+    case QAbstractSocket::SocketAddressNotAvailableError:
+        return u"%1 is not an address of this machine; use 127.0.0.1, 0.0.0.0 or one of its own addresses"_s.arg(
+            m_config.host);
+    default:
+        return u"cannot listen on %1: %2"_s.arg(where, m_server->errorString());
+    }
+}
+
+void Gateway::setAccepting(bool accepting)
+{
+    if (!m_server || accepting == m_accepting)
+        return;
+    m_accepting = accepting;
+    if (accepting)
+        m_server->resumeAccepting();
+    else
+        m_server->pauseAccepting();
+}
+
 void Gateway::startRetentionTimers()
 {
     every(m_config.sharedRefreshMs, [this] {
-        QString error;
-        if (!catchUpWithSharedDatabase(&error))
-            qCWarning(lcGateway).noquote() << error;
+        // Off this thread, which accepts connections: a keychain read may take seconds.
+        inBackground(m_catchUpRunning, [this] {
+            QString error;
+            if (!catchUpWithSharedDatabase(&error))
+                qCWarning(lcGateway).noquote() << error;
+        });
         // Off this thread: it waits for the log writer.
         inBackground(m_spendSyncRunning, [this] {
             QString syncError;
@@ -165,9 +212,9 @@ void Gateway::every(int intervalMs, const std::function<void()> &job)
 
 void Gateway::inBackground(QAtomicInteger<bool> &running, std::function<void()> work)
 {
-    if (m_stopping || !running.testAndSetAcquire(false, true))
+    if (m_stopping || !m_background || !running.testAndSetAcquire(false, true))
         return;
-    QThreadPool::globalInstance()->start([&running, work = std::move(work)] {
+    m_background->start([&running, work = std::move(work)] {
         work();
         running.storeRelease(false);
     });
@@ -224,11 +271,11 @@ std::optional<Removed> Gateway::purgeExpired(QString *error)
 void Gateway::stop()
 {
     m_stopping = true;
-    for (QTimer *timer : std::as_const(m_timers))
-        timer->stop();
-    // A purge, spend sync or discovery in flight finishes before what it uses goes away.
-    while (m_purgeRunning.loadAcquire() || m_spendSyncRunning.loadAcquire() || m_discoveryRunning.loadAcquire())
-        QThread::msleep(5);
+    qDeleteAll(m_timers); // a later start() makes its own
+    m_timers.clear();
+    // A catch-up, purge, spend sync, learning or discovery in flight finishes before what it uses goes away.
+    if (m_background)
+        m_background->waitForDone();
     if (m_server) {
         m_server->shutdown(m_config.shutdownGraceMs);
         m_server.reset();
@@ -237,6 +284,7 @@ void Gateway::stop()
         m_apiPool->waitForDone();
     if (m_log)
         m_log->stop();
+    m_accepting = false;
 }
 
 quint16 Gateway::port() const

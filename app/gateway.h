@@ -37,10 +37,16 @@ public:
     Gateway(GatewayConfig config, const Clock &clock, QObject *parent = nullptr);
     ~Gateway() override;
 
-    // Opens the database, loads the catalog and starts listening. False and *error when any of it fails.
+    // Opens the database, loads the catalog and starts listening. False and *error (a sentence a user can act
+    // on) when any of it fails. Blocks its thread for the store, the keychain and the first look at local
+    // model servers, but runs no nested event loop: host it off the GUI thread (GatewayHost).
     bool start(QString *error);
     // Stops accepting, lets in-flight requests finish (up to the configured grace), writes every record.
+    // Blocks its thread meanwhile, without running its events. start() may be called again afterwards.
     void stop();
+    // Pauses or resumes accepting new connections; those already open are served on. On the gateway's thread.
+    void setAccepting(bool accepting);
+    bool isAccepting() const { return m_accepting; }
 
     quint16 port() const;
     QString url() const; // http://host:port
@@ -80,9 +86,11 @@ private:
     void startRetentionTimers();
     // Runs `job` every `intervalMs` on this object's thread, until stop().
     void every(int intervalMs, const std::function<void()> &job);
-    // Runs `work` on a pool thread, one at a time per `running` flag (a run still going when the next is due is
-    // not repeated), never once stop() has begun; stop() waits for those in flight.
+    // Runs `work` on the gateway's own pool, one at a time per `running` flag (a run still going when the next is
+    // due is not repeated), never once stop() has begun; stop() waits for those in flight.
     void inBackground(QAtomicInteger<bool> &running, std::function<void()> work);
+    // The user-facing reason listening on host:port failed.
+    QString listenProblem() const;
     QList<ProviderConfig> configuredProviders() const;
 
 
@@ -98,6 +106,12 @@ private:
     std::unique_ptr<RecordStore> m_records;
     QList<QTimer *> m_timers;
     bool m_stopping = false;
+    bool m_accepting = true;
+    // The catch-up, purge, spend sync, learning and discovery jobs: never the GUI's or anyone else's global pool,
+    // and never the thread that accepts connections (a keychain read may take 10 s).
+    std::unique_ptr<QThreadPool> m_background;
+    QAtomicInteger<bool> m_catchUpRunning = false;
+    QAtomicInteger<bool> m_learningRunning = false;
     QAtomicInteger<bool> m_purgeRunning = false;
     QAtomicInteger<bool> m_spendSyncRunning = false;
     QAtomicInteger<bool> m_discoveryRunning = false;

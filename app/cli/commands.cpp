@@ -4,18 +4,16 @@
 #include "apikeystore.h"
 #include "clock.h"
 #include "gateway.h"
+#include "gatewayhost.h"
 #include "memberstore.h"
 #include "recordexporter.h"
+#include "termination.h"
 
 #include <QCoreApplication>
 #include <QFile>
-#include <QSocketNotifier>
 #include <QStandardPaths>
 #include <QTextStream>
 
-#include <csignal>
-#include <sys/socket.h>
-#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -34,6 +32,10 @@ QString dataDir(const CommandLine &line)
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
 }
 
+} // namespace
+
+namespace Commands {
+
 std::optional<GatewayConfig> loadConfig(const CommandLine &line, QString *error)
 {
     auto config = GatewayConfig::load(dataDir(line), line.option(u"config"_s),
@@ -49,39 +51,14 @@ std::optional<GatewayConfig> loadConfig(const CommandLine &line, QString *error)
     return config;
 }
 
+} // namespace Commands
+
+namespace {
+
 std::optional<DatabaseLocation> openableLocation(const CommandLine &line, QString *error)
 {
-    const auto config = loadConfig(line, error);
+    const auto config = Commands::loadConfig(line, error);
     return config ? Gateway::databaseLocation(*config, error) : std::nullopt;
-}
-
-// Turns SIGTERM and SIGINT into a call on the event loop (the self-pipe trick: a signal handler may only
-// write to a descriptor).
-int g_signalFds[2] = {-1, -1};
-
-void onSignal(int)
-{
-    const char byte = 1;
-    [[maybe_unused]] const auto written = ::write(g_signalFds[0], &byte, 1);
-}
-
-void watchTermination(QObject *context, std::function<void()> handler)
-{
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFds) != 0)
-        return;
-    auto *notifier = new QSocketNotifier(g_signalFds[1], QSocketNotifier::Read, context);
-    QObject::connect(notifier, &QSocketNotifier::activated, context, [notifier, handler] {
-        char byte;
-        [[maybe_unused]] const auto read = ::read(g_signalFds[1], &byte, 1);
-        notifier->setEnabled(false);
-        handler();
-    });
-    struct sigaction action = {};
-    action.sa_handler = onSignal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    sigaction(SIGTERM, &action, nullptr);
-    sigaction(SIGINT, &action, nullptr);
 }
 
 } // namespace
@@ -95,24 +72,36 @@ int serve(const CommandLine &line)
     if (!config)
         return failWith(error, 2);
     SystemClock clock;
-    Gateway gateway(std::move(*config), clock);
-    if (!gateway.start(&error))
-        return failWith(error);
-
-    QTextStream out(stdout);
-    out << "Listening on " << gateway.url() << Qt::endl;
-    QStringList providers;
-    for (const ProviderState &provider : gateway.providers().snapshot()->providers) {
-        if (provider.config)
-            providers.append(provider.spec.id);
-    }
-    QTextStream(stderr) << "llm-gateway: OpenAI-compatible endpoint " << gateway.url() << "/v1; providers: "
-                        << (providers.isEmpty() ? u"none configured"_s : providers.join(u", "_s)) << Qt::endl;
-
-    watchTermination(&gateway, [&gateway] {
-        gateway.stop();
-        QCoreApplication::exit(0);
+    GatewayHost host(std::move(*config), clock);
+    int exitCode = 0;
+    QObject::connect(&host, &GatewayHost::stateChanged, &host, [&host, &exitCode](GatewayHost::State state) {
+        switch (state) {
+        case GatewayHost::State::Running: {
+            QTextStream(stdout) << "Listening on " << host.url() << Qt::endl;
+            QStringList providers;
+            for (const ProviderState &provider : host.gateway()->providers().snapshot()->providers) {
+                if (provider.config)
+                    providers.append(provider.spec.id);
+            }
+            QTextStream(stderr) << "llm-gateway: OpenAI-compatible endpoint " << host.url() << "/v1; providers: "
+                                << (providers.isEmpty() ? u"none configured"_s : providers.join(u", "_s))
+                                << Qt::endl;
+            break;
+        }
+        case GatewayHost::State::Failed:
+            exitCode = failWith(host.failureReason());
+            QCoreApplication::exit(exitCode);
+            break;
+        case GatewayHost::State::Stopped:
+            QCoreApplication::exit(exitCode);
+            break;
+        case GatewayHost::State::Starting:
+        case GatewayHost::State::Stopping:
+            break;
+        }
     });
+    Termination::watch(&host, [&host] { host.stop(); });
+    host.start();
     return QCoreApplication::exec();
 }
 

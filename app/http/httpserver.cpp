@@ -142,10 +142,11 @@ void HttpServer::shutdown(int graceMs)
     close();
     for (const auto &worker : m_workers)
         worker->closeIdleConnections();
+    // Waits without running this thread's events: nothing in flight needs them (each connection lives on its
+    // worker's thread), and a nested event loop here would let timers and queued calls of the owner run in the
+    // middle of a shutdown.
     QDeadlineTimer deadline(graceMs);
-    while (activeRequests() > 0 && !deadline.hasExpired()) {
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    while (activeRequests() > 0 && !deadline.hasExpired())
         QThread::msleep(20);
-    }
     m_workers.clear(); // closes what is left and joins the threads
 }
