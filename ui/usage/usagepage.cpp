@@ -250,14 +250,27 @@ void UsagePage::setUtc(bool utc)
 
 void UsagePage::showError(const QString &message)
 {
+    styleBanner();
+    m_banner->setText(message);
+    m_banner->show();
+    emit this->message(message);
+}
+
+void UsagePage::styleBanner()
+{
+    // The error tint is derived from the palette, so it is recomputed when light and dark switch.
     const Theme::Semantic colors = Theme::semantic(palette());
     QPalette p = m_banner->palette();
     p.setColor(QPalette::Window, colors.errorBackground);
     p.setColor(QPalette::WindowText, palette().color(QPalette::WindowText));
     m_banner->setPalette(p);
-    m_banner->setText(message);
-    m_banner->show();
-    emit this->message(message);
+}
+
+void UsagePage::changeEvent(QEvent *event)
+{
+    Page::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        styleBanner();
 }
 
 void UsagePage::restoreSettings()

@@ -46,7 +46,11 @@ public:
     bool isUtc() const { return m_utc; }
     QLabel *banner() const { return m_banner; }
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void styleBanner();
     void restoreSettings();
     void saveSettings();
     void queryChanged();

@@ -4,6 +4,7 @@
 #include "usagefeed.h"
 #include "usagegroupsmodel.h"
 
+#include <QAbstractButton>
 #include <QGroupBox>
 #include <QHeaderView>
 #include <QSortFilterProxyModel>
@@ -121,6 +122,11 @@ QTableView *UsageView::makeTable(QAbstractItemModel *source, const QString &obje
     table->setAlternatingRowColors(true);
     table->setWordWrap(false);
     table->verticalHeader()->hide();
+    // The table's parts are controls of their own to assistive tools: say what they are.
+    table->horizontalHeader()->setAccessibleName(tr("%1 columns").arg(accessibleName));
+    table->verticalHeader()->setAccessibleName(tr("%1 rows").arg(accessibleName));
+    if (auto *corner = table->findChild<QAbstractButton *>())
+        corner->setAccessibleName(tr("Select all rows"));
     // One row height for all rows, no measuring of contents: constant cost however many groups come.
     table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 8);
