@@ -205,10 +205,12 @@ QWidget *DashboardPage::buildCharts(QWidget *parent)
     connect(m_costSplit, &QButtonGroup::idClicked, this,
             [this](int id) { m_feed->setCostSplit(DashboardFeed::CostSplit(id)); });
 
-    grid->addWidget(m_tokens, 0, 0);
-    grid->addWidget(m_cost, 0, 1);
-    grid->addWidget(m_latency, 1, 0);
-    grid->addWidget(m_requests, 1, 1);
+    // Requests and tokens have two or three series and share a row; cost (one series per model) and latency
+    // (six percentiles) get the full width, so that their legends are read, not cut.
+    grid->addWidget(m_requests, 0, 0);
+    grid->addWidget(m_tokens, 0, 1);
+    grid->addWidget(m_cost, 1, 0, 1, 2);
+    grid->addWidget(m_latency, 2, 0, 1, 2);
     grid->setColumnStretch(0, 1);
     grid->setColumnStretch(1, 1);
     for (ChartView *chart : charts())
@@ -218,7 +220,7 @@ QWidget *DashboardPage::buildCharts(QWidget *parent)
 
 QList<ChartView *> DashboardPage::charts() const
 {
-    return {m_tokens->chart(), m_cost->chart(), m_latency->chart(), m_requests->chart()};
+    return {m_requests->chart(), m_tokens->chart(), m_cost->chart(), m_latency->chart()};
 }
 
 QString DashboardPage::title() const

@@ -30,7 +30,14 @@ GettingStarted::GettingStarted(ApiClient &api, QWidget *parent)
     , m_snippet(new QPlainTextEdit(this))
 {
     setObjectName(QStringLiteral("gettingStarted"));
-    auto *outer = new QVBoxLayout(this);
+    // A column of reading width: across a wide window the fields and the command would drift apart.
+    auto *root = new QHBoxLayout(this);
+    root->setContentsMargins(0, 0, 0, 0);
+    auto *column = new QWidget(this);
+    column->setMaximumWidth(860);
+    root->addWidget(column, 1);
+    root->addStretch(0);
+    auto *outer = new QVBoxLayout(column);
     outer->setContentsMargins(24, 16, 24, 16);
     outer->setSpacing(12);
 
@@ -83,14 +90,16 @@ GettingStarted::GettingStarted(ApiClient &api, QWidget *parent)
     m_copyKey = copyButton(tr("Copy the new API key"), m_keyField);
     m_copyKey->setObjectName(QStringLiteral("copyCreatedKey"));
     keyRow->addWidget(m_copyKey);
+    m_keyRow = form->rowCount();
     form->addRow(m_keyLabel, keyRow);
     m_keyNote->setObjectName(QStringLiteral("createdKeyNote"));
     m_keyNote->setWordWrap(true);
-    form->addRow(QString(), m_keyNote);
-    m_keyLabel->setVisible(false);
-    m_keyField->setVisible(false);
-    m_copyKey->setVisible(false);
-    m_keyNote->setVisible(false);
+    m_noteRow = form->rowCount();
+    form->addRow(m_keyNote);
+    // The key's rows appear once there is a key; hidden rows take no space (QFormLayout::setRowVisible, 6.4).
+    m_form = form;
+    m_form->setRowVisible(m_keyRow, false);
+    m_form->setRowVisible(m_noteRow, false);
 
     m_snippet->setObjectName(QStringLiteral("curlSnippet"));
     m_snippet->setReadOnly(true);
@@ -99,7 +108,7 @@ GettingStarted::GettingStarted(ApiClient &api, QWidget *parent)
     m_snippet->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_snippet->setTabChangesFocus(true);
     const int lineHeight = m_snippet->fontMetrics().lineSpacing();
-    m_snippet->setFixedHeight(lineHeight * 5 + 16);
+    m_snippet->setFixedHeight(lineHeight * 6 + 16);
     auto *snippetRow = new QHBoxLayout;
     snippetRow->addWidget(m_snippet, 1);
     QToolButton *copySnippet = copyButton(tr("Copy the curl command"), m_snippet);
@@ -157,8 +166,8 @@ QString GettingStarted::curlSnippet(const QUrl &clientBaseUrl, const QString &ke
     return QStringLiteral("curl %1/chat/completions \\\n"
                           "  -H \"Authorization: Bearer %2\" \\\n"
                           "  -H \"Content-Type: application/json\" \\\n"
-                          "  -d '{\"model\": \"openai/gpt-4o-mini\", "
-                          "\"messages\": [{\"role\": \"user\", \"content\": \"Hello\"}]}'")
+                          "  -d '{\"model\": \"openai/gpt-4o-mini\",\n"
+                          "       \"messages\": [{\"role\": \"user\", \"content\": \"Hello\"}]}'")
         .arg(clientBaseUrl.toString(), shownKey);
 }
 
@@ -174,7 +183,7 @@ void GettingStarted::createKey()
     // No view name: creating a key is a one-off action that nothing may replace.
     m_api.createKey(QString(), name, this, [this](const ApiResult<CreatedKey> &result) {
         m_create->setEnabled(true);
-        m_keyNote->setVisible(true);
+        m_form->setRowVisible(m_noteRow, true);
         if (!result) {
             qCWarning(lcWindow) << "cannot create a key:" << result.error.message;
             m_keyNote->setText(tr("Cannot create a key: %1").arg(result.error.message));
@@ -183,9 +192,7 @@ void GettingStarted::createKey()
         }
         m_key = result->key;
         m_keyField->setText(m_key);
-        m_keyLabel->setVisible(true);
-        m_keyField->setVisible(true);
-        m_copyKey->setVisible(true);
+        m_form->setRowVisible(m_keyRow, true);
         m_keyNote->setText(tr("Copy this key now: it is stored only as a hash and will not be shown again. "
                               "The command below already uses it."));
         m_create->setText(tr("Create another key"));

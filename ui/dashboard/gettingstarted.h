@@ -4,6 +4,7 @@
 #include <QWidget>
 
 class ApiClient;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -46,4 +47,7 @@ private:
     QToolButton *m_copyKey;
     QLabel *m_keyNote;
     QPlainTextEdit *m_snippet;
+    QFormLayout *m_form = nullptr;
+    int m_keyRow = 0; // the new key and its Copy button
+    int m_noteRow = 0; // "will not be shown again", or why no key was made
 };

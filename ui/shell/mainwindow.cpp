@@ -54,7 +54,7 @@ MainWindow::MainWindow(PageContext context, QSettings *settings, QWidget *parent
     m_sidebar->setIconSize(QSize(20, 20));
     m_sidebar->setSpacing(2);
     m_sidebar->setFrameShape(QFrame::NoFrame);
-    m_sidebar->setMinimumWidth(150);
+    m_sidebar->setMinimumWidth(120);
     m_sidebar->setMaximumWidth(260);
     m_sidebar->setTextElideMode(Qt::ElideNone);
     m_sidebar->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
@@ -63,7 +63,7 @@ MainWindow::MainWindow(PageContext context, QSettings *settings, QWidget *parent
     m_splitter->setChildrenCollapsible(false);
     m_splitter->setStretchFactor(0, 0);
     m_splitter->setStretchFactor(1, 1);
-    m_splitter->setSizes({170, 1110});
+    m_splitter->setSizes({150, 1130});
     setCentralWidget(m_splitter);
 
     // Screen readers select an item (its only action) instead of moving the current row, so the page follows
