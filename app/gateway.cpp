@@ -12,7 +12,6 @@
 #include <QLoggingCategory>
 #include <QThread>
 #include <QHostAddress>
-#include <QSemaphore>
 #include <QThreadPool>
 
 using namespace Qt::StringLiterals;
@@ -81,22 +80,16 @@ bool Gateway::start(QString *error)
     m_providers = std::make_unique<ProviderRegistry>(m_config.providers, *m_providerSettings, *m_secrets, m_clock);
     if (!m_providers->load(error))
         return false;
-    // What local servers serve: at start, so that the first model list has it, then every minute on a pool
-    // thread (a model pulled, a server started or stopped since). The first look runs on the pool too, waited
-    // for without an event loop here, so that nothing else of this thread runs in the middle of start().
-    m_discoveryRunning.storeRelease(true);
-    QSemaphore discovered;
-    m_background->start([this, &discovered, providers = configuredProviders()] {
-        discoverLocalModels(providers, m_config.discoveryTimeoutMs, m_localModels);
-        m_discoveryRunning.storeRelease(false);
-        discovered.release();
-    });
-    discovered.acquire();
-    every(m_config.localModelsRefreshMs, [this] {
+    // What local servers serve: asked at once, then every minute (a model pulled, a server started or stopped
+    // since), always on the gateway's pool: start() neither waits up to the discovery timeout for a server that
+    // does not answer nor runs a nested event loop, and the first model list has them as soon as they answered.
+    const auto discover = [this] {
         inBackground(m_discoveryRunning, [this, providers = configuredProviders()] {
             discoverLocalModels(providers, m_config.discoveryTimeoutMs, m_localModels);
         });
-    });
+    };
+    discover();
+    every(m_config.localModelsRefreshMs, discover);
     m_apiPool = std::make_unique<QThreadPool>();
     m_apiPool->setMaxThreadCount(kApiThreads);
     m_signIns = std::make_unique<SignInThrottle>(m_clock);
