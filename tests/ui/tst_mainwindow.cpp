@@ -10,9 +10,10 @@
 #include "livefollower.h"
 #include "shell/gatewaystatusbar.h"
 #include "shell/mainwindow.h"
-#include "testgatewaycontrol.h"
 
 #include <QAbstractButton>
+#include <QApplication>
+#include <QElapsedTimer>
 #include <QAbstractSpinBox>
 #include <QChartView>
 #include <QClipboard>
@@ -44,6 +45,8 @@ private slots:
     void geometryAndLastPageRestored();
     void stopAndStartFromStatusBar();
     void copyBaseUrl();
+    void busyShowsAfterAMoment();
+    void keyboardShortcuts();
     void everyControlHasAnAccessibleName();
     void cleanupTestCase();
 
@@ -203,16 +206,19 @@ void TstMainWindow::stopAndStartFromStatusBar()
     QCOMPARE(button->text(), u"Stop"_s);
     QVERIFY(button->isEnabled());
 
-    // What the status bar said at each step the gateway reported.
+    // What the status bar said at each step the gateway reported (a step may be reported more than once, e.g.
+    // when the accepting flag follows the state: only changes count).
     QStringList said;
     QList<bool> buttonEnabled;
     connect(&m_ui->control(), &GatewayControl::stateChanged, this, [&] {
+        if (!said.isEmpty() && said.last() == state->text())
+            return;
         said.append(state->text());
         buttonEnabled.append(button->isEnabled());
     });
 
     QTest::mouseClick(button, Qt::LeftButton);
-    QTRY_COMPARE(m_ui->control().state(), GatewayControl::State::Stopped);
+    QTRY_COMPARE_WITH_TIMEOUT(m_ui->control().state(), GatewayControl::State::Stopped, 15000);
     QCOMPARE(said, (QStringList{u"Stopping…"_s, u"Stopped"_s}));
     QCOMPARE(buttonEnabled, (QList<bool>{false, true})); // no second click while it stops
     QCOMPARE(button->text(), u"Start"_s);
@@ -223,11 +229,13 @@ void TstMainWindow::stopAndStartFromStatusBar()
     said.clear();
     buttonEnabled.clear();
     QTest::mouseClick(button, Qt::LeftButton);
-    QTRY_COMPARE(m_ui->control().state(), GatewayControl::State::Running);
-    QCOMPARE(said.size(), 2);
-    QCOMPARE(said.at(0), u"Starting…"_s);
-    QVERIFY2(said.at(1).startsWith(u"Running at http://127.0.0.1:"_s), qPrintable(said.at(1)));
-    QCOMPARE(buttonEnabled, (QList<bool>{false, true}));
+    QTRY_COMPARE_WITH_TIMEOUT(m_ui->control().state(), GatewayControl::State::Running, 15000);
+    QTRY_VERIFY(state->text().startsWith(u"Running at http://127.0.0.1:"_s));
+    QVERIFY2(said.size() >= 2, qPrintable(said.join(u" | "_s)));
+    QCOMPARE(said.first(), u"Starting…"_s);
+    QCOMPARE(buttonEnabled.first(), false);
+    QVERIFY2(said.last().startsWith(u"Running at http://127.0.0.1:"_s), qPrintable(said.join(u" | "_s)));
+    QCOMPARE(buttonEnabled.last(), true);
     QCOMPARE(button->text(), u"Stop"_s);
 
     // The restarted gateway answers the window again: the status bar's rate comes back from /status, or the
@@ -247,6 +255,49 @@ void TstMainWindow::copyBaseUrl()
     QVERIFY(copy);
     QTest::mouseClick(copy, Qt::LeftButton);
     QCOMPARE(QGuiApplication::clipboard()->text(), m_ui->team().gateway().url() + u"/v1"_s);
+}
+
+void TstMainWindow::busyShowsAfterAMoment()
+{
+    MainWindow &window = m_ui->window();
+    auto *busy = window.findChild<QWidget *>(u"busyIndicator"_s);
+    QVERIFY(busy);
+    QTRY_VERIFY(!busy->isVisible());
+    Page *page = window.pages().first();
+    QElapsedTimer clock;
+    clock.start();
+    emit page->busyChanged(true);
+    QVERIFY(!busy->isVisible()); // a quick answer must not flash a progress bar
+    QTRY_VERIFY(busy->isVisible());
+    QVERIFY(clock.elapsed() >= 190);
+    emit page->busyChanged(false);
+    QVERIFY(!busy->isVisible());
+}
+
+void TstMainWindow::keyboardShortcuts()
+{
+    MainWindow &window = m_ui->window();
+    DashboardPage *dashboard = m_ui->dashboard();
+    window.setCurrentPage(dashboard);
+    window.activateWindow();
+    QTRY_VERIFY(dashboard->feed().isComplete());
+
+    // F5 asks the API again.
+    QSignalSpy cards(&dashboard->feed(), &DashboardFeed::cardsArrived);
+    QTest::keyClick(&window, Qt::Key_F5);
+    QVERIFY(cards.wait(10000));
+
+    // Ctrl+F puts the focus in the page's filter (the dashboard's period).
+    auto *period = dashboard->findChild<QComboBox *>(u"dashboardPeriod"_s);
+    QVERIFY(period);
+    QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
+    QTRY_COMPARE(QApplication::focusWidget(), period);
+
+    // The menus hold every command, with the keys shown.
+    QVERIFY(window.findChild<QAction *>(u"actionQuit"_s)->shortcut() == QKeySequence(Qt::CTRL | Qt::Key_Q));
+    QVERIFY(window.findChild<QAction *>(u"actionRefresh"_s)->shortcut() == QKeySequence(Qt::Key_F5));
+    QVERIFY(window.findChild<QAction *>(u"actionGatewayPause"_s));
+    QVERIFY(window.findChild<QAction *>(u"actionCopyBaseUrl"_s));
 }
 
 void TstMainWindow::everyControlHasAnAccessibleName()
