@@ -165,7 +165,8 @@ void ApiClient::finish(
     reply->deleteLater();
     if (!view.isEmpty() && m_inFlight.value(view) == reply)
         m_inFlight.remove(view);
-    const QByteArray bytes = reply->readAll();
+    // A reply aborted by its transfer timeout is closed: nothing to read, and reading it would warn.
+    const QByteArray bytes = reply->isOpen() ? reply->readAll() : QByteArray();
     ApiResult<QJsonDocument> result;
     result.error = errorOf(reply, bytes);
     if (!result.error.isError()) {
