@@ -181,6 +181,8 @@ QVariant UsageGroupsModel::headerData(int section, Qt::Orientation orientation, 
     case Qt::ToolTipRole:
         if (section == OutputTokensPerSecond)
             return u"Output tokens per second of request time"_s;
+        if (section == CachedTokens)
+            return u"Input tokens read from the provider's prompt cache (counted within the input tokens)"_s;
         if (section == TtftP50 || section == TtftP95)
             return u"Time to the first token of a streamed answer"_s;
         return {};
