@@ -197,8 +197,9 @@ QString DashboardCardsModel::detail(Card card) const
     const UsageData::Totals &t = m_current->totals;
     switch (card) {
     case Card::Requests:
-        return t.requests > 0 ? u"%1 from the cache"_s.arg(Formatting::percent(*t.cacheHitRatePercent()))
-                              : QString();
+        return t.requests > 0
+            ? u"%1 answered from the response cache"_s.arg(Formatting::percent(*t.cacheHitRatePercent()))
+            : QString();
     case Card::Cost:
         return t.unpricedRequests > 0 ? u"%1 requests without a known price are not counted"_s.arg(
                    Formatting::count(double(t.unpricedRequests)))

@@ -109,6 +109,8 @@ void TestDashboardCardsModel::currentPeriodAlone()
         double(today.totals.completionTokens));
     QVERIFY(card(Card::LatencyP50, DashboardCardsModel::ValueTextRole).toString().contains(u's'));
     QCOMPARE(card(Card::Requests, DashboardCardsModel::PreviousTextRole).toString(), u"\u2013"_s);
+    QCOMPARE(card(Card::Requests, DashboardCardsModel::DetailRole).toString(),
+        u"0% answered from the response cache"_s);
     QVERIFY(!card(Card::Requests, DashboardCardsModel::ChangeRole).isValid());
     QCOMPARE(card(Card::Requests, DashboardCardsModel::ChangeTextRole).toString(), QString());
 }
