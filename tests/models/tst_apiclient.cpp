@@ -17,6 +17,7 @@ private slots:
     void logsPageThroughTheCursor();
     void logsAfterAnId();
     void createKeyGivesAWorkingKeyOnce();
+    void sendReachesTheRestOfTheApi();
     void me_data();
     void me();
     void status();
@@ -169,6 +170,26 @@ void TestApiClient::createKeyGivesAWorkingKeyOnce()
     QVERIFY(created->value->key.startsWith(u"llmgw_"_s));
     // The key the empty dashboard hands out works on the proxy at once.
     QVERIFY(m_gateway->chat(u"openai/gpt-4o-mini"_s, 1, created->value->key.toLatin1()));
+}
+
+void TestApiClient::sendReachesTheRestOfTheApi()
+{
+    QByteArray key;
+    qint64 id = 0;
+    QString error;
+    QVERIFY2(m_gateway->team().harness().createKey(u"old name"_s, &key, &id, &error), qPrintable(error));
+    const auto renamed = wait<QJsonDocument>([&](QObject *context, ApiClient::Callback<QJsonDocument> done) {
+        client().send({}, "PATCH", u"keys/%1"_s.arg(id), {},
+            QJsonDocument(QJsonObject { { u"name"_s, u"new name"_s } }), context, std::move(done));
+    });
+    QVERIFY(renamed);
+    QVERIFY2(renamed->ok(), qPrintable(renamed->error.message));
+    QCOMPARE(renamed->value->object().value(u"name"_s).toString(), u"new name"_s);
+    const auto listed = wait<QJsonDocument>([&](QObject *context, ApiClient::Callback<QJsonDocument> done) {
+        client().send(u"keys"_s, "GET", u"keys/%1"_s.arg(id), {}, {}, context, std::move(done));
+    });
+    QVERIFY(listed && listed->ok());
+    QCOMPARE(listed->value->object().value(u"name"_s).toString(), u"new name"_s);
 }
 
 void TestApiClient::me_data()
