@@ -125,6 +125,31 @@ private slots:
             QCOMPARE(qint64(top[i + 1].y()), report.series[i].totals.promptTokens + report.series[i].totals.completionTokens);
     }
 
+    void anotherRangeGetsItsOwnTicks()
+    {
+        UsageSeriesModel model;
+        model.setMetric(UsageSeriesModel::Metric::Tokens);
+        model.setReport(UsageFixture::report(kStart, 8, u"day"_s));
+        ChartView view;
+        view.setUtc(true);
+        view.resize(1100, 400);
+        view.setModel(&model);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(view.plot().timeAxis()->categoriesLabels().contains(u"Mar 3"_s));
+        // Narrowed to three days: the axis spans those days, labelled within them.
+        model.setReport(UsageFixture::report(kStart.addDays(2), 3, u"day"_s));
+        QCategoryAxis *axis = view.plot().timeAxis();
+        QCOMPARE(axis->min(), double(kStart.addDays(2).toMSecsSinceEpoch()));
+        QCOMPARE(axis->max(), double(kStart.addDays(5).toMSecsSinceEpoch()));
+        const QStringList labels = axis->categoriesLabels();
+        QVERIFY2(!labels.contains(u"Mar 3"_s) || axis->endValue(u"Mar 3"_s) >= axis->min(), qPrintable(labels.join(u", "_s)));
+        for (const QString &label : labels)
+            QVERIFY2(axis->endValue(label) >= axis->min() && axis->endValue(label) <= axis->max(), qPrintable(label));
+        if (!qEnvironmentVariableIsEmpty("GATEWAY_UI_SHOTS"))
+            view.savePng(qEnvironmentVariable("GATEWAY_UI_SHOTS") + u"/chart-narrowed.png"_s);
+    }
+
     void errorsDrawTheRateOnASecondAxis()
     {
         UsageSeriesModel model;
@@ -326,7 +351,8 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         QVERIFY(view.isEmptyStateShown());
         QCOMPARE(view.drawnSeriesCount(), 0);
-        QVERIFY(view.chart()->axes().isEmpty());
+        for (QAbstractAxis *axis : view.chart()->axes())
+            QVERIFY(!axis->isVisible()); // no empty axes
         auto *label = view.findChild<QLabel *>(u"chartEmptyState"_s);
         QVERIFY(label && label->isVisible());
         QCOMPARE(label->text(), u"No requests in this range"_s);

@@ -70,6 +70,13 @@ void choose(QComboBox *combo, const QVariant &data)
     emit combo->activated(index);
 }
 
+// A picture of `widget` once Qt Charts has laid out what just arrived (it does so on a posted event).
+bool shot(QWidget *widget, const QString &path)
+{
+    QTest::qWait(30);
+    return widget->grab().save(path);
+}
+
 QPalette darkPalette()
 {
     QPalette p;
@@ -406,15 +413,46 @@ void TstUsagePage::screenshots()
             page->setCurrentView(metric);
             QTest::qWait(50);
             QTRY_VERIFY(!page->feed().isLoading());
-            QVERIFY(page->grab().save(u"%1/usage-%2-%3.png"_s.arg(dir, UsageView::key(metric), dark ? u"dark"_s : u"light"_s)));
+            QVERIFY(shot(page, u"%1/usage-%2-%3.png"_s.arg(dir, UsageView::key(metric), dark ? u"dark"_s : u"light"_s)));
         }
         choose(page->findChild<QComboBox *>(u"usageGroupBy"_s), int(UsageQuery::GroupBy::Model));
         QVERIFY(waitLoaded(page, loaded));
         page->setCurrentView(Metric::Cost);
-        QVERIFY(page->grab().save(u"%1/usage-cost-by-model-%2.png"_s.arg(dir, dark ? u"dark"_s : u"light"_s)));
+        QVERIFY(shot(page, u"%1/usage-cost-by-model-%2.png"_s.arg(dir, dark ? u"dark"_s : u"light"_s)));
         choose(page->findChild<QComboBox *>(u"usageGroupBy"_s), int(UsageQuery::GroupBy::None));
         QVERIFY(waitLoaded(page, loaded));
+        const QString theme = dark ? u"dark"_s : u"light"_s;
+        // Hovering with the keyboard, then narrowed by a drag (Custom range and Back in the toolbar).
+        page->setCurrentView(Metric::Tokens);
+        ChartView *chart = page->view(Metric::Tokens)->chart();
+        chart->setFocus();
+        QTest::keyClick(chart, Qt::Key_End);
+        QTest::keyClick(chart, Qt::Key_Left);
+        QVERIFY(shot(page, u"%1/usage-hover-%2.png"_s.arg(dir, theme)));
+        QTest::mousePress(chart->viewport(), Qt::LeftButton, {}, chart->bucketPosition(3));
+        QTest::mouseMove(chart->viewport(), chart->bucketPosition(4));
+        QTest::mouseMove(chart->viewport(), chart->bucketPosition(5));
+        QVERIFY(shot(page, u"%1/usage-dragging-%2.png"_s.arg(dir, theme)));
+        QTest::mouseRelease(chart->viewport(), Qt::LeftButton, {}, chart->bucketPosition(5));
+        QVERIFY(waitLoaded(page, loaded));
+        QVERIFY(shot(page, u"%1/usage-narrowed-%2.png"_s.arg(dir, theme)));
+        choose(page->findChild<QComboBox *>(u"usageRange"_s), int(UsageQuery::Preset::LastHour));
+        QVERIFY(waitLoaded(page, loaded));
+        page->setCurrentView(Metric::Requests);
+        QVERIFY(shot(page, u"%1/usage-hour-%2.png"_s.arg(dir, theme)));
+        page->setActive(false);
     }
+    // A gateway that does not answer: the banner.
+    ApiClient nowhere;
+    nowhere.setBaseUrl(QUrl(u"http://127.0.0.1:9"_s));
+    UsagePage broken(PageContext{nowhere, nullptr}, m_settings.get());
+    broken.resize(1000, 600);
+    broken.show();
+    QSignalSpy failed(&broken.feed(), &UsageFeed::failed);
+    broken.setActive(true);
+    QVERIFY(failed.wait(10000));
+    QVERIFY(broken.banner()->isVisible());
+    QVERIFY(shot(&broken, u"%1/usage-error.png"_s.arg(dir)));
     QApplication::setPalette(QApplication::style()->standardPalette());
 }
 

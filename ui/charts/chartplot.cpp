@@ -44,12 +44,38 @@ QCategoryAxis *makeAxis()
 
 ChartPlot::ChartPlot(QChart *chart)
     : m_chart(chart)
+    , m_x(makeAxis())
+    , m_y(makeAxis())
+    , m_y2(makeAxis())
 {
+    // The axes live as long as the chart and are only shown or hidden: Qt Charts removes a deleted axis's
+    // items later than it draws a new one, so rebuilt axes were painted over the old ones for a moment
+    // (and in a PNG taken right after new data).
+    m_chart->addAxis(m_x, Qt::AlignBottom);
+    m_chart->addAxis(m_y, Qt::AlignLeft);
+    for (QCategoryAxis *axis : {m_x, m_y, m_y2})
+        axis->setVisible(false);
 }
 
 ChartPlot::~ChartPlot()
 {
     clear();
+    // Out of the chart (a hidden axis still takes room at its side), so not the chart's to delete.
+    if (!m_y2InChart)
+        delete m_y2;
+}
+
+void ChartPlot::showSecondary(bool shown)
+{
+    m_hasSecondary = shown;
+    m_y2->setVisible(shown);
+    if (shown == m_y2InChart)
+        return;
+    m_y2InChart = shown;
+    if (shown)
+        m_chart->addAxis(m_y2, Qt::AlignRight);
+    else
+        m_chart->removeAxis(m_y2);
 }
 
 void ChartPlot::clear()
@@ -58,13 +84,9 @@ void ChartPlot::clear()
     m_chart->removeAllSeries();
     delete m_lines;
     m_lines = nullptr;
-    for (QCategoryAxis *axis : {m_x, m_y, m_y2}) {
-        if (axis) {
-            m_chart->removeAxis(axis);
-            delete axis;
-        }
-    }
-    m_x = m_y = m_y2 = nullptr;
+    for (QCategoryAxis *axis : {m_x, m_y, m_y2})
+        axis->setVisible(false);
+    m_hasSecondary = false;
     m_drawn.clear();
 }
 
@@ -82,10 +104,8 @@ void ChartPlot::rebuild(const ChartData &data, ChartStyle style, const QList<int
         return;
 
     m_lines = new QObject;
-    m_x = makeAxis();
-    m_y = makeAxis();
-    m_chart->addAxis(m_x, Qt::AlignBottom);
-    m_chart->addAxis(m_y, Qt::AlignLeft);
+    m_x->setVisible(true);
+    m_y->setVisible(true);
     const ChartData::Column &first = data.columns[wanted.first()];
     m_unit = first.unit;
     m_unitWord = first.unitWord;
@@ -103,8 +123,7 @@ void ChartPlot::rebuild(const ChartData &data, ChartStyle style, const QList<int
                 haveSecond = true;
                 m_unit2 = column.unit;
                 m_unitWord2 = column.unitWord;
-                m_y2 = makeAxis();
-                m_chart->addAxis(m_y2, Qt::AlignRight);
+                showSecondary(true);
             } else if (column.unit != m_unit2) {
                 continue; // a third unit: in the hover box and the table, not on a third axis
             }
@@ -133,6 +152,8 @@ void ChartPlot::rebuild(const ChartData &data, ChartStyle style, const QList<int
         d.series->attachAxis(d.secondary ? m_y2 : m_y);
         m_drawn.append(d);
     }
+    if (!haveSecond)
+        showSecondary(false);
     // Bars in front of each other in column order look like one bar per bucket with the later (smaller)
     // series in front, e.g. errors within requests; nothing else to arrange.
     Q_UNUSED(bars);
@@ -228,10 +249,10 @@ void ChartPlot::updateAxes(const QSizeF &viewSize)
 
 void ChartPlot::rescale()
 {
-    if (!m_x)
+    if (m_drawn.isEmpty())
         return;
     // Room left for the value axes' labels and the legend: about 90 px across, 110 px up and down.
-    const int xTicks = std::max(2, int((m_size.width() - 90 - (m_y2 ? 70 : 0)) / 90));
+    const int xTicks = std::max(2, int((m_size.width() - 90 - (m_hasSecondary ? 70 : 0)) / 90));
     const int yTicks = std::clamp(int((m_size.height() - 110) / 36), 3, 8);
     ChartScales::Scale time = ChartScales::timeScale(qint64(m_minX), qint64(m_maxX), xTicks, m_utc);
     // A label on the very end of the axis would hang past the plot: ticks in the last 3 % go unlabelled.
@@ -243,7 +264,7 @@ void ChartPlot::rescale()
     setTicks(m_y, ChartScales::valueScale(0, m_maxY * 1.04, yTicks, m_unit));
     m_y->setTitleText(ChartScales::axisTitle(m_unit, m_unitWord));
     m_x->setTitleText(m_utc ? u"Time (UTC)"_s : u"Time (local)"_s);
-    if (m_y2) {
+    if (m_hasSecondary) {
         setTicks(m_y2, ChartScales::valueScale(0, m_maxY2 * 1.04, yTicks, m_unit2));
         m_y2->setTitleText(ChartScales::axisTitle(m_unit2, m_unitWord2));
     }
@@ -281,8 +302,6 @@ void ChartPlot::applyColors(const QPalette &palette)
     m_chart->legend()->setBrush(Qt::NoBrush);
     m_chart->legend()->setPen(Qt::NoPen);
     for (QCategoryAxis *axis : {m_x, m_y, m_y2}) {
-        if (!axis)
-            continue;
         axis->setLabelsBrush(c.axisLabel);
         axis->setTitleBrush(c.axisLabel);
         axis->setLinePen(QPen(c.axisLine, 1));
@@ -291,8 +310,7 @@ void ChartPlot::applyColors(const QPalette &palette)
         axis->setMinorGridLineVisible(false);
     }
     // One grid: the right-hand axis's lines would not meet the left one's ticks.
-    if (m_y2)
-        m_y2->setGridLineVisible(false);
+    m_y2->setGridLineVisible(false);
     colourSeries();
 }
 

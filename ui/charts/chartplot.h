@@ -61,7 +61,7 @@ public:
     ChartStyle style() const { return m_style; }
     QCategoryAxis *timeAxis() const { return m_x; }
     QCategoryAxis *valueAxis() const { return m_y; }
-    QCategoryAxis *secondaryAxis() const { return m_y2; }
+    QCategoryAxis *secondaryAxis() const { return m_hasSecondary ? m_y2 : nullptr; }
 
 private:
     struct Drawn
@@ -75,12 +75,15 @@ private:
     void fill(const ChartData &data);
     void rescale();
     void colourSeries();
+    void showSecondary(bool shown);
 
     QChart *m_chart;
     QObject *m_lines = nullptr; // owns the line series behind area series (QAreaSeries does not)
-    QCategoryAxis *m_x = nullptr;
-    QCategoryAxis *m_y = nullptr;
-    QCategoryAxis *m_y2 = nullptr;
+    QCategoryAxis *m_x;
+    QCategoryAxis *m_y;
+    QCategoryAxis *m_y2;
+    bool m_hasSecondary = false;
+    bool m_y2InChart = false;
     QList<Drawn> m_drawn;
     ChartStyle m_style = ChartStyle::Lines;
     Formatting::Unit m_unit = Formatting::Unit::Count;

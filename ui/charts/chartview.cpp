@@ -9,6 +9,7 @@
 #include <QAbstractItemModel>
 #include <QAccessible>
 #include <QClipboard>
+#include <QCoreApplication>
 #include <QFileDialog>
 #include <QGraphicsLayout>
 #include <QGraphicsLineItem>
@@ -562,6 +563,9 @@ bool ChartView::saveCsv(const QString &path, QString *error) const
 
 bool ChartView::savePng(const QString &path, QString *error)
 {
+    // Qt Charts lays out axes and legend on a posted event: a picture taken right after new data would show
+    // the previous axes. Let that happen first (not user input: nothing can change the data meanwhile).
+    QCoreApplication::processEvents(QEventLoop::ExcludeUserInputEvents);
     // The picture is of the chart, not of the keyboard focus.
     m_exporting = true;
     const bool ok = ChartExport::writePng(this, path, error);
