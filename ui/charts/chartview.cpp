@@ -405,7 +405,15 @@ void ChartView::mouseMoveEvent(QMouseEvent *event)
         if (m_dragging) {
             // A translucent rectangle in the scene: Graphics View repaints only the strip that changed, so
             // no cached picture of the chart is needed while dragging (heaptrack's QWidget plot needs one).
-            const QRectF band(QPointF(std::min(x, *m_dragStart), plot.top()), QPointF(std::max(x, *m_dragStart), plot.bottom()));
+            // It covers whole buckets, as the range it will select does.
+            const int a = m_data.bucketAt(msAt(std::min(x, *m_dragStart)));
+            const int b = m_data.bucketAt(msAt(std::max(x, *m_dragStart)));
+            const auto xOf = [this, &plot](const QDateTime &t) {
+                const qreal at = chart()->mapToPosition(QPointF(double(t.toMSecsSinceEpoch()), 0), m_plot.anchor()).x();
+                return std::clamp(at, plot.left(), plot.right());
+            };
+            const QRectF band(QPointF(a >= 0 ? xOf(m_data.starts[a]) : std::min(x, *m_dragStart), plot.top()),
+                              QPointF(b >= 0 ? xOf(m_data.ends[b]) : std::max(x, *m_dragStart), plot.bottom()));
             m_band->setRect(QRectF(chart()->mapToScene(band.topLeft()), chart()->mapToScene(band.bottomRight())));
             m_band->show();
         }
