@@ -1,12 +1,10 @@
 #include "uiharness.h"
 
 #include "dashboard/dashboardpage.h"
+#include "dashboardwindow.h"
+#include "gatewayhost.h"
+#include "hostedgatewaycontrol.h"
 #include "shell/mainwindow.h"
-#include "testgatewaycontrol.h"
-#if __has_include("usage/usagepage.h")
-#include "usage/usagepage.h"
-#define UIHARNESS_HAS_USAGE_PAGE 1
-#endif
 
 #include <QTest>
 
@@ -16,26 +14,23 @@ UiHarness::UiHarness() = default;
 
 UiHarness::~UiHarness()
 {
-    m_window.reset(); // pages first: they hold on to the client and the control
-    m_control.reset();
-    m_api.reset();
+    m_window.reset(); // the window and its hosted gateway before the team's harness and the fake upstream
 }
 
 QStringList UiHarness::seededModels()
 {
     // Four models of three providers, most traffic on the small one, as a team's usage tends to look.
-    return {u"openai/gpt-4o-mini"_s, u"openai/gpt-4o-mini"_s, u"openai/gpt-4o"_s, u"anthropic/claude-3-5-haiku-20241022"_s,
-            u"openai/gpt-4o-mini"_s, u"google/gemini-2.0-flash"_s};
+    return {u"openai/gpt-4o-mini"_s, u"openai/gpt-4o-mini"_s, u"openai/gpt-4o"_s,
+            u"anthropic/claude-3-5-haiku-20241022"_s, u"openai/gpt-4o-mini"_s, u"google/gemini-2.0-flash"_s};
 }
 
 bool UiHarness::start(const Options &options, QString *error)
 {
-    if (!m_dir.isValid()) {
+    if (!m_settingsDir.isValid()) {
         *error = u"cannot create a temporary dir"_s;
         return false;
     }
-    // The gateway stamps records with this clock: seeding steps it through the past days, then leaves it at
-    // the real now (records made later in the test are stamped with that moment, which stays in range).
+    // The seeding gateway stamps records with this clock, stepped through the past days.
     m_clock.setNow(QDateTime::currentDateTimeUtc().addDays(-options.days));
     ProxyHarness::Options proxy;
     proxy.clock = &m_clock;
@@ -44,15 +39,9 @@ bool UiHarness::start(const Options &options, QString *error)
         return false;
     if (!seed(options, error))
         return false;
-    m_clock.setNow(QDateTime::currentDateTimeUtc());
-
-    m_api = std::make_unique<ApiClient>();
-    m_api->setBaseUrl(QUrl(m_team.gateway().url()));
-    m_api->setToken(m_team.owner.token);
-    m_control = std::make_unique<TestGatewayControl>(m_team.gateway(), *m_api);
-    m_settings = std::make_unique<QSettings>(m_dir.filePath(u"window.conf"_s), QSettings::IniFormat);
-    buildWindow();
-    return true;
+    // The store and the port go to the hosted gateway: one process serves a data dir at a time.
+    m_team.gateway().stop();
+    return open(error);
 }
 
 bool UiHarness::seed(const Options &options, QString *error)
@@ -64,7 +53,7 @@ bool UiHarness::seed(const Options &options, QString *error)
     const QDateTime begin = end.addDays(-options.days);
     const qint64 span = begin.secsTo(end);
     for (int i = 0; i < options.requests; ++i) {
-        // Uneven steps (busier afternoons) so that the charts have a shape; deterministic.
+        // Uneven steps so that the charts have a shape; deterministic.
         const double t = double(i) / options.requests;
         const qint64 offset = qint64(double(span) * (t + 0.4 * t * (1 - t) * ((i * 7) % 5 - 2) / 5.0));
         m_clock.setNow(begin.addSecs(std::clamp<qint64>(offset, 0, span)));
@@ -85,37 +74,62 @@ bool UiHarness::seed(const Options &options, QString *error)
     return true;
 }
 
-void UiHarness::buildWindow()
+bool UiHarness::open(QString *error)
 {
-    // As app/window/dashboardwindow.cpp assembles it.
-    const PageContext context{*m_api, m_control.get()};
-    m_window = std::make_unique<MainWindow>(context, m_settings.get());
-    m_window->addPage(new DashboardPage(context));
-#ifdef UIHARNESS_HAS_USAGE_PAGE
-    m_window->addPage(new UsagePage(context));
-#endif
+    // As `llm-gateway` opens it, on the seeding gateway's settings (data dir, providers, port).
+    m_window = std::make_unique<DashboardWindow>(m_team.gateway().config(), m_systemClock,
+                                                 m_settingsDir.filePath(u"window.conf"_s));
+    if (!m_opened)
+        m_window->window().resize(1280, 800); // the designed size; a reopened window restores its own
+    m_opened = true;
+    m_window->open();
+    GatewayHost &host = m_window->host();
+    if (!QTest::qWaitFor([&host] { return host.state() == GatewayHost::State::Running
+                                          || host.state() == GatewayHost::State::Failed; }, 20000)
+        || host.state() != GatewayHost::State::Running) {
+        *error = u"the hosted gateway did not start: %1"_s.arg(host.failureReason());
+        return false;
+    }
+    return true;
 }
 
 MainWindow &UiHarness::reopenWindow()
 {
     m_window.reset();
-    buildWindow();
-    return *m_window;
+    QString error;
+    if (!open(&error))
+        qWarning("%s", qPrintable(error));
+    return m_window->window();
+}
+
+ApiClient &UiHarness::api()
+{
+    return m_window->api();
 }
 
 GatewayControl &UiHarness::control()
 {
-    return *m_control;
+    return m_window->control();
 }
 
-DashboardPage *UiHarness::dashboard() const
+QSettings &UiHarness::settings()
 {
-    return m_window->findChild<DashboardPage *>();
+    return m_window->settings();
 }
 
-Page *UiHarness::page(const QString &objectName) const
+MainWindow &UiHarness::window()
 {
-    for (Page *page : m_window->pages()) {
+    return m_window->window();
+}
+
+DashboardPage *UiHarness::dashboard()
+{
+    return window().findChild<DashboardPage *>();
+}
+
+Page *UiHarness::page(const QString &objectName)
+{
+    for (Page *page : window().pages()) {
         if (page->objectName() == objectName)
             return page;
     }

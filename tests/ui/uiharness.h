@@ -10,14 +10,17 @@
 #include <memory>
 
 class DashboardPage;
+class DashboardWindow;
 class GatewayControl;
 class MainWindow;
 class Page;
-class TestGatewayControl;
 
-// What the UI suites drive: a real Gateway in process (ApiTeam) with records made through its proxy and
-// spread over the last days, an ApiClient on the owner's token, a GatewayControl, and the MainWindow built as
-// the composition root builds it (Dashboard and Usage pages), with its QSettings in a temporary file.
+// What the UI suites drive: the window exactly as `llm-gateway` opens it (DashboardWindow: the gateway hosted
+// on its own thread by GatewayHost, the API client on the local owner's token, the MainWindow with its pages),
+// over a store with records made through the proxy and spread over the last days, with its QSettings in a
+// temporary file. The team (ApiTeam: a member of each role with a token, and a gateway API key) is made and the
+// records are seeded by an in-process Gateway on the same data dir first, which then hands the store and its
+// port over to the hosted one.
 class UiHarness final
 {
     Q_DISABLE_COPY_MOVE(UiHarness)
@@ -33,27 +36,26 @@ public:
     UiHarness();
     ~UiHarness();
 
+    // Also opens the window (shown, at 1280×800) and waits until its gateway runs.
     bool start(QString *error) { return start(Options(), error); }
     bool start(const Options &options, QString *error);
 
     ApiTeam &team() { return m_team; }
-    ApiClient &api() { return *m_api; }
+    ApiClient &api();
     GatewayControl &control();
-    TestGatewayControl &testControl() { return *m_control; }
-    QSettings &settings() { return *m_settings; }
-    MainWindow &window() { return *m_window; }
-    // A new window over the same gateway and settings, built the same way (the old one is destroyed first,
-    // as when the application is restarted).
+    QSettings &settings();
+    MainWindow &window();
+    DashboardWindow &dashboardWindow() { return *m_window; }
+    // The application closed and opened again on the same data dir and settings: the window is built anew and
+    // its gateway started again. Waits until it runs.
     MainWindow &reopenWindow();
 
-    DashboardPage *dashboard() const;
-    Page *page(const QString &objectName) const;
+    DashboardPage *dashboard();
+    Page *page(const QString &objectName);
 
-    // What the seeding made: the requests the proxy answered, and the store's record count.
     int seededRequests() const { return m_seeded; }
-    // `count` more chat completions now (the records of a live user).
+    // `count` more chat completions now, with the team's gateway API key (the records of a live user).
     bool chat(const QString &model, int count = 1);
-    // Waits until the store holds `count` records.
     bool waitForRecords(qsizetype count);
     qsizetype recordCount();
 
@@ -62,14 +64,13 @@ public:
 
 private:
     bool seed(const Options &options, QString *error);
-    void buildWindow();
+    bool open(QString *error);
 
-    QTemporaryDir m_dir;
     TestClock m_clock;
+    SystemClock m_systemClock;
     ApiTeam m_team;
-    std::unique_ptr<ApiClient> m_api;
-    std::unique_ptr<TestGatewayControl> m_control;
-    std::unique_ptr<QSettings> m_settings;
-    std::unique_ptr<MainWindow> m_window;
+    QTemporaryDir m_settingsDir;
+    std::unique_ptr<DashboardWindow> m_window;
     int m_seeded = 0;
+    bool m_opened = false;
 };
