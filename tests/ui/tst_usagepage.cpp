@@ -113,6 +113,7 @@ private slots:
     void choicesAreRemembered();
     void newRecordsArriveInPlace();
     void filterIsDebounced();
+    void unreachableGatewayShowsTheBanner();
     void screenshots();
     void cleanupTestCase();
 
@@ -395,6 +396,28 @@ void TstUsagePage::filterIsDebounced()
     QCOMPARE(columnSum(page->feed().series(Metric::Requests), 1), double(answer->totals.requests));
 }
 
+void TstUsagePage::unreachableGatewayShowsTheBanner()
+{
+    ApiClient nowhere;
+    nowhere.setBaseUrl(QUrl(u"http://127.0.0.1:9"_s));
+    UsagePage broken(PageContext{nowhere, nullptr}, m_settings.get());
+    broken.resize(1000, 600);
+    broken.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&broken));
+    QSignalSpy failed(&broken.feed(), &UsageFeed::failed);
+    QSignalSpy message(&broken, &Page::message);
+    broken.setActive(true);
+    QVERIFY(failed.wait(10000));
+    QVERIFY(broken.banner()->isVisible());
+    QVERIFY(broken.banner()->text().contains(u"cannot reach the gateway"_s));
+    QVERIFY(!message.isEmpty());
+    // Not "no requests": nothing is known.
+    QCOMPARE(broken.findChild<QLabel *>(u"chartEmptyState"_s)->text(), u"Usage could not be loaded"_s);
+    const QString dir = qEnvironmentVariable("GATEWAY_UI_SHOTS");
+    if (!dir.isEmpty())
+        QVERIFY(shot(&broken, u"%1/usage-error.png"_s.arg(dir)));
+}
+
 void TstUsagePage::screenshots()
 {
     const QString dir = qEnvironmentVariable("GATEWAY_UI_SHOTS");
@@ -442,17 +465,7 @@ void TstUsagePage::screenshots()
         QVERIFY(shot(page, u"%1/usage-hour-%2.png"_s.arg(dir, theme)));
         page->setActive(false);
     }
-    // A gateway that does not answer: the banner.
-    ApiClient nowhere;
-    nowhere.setBaseUrl(QUrl(u"http://127.0.0.1:9"_s));
-    UsagePage broken(PageContext{nowhere, nullptr}, m_settings.get());
-    broken.resize(1000, 600);
-    broken.show();
-    QSignalSpy failed(&broken.feed(), &UsageFeed::failed);
-    broken.setActive(true);
-    QVERIFY(failed.wait(10000));
-    QVERIFY(broken.banner()->isVisible());
-    QVERIFY(shot(&broken, u"%1/usage-error.png"_s.arg(dir)));
+
     QApplication::setPalette(QApplication::style()->standardPalette());
 }
 

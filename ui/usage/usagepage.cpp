@@ -147,6 +147,9 @@ UsagePage::UsagePage(PageContext context, QSettings *settings, QWidget *parent)
         emit busyChanged(busy);
     });
     connect(m_feed, &UsageFeed::failed, this, &UsagePage::showError);
+    // Until an answer came, an empty chart means "not known yet", not "no requests".
+    setEmptyText(tr("Loading usage…"));
+    connect(m_feed, &UsageFeed::loaded, this, [this] { setEmptyText(tr("No requests in this range")); });
     connect(m_feed, &UsageFeed::recovered, m_banner, &QLabel::hide);
     connect(m_feed, &UsageFeed::modelsSeen, m_toolbar, &UsageToolbar::addModels);
     connect(m_feed, &UsageFeed::providersSeen, m_toolbar, &UsageToolbar::addProviders);
@@ -248,8 +251,16 @@ void UsagePage::setUtc(bool utc)
     saveSettings();
 }
 
+void UsagePage::setEmptyText(const QString &text)
+{
+    for (UsageView *view : std::as_const(m_views))
+        view->chart()->setEmptyText(text);
+}
+
 void UsagePage::showError(const QString &message)
 {
+    if (!m_feed->report())
+        setEmptyText(tr("Usage could not be loaded"));
     styleBanner();
     m_banner->setText(message);
     m_banner->show();

@@ -51,6 +51,7 @@ protected:
 
 private:
     void styleBanner();
+    void setEmptyText(const QString &text);
     void restoreSettings();
     void saveSettings();
     void queryChanged();
