@@ -4,6 +4,7 @@
 #include "dashboardwindow.h"
 #include "gatewayhost.h"
 #include "hostedgatewaycontrol.h"
+#include "recordseeder.h"
 #include "shell/mainwindow.h"
 
 #include <QTest>
@@ -41,6 +42,17 @@ bool UiHarness::start(const Options &options, QString *error)
         return false;
     // The store and the port go to the hosted gateway: one process serves a data dir at a time.
     m_team.gateway().stop();
+    if (options.seededRecords > 0) {
+        const auto location = Gateway::databaseLocation(m_team.gateway().config(), error);
+        if (!location)
+            return false;
+        RecordSeeder::Options seeding;
+        seeding.records = options.seededRecords;
+        seeding.days = options.seededDays;
+        seeding.seed = 7;
+        if (!RecordSeeder::seed(*location, m_systemClock, seeding, error))
+            return false;
+    }
     return open(error);
 }
 

@@ -31,6 +31,10 @@ public:
         // (several models and providers, a few upstream errors). 0: an empty store.
         int requests = 72;
         int days = 6;
+        // More records written straight into the store by RecordSeeder (a team's realistic traffic: many
+        // models and providers, working hours, incidents, latency per model), before the window opens.
+        qint64 seededRecords = 0;
+        int seededDays = 30;
     };
 
     UiHarness();

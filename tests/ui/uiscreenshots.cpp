@@ -73,11 +73,11 @@ int main(int argc, char *argv[])
     QApplication::setStyle(QStyleFactory::create(u"Fusion"_s));
     const QString dir = argc > 1 ? QString::fromLocal8Bit(argv[1]) : u"/tmp/ui-shots"_s;
     QDir().mkpath(dir);
-    const int requests = argc > 2 ? QString::fromLocal8Bit(argv[2]).toInt() : 240;
+    const qint64 records = argc > 2 ? QString::fromLocal8Bit(argv[2]).toLongLong() : 50'000;
 
     UiHarness ui;
     QString error;
-    if (!ui.start(UiHarness::Options{requests, 6}, &error)) {
+    if (!ui.start(UiHarness::Options{24, 6, records, 30}, &error)) {
         qCritical("%s", qPrintable(error));
         return 1;
     }
@@ -128,7 +128,7 @@ int main(int argc, char *argv[])
     // An empty store: getting started.
     QApplication::setPalette(QApplication::style()->standardPalette());
     UiHarness empty;
-    if (!empty.start(UiHarness::Options{0, 0}, &error)) {
+    if (!empty.start(UiHarness::Options{0, 0, 0, 0}, &error)) {
         qCritical("%s", qPrintable(error));
         return 1;
     }

@@ -20,7 +20,7 @@ DashboardCard::DashboardCard(QWidget *parent)
 {
     setFocusPolicy(Qt::TabFocus);
     setMinimumWidth(150);
-    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(14, 10, 14, 10);
@@ -37,14 +37,14 @@ DashboardCard::DashboardCard(QWidget *parent)
     smallFont.setPointSizeF(smallFont.pointSizeF() * 0.9);
     m_detail->setFont(smallFont);
     m_title->setFont(smallFont);
-    m_detail->setWordWrap(false);
+    // The detail gets a line of its own and may wrap: beside the change it was cut at narrow widths
+    // ("0.94% answered from th…").
+    m_detail->setWordWrap(true);
     layout->addWidget(m_title);
     layout->addWidget(m_value);
-    auto *changeRow = new QHBoxLayout;
-    changeRow->setSpacing(6);
-    changeRow->addWidget(m_change);
-    changeRow->addWidget(m_detail, 1);
-    layout->addLayout(changeRow);
+    layout->addWidget(m_change);
+    layout->addWidget(m_detail);
+    layout->addStretch(1);
     applyColors();
 }
 
@@ -81,7 +81,9 @@ void DashboardCard::setContent(const Content &content, const QString &previousPe
     m_title->setText(content.title);
     m_value->setText(content.value);
     m_change->setText(changeText(content.change));
-    m_change->setVisible(content.change.has_value());
+    // An empty change line keeps its height, so the cards of a row stay aligned while the previous period loads.
+    if (!content.change)
+        m_change->setText(QStringLiteral(" "));
     m_detail->setText(content.detail);
     setToolTip(content.toolTip);
     setAccessibleName(describe(content, previousPeriod));

@@ -16,6 +16,7 @@
 
 #include <QButtonGroup>
 #include <QComboBox>
+#include <QEvent>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -81,8 +82,7 @@ DashboardPage::DashboardPage(PageContext context, QWidget *parent)
     connect(m_feed, &DashboardFeed::rangeChanged, this, &DashboardPage::rangeChanged);
     connect(m_feed, &DashboardFeed::recordsKnown, this, &DashboardPage::recordsKnown);
     connect(m_feed, &DashboardFeed::failed, this, [this](const QString &text) {
-        m_error->setText(text);
-        m_error->setVisible(true);
+        showBanner(text, true);
         emit message(text);
     });
     connect(m_feed, &DashboardFeed::cardsArrived, this, [this] {
@@ -95,12 +95,23 @@ DashboardPage::DashboardPage(PageContext context, QWidget *parent)
     if (m_context.gateway) {
         connect(m_context.gateway, &GatewayControl::stateChanged, this, [this] {
             updateBaseUrl();
-            // Back from a stop: what failed while it was down loads again.
-            if (m_active && m_context.gateway->state() == GatewayControl::State::Running)
-                m_feed->load(true);
+            const bool running = gatewayRunning();
+            if (running == m_gatewayWasRunning)
+                return;
+            m_gatewayWasRunning = running;
+            updateGatewayNotice();
+            // Up (at launch, or back from a stop): load what could not be asked while it was down.
+            if (m_active && running)
+                m_feed->load(m_loaded);
+            if (m_active && running)
+                m_loaded = true;
+            if (!running)
+                m_feed->cancel();
         });
     }
     updateBaseUrl();
+    m_gatewayWasRunning = gatewayRunning();
+    updateGatewayNotice();
     rangeChanged();
 }
 
@@ -160,9 +171,6 @@ void DashboardPage::buildHeader(QWidget *content)
     m_error->setObjectName(QStringLiteral("dashboardError"));
     m_error->setWordWrap(true);
     m_error->setVisible(false);
-    QPalette errorPalette = m_error->palette();
-    errorPalette.setColor(QPalette::WindowText, Theme::semantic(palette()).error);
-    m_error->setPalette(errorPalette);
     column->addWidget(m_error);
 }
 
@@ -240,10 +248,13 @@ void DashboardPage::setActive(bool active)
     m_active = active;
     m_live->setActive(active);
     if (active) {
+        updateBaseUrl();
+        // A hosted gateway still starting (the window opens first) is asked once it runs, not before.
+        if (!gatewayRunning())
+            return;
         // Quiet after the first load: coming back to the page keeps what it showed while fresh numbers arrive.
         m_feed->load(m_loaded);
         m_loaded = true;
-        updateBaseUrl();
     } else {
         m_feed->cancel();
     }
@@ -282,6 +293,54 @@ void DashboardPage::recordsKnown(bool hasRecords)
     m_modes->setCurrentWidget(hasRecords ? static_cast<QWidget *>(m_scroll) : m_gettingStarted);
     if (hasRecords)
         m_feed->load(true); // the first records may have arrived after the load that found none
+}
+
+bool DashboardPage::gatewayRunning() const
+{
+    return !m_context.gateway || m_context.gateway->state() == GatewayControl::State::Running;
+}
+
+void DashboardPage::updateGatewayNotice()
+{
+    if (gatewayRunning()) {
+        m_error->setVisible(false);
+        return;
+    }
+    // Not an error of the page: say what the gateway is doing and where to start it.
+    using State = GatewayControl::State;
+    const State state = m_context.gateway->state();
+    QString text;
+    if (state == State::Starting)
+        text = tr("The gateway is starting; the numbers appear as soon as it runs.");
+    else if (state == State::Failed)
+        text = tr("The gateway could not start: %1").arg(m_context.gateway->failureReason());
+    else
+        text = tr("The gateway is stopped: start it with Start in the status bar or the Gateway menu. "
+                  "The numbers shown are from before it stopped.");
+    showBanner(text, state == State::Failed);
+}
+
+void DashboardPage::showBanner(const QString &text, bool isError)
+{
+    m_bannerIsError = isError;
+    m_error->setText(text);
+    m_error->setVisible(!text.isEmpty());
+    applyBannerColor();
+}
+
+void DashboardPage::applyBannerColor()
+{
+    QPalette banner = palette();
+    if (m_bannerIsError)
+        banner.setColor(QPalette::WindowText, Theme::semantic(palette()).error);
+    m_error->setPalette(banner);
+}
+
+void DashboardPage::changeEvent(QEvent *event)
+{
+    Page::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        applyBannerColor(); // the error colour of the light palette is unreadable on the dark one
 }
 
 void DashboardPage::updateBaseUrl()

@@ -41,12 +41,21 @@ public:
     bool isEmptyStateShown() const;
     GettingStarted *gettingStarted() const { return m_gettingStarted; }
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     void buildHeader(QWidget *content);
+    // The line under the heading: an error a user can act on, or what the gateway is doing.
+    void showBanner(const QString &text, bool isError);
+    void applyBannerColor();
     QWidget *buildCharts(QWidget *parent);
     void rangeChanged();
     void recordsKnown(bool hasRecords);
     void updateBaseUrl();
+    // A local gateway that is not running cannot answer: the page waits instead of showing errors.
+    bool gatewayRunning() const;
+    void updateGatewayNotice();
 
     PageContext m_context;
     DashboardFeed *m_feed;
@@ -67,4 +76,6 @@ private:
     GettingStarted *m_gettingStarted;
     bool m_active = false;
     bool m_loaded = false; // loaded at least once since it was made (a page loads when first shown)
+    bool m_gatewayWasRunning = true;
+    bool m_bannerIsError = false;
 };
