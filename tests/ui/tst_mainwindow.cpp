@@ -10,7 +10,10 @@
 #include "livefollower.h"
 #include "shell/busyindicator.h"
 #include "shell/gatewaystatusbar.h"
+#include "shell/gatewayactions.h"
 #include "shell/mainwindow.h"
+#include "shell/trayicon.h"
+#include "formatting.h"
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -25,6 +28,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QStackedWidget>
@@ -47,6 +51,8 @@ private slots:
     void stopAndStartFromStatusBar();
     void copyBaseUrl();
     void busyShowsAfterAMoment();
+    void pauseAndResumeAccepting();
+    void trayMenuSaysTodaysSpend();
     void keyboardShortcuts();
     void everyControlHasAnAccessibleName();
     void cleanupTestCase();
@@ -273,6 +279,49 @@ void TstMainWindow::busyShowsAfterAMoment()
     QVERIFY(clock.elapsed() >= BusyIndicator::kDelayMs - 10);
     busy->setBusy(&source, false);
     QTRY_VERIFY(!busy->isVisible() || busy->isBusy());
+}
+
+void TstMainWindow::pauseAndResumeAccepting()
+{
+    MainWindow &window = m_ui->window();
+    auto *pause = window.findChild<QAction *>(u"actionGatewayPause"_s);
+    auto *state = window.findChild<QLabel *>(u"gatewayState"_s);
+    QVERIFY(pause && state);
+    QTRY_VERIFY(pause->isEnabled());
+    QVERIFY(!pause->isChecked());
+    pause->trigger();
+    QTRY_VERIFY(!m_ui->control().accepting());
+    QTRY_VERIFY2(state->text().startsWith(u"Paused at http://127.0.0.1:"_s), qPrintable(state->text()));
+    QVERIFY(pause->isChecked());
+    QCOMPARE(pause->text(), u"&Resume accepting requests"_s);
+    pause->trigger();
+    QTRY_VERIFY(m_ui->control().accepting());
+    QTRY_VERIFY2(state->text().startsWith(u"Running at http://127.0.0.1:"_s), qPrintable(state->text()));
+    QVERIFY(!pause->isChecked());
+}
+
+void TstMainWindow::trayMenuSaysTodaysSpend()
+{
+    // Offscreen there is no system tray, so the window has no TrayIcon; its menu is checked on one of its own.
+    MainWindow &window = m_ui->window();
+    QCOMPARE(window.trayIcon() == nullptr, !TrayIcon::isAvailable());
+    QVERIFY(!window.closesToTray() || TrayIcon::isAvailable());
+    TrayIcon tray(m_ui->api(), window.gatewayActions(), nullptr);
+    const QList<QAction *> actions = tray.menu()->actions();
+    QVERIFY(actions.contains(window.gatewayActions().pause()));
+    QVERIFY(actions.contains(window.gatewayActions().copyUrl()));
+    tray.refreshSpend();
+    QTRY_VERIFY2(tray.spendAction()->text().startsWith(u"Today's spend: $"_s), qPrintable(tray.spendAction()->text()));
+
+    const QDateTime now = QDateTime::currentDateTime();
+    std::optional<ApiResult<UsageData>> today;
+    QObject context;
+    m_ui->api().usage(u"test-today"_s, UsageQuery::between(now.date().startOfDay(), now), &context,
+                      [&today](const ApiResult<UsageData> &answer) { today = answer; });
+    QTRY_VERIFY(today.has_value());
+    QVERIFY(today->ok());
+    QVERIFY2(tray.spendAction()->text().startsWith(u"Today's spend: "_s + Formatting::usd((*today)->totals.costUsd)),
+             qPrintable(tray.spendAction()->text()));
 }
 
 void TstMainWindow::keyboardShortcuts()
