@@ -15,9 +15,9 @@
 #include <QChart>
 #include <QImage>
 #include <QLabel>
-#include <QStyle>
 #include <QSignalSpy>
 #include <QStandardItemModel>
+#include <QStyle>
 #include <QStyleFactory>
 #include <QTemporaryDir>
 #include <QTest>
@@ -54,7 +54,7 @@ const QDateTime kStart(QDate(2026, 3, 2), QTime(0, 0), Qt::UTC);
 QStandardItemModel *plainModel(QObject *parent, int rows)
 {
     auto *model = new QStandardItemModel(rows, 3, parent);
-    model->setHorizontalHeaderLabels({u"Start"_s, u"Duration p50"_s, u"Duration p95"_s});
+    model->setHorizontalHeaderLabels({ u"Start"_s, u"Duration p50"_s, u"Duration p95"_s });
     for (int column = 1; column < 3; ++column)
         model->setHeaderData(column, Qt::Horizontal, u"ms"_s, ChartData::kUnitRole);
     for (int row = 0; row < rows; ++row) {
@@ -98,9 +98,11 @@ private slots:
             const QList<QPointF> points = view.drawnPoints(s);
             QCOMPARE(points.size(), model.rowCount());
             for (int row = 0; row < model.rowCount(); ++row) {
-                const QDateTime start = model.index(row, 0).data(UsageSeriesModel::BucketStartRole).toDateTime();
+                const QDateTime start
+                    = model.index(row, 0).data(UsageSeriesModel::BucketStartRole).toDateTime();
                 QCOMPARE(points[row].x(), double(start.addSecs(1800).toMSecsSinceEpoch()));
-                QCOMPARE(points[row].y(), model.index(row, s + 1).data(UsageSeriesModel::ValueRole).toDouble());
+                QCOMPARE(
+                    points[row].y(), model.index(row, s + 1).data(UsageSeriesModel::ValueRole).toDouble());
             }
             QCOMPARE(view.drawnSeries(s)->name(), model.headerData(s + 1, Qt::Horizontal).toString());
         }
@@ -122,7 +124,8 @@ private slots:
         const QList<QPointF> top = view.drawnPoints(2);
         QCOMPARE(top.size(), report.series.size() + 2);
         for (int i = 0; i < report.series.size(); ++i)
-            QCOMPARE(qint64(top[i + 1].y()), report.series[i].totals.promptTokens + report.series[i].totals.completionTokens);
+            QCOMPARE(qint64(top[i + 1].y()),
+                report.series[i].totals.promptTokens + report.series[i].totals.completionTokens);
     }
 
     void anotherRangeGetsItsOwnTicks()
@@ -143,9 +146,11 @@ private slots:
         QCOMPARE(axis->min(), double(kStart.addDays(2).toMSecsSinceEpoch()));
         QCOMPARE(axis->max(), double(kStart.addDays(5).toMSecsSinceEpoch()));
         const QStringList labels = axis->categoriesLabels();
-        QVERIFY2(!labels.contains(u"Mar 3"_s) || axis->endValue(u"Mar 3"_s) >= axis->min(), qPrintable(labels.join(u", "_s)));
+        QVERIFY2(!labels.contains(u"Mar 3"_s) || axis->endValue(u"Mar 3"_s) >= axis->min(),
+            qPrintable(labels.join(u", "_s)));
         for (const QString &label : labels)
-            QVERIFY2(axis->endValue(label) >= axis->min() && axis->endValue(label) <= axis->max(), qPrintable(label));
+            QVERIFY2(axis->endValue(label) >= axis->min() && axis->endValue(label) <= axis->max(),
+                qPrintable(label));
         if (!qEnvironmentVariableIsEmpty("GATEWAY_UI_SHOTS"))
             view.savePng(qEnvironmentVariable("GATEWAY_UI_SHOTS") + u"/chart-narrowed.png"_s);
     }
@@ -229,7 +234,8 @@ private slots:
         for (int column = 1; column < model.columnCount(); ++column) {
             const QString name = model.headerData(column, Qt::Horizontal).toString();
             const QString value = model.index(7, column).data().toString();
-            QVERIFY2(text.contains(name + u' ' + value), qPrintable(text + u" lacks "_s + name + u' ' + value));
+            QVERIFY2(
+                text.contains(name + u' ' + value), qPrintable(text + u" lacks "_s + name + u' ' + value));
         }
         QVERIFY(text.contains(u" ms"_s));
         // Nudged a few pixels within the bucket: still the same bucket (nearest, not exact hits on a line).
@@ -327,8 +333,9 @@ private slots:
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QStringList lines = QString::fromUtf8(file.readAll()).split(u"\r\n"_s, Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), report.series.size() + 1);
-        QCOMPARE(lines[0], u"start (UTC),end (UTC),Duration p50 (ms),Duration p95 (ms),Duration p99 (ms),"
-                           "First token p50 (ms),First token p95 (ms),First token p99 (ms)"_s);
+        QCOMPARE(lines[0],
+            u"start (UTC),end (UTC),Duration p50 (ms),Duration p95 (ms),Duration p99 (ms),"
+            "First token p50 (ms),First token p95 (ms),First token p99 (ms)"_s);
         const QStringList row = lines[4].split(u',');
         QCOMPARE(row[0], u"2026-03-02T03:00:00Z"_s);
         QCOMPARE(row[1], u"2026-03-02T04:00:00Z"_s);
@@ -394,7 +401,8 @@ private slots:
 
     void seriesColoursAreReadableOnBothSchemes()
     {
-        for (const QPalette &palette : QList<QPalette>{QApplication::style()->standardPalette(), darkPalette()}) {
+        for (const QPalette &palette :
+            QList<QPalette> { QApplication::style()->standardPalette(), darkPalette() }) {
             const Theme::ChartColors c = Theme::chartColors(palette);
             const QList<QColor> colors = Theme::seriesPalette(palette);
             QVERIFY(colors.size() >= 8);
@@ -417,21 +425,23 @@ private slots:
         for (const auto &tick : requests.ticks)
             QCOMPARE(tick.value, std::round(tick.value)); // no "1.5 requests"
 
-        const auto day = ChartScales::timeScale(kStart.addSecs(600).toMSecsSinceEpoch(),
-                                                kStart.addDays(1).toMSecsSinceEpoch(), 8, true);
+        const auto day = ChartScales::timeScale(
+            kStart.addSecs(600).toMSecsSinceEpoch(), kStart.addDays(1).toMSecsSinceEpoch(), 8, true);
         QCOMPARE(day.ticks.first().label, u"03:00"_s);
         QCOMPARE(day.ticks.last().label, u"Mar 3"_s);
         for (const auto &tick : day.ticks)
             QCOMPARE(qint64(tick.value) % (3 * 3600 * 1000), 0);
-        const auto month = ChartScales::timeScale(kStart.toMSecsSinceEpoch(), kStart.addDays(30).toMSecsSinceEpoch(), 8, true);
+        const auto month = ChartScales::timeScale(
+            kStart.toMSecsSinceEpoch(), kStart.addDays(30).toMSecsSinceEpoch(), 8, true);
         for (const auto &tick : month.ticks)
-            QCOMPARE(QDateTime::fromMSecsSinceEpoch(qint64(tick.value), Qt::UTC).date().dayOfWeek(), 1); // Mondays
+            QCOMPARE(
+                QDateTime::fromMSecsSinceEpoch(qint64(tick.value), Qt::UTC).date().dayOfWeek(), 1); // Mondays
     }
 
     void iconsAreDrawnAtAnyScale()
     {
-        for (const QString &name : {u"dashboard"_s, u"usage"_s, u"refresh"_s, u"back"_s, u"save"_s, u"copy"_s,
-                                    u"play"_s, u"pause"_s, u"stop"_s}) {
+        for (const QString &name : { u"dashboard"_s, u"usage"_s, u"refresh"_s, u"back"_s, u"save"_s,
+                 u"copy"_s, u"play"_s, u"pause"_s, u"stop"_s }) {
             const QIcon icon = Icons::icon(name);
             QVERIFY2(!icon.isNull(), qPrintable(name));
             const QImage image = icon.pixmap(QSize(24, 24), 2.0).toImage();
@@ -454,7 +464,8 @@ private slots:
         if (dir.isEmpty())
             QSKIP("set GATEWAY_UI_SHOTS to a directory to save pictures");
         using Metric = UsageSeriesModel::Metric;
-        const QStringList models{u"gpt-4o-mini"_s, u"claude-3-5-sonnet"_s, u"gemini-1.5-flash"_s, u"llama3.1:8b"_s};
+        const QStringList models { u"gpt-4o-mini"_s, u"claude-3-5-sonnet"_s, u"gemini-1.5-flash"_s,
+            u"llama3.1:8b"_s };
         struct Shot
         {
             Metric metric;
@@ -462,16 +473,18 @@ private slots:
             int buckets;
             QString bucket;
         };
-        const QList<Shot> shots{{Metric::Requests, false, 24, u"hour"_s}, {Metric::Requests, true, 30, u"day"_s},
-                                {Metric::Tokens, false, 48, u"hour"_s},   {Metric::Cost, true, 30, u"day"_s},
-                                {Metric::Latency, false, 24, u"hour"_s},  {Metric::Errors, false, 7, u"day"_s},
-                                {Metric::Cache, false, 24, u"hour"_s},    {Metric::Latency, true, 24, u"hour"_s}};
-        for (const bool dark : {false, true}) {
+        const QList<Shot> shots { { Metric::Requests, false, 24, u"hour"_s },
+            { Metric::Requests, true, 30, u"day"_s }, { Metric::Tokens, false, 48, u"hour"_s },
+            { Metric::Cost, true, 30, u"day"_s }, { Metric::Latency, false, 24, u"hour"_s },
+            { Metric::Errors, false, 7, u"day"_s }, { Metric::Cache, false, 24, u"hour"_s },
+            { Metric::Latency, true, 24, u"hour"_s } };
+        for (const bool dark : { false, true }) {
             QApplication::setPalette(dark ? darkPalette() : QApplication::style()->standardPalette());
             for (const Shot &shot : shots) {
                 UsageSeriesModel model;
                 model.setMetric(shot.metric);
-                model.setReport(UsageFixture::report(kStart, shot.buckets, shot.bucket, shot.grouped ? models : QStringList()));
+                model.setReport(UsageFixture::report(
+                    kStart, shot.buckets, shot.bucket, shot.grouped ? models : QStringList()));
                 ChartView view;
                 view.setUtc(true);
                 view.resize(860, 400);
@@ -479,8 +492,9 @@ private slots:
                 view.show();
                 QVERIFY(QTest::qWaitForWindowExposed(&view));
                 view.setHoveredBucket(shot.buckets / 2);
-                const QString name = u"%1/chart-%2%3-%4.png"_s.arg(dir, QString::fromLatin1(QMetaEnum::fromType<Metric>().valueToKey(int(shot.metric))),
-                                                                   shot.grouped ? u"-grouped"_s : QString(), dark ? u"dark"_s : u"light"_s);
+                const QString name = u"%1/chart-%2%3-%4.png"_s.arg(dir,
+                    QString::fromLatin1(QMetaEnum::fromType<Metric>().valueToKey(int(shot.metric))),
+                    shot.grouped ? u"-grouped"_s : QString(), dark ? u"dark"_s : u"light"_s);
                 QVERIFY(view.grab().save(name));
             }
             UsageSeriesModel empty;

@@ -2,11 +2,10 @@
 // series are exactly what /api/v1/usage says for the range and grouping chosen, a drag narrows the range
 // and Back returns, a developer cannot group by member, the choices survive a restart, and new records
 // arrive in place. GATEWAY_UI_SHOTS=dir also saves pictures of the page in light and dark.
-#include "uiharness.h"
-
 #include "apiclient.h"
 #include "charts/chartview.h"
 #include "livefollower.h"
+#include "uiharness.h"
 #include "usage/usagefeed.h"
 #include "usage/usagepage.h"
 #include "usage/usagetoolbar.h"
@@ -139,7 +138,7 @@ void TstUsagePage::init()
 {
     m_settings = std::make_unique<QSettings>(m_dir.filePath(u"usage.ini"_s), QSettings::IniFormat);
     m_settings->clear();
-    m_page = std::make_unique<UsagePage>(PageContext{m_ui->api(), &m_ui->control()}, m_settings.get());
+    m_page = std::make_unique<UsagePage>(PageContext { m_ui->api(), &m_ui->control() }, m_settings.get());
     m_page->resize(1200, 760);
     m_page->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
@@ -209,7 +208,8 @@ void TstUsagePage::rangeAndGroupingChangeTheSeries()
     QCOMPARE(page->feed().query().groupBy(), UsageQuery::GroupBy::Model);
     answer = fetchUsage(m_ui->api(), page->feed().query());
     QVERIFY(answer);
-    QCOMPARE(requests->columnCount() - 1, int(std::min<qsizetype>(answer->groups.size(), UsageSeriesModel::kTopGroups + 1)));
+    QCOMPARE(requests->columnCount() - 1,
+        int(std::min<qsizetype>(answer->groups.size(), UsageSeriesModel::kTopGroups + 1)));
     QCOMPARE(allSeriesSum(requests), double(answer->totals.requests));
     QCOMPARE(chart->effectiveStyle(), ChartStyle::StackedBars);
     QCOMPARE(chart->drawnSeriesCount(), requests->columnCount() - 1);
@@ -246,7 +246,8 @@ void TstUsagePage::dragNarrowsAndBackReturns()
     QCOMPARE(narrowed.to(), data.ends[3]);
     QVERIFY(back->isEnabled());
     // The page shows the narrowed range in its controls and its chart.
-    QCOMPARE(page->findChild<QComboBox *>(u"usageRange"_s)->currentData().toInt(), int(UsageQuery::Preset::Custom));
+    QCOMPARE(page->findChild<QComboBox *>(u"usageRange"_s)->currentData().toInt(),
+        int(UsageQuery::Preset::Custom));
     QCOMPARE(chart->chartData().starts.first(), data.starts[1]);
     const auto answer = fetchUsage(m_ui->api(), narrowed);
     QVERIFY(answer);
@@ -294,7 +295,7 @@ void TstUsagePage::developerCannotGroupByMember()
     ApiClient developer;
     developer.setBaseUrl(m_ui->api().baseUrl());
     developer.setToken(m_ui->team().developer.token);
-    UsagePage page(PageContext{developer, nullptr}, m_settings.get());
+    UsagePage page(PageContext { developer, nullptr }, m_settings.get());
     QSignalSpy loaded(&page.feed(), &UsageFeed::loaded);
     page.setActive(true);
     QVERIFY(waitLoaded(&page, loaded));
@@ -332,7 +333,7 @@ void TstUsagePage::choicesAreRemembered()
     QVERIFY(page->view(Metric::Cost)->chart()->isUtc());
     m_page.reset();
 
-    UsagePage again(PageContext{m_ui->api(), nullptr}, m_settings.get());
+    UsagePage again(PageContext { m_ui->api(), nullptr }, m_settings.get());
     QCOMPARE(again.feed().query().preset(), UsageQuery::Preset::Last30Days);
     QCOMPARE(again.feed().query().groupBy(), UsageQuery::GroupBy::Provider);
     QVERIFY(again.isUtc());
@@ -400,7 +401,7 @@ void TstUsagePage::unreachableGatewayShowsTheBanner()
 {
     ApiClient nowhere;
     nowhere.setBaseUrl(QUrl(u"http://127.0.0.1:9"_s));
-    UsagePage broken(PageContext{nowhere, nullptr}, m_settings.get());
+    UsagePage broken(PageContext { nowhere, nullptr }, m_settings.get());
     broken.resize(1000, 600);
     broken.show();
     QVERIFY(QTest::qWaitForWindowExposed(&broken));
@@ -423,7 +424,7 @@ void TstUsagePage::screenshots()
     const QString dir = qEnvironmentVariable("GATEWAY_UI_SHOTS");
     if (dir.isEmpty())
         QSKIP("set GATEWAY_UI_SHOTS to a directory to save pictures");
-    for (const bool dark : {false, true}) {
+    for (const bool dark : { false, true }) {
         QApplication::setPalette(dark ? darkPalette() : QApplication::style()->standardPalette());
         UsagePage *page = m_page.get();
         QSignalSpy loaded(&page->feed(), &UsageFeed::loaded);
@@ -432,11 +433,12 @@ void TstUsagePage::screenshots()
             QVERIFY(waitLoaded(page, loaded));
         choose(page->findChild<QComboBox *>(u"usageRange"_s), int(UsageQuery::Preset::Last7Days));
         QVERIFY(waitLoaded(page, loaded));
-        for (const Metric metric : {Metric::Requests, Metric::Tokens, Metric::Cost, Metric::Latency}) {
+        for (const Metric metric : { Metric::Requests, Metric::Tokens, Metric::Cost, Metric::Latency }) {
             page->setCurrentView(metric);
             QTest::qWait(50);
             QTRY_VERIFY(!page->feed().isLoading());
-            QVERIFY(shot(page, u"%1/usage-%2-%3.png"_s.arg(dir, UsageView::key(metric), dark ? u"dark"_s : u"light"_s)));
+            QVERIFY(shot(page,
+                u"%1/usage-%2-%3.png"_s.arg(dir, UsageView::key(metric), dark ? u"dark"_s : u"light"_s)));
         }
         choose(page->findChild<QComboBox *>(u"usageGroupBy"_s), int(UsageQuery::GroupBy::Model));
         QVERIFY(waitLoaded(page, loaded));

@@ -5,7 +5,8 @@
 #include <QtMath>
 
 // Realistic usage reports made by hand for chart and page tests: a working day's shape (quiet nights,
-// busy afternoons), a few models, latency with a long tail. Deterministic: the same arguments, the same numbers.
+// busy afternoons), a few models, latency with a long tail. Deterministic: the same arguments, the same
+// numbers.
 namespace UsageFixture {
 
 inline UsageData::Totals totalsAt(int i, double scale, int salt)
@@ -21,35 +22,36 @@ inline UsageData::Totals totalsAt(int i, double scale, int salt)
     t.cachedTokens = t.promptTokens / 3;
     t.completionTokens = t.requests * (240 + 13 * salt);
     t.totalTokens = t.promptTokens + t.completionTokens;
-    t.costUsd = double(t.promptTokens) * 0.15e-6 * (1 + salt) + double(t.completionTokens) * 0.6e-6 * (1 + salt);
+    t.costUsd
+        = double(t.promptTokens) * 0.15e-6 * (1 + salt) + double(t.completionTokens) * 0.6e-6 * (1 + salt);
     if (t.requests > 0) {
         const double base = 420 + 90 * salt + 60 * std::sin(i / 3.0);
-        t.duration = {base * 1.1, base, base * 2.6, base * 4.1};
-        t.ttft = {base * 0.3, base * 0.28, base * 0.7, base * 1.2};
+        t.duration = { base * 1.1, base, base * 2.6, base * 4.1 };
+        t.ttft = { base * 0.3, base * 0.28, base * 0.7, base * 1.2 };
     }
     return t;
 }
 
-// `count` buckets of `bucket` ("hour", "day") from `from`; `groups` model names, or none for an ungrouped report.
+// `count` buckets of `bucket` ("hour", "day") from `from`; `groups` model names, or none for an ungrouped
+// report.
 inline UsageData report(const QDateTime &from, int count, const QString &bucket = QStringLiteral("hour"),
-                        const QStringList &groups = {}, double scale = 1.0)
+    const QStringList &groups = {}, double scale = 1.0)
 {
     UsageData data;
     data.from = from;
     data.bucket = bucket;
-    const auto step = [&](int i) {
-        return bucket == QLatin1String("day") ? from.addDays(i) : from.addSecs(3600LL * i);
-    };
+    const auto step
+        = [&](int i) { return bucket == QLatin1String("day") ? from.addDays(i) : from.addSecs(3600LL * i); };
     data.to = step(count);
     for (int i = 0; i < count; ++i)
-        data.series.append({step(i), totalsAt(i, scale, 0)});
+        data.series.append({ step(i), totalsAt(i, scale, 0) });
     if (!groups.isEmpty()) {
         data.groupBy = QStringLiteral("model");
         for (int g = 0; g < groups.size(); ++g) {
             UsageData::Group group;
             group.key = groups[g];
             for (int i = 0; i < count; ++i)
-                group.series.append({step(i), totalsAt(i, scale / (g + 1), g + 1)});
+                group.series.append({ step(i), totalsAt(i, scale / (g + 1), g + 1) });
             for (const auto &p : group.series) {
                 group.totals.requests += p.totals.requests;
                 group.totals.costUsd += p.totals.costUsd;

@@ -3,7 +3,6 @@
 #include "chartscales.h"
 
 #include <QAbstractItemModel>
-
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -70,7 +69,7 @@ int ChartData::bucketAt(qint64 ms) const
         return 0;
     // Buckets are in time order: the last whose start is at or before `ms`.
     const auto it = std::upper_bound(starts.cbegin(), starts.cend(), ms,
-                                     [](qint64 t, const QDateTime &start) { return t < start.toMSecsSinceEpoch(); });
+        [](qint64 t, const QDateTime &start) { return t < start.toMSecsSinceEpoch(); });
     return int(std::distance(starts.cbegin(), it)) - 1;
 }
 

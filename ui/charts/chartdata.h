@@ -5,7 +5,6 @@
 #include <QDateTime>
 #include <QList>
 #include <QString>
-
 #include <optional>
 
 class QAbstractItemModel;
@@ -33,7 +32,7 @@ struct ChartData
     };
 
     QList<QDateTime> starts; // UTC
-    QList<QDateTime> ends;   // the next bucket's start; the last one's from `bucket`
+    QList<QDateTime> ends; // the next bucket's start; the last one's from `bucket`
     QList<Column> columns;
 
     // `bucket` ("minute", "hour", "day", "week", "month" or empty) sizes the last bucket; without it the

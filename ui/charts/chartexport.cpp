@@ -30,12 +30,12 @@ QString iso(const QDateTime &time)
 
 QByteArray toCsv(const ChartData &data)
 {
-    QStringList header{u"start (UTC)"_s, u"end (UTC)"_s};
+    QStringList header { u"start (UTC)"_s, u"end (UTC)"_s };
     for (const ChartData::Column &c : data.columns)
         header.append(field(c.unitWord.isEmpty() ? c.name : c.name + u" ("_s + c.unitWord + u')'));
     QString out = header.join(u',') + u"\r\n"_s;
     for (int row = 0; row < data.bucketCount(); ++row) {
-        QStringList line{iso(data.starts[row]), iso(data.ends[row])};
+        QStringList line { iso(data.starts[row]), iso(data.ends[row]) };
         for (const ChartData::Column &c : data.columns) {
             const auto &v = c.values.value(row);
             // Full precision: the CSV is for further work, not for reading; 'g' with 17 digits round-trips.

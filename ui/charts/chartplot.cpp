@@ -53,7 +53,7 @@ ChartPlot::ChartPlot(QChart *chart)
     // (and in a PNG taken right after new data).
     m_chart->addAxis(m_x, Qt::AlignBottom);
     m_chart->addAxis(m_y, Qt::AlignLeft);
-    for (QCategoryAxis *axis : {m_x, m_y, m_y2})
+    for (QCategoryAxis *axis : { m_x, m_y, m_y2 })
         axis->setVisible(false);
 }
 
@@ -84,7 +84,7 @@ void ChartPlot::clear()
     m_chart->removeAllSeries();
     delete m_lines;
     m_lines = nullptr;
-    for (QCategoryAxis *axis : {m_x, m_y, m_y2})
+    for (QCategoryAxis *axis : { m_x, m_y, m_y2 })
         axis->setVisible(false);
     m_hasSecondary = false;
     m_drawn.clear();
@@ -193,7 +193,7 @@ void ChartPlot::fill(const ChartData &data)
             if (line) {
                 // A bucket without requests has no latency: leave a gap in the points rather than a zero.
                 if (v) {
-                    upper.append({mid, *v});
+                    upper.append({ mid, *v });
                     (d.secondary ? m_maxY2 : m_maxY) = std::max(d.secondary ? m_maxY2 : m_maxY, *v);
                 }
                 continue;
@@ -281,7 +281,8 @@ QAbstractSeries *ChartPlot::anchor() const
 
 bool ChartPlot::isDrawn(int dataIndex) const
 {
-    return std::any_of(m_drawn.cbegin(), m_drawn.cend(), [dataIndex](const Drawn &d) { return d.dataIndex == dataIndex; });
+    return std::any_of(
+        m_drawn.cbegin(), m_drawn.cend(), [dataIndex](const Drawn &d) { return d.dataIndex == dataIndex; });
 }
 
 QColor ChartPlot::color(int dataIndex) const
@@ -301,7 +302,7 @@ void ChartPlot::applyColors(const QPalette &palette)
     m_chart->legend()->setLabelColor(c.legendText);
     m_chart->legend()->setBrush(Qt::NoBrush);
     m_chart->legend()->setPen(Qt::NoPen);
-    for (QCategoryAxis *axis : {m_x, m_y, m_y2}) {
+    for (QCategoryAxis *axis : { m_x, m_y, m_y2 }) {
         axis->setLabelsBrush(c.axisLabel);
         axis->setTitleBrush(c.axisLabel);
         axis->setLinePen(QPen(c.axisLine, 1));

@@ -94,7 +94,7 @@ private:
     double m_maxX = 1;
     double m_maxY = 0;
     double m_maxY2 = 0;
-    QSizeF m_size{600, 300};
+    QSizeF m_size { 600, 300 };
     bool m_utc = false;
     QPalette m_palette;
 };

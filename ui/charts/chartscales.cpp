@@ -1,7 +1,6 @@
 #include "chartscales.h"
 
 #include <QLocale>
-
 #include <array>
 #include <cmath>
 
@@ -15,7 +14,7 @@ double niceStep(double span, int maxTicks)
 {
     const double raw = span / std::max(1, maxTicks);
     const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-    for (const double factor : {1.0, 2.0, 2.5, 5.0, 10.0}) {
+    for (const double factor : { 1.0, 2.0, 2.5, 5.0, 10.0 }) {
         if (factor * magnitude >= raw * 0.999)
             return factor * magnitude;
     }
@@ -52,9 +51,9 @@ Scale valueScale(double min, double max, int maxTicks, Formatting::Unit unit)
     if (unit == Formatting::Unit::Percent && max <= 100.0 && scale.max > 100.0)
         scale.max = 100.0;
     for (double v = scale.min; v <= scale.max + step * 1e-6; v += step)
-        scale.ticks.append({v, valueLabel(v, unit)});
+        scale.ticks.append({ v, valueLabel(v, unit) });
     if (scale.ticks.last().value < scale.max)
-        scale.ticks.append({scale.max, valueLabel(scale.max, unit)});
+        scale.ticks.append({ scale.max, valueLabel(scale.max, unit) });
     return scale;
 }
 
@@ -66,24 +65,24 @@ Scale timeScale(qint64 fromMs, qint64 toMs, int maxTicks, bool utc)
         int days;
         int months;
     };
-    static constexpr std::array<Step, 16> steps{{
-        {60, 0, 0},
-        {5 * 60, 0, 0},
-        {10 * 60, 0, 0},
-        {15 * 60, 0, 0},
-        {30 * 60, 0, 0},
-        {3600, 0, 0},
-        {2 * 3600, 0, 0},
-        {3 * 3600, 0, 0},
-        {6 * 3600, 0, 0},
-        {12 * 3600, 0, 0},
-        {0, 1, 0},
-        {0, 2, 0},
-        {0, 7, 0},
-        {0, 14, 0},
-        {0, 0, 1},
-        {0, 0, 3},
-    }};
+    static constexpr std::array<Step, 16> steps { {
+        { 60, 0, 0 },
+        { 5 * 60, 0, 0 },
+        { 10 * 60, 0, 0 },
+        { 15 * 60, 0, 0 },
+        { 30 * 60, 0, 0 },
+        { 3600, 0, 0 },
+        { 2 * 3600, 0, 0 },
+        { 3 * 3600, 0, 0 },
+        { 6 * 3600, 0, 0 },
+        { 12 * 3600, 0, 0 },
+        { 0, 1, 0 },
+        { 0, 2, 0 },
+        { 0, 7, 0 },
+        { 0, 14, 0 },
+        { 0, 0, 1 },
+        { 0, 0, 3 },
+    } };
     Scale scale;
     scale.min = double(fromMs);
     scale.max = double(std::max(toMs, fromMs + 60'000));
@@ -91,7 +90,8 @@ Scale timeScale(qint64 fromMs, qint64 toMs, int maxTicks, bool utc)
     Step step = steps.back();
     for (const Step &candidate : steps) {
         const double approx = candidate.secs ? double(candidate.secs)
-                                             : candidate.days ? candidate.days * 86400.0 : candidate.months * 30.4 * 86400.0;
+            : candidate.days                 ? candidate.days * 86400.0
+                                             : candidate.months * 30.4 * 86400.0;
         if (double(span) / approx <= maxTicks) {
             step = candidate;
             break;
@@ -136,7 +136,7 @@ Scale timeScale(qint64 fromMs, qint64 toMs, int maxTicks, bool utc)
             label = locale.toString(t.date(), u"MMM d"_s);
         else
             label = locale.toString(t.time(), u"HH:mm"_s);
-        scale.ticks.append({double(t.toMSecsSinceEpoch()), label});
+        scale.ticks.append({ double(t.toMSecsSinceEpoch()), label });
         t = step.secs ? t.addSecs(step.secs) : step.days ? t.addDays(step.days) : t.addMonths(step.months);
     }
     return scale;

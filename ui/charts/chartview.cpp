@@ -84,7 +84,7 @@ ChartView::ChartView(QWidget *parent)
     c->legend()->setShowToolTips(true);
     c->legend()->hide();
 
-    for (QGraphicsItem *item : std::initializer_list<QGraphicsItem *>{m_band, m_crosshair, m_tip}) {
+    for (QGraphicsItem *item : std::initializer_list<QGraphicsItem *> { m_band, m_crosshair, m_tip }) {
         scene()->addItem(item);
         item->hide();
     }
@@ -200,7 +200,8 @@ void ChartView::rebuild()
         m_plot.clear();
     else
         m_plot.rebuild(m_data, effectiveStyle(), indexes, m_utc);
-    qCDebug(lcChart) << m_title << "rebuilt:" << m_data.bucketCount() << "buckets," << m_plot.drawnCount() << "series";
+    qCDebug(lcChart) << m_title << "rebuilt:" << m_data.bucketCount() << "buckets," << m_plot.drawnCount()
+                     << "series";
     m_plot.updateAxes(viewport()->size());
     applyColors();
     chart()->legend()->setVisible(m_plot.drawnCount() > 1);
@@ -216,7 +217,8 @@ void ChartView::valuesChanged()
         return;
     // Same buckets and columns (a live refresh): new numbers in the same series, hover kept.
     const int rows = m_model->rowCount();
-    const bool sameShape = rows == m_data.bucketCount() && m_model->columnCount() == m_data.columns.size() + 1;
+    const bool sameShape
+        = rows == m_data.bucketCount() && m_model->columnCount() == m_data.columns.size() + 1;
     if (!sameShape) {
         rebuild();
         return;
@@ -287,7 +289,9 @@ QPoint ChartView::bucketPosition(int bucket) const
 {
     if (bucket < 0 || bucket >= m_data.bucketCount() || !m_plot.anchor())
         return {};
-    const double mid = (double(m_data.starts[bucket].toMSecsSinceEpoch()) + double(m_data.ends[bucket].toMSecsSinceEpoch())) / 2;
+    const double mid = (double(m_data.starts[bucket].toMSecsSinceEpoch())
+                           + double(m_data.ends[bucket].toMSecsSinceEpoch()))
+        / 2;
     const QRectF plot = chart()->plotArea();
     QPointF p = chart()->mapToPosition(QPointF(mid, 0), m_plot.anchor());
     p.setY(plot.center().y());
@@ -296,7 +300,8 @@ QPoint ChartView::bucketPosition(int bucket) const
 
 void ChartView::updateHover()
 {
-    const bool show = m_hovered >= 0 && m_hovered < m_data.bucketCount() && m_plot.anchor() && !m_data.isEmpty();
+    const bool show
+        = m_hovered >= 0 && m_hovered < m_data.bucketCount() && m_plot.anchor() && !m_data.isEmpty();
     m_crosshair->setVisible(show);
     m_tip->setVisible(show);
     updateAccessibleText();
@@ -305,15 +310,19 @@ void ChartView::updateHover()
     const QRectF plot = chart()->plotArea();
     const QPoint at = bucketPosition(m_hovered);
     const qreal x = chart()->mapFromScene(mapToScene(at)).x();
-    m_crosshair->setLine(QLineF(chart()->mapToScene(QPointF(x, plot.top())), chart()->mapToScene(QPointF(x, plot.bottom()))));
+    m_crosshair->setLine(
+        QLineF(chart()->mapToScene(QPointF(x, plot.top())), chart()->mapToScene(QPointF(x, plot.bottom()))));
 
     const ChartStyle style = m_plot.style();
     const bool stacked = style == ChartStyle::StackedAreas || style == ChartStyle::StackedBars;
-    QString html = u"<div style='font-weight:600; margin-bottom:4px'>%1</div><table cellspacing='0' cellpadding='1'>"_s.arg(
-        ChartScales::rangeText(m_data.starts[m_hovered], m_data.ends[m_hovered], m_utc).toHtmlEscaped());
+    QString html
+        = u"<div style='font-weight:600; margin-bottom:4px'>%1</div><table cellspacing='0' cellpadding='1'>"_s
+              .arg(ChartScales::rangeText(m_data.starts[m_hovered], m_data.ends[m_hovered], m_utc)
+                       .toHtmlEscaped());
     double total = 0;
     bool haveTotal = false;
-    const Formatting::Unit firstUnit = m_data.columns.isEmpty() ? Formatting::Unit::Count : m_data.columns.first().unit;
+    const Formatting::Unit firstUnit
+        = m_data.columns.isEmpty() ? Formatting::Unit::Count : m_data.columns.first().unit;
     // Stacked series list top first, as they are drawn.
     QList<int> order;
     for (int i = 0; i < m_data.columns.size(); ++i)
@@ -328,14 +337,16 @@ void ChartView::updateHover()
             haveTotal = true;
         }
         // A swatch only for what is drawn: a value listed without one is in the box and the table alone.
-        const QString swatch = m_plot.isDrawn(i) ? u"<span style='color:%1'>&#9632;</span>&nbsp;"_s.arg(m_plot.color(i).name())
-                                                 : u"&nbsp;&nbsp;&nbsp;"_s;
+        const QString swatch = m_plot.isDrawn(i)
+            ? u"<span style='color:%1'>&#9632;</span>&nbsp;"_s.arg(m_plot.color(i).name())
+            : u"&nbsp;&nbsp;&nbsp;"_s;
         html += u"<tr><td>%1%2</td><td align='right'>&nbsp;&nbsp;&nbsp;%3</td></tr>"_s.arg(
             swatch, c.name.toHtmlEscaped(), Formatting::format(v, c.unit).toHtmlEscaped());
     }
     if (stacked && haveTotal && m_data.columns.size() > 1)
-        html += u"<tr><td style='font-weight:600'>Total</td><td align='right' style='font-weight:600'>&nbsp;&nbsp;&nbsp;%1</td></tr>"_s.arg(
-            Formatting::format(total, firstUnit).toHtmlEscaped());
+        html
+            += u"<tr><td style='font-weight:600'>Total</td><td align='right' style='font-weight:600'>&nbsp;&nbsp;&nbsp;%1</td></tr>"_s
+                   .arg(Formatting::format(total, firstUnit).toHtmlEscaped());
     html += u"</table>"_s;
     m_tip->setHtml(html);
 
@@ -356,10 +367,10 @@ void ChartView::updateAccessibleText()
     else if (m_hovered >= 0)
         description = hoverText();
     else
-        description = tr("%1 to %2, %n time buckets. Use the left and right arrow keys to read each bucket.", nullptr,
-                         m_data.bucketCount())
+        description = tr("%1 to %2, %n time buckets. Use the left and right arrow keys to read each bucket.",
+            nullptr, m_data.bucketCount())
                           .arg(ChartScales::timeText(m_data.starts.first(), m_utc),
-                               ChartScales::timeText(m_data.ends.last(), m_utc));
+                              ChartScales::timeText(m_data.ends.last(), m_utc));
     if (description == accessibleDescription())
         return;
     setAccessibleDescription(description);
@@ -377,7 +388,8 @@ QPointF ChartView::chartPoint(const QPointF &viewportPos) const
 
 qint64 ChartView::msAt(qreal chartX) const
 {
-    const QPointF value = chart()->mapToValue(QPointF(chartX, chart()->plotArea().center().y()), m_plot.anchor());
+    const QPointF value
+        = chart()->mapToValue(QPointF(chartX, chart()->plotArea().center().y()), m_plot.anchor());
     return qint64(value.x());
 }
 
@@ -409,12 +421,14 @@ void ChartView::mouseMoveEvent(QMouseEvent *event)
             const int a = m_data.bucketAt(msAt(std::min(x, *m_dragStart)));
             const int b = m_data.bucketAt(msAt(std::max(x, *m_dragStart)));
             const auto xOf = [this, &plot](const QDateTime &t) {
-                const qreal at = chart()->mapToPosition(QPointF(double(t.toMSecsSinceEpoch()), 0), m_plot.anchor()).x();
+                const qreal at
+                    = chart()->mapToPosition(QPointF(double(t.toMSecsSinceEpoch()), 0), m_plot.anchor()).x();
                 return std::clamp(at, plot.left(), plot.right());
             };
             const QRectF band(QPointF(a >= 0 ? xOf(m_data.starts[a]) : std::min(x, *m_dragStart), plot.top()),
-                              QPointF(b >= 0 ? xOf(m_data.ends[b]) : std::max(x, *m_dragStart), plot.bottom()));
-            m_band->setRect(QRectF(chart()->mapToScene(band.topLeft()), chart()->mapToScene(band.bottomRight())));
+                QPointF(b >= 0 ? xOf(m_data.ends[b]) : std::max(x, *m_dragStart), plot.bottom()));
+            m_band->setRect(
+                QRectF(chart()->mapToScene(band.topLeft()), chart()->mapToScene(band.bottomRight())));
             m_band->show();
         }
     }
@@ -477,7 +491,8 @@ void ChartView::keyPressEvent(QKeyEvent *event)
     case Qt::Key_Right:
         if (count > 0) {
             const int step = event->key() == Qt::Key_Left ? -1 : 1;
-            setHoveredBucket(m_hovered < 0 ? (step < 0 ? count - 1 : 0) : std::clamp(m_hovered + step, 0, count - 1));
+            setHoveredBucket(
+                m_hovered < 0 ? (step < 0 ? count - 1 : 0) : std::clamp(m_hovered + step, 0, count - 1));
             event->accept();
             return;
         }
@@ -545,9 +560,8 @@ void ChartView::contextMenuEvent(QContextMenuEvent *event)
     QMenu menu(this);
     QAction *png = menu.addAction(tr("Save Chart as PNG…"), this, &ChartView::savePngAs);
     QAction *csv = menu.addAction(tr("Save Data as CSV…"), this, &ChartView::saveCsvAs);
-    QAction *copy = menu.addAction(tr("Copy Data"), this, [this] {
-        QGuiApplication::clipboard()->setText(QString::fromUtf8(ChartExport::toCsv(m_data)));
-    });
+    QAction *copy = menu.addAction(tr("Copy Data"), this,
+        [this] { QGuiApplication::clipboard()->setText(QString::fromUtf8(ChartExport::toCsv(m_data))); });
     const bool haveData = m_data.bucketCount() > 0;
     csv->setEnabled(haveData);
     copy->setEnabled(haveData);
@@ -584,8 +598,8 @@ bool ChartView::savePng(const QString &path, QString *error)
 void ChartView::saveCsvAs()
 {
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save Data as CSV"), dir + u'/' + suggestedFileName(u"csv"_s),
-                                                      tr("CSV files (*.csv)"));
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save Data as CSV"), dir + u'/' + suggestedFileName(u"csv"_s), tr("CSV files (*.csv)"));
     QString error;
     if (!path.isEmpty() && !saveCsv(path, &error))
         QMessageBox::warning(this, tr("Save Data as CSV"), error);
@@ -594,8 +608,8 @@ void ChartView::saveCsvAs()
 void ChartView::savePngAs()
 {
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save Chart as PNG"), dir + u'/' + suggestedFileName(u"png"_s),
-                                                      tr("PNG images (*.png)"));
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save Chart as PNG"), dir + u'/' + suggestedFileName(u"png"_s), tr("PNG images (*.png)"));
     QString error;
     if (!path.isEmpty() && !savePng(path, &error))
         QMessageBox::warning(this, tr("Save Chart as PNG"), error);

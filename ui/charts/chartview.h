@@ -7,7 +7,6 @@
 #include <QChartView>
 #include <QDateTime>
 #include <QPointer>
-
 #include <memory>
 
 class ChartTip;

@@ -3,7 +3,6 @@
 #include "vectoriconengine.h"
 
 #include <QLoggingCategory>
-
 #include <cmath>
 
 namespace {
@@ -120,8 +119,15 @@ struct Entry
 };
 
 constexpr Entry entries[] = {
-    {"dashboard", dashboard}, {"usage", usage}, {"refresh", refresh}, {"back", back},   {"save", save},
-    {"copy", copy},           {"play", play},   {"pause", pause},     {"stop", stop},
+    { "dashboard", dashboard },
+    { "usage", usage },
+    { "refresh", refresh },
+    { "back", back },
+    { "save", save },
+    { "copy", copy },
+    { "play", play },
+    { "pause", pause },
+    { "stop", stop },
 };
 
 } // namespace

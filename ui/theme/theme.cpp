@@ -4,7 +4,6 @@
 #include <QEvent>
 #include <QLoggingCategory>
 #include <QTimer>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -16,7 +15,7 @@ Q_LOGGING_CATEGORY(lcTheme, "gateway.ui")
 // Two tuned sets rather than one compromise: saturated, darker hues carry on white and pale greys; on dark
 // grey the same hues go muddy, so the dark set is lighter and a little desaturated. Order matters: the first
 // few are the most distinct, since most charts show only a handful of models or providers.
-constexpr std::array<QRgb, 10> lightSeries{
+constexpr std::array<QRgb, 10> lightSeries {
     0xff1f63c6, // blue
     0xffd24d0f, // orange
     0xff2b8a3e, // green
@@ -28,7 +27,7 @@ constexpr std::array<QRgb, 10> lightSeries{
     0xff4c6b00, // olive
     0xffb02a2a, // red
 };
-constexpr std::array<QRgb, 10> darkSeries{
+constexpr std::array<QRgb, 10> darkSeries {
     0xff6ea8ff, // blue
     0xffffa94d, // orange
     0xff69db7c, // green
@@ -48,7 +47,8 @@ double channel(double c)
 
 double luminance(const QColor &color)
 {
-    return 0.2126 * channel(color.redF()) + 0.7152 * channel(color.greenF()) + 0.0722 * channel(color.blueF());
+    return 0.2126 * channel(color.redF()) + 0.7152 * channel(color.greenF())
+        + 0.0722 * channel(color.blueF());
 }
 
 } // namespace
@@ -76,7 +76,7 @@ QColor Theme::blend(const QColor &over, const QColor &under, double alpha)
 {
     const auto mix = [alpha](double a, double b) { return a * alpha + b * (1.0 - alpha); };
     return QColor::fromRgbF(float(mix(over.redF(), under.redF())), float(mix(over.greenF(), under.greenF())),
-                            float(mix(over.blueF(), under.blueF())));
+        float(mix(over.blueF(), under.blueF())));
 }
 
 double Theme::contrast(const QColor &a, const QColor &b)

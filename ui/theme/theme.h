@@ -7,8 +7,9 @@
 
 // Light or dark, and the colours charts need, derived from the platform palette: Qt 6.4 has no colour-scheme
 // API (QStyleHints::colorScheme arrives in 6.5) and Qt Charts does not follow the palette by itself.
-// The static functions are pure (a palette in, colours out) so views can recompute on their own PaletteChange;
-// a Theme object watches the application and says when anything derived from its palette may have changed.
+// The static functions are pure (a palette in, colours out) so views can recompute on their own
+// PaletteChange; a Theme object watches the application and says when anything derived from its palette may
+// have changed.
 class Theme final : public QObject
 {
     Q_OBJECT
@@ -21,24 +22,24 @@ public:
     struct ChartColors
     {
         QColor background; // around the plot: the window's own colour, so a chart sits on the page
-        QColor plotArea;   // behind the series: the colour of text fields and tables
+        QColor plotArea; // behind the series: the colour of text fields and tables
         QColor grid;
         QColor axisLine;
         QColor axisLabel;
         QColor legendText;
         QColor title;
         QColor crosshair;
-        QColor selection;   // the band drawn while dragging across a range (translucent)
+        QColor selection; // the band drawn while dragging across a range (translucent)
         QColor tipBackground;
         QColor tipText;
         QColor tipBorder;
-        QColor emptyText;   // "No requests in this range"
+        QColor emptyText; // "No requests in this range"
     };
 
     struct Semantic
     {
-        QColor good;  // a change for the better (fewer errors, lower latency)
-        QColor bad;   // a change for the worse
+        QColor good; // a change for the better (fewer errors, lower latency)
+        QColor bad; // a change for the worse
         QColor error; // error text and banners
         QColor errorBackground;
         QColor warning;

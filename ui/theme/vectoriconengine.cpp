@@ -7,14 +7,13 @@
 VectorIconEngine::VectorIconEngine(QString name, Shape shape)
     : m_name(std::move(name))
     , m_shape(std::move(shape))
-{
-}
+{ }
 
 void VectorIconEngine::paint(QPainter *painter, const QRect &rect, QIcon::Mode mode, QIcon::State)
 {
     const QPalette palette = QGuiApplication::palette();
     QColor color = palette.color(mode == QIcon::Disabled ? QPalette::Disabled : QPalette::Active,
-                                 mode == QIcon::Selected ? QPalette::HighlightedText : QPalette::WindowText);
+        mode == QIcon::Selected ? QPalette::HighlightedText : QPalette::WindowText);
     painter->save();
     painter->setRenderHint(QPainter::Antialiasing);
     // Square, centred: the grid is 24×24 and icons keep their proportions in any rectangle.
@@ -68,5 +67,5 @@ QString VectorIconEngine::iconName()
 QList<QSize> VectorIconEngine::availableSizes(QIcon::Mode, QIcon::State)
 {
     // Any size works; these are what toolbars and the sidebar ask for.
-    return {QSize(16, 16), QSize(22, 22), QSize(24, 24), QSize(32, 32), QSize(48, 48), QSize(64, 64)};
+    return { QSize(16, 16), QSize(22, 22), QSize(24, 24), QSize(32, 32), QSize(48, 48), QSize(64, 64) };
 }

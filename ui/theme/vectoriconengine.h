@@ -11,7 +11,7 @@ public:
     struct Shape
     {
         QPainterPath stroke; // outlines, 2 units wide with round caps
-        QPainterPath fill;   // solid parts
+        QPainterPath fill; // solid parts
     };
 
     VectorIconEngine(QString name, Shape shape);

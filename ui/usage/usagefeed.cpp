@@ -44,7 +44,8 @@ UsageFeed::UsageFeed(ApiClient &api, QObject *parent)
     , m_byModel(new UsageGroupsModel(this))
     , m_byProvider(new UsageGroupsModel(this))
 {
-    for (const Metric metric : {Metric::Requests, Metric::Tokens, Metric::Cost, Metric::Latency, Metric::Errors, Metric::Cache}) {
+    for (const Metric metric :
+        { Metric::Requests, Metric::Tokens, Metric::Cost, Metric::Latency, Metric::Errors, Metric::Cache }) {
         auto *model = new UsageSeriesModel(this);
         model->setMetric(metric);
         m_series.insert(metric, model);
@@ -188,10 +189,12 @@ void UsageFeed::finished(const QString &view)
 void UsageFeed::answered(const ApiResult<UsageData> &result, UsageGroupsModel *table, bool main)
 {
     if (!result) {
-        qCWarning(lcUsage) << "usage query failed:" << result.error.httpStatus << result.error.code << result.error.message;
+        qCWarning(lcUsage) << "usage query failed:" << result.error.httpStatus << result.error.code
+                           << result.error.message;
         m_failed = true;
-        emit failed(result.error.message.isEmpty() ? tr("The gateway did not answer the usage query.")
-                                                   : tr("Usage could not be loaded: %1").arg(result.error.message));
+        emit failed(result.error.message.isEmpty()
+                ? tr("The gateway did not answer the usage query.")
+                : tr("Usage could not be loaded: %1").arg(result.error.message));
         return;
     }
     if (m_failed) {

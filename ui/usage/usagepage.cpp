@@ -24,14 +24,14 @@ Q_LOGGING_CATEGORY(lcUsagePage, "gateway.ui")
 using Preset = UsageQuery::Preset;
 using GroupBy = UsageQuery::GroupBy;
 
-constexpr std::array<std::pair<Preset, const char *>, 6> kPresets{{
-    {Preset::LastHour, "1h"},
-    {Preset::Last24Hours, "24h"},
-    {Preset::Last7Days, "7d"},
-    {Preset::Last30Days, "30d"},
-    {Preset::Last90Days, "90d"},
-    {Preset::Custom, "custom"},
-}};
+constexpr std::array<std::pair<Preset, const char *>, 6> kPresets { {
+    { Preset::LastHour, "1h" },
+    { Preset::Last24Hours, "24h" },
+    { Preset::Last7Days, "7d" },
+    { Preset::Last30Days, "30d" },
+    { Preset::Last90Days, "90d" },
+    { Preset::Custom, "custom" },
+} };
 
 QString presetKey(Preset preset)
 {
@@ -53,7 +53,7 @@ std::optional<Preset> presetOf(const QString &key)
 
 GroupBy groupByOf(const QString &name)
 {
-    for (const GroupBy g : {GroupBy::Model, GroupBy::Provider, GroupBy::Key, GroupBy::Member}) {
+    for (const GroupBy g : { GroupBy::Model, GroupBy::Provider, GroupBy::Key, GroupBy::Member }) {
         if (UsageQuery::name(g) == name)
             return g;
     }
@@ -64,8 +64,7 @@ GroupBy groupByOf(const QString &name)
 
 UsagePage::UsagePage(PageContext context, QWidget *parent)
     : UsagePage(context, nullptr, parent)
-{
-}
+{ }
 
 UsagePage::UsagePage(PageContext context, QSettings *settings, QWidget *parent)
     : Page(parent)
@@ -94,7 +93,8 @@ UsagePage::UsagePage(PageContext context, QSettings *settings, QWidget *parent)
     m_tabs->setObjectName(u"usageViews"_s);
     m_tabs->setDocumentMode(true);
     m_tabs->setAccessibleName(tr("Usage views"));
-    for (const Metric metric : {Metric::Requests, Metric::Tokens, Metric::Cost, Metric::Latency, Metric::Errors, Metric::Cache}) {
+    for (const Metric metric :
+        { Metric::Requests, Metric::Tokens, Metric::Cost, Metric::Latency, Metric::Errors, Metric::Cache }) {
         auto *view = new UsageView(metric, *m_feed, m_tabs);
         m_views.append(view);
         m_tabs->addTab(view, view->title());
@@ -118,26 +118,28 @@ UsagePage::UsagePage(PageContext context, QSettings *settings, QWidget *parent)
         m_feed->clearHistory();
         m_feed->setQuery(query);
     });
-    connect(m_toolbar, &UsageToolbar::customRangeChosen, this, [this](const QDateTime &from, const QDateTime &to) {
-        UsageQuery query = UsageQuery::between(from, to);
-        const UsageQuery &current = m_feed->query();
-        query.setGroupBy(current.groupBy());
-        query.setModel(current.model());
-        query.setProvider(current.provider());
-        m_feed->clearHistory();
-        m_feed->setQuery(query);
-    });
+    connect(m_toolbar, &UsageToolbar::customRangeChosen, this,
+        [this](const QDateTime &from, const QDateTime &to) {
+            UsageQuery query = UsageQuery::between(from, to);
+            const UsageQuery &current = m_feed->query();
+            query.setGroupBy(current.groupBy());
+            query.setModel(current.model());
+            query.setProvider(current.provider());
+            m_feed->clearHistory();
+            m_feed->setQuery(query);
+        });
     connect(m_toolbar, &UsageToolbar::groupByChosen, this, [this](GroupBy groupBy) {
         UsageQuery query = m_feed->query();
         query.setGroupBy(groupBy);
         m_feed->setQuery(query);
     });
-    connect(m_toolbar, &UsageToolbar::filtersChanged, this, [this](const QString &model, const QString &provider) {
-        UsageQuery query = m_feed->query();
-        query.setModel(model);
-        query.setProvider(provider);
-        m_feed->setQuery(query);
-    });
+    connect(m_toolbar, &UsageToolbar::filtersChanged, this,
+        [this](const QString &model, const QString &provider) {
+            UsageQuery query = m_feed->query();
+            query.setModel(model);
+            query.setProvider(provider);
+            m_feed->setQuery(query);
+        });
     connect(m_toolbar, &UsageToolbar::utcToggled, this, &UsagePage::setUtc);
     connect(m_toolbar, &UsageToolbar::backClicked, m_feed, &UsageFeed::back);
 
@@ -230,7 +232,7 @@ void UsagePage::askWhoIsLooking()
             return;
         }
         m_feed->setSelf(*result);
-        for (const GroupBy g : {GroupBy::Key, GroupBy::Member})
+        for (const GroupBy g : { GroupBy::Key, GroupBy::Member })
             m_toolbar->setGroupByAllowed(g, m_feed->mayGroupBy(g));
     });
 }
@@ -322,7 +324,8 @@ void UsagePage::saveSettings()
         s.setValue(u"usage/from"_s, query.from().toUTC().toString(Qt::ISODate));
         s.setValue(u"usage/to"_s, query.to().toUTC().toString(Qt::ISODate));
     }
-    s.setValue(u"usage/groupBy"_s, query.groupBy() == GroupBy::None ? u"none"_s : UsageQuery::name(query.groupBy()));
+    s.setValue(
+        u"usage/groupBy"_s, query.groupBy() == GroupBy::None ? u"none"_s : UsageQuery::name(query.groupBy()));
     s.setValue(u"usage/model"_s, query.model());
     s.setValue(u"usage/provider"_s, query.provider());
     s.setValue(u"usage/utc"_s, m_utc);

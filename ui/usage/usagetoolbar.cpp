@@ -59,7 +59,7 @@ UsageToolbar::UsageToolbar(QWidget *parent)
     m_range->addItem(tr("Last 30 days"), int(Preset::Last30Days));
     m_range->addItem(tr("Last 90 days"), int(Preset::Last90Days));
     m_range->addItem(tr("Custom…"), int(Preset::Custom));
-    for (QDateTimeEdit *edit : {m_from, m_to}) {
+    for (QDateTimeEdit *edit : { m_from, m_to }) {
         edit->setCalendarPopup(true);
         edit->setDisplayFormat(u"yyyy-MM-dd HH:mm"_s);
     }
@@ -71,7 +71,7 @@ UsageToolbar::UsageToolbar(QWidget *parent)
     m_groupBy->addItem(tr("API key"), int(GroupBy::Key));
     m_groupBy->addItem(tr("Member"), int(GroupBy::Member));
 
-    for (QComboBox *filter : {m_model, m_provider}) {
+    for (QComboBox *filter : { m_model, m_provider }) {
         filter->setEditable(true);
         filter->setInsertPolicy(QComboBox::NoInsert);
         filter->setMinimumContentsLength(14);
@@ -87,7 +87,8 @@ UsageToolbar::UsageToolbar(QWidget *parent)
     m_provider->lineEdit()->setPlaceholderText(tr("All providers"));
     m_filterDelay.setSingleShot(true);
     m_filterDelay.setInterval(kFilterDelayMs);
-    connect(&m_filterDelay, &QTimer::timeout, this, [this] { emit filtersChanged(modelFilter(), providerFilter()); });
+    connect(&m_filterDelay, &QTimer::timeout, this,
+        [this] { emit filtersChanged(modelFilter(), providerFilter()); });
 
     m_back->setIcon(Icons::icon(u"back"_s));
     m_back->setText(tr("Back"));
@@ -133,7 +134,7 @@ UsageToolbar::UsageToolbar(QWidget *parent)
     connect(m_from, &QDateTimeEdit::editingFinished, this, &UsageToolbar::customEdited);
     connect(m_to, &QDateTimeEdit::editingFinished, this, &UsageToolbar::customEdited);
     connect(m_utc, &QCheckBox::toggled, this, [this](bool utc) {
-        for (QDateTimeEdit *edit : {m_from, m_to}) {
+        for (QDateTimeEdit *edit : { m_from, m_to }) {
             const QDateTime shown = edit->dateTime();
             edit->setTimeSpec(utc ? Qt::UTC : Qt::LocalTime);
             edit->setDateTime(utc ? shown.toUTC() : shown.toLocalTime());
@@ -141,9 +142,8 @@ UsageToolbar::UsageToolbar(QWidget *parent)
         if (!m_showing)
             emit utcToggled(utc);
     });
-    connect(m_groupBy, &QComboBox::activated, this, [this](int index) {
-        emit groupByChosen(GroupBy(m_groupBy->itemData(index).toInt()));
-    });
+    connect(m_groupBy, &QComboBox::activated, this,
+        [this](int index) { emit groupByChosen(GroupBy(m_groupBy->itemData(index).toInt())); });
     connect(m_back, &QToolButton::clicked, this, &UsageToolbar::backClicked);
 }
 
@@ -258,6 +258,6 @@ void UsageToolbar::customEdited()
 
 void UsageToolbar::showCustom(bool shown)
 {
-    for (QWidget *w : std::initializer_list<QWidget *>{m_fromLabel, m_from, m_toLabel, m_to})
+    for (QWidget *w : std::initializer_list<QWidget *> { m_fromLabel, m_from, m_toLabel, m_to })
         w->setVisible(shown);
 }

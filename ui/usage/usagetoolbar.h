@@ -14,7 +14,8 @@ class QToolButton;
 // The Usage page's controls: range (presets or two times), local time or UTC, grouping, model and provider
 // filters (typed or picked from names seen; 300 ms after the last keystroke), and Back. Each control has a
 // buddy label, so it has an accessible name that says what it is rather than what it currently shows.
-// It only reports what the user chose; the page decides what to ask for and shows the result with showQuery().
+// It only reports what the user chose; the page decides what to ask for and shows the result with
+// showQuery().
 class UsageToolbar final : public QWidget
 {
     Q_OBJECT

@@ -24,20 +24,22 @@ QList<int> columnsFor(UsageSeriesModel::Metric metric)
     using Metric = UsageSeriesModel::Metric;
     switch (metric) {
     case Metric::Requests:
-        return {Column::Name, Column::Requests, Column::Errors, Column::ErrorRate, Column::Cost};
+        return { Column::Name, Column::Requests, Column::Errors, Column::ErrorRate, Column::Cost };
     case Metric::Tokens:
-        return {Column::Name, Column::Requests, Column::InputTokens, Column::CachedTokens, Column::OutputTokens, Column::Cost};
+        return { Column::Name, Column::Requests, Column::InputTokens, Column::CachedTokens,
+            Column::OutputTokens, Column::Cost };
     case Metric::Cost:
-        return {Column::Name, Column::Cost, Column::Requests, Column::InputTokens, Column::OutputTokens};
+        return { Column::Name, Column::Cost, Column::Requests, Column::InputTokens, Column::OutputTokens };
     case Metric::Latency:
-        return {Column::Name,        Column::Requests,    Column::TtftP50, Column::TtftP95,
-                Column::DurationP50, Column::DurationP95, Column::OutputTokensPerSecond};
+        return { Column::Name, Column::Requests, Column::TtftP50, Column::TtftP95, Column::DurationP50,
+            Column::DurationP95, Column::OutputTokensPerSecond };
     case Metric::Errors:
-        return {Column::Name, Column::Requests, Column::Errors, Column::ErrorRate};
+        return { Column::Name, Column::Requests, Column::Errors, Column::ErrorRate };
     case Metric::Cache:
-        return {Column::Name, Column::Requests, Column::CacheHitRate, Column::CachedTokens, Column::InputTokens};
+        return { Column::Name, Column::Requests, Column::CacheHitRate, Column::CachedTokens,
+            Column::InputTokens };
     }
-    return {Column::Name, Column::Requests};
+    return { Column::Name, Column::Requests };
 }
 
 // The column a view's table is sorted by at first, largest first.
@@ -92,13 +94,14 @@ UsageView::UsageView(Metric metric, UsageFeed &feed, QWidget *parent)
         m_providerTable = box(tr("By provider"), feed.latencyByProvider(), u"usageTableLatencyProviders"_s);
         m_splitter->addWidget(side);
     } else {
-        m_table = makeTable(feed.groups(), u"usageTable"_s + objectKey(metric), tr("%1 by group").arg(name(metric)));
+        m_table = makeTable(
+            feed.groups(), u"usageTable"_s + objectKey(metric), tr("%1 by group").arg(name(metric)));
         m_splitter->addWidget(m_table);
     }
     // The chart is what the view is about: most of the height, the table scrolls.
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
-    m_splitter->setSizes({460, 240});
+    m_splitter->setSizes({ 460, 240 });
     m_chart->setMinimumHeight(260);
 
     auto *layout = new QVBoxLayout(this);
@@ -106,7 +109,8 @@ UsageView::UsageView(Metric metric, UsageFeed &feed, QWidget *parent)
     layout->addWidget(m_splitter);
 }
 
-QTableView *UsageView::makeTable(QAbstractItemModel *source, const QString &objectName, const QString &accessibleName)
+QTableView *UsageView::makeTable(
+    QAbstractItemModel *source, const QString &objectName, const QString &accessibleName)
 {
     auto *proxy = new QSortFilterProxyModel(this);
     proxy->setSourceModel(source);

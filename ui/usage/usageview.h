@@ -31,11 +31,13 @@ public:
     QSplitter *splitter() const { return m_splitter; }
 
     static QString name(Metric metric); // "Requests" …
-    static QString key(Metric metric);  // "requests" … (settings)
-    static QString objectKey(Metric metric); // "Requests" … (object names: usageChartRequests, usageTableRequests)
+    static QString key(Metric metric); // "requests" … (settings)
+    static QString objectKey(
+        Metric metric); // "Requests" … (object names: usageChartRequests, usageTableRequests)
 
 private:
-    QTableView *makeTable(QAbstractItemModel *source, const QString &objectName, const QString &accessibleName);
+    QTableView *makeTable(
+        QAbstractItemModel *source, const QString &objectName, const QString &accessibleName);
 
     Metric m_metric;
     ChartView *m_chart;
