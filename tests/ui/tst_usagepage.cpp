@@ -16,6 +16,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDateTimeEdit>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSignalSpy>
@@ -112,6 +113,7 @@ private slots:
     void choicesAreRemembered();
     void newRecordsArriveInPlace();
     void filterIsDebounced();
+    void customRangeFromTheTwoTimes();
     void unreachableGatewayShowsTheBanner();
     void screenshots();
     void cleanupTestCase();
@@ -395,6 +397,44 @@ void TstUsagePage::filterIsDebounced()
     QVERIFY(answer);
     QVERIFY(answer->totals.requests < m_ui->seededRequests());
     QCOMPARE(columnSum(page->feed().series(Metric::Requests), 1), double(answer->totals.requests));
+}
+
+void TstUsagePage::customRangeFromTheTwoTimes()
+{
+    UsagePage *page = m_page.get();
+    QSignalSpy loaded(&page->feed(), &UsageFeed::loaded);
+    page->setActive(true);
+    QVERIFY(waitLoaded(page, loaded));
+    auto *from = page->findChild<QDateTimeEdit *>(u"usageFrom"_s);
+    auto *to = page->findChild<QDateTimeEdit *>(u"usageTo"_s);
+    QVERIFY(from && to && from->isHidden());
+    choose(page->findChild<QComboBox *>(u"usageRange"_s), int(UsageQuery::Preset::Custom));
+    QVERIFY(from->isVisible() && to->isVisible());
+    QCOMPARE(from->accessibleName(), u"Range start"_s);
+
+    // Two days ending at this hour, typed in UTC.
+    page->findChild<QCheckBox *>(u"usageUtc"_s)->setChecked(true);
+    QVERIFY(page->view(Metric::Requests)->chart()->isUtc());
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QDateTime end(now.date(), QTime(now.time().hour(), 0), Qt::UTC);
+    from->setDateTime(end.addDays(-2));
+    to->setDateTime(end);
+    emit to->editingFinished();
+    QVERIFY(waitLoaded(page, loaded));
+    QCOMPARE(page->feed().query().preset(), UsageQuery::Preset::Custom);
+    QCOMPARE(page->feed().query().from(), end.addDays(-2));
+    QCOMPARE(page->feed().query().to(), end);
+    const auto answer = fetchUsage(m_ui->api(), page->feed().query());
+    QVERIFY(answer);
+    // (Picking Custom asked for the range shown until then; the typed range's answer comes after it.)
+    QTRY_COMPARE(page->feed().report()->from, answer->from);
+    QCOMPARE(page->feed().series(Metric::Requests)->rowCount(), int(answer->series.size()));
+    QCOMPARE(columnSum(page->feed().series(Metric::Requests), 1), double(answer->totals.requests));
+
+    // Back to local time: the same instants, shown in the local zone.
+    page->findChild<QCheckBox *>(u"usageUtc"_s)->setChecked(false);
+    QCOMPARE(from->dateTime().toUTC(), end.addDays(-2));
+    QVERIFY(!page->view(Metric::Requests)->chart()->isUtc());
 }
 
 void TstUsagePage::unreachableGatewayShowsTheBanner()
