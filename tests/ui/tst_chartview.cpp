@@ -15,6 +15,7 @@
 #include <QChart>
 #include <QImage>
 #include <QLabel>
+#include <QPainter>
 #include <QSignalSpy>
 #include <QStandardItemModel>
 #include <QStyle>
@@ -497,6 +498,23 @@ private slots:
                     shot.grouped ? u"-grouped"_s : QString(), dark ? u"dark"_s : u"light"_s);
                 QVERIFY(view.grab().save(name));
             }
+            // The icons at 16, 24 and 48 px, each at the screen's ratio and at 2×.
+            QImage sheet(QSize(9 * 56, 3 * 56) * 2, QImage::Format_ARGB32_Premultiplied);
+            sheet.setDevicePixelRatio(2);
+            sheet.fill(QApplication::palette().color(QPalette::Window));
+            {
+                QPainter painter(&sheet);
+                const QStringList names = Icons::names();
+                for (int i = 0; i < names.size(); ++i) {
+                    const QIcon icon = Icons::icon(names[i]);
+                    for (int row = 0; row < 3; ++row) {
+                        const int side = row == 0 ? 16 : row == 1 ? 24 : 48;
+                        painter.drawPixmap(
+                            QPoint(i * 56 + 4, row * 56 + 4), icon.pixmap(QSize(side, side), 2.0));
+                    }
+                }
+            }
+            QVERIFY(sheet.save(u"%1/icons-%2.png"_s.arg(dir, dark ? u"dark"_s : u"light"_s)));
             UsageSeriesModel empty;
             ChartView view;
             view.resize(860, 400);

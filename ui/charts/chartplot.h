@@ -27,6 +27,11 @@ enum class ChartStyle { Auto, Bars, StackedBars, Lines, StackedAreas };
 // series change; otherwise only the points are replaced (QXYSeries::replace, one call per series), so a
 // live update neither flickers nor recreates anything the view holds on to.
 //
+// The axes are QCategoryAxis with ticks and labels from ChartScales rather than QDateTimeAxis and QValueAxis:
+// QDateTimeAxis divides its range evenly (ticks at 14:37, 19:51 …) and labels in local time only, so it
+// can show neither UTC nor "every 6 hours on the hour"; QValueAxis formats with printf and cannot write
+// "1.2M", "$0.50" or "1.5 s". Values stay what they were (x in ms since the epoch), so mapToValue works.
+//
 // Series of the first unit go on the left axis in the chosen style; a second unit (a rate next to a
 // count) is drawn as lines on a right-hand axis; a third unit is left to the table and the hover box.
 class ChartPlot final
