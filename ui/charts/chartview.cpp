@@ -374,7 +374,7 @@ void ChartView::updateAccessibleText()
     if (description == accessibleDescription())
         return;
     setAccessibleDescription(description);
-    setToolTip(m_hovered >= 0 && hasFocus() ? description : QString());
+    // Said through the description only: a widget tooltip would repeat the box on screen when the mouse rests.
     if (QAccessible::isActive()) {
         QAccessibleEvent event(this, QAccessible::DescriptionChanged);
         QAccessible::updateAccessibility(&event);
