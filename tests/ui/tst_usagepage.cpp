@@ -17,6 +17,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateTimeEdit>
+#include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSignalSpy>
@@ -25,6 +26,7 @@
 #include <QStyleFactory>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -115,6 +117,7 @@ private slots:
     void filterIsDebounced();
     void customRangeFromTheTwoTimes();
     void unreachableGatewayShowsTheBanner();
+    void busyOnlyWhenSlow();
     void screenshots();
     void cleanupTestCase();
 
@@ -457,6 +460,25 @@ void TstUsagePage::unreachableGatewayShowsTheBanner()
     const QString dir = qEnvironmentVariable("GATEWAY_UI_SHOTS");
     if (!dir.isEmpty())
         QVERIFY(shot(&broken, u"%1/usage-error.png"_s.arg(dir)));
+}
+
+void TstUsagePage::busyOnlyWhenSlow()
+{
+    // A server that accepts and never answers: the query stays in flight.
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost));
+    ApiClient slow;
+    slow.setBaseUrl(QUrl(u"http://127.0.0.1:%1"_s.arg(silent.serverPort())));
+    UsagePage page(PageContext { slow, nullptr }, m_settings.get());
+    QSignalSpy busy(&page, &Page::busyChanged);
+    QElapsedTimer clock;
+    clock.start();
+    page.setActive(true);
+    QVERIFY(busy.wait(5000));
+    QVERIFY(busy.first().first().toBool());
+    QVERIFY2(clock.elapsed() >= UsageFeed::kBusyDelayMs - 10, qPrintable(QString::number(clock.elapsed())));
+    QVERIFY(page.findChild<QLabel *>(u"usageBusy"_s)->isVisibleTo(&page));
+
 }
 
 void TstUsagePage::screenshots()
