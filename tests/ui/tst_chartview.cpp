@@ -366,6 +366,17 @@ private slots:
         QCOMPARE(label->text(), u"No requests in this range"_s);
         QCOMPARE(view.accessibleDescription(), u"No requests in this range."_s);
 
+        // Requests without a single error: the Errors chart shows 0 and 0 %, it is not "no requests".
+        UsageData clean = UsageFixture::report(kStart, 24);
+        for (auto &point : clean.series)
+            point.totals.errors = 0;
+        UsageSeriesModel errors;
+        errors.setMetric(UsageSeriesModel::Metric::Errors);
+        errors.setReport(clean);
+        ChartView errorView;
+        errorView.setModel(&errors);
+        QVERIFY(!errorView.isEmptyStateShown());
+
         // Requests arrive (a live update of the same buckets): the chart appears.
         model.setReport(UsageFixture::report(kStart, 24));
         QVERIFY(!view.isEmptyStateShown());

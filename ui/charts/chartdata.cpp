@@ -56,8 +56,13 @@ bool ChartData::isEmpty() const
 {
     if (starts.isEmpty())
         return true;
+    // Amounts are zero in a bucket without requests, so zeros alone mean nothing happened; a rate or a
+    // latency exists only where there were requests, so even 0 % (no errors at all) is something to show.
     return std::none_of(columns.cbegin(), columns.cend(), [](const Column &c) {
-        return std::any_of(c.values.cbegin(), c.values.cend(), [](const auto &v) { return v && *v != 0.0; });
+        const bool measured = c.unit == Formatting::Unit::Percent || c.unit == Formatting::Unit::Milliseconds
+            || c.unit == Formatting::Unit::TokensPerSecond;
+        return std::any_of(c.values.cbegin(), c.values.cend(),
+            [measured](const auto &v) { return v && (measured || *v != 0.0); });
     });
 }
 

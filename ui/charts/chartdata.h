@@ -42,7 +42,7 @@ struct ChartData
     void readValues(const QAbstractItemModel *model);
 
     int bucketCount() const { return int(starts.size()); }
-    // Nothing to draw: no buckets, or no column has a number other than zero.
+    // Nothing to draw: no buckets, or only zero amounts and no measured rate or latency.
     bool isEmpty() const;
     // The bucket whose [start, end) holds `ms`, or the nearest one; -1 without buckets.
     int bucketAt(qint64 ms) const;
