@@ -188,7 +188,11 @@ void ChartView::rebuild()
 {
     cancelDrag();
     const auto *usage = qobject_cast<const UsageSeriesModel *>(m_model.data());
+    const QList<QDateTime> before = m_data.starts;
     m_data = ChartData::read(m_model, usage ? usage->report().bucket : QString());
+    // The crosshair stays on its bucket only if the buckets are the same ones (another metric, say).
+    if (m_data.starts != before)
+        m_hovered = -1;
     QList<int> indexes;
     for (const int column : std::as_const(m_columns)) {
         for (int i = 0; i < m_data.columns.size(); ++i) {
