@@ -13,9 +13,11 @@
 #include "formatting.h"
 #include "livefollower.h"
 #include "shell/mainwindow.h"
+#include "theme/theme.h"
 #include "usageseriesmodel.h"
 
 #include <QComboBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -146,6 +148,24 @@ void TstDashboardPage::cardsReadAsSentences()
     QCOMPARE(DashboardCard::changeText(8.0), u"▲ "_s + Formatting::percent(8.0));
     QCOMPARE(DashboardCard::changeText(-3.14), u"▼ "_s + Formatting::percent(3.14));
     QCOMPARE(DashboardCard::changeText(std::nullopt), QString());
+
+    // The change's colour says whether it is good news: cost up is bad, errors down good, requests neutral.
+    DashboardCard card;
+    const auto changeColor = [&card] {
+        return card.findChild<QLabel *>(u"cardChange"_s)->palette().color(QPalette::WindowText);
+    };
+    const Theme::Semantic semantic = Theme::semantic(card.palette());
+    card.setContent(up, u"the previous 7 days"_s);
+    QCOMPARE(changeColor(), semantic.bad);
+    card.setContent({u"Error rate"_s, u"1%"_s, -20.0, DashboardCard::Meaning::Good, {}, {}}, u"the previous 7 days"_s);
+    QCOMPARE(changeColor(), semantic.good);
+    card.setContent({u"Requests"_s, u"1.2k"_s, 12.0, DashboardCard::Meaning::Neutral, {}, {}}, u"the previous 7 days"_s);
+    QVERIFY(changeColor() != semantic.good && changeColor() != semantic.bad);
+    // And the model says which is which.
+    using Card = DashboardCardsModel::Card;
+    QCOMPARE(DashboardCardsModel::upIsGood(Card::Cost), -1);
+    QCOMPARE(DashboardCardsModel::upIsGood(Card::ErrorRate), -1);
+    QCOMPARE(DashboardCardsModel::upIsGood(Card::Requests), 0);
 }
 
 void TstDashboardPage::seriesEqualApiSeries()

@@ -33,6 +33,7 @@
 #include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QStackedWidget>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
 
@@ -51,6 +52,7 @@ private slots:
     void geometryAndLastPageRestored();
     void stopAndStartFromStatusBar();
     void copyBaseUrl();
+    void remoteGatewayHasNoControls();
     void busyShowsAfterAMoment();
     void pauseAndResumeAccepting();
     void trayMenuSaysTodaysSpend();
@@ -233,6 +235,10 @@ void TstMainWindow::stopAndStartFromStatusBar()
     QCOMPARE(window.findChild<QLabel *>(u"requestsPerMinute"_s)->text(), u"– requests/min"_s);
     auto *startAction = window.findChild<QAction *>(u"actionGatewayStart"_s);
     QVERIFY(startAction && startAction->isEnabled());
+    // The dashboard says why nothing new arrives, and where to start the gateway, rather than a network error.
+    auto *notice = m_ui->dashboard()->findChild<QLabel *>(u"dashboardError"_s);
+    QVERIFY(notice);
+    QVERIFY2(notice->text().startsWith(u"The gateway is stopped"_s), qPrintable(notice->text()));
 
     said.clear();
     buttonEnabled.clear();
@@ -253,7 +259,32 @@ void TstMainWindow::stopAndStartFromStatusBar()
     QSignalSpy cards(&dashboard->feed(), &DashboardFeed::cardsArrived);
     window.refreshCurrentPage();
     QVERIFY(cards.wait(10000));
+    QVERIFY(!notice->isVisible());
     disconnect(&m_ui->control(), &GatewayControl::stateChanged, this, nullptr);
+}
+
+void TstMainWindow::remoteGatewayHasNoControls()
+{
+    // A window on a team's gateway (no GatewayControl): the address and the rate, no Start/Stop.
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(u"remote.conf"_s), QSettings::IniFormat);
+    MainWindow remote(PageContext{m_ui->api(), nullptr}, &settings);
+    remote.addPage(new DashboardPage(PageContext{m_ui->api(), nullptr}));
+    remote.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&remote));
+    auto *state = remote.findChild<QLabel *>(u"gatewayState"_s);
+    auto *rate = remote.findChild<QLabel *>(u"requestsPerMinute"_s);
+    QVERIFY(state && rate);
+    QCOMPARE(state->text(), u"Gateway at "_s + m_ui->api().baseUrl().toString());
+    QVERIFY(!remote.findChild<QToolButton *>(u"startStopButton"_s)->isVisible());
+    QVERIFY(!remote.findChild<QAction *>(u"actionGatewayStart"_s)->isEnabled());
+    QVERIFY(!remote.findChild<QAction *>(u"actionGatewayStop"_s)->isEnabled());
+    QVERIFY(!remote.findChild<QAction *>(u"actionGatewayPause"_s)->isEnabled());
+    QVERIFY(remote.findChild<QAction *>(u"actionCopyBaseUrl"_s)->isEnabled());
+    QTRY_VERIFY2(rate->text().endsWith(u" requests/min"_s) && !rate->text().startsWith(u"–"_s),
+                 qPrintable(rate->text()));
+    remote.close();
+    m_ui->window().activateWindow();
 }
 
 void TstMainWindow::copyBaseUrl()

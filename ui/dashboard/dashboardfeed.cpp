@@ -6,18 +6,23 @@
 #include "usageseriesmodel.h"
 #include "shell/windowlog.h"
 
-namespace {
-const QString kStatusView = QStringLiteral("dashboard.status");
-const QString kCurrentView = QStringLiteral("dashboard.current");
-const QString kPreviousView = QStringLiteral("dashboard.previous");
-const QString kByModelView = QStringLiteral("dashboard.bymodel");
-const QString kByProviderView = QStringLiteral("dashboard.byprovider");
-const QString kAnyRecordsView = QStringLiteral("dashboard.anyrecords");
-} // namespace
+DashboardFeed::Views::Views(const QObject *owner)
+{
+    // Views are per feed: two dashboards on one client (a second window) must not replace each other's calls,
+    // whose callbacks would then never come and leave the other one busy for ever.
+    const QString prefix = QStringLiteral("dashboard.%1.").arg(quintptr(owner), 0, 16);
+    status = prefix + QStringLiteral("status");
+    current = prefix + QStringLiteral("current");
+    previous = prefix + QStringLiteral("previous");
+    byModel = prefix + QStringLiteral("bymodel");
+    byProvider = prefix + QStringLiteral("byprovider");
+    anyRecords = prefix + QStringLiteral("anyrecords");
+}
 
 DashboardFeed::DashboardFeed(ApiClient &api, QObject *parent)
     : QObject(parent)
     , m_api(api)
+    , m_views(this)
     , m_cards(new DashboardCardsModel(this))
     , m_tokens(new UsageSeriesModel(this))
     , m_cost(new UsageSeriesModel(this))
@@ -98,9 +103,9 @@ void DashboardFeed::cancel()
 
 void DashboardFeed::loadStatus()
 {
-    started(kStatusView);
-    m_api.status(kStatusView, this, [this](const ApiResult<StatusInfo> &result) {
-        finished(kStatusView);
+    started(m_views.status);
+    m_api.status(m_views.status, this, [this](const ApiResult<StatusInfo> &result) {
+        finished(m_views.status);
         if (!result) {
             if (result.error.httpStatus == 404)
                 loadAnyRecords(); // a gateway from before /status
@@ -117,9 +122,9 @@ void DashboardFeed::loadAnyRecords()
     const QDateTime now = QDateTime::currentDateTimeUtc();
     UsageQuery ever = UsageQuery::between(now.addYears(-10), now.addDays(1));
     ever.setBucket(UsageQuery::Bucket::Month);
-    started(kAnyRecordsView);
-    m_api.usage(kAnyRecordsView, ever, this, [this](const ApiResult<UsageData> &result) {
-        finished(kAnyRecordsView);
+    started(m_views.anyRecords);
+    m_api.usage(m_views.anyRecords, ever, this, [this](const ApiResult<UsageData> &result) {
+        finished(m_views.anyRecords);
         if (!result) {
             fail(tr("whether any request was recorded"), result.error);
             return;
@@ -140,9 +145,9 @@ void DashboardFeed::loadUsage(bool quiet)
 {
     Q_UNUSED(quiet)
     const UsageQuery query = m_query;
-    started(kCurrentView);
-    m_api.usage(kCurrentView, query, this, [this](const ApiResult<UsageData> &result) {
-        finished(kCurrentView);
+    started(m_views.current);
+    m_api.usage(m_views.current, query, this, [this](const ApiResult<UsageData> &result) {
+        finished(m_views.current);
         if (!result) {
             fail(tr("the usage of this range"), result.error);
             return;
@@ -154,9 +159,9 @@ void DashboardFeed::loadUsage(bool quiet)
         emit cardsArrived();
     });
 
-    started(kPreviousView);
-    m_api.usage(kPreviousView, query.previousPeriod(), this, [this](const ApiResult<UsageData> &result) {
-        finished(kPreviousView);
+    started(m_views.previous);
+    m_api.usage(m_views.previous, query.previousPeriod(), this, [this](const ApiResult<UsageData> &result) {
+        finished(m_views.previous);
         if (!result) {
             fail(tr("the usage of the previous period"), result.error);
             return;
@@ -173,9 +178,9 @@ void DashboardFeed::loadCost()
     // the chart shows it.
     UsageQuery byModel = m_query;
     byModel.setGroupBy(UsageQuery::GroupBy::Model);
-    started(kByModelView);
-    m_api.usage(kByModelView, byModel, this, [this](const ApiResult<UsageData> &result) {
-        finished(kByModelView);
+    started(m_views.byModel);
+    m_api.usage(m_views.byModel, byModel, this, [this](const ApiResult<UsageData> &result) {
+        finished(m_views.byModel);
         if (!result) {
             fail(tr("the usage by model"), result.error);
             return;
@@ -187,15 +192,15 @@ void DashboardFeed::loadCost()
         }
     });
     if (m_costSplit != CostSplit::Provider) {
-        m_api.cancel(kByProviderView);
-        finished(kByProviderView);
+        m_api.cancel(m_views.byProvider);
+        finished(m_views.byProvider);
         return;
     }
     UsageQuery byProvider = m_query;
     byProvider.setGroupBy(UsageQuery::GroupBy::Provider);
-    started(kByProviderView);
-    m_api.usage(kByProviderView, byProvider, this, [this](const ApiResult<UsageData> &result) {
-        finished(kByProviderView);
+    started(m_views.byProvider);
+    m_api.usage(m_views.byProvider, byProvider, this, [this](const ApiResult<UsageData> &result) {
+        finished(m_views.byProvider);
         if (!result) {
             fail(tr("the usage by provider"), result.error);
             return;

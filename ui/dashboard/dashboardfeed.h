@@ -81,7 +81,14 @@ private:
     void finished(const QString &view);
     void fail(const QString &what, const ApiError &error);
 
+    struct Views
+    {
+        explicit Views(const QObject *owner);
+        QString status, current, previous, byModel, byProvider, anyRecords;
+    };
+
     ApiClient &m_api;
+    const Views m_views;
     DashboardCardsModel *m_cards;
     UsageSeriesModel *m_tokens;
     UsageSeriesModel *m_cost;

@@ -14,9 +14,6 @@
 #include <algorithm>
 #include <cmath>
 
-namespace {
-const QString kView = QStringLiteral("statusbar");
-}
 
 GatewayStatusBar::GatewayStatusBar(ApiClient &api, GatewayControl *gateway, GatewayActions &actions,
                                    QWidget *parent)
@@ -28,6 +25,9 @@ GatewayStatusBar::GatewayStatusBar(ApiClient &api, GatewayControl *gateway, Gate
     , m_copy(new QToolButton(this))
     , m_rate(new QLabel(this))
     , m_startStop(new QToolButton(this))
+    // One window per API client, so one name; a second window on the same client (tests) only replaces a poll
+    // that the next tick repeats.
+    , m_view(QStringLiteral("statusbar"))
 {
     setObjectName(QStringLiteral("statusBar"));
     m_state->setObjectName(QStringLiteral("gatewayState"));
@@ -123,7 +123,7 @@ void GatewayStatusBar::updateState()
         if (isVisible())
             poll(); // at once: the rate from before the stop is stale
     } else {
-        m_api.cancel(kView);
+        m_api.cancel(m_view);
         m_rate->setText(tr("– requests/min"));
         m_rate->setAccessibleName(tr("Requests per minute: the gateway is not running"));
     }
@@ -140,14 +140,14 @@ void GatewayStatusBar::hideEvent(QHideEvent *event)
 {
     QStatusBar::hideEvent(event);
     m_poll.stop();
-    m_api.cancel(kView);
+    m_api.cancel(m_view);
 }
 
 void GatewayStatusBar::poll()
 {
     if (m_gateway && m_gateway->state() != GatewayControl::State::Running)
         return; // nothing answers; the state label says why
-    m_api.status(kView, this, [this](const ApiResult<StatusInfo> &result) { received(result); });
+    m_api.status(m_view, this, [this](const ApiResult<StatusInfo> &result) { received(result); });
 }
 
 void GatewayStatusBar::received(const ApiResult<StatusInfo> &result)

@@ -45,5 +45,6 @@ private:
     QToolButton *m_copy;
     QLabel *m_rate;
     QToolButton *m_startStop;
+    const QString m_view; // the API client's view name of the /status polls
     QTimer m_poll;
 };
