@@ -62,10 +62,6 @@ GroupBy groupByOf(const QString &name)
 
 } // namespace
 
-UsagePage::UsagePage(PageContext context, QWidget *parent)
-    : UsagePage(context, nullptr, parent)
-{ }
-
 UsagePage::UsagePage(PageContext context, QSettings *settings, QWidget *parent)
     : Page(parent)
     , m_context(context)
@@ -76,10 +72,7 @@ UsagePage::UsagePage(PageContext context, QSettings *settings, QWidget *parent)
     , m_banner(new QLabel(this))
     , m_tabs(new QTabWidget(this))
 {
-    if (!m_settings) {
-        m_ownSettings = std::make_unique<QSettings>();
-        m_settings = m_ownSettings.get();
-    }
+    Q_ASSERT(m_settings);
     setObjectName(u"usagePage"_s);
     setAccessibleName(tr("Usage"));
 

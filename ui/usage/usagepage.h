@@ -3,8 +3,6 @@
 #include "shell/page.h"
 #include "usageseriesmodel.h"
 
-#include <memory>
-
 class LiveFollower;
 class QLabel;
 class QSettings;
@@ -24,9 +22,8 @@ class UsagePage final : public Page
 public:
     using Metric = UsageSeriesModel::Metric;
 
-    // The application's QSettings.
-    explicit UsagePage(PageContext context, QWidget *parent = nullptr);
-    // `settings` (not owned) instead, e.g. a test's temporary file.
+    // Choices are kept in `settings` (not owned, not null): the window's own file. Never QSettings(): setting
+    // an organization name for it would move the gateway's data directory.
     UsagePage(PageContext context, QSettings *settings, QWidget *parent = nullptr);
     ~UsagePage() override;
 
@@ -61,7 +58,6 @@ private:
 
     PageContext m_context;
     QSettings *m_settings;
-    std::unique_ptr<QSettings> m_ownSettings;
     UsageFeed *m_feed;
     LiveFollower *m_live;
     UsageToolbar *m_toolbar;
