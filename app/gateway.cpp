@@ -1,6 +1,7 @@
 #include "gateway.h"
 
 #include "apicall.h"
+#include "gatewayvitals.h"
 #include "httpserver.h"
 #include "localmodels.h"
 #include "proxy/providerstats.h"
@@ -90,11 +91,12 @@ bool Gateway::start(QString *error)
     discover();
     every(m_config.localModelsRefreshMs, discover);
     m_apiPool = std::make_unique<QThreadPool>();
-    m_apiPool->setMaxThreadCount(kApiThreads);
+    m_apiPool->setMaxThreadCount(m_config.apiThreads > 0 ? m_config.apiThreads : kApiThreads);
     m_signIns = std::make_unique<SignInThrottle>(m_clock);
+    m_vitals = std::make_unique<GatewayVitals>(m_clock);
     m_apiContext = std::make_unique<ApiContext>(ApiContext{*m_members, *m_accessTokens, *m_audit, m_clock, *m_keys,
                                                            *m_records, *m_policies, *m_providers, *m_apiPool,
-                                                           *m_signIns});
+                                                           *m_signIns, *m_vitals, *m_log});
     startRetentionTimers();
 
     HttpServer::Options options;
@@ -110,7 +112,8 @@ bool Gateway::start(QString *error)
     learnFromRecords();
     every(m_config.statsRefreshMs, [this] { inBackground(m_learningRunning, [this] { learnFromRecords(); }); });
     const ProxyContext context{m_config,   m_catalog, m_localModels, *m_keys,      *m_log,
-                               m_clock,    m_cache.get(), *m_stats,   *m_policies, *m_providers};
+                               m_clock,    m_cache.get(), *m_stats,   *m_policies, *m_providers,
+                               m_vitals.get()};
     m_server = std::make_unique<HttpServer>(options, [context, api = m_apiContext.get()] {
         return std::make_unique<ProxyHandler>(context, api);
     });
@@ -128,6 +131,7 @@ bool Gateway::start(QString *error)
         return false;
     }
     m_config.port = m_server->serverPort();
+    m_vitals->setListening(url(), m_clock.now());
     return true;
 }
 

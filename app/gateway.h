@@ -22,6 +22,7 @@
 #include <memory>
 
 struct ApiContext;
+class GatewayVitals;
 class HttpServer;
 class ProviderStats;
 class ResponseCache;
@@ -79,7 +80,12 @@ public:
     // The database the gateway uses, from the config (or SQLite in the data dir).
     static std::optional<DatabaseLocation> databaseLocation(const GatewayConfig &config, QString *error);
 
-    static constexpr int kApiThreads = 2;
+    // A dashboard page fires about a dozen API calls at once. Measured with such a batch on 2 cores at 1M
+    // records (bench_apipool, bench/results-usage-minutes-2026-12-06.md): the batch takes the CPU it needs
+    // with 2, 4 or 8 threads alike, but with 2 the quick calls (status, members/me) wait behind the long
+    // ones, and with 8 the first charts come later; 4 also keeps half the database connections of 8 (one per
+    // store and thread, which counts against a shared PostgreSQL's limit).
+    static constexpr int kApiThreads = 4;
 
 private:
     void startRetentionTimers();
@@ -124,4 +130,6 @@ private:
     std::unique_ptr<ResponseCache> m_cache; // null when the cache is off
     std::unique_ptr<ProviderStats> m_stats;
     std::unique_ptr<HttpServer> m_server;
+    // /api/v1/status: where the gateway listens, since when, the proxy's requests in flight and per minute.
+    std::unique_ptr<GatewayVitals> m_vitals;
 };

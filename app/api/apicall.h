@@ -16,6 +16,8 @@ class AccessTokenStore;
 class ApiKeyStore;
 class AuditLog;
 class Clock;
+class GatewayVitals;
+class LogWriter;
 class MemberStore;
 class PolicyStore;
 class RecordStore;
@@ -36,6 +38,8 @@ struct ApiContext
     ProviderRegistry &providers; // upstream providers, their settings and keychain secrets
     QThreadPool &pool;           // where the calls run, off the proxy's worker threads
     SignInThrottle &signIns;     // failed password sign-ins, to slow guessing down
+    const GatewayVitals &vitals; // for status: the listener, uptime, the proxy's requests in flight and per minute
+    const LogWriter &log;        // for status: its backlog and failures
 };
 
 // One answer of the management API: a status and a JSON body, or a body written as it is produced
@@ -116,5 +120,8 @@ namespace RecordParams {
 std::optional<RecordFilter> filter(const ApiContext &context, const ApiCall &call, ApiReply *refusal);
 } // namespace RecordParams
 namespace ProviderResource {
+ApiReply handle(const ApiContext &context, const ApiCall &call);
+}
+namespace StatusResource {
 ApiReply handle(const ApiContext &context, const ApiCall &call);
 }

@@ -220,7 +220,7 @@ ApiReply ApiHandler::dispatch(const ApiContext &context, const HttpRequest &requ
     call.segments = rest.split(u'/', Qt::SkipEmptyParts);
     call.query = QUrlQuery(QString::fromUtf8(request.query));
     if (call.segments.isEmpty())
-        return ApiReply::error(404, u"not_found"_s, u"name a resource: /api/v1/usage, logs, keys, policies, members, tokens, audit, export, data"_s);
+        return ApiReply::error(404, u"not_found"_s, u"name a resource: /api/v1/status, usage, logs, keys, providers, policies, members, tokens, audit, export, data"_s);
 
     if (!request.body.trimmed().isEmpty()) {
         QJsonParseError parseError;
@@ -271,5 +271,7 @@ ApiReply ApiHandler::dispatch(const ApiContext &context, const HttpRequest &requ
         return DataResource::handleData(context, call);
     if (resource == "providers"_L1)
         return ProviderResource::handle(context, call);
+    if (resource == "status"_L1)
+        return StatusResource::handle(context, call);
     return ApiReply::error(404, u"not_found"_s, u"there is no resource %1"_s.arg(call.path()));
 }

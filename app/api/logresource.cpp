@@ -1,5 +1,5 @@
-// logs: the request records, newest first, in cursor pages ("before" = next_before of the previous page),
-// filtered; logs/{id}: one record with its payloads where the policy retained them and the role allows.
+// logs: the request records, newest first, in cursor pages ("before" = next_before of the previous page) or
+// following new ones ("after" = latest_id of the previous answer), filtered; logs/{id}: one record with its payloads where the policy retained them and the role allows.
 #include "apicall.h"
 
 #include "recordstore.h"
@@ -38,18 +38,27 @@ ApiReply page(const ApiContext &context, const ApiCall &call)
     query.beforeId = call.query.hasQueryItem(u"before"_s) ? call.query.queryItemValue(u"before"_s).toLongLong(&ok) : 0;
     if (!ok || query.beforeId < 0)
         return ApiReply::error(422, u"invalid"_s, u"'before' must be a record id (next_before of the previous page)"_s);
+    if (call.query.hasQueryItem(u"after"_s)) {
+        if (call.query.hasQueryItem(u"before"_s))
+            return ApiReply::error(422, u"invalid"_s,
+                                   u"'after' and 'before' cannot be combined: page back with 'before', follow new "
+                                   "records with 'after'"_s);
+        query.afterId = call.query.queryItemValue(u"after"_s).toLongLong(&ok);
+        if (!ok || *query.afterId < 0)
+            return ApiReply::error(422, u"invalid"_s, u"'after' must be a record id (latest_id of the previous answer)"_s);
+    }
     query.limit = call.query.hasQueryItem(u"limit"_s) ? call.query.queryItemValue(u"limit"_s).toInt(&ok) : kDefaultLimit;
     if (!ok || query.limit < 1 || query.limit > kMaxLimit)
         return ApiReply::error(422, u"invalid"_s, u"'limit' must be from 1 to %1"_s.arg(kMaxLimit));
 
     QString error;
-    qint64 next = 0;
-    const auto records = context.records.logPage(query, &next, &error);
-    if (!records)
+    const auto page = context.records.logPage(query, &error);
+    if (!page)
         return ApiReply::fromStoreError({StoreError::Kind::Failed, error});
+    const auto idOrNull = [](qint64 id) { return id > 0 ? QByteArray::number(id) : "null"_ba; };
     // The records are already JSON (the export's fields): wrapped as they are, not parsed again.
-    const QByteArray body = "{\"records\":" + *records + ",\"next_before\":"
-        + (next > 0 ? QByteArray::number(next) : "null"_ba) + '}';
+    const QByteArray body = "{\"records\":" + page->records + ",\"next_before\":" + idOrNull(page->nextBefore)
+        + ",\"latest_id\":" + idOrNull(page->latestId) + '}';
     ApiReply reply;
     reply.writer = [body](QIODevice &out, QString *) { return out.write(body) == body.size(); };
     return reply;

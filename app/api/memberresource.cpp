@@ -161,7 +161,13 @@ ApiReply handle(const ApiContext &context, const ApiCall &call)
             return ApiReply::fromStoreError(error);
         if (*id != call.actor.id && Permissions::teamView(call.actor.role) != TeamView::Full)
             return {200, QJsonObject{{u"id"_s, target->id}, {u"name"_s, target->name}, {u"role"_s, Roles::name(target->role)}}};
-        return {200, target->toJson()};
+        QJsonObject body = target->toJson();
+        if (*id == call.actor.id) {
+            // What the dashboard may offer: asked of the permissions, never worked out again by the window.
+            body.insert(u"can"_s, QJsonArray::fromStringList(Permissions::actionsOf(*target)));
+            body.insert(u"record_scope"_s, Permissions::recordScopeName(Permissions::recordScope(target->role)));
+        }
+        return {200, body};
     }
     if (call.method != "PATCH" && call.method != "DELETE")
         return ApiReply::methodNotAllowed(call.method, call.path());

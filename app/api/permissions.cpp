@@ -1,5 +1,9 @@
 #include "permissions.h"
 
+#include <functional>
+#include <utility>
+#include <vector>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -254,6 +258,70 @@ Decision deleteMemberData(const Member &actor, const QString &memberEmail)
     if (isSelf(actor, memberEmail) || actor.role == Role::Owner)
         return Decision::allow();
     return Decision::deny(yourRole(actor.role) + u" can delete only your own data; an owner can delete a member's data"_s);
+}
+
+namespace {
+
+// The dashboard's action names, each with the rule that decides it for a member.
+using Rule = std::function<Decision(const Member &)>;
+const std::vector<std::pair<QString, Rule>> &actionRules()
+{
+    static const std::vector<std::pair<QString, Rule>> rules{
+        {u"members.view"_s, [](const Member &m) { return seeTeam(m.role); }},
+        // Adding the least privileged member is what anyone who manages members at all may do.
+        {u"members.manage"_s, [](const Member &m) { return addMember(m.role, Role::Restricted); }},
+        {u"audit.read"_s, [](const Member &m) { return readAudit(m.role); }},
+        {u"keys.view"_s, [](const Member &m) { return seeKeys(m.role); }},
+        {u"keys.view_all"_s,
+         [](const Member &m) { return seesAllKeys(m.role) ? Decision::allow() : Decision::deny({}); }},
+        {u"keys.create"_s, [](const Member &m) { return manageKeyOf(m, m.email); }},
+        {u"usage.view"_s, [](const Member &m) { return groupUsageBy(m.role, u"none"_s); }},
+        {u"usage.group_by_key"_s, [](const Member &m) { return groupUsageBy(m.role, u"key"_s); }},
+        {u"usage.group_by_member"_s, [](const Member &m) { return groupUsageBy(m.role, u"member"_s); }},
+        {u"logs.view"_s, [](const Member &m) { return seeLogs(m.role); }},
+        // The payloads of a record that is not the member's own (an owner no one is).
+        {u"payloads.view_all"_s,
+         [](const Member &m) { return seesPayloadsOf(m, QString()) ? Decision::allow() : Decision::deny({}); }},
+        {u"providers.view"_s, [](const Member &m) { return seeProviders(m.role); }},
+        {u"providers.manage"_s, [](const Member &m) { return manageProviders(m.role); }},
+        {u"policies.change"_s, [](const Member &m) { return changePolicy(m.role); }},
+        {u"data.delete_all"_s, [](const Member &m) { return deleteAllData(m.role); }},
+        {u"export.all"_s, [](const Member &m) { return exportAll(m.role); }},
+    };
+    return rules;
+}
+
+} // namespace
+
+QStringList actionsOf(const Member &actor)
+{
+    QStringList allowed;
+    for (const auto &[name, rule] : actionRules()) {
+        if (rule(actor))
+            allowed.append(name);
+    }
+    return allowed;
+}
+
+QStringList actionNames()
+{
+    QStringList names;
+    for (const auto &[name, rule] : actionRules())
+        names.append(name);
+    return names;
+}
+
+QString recordScopeName(RecordScope scope)
+{
+    switch (scope) {
+    case RecordScope::All:
+        return u"all"_s;
+    case RecordScope::OwnKeys:
+        return u"own_keys"_s;
+    case RecordScope::OwnTotals:
+        return u"own_totals"_s;
+    }
+    return u"own_totals"_s;
 }
 
 } // namespace Permissions

@@ -3,6 +3,7 @@
 #include "member.h"
 
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -96,4 +97,13 @@ Decision deleteAllData(Role actor);
 Decision exportAll(Role actor);
 Decision exportMemberData(const Member &actor, const QString &memberEmail);
 Decision deleteMemberData(const Member &actor, const QString &memberEmail);
+
+// What the dashboard may offer this member, for GET /api/v1/members/me: the names of the actions above that
+// the member's rules allow ("members.view", "keys.create", …, in a fixed order), each asked of the rule that
+// decides it, so that the window shows and hides what the server would allow, without a copy of this table.
+QStringList actionsOf(const Member &actor);
+// Every action name actionsOf() may return, in its order.
+QStringList actionNames();
+// "all", "own_keys" or "own_totals".
+QString recordScopeName(RecordScope scope);
 } // namespace Permissions

@@ -1,9 +1,12 @@
 // usage: totals and time series of requests, tokens, cost, errors and latency percentiles, from the hourly
-// rollups, optionally grouped by model, provider, API key or member.
+// rollups (minute buckets: the minute rollups of the last two days), optionally grouped by model, provider, API
+// key or member.
 #include "apicall.h"
 
 #include "apikeystore.h"
+#include "clock.h"
 #include "recordstore.h"
+#include "usagerollups.h"
 
 #include <QJsonArray>
 
@@ -73,10 +76,20 @@ std::optional<UsageDimension> dimensionOf(const QString &name)
     return std::nullopt;
 }
 
-// Hours for up to two days, days for up to three months, weeks beyond.
-UsageBucket defaultBucket(const RecordFilter &filter)
+// The oldest time minute buckets reach: the minute rollups are kept for a window only.
+QDateTime minutesSince(const ApiContext &context)
 {
-    const qint64 hours = filter.from.secsTo(filter.to) / 3600;
+    return context.clock.now().toUTC().addSecs(-UsageRollups::kMinuteHours * 3600);
+}
+
+// Minutes for up to six hours (at most 360 points) within the minutes kept, hours for up to two days, days for up
+// to three months, weeks beyond.
+UsageBucket defaultBucket(const RecordFilter &filter, const QDateTime &minutesSince)
+{
+    const qint64 seconds = filter.from.secsTo(filter.to);
+    if (seconds <= 6 * 3600 && filter.from >= minutesSince)
+        return UsageBucket::Minute;
+    const qint64 hours = seconds / 3600;
     return hours <= 48 ? UsageBucket::Hour : hours <= 92 * 24 ? UsageBucket::Day : UsageBucket::Week;
 }
 
@@ -101,13 +114,21 @@ ApiReply handle(const ApiContext &context, const ApiCall &call)
     if (const Decision decision = Permissions::groupUsageBy(call.actor.role, groupBy.isEmpty() ? u"none"_s : groupBy);
         !decision)
         return ApiReply::forbidden(decision);
-    UsageBucket bucket = defaultBucket(*filter);
+    const QDateTime since = minutesSince(context);
+    UsageBucket bucket = defaultBucket(*filter, since);
     if (call.query.hasQueryItem(u"bucket"_s)) {
         const auto named = UsageBuckets::fromName(call.query.queryItemValue(u"bucket"_s));
         if (!named)
-            return ApiReply::error(422, u"invalid"_s, u"'bucket' must be hour, day, week or month"_s);
+            return ApiReply::error(422, u"invalid"_s, u"'bucket' must be minute, hour, day, week or month"_s);
         bucket = *named;
     }
+    // A minute that started before the window would read as empty: refused rather than shown as no traffic.
+    const QDateTime firstMinute = UsageBuckets::startOf(since, UsageBucket::Minute);
+    if (bucket == UsageBucket::Minute && UsageBuckets::startOf(filter->from, UsageBucket::Minute) < firstMinute)
+        return ApiReply::error(422, u"invalid"_s,
+                               u"minute buckets reach back %1 hours (to %2); choose hour buckets for an older range"_s
+                                   .arg(UsageRollups::kMinuteHours)
+                                   .arg(firstMinute.toString(Qt::ISODate)));
 
     if (const QString problem = UsageReport::rangeProblem(*filter, bucket); !problem.isEmpty())
         return ApiReply::error(422, u"invalid"_s, problem);

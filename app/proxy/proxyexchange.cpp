@@ -2,6 +2,7 @@
 
 #include "clock.h"
 #include "apikeystore.h"
+#include "gatewayvitals.h"
 #include "logwriter.h"
 #include "proxyhandler.h"
 #include "openaicompat.h"
@@ -44,6 +45,8 @@ void logRecord(ProxyHandler &handler, RequestRecord &&record, const QElapsedTime
         handler.context().providers.spend().add(record.usedProvider, record.cost->total(), record.createdAt,
                                                 handler.context().clock.now());
     }
+    if (GatewayVitals *vitals = handler.context().vitals; vitals && !record.retried)
+        vitals->requestFinished(record.status >= 400 || record.status == 0);
     handler.context().log.enqueue(std::move(record));
 }
 } // namespace
@@ -56,6 +59,8 @@ ProxyExchange::ProxyExchange(ProxyHandler &handler, HttpResponder responder, Req
     , m_started(started)
 {
     m_retain = handler.context().policies.level() == RetentionLevel::RetainAll;
+    if (GatewayVitals *vitals = handler.context().vitals)
+        vitals->requestStarted();
     m_responder.setAbortHandler([this] { onClientGone(); });
     m_retryTimer.setSingleShot(true);
     QObject::connect(&m_retryTimer, &QTimer::timeout, &m_retryTimer, [this] { startAttempt(); });
@@ -64,6 +69,8 @@ ProxyExchange::ProxyExchange(ProxyHandler &handler, HttpResponder responder, Req
 ProxyExchange::~ProxyExchange()
 {
     m_call.cancel();
+    if (GatewayVitals *vitals = m_handler.context().vitals)
+        vitals->requestEnded();
 }
 
 void ProxyExchange::reject(ProxyHandler &handler, HttpResponder &responder, RequestRecord record,

@@ -14,6 +14,7 @@
 
 class ApiHandler;
 class ApiKeyStore;
+class GatewayVitals;
 class PolicyStore;
 struct ApiContext;
 class Clock;
@@ -37,6 +38,7 @@ struct ProxyContext
     ProviderStats &stats;
     const PolicyStore &policies; // what the records may keep
     ProviderRegistry &providers; // the live providers; the config's list is only where they start from
+    GatewayVitals *vitals = nullptr; // counts requests in flight and per minute for /api/v1/status; may be null
 };
 
 // Serves /v1 and /health on one worker thread: authenticates, resolves the model and hands chat requests

@@ -209,6 +209,12 @@ qint64 LogWriter::failedCount() const
     return m_failed;
 }
 
+LogWriter::Health LogWriter::health() const
+{
+    QMutexLocker locker(&m_mutex);
+    return {qint64(m_enqueued - m_done), m_queuedBytes, m_failedBatches, m_failed, m_writeError};
+}
+
 qint64 LogWriter::queueLimitBytes() const
 {
     QMutexLocker locker(&m_mutex);
@@ -307,6 +313,11 @@ bool LogWriter::writeBatch(std::vector<RequestRecord> &batch)
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     QString error;
     Outcome outcome = insertAll(db, batch.cbegin(), batch.cend(), &error);
+    if (outcome != Outcome::Ok) {
+        QMutexLocker locker(&m_mutex);
+        ++m_failedBatches;
+        m_writeError = error;
+    }
     // The database went away or is busy: wait for it, as long as the gateway runs.
     int attempts = 0;
     while (outcome == Outcome::Retry) {
@@ -316,6 +327,7 @@ bool LogWriter::writeBatch(std::vector<RequestRecord> &batch)
                                          << error;
         {
             QMutexLocker locker(&m_mutex);
+            m_writeError = error;
             if (m_stopping && !m_givingUpAt)
                 m_givingUpAt.emplace(kStopRetryMs);
             if (m_givingUpAt && m_givingUpAt->hasExpired())
@@ -332,6 +344,10 @@ bool LogWriter::writeBatch(std::vector<RequestRecord> &batch)
         outcome = insertAll(db, batch.cbegin(), batch.cend(), &error);
     }
     if (outcome == Outcome::Ok) {
+        {
+            QMutexLocker locker(&m_mutex); // once per batch: nothing beside the transaction's cost
+            m_writeError.clear();
+        }
         if (attempts > 0)
             qCInfo(lcStore).noquote() << "the database took the" << batch.size() << "request records after"
                                       << attempts << "more attempts";

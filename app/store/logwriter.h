@@ -44,6 +44,17 @@ public:
 
     qint64 writtenCount() const;
     qint64 failedCount() const;
+
+    // What GET /api/v1/status shows of the writer.
+    struct Health
+    {
+        qint64 backlog = 0;       // records enqueued and not yet written or given up on
+        qint64 backlogBytes = 0;  // what they hold in memory, payloads included
+        qint64 failedBatches = 0; // batches the database refused (each counted once, whether a retry took it or not)
+        qint64 dropped = 0;       // records given up on: failedCount()
+        QString writeError;       // the database's answer while a batch waits for it; empty once a batch went in
+    };
+    Health health() const;
     // How much the records waiting for the database may hold in memory, payloads included (256 MiB).
     qint64 queueLimitBytes() const;
     void setQueueLimitBytes(qint64 bytes);
@@ -84,6 +95,8 @@ private:
     quint64 m_done = 0;
     qint64 m_written = 0;
     qint64 m_failed = 0;
+    qint64 m_failedBatches = 0;
+    QString m_writeError;
     bool m_stopping = false;
     bool m_running = false;
 };

@@ -132,6 +132,8 @@ std::vector<Source> sources()
                     }});
     // Hourly usage rollups (filled from the records already stored) and the retried flag they need.
     list.push_back({"usage rollups", UsageRollups::migrationStatements()});
+    // Usage by the minute for the last two days (the wall clock bounds the backfill: it only saves work).
+    list.push_back({"minute usage rollups", UsageRollups::minuteMigrationStatements(QDateTime::currentDateTimeUtc())});
     return list;
 }
 

@@ -9,6 +9,8 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -18,8 +20,8 @@ QString iso(const QDateTime &at)
     return at.toUTC().toString(Qt::ISODateWithMs);
 }
 
-// The WHERE clause of a log query over the requests table.
-RecordExporter::Selection selectionOf(const LogQuery &q)
+// The WHERE clause of a log query over the requests table, up to record `upTo` (0: no bound).
+RecordExporter::Selection selectionOf(const LogQuery &q, qint64 upTo)
 {
     RecordExporter::Selection s;
     QStringList clauses;
@@ -48,8 +50,12 @@ RecordExporter::Selection selectionOf(const LogQuery &q)
         add(u"finish_reason = ?"_s, {q.finishReason});
     if (q.beforeId > 0)
         add(u"id < ?"_s, {q.beforeId});
+    if (q.afterId)
+        add(u"id > ?"_s, {*q.afterId});
+    if (upTo > 0)
+        add(u"id <= ?"_s, {upTo});
     s.where = clauses.join(u" AND "_s);
-    s.newestFirst = true;
+    s.newestFirst = !q.afterId;
     s.limit = q.limit;
     s.withBodies = false;
     return s;
@@ -82,24 +88,43 @@ std::optional<UsageReport> RecordStore::usage(const RecordFilter &filter, UsageB
     return UsageReport::query(db, filter, bucket, dimension, error);
 }
 
-std::optional<QByteArray> RecordStore::logPage(const LogQuery &query, qint64 *nextCursor, QString *error)
+std::optional<LogPage> RecordStore::logPage(const LogQuery &query, QString *error)
 {
     QSqlDatabase db = m_connections.connection(error);
     if (!db.isValid())
         return std::nullopt;
+    // The newest id first, and the page bounded by it: a record written meanwhile is left for the next call
+    // (after=latest_id) instead of showing up twice.
+    QSqlQuery newest(db);
+    if (!Sql::exec(newest, u"SELECT MAX(id) FROM requests"_s, {}, error))
+        return std::nullopt;
+    LogPage page;
+    page.latestId = newest.next() ? newest.value(0).toLongLong() : 0;
+    newest.finish();
+    if (page.latestId == 0) {
+        page.records = "[]";
+        return page;
+    }
     QByteArray lines;
     QBuffer buffer(&lines);
     buffer.open(QIODevice::WriteOnly);
     const auto written = RecordExporter::exportSelected(db, RecordExporter::Format::JsonLines, buffer,
-                                                        selectionOf(query), error);
+                                                        selectionOf(query, page.latestId), error);
     if (!written)
         return std::nullopt;
-    *nextCursor = written->count == query.limit ? written->lastId : 0;
-    // JSON lines to a JSON array: each line is one object.
-    QByteArray array = "[";
-    array += lines.trimmed().replace('\n', ',');
-    array += ']';
-    return array;
+    QByteArrayList objects = lines.trimmed().split('\n');
+    objects.removeAll(QByteArray());
+    if (query.afterId) {
+        // The oldest new records, read in id order: shown newest first, and followed from the last one read
+        // when more remain.
+        std::reverse(objects.begin(), objects.end());
+        if (written->count == query.limit)
+            page.latestId = written->lastId;
+    } else {
+        page.nextBefore = written->count == query.limit ? written->lastId : 0;
+    }
+    page.records = '[' + objects.join(',') + ']';
+    return page;
 }
 
 std::optional<QByteArray> RecordStore::record(qint64 id, bool withBodies, QString *member, QString *error)
@@ -120,6 +145,17 @@ std::optional<QByteArray> RecordStore::record(qint64 id, bool withBodies, QStrin
     if (!RecordExporter::exportSelected(db, RecordExporter::Format::JsonLines, buffer, selection, error))
         return std::nullopt;
     return line.trimmed();
+}
+
+std::optional<qint64> RecordStore::latestRecordId(QString *error)
+{
+    QSqlDatabase db = m_connections.connection(error);
+    if (!db.isValid())
+        return std::nullopt;
+    QSqlQuery query(db);
+    if (!Sql::exec(query, u"SELECT MAX(id) FROM requests"_s, {}, error))
+        return std::nullopt;
+    return query.next() ? query.value(0).toLongLong() : 0;
 }
 
 bool RecordStore::exportRecords(RecordExporter::Format format, const QString &member, QIODevice &out, QString *error)
@@ -187,6 +223,10 @@ std::optional<Removed> RecordStore::purge(const QDateTime &payloadsBefore, const
             return std::nullopt;
         removed.records = *deleted;
     }
+    // Minute rows are kept for their window whatever the policy: they hold nothing the hourly rows do not.
+    qint64 minuteRows = 0;
+    if (!UsageRollups::pruneMinutes(db, at.addSecs(-UsageRollups::kMinuteHours * 3600), &minuteRows, error))
+        return std::nullopt;
     if (removed.records == 0 && removed.payloads == 0)
         return removed;
     AuditEntry audit = entry(actor, at, u"data.purge"_s, u"data"_s);

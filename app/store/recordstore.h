@@ -18,7 +18,20 @@ struct LogQuery
     bool errorsOnly = false;  // status 400 and above (or none)
     QString finishReason;
     qint64 beforeId = 0;      // cursor: only records with a smaller id (0: from the newest)
+    // Following new records: only those with a larger id; the oldest `limit` of them, so that none is skipped
+    // when more arrived than a page holds (still answered newest first). Not with beforeId.
+    std::optional<qint64> afterId;
     int limit = 50;
+};
+
+// A page of the logs.
+struct LogPage
+{
+    QByteArray records; // a JSON array of records without payloads (the export's JSON fields), newest first
+    qint64 nextBefore = 0; // the cursor to the older records; 0 on the last page, and when following (afterId)
+    // Every record up to this id has been considered, so asking again with afterId = latestId misses none
+    // (0: the store holds no record).
+    qint64 latestId = 0;
 };
 
 // What a purge or deletion removed.
@@ -38,12 +51,14 @@ public:
 
     std::optional<UsageReport> usage(const RecordFilter &filter, UsageBucket bucket, UsageDimension dimension,
                                      QString *error);
-    // The page as a JSON array of records without payloads (the export's JSON fields), newest first;
-    // *nextCursor is 0 on the last page.
-    std::optional<QByteArray> logPage(const LogQuery &query, qint64 *nextCursor, QString *error);
+    std::optional<LogPage> logPage(const LogQuery &query, QString *error);
     // One record as a JSON object, with its payloads when `withBodies` and retained; its owner in *member.
     // An empty result without error: no such record.
     std::optional<QByteArray> record(qint64 id, bool withBodies, QString *member, QString *error);
+    // The highest record id stored (0: none), from the primary key's index, so that a dashboard polling it
+    // often costs the database nothing; nullopt and *error when the database does not answer.
+    std::optional<qint64> latestRecordId(QString *error);
+    const DatabaseLocation &location() const { return m_connections.location(); }
     // Every record (or only a member's, when `member` is not empty) as JSON lines or CSV.
     bool exportRecords(RecordExporter::Format format, const QString &member, QIODevice &out, QString *error);
 
@@ -51,8 +66,8 @@ public:
     // `member` empty: every record and rollup.
     std::optional<Removed> deleteRecords(const QString &member, const Actor &actor, const QDateTime &at, QString *error);
     // Clears payloads stored before `payloadsBefore` and deletes records from before `recordsBefore` (an invalid
-    // time skips that part), in chunks of kChunkRows. The rollups stay, so usage charts keep their history.
-    // Audited when anything went.
+    // time skips that part), in chunks of kChunkRows. The rollups stay, so usage charts keep their history;
+    // only minute rows older than UsageRollups::kMinuteHours before `at` go. Audited when any record or payload went.
     std::optional<Removed> purge(const QDateTime &payloadsBefore, const QDateTime &recordsBefore, const Actor &actor,
                                  const QDateTime &at, QString *error);
 

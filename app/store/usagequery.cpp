@@ -4,9 +4,10 @@
 #include "fastquery.h"
 #include "usagerollups.h"
 
-
 #include <algorithm>
 #include <map>
+#include <tuple>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -22,6 +23,26 @@ QDateTime hourCeil(const QDateTime &at)
 {
     const QDateTime floor = hourFloor(at);
     return floor == at.toUTC() ? floor : floor.addSecs(3600);
+}
+
+QDateTime minuteFloor(const QDateTime &at)
+{
+    const QDateTime utc = at.toUTC();
+    return QDateTime(utc.date(), QTime(utc.time().hour(), utc.time().minute()), Qt::UTC);
+}
+
+QDateTime minuteCeil(const QDateTime &at)
+{
+    const QDateTime floor = minuteFloor(at);
+    return floor == at.toUTC() ? floor : floor.addSecs(60);
+}
+
+// The range a report covers: whole minutes for minute buckets, whole hours (what the rollups hold) otherwise.
+std::pair<QDateTime, QDateTime> alignedRange(const RecordFilter &filter, UsageBucket bucket)
+{
+    if (bucket == UsageBucket::Minute)
+        return {minuteFloor(filter.from), minuteCeil(filter.to)};
+    return {hourFloor(filter.from), hourCeil(filter.to)};
 }
 
 QString dimensionColumn(UsageDimension dimension)
@@ -59,6 +80,8 @@ namespace UsageBuckets {
 
 std::optional<UsageBucket> fromName(const QString &name)
 {
+    if (name == "minute"_L1)
+        return UsageBucket::Minute;
     if (name == "hour"_L1)
         return UsageBucket::Hour;
     if (name == "day"_L1)
@@ -73,6 +96,8 @@ std::optional<UsageBucket> fromName(const QString &name)
 QString name(UsageBucket bucket)
 {
     switch (bucket) {
+    case UsageBucket::Minute:
+        return u"minute"_s;
     case UsageBucket::Hour:
         return u"hour"_s;
     case UsageBucket::Day:
@@ -90,6 +115,8 @@ QDateTime startOf(const QDateTime &at, UsageBucket bucket)
     const QDateTime utc = at.toUTC();
     const QDate day = utc.date();
     switch (bucket) {
+    case UsageBucket::Minute:
+        return minuteFloor(utc);
     case UsageBucket::Hour:
         return hourFloor(utc);
     case UsageBucket::Day:
@@ -105,6 +132,8 @@ QDateTime startOf(const QDateTime &at, UsageBucket bucket)
 QDateTime next(const QDateTime &start, UsageBucket bucket)
 {
     switch (bucket) {
+    case UsageBucket::Minute:
+        return start.addSecs(60);
     case UsageBucket::Hour:
         return start.addSecs(3600);
     case UsageBucket::Day:
@@ -121,8 +150,7 @@ QDateTime next(const QDateTime &start, UsageBucket bucket)
 
 QString UsageReport::rangeProblem(const RecordFilter &filter, UsageBucket bucket)
 {
-    const QDateTime from = hourFloor(filter.from);
-    const QDateTime to = hourCeil(filter.to);
+    const auto [from, to] = alignedRange(filter, bucket);
     if (!from.isValid() || !to.isValid() || to <= from)
         return u"the time range is empty: 'from' must be before 'to'"_s;
     qint64 points = 0;
@@ -143,8 +171,7 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
         return std::nullopt;
     }
     UsageReport report;
-    report.from = hourFloor(filter.from);
-    report.to = hourCeil(filter.to);
+    std::tie(report.from, report.to) = alignedRange(filter, bucket);
 
     // (group, bucket start) → totals; one group, "", without a dimension.
     std::map<QString, std::map<QDateTime, UsageTotals>> perGroup;
@@ -152,15 +179,15 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
     // which sorts the rows (the dimension is not a prefix of the key) and steps an aggregate per column. A
     // server adds them up itself, so that only the sums travel.
     const bool inProcess = Database::isSqlite(db);
-    const auto read = [&](bool daily, const QDateTime &from, const QDateTime &to) {
+    const auto read = [&](UsageRollups::Table table, const QDateTime &from, const QDateTime &to) {
         if (from >= to)
             return true;
-        const QString fromKey = daily ? from.toString(u"yyyy-MM-dd"_s) : UsageRollups::hourOf(from);
-        const QString toKey = daily ? to.toString(u"yyyy-MM-dd"_s) : UsageRollups::hourOf(to);
+        const QString fromKey = UsageRollups::bucketOf(from, table);
+        const QString toKey = UsageRollups::bucketOf(to, table);
         // Weeks and months have no dialect-neutral SQL spelling: rows come per hour or day, merged here.
         QString sql = u"SELECT bucket, %1, %2 FROM %3 WHERE bucket >= ? AND bucket < ?"_s.arg(
             dimensionColumn(dimension), inProcess ? UsageRollups::plainColumns() : UsageRollups::summedColumns(),
-            UsageRollups::table(daily));
+            UsageRollups::table(table));
         QStringList texts{fromKey, toKey};
         if (!filter.model.isEmpty()) {
             sql += u" AND used_model = ?"_s;
@@ -199,9 +226,7 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
         while (query.next()) {
             // Consecutive rows mostly share their bucket, and often their group too.
             if (const QString stamp = query.text(0); stamp != lastStamp || !cell) {
-                const QDateTime at = daily ? QDateTime(QDate::fromString(stamp, Qt::ISODate), QTime(0, 0), Qt::UTC)
-                                           : QDateTime::fromString(stamp + u":00:00Z"_s, Qt::ISODate);
-                start = UsageBuckets::startOf(at, bucket);
+                start = UsageBuckets::startOf(UsageRollups::startOf(stamp, table), bucket);
                 lastStamp = stamp;
                 cell = nullptr;
             }
@@ -216,16 +241,19 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
     };
     // Whole days from the daily rows, the ragged hours at either end from the hourly ones.
     bool ok = true;
-    if (bucket == UsageBucket::Hour) {
-        ok = read(false, report.from, report.to);
+    using UsageRollups::Table;
+    if (bucket == UsageBucket::Minute) {
+        ok = read(Table::Minutely, report.from, report.to);
+    } else if (bucket == UsageBucket::Hour) {
+        ok = read(Table::Hourly, report.from, report.to);
     } else {
         const QDateTime firstMidnight = UsageBuckets::startOf(report.from.addSecs(86'400 - 3600), UsageBucket::Day);
         const QDateTime lastMidnight = UsageBuckets::startOf(report.to, UsageBucket::Day);
         if (firstMidnight >= lastMidnight) {
-            ok = read(false, report.from, report.to);
+            ok = read(Table::Hourly, report.from, report.to);
         } else {
-            ok = read(false, report.from, firstMidnight) && read(true, firstMidnight, lastMidnight)
-                && read(false, lastMidnight, report.to);
+            ok = read(Table::Hourly, report.from, firstMidnight) && read(Table::Daily, firstMidnight, lastMidnight)
+                && read(Table::Hourly, lastMidnight, report.to);
         }
     }
     if (!ok)

@@ -20,7 +20,7 @@ struct RecordFilter
     QString member; // email of the key's owner
 };
 
-enum class UsageBucket { Hour, Day, Week, Month }; // UTC; weeks start on Monday
+enum class UsageBucket { Minute, Hour, Day, Week, Month }; // UTC; weeks start on Monday
 enum class UsageDimension { None, Model, Provider, ApiKey, Member };
 
 // One point of a series: the bucket starting at `start`.
@@ -37,8 +37,9 @@ struct UsageGroup
     std::vector<UsagePoint> series;
 };
 
-// Totals and a dense series (one point per bucket of the range, empty ones included) over the hourly
-// rollups, optionally per group. Times are whole hours: `from` is rounded down, `to` up.
+// Totals and a dense series (one point per bucket of the range, empty ones included) over the rollups (minute
+// rows for minute buckets, which reach back UsageRollups::kMinuteHours), optionally per group. Times are whole
+// hours (whole minutes for minute buckets): `from` is rounded down, `to` up.
 struct UsageReport
 {
     QDateTime from;

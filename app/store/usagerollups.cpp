@@ -48,14 +48,29 @@ QStringList measureColumns()
     return columns;
 }
 
-// The two resolutions: hours (for hourly series and the ragged ends of a range) and days (for the rest).
+// The resolutions: hours (for hourly series and the ragged ends of a range), days (for the rest) and minutes
+// (for the last kMinuteHours hours only).
 struct Resolution
 {
     QString table;
-    int prefix; // characters of created_at that name the bucket: 13 "2026-11-25T13", 10 "2026-11-25"
+    int prefix; // characters of created_at that name the bucket: 13 "2026-11-25T13", 10 "2026-11-25", 16 "…T13:45"
 };
 const Resolution kHourly{u"usage_rollups"_s, 13};
 const Resolution kDaily{u"usage_rollups_daily"_s, 10};
+const Resolution kMinutely{u"usage_rollups_minute"_s, 16};
+
+const Resolution &resolutionOf(UsageRollups::Table table)
+{
+    switch (table) {
+    case UsageRollups::Table::Minutely:
+        return kMinutely;
+    case UsageRollups::Table::Hourly:
+        return kHourly;
+    case UsageRollups::Table::Daily:
+        return kDaily;
+    }
+    return kHourly;
+}
 
 QStringList keyColumns()
 {
@@ -76,8 +91,9 @@ QString createTable(const Resolution &resolution)
     return u"CREATE TABLE "_s + resolution.table + u" (\n    "_s + definitions.join(u",\n    "_s) + u"\n)"_s;
 }
 
-// SUM(CASE …) over the records already stored, the same figures UsageTotals::add() counts.
-QString backfill(const Resolution &resolution)
+// SUM(CASE …) over the records already stored (those from `since` on, when given), the same figures
+// UsageTotals::add() counts.
+QString backfill(const Resolution &resolution, const QString &since = {})
 {
     const QString last = u"retried = 0"_s;
     QStringList sums{
@@ -103,7 +119,8 @@ QString backfill(const Resolution &resolution)
     }
     return u"INSERT INTO "_s + resolution.table + u" ("_s + (keyColumns() + measureColumns()).join(u", "_s)
         + u")\nSELECT substr(created_at, 1, %1), COALESCE(api_key_id, 0), member, used_model, used_provider,\n    "_s.arg(resolution.prefix)
-        + sums.join(u",\n    "_s) + u"\nFROM requests GROUP BY 1, 2, 3, 4, 5"_s;
+        + sums.join(u",\n    "_s) + u"\nFROM requests"_s
+        + (since.isEmpty() ? QString() : u" WHERE created_at >= '%1'"_s.arg(since)) + u" GROUP BY 1, 2, 3, 4, 5"_s;
 }
 
 // For `rows` rows at once (the rows of one statement never share a key, as ON CONFLICT requires).
@@ -188,6 +205,37 @@ QString hourOf(const QDateTime &at)
     return at.toUTC().toString(u"yyyy-MM-ddTHH"_s);
 }
 
+QString minuteOf(const QDateTime &at)
+{
+    return at.toUTC().toString(u"yyyy-MM-ddTHH:mm"_s);
+}
+
+QString bucketOf(const QDateTime &at, Table table)
+{
+    switch (table) {
+    case Table::Minutely:
+        return minuteOf(at);
+    case Table::Hourly:
+        return hourOf(at);
+    case Table::Daily:
+        return at.toUTC().toString(u"yyyy-MM-dd"_s);
+    }
+    return hourOf(at);
+}
+
+QDateTime startOf(const QString &bucket, Table table)
+{
+    switch (table) {
+    case Table::Minutely:
+        return QDateTime::fromString(bucket + u":00Z"_s, Qt::ISODate);
+    case Table::Hourly:
+        return QDateTime::fromString(bucket + u":00:00Z"_s, Qt::ISODate);
+    case Table::Daily:
+        return QDateTime(QDate::fromString(bucket, Qt::ISODate), QTime(0, 0), Qt::UTC);
+    }
+    return {};
+}
+
 QStringList migrationStatements()
 {
     return {
@@ -207,29 +255,47 @@ QStringList migrationStatements()
     };
 }
 
+QStringList minuteMigrationStatements(const QDateTime &now)
+{
+    // Only the minutes still kept: older ones would go at the first purge.
+    return {createTable(kMinutely), backfill(kMinutely, minuteOf(now.addSecs(-kMinuteHours * 3600)))};
+}
+
 bool add(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator begin,
          std::vector<RequestRecord>::const_iterator end, QString *error)
 {
+    std::map<RollupKey, UsageTotals> minutes;
     std::map<RollupKey, UsageTotals> hours;
     std::map<RollupKey, UsageTotals> days;
     for (auto it = begin; it != end; ++it) {
         const QDateTime created = it->createdAt.isValid() ? it->createdAt : QDateTime::currentDateTimeUtc();
-        const QString hour = hourOf(created);
-        hours[RollupKey{hour, it->apiKeyId, it->member, it->usedModel, it->usedProvider}].add(*it);
-        days[RollupKey{hour.left(10), it->apiKeyId, it->member, it->usedModel, it->usedProvider}].add(*it);
+        const QString minute = minuteOf(created);
+        minutes[RollupKey{minute, it->apiKeyId, it->member, it->usedModel, it->usedProvider}].add(*it);
+        hours[RollupKey{minute.left(13), it->apiKeyId, it->member, it->usedModel, it->usedProvider}].add(*it);
+        days[RollupKey{minute.left(10), it->apiKeyId, it->member, it->usedModel, it->usedProvider}].add(*it);
     }
-    return upsert(db, kHourly, hours, error) && upsert(db, kDaily, days, error);
+    return upsert(db, kHourly, hours, error) && upsert(db, kDaily, days, error)
+        && upsert(db, kMinutely, minutes, error);
 }
 
-QString table(bool daily)
+QString table(Table table)
 {
-    return daily ? kDaily.table : kHourly.table;
+    return resolutionOf(table).table;
+}
+
+bool pruneMinutes(QSqlDatabase &db, const QDateTime &before, qint64 *removed, QString *error)
+{
+    QSqlQuery query(db);
+    if (!Sql::exec(query, u"DELETE FROM "_s + kMinutely.table + u" WHERE bucket < ?"_s, {minuteOf(before)}, error))
+        return false;
+    *removed = query.numRowsAffected();
+    return true;
 }
 
 bool remove(QSqlDatabase &db, const QString &member, QString *error)
 {
     QSqlQuery query(db);
-    for (const Resolution &resolution : {kHourly, kDaily}) {
+    for (const Resolution &resolution : {kHourly, kDaily, kMinutely}) {
         const QString &t = resolution.table;
         if (member.isEmpty()) {
             if (!Sql::exec(db, u"DELETE FROM "_s + t, error))

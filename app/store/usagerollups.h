@@ -15,19 +15,36 @@ class FastQuery;
 // model and provider with the sums of UsageTotals, so that usage over months is read from a few thousand rows
 // instead of millions of records, and survives the purge of the raw records. The log writer adds each batch in
 // the transaction that inserts it, with an upsert that adds to the row in place, so instances sharing one
-// database never lose an update. Both tables key their rows by `bucket`: "2026-11-25T13" or "2026-11-25".
+// database never lose an update. The tables key their rows by `bucket`: "2026-11-25T13" or "2026-11-25".
+//
+// Minute rows (usage_rollups_minute, "2026-11-25T13:45") are kept for the last kMinuteHours hours only, for
+// usage below an hour: their cost is bounded by minutes × keys × models, however busy the gateway, where
+// reading the records of those hours grows with the traffic (measured in
+// bench/results-usage-minutes-2026-12-06.md). RecordStore::purge() removes older ones.
 namespace UsageRollups {
+inline constexpr qint64 kMinuteHours = 48;
+
+enum class Table { Minutely, Hourly, Daily };
+
 // "2026-11-25T13": the hour bucket of a time, as stored (UTC, sorts as text).
 QString hourOf(const QDateTime &at);
+// "2026-11-25T13:45": the minute bucket.
+QString minuteOf(const QDateTime &at);
+// A time's bucket in `table`, and back: the start of a stored bucket.
+QString bucketOf(const QDateTime &at, Table table);
+QDateTime startOf(const QString &bucket, Table table);
 
 // The statements of the migration that creates the table and fills it from the records already stored.
 QStringList migrationStatements();
+// The same for the minute rows, filled from the records of the kMinuteHours hours before `now`.
+QStringList minuteMigrationStatements(const QDateTime &now);
 
 // Adds the records in [begin, end) to their rollup rows, inside the caller's transaction.
 bool add(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator begin,
          std::vector<RequestRecord>::const_iterator end, QString *error);
-// The table of daily or of hourly rows.
-QString table(bool daily);
+QString table(Table table);
+// Deletes the minute rows of minutes that began before `before`, inside or outside a transaction.
+bool pruneMinutes(QSqlDatabase &db, const QDateTime &before, qint64 *removed, QString *error);
 // Removes a member's rows (`member` empty: every row), inside the caller's transaction. Their cost stays, by
 // API key, model and provider in rows without a member and without any other figure, so that deleting one's
 // data never reopens the spend limits of a key or a provider, and the team's costs still add up.

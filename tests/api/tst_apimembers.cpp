@@ -25,6 +25,10 @@ private slots:
     void transferOwnership();
     void lastOwnerCannotBeRemovedOrDemoted();
     void everyoneMayCorrectTheirOwnName();
+    void meSaysWhatTheMemberCan_data();
+    void meSaysWhatTheMemberCan();
+    void canMatchesWhatTheServerAllows_data();
+    void canMatchesWhatTheServerAllows();
 
 private:
     std::unique_ptr<ApiTeam> m_team;
@@ -266,6 +270,88 @@ void TestApiMembers::everyoneMayCorrectTheirOwnName()
     // me works as an id.
     QCOMPARE(m_team->call(m_team->restricted.token, "GET", u"/api/v1/members/me"_s).json().value(u"name"_s).toString(),
              u"Rita"_s);
+}
+
+// The can-list of each role, as the role table in permissions.h reads: a rule changed without this list (and
+// the dashboard that relies on it) following fails here.
+void TestApiMembers::meSaysWhatTheMemberCan_data()
+{
+    QTest::addColumn<QString>("role");
+    QTest::addColumn<QStringList>("can");
+    QTest::addColumn<QString>("recordScope");
+    const QStringList admin{u"members.view"_s,     u"members.manage"_s,       u"audit.read"_s,
+                            u"keys.view"_s,        u"keys.view_all"_s,        u"keys.create"_s,
+                            u"usage.view"_s,       u"usage.group_by_key"_s,   u"usage.group_by_member"_s,
+                            u"logs.view"_s,        u"payloads.view_all"_s,    u"providers.view"_s,
+                            u"providers.manage"_s, u"export.all"_s};
+    QStringList owner = admin;
+    owner.insert(owner.indexOf(u"export.all"_s), u"policies.change"_s);
+    owner.insert(owner.indexOf(u"export.all"_s), u"data.delete_all"_s);
+    QTest::newRow("owner") << u"owner"_s << owner << u"all"_s;
+    QTest::newRow("admin") << u"admin"_s << admin << u"all"_s;
+    QTest::newRow("developer") << u"developer"_s
+                               << QStringList{u"members.view"_s, u"keys.view"_s,          u"keys.create"_s,
+                                              u"usage.view"_s,   u"usage.group_by_key"_s, u"logs.view"_s,
+                                              u"providers.view"_s}
+                               << u"own_keys"_s;
+    QTest::newRow("restricted") << u"restricted"_s << QStringList{u"usage.view"_s} << u"own_totals"_s;
+}
+
+void TestApiMembers::meSaysWhatTheMemberCan()
+{
+    QFETCH(QString, role);
+    QFETCH(QStringList, can);
+    QFETCH(QString, recordScope);
+    const QJsonObject me = m_team->call(m_team->person(role).token, "GET", u"/api/v1/members/me"_s).json();
+    QCOMPARE(me.value(u"role"_s).toString(), role);
+    QStringList listed;
+    for (const QJsonValue &action : me.value(u"can"_s).toArray())
+        listed.append(action.toString());
+    QCOMPARE(listed, can);
+    QCOMPARE(me.value(u"record_scope"_s).toString(), recordScope);
+    // The same member by id answers the same; someone else's entry has no can-list.
+    const QJsonObject byId
+        = m_team->call(m_team->person(role).token, "GET", u"/api/v1/members/%1"_s.arg(m_team->person(role).id)).json();
+    QCOMPARE(byId.value(u"can"_s), me.value(u"can"_s));
+    const QJsonObject other
+        = m_team->call(m_team->owner.token, "GET", u"/api/v1/members/%1"_s.arg(m_team->person(role).id)).json();
+    QCOMPARE(other.contains(u"can"_s), role == "owner"_L1);
+}
+
+// Every action the window can check by reading, asked of the server itself for every role: listed in `can`
+// exactly when the server does not refuse it with 403.
+void TestApiMembers::canMatchesWhatTheServerAllows_data()
+{
+    QTest::addColumn<QString>("role");
+    QTest::addColumn<QString>("action");
+    QTest::addColumn<QString>("path");
+    const std::pair<const char *, const char *> probes[] = {
+        {"members.view", "/api/v1/members"},
+        {"audit.read", "/api/v1/audit"},
+        {"keys.view", "/api/v1/keys"},
+        {"usage.view", "/api/v1/usage"},
+        {"usage.group_by_key", "/api/v1/usage?group_by=key"},
+        {"usage.group_by_member", "/api/v1/usage?group_by=member"},
+        {"logs.view", "/api/v1/logs"},
+        {"providers.view", "/api/v1/providers"},
+        {"export.all", "/api/v1/export"},
+    };
+    for (const QString &role : {u"owner"_s, u"admin"_s, u"developer"_s, u"restricted"_s}) {
+        for (const auto &[action, path] : probes)
+            QTest::addRow("%s %s", qPrintable(role), action) << role << QString::fromLatin1(action) << QString::fromLatin1(path);
+    }
+}
+
+void TestApiMembers::canMatchesWhatTheServerAllows()
+{
+    QFETCH(QString, role);
+    QFETCH(QString, action);
+    QFETCH(QString, path);
+    const QByteArray token = m_team->person(role).token;
+    const QJsonArray can = m_team->call(token, "GET", u"/api/v1/members/me"_s).json().value(u"can"_s).toArray();
+    const TestHttpResult result = m_team->call(token, "GET", path);
+    QVERIFY2(result.status == 200 || result.status == 403, qPrintable(QString::number(result.status)));
+    QCOMPARE(can.contains(action), result.status != 403);
 }
 
 QTEST_GUILESS_MAIN(TestApiMembers)

@@ -247,6 +247,36 @@ void TestDatabasePostgres::logWriterRoundTripsEveryColumn()
         QVERIFY2(whole, qPrintable(error));
         QCOMPARE(whole->totals.requests, expected.requests);
         QVERIFY(whole->groups.empty());
+        // Minute buckets read the minute rollups (upserted from two threads' batches too): the same figures, per key.
+        const RecordFilter hours{sampleRecord(0).createdAt.addSecs(-3600), sampleRecord(0).createdAt.addSecs(2 * 3600),
+                                 {}, {}, {}, {}};
+        const auto minutes = UsageReport::query(db, hours, UsageBucket::Minute, UsageDimension::ApiKey, &error);
+        QVERIFY2(minutes, qPrintable(error));
+        QCOMPARE(minutes->totals.requests, expected.requests);
+        QCOMPARE(minutes->totals.errors, expected.errors);
+        QCOMPARE(minutes->totals.totalTokens, expected.totalTokens);
+        QCOMPARE(minutes->totals.unpriced, expected.unpriced);
+        QVERIFY(std::abs(minutes->totals.cost - expected.cost) < 1e-6);
+        QCOMPARE(minutes->totals.duration, expected.duration);
+        QCOMPARE(minutes->totals.ttft, expected.ttft);
+        QCOMPARE(minutes->series.size(), size_t(181)); // 02:04 to 05:05, whole minutes
+        QCOMPARE(minutes->groups.size(), report->groups.size());
+        qint64 inSeries = 0;
+        for (const UsagePoint &point : minutes->series)
+            inSeries += point.totals.requests;
+        QCOMPARE(inSeries, expected.requests);
+        {
+            // Two days on, the purge takes the minute rows and leaves the hours.
+            RecordStore store(location);
+            QVERIFY2(store.purge(QDateTime(), QDateTime(), Actor{0, u"test"_s}, hours.to.addDays(2), &error),
+                     qPrintable(error));
+            const auto pruned = UsageReport::query(db, hours, UsageBucket::Minute, UsageDimension::None, &error);
+            QVERIFY2(pruned, qPrintable(error));
+            QCOMPARE(pruned->totals.requests, 0);
+            const auto kept = UsageReport::query(db, hours, UsageBucket::Hour, UsageDimension::None, &error);
+            QVERIFY2(kept, qPrintable(error));
+            QCOMPARE(kept->totals.requests, expected.requests);
+        }
 
         // Deleting a member's data folds their cost into member-less rows (an upsert from a SELECT, which the
         // two dialects parse differently): the member's figures go, the keys' and the team's cost stays.

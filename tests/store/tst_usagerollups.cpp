@@ -6,6 +6,7 @@
 #include "migrations.h"
 #include "storetestutil.h"
 #include "usagequery.h"
+#include "recordstore.h"
 #include "usagerollups.h"
 
 #include <QSqlError>
@@ -83,6 +84,9 @@ private slots:
     void percentileIsWithinItsBin();
     void reportMatchesTheRawRecords_data();
     void reportMatchesTheRawRecords();
+    void minutesMatchTheRecordsAndTheHours_data();
+    void minutesMatchTheRecordsAndTheHours();
+    void purgeKeepsMinutesForTheirWindow();
     void groupsSplitTheTotals();
     void filtersNarrowTheRows();
     void weeksAndMonthsMergeDays();
@@ -206,6 +210,93 @@ void TestUsageRollups::reportMatchesTheRawRecords()
         QVERIFY2(sameTotals(point.totals, it == perBucket.end() ? UsageTotals() : it->second, &why),
                  qPrintable(point.start.toString(Qt::ISODate) + u": "_s + why));
     }
+}
+
+// Minute rows, kept by the writer beside the hourly ones: per minute they hold what the records hold, and over
+// the same range they add up to exactly what the hourly rollups report, histograms (so percentiles) included.
+void TestUsageRollups::minutesMatchTheRecordsAndTheHours_data()
+{
+    QTest::addColumn<int>("dimension");
+    QTest::newRow("none") << int(UsageDimension::None);
+    QTest::newRow("key") << int(UsageDimension::ApiKey);
+    QTest::newRow("model") << int(UsageDimension::Model);
+}
+
+void TestUsageRollups::minutesMatchTheRecordsAndTheHours()
+{
+    QFETCH(int, dimension);
+    writeAll();
+    QSqlDatabase database = db();
+    QString error;
+    const RecordFilter range{kStart.addSecs(10 * 3600), kStart.addSecs(40 * 3600), {}, {}, {}, {}}; // 1 800 minutes
+    QVERIFY(UsageReport::rangeProblem(range, UsageBucket::Minute).isEmpty());
+    const auto minutes = UsageReport::query(database, range, UsageBucket::Minute, UsageDimension(dimension), &error);
+    QVERIFY2(minutes, qPrintable(error));
+    const auto hours = UsageReport::query(database, range, UsageBucket::Hour, UsageDimension(dimension), &error);
+    QVERIFY2(hours, qPrintable(error));
+
+    UsageTotals expected;
+    std::map<QDateTime, UsageTotals> perMinute;
+    for (int i = 0; i < kRecords; ++i) {
+        const RequestRecord r = record(i);
+        if (r.createdAt < range.from || r.createdAt >= range.to)
+            continue;
+        expected.add(r);
+        perMinute[UsageBuckets::startOf(r.createdAt, UsageBucket::Minute)].add(r);
+    }
+    QVERIFY(expected.requests > 100);
+    QString why;
+    QVERIFY2(sameTotals(minutes->totals, expected, &why), qPrintable(why));
+    QVERIFY2(sameTotals(minutes->totals, hours->totals, &why), qPrintable(why));
+    QCOMPARE(minutes->series.size(), size_t(1800));
+    for (size_t p = 0; p < minutes->series.size(); ++p) {
+        const UsagePoint &point = minutes->series[p];
+        QCOMPARE(point.start, range.from.addSecs(qint64(p) * 60));
+        const auto it = perMinute.find(point.start);
+        QVERIFY2(sameTotals(point.totals, it == perMinute.end() ? UsageTotals() : it->second, &why),
+                 qPrintable(point.start.toString(Qt::ISODate) + u": "_s + why));
+    }
+    // The same groups, with the same figures, as the hourly report.
+    QCOMPARE(minutes->groups.size(), hours->groups.size());
+    for (size_t g = 0; g < minutes->groups.size(); ++g) {
+        QCOMPARE(minutes->groups[g].key, hours->groups[g].key);
+        QVERIFY2(sameTotals(minutes->groups[g].totals, hours->groups[g].totals, &why), qPrintable(why));
+        QCOMPARE(minutes->groups[g].series.size(), size_t(1800));
+    }
+    // A range that is not whole minutes is widened to them; more than kMaxPoints minutes is refused.
+    const RecordFilter ragged{range.from.addSecs(30), range.from.addSecs(90), {}, {}, {}, {}};
+    const auto two = UsageReport::query(database, ragged, UsageBucket::Minute, UsageDimension::None, &error);
+    QVERIFY2(two, qPrintable(error));
+    QCOMPARE(two->from, range.from);
+    QCOMPARE(two->series.size(), size_t(2));
+    const RecordFilter tooLong{range.from, range.from.addSecs(2001 * 60), {}, {}, {}, {}};
+    QVERIFY(UsageReport::rangeProblem(tooLong, UsageBucket::Minute).contains(u"2000 minute buckets"_s));
+}
+
+// The purge takes minute rows older than the window whatever the retention policy, and leaves the hours.
+void TestUsageRollups::purgeKeepsMinutesForTheirWindow()
+{
+    writeAll();
+    const QDateTime at = kStart.addSecs(104 * 3600); // a day after the last record: hours 56 to 80 are in the window
+    QString error;
+    RecordStore store(m_location);
+    QVERIFY2(store.purge(QDateTime(), QDateTime(), Actor{0, u"test"_s}, at, &error), qPrintable(error));
+    QSqlDatabase database = db();
+    const auto requestsIn = [&](qint64 fromHour, qint64 toHour, UsageBucket bucket) {
+        const RecordFilter range{kStart.addSecs(fromHour * 3600), kStart.addSecs(toHour * 3600), {}, {}, {}, {}};
+        const auto report = UsageReport::query(database, range, bucket, UsageDimension::None, &error);
+        return report ? report->totals.requests : -1;
+    };
+    qint64 kept = 0;
+    for (int i = 0; i < kRecords; ++i) {
+        const RequestRecord r = record(i);
+        if (!r.retried && r.createdAt >= kStart.addSecs(56 * 3600))
+            ++kept;
+    }
+    QVERIFY(kept > 0);
+    QCOMPARE(requestsIn(56, 80, UsageBucket::Minute), kept);
+    QCOMPARE(requestsIn(20, 50, UsageBucket::Minute), 0);
+    QVERIFY(requestsIn(20, 50, UsageBucket::Hour) > 0);
 }
 
 void TestUsageRollups::groupsSplitTheTotals()
