@@ -9,7 +9,7 @@
 #include "database.h"
 #include "fastquery.h"
 #include "logwriter.h"
-#include "usagequery.h"
+#include "usagereport.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

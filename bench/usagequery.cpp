@@ -7,7 +7,7 @@
 #include "benchrecords.h"
 #include "database.h"
 #include "logwriter.h"
-#include "usagequery.h"
+#include "usagereport.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
