@@ -91,7 +91,7 @@ bool Gateway::start(QString *error)
     discover();
     every(m_config.localModelsRefreshMs, discover);
     m_apiPool = std::make_unique<QThreadPool>();
-    m_apiPool->setMaxThreadCount(kApiThreads);
+    m_apiPool->setMaxThreadCount(m_config.apiThreads > 0 ? m_config.apiThreads : kApiThreads);
     m_signIns = std::make_unique<SignInThrottle>(m_clock);
     m_vitals = std::make_unique<GatewayVitals>(m_clock);
     m_apiContext = std::make_unique<ApiContext>(ApiContext{*m_members, *m_accessTokens, *m_audit, m_clock, *m_keys,

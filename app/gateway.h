@@ -80,7 +80,12 @@ public:
     // The database the gateway uses, from the config (or SQLite in the data dir).
     static std::optional<DatabaseLocation> databaseLocation(const GatewayConfig &config, QString *error);
 
-    static constexpr int kApiThreads = 2;
+    // A dashboard page fires about a dozen API calls at once. Measured with such a batch on 2 cores at 1M
+    // records (bench_apipool, bench/results-usage-minutes-2026-12-06.md): the batch takes the CPU it needs
+    // with 2, 4 or 8 threads alike, but with 2 the quick calls (status, members/me) wait behind the long
+    // ones, and with 8 the first charts come later; 4 also keeps half the database connections of 8 (one per
+    // store and thread, which counts against a shared PostgreSQL's limit).
+    static constexpr int kApiThreads = 4;
 
 private:
     void startRetentionTimers();

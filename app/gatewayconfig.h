@@ -27,6 +27,7 @@ struct GatewayConfig
     int idleTimeoutMs = 120'000;
     int headerTimeoutMs = 30'000;
     int workerThreads = 0; // 0: one per usable core
+    int apiThreads = 0;    // the management API's pool; 0: Gateway::kApiThreads (the bench varies it)
     int shutdownGraceMs = 10'000;
     int discoveryTimeoutMs = 1'500; // asking local model servers for their models at start
     // The response cache: exact repeats answered without an upstream call (off by default).

@@ -4,9 +4,10 @@
 // both agree. Usage: bench_usagequery [--records N] [--runs R] [--check] [--database postgres://… (an empty
 // database; default: SQLite in a temporary directory)] [--spread-hours H (the records lie in the month's first H
 // hours; default 720, the whole month; 1 is a busy gateway's write load, few rollup rows per batch)]
+#include "benchrecords.h"
 #include "database.h"
 #include "logwriter.h"
-#include "usagequery.h"
+#include "usagereport.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -25,70 +26,6 @@ namespace {
 
 const QDateTime kMonth(QDate(2026, 10, 1), QTime(0, 0), Qt::UTC);
 constexpr int kDays = 30;
-
-struct Model
-{
-    const char *id;
-    const char *provider;
-    double inputPrice; // USD per token
-    double outputPrice;
-};
-constexpr Model kModels[] = {
-    {"gpt-4o-mini", "openai", 0.15e-6, 0.6e-6},          {"gpt-4.1", "openai", 2e-6, 8e-6},
-    {"claude-sonnet-4-5", "anthropic", 3e-6, 15e-6},     {"claude-haiku-4-5", "anthropic", 1e-6, 5e-6},
-    {"gemini-2.5-flash", "google", 0.3e-6, 2.5e-6},      {"gemini-2.5-pro", "google", 1.25e-6, 10e-6},
-    {"llama-3.3-70b-versatile", "groq", 0.59e-6, 0.79e-6}, {"llama3.2", "ollama", 0, 0},
-};
-
-// A deterministic generator, so that every run writes the same store.
-quint64 g_state = 0x9e3779b97f4a7c15ull;
-quint32 next()
-{
-    g_state ^= g_state << 13;
-    g_state ^= g_state >> 7;
-    g_state ^= g_state << 17;
-    return quint32(g_state);
-}
-
-RequestRecord record(qint64 i, qint64 total, int spreadHours)
-{
-    RequestRecord r;
-    r.requestId = "b" + QByteArray::number(i);
-    r.createdAt = kMonth.addMSecs(qint64(double(i) / double(total) * spreadHours * 3'600'000.0));
-    const Model &model = kModels[next() % std::size(kModels)];
-    r.usedModel = QString::fromLatin1(model.id);
-    r.requestedModel = r.usedModel;
-    r.usedProvider = QString::fromLatin1(model.provider);
-    r.apiKeyId = 1 + next() % 10;
-    r.member = u"member%1@example.com"_s.arg(r.apiKeyId % 5);
-    r.endpoint = u"/v1/chat/completions"_s;
-    r.streamed = next() % 2;
-    r.retried = next() % 50 == 0;
-    r.status = r.retried || next() % 40 == 0 ? 429 : 200;
-    r.usage.promptTokens = 50 + next() % 4000;
-    r.usage.completionTokens = 10 + next() % 800;
-    r.usage.cachedTokens = next() % 3 == 0 ? r.usage.promptTokens / 2 : 0;
-    r.usage.known = true;
-    r.cost = Cost{double(r.usage.promptTokens) * model.inputPrice, 0, 0,
-                  double(r.usage.completionTokens) * model.outputPrice};
-    r.durationMs = 80 + next() % 6000;
-    r.ttftMs = 20 + next() % 900;
-    return r;
-}
-
-double medianMs(int runs, const std::function<bool()> &work)
-{
-    std::vector<double> times;
-    for (int run = 0; run < runs; ++run) {
-        QElapsedTimer timer;
-        timer.start();
-        if (!work())
-            return -1;
-        times.push_back(double(timer.nsecsElapsed()) / 1e6);
-    }
-    std::sort(times.begin(), times.end());
-    return times[times.size() / 2];
-}
 
 } // namespace
 
@@ -137,7 +74,7 @@ int main(int argc, char **argv)
             return 1;
         }
         for (qint64 i = 0; i < records; ++i) {
-            writer.enqueue(record(i, records, spreadHours));
+            writer.enqueue(BenchRecords::record(i, records, kMonth, spreadHours));
             if (i % 20'000 == 0)
                 writer.flush(); // bounds the queue's memory
         }
@@ -170,9 +107,9 @@ int main(int argc, char **argv)
         double ms;
     };
     std::vector<Row> rows{
-        {"usage: month by day, totals + series + p50/p95/p99", medianMs(runs, usage(UsageBucket::Day, UsageDimension::None))},
-        {"usage: month by day, group_by model", medianMs(runs, usage(UsageBucket::Day, UsageDimension::Model))},
-        {"usage: month by hour, group_by key", medianMs(runs, usage(UsageBucket::Hour, UsageDimension::ApiKey))},
+        {"usage: month by day, totals + series + p50/p95/p99", BenchRecords::medianMs(runs, usage(UsageBucket::Day, UsageDimension::None))},
+        {"usage: month by day, group_by model", BenchRecords::medianMs(runs, usage(UsageBucket::Day, UsageDimension::Model))},
+        {"usage: month by hour, group_by key", BenchRecords::medianMs(runs, usage(UsageBucket::Hour, UsageDimension::ApiKey))},
     };
     UsageTotals fromRollups;
     if (const auto totals = UsageReport::query(db, month, UsageBucket::Day, UsageDimension::None, &error))
@@ -182,7 +119,7 @@ int main(int argc, char **argv)
     qint64 rawRequests = 0;
     qint64 rawTokens = 0;
     double rawCost = 0;
-    const double rawMs = medianMs(qMax(1, runs / 5), [&] {
+    const double rawMs = BenchRecords::medianMs(qMax(1, runs / 5), [&] {
         QSqlQuery raw(db);
         raw.setForwardOnly(true);
         raw.prepare(u"SELECT substr(created_at, 1, 10), SUM(CASE WHEN retried = 0 THEN 1 ELSE 0 END), "

@@ -2,7 +2,7 @@
 
 #include "member.h"
 #include "permissions.h"
-#include "usagequery.h"
+#include "usagereport.h"
 
 #include <QIODevice>
 #include <QJsonObject>

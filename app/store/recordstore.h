@@ -4,7 +4,7 @@
 #include "member.h"
 #include "recordexporter.h"
 #include "threadconnections.h"
-#include "usagequery.h"
+#include "usagereport.h"
 
 #include <QIODevice>
 

@@ -5,7 +5,7 @@
 #include "database.h"
 #include "logwriter.h"
 #include "recordstore.h"
-#include "usagequery.h"
+#include "usagereport.h"
 #include "recordexporter.h"
 #include "storetestutil.h"
 

@@ -5,7 +5,7 @@
 #include "logwriter.h"
 #include "migrations.h"
 #include "storetestutil.h"
-#include "usagequery.h"
+#include "usagereport.h"
 #include "recordstore.h"
 #include "usagerollups.h"
 

@@ -1,4 +1,4 @@
-#include "usagequery.h"
+#include "usagereport.h"
 
 #include "database.h"
 #include "fastquery.h"
