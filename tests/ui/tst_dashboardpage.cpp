@@ -1,8 +1,6 @@
 // The Dashboard page against the API it reads: its cards and charts show exactly what /api/v1/usage says,
 // dragging across a chart narrows the page and Back returns, the cost chart splits by provider, and an empty
 // store shows how to get started, with a key that works.
-#include "uiharness.h"
-
 #include "charts/chartview.h"
 #include "dashboard/dashboardcard.h"
 #include "dashboard/dashboardcards.h"
@@ -14,6 +12,7 @@
 #include "livefollower.h"
 #include "shell/mainwindow.h"
 #include "theme/theme.h"
+#include "uiharness.h"
 #include "usageseriesmodel.h"
 
 #include <QComboBox>
@@ -121,15 +120,16 @@ void TstDashboardPage::cardsEqualApiTotals()
     DashboardCards *cards = page()->cards();
     QCOMPARE(cards->card(int(Card::Requests))->valueText(), Formatting::count(double(totals.requests)));
     QCOMPARE(cards->card(int(Card::Cost))->valueText(), Formatting::usd(totals.costUsd));
-    QCOMPARE(cards->card(int(Card::InputTokens))->valueText(), Formatting::tokens(double(totals.promptTokens)));
+    QCOMPARE(
+        cards->card(int(Card::InputTokens))->valueText(), Formatting::tokens(double(totals.promptTokens)));
     QCOMPARE(cards->card(int(Card::OutputTokens))->valueText(),
-             Formatting::tokens(double(totals.completionTokens)));
+        Formatting::tokens(double(totals.completionTokens)));
     // The seeding made every eleventh request fail upstream.
     QVERIFY(totals.errors > 0);
     QVERIFY(cardValue(page(), Card::ErrorRate).toDouble() > 0);
     // Most of the seeded traffic went to gpt-4o-mini.
     QTRY_VERIFY2(cards->card(int(Card::TopModel))->valueText().contains(u"gpt-4o-mini"_s),
-                 qPrintable(cards->card(int(Card::TopModel))->valueText()));
+        qPrintable(cards->card(int(Card::TopModel))->valueText()));
 }
 
 void TstDashboardPage::cardsReadAsSentences()
@@ -142,9 +142,9 @@ void TstDashboardPage::cardsReadAsSentences()
     if (cost->content().change)
         QVERIFY2(name.contains(u"on the previous 7 days"_s), qPrintable(name));
 
-    DashboardCard::Content up{u"Cost"_s, u"$12.34"_s, 8.0, DashboardCard::Meaning::Bad, {}, {}};
+    DashboardCard::Content up { u"Cost"_s, u"$12.34"_s, 8.0, DashboardCard::Meaning::Bad, {}, {} };
     QCOMPARE(DashboardCard::describe(up, u"the previous 7 days"_s),
-             u"Cost: $12.34, up %1 on the previous 7 days"_s.arg(Formatting::percent(8.0)));
+        u"Cost: $12.34, up %1 on the previous 7 days"_s.arg(Formatting::percent(8.0)));
     QCOMPARE(DashboardCard::changeText(8.0), u"▲ "_s + Formatting::percent(8.0));
     QCOMPARE(DashboardCard::changeText(-3.14), u"▼ "_s + Formatting::percent(3.14));
     QCOMPARE(DashboardCard::changeText(std::nullopt), QString());
@@ -157,9 +157,11 @@ void TstDashboardPage::cardsReadAsSentences()
     const Theme::Semantic semantic = Theme::semantic(card.palette());
     card.setContent(up, u"the previous 7 days"_s);
     QCOMPARE(changeColor(), semantic.bad);
-    card.setContent({u"Error rate"_s, u"1%"_s, -20.0, DashboardCard::Meaning::Good, {}, {}}, u"the previous 7 days"_s);
+    card.setContent(
+        { u"Error rate"_s, u"1%"_s, -20.0, DashboardCard::Meaning::Good, {}, {} }, u"the previous 7 days"_s);
     QCOMPARE(changeColor(), semantic.good);
-    card.setContent({u"Requests"_s, u"1.2k"_s, 12.0, DashboardCard::Meaning::Neutral, {}, {}}, u"the previous 7 days"_s);
+    card.setContent({ u"Requests"_s, u"1.2k"_s, 12.0, DashboardCard::Meaning::Neutral, {}, {} },
+        u"the previous 7 days"_s);
     QVERIFY(changeColor() != semantic.good && changeColor() != semantic.bad);
     // And the model says which is which.
     using Card = DashboardCardsModel::Card;
@@ -216,7 +218,7 @@ void TstDashboardPage::costSplitsByProvider()
         return list;
     };
     QTRY_VERIFY2(names().contains(u"openai/gpt-4o-mini"_s) || names().contains(u"gpt-4o-mini"_s),
-                 qPrintable(names().join(u", "_s)));
+        qPrintable(names().join(u", "_s)));
     QTest::mouseClick(byProvider, Qt::LeftButton);
     QTRY_VERIFY2(names().contains(u"openai"_s), qPrintable(names().join(u", "_s)));
     QVERIFY2(names().contains(u"anthropic"_s), qPrintable(names().join(u", "_s)));
@@ -255,17 +257,20 @@ void TstDashboardPage::dragNarrowsAndBackReturns()
     waitLoaded();
     const auto usage = fetchUsage(m_ui->api(), UsageQuery::between(from, to));
     QVERIFY(usage && usage->ok());
-    QCOMPARE(cardValue(page(), DashboardCardsModel::Card::Requests).toDouble(), double((*usage)->totals.requests));
+    QCOMPARE(
+        cardValue(page(), DashboardCardsModel::Card::Requests).toDouble(), double((*usage)->totals.requests));
     for (ChartView *chart : page()->charts())
-        QTRY_VERIFY2(chart->chartData().starts.isEmpty() || chart->chartData().starts.first() >= from.addSecs(-3600),
-                     qPrintable(chart->title()));
+        QTRY_VERIFY2(
+            chart->chartData().starts.isEmpty() || chart->chartData().starts.first() >= from.addSecs(-3600),
+            qPrintable(chart->title()));
 
     QTest::mouseClick(back, Qt::LeftButton);
     QVERIFY(!feed.isNarrowed());
     QCOMPARE(feed.query().preset(), UsageQuery::Preset::Last7Days);
     QVERIFY(!back->isVisible());
     waitLoaded();
-    QCOMPARE(cardValue(page(), DashboardCardsModel::Card::Requests).toDouble(), double(m_ui->seededRequests()));
+    QCOMPARE(
+        cardValue(page(), DashboardCardsModel::Card::Requests).toDouble(), double(m_ui->seededRequests()));
 }
 
 void TstDashboardPage::periodChoice()
@@ -279,7 +284,8 @@ void TstDashboardPage::periodChoice()
     waitLoaded();
     const auto usage = fetchUsage(m_ui->api(), page()->feed().query());
     QVERIFY(usage && usage->ok());
-    QCOMPARE(cardValue(page(), DashboardCardsModel::Card::Requests).toDouble(), double((*usage)->totals.requests));
+    QCOMPARE(
+        cardValue(page(), DashboardCardsModel::Card::Requests).toDouble(), double((*usage)->totals.requests));
     QCOMPARE(page()->cards()->card(0)->accessibleName().contains(u"7 days"_s), false);
 
     const int week = period->findData(int(UsageQuery::Preset::Last7Days));
@@ -303,7 +309,8 @@ void TstDashboardPage::newRecordsAppearInPlace()
     const bool live = feed.hasRecords().has_value() && page()->live().lastStatus().has_value();
     if (!live)
         m_ui->window().refreshCurrentPage();
-    QTRY_COMPARE_WITH_TIMEOUT(cardValue(page(), DashboardCardsModel::Card::Requests).toDouble(), before + 3, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        cardValue(page(), DashboardCardsModel::Card::Requests).toDouble(), before + 3, 5000);
     QCOMPARE(feed.query().preset(), UsageQuery::Preset::Last7Days);
     QCOMPARE(scroll->verticalScrollBar()->value(), scrolled);
     if (!live)
@@ -315,7 +322,7 @@ void TstDashboardPage::emptyStoreGetsStarted()
     // A second gateway with nothing recorded, and its own window.
     UiHarness empty;
     QString error;
-    QVERIFY2(empty.start(UiHarness::Options{0, 0}, &error), qPrintable(error));
+    QVERIFY2(empty.start(UiHarness::Options { 0, 0 }, &error), qPrintable(error));
     empty.window().resize(1280, 800);
     empty.window().show();
     QVERIFY(QTest::qWaitForWindowExposed(&empty.window()));
@@ -338,7 +345,10 @@ void TstDashboardPage::emptyStoreGetsStarted()
     const QString key = keyField->text();
     QVERIFY(!key.isEmpty());
     QVERIFY(keyField->isReadOnly());
-    QVERIFY(dashboard->findChild<QWidget *>(u"createdKeyNote"_s)->property("text").toString().contains(u"will not be shown again"_s));
+    QVERIFY(dashboard->findChild<QWidget *>(u"createdKeyNote"_s)
+                ->property("text")
+                .toString()
+                .contains(u"will not be shown again"_s));
     QVERIFY(snippet->toPlainText().contains(u"Bearer "_s + key));
 
     // The key works: a proxy request with it is answered and recorded.

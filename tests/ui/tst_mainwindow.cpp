@@ -1,38 +1,37 @@
 // The main window as a user meets it: every page shows data, the sidebar and Ctrl+N switch pages and only the
 // page on screen follows live data, the window comes back where it was, the gateway stops and starts from the
 // status bar, and every control has a name a screen reader can say.
-#include "uiharness.h"
-
 #include "charts/chartview.h"
 #include "dashboard/dashboardfeed.h"
 #include "dashboard/dashboardpage.h"
+#include "formatting.h"
 #include "gatewaycontrol.h"
 #include "livefollower.h"
 #include "shell/busyindicator.h"
-#include "shell/gatewaystatusbar.h"
 #include "shell/gatewayactions.h"
+#include "shell/gatewaystatusbar.h"
 #include "shell/mainwindow.h"
 #include "shell/trayicon.h"
-#include "formatting.h"
+#include "uiharness.h"
 
 #include <QAbstractButton>
-#include <QApplication>
-#include <QElapsedTimer>
+#include <QAbstractItemView>
 #include <QAbstractSpinBox>
+#include <QAccessible>
+#include <QApplication>
 #include <QChartView>
 #include <QClipboard>
-#include <QGuiApplication>
-#include <QAbstractItemView>
-#include <QAccessible>
 #include <QComboBox>
+#include <QElapsedTimer>
+#include <QGuiApplication>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenu>
-#include <QStatusBar>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QStackedWidget>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -229,13 +228,14 @@ void TstMainWindow::stopAndStartFromStatusBar()
 
     QTest::mouseClick(button, Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(m_ui->control().state(), GatewayControl::State::Stopped, 15000);
-    QCOMPARE(said, (QStringList{u"Stopping…"_s, u"Stopped"_s}));
-    QCOMPARE(buttonEnabled, (QList<bool>{false, true})); // no second click while it stops
+    QCOMPARE(said, (QStringList { u"Stopping…"_s, u"Stopped"_s }));
+    QCOMPARE(buttonEnabled, (QList<bool> { false, true })); // no second click while it stops
     QCOMPARE(button->text(), u"Start"_s);
     QCOMPARE(window.findChild<QLabel *>(u"requestsPerMinute"_s)->text(), u"– requests/min"_s);
     auto *startAction = window.findChild<QAction *>(u"actionGatewayStart"_s);
     QVERIFY(startAction && startAction->isEnabled());
-    // The dashboard says why nothing new arrives, and where to start the gateway, rather than a network error.
+    // The dashboard says why nothing new arrives, and where to start the gateway, rather than a network
+    // error.
     auto *notice = m_ui->dashboard()->findChild<QLabel *>(u"dashboardError"_s);
     QVERIFY(notice);
     QVERIFY2(notice->text().startsWith(u"The gateway is stopped"_s), qPrintable(notice->text()));
@@ -268,8 +268,8 @@ void TstMainWindow::remoteGatewayHasNoControls()
     // A window on a team's gateway (no GatewayControl): the address and the rate, no Start/Stop.
     QTemporaryDir dir;
     QSettings settings(dir.filePath(u"remote.conf"_s), QSettings::IniFormat);
-    MainWindow remote(PageContext{m_ui->api(), nullptr}, &settings);
-    remote.addPage(new DashboardPage(PageContext{m_ui->api(), nullptr}));
+    MainWindow remote(PageContext { m_ui->api(), nullptr }, &settings);
+    remote.addPage(new DashboardPage(PageContext { m_ui->api(), nullptr }));
     remote.show();
     QVERIFY(QTest::qWaitForWindowExposed(&remote));
     auto *state = remote.findChild<QLabel *>(u"gatewayState"_s);
@@ -282,7 +282,7 @@ void TstMainWindow::remoteGatewayHasNoControls()
     QVERIFY(!remote.findChild<QAction *>(u"actionGatewayPause"_s)->isEnabled());
     QVERIFY(remote.findChild<QAction *>(u"actionCopyBaseUrl"_s)->isEnabled());
     QTRY_VERIFY2(rate->text().endsWith(u" requests/min"_s) && !rate->text().startsWith(u"–"_s),
-                 qPrintable(rate->text()));
+        qPrintable(rate->text()));
     remote.close();
     m_ui->window().activateWindow();
 }
@@ -346,7 +346,8 @@ void TstMainWindow::pauseAndResumeAccepting()
 
 void TstMainWindow::trayMenuSaysTodaysSpend()
 {
-    // Offscreen there is no system tray, so the window has no TrayIcon; its menu is checked on one of its own.
+    // Offscreen there is no system tray, so the window has no TrayIcon; its menu is checked on one of its
+    // own.
     MainWindow &window = m_ui->window();
     QCOMPARE(window.trayIcon() == nullptr, !TrayIcon::isAvailable());
     QVERIFY(!window.closesToTray() || TrayIcon::isAvailable());
@@ -355,17 +356,19 @@ void TstMainWindow::trayMenuSaysTodaysSpend()
     QVERIFY(actions.contains(window.gatewayActions().pause()));
     QVERIFY(actions.contains(window.gatewayActions().copyUrl()));
     tray.refreshSpend();
-    QTRY_VERIFY2(tray.spendAction()->text().startsWith(u"Today's spend: $"_s), qPrintable(tray.spendAction()->text()));
+    QTRY_VERIFY2(
+        tray.spendAction()->text().startsWith(u"Today's spend: $"_s), qPrintable(tray.spendAction()->text()));
 
     const QDateTime now = QDateTime::currentDateTime();
     std::optional<ApiResult<UsageData>> today;
     QObject context;
     m_ui->api().usage(u"test-today"_s, UsageQuery::between(now.date().startOfDay(), now), &context,
-                      [&today](const ApiResult<UsageData> &answer) { today = answer; });
+        [&today](const ApiResult<UsageData> &answer) { today = answer; });
     QTRY_VERIFY(today.has_value());
     QVERIFY(today->ok());
-    QVERIFY2(tray.spendAction()->text().startsWith(u"Today's spend: "_s + Formatting::usd((*today)->totals.costUsd)),
-             qPrintable(tray.spendAction()->text()));
+    QVERIFY2(tray.spendAction()->text().startsWith(
+                 u"Today's spend: "_s + Formatting::usd((*today)->totals.costUsd)),
+        qPrintable(tray.spendAction()->text()));
 }
 
 void TstMainWindow::keyboardShortcuts()
@@ -430,9 +433,8 @@ void TstMainWindow::everyControlHasAnAccessibleName()
         }
         if (name.trimmed().isEmpty())
             unnamed.append(u"%1 %2 (in %3)"_s.arg(QString::fromLatin1(widget->metaObject()->className()),
-                                                   widget->objectName(),
-                                                   widget->parentWidget() ? widget->parentWidget()->objectName()
-                                                                          : QString()));
+                widget->objectName(),
+                widget->parentWidget() ? widget->parentWidget()->objectName() : QString()));
     }
     QVERIFY2(unnamed.isEmpty(), qPrintable(u"without an accessible name: "_s + unnamed.join(u", "_s)));
     window.setCurrentPage(m_ui->dashboard());

@@ -21,8 +21,8 @@ UiHarness::~UiHarness()
 QStringList UiHarness::seededModels()
 {
     // Four models of three providers, most traffic on the small one, as a team's usage tends to look.
-    return {u"openai/gpt-4o-mini"_s, u"openai/gpt-4o-mini"_s, u"openai/gpt-4o"_s,
-            u"anthropic/claude-3-5-haiku-20241022"_s, u"openai/gpt-4o-mini"_s, u"google/gemini-2.0-flash"_s};
+    return { u"openai/gpt-4o-mini"_s, u"openai/gpt-4o-mini"_s, u"openai/gpt-4o"_s,
+        u"anthropic/claude-3-5-haiku-20241022"_s, u"openai/gpt-4o-mini"_s, u"google/gemini-2.0-flash"_s };
 }
 
 bool UiHarness::start(const Options &options, QString *error)
@@ -89,15 +89,19 @@ bool UiHarness::seed(const Options &options, QString *error)
 bool UiHarness::open(QString *error)
 {
     // As `llm-gateway` opens it, on the seeding gateway's settings (data dir, providers, port).
-    m_window = std::make_unique<DashboardWindow>(m_team.gateway().config(), m_systemClock,
-                                                 m_settingsDir.filePath(u"window.conf"_s));
+    m_window = std::make_unique<DashboardWindow>(
+        m_team.gateway().config(), m_systemClock, m_settingsDir.filePath(u"window.conf"_s));
     if (!m_opened)
         m_window->window().resize(1280, 800); // the designed size; a reopened window restores its own
     m_opened = true;
     m_window->open();
     GatewayHost &host = m_window->host();
-    if (!QTest::qWaitFor([&host] { return host.state() == GatewayHost::State::Running
-                                          || host.state() == GatewayHost::State::Failed; }, 20000)
+    if (!QTest::qWaitFor(
+            [&host] {
+                return host.state() == GatewayHost::State::Running
+                    || host.state() == GatewayHost::State::Failed;
+            },
+            20000)
         || host.state() != GatewayHost::State::Running) {
         *error = u"the hosted gateway did not start: %1"_s.arg(host.failureReason());
         return false;

@@ -6,7 +6,6 @@
 
 #include <QSettings>
 #include <QTemporaryDir>
-
 #include <memory>
 
 class DashboardPage;
@@ -16,11 +15,11 @@ class MainWindow;
 class Page;
 
 // What the UI suites drive: the window exactly as `llm-gateway` opens it (DashboardWindow: the gateway hosted
-// on its own thread by GatewayHost, the API client on the local owner's token, the MainWindow with its pages),
-// over a store with records made through the proxy and spread over the last days, with its QSettings in a
-// temporary file. The team (ApiTeam: a member of each role with a token, and a gateway API key) is made and the
-// records are seeded by an in-process Gateway on the same data dir first, which then hands the store and its
-// port over to the hosted one.
+// on its own thread by GatewayHost, the API client on the local owner's token, the MainWindow with its
+// pages), over a store with records made through the proxy and spread over the last days, with its QSettings
+// in a temporary file. The team (ApiTeam: a member of each role with a token, and a gateway API key) is made
+// and the records are seeded by an in-process Gateway on the same data dir first, which then hands the store
+// and its port over to the hosted one.
 class UiHarness final
 {
     Q_DISABLE_COPY_MOVE(UiHarness)

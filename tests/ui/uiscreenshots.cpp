@@ -1,17 +1,16 @@
 // Renders the window offscreen with realistic data, in light and dark and at two sizes, into PNGs to look at:
 //   QT_QPA_PLATFORM=offscreen ui_screenshots /tmp/shots
 // Not a test: cut labels, overlapping text and unreadable colours are for a person to see.
-#include "uiharness.h"
-
 #include "dashboard/dashboardfeed.h"
 #include "dashboard/dashboardpage.h"
 #include "shell/mainwindow.h"
+#include "uiharness.h"
 
 #include <QApplication>
 #include <QDir>
 #include <QLineEdit>
-#include <QPushButton>
 #include <QPalette>
+#include <QPushButton>
 #include <QStyle>
 #include <QStyleFactory>
 #include <QTest>
@@ -77,7 +76,7 @@ int main(int argc, char *argv[])
 
     UiHarness ui;
     QString error;
-    if (!ui.start(UiHarness::Options{24, 6, records, 30}, &error)) {
+    if (!ui.start(UiHarness::Options { 24, 6, records, 30 }, &error)) {
         qCritical("%s", qPrintable(error));
         return 1;
     }
@@ -128,7 +127,7 @@ int main(int argc, char *argv[])
     // An empty store: getting started.
     QApplication::setPalette(QApplication::style()->standardPalette());
     UiHarness empty;
-    if (!empty.start(UiHarness::Options{0, 0, 0, 0}, &error)) {
+    if (!empty.start(UiHarness::Options { 0, 0, 0, 0 }, &error)) {
         qCritical("%s", qPrintable(error));
         return 1;
     }

@@ -8,7 +8,6 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <QVBoxLayout>
-
 #include <cmath>
 
 DashboardCard::DashboardCard(QWidget *parent)
@@ -81,7 +80,8 @@ void DashboardCard::setContent(const Content &content, const QString &previousPe
     m_title->setText(content.title);
     m_value->setText(content.value);
     m_change->setText(changeText(content.change));
-    // An empty change line keeps its height, so the cards of a row stay aligned while the previous period loads.
+    // An empty change line keeps its height, so the cards of a row stay aligned while the previous period
+    // loads.
     if (!content.change)
         m_change->setText(QStringLiteral(" "));
     m_detail->setText(content.detail);
@@ -140,8 +140,9 @@ void DashboardCard::paintEvent(QPaintEvent *)
     painter.setRenderHint(QPainter::Antialiasing);
     const QPalette &p = palette();
     const QColor fill = p.color(QPalette::Base);
-    const QColor border = hasFocus() ? p.color(QPalette::Highlight)
-                                     : Theme::blend(p.color(QPalette::WindowText), p.color(QPalette::Window), 0.18);
+    const QColor border = hasFocus()
+        ? p.color(QPalette::Highlight)
+        : Theme::blend(p.color(QPalette::WindowText), p.color(QPalette::Window), 0.18);
     QPainterPath path;
     path.addRoundedRect(QRectF(rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6);
     painter.fillPath(path, fill);

@@ -33,9 +33,9 @@ DashboardCards::DashboardCards(DashboardCardsModel &model, QWidget *parent)
     setObjectName(QStringLiteral("dashboardCards"));
     m_grid->setContentsMargins(0, 0, 0, 0);
     m_grid->setSpacing(10);
-    m_order = {int(Card::Requests),     int(Card::Cost),         int(Card::ErrorRate),
-               int(Card::LatencyP50),   int(Card::LatencyP95),   int(Card::InputTokens),
-               int(Card::OutputTokens), int(Card::CachedTokens), int(Card::TopModel)};
+    m_order = { int(Card::Requests), int(Card::Cost), int(Card::ErrorRate), int(Card::LatencyP50),
+        int(Card::LatencyP95), int(Card::InputTokens), int(Card::OutputTokens), int(Card::CachedTokens),
+        int(Card::TopModel) };
     for (int row = 0; row < DashboardCardsModel::kCardCount; ++row) {
         auto *card = new DashboardCard(this);
         const QString name = QVariant::fromValue(Card(row)).toString(); // "Requests", "LatencyP50" …
@@ -44,10 +44,10 @@ DashboardCards::DashboardCards(DashboardCardsModel &model, QWidget *parent)
     }
     relayout(5);
     connect(&m_model, &QAbstractItemModel::dataChanged, this,
-            [this](const QModelIndex &topLeft, const QModelIndex &bottomRight) {
-                for (int row = topLeft.row(); row <= bottomRight.row(); ++row)
-                    updateCard(row);
-            });
+        [this](const QModelIndex &topLeft, const QModelIndex &bottomRight) {
+            for (int row = topLeft.row(); row <= bottomRight.row(); ++row)
+                updateCard(row);
+        });
     connect(&m_model, &QAbstractItemModel::modelReset, this, &DashboardCards::updateAll);
     updateAll();
 }
@@ -89,7 +89,7 @@ void DashboardCards::updateCard(int row)
 int DashboardCards::columnsFor(int width) const
 {
     // 5 keeps the nine cards in two rows on a laptop screen; 3 gives three full rows on a narrow one.
-    for (int columns : {5, 3, 2}) {
+    for (int columns : { 5, 3, 2 }) {
         if (width >= columns * kMinCardWidth + (columns - 1) * m_grid->horizontalSpacing())
             return columns;
     }

@@ -3,8 +3,8 @@
 #include "apiclient.h"
 #include "dashboardcardsmodel.h"
 #include "formatting.h"
-#include "usageseriesmodel.h"
 #include "shell/windowlog.h"
+#include "usageseriesmodel.h"
 
 DashboardFeed::Views::Views(const QObject *owner)
 {
@@ -230,7 +230,8 @@ void DashboardFeed::finished(const QString &view)
 
 void DashboardFeed::fail(const QString &what, const ApiError &error)
 {
-    qCWarning(lcWindow) << "dashboard: cannot load" << what << error.httpStatus << error.code << error.message;
+    qCWarning(lcWindow) << "dashboard: cannot load" << what << error.httpStatus << error.code
+                        << error.message;
     emit failed(tr("Cannot load %1: %2").arg(what, error.message));
 }
 

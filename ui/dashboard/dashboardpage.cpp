@@ -33,9 +33,9 @@ struct PeriodChoice
     UsageQuery::Preset preset;
 };
 constexpr PeriodChoice kPeriods[] = {
-    {QT_TRANSLATE_NOOP("DashboardPage", "Last 24 hours"), UsageQuery::Preset::Last24Hours},
-    {QT_TRANSLATE_NOOP("DashboardPage", "Last 7 days"), UsageQuery::Preset::Last7Days},
-    {QT_TRANSLATE_NOOP("DashboardPage", "Last 30 days"), UsageQuery::Preset::Last30Days},
+    { QT_TRANSLATE_NOOP("DashboardPage", "Last 24 hours"), UsageQuery::Preset::Last24Hours },
+    { QT_TRANSLATE_NOOP("DashboardPage", "Last 7 days"), UsageQuery::Preset::Last7Days },
+    { QT_TRANSLATE_NOOP("DashboardPage", "Last 30 days"), UsageQuery::Preset::Last30Days },
 };
 } // namespace
 
@@ -158,9 +158,8 @@ void DashboardPage::buildHeader(QWidget *content)
     for (const PeriodChoice &choice : kPeriods)
         m_period->addItem(tr(choice.text), int(choice.preset));
     m_period->setCurrentIndex(m_period->findData(int(m_feed->period())));
-    connect(m_period, &QComboBox::activated, this, [this](int index) {
-        m_feed->setPeriod(UsageQuery::Preset(m_period->itemData(index).toInt()));
-    });
+    connect(m_period, &QComboBox::activated, this,
+        [this](int index) { m_feed->setPeriod(UsageQuery::Preset(m_period->itemData(index).toInt())); });
     header->addWidget(periodLabel);
     header->addWidget(m_period);
 
@@ -195,7 +194,8 @@ QWidget *DashboardPage::buildCharts(QWidget *parent)
     m_requests->chart()->setObjectName(QStringLiteral("chartRequests"));
     m_requests->chart()->setModel(&m_feed->requests());
 
-    // The cost chart's split: two small toggles rather than a combo box, since both fit and one click switches.
+    // The cost chart's split: two small toggles rather than a combo box, since both fit and one click
+    // switches.
     const auto addSplit = [this](const QString &text, DashboardFeed::CostSplit split, const QString &name) {
         auto *button = new QToolButton(m_cost);
         button->setObjectName(name);
@@ -211,7 +211,7 @@ QWidget *DashboardPage::buildCharts(QWidget *parent)
     addSplit(tr("By provider"), DashboardFeed::CostSplit::Provider, QStringLiteral("costByProvider"));
     m_costSplit->setExclusive(true);
     connect(m_costSplit, &QButtonGroup::idClicked, this,
-            [this](int id) { m_feed->setCostSplit(DashboardFeed::CostSplit(id)); });
+        [this](int id) { m_feed->setCostSplit(DashboardFeed::CostSplit(id)); });
 
     // Requests and tokens have two or three series and share a row; cost (one series per model) and latency
     // (six percentiles) get the full width, so that their legends are read, not cut.
@@ -228,7 +228,7 @@ QWidget *DashboardPage::buildCharts(QWidget *parent)
 
 QList<ChartView *> DashboardPage::charts() const
 {
-    return {m_requests->chart(), m_tokens->chart(), m_cost->chart(), m_latency->chart()};
+    return { m_requests->chart(), m_tokens->chart(), m_cost->chart(), m_latency->chart() };
 }
 
 QString DashboardPage::title() const
@@ -252,7 +252,8 @@ void DashboardPage::setActive(bool active)
         // A hosted gateway still starting (the window opens first) is asked once it runs, not before.
         if (!gatewayRunning())
             return;
-        // Quiet after the first load: coming back to the page keeps what it showed while fresh numbers arrive.
+        // Quiet after the first load: coming back to the page keeps what it showed while fresh numbers
+        // arrive.
         m_feed->load(m_loaded);
         m_loaded = true;
     } else {

@@ -2,8 +2,8 @@
 
 #include "apiclient.h"
 #include "shell/baseurl.h"
-#include "theme/icons.h"
 #include "shell/windowlog.h"
+#include "theme/icons.h"
 
 #include <QClipboard>
 #include <QDateTime>
@@ -47,10 +47,11 @@ GettingStarted::GettingStarted(ApiClient &api, QWidget *parent)
     headingFont.setWeight(QFont::DemiBold);
     heading->setFont(headingFont);
     outer->addWidget(heading);
-    auto *intro = new QLabel(tr("Point any OpenAI- or Anthropic-compatible client at the address below, with a "
-                                "key of this gateway. Every request it makes appears here within a few seconds: "
-                                "its cost, tokens and latency."),
-                             this);
+    auto *intro
+        = new QLabel(tr("Point any OpenAI- or Anthropic-compatible client at the address below, with a "
+                        "key of this gateway. Every request it makes appears here within a few seconds: "
+                        "its cost, tokens and latency."),
+            this);
     intro->setWordWrap(true);
     outer->addWidget(intro);
 
@@ -179,7 +180,8 @@ void GettingStarted::updateSnippet()
 void GettingStarted::createKey()
 {
     m_create->setEnabled(false);
-    const QString name = tr("First key (%1)").arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+    const QString name
+        = tr("First key (%1)").arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
     // No view name: creating a key is a one-off action that nothing may replace.
     m_api.createKey(QString(), name, this, [this](const ApiResult<CreatedKey> &result) {
         m_create->setEnabled(true);

@@ -2,8 +2,8 @@
 
 #include "apiclient.h"
 #include "baseurl.h"
-#include "page.h"
 #include "gatewaycontrol.h"
+#include "page.h"
 
 #include <QAction>
 #include <QClipboard>
@@ -37,7 +37,7 @@ GatewayActions::GatewayActions(ApiClient &api, GatewayControl *gateway, QObject 
         connect(m_start, &QAction::triggered, m_gateway, &GatewayControl::start);
         connect(m_stop, &QAction::triggered, m_gateway, &GatewayControl::stop);
         connect(m_pause, &QAction::triggered, m_gateway,
-                [this](bool paused) { m_gateway->setAccepting(!paused); });
+            [this](bool paused) { m_gateway->setAccepting(!paused); });
         connect(m_gateway, &GatewayControl::stateChanged, this, &GatewayActions::update);
     }
     update();
@@ -45,7 +45,7 @@ GatewayActions::GatewayActions(ApiClient &api, GatewayControl *gateway, QObject 
 
 QUrl GatewayActions::rootUrl() const
 {
-    return BaseUrl::root(PageContext{m_api, m_gateway});
+    return BaseUrl::root(PageContext { m_api, m_gateway });
 }
 
 QUrl GatewayActions::clientBaseUrl() const

@@ -10,13 +10,11 @@
 #include <QAction>
 #include <QLabel>
 #include <QToolButton>
-
 #include <algorithm>
 #include <cmath>
 
-
-GatewayStatusBar::GatewayStatusBar(ApiClient &api, GatewayControl *gateway, GatewayActions &actions,
-                                   QWidget *parent)
+GatewayStatusBar::GatewayStatusBar(
+    ApiClient &api, GatewayControl *gateway, GatewayActions &actions, QWidget *parent)
     : QStatusBar(parent)
     , m_api(api)
     , m_gateway(gateway)
@@ -70,14 +68,16 @@ QString GatewayStatusBar::describe(const GatewayControl &gateway)
     case State::Starting:
         return tr("Starting…");
     case State::Running:
-        return gateway.accepting() ? tr("Running at %1").arg(gateway.url().toString())
-                                   : tr("Paused at %1: new requests are refused").arg(gateway.url().toString());
+        return gateway.accepting()
+            ? tr("Running at %1").arg(gateway.url().toString())
+            : tr("Paused at %1: new requests are refused").arg(gateway.url().toString());
     case State::Stopping:
         return tr("Stopping…");
     case State::Stopped:
         return tr("Stopped");
     case State::Failed:
-        return gateway.failureReason().isEmpty() ? tr("Failed") : tr("Failed: %1").arg(gateway.failureReason());
+        return gateway.failureReason().isEmpty() ? tr("Failed")
+                                                 : tr("Failed: %1").arg(gateway.failureReason());
     }
     return {};
 }

@@ -26,8 +26,7 @@ constexpr int kMaxPageShortcuts = 9;
 
 MainWindow::MainWindow(PageContext context, QWidget *parent)
     : MainWindow(context, nullptr, parent)
-{
-}
+{ }
 
 MainWindow::MainWindow(PageContext context, QSettings *settings, QWidget *parent)
     : QMainWindow(parent)
@@ -63,7 +62,7 @@ MainWindow::MainWindow(PageContext context, QSettings *settings, QWidget *parent
     m_splitter->setChildrenCollapsible(false);
     m_splitter->setStretchFactor(0, 0);
     m_splitter->setStretchFactor(1, 1);
-    m_splitter->setSizes({150, 1130});
+    m_splitter->setSizes({ 150, 1130 });
     setCentralWidget(m_splitter);
 
     // Screen readers select an item (its only action) instead of moving the current row, so the page follows
@@ -78,7 +77,7 @@ MainWindow::MainWindow(PageContext context, QSettings *settings, QWidget *parent
     setStatusBar(m_statusBar);
     m_statusBar->insertPermanentWidget(0, m_busy);
     connect(m_actions, &GatewayActions::message, this,
-            [this](const QString &text) { m_statusBar->showMessage(text, 5000); });
+        [this](const QString &text) { m_statusBar->showMessage(text, 5000); });
     buildMenus();
 
     if (TrayIcon::isAvailable()) {
@@ -143,11 +142,11 @@ void MainWindow::buildMenus()
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = help->addAction(tr("&About LLM Gateway"), this, [this] {
         QMessageBox::about(this, tr("About LLM Gateway"),
-                           tr("<p><b>LLM Gateway</b> %1</p>"
-                              "<p>A local gateway for OpenAI-, Anthropic- and Gemini-compatible clients that "
-                              "records every request: what it cost, how long it took, and what failed.</p>"
-                              "<p>Charts by Qt Charts (GPL-3.0).</p>")
-                               .arg(QStringLiteral(APP_VERSION)));
+            tr("<p><b>LLM Gateway</b> %1</p>"
+               "<p>A local gateway for OpenAI-, Anthropic- and Gemini-compatible clients that "
+               "records every request: what it cost, how long it took, and what failed.</p>"
+               "<p>Charts by Qt Charts (GPL-3.0).</p>")
+                .arg(QStringLiteral(APP_VERSION)));
     });
     about->setObjectName(QStringLiteral("actionAbout"));
 }
@@ -177,7 +176,8 @@ void MainWindow::addPage(Page *page)
     connect(action, &QAction::triggered, this, [this, page] { setCurrentPage(page); });
 
     connect(page, &Page::busyChanged, m_busy, [this, page](bool busy) { m_busy->setBusy(page, busy); });
-    connect(page, &Page::message, m_statusBar, [this](const QString &text) { m_statusBar->showMessage(text, 10000); });
+    connect(page, &Page::message, m_statusBar,
+        [this](const QString &text) { m_statusBar->showMessage(text, 10000); });
 
     if (index == 0 || keyOf(page) == m_savedPage)
         m_sidebar->setCurrentRow(index);
@@ -272,8 +272,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
     if (!m_settings->value(kTrayNoticeShown).toBool()) {
         m_settings->setValue(kTrayNoticeShown, true);
         m_tray->notify(tr("LLM Gateway is still running"),
-                       tr("The gateway keeps serving requests. Open the window again from the tray icon; "
-                          "choose Quit there to stop it."));
+            tr("The gateway keeps serving requests. Open the window again from the tray icon; "
+               "choose Quit there to stop it."));
     }
 }
 
