@@ -3,6 +3,7 @@
 // Not a test: cut labels, overlapping text and unreadable colours are for a person to see.
 #include "dashboard/dashboardfeed.h"
 #include "dashboard/dashboardpage.h"
+#include "gatewaycontrol.h"
 #include "shell/mainwindow.h"
 #include "uiharness.h"
 
@@ -123,6 +124,15 @@ int main(int argc, char *argv[])
     dashboard->feed().narrow(to.addDays(-2), to);
     settle(window, dashboard);
     shoot(window, dir + u"/dashboard-dark-narrowed.png"_s);
+
+    // The gateway stopped from the window: the status bar and the dashboard's notice.
+    dashboard->feed().back();
+    settle(window, dashboard);
+    ui.control().stop();
+    if (!QTest::qWaitFor([&ui] { return ui.control().state() == GatewayControl::State::Stopped; }, 15000))
+        qWarning("the gateway did not stop");
+    QTest::qWait(300);
+    shoot(window, dir + u"/dashboard-dark-stopped.png"_s);
 
     // An empty store: getting started.
     QApplication::setPalette(QApplication::style()->standardPalette());

@@ -48,7 +48,7 @@ public:
 
     // Writes geometry, layout and the current page now (also done on close and destruction).
     void saveSettings();
-    // Every page asked to load again (F5).
+    // The current page asked to load again (F5).
     void refreshCurrentPage();
     // Quits the application for real, past close-to-tray.
     void quit();
