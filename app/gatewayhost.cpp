@@ -86,7 +86,8 @@ void GatewayHost::stopAndWait()
     if (m_state == State::Stopped || m_state == State::Failed)
         return;
     setState(State::Stopping);
-    QMetaObject::invokeMethod(m_threadContext, [this] { stopOnHostThread(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_threadContext, [this] { stopOnHostThread(); }, Qt::BlockingQueuedConnection);
     setState(State::Stopped);
 }
 

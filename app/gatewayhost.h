@@ -9,13 +9,14 @@
 class Clock;
 class Gateway;
 
-// Runs a Gateway on a thread of its own, for the window and for `serve`: starts it without waiting, reports its
-// state by signals, and can stop it, pause its accepting, and start it again in one process. Its methods are
-// called on the thread that made it (the GUI thread), and none of them waits for the gateway but stopAndWait():
-// opening the store, reading the keychain and the catch-up jobs never hold up the caller.
+// Runs a Gateway on a thread of its own, for the window and for `serve`: starts it without waiting, reports
+// its state by signals, and can stop it, pause its accepting, and start it again in one process. Its methods
+// are called on the thread that made it (the GUI thread), and none of them waits for the gateway but
+// stopAndWait(): opening the store, reading the keychain and the catch-up jobs never hold up the caller.
 //
 // States: Stopped → Starting → Running (url()) → Stopping → Stopped; Starting → Failed (failureReason(), a
-// sentence a user can act on, such as "port 4747 is taken by another program") → Starting on the next start().
+// sentence a user can act on, such as "port 4747 is taken by another program") → Starting on the next
+// start().
 class GatewayHost final : public QObject
 {
     Q_OBJECT
@@ -28,7 +29,7 @@ public:
     ~GatewayHost() override; // stops the gateway (waiting for it) and ends the thread
 
     State state() const { return m_state; }
-    QString url() const { return m_url; }              // http://host:port while Running
+    QString url() const { return m_url; } // http://host:port while Running
     QString failureReason() const { return m_failure; } // after Failed
     bool isAccepting() const { return m_accepting; }
     // A management API token of the local owner, minted at each start and held only in memory: the local
@@ -63,7 +64,7 @@ private:
     const Clock &m_clock;
     QThread m_thread;
     QObject *m_threadContext = nullptr; // lives on m_thread: what runs there is invoked on it
-    QAtomicPointer<Gateway> m_gateway;  // owned by the host thread
+    QAtomicPointer<Gateway> m_gateway; // owned by the host thread
     State m_state = State::Stopped;
     QString m_url;
     QString m_failure;

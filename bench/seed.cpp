@@ -8,7 +8,6 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
-
 #include <cstdio>
 
 using namespace Qt::StringLiterals;
@@ -20,11 +19,11 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(u"Writes realistic request records into an LLM Gateway store."_s);
     parser.addHelpOption();
     parser.addOptions({
-        {u"data-dir"_s, u"The gateway's data dir (gateway.db in it)."_s, u"dir"_s},
-        {u"database"_s, u"A postgres:// URL instead of the data dir's SQLite file."_s, u"url"_s},
-        {u"records"_s, u"How many records (default 100000)."_s, u"n"_s, u"100000"_s},
-        {u"days"_s, u"Over how many days up to now (default 90)."_s, u"d"_s, u"90"_s},
-        {u"seed"_s, u"The random seed (default 1)."_s, u"s"_s, u"1"_s},
+        { u"data-dir"_s, u"The gateway's data dir (gateway.db in it)."_s, u"dir"_s },
+        { u"database"_s, u"A postgres:// URL instead of the data dir's SQLite file."_s, u"url"_s },
+        { u"records"_s, u"How many records (default 100000)."_s, u"n"_s, u"100000"_s },
+        { u"days"_s, u"Over how many days up to now (default 90)."_s, u"d"_s, u"90"_s },
+        { u"seed"_s, u"The random seed (default 1)."_s, u"s"_s, u"1"_s },
     });
     parser.process(app);
     if (!parser.isSet(u"data-dir"_s) && !parser.isSet(u"database"_s)) {
@@ -49,9 +48,8 @@ int main(int argc, char *argv[])
     options.seed = parser.value(u"seed"_s).toULongLong();
     QElapsedTimer timer;
     timer.start();
-    options.progress = [&](qint64 written) {
-        std::fprintf(stderr, "\r%lld records", static_cast<long long>(written));
-    };
+    options.progress
+        = [&](qint64 written) { std::fprintf(stderr, "\r%lld records", static_cast<long long>(written)); };
     SystemClock clock;
     const auto seeded = RecordSeeder::seed(*location, clock, options, &error);
     if (!seeded) {
@@ -60,7 +58,7 @@ int main(int argc, char *argv[])
     }
     const double seconds = double(timer.elapsed()) / 1000.0;
     std::printf("\nseeded %lld records from %s to %s in %.1f s (%.0f records/s)\n",
-                static_cast<long long>(seeded->records), qPrintable(seeded->first.toString(Qt::ISODate)),
-                qPrintable(seeded->last.toString(Qt::ISODate)), seconds, double(seeded->records) / seconds);
+        static_cast<long long>(seeded->records), qPrintable(seeded->first.toString(Qt::ISODate)),
+        qPrintable(seeded->last.toString(Qt::ISODate)), seconds, double(seeded->records) / seconds);
     return 0;
 }

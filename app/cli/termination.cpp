@@ -1,7 +1,6 @@
 #include "termination.h"
 
 #include <QSocketNotifier>
-
 #include <csignal>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -9,7 +8,7 @@
 namespace {
 
 // The self-pipe trick: a signal handler may only write to a descriptor.
-int g_signalFds[2] = {-1, -1};
+int g_signalFds[2] = { -1, -1 };
 
 void onSignal(int)
 {

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QObject>
-
 #include <functional>
 
 // SIGTERM and SIGINT as a call on the event loop, for `serve` and the window.

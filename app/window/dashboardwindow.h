@@ -3,7 +3,6 @@
 #include "gatewayconfig.h"
 
 #include <QString>
-
 #include <memory>
 
 class ApiClient;

@@ -5,9 +5,9 @@
 
 class ApiClient;
 
-// The window's control of the gateway this process hosts: GatewayHost's states told in the window's terms, and
-// the API client pointed at each new run (its URL, and the local owner's token minted for that run) before the
-// pages hear that the gateway runs.
+// The window's control of the gateway this process hosts: GatewayHost's states told in the window's terms,
+// and the API client pointed at each new run (its URL, and the local owner's token minted for that run)
+// before the pages hear that the gateway runs.
 class HostedGatewayControl final : public GatewayControl
 {
     Q_OBJECT

@@ -20,7 +20,8 @@ int run(const CommandLine &line)
     auto config = Commands::loadConfig(line, &error);
     if (!config) {
         QTextStream(stderr) << "llm-gateway: " << error << Qt::endl;
-        QMessageBox::critical(nullptr, u"LLM Gateway"_s, u"The gateway's settings are not usable: %1"_s.arg(error));
+        QMessageBox::critical(
+            nullptr, u"LLM Gateway"_s, u"The gateway's settings are not usable: %1"_s.arg(error));
         return 2;
     }
     SystemClock clock;

@@ -6,7 +6,6 @@
 #include "memberstore.h"
 
 #include <QThread>
-
 #include <array>
 #include <cmath>
 #include <vector>
@@ -22,25 +21,25 @@ struct Model
     double inputPerMillion; // USD
     double outputPerMillion;
     double cachedPerMillion;
-    double weight;          // share of the traffic
-    int ttftMs;             // typical time to first token
-    int tokensPerSecond;    // typical output speed
+    double weight; // share of the traffic
+    int ttftMs; // typical time to first token
+    int tokensPerSecond; // typical output speed
 };
 
 // Prices from the providers' public price lists (per million tokens).
-constexpr std::array kModels{
-    Model{"gpt-4o-mini", "openai", 0.15, 0.60, 0.075, 18, 350, 85},
-    Model{"gpt-4.1", "openai", 2.00, 8.00, 0.50, 7, 520, 70},
-    Model{"gpt-5", "openai", 1.25, 10.00, 0.125, 6, 1800, 60},
-    Model{"claude-sonnet-4-5", "anthropic", 3.00, 15.00, 0.30, 14, 900, 65},
-    Model{"claude-haiku-4-5", "anthropic", 1.00, 5.00, 0.10, 9, 420, 120},
-    Model{"gemini-2.5-flash", "google", 0.30, 2.50, 0.075, 12, 380, 180},
-    Model{"gemini-2.5-pro", "google", 1.25, 10.00, 0.31, 5, 1400, 90},
-    Model{"llama-3.3-70b-versatile", "groq", 0.59, 0.79, 0, 6, 140, 280},
-    Model{"mistral-large-latest", "mistral", 2.00, 6.00, 0, 3, 600, 55},
-    Model{"deepseek-chat", "deepseek", 0.27, 1.10, 0.07, 4, 900, 40},
-    Model{"grok-4", "xai", 3.00, 15.00, 0.75, 2, 1100, 50},
-    Model{"llama3.2", "ollama", 0, 0, 0, 4, 250, 35},
+constexpr std::array kModels {
+    Model { "gpt-4o-mini", "openai", 0.15, 0.60, 0.075, 18, 350, 85 },
+    Model { "gpt-4.1", "openai", 2.00, 8.00, 0.50, 7, 520, 70 },
+    Model { "gpt-5", "openai", 1.25, 10.00, 0.125, 6, 1800, 60 },
+    Model { "claude-sonnet-4-5", "anthropic", 3.00, 15.00, 0.30, 14, 900, 65 },
+    Model { "claude-haiku-4-5", "anthropic", 1.00, 5.00, 0.10, 9, 420, 120 },
+    Model { "gemini-2.5-flash", "google", 0.30, 2.50, 0.075, 12, 380, 180 },
+    Model { "gemini-2.5-pro", "google", 1.25, 10.00, 0.31, 5, 1400, 90 },
+    Model { "llama-3.3-70b-versatile", "groq", 0.59, 0.79, 0, 6, 140, 280 },
+    Model { "mistral-large-latest", "mistral", 2.00, 6.00, 0, 3, 600, 55 },
+    Model { "deepseek-chat", "deepseek", 0.27, 1.10, 0.07, 4, 900, 40 },
+    Model { "grok-4", "xai", 3.00, 15.00, 0.75, 2, 1100, 50 },
+    Model { "llama3.2", "ollama", 0, 0, 0, 4, 250, 35 },
 };
 
 struct Person
@@ -49,10 +48,12 @@ struct Person
     const char *name;
     Role role;
 };
-constexpr std::array kTeam{
-    Person{"ana@example.com", "Ana Lima", Role::Admin},     Person{"ben@example.com", "Ben Okafor", Role::Developer},
-    Person{"chen@example.com", "Chen Wei", Role::Developer}, Person{"dia@example.com", "Dia Novak", Role::Developer},
-    Person{"eli@example.com", "Eli Haddad", Role::Restricted},
+constexpr std::array kTeam {
+    Person { "ana@example.com", "Ana Lima", Role::Admin },
+    Person { "ben@example.com", "Ben Okafor", Role::Developer },
+    Person { "chen@example.com", "Chen Wei", Role::Developer },
+    Person { "dia@example.com", "Dia Novak", Role::Developer },
+    Person { "eli@example.com", "Eli Haddad", Role::Restricted },
 };
 
 struct Key
@@ -61,17 +62,26 @@ struct Key
     int owner; // index into kTeam
     double weight;
 };
-constexpr std::array kKeys{
-    Key{"claude-code", 1, 16}, Key{"codex-cli", 2, 10},  Key{"ci-pipeline", 0, 12}, Key{"notebook", 3, 5},
-    Key{"prod-api", 0, 22},    Key{"staging", 2, 6},     Key{"ide", 3, 8},          Key{"support-bot", 4, 9},
-    Key{"eval-runs", 1, 7},    Key{"laptop", 4, 3},
+constexpr std::array kKeys {
+    Key { "claude-code", 1, 16 },
+    Key { "codex-cli", 2, 10 },
+    Key { "ci-pipeline", 0, 12 },
+    Key { "notebook", 3, 5 },
+    Key { "prod-api", 0, 22 },
+    Key { "staging", 2, 6 },
+    Key { "ide", 3, 8 },
+    Key { "support-bot", 4, 9 },
+    Key { "eval-runs", 1, 7 },
+    Key { "laptop", 4, 3 },
 };
 
 // xorshift64*: fast and deterministic.
 class Random
 {
 public:
-    explicit Random(quint64 seed) : m_state(seed * 0x9e3779b97f4a7c15ull + 1) {}
+    explicit Random(quint64 seed)
+        : m_state(seed * 0x9e3779b97f4a7c15ull + 1)
+    { }
     quint64 next()
     {
         m_state ^= m_state >> 12;
@@ -89,7 +99,7 @@ public:
         const double normal = std::sqrt(-2 * std::log(u1)) * std::cos(2 * M_PI * u2);
         return median * std::exp(sigma * normal);
     }
-    template <class T, size_t N> int pick(const std::array<T, N> &items)
+    template<class T, size_t N> int pick(const std::array<T, N> &items)
     {
         double total = 0;
         for (const T &item : items)
@@ -111,12 +121,14 @@ double busyness(const QDateTime &hour, double progress)
 {
     const int h = hour.time().hour();
     const bool weekend = hour.date().dayOfWeek() >= 6;
-    const double daily = h >= 8 && h < 19 ? 1.0 + 0.4 * std::sin((h - 8) * M_PI / 11) : h >= 19 && h < 23 ? 0.35 : 0.08;
+    const double daily = h >= 8 && h < 19 ? 1.0 + 0.4 * std::sin((h - 8) * M_PI / 11)
+        : h >= 19 && h < 23               ? 0.35
+                                          : 0.08;
     return daily * (weekend ? 0.25 : 1.0) * (0.6 + 0.8 * progress);
 }
 
-RequestRecord makeRecord(Random &random, const QDateTime &at, const QList<qint64> &keyIds, qint64 serial,
-                         bool incidentHour)
+RequestRecord makeRecord(
+    Random &random, const QDateTime &at, const QList<qint64> &keyIds, qint64 serial, bool incidentHour)
 {
     const Model &model = kModels[random.pick(kModels)];
     const int keyIndex = random.pick(kKeys);
@@ -126,7 +138,9 @@ RequestRecord makeRecord(Random &random, const QDateTime &at, const QList<qint64
     r.apiKeyId = keyIds.at(keyIndex);
     r.member = QString::fromLatin1(kTeam[kKeys[keyIndex].owner].email);
     r.clientIp = u"127.0.0.1"_s;
-    r.userAgent = keyIndex == 0 ? u"claude-cli/2.0"_s : keyIndex == 1 ? u"codex_exec/0.50"_s : u"OpenAI/Python 1.99"_s;
+    r.userAgent = keyIndex == 0 ? u"claude-cli/2.0"_s
+        : keyIndex == 1         ? u"codex_exec/0.50"_s
+                                : u"OpenAI/Python 1.99"_s;
     r.endpoint = keyIndex == 0 ? u"/v1/messages"_s : u"/v1/chat/completions"_s;
     r.usedModel = QString::fromLatin1(model.id);
     r.usedProvider = QString::fromLatin1(model.provider);
@@ -157,10 +171,10 @@ RequestRecord makeRecord(Random &random, const QDateTime &at, const QList<qint64
     if (QByteArrayView(model.id).contains("gpt-5") || QByteArrayView(model.id).contains("pro"))
         r.usage.reasoningTokens = r.usage.completionTokens / 3;
     const double uncached = double(r.usage.promptTokens - r.usage.cachedTokens);
-    r.cost = r.cacheHit ? Cost{}
-                        : Cost{uncached * model.inputPerMillion / 1e6,
-                               double(r.usage.cachedTokens) * model.cachedPerMillion / 1e6, 0,
-                               double(r.usage.completionTokens) * model.outputPerMillion / 1e6};
+    r.cost = r.cacheHit ? Cost {}
+                        : Cost { uncached * model.inputPerMillion / 1e6,
+                              double(r.usage.cachedTokens) * model.cachedPerMillion / 1e6, 0,
+                              double(r.usage.completionTokens) * model.outputPerMillion / 1e6 };
     const qint64 ttft = qint64(random.logNormal(model.ttftMs, 0.45)) + 5;
     const double speed = qMax(5.0, random.logNormal(model.tokensPerSecond, 0.25));
     r.ttftMs = r.streamed ? std::optional(ttft) : std::nullopt;
@@ -172,13 +186,13 @@ RequestRecord makeRecord(Random &random, const QDateTime &at, const QList<qint64
 
 namespace RecordSeeder {
 
-std::optional<Seeded> seed(const DatabaseLocation &location, const Clock &clock, const Options &options,
-                           QString *error)
+std::optional<Seeded> seed(
+    const DatabaseLocation &location, const Clock &clock, const Options &options, QString *error)
 {
     Seeded seeded;
     MemberStore members(location, clock);
     ApiKeyStore keys(location, clock);
-    const Actor actor{0, u"seeder"_s};
+    const Actor actor { 0, u"seeder"_s };
     for (const Person &person : kTeam) {
         StoreError storeError;
         const QString email = QString::fromLatin1(person.email);
@@ -190,8 +204,8 @@ std::optional<Seeded> seed(const DatabaseLocation &location, const Clock &clock,
         seeded.members.append(email);
     }
     for (const Key &key : kKeys) {
-        const auto created = keys.create(QString::fromLatin1(key.name), QString::fromLatin1(kTeam[key.owner].email),
-                                         error);
+        const auto created
+            = keys.create(QString::fromLatin1(key.name), QString::fromLatin1(kTeam[key.owner].email), error);
         if (!created)
             return std::nullopt;
         seeded.keyIds.append(created->key.id);

@@ -4,7 +4,6 @@
 
 #include <QDateTime>
 #include <QString>
-
 #include <functional>
 #include <optional>
 
@@ -23,8 +22,8 @@ namespace RecordSeeder {
 struct Options
 {
     qint64 records = 10'000;
-    int days = 90;         // the records lie in the `days` before `end`
-    QDateTime end;         // default: now (UTC)
+    int days = 90; // the records lie in the `days` before `end`
+    QDateTime end; // default: now (UTC)
     quint64 seed = 1;
     // Called now and then with the records written so far.
     std::function<void(qint64 written)> progress;
@@ -33,14 +32,14 @@ struct Options
 struct Seeded
 {
     qint64 records = 0;
-    QStringList members;  // emails
+    QStringList members; // emails
     QList<qint64> keyIds; // the gateway API keys the records were made with
     QDateTime first;
     QDateTime last;
 };
 
 // nullopt and *error when the store cannot be opened or written.
-std::optional<Seeded> seed(const DatabaseLocation &location, const Clock &clock, const Options &options,
-                           QString *error);
+std::optional<Seeded> seed(
+    const DatabaseLocation &location, const Clock &clock, const Options &options, QString *error);
 
 } // namespace RecordSeeder

@@ -16,6 +16,7 @@
 #include "mainwindow.h"
 #include "usage/usagefeed.h"
 #include "usage/usagepage.h"
+#include "windowdriver.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -27,11 +28,12 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTimer>
-
 #include <algorithm>
 #include <cstdio>
 
 using namespace Qt::StringLiterals;
+
+using namespace WindowDriver;
 
 namespace {
 
@@ -39,29 +41,6 @@ void report(const QJsonObject &figure)
 {
     std::printf("%s\n", QJsonDocument(figure).toJson(QJsonDocument::Compact).constData());
     std::fflush(stdout);
-}
-
-// Runs the event loop until `signal` of `sender` fires (or 120 s pass: then false).
-template <class Sender, class Signal> bool waitFor(Sender *sender, Signal signal)
-{
-    QEventLoop loop;
-    bool fired = false;
-    QObject::connect(sender, signal, &loop, [&] {
-        fired = true;
-        loop.quit();
-    });
-    QTimer::singleShot(120'000, &loop, &QEventLoop::quit);
-    loop.exec();
-    return fired;
-}
-
-template <class T> T *pageOf(MainWindow &window)
-{
-    for (Page *page : window.pages()) {
-        if (auto *typed = qobject_cast<T *>(page))
-            return typed;
-    }
-    return nullptr;
 }
 
 // The GUI thread's turns: a 5 ms timer, and the gaps between its ticks.
@@ -113,15 +92,15 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.addHelpOption();
     parser.addOptions({
-        {u"data-dir"_s, u"A store (bench_seed fills one)."_s, u"dir"_s},
-        {u"load-seconds"_s, u"How long to send load for the stall figure (0: no load)."_s, u"s"_s, u"0"_s},
-        {u"load-rate"_s, u"Requests per second of that load."_s, u"r"_s, u"1000"_s},
-        {u"hey"_s, u"The hey load generator."_s, u"path"_s, u"hey"_s},
+        { u"data-dir"_s, u"A store (bench_seed fills one)."_s, u"dir"_s },
+        { u"load-seconds"_s, u"How long to send load for the stall figure (0: no load)."_s, u"s"_s, u"0"_s },
+        { u"load-rate"_s, u"Requests per second of that load."_s, u"r"_s, u"1000"_s },
+        { u"hey"_s, u"The hey load generator."_s, u"path"_s, u"hey"_s },
     });
     parser.process(app);
     QString error;
-    auto config = GatewayConfig::load(parser.value(u"data-dir"_s), QString(),
-                                      QProcessEnvironment::systemEnvironment(), &error);
+    auto config = GatewayConfig::load(
+        parser.value(u"data-dir"_s), QString(), QProcessEnvironment::systemEnvironment(), &error);
     if (!config) {
         std::fprintf(stderr, "bench_window: %s\n", qPrintable(error));
         return 2;
@@ -151,11 +130,9 @@ int main(int argc, char *argv[])
     if (!waitFor(&dashboardPage->feed(), &DashboardFeed::costArrived))
         return 1;
     const qint64 charts = paintedAt(window, opened);
-    report({{u"figure"_s, u"open"_s},
-            {u"process_to_shown_ms"_s, sinceStart.elapsed() - opened.elapsed() + shown},
-            {u"shown_ms"_s, shown},
-            {u"cards_painted_ms"_s, cards},
-            {u"all_charts_painted_ms"_s, charts}});
+    report({ { u"figure"_s, u"open"_s },
+        { u"process_to_shown_ms"_s, sinceStart.elapsed() - opened.elapsed() + shown },
+        { u"shown_ms"_s, shown }, { u"cards_painted_ms"_s, cards }, { u"all_charts_painted_ms"_s, charts } });
 
     // Range and grouping changes on the Usage page.
     window.setCurrentPage(usagePage);
@@ -167,7 +144,8 @@ int main(int argc, char *argv[])
         change();
         if (!waitFor(&feed, &UsageFeed::loaded))
             return;
-        report({{u"figure"_s, u"change"_s}, {u"change"_s, name}, {u"repainted_ms"_s, paintedAt(window, timer)}});
+        report({ { u"figure"_s, u"change"_s }, { u"change"_s, name },
+            { u"repainted_ms"_s, paintedAt(window, timer) } });
     };
     const auto range = [&](UsageQuery::Preset preset) {
         UsageQuery query = UsageQuery::last(preset);
@@ -199,12 +177,13 @@ int main(int argc, char *argv[])
         const int workers = 20;
         QProcess hey;
         hey.setProcessChannelMode(QProcess::MergedChannels);
-        const QString body = uR"({"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"Hello"}]})"_s;
+        const QString body
+            = uR"({"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"Hello"}]})"_s;
         hey.start(parser.value(u"hey"_s),
-                  {u"-z"_s, u"%1s"_s.arg(loadSeconds), u"-c"_s, QString::number(workers), u"-q"_s,
-                   QString::number(qMax(1, rate / workers)), u"-m"_s, u"POST"_s, u"-T"_s, u"application/json"_s,
-                   u"-H"_s, u"Authorization: Bearer "_s + QString::fromLatin1(key->plaintext), u"-d"_s, body,
-                   dashboard.host().url() + u"/v1/chat/completions"_s});
+            { u"-z"_s, u"%1s"_s.arg(loadSeconds), u"-c"_s, QString::number(workers), u"-q"_s,
+                QString::number(qMax(1, rate / workers)), u"-m"_s, u"POST"_s, u"-T"_s, u"application/json"_s,
+                u"-H"_s, u"Authorization: Bearer "_s + QString::fromLatin1(key->plaintext), u"-d"_s, body,
+                dashboard.host().url() + u"/v1/chat/completions"_s });
         TurnMeter meter;
         if (!hey.waitForStarted(10'000)) {
             std::fprintf(stderr, "bench_window: cannot run hey: %s\n", qPrintable(hey.errorString()));
@@ -212,14 +191,12 @@ int main(int argc, char *argv[])
         }
         waitFor(&hey, &QProcess::finished);
         const QString summary = QString::fromUtf8(hey.readAll());
-        const QRegularExpressionMatch rps = QRegularExpression(u"Requests/sec:\\s*([0-9.]+)"_s).match(summary);
-        report({{u"figure"_s, u"stall"_s},
-                {u"load_seconds"_s, loadSeconds},
-                {u"target_rate"_s, rate},
-                {u"achieved_rate"_s, rps.hasMatch() ? rps.captured(1).toDouble() : 0.0},
-                {u"gui_ticks"_s, meter.ticks()},
-                {u"longest_gap_ms"_s, meter.longest()},
-                {u"p99_gap_ms"_s, meter.percentile(0.99)}});
+        const QRegularExpressionMatch rps
+            = QRegularExpression(u"Requests/sec:\\s*([0-9.]+)"_s).match(summary);
+        report({ { u"figure"_s, u"stall"_s }, { u"load_seconds"_s, loadSeconds }, { u"target_rate"_s, rate },
+            { u"achieved_rate"_s, rps.hasMatch() ? rps.captured(1).toDouble() : 0.0 },
+            { u"gui_ticks"_s, meter.ticks() }, { u"longest_gap_ms"_s, meter.longest() },
+            { u"p99_gap_ms"_s, meter.percentile(0.99) } });
     }
     return 0;
 }

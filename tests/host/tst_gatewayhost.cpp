@@ -124,7 +124,9 @@ QByteArray TestGatewayHost::statusLineOf(QTcpSocket &socket)
         if (headEnd < 0)
             return false;
         const qsizetype at = received.toLower().indexOf("content-length:");
-        const qsizetype length = at < 0 ? 0 : received.mid(at + 15, received.indexOf("\r\n", at) - at - 15).trimmed().toLongLong();
+        const qsizetype length = at < 0
+            ? 0
+            : received.mid(at + 15, received.indexOf("\r\n", at) - at - 15).trimmed().toLongLong();
         return received.size() >= headEnd + 4 + length;
     };
     while (!complete()) {
@@ -144,7 +146,7 @@ void TestGatewayHost::startsWithoutWaitingAndServes()
     QCOMPARE(host.state(), State::Starting);
     QVERIFY(host.url().isEmpty());
     QVERIFY(reach(host, State::Running));
-    QCOMPARE(states(spy), (QList<State>{State::Starting, State::Running}));
+    QCOMPARE(states(spy), (QList<State> { State::Starting, State::Running }));
     QVERIFY2(host.url().startsWith(u"http://127.0.0.1:"_s), qPrintable(host.url()));
     QVERIFY(portOf(host) > 0);
     QVERIFY(host.isAccepting());
@@ -154,9 +156,9 @@ void TestGatewayHost::startsWithoutWaitingAndServes()
     const QByteArray token = host.localOwnerToken();
     QVERIFY(!token.isEmpty());
     QCOMPARE(TestHttp::call(m_nam, portOf(host), "GET", u"/api/v1/members/me"_s, {},
-                            {{"Authorization", "Bearer " + token}})
+                 { { "Authorization", "Bearer " + token } })
                  .status,
-             200);
+        200);
 }
 
 void TestGatewayHost::stopsAndStartsAgain()
@@ -168,23 +170,25 @@ void TestGatewayHost::stopsAndStartsAgain()
         host.start();
         QVERIFY(reach(host, State::Running));
         const quint16 port = portOf(host);
-        const QByteArray key = host.gateway()->keys().create(u"round %1"_s.arg(round), QString(), &error)->plaintext;
+        const QByteArray key
+            = host.gateway()->keys().create(u"round %1"_s.arg(round), QString(), &error)->plaintext;
         const TestHttpResult chat = TestHttp::call(m_nam, port, "POST", u"/v1/chat/completions"_s,
-                                                   TestHttp::chatBody(u"openai/gpt-4o-mini"_s, u"Hello"_s),
-                                                   {{"Authorization", "Bearer " + key}});
+            TestHttp::chatBody(u"openai/gpt-4o-mini"_s, u"Hello"_s),
+            { { "Authorization", "Bearer " + key } });
         QCOMPARE(chat.status, 200);
 
         host.stop();
         QCOMPARE(host.state(), State::Stopping);
         QVERIFY(reach(host, State::Stopped));
-        QCOMPARE(states(spy), (QList<State>{State::Starting, State::Running, State::Stopping, State::Stopped}));
+        QCOMPARE(
+            states(spy), (QList<State> { State::Starting, State::Running, State::Stopping, State::Stopped }));
         QVERIFY(host.gateway() == nullptr);
         QVERIFY(host.localOwnerToken().isEmpty());
         // Stopped means the port is closed, and every record of the round was written.
         QTcpSocket socket;
         socket.connectToHost(QHostAddress::LocalHost, port);
         QVERIFY(!socket.waitForConnected(5000) || socket.state() != QAbstractSocket::ConnectedState
-                || !socket.waitForReadyRead(1000));
+            || !socket.waitForReadyRead(1000));
         QSqlDatabase db = Database::open(DatabaseLocation::inDataDir(m_dir->path()), u"check"_s, &error);
         {
             QSqlQuery count(db);
@@ -206,7 +210,7 @@ void TestGatewayHost::aTakenPortFailsWithAReasonAndCanBeRetried()
     host.start();
     QVERIFY(reach(host, State::Failed));
     QVERIFY2(host.failureReason().contains(u"port %1 is taken by another program"_s.arg(taken)),
-             qPrintable(host.failureReason()));
+        qPrintable(host.failureReason()));
     QVERIFY(host.url().isEmpty());
 
     // The user frees the port (or picks another) and starts again, in the same process.
@@ -239,7 +243,8 @@ void TestGatewayHost::pausedAcceptingLeavesNewConnectionsWaiting()
     QVERIFY(!host.isAccepting());
 
     QTcpSocket during;
-    during.connectToHost(QHostAddress::LocalHost, port); // the kernel's backlog takes it; the gateway does not
+    during.connectToHost(
+        QHostAddress::LocalHost, port); // the kernel's backlog takes it; the gateway does not
     QVERIFY(during.waitForConnected(5000));
     during.write(health);
     QVERIFY(during.waitForBytesWritten(5000));
@@ -285,7 +290,8 @@ void TestGatewayHost::theCallingThreadKeepsTurningWhileTheDatabaseIsLocked()
 
     QVERIFY(lock.exec(u"COMMIT"_s));
     QVERIFY(reach(host, State::Running));
-    qInfo("longest gap between the caller's 5 ms ticks while the gateway started: %lld ms", turns.longestGapMs);
+    qInfo(
+        "longest gap between the caller's 5 ms ticks while the gateway started: %lld ms", turns.longestGapMs);
     lock = QSqlQuery();
     locker = QSqlDatabase();
     QSqlDatabase::removeDatabase(u"locker"_s);
@@ -329,7 +335,8 @@ void TestGatewayHost::theCallingThreadKeepsTurningWhileTheKeychainIsSlow()
     callers.clear();
     silentBus.close();
     QVERIFY(reach(host, State::Running));
-    qInfo("longest gap between the caller's 5 ms ticks while the keychain stalled: %lld ms", turns.longestGapMs);
+    qInfo("longest gap between the caller's 5 ms ticks while the keychain stalled: %lld ms",
+        turns.longestGapMs);
     if (savedBus.isNull())
         qunsetenv("DBUS_SESSION_BUS_ADDRESS");
     else

@@ -4,6 +4,7 @@
 #include "charts/chartexport.h"
 #include "charts/chartscales.h"
 #include "charts/chartview.h"
+#include "darkpalette.h"
 #include "theme/icons.h"
 #include "theme/theme.h"
 #include "usagefixture.h"
@@ -27,27 +28,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-
-QPalette darkPalette()
-{
-    QPalette p;
-    p.setColor(QPalette::Window, QColor(0x2a, 0x2b, 0x2e));
-    p.setColor(QPalette::WindowText, QColor(0xe8, 0xe8, 0xea));
-    p.setColor(QPalette::Base, QColor(0x1e, 0x1f, 0x22));
-    p.setColor(QPalette::AlternateBase, QColor(0x26, 0x27, 0x2a));
-    p.setColor(QPalette::Text, QColor(0xe8, 0xe8, 0xea));
-    p.setColor(QPalette::Button, QColor(0x33, 0x34, 0x38));
-    p.setColor(QPalette::ButtonText, QColor(0xe8, 0xe8, 0xea));
-    p.setColor(QPalette::Highlight, QColor(0x3d, 0x7b, 0xd9));
-    p.setColor(QPalette::HighlightedText, Qt::white);
-    p.setColor(QPalette::ToolTipBase, QColor(0x1e, 0x1f, 0x22));
-    p.setColor(QPalette::ToolTipText, QColor(0xe8, 0xe8, 0xea));
-    p.setColor(QPalette::PlaceholderText, QColor(0x9a, 0x9b, 0xa0));
-    p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x80, 0x80, 0x84));
-    p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x80, 0x80, 0x84));
-    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x80, 0x80, 0x84));
-    return p;
-}
 
 const QDateTime kStart(QDate(2026, 3, 2), QTime(0, 0), Qt::UTC);
 
