@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 
 #include <QCoreApplication>
+#include <QLoggingCategory>
 #include <QTextStream>
 
 #ifdef GATEWAY_WITH_WINDOW
@@ -50,6 +51,9 @@ QStringList argumentsOf(int argc, char *argv[])
 
 int main(int argc, char *argv[])
 {
+    // Warnings and notices, not the subsystems' debug lines, unless the user asks for them.
+    if (!qEnvironmentVariableIsSet("QT_LOGGING_RULES"))
+        QLoggingCategory::setFilterRules(u"gateway.*.debug=false"_s);
     QString error;
     const auto line = CommandLine::parse(argumentsOf(argc, argv), &error);
     if (!line) {

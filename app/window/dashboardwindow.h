@@ -19,7 +19,7 @@ class DashboardWindow final
 {
     Q_DISABLE_COPY_MOVE(DashboardWindow)
 public:
-    // `settingsFile` empty: the user's own (~/.config/llm-gateway/window.conf).
+    // `settingsFile` empty: the user's own (~/.config/llm-gateway/window.ini).
     DashboardWindow(GatewayConfig config, const Clock &clock, const QString &settingsFile = {});
     ~DashboardWindow(); // stops the gateway, waiting for it, after the window is gone
 

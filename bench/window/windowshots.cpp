@@ -56,7 +56,7 @@ std::optional<GatewayConfig> configFor(const QString &dataDir)
     if (!config)
         std::fprintf(stderr, "window_screenshots: %s\n", qPrintable(error));
     else
-        config->port = 0;
+        config->port = 4747; // the documented default, as a user's window shows it
     return config;
 }
 

@@ -1,8 +1,13 @@
 // The command line as users and scripts meet it: the real llm-gateway binary, its exit codes and output.
 
 #include <QDir>
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -43,7 +48,8 @@ private slots:
     void keysCreatePrintsTheKeyLast();
     void exportOfAnEmptyStore();
     void serveListensAndStopsOnSigterm();
-    void noCommandSaysItServes();
+    void noCommandWithoutADisplaySaysItServes();
+    void noCommandOpensTheWindowWithTheGatewayBesideIt();
     void membersAddPrintsATokenLast();
     void membersAddRefusesABadRole();
     void membersAddRefusesADuplicateEmail();
@@ -131,19 +137,65 @@ void TestCli::serveListensAndStopsOnSigterm()
     QCOMPARE(serve.exitCode(), 0);
 }
 
-void TestCli::noCommandSaysItServes()
+void TestCli::noCommandWithoutADisplaySaysItServes()
 {
     QTemporaryDir dir;
     QProcess gateway;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const QString &name : {u"DISPLAY"_s, u"WAYLAND_DISPLAY"_s, u"QT_QPA_PLATFORM"_s})
+        env.remove(name);
+    gateway.setProcessEnvironment(env);
     gateway.start(QStringLiteral(LLM_GATEWAY_BIN), {u"--port"_s, u"0"_s, u"--data-dir"_s, dir.path()});
     QVERIFY(gateway.waitForStarted());
     QTRY_VERIFY_WITH_TIMEOUT(gateway.canReadLine(), 10000);
     QVERIFY(gateway.readLine().startsWith("Listening on http://127.0.0.1:"));
     QByteArray err;
-    QTRY_VERIFY2((err += gateway.readAllStandardError()).contains("running 'serve'"), err.constData());
+    QTRY_VERIFY2((err += gateway.readAllStandardError()).contains("no display"), err.constData());
+    QVERIFY2(err.contains("running 'serve'"), err.constData());
     ::kill(pid_t(gateway.processId()), SIGTERM);
     QVERIFY(gateway.waitForFinished(10000));
     QCOMPARE(gateway.exitCode(), 0);
+}
+
+void TestCli::noCommandOpensTheWindowWithTheGatewayBesideIt()
+{
+    // The window on the offscreen platform (the suite's QT_QPA_PLATFORM): the gateway it hosts serves on the
+    // port given, and SIGTERM closes the window and stops the gateway cleanly.
+#ifndef GATEWAY_WITH_WINDOW
+    QSKIP("built with GATEWAY_BUILD_WINDOW=OFF: there is no window to open");
+#endif
+    QTemporaryDir dir;
+    quint16 port = 0;
+    {
+        QTcpServer reserve;
+        QVERIFY(reserve.listen(QHostAddress::LocalHost));
+        port = reserve.serverPort();
+    }
+    QProcess window;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"HOME"_s, dir.path()); // the window's own settings land here, not in the user's
+    env.insert(u"XDG_CONFIG_HOME"_s, dir.filePath(u"config"_s));
+    window.setProcessEnvironment(env);
+    window.start(QStringLiteral(LLM_GATEWAY_BIN),
+                 {u"--port"_s, QString::number(port), u"--data-dir"_s, dir.filePath(u"data"_s)});
+    QVERIFY(window.waitForStarted());
+    QNetworkAccessManager nam;
+    const auto healthy = [&] {
+        QNetworkReply *reply = nam.get(QNetworkRequest(QUrl(u"http://127.0.0.1:%1/health"_s.arg(port))));
+        QSignalSpy done(reply, &QNetworkReply::finished);
+        const bool ok = done.wait(5000) && reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200;
+        reply->deleteLater();
+        return ok;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(healthy(), 20000);
+    const QByteArray out = window.readAllStandardOutput();
+    QVERIFY2(!out.contains("Listening on"), out.constData()); // a window, not serve
+    QVERIFY(QFile::exists(dir.filePath(u"data/gateway.db"_s)));
+    ::kill(pid_t(window.processId()), SIGTERM);
+    QVERIFY(window.waitForFinished(20000));
+    QCOMPARE(window.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(window.exitCode(), 0);
+    QVERIFY(QFile::exists(dir.filePath(u"config/llm-gateway/window.ini"_s))); // geometry and last page kept
 }
 
 void TestCli::membersAddPrintsATokenLast()

@@ -88,7 +88,7 @@ private slots:
             QCOMPARE(view.drawnSeries(s)->name(), model.headerData(s + 1, Qt::Horizontal).toString());
         }
         QVERIFY(!view.isEmptyStateShown());
-        QCOMPARE(view.plot().valueAxis()->titleText(), u"Time (ms)"_s);
+        QCOMPARE(view.plot().valueAxis()->titleText(), u"Latency"_s);
     }
 
     void stackedTokensAddUp()
@@ -413,6 +413,15 @@ private slots:
         QCOMPARE(tokens.ticks.size(), 6); // 0, 250k, … 1.25M
         const auto percent = ChartScales::valueScale(0, 97, 5, Formatting::Unit::Percent);
         QCOMPARE(percent.max, 100.0);
+        // Durations on round times in one unit, not "50.0 s, 1.7 min, 2.5 min".
+        const auto minutes = ChartScales::valueScale(0, 205'000, 5, Formatting::Unit::Milliseconds);
+        QStringList labels;
+        for (const auto &tick : minutes.ticks)
+            labels.append(tick.label);
+        QCOMPARE(labels, (QStringList{u"0"_s, u"1 min"_s, u"2 min"_s, u"3 min"_s, u"4 min"_s}));
+        const auto seconds = ChartScales::valueScale(0, 4'200, 5, Formatting::Unit::Milliseconds);
+        QCOMPARE(seconds.ticks.at(1).label, u"1 s"_s);
+        QCOMPARE(seconds.max, 5'000.0);
         const auto requests = ChartScales::valueScale(0, 3, 6, Formatting::Unit::Count);
         for (const auto &tick : requests.ticks)
             QCOMPARE(tick.value, std::round(tick.value)); // no "1.5 requests"

@@ -21,6 +21,40 @@ double niceStep(double span, int maxTicks)
     return 10.0 * magnitude;
 }
 
+// Durations tick on round times (250 ms, 2 s, 15 s, 1 min, 5 min …), not on round milliseconds, which read
+// as "50.0 s, 1.7 min, 2.5 min".
+double durationStep(double span, int maxTicks)
+{
+    static constexpr std::array<double, 22> steps{1,      2,      5,      10,     20,     25,      50,     100,
+                                                  200,    250,    500,    1'000,  2'000,  5'000,   10'000, 15'000,
+                                                  30'000, 60'000, 120'000, 300'000, 600'000, 1'800'000};
+    const double raw = span / std::max(1, maxTicks);
+    for (const double step : steps) {
+        if (step >= raw * 0.999)
+            return step;
+    }
+    return std::ceil(raw / 3'600'000) * 3'600'000;
+}
+
+// Every tick of a duration axis in the one unit its step is counted in: "0, 30 s, 60 s, 90 s", "0, 2 min, 4 min".
+QString durationLabel(double ms, double step)
+{
+    if (std::abs(ms) < 1e-9)
+        return u"0"_s;
+    const auto in = [ms](double unitMs, const QString &name) -> QString {
+        const double value = ms / unitMs;
+        const bool whole = std::abs(value - std::round(value)) < 1e-9;
+        return QString::number(value, 'f', whole ? 0 : 1) + name;
+    };
+    if (step < 1'000)
+        return in(1, u" ms"_s);
+    if (step < 60'000)
+        return in(1'000, u" s"_s);
+    if (step < 3'600'000)
+        return in(60'000, u" min"_s);
+    return in(3'600'000, u" h"_s);
+}
+
 QString valueLabel(double value, Formatting::Unit unit)
 {
     // Integers for counts: an axis of requests never reads "2.5 requests" unless the step needs it.
@@ -40,7 +74,9 @@ Scale valueScale(double min, double max, int maxTicks, Formatting::Unit unit)
     min = std::min(0.0, min);
     if (!(max > min))
         max = min + (unit == Formatting::Unit::Percent ? 10.0 : unit == Formatting::Unit::Usd ? 0.01 : 1.0);
-    double step = niceStep(max - min, maxTicks);
+    const bool duration = unit == Formatting::Unit::Milliseconds;
+    double step = duration ? durationStep(max - min, maxTicks) : niceStep(max - min, maxTicks);
+    const auto label = [&](double v) { return duration ? durationLabel(v, step) : valueLabel(v, unit); };
     // Counts come in whole numbers: a step below 1 would only repeat labels.
     if ((unit == Formatting::Unit::Count || unit == Formatting::Unit::Tokens) && step < 1.0)
         step = 1.0;
@@ -51,9 +87,9 @@ Scale valueScale(double min, double max, int maxTicks, Formatting::Unit unit)
     if (unit == Formatting::Unit::Percent && max <= 100.0 && scale.max > 100.0)
         scale.max = 100.0;
     for (double v = scale.min; v <= scale.max + step * 1e-6; v += step)
-        scale.ticks.append({ v, valueLabel(v, unit) });
+        scale.ticks.append({ v, label(v) });
     if (scale.ticks.last().value < scale.max)
-        scale.ticks.append({ scale.max, valueLabel(scale.max, unit) });
+        scale.ticks.append({ scale.max, label(scale.max) });
     return scale;
 }
 
@@ -199,7 +235,7 @@ QString axisTitle(Formatting::Unit unit, const QString &word)
     case Formatting::Unit::Usd:
         return u"Cost (USD)"_s;
     case Formatting::Unit::Milliseconds:
-        return u"Time (ms)"_s;
+        return u"Latency"_s; // the ticks carry the unit: ms, s or min
     case Formatting::Unit::Percent:
         return u"Percent"_s;
     case Formatting::Unit::TokensPerSecond:
