@@ -63,31 +63,17 @@ ApiKey keyFrom(const QSqlQuery &query)
 } // namespace
 
 ApiKeyStore::ApiKeyStore(DatabaseLocation location, const Clock &clock)
-    : m_location(std::move(location))
+    : m_location(location)
+    , m_connections(std::move(location), u"gateway.apikeys"_s)
     , m_clock(clock)
 {
 }
 
-ApiKeyStore::~ApiKeyStore()
-{
-    // The threads that opened these are normally gone by now; a closed, unused connection may be removed
-    // from any thread.
-    QMutexLocker locker(&m_connectionsMutex);
-    for (const QString &name : std::as_const(m_connectionNames))
-        QSqlDatabase::removeDatabase(name);
-}
+ApiKeyStore::~ApiKeyStore() = default;
 
 QSqlDatabase ApiKeyStore::connection(QString *error)
 {
-    const QString name = u"gateway.apikeys.%1.%2"_s.arg(quintptr(this), 0, 16)
-                             .arg(quintptr(QThread::currentThreadId()), 0, 16);
-    QSqlDatabase db = Database::open(m_location, name, error);
-    if (db.isValid()) {
-        QMutexLocker locker(&m_connectionsMutex);
-        if (!m_connectionNames.contains(name))
-            m_connectionNames.append(name);
-    }
-    return db;
+    return m_connections.connection(error);
 }
 
 std::optional<ApiKeyStore::Created> ApiKeyStore::create(const QString &name, const QString &memberEmail, QString *error)

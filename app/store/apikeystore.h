@@ -3,6 +3,7 @@
 #include "database.h"
 #include "keylimits.h"
 #include "keyspend.h"
+#include "threadconnections.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -103,6 +104,7 @@ private:
     void ensureSeeded(qint64 id);
 
     DatabaseLocation m_location;
+    ThreadConnections m_connections;
     const Clock &m_clock;
     mutable QReadWriteLock m_lock;
     QHash<qint64, ApiKey> m_keys;
@@ -111,6 +113,4 @@ private:
     qint64 m_lastLookupMs = -1;
     KeySpendLedger m_spend;
     QMutex m_seedMutex; // one seeding query per key
-    QMutex m_connectionsMutex;
-    QStringList m_connectionNames; // one per thread that needed the database, removed on destruction
 };

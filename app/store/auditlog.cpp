@@ -42,16 +42,12 @@ QJsonObject AuditEntry::toJson() const
 }
 
 AuditLog::AuditLog(DatabaseLocation location)
-    : m_location(std::move(location))
+    : m_location(location)
+    , m_connections(std::move(location), u"gateway.audit"_s)
 {
 }
 
-AuditLog::~AuditLog()
-{
-    QMutexLocker locker(&m_connectionsMutex);
-    for (const QString &name : std::as_const(m_connectionNames))
-        QSqlDatabase::removeDatabase(name);
-}
+AuditLog::~AuditLog() = default;
 
 bool AuditLog::append(QSqlDatabase &db, const AuditEntry &entry, QString *error)
 {
@@ -75,15 +71,7 @@ bool AuditLog::append(QSqlDatabase &db, const AuditEntry &entry, QString *error)
 
 QSqlDatabase AuditLog::connection(QString *error)
 {
-    const QString name = u"gateway.audit.%1.%2"_s.arg(quintptr(this), 0, 16)
-                             .arg(quintptr(QThread::currentThreadId()), 0, 16);
-    QSqlDatabase db = Database::open(m_location, name, error);
-    if (db.isValid()) {
-        QMutexLocker locker(&m_connectionsMutex);
-        if (!m_connectionNames.contains(name))
-            m_connectionNames.append(name);
-    }
-    return db;
+    return m_connections.connection(error);
 }
 
 bool AuditLog::record(const AuditEntry &entry, QString *error)

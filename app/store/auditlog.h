@@ -52,8 +52,7 @@ private:
     QSqlDatabase connection(QString *error);
 
     DatabaseLocation m_location;
-    QMutex m_connectionsMutex;
-    QStringList m_connectionNames;
+    ThreadConnections m_connections;
 };
 
 // One change and its audit entries, landing together or not at all: a write transaction on the calling thread's

@@ -2,11 +2,17 @@
 
 #include "database.h"
 
-#include <QMutex>
 #include <QSqlDatabase>
-#include <QStringList>
+#include <QString>
 
-// One database connection per thread for a store that several threads share; all removed on destruction.
+#include <memory>
+
+// One database connection per thread for a store that several threads share. A thread's connection is closed
+// when the thread ends (pool threads end after 30 s idle), the others when the store is destroyed.
+//
+// Connections are named by a serial number each thread gets once, never by its thread id: ids are reused as
+// soon as a thread ends, and a new thread handed an ended one's connection is refused it by Qt ("requested
+// database does not belong to the calling thread"), so a store's calls failed after the pool renewed a thread.
 class ThreadConnections final
 {
     Q_DISABLE_COPY_MOVE(ThreadConnections)
@@ -17,12 +23,15 @@ public:
     // The calling thread's connection (opened and migrated on first use); invalid and *error on failure.
     QSqlDatabase connection(QString *error);
     const DatabaseLocation &location() const { return m_location; }
+    // Connections open now, over all threads (tests).
+    int openCount() const;
+
+    struct Registry; // the open connections' names, shared with the threads that close theirs on exit
 
 private:
     DatabaseLocation m_location;
     QString m_prefix;
-    QMutex m_mutex;
-    QStringList m_names;
+    std::shared_ptr<Registry> m_registry;
 };
 
 // A write transaction that serialises with every other writer of the same kind, so that checks such as
