@@ -2,6 +2,7 @@
 
 #include "usagemath.h"
 
+#include <algorithm>
 #include <functional>
 
 using namespace Qt::StringLiterals;
@@ -142,6 +143,31 @@ void UsageSeriesModel::clear()
     apply({}, {});
 }
 
+QList<UsageData::Group> UsageSeriesModel::ranked(const QList<UsageData::Group> &groups) const
+{
+    // The groups that weigh most in what the chart shows keep a series of their own: the most tokens on a
+    // tokens chart (the cheapest model may use the most), the dearest on a cost chart; rates and percentiles
+    // do not add up, so there the busiest groups, whose figures speak for the most requests.
+    const auto weight = [this](const UsageData::Group &group) {
+        switch (m_metric) {
+        case Metric::Tokens:
+            return double(group.totals.totalTokens);
+        case Metric::Cost:
+            return group.totals.costUsd;
+        case Metric::Requests:
+        case Metric::Latency:
+        case Metric::Errors:
+        case Metric::Cache:
+            break;
+        }
+        return double(group.totals.requests);
+    };
+    QList<UsageData::Group> sorted = UsageMath::byCost(groups); // ties stay in the server's order
+    std::stable_sort(sorted.begin(), sorted.end(),
+        [&weight](const UsageData::Group &a, const UsageData::Group &b) { return weight(a) > weight(b); });
+    return sorted;
+}
+
 QList<UsageSeriesModel::Series> UsageSeriesModel::build(const UsageData &report, qsizetype rows) const
 {
     QList<Series> result;
@@ -157,7 +183,7 @@ QList<UsageSeriesModel::Series> UsageSeriesModel::build(const UsageData &report,
     }
 
     const Column main = mainOf(m_metric);
-    const QList<UsageData::Group> groups = UsageMath::byCost(report.groups);
+    const QList<UsageData::Group> groups = ranked(report.groups);
     for (qsizetype i = 0; i < groups.size() && i < kTopGroups; ++i) {
         Series series { groups.at(i).label(), main.unit, {} };
         series.values.reserve(rows);

@@ -26,7 +26,8 @@ class UsageSeriesModel final : public QAbstractTableModel
 
 public:
     // What the chart shows. Ungrouped reports give the metric's own series; grouped ones (group_by) one
-    // series per group of the metric's main value (marked *), the top kTopGroups by cost and "Other".
+    // series per group of the metric's main value (marked *), the top kTopGroups (by the metric's
+    // total where it adds up — tokens, cost, requests — else by requests) and "Other".
     enum class Metric {
         Requests, // requests*, errors
         Tokens, // uncached input, cached input, output (stacked: they add up to all tokens); total tokens*
@@ -69,6 +70,7 @@ private:
         QList<std::optional<double>> values; // one per bucket
     };
     QList<Series> build(const UsageData &report, qsizetype rows) const;
+    QList<UsageData::Group> ranked(const QList<UsageData::Group> &groups) const;
     void apply(QList<QDateTime> starts, QList<Series> series);
     bool moveWindow(const QList<QDateTime> &starts, const QList<Series> &series);
 

@@ -217,7 +217,8 @@ void TestUsageSeriesModel::costStackedByModel()
 void TestUsageSeriesModel::topEightGroupsAndOther()
 {
     // Ten more keys with 1, 2, … 10 requests besides the harness's own key (the five of init(), gpt-4o among
-    // them): eleven groups, of which the eight dearest keep a series and the rest become "Other".
+    // them): eleven groups, of which the eight with the most requests keep a series on this requests chart and
+    // the rest become "Other".
     m_clock->setNow(at(12, 0));
     for (int i = 1; i <= 10; ++i) {
         QByteArray key;
@@ -242,11 +243,11 @@ void TestUsageSeriesModel::topEightGroupsAndOther()
         other += value(row, m_model->columnCount() - 1).toDouble();
     }
     QCOMPARE(total, double(report.totals.requests)); // nothing lost
-    // Other holds the requests of the groups outside the eight dearest (here keys 1, 2 and 3).
+    // Other holds the requests of the groups outside the eight busiest (here keys 1, 2 and 3).
     double expectedOther = 0;
     QList<UsageData::Group> sorted = report.groups;
     std::stable_sort(sorted.begin(), sorted.end(),
-        [](const auto &a, const auto &b) { return a.totals.costUsd > b.totals.costUsd; });
+        [](const auto &a, const auto &b) { return a.totals.requests > b.totals.requests; });
     for (qsizetype i = UsageSeriesModel::kTopGroups; i < sorted.size(); ++i)
         expectedOther += double(sorted.at(i).totals.requests);
     QCOMPARE(other, expectedOther);
