@@ -20,8 +20,11 @@ done
 
 scripts/install-deps.sh --tests
 command -v hey >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends hey >/dev/null
-cmake --preset default >/dev/null
-cmake --build --preset default -j "$(nproc)" --target bench_seed bench_window
+# PRESET=ci reuses the test command's build (build-ci/).
+preset=${PRESET:-default}
+build=$([[ $preset == default ]] && echo build || echo "build-$preset")
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset" -j "$(nproc)" --target bench_seed bench_window
 
 OUT=${BENCH_OUT:-$BENCH_DIR/out}
 mkdir -p "$OUT/bin" "$OUT/stores"
@@ -42,12 +45,12 @@ for n in $records; do
     store="$OUT/stores/records-$n"
     if [[ ! -f $store/gateway.db ]]; then
         log "seeding $n records"
-        build/bench/bench_seed --data-dir "$store" --records "$n" --days 90 --seed 1 >&2
+        "$build"/bench/bench_seed --data-dir "$store" --records "$n" --days 90 --seed 1 >&2
     fi
     log "measuring the window over $n records"
     OPENAI_BASE_URL="http://127.0.0.1:$mock_port/v1" OPENAI_API_KEY=bench HOME="$RUN_DIR" \
         xvfb-run -a -s "-screen 0 1280x800x24" \
-        build/bench/bench_window --data-dir "$store" --load-seconds "$load_seconds" --load-rate "$load_rate" \
+        "$build"/bench/bench_window --data-dir "$store" --load-seconds "$load_seconds" --load-rate "$load_rate" \
         | sed "s/^{/{\"records\":$n,/" | tee -a "$results"
 done
 log "figures in $results"
