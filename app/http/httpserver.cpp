@@ -142,11 +142,14 @@ void HttpServer::shutdown(int graceMs)
     close();
     for (const auto &worker : m_workers)
         worker->closeIdleConnections();
-    // Waits without running this thread's events: nothing in flight needs them (each connection lives on its
-    // worker's thread), and a nested event loop here would let timers and queued calls of the owner run in the
-    // middle of a shutdown.
+    // Runs this thread's events while it waits: the connections live on the workers' threads, but whatever else
+    // shares the owner's thread must go on meanwhile (an upstream the tests run on it answers the requests being
+    // waited for). Re-entry is harmless: Gateway::stop() deleted its timers first, and GatewayHost queues one
+    // stop at a time.
     QDeadlineTimer deadline(graceMs);
-    while (activeRequests() > 0 && !deadline.hasExpired())
+    while (activeRequests() > 0 && !deadline.hasExpired()) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
         QThread::msleep(20);
+    }
     m_workers.clear(); // closes what is left and joins the threads
 }
