@@ -16,7 +16,6 @@ GatewayHost::GatewayHost(GatewayConfig config, const Clock &clock, QObject *pare
     m_thread.setObjectName(u"gateway"_s);
     m_threadContext = new QObject;
     m_threadContext->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_threadContext, &QObject::deleteLater);
     m_thread.start();
 }
 
@@ -25,6 +24,7 @@ GatewayHost::~GatewayHost()
     stopAndWait();
     m_thread.quit();
     m_thread.wait();
+    delete m_threadContext; // its thread has ended: nothing runs on it any more
 }
 
 void GatewayHost::start()
