@@ -2,6 +2,10 @@
 
 #include <QGraphicsItem>
 #include <QTextDocument>
+#include <functional>
+#include <optional>
+
+struct ChartData;
 
 // The box next to the crosshair: the bucket's time range and every series' value, as a small rich-text
 // table with colour swatches. A plain QGraphicsItem (not a QToolTip) so it follows the crosshair without
@@ -12,6 +16,11 @@ public:
     explicit ChartTip(QGraphicsItem *parent = nullptr);
 
     void setHtml(const QString &html);
+    // Says what bucket `bucket` of `data` holds: its time range, then every series with its value and unit,
+    // top first when `stacked` (as drawn) with their total; a swatch for the series `swatchOf` gives a colour
+    // (those drawn), none for the others.
+    void showBucket(const ChartData &data, int bucket, bool stacked, bool utc,
+        const std::function<std::optional<QColor>(int column)> &swatchOf);
     void setColors(const QColor &background, const QColor &text, const QColor &border);
     void setFont(const QFont &font);
     QSizeF size() const;

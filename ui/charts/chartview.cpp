@@ -318,41 +318,10 @@ void ChartView::updateHover()
         QLineF(chart()->mapToScene(QPointF(x, plot.top())), chart()->mapToScene(QPointF(x, plot.bottom()))));
 
     const ChartStyle style = m_plot.style();
-    const bool stacked = style == ChartStyle::StackedAreas || style == ChartStyle::StackedBars;
-    QString html
-        = u"<div style='font-weight:600; margin-bottom:4px'>%1</div><table cellspacing='0' cellpadding='1'>"_s
-              .arg(ChartScales::rangeText(m_data.starts[m_hovered], m_data.ends[m_hovered], m_utc)
-                       .toHtmlEscaped());
-    double total = 0;
-    bool haveTotal = false;
-    const Formatting::Unit firstUnit
-        = m_data.columns.isEmpty() ? Formatting::Unit::Count : m_data.columns.first().unit;
-    // Stacked series list top first, as they are drawn.
-    QList<int> order;
-    for (int i = 0; i < m_data.columns.size(); ++i)
-        order.append(i);
-    if (stacked)
-        std::reverse(order.begin(), order.end());
-    for (const int i : std::as_const(order)) {
-        const ChartData::Column &c = m_data.columns[i];
-        const std::optional<double> v = c.values.value(m_hovered);
-        if (stacked && c.unit == firstUnit && v) {
-            total += *v;
-            haveTotal = true;
-        }
-        // A swatch only for what is drawn: a value listed without one is in the box and the table alone.
-        const QString swatch = m_plot.isDrawn(i)
-            ? u"<span style='color:%1'>&#9632;</span>&nbsp;"_s.arg(m_plot.color(i).name())
-            : u"&nbsp;&nbsp;&nbsp;"_s;
-        html += u"<tr><td>%1%2</td><td align='right'>&nbsp;&nbsp;&nbsp;%3</td></tr>"_s.arg(
-            swatch, c.name.toHtmlEscaped(), Formatting::format(v, c.unit).toHtmlEscaped());
-    }
-    if (stacked && haveTotal && m_data.columns.size() > 1)
-        html
-            += u"<tr><td style='font-weight:600'>Total</td><td align='right' style='font-weight:600'>&nbsp;&nbsp;&nbsp;%1</td></tr>"_s
-                   .arg(Formatting::format(total, firstUnit).toHtmlEscaped());
-    html += u"</table>"_s;
-    m_tip->setHtml(html);
+    m_tip->showBucket(m_data, m_hovered,
+        style == ChartStyle::StackedAreas || style == ChartStyle::StackedBars, m_utc, [this](int column) {
+            return m_plot.isDrawn(column) ? std::optional(m_plot.color(column)) : std::nullopt;
+        });
 
     // To the right of the crosshair, or to its left where it would leave the plot.
     const QSizeF size = m_tip->size();
@@ -378,7 +347,8 @@ void ChartView::updateAccessibleText()
     if (description == accessibleDescription())
         return;
     setAccessibleDescription(description);
-    // Said through the description only: a widget tooltip would repeat the box on screen when the mouse rests.
+    // Said through the description only: a widget tooltip would repeat the box on screen when the mouse
+    // rests.
     if (QAccessible::isActive()) {
         QAccessibleEvent event(this, QAccessible::DescriptionChanged);
         QAccessible::updateAccessibility(&event);
