@@ -105,6 +105,8 @@ private slots:
 
 private:
     bool waitLoaded(UsagePage *page, QSignalSpy &loaded);
+    // Activates the page, waits for its first answer, then picks the last 7 days and waits for that one.
+    bool showLastSevenDays(UsagePage *page, QSignalSpy &loaded);
 
     std::unique_ptr<UiHarness> m_ui;
     std::unique_ptr<QSettings> m_settings;
@@ -148,6 +150,15 @@ bool TstUsagePage::waitLoaded(UsagePage *page, QSignalSpy &loaded)
         return false;
     // Answers for the other views (the table, latency by model and provider) come on their own.
     return QTest::qWaitFor([page] { return !page->feed().isLoading(); }, 15000);
+}
+
+bool TstUsagePage::showLastSevenDays(UsagePage *page, QSignalSpy &loaded)
+{
+    page->setActive(true);
+    if (!waitLoaded(page, loaded))
+        return false;
+    choose(page->findChild<QComboBox *>(u"usageRange"_s), int(UsageQuery::Preset::Last7Days));
+    return waitLoaded(page, loaded);
 }
 
 void TstUsagePage::rangeAndGroupingChangeTheSeries()
@@ -211,10 +222,7 @@ void TstUsagePage::dragNarrowsAndBackReturns()
 {
     UsagePage *page = m_page.get();
     QSignalSpy loaded(&page->feed(), &UsageFeed::loaded);
-    page->setActive(true);
-    QVERIFY(waitLoaded(page, loaded));
-    choose(page->findChild<QComboBox *>(u"usageRange"_s), int(UsageQuery::Preset::Last7Days));
-    QVERIFY(waitLoaded(page, loaded));
+    QVERIFY(showLastSevenDays(page, loaded));
     const UsageQuery before = page->feed().query();
     auto *back = page->findChild<QToolButton *>(u"usageBack"_s);
     QVERIFY(back && !back->isEnabled());
@@ -253,10 +261,7 @@ void TstUsagePage::latencyShowsModelsAndProviders()
     UsagePage *page = m_page.get();
     QSignalSpy loaded(&page->feed(), &UsageFeed::loaded);
     page->setCurrentView(Metric::Latency);
-    page->setActive(true);
-    QVERIFY(waitLoaded(page, loaded));
-    choose(page->findChild<QComboBox *>(u"usageRange"_s), int(UsageQuery::Preset::Last7Days));
-    QVERIFY(waitLoaded(page, loaded));
+    QVERIFY(showLastSevenDays(page, loaded));
     UsageView *view = page->view(Metric::Latency);
     QVERIFY(view->table() && view->providerTable());
     UsageQuery byModel = page->feed().query();
@@ -360,10 +365,7 @@ void TstUsagePage::filterIsDebounced()
 {
     UsagePage *page = m_page.get();
     QSignalSpy loaded(&page->feed(), &UsageFeed::loaded);
-    page->setActive(true);
-    QVERIFY(waitLoaded(page, loaded));
-    choose(page->findChild<QComboBox *>(u"usageRange"_s), int(UsageQuery::Preset::Last7Days));
-    QVERIFY(waitLoaded(page, loaded));
+    QVERIFY(showLastSevenDays(page, loaded));
     page->focusFilter();
     auto *model = page->findChild<QComboBox *>(u"usageModelFilter"_s);
     QTRY_VERIFY(model->hasFocus() || model->lineEdit()->hasFocus());
