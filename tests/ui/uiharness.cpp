@@ -106,6 +106,10 @@ bool UiHarness::open(QString *error)
         *error = u"the hosted gateway did not start: %1"_s.arg(host.failureReason());
         return false;
     }
+    if (!QTest::qWaitForWindowExposed(&m_window->window())) {
+        *error = u"the window was not shown"_s;
+        return false;
+    }
     return true;
 }
 
