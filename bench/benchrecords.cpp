@@ -77,4 +77,11 @@ double medianMs(int runs, const std::function<bool()> &work)
     return times[times.size() / 2];
 }
 
+std::optional<DatabaseLocation> storeAt(const QString &databaseUrl, const QString &tempDir, QString *error)
+{
+    if (databaseUrl.isEmpty())
+        return DatabaseLocation::inDataDir(tempDir);
+    return DatabaseLocation::fromUrl(databaseUrl, error);
+}
+
 } // namespace BenchRecords

@@ -142,8 +142,7 @@ int main(int argc, char **argv)
     }
     QTemporaryDir dir;
     QString error;
-    const auto location = databaseUrl.isEmpty() ? std::optional(DatabaseLocation::inDataDir(dir.path()))
-                                                : DatabaseLocation::fromUrl(databaseUrl, &error);
+    const auto location = BenchRecords::storeAt(databaseUrl, dir.path(), &error);
     if (!location) {
         std::fprintf(stderr, "%s\n", qPrintable(error));
         return 2;

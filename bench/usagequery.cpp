@@ -58,8 +58,7 @@ int main(int argc, char **argv)
 
     QTemporaryDir dir;
     QString error;
-    const auto given = databaseUrl.isEmpty() ? std::optional(DatabaseLocation::inDataDir(dir.path()))
-                                             : DatabaseLocation::fromUrl(databaseUrl, &error);
+    const auto given = BenchRecords::storeAt(databaseUrl, dir.path(), &error);
     if (!given) {
         std::fprintf(stderr, "%s\n", qPrintable(error));
         return 2;
