@@ -35,6 +35,7 @@ private slots:
     void cache();
     void costStackedByModel();
     void topEightGroupsAndOther();
+    void theGroupsKeptAreThoseThatWeighMostInTheMetric();
     void liveRefreshChangesDataOnly();
     void movedWindowRemovesAndInsertsRows();
     void newQueryOrMetricResets();
@@ -252,6 +253,47 @@ void TestUsageSeriesModel::topEightGroupsAndOther()
         expectedOther += double(sorted.at(i).totals.requests);
     QCOMPARE(other, expectedOther);
     QCOMPARE(other, 6.0);
+}
+
+void TestUsageSeriesModel::theGroupsKeptAreThoseThatWeighMostInTheMetric()
+{
+    // Nine models in one hour: eight dear ones with few tokens, and a cheap one with the most tokens of all.
+    UsageData report;
+    report.from = at(10, 0);
+    report.to = at(11, 0);
+    report.bucket = u"hour"_s;
+    report.groupBy = u"model"_s;
+    const auto group = [&](const QString &model, qint64 tokens, double cost) {
+        UsageData::Group g;
+        g.key = model;
+        g.totals.requests = 10;
+        g.totals.totalTokens = tokens;
+        g.totals.promptTokens = tokens;
+        g.totals.costUsd = cost;
+        g.series.append(UsageData::Point{report.from, g.totals});
+        report.groups.append(g);
+        report.totals.requests += 10;
+    };
+    for (int i = 1; i <= 8; ++i)
+        group(u"dear-%1"_s.arg(i), 1000 * i, 10.0 * i);
+    group(u"cheap"_s, 1'000'000, 0.5);
+    report.series.append(UsageData::Point{report.from, report.totals});
+    const auto columns = [this] {
+        QStringList names;
+        for (int column = 1; column < m_model->columnCount(); ++column)
+            names.append(m_model->headerData(column, Qt::Horizontal).toString());
+        return names;
+    };
+
+    m_model->setMetric(UsageSeriesModel::Metric::Tokens);
+    m_model->setReport(report);
+    QVERIFY2(columns().contains(u"cheap"_s), qPrintable(columns().join(u", "_s))); // the biggest user of tokens
+    QVERIFY(!columns().contains(u"dear-1"_s)); // the fewest tokens: in Other
+
+    m_model->setMetric(UsageSeriesModel::Metric::Cost);
+    QVERIFY2(!columns().contains(u"cheap"_s), qPrintable(columns().join(u", "_s))); // the cheapest: in Other
+    QVERIFY(columns().contains(u"dear-1"_s));
+    QCOMPARE(columns().last(), u"Other"_s);
 }
 
 void TestUsageSeriesModel::liveRefreshChangesDataOnly()
