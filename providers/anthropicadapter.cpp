@@ -1,6 +1,7 @@
 #include "anthropicadapter.h"
 
 #include "anthropicmessages.h"
+#include "reasoningeffort.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -54,20 +55,6 @@ std::optional<QJsonObject> toolChoice(const QJsonValue &choice, QString *error)
     }
     *error = u"tool_choice must be \"auto\", \"required\", \"none\" or "
              "{\"type\":\"function\",\"function\":{\"name\":...}}"_s;
-    return std::nullopt;
-}
-
-// reasoning_effort → a thinking budget; 0 for "none"; nullopt for values OpenAI does not define.
-std::optional<qint64> thinkingBudget(const QString &effort)
-{
-    if (effort == u"none"_s)
-        return 0;
-    if (effort == u"minimal"_s || effort == u"low"_s)
-        return 1024; // Anthropic's smallest budget
-    if (effort == u"medium"_s)
-        return 4096;
-    if (effort == u"high"_s)
-        return 16384;
     return std::nullopt;
 }
 
@@ -169,9 +156,10 @@ std::optional<UpstreamCall> fromOpenAIRequest(
 
     const QJsonValue effortValue = openai.value("reasoning_effort"_L1);
     if (effortValue.isString()) {
-        const auto budget = thinkingBudget(effortValue.toString());
+        const auto budget
+            = ReasoningEffort::thinkingBudget(ReasoningEffort::Family::Anthropic, effortValue.toString());
         if (!budget) {
-            *error = u"reasoning_effort must be one of none, minimal, low, medium, high"_s;
+            *error = u"reasoning_effort must be one of "_s + ReasoningEffort::levelNames();
             return std::nullopt;
         }
         // Anthropic refuses thinking together with a forced tool, and a resumed tool loop would need

@@ -1,4 +1,5 @@
 #include "anthropicinbound.h"
+#include "reasoningeffort.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -286,11 +287,10 @@ std::optional<QJsonObject> toOpenAIRequest(const QByteArray &messagesBody, QStri
     }
     const QJsonObject thinking = in.value("thinking"_L1).toObject();
     if (thinking.value("type"_L1).toString() == u"enabled"_s) {
-        const double budget = thinking.value("budget_tokens"_L1).toDouble();
-        out.insert(u"reasoning_effort"_s,
-            budget <= 2048       ? u"low"_s
-                : budget <= 8192 ? u"medium"_s
-                                 : u"high"_s);
+        const QString effort = ReasoningEffort::effortFor(
+            ReasoningEffort::Family::Anthropic, thinking.value("budget_tokens"_L1).toInteger());
+        if (!effort.isEmpty())
+            out.insert(u"reasoning_effort"_s, effort);
     }
     const QString user = in.value("metadata"_L1).toObject().value("user_id"_L1).toString();
     if (!user.isEmpty())

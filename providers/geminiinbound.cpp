@@ -1,6 +1,8 @@
 // Gemini generateContent requests → canonical OpenAI Chat Completions requests.
 #include "geminiadapter.h"
+#include "geminiconfignames.h"
 #include "geminiinbound.h"
+#include "reasoningeffort.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -193,20 +195,15 @@ bool convertTools(const QJsonObject &body, QJsonObject *out, QString *error)
 
 void convertGenerationConfig(const QJsonObject &config, QJsonObject *out)
 {
-    static const QList<QPair<QLatin1StringView, QLatin1StringView>> renamed {
-        { "temperature"_L1, "temperature"_L1 },
-        { "topP"_L1, "top_p"_L1 },
-        { "maxOutputTokens"_L1, "max_tokens"_L1 },
-        { "stopSequences"_L1, "stop"_L1 },
-        { "candidateCount"_L1, "n"_L1 },
-        { "presencePenalty"_L1, "presence_penalty"_L1 },
-        { "frequencyPenalty"_L1, "frequency_penalty"_L1 },
-        { "seed"_L1, "seed"_L1 },
-    };
-    for (const auto &[gemini, openai] : renamed) {
-        if (config.contains(gemini))
+    for (const auto &[openai, gemini] : geminiNumberConfigNames) {
+        // OpenAI's API has no top_k, and OpenAI-compatible upstreams refuse what they do not know.
+        if (config.contains(gemini) && openai != "top_k"_L1)
             out->insert(openai, config.value(gemini));
     }
+    if (config.contains("maxOutputTokens"_L1))
+        out->insert("max_tokens"_L1, config.value("maxOutputTokens"_L1));
+    if (config.contains("stopSequences"_L1))
+        out->insert("stop"_L1, config.value("stopSequences"_L1));
     if (config.value("responseMimeType"_L1) == "application/json"_L1) {
         QJsonValue schema = config.value("responseJsonSchema"_L1);
         if (config.contains("responseSchema"_L1))
@@ -219,11 +216,11 @@ void convertGenerationConfig(const QJsonObject &config, QJsonObject *out)
     }
     const QJsonObject thinking = config.value("thinkingConfig"_L1).toObject();
     if (thinking.contains("thinkingBudget"_L1)) {
-        const qint64 budget = thinking.value("thinkingBudget"_L1).toInteger();
         // 0 turns thinking off and -1 lets the model decide: neither is an effort level.
-        if (budget > 0)
-            out->insert("reasoning_effort"_L1,
-                budget <= 2048 ? u"low"_s : budget <= 12288 ? u"medium"_s : u"high"_s);
+        const QString effort = ReasoningEffort::effortFor(
+            ReasoningEffort::Family::Gemini, thinking.value("thinkingBudget"_L1).toInteger());
+        if (!effort.isEmpty())
+            out->insert("reasoning_effort"_L1, effort);
     }
 }
 

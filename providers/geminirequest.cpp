@@ -1,6 +1,8 @@
 // Canonical OpenAI Chat Completions request → Gemini generateContent request.
 #include "geminiadapter.h"
 #include "geminicontents.h"
+#include "geminiconfignames.h"
+#include "reasoningeffort.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -40,16 +42,7 @@ bool setNumber(const QJsonObject &openai, QLatin1StringView key, QJsonObject *co
 
 bool generationConfig(const QJsonObject &openai, const ModelInfo *model, QJsonObject *config, QString *error)
 {
-    const std::pair<QLatin1StringView, QLatin1StringView> numbers[] = {
-        { "temperature"_L1, "temperature"_L1 },
-        { "top_p"_L1, "topP"_L1 },
-        { "top_k"_L1, "topK"_L1 },
-        { "n"_L1, "candidateCount"_L1 },
-        { "seed"_L1, "seed"_L1 },
-        { "presence_penalty"_L1, "presencePenalty"_L1 },
-        { "frequency_penalty"_L1, "frequencyPenalty"_L1 },
-    };
-    for (const auto &[key, target] : numbers) {
+    for (const auto &[key, target] : geminiNumberConfigNames) {
         if (!setNumber(openai, key, config, target, error))
             return false;
     }
@@ -93,20 +86,12 @@ bool generationConfig(const QJsonObject &openai, const ModelInfo *model, QJsonOb
 
     const QJsonValue effort = openai.value("reasoning_effort"_L1);
     if (effort.isString() && (!model || model->reasoning)) { // models that do not think reject thinkingConfig
-        static const QHash<QString, int> budgets {
-            { u"none"_s, 0 },
-            { u"minimal"_s, 1024 },
-            { u"low"_s, 1024 },
-            { u"medium"_s, 8192 },
-            { u"high"_s, 24576 },
-        };
-        const auto budget = budgets.constFind(effort.toString());
-        if (budget == budgets.constEnd()) {
-            *error = u"reasoning_effort '%1' is not one of none, minimal, low, medium, high"_s.arg(
-                effort.toString());
+        const auto budget = ReasoningEffort::thinkingBudget(ReasoningEffort::Family::Gemini, effort.toString());
+        if (!budget) {
+            *error = u"reasoning_effort '%1' is not one of %2"_s.arg(effort.toString(), ReasoningEffort::levelNames());
             return false;
         }
-        QJsonObject thinking { { "thinkingBudget"_L1, *budget } };
+        QJsonObject thinking { { "thinkingBudget"_L1, double(*budget) } };
         if (*budget > 0)
             thinking.insert("includeThoughts"_L1, true);
         config->insert("thinkingConfig"_L1, thinking);

@@ -60,5 +60,8 @@ Span memberSpanWithKey(QByteArrayView text, Span object, QByteArrayView key);
 
 // JSON string literal (with quotes) for `value`.
 QByteArray quote(QStringView value);
+// Appends the JSON string literal (with quotes) for UTF-8 text: `"` and `\` escaped, \b \f \n \r \t by name,
+// other control characters as \u00XX; everything else as it is.
+void appendQuoted(QByteArray &out, QByteArrayView utf8);
 
 } // namespace JsonScan

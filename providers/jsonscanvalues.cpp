@@ -68,26 +68,37 @@ std::optional<QString> toString(QByteArrayView text, Span value)
     return out;
 }
 
-QByteArray quote(QStringView value)
+void appendQuoted(QByteArray &out, QByteArrayView utf8)
 {
-    QByteArray out;
-    out.reserve(value.size() + 2);
     out += '"';
-    for (const char c : value.toUtf8()) {
+    for (const char c : utf8) {
         switch (c) {
         case '"': out += "\\\""; break;
         case '\\': out += "\\\\"; break;
         case '\n': out += "\\n"; break;
         case '\r': out += "\\r"; break;
         case '\t': out += "\\t"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
         default:
-            if (static_cast<unsigned char>(c) < 0x20)
-                out += "\\u00" + QByteArray::number(static_cast<unsigned char>(c), 16).rightJustified(2, '0');
-            else
+            if (static_cast<unsigned char>(c) < 0x20) {
+                out += "\\u00";
+                out += "0123456789abcdef"[(c >> 4) & 0xf];
+                out += "0123456789abcdef"[c & 0xf];
+            } else {
                 out += c;
+            }
         }
     }
     out += '"';
+}
+
+QByteArray quote(QStringView value)
+{
+    const QByteArray utf8 = value.toUtf8();
+    QByteArray out;
+    out.reserve(utf8.size() + 2);
+    appendQuoted(out, utf8);
     return out;
 }
 

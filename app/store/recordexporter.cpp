@@ -1,5 +1,7 @@
 #include "recordexporter.h"
 
+#include "jsonscan.h"
+
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QLocale>
@@ -86,31 +88,6 @@ QByteArray number(double value)
     return QByteArray::number(value, format, QLocale::FloatingPointShortest);
 }
 
-void appendJsonString(QByteArray &out, const QByteArray &utf8)
-{
-    out += '"';
-    for (const char c : utf8) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                out += "\\u00";
-                out += "0123456789abcdef"[(c >> 4) & 0xf];
-                out += "0123456789abcdef"[c & 0xf];
-            } else {
-                out += c;
-            }
-        }
-    }
-    out += '"';
-}
-
 QByteArray text(const QVariant &value)
 {
     // Round trip through QString: invalid UTF-8 in a stored body becomes U+FFFD instead of broken output.
@@ -133,7 +110,7 @@ void appendJsonValue(QByteArray &out, Type type, const QVariant &value)
     case Type::NullableInteger: out += QByteArray::number(value.toLongLong()); break;
     case Type::Bool: out += value.toLongLong() != 0 ? "true"_ba : "false"_ba; break;
     case Type::NullableNumber: out += number(value.toDouble()); break;
-    case Type::Text: appendJsonString(out, text(value)); break;
+    case Type::Text: JsonScan::appendQuoted(out, text(value)); break;
     case Type::Body: {
         // A JSON payload is embedded as JSON (compacted, so that it stays on one line); anything else, such
         // as a stream's events, as a string.
@@ -143,7 +120,7 @@ void appendJsonValue(QByteArray &out, Type type, const QVariant &value)
         if (parseError.error == QJsonParseError::NoError && !document.isNull())
             out += document.toJson(QJsonDocument::Compact);
         else
-            appendJsonString(out, bodyText(value));
+            JsonScan::appendQuoted(out, bodyText(value));
         break;
     }
     }

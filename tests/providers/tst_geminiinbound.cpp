@@ -95,9 +95,10 @@ private slots:
         QTest::newRow("off") << 0 << QString();
         QTest::newRow("dynamic") << -1 << QString();
         QTest::newRow("1024") << 1024 << u"low"_s;
-        QTest::newRow("2048") << 2048 << u"low"_s;
-        QTest::newRow("2049") << 2049 << u"medium"_s;
-        QTest::newRow("12288") << 12288 << u"medium"_s;
+        QTest::newRow("2896") << 2896 << u"low"_s;
+        QTest::newRow("2897") << 2897 << u"medium"_s;
+        QTest::newRow("8192") << 8192 << u"medium"_s;
+        QTest::newRow("14189") << 14189 << u"high"_s;
         QTest::newRow("24576") << 24576 << u"high"_s;
     }
     void thinkingBudget()

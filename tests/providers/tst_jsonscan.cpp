@@ -389,6 +389,9 @@ void TestJsonScan::quoteRoundTrips()
     QVERIFY2(span.isValid(), quoted.constData());
     QCOMPARE(JsonScan::toString(quoted, span), value);
     QCOMPARE(QJsonDocument::fromJson("[" + quoted + "]").array().at(0).toString(), value);
+    // The same bytes QJsonDocument writes, so text spliced in by JsonScan matches the document path's.
+    const QByteArray document = QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact);
+    QCOMPARE(quoted, document.sliced(1, document.size() - 2));
 }
 
 QTEST_GUILESS_MAIN(TestJsonScan)
