@@ -19,6 +19,8 @@ ApiReply ApiReply::error(int status, const QString &code, const QString &message
     return {status, QJsonObject{{u"error"_s, QJsonObject{{u"message"_s, message}, {u"code"_s, code}}}}};
 }
 
+// The one mapping of store failures to answers. The message is the store's, written for the user (the driver's
+// words went to the log).
 ApiReply ApiReply::fromStoreError(const StoreError &error)
 {
     switch (error.kind) {
@@ -28,11 +30,15 @@ ApiReply ApiReply::fromStoreError(const StoreError &error)
         return ApiReply::error(404, u"not_found"_s, error.message);
     case StoreError::Kind::Conflict:
         return ApiReply::error(409, u"conflict"_s, error.message);
+    case StoreError::Kind::Busy: {
+        ApiReply reply = ApiReply::error(503, u"busy"_s, error.message);
+        reply.headers.append(std::pair<QByteArray, QByteArray>("Retry-After", "1"));
+        return reply;
+    }
     case StoreError::Kind::None:
     case StoreError::Kind::Failed:
         break;
     }
-    qCWarning(lcApi) << "store failure:" << error.message;
     return ApiReply::error(500, u"internal"_s, error.message);
 }
 

@@ -30,7 +30,7 @@ ApiReply handle(const ApiContext &context, const ApiCall &call)
     QString error;
     const auto entries = context.audit.page(before, limit, &error);
     if (!entries)
-        return ApiReply::fromStoreError(StoreError{StoreError::Kind::Failed, error});
+        return ApiReply::fromStoreError(StoreError::database(u"cannot read the audit log"_s, error));
     QJsonArray array;
     for (const AuditEntry &entry : *entries)
         array.append(entry.toJson());

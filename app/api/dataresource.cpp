@@ -90,7 +90,7 @@ ApiReply handleData(const ApiContext &context, const ApiCall &call)
         QString error;
         const auto removed = context.records.deleteRecords(QString(), call.auditActor(), context.clock.now(), &error);
         if (!removed)
-            return ApiReply::fromStoreError({StoreError::Kind::Failed, error});
+            return ApiReply::fromStoreError(StoreError::database(u"cannot delete the records"_s, error));
         return {200, QJsonObject{{u"records_deleted"_s, removed->records}}};
     }
     if (call.segments.size() != 3 || call.segments.at(1) != "members"_L1)
@@ -113,7 +113,7 @@ ApiReply handleData(const ApiContext &context, const ApiCall &call)
         QString error;
         const auto removed = context.records.deleteRecords(email, call.auditActor(), context.clock.now(), &error);
         if (!removed)
-            return ApiReply::fromStoreError({StoreError::Kind::Failed, error});
+            return ApiReply::fromStoreError(StoreError::database(u"cannot delete the records of %1"_s.arg(email), error));
         return {200, QJsonObject{{u"member"_s, email}, {u"records_deleted"_s, removed->records}}};
     }
     return ApiReply::methodNotAllowed(call.method, call.path());

@@ -15,33 +15,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-QJsonValue money(const std::optional<double> &value)
-{
-    return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
-}
-
-QJsonObject keyJson(const ApiKey &key)
-{
-    const KeyLimits &limits = key.limits;
-    return QJsonObject{
-        {u"id"_s, key.id},
-        {u"name"_s, key.name},
-        {u"member"_s, key.member},
-        {u"created_at"_s, key.createdAt.toUTC().toString(Qt::ISODate)},
-        {u"disabled"_s, key.disabled},
-        {u"expires_at"_s, limits.expiresAt ? QJsonValue(limits.expiresAt->toUTC().toString(Qt::ISODate))
-                                           : QJsonValue(QJsonValue::Null)},
-        {u"spend_limit_usd"_s, money(limits.spendLimitUsd)},
-        {u"period_limit_usd"_s, money(limits.periodLimitUsd)},
-        {u"limit_period"_s, limits.period == LimitPeriod::None ? QJsonValue(QJsonValue::Null)
-                                                                : QJsonValue(KeyPeriods::name(limits.period))},
-        {u"allowed_models"_s, QJsonArray::fromStringList(limits.allowedModels)},
-        {u"denied_models"_s, QJsonArray::fromStringList(limits.deniedModels)},
-        {u"allowed_providers"_s, QJsonArray::fromStringList(limits.allowedProviders)},
-        {u"denied_providers"_s, QJsonArray::fromStringList(limits.deniedProviders)},
-    };
-}
-
 ApiReply invalid(const QString &message)
 {
     return ApiReply::error(422, u"invalid"_s, message);
@@ -123,10 +96,10 @@ bool isLimitField(const QString &field)
 
 std::optional<QList<ApiKey>> allKeys(const ApiContext &context, ApiReply *reply)
 {
-    QString error;
+    StoreError error;
     auto keys = context.keys.list(&error);
     if (!keys)
-        *reply = ApiReply::error(500, u"internal"_s, u"cannot read the API keys: "_s + error);
+        *reply = ApiReply::fromStoreError(error);
     return keys;
 }
 
@@ -150,24 +123,6 @@ std::optional<ApiReply> checkBudget(const ApiContext &context, const ApiCall &ca
     return std::nullopt;
 }
 
-// The change is made; an audit row that cannot be written is an error the caller must see.
-ApiReply audited(const ApiContext &context, const ApiCall &call, const QString &action, qint64 keyId,
-                 const QJsonObject &before, const QJsonObject &after, ApiReply reply)
-{
-    AuditEntry entry;
-    entry.at = context.clock.now();
-    entry.actorMemberId = call.actor.id;
-    entry.actorEmail = call.actor.email;
-    entry.action = action;
-    entry.target = u"key:%1"_s.arg(keyId);
-    entry.before = before;
-    entry.after = after;
-    QString error;
-    if (!context.audit.record(entry, &error))
-        return ApiReply::error(500, u"internal"_s, u"the key was changed, but its audit row was not written: "_s + error);
-    return reply;
-}
-
 ApiReply list(const ApiContext &context, const ApiCall &call)
 {
     if (const Decision decision = Permissions::seeKeys(call.actor.role); !decision)
@@ -180,7 +135,7 @@ ApiReply list(const ApiContext &context, const ApiCall &call)
     QJsonArray array;
     for (const ApiKey &key : *keys) {
         if (all || key.member.compare(call.actor.email, Qt::CaseInsensitive) == 0)
-            array.append(keyJson(key));
+            array.append(key.toJson());
     }
     return {200, QJsonObject{{u"keys"_s, array}}};
 }
@@ -212,22 +167,13 @@ ApiReply create(const ApiContext &context, const ApiCall &call)
     if (auto refused = checkBudget(context, call, ownerEmail, 0, limits))
         return *refused;
 
-    QString error;
-    auto created = context.keys.create(name, ownerEmail, &error);
+    StoreError error;
+    const auto created = context.keys.create(call.auditActor(), name, ownerEmail, limits, &error);
     if (!created)
-        return ApiReply::error(500, u"internal"_s, u"cannot create the key: "_s + error);
-    if (!(limits == KeyLimits())) {
-        if (!context.keys.setLimits(created->key.id, limits, &error)) {
-            QString ignored;
-            context.keys.remove(created->key.id, &ignored); // a key without its limits must not stay usable
-            return ApiReply::error(500, u"internal"_s, u"cannot set the key's limits: "_s + error);
-        }
-        created->key.limits = limits;
-    }
-    const QJsonObject after = keyJson(created->key);
-    QJsonObject body = after;
+        return ApiReply::fromStoreError(error);
+    QJsonObject body = created->key.toJson();
     body.insert(u"key"_s, QString::fromLatin1(created->plaintext)); // shown once
-    return audited(context, call, u"key.create"_s, created->key.id, {}, after, {201, body});
+    return {201, body};
 }
 
 ApiReply change(const ApiContext &context, const ApiCall &call, const ApiKey &key)
@@ -259,21 +205,15 @@ ApiReply change(const ApiContext &context, const ApiCall &call, const ApiKey &ke
         if (auto refused = checkBudget(context, call, key.member, key.id, limits))
             return *refused;
     }
-    QString error;
-    if (limitsChange && !context.keys.setLimits(key.id, limits, &error))
-        return ApiReply::error(500, u"internal"_s, u"cannot change the key's limits: "_s + error);
-    if (disabled && !context.keys.setDisabled(key.id, *disabled, &error))
-        return ApiReply::error(500, u"internal"_s, u"cannot disable or enable the key: "_s + error);
-    const bool renamed = !newName.isEmpty() && newName != key.name;
-    if (renamed && !context.keys.rename(key.id, newName, &error))
-        return ApiReply::error(500, u"internal"_s, u"cannot rename the key: "_s + error);
-    ApiKey updated = key;
-    if (renamed)
-        updated.name = newName;
-    updated.limits = limits;
-    if (disabled)
-        updated.disabled = *disabled;
-    return audited(context, call, u"key.update"_s, key.id, keyJson(key), keyJson(updated), {200, keyJson(updated)});
+    ApiKeyStore::Change keyChange;
+    if (!newName.isEmpty() && newName != key.name)
+        keyChange.name = newName;
+    keyChange.disabled = disabled;
+    if (limitsChange)
+        keyChange.limits = limits;
+    StoreError error;
+    const auto updated = context.keys.update(call.auditActor(), key.id, keyChange, &error);
+    return updated ? ApiReply{200, updated->toJson()} : ApiReply::fromStoreError(error);
 }
 
 } // namespace
@@ -316,17 +256,17 @@ ApiReply handle(const ApiContext &context, const ApiCall &call)
             return ApiReply::forbidden(decision);
     }
     if (roll) {
-        QString error;
-        const auto rolled = context.keys.roll(key->id, &error);
+        StoreError error;
+        const auto rolled = context.keys.roll(call.auditActor(), key->id, &error);
         if (!rolled)
-            return ApiReply::error(500, u"internal"_s, u"cannot roll the key: "_s + error);
-        QJsonObject body = keyJson(rolled->key);
+            return ApiReply::fromStoreError(error);
+        QJsonObject body = rolled->key.toJson();
         body.insert(u"key"_s, QString::fromLatin1(rolled->plaintext)); // shown once
-        return audited(context, call, u"key.roll"_s, key->id, keyJson(*key), keyJson(rolled->key), {200, body});
+        return {200, body};
     }
     if (call.method == "GET") {
         const SpendTotals spend = context.keys.spend(*key);
-        QJsonObject body = keyJson(*key);
+        QJsonObject body = key->toJson();
         body.insert(u"spend"_s, QJsonObject{
             {u"all_time_usd"_s, spend.allTime},
             {u"period_usd"_s, spend.period},
@@ -339,11 +279,10 @@ ApiReply handle(const ApiContext &context, const ApiCall &call)
     }
     if (call.method == "PATCH")
         return change(context, call, *key);
-    QString error;
-    if (!context.keys.remove(key->id, &error))
-        return ApiReply::error(500, u"internal"_s, u"cannot delete the key: "_s + error);
-    return audited(context, call, u"key.delete"_s, key->id, keyJson(*key), {},
-                   {200, QJsonObject{{u"deleted"_s, true}, {u"id"_s, key->id}}});
+    StoreError error;
+    if (!context.keys.remove(call.auditActor(), key->id, &error))
+        return ApiReply::fromStoreError(error);
+    return {200, QJsonObject{{u"deleted"_s, true}, {u"id"_s, key->id}}};
 }
 
 } // namespace KeyResource

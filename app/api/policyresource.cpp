@@ -27,7 +27,7 @@ ApiReply handle(const ApiContext &context, const ApiCall &call)
         const auto removed = context.records.purge(policy.payloadsBefore(now), policy.recordsBefore(now),
                                                    call.auditActor(), now, &error);
         if (!removed)
-            return ApiReply::fromStoreError({StoreError::Kind::Failed, error});
+            return ApiReply::fromStoreError(StoreError::database(u"cannot purge the records"_s, error));
         return {200, QJsonObject{{u"records_deleted"_s, removed->records}, {u"payloads_removed"_s, removed->payloads}}};
     }
 
@@ -43,16 +43,17 @@ ApiReply handle(const ApiContext &context, const ApiCall &call)
         return ApiReply::error(422, u"invalid"_s, error);
     const QDateTime now = context.clock.now();
     if (!context.policies.update(*next, call.auditActor(), now, &error))
-        return ApiReply::fromStoreError({StoreError::Kind::Failed, error});
+        return ApiReply::fromStoreError(StoreError::database(u"cannot store the policies"_s, error));
     QJsonObject body = next->toJson();
     qint64 payloadsRemoved = 0;
     if (next->level == RetentionLevel::MetadataOnly) {
         // No content is kept from now on: what was kept before goes too.
         const auto removed = context.records.purge(next->payloadsBefore(now), QDateTime(), call.auditActor(), now, &error);
         if (!removed)
-            return ApiReply::error(500, u"internal"_s,
-                                   u"the policy is now metadata_only, but removing the payloads already stored failed "
-                                   "(POST /api/v1/policies/purge tries again): "_s + error);
+            return ApiReply::fromStoreError(StoreError::database(
+                u"the policy is now metadata_only, but removing the payloads already stored failed "
+                "(POST /api/v1/policies/purge tries again)"_s,
+                error));
         payloadsRemoved = removed->payloads;
     }
     body.insert(u"payloads_removed"_s, payloadsRemoved);

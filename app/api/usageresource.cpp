@@ -135,7 +135,7 @@ ApiReply handle(const ApiContext &context, const ApiCall &call)
     QString error;
     const auto report = context.records.usage(*filter, bucket, *dimension, &error);
     if (!report)
-        return ApiReply::fromStoreError({StoreError::Kind::Failed, error});
+        return ApiReply::fromStoreError(StoreError::database(u"cannot read the usage"_s, error));
     QJsonObject body{
         {u"from"_s, report->from.toString(Qt::ISODate)},
         {u"to"_s, report->to.toString(Qt::ISODate)},

@@ -105,6 +105,12 @@ int serve(const CommandLine &line)
     return QCoreApplication::exec();
 }
 
+// Who the audit log names for changes made from the command line.
+Actor cliActor()
+{
+    return Actor{0, u"cli"_s};
+}
+
 int keysCreate(const CommandLine &line)
 {
     QString error;
@@ -113,9 +119,11 @@ int keysCreate(const CommandLine &line)
         return failWith(error, 2);
     SystemClock clock;
     ApiKeyStore keys(*location, clock);
-    const auto created = keys.create(line.option(u"name"_s), line.option(u"member"_s), &error);
+    StoreError storeError;
+    const auto created
+        = keys.create(cliActor(), line.option(u"name"_s), line.option(u"member"_s), KeyLimits(), &storeError);
     if (!created)
-        return failWith(error);
+        return failWith(storeError.message, storeError.kind == StoreError::Kind::Invalid ? 2 : 1);
     QTextStream out(stdout);
     out << "Created API key " << created->key.id << " \"" << created->key.name
         << "\". It is shown only this once; keep it somewhere safe:\n"
@@ -133,7 +141,7 @@ int membersAdd(const CommandLine &line)
     SystemClock clock;
     MemberStore members(*location, clock);
     AccessTokenStore tokens(*location, members, clock);
-    const Actor actor{0, u"cli"_s};
+    const Actor actor = cliActor();
     StoreError storeError;
     const auto member = members.add(actor, line.option(u"email"_s), line.option(u"name"_s), *role, &storeError);
     if (!member)

@@ -132,7 +132,7 @@ std::optional<QList<AccessToken>> AccessTokenStore::list(qint64 memberId, StoreE
     QString sqlError;
     QSqlDatabase db = m_connections.connection(&sqlError);
     if (!db.isValid()) {
-        error->set(StoreError::Kind::Failed, sqlError);
+        *error = StoreError::database(u"cannot open the database"_s, sqlError);
         return std::nullopt;
     }
     QSqlQuery query(db);
@@ -142,7 +142,7 @@ std::optional<QList<AccessToken>> AccessTokenStore::list(qint64 memberId, StoreE
     if (memberId > 0)
         query.addBindValue(memberId);
     if (!query.exec()) {
-        error->set(StoreError::Kind::Failed, u"cannot read the tokens: "_s + query.lastError().text());
+        *error = StoreError::database(u"cannot read the tokens"_s, query.lastError());
         return std::nullopt;
     }
     QList<AccessToken> tokens;
@@ -156,14 +156,14 @@ std::optional<AccessToken> AccessTokenStore::token(qint64 id, StoreError *error)
     QString sqlError;
     QSqlDatabase db = m_connections.connection(&sqlError);
     if (!db.isValid()) {
-        error->set(StoreError::Kind::Failed, sqlError);
+        *error = StoreError::database(u"cannot open the database"_s, sqlError);
         return std::nullopt;
     }
     QSqlQuery query(db);
     query.prepare(u"SELECT "_s + kTokenColumns + u" FROM access_tokens WHERE id = ?"_s);
     query.addBindValue(id);
     if (!query.exec()) {
-        error->set(StoreError::Kind::Failed, u"cannot read the tokens: "_s + query.lastError().text());
+        *error = StoreError::database(u"cannot read the tokens"_s, query.lastError());
         return std::nullopt;
     }
     if (!query.next()) {
@@ -188,7 +188,7 @@ bool AccessTokenStore::revoke(const Actor &actor, qint64 id, StoreError *error)
     write.prepare(u"UPDATE access_tokens SET revoked = 1 WHERE id = ?"_s);
     write.addBindValue(id);
     if (!write.exec()) {
-        error->set(StoreError::Kind::Failed, u"cannot revoke the token: "_s + write.lastError().text());
+        *error = StoreError::database(u"cannot revoke the token"_s, write.lastError());
         return false;
     }
     const AuditEntry entry{0, m_clock.now(), actor.memberId, actor.email, u"token.revoke"_s, u"token:%1"_s.arg(id),

@@ -1,9 +1,11 @@
 #include "apikeystore.h"
 
-#include "secrettoken.h"
+#include "auditlog.h"
 #include "clock.h"
+#include "secrettoken.h"
 #include "storelog.h"
 
+#include <QJsonArray>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
@@ -42,6 +44,47 @@ void readLimits(const QSqlQuery &query, int first, ApiKey *key)
     }
 }
 
+// The limit columns readLimits() reads and bindLimits() binds, in their order.
+const QString kLimitColumns = QStringLiteral(
+    "expires_at, spend_limit_usd, period_limit_usd, limit_period, allowed_models, denied_models, "
+    "allowed_providers, denied_providers");
+
+void bindLimits(QSqlQuery &query, const KeyLimits &limits)
+{
+    query.addBindValue(limits.expiresAt ? QVariant(limits.expiresAt->toUTC().toString(Qt::ISODateWithMs))
+                                        : QVariant(QMetaType::fromType<QString>()));
+    query.addBindValue(nullableDouble(limits.spendLimitUsd));
+    query.addBindValue(nullableDouble(limits.periodLimitUsd));
+    query.addBindValue(limits.period == LimitPeriod::None ? QVariant(QMetaType::fromType<QString>())
+                                                          : QVariant(KeyPeriods::name(limits.period)));
+    for (const QStringList *list : {&limits.allowedModels, &limits.deniedModels, &limits.allowedProviders,
+                                    &limits.deniedProviders})
+        query.addBindValue(ModelPatterns::toJson(*list));
+}
+
+QJsonValue money(const std::optional<double> &value)
+{
+    return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
+}
+
+// The unaudited calls (QString errors) give the message the audited ones would.
+template <class Call>
+bool withMessage(QString *error, Call call)
+{
+    StoreError storeError;
+    const bool ok = call(&storeError);
+    if (!ok)
+        *error = storeError.message;
+    return ok;
+}
+
+KeyLimits utcLimits(KeyLimits limits)
+{
+    if (limits.expiresAt)
+        limits.expiresAt = limits.expiresAt->toUTC();
+    return limits;
+}
+
 // The columns keyFrom() reads, in its order.
 const QString kKeyColumns = QStringLiteral(
     "id, name, member_email, secret_hash, created_at, disabled, expires_at, spend_limit_usd, period_limit_usd, "
@@ -62,6 +105,27 @@ ApiKey keyFrom(const QSqlQuery &query)
 
 } // namespace
 
+QJsonObject ApiKey::toJson() const
+{
+    return QJsonObject{
+        {u"id"_s, id},
+        {u"name"_s, name},
+        {u"member"_s, member},
+        {u"created_at"_s, createdAt.toUTC().toString(Qt::ISODate)},
+        {u"disabled"_s, disabled},
+        {u"expires_at"_s, limits.expiresAt ? QJsonValue(limits.expiresAt->toUTC().toString(Qt::ISODate))
+                                           : QJsonValue(QJsonValue::Null)},
+        {u"spend_limit_usd"_s, money(limits.spendLimitUsd)},
+        {u"period_limit_usd"_s, money(limits.periodLimitUsd)},
+        {u"limit_period"_s, limits.period == LimitPeriod::None ? QJsonValue(QJsonValue::Null)
+                                                                : QJsonValue(KeyPeriods::name(limits.period))},
+        {u"allowed_models"_s, QJsonArray::fromStringList(limits.allowedModels)},
+        {u"denied_models"_s, QJsonArray::fromStringList(limits.deniedModels)},
+        {u"allowed_providers"_s, QJsonArray::fromStringList(limits.allowedProviders)},
+        {u"denied_providers"_s, QJsonArray::fromStringList(limits.deniedProviders)},
+    };
+}
+
 ApiKeyStore::ApiKeyStore(DatabaseLocation location, const Clock &clock)
     : m_location(location)
     , m_connections(std::move(location), u"gateway.apikeys"_s)
@@ -76,48 +140,63 @@ QSqlDatabase ApiKeyStore::connection(QString *error)
     return m_connections.connection(error);
 }
 
+std::optional<ApiKeyStore::Created> ApiKeyStore::create(const Actor &actor, const QString &name,
+    const QString &memberEmail, const KeyLimits &limits, StoreError *error)
+{
+    return createKey(&actor, name, memberEmail, limits, error);
+}
+
 std::optional<ApiKeyStore::Created> ApiKeyStore::create(const QString &name, const QString &memberEmail, QString *error)
 {
-    const QString trimmedName = name.trimmed();
-    if (trimmedName.isEmpty()) {
-        *error = u"an API key needs a name (for example the project or person using it)"_s;
+    std::optional<Created> created;
+    withMessage(error, [&](StoreError *e) { return (created = createKey(nullptr, name, memberEmail, {}, e)).has_value(); });
+    return created;
+}
+
+std::optional<ApiKeyStore::Created> ApiKeyStore::createKey(const Actor *actor, const QString &name,
+    const QString &memberEmail, const KeyLimits &limits, StoreError *error)
+{
+    ApiKey key;
+    key.name = name.trimmed();
+    if (key.name.isEmpty()) {
+        error->set(StoreError::Kind::Invalid, u"an API key needs a name (for example the project or person using it)"_s);
         return std::nullopt;
     }
-    // Held until the cache has the key, so that a concurrent reload cannot swap in a table without it.
-    QMutexLocker reloadLocker(&m_reloadMutex);
-    QSqlDatabase db = connection(error);
-    if (!db.isValid())
+    if (const QString problem = limits.validate(); !problem.isEmpty()) {
+        error->set(StoreError::Kind::Invalid, problem);
         return std::nullopt;
-
+    }
     const QByteArray secret = SecretToken::newSecret();
-    ApiKey key;
-    key.name = trimmedName;
     key.member = memberEmail.trimmed();
     key.createdAt = m_clock.now().toUTC();
     key.secretHash = SecretToken::hashOf(secret);
+    key.limits = utcLimits(limits);
 
-    QSqlQuery insert(db);
-    insert.prepare(u"INSERT INTO api_keys (name, member_email, secret_hash, created_at, disabled) "
-                   "VALUES (?, ?, ?, ?, 0) RETURNING id"_s);
+    // Held until the cache has the key, so that a concurrent reload cannot swap in a table without it.
+    QMutexLocker reloadLocker(&m_reloadMutex);
+    AuditedChange audited(m_connections, u"cannot create the API key"_s);
+    if (!audited.begin(error))
+        return std::nullopt;
+    QSqlQuery insert(audited.db());
+    insert.prepare(u"INSERT INTO api_keys (name, member_email, secret_hash, created_at, disabled, "_s + kLimitColumns
+                   + u") VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s);
     insert.addBindValue(key.name);
     insert.addBindValue(key.member.isNull() ? u""_s : key.member); // a null QString would bind as NULL
     insert.addBindValue(QString::fromLatin1(key.secretHash.toHex()));
     insert.addBindValue(key.createdAt.toString(Qt::ISODateWithMs));
+    bindLimits(insert, key.limits);
     if (!insert.exec() || !insert.next()) {
-        *error = u"cannot store the new API key in %1: %2"_s.arg(m_location.displayName(), insert.lastError().text());
-        insert.finish();
-        db.close(); // the next use reconnects, in case the server went away
+        *error = StoreError::database(u"cannot create the API key"_s, insert.lastError());
         return std::nullopt;
     }
     key.id = insert.value(0).toLongLong();
     insert.finish();
+    if (!audited.finish(auditEntries(actor, u"key.create"_s, key.id, {}, key.toJson()), error))
+        return std::nullopt;
 
-    {
-        QWriteLocker locker(&m_lock);
-        m_keys.insert(key.id, key);
-    }
-    Created created{key, SecretToken::compose(kPrefix, key.id, secret)};
-    return created;
+    QWriteLocker locker(&m_lock);
+    m_keys.insert(key.id, key);
+    return Created{key, SecretToken::compose(kPrefix, key.id, secret)};
 }
 
 std::optional<ApiKey> ApiKeyStore::identify(QByteArrayView presented)
@@ -235,132 +314,177 @@ std::optional<QList<ApiKey>> ApiKeyStore::list(QString *error)
     return keys;
 }
 
+std::optional<QList<ApiKey>> ApiKeyStore::list(StoreError *error)
+{
+    QString sqlError;
+    auto keys = list(&sqlError);
+    if (!keys)
+        *error = StoreError::database(u"cannot read the API keys"_s, sqlError);
+    return keys;
+}
+
+std::optional<ApiKey> ApiKeyStore::update(const Actor &actor, qint64 id, const Change &change, StoreError *error)
+{
+    return updateKey(&actor, id, change, error);
+}
+
 bool ApiKeyStore::setDisabled(qint64 id, bool disabled, QString *error)
 {
-    return updateColumn(id, u"disabled"_s, int(disabled), [disabled](ApiKey &key) { key.disabled = disabled; }, error);
+    return withMessage(error, [&](StoreError *e) { return updateKey(nullptr, id, Change{{}, disabled, {}}, e).has_value(); });
 }
 
 bool ApiKeyStore::rename(qint64 id, const QString &name, QString *error)
 {
-    return updateColumn(id, u"name"_s, name, [name](ApiKey &key) { key.name = name; }, error);
+    return withMessage(error, [&](StoreError *e) { return updateKey(nullptr, id, Change{name, {}, {}}, e).has_value(); });
 }
 
-bool ApiKeyStore::updateColumn(qint64 id, const QString &column, const QVariant &value,
-                               const std::function<void(ApiKey &)> &apply, QString *error)
+bool ApiKeyStore::setLimits(qint64 id, const KeyLimits &limits, QString *error)
 {
+    return withMessage(error, [&](StoreError *e) { return updateKey(nullptr, id, Change{{}, {}, limits}, e).has_value(); });
+}
+
+std::optional<ApiKey> ApiKeyStore::updateKey(const Actor *actor, qint64 id, const Change &change, StoreError *error)
+{
+    if (change.name && change.name->trimmed().isEmpty()) {
+        error->set(StoreError::Kind::Invalid, u"an API key's name cannot be empty"_s);
+        return std::nullopt;
+    }
+    if (change.limits) {
+        if (const QString problem = change.limits->validate(); !problem.isEmpty()) {
+            error->set(StoreError::Kind::Invalid, problem);
+            return std::nullopt;
+        }
+    }
     QMutexLocker reloadLocker(&m_reloadMutex);
-    QSqlDatabase db = connection(error);
-    if (!db.isValid())
-        return false;
-    QSqlQuery update(db);
-    update.prepare(u"UPDATE api_keys SET %1 = ? WHERE id = ?"_s.arg(column));
-    update.addBindValue(value);
-    update.addBindValue(id);
-    if (!update.exec()) {
-        *error = update.lastError().text();
-        return false;
+    AuditedChange audited(m_connections, u"cannot change API key %1"_s.arg(id));
+    if (!audited.begin(error))
+        return std::nullopt;
+    const auto before = readKey(audited.db(), id, u"cannot change API key %1"_s.arg(id), error);
+    if (!before)
+        return std::nullopt;
+    ApiKey after = *before;
+    if (change.name)
+        after.name = change.name->trimmed();
+    if (change.disabled)
+        after.disabled = *change.disabled;
+    if (change.limits)
+        after.limits = utcLimits(*change.limits);
+    QSqlQuery write(audited.db());
+    write.prepare(u"UPDATE api_keys SET name = ?, disabled = ?, ("_s + kLimitColumns
+                  + u") = (?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?"_s);
+    write.addBindValue(after.name);
+    write.addBindValue(int(after.disabled));
+    bindLimits(write, after.limits);
+    write.addBindValue(id);
+    if (!write.exec()) {
+        *error = StoreError::database(u"cannot change API key %1"_s.arg(id), write.lastError());
+        return std::nullopt;
     }
-    if (update.numRowsAffected() < 1) {
-        *error = u"there is no API key with id %1"_s.arg(id);
-        return false;
-    }
+    if (!audited.finish(auditEntries(actor, u"key.update"_s, id, before->toJson(), after.toJson()), error))
+        return std::nullopt;
     QWriteLocker locker(&m_lock);
-    if (auto it = m_keys.find(id); it != m_keys.end())
-        apply(*it);
-    return true;
+    m_keys.insert(id, after);
+    return after;
+}
+
+std::optional<ApiKeyStore::Created> ApiKeyStore::roll(const Actor &actor, qint64 id, StoreError *error)
+{
+    return rollKey(&actor, id, error);
+}
+
+std::optional<ApiKeyStore::Created> ApiKeyStore::roll(qint64 id, QString *error)
+{
+    std::optional<Created> rolled;
+    withMessage(error, [&](StoreError *e) { return (rolled = rollKey(nullptr, id, e)).has_value(); });
+    return rolled;
+}
+
+std::optional<ApiKeyStore::Created> ApiKeyStore::rollKey(const Actor *actor, qint64 id, StoreError *error)
+{
+    const QString failure = u"cannot replace the secret of API key %1"_s.arg(id);
+    QMutexLocker reloadLocker(&m_reloadMutex);
+    AuditedChange audited(m_connections, failure);
+    if (!audited.begin(error))
+        return std::nullopt;
+    // Read in the transaction, so that a key this process had not seen yet is known with all its fields.
+    const auto before = readKey(audited.db(), id, failure, error);
+    if (!before)
+        return std::nullopt;
+    const QByteArray secret = SecretToken::newSecret();
+    ApiKey after = *before;
+    after.secretHash = SecretToken::hashOf(secret);
+    QSqlQuery write(audited.db());
+    write.prepare(u"UPDATE api_keys SET secret_hash = ? WHERE id = ?"_s);
+    write.addBindValue(QString::fromLatin1(after.secretHash.toHex()));
+    write.addBindValue(id);
+    if (!write.exec()) {
+        *error = StoreError::database(failure, write.lastError());
+        return std::nullopt;
+    }
+    if (!audited.finish(auditEntries(actor, u"key.roll"_s, id, before->toJson(), after.toJson()), error))
+        return std::nullopt;
+    QWriteLocker locker(&m_lock);
+    m_keys.insert(id, after);
+    return Created{after, SecretToken::compose(kPrefix, id, secret)};
+}
+
+bool ApiKeyStore::remove(const Actor &actor, qint64 id, StoreError *error)
+{
+    return removeKey(&actor, id, error);
 }
 
 bool ApiKeyStore::remove(qint64 id, QString *error)
 {
+    return withMessage(error, [&](StoreError *e) { return removeKey(nullptr, id, e); });
+}
+
+bool ApiKeyStore::removeKey(const Actor *actor, qint64 id, StoreError *error)
+{
+    const QString failure = u"cannot delete API key %1"_s.arg(id);
     QMutexLocker reloadLocker(&m_reloadMutex);
-    QSqlDatabase db = connection(error);
-    if (!db.isValid())
+    AuditedChange audited(m_connections, failure);
+    if (!audited.begin(error))
         return false;
-    QSqlQuery erase(db);
+    const auto before = readKey(audited.db(), id, failure, error);
+    if (!before)
+        return false;
+    QSqlQuery erase(audited.db());
     erase.prepare(u"DELETE FROM api_keys WHERE id = ?"_s);
     erase.addBindValue(id);
     if (!erase.exec()) {
-        *error = erase.lastError().text();
+        *error = StoreError::database(failure, erase.lastError());
         return false;
     }
-    if (erase.numRowsAffected() < 1) {
-        *error = u"there is no API key with id %1"_s.arg(id);
+    if (!audited.finish(auditEntries(actor, u"key.delete"_s, id, before->toJson(), {}), error))
         return false;
-    }
     QWriteLocker locker(&m_lock);
     m_keys.remove(id);
     m_spend.forget(id);
     return true;
 }
 
-bool ApiKeyStore::setLimits(qint64 id, const KeyLimits &limits, QString *error)
+std::optional<ApiKey> ApiKeyStore::readKey(QSqlDatabase &db, qint64 id, const QString &failure, StoreError *error)
 {
-    if (const QString problem = limits.validate(); !problem.isEmpty()) {
-        *error = problem;
-        return false;
+    QSqlQuery query(db);
+    query.prepare(u"SELECT "_s + kKeyColumns + u" FROM api_keys WHERE id = ?"_s);
+    query.addBindValue(id);
+    if (!query.exec()) {
+        *error = StoreError::database(failure, query.lastError());
+        return std::nullopt;
     }
-    QMutexLocker reloadLocker(&m_reloadMutex);
-    QSqlDatabase db = connection(error);
-    if (!db.isValid())
-        return false;
-    QSqlQuery update(db);
-    update.prepare(u"UPDATE api_keys SET expires_at = ?, spend_limit_usd = ?, period_limit_usd = ?, limit_period = ?, "
-                   "allowed_models = ?, denied_models = ?, allowed_providers = ?, denied_providers = ? WHERE id = ?"_s);
-    update.addBindValue(limits.expiresAt ? QVariant(limits.expiresAt->toUTC().toString(Qt::ISODateWithMs))
-                                         : QVariant(QMetaType::fromType<QString>()));
-    update.addBindValue(nullableDouble(limits.spendLimitUsd));
-    update.addBindValue(nullableDouble(limits.periodLimitUsd));
-    update.addBindValue(limits.period == LimitPeriod::None ? QVariant(QMetaType::fromType<QString>())
-                                                           : QVariant(KeyPeriods::name(limits.period)));
-    for (const QStringList *list : {&limits.allowedModels, &limits.deniedModels, &limits.allowedProviders,
-                                    &limits.deniedProviders})
-        update.addBindValue(ModelPatterns::toJson(*list));
-    update.addBindValue(id);
-    if (!update.exec()) {
-        *error = u"cannot store the limits of API key %1: %2"_s.arg(id).arg(update.lastError().text());
-        return false;
+    if (!query.next()) {
+        error->set(StoreError::Kind::NotFound, u"there is no API key with id %1"_s.arg(id));
+        return std::nullopt;
     }
-    if (update.numRowsAffected() < 1) {
-        *error = u"there is no API key with id %1"_s.arg(id);
-        return false;
-    }
-    QWriteLocker locker(&m_lock);
-    if (auto it = m_keys.find(id); it != m_keys.end()) {
-        it->limits = limits;
-        if (it->limits.expiresAt)
-            it->limits.expiresAt = it->limits.expiresAt->toUTC();
-    }
-    return true;
+    return keyFrom(query);
 }
 
-std::optional<ApiKeyStore::Created> ApiKeyStore::roll(qint64 id, QString *error)
+QList<AuditEntry> ApiKeyStore::auditEntries(const Actor *actor, const QString &action, qint64 id,
+    const QJsonObject &before, const QJsonObject &after) const
 {
-    QMutexLocker reloadLocker(&m_reloadMutex);
-    QSqlDatabase db = connection(error);
-    if (!db.isValid())
-        return std::nullopt;
-    const QByteArray secret = SecretToken::newSecret();
-    QSqlQuery update(db);
-    update.prepare(u"UPDATE api_keys SET secret_hash = ? WHERE id = ?"_s);
-    update.addBindValue(QString::fromLatin1(SecretToken::hashOf(secret).toHex()));
-    update.addBindValue(id);
-    if (!update.exec()) {
-        *error = u"cannot store the new secret of API key %1: %2"_s.arg(id).arg(update.lastError().text());
-        return std::nullopt;
-    }
-    if (update.numRowsAffected() < 1) {
-        *error = u"there is no API key with id %1"_s.arg(id);
-        return std::nullopt;
-    }
-    // Re-read, so that a key this process had not seen yet is known with all its fields.
-    if (!loadAll(error))
-        return std::nullopt;
-    std::optional<ApiKey> key = find(id);
-    if (!key) {
-        *error = u"API key %1 was deleted while its secret was being replaced"_s.arg(id);
-        return std::nullopt;
-    }
-    return Created{*key, SecretToken::compose(kPrefix, id, secret)};
+    if (!actor)
+        return {};
+    return {AuditEntry{0, m_clock.now(), actor->memberId, actor->email, action, u"key:%1"_s.arg(id), before, after}};
 }
 
 void ApiKeyStore::ensureSeeded(qint64 id)

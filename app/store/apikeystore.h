@@ -3,21 +3,23 @@
 #include "database.h"
 #include "keylimits.h"
 #include "keyspend.h"
+#include "member.h"
 #include "threadconnections.h"
 
 #include <QByteArray>
 #include <QDateTime>
 #include <QHash>
+#include <QJsonObject>
 #include <QList>
 #include <QMutex>
 #include <QReadWriteLock>
 #include <QString>
 #include <QStringList>
 
-#include <functional>
 #include <optional>
 
 class Clock;
+struct AuditEntry;
 
 // A gateway API key as the proxy sees it (never the secret: only its SHA-256 is stored).
 struct ApiKey
@@ -29,6 +31,9 @@ struct ApiKey
     bool disabled = false;
     QByteArray secretHash; // SHA-256 of the secret part
     KeyLimits limits;      // expiry, spend limits, models and providers (KeyPolicy applies them)
+
+    // Every field but the secret, as the API and the audit log show it.
+    QJsonObject toJson() const;
 };
 
 // Creates gateway API keys and checks presented ones. Thread-safe: the proxy's worker threads share one.
@@ -54,7 +59,35 @@ public:
         ApiKey key;
         QByteArray plaintext; // shown once, never stored
     };
+    // What a change may set; what is unset stays.
+    struct Change
+    {
+        std::optional<QString> name;
+        std::optional<bool> disabled;
+        std::optional<KeyLimits> limits; // replaces every limit; validated first
+    };
+
+    // The API's and the command line's changes: each writes its audit row (key.create, key.update, key.roll,
+    // key.delete, by `actor`) in the transaction that makes the change, so both land or neither does, and
+    // each change is one statement. Invalid, NotFound, Busy or Failed otherwise (StoreError).
+    std::optional<Created> create(const Actor &actor, const QString &name, const QString &memberEmail,
+                                  const KeyLimits &limits, StoreError *error);
+    std::optional<ApiKey> update(const Actor &actor, qint64 id, const Change &change, StoreError *error);
+    // A new secret for the same key (same id, name, limits and spend); the old secret stops working at once
+    // in this process, and in others after their refresh(). The new plaintext is shown once.
+    std::optional<Created> roll(const Actor &actor, qint64 id, StoreError *error);
+    // Deletes the key; its request records stay (with its id).
+    bool remove(const Actor &actor, qint64 id, StoreError *error);
+    std::optional<QList<ApiKey>> list(StoreError *error);
+
+    // The same changes without an audit row, for test harnesses and benchmarks that set the scene; *error
+    // gets the message the audited calls give.
     std::optional<Created> create(const QString &name, const QString &memberEmail, QString *error);
+    bool setDisabled(qint64 id, bool disabled, QString *error);
+    bool rename(qint64 id, const QString &name, QString *error);
+    bool setLimits(qint64 id, const KeyLimits &limits, QString *error);
+    std::optional<Created> roll(qint64 id, QString *error);
+    bool remove(qint64 id, QString *error);
 
     // The key a client presented, or nullopt when it is unknown, malformed, disabled, expired or does not match.
     std::optional<ApiKey> authenticate(QByteArrayView presented);
@@ -68,20 +101,11 @@ public:
     std::optional<QList<ApiKey>> list(QString *error);
     // Re-reads every key now. For a periodic refresh or after outside changes.
     bool refresh(QString *error);
-    bool setDisabled(qint64 id, bool disabled, QString *error);
-    bool rename(qint64 id, const QString &name, QString *error);
     // Brings the spend totals up to what every instance sharing the database recorded: call
     // beginSpendSync(), make sure everything this process recorded before is written (LogWriter::flush),
     // then completeSpendSync(). The gateway does it every 30 s, off the event loop's thread.
     void beginSpendSync();
     bool completeSpendSync(QString *error);
-    // Replaces every limit of the key (expiry, spend limits, model and provider lists). Validated first.
-    bool setLimits(qint64 id, const KeyLimits &limits, QString *error);
-    // A new secret for the same key (same id, name, limits and spend); the old secret stops working at once
-    // in this process, and in others after their refresh(). The new plaintext is shown once.
-    std::optional<Created> roll(qint64 id, QString *error);
-    // Deletes the key; its request records stay (with its id).
-    bool remove(qint64 id, QString *error);
 
     // What the key has spent, all time and in its limit's current period, as of the clock's now. Seeds the
     // key's totals from the requests table on first use (one query per key and process).
@@ -96,9 +120,16 @@ public:
 
 private:
     std::optional<ApiKey> lookUp(qint64 id); // reads one key this store does not know yet (rate-limited)
-    // Sets one column of a key's row and applies the same change to the cached key.
-    bool updateColumn(qint64 id, const QString &column, const QVariant &value,
-                      const std::function<void(ApiKey &)> &apply, QString *error);
+    // The changes, audited by `actor` when there is one (the unaudited calls pass none).
+    std::optional<Created> createKey(const Actor *actor, const QString &name, const QString &memberEmail,
+                                     const KeyLimits &limits, StoreError *error);
+    std::optional<ApiKey> updateKey(const Actor *actor, qint64 id, const Change &change, StoreError *error);
+    std::optional<Created> rollKey(const Actor *actor, qint64 id, StoreError *error);
+    bool removeKey(const Actor *actor, qint64 id, StoreError *error);
+    // The key's row as stored, read on `db` (inside the change's transaction); NotFound when there is none.
+    static std::optional<ApiKey> readKey(QSqlDatabase &db, qint64 id, const QString &failure, StoreError *error);
+    QList<AuditEntry> auditEntries(const Actor *actor, const QString &action, qint64 id, const QJsonObject &before,
+                                   const QJsonObject &after) const;
     bool loadAll(QString *error, QList<ApiKey> *keys = nullptr); // unconditional re-read
     QSqlDatabase connection(QString *error);
     void ensureSeeded(qint64 id);

@@ -126,7 +126,7 @@ bool AuditedChange::begin(StoreError *error)
         if (m_transaction->begin(&sqlError))
             return true;
     }
-    error->set(StoreError::Kind::Failed, m_failure + u": "_s + sqlError);
+    *error = StoreError::database(m_failure, sqlError);
     return false;
 }
 
@@ -135,12 +135,12 @@ bool AuditedChange::finish(const QList<AuditEntry> &entries, StoreError *error)
     QString sqlError;
     for (const AuditEntry &entry : entries) {
         if (!AuditLog::append(m_db, entry, &sqlError)) {
-            error->set(StoreError::Kind::Failed, m_failure + u": "_s + sqlError);
+            *error = StoreError::database(m_failure, sqlError);
             return false;
         }
     }
     if (m_transaction->commit(&sqlError))
         return true;
-    error->set(StoreError::Kind::Failed, m_failure + u": "_s + sqlError);
+    *error = StoreError::database(m_failure, sqlError);
     return false;
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "storeerror.h"
+
 #include <QDateTime>
 #include <QJsonObject>
 #include <QString>
@@ -48,18 +50,4 @@ struct Actor
 {
     qint64 memberId = 0;
     QString email; // the member's, or a description such as "cli"
-};
-
-// Why a store operation failed, so that the API can answer with the fitting status.
-struct StoreError
-{
-    enum class Kind { None, Invalid, NotFound, Conflict, Failed };
-    Kind kind = Kind::None;
-    QString message;
-
-    void set(Kind k, const QString &text)
-    {
-        kind = k;
-        message = text;
-    }
 };

@@ -58,7 +58,7 @@ std::optional<QList<Member>> MemberStore::select(const QString &where, const QVa
     QString sqlError;
     QSqlDatabase db = m_connections.connection(&sqlError);
     if (!db.isValid()) {
-        error->set(StoreError::Kind::Failed, sqlError);
+        *error = StoreError::database(u"cannot open the database"_s, sqlError);
         return std::nullopt;
     }
     QSqlQuery query(db);
@@ -67,7 +67,7 @@ std::optional<QList<Member>> MemberStore::select(const QString &where, const QVa
     for (const QVariant &bind : binds)
         query.addBindValue(bind);
     if (!query.exec()) {
-        error->set(StoreError::Kind::Failed, u"cannot read the members: "_s + query.lastError().text());
+        *error = StoreError::database(u"cannot read the members"_s, query.lastError());
         return std::nullopt;
     }
     QList<Member> list;
@@ -152,7 +152,7 @@ std::optional<Member> MemberStore::add(const Actor &actor, const QString &email,
     insert.addBindValue(Roles::name(m.role));
     insert.addBindValue(m.createdAt.toString(Qt::ISODateWithMs));
     if (!insert.exec() || !insert.next()) {
-        error->set(StoreError::Kind::Failed, u"cannot add the member: "_s + insert.lastError().text());
+        *error = StoreError::database(u"cannot add the member"_s, insert.lastError());
         return std::nullopt;
     }
     m.id = insert.value(0).toLongLong();
@@ -199,7 +199,7 @@ std::optional<Member> MemberStore::update(const Actor &actor, qint64 id, const C
     write.addBindValue(after.keyBudgetUsd ? QVariant(*after.keyBudgetUsd) : QVariant(QMetaType::fromType<double>()));
     write.addBindValue(id);
     if (!write.exec()) {
-        error->set(StoreError::Kind::Failed, u"cannot change the member: "_s + write.lastError().text());
+        *error = StoreError::database(u"cannot change the member"_s, write.lastError());
         return std::nullopt;
     }
     AuditEntry entry{0, m_clock.now(), actor.memberId, actor.email, u"member.update"_s, target(id),
@@ -228,7 +228,7 @@ bool MemberStore::remove(const Actor &actor, qint64 id, StoreError *error)
     erase.prepare(u"DELETE FROM members WHERE id = ?"_s);
     erase.addBindValue(id);
     if (!erase.exec()) {
-        error->set(StoreError::Kind::Failed, u"cannot remove the member: "_s + erase.lastError().text());
+        *error = StoreError::database(u"cannot remove the member"_s, erase.lastError());
         return false;
     }
     AuditEntry entry{0, m_clock.now(), actor.memberId, actor.email, u"member.remove"_s, target(id), before->toJson(), {}};
@@ -261,7 +261,7 @@ bool MemberStore::transferOwnership(const Actor &actor, qint64 fromId, qint64 to
         write.addBindValue(Roles::name(role));
         write.addBindValue(id);
         if (!write.exec()) {
-            error->set(StoreError::Kind::Failed, u"cannot transfer ownership: "_s + write.lastError().text());
+            *error = StoreError::database(u"cannot transfer ownership"_s, write.lastError());
             return false;
         }
     }
@@ -294,10 +294,12 @@ bool MemberStore::setPassword(const Actor &actor, qint64 id, const QString &pass
     write.prepare(u"UPDATE members SET password_hash = ? WHERE id = ?"_s);
     write.addBindValue(hash);
     write.addBindValue(id);
-    if (!write.exec() || write.numRowsAffected() < 1) {
-        error->set(write.lastError().isValid() ? StoreError::Kind::Failed : StoreError::Kind::NotFound,
-                   u"cannot set the password of member %1: %2"_s.arg(id).arg(
-                       write.lastError().isValid() ? write.lastError().text() : u"no such member"_s));
+    if (!write.exec()) {
+        *error = StoreError::database(u"cannot set the password of member %1"_s.arg(id), write.lastError());
+        return false;
+    }
+    if (write.numRowsAffected() < 1) {
+        error->set(StoreError::Kind::NotFound, u"cannot set the password of member %1: no such member"_s.arg(id));
         return false;
     }
     // Before/after say only that a password is set: never the hash.
@@ -314,14 +316,14 @@ std::optional<Member> MemberStore::checkPassword(const QString &email, const QSt
     QString sqlError;
     QSqlDatabase db = m_connections.connection(&sqlError);
     if (!db.isValid()) {
-        error->set(StoreError::Kind::Failed, sqlError);
+        *error = StoreError::database(u"cannot open the database"_s, sqlError);
         return std::nullopt;
     }
     QSqlQuery query(db);
     query.prepare(u"SELECT "_s + kColumns + u", password_hash FROM members WHERE email = ?"_s);
     query.addBindValue(normalizedEmail(email));
     if (!query.exec()) {
-        error->set(StoreError::Kind::Failed, u"cannot read the members: "_s + query.lastError().text());
+        *error = StoreError::database(u"cannot read the members"_s, query.lastError());
         return std::nullopt;
     }
     if (!query.next() || query.value(7).isNull()) {

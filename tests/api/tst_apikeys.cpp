@@ -4,6 +4,8 @@
 #include "apiteam.h"
 
 #include <QJsonArray>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -30,6 +32,8 @@ private slots:
     void renameKeepsTheKeyWorking();
     void disableAndDeleteStopTheKey();
     void everyChangeIsAuditedWithoutSecrets();
+    void aChangeWhoseAuditFailsIsNotMade();
+    void aLockedDatabaseAnswersBusy();
 
 private:
     // Creates a key through the API as `actor` for `memberId` (0: themselves); returns the answer.
@@ -376,6 +380,100 @@ void TestApiKeys::renameKeepsTheKeyWorking()
     QCOMPARE(audit.first()[u"action"_s].toString(), u"key.update"_s);
     QCOMPARE(audit.first()[u"before"_s][u"name"_s].toString(), u"key of dev@example.org"_s);
     QCOMPARE(audit.first()[u"after"_s][u"name"_s].toString(), u"CI pipeline"_s);
+}
+
+namespace {
+
+// The database refuses every audit row with an error of its own words, which must reach the log only.
+constexpr auto kInjectedFailure = "injected: the audit disk is full";
+
+bool failAuditRows(ProxyHarness &harness, bool fail, QString *error)
+{
+    QSqlDatabase db = harness.database(error);
+    if (!db.isValid())
+        return false;
+    QSqlQuery query(db);
+    const QString sql = fail ? u"CREATE TRIGGER fail_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, '%1'); END"_s.arg(
+                                   QLatin1StringView(kInjectedFailure))
+                             : u"DROP TRIGGER fail_audit"_s;
+    if (!query.exec(sql)) {
+        *error = query.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+// A key change and its audit row are one transaction: when the row cannot be written, the change is not made
+// either, and the answer says what failed in the gateway's words, not the database's.
+void TestApiKeys::aChangeWhoseAuditFailsIsNotMade()
+{
+    const TestHttpResult created = createKey(m_team->developer, 0, QJsonObject{{u"spend_limit_usd"_s, 1.0}});
+    QCOMPARE(created.status, 201);
+    const qint64 id = created.json().value(u"id"_s).toInteger();
+    const QString path = u"/api/v1/keys/%1"_s.arg(id);
+    const QByteArray plaintext = created.json().value(u"key"_s).toString().toLatin1();
+    const int auditRows = m_team->call(m_team->owner.token, "GET", u"/api/v1/audit"_s)
+                              .json().value(u"entries"_s).toArray().size();
+    QString error;
+    QVERIFY2(failAuditRows(m_team->harness(), true, &error), qPrintable(error));
+
+    const QJsonObject change{{u"name"_s, u"renamed"_s}, {u"disabled"_s, true}, {u"spend_limit_usd"_s, 2.0}};
+    const QList<TestHttpResult> refused{
+        m_team->call(m_team->developer.token, "PATCH", path, change),
+        m_team->call(m_team->developer.token, "POST", path + u"/roll"_s),
+        m_team->call(m_team->developer.token, "DELETE", path),
+        createKey(m_team->developer, 0),
+    };
+    for (const TestHttpResult &result : refused) {
+        QCOMPARE(result.status, 500);
+        QCOMPARE(result.json().value(u"error"_s).toObject().value(u"code"_s).toString(), u"internal"_s);
+        const QString message = errorMessage(result);
+        QVERIFY2(message.startsWith(u"cannot "_s) && message.contains(u"API key"_s), qPrintable(message));
+        QVERIFY2(message.contains(u"log"_s), qPrintable(message)); // where the details are
+        QVERIFY2(!result.body.contains("injected") && !result.body.contains("audit_log")
+                     && !result.body.contains("Unable to"),
+                 result.body.constData());
+    }
+    QVERIFY2(failAuditRows(m_team->harness(), false, &error), qPrintable(error));
+
+    // Nothing was written half-way: the key is as it was, in the database and in the proxy's cache, its secret
+    // still works, no other key appeared, and the audit log has no row for any of it.
+    const TestHttpResult after = m_team->call(m_team->developer.token, "GET", path);
+    QCOMPARE(after.status, 200);
+    QCOMPARE(after.json().value(u"name"_s).toString(), u"key of %1"_s.arg(m_team->developer.email));
+    QCOMPARE(after.json().value(u"disabled"_s).toBool(), false);
+    QCOMPARE(after.json().value(u"spend_limit_usd"_s).toDouble(), 1.0);
+    QCOMPARE(m_team->chat(plaintext, u"openai/gpt-4o-mini"_s).status, 200);
+    const auto keys = m_team->call(m_team->owner.token, "GET", u"/api/v1/keys"_s).json().value(u"keys"_s).toArray();
+    QCOMPARE(keys.size(), 2); // the harness's and this one
+    QCOMPARE(m_team->call(m_team->owner.token, "GET", u"/api/v1/audit"_s).json().value(u"entries"_s).toArray().size(),
+             auditRows);
+}
+
+// Another program holding the database: the change waits for SQLite's busy timeout, then the answer says the
+// database is busy and to try again (503, Retry-After), and nothing is changed.
+void TestApiKeys::aLockedDatabaseAnswersBusy()
+{
+    const TestHttpResult created = createKey(m_team->developer, 0);
+    QCOMPARE(created.status, 201);
+    const QString path = u"/api/v1/keys/%1"_s.arg(created.json().value(u"id"_s).toInteger());
+    QString error;
+    QSqlDatabase db = m_team->harness().database(&error);
+    QVERIFY2(db.isValid(), qPrintable(error));
+    QSqlQuery lock(db);
+    QVERIFY(lock.exec(u"BEGIN EXCLUSIVE"_s));
+
+    const TestHttpResult busy
+        = m_team->call(m_team->developer.token, "PATCH", path, QJsonObject{{u"disabled"_s, true}});
+    QVERIFY(lock.exec(u"ROLLBACK"_s));
+    QCOMPARE(busy.status, 503);
+    QCOMPARE(busy.json().value(u"error"_s).toObject().value(u"code"_s).toString(), u"busy"_s);
+    QVERIFY2(errorMessage(busy).contains(u"try again"_s), qPrintable(errorMessage(busy)));
+    QVERIFY2(!busy.body.contains("database is locked"), busy.body.constData());
+    QCOMPARE(busy.header("retry-after"), QByteArray("1"));
+    QCOMPARE(m_team->call(m_team->developer.token, "GET", path).json().value(u"disabled"_s).toBool(), false);
 }
 
 QTEST_GUILESS_MAIN(TestApiKeys)

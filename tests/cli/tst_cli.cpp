@@ -7,6 +7,8 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -107,6 +109,25 @@ void TestCli::keysCreatePrintsTheKeyLast()
     QFile database(dir.filePath(u"gateway.db"_s));
     QVERIFY(database.open(QIODevice::ReadOnly));
     QVERIFY(!database.readAll().contains(key.sliced(key.lastIndexOf('_') + 1)));
+    database.close();
+
+    // Audited like `members add`: by "cli", with the key's fields and never its secret.
+    const QByteArray id = key.split('_').at(1);
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"audit"_s);
+        db.setDatabaseName(dir.filePath(u"gateway.db"_s));
+        QVERIFY(db.open());
+        QSqlQuery audit(db);
+        QVERIFY(audit.exec(u"SELECT actor_member_id, actor_email, action, target, after_json FROM audit_log"_s));
+        QVERIFY(audit.next());
+        QVERIFY(audit.value(0).isNull()); // no member: a local command
+        QCOMPARE(audit.value(1).toString(), u"cli"_s);
+        QCOMPARE(audit.value(2).toString(), u"key.create"_s);
+        QCOMPARE(audit.value(3).toString(), u"key:"_s + QString::fromLatin1(id));
+        QVERIFY2(audit.value(4).toString().contains(u"\"name\":\"laptop\""_s), qPrintable(audit.value(4).toString()));
+        QVERIFY(!audit.next());
+    }
+    QSqlDatabase::removeDatabase(u"audit"_s);
 }
 
 void TestCli::exportOfAnEmptyStore()

@@ -126,11 +126,16 @@ TestHttpResult ProxyHarness::messages(
     return TestHttp::call(m_nam, port(), "POST", u"/v1/messages"_s, body, all);
 }
 
+QSqlDatabase ProxyHarness::database(QString *error)
+{
+    return Database::open(DatabaseLocation::inDataDir(m_dir.path()), m_connectionName, error);
+}
+
 QList<QVariantMap> ProxyHarness::records(const QString &where, const QVariantList &binds)
 {
     m_gateway->logWriter().flush();
     QString error;
-    QSqlDatabase db = Database::open(DatabaseLocation::inDataDir(m_dir.path()), m_connectionName, &error);
+    QSqlDatabase db = database(&error);
     QList<QVariantMap> rows;
     if (!error.isEmpty()) {
         qWarning("cannot open the gateway's database: %s", qPrintable(error));
@@ -159,7 +164,7 @@ QList<QJsonObject> ProxyHarness::exportedRecords()
 {
     m_gateway->logWriter().flush();
     QString error;
-    QSqlDatabase db = Database::open(DatabaseLocation::inDataDir(m_dir.path()), m_connectionName, &error);
+    QSqlDatabase db = database(&error);
     QList<QJsonObject> objects;
     QBuffer out;
     out.open(QIODevice::WriteOnly);

@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QNetworkAccessManager>
+#include <QSqlDatabase>
 #include <QTemporaryDir>
 #include <QVariantMap>
 #include <memory>
@@ -73,6 +74,9 @@ public:
     // POST /v1/messages (Anthropic Messages) with this harness's key as x-api-key (plus `headers`).
     TestHttpResult messages(const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers = {});
 
+    // The test's own connection to the gateway's database (on the calling thread), to look at rows or to set
+    // up a failure; invalid and *error when it cannot be opened.
+    QSqlDatabase database(QString *error);
     // Waits for the log writer, then returns the rows of `requests` (column name → value), oldest first.
     QList<QVariantMap> records(const QString &where = {}, const QVariantList &binds = {});
     // The exchange hands its record to the log writer just after it wrote the response, so a client can
