@@ -6,7 +6,7 @@
 #include "localmodels.h"
 #include "proxy/providerstats.h"
 #include "proxy/responsecache.h"
-#include "proxy/proxyhandler.h"
+#include "gatewayrouter.h"
 
 #include <QFile>
 #include <QLoggingCategory>
@@ -114,8 +114,9 @@ bool Gateway::start(QString *error)
     const ProxyContext context{m_config,   m_catalog, m_localModels, *m_keys,      *m_log,
                                m_clock,    m_cache.get(), *m_stats,   *m_policies, *m_providers,
                                m_vitals.get()};
+    // Each worker routes /api/v1/… to its management API handler and the rest to its proxy.
     m_server = std::make_unique<HttpServer>(options, [context, api = m_apiContext.get()] {
-        return std::make_unique<ProxyHandler>(context, api);
+        return std::make_unique<GatewayRouter>(context, *api);
     });
 
     QHostAddress address;

@@ -217,6 +217,14 @@ void ApiHandler::handle(const HttpRequest &request, const HttpResponder &respond
     });
 }
 
+void ApiHandler::rejected(int status, const QByteArray &message, HttpResponder &responder)
+{
+    const ApiReply reply
+        = ApiReply::error(status, status == 413 ? u"too_large"_s : u"bad_request"_s, QString::fromUtf8(message));
+    responder.respond(status, "application/json", QJsonDocument(reply.body.toObject()).toJson(QJsonDocument::Compact),
+                      {{"cache-control", "no-store"}});
+}
+
 ApiReply ApiHandler::dispatch(const ApiContext &context, const HttpRequest &request, const QString &clientAddress)
 {
     ApiCall call;

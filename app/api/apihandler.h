@@ -25,6 +25,9 @@ public:
 
     static bool handles(const QByteArray &path) { return path.startsWith("/api/v1/"); }
     void handle(const HttpRequest &request, const HttpResponder &responder);
+    // A request the HTTP layer refused after its head (413: the body is too large), answered in the API's
+    // error format.
+    static void rejected(int status, const QByteArray &message, HttpResponder &responder);
 
 private:
     struct InFlight;

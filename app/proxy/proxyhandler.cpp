@@ -1,6 +1,5 @@
 #include "proxyhandler.h"
 
-#include "apihandler.h"
 #include "apikeystore.h"
 #include "clock.h"
 #include "jsonscan.h"
@@ -57,11 +56,10 @@ bool usableRequestId(const QByteArray &id)
 
 } // namespace
 
-ProxyHandler::ProxyHandler(const ProxyContext &context, const ApiContext *api)
+ProxyHandler::ProxyHandler(const ProxyContext &context)
     : m_context(context)
     , m_resolver(context.providers, context.catalog, &context.stats, &context.localModels)
     , m_requestIdPrefix("req_" + QByteArray::number(QRandomGenerator::system()->generate64(), 36) + '_')
-    , m_api(api ? std::make_unique<ApiHandler>(*api) : nullptr)
 {
 }
 
@@ -188,10 +186,6 @@ void ProxyHandler::rejected(const HttpRequest &head, int status, const QByteArra
 
 void ProxyHandler::handle(HttpRequest &&request, HttpResponder responder)
 {
-    if (m_api && ApiHandler::handles(request.path)) {
-        m_api->handle(request, responder);
-        return;
-    }
     if (isModelPath(request.path)) {
         modelRequest(std::move(request), responder, formatFor(request.path));
         return;

@@ -12,11 +12,9 @@
 #include <memory>
 #include <unordered_set>
 
-class ApiHandler;
 class ApiKeyStore;
 class GatewayVitals;
 class PolicyStore;
-struct ApiContext;
 class Clock;
 class LogWriter;
 class ModelCatalog;
@@ -46,8 +44,7 @@ struct ProxyContext
 class ProxyHandler final : public HttpHandler
 {
 public:
-    // With `api`, requests under /api/v1/ go to this worker's management API handler.
-    explicit ProxyHandler(const ProxyContext &context, const ApiContext *api = nullptr);
+    explicit ProxyHandler(const ProxyContext &context);
     ~ProxyHandler() override;
 
     void handle(HttpRequest &&request, HttpResponder responder) override;
@@ -76,5 +73,4 @@ private:
     quint64 m_localModelsGeneration = 0; // and the local servers' models
     QByteArray m_requestIdPrefix;
     quint64 m_requestCounter = 0;
-    std::unique_ptr<ApiHandler> m_api;
 };

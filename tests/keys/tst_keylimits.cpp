@@ -3,8 +3,8 @@
 // messages a client reads when refused.
 #include "apikeystore.h"
 #include "keylimits.h"
-#include "keypolicy.h"
 #include "keyspend.h"
+#include "proxy/keypolicy.h"
 #include "testclock.h"
 
 #include <QTest>
