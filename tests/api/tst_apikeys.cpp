@@ -34,6 +34,7 @@ private slots:
     void everyChangeIsAuditedWithoutSecrets();
     void aChangeWhoseAuditFailsIsNotMade();
     void aLockedDatabaseAnswersBusy();
+    void anOversizedBodyIsRefusedInTheApisFormat();
 
 private:
     // Creates a key through the API as `actor` for `memberId` (0: themselves); returns the answer.
@@ -474,6 +475,20 @@ void TestApiKeys::aLockedDatabaseAnswersBusy()
     QVERIFY2(!busy.body.contains("database is locked"), busy.body.constData());
     QCOMPARE(busy.header("retry-after"), QByteArray("1"));
     QCOMPARE(m_team->call(m_team->developer.token, "GET", path).json().value(u"disabled"_s).toBool(), false);
+}
+
+// The HTTP layer refuses the body before any handler reads it; the router still answers in the API's format
+// (not the proxy's OpenAI one), and nothing is created.
+void TestApiKeys::anOversizedBodyIsRefusedInTheApisFormat()
+{
+    const QJsonObject body{{u"name"_s, QString(300 * 1024, u'x')}};
+    const TestHttpResult result = m_team->call(m_team->owner.token, "POST", u"/api/v1/keys"_s, body);
+    QCOMPARE(result.status, 413);
+    const QJsonObject error = result.json().value(u"error"_s).toObject();
+    QCOMPARE(error.value(u"code"_s).toString(), u"too_large"_s);
+    QVERIFY2(!error.value(u"message"_s).toString().isEmpty(), result.body.constData());
+    QVERIFY2(!error.contains(u"type"_s), result.body.constData());
+    QCOMPARE(m_team->call(m_team->owner.token, "GET", u"/api/v1/keys"_s).json().value(u"keys"_s).toArray().size(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestApiKeys)
