@@ -1,5 +1,7 @@
 #include "permissions.h"
 
+#include "wirenames.h"
+
 #include <functional>
 #include <utility>
 #include <vector>
@@ -313,15 +315,12 @@ QStringList actionNames()
 
 QString recordScopeName(RecordScope scope)
 {
-    switch (scope) {
-    case RecordScope::All:
-        return u"all"_s;
-    case RecordScope::OwnKeys:
-        return u"own_keys"_s;
-    case RecordScope::OwnTotals:
-        return u"own_totals"_s;
-    }
-    return u"own_totals"_s;
+    static const WireName<RecordScope> names[] = {
+        {RecordScope::All, "all"_L1},
+        {RecordScope::OwnKeys, "own_keys"_L1},
+        {RecordScope::OwnTotals, "own_totals"_L1},
+    };
+    return WireNames::name(names, scope);
 }
 
 } // namespace Permissions

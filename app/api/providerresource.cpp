@@ -5,6 +5,7 @@
 #include "apicall.h"
 #include "clock.h"
 #include "providerregistry.h"
+#include "wirenames.h"
 
 #include <QJsonArray>
 
@@ -12,20 +13,12 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-QString familyName(ProviderFamily family)
-{
-    switch (family) {
-    case ProviderFamily::Anthropic:
-        return u"anthropic"_s;
-    case ProviderFamily::Gemini:
-        return u"gemini"_s;
-    case ProviderFamily::AzureOpenAI:
-        return u"azure_openai"_s;
-    case ProviderFamily::OpenAICompatible:
-        break;
-    }
-    return u"openai_compatible"_s;
-}
+const WireName<ProviderFamily> kFamilyNames[] = {
+    {ProviderFamily::OpenAICompatible, "openai_compatible"_L1},
+    {ProviderFamily::Anthropic, "anthropic"_L1},
+    {ProviderFamily::Gemini, "gemini"_L1},
+    {ProviderFamily::AzureOpenAI, "azure_openai"_L1},
+};
 
 QJsonObject providerJson(ProviderRegistry &registry, const ProviderState &state, bool withHint)
 {
@@ -33,7 +26,7 @@ QJsonObject providerJson(ProviderRegistry &registry, const ProviderState &state,
     QJsonObject json {
         { u"id"_s, state.spec.id },
         { u"name"_s, state.spec.displayName },
-        { u"family"_s, familyName(state.spec.family) },
+        { u"family"_s, WireNames::name(kFamilyNames, state.spec.family) },
         { u"local"_s, state.spec.local },
         { u"base_url"_s, state.baseUrl },
         { u"configured"_s, state.config != nullptr },

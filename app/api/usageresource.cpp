@@ -7,6 +7,7 @@
 #include "clock.h"
 #include "recordstore.h"
 #include "usagerollups.h"
+#include "wirenames.h"
 
 #include <QJsonArray>
 
@@ -61,19 +62,17 @@ QJsonArray seriesJson(const std::vector<UsagePoint> &series)
     return array;
 }
 
+// group_by's names; none (or nothing) groups nothing.
 std::optional<UsageDimension> dimensionOf(const QString &name)
 {
-    if (name.isEmpty() || name == "none"_L1)
-        return UsageDimension::None;
-    if (name == "model"_L1)
-        return UsageDimension::Model;
-    if (name == "provider"_L1)
-        return UsageDimension::Provider;
-    if (name == "key"_L1)
-        return UsageDimension::ApiKey;
-    if (name == "member"_L1)
-        return UsageDimension::Member;
-    return std::nullopt;
+    static const WireName<UsageDimension> names[] = {
+        {UsageDimension::None, "none"_L1},
+        {UsageDimension::Model, "model"_L1},
+        {UsageDimension::Provider, "provider"_L1},
+        {UsageDimension::ApiKey, "key"_L1},
+        {UsageDimension::Member, "member"_L1},
+    };
+    return name.isEmpty() ? UsageDimension::None : WireNames::value(names, name);
 }
 
 // The oldest time minute buckets reach: the minute rollups are kept for a window only.

@@ -2,6 +2,7 @@
 
 #include "clock.h"
 #include "member.h"
+#include "wirenames.h"
 
 #include <QJsonArray>
 #include <QRegularExpression>
@@ -50,15 +51,12 @@ ProviderRegistry::Error failure(ProviderRegistry::Error::Kind kind, QString mess
 
 QString keySourceName(KeySource source)
 {
-    switch (source) {
-    case KeySource::Keychain:
-        return u"keychain"_s;
-    case KeySource::Environment:
-        return u"environment"_s;
-    case KeySource::None:
-        break;
-    }
-    return u"none"_s;
+    static const WireName<KeySource> names[] = {
+        {KeySource::None, "none"_L1},
+        {KeySource::Environment, "environment"_L1},
+        {KeySource::Keychain, "keychain"_L1},
+    };
+    return WireNames::name(names, source);
 }
 
 const ProviderState *ProviderSnapshot::find(QStringView id) const

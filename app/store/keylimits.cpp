@@ -1,5 +1,7 @@
 #include "keylimits.h"
 
+#include "wirenames.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <cmath>
@@ -47,31 +49,25 @@ QString KeyLimits::validate() const
 
 namespace KeyPeriods {
 
+namespace {
+// None is the empty name: no period.
+const WireName<LimitPeriod> kPeriodNames[] = {
+    {LimitPeriod::None, QLatin1StringView()},
+    {LimitPeriod::Hour, "hour"_L1},
+    {LimitPeriod::Day, "day"_L1},
+    {LimitPeriod::Week, "week"_L1},
+    {LimitPeriod::Month, "month"_L1},
+};
+} // namespace
+
 QString name(LimitPeriod period)
 {
-    switch (period) {
-    case LimitPeriod::None:
-        return {};
-    case LimitPeriod::Hour:
-        return u"hour"_s;
-    case LimitPeriod::Day:
-        return u"day"_s;
-    case LimitPeriod::Week:
-        return u"week"_s;
-    case LimitPeriod::Month:
-        return u"month"_s;
-    }
-    return {};
+    return WireNames::name(kPeriodNames, period);
 }
 
 std::optional<LimitPeriod> fromName(const QString &name)
 {
-    for (const LimitPeriod period :
-        { LimitPeriod::None, LimitPeriod::Hour, LimitPeriod::Day, LimitPeriod::Week, LimitPeriod::Month }) {
-        if (KeyPeriods::name(period) == name)
-            return period;
-    }
-    return std::nullopt;
+    return WireNames::value(kPeriodNames, name);
 }
 
 QString adjective(LimitPeriod period)

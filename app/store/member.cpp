@@ -1,33 +1,30 @@
 #include "member.h"
 
+#include "wirenames.h"
+
 #include <QJsonValue>
 
 using namespace Qt::StringLiterals;
 
 namespace Roles {
 
+namespace {
+const WireName<Role> kRoleNames[] = {
+    {Role::Owner, "owner"_L1},
+    {Role::Admin, "admin"_L1},
+    {Role::Developer, "developer"_L1},
+    {Role::Restricted, "restricted"_L1},
+};
+} // namespace
+
 QString name(Role role)
 {
-    switch (role) {
-    case Role::Owner:
-        return u"owner"_s;
-    case Role::Admin:
-        return u"admin"_s;
-    case Role::Developer:
-        return u"developer"_s;
-    case Role::Restricted:
-        return u"restricted"_s;
-    }
-    return {};
+    return WireNames::name(kRoleNames, role);
 }
 
 std::optional<Role> fromName(const QString &name)
 {
-    for (const Role role : {Role::Owner, Role::Admin, Role::Developer, Role::Restricted}) {
-        if (Roles::name(role) == name)
-            return role;
-    }
-    return std::nullopt;
+    return WireNames::value(kRoleNames, name);
 }
 
 QString allNames()

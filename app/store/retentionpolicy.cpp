@@ -1,23 +1,28 @@
 #include "retentionpolicy.h"
 
+#include "wirenames.h"
+
 #include <QJsonValue>
 
 using namespace Qt::StringLiterals;
 
 namespace RetentionLevels {
 
+namespace {
+const WireName<RetentionLevel> kLevelNames[] = {
+    {RetentionLevel::RetainAll, "retain_all"_L1},
+    {RetentionLevel::MetadataOnly, "metadata_only"_L1},
+};
+} // namespace
+
 QString name(RetentionLevel level)
 {
-    return level == RetentionLevel::RetainAll ? u"retain_all"_s : u"metadata_only"_s;
+    return WireNames::name(kLevelNames, level);
 }
 
 std::optional<RetentionLevel> fromName(const QString &name)
 {
-    if (name == "retain_all"_L1)
-        return RetentionLevel::RetainAll;
-    if (name == "metadata_only"_L1)
-        return RetentionLevel::MetadataOnly;
-    return std::nullopt;
+    return WireNames::value(kLevelNames, name);
 }
 
 } // namespace RetentionLevels

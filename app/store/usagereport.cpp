@@ -1,5 +1,7 @@
 #include "usagereport.h"
 
+#include "wirenames.h"
+
 #include "database.h"
 #include "fastquery.h"
 #include "usagerollups.h"
@@ -78,36 +80,24 @@ std::vector<UsagePoint> dense(const QDateTime &from, const QDateTime &to, UsageB
 
 namespace UsageBuckets {
 
+namespace {
+const WireName<UsageBucket> kBucketNames[] = {
+    {UsageBucket::Minute, "minute"_L1},
+    {UsageBucket::Hour, "hour"_L1},
+    {UsageBucket::Day, "day"_L1},
+    {UsageBucket::Week, "week"_L1},
+    {UsageBucket::Month, "month"_L1},
+};
+} // namespace
+
 std::optional<UsageBucket> fromName(const QString &name)
 {
-    if (name == "minute"_L1)
-        return UsageBucket::Minute;
-    if (name == "hour"_L1)
-        return UsageBucket::Hour;
-    if (name == "day"_L1)
-        return UsageBucket::Day;
-    if (name == "week"_L1)
-        return UsageBucket::Week;
-    if (name == "month"_L1)
-        return UsageBucket::Month;
-    return std::nullopt;
+    return WireNames::value(kBucketNames, name);
 }
 
 QString name(UsageBucket bucket)
 {
-    switch (bucket) {
-    case UsageBucket::Minute:
-        return u"minute"_s;
-    case UsageBucket::Hour:
-        return u"hour"_s;
-    case UsageBucket::Day:
-        return u"day"_s;
-    case UsageBucket::Week:
-        return u"week"_s;
-    case UsageBucket::Month:
-        return u"month"_s;
-    }
-    return {};
+    return WireNames::name(kBucketNames, bucket);
 }
 
 QDateTime startOf(const QDateTime &at, UsageBucket bucket)
