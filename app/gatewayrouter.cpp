@@ -3,8 +3,7 @@
 GatewayRouter::GatewayRouter(const ProxyContext &proxy, const ApiContext &api)
     : m_proxy(proxy)
     , m_api(api)
-{
-}
+{ }
 
 void GatewayRouter::handle(HttpRequest &&request, HttpResponder responder)
 {
@@ -14,7 +13,8 @@ void GatewayRouter::handle(HttpRequest &&request, HttpResponder responder)
         m_proxy.handle(std::move(request), std::move(responder));
 }
 
-void GatewayRouter::rejected(const HttpRequest &head, int status, const QByteArray &message, HttpResponder responder)
+void GatewayRouter::rejected(
+    const HttpRequest &head, int status, const QByteArray &message, HttpResponder responder)
 {
     if (ApiHandler::handles(head.path))
         m_api.rejected(status, message, responder);

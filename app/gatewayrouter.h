@@ -12,7 +12,8 @@ public:
     GatewayRouter(const ProxyContext &proxy, const ApiContext &api);
 
     void handle(HttpRequest &&request, HttpResponder responder) override;
-    void rejected(const HttpRequest &head, int status, const QByteArray &message, HttpResponder responder) override;
+    void rejected(
+        const HttpRequest &head, int status, const QByteArray &message, HttpResponder responder) override;
 
 private:
     ProxyHandler m_proxy;

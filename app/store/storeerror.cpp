@@ -29,7 +29,8 @@ StoreError classified(const QString &failure, bool busy)
     StoreError error;
     if (busy)
         error.set(StoreError::Kind::Busy,
-            failure + u": the database is busy with another writer or cannot be reached; try again in a moment"_s);
+            failure
+                + u": the database is busy with another writer or cannot be reached; try again in a moment"_s);
     else
         error.set(StoreError::Kind::Failed,
             failure + u": the database failed; the gateway's log (gateway.store) has the details"_s);

@@ -26,8 +26,8 @@ struct StoreError
         message = text;
     }
 
-    // A database failure while doing something (`failure`, such as "cannot change the key"): the driver's text
-    // and code go to the log; the error says Busy or Failed with `failure` and what to do next.
+    // A database failure while doing something (`failure`, such as "cannot change the key"): the driver's
+    // text and code go to the log; the error says Busy or Failed with `failure` and what to do next.
     static StoreError database(const QString &failure, const QSqlError &driverError);
     // The same where only the driver's text survived (helpers that report a QString).
     static StoreError database(const QString &failure, const QString &driverText);

@@ -1,5 +1,5 @@
-// StoreError::database: real driver errors sorted into Busy (try again) and Failed, with messages that say what
-// failed and what to do, never the driver's words.
+// StoreError::database: real driver errors sorted into Busy (try again) and Failed, with messages that say
+// what failed and what to do, never the driver's words.
 #include "storeerror.h"
 
 #include <QSqlDatabase>
@@ -55,12 +55,14 @@ private slots:
     {
         QSqlQuery query(QSqlDatabase::database(u"waiter"_s));
         QVERIFY(!query.exec(u"INSERT INTO missing_table VALUES (1)"_s));
-        for (const StoreError &error : { StoreError::database(u"cannot create the API key"_s, query.lastError()),
-                 StoreError::database(u"cannot create the API key"_s, query.lastError().text()) }) {
+        for (const StoreError &error :
+            { StoreError::database(u"cannot create the API key"_s, query.lastError()),
+                StoreError::database(u"cannot create the API key"_s, query.lastError().text()) }) {
             QCOMPARE(error.kind, StoreError::Kind::Failed);
             QVERIFY2(error.message.startsWith(u"cannot create the API key: "_s), qPrintable(error.message));
             QVERIFY2(error.message.contains(u"log"_s), qPrintable(error.message));
-            QVERIFY2(!error.message.contains(u"missing_table"_s) && !error.message.contains(u"no such table"_s),
+            QVERIFY2(
+                !error.message.contains(u"missing_table"_s) && !error.message.contains(u"no such table"_s),
                 qPrintable(error.message));
         }
     }

@@ -13,7 +13,7 @@ class TestWireNames final : public QObject
     Q_OBJECT
 
 private:
-    template <class Enum, class Name, class FromName>
+    template<class Enum, class Name, class FromName>
     void roundTrips(const QList<std::pair<Enum, QString>> &expected, Name name, FromName fromName)
     {
         for (const auto &[value, text] : expected) {
@@ -40,8 +40,8 @@ private slots:
     }
     void retentionLevels()
     {
-        roundTrips<RetentionLevel>(
-            { { RetentionLevel::RetainAll, u"retain_all"_s }, { RetentionLevel::MetadataOnly, u"metadata_only"_s } },
+        roundTrips<RetentionLevel>({ { RetentionLevel::RetainAll, u"retain_all"_s },
+                                       { RetentionLevel::MetadataOnly, u"metadata_only"_s } },
             RetentionLevels::name, RetentionLevels::fromName);
     }
     void limitPeriods() // no period is the empty name
