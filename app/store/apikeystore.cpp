@@ -149,7 +149,8 @@ std::optional<ApiKeyStore::Created> ApiKeyStore::create(const Actor &actor, cons
 std::optional<ApiKeyStore::Created> ApiKeyStore::create(const QString &name, const QString &memberEmail, QString *error)
 {
     std::optional<Created> created;
-    withMessage(error, [&](StoreError *e) { return (created = createKey(nullptr, name, memberEmail, {}, e)).has_value(); });
+    withMessage(error,
+        [&](StoreError *e) { return (created = createKey(nullptr, name, memberEmail, {}, e)).has_value(); });
     return created;
 }
 
@@ -159,7 +160,8 @@ std::optional<ApiKeyStore::Created> ApiKeyStore::createKey(const Actor *actor, c
     ApiKey key;
     key.name = name.trimmed();
     if (key.name.isEmpty()) {
-        error->set(StoreError::Kind::Invalid, u"an API key needs a name (for example the project or person using it)"_s);
+        error->set(StoreError::Kind::Invalid,
+            u"an API key needs a name (for example the project or person using it)"_s);
         return std::nullopt;
     }
     if (const QString problem = limits.validate(); !problem.isEmpty()) {
@@ -330,17 +332,20 @@ std::optional<ApiKey> ApiKeyStore::update(const Actor &actor, qint64 id, const C
 
 bool ApiKeyStore::setDisabled(qint64 id, bool disabled, QString *error)
 {
-    return withMessage(error, [&](StoreError *e) { return updateKey(nullptr, id, Change{{}, disabled, {}}, e).has_value(); });
+    return withMessage(error,
+        [&](StoreError *e) { return updateKey(nullptr, id, Change{{}, disabled, {}}, e).has_value(); });
 }
 
 bool ApiKeyStore::rename(qint64 id, const QString &name, QString *error)
 {
-    return withMessage(error, [&](StoreError *e) { return updateKey(nullptr, id, Change{name, {}, {}}, e).has_value(); });
+    return withMessage(error,
+        [&](StoreError *e) { return updateKey(nullptr, id, Change{name, {}, {}}, e).has_value(); });
 }
 
 bool ApiKeyStore::setLimits(qint64 id, const KeyLimits &limits, QString *error)
 {
-    return withMessage(error, [&](StoreError *e) { return updateKey(nullptr, id, Change{{}, {}, limits}, e).has_value(); });
+    return withMessage(error,
+        [&](StoreError *e) { return updateKey(nullptr, id, Change{{}, {}, limits}, e).has_value(); });
 }
 
 std::optional<ApiKey> ApiKeyStore::updateKey(const Actor *actor, qint64 id, const Change &change, StoreError *error)
@@ -476,7 +481,9 @@ std::optional<ApiKey> ApiKeyStore::readKey(QSqlDatabase &db, qint64 id, const QS
         error->set(StoreError::Kind::NotFound, u"there is no API key with id %1"_s.arg(id));
         return std::nullopt;
     }
-    return keyFrom(query);
+    ApiKey key = keyFrom(query);
+    query.finish(); // done reading before the change writes on the same connection
+    return key;
 }
 
 QList<AuditEntry> ApiKeyStore::auditEntries(const Actor *actor, const QString &action, qint64 id,
