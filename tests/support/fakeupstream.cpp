@@ -2,6 +2,7 @@
 
 #include "clock.h"
 #include "fakeconnection.h"
+#include "fakestreamgate.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -21,12 +22,17 @@ const Clock *clockOrOwn(const Clock *clock, std::unique_ptr<Clock> &own)
 FakeUpstream::FakeUpstream(const Clock *clock, QObject *parent)
     : QObject(parent)
     , m_server(new QTcpServer(this))
+    , m_gate(new FakeStreamGate(this))
     , m_api(clockOrOwn(clock, m_ownClock))
 {
     connect(m_server, &QTcpServer::newConnection, this, &FakeUpstream::acceptConnections);
 }
 
-FakeUpstream::~FakeUpstream() = default;
+FakeUpstream::~FakeUpstream()
+{
+    // Before the gate they may be held at goes with the other children.
+    qDeleteAll(findChildren<FakeConnection *>(Qt::FindDirectChildrenOnly));
+}
 
 bool FakeUpstream::listen(quint16 port)
 {
@@ -86,7 +92,7 @@ void FakeUpstream::acceptConnections()
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {
         new FakeConnection(
             socket, ++m_connectionCount, [this](const FakeHttpRequest &request) { return handle(request); },
-            this);
+            *m_gate, this);
     }
 }
 

@@ -12,6 +12,7 @@
 #include <memory>
 
 class Clock;
+class FakeStreamGate;
 class QTcpServer;
 
 // A stand-in for OpenAI's API on 127.0.0.1 that answers Chat Completions in OpenAI's exact wire format,
@@ -22,6 +23,7 @@ class QTcpServer;
 //   fake-error-<status>   that status with OpenAI's error envelope
 //   fake-slow-<ms>        waits before sending the response head
 //   fake-stream-delay-<ms> waits between stream events
+//   fake-stream-gated     holds each stream event after the first until the test releases it (streamGate())
 //   fake-drop             closes the connection without answering
 //   fake-drop-mid-stream  sends two stream events (or half a body) and closes
 //   fake-tools            two parallel tool calls, finish_reason "tool_calls"
@@ -67,6 +69,8 @@ public:
 
     QList<FakeHttpRequest> receivedRequests() const { return m_requests; }
     void clearReceivedRequests() { m_requests.clear(); }
+    // Where "fake-stream-gated" streams wait for the test, event by event.
+    FakeStreamGate &streamGate() { return *m_gate; }
     // Connections accepted so far; with keep-alive, fewer than requests.
     quint64 connectionCount() const { return m_connectionCount; }
 
@@ -82,6 +86,7 @@ private:
 
     std::unique_ptr<Clock> m_ownClock;
     QTcpServer *m_server;
+    FakeStreamGate *m_gate;
     void applyTokenSettings(const FakeTokenSettings &settings);
 
     FakeOpenAiApi m_api;
