@@ -4,6 +4,7 @@
 #include "fakechatcompletion.h"
 #include "fakehttprequest.h"
 #include "gateway.h"
+#include "reservedport.h"
 
 #include <QByteArray>
 #include <QByteArrayList>
@@ -32,7 +33,7 @@ public:
         int connectTimeoutMs = 2000;
         int streamIdleTimeoutMs = 5000;
         qint64 maxBodyBytes = 256 * 1024;
-        bool upstreamReachable = true; // false: OPENAI_BASE_URL names a port nobody listens on
+        bool upstreamReachable = true; // false: OPENAI_BASE_URL names a port nobody listens on (held reserved)
         // Also configure the anthropic and google providers (ANTHROPIC_/GEMINI_ BASE_URL and API_KEY), both
         // served by the same fake upstream with their own keys (anthropicUpstreamKey, geminiUpstreamKey).
         bool translatingProviders = false;
@@ -92,6 +93,7 @@ public:
 private:
     QTemporaryDir m_dir;
     SystemClock m_clock;
+    ReservedPort m_closedPort; // where "unreachable" points: refused, and no one else's for the harness's life
     std::unique_ptr<FakeUpstream> m_upstream;
     std::unique_ptr<Gateway> m_gateway;
     QNetworkAccessManager m_nam;

@@ -3,6 +3,7 @@
 #include "clock.h"
 #include "fakeconnection.h"
 #include "fakestreamgate.h"
+#include "reservedport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -41,6 +42,18 @@ bool FakeUpstream::listen(quint16 port)
     m_errorString = QStringLiteral("fake upstream cannot listen on 127.0.0.1:%1: %2")
                         .arg(port)
                         .arg(m_server->errorString());
+    return false;
+}
+
+bool FakeUpstream::listen(ReservedPort &reserved)
+{
+    const quint16 port = reserved.port();
+    const qintptr descriptor = reserved.takeListening();
+    if (descriptor >= 0 && m_server->setSocketDescriptor(descriptor))
+        return true;
+    m_errorString = QStringLiteral("fake upstream cannot listen on reserved port 127.0.0.1:%1: %2")
+                        .arg(port)
+                        .arg(descriptor < 0 ? reserved.errorString() : m_server->errorString());
     return false;
 }
 

@@ -14,6 +14,7 @@
 class Clock;
 class FakeStreamGate;
 class QTcpServer;
+class ReservedPort;
 
 // A stand-in for OpenAI's API on 127.0.0.1 that answers Chat Completions in OpenAI's exact wire format,
 // deterministically, and records every request it receives, so tests can check both what the gateway sent
@@ -49,6 +50,8 @@ public:
 
     // Port 0 picks a free one. Returns false and sets errorString() when the port cannot be bound.
     bool listen(quint16 port = 0);
+    // Listens on a port reserved before, which no one else could take meanwhile (the reservation ends).
+    bool listen(ReservedPort &reserved);
     quint16 port() const;
     QString errorString() const { return m_errorString; }
     // http://127.0.0.1:PORT/v1, the value an OpenAI client or OPENAI_BASE_URL wants.

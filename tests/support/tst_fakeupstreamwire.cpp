@@ -3,6 +3,7 @@
 #include "fakestreamgate.h"
 #include "fakeupstream.h"
 #include "rawhttpclient.h"
+#include "reservedport.h"
 #include "testclock.h"
 #include "testhttp.h"
 
@@ -29,6 +30,7 @@ private slots:
     void slowAndStreamDelay();
     void gatedStreamWaitsForTheTest();
     void clientLeavingLetsGoOfTheGate();
+    void reservedPortRefusesUntilListenedOn();
     void dropWithoutAnswer();
     void dropMidStream();
     void recordsRequests();
@@ -114,6 +116,22 @@ void TestFakeUpstreamWire::clientLeavingLetsGoOfTheGate()
     QTRY_COMPARE(gate.heldCount(), 0);
     gate.release(); // nothing held: nothing happens, and the fake serves on
     QCOMPARE(call("POST", u"/v1/chat/completions"_qs, chatBody(u"gpt-4o-mini"_qs, u"x"_qs)).status, 200);
+}
+
+void TestFakeUpstreamWire::reservedPortRefusesUntilListenedOn()
+{
+    ReservedPort reserved;
+    QVERIFY2(reserved.isValid(), qPrintable(reserved.errorString()));
+    QVERIFY(reserved.port() > 0);
+    const TestHttpResult refused = TestHttp::call(*m_nam, reserved.port(), "GET", u"/v1/models"_qs);
+    QCOMPARE(refused.error, QNetworkReply::ConnectionRefusedError);
+
+    FakeUpstream later(&m_clock);
+    QVERIFY2(later.listen(reserved), qPrintable(later.errorString()));
+    QCOMPARE(later.port(), reserved.port());
+    QCOMPARE(TestHttp::call(*m_nam, later.port(), "GET", u"/v1/models"_qs).status, 200);
+    QVERIFY(!later.listen(reserved)); // taken over once
+    QVERIFY(!later.errorString().isEmpty());
 }
 
 void TestFakeUpstreamWire::dropWithoutAnswer()
