@@ -3,6 +3,7 @@
 #include "database.h"
 #include "fakechatcompletion.h"
 #include "fakeupstream.h"
+#include "fakeupstreamthread.h"
 #include "recordexporter.h"
 #include "testhttp.h"
 
@@ -27,7 +28,7 @@ ProxyHarness::ProxyHarness()
 ProxyHarness::~ProxyHarness()
 {
     m_gateway.reset(); // drains in-flight requests while the upstream still answers
-    m_upstream.reset();
+    m_upstreamThread.reset();
     QSqlDatabase::removeDatabase(m_connectionName);
 }
 
@@ -37,8 +38,9 @@ bool ProxyHarness::start(const Options &options, QString *error)
         *error = u"cannot create a temporary data dir"_s;
         return false;
     }
-    m_upstream = std::make_unique<FakeUpstream>();
-    if (!m_upstream->listen()) {
+    m_upstreamThread = std::make_unique<FakeUpstreamThread>();
+    m_upstream = &m_upstreamThread->upstream();
+    if (!m_upstreamThread->isListening()) {
         *error = m_upstream->errorString();
         return false;
     }

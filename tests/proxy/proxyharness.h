@@ -17,10 +17,12 @@
 #include <optional>
 
 class FakeUpstream;
+class FakeUpstreamThread;
 struct TestHttpResult;
 
-// A real Gateway in this process, in front of a FakeUpstream playing OpenAI, with its own data dir and a
-// gateway API key: what the proxy's integration suites drive. Reads the stored records back with SQL.
+// A real Gateway in this process, in front of a FakeUpstream playing OpenAI (on a thread of its own), with its
+// own data dir and a gateway API key: what the proxy's integration suites drive. Reads the stored records back
+// with SQL.
 class ProxyHarness final
 {
     Q_DISABLE_COPY_MOVE(ProxyHarness)
@@ -94,7 +96,10 @@ private:
     QTemporaryDir m_dir;
     SystemClock m_clock;
     ReservedPort m_closedPort; // where "unreachable" points: refused, and no one else's for the harness's life
-    std::unique_ptr<FakeUpstream> m_upstream;
+    // The fake answers on a thread of its own, so the gateway's stop() can wait for requests in flight without
+    // running this thread's events.
+    std::unique_ptr<FakeUpstreamThread> m_upstreamThread;
+    FakeUpstream *m_upstream = nullptr; // m_upstreamThread's
     std::unique_ptr<Gateway> m_gateway;
     QNetworkAccessManager m_nam;
     QByteArray m_apiKey;

@@ -64,20 +64,23 @@ void FakeConnection::playStep()
         return;
     }
     const FakeReplyStep &step = m_reply.steps.at(m_step);
-    if (step.held) {
-        // Entered in the turn that wrote the step before, so a client that read that one finds this one held.
-        m_gate.enter();
-        m_held = connect(&m_gate, &FakeStreamGate::released, this, [this] {
-            disconnect(m_held);
-            m_held = {};
-            m_gate.leave();
-            writeStep();
-        });
-    } else if (step.delayMs > 0) {
+    if (step.held)
+        hold();
+    else if (step.delayMs > 0)
         QTimer::singleShot(step.delayMs, this, &FakeConnection::writeStep);
-    } else {
+    else
         writeStep();
-    }
+}
+
+void FakeConnection::hold()
+{
+    m_gate.enter();
+    m_held = connect(&m_gate, &FakeStreamGate::released, this, [this] {
+        disconnect(m_held);
+        m_held = {};
+        m_gate.leave();
+        writeStep();
+    });
 }
 
 void FakeConnection::writeStep()
@@ -85,10 +88,17 @@ void FakeConnection::writeStep()
     const FakeReplyStep &current = m_reply.steps.at(m_step++);
     if (m_socket->state() != QAbstractSocket::ConnectedState)
         return; // the client left; disconnected() cleans up
-    m_socket->write(current.bytes);
-    if (current.closeAfter)
+    if (current.closeAfter) {
+        m_socket->write(current.bytes);
         finish(true);
-    else
+        return;
+    }
+    // Held before these bytes can leave: a client that has read them finds the next step held already.
+    const bool holdNext = m_step < m_reply.steps.size() && m_reply.steps.at(m_step).held;
+    if (holdNext)
+        hold();
+    m_socket->write(current.bytes);
+    if (!holdNext)
         playStep();
 }
 

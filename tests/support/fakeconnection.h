@@ -29,6 +29,7 @@ public:
 private:
     void readRequests();
     void playStep();
+    void hold(); // waits at the gate for the current step
     void writeStep();
     void finish(bool close);
 

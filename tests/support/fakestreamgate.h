@@ -20,8 +20,8 @@ public:
     // Lets every stream held now send its next event (which then holds again before the one after it).
     // Queued: the events go out once the gate's thread runs, never from inside this call.
     void release();
-    // Streams waiting at the gate now. A stream enters the gate in the same turn in which it wrote the event
-    // before, so by the time a client has read event N, its stream is already held before N+1.
+    // Streams waiting at the gate now. A stream enters the gate before it writes the event before the held one,
+    // so by the time a client has read event N, its stream is already held before N+1.
     int heldCount() const { return m_held.load(); }
 
     // For the fake's connections: one stream starts or stops waiting.

@@ -37,8 +37,10 @@ FakeUpstream::~FakeUpstream()
 
 bool FakeUpstream::listen(quint16 port)
 {
-    if (m_server->listen(QHostAddress::LocalHost, port))
+    if (m_server->listen(QHostAddress::LocalHost, port)) {
+        m_port = m_server->serverPort();
         return true;
+    }
     m_errorString = QStringLiteral("fake upstream cannot listen on 127.0.0.1:%1: %2")
                         .arg(port)
                         .arg(m_server->errorString());
@@ -49,8 +51,10 @@ bool FakeUpstream::listen(ReservedPort &reserved)
 {
     const quint16 port = reserved.port();
     const qintptr descriptor = reserved.takeListening();
-    if (descriptor >= 0 && m_server->setSocketDescriptor(descriptor))
+    if (descriptor >= 0 && m_server->setSocketDescriptor(descriptor)) {
+        m_port = m_server->serverPort();
         return true;
+    }
     m_errorString = QStringLiteral("fake upstream cannot listen on reserved port 127.0.0.1:%1: %2")
                         .arg(port)
                         .arg(descriptor < 0 ? reserved.errorString() : m_server->errorString());
@@ -59,7 +63,7 @@ bool FakeUpstream::listen(ReservedPort &reserved)
 
 quint16 FakeUpstream::port() const
 {
-    return m_server->serverPort();
+    return m_port.load();
 }
 
 QUrl FakeUpstream::baseUrl() const
@@ -74,9 +78,40 @@ QUrl FakeUpstream::rootUrl() const
 
 void FakeUpstream::setExpectedKey(const QByteArray &key)
 {
+    QMutexLocker locker(&m_mutex);
     m_api.setExpectedKey(key);
     m_anthropic.setExpectedKey(key);
     m_gemini.setExpectedKey(key);
+}
+
+void FakeUpstream::setAnthropicKey(const QByteArray &key)
+{
+    QMutexLocker locker(&m_mutex);
+    m_anthropic.setExpectedKey(key);
+}
+
+void FakeUpstream::setGeminiKey(const QByteArray &key)
+{
+    QMutexLocker locker(&m_mutex);
+    m_gemini.setExpectedKey(key);
+}
+
+void FakeUpstream::setCacheWriteTokens(int tokens)
+{
+    QMutexLocker locker(&m_mutex);
+    m_anthropic.setCacheWriteTokens(tokens);
+}
+
+QList<FakeHttpRequest> FakeUpstream::receivedRequests() const
+{
+    QMutexLocker locker(&m_mutex);
+    return m_requests;
+}
+
+void FakeUpstream::clearReceivedRequests()
+{
+    QMutexLocker locker(&m_mutex);
+    m_requests.clear();
 }
 
 void FakeUpstream::applyTokenSettings(const FakeTokenSettings &settings)
@@ -88,6 +123,7 @@ void FakeUpstream::applyTokenSettings(const FakeTokenSettings &settings)
 
 void FakeUpstream::setCachedTokens(int tokens)
 {
+    QMutexLocker locker(&m_mutex);
     FakeTokenSettings settings = m_api.tokenSettings();
     settings.cachedTokens = tokens;
     applyTokenSettings(settings);
@@ -95,6 +131,7 @@ void FakeUpstream::setCachedTokens(int tokens)
 
 void FakeUpstream::setReasoningTokens(int tokens)
 {
+    QMutexLocker locker(&m_mutex);
     FakeTokenSettings settings = m_api.tokenSettings();
     settings.reasoningTokens = tokens;
     applyTokenSettings(settings);
@@ -111,6 +148,7 @@ void FakeUpstream::acceptConnections()
 
 FakeReply FakeUpstream::handle(const FakeHttpRequest &request)
 {
+    QMutexLocker locker(&m_mutex);
     if (request.path == "/__fake/requests") {
         FakeReply::Headers headers;
         if (!request.keepAlive())
@@ -124,7 +162,9 @@ FakeReply FakeUpstream::handle(const FakeHttpRequest &request)
     }
     // Recorded before answering, so that requests the fake hangs up on are in the record too.
     m_requests.append(request);
+    locker.unlock();
     emit requestReceived(request);
+    locker.relock();
     if (request.path == "/v1/messages" || request.path.startsWith("/v1/messages/"))
         return m_anthropic.reply(request);
     if (request.path.startsWith("/v1beta/"))
