@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <unistd.h>
 
 namespace {
 const Clock *clockOrOwn(const Clock *clock, std::unique_ptr<Clock> &own)
@@ -58,6 +59,8 @@ bool FakeUpstream::listen(ReservedPort &reserved)
     m_errorString = QStringLiteral("fake upstream cannot listen on reserved port 127.0.0.1:%1: %2")
                         .arg(port)
                         .arg(descriptor < 0 ? reserved.errorString() : m_server->errorString());
+    if (descriptor >= 0)
+        ::close(int(descriptor)); // the server did not take it
     return false;
 }
 
