@@ -12,9 +12,12 @@ cmake --build --preset ci -j "$(nproc)"
 export HOME="${HOME:-/tmp/llmgw-home}"
 mkdir -p "$HOME" # the Secret Service and QtKeychain need one; without it the keychain hangs first
 
+# Suites in parallel, one per core: none shares a port (the kernel picks them, or a ReservedPort holds them), a
+# file (each has its own QTemporaryDir) or a database (each its own name in the cluster); the one that restarts
+# the cluster runs alone (RUN_SERIAL).
 status=0
-tests/support/with-postgres.sh ctest --test-dir build-ci --output-on-failure --timeout 300 -LE keychain "$@" \
-    || status=$?
+tests/support/with-postgres.sh ctest --test-dir build-ci --output-on-failure --timeout 300 -j "$(nproc)" \
+    -LE keychain "$@" || status=$?
 
 # The keychain suite in a HOME and runtime dir of its own, so that it neither reads nor changes the user's
 # own keyring, and gnome-keyring's login keyring is created afresh with a known password.
@@ -33,7 +36,7 @@ if [[ $# -eq 0 ]]; then
     asan_suites=(tst_proxystream tst_proxytranslatestream tst_apiconcurrency tst_apidata)
     cmake --preset asan >/dev/null
     cmake --build --preset asan -j "$(nproc)" --target "${asan_suites[@]}"
-    ctest --test-dir build-asan --output-on-failure --timeout 300 \
+    ctest --test-dir build-asan --output-on-failure --timeout 300 -j "$(nproc)" \
         -R "^($(IFS='|'; echo "${asan_suites[*]}"))\$" || status=$?
 fi
 exit "$status"

@@ -1,6 +1,5 @@
 #include "httpserver.h"
 
-#include <QCoreApplication>
 #include <QDateTime>
 #include <QDeadlineTimer>
 #include <QTcpSocket>
@@ -142,14 +141,10 @@ void HttpServer::shutdown(int graceMs)
     close();
     for (const auto &worker : m_workers)
         worker->closeIdleConnections();
-    // Runs this thread's events while it waits: the connections live on the workers' threads, but whatever else
-    // shares the owner's thread must go on meanwhile (an upstream the tests run on it answers the requests being
-    // waited for). Re-entry is harmless: Gateway::stop() deleted its timers first, and GatewayHost queues one
-    // stop at a time.
+    // The connections live on the workers' threads, which answer on their own: this thread only waits (and runs
+    // none of its events, so nothing re-enters the gateway while it stops).
     QDeadlineTimer deadline(graceMs);
-    while (activeRequests() > 0 && !deadline.hasExpired()) {
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    while (activeRequests() > 0 && !deadline.hasExpired())
         QThread::msleep(20);
-    }
     m_workers.clear(); // closes what is left and joins the threads
 }

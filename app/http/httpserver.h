@@ -33,7 +33,7 @@ public:
     // Requests being answered right now, over all workers.
     int activeRequests() const;
     // Stops accepting, lets in-flight responses finish for up to `graceMs`, then closes every connection
-    // and ends the worker threads. Blocks (running this thread's events).
+    // and ends the worker threads. Blocks, running none of this thread's events.
     void shutdown(int graceMs);
 
     // Cores this process may run on (its CPU affinity), at least 1.

@@ -123,12 +123,13 @@ void TestApiStatus::uptimeFollowsTheClock()
 
 void TestApiStatus::inFlightCountsARequestHeldOpen()
 {
-    // A stream whose upstream pauses 2 s between events: open from its first event on, until the client goes.
+    // A stream whose upstream holds every event after the first (until released, which this test never does): open
+    // from its first event on, until the client goes.
     QNetworkRequest request(QUrl(u"http://127.0.0.1:%1/v1/chat/completions"_s.arg(m_team->harness().port())));
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     request.setRawHeader("authorization", "Bearer " + m_team->harness().apiKey());
     std::unique_ptr<QNetworkReply> reply(m_team->harness().nam().post(
-        request, TestHttp::chatBody(u"openai/fake-stream-delay-2000"_s, u"one two three four five six"_s, true)));
+        request, TestHttp::chatBody(u"openai/fake-stream-gated"_s, u"one two three four five six"_s, true)));
     QTRY_VERIFY_WITH_TIMEOUT(reply->bytesAvailable() > 0, 5000);
     QVERIFY(!reply->isFinished());
     QCOMPARE(status().value(u"in_flight"_s).toInt(), 1);

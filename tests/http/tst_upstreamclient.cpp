@@ -1,11 +1,11 @@
 // The pooled upstream client against a scripted upstream on a real socket: connection reuse, bodies that
 // arrive in pieces, refused connections, timeouts, and stale pooled connections (never a request sent twice).
 
+#include "reservedport.h"
 #include "tinyupstream.h"
 #include "upstreamclient.h"
 
 #include <QPointer>
-#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
 #include <functional>
@@ -160,12 +160,9 @@ void TestUpstreamClient::connectionCloseIsNotPooled()
 
 void TestUpstreamClient::connectFailedForAClosedPort()
 {
-    quint16 port = 0;
-    {
-        QTcpServer probe;
-        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-        port = probe.serverPort();
-    }
+    const ReservedPort closed; // refused, and no suite running beside this one can listen there meanwhile
+    QVERIFY2(closed.isValid(), qPrintable(closed.errorString()));
+    const quint16 port = closed.port();
     UpstreamClient client;
     RecordingSink sink;
     client.start(request(port), &sink);

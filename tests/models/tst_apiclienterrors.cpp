@@ -1,6 +1,7 @@
 // ApiClient's errors, each a sentence a user can act on: the gateway's own reason for 401, 403 and 422, and
 // ours when no gateway answers (refused, silent, not an LLM Gateway at all).
 #include "modelstestkit.h"
+#include "reservedport.h"
 
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -38,10 +39,9 @@ void TestApiClientErrors::init()
 
 void TestApiClientErrors::unreachable()
 {
-    QTcpServer closed;
-    QVERIFY(closed.listen(QHostAddress::LocalHost));
-    const quint16 port = closed.serverPort();
-    closed.close();
+    const ReservedPort closed; // refused, and no suite running beside this one can listen there meanwhile
+    QVERIFY2(closed.isValid(), qPrintable(closed.errorString()));
+    const quint16 port = closed.port();
     const QString where = u"http://127.0.0.1:%1"_s.arg(port);
     client().setBaseUrl(QUrl(where));
     const auto result = awaitUsage(client(), UsageQuery());

@@ -3,6 +3,7 @@
 #include "database.h"
 #include "fakechatcompletion.h"
 #include "fakeupstream.h"
+#include "fakeupstreamthread.h"
 #include "recordexporter.h"
 #include "testhttp.h"
 
@@ -14,25 +15,11 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
-#include <QTcpServer>
 #include <QTest>
 #include <QUuid>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
-
-namespace {
-// A port that was free a moment ago and that nobody listens on now.
-quint16 closedPort()
-{
-    QTcpServer probe;
-    if (!probe.listen(QHostAddress::LocalHost, 0))
-        return 9; // discard: nothing listens there on a test machine
-    const quint16 port = probe.serverPort();
-    probe.close();
-    return port;
-}
-} // namespace
 
 ProxyHarness::ProxyHarness()
     : m_connectionName(u"proxyharness-%1"_s.arg(quintptr(this), 0, 16))
@@ -41,7 +28,7 @@ ProxyHarness::ProxyHarness()
 ProxyHarness::~ProxyHarness()
 {
     m_gateway.reset(); // drains in-flight requests while the upstream still answers
-    m_upstream.reset();
+    m_upstreamThread.reset();
     QSqlDatabase::removeDatabase(m_connectionName);
 }
 
@@ -51,18 +38,24 @@ bool ProxyHarness::start(const Options &options, QString *error)
         *error = u"cannot create a temporary data dir"_s;
         return false;
     }
-    m_upstream = std::make_unique<FakeUpstream>();
-    if (!m_upstream->listen()) {
+    m_upstreamThread = std::make_unique<FakeUpstreamThread>();
+    m_upstream = &m_upstreamThread->upstream();
+    if (!m_upstreamThread->isListening()) {
         *error = m_upstream->errorString();
         return false;
     }
     m_upstream->setExpectedKey("sk-up");
+    if (!m_closedPort.isValid()) {
+        *error = m_closedPort.errorString();
+        return false;
+    }
+    const QString closedPort = QString::number(m_closedPort.port());
 
     QProcessEnvironment env;
     env.insert(u"OPENAI_API_KEY"_s, u"sk-up"_s);
     env.insert(u"OPENAI_BASE_URL"_s,
         options.upstreamReachable ? m_upstream->baseUrl().toString()
-                                  : u"http://127.0.0.1:%1/v1"_s.arg(closedPort()));
+                                  : u"http://127.0.0.1:%1/v1"_s.arg(closedPort));
     if (options.translatingProviders) {
         m_upstream->setAnthropicKey(anthropicUpstreamKey);
         m_upstream->setGeminiKey(geminiUpstreamKey);
@@ -72,7 +65,7 @@ bool ProxyHarness::start(const Options &options, QString *error)
         env.insert(u"GEMINI_BASE_URL"_s, m_upstream->rootUrl().toString());
     }
     for (const auto &[name, value] : options.extraEnvironment)
-        env.insert(name, QString(value).replace(u"{closed}"_s, QString::number(closedPort())));
+        env.insert(name, QString(value).replace(u"{closed}"_s, closedPort));
     auto config = GatewayConfig::load(m_dir.path(), QString(), env, error);
     if (!config)
         return false;

@@ -4,6 +4,7 @@
 #include "fakechatcompletion.h"
 #include "fakehttprequest.h"
 #include "gateway.h"
+#include "reservedport.h"
 
 #include <QByteArray>
 #include <QByteArrayList>
@@ -17,10 +18,12 @@
 #include <optional>
 
 class FakeUpstream;
+class FakeUpstreamThread;
 struct TestHttpResult;
 
-// A real Gateway in this process, in front of a FakeUpstream playing OpenAI, with its own data dir and a
-// gateway API key: what the proxy's integration suites drive. Reads the stored records back with SQL.
+// A real Gateway in this process, in front of a FakeUpstream playing OpenAI (on a thread of its own), with its
+// own data dir and a gateway API key: what the proxy's integration suites drive. Reads the stored records back
+// with SQL.
 class ProxyHarness final
 {
     Q_DISABLE_COPY_MOVE(ProxyHarness)
@@ -33,7 +36,7 @@ public:
         int connectTimeoutMs = 2000;
         int streamIdleTimeoutMs = 5000;
         qint64 maxBodyBytes = 256 * 1024;
-        bool upstreamReachable = true; // false: OPENAI_BASE_URL names a port nobody listens on
+        bool upstreamReachable = true; // false: OPENAI_BASE_URL names a port nobody listens on (held reserved)
         // Also configure the anthropic and google providers (ANTHROPIC_/GEMINI_ BASE_URL and API_KEY), both
         // served by the same fake upstream with their own keys (anthropicUpstreamKey, geminiUpstreamKey).
         bool translatingProviders = false;
@@ -96,7 +99,11 @@ public:
 private:
     QTemporaryDir m_dir;
     SystemClock m_clock;
-    std::unique_ptr<FakeUpstream> m_upstream;
+    ReservedPort m_closedPort; // where "unreachable" points: refused, and no one else's for the harness's life
+    // The fake answers on a thread of its own, so the gateway's stop() can wait for requests in flight without
+    // running this thread's events.
+    std::unique_ptr<FakeUpstreamThread> m_upstreamThread;
+    FakeUpstream *m_upstream = nullptr; // m_upstreamThread's
     std::unique_ptr<Gateway> m_gateway;
     QNetworkAccessManager m_nam;
     QByteArray m_apiKey;

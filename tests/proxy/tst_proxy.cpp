@@ -5,13 +5,13 @@
 #include "fakeupstream.h"
 #include "proxyharness.h"
 #include "rawhttpclient.h"
+#include "reservedport.h"
 #include "testhttp.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QScopeGuard>
-#include <QTcpServer>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -285,15 +285,12 @@ void TestProxy::localModelsAreDiscoveredAndFree()
 // next discovery, without a restart; stopped: no longer listed.
 void TestProxy::localServerStartedLaterIsDiscovered()
 {
-    quint16 port = 0;
-    {
-        QTcpServer reserve;
-        QVERIFY(reserve.listen(QHostAddress::LocalHost));
-        port = reserve.serverPort();
-    }
+    // Refused until the fake listens there; no suite running beside this one can take the port meanwhile.
+    ReservedPort port;
+    QVERIFY2(port.isValid(), qPrintable(port.errorString()));
     ProxyHarness h;
     ProxyHarness::Options options;
-    options.extraEnvironment = { { u"LMSTUDIO_BASE_URL"_s, u"http://127.0.0.1:%1"_s.arg(port) } };
+    options.extraEnvironment = { { u"LMSTUDIO_BASE_URL"_s, u"http://127.0.0.1:%1"_s.arg(port.port()) } };
     options.localModelsRefreshMs = 100;
     QString error;
     QVERIFY2(h.start(options, &error), qPrintable(error));
@@ -304,7 +301,7 @@ void TestProxy::localServerStartedLaterIsDiscovered()
     QVERIFY(!listed());
 
     auto lmStudio = std::make_unique<FakeUpstream>();
-    QVERIFY(lmStudio->listen(port));
+    QVERIFY2(lmStudio->listen(port), qPrintable(lmStudio->errorString()));
     QTRY_VERIFY_WITH_TIMEOUT(listed(), 10'000);
     // A bare name its server serves goes there: free, so before the paid providers that offer it.
     const TestHttpResult bare = h.chat(TestHttp::chatBody(u"gpt-4o-mini"_s, u"local by bare name"_s));

@@ -1,7 +1,9 @@
 // Streamed chat completions through a real Gateway: the events as the client gets them (compared byte for
 // byte with what the fake upstream sent), usage asked for on the client's behalf and hidden again, the cost
-// on the usage chunk, event-by-event relay, and streams that break off.
+// on the usage chunk, event-by-event relay (each upstream event held until the client has the one before), and
+// streams that break off.
 
+#include "fakestreamgate.h"
 #include "fakeupstream.h"
 #include "proxyharness.h"
 #include "rawhttpclient.h"
@@ -231,46 +233,46 @@ void TestProxyStream::otherAnswersRelayedExactly()
 
 void TestProxyStream::eventsAreRelayedAsTheyArrive()
 {
-    // The fake waits 200 ms between events: 7 events (role, three words, finish, usage, [DONE]), of which the
-    // client sees 6. A gateway that buffered would deliver them all at once.
-    const QByteArray body = TestHttp::chatBody(u"openai/fake-stream-delay-200"_s, u"one two"_s, true);
+    // The fake holds each event after the first until the test releases it: the client reading event N while
+    // N+1 is still held upstream proves that the gateway relayed N on its own, without buffering. With usage
+    // asked for, each of the 7 upstream events (role, "Echo:", " one", " two", finish, usage, [DONE]) reaches
+    // the client as one event.
+    QJsonObject request = baseRequest(u"openai/fake-stream-gated"_s, u"one two"_s);
+    request.insert(u"stream_options"_s, QJsonObject { { u"include_usage"_s, true } });
+    FakeStreamGate &gate = m_harness.upstream().streamGate();
     RawHttpClient client;
     QVERIFY(client.connectToServer(m_harness.port()));
-    QElapsedTimer timer;
-    qint64 firstAt = -1;
-    qint64 lastAt = -1;
-    qsizetype eventsAtFirst = 0;
-    connect(&client, &RawHttpClient::bytesArrived, this, [&] {
-        const QByteArray bytes = client.pending();
-        const qsizetype events = bytes.count("data: ");
-        if (firstAt < 0 && events > 0) {
-            firstAt = timer.elapsed();
-            eventsAtFirst = events;
+    client.send(RawHttpClient::request("POST", "/v1/chat/completions", compact(request),
+        { "Authorization: Bearer " + m_harness.apiKey() }));
+    constexpr int kEvents = 7;
+    QElapsedTimer heldSinceFirst;
+    for (int n = 1; n < kEvents; ++n) {
+        QTRY_COMPARE_WITH_TIMEOUT(client.pending().count("data: "), n, 10'000);
+        QCOMPARE(gate.heldCount(), 1); // event n+1 has not left the upstream
+        if (n == 1) {
+            heldSinceFirst.start();
+            // The record's time to first token must fall before this hold and its duration after it.
+            QTRY_VERIFY(heldSinceFirst.elapsed() >= 20);
         }
-        if (lastAt < 0 && bytes.contains("data: [DONE]"))
-            lastAt = timer.elapsed();
-    });
-    timer.start();
-    client.send(RawHttpClient::request(
-        "POST", "/v1/chat/completions", body, { "Authorization: Bearer " + m_harness.apiKey() }));
-    const RawHttpResponse response = client.readResponse(15000);
+        gate.release();
+    }
+    const RawHttpResponse response = client.readResponse(10'000);
+    const qint64 held = heldSinceFirst.elapsed();
     QVERIFY(response.complete);
     QCOMPARE(response.status, 200);
     const QByteArrayList events = Sse::events(response.body);
-    QCOMPARE(events.size(), 6);
-    QVERIFY2(eventsAtFirst < events.size(), qPrintable(u"%1 events in the first read"_s.arg(eventsAtFirst)));
-    QVERIFY(firstAt >= 0 && lastAt >= 0);
-    // Five more pauses of 200 ms lie between the first event and the last.
-    QVERIFY2(
-        lastAt - firstAt >= 600, qPrintable(u"first at %1 ms, last at %2 ms"_s.arg(firstAt).arg(lastAt)));
+    QCOMPARE(events.size(), kEvents);
+    QCOMPARE(events.last(), QByteArray("data: [DONE]\n\n"));
+    QCOMPARE(gate.heldCount(), 0);
 
+    // The first token came before the hold, the end after it: ttft is taken when the first event arrives.
     const auto row = m_harness.record(response.header("x-request-id"));
     QVERIFY(row);
     QVERIFY(!row->value(u"ttft_ms"_s).isNull());
     const qint64 ttft = row->value(u"ttft_ms"_s).toLongLong();
     const qint64 duration = row->value(u"duration_ms"_s).toLongLong();
-    QVERIFY2(duration >= 900 && ttft < duration - 600,
-        qPrintable(u"ttft %1 ms, duration %2 ms"_s.arg(ttft).arg(duration)));
+    QVERIFY2(duration - ttft >= held - 2,
+        qPrintable(u"ttft %1 ms, duration %2 ms, held %3 ms"_s.arg(ttft).arg(duration).arg(held)));
 }
 
 void TestProxyStream::upstreamDropsMidStream()
@@ -314,12 +316,11 @@ void TestProxyStream::upstreamStallsMidStream()
     QString startError;
     QVERIFY2(h.start(options, &startError), qPrintable(startError));
 
-    QElapsedTimer timer;
-    timer.start();
-    const QByteArray body = TestHttp::chatBody(u"openai/fake-stream-delay-3000"_s, u"slow words"_s, true);
+    // Held after the first event until released, which this test never does: only the gateway's idle
+    // timeout can end the stream.
+    const QByteArray body = TestHttp::chatBody(u"openai/fake-stream-gated"_s, u"slow words"_s, true);
     const RawHttpResponse response = post(h, body);
     QVERIFY(response.complete);
-    QVERIFY2(timer.elapsed() < 2500, qPrintable(u"%1 ms"_s.arg(timer.elapsed())));
     QCOMPARE(response.status, 200);
     const QByteArrayList events = Sse::events(response.body);
     QVERIFY(events.size() >= 2);
@@ -329,12 +330,15 @@ void TestProxyStream::upstreamStallsMidStream()
     QVERIFY(row);
     QVERIFY(!row->value(u"error"_s).toString().isEmpty());
     QCOMPARE(row->value(u"response_body"_s).toByteArray(), response.body);
+    // The gateway hung up on the stalled upstream rather than keep its connection.
+    QTRY_COMPARE(h.upstream().streamGate().heldCount(), 0);
 }
 
 void TestProxyStream::clientLeavesMidStream()
 {
+    // Held after the first event: the client always leaves before the stream ends.
     const QByteArray body
-        = TestHttp::chatBody(u"openai/fake-stream-delay-200"_s, u"nobody listens to this"_s, true);
+        = TestHttp::chatBody(u"openai/fake-stream-gated"_s, u"nobody listens to this"_s, true);
     auto client = std::make_unique<RawHttpClient>();
     QVERIFY(client->connectToServer(m_harness.port()));
     client->send(RawHttpClient::request("POST", "/v1/chat/completions", body,
@@ -347,6 +351,8 @@ void TestProxyStream::clientLeavesMidStream()
     QCOMPARE(row->value(u"status"_s).toInt(), 499);
     QCOMPARE(row->value(u"streamed"_s).toInt(), 1);
     QVERIFY(!row->value(u"error"_s).toString().isEmpty());
+    // The gateway hung up on the upstream as well.
+    QTRY_COMPARE(m_harness.upstream().streamGate().heldCount(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestProxyStream)

@@ -1,11 +1,12 @@
-// Translated streams are relayed event by event: a pause between two upstream events shows up between two
-// events at the client, whatever the formats on either side.
+// Translated streams are relayed event by event: the translation of each upstream event reaches the client
+// while the next one is still held upstream, whatever the formats on either side.
 
+#include "fakestreamgate.h"
+#include "fakeupstream.h"
 #include "proxyharness.h"
 #include "rawhttpclient.h"
 #include "testhttp.h"
 
-#include <QElapsedTimer>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -37,53 +38,48 @@ void TestProxyTranslateStream::eventsAreRelayedAsTheyArrive_data()
 {
     QTest::addColumn<QByteArray>("path");
     QTest::addColumn<QByteArray>("body");
-    QTest::addColumn<QByteArray>("lastMarker");
-    const QByteArray openai = TestHttp::chatBody(u"anthropic/fake-stream-delay-150"_s, u"one two three"_s, true);
-    QTest::newRow("openai client, anthropic upstream") << QByteArray("/v1/chat/completions") << openai
-                                                       << QByteArray("data: [DONE]");
+    // The client's events each time the gate holds the next upstream event (one entry per upstream event but the
+    // last), and at the end: what the translation makes of every upstream event.
+    QTest::addColumn<QList<int>>("whileHeld");
+    QTest::addColumn<int>("total");
+    // Anthropic sends message_start, content_block_start, ping, three deltas ("Echo:", " one", " two"),
+    // content_block_stop, message_delta, message_stop; an OpenAI client gets role, three deltas, finish, [DONE].
+    QTest::newRow("openai client, anthropic upstream")
+        << QByteArray("/v1/chat/completions")
+        << TestHttp::chatBody(u"anthropic/fake-stream-gated"_s, u"one two"_s, true)
+        << QList<int> { 1, 1, 1, 2, 3, 4, 4, 5 } << 6;
+    // Gemini sends one response per word, the last with the finish reason and usage.
     QTest::newRow("openai client, gemini upstream")
         << QByteArray("/v1/chat/completions")
-        << TestHttp::chatBody(u"google/fake-stream-delay-150"_s, u"one two three"_s, true)
-        << QByteArray("data: [DONE]");
-    const QByteArray anthropic = R"({"model":"google/fake-stream-delay-150","max_tokens":100,"stream":true,)"
-                                 R"("messages":[{"role":"user","content":"one two three"}]})";
-    QTest::newRow("anthropic client, gemini upstream") << QByteArray("/v1/messages") << anthropic
-                                                       << QByteArray("event: message_stop");
+        << TestHttp::chatBody(u"google/fake-stream-gated"_s, u"one two"_s, true) << QList<int> { 2, 3 } << 6;
+    const QByteArray anthropic = R"({"model":"google/fake-stream-gated","max_tokens":100,"stream":true,)"
+                                 R"("messages":[{"role":"user","content":"one two"}]})";
+    QTest::newRow("anthropic client, gemini upstream")
+        << QByteArray("/v1/messages") << anthropic << QList<int> { 3, 4 } << 8;
 }
 
 void TestProxyTranslateStream::eventsAreRelayedAsTheyArrive()
 {
     QFETCH(QByteArray, path);
     QFETCH(QByteArray, body);
-    QFETCH(QByteArray, lastMarker);
+    QFETCH(QList<int>, whileHeld);
+    QFETCH(int, total);
+    // The fake holds each upstream event after the first until the test releases it: the client having the
+    // translation of event N while N+1 is still held upstream proves the relay did not wait for more.
+    FakeStreamGate &gate = m_harness.upstream().streamGate();
     RawHttpClient client;
     QVERIFY(client.connectToServer(m_harness.port()));
-    QElapsedTimer timer;
-    qint64 firstAt = -1;
-    qint64 lastAt = -1;
-    qsizetype eventsAtFirst = 0;
-    connect(&client, &RawHttpClient::bytesArrived, this, [&] {
-        const QByteArray bytes = client.pending();
-        const qsizetype events = bytes.count("data: ");
-        if (firstAt < 0 && events > 0) {
-            firstAt = timer.elapsed();
-            eventsAtFirst = events;
-        }
-        if (lastAt < 0 && bytes.contains(lastMarker))
-            lastAt = timer.elapsed();
-    });
-    timer.start();
     client.send(RawHttpClient::request("POST", path, body, { "Authorization: Bearer " + m_harness.apiKey() }));
-    const RawHttpResponse response = client.readResponse(15000);
+    for (const int expected : whileHeld) {
+        QTRY_COMPARE_WITH_TIMEOUT(client.pending().count("data: "), expected, 10'000);
+        QCOMPARE(gate.heldCount(), 1);
+        gate.release();
+    }
+    const RawHttpResponse response = client.readResponse(10'000);
     QVERIFY(response.complete);
     QCOMPARE(response.status, 200);
-    const qsizetype events = response.body.count("data: ");
-    QVERIFY2(eventsAtFirst < events, qPrintable(u"%1 of %2 events in the first read"_s.arg(eventsAtFirst).arg(events)));
-    QVERIFY(firstAt >= 0 && lastAt >= 0);
-    // Three of the upstream's 150 ms pauses lie between the first event the client sees and the last (a relay that
-    // buffered would deliver them together); a margin for the first event reaching the client a little late (CI
-    // once measured 449 ms).
-    QVERIFY2(lastAt - firstAt >= 350, qPrintable(u"first at %1 ms, last at %2 ms"_s.arg(firstAt).arg(lastAt)));
+    QCOMPARE(response.body.count("data: "), total);
+    QCOMPARE(gate.heldCount(), 0);
 }
 
 void TestProxyTranslateStream::clientLeavingMidStreamIsRecorded_data()
@@ -92,10 +88,10 @@ void TestProxyTranslateStream::clientLeavingMidStreamIsRecorded_data()
     QTest::addColumn<QString>("model");
     QTest::addColumn<int>("words");
     QTest::addColumn<bool>("alwaysCut");
-    // Paced: the reset always comes before the last event. Bursts of thousands of events: the reset lands
+    // Held after the first event (never released): the reset always comes before the last event. Bursts of thousands of events: the reset lands
     // while the gateway writes a burst (on a slow build, such as the asan preset's) or after it wrote all.
     for (const QString &provider : {u"anthropic"_s, u"google"_s}) {
-        QTest::addRow("%s, paced", qPrintable(provider)) << provider << u"fake-stream-delay-20"_s << 30 << true;
+        QTest::addRow("%s, held", qPrintable(provider)) << provider << u"fake-stream-gated"_s << 30 << true;
         QTest::addRow("%s, bursts", qPrintable(provider)) << provider << u"fake-model"_s << 3000 << false;
     }
 }
@@ -110,7 +106,7 @@ void TestProxyTranslateStream::clientLeavingMidStreamIsRecorded()
     QFETCH(int, words);
     QFETCH(bool, alwaysCut);
     constexpr int kClients = 8;
-    const QByteArray prefix = provider.toLatin1() + (alwaysCut ? "-paced" : "-bursts") + "-leaves-";
+    const QByteArray prefix = provider.toLatin1() + (alwaysCut ? "-held" : "-bursts") + "-leaves-";
     for (int i = 0; i < kClients; ++i) {
         const QByteArray body = TestHttp::chatBody(provider + u'/' + model, u"word "_s.repeated(words), true);
         auto client = std::make_unique<RawHttpClient>();
@@ -133,6 +129,8 @@ void TestProxyTranslateStream::clientLeavingMidStreamIsRecorded()
         QCOMPARE(row->value(u"used_provider"_s).toString(), provider);
     }
     qInfo("%d of %d streams were cut short by the reset", cut, kClients);
+    // The gateway hung up on every upstream whose client left (the held ones would wait forever otherwise).
+    QTRY_COMPARE(m_harness.upstream().streamGate().heldCount(), 0);
     const TestHttpResult after = m_harness.chat(TestHttp::chatBody(provider + u"/fake-model"_s, u"still there?"_s, true));
     QCOMPARE(after.status, 200);
     QVERIFY(after.body.contains("data: [DONE]"));

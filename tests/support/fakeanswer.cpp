@@ -60,12 +60,6 @@ int FakeAnswer::errorStatusFor(const QString &model)
     return ok && status >= 100 && status <= 599 ? status : -1;
 }
 
-int FakeAnswer::streamDelayFor(const QString &model)
-{
-    static const QString prefix = QStringLiteral("fake-stream-delay-");
-    return model.startsWith(prefix) ? qMax(0, model.mid(prefix.size()).toInt()) : 0;
-}
-
 int FakeAnswer::completionTokens() const
 {
     int counted = 0;
@@ -78,14 +72,16 @@ int FakeAnswer::completionTokens() const
     return counted + m_tokens.reasoningTokens;
 }
 
-FakeReply fakeEventStreamReply(const FakeReply::Headers &headers, const QByteArrayList &events, int delayMs)
+FakeReply fakeEventStreamReply(
+    const FakeReply::Headers &headers, const QByteArrayList &events, const FakeStreamPacing &pacing)
 {
     FakeReply::Headers all { { "Content-Type", "text/event-stream; charset=utf-8" },
         { "Cache-Control", "no-cache" }, { "Transfer-Encoding", "chunked" } };
     all += headers;
     FakeReply reply;
     for (qsizetype i = 0; i < events.size(); ++i) {
-        FakeReplyStep step { i == 0 ? 0 : delayMs, FakeReply::chunk(events[i]), false };
+        FakeReplyStep step { 0, FakeReply::chunk(events[i]), false };
+        pacing.apply(step, i);
         if (i == 0)
             step.bytes.prepend(FakeReply::head(200, all));
         if (i == events.size() - 1)

@@ -42,8 +42,6 @@ public:
     static Kind kindFor(const QString &model, bool toolsGiven);
     // "fake-error-429" -> 429; -1 when the model does not ask for an error.
     static int errorStatusFor(const QString &model);
-    // "fake-stream-delay-<ms>": the pause between two stream events (0 for other names).
-    static int streamDelayFor(const QString &model);
 
     Kind kind() const { return m_kind; }
     QStringList pieces() const
@@ -67,5 +65,6 @@ private:
 #include "fakereply.h"
 
 // A 200 server-sent-event stream, chunked, one event per chunk and step (so that a test can see each event
-// arrive on its own), the head going out with the first.
-FakeReply fakeEventStreamReply(const FakeReply::Headers &headers, const QByteArrayList &events, int delayMs = 0);
+// arrive on its own), the head going out with the first, the others paced as `pacing` says.
+FakeReply fakeEventStreamReply(
+    const FakeReply::Headers &headers, const QByteArrayList &events, const FakeStreamPacing &pacing = {});

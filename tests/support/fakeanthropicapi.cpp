@@ -191,7 +191,7 @@ FakeReply FakeAnthropicApi::messages(const FakeHttpRequest &request, const FakeR
     const QByteArray id = "msg_01" + idPart("message" + QByteArray::number(m_sequence), 22);
     if (body.value(u"stream").toBool())
         return fakeEventStreamReply(
-            headers, streamEvents(answer, usage, id, model), FakeAnswer::streamDelayFor(model));
+            headers, streamEvents(answer, usage, id, model), FakeStreamPacing::forModel(model));
     return FakeReply::json(200,
         "{\"id\":\"" + id + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":"
             + FakeChatCompletion::jsonString(model) + ",\"content\":" + contentJson(answer, id)

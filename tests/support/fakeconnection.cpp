@@ -1,21 +1,30 @@
 #include "fakeconnection.h"
 
 #include "fakeopenaiapi.h"
+#include "fakestreamgate.h"
 
 #include <QTcpSocket>
 #include <QTimer>
 
-FakeConnection::FakeConnection(QTcpSocket *socket, quint64 id, Handler handler, QObject *parent)
+FakeConnection::FakeConnection(
+    QTcpSocket *socket, quint64 id, Handler handler, FakeStreamGate &gate, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_id(id)
     , m_handler(std::move(handler))
+    , m_gate(gate)
 {
     m_socket->setParent(this);
     connect(m_socket, &QTcpSocket::readyRead, this, &FakeConnection::readRequests);
     connect(m_socket, &QTcpSocket::disconnected, this, &QObject::deleteLater);
     // Bytes may have arrived before we connected to readyRead.
     QTimer::singleShot(0, this, &FakeConnection::readRequests);
+}
+
+FakeConnection::~FakeConnection()
+{
+    if (m_held) // the client (the gateway) left while a step waited at the gate
+        m_gate.leave();
 }
 
 void FakeConnection::readRequests()
@@ -55,20 +64,42 @@ void FakeConnection::playStep()
         return;
     }
     const FakeReplyStep &step = m_reply.steps.at(m_step);
-    const auto write = [this] {
-        const FakeReplyStep &current = m_reply.steps.at(m_step++);
-        if (m_socket->state() != QAbstractSocket::ConnectedState)
-            return; // the client left; disconnected() cleans up
-        m_socket->write(current.bytes);
-        if (current.closeAfter)
-            finish(true);
-        else
-            playStep();
-    };
-    if (step.delayMs > 0)
-        QTimer::singleShot(step.delayMs, this, write);
+    if (step.held)
+        hold();
+    else if (step.delayMs > 0)
+        QTimer::singleShot(step.delayMs, this, &FakeConnection::writeStep);
     else
-        write();
+        writeStep();
+}
+
+void FakeConnection::hold()
+{
+    m_gate.enter();
+    m_held = connect(&m_gate, &FakeStreamGate::released, this, [this] {
+        disconnect(m_held);
+        m_held = {};
+        m_gate.leave();
+        writeStep();
+    });
+}
+
+void FakeConnection::writeStep()
+{
+    const FakeReplyStep &current = m_reply.steps.at(m_step++);
+    if (m_socket->state() != QAbstractSocket::ConnectedState)
+        return; // the client left; disconnected() cleans up
+    if (current.closeAfter) {
+        m_socket->write(current.bytes);
+        finish(true);
+        return;
+    }
+    // Held before these bytes can leave: a client that has read them finds the next step held already.
+    const bool holdNext = m_step < m_reply.steps.size() && m_reply.steps.at(m_step).held;
+    if (holdNext)
+        hold();
+    m_socket->write(current.bytes);
+    if (!holdNext)
+        playStep();
 }
 
 void FakeConnection::finish(bool close)

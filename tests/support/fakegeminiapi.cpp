@@ -260,5 +260,5 @@ FakeReply FakeGeminiApi::generate(
     QByteArrayList events;
     for (const QByteArray &r : responses)
         events.append("data: " + r + "\r\n\r\n");
-    return fakeEventStreamReply(headers, events, FakeAnswer::streamDelayFor(model));
+    return fakeEventStreamReply(headers, events, FakeStreamPacing::forModel(model));
 }

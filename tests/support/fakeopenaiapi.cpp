@@ -249,7 +249,6 @@ FakeReply FakeOpenAiApi::chatCompletions(const FakeHttpRequest &request, const F
             "<html><body>502 Bad Gateway, but sent as 200</body></html>");
 
     const int slowMs = qMax(0, numberAfter(model, QStringLiteral("fake-slow-")));
-    const int eventDelayMs = qMax(0, numberAfter(model, QStringLiteral("fake-stream-delay-")));
     const bool dropMidStream = model == u"fake-drop-mid-stream";
     const FakeChatCompletion::Kind kind = model == u"fake-tools" ? FakeChatCompletion::Kind::Tools
         : model == u"fake-length"                                ? FakeChatCompletion::Kind::Length
@@ -272,9 +271,11 @@ FakeReply FakeOpenAiApi::chatCompletions(const FakeHttpRequest &request, const F
         { "Transfer-Encoding", "chunked" } };
     streamHeaders += headers;
     const QByteArrayList events = completion.streamEvents();
+    const FakeStreamPacing pacing = FakeStreamPacing::forModel(model);
     FakeReply reply;
     for (qsizetype i = 0; i < events.size(); ++i) {
-        FakeReplyStep step { int(i == 0 ? slowMs : eventDelayMs), FakeReply::chunk(events[i]), false };
+        FakeReplyStep step { i == 0 ? slowMs : 0, FakeReply::chunk(events[i]), false };
+        pacing.apply(step, i);
         if (i == 0)
             step.bytes.prepend(FakeReply::head(200, streamHeaders));
         if (dropMidStream && i == 1) {

@@ -94,3 +94,21 @@ QByteArray FakeReply::chunk(const QByteArray &payload)
     Q_ASSERT(!payload.isEmpty());
     return QByteArray::number(payload.size(), 16) + "\r\n" + payload + "\r\n";
 }
+
+FakeStreamPacing FakeStreamPacing::forModel(const QString &model)
+{
+    static const QString delayPrefix = QStringLiteral("fake-stream-delay-");
+    if (model == u"fake-stream-gated")
+        return { 0, true };
+    if (model.startsWith(delayPrefix))
+        return { qMax(0, model.mid(delayPrefix.size()).toInt()), false };
+    return {};
+}
+
+void FakeStreamPacing::apply(FakeReplyStep &step, qsizetype index) const
+{
+    if (index == 0)
+        return;
+    step.delayMs = delayMs;
+    step.held = held;
+}

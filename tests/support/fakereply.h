@@ -3,14 +3,29 @@
 #include <QByteArray>
 #include <QList>
 #include <QPair>
+#include <QString>
 
-// What the fake upstream plays back for one request: bytes to write after a pause, and whether to hang up.
-// Built as plain data so that the API logic can be tested without sockets and the timing lives in one place.
+// What the fake upstream plays back for one request: bytes to write after a pause (or once the test releases
+// them), and whether to hang up. Built as plain data so that the API logic can be tested without sockets and the
+// timing lives in one place.
 struct FakeReplyStep
 {
     int delayMs = 0;
     QByteArray bytes;
     bool closeAfter = false;
+    bool held = false; // waits at the fake upstream's FakeStreamGate until the test releases it (no pause then)
+};
+
+// How the events of a stream after the first go out, as the model name asks: after a pause each
+// ("fake-stream-delay-<ms>"), or each held until the test releases it ("fake-stream-gated").
+struct FakeStreamPacing
+{
+    int delayMs = 0;
+    bool held = false;
+
+    static FakeStreamPacing forModel(const QString &model);
+    // Paces the step of event `index` (the first goes out with the head, at once).
+    void apply(FakeReplyStep &step, qsizetype index) const;
 };
 
 struct FakeReply

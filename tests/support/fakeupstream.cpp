@@ -2,12 +2,15 @@
 
 #include "clock.h"
 #include "fakeconnection.h"
+#include "fakestreamgate.h"
+#include "reservedport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <unistd.h>
 
 namespace {
 const Clock *clockOrOwn(const Clock *clock, std::unique_ptr<Clock> &own)
@@ -21,26 +24,49 @@ const Clock *clockOrOwn(const Clock *clock, std::unique_ptr<Clock> &own)
 FakeUpstream::FakeUpstream(const Clock *clock, QObject *parent)
     : QObject(parent)
     , m_server(new QTcpServer(this))
+    , m_gate(new FakeStreamGate(this))
     , m_api(clockOrOwn(clock, m_ownClock))
 {
     connect(m_server, &QTcpServer::newConnection, this, &FakeUpstream::acceptConnections);
 }
 
-FakeUpstream::~FakeUpstream() = default;
+FakeUpstream::~FakeUpstream()
+{
+    // Before the gate they may be held at goes with the other children.
+    qDeleteAll(findChildren<FakeConnection *>(Qt::FindDirectChildrenOnly));
+}
 
 bool FakeUpstream::listen(quint16 port)
 {
-    if (m_server->listen(QHostAddress::LocalHost, port))
+    if (m_server->listen(QHostAddress::LocalHost, port)) {
+        m_port = m_server->serverPort();
         return true;
+    }
     m_errorString = QStringLiteral("fake upstream cannot listen on 127.0.0.1:%1: %2")
                         .arg(port)
                         .arg(m_server->errorString());
     return false;
 }
 
+bool FakeUpstream::listen(ReservedPort &reserved)
+{
+    const quint16 port = reserved.port();
+    const qintptr descriptor = reserved.takeListening();
+    if (descriptor >= 0 && m_server->setSocketDescriptor(descriptor)) {
+        m_port = m_server->serverPort();
+        return true;
+    }
+    m_errorString = QStringLiteral("fake upstream cannot listen on reserved port 127.0.0.1:%1: %2")
+                        .arg(port)
+                        .arg(descriptor < 0 ? reserved.errorString() : m_server->errorString());
+    if (descriptor >= 0)
+        ::close(int(descriptor)); // the server did not take it
+    return false;
+}
+
 quint16 FakeUpstream::port() const
 {
-    return m_server->serverPort();
+    return m_port.load();
 }
 
 QUrl FakeUpstream::baseUrl() const
@@ -55,9 +81,40 @@ QUrl FakeUpstream::rootUrl() const
 
 void FakeUpstream::setExpectedKey(const QByteArray &key)
 {
+    QMutexLocker locker(&m_mutex);
     m_api.setExpectedKey(key);
     m_anthropic.setExpectedKey(key);
     m_gemini.setExpectedKey(key);
+}
+
+void FakeUpstream::setAnthropicKey(const QByteArray &key)
+{
+    QMutexLocker locker(&m_mutex);
+    m_anthropic.setExpectedKey(key);
+}
+
+void FakeUpstream::setGeminiKey(const QByteArray &key)
+{
+    QMutexLocker locker(&m_mutex);
+    m_gemini.setExpectedKey(key);
+}
+
+void FakeUpstream::setCacheWriteTokens(int tokens)
+{
+    QMutexLocker locker(&m_mutex);
+    m_anthropic.setCacheWriteTokens(tokens);
+}
+
+QList<FakeHttpRequest> FakeUpstream::receivedRequests() const
+{
+    QMutexLocker locker(&m_mutex);
+    return m_requests;
+}
+
+void FakeUpstream::clearReceivedRequests()
+{
+    QMutexLocker locker(&m_mutex);
+    m_requests.clear();
 }
 
 void FakeUpstream::applyTokenSettings(const FakeTokenSettings &settings)
@@ -69,6 +126,7 @@ void FakeUpstream::applyTokenSettings(const FakeTokenSettings &settings)
 
 void FakeUpstream::setCachedTokens(int tokens)
 {
+    QMutexLocker locker(&m_mutex);
     FakeTokenSettings settings = m_api.tokenSettings();
     settings.cachedTokens = tokens;
     applyTokenSettings(settings);
@@ -76,6 +134,7 @@ void FakeUpstream::setCachedTokens(int tokens)
 
 void FakeUpstream::setReasoningTokens(int tokens)
 {
+    QMutexLocker locker(&m_mutex);
     FakeTokenSettings settings = m_api.tokenSettings();
     settings.reasoningTokens = tokens;
     applyTokenSettings(settings);
@@ -86,12 +145,13 @@ void FakeUpstream::acceptConnections()
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {
         new FakeConnection(
             socket, ++m_connectionCount, [this](const FakeHttpRequest &request) { return handle(request); },
-            this);
+            *m_gate, this);
     }
 }
 
 FakeReply FakeUpstream::handle(const FakeHttpRequest &request)
 {
+    QMutexLocker locker(&m_mutex);
     if (request.path == "/__fake/requests") {
         FakeReply::Headers headers;
         if (!request.keepAlive())
@@ -105,7 +165,9 @@ FakeReply FakeUpstream::handle(const FakeHttpRequest &request)
     }
     // Recorded before answering, so that requests the fake hangs up on are in the record too.
     m_requests.append(request);
+    locker.unlock();
     emit requestReceived(request);
+    locker.relock();
     if (request.path == "/v1/messages" || request.path.startsWith("/v1/messages/"))
         return m_anthropic.reply(request);
     if (request.path.startsWith("/v1beta/"))

@@ -1,7 +1,9 @@
 // Checks the fake upstream's HTTP behaviour: timing, hang-ups, keep-alive, request framing, its record.
 
+#include "fakestreamgate.h"
 #include "fakeupstream.h"
 #include "rawhttpclient.h"
+#include "reservedport.h"
 #include "testclock.h"
 #include "testhttp.h"
 
@@ -12,6 +14,7 @@
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
 #include <QTest>
+#include <memory>
 
 using TestHttp::chatBody;
 using TestHttp::sseData;
@@ -25,6 +28,9 @@ private slots:
     void cleanup();
 
     void slowAndStreamDelay();
+    void gatedStreamWaitsForTheTest();
+    void clientLeavingLetsGoOfTheGate();
+    void reservedPortRefusesUntilListenedOn();
     void dropWithoutAnswer();
     void dropMidStream();
     void recordsRequests();
@@ -72,6 +78,60 @@ void TestFakeUpstreamWire::slowAndStreamDelay()
     QCOMPARE(stream.status, 200);
     QCOMPARE(sseData(stream.body).size(), 5);
     QVERIFY2(timer.elapsed() >= 400, qPrintable(QString::number(timer.elapsed())));
+}
+
+void TestFakeUpstreamWire::gatedStreamWaitsForTheTest()
+{
+    FakeStreamGate &gate = m_upstream->streamGate();
+    RawHttpClient client;
+    QVERIFY(client.connectToServer(m_upstream->port()));
+    client.send(RawHttpClient::request(
+        "POST", "/v1/chat/completions", chatBody(u"fake-stream-gated"_qs, u"x"_qs, true)));
+    // Role, "Echo:", " x", finish, [DONE]: the first goes out with the head, each other when released.
+    constexpr int kEvents = 5;
+    for (int n = 1; n < kEvents; ++n) {
+        QTRY_COMPARE(client.pending().count("data: "), n);
+        QCOMPARE(gate.heldCount(), 1);
+        gate.release();
+    }
+    const RawHttpResponse response = client.readResponse();
+    QVERIFY(response.complete);
+    QCOMPARE(response.status, 200);
+    QCOMPARE(response.chunks.size(), kEvents); // still one event per chunk
+    QCOMPARE(sseData(response.body).size(), kEvents);
+    QVERIFY(response.body.endsWith("data: [DONE]\n\n"));
+    QCOMPARE(gate.heldCount(), 0);
+}
+
+void TestFakeUpstreamWire::clientLeavingLetsGoOfTheGate()
+{
+    FakeStreamGate &gate = m_upstream->streamGate();
+    auto client = std::make_unique<RawHttpClient>();
+    QVERIFY(client->connectToServer(m_upstream->port()));
+    client->send(RawHttpClient::request(
+        "POST", "/v1/chat/completions", chatBody(u"fake-stream-gated"_qs, u"x"_qs, true)));
+    QTRY_VERIFY(client->pending().contains("data: "));
+    QCOMPARE(gate.heldCount(), 1);
+    client.reset();
+    QTRY_COMPARE(gate.heldCount(), 0);
+    gate.release(); // nothing held: nothing happens, and the fake serves on
+    QCOMPARE(call("POST", u"/v1/chat/completions"_qs, chatBody(u"gpt-4o-mini"_qs, u"x"_qs)).status, 200);
+}
+
+void TestFakeUpstreamWire::reservedPortRefusesUntilListenedOn()
+{
+    ReservedPort reserved;
+    QVERIFY2(reserved.isValid(), qPrintable(reserved.errorString()));
+    QVERIFY(reserved.port() > 0);
+    const TestHttpResult refused = TestHttp::call(*m_nam, reserved.port(), "GET", u"/v1/models"_qs);
+    QCOMPARE(refused.error, QNetworkReply::ConnectionRefusedError);
+
+    FakeUpstream later(&m_clock);
+    QVERIFY2(later.listen(reserved), qPrintable(later.errorString()));
+    QCOMPARE(later.port(), reserved.port());
+    QCOMPARE(TestHttp::call(*m_nam, later.port(), "GET", u"/v1/models"_qs).status, 200);
+    QVERIFY(!later.listen(reserved)); // taken over once
+    QVERIFY(!later.errorString().isEmpty());
 }
 
 void TestFakeUpstreamWire::dropWithoutAnswer()
@@ -154,10 +214,16 @@ void TestFakeUpstreamWire::keepAliveAndPipelining()
 {
     RawHttpClient client;
     QVERIFY(client.connectToServer(m_upstream->port()));
-    // Two requests in one write: the second waits for the first (a slow stream) and is answered in order.
+    // Two requests in one write: the second waits for the first (a stream held at the gate) and is answered in
+    // order.
     client.send(RawHttpClient::request(
-                    "POST", "/v1/chat/completions", chatBody(u"fake-stream-delay-20"_qs, u"a"_qs, true))
+                    "POST", "/v1/chat/completions", chatBody(u"fake-stream-gated"_qs, u"a"_qs, true))
         + RawHttpClient::request("GET", "/v1/models"));
+    for (int n = 1; n < 5; ++n) {
+        QTRY_COMPARE(client.pending().count("data: "), n);
+        QCOMPARE(client.pending().count("HTTP/1.1 "), 1); // not a byte of the second answer yet
+        m_upstream->streamGate().release();
+    }
     const RawHttpResponse first = client.readResponse();
     QVERIFY(first.complete);
     QVERIFY(first.body.endsWith("data: [DONE]\n\n"));
