@@ -16,7 +16,10 @@
 #include <QJsonObject>
 #include <QSqlQuery>
 
+#include <sys/resource.h>
+
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <vector>
@@ -25,8 +28,18 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
+double cpuMs()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3
+        + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3;
+}
+
 struct Timing
 {
+    double cpu = 0;   // this process's CPU time per run, on average: all of a SQLite query's work, a PostgreSQL
+                      // query's client side; unlike wall time, hardly stretched by other processes' load
     double first = 0; // the first run: caches cold, as after the gateway starts
     double p50 = 0;
     double p95 = 0;
@@ -37,6 +50,7 @@ struct Timing
 std::optional<Timing> timed(int runs, const std::function<bool()> &work)
 {
     std::vector<double> ms;
+    const double cpuBefore = cpuMs();
     for (int run = 0; run < runs; ++run) {
         QElapsedTimer timer;
         timer.start();
@@ -45,6 +59,7 @@ std::optional<Timing> timed(int runs, const std::function<bool()> &work)
         ms.push_back(double(timer.nsecsElapsed()) / 1e6);
     }
     Timing t;
+    t.cpu = (cpuMs() - cpuBefore) / double(runs);
     t.first = ms.front();
     std::sort(ms.begin(), ms.end());
     const auto rank = [&](double q) { return ms[size_t(std::ceil(q * double(ms.size()))) - 1]; }; // nearest rank
@@ -87,6 +102,7 @@ int main(int argc, char **argv)
     parser.addOptions({
         {u"runs"_s, u"Runs of each query (default 15)."_s, u"r"_s, u"15"_s},
         {u"json"_s, u"Append one JSON line a figure to this file."_s, u"file"_s},
+        {u"size-only"_s, u"Only the store's size, no queries."_s},
     });
     parser.process(app);
     QString error;
@@ -115,15 +131,25 @@ int main(int argc, char **argv)
     const qint64 hourRows = extent.value(2).toLongLong();
     const qint64 minuteRows = extent.value(3).toLongLong();
     const qint64 withPayloads = extent.value(4).toLongLong();
+    // The whole database, and what of it the records (with their indexes and, on PostgreSQL, TOAST) and the
+    // rollups take: the records grow with the traffic, the rollups with time × keys × models.
     qint64 bytes = 0;
+    QSqlQuery size(db);
     if (postgres) {
-        QSqlQuery size(db);
-        size.exec(u"SELECT pg_database_size(current_database())"_s);
-        bytes = size.next() ? size.value(0).toLongLong() : 0;
+        size.exec(u"SELECT pg_database_size(current_database()), pg_total_relation_size('requests'), "
+                  "pg_total_relation_size('usage_rollups') + pg_total_relation_size('usage_rollups_daily') "
+                  "+ pg_total_relation_size('usage_rollups_minute')"_s);
     } else {
         for (const QString &suffix : {QString(), u"-wal"_s})
             bytes += QFileInfo(location->path + suffix).size();
+        size.exec(u"SELECT 0, SUM(CASE WHEN name = 'requests' OR name LIKE 'idx_requests_%' THEN pgsize END), "
+                  "SUM(CASE WHEN name LIKE '%usage_rollups%' THEN pgsize END) FROM dbstat"_s);
     }
+    size.next();
+    bytes += size.value(0).toLongLong();
+    const qint64 recordBytes = size.value(1).toLongLong();
+    const qint64 rollupBytes = size.value(2).toLongLong();
+    size.finish();
     extent.finish();
     db.close();
     db = QSqlDatabase();
@@ -205,28 +231,35 @@ int main(int argc, char **argv)
             json.write(QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n');
     };
 
-    const double perMillion = double(bytes) / (double(records) / 1e6) / (1024.0 * 1024.0);
+    const double perMillion = double(recordBytes) / (double(records) / 1e6) / (1024.0 * 1024.0);
     std::printf("%s store: %lld records up to %s, %lld with payloads; %lld hourly and %lld minute rollup rows\n",
                 engine, static_cast<long long>(records), qPrintable(newest.toString(Qt::ISODate)),
                 static_cast<long long>(withPayloads), static_cast<long long>(hourRows),
                 static_cast<long long>(minuteRows));
-    std::printf("database size: %.0f MiB, %.0f MiB per million records\n\n", double(bytes) / 1048576.0, perMillion);
-    emitJson({{u"figure"_s, u"size"_s}, {u"bytes"_s, bytes}, {u"mib_per_million_records"_s, qRound(perMillion)},
+    std::printf("database size: %.0f MiB; the records with their indexes %.0f MiB (%.0f MiB per million), the "
+                "rollups %.0f MiB\n\n",
+                double(bytes) / 1048576.0, double(recordBytes) / 1048576.0, perMillion, double(rollupBytes) / 1048576.0);
+    emitJson({{u"figure"_s, u"size"_s}, {u"bytes"_s, bytes}, {u"record_bytes"_s, recordBytes},
+              {u"rollup_bytes"_s, rollupBytes}, {u"record_mib_per_million"_s, qRound(perMillion)},
               {u"records_with_payloads"_s, withPayloads}, {u"hourly_rollup_rows"_s, hourRows},
               {u"minute_rollup_rows"_s, minuteRows}});
 
-    std::printf("| query (%d runs) | first ms | p50 ms | p95 ms | max ms |\n| --- | ---: | ---: | ---: | ---: |\n", runs);
+    if (parser.isSet(u"size-only"_s))
+        return 0;
+    std::printf("| query (%d runs) | first ms | p50 ms | p95 ms | max ms | CPU ms a run |\n"
+                "| --- | ---: | ---: | ---: | ---: | ---: |\n", runs);
     bool failed = false;
     for (const Query &query : queries) {
         const auto t = timed(runs, query.work);
         if (!t) {
-            std::printf("| %s | failed: %s | | | |\n", query.what, qPrintable(error));
+            std::printf("| %s | failed: %s | | | | |\n", query.what, qPrintable(error));
             failed = true;
             continue;
         }
-        std::printf("| %s | %.1f | %.1f | %.1f | %.1f |\n", query.what, t->first, t->p50, t->p95, t->max);
+        std::printf("| %s | %.1f | %.1f | %.1f | %.1f | %.1f |\n", query.what, t->first, t->p50, t->p95, t->max, t->cpu);
         emitJson({{u"figure"_s, u"query"_s}, {u"query"_s, QLatin1String(query.what)}, {u"runs"_s, runs},
-                  {u"first_ms"_s, t->first}, {u"p50_ms"_s, t->p50}, {u"p95_ms"_s, t->p95}, {u"max_ms"_s, t->max}});
+                  {u"first_ms"_s, t->first}, {u"p50_ms"_s, t->p50}, {u"p95_ms"_s, t->p95}, {u"max_ms"_s, t->max},
+                  {u"cpu_ms"_s, t->cpu}});
         std::fflush(stdout);
     }
     return failed ? 1 : 0;
