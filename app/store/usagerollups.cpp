@@ -221,6 +221,7 @@ QByteArray applyDeltas()
     return statements.join(u"; "_s).toUtf8();
 }
 
+// `tables`: the deltas of the hourly, daily and minute rows, in that order (applyDeltas()'s resolution numbers).
 PgCopy::Outcome addPostgres(QSqlDatabase &db, const std::array<const Deltas *, 3> &tables, QString *error)
 {
     static const QByteArray create = createDeltas();
