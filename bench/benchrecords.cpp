@@ -3,7 +3,6 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QElapsedTimer>
-
 #include <algorithm>
 #include <vector>
 
@@ -89,8 +88,8 @@ std::optional<DatabaseLocation> storeAt(const QString &databaseUrl, const QStrin
 void addStoreOptions(QCommandLineParser &parser)
 {
     parser.addOptions({
-        {u"data-dir"_s, u"The gateway's data dir (gateway.db in it)."_s, u"dir"_s},
-        {u"database"_s, u"A postgres:// URL instead of the data dir's SQLite file."_s, u"url"_s},
+        { u"data-dir"_s, u"The gateway's data dir (gateway.db in it)."_s, u"dir"_s },
+        { u"database"_s, u"A postgres:// URL instead of the data dir's SQLite file."_s, u"url"_s },
     });
 }
 

@@ -77,7 +77,8 @@ Outcome insertAll(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator b
     bool transient = false;
     if (!UsageRollups::add(db, begin, end, error, &transient)) {
         db.rollback();
-        return transient || isTransient(db, QSqlError()) /* the connection went away */ ? Outcome::Retry : Outcome::Failed;
+        transient = transient || isTransient(db, QSqlError()); // or the connection went away meanwhile
+        return transient ? Outcome::Retry : Outcome::Failed;
     }
     if (db.commit())
         return Outcome::Ok;

@@ -3,6 +3,8 @@
 #include "database.h"
 #include "libpq.h"
 
+#include <optional>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -26,12 +28,22 @@ void Line::text(const QByteArray &utf8)
     separate();
     for (const char c : utf8) {
         switch (c) {
-        case '\\': m_out += "\\\\"; break;
-        case '\t': m_out += "\\t"; break;
-        case '\n': m_out += "\\n"; break;
-        case '\r': m_out += "\\r"; break;
-        case '\0': break; // PostgreSQL's text cannot hold NUL
-        default: m_out += c;
+        case '\\':
+            m_out += "\\\\";
+            break;
+        case '\t':
+            m_out += "\\t";
+            break;
+        case '\n':
+            m_out += "\\n";
+            break;
+        case '\r':
+            m_out += "\\r";
+            break;
+        case '\0':
+            break; // PostgreSQL's text cannot hold NUL
+        default:
+            m_out += c;
         }
     }
 }
@@ -83,7 +95,7 @@ struct Connection
 
 std::optional<Connection> connectionOf(QSqlDatabase &db, QString *error)
 {
-    Connection c{Database::postgresHandle(db), LibPq::get()};
+    Connection c { Database::postgresHandle(db), LibPq::get() };
     if (c.handle && c.pq)
         return c;
     *error = c.handle ? u"libpq is not available"_s : u"not a PostgreSQL connection"_s;
@@ -93,7 +105,7 @@ std::optional<Connection> connectionOf(QSqlDatabase &db, QString *error)
 } // namespace
 
 Outcome copy(QSqlDatabase &db, const QByteArray &copySql, const std::function<bool(Line &row)> &nextRow,
-             QString *error)
+    QString *error)
 {
     const auto connection = connectionOf(db, error);
     if (!connection)

@@ -7,7 +7,6 @@
 
 #include <QSqlError>
 #include <QVariant>
-
 #include <array>
 #include <map>
 #include <tuple>
@@ -145,8 +144,7 @@ using Deltas = std::map<RollupKey, UsageTotals>;
 
 // Hands one row's key and totals to `sink` in column order (keyColumns(), then measureColumns()):
 // text(QString), integer(qint64) or real(double), one call each.
-template <class Sink>
-void writeRow(const RollupKey &key, const UsageTotals &t, Sink &sink)
+template<class Sink> void writeRow(const RollupKey &key, const UsageTotals &t, Sink &sink)
 {
     sink.text(std::get<0>(key));
     sink.integer(std::get<1>(key));
@@ -183,7 +181,7 @@ bool upsertSqlite(QSqlDatabase &db, const Resolution &resolution, const Deltas &
         return false;
     }
     for (const auto &[key, totals] : rows) {
-        Binder binder{query};
+        Binder binder { query };
         writeRow(key, totals, binder);
         if (!query.exec()) {
             *error = query.lastError();
@@ -203,9 +201,11 @@ QByteArray createDeltas()
 {
     // A DO block and not CREATE … IF NOT EXISTS, whose notice Qt's driver would log at every batch. The table
     // lives as long as the connection, and a rolled-back batch takes its creation with it.
-    return u"DO $$BEGIN IF to_regclass('pg_temp.%1') IS NULL THEN CREATE TEMPORARY TABLE %1 (resolution SMALLINT "
-           "NOT NULL, LIKE %2) ON COMMIT DELETE ROWS; END IF; END$$"_s.arg(QLatin1String(kDeltas), kHourly.table)
-        .toUtf8();
+    return u"DO $$BEGIN IF to_regclass('pg_temp.%1') IS NULL THEN CREATE TEMPORARY TABLE %1 (resolution "
+           u"SMALLINT "
+           "NOT NULL, LIKE %2) ON COMMIT DELETE ROWS; END IF; END$$"_s
+               .arg(QLatin1String(kDeltas), kHourly.table)
+               .toUtf8();
 }
 
 QByteArray applyDeltas()
@@ -213,20 +213,21 @@ QByteArray applyDeltas()
     const QString columns = (keyColumns() + measureColumns()).join(u", "_s);
     QStringList statements;
     int resolution = 0;
-    for (const Resolution *r : {&kHourly, &kDaily, &kMinutely}) {
-        statements.append(u"INSERT INTO "_s + r->table + u" ("_s + columns + u") SELECT "_s + columns + u" FROM "_s
-                          + QLatin1String(kDeltas) + u" WHERE resolution = "_s + QString::number(resolution++)
-                          + u" ORDER BY "_s + keyColumns().join(u", "_s) + conflictUpdate(*r));
+    for (const Resolution *r : { &kHourly, &kDaily, &kMinutely }) {
+        statements.append(u"INSERT INTO "_s + r->table + u" ("_s + columns + u") SELECT "_s + columns
+            + u" FROM "_s + QLatin1String(kDeltas) + u" WHERE resolution = "_s + QString::number(resolution++)
+            + u" ORDER BY "_s + keyColumns().join(u", "_s) + conflictUpdate(*r));
     }
     return statements.join(u"; "_s).toUtf8();
 }
 
-// `tables`: the deltas of the hourly, daily and minute rows, in that order (applyDeltas()'s resolution numbers).
+// `tables`: the deltas of the hourly, daily and minute rows, in that order (applyDeltas()'s resolution
+// numbers).
 PgCopy::Outcome addPostgres(QSqlDatabase &db, const std::array<const Deltas *, 3> &tables, QString *error)
 {
     static const QByteArray create = createDeltas();
     static const QByteArray copySql = (u"COPY "_s + QLatin1String(kDeltas) + u" (resolution, "_s
-                                       + (keyColumns() + measureColumns()).join(u", "_s) + u") FROM STDIN"_s)
+        + (keyColumns() + measureColumns()).join(u", "_s) + u") FROM STDIN"_s)
                                           .toUtf8();
     static const QByteArray apply = applyDeltas();
     PgCopy::Outcome outcome = PgCopy::exec(db, create, error);
@@ -234,17 +235,20 @@ PgCopy::Outcome addPostgres(QSqlDatabase &db, const std::array<const Deltas *, 3
         return outcome;
     size_t table = 0;
     auto row = tables[0]->begin();
-    outcome = PgCopy::copy(db, copySql, [&](PgCopy::Line &line) {
-        while (row == tables[table]->end()) {
-            if (++table == tables.size())
-                return false;
-            row = tables[table]->begin();
-        }
-        line.integer(qint64(table));
-        writeRow(row->first, row->second, line);
-        ++row;
-        return true;
-    }, error);
+    outcome = PgCopy::copy(
+        db, copySql,
+        [&](PgCopy::Line &line) {
+            while (row == tables[table]->end()) {
+                if (++table == tables.size())
+                    return false;
+                row = tables[table]->begin();
+            }
+            line.integer(qint64(table));
+            writeRow(row->first, row->second, line);
+            ++row;
+            return true;
+        },
+        error);
     if (outcome != PgCopy::Outcome::Ok)
         return outcome;
     return PgCopy::exec(db, apply, error);
@@ -316,7 +320,7 @@ QStringList minuteMigrationStatements(const QDateTime &now)
 }
 
 bool add(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator begin,
-         std::vector<RequestRecord>::const_iterator end, QString *error, bool *transient)
+    std::vector<RequestRecord>::const_iterator end, QString *error, bool *transient)
 {
     // Many records of a batch share a bucket: they are added up here, and each row is written once.
     Deltas minutes;
@@ -331,7 +335,7 @@ bool add(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator begin,
     }
     *transient = false;
     if (Database::isPostgres(db)) {
-        const PgCopy::Outcome outcome = addPostgres(db, {&hours, &days, &minutes}, error);
+        const PgCopy::Outcome outcome = addPostgres(db, { &hours, &days, &minutes }, error);
         *transient = outcome == PgCopy::Outcome::Transient;
         return outcome == PgCopy::Outcome::Ok;
     }

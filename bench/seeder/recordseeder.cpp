@@ -250,7 +250,8 @@ std::optional<Seeded> seed(
                 seeded.first = at;
             seeded.last = at;
             ++written;
-            // Bounded memory (well within the writer's queue limit, payloads included): let it catch up now and then.
+            // Bounded memory (well within the writer's queue limit, payloads included): let it catch up now
+            // and then.
             if (written % (options.payloads ? 1'000 : 50'000) == 0) {
                 writer.flush();
                 if (options.progress)

@@ -4,12 +4,14 @@
 
 namespace {
 
+// clang-format off
 constexpr std::array kWords {
     "the", "function", "returns", "a", "list", "of", "values", "when", "called", "with", "an", "empty", "input",
     "please", "refactor", "this", "code", "so", "that", "it", "handles", "errors", "and", "logs", "them", "test",
     "should", "cover", "each", "case", "in", "which", "request", "fails", "because", "server", "is", "busy",
     "class", "struct", "const", "auto", "string", "model", "token", "stream", "response", "client", "database",
 };
+// clang-format on
 
 // About `tokens` tokens of words (four characters a token), drawn with xorshift from `state`.
 QByteArray words(qint64 tokens, quint64 &state)
@@ -28,14 +30,17 @@ QByteArray words(qint64 tokens, quint64 &state)
 
 QByteArray openAiChunk(const QByteArray &model, const QByteArray &content)
 {
-    return "data: {\"id\":\"chatcmpl-seed\",\"object\":\"chat.completion.chunk\",\"created\":1764000000,\"model\":\""
+    return "data: "
+           "{\"id\":\"chatcmpl-seed\",\"object\":\"chat.completion.chunk\",\"created\":1764000000,\"model\":"
+           "\""
         + model + "\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + content
         + "\"},\"finish_reason\":null}]}\n\n";
 }
 
 QByteArray anthropicDelta(const QByteArray &content)
 {
-    return "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":"
+    return "event: content_block_delta\ndata: "
+           "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":"
            "\"text_delta\",\"text\":\""
         + content + "\"}}\n\n";
 }
@@ -52,19 +57,24 @@ void fill(RequestRecord &r, quint64 seed)
     const QByteArray prompt = words(qMax<qint64>(r.usage.promptTokens, 20), state);
     const QByteArray stream = r.streamed ? ",\"stream\":true" : "";
     if (anthropic)
-        r.requestBody = "{\"model\":\"" + model + "\",\"max_tokens\":8192,\"messages\":[{\"role\":\"user\","
-                        "\"content\":\"" + prompt + "\"}]" + stream + "}";
+        r.requestBody = "{\"model\":\"" + model
+            + "\",\"max_tokens\":8192,\"messages\":[{\"role\":\"user\","
+              "\"content\":\""
+            + prompt + "\"}]" + stream + "}";
     else
-        r.requestBody = "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"system\",\"content\":\"You are a "
-                        "helpful assistant.\"},{\"role\":\"user\",\"content\":\"" + prompt + "\"}]" + stream + "}";
+        r.requestBody = "{\"model\":\"" + model
+            + "\",\"messages\":[{\"role\":\"system\",\"content\":\"You are a "
+              "helpful assistant.\"},{\"role\":\"user\",\"content\":\""
+            + prompt + "\"}]" + stream + "}";
     if (r.status >= 400) {
         r.responseBody = "{\"error\":{\"message\":\"" + r.error.toUtf8() + "\",\"type\":\"upstream_error\"}}";
         return;
     }
     const QByteArray answer = words(qMax<qint64>(r.usage.completionTokens, 1), state);
     if (!r.streamed && anthropic) {
-        r.responseBody = "{\"id\":\"msg_seed\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + model
-            + "\",\"content\":[{\"type\":\"text\",\"text\":\"" + answer + "\"}],\"stop_reason\":\"end_turn\"}";
+        r.responseBody = "{\"id\":\"msg_seed\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\""
+            + model + "\",\"content\":[{\"type\":\"text\",\"text\":\"" + answer
+            + "\"}],\"stop_reason\":\"end_turn\"}";
         return;
     }
     if (!r.streamed) {

@@ -15,7 +15,6 @@
 #include <QStringList>
 #include <QThread>
 #include <QVariant>
-
 #include <atomic>
 #include <cmath>
 #include <map>
@@ -177,24 +176,25 @@ inline QString compareRollups(QSqlDatabase &db, const std::vector<RequestRecord>
 {
     using Key = std::tuple<QString, qint64, QString, QString, QString>;
     QStringList diffs;
-    for (const auto table : {UsageRollups::Table::Minutely, UsageRollups::Table::Hourly, UsageRollups::Table::Daily}) {
+    for (const auto table :
+        { UsageRollups::Table::Minutely, UsageRollups::Table::Hourly, UsageRollups::Table::Daily }) {
         std::map<Key, UsageTotals> expected;
         for (const RequestRecord &r : records)
-            expected[Key{UsageRollups::bucketOf(r.createdAt, table), r.apiKeyId, r.member, r.usedModel,
-                         r.usedProvider}]
+            expected[Key { UsageRollups::bucketOf(r.createdAt, table), r.apiKeyId, r.member, r.usedModel,
+                         r.usedProvider }]
                 .add(r);
         FastQuery query(db);
         if (!query.prepare(QStringLiteral("SELECT bucket, api_key_id, member, used_model, used_provider, ")
-                           + UsageRollups::plainColumns() + QStringLiteral(" FROM ") + UsageRollups::table(table))
+                + UsageRollups::plainColumns() + QStringLiteral(" FROM ") + UsageRollups::table(table))
             || !query.exec())
             return query.lastError();
         qsizetype rows = 0;
         while (query.next()) {
             ++rows;
-            const Key key{query.text(0), query.integer(1), query.text(2), query.text(3), query.text(4)};
-            const QString where = UsageRollups::table(table) + QLatin1Char(' ') + std::get<0>(key) + QLatin1Char(' ')
-                + QString::number(std::get<1>(key)) + QLatin1Char(' ') + std::get<2>(key) + QLatin1Char(' ')
-                + std::get<3>(key);
+            const Key key { query.text(0), query.integer(1), query.text(2), query.text(3), query.text(4) };
+            const QString where = UsageRollups::table(table) + QLatin1Char(' ') + std::get<0>(key)
+                + QLatin1Char(' ') + QString::number(std::get<1>(key)) + QLatin1Char(' ') + std::get<2>(key)
+                + QLatin1Char(' ') + std::get<3>(key);
             const auto found = expected.find(key);
             if (found == expected.end()) {
                 diffs.append(where + QStringLiteral(": a row no record made"));
@@ -207,17 +207,23 @@ inline QString compareRollups(QSqlDatabase &db, const std::vector<RequestRecord>
                 && a.completionTokens == e.completionTokens && a.cachedTokens == e.cachedTokens
                 && a.cacheWriteTokens == e.cacheWriteTokens && a.reasoningTokens == e.reasoningTokens
                 && a.totalTokens == e.totalTokens && std::abs(a.cost - e.cost) <= 1e-9 * std::max(1.0, e.cost)
-                && a.durationSumMs == e.durationSumMs && a.ttftCount == e.ttftCount && a.ttftSumMs == e.ttftSumMs
-                && a.upstreamFailures == e.upstreamFailures && a.duration == e.duration && a.ttft == e.ttft;
+                && a.durationSumMs == e.durationSumMs && a.ttftCount == e.ttftCount
+                && a.ttftSumMs == e.ttftSumMs && a.upstreamFailures == e.upstreamFailures
+                && a.duration == e.duration && a.ttft == e.ttft;
             if (!same)
-                diffs.append(where + QStringLiteral(": %1 requests, %2 tokens, cost %3; expected %4, %5, %6")
-                                         .arg(a.requests).arg(a.totalTokens).arg(a.cost)
-                                         .arg(e.requests).arg(e.totalTokens).arg(e.cost));
+                diffs.append(where
+                    + QStringLiteral(": %1 requests, %2 tokens, cost %3; expected %4, %5, %6")
+                          .arg(a.requests)
+                          .arg(a.totalTokens)
+                          .arg(a.cost)
+                          .arg(e.requests)
+                          .arg(e.totalTokens)
+                          .arg(e.cost));
             expected.erase(found);
         }
         for (const auto &[key, totals] : expected)
             diffs.append(UsageRollups::table(table) + QLatin1Char(' ') + std::get<0>(key)
-                         + QStringLiteral(": no row for %1 records").arg(totals.requests + totals.retries));
+                + QStringLiteral(": no row for %1 records").arg(totals.requests + totals.retries));
         if (rows == 0 && !records.empty())
             diffs.append(UsageRollups::table(table) + QStringLiteral(" is empty"));
     }
@@ -229,8 +235,8 @@ inline QString compareRollups(QSqlDatabase &db, const std::vector<RequestRecord>
 // backslash, non-ASCII), a few retried.
 inline std::vector<RequestRecord> overlappingRecords(int count)
 {
-    static const QString models[] = {QStringLiteral("gpt-4o-mini"), QStringLiteral("claude\tab\t\\x"),
-                                     QStringLiteral("mod\tèle\nneuf"), QStringLiteral("llama3.2")};
+    static const QString models[] = { QStringLiteral("gpt-4o-mini"), QStringLiteral("claude\tab\t\\x"),
+        QStringLiteral("mod\tèle\nneuf"), QStringLiteral("llama3.2") };
     std::vector<RequestRecord> records;
     for (int i = 0; i < count; ++i) {
         RequestRecord r = sampleRecord(i);
@@ -246,7 +252,8 @@ inline std::vector<RequestRecord> overlappingRecords(int count)
 // Writes `records` through two log writers at once, each with its own thread and connection, the way two
 // gateway instances sharing a database do: even records through one, odd through the other. Empty when both
 // wrote everything; else why not.
-inline QString writeThroughTwoWriters(const DatabaseLocation &location, const std::vector<RequestRecord> &records)
+inline QString writeThroughTwoWriters(
+    const DatabaseLocation &location, const std::vector<RequestRecord> &records)
 {
     LogWriter first(location);
     LogWriter second(location);

@@ -403,8 +403,8 @@ void TestDatabasePostgres::logWriterWaitsOutAServerRestart()
         QSqlDatabase db = Database::open(location, u"pgoutage"_s, &error);
         QVERIFY2(db.isOpen(), qPrintable(error));
         QCOMPARE(countRows(db, u"requests"_s), writer.writtenCount());
-        // The rollups of the batches that went in on a new connection (a new temporary table for their deltas)
-        // are those of the records stored, no more, no less.
+        // The rollups of the batches that went in on a new connection (a new temporary table for their
+        // deltas) are those of the records stored, no more, no less.
         std::vector<RequestRecord> stored;
         QSqlQuery query(db);
         QVERIFY(query.exec(u"SELECT request_id FROM requests"_s));
@@ -440,18 +440,19 @@ void TestDatabasePostgres::twoWritersKeepTheRollupsEqualToTheRecords()
 
 void TestDatabasePostgres::aBadRollupRowDoesNotSinkItsBatch()
 {
-    // The batch's rollup rows go in with one statement per table: when one row is refused, the batch is written
-    // again record by record, and only the record whose row is refused is lost, with its rollups.
+    // The batch's rollup rows go in with one statement per table: when one row is refused, the batch is
+    // written again record by record, and only the record whose row is refused is lost, with its rollups.
     const DatabaseLocation location = freshDatabase();
     QString error;
     {
         QSqlDatabase db = Database::open(location, u"pgpoison"_s, &error);
         QVERIFY2(db.isOpen(), qPrintable(error));
         QSqlQuery query(db);
-        QVERIFY2(query.exec(u"CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN "
-                            "IF NEW.member = 'poison@example.com' THEN RAISE EXCEPTION 'poisoned rollup'; END IF; "
-                            "RETURN NEW; END$$"_s),
-                 qPrintable(query.lastError().text()));
+        QVERIFY2(
+            query.exec(u"CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN "
+                       "IF NEW.member = 'poison@example.com' THEN RAISE EXCEPTION 'poisoned rollup'; END IF; "
+                       "RETURN NEW; END$$"_s),
+            qPrintable(query.lastError().text()));
         QVERIFY(query.exec(u"CREATE TRIGGER poison BEFORE INSERT ON usage_rollups_minute FOR EACH ROW "
                            "EXECUTE FUNCTION poison()"_s));
     }
@@ -461,7 +462,8 @@ void TestDatabasePostgres::aBadRollupRowDoesNotSinkItsBatch()
     LogWriter writer(location);
     for (const RequestRecord &record : records) // queued before start, so they form one batch
         writer.enqueue(record);
-    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"could not write 1 of 40 request records: .*poisoned rollup"_s));
+    QTest::ignoreMessage(
+        QtWarningMsg, QRegularExpression(u"could not write 1 of 40 request records: .*poisoned rollup"_s));
     QVERIFY2(writer.start(&error), qPrintable(error));
     writer.flush();
     QCOMPARE(writer.writtenCount(), 39);
