@@ -39,12 +39,12 @@ for engine in sqlite postgres; do
             before_cpu=$(server_cpu)
             load=$(cut -d' ' -f1 /proc/loadavg)
             /usr/bin/time -f "%U %S" -o "$TMP/time" "$bin" "${args[@]}" >"$TMP/out" 2>/dev/null
-            server=$(echo "$(server_cpu) - $before_cpu" | bc)
+            server=$(awk "BEGIN { printf \"%.2f\", $(server_cpu) - $before_cpu }")
             rate=$(sed -n 's/.*written in \([0-9.]*\) s, \([0-9]*\) records\/s.*/\2/p' "$TMP/out")
             read -r user sys <"$TMP/time"
             [ "$engine" = postgres ] && psql -q "$SERVER/postgres" -c "DROP DATABASE $db"
             [ "$engine" = sqlite ] && server=0
-            echo "{\"figure\":\"writer\",\"engine\":\"$engine\",\"build\":\"$build\",\"records\":$RECORDS,\"spread_hours\":$hours,\"records_per_s\":$rate,\"client_cpu_s\":$(echo "$user + $sys" | bc),\"server_cpu_s\":$server,\"load\":$load,\"at\":\"$(date -u +%FT%TZ)\"}"
+            echo "{\"figure\":\"writer\",\"engine\":\"$engine\",\"build\":\"$build\",\"records\":$RECORDS,\"spread_hours\":$hours,\"records_per_s\":$rate,\"client_cpu_s\":$(awk "BEGIN { printf \"%.2f\", $user + $sys }"),\"server_cpu_s\":$server,\"load\":$load,\"at\":\"$(date -u +%FT%TZ)\"}"
         done
     done
 done

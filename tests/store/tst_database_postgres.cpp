@@ -424,7 +424,7 @@ void TestDatabasePostgres::twoWritersKeepTheRollupsEqualToTheRecords()
 {
     // Two instances' writers on one database, their batches' rollup deltas applied to the same rows at once.
     const DatabaseLocation location = freshDatabase();
-    const std::vector<RequestRecord> records = overlappingRecords(3000);
+    const std::vector<RequestRecord> records = overlappingRecords(10000);
     const QString written = writeThroughTwoWriters(location, records);
     QVERIFY2(written.isEmpty(), qPrintable(written));
     QString error;

@@ -306,7 +306,7 @@ void TestLogWriter::twoWritersKeepTheRollupsEqualToTheRecords()
 {
     // Two instances' writers on one file: each batch's rollup rows, added up per batch, land on rows the
     // other writer adds to as well.
-    const std::vector<RequestRecord> records = overlappingRecords(3000);
+    const std::vector<RequestRecord> records = overlappingRecords(10000);
     const QString written = writeThroughTwoWriters(m_location, records);
     QVERIFY2(written.isEmpty(), qPrintable(written));
     QSqlDatabase db = reader();
