@@ -1,7 +1,8 @@
 #include "benchrecords.h"
 
+#include <QCommandLineParser>
+#include <QDir>
 #include <QElapsedTimer>
-
 #include <algorithm>
 #include <vector>
 
@@ -82,6 +83,26 @@ std::optional<DatabaseLocation> storeAt(const QString &databaseUrl, const QStrin
     if (databaseUrl.isEmpty())
         return DatabaseLocation::inDataDir(tempDir);
     return DatabaseLocation::fromUrl(databaseUrl, error);
+}
+
+void addStoreOptions(QCommandLineParser &parser)
+{
+    parser.addOptions({
+        { u"data-dir"_s, u"The gateway's data dir (gateway.db in it)."_s, u"dir"_s },
+        { u"database"_s, u"A postgres:// URL instead of the data dir's SQLite file."_s, u"url"_s },
+    });
+}
+
+std::optional<DatabaseLocation> storeFromOptions(const QCommandLineParser &parser, QString *error)
+{
+    if (parser.isSet(u"database"_s))
+        return DatabaseLocation::fromUrl(parser.value(u"database"_s), error);
+    if (!parser.isSet(u"data-dir"_s)) {
+        *error = u"give --data-dir or --database"_s;
+        return std::nullopt;
+    }
+    QDir().mkpath(parser.value(u"data-dir"_s));
+    return DatabaseLocation::inDataDir(parser.value(u"data-dir"_s));
 }
 
 } // namespace BenchRecords

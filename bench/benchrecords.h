@@ -5,6 +5,8 @@
 
 #include <QDateTime>
 
+class QCommandLineParser;
+
 #include <functional>
 #include <optional>
 
@@ -16,6 +18,10 @@ RequestRecord record(qint64 i, qint64 total, const QDateTime &start, int spreadH
 // Where a benchmark writes: the database at `databaseUrl` (an empty one), or else SQLite in `tempDir`; nullopt
 // and *error for a URL that is not usable.
 std::optional<DatabaseLocation> storeAt(const QString &databaseUrl, const QString &tempDir, QString *error);
+// --data-dir DIR (gateway.db in it) and --database postgres://…: which store a tool reads or fills.
+void addStoreOptions(QCommandLineParser &parser);
+// The store the options name; nullopt and *error when neither or a bad URL is given.
+std::optional<DatabaseLocation> storeFromOptions(const QCommandLineParser &parser, QString *error);
 // The median wall time of `runs` runs of `work`, in ms; -1 when a run failed.
 double medianMs(int runs, const std::function<bool()> &work);
 } // namespace BenchRecords

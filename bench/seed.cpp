@@ -1,12 +1,12 @@
 // Fills a gateway's store with realistic request records (RecordSeeder), fast: for the window's figures and
 // screenshots, and for trying the dashboard at scale.
-// Usage: bench_seed --data-dir DIR [--database postgres://…] [--records N] [--days D] [--seed S]
+// Usage: bench_seed --data-dir DIR | --database postgres://… [--records N] [--days D] [--seed S] [--payloads]
+#include "benchrecords.h"
 #include "clock.h"
 #include "recordseeder.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QDir>
 #include <QElapsedTimer>
 #include <cstdio>
 
@@ -18,26 +18,16 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Writes realistic request records into an LLM Gateway store."_s);
     parser.addHelpOption();
+    BenchRecords::addStoreOptions(parser);
     parser.addOptions({
-        { u"data-dir"_s, u"The gateway's data dir (gateway.db in it)."_s, u"dir"_s },
-        { u"database"_s, u"A postgres:// URL instead of the data dir's SQLite file."_s, u"url"_s },
         { u"records"_s, u"How many records (default 100000)."_s, u"n"_s, u"100000"_s },
         { u"days"_s, u"Over how many days up to now (default 90)."_s, u"d"_s, u"90"_s },
         { u"seed"_s, u"The random seed (default 1)."_s, u"s"_s, u"1"_s },
+        { u"payloads"_s, u"Keep request and response bodies with each record, as under Retain All Data."_s },
     });
     parser.process(app);
-    if (!parser.isSet(u"data-dir"_s) && !parser.isSet(u"database"_s)) {
-        std::fprintf(stderr, "bench_seed: give --data-dir or --database\n");
-        return 2;
-    }
     QString error;
-    std::optional<DatabaseLocation> location;
-    if (parser.isSet(u"database"_s)) {
-        location = DatabaseLocation::fromUrl(parser.value(u"database"_s), &error);
-    } else {
-        QDir().mkpath(parser.value(u"data-dir"_s));
-        location = DatabaseLocation::inDataDir(parser.value(u"data-dir"_s));
-    }
+    const std::optional<DatabaseLocation> location = BenchRecords::storeFromOptions(parser, &error);
     if (!location) {
         std::fprintf(stderr, "bench_seed: %s\n", qPrintable(error));
         return 2;
@@ -46,6 +36,7 @@ int main(int argc, char *argv[])
     options.records = parser.value(u"records"_s).toLongLong();
     options.days = parser.value(u"days"_s).toInt();
     options.seed = parser.value(u"seed"_s).toULongLong();
+    options.payloads = parser.isSet(u"payloads"_s);
     QElapsedTimer timer;
     timer.start();
     options.progress

@@ -53,7 +53,6 @@ Outcome insertAll(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator b
         *error = db.lastError().text();
         return isTransient(db, db.lastError()) ? Outcome::Retry : Outcome::Failed;
     }
-    QSqlError failure;
     QString sqliteError;
     auto sqlite = SqliteRecordInserter::create(db, &sqliteError);
     if (sqlite) {
@@ -69,19 +68,21 @@ Outcome insertAll(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator b
         }
         sqlite.reset(); // finalized before the commit, so nothing holds the transaction open
     } else {
-        const PgRecordCopier::Outcome copied = PgRecordCopier::copy(db, begin, end, error);
-        if (copied != PgRecordCopier::Outcome::Ok) {
+        const PgCopy::Outcome copied = PgRecordCopier::copy(db, begin, end, error);
+        if (copied != PgCopy::Outcome::Ok) {
             db.rollback();
-            return copied == PgRecordCopier::Outcome::Transient ? Outcome::Retry : Outcome::Failed;
+            return copied == PgCopy::Outcome::Transient ? Outcome::Retry : Outcome::Failed;
         }
     }
-    QString rollupError;
-    if (!failure.isValid() && !UsageRollups::add(db, begin, end, &rollupError))
-        failure = db.lastError().isValid() ? db.lastError() : QSqlError(rollupError, {}, QSqlError::StatementError);
-    if (!failure.isValid() && db.commit())
+    bool transient = false;
+    if (!UsageRollups::add(db, begin, end, error, &transient)) {
+        db.rollback();
+        transient = transient || isTransient(db, QSqlError()); // or the connection went away meanwhile
+        return transient ? Outcome::Retry : Outcome::Failed;
+    }
+    if (db.commit())
         return Outcome::Ok;
-    if (!failure.isValid())
-        failure = db.lastError();
+    const QSqlError failure = db.lastError();
     db.rollback();
     *error = failure.text();
     return isTransient(db, failure) ? Outcome::Retry : Outcome::Failed;

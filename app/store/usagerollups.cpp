@@ -2,13 +2,13 @@
 
 #include "database.h"
 #include "fastquery.h"
+#include "pgcopy.h"
 #include "sqlexec.h"
 
 #include <QSqlError>
 #include <QVariant>
-
+#include <array>
 #include <map>
-#include <memory>
 #include <tuple>
 
 using namespace Qt::StringLiterals;
@@ -123,77 +123,135 @@ QString backfill(const Resolution &resolution, const QString &since = {})
         + (since.isEmpty() ? QString() : u" WHERE created_at >= '%1'"_s.arg(since)) + u" GROUP BY 1, 2, 3, 4, 5"_s;
 }
 
-// For `rows` rows at once (the rows of one statement never share a key, as ON CONFLICT requires).
-QString upsertStatement(const Resolution &resolution, int rows)
+QString conflictUpdate(const Resolution &resolution)
 {
-    const QStringList measures = measureColumns();
-    const QStringList columns = keyColumns() + measures;
     QStringList updates;
-    for (const QString &column : measures)
+    for (const QString &column : measureColumns())
         updates.append(u"%1 = %2.%1 + excluded.%1"_s.arg(column, resolution.table));
-    const QString tuple = u'(' + QStringList(columns.size(), u"?"_s).join(u", "_s) + u')';
-    return u"INSERT INTO "_s + resolution.table + u" ("_s + columns.join(u", "_s) + u") VALUES "_s
-        + QStringList(rows, tuple).join(u", "_s) + u" ON CONFLICT ("_s + keyColumns().join(u", "_s)
-        + u") DO UPDATE SET "_s + updates.join(u", "_s);
+    return u" ON CONFLICT ("_s + keyColumns().join(u", "_s) + u") DO UPDATE SET "_s + updates.join(u", "_s);
 }
 
-// Rows per upsert where each statement is a round trip (PostgreSQL); SQLite runs them one by one.
-constexpr int kRowsPerStatement = 50;
+// One row's upsert (SQLite runs statements in the process, so one row each costs nothing more).
+QString upsertStatement(const Resolution &resolution)
+{
+    const QStringList columns = keyColumns() + measureColumns();
+    return u"INSERT INTO "_s + resolution.table + u" ("_s + columns.join(u", "_s) + u") VALUES ("_s
+        + QStringList(columns.size(), u"?"_s).join(u", "_s) + u')' + conflictUpdate(resolution);
+}
 
 using RollupKey = std::tuple<QString, qint64, QString, QString, QString>;
+using Deltas = std::map<RollupKey, UsageTotals>;
 
-// Binds one row's key and totals from parameter `first` on; returns the next parameter's index.
-int bindRow(FastQuery &query, int first, const RollupKey &key, const UsageTotals &t)
+// Hands one row's key and totals to `sink` in column order (keyColumns(), then measureColumns()):
+// text(QString), integer(qint64) or real(double), one call each.
+template<class Sink> void writeRow(const RollupKey &key, const UsageTotals &t, Sink &sink)
 {
-    int i = first;
-    query.bind(i++, std::get<0>(key));
-    query.bind(i++, std::get<1>(key));
-    query.bind(i++, std::get<2>(key));
-    query.bind(i++, std::get<3>(key));
-    query.bind(i++, std::get<4>(key));
+    sink.text(std::get<0>(key));
+    sink.integer(std::get<1>(key));
+    sink.text(std::get<2>(key));
+    sink.text(std::get<3>(key));
+    sink.text(std::get<4>(key));
     for (qint64 value : {t.requests, t.errors, t.retries, t.cacheHits, t.unpriced, t.promptTokens,
                          t.completionTokens, t.cachedTokens, t.cacheWriteTokens, t.reasoningTokens, t.totalTokens})
-        query.bind(i++, value);
-    query.bind(i++, t.cost);
+        sink.integer(value);
+    sink.real(t.cost);
     for (qint64 value : {t.durationSumMs, t.ttftCount, t.ttftSumMs, t.upstreamFailures})
-        query.bind(i++, value);
+        sink.integer(value);
     for (qint64 value : t.duration)
-        query.bind(i++, value);
+        sink.integer(value);
     for (qint64 value : t.ttft)
-        query.bind(i++, value);
-    return i;
+        sink.integer(value);
 }
 
-bool upsert(QSqlDatabase &db, const Resolution &resolution, const std::map<RollupKey, UsageTotals> &rows,
-            QString *error)
+// Binds a row's values to the parameters of a FastQuery, from the first on.
+struct Binder
 {
-    const int perStatement = Database::isSqlite(db) ? 1 : kRowsPerStatement;
-    std::unique_ptr<FastQuery> full;
-    auto it = rows.begin();
-    while (it != rows.end()) {
-        const int count = int(qMin<qsizetype>(perStatement, qsizetype(std::distance(it, rows.end()))));
-        std::unique_ptr<FastQuery> partial;
-        FastQuery *query = nullptr;
-        if (count == perStatement && full) {
-            query = full.get();
-        } else {
-            auto prepared = std::make_unique<FastQuery>(db);
-            if (!prepared->prepare(upsertStatement(resolution, count))) {
-                *error = prepared->lastError();
-                return false;
-            }
-            query = prepared.get();
-            (count == perStatement ? full : partial) = std::move(prepared);
-        }
-        int parameter = 0;
-        for (int row = 0; row < count; ++row, ++it)
-            parameter = bindRow(*query, parameter, it->first, it->second);
-        if (!query->exec()) {
-            *error = query->lastError();
+    FastQuery &query;
+    int next = 0;
+    void text(const QString &value) { query.bind(next++, value); }
+    void integer(qint64 value) { query.bind(next++, value); }
+    void real(double value) { query.bind(next++, value); }
+};
+
+bool upsertSqlite(QSqlDatabase &db, const Resolution &resolution, const Deltas &rows, QString *error)
+{
+    FastQuery query(db);
+    if (!query.prepare(upsertStatement(resolution))) {
+        *error = query.lastError();
+        return false;
+    }
+    for (const auto &[key, totals] : rows) {
+        Binder binder { query };
+        writeRow(key, totals, binder);
+        if (!query.exec()) {
+            *error = query.lastError();
             return false;
         }
     }
     return true;
+}
+
+// On PostgreSQL a statement is a round trip, and one that binds thousands of values costs the server more to
+// parse and plan than to run; so the batch's rows of all three tables go to a temporary table with one COPY
+// (as the records do), and from there into each table with one INSERT … SELECT … ON CONFLICT. The rows are
+// applied in key order, so that instances sharing the database lock them in the same order (no deadlock).
+constexpr auto kDeltas = "usage_rollup_deltas";
+
+QByteArray createDeltas()
+{
+    // A DO block and not CREATE … IF NOT EXISTS, whose notice Qt's driver would log at every batch. The table
+    // lives as long as the connection, and a rolled-back batch takes its creation with it.
+    return u"DO $$BEGIN IF to_regclass('pg_temp.%1') IS NULL THEN CREATE TEMPORARY TABLE %1 (resolution "
+           u"SMALLINT "
+           "NOT NULL, LIKE %2) ON COMMIT DELETE ROWS; END IF; END$$"_s
+               .arg(QLatin1String(kDeltas), kHourly.table)
+               .toUtf8();
+}
+
+QByteArray applyDeltas()
+{
+    const QString columns = (keyColumns() + measureColumns()).join(u", "_s);
+    QStringList statements;
+    int resolution = 0;
+    for (const Resolution *r : { &kHourly, &kDaily, &kMinutely }) {
+        statements.append(u"INSERT INTO "_s + r->table + u" ("_s + columns + u") SELECT "_s + columns
+            + u" FROM "_s + QLatin1String(kDeltas) + u" WHERE resolution = "_s + QString::number(resolution++)
+            + u" ORDER BY "_s + keyColumns().join(u", "_s) + conflictUpdate(*r));
+    }
+    return statements.join(u"; "_s).toUtf8();
+}
+
+// `tables`: the deltas of the hourly, daily and minute rows, in that order (applyDeltas()'s resolution
+// numbers).
+PgCopy::Outcome addPostgres(QSqlDatabase &db, const std::array<const Deltas *, 3> &tables, QString *error)
+{
+    static const QByteArray create = createDeltas();
+    static const QByteArray copySql = (u"COPY "_s + QLatin1String(kDeltas) + u" (resolution, "_s
+        + (keyColumns() + measureColumns()).join(u", "_s) + u") FROM STDIN"_s)
+                                          .toUtf8();
+    static const QByteArray apply = applyDeltas();
+    PgCopy::Outcome outcome = PgCopy::exec(db, create, error);
+    if (outcome != PgCopy::Outcome::Ok)
+        return outcome;
+    size_t table = 0;
+    auto row = tables[0]->begin();
+    outcome = PgCopy::copy(
+        db, copySql,
+        [&](PgCopy::Line &line) {
+            while (row == tables[table]->end()) {
+                if (++table == tables.size())
+                    return false;
+                row = tables[table]->begin();
+            }
+            line.integer(qint64(table));
+            writeRow(row->first, row->second, line);
+            ++row;
+            return true;
+        },
+        error);
+    if (outcome != PgCopy::Outcome::Ok)
+        return outcome;
+    return PgCopy::exec(db, apply, error);
 }
 
 } // namespace
@@ -262,11 +320,12 @@ QStringList minuteMigrationStatements(const QDateTime &now)
 }
 
 bool add(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator begin,
-         std::vector<RequestRecord>::const_iterator end, QString *error)
+    std::vector<RequestRecord>::const_iterator end, QString *error, bool *transient)
 {
-    std::map<RollupKey, UsageTotals> minutes;
-    std::map<RollupKey, UsageTotals> hours;
-    std::map<RollupKey, UsageTotals> days;
+    // Many records of a batch share a bucket: they are added up here, and each row is written once.
+    Deltas minutes;
+    Deltas hours;
+    Deltas days;
     for (auto it = begin; it != end; ++it) {
         const QDateTime created = it->createdAt.isValid() ? it->createdAt : QDateTime::currentDateTimeUtc();
         const QString minute = minuteOf(created);
@@ -274,8 +333,14 @@ bool add(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator begin,
         hours[RollupKey{minute.left(13), it->apiKeyId, it->member, it->usedModel, it->usedProvider}].add(*it);
         days[RollupKey{minute.left(10), it->apiKeyId, it->member, it->usedModel, it->usedProvider}].add(*it);
     }
-    return upsert(db, kHourly, hours, error) && upsert(db, kDaily, days, error)
-        && upsert(db, kMinutely, minutes, error);
+    *transient = false;
+    if (Database::isPostgres(db)) {
+        const PgCopy::Outcome outcome = addPostgres(db, { &hours, &days, &minutes }, error);
+        *transient = outcome == PgCopy::Outcome::Transient;
+        return outcome == PgCopy::Outcome::Ok;
+    }
+    return upsertSqlite(db, kHourly, hours, error) && upsertSqlite(db, kDaily, days, error)
+        && upsertSqlite(db, kMinutely, minutes, error);
 }
 
 QString table(Table table)

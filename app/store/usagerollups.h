@@ -39,9 +39,10 @@ QStringList migrationStatements();
 // The same for the minute rows, filled from the records of the kMinuteHours hours before `now`.
 QStringList minuteMigrationStatements(const QDateTime &now);
 
-// Adds the records in [begin, end) to their rollup rows, inside the caller's transaction.
+// Adds the records in [begin, end) to their rollup rows, inside the caller's transaction. On failure *error
+// says why, and *transient whether the same batch may go in when tried again (a deadlock, a lost connection).
 bool add(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator begin,
-         std::vector<RequestRecord>::const_iterator end, QString *error);
+    std::vector<RequestRecord>::const_iterator end, QString *error, bool *transient);
 QString table(Table table);
 // Deletes the minute rows of minutes that began before `before`, inside or outside a transaction.
 bool pruneMinutes(QSqlDatabase &db, const QDateTime &before, qint64 *removed, QString *error);

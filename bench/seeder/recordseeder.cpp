@@ -4,6 +4,7 @@
 #include "clock.h"
 #include "logwriter.h"
 #include "memberstore.h"
+#include "seedpayloads.h"
 
 #include <QThread>
 #include <array>
@@ -241,13 +242,17 @@ std::optional<Seeded> seed(
             const QDateTime at = hourStart.addMSecs(qint64(double(i) / double(inHour) * 3'600'000.0));
             if (at >= end)
                 break;
-            writer.enqueue(makeRecord(random, at, seeded.keyIds, written, incident));
+            RequestRecord record = makeRecord(random, at, seeded.keyIds, written, incident);
+            if (options.payloads)
+                SeedPayloads::fill(record, options.seed ^ quint64(written));
+            writer.enqueue(std::move(record));
             if (!seeded.first.isValid())
                 seeded.first = at;
             seeded.last = at;
             ++written;
-            // Bounded memory: let the writer catch up now and then.
-            if (written % 50'000 == 0) {
+            // Bounded memory (well within the writer's queue limit, payloads included): let it catch up now
+            // and then.
+            if (written % (options.payloads ? 1'000 : 50'000) == 0) {
                 writer.flush();
                 if (options.progress)
                     options.progress(written);

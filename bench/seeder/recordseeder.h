@@ -25,6 +25,7 @@ struct Options
     int days = 90; // the records lie in the `days` before `end`
     QDateTime end; // default: now (UTC)
     quint64 seed = 1;
+    bool payloads = false; // request and response bodies too (SeedPayloads), as under Retain All Data
     // Called now and then with the records written so far.
     std::function<void(qint64 written)> progress;
 };

@@ -4,16 +4,22 @@
 // and a column-by-column comparison of a stored row with the record it came from.
 
 #include "clock.h"
+#include "fastquery.h"
+#include "logwriter.h"
 #include "requestrecord.h"
+#include "usagerollups.h"
 
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QSqlRecord>
 #include <QStringList>
+#include <QThread>
 #include <QVariant>
-
 #include <atomic>
 #include <cmath>
+#include <map>
+#include <tuple>
+#include <vector>
 
 class TestClock final : public Clock
 {
@@ -162,4 +168,111 @@ inline qint64 countRows(QSqlDatabase &db, const QString &table = QStringLiteral(
     if (!query.exec(QStringLiteral("SELECT COUNT(*) FROM ") + table) || !query.next())
         return -1;
     return query.value(0).toLongLong();
+}
+
+// Empty when every row of the three rollup tables holds exactly the sums of `records` for its bucket, key,
+// member, model and provider, and no row is missing or extra; else what differs.
+inline QString compareRollups(QSqlDatabase &db, const std::vector<RequestRecord> &records)
+{
+    using Key = std::tuple<QString, qint64, QString, QString, QString>;
+    QStringList diffs;
+    for (const auto table :
+        { UsageRollups::Table::Minutely, UsageRollups::Table::Hourly, UsageRollups::Table::Daily }) {
+        std::map<Key, UsageTotals> expected;
+        for (const RequestRecord &r : records)
+            expected[Key { UsageRollups::bucketOf(r.createdAt, table), r.apiKeyId, r.member, r.usedModel,
+                         r.usedProvider }]
+                .add(r);
+        FastQuery query(db);
+        if (!query.prepare(QStringLiteral("SELECT bucket, api_key_id, member, used_model, used_provider, ")
+                + UsageRollups::plainColumns() + QStringLiteral(" FROM ") + UsageRollups::table(table))
+            || !query.exec())
+            return query.lastError();
+        qsizetype rows = 0;
+        while (query.next()) {
+            ++rows;
+            const Key key { query.text(0), query.integer(1), query.text(2), query.text(3), query.text(4) };
+            const QString where = UsageRollups::table(table) + QLatin1Char(' ') + std::get<0>(key)
+                + QLatin1Char(' ') + QString::number(std::get<1>(key)) + QLatin1Char(' ') + std::get<2>(key)
+                + QLatin1Char(' ') + std::get<3>(key);
+            const auto found = expected.find(key);
+            if (found == expected.end()) {
+                diffs.append(where + QStringLiteral(": a row no record made"));
+                continue;
+            }
+            const UsageTotals &e = found->second;
+            const UsageTotals a = UsageRollups::readSummed(query, 5);
+            const bool same = a.requests == e.requests && a.errors == e.errors && a.retries == e.retries
+                && a.cacheHits == e.cacheHits && a.unpriced == e.unpriced && a.promptTokens == e.promptTokens
+                && a.completionTokens == e.completionTokens && a.cachedTokens == e.cachedTokens
+                && a.cacheWriteTokens == e.cacheWriteTokens && a.reasoningTokens == e.reasoningTokens
+                && a.totalTokens == e.totalTokens && std::abs(a.cost - e.cost) <= 1e-9 * std::max(1.0, e.cost)
+                && a.durationSumMs == e.durationSumMs && a.ttftCount == e.ttftCount
+                && a.ttftSumMs == e.ttftSumMs && a.upstreamFailures == e.upstreamFailures
+                && a.duration == e.duration && a.ttft == e.ttft;
+            if (!same)
+                diffs.append(where
+                    + QStringLiteral(": %1 requests, %2 tokens, cost %3; expected %4, %5, %6")
+                          .arg(a.requests)
+                          .arg(a.totalTokens)
+                          .arg(a.cost)
+                          .arg(e.requests)
+                          .arg(e.totalTokens)
+                          .arg(e.cost));
+            expected.erase(found);
+        }
+        for (const auto &[key, totals] : expected)
+            diffs.append(UsageRollups::table(table) + QLatin1Char(' ') + std::get<0>(key)
+                + QStringLiteral(": no row for %1 records").arg(totals.requests + totals.retries));
+        if (rows == 0 && !records.empty())
+            diffs.append(UsageRollups::table(table) + QStringLiteral(" is empty"));
+    }
+    return diffs.mid(0, 10).join(QStringLiteral("; "));
+}
+
+// Records whose rollup rows overlap in every bucket, for writers racing on the same rows: `count` records a
+// second apart, keys, members and models mixed (some with text that COPY must escape: tab, line break,
+// backslash, non-ASCII), a few retried.
+inline std::vector<RequestRecord> overlappingRecords(int count)
+{
+    static const QString models[] = { QStringLiteral("gpt-4o-mini"), QStringLiteral("claude\tab\t\\x"),
+        QStringLiteral("mod\tèle\nneuf"), QStringLiteral("llama3.2") };
+    std::vector<RequestRecord> records;
+    for (int i = 0; i < count; ++i) {
+        RequestRecord r = sampleRecord(i);
+        r.createdAt = QDateTime(QDate(2025, 1, 2), QTime(23, 50), Qt::UTC).addSecs(i); // across a day's end
+        r.usedModel = models[i % 4];
+        r.member = i % 6 == 0 ? QStringLiteral("tab\there@example.com") : r.member;
+        r.retried = i % 17 == 0;
+        records.push_back(r);
+    }
+    return records;
+}
+
+// Writes `records` through two log writers at once, each with its own thread and connection, the way two
+// gateway instances sharing a database do: even records through one, odd through the other. Empty when both
+// wrote everything; else why not.
+inline QString writeThroughTwoWriters(
+    const DatabaseLocation &location, const std::vector<RequestRecord> &records)
+{
+    LogWriter first(location);
+    LogWriter second(location);
+    QString error;
+    if (!first.start(&error) || !second.start(&error))
+        return error;
+    QThread *other = QThread::create([&] {
+        for (size_t i = 1; i < records.size(); i += 2)
+            second.enqueue(records[i]);
+    });
+    other->start();
+    for (size_t i = 0; i < records.size(); i += 2)
+        first.enqueue(records[i]);
+    other->wait();
+    delete other;
+    first.stop();
+    second.stop();
+    const qint64 written = first.writtenCount() + second.writtenCount();
+    if (written != qint64(records.size()) || first.failedCount() + second.failedCount() > 0)
+        return QStringLiteral("%1 of %2 records written").arg(written).arg(records.size());
+    return {};
 }

@@ -38,6 +38,8 @@ private slots:
     void apiKeysAcrossStores();
     void exportsJsonLines();
     void logWriterWaitsOutAServerRestart();
+    void twoWritersKeepTheRollupsEqualToTheRecords();
+    void aBadRollupRowDoesNotSinkItsBatch();
 
 private:
     DatabaseLocation freshDatabase();
@@ -401,12 +403,80 @@ void TestDatabasePostgres::logWriterWaitsOutAServerRestart()
         QSqlDatabase db = Database::open(location, u"pgoutage"_s, &error);
         QVERIFY2(db.isOpen(), qPrintable(error));
         QCOMPARE(countRows(db, u"requests"_s), writer.writtenCount());
+        // The rollups of the batches that went in on a new connection (a new temporary table for their
+        // deltas) are those of the records stored, no more, no less.
+        std::vector<RequestRecord> stored;
+        QSqlQuery query(db);
+        QVERIFY(query.exec(u"SELECT request_id FROM requests"_s));
+        while (query.next())
+            stored.push_back(sampleRecord(query.value(0).toString().mid(4).toInt()));
+        const QString diff = compareRollups(db, stored);
+        QVERIFY2(diff.isEmpty(), qPrintable(diff));
     }
     closeConnection(u"pgoutage"_s);
     // The admin connection did not survive the restart.
     QSqlDatabase admin = QSqlDatabase::database(u"pgadmin"_s, false);
     admin.close();
     QVERIFY2(admin.open(), qPrintable(admin.lastError().text()));
+}
+
+void TestDatabasePostgres::twoWritersKeepTheRollupsEqualToTheRecords()
+{
+    // Two instances' writers on one database, their batches' rollup deltas applied to the same rows at once.
+    const DatabaseLocation location = freshDatabase();
+    const std::vector<RequestRecord> records = overlappingRecords(10000);
+    const QString written = writeThroughTwoWriters(location, records);
+    QVERIFY2(written.isEmpty(), qPrintable(written));
+    QString error;
+    {
+        QSqlDatabase db = Database::open(location, u"pgtwo"_s, &error);
+        QVERIFY2(db.isOpen(), qPrintable(error));
+        QCOMPARE(countRows(db), qint64(records.size()));
+        const QString diff = compareRollups(db, records);
+        QVERIFY2(diff.isEmpty(), qPrintable(diff));
+    }
+    closeConnection(u"pgtwo"_s);
+}
+
+void TestDatabasePostgres::aBadRollupRowDoesNotSinkItsBatch()
+{
+    // The batch's rollup rows go in with one statement per table: when one row is refused, the batch is
+    // written again record by record, and only the record whose row is refused is lost, with its rollups.
+    const DatabaseLocation location = freshDatabase();
+    QString error;
+    {
+        QSqlDatabase db = Database::open(location, u"pgpoison"_s, &error);
+        QVERIFY2(db.isOpen(), qPrintable(error));
+        QSqlQuery query(db);
+        QVERIFY2(
+            query.exec(u"CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN "
+                       "IF NEW.member = 'poison@example.com' THEN RAISE EXCEPTION 'poisoned rollup'; END IF; "
+                       "RETURN NEW; END$$"_s),
+            qPrintable(query.lastError().text()));
+        QVERIFY(query.exec(u"CREATE TRIGGER poison BEFORE INSERT ON usage_rollups_minute FOR EACH ROW "
+                           "EXECUTE FUNCTION poison()"_s));
+    }
+    closeConnection(u"pgpoison"_s);
+    std::vector<RequestRecord> records = overlappingRecords(40);
+    records[7].member = u"poison@example.com"_s;
+    LogWriter writer(location);
+    for (const RequestRecord &record : records) // queued before start, so they form one batch
+        writer.enqueue(record);
+    QTest::ignoreMessage(
+        QtWarningMsg, QRegularExpression(u"could not write 1 of 40 request records: .*poisoned rollup"_s));
+    QVERIFY2(writer.start(&error), qPrintable(error));
+    writer.flush();
+    QCOMPARE(writer.writtenCount(), 39);
+    QCOMPARE(writer.failedCount(), 1);
+    records.erase(records.begin() + 7);
+    {
+        QSqlDatabase db = Database::open(location, u"pgpoison"_s, &error);
+        QVERIFY2(db.isOpen(), qPrintable(error));
+        QCOMPARE(countRows(db), qint64(records.size()));
+        const QString diff = compareRollups(db, records);
+        QVERIFY2(diff.isEmpty(), qPrintable(diff));
+    }
+    closeConnection(u"pgpoison"_s);
 }
 
 QTEST_GUILESS_MAIN(TestDatabasePostgres)

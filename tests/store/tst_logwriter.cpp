@@ -35,6 +35,7 @@ private slots:
     void startFailureIsReported();
     void writeErrorsAreCountedAndSurvived();
     void oneBadRecordDoesNotSinkItsBatch();
+    void twoWritersKeepTheRollupsEqualToTheRecords();
 
 private:
     QSqlDatabase reader();
@@ -299,6 +300,19 @@ void TestLogWriter::oneBadRecordDoesNotSinkItsBatch()
     const auto stored = rows();
     QCOMPARE(stored.size(), 9);
     QVERIFY(!stored.contains(u"req-4"_s));
+}
+
+void TestLogWriter::twoWritersKeepTheRollupsEqualToTheRecords()
+{
+    // Two instances' writers on one file: each batch's rollup rows, added up per batch, land on rows the
+    // other writer adds to as well.
+    const std::vector<RequestRecord> records = overlappingRecords(10000);
+    const QString written = writeThroughTwoWriters(m_location, records);
+    QVERIFY2(written.isEmpty(), qPrintable(written));
+    QSqlDatabase db = reader();
+    QCOMPARE(countRows(db), qint64(records.size()));
+    const QString diff = compareRollups(db, records);
+    QVERIFY2(diff.isEmpty(), qPrintable(diff));
 }
 
 QTEST_GUILESS_MAIN(TestLogWriter)
