@@ -51,6 +51,8 @@ bool ProxyHarness::start(const Options &options, QString *error)
         *error = u"cannot create a temporary data dir"_s;
         return false;
     }
+    if (!m_database.create(error))
+        return false;
     m_upstream = std::make_unique<FakeUpstream>();
     if (!m_upstream->listen()) {
         *error = m_upstream->errorString();
@@ -76,6 +78,7 @@ bool ProxyHarness::start(const Options &options, QString *error)
     auto config = GatewayConfig::load(m_dir.path(), QString(), env, error);
     if (!config)
         return false;
+    config->databaseUrl = m_database.url();
     config->catalogFile = options.catalogFile;
     config->responseCacheEnabled = options.responseCache;
     config->port = 0;
@@ -130,7 +133,7 @@ QList<QVariantMap> ProxyHarness::records(const QString &where, const QVariantLis
 {
     m_gateway->logWriter().flush();
     QString error;
-    QSqlDatabase db = Database::open(DatabaseLocation::inDataDir(m_dir.path()), m_connectionName, &error);
+    QSqlDatabase db = Database::open(databaseLocation(), m_connectionName, &error);
     QList<QVariantMap> rows;
     if (!error.isEmpty()) {
         qWarning("cannot open the gateway's database: %s", qPrintable(error));
@@ -159,7 +162,7 @@ QList<QJsonObject> ProxyHarness::exportedRecords()
 {
     m_gateway->logWriter().flush();
     QString error;
-    QSqlDatabase db = Database::open(DatabaseLocation::inDataDir(m_dir.path()), m_connectionName, &error);
+    QSqlDatabase db = Database::open(databaseLocation(), m_connectionName, &error);
     QList<QJsonObject> objects;
     QBuffer out;
     out.open(QIODevice::WriteOnly);

@@ -4,6 +4,7 @@
 #include "fakechatcompletion.h"
 #include "fakehttprequest.h"
 #include "gateway.h"
+#include "testdatabase.h"
 
 #include <QByteArray>
 #include <QByteArrayList>
@@ -18,7 +19,8 @@
 class FakeUpstream;
 struct TestHttpResult;
 
-// A real Gateway in this process, in front of a FakeUpstream playing OpenAI, with its own data dir and a
+// A real Gateway in this process, in front of a FakeUpstream playing OpenAI, with its own data dir, its own
+// database (SQLite in the data dir, or PostgreSQL under a suite's postgres registration: TestDatabase) and a
 // gateway API key: what the proxy's integration suites drive. Reads the stored records back with SQL.
 class ProxyHarness final
 {
@@ -67,6 +69,8 @@ public:
     // A second key, to tell records of different keys apart.
     bool createKey(const QString &name, QByteArray *plaintext, qint64 *id, QString *error);
     QNetworkAccessManager &nam() { return m_nam; }
+    // Where the gateway keeps its records (for tests that read or change rows themselves).
+    DatabaseLocation databaseLocation() const { return m_database.location(m_dir.path()); }
 
     // POST /v1/chat/completions with this harness's key (plus `headers`), waiting for the answer.
     TestHttpResult chat(const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers = {});
@@ -91,6 +95,7 @@ public:
 
 private:
     QTemporaryDir m_dir;
+    TestDatabase m_database; // outlives the gateway, which is reset first
     SystemClock m_clock;
     std::unique_ptr<FakeUpstream> m_upstream;
     std::unique_ptr<Gateway> m_gateway;
