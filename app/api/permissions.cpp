@@ -73,6 +73,8 @@ Decision changeMember(const Member &actor, const Member &target, std::optional<R
 
 Decision removeMember(const Member &actor, const Member &target)
 {
+    if (actor.id == target.id)
+        return Decision::allow(); // leaving: everyone may delete their own account (the last owner is kept by the store)
     if (!managesTeam(actor.role))
         return Decision::deny(yourRole(actor.role) + u" cannot remove members; ask an owner or admin"_s);
     if (actor.role == Role::Admin && target.role == Role::Owner)

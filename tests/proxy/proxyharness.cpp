@@ -90,6 +90,7 @@ bool ProxyHarness::start(const Options &options, QString *error)
     config->maxBodyBytes = options.maxBodyBytes;
     config->shutdownGraceMs = 5000;
     config->localModelsRefreshMs = options.localModelsRefreshMs;
+    config->poolThreadExpiryMs = options.poolThreadExpiryMs;
     // Never the user's own keychain entries: a service of this harness's own.
     config->keychainService = u"llm-gateway-test-%1"_s.arg(QUuid::createUuid().toString(QUuid::Id128));
 

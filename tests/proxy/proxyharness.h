@@ -47,6 +47,7 @@ public:
         bool responseCache = false;
         int workerThreads = 2;
         int localModelsRefreshMs = 60'000; // how often local servers are asked for their models again
+        int poolThreadExpiryMs = 30'000; // how long the gateway's idle pool threads (and their connections) live
     };
 
     // The provider keys the gateway is given, and that the fake upstream requires, per API.
