@@ -92,14 +92,16 @@ void TestPoolConnections::connectionsFollowThePoolThreads()
     const int resting = connectionsNow();
     QVERIFY(resting > 0);
     // A call authenticates (tokens, members) and reads the member: at most a connection per store it touches,
-    // per API thread.
+    // per API thread; and a job of the background pool (learning from the records, the catch-up) may be running.
     const int storesPerCall = 2;
-    const int bound = resting + Gateway::kApiThreads * storesPerCall;
+    const int backgroundJobs = 4;
+    const int bound = resting + Gateway::kApiThreads * storesPerCall + backgroundJobs;
     int peak = 0;
     for (int round = 0; round < 5; ++round) {
         burstOfCalls(24);
         const int busy = connectionsNow();
         peak = std::max(peak, busy);
+        qInfo("round %d: %d connections busy, %d at rest", round, busy, resting);
         QVERIFY2(busy <= bound, qPrintable(u"round %1: %2 connections, more than %3"_s.arg(round).arg(busy).arg(bound)));
         // The pool's threads expire, and their connections close with them.
         QTRY_VERIFY2_WITH_TIMEOUT(connectionsNow() <= resting,
