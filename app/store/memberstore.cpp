@@ -257,8 +257,8 @@ std::optional<MemberStore::Removal> MemberStore::remove(const Actor &actor, qint
         return failed();
     removal.tokensRevoked = *tokens;
     if (records == Records::Keep) {
-        const auto disabled
-            = changed(u"UPDATE api_keys SET disabled = 1 WHERE LOWER(member_email) = ? AND disabled = 0"_s, before->email);
+        const auto disabled = changed(
+            u"UPDATE api_keys SET disabled = 1 WHERE LOWER(member_email) = ? AND disabled = 0"_s, before->email);
         if (!disabled)
             return failed();
         removal.keysDisabled = *disabled;

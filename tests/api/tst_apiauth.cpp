@@ -250,13 +250,15 @@ void TestApiAuth::auditRowsHaveBeforeAndAfter()
     QCOMPARE(update.value(u"after"_s).toObject().value(u"key_budget_usd"_s).toDouble(), 10.0);
     QVERIFY(QDateTime::fromString(update.value(u"at"_s).toString(), Qt::ISODateWithMs).isValid());
 
-    // Removal keeps the member's last state as "before".
+    // Removal keeps the member's last state as "before", and what became of their tokens, keys and records as
+    // "after" (tst_apioffboarding has the rest).
     QCOMPARE(m_team->call(m_team->owner.token, "DELETE", path).status, 200);
     const QJsonObject removal = m_team->call(m_team->owner.token, "GET", u"/api/v1/audit?limit=1"_s)
                                     .json().value(u"entries"_s).toArray().at(0).toObject();
     QCOMPARE(removal.value(u"action"_s).toString(), u"member.remove"_s);
     QCOMPARE(removal.value(u"before"_s).toObject().value(u"email"_s).toString(), u"dev@example.org"_s);
-    QVERIFY(removal.value(u"after"_s).isNull());
+    QCOMPARE(removal.value(u"after"_s).toObject(),
+             (QJsonObject{{u"records"_s, u"kept"_s}, {u"tokens_revoked"_s, 1}, {u"keys_disabled"_s, 0}}));
 }
 
 void TestApiAuth::auditPagesByCursor()

@@ -45,7 +45,7 @@ void TestApiOffboarding::init()
     m_developerKey = m_team->keyFor(m_team->developer, &error);
     QVERIFY2(!m_developerKey.isEmpty(), qPrintable(error));
     const QByteArray adminKey = m_team->keyFor(m_team->admin, &error);
-    for (const QByteArray &key : {m_developerKey, m_developerKey, adminKey})
+    for (const QByteArray &key : { m_developerKey, m_developerKey, adminKey })
         QCOMPARE(m_team->chat(key, u"openai/gpt-4o-mini"_s).status, 200);
     QCOMPARE(m_team->harness().waitForRecords(3).size(), 3);
 }
@@ -71,12 +71,13 @@ QJsonObject TestApiOffboarding::lastAuditEntry()
 
 qsizetype TestApiOffboarding::recordsOf(const QString &email, qsizetype expected)
 {
-    return m_team->harness().waitForRecords(expected, u"member = ?"_s, {email}).size();
+    return m_team->harness().waitForRecords(expected, u"member = ?"_s, { email }).size();
 }
 
 double TestApiOffboarding::teamCost()
 {
-    return m_team->call(m_team->owner.token, "GET", u"/api/v1/usage?bucket=day"_s) // the last 30 days
+    return m_team
+        ->call(m_team->owner.token, "GET", u"/api/v1/usage?bucket=day"_s) // the last 30 days
         .json()[u"totals"_s][u"cost_usd"_s]
         .toDouble();
 }
@@ -100,12 +101,13 @@ void TestApiOffboarding::removalKeepsTheRecordsAndLocksTheKeysAtOnce()
     QCOMPARE(m_team->call(m_team->developer.token, "GET", u"/api/v1/members/me"_s).status, 401);
     // Their records (and the refused attempt's) can still be exported by their email.
     QCOMPARE(recordsOf(m_team->developer.email, 3), 3);
-    const TestHttpResult exported = m_team->call(
-        m_team->owner.token, "GET", u"/api/v1/data/members/"_s + QString::fromLatin1(QUrl::toPercentEncoding(m_team->developer.email)));
+    const TestHttpResult exported = m_team->call(m_team->owner.token, "GET",
+        u"/api/v1/data/members/"_s + QString::fromLatin1(QUrl::toPercentEncoding(m_team->developer.email)));
     QCOMPARE(exported.status, 200);
     QCOMPARE(exported.body.count('\n'), 3);
     // Their key stays listed, disabled, so the team's figures by key still name it.
-    const QJsonArray keys = m_team->call(m_team->owner.token, "GET", u"/api/v1/keys"_s).json()[u"keys"_s].toArray();
+    const QJsonArray keys
+        = m_team->call(m_team->owner.token, "GET", u"/api/v1/keys"_s).json()[u"keys"_s].toArray();
     bool listed = false;
     for (const QJsonValue &key : keys) {
         if (key[u"member"_s].toString() == m_team->developer.email) {
@@ -123,8 +125,8 @@ void TestApiOffboarding::removalKeepsTheRecordsAndLocksTheKeysAtOnce()
     QCOMPARE(audit[u"actor_email"_s].toString(), m_team->admin.email);
     QCOMPARE(audit[u"target"_s].toString(), u"member:%1"_s.arg(m_team->developer.id));
     QCOMPARE(audit[u"before"_s][u"email"_s].toString(), m_team->developer.email);
-    QCOMPARE(audit[u"after"_s].toObject(), (QJsonObject{{u"records"_s, u"kept"_s}, {u"tokens_revoked"_s, 1},
-                                                         {u"keys_disabled"_s, 1}}));
+    QCOMPARE(audit[u"after"_s].toObject(),
+        (QJsonObject { { u"records"_s, u"kept"_s }, { u"tokens_revoked"_s, 1 }, { u"keys_disabled"_s, 1 } }));
 }
 
 void TestApiOffboarding::removalWithTheRecordsDeletesThemAndTheKeys()
@@ -153,8 +155,9 @@ void TestApiOffboarding::removalWithTheRecordsDeletesThemAndTheKeys()
 
     const QJsonObject audit = lastAuditEntry();
     QCOMPARE(audit[u"action"_s].toString(), u"member.remove"_s);
-    QCOMPARE(audit[u"after"_s].toObject(), (QJsonObject{{u"records"_s, u"deleted"_s}, {u"tokens_revoked"_s, 1},
-                                                         {u"keys_deleted"_s, 1}, {u"records_deleted"_s, 2}}));
+    QCOMPARE(audit[u"after"_s].toObject(),
+        (QJsonObject { { u"records"_s, u"deleted"_s }, { u"tokens_revoked"_s, 1 }, { u"keys_deleted"_s, 1 },
+            { u"records_deleted"_s, 2 } }));
 }
 
 void TestApiOffboarding::onlyAnOwnerRemovesSomeonesRecords()
@@ -173,7 +176,8 @@ void TestApiOffboarding::aBadRecordsChoiceChangesNothing()
     const TestHttpResult refused = removeDeveloper(m_team->owner.token, u"?records=archive"_s);
     QCOMPARE(refused.status, 422);
     QCOMPARE(errorMessage(refused), u"'records' must be keep or delete, not 'archive'"_s);
-    const TestHttpResult self = m_team->call(m_team->developer.token, "DELETE", u"/api/v1/members/me?records=keep"_s);
+    const TestHttpResult self
+        = m_team->call(m_team->developer.token, "DELETE", u"/api/v1/members/me?records=keep"_s);
     QCOMPARE(self.status, 422);
     QVERIFY2(errorMessage(self).contains(u"deleted with it"_s), qPrintable(errorMessage(self)));
     QCOMPARE(m_team->call(m_team->developer.token, "GET", u"/api/v1/members/me"_s).status, 200);

@@ -1,9 +1,10 @@
-// The gateway's PostgreSQL connections over the lives of its pool threads: every management API call runs on a
-// pool thread that opens its own connections (ThreadConnections), and a pool thread ends after an idle spell
-// (shortened here to 500 ms). Counted in pg_stat_activity, in the suite's own database: while a burst of calls
-// runs, no more than a few per thread alive; once the threads expired, back down to what the threads that live
-// on hold. Connections kept past their thread's end (keyed by thread, closed only with the store) would grow by
-// each round's threads and never come back down. PostgreSQL only: that is where a connection is a server process.
+// The gateway's PostgreSQL connections over the lives of its pool threads: every management API call runs on
+// a pool thread that opens its own connections (ThreadConnections), and a pool thread ends after an idle
+// spell (shortened here to 500 ms). Counted in pg_stat_activity, in the suite's own database: while a burst
+// of calls runs, no more than a few per thread alive; once the threads expired, back down to what the threads
+// that live on hold. Connections kept past their thread's end (keyed by thread, closed only with the store)
+// would grow by each round's threads and never come back down. PostgreSQL only: that is where a connection is
+// a server process.
 #include "apiteam.h"
 #include "database.h"
 
@@ -37,7 +38,8 @@ private:
 
 void TestPoolConnections::init()
 {
-    QVERIFY2(TestDatabase::onPostgres(), "this suite counts PostgreSQL connections: run it as registered (LLMGW_TEST_ENGINE=postgres)");
+    QVERIFY2(TestDatabase::onPostgres(),
+        "this suite counts PostgreSQL connections: run it as registered (LLMGW_TEST_ENGINE=postgres)");
     m_team = std::make_unique<ApiTeam>();
     ProxyHarness::Options options;
     options.poolThreadExpiryMs = 500;
@@ -72,7 +74,8 @@ void TestPoolConnections::burstOfCalls(int count)
     int answered = 0;
     int ok = 0;
     for (int i = 0; i < count; ++i) {
-        QNetworkRequest request(QUrl(u"http://127.0.0.1:%1/api/v1/members/me"_s.arg(m_team->harness().port())));
+        QNetworkRequest request(
+            QUrl(u"http://127.0.0.1:%1/api/v1/members/me"_s.arg(m_team->harness().port())));
         request.setRawHeader("authorization", "Bearer " + m_team->owner.token);
         QNetworkReply *reply = nam.get(request);
         connect(reply, &QNetworkReply::finished, this, [reply, &answered, &ok] {
@@ -92,7 +95,8 @@ void TestPoolConnections::connectionsFollowThePoolThreads()
     const int resting = connectionsNow();
     QVERIFY(resting > 0);
     // A call authenticates (tokens, members) and reads the member: at most a connection per store it touches,
-    // per API thread; and a job of the background pool (learning from the records, the catch-up) may be running.
+    // per API thread; and a job of the background pool (learning from the records, the catch-up) may be
+    // running.
     const int storesPerCall = 2;
     const int backgroundJobs = 4;
     const int bound = resting + Gateway::kApiThreads * storesPerCall + backgroundJobs;
@@ -102,13 +106,14 @@ void TestPoolConnections::connectionsFollowThePoolThreads()
         const int busy = connectionsNow();
         peak = std::max(peak, busy);
         qInfo("round %d: %d connections busy, %d at rest", round, busy, resting);
-        QVERIFY2(busy <= bound, qPrintable(u"round %1: %2 connections, more than %3"_s.arg(round).arg(busy).arg(bound)));
+        QVERIFY2(busy <= bound,
+            qPrintable(u"round %1: %2 connections, more than %3"_s.arg(round).arg(busy).arg(bound)));
         // The pool's threads expire, and their connections close with them.
         QTRY_VERIFY2_WITH_TIMEOUT(connectionsNow() <= resting,
-                                  qPrintable(u"round %1: %2 connections after idle, %3 at rest"_s.arg(round)
-                                                 .arg(connectionsNow())
-                                                 .arg(resting)),
-                                  10'000);
+            qPrintable(u"round %1: %2 connections after idle, %3 at rest"_s.arg(round)
+                           .arg(connectionsNow())
+                           .arg(resting)),
+            10'000);
     }
     QVERIFY2(peak > resting, "the calls opened no connection of their own: nothing was tested");
 }

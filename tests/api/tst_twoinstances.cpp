@@ -99,6 +99,10 @@ void TestTwoInstances::spendThroughTheOtherInstanceCountsAgainstLimits()
     QCOMPARE(created.status, 201);
     const QByteArray key = created.json().value(u"key"_s).toString().toLatin1();
     const quint16 here = m_team->harness().port();
+    // B seeds the key's spend before anyone spends: else whether B's first look at the requests table comes
+    // before or after A's record is written (PostgreSQL's writer is quick) decides what B answers below.
+    const QString keyPath = u"/api/v1/keys/%1"_s.arg(created.json()[u"id"_s].toInteger());
+    QCOMPARE(callOther("GET", keyPath).json()[u"spend"_s][u"all_time_usd"_s].toDouble(), 0.0);
     QCOMPARE(chatThrough(here, key).status, 200); // A seeds the key's spend: nothing spent yet
     // B spends past the limit; A has not seen it.
     QCOMPARE(chatThrough(m_other->port(), key).status, 200);

@@ -6,37 +6,46 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QUrl>
+#include <functional>
 
 using namespace Qt::StringLiterals;
 
 namespace {
 
-// Runs `statement` on the cluster's maintenance database through a plain connection (Database::open would
-// migrate it). Empty on success, else the reason.
-QString onCluster(const DatabaseLocation &server, const QString &statement)
+// Runs `work` on a plain connection to `location` (Database::open would migrate it): empty, or the reason it
+// failed.
+QString onPlainConnection(const DatabaseLocation &location, const std::function<QString(QSqlQuery &)> &work)
 {
-    const QString connection = u"testdatabase-admin-%1"_s.arg(QRandomGenerator::global()->generate64());
+    const QString connection = u"testdatabase-%1"_s.arg(QRandomGenerator::global()->generate64());
     QString problem;
     {
-        QSqlDatabase admin = QSqlDatabase::addDatabase(u"QPSQL"_s, connection);
-        admin.setHostName(server.host);
-        admin.setPort(server.port);
-        admin.setUserName(server.user);
-        admin.setPassword(server.password);
-        admin.setDatabaseName(server.databaseName);
-        admin.setConnectOptions(server.connectOptions);
-        if (!admin.open()) {
-            problem = u"cannot reach the PostgreSQL cluster at %1: %2"_s.arg(server.displayName(),
-                                                                            admin.lastError().text());
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, connection);
+        db.setHostName(location.host);
+        db.setPort(location.port);
+        db.setUserName(location.user);
+        db.setPassword(location.password);
+        db.setDatabaseName(location.databaseName);
+        db.setConnectOptions(location.connectOptions);
+        if (!db.open()) {
+            problem = u"cannot reach the PostgreSQL cluster at %1: %2"_s.arg(
+                location.displayName(), db.lastError().text());
         } else {
-            QSqlQuery query(admin);
-            if (!query.exec(statement))
-                problem = u"%1 failed: %2"_s.arg(statement, query.lastError().text());
+            QSqlQuery query(db);
+            problem = work(query);
         }
-        admin.close();
+        db.close();
     }
     QSqlDatabase::removeDatabase(connection);
     return problem;
+}
+
+// Runs `statement` on the cluster's maintenance database.
+QString onCluster(const DatabaseLocation &server, const QString &statement)
+{
+    return onPlainConnection(server, [&](QSqlQuery &query) {
+        return query.exec(statement) ? QString()
+                                     : u"%1 failed: %2"_s.arg(statement, query.lastError().text());
+    });
 }
 
 // The databases this process created on the cluster: those no TestDatabase holds now, empty, wait in `idle`.
@@ -61,7 +70,8 @@ void dropAll()
     QMutexLocker locker(&all.mutex);
     for (const QString &name : std::as_const(all.created)) {
         // FORCE: a connection a test left open (a pool thread's, say) must not keep the database alive.
-        const QString problem = onCluster(*all.server, u"DROP DATABASE IF EXISTS %1 WITH (FORCE)"_s.arg(name));
+        const QString problem
+            = onCluster(*all.server, u"DROP DATABASE IF EXISTS %1 WITH (FORCE)"_s.arg(name));
         if (!problem.isEmpty())
             qWarning("test database not dropped: %s", qPrintable(problem));
     }
@@ -72,35 +82,18 @@ void dropAll()
 // Deletes every row of every table but the schema's version, and restarts the identities.
 QString emptied(const DatabaseLocation &location)
 {
-    const QString connection = u"testdatabase-empty-%1"_s.arg(QRandomGenerator::global()->generate64());
-    QString problem;
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, connection);
-        db.setHostName(location.host);
-        db.setPort(location.port);
-        db.setUserName(location.user);
-        db.setPassword(location.password);
-        db.setDatabaseName(location.databaseName);
-        db.setConnectOptions(location.connectOptions);
-        QSqlQuery query(db);
+    return onPlainConnection(location, [](QSqlQuery &query) {
+        if (!query.exec(u"SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                        "AND tablename <> 'schema_migrations'"_s))
+            return query.lastError().text();
         QStringList tables;
-        if (!db.open()) {
-            problem = db.lastError().text();
-        } else if (!query.exec(u"SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                                "AND tablename <> 'schema_migrations'"_s)) {
-            problem = query.lastError().text();
-        } else {
-            while (query.next())
-                tables.append(query.value(0).toString());
-            if (!tables.isEmpty()
-                && !query.exec(u"TRUNCATE TABLE "_s + tables.join(u", "_s) + u" RESTART IDENTITY CASCADE"_s))
-                problem = query.lastError().text();
-        }
-        query.finish();
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(connection);
-    return problem;
+        while (query.next())
+            tables.append(query.value(0).toString());
+        if (!tables.isEmpty()
+            && !query.exec(u"TRUNCATE TABLE "_s + tables.join(u", "_s) + u" RESTART IDENTITY CASCADE"_s))
+            return query.lastError().text();
+        return QString();
+    });
 }
 
 } // namespace

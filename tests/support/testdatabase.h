@@ -3,7 +3,6 @@
 #include "database.h"
 
 #include <QString>
-
 #include <optional>
 
 // The database a suite's gateway or store works on, chosen by how ctest registered the suite
