@@ -44,6 +44,7 @@ bool Gateway::start(QString *error)
     m_background = std::make_unique<QThreadPool>();
     m_background->setObjectName(u"gateway-background"_s);
     m_background->setMaxThreadCount(4); // one each for the catch-up, purge, spend sync and learning or discovery
+    m_background->setExpiryTimeout(m_config.poolThreadExpiryMs);
     const auto location = databaseLocation(m_config, error);
     if (!location)
         return false;
@@ -92,6 +93,7 @@ bool Gateway::start(QString *error)
     every(m_config.localModelsRefreshMs, discover);
     m_apiPool = std::make_unique<QThreadPool>();
     m_apiPool->setMaxThreadCount(m_config.apiThreads > 0 ? m_config.apiThreads : kApiThreads);
+    m_apiPool->setExpiryTimeout(m_config.poolThreadExpiryMs);
     m_signIns = std::make_unique<SignInThrottle>(m_clock);
     m_vitals = std::make_unique<GatewayVitals>(m_clock);
     m_apiContext = std::make_unique<ApiContext>(ApiContext{*m_members, *m_accessTokens, *m_audit, m_clock, *m_keys,

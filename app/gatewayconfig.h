@@ -44,6 +44,9 @@ struct GatewayConfig
     int sharedRefreshMs = 30'000;
     int statsRefreshMs = 60'000;
     int localModelsRefreshMs = 60'000; // asking local servers (Ollama, LM Studio) again which models they serve
+    // How long an idle thread of the gateway's pools (management API, background jobs) lives; its database
+    // connections close with it. Qt's default; tests shorten it to watch connections come and go.
+    int poolThreadExpiryMs = 30'000;
     // The OS keychain's service name under which provider secrets are kept (tests use their own).
     QString keychainService = QStringLiteral("llm-gateway");
 

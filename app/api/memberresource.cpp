@@ -2,6 +2,8 @@
 #include "apicall.h"
 
 #include "accesstokenstore.h"
+#include "apihandler.h"
+#include "apikeystore.h"
 #include "memberstore.h"
 
 #include <QJsonArray>
@@ -100,6 +102,41 @@ ApiReply change(const ApiContext &context, const ApiCall &call, const Member &ta
     return updated ? ApiReply{200, updated->toJson()} : ApiReply::fromStoreError(error);
 }
 
+// DELETE members/{id}[?records=keep|delete]: what becomes of their records is the remover's choice (keep, by
+// default: under their email, as a former member's); one's own account always takes its records with it.
+ApiReply remove(const ApiContext &context, const ApiCall &call, const Member &target)
+{
+    if (const Decision decision = Permissions::removeMember(call.actor, target); !decision)
+        return ApiReply::forbidden(decision);
+    const bool self = target.id == call.actor.id;
+    const QString choice = call.query.queryItemValue(u"records"_s);
+    if (!choice.isEmpty() && choice != "keep"_L1 && choice != "delete"_L1)
+        return ApiReply::error(422, u"invalid"_s, u"'records' must be keep or delete, not '%1'"_s.arg(choice));
+    if (self && choice == "keep"_L1)
+        return ApiReply::error(422, u"invalid"_s,
+                               u"your own account's records are deleted with it; leave out 'records', or ask an owner "
+                               "or admin to remove you and keep them"_s);
+    const auto records = self || choice == "delete"_L1 ? MemberStore::Records::Delete : MemberStore::Records::Keep;
+    if (records == MemberStore::Records::Delete) {
+        if (const Decision decision = Permissions::deleteMemberData(call.actor, target.email); !decision)
+            return ApiReply::forbidden(decision);
+    }
+    StoreError error;
+    const auto removal = context.members.remove(call.auditActor(), target.id, records, &error);
+    if (!removal)
+        return ApiReply::fromStoreError(error);
+    // This instance's proxy refuses their keys from now on; the others after their catch-up with the database.
+    QString refreshError;
+    if (!context.keys.refresh(&refreshError))
+        qCWarning(lcApi, "member %lld removed, but the key cache was not refreshed (their keys are refused after "
+                         "the next catch-up): %s",
+                  target.id, qPrintable(refreshError));
+    QJsonObject body = removal->toJson();
+    body.insert(u"removed"_s, true);
+    body.insert(u"id"_s, target.id);
+    return {200, body};
+}
+
 ApiReply setOwnPassword(const ApiContext &context, const ApiCall &call)
 {
     const QString password = call.body.value(u"password"_s).toString();
@@ -179,11 +216,7 @@ ApiReply handle(const ApiContext &context, const ApiCall &call)
     }
     if (call.method == "PATCH")
         return change(context, call, *target);
-    if (const Decision decision = Permissions::removeMember(call.actor, *target); !decision)
-        return ApiReply::forbidden(decision);
-    if (!context.members.remove(call.auditActor(), *id, &error))
-        return ApiReply::fromStoreError(error);
-    return {200, QJsonObject{{u"removed"_s, true}, {u"id"_s, *id}}};
+    return remove(context, call, *target);
 }
 
 } // namespace MemberResource

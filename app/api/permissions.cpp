@@ -75,6 +75,8 @@ Decision changeMember(const Member &actor, const Member &target, std::optional<R
 
 Decision removeMember(const Member &actor, const Member &target)
 {
+    if (actor.id == target.id)
+        return Decision::allow(); // leaving: anyone may delete their own account (the store keeps the last owner)
     if (!managesTeam(actor.role))
         return Decision::deny(yourRole(actor.role) + u" cannot remove members; ask an owner or admin"_s);
     if (actor.role == Role::Admin && target.role == Role::Owner)

@@ -49,6 +49,7 @@ enum class TeamView { Full, NamesAndRoles, None };
 // | export the whole store                   | yes   | yes                                 | no              | no         |
 // | export a member's own data               | self and any | self and any                 | self            | self       |
 // | delete a member's data                   | self and any | self                         | self            | self       |
+// | delete one's own account (and its data)  | yes (not the last owner) | yes                     | yes             | yes        |
 // Everyone may list and create their own tokens, set their own password and correct their own name (the
 // correction right; their request records are what happened and are exported or deleted, not edited).
 namespace Permissions {

@@ -3,6 +3,8 @@
 #include "auditlog.h"
 #include "clock.h"
 #include "passwordhash.h"
+#include "recordstore.h"
+#include "sqlexec.h"
 
 #include <QRegularExpression>
 #include <QSqlError>
@@ -209,32 +211,74 @@ std::optional<Member> MemberStore::update(const Actor &actor, qint64 id, const C
     return after;
 }
 
-bool MemberStore::remove(const Actor &actor, qint64 id, StoreError *error)
+QJsonObject MemberStore::Removal::toJson() const
+{
+    QJsonObject json{{u"records"_s, records == Records::Keep ? u"kept"_s : u"deleted"_s},
+                     {u"tokens_revoked"_s, tokensRevoked}};
+    if (records == Records::Keep) {
+        json.insert(u"keys_disabled"_s, keysDisabled);
+    } else {
+        json.insert(u"keys_deleted"_s, keysDeleted);
+        json.insert(u"records_deleted"_s, recordsDeleted);
+    }
+    return json;
+}
+
+std::optional<MemberStore::Removal> MemberStore::remove(const Actor &actor, qint64 id, Records records,
+                                                        StoreError *error)
 {
     AuditedChange audited(m_connections, u"cannot remove the member"_s);
     if (!audited.begin(error))
-        return false;
+        return std::nullopt;
     QSqlDatabase &db = audited.db();
     const auto before = member(id, error);
     if (!before)
-        return false;
+        return std::nullopt;
     QString sqlError;
     if (before->role == Role::Owner && countOwners(db, &sqlError) <= 1) {
         error->set(StoreError::Kind::Conflict, lastOwnerMessage());
-        return false;
+        return std::nullopt;
     }
-    QSqlQuery erase(db);
-    // Their tokens go with them (ON DELETE CASCADE); their API keys and request history stay.
-    erase.prepare(u"DELETE FROM members WHERE id = ?"_s);
-    erase.addBindValue(id);
-    if (!erase.exec()) {
-        *error = StoreError::database(u"cannot remove the member"_s, erase.lastError());
-        return false;
+    Removal removal;
+    removal.records = records;
+    // Each statement with the number of rows it changed; the member's id or email bound.
+    const auto changed = [&](const QString &sql, const QVariant &value) -> std::optional<qint64> {
+        QSqlQuery query(db);
+        if (!Sql::exec(query, sql, {value}, &sqlError))
+            return std::nullopt;
+        return query.numRowsAffected();
+    };
+    const auto failed = [&] {
+        *error = StoreError::database(u"cannot remove the member"_s, sqlError);
+        return std::nullopt;
+    };
+    const auto tokens = changed(u"DELETE FROM access_tokens WHERE member_id = ?"_s, id);
+    if (!tokens)
+        return failed();
+    removal.tokensRevoked = *tokens;
+    if (records == Records::Keep) {
+        const auto disabled = changed(
+            u"UPDATE api_keys SET disabled = 1 WHERE LOWER(member_email) = ? AND disabled = 0"_s, before->email);
+        if (!disabled)
+            return failed();
+        removal.keysDisabled = *disabled;
+    } else {
+        const auto keys = changed(u"DELETE FROM api_keys WHERE LOWER(member_email) = ?"_s, before->email);
+        const auto deleted = keys ? RecordStore::deleteRecordsIn(db, before->email, &sqlError) : std::nullopt;
+        if (!deleted)
+            return failed();
+        removal.keysDeleted = *keys;
+        removal.recordsDeleted = *deleted;
     }
-    AuditEntry entry{0, m_clock.now(), actor.memberId, actor.email, u"member.remove"_s, target(id), before->toJson(), {}};
+    if (!changed(u"DELETE FROM members WHERE id = ?"_s, id))
+        return failed();
+    AuditEntry entry{0, m_clock.now(), actor.memberId, actor.email, u"member.remove"_s, target(id), before->toJson(),
+                     removal.toJson()};
     if (!audited.finish({entry}, error))
-        return false;
-    return true;
+        return std::nullopt;
+    if (records == Records::Delete)
+        Database::forgetDeleted(db);
+    return removal;
 }
 
 bool MemberStore::transferOwnership(const Actor &actor, qint64 fromId, qint64 toId, StoreError *error)

@@ -31,7 +31,26 @@ public:
     std::optional<Member> memberByEmail(const QString &email, StoreError *error);
     std::optional<QList<Member>> members(StoreError *error); // oldest first
     std::optional<Member> update(const Actor &actor, qint64 id, const Change &change, StoreError *error);
-    bool remove(const Actor &actor, qint64 id, StoreError *error);
+    // What becomes of a removed member's request records (and their usage rollups) and gateway keys.
+    enum class Records { Keep, Delete };
+    // What a removal did; its audit entry's "after".
+    struct Removal
+    {
+        Records records = Records::Keep;
+        qint64 tokensRevoked = 0;
+        qint64 keysDisabled = 0;   // Keep: their keys stay, disabled, so the team's figures by key still name them
+        qint64 keysDeleted = 0;    // Delete: their keys go with their records
+        qint64 recordsDeleted = 0; // Delete
+        QJsonObject toJson() const;
+    };
+    // Removes the member and locks the door behind them, in one transaction with its audit entry: their
+    // access tokens are deleted (every instance reads tokens from the database, so they stop at once
+    // everywhere) and their gateway keys (issued to their email, in any case) disabled, or with
+    // Records::Delete deleted together with their records. What their keys spent stays counted either way
+    // (as RecordStore::deleteRecords keeps it). The key caches are not this store's: the caller refreshes
+    // its own ApiKeyStore at once, and the other instances' proxies refuse the keys after their catch-up
+    // (Gateway::catchUpWithSharedDatabase).
+    std::optional<Removal> remove(const Actor &actor, qint64 id, Records records, StoreError *error);
     // The target becomes owner and `from` (an owner) becomes admin, in one step.
     bool transferOwnership(const Actor &actor, qint64 fromId, qint64 toId, StoreError *error);
 

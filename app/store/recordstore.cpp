@@ -180,15 +180,11 @@ std::optional<Removed> RecordStore::deleteRecords(const QString &member, const A
     WriteTransaction transaction(db);
     if (!transaction.begin(error))
         return std::nullopt;
-    const QString where = member.isEmpty() ? QString() : u" WHERE member = ?"_s;
-    const QVariantList values = member.isEmpty() ? QVariantList() : QVariantList{member};
-    QSqlQuery query(db);
+    const auto deleted = deleteRecordsIn(db, member, error);
+    if (!deleted)
+        return std::nullopt;
     Removed removed;
-    if (!Sql::exec(query, u"DELETE FROM requests"_s + where, values, error))
-        return std::nullopt;
-    removed.records = query.numRowsAffected();
-    if (!UsageRollups::remove(db, member, error))
-        return std::nullopt;
+    removed.records = *deleted;
     AuditEntry audit = entry(actor, at, member.isEmpty() ? u"data.delete_all"_s : u"data.delete_member"_s,
                              member.isEmpty() ? u"data"_s : u"data:"_s + member);
     audit.after = {{u"records_deleted"_s, removed.records}};
@@ -196,6 +192,19 @@ std::optional<Removed> RecordStore::deleteRecords(const QString &member, const A
         return std::nullopt;
     Database::forgetDeleted(db);
     return removed;
+}
+
+std::optional<qint64> RecordStore::deleteRecordsIn(QSqlDatabase &db, const QString &member, QString *error)
+{
+    const QString where = member.isEmpty() ? QString() : u" WHERE member = ?"_s;
+    const QVariantList values = member.isEmpty() ? QVariantList() : QVariantList{member};
+    QSqlQuery query(db);
+    if (!Sql::exec(query, u"DELETE FROM requests"_s + where, values, error))
+        return std::nullopt;
+    const qint64 deleted = query.numRowsAffected();
+    if (!UsageRollups::remove(db, member, error))
+        return std::nullopt;
+    return deleted;
 }
 
 std::optional<Removed> RecordStore::purge(const QDateTime &payloadsBefore, const QDateTime &recordsBefore,

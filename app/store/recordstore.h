@@ -65,6 +65,9 @@ public:
     // Removes a member's records and their usage rollups, all but their keys' spend (UsageRollups::remove);
     // `member` empty: every record and rollup.
     std::optional<Removed> deleteRecords(const QString &member, const Actor &actor, const QDateTime &at, QString *error);
+    // The same within the caller's write transaction on `db`, unaudited (the caller audits): the records deleted.
+    // Call Database::forgetDeleted(db) after the commit.
+    static std::optional<qint64> deleteRecordsIn(QSqlDatabase &db, const QString &member, QString *error);
     // Clears payloads stored before `payloadsBefore` and deletes records from before `recordsBefore` (an invalid
     // time skips that part), in chunks of kChunkRows. The rollups stay, so usage charts keep their history;
     // only minute rows older than UsageRollups::kMinuteHours before `at` go. Audited when any record or payload went.

@@ -1,8 +1,12 @@
 #include "apiteam.h"
 
+#include "database.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
+#include <QSqlQuery>
+#include <QSqlRecord>
 
 using namespace Qt::StringLiterals;
 
@@ -63,7 +67,7 @@ TestHttpResult ApiTeam::chat(const QByteArray &apiKey, const QString &model)
                           TestHttp::chatBody(model, u"Hello"_s), {{"authorization", "Bearer " + apiKey}});
 }
 
-QByteArray ApiTeam::dataDirBytes()
+QByteArray ApiTeam::storedBytes()
 {
     QByteArray all;
     const QDir dir(gateway().config().dataDir);
@@ -72,6 +76,29 @@ QByteArray ApiTeam::dataDirBytes()
         if (file.open(QIODevice::ReadOnly))
             all += file.readAll();
     }
+    const DatabaseLocation location = m_harness.databaseLocation();
+    if (location.kind != DatabaseLocation::Kind::Postgres)
+        return all;
+    gateway().logWriter().flush();
+    const QString connection = u"apiteam-stored-bytes"_s;
+    {
+        QString error;
+        QSqlDatabase db = Database::open(location, connection, &error);
+        if (!error.isEmpty())
+            qWarning("cannot read the gateway's database: %s", qPrintable(error));
+        QSqlQuery tables(u"SELECT tablename FROM pg_tables WHERE schemaname = 'public'"_s, db);
+        while (tables.next()) {
+            QSqlQuery rows(u"SELECT * FROM "_s + tables.value(0).toString(), db);
+            while (rows.next()) {
+                for (int i = 0; i < rows.record().count(); ++i) {
+                    const QVariant value = rows.value(i);
+                    all += value.typeId() == QMetaType::QByteArray ? value.toByteArray() : value.toString().toUtf8();
+                    all += '\n';
+                }
+            }
+        }
+    }
+    QSqlDatabase::removeDatabase(connection);
     return all;
 }
 

@@ -39,8 +39,9 @@ public:
     QByteArray keyFor(const Person &person, QString *error);
     // Adds a member straight through the store (as the CLI does) and gives them a token.
     Person add(const QString &email, Role role, QString *error);
-    // Every file of the data dir (database, WAL), to look for secrets that must not be there.
-    QByteArray dataDirBytes();
+    // Everything the gateway stored: every file of the data dir (SQLite's database and WAL, config) and, on
+    // PostgreSQL, every value of every table; to look for secrets that must not be there.
+    QByteArray storedBytes();
 
 private:
     ProxyHarness m_harness;

@@ -115,7 +115,7 @@ void TestApiAuth::passwordsAreStoredAsPbkdf2()
     QCOMPARE(tooShort.status, 422);
     QVERIFY2(errorMessage(tooShort).contains(u"at least 10 characters"_s), qPrintable(errorMessage(tooShort)));
 
-    const QByteArray files = m_team->dataDirBytes();
+    const QByteArray files = m_team->storedBytes();
     QVERIFY(!files.isEmpty());
     QVERIFY(!files.contains(password.toUtf8()));
     QVERIFY(files.contains("pbkdf2-sha256$120000$"));
@@ -153,7 +153,7 @@ void TestApiAuth::tokensAreHashedAndShownOnce()
     QVERIFY(!tokens.first().toObject().value(u"last_used_at"_s).isNull()); // just used to list
     QVERIFY(!listed.body.contains(token.sliced(token.lastIndexOf('_') + 1)));
 
-    const QByteArray files = m_team->dataDirBytes();
+    const QByteArray files = m_team->storedBytes();
     for (const QByteArray &secret : {token, m_team->owner.token, m_team->developer.token})
         QVERIFY(!files.contains(secret.sliced(secret.lastIndexOf('_') + 1)));
 
@@ -250,13 +250,15 @@ void TestApiAuth::auditRowsHaveBeforeAndAfter()
     QCOMPARE(update.value(u"after"_s).toObject().value(u"key_budget_usd"_s).toDouble(), 10.0);
     QVERIFY(QDateTime::fromString(update.value(u"at"_s).toString(), Qt::ISODateWithMs).isValid());
 
-    // Removal keeps the member's last state as "before".
+    // Removal keeps the member's last state as "before", and what became of their tokens, keys and records as
+    // "after" (tst_apioffboarding has the rest).
     QCOMPARE(m_team->call(m_team->owner.token, "DELETE", path).status, 200);
     const QJsonObject removal = m_team->call(m_team->owner.token, "GET", u"/api/v1/audit?limit=1"_s)
                                     .json().value(u"entries"_s).toArray().at(0).toObject();
     QCOMPARE(removal.value(u"action"_s).toString(), u"member.remove"_s);
     QCOMPARE(removal.value(u"before"_s).toObject().value(u"email"_s).toString(), u"dev@example.org"_s);
-    QVERIFY(removal.value(u"after"_s).isNull());
+    QCOMPARE(removal.value(u"after"_s).toObject(),
+             (QJsonObject{{u"records"_s, u"kept"_s}, {u"tokens_revoked"_s, 1}, {u"keys_disabled"_s, 0}}));
 }
 
 void TestApiAuth::auditPagesByCursor()
@@ -287,7 +289,7 @@ void TestApiAuth::localOwnerSessionToken()
     QCOMPARE(me.status, 200);
     QCOMPARE(me.json().value(u"role"_s).toString(), u"owner"_s);
     QCOMPARE(me.json().value(u"email"_s).toString(), u"owner@example.org"_s); // the existing owner, none created
-    QVERIFY(!m_team->dataDirBytes().contains(token.sliced(12)));
+    QVERIFY(!m_team->storedBytes().contains(token.sliced(12)));
     // Acting with it is audited as the owner.
     QCOMPARE(m_team->call(token, "PATCH", u"/api/v1/members/%1"_s.arg(m_team->restricted.id), {{u"name"_s, u"R"_s}}).status, 200);
     const QJsonObject last = m_team->call(token, "GET", u"/api/v1/audit?limit=1"_s).json().value(u"entries"_s).toArray().at(0).toObject();

@@ -162,7 +162,7 @@ void TestApiData::metadataOnlyRemovesAndStopsPayloads()
     QCOMPARE(records.size(), 6);
     QVERIFY(records.last().value(u"request_body"_s).isNull());
     QVERIFY(records.last().value(u"prompt_tokens"_s).toInt() > 0);
-    QVERIFY(!m_team->dataDirBytes().contains("\"content\":\"Hello\""));
+    QVERIFY(!m_team->storedBytes().contains("\"content\":\"Hello\""));
     // Two audit entries: the policy change, then the removal of what it no longer allows.
     const QJsonArray audit = m_team->call(m_team->owner.token, "GET", u"/api/v1/audit"_s).json().value(u"entries"_s).toArray();
     QCOMPARE(audit.at(0)[u"action"_s].toString(), u"data.purge"_s);

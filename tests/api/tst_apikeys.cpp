@@ -311,7 +311,7 @@ void TestApiKeys::rollInvalidatesTheOldPlaintext()
     QVERIFY(!fresh.isEmpty() && fresh != old);
     QCOMPARE(m_team->chat(old, u"openai/gpt-4o-mini"_s).status, 401);
     QCOMPARE(m_team->chat(fresh, u"openai/gpt-4o-mini"_s).status, 200);
-    const QByteArray files = m_team->dataDirBytes();
+    const QByteArray files = m_team->storedBytes();
     QVERIFY(!files.isEmpty());
     QVERIFY(!files.contains(old) && !files.contains(fresh));
     QVERIFY(!files.contains(fresh.mid(fresh.lastIndexOf('_') + 1)));

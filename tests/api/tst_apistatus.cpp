@@ -108,7 +108,7 @@ void TestApiStatus::fieldsAndTypes()
     for (const QString &field : {u"backlog"_s, u"backlog_bytes"_s, u"failures"_s, u"dropped"_s})
         QVERIFY2(writer.value(field).isDouble() && writer.value(field).toInt() == 0, qPrintable(field));
     const QJsonObject database = s.value(u"database"_s).toObject();
-    QCOMPARE(database.value(u"engine"_s).toString(), u"sqlite"_s);
+    QCOMPARE(database.value(u"engine"_s).toString(), TestDatabase::engineName());
     QCOMPARE(database.value(u"healthy"_s), QJsonValue(true));
     QCOMPARE(database.value(u"message"_s), QJsonValue(u""_s));
     QCOMPARE(s.value(u"retention_level"_s).toString(), u"retain_all"_s);

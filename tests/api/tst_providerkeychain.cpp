@@ -230,7 +230,7 @@ void TestProviderKeychain::everyChangeIsAuditedWithoutTheSecret()
     QCOMPARE(rows[2].value(u"after"_s)[u"allowed_models"_s].toArray(), QJsonArray { u"gpt-4o*"_s });
     QVERIFY(!rows[2].value(u"at"_s).toString().isEmpty());
 
-    const QByteArray files = m_team->dataDirBytes();
+    const QByteArray files = m_team->storedBytes();
     QVERIFY(!files.isEmpty());
     QVERIFY2(!files.contains(kOpenAISecret.toLatin1()) && !files.contains(kOpenAISecret.toUtf8().toBase64()),
         "the database files hold the provider secret");

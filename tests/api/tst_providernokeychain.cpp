@@ -78,7 +78,7 @@ void TestProviderNoKeychain::storingAKeyFailsAndSaysWhatToDo()
     QVERIFY(!settingsKeys().contains(u"provider.openai"_s));
     const TestHttpResult audit = m_team->call(m_team->owner.token, "GET", u"/api/v1/audit"_s);
     QVERIFY2(!audit.body.contains("provider:"), audit.body.constData());
-    QVERIFY(!m_team->dataDirBytes().contains(kSecret.toLatin1()));
+    QVERIFY(!m_team->storedBytes().contains(kSecret.toLatin1()));
     QVERIFY(!result.body.contains(kSecret.toLatin1()));
 
     // The gateway still serves with the environment's key.

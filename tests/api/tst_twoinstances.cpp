@@ -1,7 +1,7 @@
 // Two gateways on one database, as a team runs them: what is changed through one is enforced by the other
 // once it catches up (every 30 s in service; called by hand here, and by the timers of an instance that runs
-// them every 200 ms): keys disabled, policies, provider settings, and the spend a key made through the other
-// instance.
+// them every 200 ms): keys disabled, policies, provider settings, the spend a key made through the other
+// instance, and a member removed.
 #include "apiteam.h"
 
 #include <QJsonArray>
@@ -20,8 +20,11 @@ private slots:
     void changesMadeThroughTheOtherInstanceAreEnforced();
     void spendThroughTheOtherInstanceCountsAgainstLimits();
     void anInstanceCatchesUpOnItsOwn();
+    void aRemovedMemberIsLockedOutOfTheOtherInstance();
 
 private:
+    // Instance B again, with the timers of the catch-up, spend sync and purge shortened to 200 ms.
+    void restartOtherWithShortTimers();
     TestHttpResult callOther(const QByteArray &method, const QString &path, const QJsonObject &body = {});
     TestHttpResult chatThrough(quint16 port, const QByteArray &key);
     std::unique_ptr<ApiTeam> m_team; // instance A, with the fake upstream and the team
@@ -96,6 +99,10 @@ void TestTwoInstances::spendThroughTheOtherInstanceCountsAgainstLimits()
     QCOMPARE(created.status, 201);
     const QByteArray key = created.json().value(u"key"_s).toString().toLatin1();
     const quint16 here = m_team->harness().port();
+    // B seeds the key's spend before anyone spends: else whether B's first look at the requests table comes
+    // before or after A's record is written (PostgreSQL's writer is quick) decides what B answers below.
+    const QString keyPath = u"/api/v1/keys/%1"_s.arg(created.json()[u"id"_s].toInteger());
+    QCOMPARE(callOther("GET", keyPath).json()[u"spend"_s][u"all_time_usd"_s].toDouble(), 0.0);
     QCOMPARE(chatThrough(here, key).status, 200); // A seeds the key's spend: nothing spent yet
     // B spends past the limit; A has not seen it.
     QCOMPARE(chatThrough(m_other->port(), key).status, 200);
@@ -121,7 +128,7 @@ void TestTwoInstances::spendThroughTheOtherInstanceCountsAgainstLimits()
 
 // The timers that call the catch-up, the spend sync and the retention purge, shortened: nothing here is called
 // by hand on the instance that catches up.
-void TestTwoInstances::anInstanceCatchesUpOnItsOwn()
+void TestTwoInstances::restartOtherWithShortTimers()
 {
     m_other->stop();
     GatewayConfig config = m_team->gateway().config();
@@ -131,6 +138,12 @@ void TestTwoInstances::anInstanceCatchesUpOnItsOwn()
     m_other = std::make_unique<Gateway>(config, m_clock);
     QString error;
     QVERIFY2(m_other->start(&error), qPrintable(error));
+}
+
+void TestTwoInstances::anInstanceCatchesUpOnItsOwn()
+{
+    restartOtherWithShortTimers();
+    QString error;
 
     // A key disabled through A.
     const QByteArray key = m_team->keyFor(m_team->developer, &error);
@@ -162,6 +175,29 @@ void TestTwoInstances::anInstanceCatchesUpOnItsOwn()
     m_team->gateway().logWriter().flush();
     QCOMPARE(m_team->gateway().logWriter().writtenCount(), written + 1);
     QTRY_VERIFY_WITH_TIMEOUT(m_team->harness().records(u"request_id = ?"_s, {u"long-ago"_s}).isEmpty(), 10'000);
+}
+
+// Offboarding through A: B refuses the member's token at once (tokens are read from the database on every
+// call) and their key within its catch-up, without anything called by hand on B.
+void TestTwoInstances::aRemovedMemberIsLockedOutOfTheOtherInstance()
+{
+    restartOtherWithShortTimers();
+    QString error;
+    const QByteArray key = m_team->keyFor(m_team->developer, &error);
+    QVERIFY2(!key.isEmpty(), qPrintable(error));
+    QCOMPARE(chatThrough(m_other->port(), key).status, 200); // B knows the key, enabled
+    const auto asDeveloperAtB = [&] {
+        return TestHttp::call(m_team->harness().nam(), m_other->port(), "GET", u"/api/v1/members/me"_s, {},
+                              {{"authorization", "Bearer " + m_team->developer.token}});
+    };
+    QCOMPARE(asDeveloperAtB().status, 200);
+
+    QCOMPARE(m_team->call(m_team->owner.token, "DELETE", u"/api/v1/members/%1"_s.arg(m_team->developer.id)).status,
+             200);
+    QCOMPARE(asDeveloperAtB().status, 401);
+    QTRY_COMPARE_WITH_TIMEOUT(chatThrough(m_other->port(), key).status, 403, 10'000);
+    const TestHttpResult refused = chatThrough(m_other->port(), key);
+    QCOMPARE(refused.json()[u"error"_s][u"code"_s].toString(), u"key_disabled"_s);
 }
 
 QTEST_GUILESS_MAIN(TestTwoInstances)

@@ -1,11 +1,12 @@
-// The providers' settings rows in the database's settings table, on SQLite and (with
-// LLMGW_TEST_POSTGRES_URL, as tests/support/with-postgres.sh provides) on PostgreSQL: written with their
+// The providers' settings rows in the database's settings table, on SQLite and (tst_providersettings_postgres,
+// through tests/support/with-postgres.sh) on PostgreSQL: written with their
 // audit row in one transaction, replaced, removed when empty, and the month's spend per provider summed from
 // the records.
 
 #include "database.h"
 #include "logwriter.h"
 #include "providersettings.h"
+#include "testdatabase.h"
 
 #include <QRandomGenerator>
 #include <QSqlError>
@@ -20,56 +21,19 @@ class TestProviderSettings final : public QObject
     Q_OBJECT
 
 private slots:
-    void roundTrip_data();
     void roundTrip();
 
 private:
-    // SQLite in a temporary dir, or a fresh database on the PostgreSQL server; nullopt: skip.
-    std::optional<DatabaseLocation> location(const QString &kind);
     QTemporaryDir m_dir;
+    TestDatabase m_database;
 };
-
-std::optional<DatabaseLocation> TestProviderSettings::location(const QString &kind)
-{
-    if (kind == "sqlite"_L1)
-        return DatabaseLocation::inDataDir(
-            m_dir.path() + u"/"_s + QString::number(QRandomGenerator::global()->generate()));
-    const QString url = qEnvironmentVariable("LLMGW_TEST_POSTGRES_URL");
-    if (url.isEmpty())
-        return std::nullopt;
-    QString error;
-    auto server = DatabaseLocation::fromUrl(url, &error);
-    const QString name = u"llmgw_providers_%1"_s.arg(QRandomGenerator::global()->generate());
-    {
-        QSqlDatabase admin = QSqlDatabase::addDatabase(u"QPSQL"_s, u"pgadmin"_s);
-        admin.setHostName(server->host);
-        admin.setPort(server->port);
-        admin.setUserName(server->user);
-        admin.setPassword(server->password);
-        admin.setDatabaseName(server->databaseName);
-        if (!admin.open() || !QSqlQuery(admin).exec(u"CREATE DATABASE "_s + name))
-            qWarning() << "cannot create a test database:" << admin.lastError().text();
-    }
-    QSqlDatabase::removeDatabase(u"pgadmin"_s);
-    server->databaseName = name;
-    return server;
-}
-
-void TestProviderSettings::roundTrip_data()
-{
-    QTest::addColumn<QString>("kind");
-    QTest::newRow("sqlite") << u"sqlite"_s;
-    QTest::newRow("postgres") << u"postgres"_s;
-}
 
 void TestProviderSettings::roundTrip()
 {
-    QFETCH(QString, kind);
-    const auto where = location(kind);
-    if (!where)
-        QSKIP("LLMGW_TEST_POSTGRES_URL is not set (run through tests/support/with-postgres.sh)");
-    ProviderSettingsStore store(*where);
     QString error;
+    QVERIFY2(m_database.create(&error), qPrintable(error));
+    const std::optional<DatabaseLocation> where = m_database.location(m_dir.path());
+    ProviderSettingsStore store(*where);
     AuditEntry audit;
     audit.at = QDateTime(QDate(2026, 11, 3), QTime(8, 0), Qt::UTC);
     audit.actorEmail = u"owner@example.org"_s;

@@ -1,10 +1,11 @@
-// The key store's side of key limits, on a real SQLite file: limits stored and read back by another store
-// (another process), roll, disable, expiry and delete as authentication sees them, and spend totals seeded
+// The key store's side of key limits, on a real database (SQLite, and PostgreSQL under tst_keystore_postgres):
+// limits stored and read back by another store (another process), roll, disable, expiry and delete as authentication sees them, and spend totals seeded
 // from the usage rollups (so a purge does not reopen a limit) and carried across a period boundary by the clock.
 #include "apikeystore.h"
 #include "database.h"
 #include "logwriter.h"
 #include "testclock.h"
+#include "testdatabase.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -66,6 +67,7 @@ private slots:
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<TestDatabase> m_database; // a fresh one per test
     DatabaseLocation m_location;
     TestClock m_clock;
 };
@@ -74,7 +76,10 @@ void TestKeyStore::init()
 {
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
-    m_location = DatabaseLocation::inDataDir(m_dir->path());
+    m_database = std::make_unique<TestDatabase>();
+    QString error;
+    QVERIFY2(m_database->create(&error), qPrintable(error));
+    m_location = m_database->location(m_dir->path());
     m_clock.setNow(utc(2025, 1, 15, 12)); // a Wednesday
 }
 

@@ -38,6 +38,8 @@ bool ProxyHarness::start(const Options &options, QString *error)
         *error = u"cannot create a temporary data dir"_s;
         return false;
     }
+    if (!m_database.create(error))
+        return false;
     m_upstreamThread = std::make_unique<FakeUpstreamThread>();
     m_upstream = &m_upstreamThread->upstream();
     if (!m_upstreamThread->isListening()) {
@@ -69,6 +71,7 @@ bool ProxyHarness::start(const Options &options, QString *error)
     auto config = GatewayConfig::load(m_dir.path(), QString(), env, error);
     if (!config)
         return false;
+    config->databaseUrl = m_database.url();
     config->catalogFile = options.catalogFile;
     config->responseCacheEnabled = options.responseCache;
     config->port = 0;
@@ -80,6 +83,7 @@ bool ProxyHarness::start(const Options &options, QString *error)
     config->maxBodyBytes = options.maxBodyBytes;
     config->shutdownGraceMs = 5000;
     config->localModelsRefreshMs = options.localModelsRefreshMs;
+    config->poolThreadExpiryMs = options.poolThreadExpiryMs;
     // Never the user's own keychain entries: a service of this harness's own.
     config->keychainService = u"llm-gateway-test-%1"_s.arg(QUuid::createUuid().toString(QUuid::Id128));
 
@@ -121,7 +125,7 @@ TestHttpResult ProxyHarness::messages(
 
 QSqlDatabase ProxyHarness::database(QString *error)
 {
-    return Database::open(DatabaseLocation::inDataDir(m_dir.path()), m_connectionName, error);
+    return Database::open(databaseLocation(), m_connectionName, error);
 }
 
 QList<QVariantMap> ProxyHarness::records(const QString &where, const QVariantList &binds)

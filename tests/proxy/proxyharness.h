@@ -5,6 +5,7 @@
 #include "fakehttprequest.h"
 #include "gateway.h"
 #include "reservedport.h"
+#include "testdatabase.h"
 
 #include <QByteArray>
 #include <QByteArrayList>
@@ -22,7 +23,8 @@ class FakeUpstreamThread;
 struct TestHttpResult;
 
 // A real Gateway in this process, in front of a FakeUpstream playing OpenAI (on a thread of its own), with its
-// own data dir and a gateway API key: what the proxy's integration suites drive. Reads the stored records back
+// own data dir, its own database (SQLite in the data dir, or PostgreSQL under a suite's postgres registration:
+// TestDatabase) and a gateway API key: what the proxy's integration suites drive. Reads the stored records back
 // with SQL.
 class ProxyHarness final
 {
@@ -49,6 +51,7 @@ public:
         bool responseCache = false;
         int workerThreads = 2;
         int localModelsRefreshMs = 60'000; // how often local servers are asked for their models again
+        int poolThreadExpiryMs = 30'000; // how long the gateway's idle pool threads (and their connections) live
     };
 
     // The provider keys the gateway is given, and that the fake upstream requires, per API.
@@ -71,6 +74,8 @@ public:
     // A second key, to tell records of different keys apart.
     bool createKey(const QString &name, QByteArray *plaintext, qint64 *id, QString *error);
     QNetworkAccessManager &nam() { return m_nam; }
+    // Where the gateway keeps its records (for tests that read or change rows themselves).
+    DatabaseLocation databaseLocation() const { return m_database.location(m_dir.path()); }
 
     // POST /v1/chat/completions with this harness's key (plus `headers`), waiting for the answer.
     TestHttpResult chat(const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers = {});
@@ -98,6 +103,7 @@ public:
 
 private:
     QTemporaryDir m_dir;
+    TestDatabase m_database; // outlives the gateway, which is reset first
     SystemClock m_clock;
     ReservedPort m_closedPort; // where "unreachable" points: refused, and no one else's for the harness's life
     // The fake answers on a thread of its own, so the gateway's stop() can wait for requests in flight without
