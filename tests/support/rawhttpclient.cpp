@@ -62,7 +62,7 @@ bool RawHttpClient::connectToServer(quint16 port, int timeoutMs)
 {
     m_closed = false;
     m_buffer.clear();
-    m_socket->connectToHost(QStringLiteral("127.0.0.1"), port);
+    m_socket->connectToHost(m_address, port);
     return waitFor(
                [this] { return m_closed || m_socket->state() == QAbstractSocket::ConnectedState; }, timeoutMs)
         && m_socket->state() == QAbstractSocket::ConnectedState;
@@ -76,7 +76,7 @@ bool RawHttpClient::connectEncrypted(quint16 port, const QList<QSslCertificate> 
     QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
     configuration.setCaCertificates(trusted);
     m_socket->setSslConfiguration(configuration);
-    m_socket->connectToHostEncrypted(QStringLiteral("127.0.0.1"), port, peerName);
+    m_socket->connectToHostEncrypted(m_address, port, peerName);
     return waitFor([this] { return m_closed || m_socket->isEncrypted(); }, timeoutMs) && m_socket->isEncrypted();
 }
 

@@ -37,8 +37,10 @@ public:
     explicit RawHttpClient(QObject *parent = nullptr);
     ~RawHttpClient() override;
 
+    // Where connectToServer() and connectEncrypted() go: 127.0.0.1 unless set.
+    void setServerAddress(const QString &address) { m_address = address; }
     bool connectToServer(quint16 port, int timeoutMs = 5000);
-    // Connects to 127.0.0.1 with TLS, trusting only `trusted` and checking the certificate names `peerName`;
+    // Connects with TLS, trusting only `trusted` and checking the certificate names `peerName`;
     // true once the handshake is done. Otherwise errorString() says why.
     bool connectEncrypted(quint16 port, const QList<QSslCertificate> &trusted,
                           const QString &peerName = QStringLiteral("localhost"), int timeoutMs = 5000);
@@ -70,6 +72,7 @@ private:
     Parse parse(RawHttpResponse &response, bool noBody);
 
     QSslSocket *m_socket; // plain TCP unless connectEncrypted()
+    QString m_address = QStringLiteral("127.0.0.1");
     QByteArray m_buffer;
     bool m_closed = false;
 };
