@@ -1,29 +1,13 @@
 #!/usr/bin/env python3
 """The table of bench/tls.sh: HTTPS against plain HTTP through the gateway, with keep-alive and without.
 
-Reads hey's per-request CSV files RAW/<gateway>-<mode>.<round>.csv; req/s per round is the 200 answers over the
-round's seconds, a ratio is the median over rounds of the paired ratio, percentiles are nearest-rank over all
-samples of a set-up."""
-import csv
+Reads wrk's WRK_JSON summaries RAW/<gateway>-<mode>.<round>.json. A set-up's req/s is pooled over the rounds; a
+ratio to plain is the median over rounds of the paired ratio (the two ran back to back in that round); latency
+p50 and p99 are wrk's, the median over rounds (wrk adds "corrected" samples for slow responses, so its p99 leans
+high, alike for both)."""
+import json
 import statistics
 import sys
-
-
-def load(path, seconds):
-    ok, errors, latencies = 0, 0, []
-    with open(path) as f:
-        for row in csv.DictReader(f):
-            if row.get("status-code") == "200":
-                ok += 1
-                latencies.append(float(row["response-time"]) * 1000)
-            else:
-                errors += 1
-    return ok / seconds, errors, latencies
-
-
-def percentile(values, p):
-    values = sorted(values)
-    return values[max(0, -(-len(values) * p // 100) - 1)] if values else float("nan")
 
 
 def main():
@@ -31,22 +15,23 @@ def main():
     print("| set-up | req/s | p50 ms | p99 ms | req/s vs plain | p50 vs plain | p99 vs plain | errors |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for mode, label in (("keepalive", "keep-alive"), ("newconn", "a new connection per request")):
-        data = {}
-        for gateway in ("plain", "tls"):
-            runs = [load(f"{raw}/{gateway}-{mode}.{r}.csv", seconds) for r in range(rounds)]
-            data[gateway] = {"rps": [run[0] for run in runs], "errors": sum(run[1] for run in runs),
-                             "latency": [v for run in runs for v in run[2]]}
-        plain = data["plain"]
+        runs = {gateway: [json.load(open(f"{raw}/{gateway}-{mode}.{r}.json")) for r in range(rounds)]
+                for gateway in ("plain", "tls")}
+        plain = runs["plain"]
         for gateway, name in (("plain", "plain HTTP"), ("tls", "HTTPS")):
-            d = data[gateway]
-            ratio = statistics.median(a / b for a, b in zip(d["rps"], plain["rps"]) if b > 0)
-            p50, p99 = percentile(d["latency"], 50), percentile(d["latency"], 99)
-            print(f"| {name}, {label} | {statistics.mean(d['rps']):.0f} | {p50:.2f} | {p99:.2f} | {ratio:.2f} | "
-                  f"{p50 / percentile(plain['latency'], 50):.2f} | {p99 / percentile(plain['latency'], 99):.2f} | "
-                  f"{d['errors']} |")
+            these = runs[gateway]
+            rps = sum(run.get("requests", 0) for run in these) / sum(run.get("duration_s", 0) or 1 for run in these)
+            ratio = statistics.median(a.get("rps", 0) / b["rps"] for a, b in zip(these, plain) if b.get("rps"))
+            p50 = statistics.median(run.get("latency_us", {}).get("p50", 0) for run in these) / 1000
+            p99 = statistics.median(run.get("latency_us", {}).get("p99", 0) for run in these) / 1000
+            p50_ratio = statistics.median(a["latency_us"]["p50"] / b["latency_us"]["p50"] for a, b in zip(these, plain))
+            p99_ratio = statistics.median(a["latency_us"]["p99"] / b["latency_us"]["p99"] for a, b in zip(these, plain))
+            errors = sum(sum(run.get("errors", {}).values()) for run in these)
+            print(f"| {name}, {label} | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {ratio:.2f} | {p50_ratio:.2f} | "
+                  f"{p99_ratio:.2f} | {errors} |")
     print()
-    print(f"{rounds} rounds of {seconds} s per set-up, `hey -c {connections}`, small non-streamed chat completions "
-          "(passthrough to the mock).")
+    print(f"{rounds} rounds of {seconds} s per set-up, `wrk -t1 -c{connections}` with `post.lua` (a small non-streamed "
+          "chat completion, passthrough to the mock); ratios are medians over rounds of the paired figures.")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What HTTPS on the listener costs: two `llm-gateway serve` processes on core 1, one plain and one with the
-# throwaway certificate of tests/tls/certs (EC P-256), in front of the same mock upstream; `hey` (core 0, with the
+# throwaway certificate of tests/tls/certs (EC P-256), in front of the same mock upstream; wrk (core 0, with the
 # mock) sends small non-streamed chat completions, with keep-alive and with a new connection per request. The
 # set-ups alternate in rounds (only one is loaded at a time), and each is reported as a ratio to plain HTTP in the
 # same rounds. See bench/README.md ("TLS"). Writes bench/out/tls.md and prints it.
@@ -23,7 +23,7 @@ usage() {
 usage: bench/tls.sh [options]
   --gateway PATH      llm-gateway binary (default build/app/llm-gateway)
   --duration S        seconds per set-up, split over the rounds (default $DURATION)
-  --connections N     hey's concurrent clients, closed loop (default $CONNECTIONS)
+  --connections N     wrk connections, closed loop (default $CONNECTIONS)
   --rounds N          rounds alternating the set-ups (default $ROUNDS)
   -h, --help          this text
 EOF
@@ -42,8 +42,8 @@ done
 PIDS=()
 RUN_DIR=$(mktemp -d)
 trap cleanup EXIT
-[[ $(nproc) -ge 2 ]] || die "needs 2 cores (hey + mock on core 0, the gateway on core 1)"
-for t in hey taskset python3 g++ curl; do command -v "$t" >/dev/null || die "$t is missing (apt-get install $t)"; done
+[[ $(nproc) -ge 2 ]] || die "needs 2 cores (wrk + mock on core 0, the gateway on core 1)"
+for t in wrk taskset python3 g++ curl; do command -v "$t" >/dev/null || die "$t is missing (apt-get install $t)"; done
 [[ -x $GATEWAY ]] || die "no gateway binary at $GATEWAY (build it, or give --gateway)"
 (( ROUNDS <= DURATION )) || ROUNDS=$DURATION
 ROUND_SECS=$((DURATION / ROUNDS))
@@ -75,7 +75,7 @@ start_gateway() { # name extra-args...
 start_gateway plain
 start_gateway tls --tls-cert "$CERTS/gateway-a.pem" --tls-key "$CERTS/gateway-a.key"
 
-BODY="$RUN_DIR/body.json"
+BODY="$RUN_DIR/body.json" # for the sanity check; wrk sends post.lua's, the same
 request_body gpt-4o-mini 0 >"$BODY"
 for name in plain tls; do # each answers correctly before it is measured
     status=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$CERTS/gateway-a.pem" -X POST \
@@ -86,18 +86,22 @@ done
 
 RAW="$RUN_DIR/raw"
 mkdir -p "$RAW"
-SETUPS=(plain-keepalive tls-keepalive plain-newconn tls-newconn)
+# wrk (core 0, with the mock; one thread, closed loop, post.lua): `Connection: close` makes it open a new
+# connection, with a full handshake, for every request.
+declare -A MODEL HDRS SENT
+TARGETS=(plain-keepalive tls-keepalive plain-newconn tls-newconn)
+for t in "${TARGETS[@]}"; do
+    gateway=${t%%-*}
+    URL[$t]=${URL[$gateway]}
+    MODEL[$t]=gpt-4o-mini
+    HDRS[$t]="Authorization: Bearer ${KEY[$gateway]}"
+    [[ $t == *newconn ]] && HDRS[$t]+="|Connection: close"
+    SENT[$t]=0
+done
 for ((r = 0; r < ROUNDS; r++)); do
-    for ((i = 0; i < ${#SETUPS[@]}; i++)); do
-        setup=${SETUPS[(i + r) % ${#SETUPS[@]}]}
-        gateway=${setup%%-*}
-        flags=()
-        [[ $setup == *newconn ]] && flags=(-disable-keepalive)
-        # hey skips certificate verification (as a client that pinned the certificate would): no chain check cost.
-        timeout $((ROUND_SECS + 60)) taskset -c 0 hey -z "${ROUND_SECS}s" -c "$CONNECTIONS" -o csv "${flags[@]}" \
-            -m POST -T application/json -D "$BODY" -H "Authorization: Bearer ${KEY[$gateway]}" \
-            "${URL[$gateway]}/v1/chat/completions" >"$RAW/$setup.$r.csv" 2>"$RAW/$setup.$r.err" || true
-    done
+    while read -r t; do
+        run_wrk "$t" post.lua "$ROUND_SECS" "$RAW/$t.$r.json"
+    done < <(rotated "$r")
     log "round $((r + 1))/$ROUNDS done"
 done
 

@@ -105,6 +105,9 @@ std::optional<TlsCredentials> TlsCredentials::load(const QString &certificateFil
     configuration.setPrivateKey(key);
     configuration.setProtocol(QSsl::TlsV1_2OrLater);
     configuration.setPeerVerifyMode(QSslSocket::VerifyNone); // clients authenticate with tokens and keys
+    // Nor does the server verify anything, so it needs no CA store: Qt would add the system's CA certificates to
+    // the TLS context it builds for every connection.
+    configuration.setCaCertificates({});
     return TlsCredentials{configuration, leaf, *certificateBytes, *keyBytes};
 }
 
