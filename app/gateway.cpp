@@ -4,6 +4,7 @@
 #include "gatewayvitals.h"
 #include "httpserver.h"
 #include "localmodels.h"
+#include "servercertificate.h"
 #include "proxy/providerstats.h"
 #include "proxy/responsecache.h"
 #include "gatewayrouter.h"
@@ -107,6 +108,15 @@ bool Gateway::start(QString *error)
     options.connection.allowedHosts = m_config.hostAllowList();
     options.idleTimeoutMs = m_config.idleTimeoutMs;
     options.headerTimeoutMs = m_config.headerTimeoutMs;
+    options.connection.behindTlsProxy = m_config.tlsTerminatedByProxy;
+    if (m_config.servesTls()) {
+        m_certificate = std::make_unique<ServerCertificate>(m_config.tlsCertificateFile, m_config.tlsKeyFile);
+        if (!m_certificate->load(error)) {
+            m_certificate.reset();
+            return false;
+        }
+        options.tls = m_certificate.get();
+    }
     if (m_config.responseCacheEnabled)
         m_cache = std::make_unique<ResponseCache>(m_clock, m_config.responseCacheTtlMs,
                                                   m_config.responseCacheMaxEntries, 64 * 1024 * 1024);
@@ -135,6 +145,8 @@ bool Gateway::start(QString *error)
     }
     m_config.port = m_server->serverPort();
     m_vitals->setListening(url(), m_clock.now());
+    if (const QString warning = m_config.plainTextExposureWarning(); !warning.isEmpty())
+        qCWarning(lcGateway).noquote() << warning;
     return true;
 }
 
@@ -276,6 +288,7 @@ void Gateway::stop()
         m_server->shutdown(m_config.shutdownGraceMs);
         m_server.reset();
     }
+    m_certificate.reset(); // a later start() reads the files again
     if (m_apiPool)
         m_apiPool->waitForDone();
     if (m_log)
@@ -306,5 +319,5 @@ QByteArray Gateway::localOwnerToken(QString *error)
 QString Gateway::url() const
 {
     const QString host = m_config.host.contains(u':') ? u'[' + m_config.host + u']' : m_config.host;
-    return u"http://%1:%2"_s.arg(host).arg(m_config.port);
+    return u"%1://%2:%3"_s.arg(m_config.servesTls() ? u"https"_s : u"http"_s, host).arg(m_config.port);
 }

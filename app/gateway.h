@@ -24,6 +24,7 @@
 struct ApiContext;
 class GatewayVitals;
 class HttpServer;
+class ServerCertificate;
 class ProviderStats;
 class ResponseCache;
 
@@ -49,7 +50,9 @@ public:
     bool isAccepting() const { return m_accepting; }
 
     quint16 port() const;
-    QString url() const; // http://host:port
+    QString url() const; // http://host:port, or https:// with a certificate
+    // The listener's certificate while it serves HTTPS (else null); on the gateway's thread.
+    ServerCertificate *serverCertificate() const { return m_certificate.get(); }
     const GatewayConfig &config() const { return m_config; }
     const ModelCatalog &catalog() const { return m_catalog; }
     const LocalModels &localModels() const { return m_localModels; }
@@ -129,6 +132,7 @@ private:
     std::unique_ptr<LogWriter> m_log;
     std::unique_ptr<ResponseCache> m_cache; // null when the cache is off
     std::unique_ptr<ProviderStats> m_stats;
+    std::unique_ptr<ServerCertificate> m_certificate; // HTTPS only; outlives m_server, whose workers read it
     std::unique_ptr<HttpServer> m_server;
     // /api/v1/status: where the gateway listens, since when, the proxy's requests in flight and per minute.
     std::unique_ptr<GatewayVitals> m_vitals;

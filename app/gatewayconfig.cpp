@@ -2,6 +2,8 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -35,6 +37,28 @@ bool readInt(const QJsonObject &object, const char *key, qint64 min, qint64 max,
     return true;
 }
 
+// tls_cert_file and tls_key_file (relative ones are beside the config file), tls_terminated_by_proxy.
+bool applyTls(const QJsonObject &root, const QDir &base, GatewayConfig *config, QString *error)
+{
+    for (const auto &[key, file] : {std::pair(u"tls_cert_file"_s, &config->tlsCertificateFile),
+                                    std::pair(u"tls_key_file"_s, &config->tlsKeyFile)}) {
+        if (!root.contains(key))
+            continue;
+        if (!root.value(key).isString() || root.value(key).toString().isEmpty()) {
+            *error = u"'%1' must be the path of a PEM file"_s.arg(key);
+            return false;
+        }
+        *file = base.absoluteFilePath(root.value(key).toString());
+    }
+    const QJsonValue proxy = root.value(u"tls_terminated_by_proxy"_s);
+    if (!proxy.isUndefined() && !proxy.isBool()) {
+        *error = u"'tls_terminated_by_proxy' must be true or false"_s;
+        return false;
+    }
+    config->tlsTerminatedByProxy = proxy.toBool(false);
+    return true;
+}
+
 bool applyFile(const QString &path, GatewayConfig *config, QJsonObject *providers, QString *error)
 {
     QFile file(path);
@@ -54,7 +78,8 @@ bool applyFile(const QString &path, GatewayConfig *config, QJsonObject *provider
                                    u"upstream_timeout_ms"_s, u"stream_idle_timeout_ms"_s,
                                    u"idle_timeout_ms"_s, u"header_timeout_ms"_s, u"worker_threads"_s,
                                    u"shutdown_grace_ms"_s, u"allowed_hosts"_s, u"providers"_s,
-                                   u"response_cache"_s};
+                                   u"response_cache"_s, u"tls_cert_file"_s, u"tls_key_file"_s,
+                                   u"tls_terminated_by_proxy"_s};
     for (const QString &key : root.keys()) {
         if (!known.contains(key)) {
             *error = u"%1: unknown setting '%2' (known: %3)"_s.arg(path, key, known.join(u", "_s));
@@ -102,6 +127,8 @@ bool applyFile(const QString &path, GatewayConfig *config, QJsonObject *provider
     }
     config->responseCacheTtlMs = ttlSeconds * 1000;
     config->responseCacheEnabled = cache.value(u"enabled"_s).toBool(false);
+    if (!applyTls(root, QFileInfo(path).absoluteDir(), config, &fieldError))
+        return fail();
     for (const QJsonValue &host : root.value(u"allowed_hosts"_s).toArray())
         config->allowedHosts.append(host.toString().toLower());
     *providers = root.value(u"providers"_s).toObject();
@@ -121,6 +148,10 @@ std::optional<GatewayConfig> GatewayConfig::load(const QString &dataDir, const Q
     QJsonObject fileProviders;
     if (!path.isEmpty() && !applyFile(path, &config, &fileProviders, error))
         return std::nullopt;
+    if (!config.checkTls(error)) {
+        error->prepend(path + u": "_s);
+        return std::nullopt;
+    }
     if (environment.contains(u"LLMGW_DATABASE"_s))
         config.databaseUrl = environment.value(u"LLMGW_DATABASE"_s);
 
@@ -192,4 +223,28 @@ QList<QByteArray> GatewayConfig::hostAllowList() const
             list.append(lower);
     }
     return list;
+}
+
+bool GatewayConfig::checkTls(QString *error) const
+{
+    if (tlsCertificateFile.isEmpty() == tlsKeyFile.isEmpty())
+        return true;
+    *error = tlsCertificateFile.isEmpty()
+        ? u"a TLS key is given without its certificate (--tls-cert, or \"tls_cert_file\" in the config file)"_s
+        : u"a TLS certificate is given without its key (--tls-key, or \"tls_key_file\" in the config file)"_s;
+    return false;
+}
+
+QString GatewayConfig::plainTextExposureWarning() const
+{
+    if (servesTls() || tlsTerminatedByProxy)
+        return {};
+    const QHostAddress address(host);
+    if (host == u"localhost" || address.isLoopback())
+        return {};
+    return u"WARNING: the gateway listens on %1, which other machines can reach, in plain HTTP: members' passwords, "
+           "access tokens, gateway keys and every prompt and answer cross the network readable by anyone on the way. "
+           "Serve HTTPS with --tls-cert FILE --tls-key FILE (or \"tls_cert_file\" and \"tls_key_file\" in "
+           "config.json), or put a TLS proxy in front and set \"tls_terminated_by_proxy\": true. Until then, "
+           "sign-in and token creation from other machines are refused."_s.arg(host);
 }

@@ -35,6 +35,12 @@ struct GatewayConfig
     qint64 responseCacheTtlMs = 300'000;
     int responseCacheMaxEntries = 1'000;
     QStringList allowedHosts; // extra Host names to serve besides the listener's own
+    // HTTPS on the listener: a PEM certificate (chain) and its key, both or neither; reloaded when they change.
+    QString tlsCertificateFile;
+    QString tlsKeyFile;
+    // A TLS proxy in front terminates every client's connection: plain HTTP from other machines is then its own,
+    // and sign-in over it is allowed.
+    bool tlsTerminatedByProxy = false;
     QList<ProviderConfig> providers; // from the config file and the environment; the registry adds the rest
     // How often the retention periods are applied; how often what other instances changed in a shared database
     // (keys, policies, provider settings) and the keys' spend are caught up with; how often routing learns from
@@ -54,6 +60,13 @@ struct GatewayConfig
     // nullopt and *error (naming the file and the setting) when something is wrong.
     static std::optional<GatewayConfig> load(const QString &dataDir, const QString &configFile,
                                              const QProcessEnvironment &environment, QString *error);
+
+    // The certificate and key are given together, or not at all; *error says which is missing.
+    bool checkTls(QString *error) const;
+    bool servesTls() const { return !tlsCertificateFile.isEmpty(); }
+    // What to say at start when other machines can reach the listener in plain text (passwords, tokens, keys
+    // and payloads readable on the network); empty when it serves TLS, sits behind a TLS proxy or is loopback.
+    QString plainTextExposureWarning() const;
 
     const ProviderConfig *provider(QStringView id) const;
     // Host header values the server accepts (DNS rebinding protection); empty means any.

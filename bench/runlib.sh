@@ -46,11 +46,11 @@ free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-# Waits (bounded) for "Listening on http://127.0.0.1:PORT" in a file; prints PORT.
+# Waits (bounded) for "Listening on http(s)://127.0.0.1:PORT" in a file; prints PORT.
 wait_listening() { # file pid seconds
     local file=$1 pid=$2 secs=$3 i line
     for ((i = 0; i < secs * 20; i++)); do
-        line=$(grep -m1 -o 'Listening on http://[^ ]*' "$file" 2>/dev/null || true)
+        line=$(grep -m1 -o 'Listening on https\?://[^ ]*' "$file" 2>/dev/null || true)
         if [[ -n $line ]]; then
             echo "${line##*:}"
             return 0

@@ -4,6 +4,7 @@
 
 #include <QJsonObject>
 #include <QNetworkAccessManager>
+#include <QSslConfiguration>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QThread>
@@ -151,6 +152,12 @@ void ApiClient::start(const QString &view, const QByteArray &method, const QStri
         request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
     }
     QNetworkReply *reply = m_nam->sendCustomRequest(request, method, bytes);
+    if (m_trust) {
+        connect(reply, &QNetworkReply::sslErrors, this, [reply, trust = m_trust] {
+            if (trust(reply->sslConfiguration().peerCertificate()))
+                reply->ignoreSslErrors();
+        });
+    }
     ++m_requestCount;
     if (!view.isEmpty())
         m_inFlight.insert(view, reply);

@@ -12,6 +12,7 @@
 #include <functional>
 
 class QNetworkAccessManager;
+class QSslCertificate;
 class QNetworkReply;
 
 // The dashboard's client of the management API (/api/v1): asynchronous typed calls over
@@ -43,6 +44,10 @@ public:
     // A personal access token (llmgw_pat_…), sent as "Authorization: Bearer".
     QByteArray token() const { return m_token; }
     void setToken(const QByteArray &token) { m_token = token; }
+    // For the window's own gateway over HTTPS: a certificate `accept` approves is trusted even when no CA vouches
+    // for it or it names another host than the URL's (its host knows which certificate it serves). Null: only
+    // what the system trusts.
+    void setCertificateTrust(std::function<bool(const QSslCertificate &)> accept) { m_trust = std::move(accept); }
     // How long an answer may take before the call fails with code "timeout".
     int timeoutMs() const { return m_timeoutMs; }
     void setTimeoutMs(int timeoutMs) { m_timeoutMs = timeoutMs; }
@@ -82,6 +87,7 @@ private:
     QNetworkAccessManager *m_nam;
     QUrl m_baseUrl;
     QByteArray m_token;
+    std::function<bool(const QSslCertificate &)> m_trust;
     int m_timeoutMs = 30'000;
     qint64 m_requestCount = 0;
     QHash<QString, QPointer<QNetworkReply>> m_inFlight; // by view

@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev libqt6opengl6-dev qt6-charts-dev qtkeychain-qt6-dev
   libqt6sql6-sqlite libqt6sql6-psql qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-  libsqlite3-dev libpq-dev libgl-dev libvulkan-dev libxkbcommon-dev fonts-dejavu-core
+  libsqlite3-dev libpq-dev libssl-dev libgl-dev libvulkan-dev libxkbcommon-dev fonts-dejavu-core
   dbus gnome-keyring libsecret-1-0
 )
 if [[ "${1:-}" == "--tests" ]]; then

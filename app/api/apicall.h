@@ -71,6 +71,7 @@ struct ApiReply
 struct ApiCall
 {
     QString clientAddress; // the peer's IP address
+    bool confidential = false; // nobody on the way can read it: TLS, this machine, or a TLS proxy in front
     QByteArray method;
     QStringList segments; // the path after /api/v1/, split at '/'
     QUrlQuery query;

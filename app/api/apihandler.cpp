@@ -168,6 +168,22 @@ private:
 
 } // namespace
 
+namespace {
+
+// The calls that carry a password or answer with a new personal access token (sign-in, a token, a member added
+// with their first token, one's own password): refused over plain HTTP from other machines. Gateway keys are
+// not among them: every /v1 request carries one, so HTTPS is the cure there, and the start warns of it.
+bool sendsSecrets(const ApiCall &call)
+{
+    const QStringList &s = call.segments;
+    return (call.method == "POST"
+            && (s == QStringList{u"auth"_s, u"sign-in"_s} || s == QStringList{u"tokens"_s}
+                || s == QStringList{u"members"_s}))
+        || (call.method == "PUT" && s == QStringList{u"members"_s, u"me"_s, u"password"_s});
+}
+
+} // namespace
+
 void ApiHandler::handle(const HttpRequest &request, const HttpResponder &responder)
 {
     {
@@ -176,8 +192,10 @@ void ApiHandler::handle(const HttpRequest &request, const HttpResponder &respond
     }
     QObject *home = m_home.get();
     const QString clientAddress = responder.peerAddress().toString();
-    m_context.pool.start([context = m_context, request, responder, home, inFlight = m_inFlight, clientAddress] {
-        const ApiReply reply = dispatch(context, request, clientAddress);
+    const bool confidential = responder.isConfidential();
+    m_context.pool.start([context = m_context, request, responder, home, inFlight = m_inFlight, clientAddress,
+                          confidential] {
+        const ApiReply reply = dispatch(context, request, clientAddress, confidential);
         const auto deliver = [home](std::function<void()> work) {
             QMetaObject::invokeMethod(home, std::move(work), Qt::QueuedConnection);
         };
@@ -225,10 +243,12 @@ void ApiHandler::rejected(int status, const QByteArray &message, HttpResponder &
                       {{"cache-control", "no-store"}});
 }
 
-ApiReply ApiHandler::dispatch(const ApiContext &context, const HttpRequest &request, const QString &clientAddress)
+ApiReply ApiHandler::dispatch(const ApiContext &context, const HttpRequest &request, const QString &clientAddress,
+                              bool confidential)
 {
     ApiCall call;
     call.clientAddress = clientAddress;
+    call.confidential = confidential;
     call.method = request.method;
     const QString rest = QUrl::fromPercentEncoding(request.path.sliced(qsizetype(sizeof("/api/v1/") - 1)));
     call.segments = rest.split(u'/', Qt::SkipEmptyParts);
@@ -245,6 +265,13 @@ ApiReply ApiHandler::dispatch(const ApiContext &context, const HttpRequest &requ
                                                                                     : QString()));
         call.body = document.object();
     }
+
+    if (!call.confidential && sendsSecrets(call))
+        return ApiReply::error(403, u"insecure_transport"_s,
+                               u"%1 carries a password or a new access token, which plain HTTP from another machine "
+                               "would show to anyone on the way: connect with https:// (start the gateway with "
+                               "--tls-cert and --tls-key), or, behind a TLS proxy, set \"tls_terminated_by_proxy\": "
+                               "true in its config"_s.arg(call.path()));
 
     if (call.segments == QStringList{u"auth"_s, u"sign-in"_s}) {
         if (call.method != "POST")

@@ -15,13 +15,14 @@ struct CommandSpec
 };
 
 const QStringList CommonOptions{u"data-dir"_s, u"database"_s};
+// The listener's: where, and HTTPS.
+const QStringList ListenerOptions{u"host"_s, u"port"_s, u"config"_s, u"tls-cert"_s, u"tls-key"_s};
 
 const QList<CommandSpec> &commands()
 {
     static const QList<CommandSpec> list{
-        {{}, CommandLine::Command::Window, CommonOptions + QStringList{u"host"_s, u"port"_s, u"config"_s}, {}},
-        {{u"serve"_s}, CommandLine::Command::Serve,
-         CommonOptions + QStringList{u"host"_s, u"port"_s, u"config"_s}, {}},
+        {{}, CommandLine::Command::Window, CommonOptions + ListenerOptions, {}},
+        {{u"serve"_s}, CommandLine::Command::Serve, CommonOptions + ListenerOptions, {}},
         {{u"keys"_s, u"create"_s}, CommandLine::Command::KeysCreate,
          CommonOptions + QStringList{u"name"_s, u"member"_s}, {u"name"_s}},
         {{u"members"_s, u"add"_s}, CommandLine::Command::MembersAdd,
@@ -119,6 +120,9 @@ Commands:
   (none)                       open the dashboard and start the embedded gateway
   serve                        run the gateway alone, without a window
         [--host H] [--port N] [--config FILE]
+        [--tls-cert FILE --tls-key FILE]
+                               serve HTTPS with this PEM certificate (chain) and key;
+                               replaced files are taken without a restart
   keys create --name NAME      create a gateway API key and print it (shown once)
         [--member EMAIL]
   members add --email E --name N --role owner|admin|developer|restricted

@@ -11,6 +11,7 @@
 
 #include <QCoreApplication>
 #include <QFile>
+#include <QFileInfo>
 #include <QStandardPaths>
 #include <QTextStream>
 
@@ -48,6 +49,12 @@ std::optional<GatewayConfig> loadConfig(const CommandLine &line, QString *error)
         config->host = line.option(u"host"_s);
     if (line.has(u"port"_s))
         config->port = quint16(line.option(u"port"_s).toUInt());
+    if (line.has(u"tls-cert"_s))
+        config->tlsCertificateFile = QFileInfo(line.option(u"tls-cert"_s)).absoluteFilePath();
+    if (line.has(u"tls-key"_s))
+        config->tlsKeyFile = QFileInfo(line.option(u"tls-key"_s)).absoluteFilePath();
+    if (!config->checkTls(error))
+        return std::nullopt;
     return config;
 }
 

@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <QLoggingCategory>
 #include <QScopeGuard>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -18,6 +19,13 @@ constexpr int LingerMs = 2000;
 qint64 nowMs()
 {
     return QDateTime::currentMSecsSinceEpoch();
+}
+
+bool isLoopback(const QHostAddress &address)
+{
+    bool mappedIpv4 = false; // ::ffff:127.0.0.1, when listening on ::
+    const quint32 ipv4 = address.toIPv4Address(&mappedIpv4);
+    return mappedIpv4 ? QHostAddress(ipv4).isLoopback() : address.isLoopback();
 }
 
 QByteArray errorBody(QByteArrayView message, int status)
@@ -36,30 +44,78 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const HttpConnectionSettings 
                                QObject *parent)
     : QObject(parent)
     , m_socket(socket)
+    , m_tls(qobject_cast<QSslSocket *>(socket))
     , m_settings(settings)
     , m_handler(handler)
     , m_parser(settings.limits)
     , m_peer(socket->peerAddress())
-    , m_lastActivityMs(nowMs())
+    , m_openedMs(nowMs())
+    , m_lastActivityMs(m_openedMs)
+    , m_awaitingHello(m_tls != nullptr)
 {
     m_socket->setParent(this);
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_socket->setReadBufferSize(SocketReadBufferBytes);
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
-    connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
+    const auto drained = [this] {
         if (m_drainHandler)
             m_drainHandler();
-    });
+    };
+    connect(m_socket, &QTcpSocket::bytesWritten, this, drained);
+    if (m_tls) {
+        // bytesWritten counts bytes encrypted; these are the ones the kernel took.
+        connect(m_tls, &QSslSocket::encryptedBytesWritten, this, drained);
+        connect(m_tls, &QSslSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
+            if (error == QAbstractSocket::RemoteHostClosedError || m_tls->isEncrypted())
+                return;
+            // A failed handshake (a client that does not trust the certificate, garbage after 0x16): nothing
+            // can be answered in HTTP, so the connection ends, after the signal's other receivers.
+            qCDebug(lcHttp) << "TLS handshake with" << m_peer << "failed:" << m_tls->errorString();
+            QMetaObject::invokeMethod(m_socket, &QTcpSocket::abort, Qt::QueuedConnection);
+        });
+    }
     if (m_socket->bytesAvailable() > 0)
         onReadyRead();
 }
 
 HttpConnection::~HttpConnection() = default;
 
+bool HttpConnection::isEncrypted() const
+{
+    return m_tls && m_tls->isEncrypted();
+}
+
+bool HttpConnection::isConfidential() const
+{
+    return isEncrypted() || isLoopback(m_peer) || m_settings.behindTlsProxy;
+}
+
+bool HttpConnection::handshakePending() const
+{
+    return m_tls && !m_tls->isEncrypted() && !m_closing;
+}
+
+void HttpConnection::startTlsOrRefuse()
+{
+    char first = 0;
+    if (m_socket->peek(&first, 1) != 1)
+        return;
+    m_awaitingHello = false;
+    if (HttpRequestParser::startsTlsHandshake(QByteArrayView(&first, 1))) {
+        m_tls->startServerEncryption(); // the hello stays in the socket: the handshake reads it
+        return;
+    }
+    fail(400, "plain HTTP was sent to the gateway's HTTPS port: use https:// to reach it");
+}
+
 void HttpConnection::onReadyRead()
 {
     m_lastActivityMs = nowMs();
+    if (m_awaitingHello) {
+        startTlsOrRefuse();
+        return;
+    }
     if (m_lingering) {
         m_socket->readAll(); // discarded: the answer is out, the client is still sending
         return;
@@ -254,7 +310,7 @@ void HttpConnection::endStream()
 
 qint64 HttpConnection::unsentBytes() const
 {
-    return m_socket->bytesToWrite();
+    return m_socket->bytesToWrite() + (m_tls ? m_tls->encryptedBytesToWrite() : 0);
 }
 
 void HttpConnection::finishExchange()
@@ -297,6 +353,10 @@ void HttpConnection::sweep(qint64 now, qint64 idleTimeoutMs, qint64 headerTimeou
 {
     if (m_busy || m_closing)
         return;
+    if (handshakePending() && now - m_openedMs > headerTimeoutMs) {
+        m_socket->abort(); // no HTTP answer can be given before the handshake
+        return;
+    }
     const qint64 idle = now - m_lastActivityMs;
     const bool headOverdue = !m_parser.headComplete() && now - m_requestStartMs > headerTimeoutMs;
     const bool bodyStalled = m_parser.headComplete() && idle > headerTimeoutMs;

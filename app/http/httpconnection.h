@@ -8,6 +8,7 @@
 
 #include <functional>
 
+class QSslSocket;
 class QTcpSocket;
 
 // What a connection needs to know from its server.
@@ -16,10 +17,14 @@ struct HttpConnectionSettings
     HttpRequestParser::Limits limits;
     // Host names (lower-case, without port; IPv6 in brackets) that are served; empty = any.
     QList<QByteArray> allowedHosts;
+    // A TLS proxy in front terminates every client's connection, so plain connections are confidential too.
+    bool behindTlsProxy = false;
 };
 
 // One client connection: parses requests as bytes arrive, hands them to the handler one at a time
-// (pipelined requests are answered in order) and writes the responses.
+// (pipelined requests are answered in order) and writes the responses. On a QSslSocket (the HTTPS listener) the
+// client's first byte decides: a TLS handshake starts encryption, and then the same code serves the decrypted
+// requests; plain HTTP gets a 400 in plain HTTP, as nginx answers it.
 class HttpConnection final : public QObject
 {
     Q_OBJECT
@@ -32,6 +37,9 @@ public:
     bool isCurrentExchange(quint64 exchange) const { return m_busy && exchange == m_exchange; }
     QHostAddress peerAddress() const { return m_peer; }
     bool isBusy() const { return m_busy; }
+    bool isEncrypted() const;
+    // Whether what is sent here cannot be read on its way: encrypted, from this machine, or behind a TLS proxy.
+    bool isConfidential() const;
 
     void writeResponse(int status, QByteArrayView contentType, QByteArrayView body, const HttpHeaders &extra);
     void beginStream(int status, QByteArrayView contentType, const HttpHeaders &extra);
@@ -53,6 +61,9 @@ signals:
 
 private:
     void onReadyRead();
+    // TLS listener only, at the client's first bytes: starts the handshake, or refuses plain HTTP.
+    void startTlsOrRefuse();
+    bool handshakePending() const;
     void onDisconnected();
     void processBuffer();
     void dispatch(HttpRequest &&request);
@@ -63,6 +74,7 @@ private:
     bool hostAllowed(const QByteArray &host) const;
 
     QTcpSocket *m_socket;
+    QSslSocket *m_tls; // m_socket, when this is the HTTPS listener's connection; else null
     const HttpConnectionSettings &m_settings;
     HttpHandler *m_handler;
     HttpRequestParser m_parser;
@@ -71,6 +83,7 @@ private:
     std::function<void()> m_abortHandler;
     std::function<void()> m_drainHandler;
     quint64 m_exchange = 0;
+    qint64 m_openedMs = 0;
     qint64 m_lastActivityMs = 0;
     qint64 m_requestStartMs = 0; // when the first byte of the request being received arrived
     bool m_busy = false;
@@ -83,4 +96,5 @@ private:
     bool m_lingerAfterClose = false; // close by draining the client's input first
     bool m_lingering = false;
     bool m_gone = false;
+    bool m_awaitingHello = false; // TLS listener: nothing decided yet
 };

@@ -69,6 +69,11 @@ HttpRequestParser::Status HttpRequestParser::parse(QByteArrayView buffer)
             start += 2;
         if (start > m_limits.maxHeaderBytes)
             return fail(400, "too many empty lines before the request");
+        // A TLS client on this plain port would otherwise wait for an answer until the header timeout: refuse it
+        // at its first byte, as other servers do.
+        if (startsTlsHandshake(buffer.sliced(start)))
+            return fail(400, "a TLS handshake was sent to this plain-HTTP port: use http:// here, or start the "
+                             "gateway with a certificate (--tls-cert and --tls-key) to serve https://");
         const qsizetype end = buffer.indexOf("\r\n\r\n", qMax(start, m_scanFrom));
         if (end < 0) {
             if (buffer.size() - start > m_limits.maxHeaderBytes)

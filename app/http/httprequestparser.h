@@ -42,7 +42,15 @@ public:
 
     const Limits &limits() const { return m_limits; }
 
+    // Whether bytes a client sent first open a TLS handshake record (content type 22, RFC 8446 §5.1) rather
+    // than a request line: one byte decides, since 0x16 can start neither a method nor an empty line.
+    static bool startsTlsHandshake(QByteArrayView firstBytes)
+    {
+        return !firstBytes.isEmpty() && firstBytes.front() == TlsHandshakeRecord;
+    }
+
 private:
+    static constexpr char TlsHandshakeRecord = 0x16;
     Status fail(int status, const char *message);
     Status parseHead(QByteArrayView head);
     void reset();

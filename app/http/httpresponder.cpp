@@ -25,6 +25,12 @@ QHostAddress HttpResponder::peerAddress() const
     return connection ? connection->peerAddress() : QHostAddress();
 }
 
+bool HttpResponder::isConfidential() const
+{
+    HttpConnection *connection = m_connection.data();
+    return connection && connection->isConfidential();
+}
+
 void HttpResponder::respond(int status, QByteArrayView contentType, QByteArrayView body, const HttpHeaders &extra)
 {
     if (HttpConnection *connection = live())

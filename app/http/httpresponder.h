@@ -19,6 +19,8 @@ public:
 
     bool isOpen() const;
     QHostAddress peerAddress() const;
+    // Whether the request and its answer cannot be read on their way (see HttpConnection::isConfidential()).
+    bool isConfidential() const;
 
     void respond(int status, QByteArrayView contentType, QByteArrayView body, const HttpHeaders &extra = {});
     // Starts a response whose body follows in pieces (chunked transfer coding).

@@ -1,8 +1,10 @@
 #include "httpserver.h"
 
+#include "servercertificate.h"
+
 #include <QDateTime>
 #include <QDeadlineTimer>
-#include <QTcpSocket>
+#include <QSslSocket>
 #include <QThread>
 #include <QTimer>
 
@@ -47,7 +49,14 @@ public:
     void adopt(qintptr descriptor)
     {
         QMetaObject::invokeMethod(this, [this, descriptor] {
-            auto *socket = new QTcpSocket;
+            QTcpSocket *socket = nullptr;
+            if (m_options.tls) {
+                auto *tls = new QSslSocket;
+                tls->setSslConfiguration(m_options.tls->configuration()); // the certificate of this moment
+                socket = tls;
+            } else {
+                socket = new QTcpSocket;
+            }
             if (!socket->setSocketDescriptor(descriptor)) {
                 delete socket;
                 return;

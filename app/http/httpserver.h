@@ -9,9 +9,12 @@
 #include <vector>
 
 class HttpWorker;
+class ServerCertificate;
 
 // The HTTP/1.1 server: accepts on the thread that owns it and spreads connections over worker threads,
-// each with its own event loop and its own handler.
+// each with its own event loop and its own handler. With a certificate it serves HTTPS: the workers, not the
+// accepting thread, do the handshakes (QSslServer would do them on the accepting thread), and the connection
+// code is the same.
 class HttpServer final : public QTcpServer
 {
     Q_OBJECT
@@ -22,7 +25,9 @@ public:
         int workerCount = 0; // 0: one per core this process may run on
         HttpConnectionSettings connection;
         qint64 idleTimeoutMs = 120'000;  // keep-alive connections with no request
-        qint64 headerTimeoutMs = 30'000; // a request head (or stalled body) that does not arrive
+        qint64 headerTimeoutMs = 30'000; // a request head, TLS handshake or stalled body that does not arrive
+        // HTTPS with its current certificate (not owned; outlives the server); null: plain HTTP.
+        const ServerCertificate *tls = nullptr;
     };
     // Called once in each worker thread to make that thread's handler.
     using HandlerFactory = std::function<std::unique_ptr<HttpHandler>()>;

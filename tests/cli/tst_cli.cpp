@@ -50,6 +50,9 @@ private slots:
     void keysCreatePrintsTheKeyLast();
     void exportOfAnEmptyStore();
     void serveListensAndStopsOnSigterm();
+    void serveOverHttps();
+    void servePlainOnEveryInterfaceWarns();
+    void serveRefusesAnExpiredCertificate();
     void noCommandWithoutADisplaySaysItServes();
     void noCommandOpensTheWindowWithTheGatewayBesideIt();
     void membersAddPrintsATokenLast();
@@ -83,6 +86,10 @@ void TestCli::badArguments_data()
                                                << u"unknown option --name"_s;
     QTest::newRow("option without value") << QStringList{u"serve"_s, u"--port"_s} << u"needs a value"_s;
     QTest::newRow("bad database URL") << QStringList{u"export"_s, u"--database"_s, u"mysql://x"_s} << u"database"_s;
+    QTest::newRow("certificate without key") << QStringList{u"serve"_s, u"--tls-cert"_s, u"cert.pem"_s}
+                                             << u"a TLS certificate is given without its key"_s;
+    QTest::newRow("key without certificate") << QStringList{u"serve"_s, u"--tls-key"_s, u"key.pem"_s}
+                                             << u"a TLS key is given without its certificate"_s;
 }
 
 void TestCli::badArguments()
@@ -156,6 +163,53 @@ void TestCli::serveListensAndStopsOnSigterm()
     QVERIFY(serve.waitForFinished(10000));
     QCOMPARE(serve.exitStatus(), QProcess::NormalExit);
     QCOMPARE(serve.exitCode(), 0);
+}
+
+void TestCli::serveOverHttps()
+{
+    QTemporaryDir dir;
+    QProcess serve;
+    serve.start(QStringLiteral(LLM_GATEWAY_BIN),
+                {u"serve"_s, u"--port"_s, u"0"_s, u"--data-dir"_s, dir.path(), u"--tls-cert"_s,
+                 QStringLiteral(TLS_TEST_CERTS "/gateway-a.pem"), u"--tls-key"_s,
+                 QStringLiteral(TLS_TEST_CERTS "/gateway-a.key")});
+    QVERIFY(serve.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(serve.canReadLine(), 10000);
+    const QByteArray line = serve.readLine();
+    QVERIFY2(QRegularExpression(u"^Listening on https://127\\.0\\.0\\.1:\\d+\n$"_s)
+                 .match(QString::fromUtf8(line)).hasMatch(), line.constData());
+    ::kill(pid_t(serve.processId()), SIGTERM);
+    QVERIFY(serve.waitForFinished(10000));
+    QCOMPARE(serve.exitCode(), 0);
+    QVERIFY2(!serve.readAllStandardError().contains("WARNING"), "a loopback listener is not exposed");
+}
+
+void TestCli::servePlainOnEveryInterfaceWarns()
+{
+    QTemporaryDir dir;
+    QProcess serve;
+    serve.start(QStringLiteral(LLM_GATEWAY_BIN),
+                {u"serve"_s, u"--host"_s, u"0.0.0.0"_s, u"--port"_s, u"0"_s, u"--data-dir"_s, dir.path()});
+    QVERIFY(serve.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(serve.canReadLine(), 10000);
+    QVERIFY(serve.readLine().startsWith("Listening on http://0.0.0.0:"));
+    ::kill(pid_t(serve.processId()), SIGTERM);
+    QVERIFY(serve.waitForFinished(10000));
+    const QByteArray err = serve.readAllStandardError();
+    QVERIFY2(err.contains("WARNING: the gateway listens on 0.0.0.0, which other machines can reach, in plain HTTP")
+                 && err.contains("--tls-cert FILE --tls-key FILE"),
+             err.constData());
+}
+
+void TestCli::serveRefusesAnExpiredCertificate()
+{
+    QTemporaryDir dir;
+    const QString certificate = QStringLiteral(TLS_TEST_CERTS "/expired.pem");
+    const Run result = run({u"serve"_s, u"--port"_s, u"0"_s, u"--data-dir"_s, dir.path(), u"--tls-cert"_s, certificate,
+                            u"--tls-key"_s, QStringLiteral(TLS_TEST_CERTS "/expired.key")});
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY(result.out.isEmpty());
+    QVERIFY2(result.err.contains("has expired") && result.err.contains(certificate.toUtf8()), result.err.constData());
 }
 
 void TestCli::noCommandWithoutADisplaySaysItServes()

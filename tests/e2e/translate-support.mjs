@@ -18,7 +18,8 @@ export async function startFakeUpstream(extraArgs = []) {
 }
 
 // Starts fake-upstream and the gateway: { fakeUrl, gatewayUrl, gatewayKey, stop() }.
-export async function startStack() {
+// `serveArgs`: more options for `serve` (--tls-cert and --tls-key serve https://).
+export async function startStack({ serveArgs = [] } = {}) {
   const gatewayBin = requiredEnv('LLM_GATEWAY_BIN');
   const dataDir = tempDir('llmgw-e2e-xlate-');
   const fake = await startFakeUpstream();
@@ -38,11 +39,12 @@ export async function startStack() {
     const created = await run(gatewayBin, ['keys', 'create', '--name', 'e2e-xlate', '--data-dir', dataDir], { env });
     assert.equal(created.code, 0, `keys create failed: ${created.stderr}`);
     const gatewayKey = created.stdout.trim().split('\n').at(-1).trim();
-    const started = await startProcess(gatewayBin, ['serve', '--port', '0', '--data-dir', dataDir], { env });
+    const started = await startProcess(gatewayBin, ['serve', '--port', '0', '--data-dir', dataDir, ...serveArgs],
+      { env });
     gateway = started.child;
-    const match = /^Listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(started.line);
+    const match = /^Listening on (https?:\/\/127\.0\.0\.1:\d+)$/.exec(started.line);
     assert.ok(match, `first line of serve: ${JSON.stringify(started.line)}`);
-    return { fakeUrl: fake.url, gatewayUrl: match[1], gatewayKey, stop };
+    return { fakeUrl: fake.url, gatewayUrl: match[1], gatewayKey, gatewayOutput: gateway.output, stop };
   } catch (error) {
     await stop();
     throw error;

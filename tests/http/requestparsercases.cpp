@@ -72,6 +72,13 @@ QList<ValidCase> validCases()
     };
 }
 
+QByteArray tlsClientHelloStart()
+{
+    // A TLS 1.2 record header (handshake, version 3.1, length 0x00c4), then a ClientHello's type, length,
+    // version and the first bytes of its random: no CR or LF anywhere, so no request head ever ends.
+    return QByteArray::fromHex("16030100c4010000c00303") + QByteArray(32, '\x5a');
+}
+
 QList<ErrorCase> errorCases()
 {
     const QByteArray chunkedHead = "POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n";
@@ -113,6 +120,8 @@ QList<ErrorCase> errorCases()
         { "content-length list", "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 3, 4\r\n\r\nabcd", 400 },
         { "content-length of 20 digits",
             "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 18446744073709551619\r\n\r\n", 400 },
+        { "TLS ClientHello on the plain port", tlsClientHelloStart(), 400 },
+        { "TLS ClientHello after an empty line", "\r\n" + tlsClientHelloStart(), 400 },
         { "HTTP/2.0", "GET / HTTP/2.0\r\nHost: a\r\n\r\n", 505 },
         { "HTTP/0.9", "GET / HTTP/0.9\r\nHost: a\r\n\r\n", 505 },
         { "head too large", "GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + QByteArray(1100, 'x') + "\r\n\r\n",

@@ -32,3 +32,5 @@ struct ErrorCase
 
 QList<ValidCase> validCases();
 QList<ErrorCase> errorCases();
+// The first bytes a TLS client sends: what a plain-HTTP port must refuse at once.
+QByteArray tlsClientHelloStart();

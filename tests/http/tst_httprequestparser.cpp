@@ -106,6 +106,7 @@ private slots:
     void malformedTrailers_data();
     void malformedTrailers();
     void endlessLeadingEmptyLines();
+    void tlsHandshakeRefusedAtItsFirstByte();
     void chunkExtensionsCannotInflateTheBuffer();
     void longChunkLinesRefusedHoweverTheyArrive_data();
     void longChunkLinesRefusedHoweverTheyArrive();
@@ -290,6 +291,19 @@ void TestHttpRequestParser::endlessLeadingEmptyLines()
     HttpRequestParser parser(smallLimits());
     const Status status = parser.parse(flood);
     QCOMPARE(status, Status::Error);
+}
+
+void TestHttpRequestParser::tlsHandshakeRefusedAtItsFirstByte()
+{
+    // A ClientHello never contains the empty line that ends a head: without this the parser stays Incomplete
+    // and the TLS client waits for the header timeout.
+    HttpRequestParser parser(smallLimits());
+    QCOMPARE(parser.parse(tlsClientHelloStart().first(1)), Status::Error);
+    QCOMPARE(parser.errorStatus(), 400);
+    QVERIFY(parser.errorMessage().contains("TLS"));
+    QVERIFY(HttpRequestParser::startsTlsHandshake(tlsClientHelloStart()));
+    QVERIFY(!HttpRequestParser::startsTlsHandshake("GET / HTTP/1.1\r\n"));
+    QVERIFY(!HttpRequestParser::startsTlsHandshake({}));
 }
 
 void TestHttpRequestParser::chunkExtensionsCannotInflateTheBuffer()

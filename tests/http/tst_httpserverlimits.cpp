@@ -1,6 +1,7 @@
 // The HTTP server's limits and defences, seen through raw bytes: refused requests (400, 413, 431) and how the
 // connection closes after them, timeouts (408, idle), pipelined floods and backpressure, deep pipelines.
 
+#include "requestparsercases.h"
 #include "testhttpserver.h"
 
 #include <QJsonDocument>
@@ -17,6 +18,7 @@ private slots:
     void cleanup() { m_test.stop(); }
 
     void garbageGets400AndClose();
+    void tlsHandshakeOnThePlainPortGets400AndClose();
     void bodyOverTheLimitGets413();
     void bodyOverTheLimitSentWithTheHead();
     void hugeHeaderGets431();
@@ -48,6 +50,30 @@ void TestHttpServerLimits::garbageGets400AndClose()
     QVERIFY(!error.value(u"message").toString().isEmpty());
     QVERIFY(client->waitForDisconnected());
     QCOMPARE(m_shared.handled.load(), 0);
+}
+
+void TestHttpServerLimits::tlsHandshakeOnThePlainPortGets400AndClose()
+{
+    // A client that speaks TLS to the plain port (https:// by mistake) is answered and let go at once; before,
+    // its ClientHello sat waiting for a request head that never ends, past the client's own timeouts.
+    HttpServer::Options options;
+    options.headerTimeoutMs = 600'000; // so only the refusal, never the header timeout, can answer in time
+    start(options);
+    auto client = connectClient();
+    client->send(tlsClientHelloStart());
+    const RawHttpResponse response = client->readResponse();
+    QVERIFY(response.complete);
+    QCOMPARE(response.status, 400);
+    QCOMPARE(response.header("connection"), QByteArray("close"));
+    const QJsonObject error = QJsonDocument::fromJson(response.body).object().value(u"error").toObject();
+    QVERIFY(error.value(u"message").toString().contains(u"TLS handshake"));
+    QVERIFY(client->waitForDisconnected());
+    QCOMPARE(m_shared.handled.load(), 0);
+
+    // The server goes on serving.
+    auto next = connectClient();
+    next->send(get("/echo"));
+    QCOMPARE(next->readResponse().status, 200);
 }
 
 void TestHttpServerLimits::bodyOverTheLimitGets413()

@@ -6,7 +6,8 @@
 
 #include <QDeadlineTimer>
 #include <QEventLoop>
-#include <QTcpSocket>
+#include <QSslConfiguration>
+#include <QSslSocket>
 #include <QTimer>
 
 QByteArray RawHttpResponse::header(const QByteArray &name) const
@@ -20,8 +21,9 @@ QByteArray RawHttpResponse::header(const QByteArray &name) const
 
 RawHttpClient::RawHttpClient(QObject *parent)
     : QObject(parent)
-    , m_socket(new QTcpSocket(this))
+    , m_socket(new QSslSocket(this))
 {
+    connect(m_socket, &QSslSocket::encrypted, this, &RawHttpClient::bytesArrived);
     connect(m_socket, &QTcpSocket::readyRead, this, [this] {
         m_buffer += m_socket->readAll();
         emit bytesArrived();
@@ -60,10 +62,32 @@ bool RawHttpClient::connectToServer(quint16 port, int timeoutMs)
 {
     m_closed = false;
     m_buffer.clear();
-    m_socket->connectToHost(QStringLiteral("127.0.0.1"), port);
+    m_socket->connectToHost(m_address, port);
     return waitFor(
                [this] { return m_closed || m_socket->state() == QAbstractSocket::ConnectedState; }, timeoutMs)
         && m_socket->state() == QAbstractSocket::ConnectedState;
+}
+
+bool RawHttpClient::connectEncrypted(quint16 port, const QList<QSslCertificate> &trusted, const QString &peerName,
+                                     int timeoutMs)
+{
+    m_closed = false;
+    m_buffer.clear();
+    QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+    configuration.setCaCertificates(trusted);
+    m_socket->setSslConfiguration(configuration);
+    m_socket->connectToHostEncrypted(m_address, port, peerName);
+    return waitFor([this] { return m_closed || m_socket->isEncrypted(); }, timeoutMs) && m_socket->isEncrypted();
+}
+
+QSslCertificate RawHttpClient::peerCertificate() const
+{
+    return m_socket->peerCertificate();
+}
+
+QString RawHttpClient::errorString() const
+{
+    return m_socket->errorString();
 }
 
 void RawHttpClient::send(const QByteArray &bytes)

@@ -5,9 +5,10 @@
 #include <QList>
 #include <QObject>
 #include <QPair>
+#include <QSslCertificate>
 #include <functional>
 
-class QTcpSocket;
+class QSslSocket;
 
 // One HTTP response as it came over the wire.
 struct RawHttpResponse
@@ -24,7 +25,7 @@ struct RawHttpResponse
     QByteArray header(const QByteArray &name) const;
 };
 
-// An HTTP/1.1 client for wire-level tests: sends exactly the bytes it is given and reads responses one after
+// An HTTP/1.1 client for wire-level tests (over TLS too): sends exactly the bytes it is given and reads responses one after
 // the other on the same connection, with its own parsing, so tests see precisely what a server wrote.
 // Waiting runs the event loop, so it works against a server living in the same thread.
 class RawHttpClient final : public QObject
@@ -36,7 +37,15 @@ public:
     explicit RawHttpClient(QObject *parent = nullptr);
     ~RawHttpClient() override;
 
+    // Where connectToServer() and connectEncrypted() go: 127.0.0.1 unless set.
+    void setServerAddress(const QString &address) { m_address = address; }
     bool connectToServer(quint16 port, int timeoutMs = 5000);
+    // Connects with TLS, trusting only `trusted` and checking the certificate names `peerName`;
+    // true once the handshake is done. Otherwise errorString() says why.
+    bool connectEncrypted(quint16 port, const QList<QSslCertificate> &trusted,
+                          const QString &peerName = QStringLiteral("localhost"), int timeoutMs = 5000);
+    QSslCertificate peerCertificate() const;
+    QString errorString() const;
     void send(const QByteArray &bytes);
     // The next response on the connection; `complete` is false when it did not arrive in time or the
     // server closed early. Set `noBody` for answers to HEAD.
@@ -62,7 +71,8 @@ private:
     enum class Parse { NeedMore, Done, Bad };
     Parse parse(RawHttpResponse &response, bool noBody);
 
-    QTcpSocket *m_socket;
+    QSslSocket *m_socket; // plain TCP unless connectEncrypted()
+    QString m_address = QStringLiteral("127.0.0.1");
     QByteArray m_buffer;
     bool m_closed = false;
 };
