@@ -1,0 +1,412 @@
+// Responses requests → canonical Chat Completions requests.
+#include "responsesinbound.h"
+
+#include <QJsonDocument>
+
+using namespace Qt::StringLiterals;
+
+namespace ResponsesInbound {
+namespace {
+
+// Upstream function names allow letters, digits, '_' and '-': a namespace's tools are joined with "__".
+const QString namespaceSeparator = u"__"_s;
+
+QString at(const QString &where, qsizetype index)
+{
+    return where % u'[' % QString::number(index) % u']';
+}
+
+// Fails a translation: sets the message and the parameter it is about.
+std::nullopt_t refuse(QString *error, QByteArray *param, const QString &message, const QByteArray &about)
+{
+    *error = message;
+    *param = about;
+    return std::nullopt;
+}
+
+// One content part of an input message → a Chat Completions content part.
+std::optional<QJsonObject> contentPart(const QJsonObject &part, const QString &where, QString *error)
+{
+    const QString type = part.value("type"_L1).toString();
+    if (type == "input_text"_L1 || type == "output_text"_L1 || type == "text"_L1)
+        return QJsonObject { { u"type"_s, u"text"_s }, { u"text"_s, part.value("text"_L1) } };
+    if (type == "refusal"_L1)
+        return QJsonObject { { u"type"_s, u"text"_s }, { u"text"_s, part.value("refusal"_L1) } };
+    if (type == "input_image"_L1) {
+        const QString url = part.value("image_url"_L1).toString();
+        if (url.isEmpty()) {
+            *error = where % u".image_url: only images given by URL or data URL can be sent to this model "
+                             "(file_id needs OpenAI's file store)"_s;
+            return std::nullopt;
+        }
+        QJsonObject image { { u"url"_s, url } };
+        if (part.value("detail"_L1).isString())
+            image.insert(u"detail"_s, part.value("detail"_L1));
+        return QJsonObject { { u"type"_s, u"image_url"_s }, { u"image_url"_s, image } };
+    }
+    if (type == "input_file"_L1 && part.value("file_data"_L1).isString()) {
+        QJsonObject file { { u"file_data"_s, part.value("file_data"_L1) } };
+        if (part.value("filename"_L1).isString())
+            file.insert(u"filename"_s, part.value("filename"_L1));
+        return QJsonObject { { u"type"_s, u"file"_s }, { u"file"_s, file } };
+    }
+    *error = where % u".type: content type '"_s % type
+        % u"' cannot be sent to this model (supported: input_text, output_text, refusal, input_image by "
+          "URL, input_file with file_data)"_s;
+    return std::nullopt;
+}
+
+// A message's content: a string stays one; parts become Chat Completions parts, one text part a string.
+std::optional<QJsonValue> messageContent(const QJsonValue &content, const QString &where, QString *error)
+{
+    if (!content.isArray())
+        return QJsonValue(content.toString());
+    QJsonArray parts;
+    const QJsonArray input = content.toArray();
+    for (qsizetype i = 0; i < input.size(); ++i) {
+        const auto part = contentPart(input.at(i).toObject(), at(where, i), error);
+        if (!part)
+            return std::nullopt;
+        parts.append(*part);
+    }
+    if (parts.size() == 1 && parts.first().toObject().value("type"_L1).toString() == "text"_L1)
+        return parts.first().toObject().value("text"_L1);
+    return QJsonValue(parts);
+}
+
+// The text of an assistant message's parts (Chat Completions assistant messages hold text only).
+QString assistantText(const QJsonValue &content)
+{
+    if (!content.isArray())
+        return content.toString();
+    QString text;
+    for (const QJsonValue &part : content.toArray()) {
+        const QJsonObject object = part.toObject();
+        text += object.value(object.contains("refusal"_L1) ? "refusal"_L1 : "text"_L1).toString();
+    }
+    return text;
+}
+
+// function_call_output.output: a string, or input_text parts (other parts cannot go into a tool message).
+std::optional<QString> toolOutput(const QJsonValue &output, const QString &where, QString *error)
+{
+    if (!output.isArray())
+        return output.isString() ? output.toString()
+                                 : QString::fromUtf8(QJsonDocument(output.toObject()).toJson(QJsonDocument::Compact));
+    QStringList texts;
+    const QJsonArray parts = output.toArray();
+    for (qsizetype i = 0; i < parts.size(); ++i) {
+        const QJsonObject part = parts.at(i).toObject();
+        if (part.value("type"_L1).toString() != "input_text"_L1) {
+            *error = at(where, i) % u".type: only input_text can be returned by a tool to this model"_s;
+            return std::nullopt;
+        }
+        texts.append(part.value("text"_L1).toString());
+    }
+    return texts.join(u'\n');
+}
+
+// Builds the Chat Completions messages from the input items, folding consecutive function calls (and the
+// assistant text before them) into one assistant message.
+class MessageBuilder
+{
+public:
+    QJsonArray messages;
+
+    void system(const QJsonValue &content) { append(u"system"_s, content); }
+    void user(const QJsonValue &content) { append(u"user"_s, content); }
+    void assistantText(const QString &text)
+    {
+        flushAssistant();
+        m_text = text;
+        m_assistantOpen = true;
+    }
+    void functionCall(const QString &callId, const QString &name, const QString &arguments)
+    {
+        m_assistantOpen = true;
+        m_calls.append(QJsonObject { { u"id"_s, callId }, { u"type"_s, u"function"_s },
+            { u"function"_s, QJsonObject { { u"name"_s, name }, { u"arguments"_s, arguments } } } });
+    }
+    void toolOutput(const QString &callId, const QString &output)
+    {
+        flushAssistant();
+        messages.append(QJsonObject {
+            { u"role"_s, u"tool"_s }, { u"tool_call_id"_s, callId }, { u"content"_s, output } });
+    }
+    void flushAssistant()
+    {
+        if (!m_assistantOpen)
+            return;
+        QJsonObject message { { u"role"_s, u"assistant"_s },
+            { u"content"_s, m_text.isEmpty() && !m_calls.isEmpty() ? QJsonValue() : QJsonValue(m_text) } };
+        if (!m_calls.isEmpty())
+            message.insert(u"tool_calls"_s, m_calls);
+        messages.append(message);
+        m_assistantOpen = false;
+        m_text.clear();
+        m_calls = {};
+    }
+
+private:
+    void append(const QString &role, const QJsonValue &content)
+    {
+        flushAssistant();
+        messages.append(QJsonObject { { u"role"_s, role }, { u"content"_s, content } });
+    }
+
+    bool m_assistantOpen = false;
+    QString m_text;
+    QJsonArray m_calls;
+};
+
+// A function call's name upstream: namespaced ones flattened.
+QString upstreamName(const QJsonObject &item)
+{
+    const QString space = item.value("namespace"_L1).toString();
+    const QString name = item.value("name"_L1).toString();
+    return space.isEmpty() ? name : space % namespaceSeparator % name;
+}
+
+std::optional<QJsonArray> messagesFrom(const QJsonObject &request, QString *error, QByteArray *param)
+{
+    MessageBuilder builder;
+    const QJsonValue instructions = request.value("instructions"_L1);
+    if (instructions.isString() && !instructions.toString().isEmpty())
+        builder.system(instructions);
+    const QJsonValue input = request.value("input"_L1);
+    if (input.isString()) {
+        builder.user(input);
+        return builder.messages;
+    }
+    if (!input.isArray())
+        return refuse(error, param, u"input: Field required (a string or an array of input items)"_s, "input");
+    const QJsonArray items = input.toArray();
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        const QJsonObject item = items.at(i).toObject();
+        const QString where = at(u"input"_s, i);
+        const QString type = item.value("type"_L1).toString(item.contains("role"_L1) ? u"message"_s : QString());
+        if (type == "message"_L1) {
+            const QString role = item.value("role"_L1).toString();
+            if (role == "assistant"_L1) {
+                builder.assistantText(assistantText(item.value("content"_L1)));
+                continue;
+            }
+            const auto content = messageContent(item.value("content"_L1), where % u".content"_s, error);
+            if (!content)
+                return refuse(error, param, *error, "input");
+            if (role == "user"_L1)
+                builder.user(*content);
+            else if (role == "system"_L1 || role == "developer"_L1)
+                builder.system(*content); // every Chat Completions server knows "system"; not all "developer"
+            else
+                return refuse(error, param,
+                    where % u".role: '"_s % role % u"' is not one of user, assistant, system, developer"_s, "input");
+        } else if (type == "function_call"_L1) {
+            builder.functionCall(item.value("call_id"_L1).toString(), upstreamName(item),
+                item.value("arguments"_L1).toString());
+        } else if (type == "function_call_output"_L1) {
+            const auto output = toolOutput(item.value("output"_L1), where % u".output"_s, error);
+            if (!output)
+                return refuse(error, param, *error, "input");
+            builder.toolOutput(item.value("call_id"_L1).toString(), *output);
+        } else if (type == "reasoning"_L1) {
+            continue; // encrypted for OpenAI alone; the upstream reasons afresh
+        } else if (type == "item_reference"_L1) {
+            return refuse(error, param,
+                where % u": item_reference needs stored responses; this gateway stores none, so send the "
+                        "items themselves"_s,
+                "input");
+        } else {
+            return refuse(error, param,
+                where % u".type: input item type '"_s % type
+                    % u"' cannot be sent to this model (supported: message, function_call, "
+                      "function_call_output, reasoning)"_s,
+                "input");
+        }
+    }
+    builder.flushAssistant();
+    return builder.messages;
+}
+
+QJsonObject functionTool(const QJsonObject &tool, const QString &name)
+{
+    QJsonObject function { { u"name"_s, name } };
+    for (const auto key : { "description"_L1, "parameters"_L1, "strict"_L1 }) {
+        if (tool.contains(key) && !tool.value(key).isNull())
+            function.insert(key, tool.value(key));
+    }
+    if (!function.contains("parameters"_L1))
+        function.insert(u"parameters"_s, QJsonObject { { u"type"_s, u"object"_s }, { u"properties"_s, QJsonObject() } });
+    return QJsonObject { { u"type"_s, u"function"_s }, { u"function"_s, function } };
+}
+
+QJsonArray toolsFrom(const QJsonArray &tools, Translation &out)
+{
+    QJsonArray converted;
+    const auto drop = [&out](const QString &type) {
+        if (!out.droppedTools.contains(type))
+            out.droppedTools.append(type);
+    };
+    for (const QJsonValue &value : tools) {
+        const QJsonObject tool = value.toObject();
+        const QString type = tool.value("type"_L1).toString();
+        if (type == "function"_L1) {
+            converted.append(functionTool(tool, tool.value("name"_L1).toString()));
+        } else if (type == "namespace"_L1) {
+            const QString space = tool.value("name"_L1).toString();
+            for (const QJsonValue &child : tool.value("tools"_L1).toArray()) {
+                const QJsonObject function = child.toObject();
+                if (function.value("type"_L1).toString(u"function"_s) != "function"_L1) {
+                    drop(type % u'/' % function.value("type"_L1).toString());
+                    continue;
+                }
+                const QString name = function.value("name"_L1).toString();
+                const QString flat = space % namespaceSeparator % name;
+                out.context.namespacedTools.insert(flat, ToolName { name, space });
+                converted.append(functionTool(function, flat));
+            }
+        } else {
+            drop(type);
+        }
+    }
+    return converted;
+}
+
+// tool_choice: the strings as they are, a function by name, hosted tools and allowed_tools as modes.
+QJsonValue toolChoiceFrom(const QJsonValue &choice)
+{
+    if (choice.isString())
+        return choice;
+    const QJsonObject object = choice.toObject();
+    const QString type = object.value("type"_L1).toString();
+    if (type == "function"_L1)
+        return QJsonObject { { u"type"_s, u"function"_s },
+            { u"function"_s, QJsonObject { { u"name"_s, object.value("name"_L1) } } } };
+    if (type == "allowed_tools"_L1)
+        return object.value("mode"_L1).toString(u"auto"_s);
+    return u"auto"_s; // a hosted tool the upstream does not have
+}
+
+// text.format → response_format.
+std::optional<QJsonObject> responseFormatFrom(const QJsonObject &format, QString *error)
+{
+    const QString type = format.value("type"_L1).toString();
+    if (type.isEmpty() || type == "text"_L1)
+        return QJsonObject();
+    if (type == "json_object"_L1)
+        return QJsonObject { { u"type"_s, u"json_object"_s } };
+    if (type == "json_schema"_L1) {
+        QJsonObject schema { { u"name"_s, format.value("name"_L1).toString(u"response"_s) },
+            { u"schema"_s, format.value("schema"_L1) } };
+        for (const auto key : { "description"_L1, "strict"_L1 }) {
+            if (format.contains(key) && !format.value(key).isNull())
+                schema.insert(key, format.value(key));
+        }
+        return QJsonObject { { u"type"_s, u"json_schema"_s }, { u"json_schema"_s, schema } };
+    }
+    *error = u"text.format.type: '"_s % type % u"' is not one of text, json_object, json_schema"_s;
+    return std::nullopt;
+}
+
+// The fields a Response repeats from its request, as the request gave them.
+QJsonObject echoOf(const QJsonObject &request)
+{
+    QJsonObject echo;
+    for (const auto key : { "instructions"_L1, "max_output_tokens"_L1, "metadata"_L1, "parallel_tool_calls"_L1,
+             "reasoning"_L1, "temperature"_L1, "text"_L1, "tool_choice"_L1, "tools"_L1, "top_p"_L1, "user"_L1 }) {
+        if (request.contains(key))
+            echo.insert(key, request.value(key));
+    }
+    return echo;
+}
+
+} // namespace
+
+std::optional<RequestHead> readRequest(const QByteArray &body, QString *error, QByteArray *param)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+    if (!document.isObject()) {
+        return refuse(error, param,
+            parseError.error != QJsonParseError::NoError
+                ? u"We could not parse the JSON body of your request: "_s + parseError.errorString()
+                : u"The request body must be a JSON object"_s,
+            {});
+    }
+    RequestHead head;
+    head.body = document.object();
+    head.model = head.body.value("model"_L1).toString();
+    if (head.model.isEmpty())
+        return refuse(error, param, u"Missing required parameter: 'model'."_s, "model");
+    const QJsonValue stream = head.body.value("stream"_L1);
+    if (!stream.isUndefined() && !stream.isNull() && !stream.isBool())
+        return refuse(error, param, u"stream: must be a boolean"_s, "stream");
+    head.stream = stream.toBool();
+    return head;
+}
+
+std::optional<Translation> toOpenAIRequest(const QJsonObject &request, QString *error, QByteArray *param)
+{
+    const auto stored = [&](const char *field) {
+        return refuse(error, param,
+            QLatin1StringView(field)
+                % u": this gateway does not store responses, so it cannot continue or keep one for a model "
+                  "without OpenAI's Responses API; send the whole conversation in `input` instead"_s,
+            field);
+    };
+    for (const char *field : { "previous_response_id", "conversation" }) {
+        const QJsonValue value = request.value(QLatin1StringView(field));
+        if (!value.isUndefined() && !value.isNull())
+            return stored(field);
+    }
+    if (request.value("background"_L1).toBool())
+        return stored("background");
+
+    Translation out;
+    out.context.model = request.value("model"_L1).toString();
+    out.context.echo = echoOf(request);
+    const auto messages = messagesFrom(request, error, param);
+    if (!messages)
+        return std::nullopt;
+    QJsonObject &chat = out.canonical;
+    chat.insert(u"model"_s, out.context.model);
+    chat.insert(u"messages"_s, *messages);
+
+    const QJsonValue maxTokens = request.value("max_output_tokens"_L1);
+    if (!maxTokens.isUndefined() && !maxTokens.isNull()) {
+        const double value = maxTokens.toDouble(-1);
+        if (value < 1 || value != qint64(value))
+            return refuse(error, param, u"max_output_tokens: must be a positive integer"_s, "max_output_tokens");
+        chat.insert(u"max_tokens"_s, value); // max_tokens rather than max_completion_tokens: every server knows it
+    }
+    const QJsonArray tools = toolsFrom(request.value("tools"_L1).toArray(), out);
+    if (!tools.isEmpty()) {
+        chat.insert(u"tools"_s, tools);
+        if (request.contains("tool_choice"_L1) && !request.value("tool_choice"_L1).isNull())
+            chat.insert(u"tool_choice"_s, toolChoiceFrom(request.value("tool_choice"_L1)));
+        if (request.value("parallel_tool_calls"_L1).isBool())
+            chat.insert(u"parallel_tool_calls"_s, request.value("parallel_tool_calls"_L1));
+    }
+    const auto format = responseFormatFrom(request.value("text"_L1).toObject().value("format"_L1).toObject(), error);
+    if (!format)
+        return refuse(error, param, *error, "text.format");
+    if (!format->isEmpty())
+        chat.insert(u"response_format"_s, *format);
+    const QJsonValue effort = request.value("reasoning"_L1).toObject().value("effort"_L1);
+    if (effort.isString())
+        chat.insert(u"reasoning_effort"_s, effort);
+    for (const auto key : { "temperature"_L1, "top_p"_L1 }) {
+        if (request.value(key).isDouble())
+            chat.insert(key, request.value(key));
+    }
+    const QString user = request.value("safety_identifier"_L1).toString(request.value("user"_L1).toString());
+    if (!user.isEmpty())
+        chat.insert(u"user"_s, user);
+    if (request.value("stream"_L1).toBool()) {
+        chat.insert(u"stream"_s, true);
+        chat.insert(u"stream_options"_s, QJsonObject { { u"include_usage"_s, true } });
+    }
+    return out;
+}
+
+} // namespace ResponsesInbound
