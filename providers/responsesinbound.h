@@ -64,7 +64,7 @@ std::optional<Translation> toOpenAIRequest(const QJsonObject &request, QString *
 
 // OpenAI `usage` (Chat Completions) as Responses usage; its `cost`, when present, is kept.
 QJsonObject usageFromOpenAI(const QJsonObject &openaiUsage);
-// The Responses id for a Chat Completions id: chatcmpl-X becomes resp_X.
+// The Responses id for a Chat Completions id: chatcmpl-X (and Anthropic's msg_X) becomes resp_X.
 QString responseIdFor(const QString &openaiId);
 // A Chat Completions finish_reason → the Response's status and incomplete_details (null when complete).
 QString statusFor(const QString &finishReason);

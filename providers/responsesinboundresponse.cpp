@@ -41,7 +41,11 @@ QString responseIdFor(const QString &openaiId)
         return openaiId;
     if (openaiId.isEmpty())
         return u"resp_"_s + QUuid::createUuid().toString(QUuid::Id128);
-    return u"resp_"_s + (openaiId.startsWith("chatcmpl-"_L1) ? openaiId.sliced(9) : openaiId);
+    for (const auto prefix : { "chatcmpl-"_L1, "msg_"_L1 }) { // OpenAI's and Anthropic's
+        if (openaiId.startsWith(prefix))
+            return u"resp_"_s + openaiId.sliced(prefix.size());
+    }
+    return u"resp_"_s + openaiId;
 }
 
 QJsonObject usageFromOpenAI(const QJsonObject &usage)
