@@ -23,6 +23,8 @@ public:
     QByteArrayList streamEvents() const; // each "event: <type>\ndata: {…}\n\n"
 
     QString text() const;
+    QByteArray id() const { return m_id; }
+    QByteArray messageId() const { return m_messageId; }
     int inputTokens() const { return m_inputTokens; }
     int outputTokens() const { return m_outputTokens; }
 
