@@ -87,8 +87,9 @@ QString assistantText(const QJsonValue &content)
     return text;
 }
 
-// function_call_output.output: a string, or input_text parts (other parts cannot go into a tool message).
-std::optional<QString> toolOutput(const QJsonValue &output, const QString &where, QString *error)
+// function_call_output.output: a string, or parts. The text goes into the tool message; images and files,
+// which Chat Completions tool messages cannot hold, are handed back for a user message after the tool messages.
+std::optional<QString> toolOutput(const QJsonValue &output, const QString &where, QJsonArray *media, QString *error)
 {
     if (!output.isArray())
         return output.isString() ? output.toString()
@@ -96,12 +97,13 @@ std::optional<QString> toolOutput(const QJsonValue &output, const QString &where
     QStringList texts;
     const QJsonArray parts = output.toArray();
     for (qsizetype i = 0; i < parts.size(); ++i) {
-        const QJsonObject part = parts.at(i).toObject();
-        if (part.value("type"_L1).toString() != "input_text"_L1) {
-            *error = at(where, i) % u".type: only input_text can be returned by a tool to this model"_s;
+        const auto part = contentPart(parts.at(i).toObject(), at(where, i), error);
+        if (!part)
             return std::nullopt;
-        }
-        texts.append(part.value("text"_L1).toString());
+        if (part->value("type"_L1).toString() == "text"_L1)
+            texts.append(part->value("text"_L1).toString());
+        else
+            media->append(*part);
     }
     return texts.join(u'\n');
 }
@@ -118,20 +120,32 @@ public:
     void assistantText(const QString &text)
     {
         flushAssistant();
+        flushMedia();
         m_text = text;
         m_assistantOpen = true;
     }
     void functionCall(const QString &callId, const QString &name, const QString &arguments)
     {
+        flushMedia();
         m_assistantOpen = true;
         m_calls.append(QJsonObject { { u"id"_s, callId }, { u"type"_s, u"function"_s },
             { u"function"_s, QJsonObject { { u"name"_s, name }, { u"arguments"_s, arguments } } } });
     }
-    void toolOutput(const QString &callId, const QString &output)
+    void toolOutput(const QString &callId, const QString &output, const QJsonArray &media)
     {
         flushAssistant();
         messages.append(QJsonObject {
             { u"role"_s, u"tool"_s }, { u"tool_call_id"_s, callId }, { u"content"_s, output } });
+        for (const QJsonValue &part : media)
+            m_media.append(part);
+    }
+    // The tools' images and files, in a user message once their tool messages are all out.
+    void flushMedia()
+    {
+        if (m_media.isEmpty())
+            return;
+        messages.append(QJsonObject { { u"role"_s, u"user"_s }, { u"content"_s, m_media } });
+        m_media = {};
     }
     void flushAssistant()
     {
@@ -151,12 +165,14 @@ private:
     void append(const QString &role, const QJsonValue &content)
     {
         flushAssistant();
+        flushMedia();
         messages.append(QJsonObject { { u"role"_s, role }, { u"content"_s, content } });
     }
 
     bool m_assistantOpen = false;
     QString m_text;
     QJsonArray m_calls;
+    QJsonArray m_media;
 };
 
 // A function call's name upstream: namespaced ones flattened.
@@ -205,10 +221,11 @@ std::optional<QJsonArray> messagesFrom(const QJsonObject &request, QString *erro
             builder.functionCall(item.value("call_id"_L1).toString(), upstreamName(item),
                 item.value("arguments"_L1).toString());
         } else if (type == "function_call_output"_L1) {
-            const auto output = toolOutput(item.value("output"_L1), where % u".output"_s, error);
+            QJsonArray media;
+            const auto output = toolOutput(item.value("output"_L1), where % u".output"_s, &media, error);
             if (!output)
                 return refuse(error, param, *error, "input");
-            builder.toolOutput(item.value("call_id"_L1).toString(), *output);
+            builder.toolOutput(item.value("call_id"_L1).toString(), *output, media);
         } else if (type == "reasoning"_L1) {
             continue; // encrypted for OpenAI alone; the upstream reasons afresh
         } else if (type == "item_reference"_L1) {
@@ -225,6 +242,7 @@ std::optional<QJsonArray> messagesFrom(const QJsonObject &request, QString *erro
         }
     }
     builder.flushAssistant();
+    builder.flushMedia();
     return builder.messages;
 }
 

@@ -19,6 +19,7 @@
 //   image_generation, mcp, local_shell, custom, …) are not sent; the answer's header x-llmgw-dropped-tools
 //   names them. A `namespace` tool is flattened: its function tools go upstream as "<namespace>__<name>", and
 //   calls of them come back as function_call items with `name` and `namespace` again.
+// - Images and files a tool returns (function_call_output parts) follow its tool message in a user message.
 // - `reasoning` input items (encrypted for OpenAI's eyes only) are left out; reasoning the upstream shows is
 //   answered as a reasoning item with a summary text, without encrypted_content.
 // - The gateway stores no responses: `previous_response_id`, `conversation`, `item_reference` items and

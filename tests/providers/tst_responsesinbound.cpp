@@ -87,9 +87,9 @@ private slots:
         QTest::newRow("audio part")
             << QByteArray(R"({"model":"m","input":[{"role":"user","content":[{"type":"input_audio"}]}]})")
             << QByteArray("input") << u"input[0].content[0].type: content type 'input_audio'"_s;
-        QTest::newRow("tool output image")
-            << QByteArray(R"({"model":"m","input":[{"type":"function_call_output","call_id":"c","output":[{"type":"input_image","image_url":"u"}]}]})")
-            << QByteArray("input") << u"input[0].output[0].type: only input_text"_s;
+        QTest::newRow("tool output audio")
+            << QByteArray(R"({"model":"m","input":[{"type":"function_call_output","call_id":"c","output":[{"type":"input_audio"}]}]})")
+            << QByteArray("input") << u"input[0].output[0].type: content type 'input_audio'"_s;
         QTest::newRow("max_output_tokens") << QByteArray(R"({"model":"m","input":"x","max_output_tokens":0})")
                                            << QByteArray("max_output_tokens") << u"max_output_tokens: must be a positive integer"_s;
         QTest::newRow("text.format") << QByteArray(R"({"model":"m","input":"x","text":{"format":{"type":"yaml"}}})")

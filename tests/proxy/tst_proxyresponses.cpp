@@ -160,6 +160,59 @@ private slots:
         QCOMPARE(row->value(u"finish_reason"_s).toString(), u"tool_calls"_s);
     }
 
+    // The upstream hangs up in the middle of a stream: the client's stream ends with OpenAI's error event (a
+    // translated one with response.failed first), in sequence, and the record says what happened.
+    void streamBrokenOff_data()
+    {
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<bool>("translated");
+        QTest::newRow("openai") << u"openai/fake-drop-mid-stream"_s << false;
+        QTest::newRow("mistral") << u"mistral/fake-drop-mid-stream"_s << true;
+    }
+    void streamBrokenOff()
+    {
+        QFETCH(QString, model);
+        QFETCH(bool, translated);
+        const TestHttpResult result = postResponses(m_harness, responsesRequest(model, question, true));
+        QCOMPARE(result.status, 200);
+        const ResponsesStream stream = ResponsesStream::parse(result.body);
+        QVERIFY2(stream.problem.isEmpty(), qPrintable(stream.problem));
+        QCOMPARE(stream.types.last(), u"error"_s);
+        QCOMPARE(stream.types.contains(u"response.failed"_s), translated);
+        const QJsonObject error = stream.events.last();
+        QVERIFY2(error.value(u"message"_s).toString().contains(u"broke off during the stream"_s), qPrintable(error.value(u"message"_s).toString()));
+        QCOMPARE(error.value(u"error"_s).toObject().value(u"message"_s), error.value(u"message"_s)); // what the SDKs raise
+        if (translated)
+            QCOMPARE(stream.final.value(u"status"_s).toString(), u"failed"_s);
+        const auto row = m_harness.record(result.header("x-request-id"));
+        QVERIFY(row);
+        QVERIFY2(row->value(u"error"_s).toString().contains(u"broke off"_s), qPrintable(row->value(u"error"_s).toString()));
+        QCOMPARE(row->value(u"endpoint"_s).toString(), u"/v1/responses"_s);
+    }
+
+    // Under Metadata Only the record keeps no content of a Responses exchange, and nothing else keeps it either.
+    void metadataOnlyKeepsNoContent()
+    {
+        ProxyHarness harness;
+        ProxyHarness::Options options;
+        options.translatingProviders = true;
+        options.retention = RetentionLevel::MetadataOnly;
+        QString error;
+        QVERIFY2(harness.start(options, &error), qPrintable(error));
+        for (const QString &model : { u"openai/gpt-4o-mini"_s, u"anthropic/claude-haiku-4-5"_s }) {
+            const TestHttpResult result = postResponses(harness, responsesRequest(model, question, true));
+            QCOMPARE(result.status, 200);
+            const auto row = harness.record(result.header("x-request-id"));
+            QVERIFY(row);
+            QVERIFY2(row->value(u"request_body"_s).toByteArray().isEmpty(), qPrintable(model));
+            QVERIFY2(row->value(u"response_body"_s).toByteArray().isEmpty(), qPrintable(model));
+            QVERIFY(row->value(u"prompt_tokens"_s).toInt() > 0);
+        }
+        QJsonObject continued = responsesRequest(u"anthropic/claude-haiku-4-5"_s, question);
+        continued.insert(u"previous_response_id"_s, u"resp_1"_s);
+        QCOMPARE(postResponses(harness, continued).status, 400);
+    }
+
     void upstreamError()
     {
         const TestHttpResult result = postResponses(m_harness, responsesRequest(u"openai/fake-error-400"_s, question));

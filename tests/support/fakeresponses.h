@@ -12,7 +12,8 @@
 // input_text/output_text parts joined by a space; function calls and outputs count as turns without words);
 // the reply echoes the last user turn; a model ending in "-tools" with tools given calls get_weather twice,
 // one ending in "-length" is cut to max_output_tokens words (status incomplete); fake-error-<status> answers
-// OpenAI's error envelope. Streams send every event OpenAI documents for these answers, with sequence numbers.
+// OpenAI's error envelope, fake-drop-mid-stream sends two events of a stream and hangs up. Streams send every
+// event OpenAI documents for these answers, with sequence numbers.
 class FakeResponses
 {
 public:
