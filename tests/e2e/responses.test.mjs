@@ -188,6 +188,21 @@ describe('official openai client responses.create through llm-gateway serve to e
     assert.equal((await upstreamRequests(stack.fakeUrl)).length, 0);
   });
 
+  for (const model of ['openai/fake-drop-mid-stream', 'mistral/fake-drop-mid-stream']) {
+    it(`raises the error when the upstream breaks off a stream (${model})`, async () => {
+      const stream = await client.responses.create({ model, instructions, input: question, stream: true });
+      const types = [];
+      await assert.rejects(async () => {
+        for await (const event of stream) types.push(event.type);
+      }, (error) => {
+        assert.match(error.message, /broke off during the stream/);
+        return true;
+      });
+      assert.equal(types[0], 'response.created');
+      if (model.startsWith('mistral/')) assert.equal(types.at(-1), 'response.failed');
+    });
+  }
+
   it('answers an unknown model with 404 model_not_found', async () => {
     await assert.rejects(client.responses.create({ model: 'nosuch/model', input: question }), (error) => {
       assert.equal(error.status, 404);
