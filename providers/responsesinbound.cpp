@@ -16,7 +16,8 @@ QJsonObject functionTool(const QJsonObject &tool, const QString &name)
             function.insert(key, tool.value(key));
     }
     if (!function.contains("parameters"_L1))
-        function.insert(u"parameters"_s, QJsonObject { { u"type"_s, u"object"_s }, { u"properties"_s, QJsonObject() } });
+        function.insert(
+            u"parameters"_s, QJsonObject { { u"type"_s, u"object"_s }, { u"properties"_s, QJsonObject() } });
     return QJsonObject { { u"type"_s, u"function"_s }, { u"function"_s, function } };
 }
 
@@ -92,8 +93,9 @@ std::optional<QJsonObject> responseFormatFrom(const QJsonObject &format, QString
 QJsonObject echoOf(const QJsonObject &request)
 {
     QJsonObject echo;
-    for (const auto key : { "instructions"_L1, "max_output_tokens"_L1, "metadata"_L1, "parallel_tool_calls"_L1,
-             "reasoning"_L1, "temperature"_L1, "text"_L1, "tool_choice"_L1, "tools"_L1, "top_p"_L1, "user"_L1 }) {
+    for (const auto key :
+        { "instructions"_L1, "max_output_tokens"_L1, "metadata"_L1, "parallel_tool_calls"_L1, "reasoning"_L1,
+            "temperature"_L1, "text"_L1, "tool_choice"_L1, "tools"_L1, "top_p"_L1, "user"_L1 }) {
         if (request.contains(key))
             echo.insert(key, request.value(key));
     }
@@ -156,8 +158,10 @@ std::optional<Translation> toOpenAIRequest(const QJsonObject &request, QString *
     if (!maxTokens.isUndefined() && !maxTokens.isNull()) {
         const double value = maxTokens.toDouble(-1);
         if (value < 1 || value != qint64(value))
-            return refuse(error, param, u"max_output_tokens: must be a positive integer"_s, "max_output_tokens");
-        chat.insert(u"max_tokens"_s, value); // max_tokens rather than max_completion_tokens: every server knows it
+            return refuse(
+                error, param, u"max_output_tokens: must be a positive integer"_s, "max_output_tokens");
+        chat.insert(
+            u"max_tokens"_s, value); // max_tokens rather than max_completion_tokens: every server knows it
     }
     const QJsonArray tools = toolsFrom(request.value("tools"_L1).toArray(), out);
     if (!tools.isEmpty()) {
@@ -167,7 +171,8 @@ std::optional<Translation> toOpenAIRequest(const QJsonObject &request, QString *
         if (request.value("parallel_tool_calls"_L1).isBool())
             chat.insert(u"parallel_tool_calls"_s, request.value("parallel_tool_calls"_L1));
     }
-    const auto format = responseFormatFrom(request.value("text"_L1).toObject().value("format"_L1).toObject(), error);
+    const auto format
+        = responseFormatFrom(request.value("text"_L1).toObject().value("format"_L1).toObject(), error);
     if (!format)
         return refuse(error, param, *error, "text.format");
     if (!format->isEmpty())

@@ -7,7 +7,6 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 
 // Clients that speak OpenAI's Responses API (POST /v1/responses: Codex CLI, the Agents SDK, the Vercel AI
@@ -36,7 +35,7 @@ struct ToolName
 // What an answer repeats of its request, and how to name the calls it reports.
 struct ResponseContext
 {
-    QString model;   // as the client asked for it
+    QString model; // as the client asked for it
     QJsonObject echo; // the request's fields a Response object repeats (instructions, tools, text, …)
     QHash<QString, ToolName> namespacedTools; // flattened upstream name → the client's names
 };

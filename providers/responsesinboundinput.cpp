@@ -37,8 +37,9 @@ std::optional<QJsonObject> contentPart(const QJsonObject &part, const QString &w
     if (type == "input_image"_L1) {
         const QString url = part.value("image_url"_L1).toString();
         if (url.isEmpty()) {
-            *error = where % u".image_url: only images given by URL or data URL can be sent to this model "
-                             "(file_id needs OpenAI's file store)"_s;
+            *error = where
+                % u".image_url: only images given by URL or data URL can be sent to this model "
+                  "(file_id needs OpenAI's file store)"_s;
             return std::nullopt;
         }
         QJsonObject image { { u"url"_s, url } };
@@ -90,12 +91,15 @@ QString assistantText(const QJsonValue &content)
 }
 
 // function_call_output.output: a string, or parts. The text goes into the tool message; images and files,
-// which Chat Completions tool messages cannot hold, are handed back for a user message after the tool messages.
-std::optional<QString> toolOutput(const QJsonValue &output, const QString &where, QJsonArray *media, QString *error)
+// which Chat Completions tool messages cannot hold, are handed back for a user message after the tool
+// messages.
+std::optional<QString> toolOutput(
+    const QJsonValue &output, const QString &where, QJsonArray *media, QString *error)
 {
     if (!output.isArray())
-        return output.isString() ? output.toString()
-                                 : QString::fromUtf8(QJsonDocument(output.toObject()).toJson(QJsonDocument::Compact));
+        return output.isString()
+            ? output.toString()
+            : QString::fromUtf8(QJsonDocument(output.toObject()).toJson(QJsonDocument::Compact));
     QStringList texts;
     const QJsonArray parts = output.toArray();
     for (qsizetype i = 0; i < parts.size(); ++i) {
@@ -199,12 +203,14 @@ std::optional<QJsonArray> messagesFrom(const QJsonObject &request, QString *erro
         return builder.messages;
     }
     if (!input.isArray())
-        return refuse(error, param, u"input: Field required (a string or an array of input items)"_s, "input");
+        return refuse(
+            error, param, u"input: Field required (a string or an array of input items)"_s, "input");
     const QJsonArray items = input.toArray();
     for (qsizetype i = 0; i < items.size(); ++i) {
         const QJsonObject item = items.at(i).toObject();
         const QString where = at(u"input"_s, i);
-        const QString type = item.value("type"_L1).toString(item.contains("role"_L1) ? u"message"_s : QString());
+        const QString type
+            = item.value("type"_L1).toString(item.contains("role"_L1) ? u"message"_s : QString());
         if (type == "message"_L1) {
             const QString role = item.value("role"_L1).toString();
             if (role == "assistant"_L1) {
@@ -220,7 +226,8 @@ std::optional<QJsonArray> messagesFrom(const QJsonObject &request, QString *erro
                 builder.system(*content); // every Chat Completions server knows "system"; not all "developer"
             else
                 return refuse(error, param,
-                    where % u".role: '"_s % role % u"' is not one of user, assistant, system, developer"_s, "input");
+                    where % u".role: '"_s % role % u"' is not one of user, assistant, system, developer"_s,
+                    "input");
         } else if (type == "function_call"_L1) {
             builder.functionCall(item.value("call_id"_L1).toString(), upstreamName(item),
                 item.value("arguments"_L1).toString());
@@ -234,8 +241,9 @@ std::optional<QJsonArray> messagesFrom(const QJsonObject &request, QString *erro
             continue; // encrypted for OpenAI alone; the upstream reasons afresh
         } else if (type == "item_reference"_L1) {
             return refuse(error, param,
-                where % u": item_reference needs stored responses; this gateway stores none, so send the "
-                        "items themselves"_s,
+                where
+                    % u": item_reference needs stored responses; this gateway stores none, so send the "
+                      "items themselves"_s,
                 "input");
         } else {
             return refuse(error, param,

@@ -26,7 +26,8 @@ QJsonObject functionCallItem(const ResponseContext &context, const QString &id, 
 {
     QJsonObject item { { u"id"_s, id }, { u"type"_s, u"function_call"_s }, { u"status"_s, status },
         { u"arguments"_s, arguments }, { u"call_id"_s, callId }, { u"name"_s, upstreamName } };
-    if (const auto named = context.namespacedTools.constFind(upstreamName); named != context.namespacedTools.cend()) {
+    if (const auto named = context.namespacedTools.constFind(upstreamName);
+        named != context.namespacedTools.cend()) {
         item.insert(u"name"_s, named->name);
         item.insert(u"namespace"_s, named->space);
     }
@@ -61,7 +62,9 @@ QJsonObject usageFromOpenAI(const QJsonObject &usage)
         { u"output_tokens"_s, output },
         { u"output_tokens_details"_s,
             QJsonObject { { u"reasoning_tokens"_s,
-                number(usage.value("completion_tokens_details"_L1).toObject().value("reasoning_tokens"_L1)) } } },
+                number(usage.value("completion_tokens_details"_L1)
+                           .toObject()
+                           .value("reasoning_tokens"_L1)) } } },
         { u"total_tokens"_s, input + output },
     };
     if (usage.value("cost"_L1).isDouble())
@@ -71,7 +74,8 @@ QJsonObject usageFromOpenAI(const QJsonObject &usage)
 
 QString statusFor(const QString &finishReason)
 {
-    return finishReason == "length"_L1 || finishReason == "content_filter"_L1 ? u"incomplete"_s : u"completed"_s;
+    return finishReason == "length"_L1 || finishReason == "content_filter"_L1 ? u"incomplete"_s
+                                                                              : u"completed"_s;
 }
 
 QJsonValue incompleteDetailsFor(const QString &finishReason)
@@ -103,11 +107,17 @@ QJsonObject responseObject(const ResponseContext &context, const QString &id, qi
         { u"parallel_tool_calls"_s, echoed(context, "parallel_tool_calls"_L1, true) },
         { u"previous_response_id"_s, QJsonValue() },
         { u"reasoning"_s,
-            QJsonObject { { u"effort"_s, reasoning.value("effort"_L1).isString() ? reasoning.value("effort"_L1) : QJsonValue() },
-                { u"summary"_s, reasoning.value("summary"_L1).isString() ? reasoning.value("summary"_L1) : QJsonValue() } } },
+            QJsonObject {
+                { u"effort"_s,
+                    reasoning.value("effort"_L1).isString() ? reasoning.value("effort"_L1) : QJsonValue() },
+                { u"summary"_s,
+                    reasoning.value("summary"_L1).isString() ? reasoning.value("summary"_L1)
+                                                             : QJsonValue() } } },
         { u"store"_s, false }, // the gateway keeps no responses
         { u"temperature"_s, echoed(context, "temperature"_L1, 1.0) },
-        { u"text"_s, echoed(context, "text"_L1, QJsonObject { { u"format"_s, QJsonObject { { u"type"_s, u"text"_s } } } }) },
+        { u"text"_s,
+            echoed(context, "text"_L1,
+                QJsonObject { { u"format"_s, QJsonObject { { u"type"_s, u"text"_s } } } }) },
         { u"tool_choice"_s, echoed(context, "tool_choice"_L1, u"auto"_s) },
         { u"tools"_s, echoed(context, "tools"_L1, QJsonArray()) },
         { u"top_p"_s, echoed(context, "top_p"_L1, 1.0) },
@@ -132,7 +142,8 @@ QJsonObject fromOpenAIResponse(const QJsonObject &openaiResponse, const Response
     if (!reasoning.isEmpty()) {
         output.append(QJsonObject { { u"id"_s, QString(u"rs_"_s + suffix) }, { u"type"_s, u"reasoning"_s },
             { u"summary"_s,
-                QJsonArray { QJsonObject { { u"type"_s, u"summary_text"_s }, { u"text"_s, reasoning } } } } });
+                QJsonArray {
+                    QJsonObject { { u"type"_s, u"summary_text"_s }, { u"text"_s, reasoning } } } } });
     }
     QString text;
     const QJsonValue content = message.value("content"_L1);
@@ -149,17 +160,19 @@ QJsonObject fromOpenAIResponse(const QJsonObject &openaiResponse, const Response
             : QJsonObject { { u"type"_s, u"output_text"_s }, { u"annotations"_s, QJsonArray() },
                   { u"logprobs"_s, QJsonArray() }, { u"text"_s, text } };
         output.append(QJsonObject { { u"id"_s, QString(u"msg_"_s + suffix) }, { u"type"_s, u"message"_s },
-            { u"status"_s, u"completed"_s }, { u"role"_s, u"assistant"_s }, { u"content"_s, QJsonArray { part } } });
+            { u"status"_s, u"completed"_s }, { u"role"_s, u"assistant"_s },
+            { u"content"_s, QJsonArray { part } } });
     }
     const QJsonArray toolCalls = message.value("tool_calls"_L1).toArray();
     for (qsizetype i = 0; i < toolCalls.size(); ++i) {
         const QJsonObject call = toolCalls.at(i).toObject();
         const QJsonObject function = call.value("function"_L1).toObject();
         QString callId = call.value("id"_L1).toString();
-        if (callId.isEmpty()) // call ids come back in function_call_output items, so only a missing one is made
+        if (callId
+                .isEmpty()) // call ids come back in function_call_output items, so only a missing one is made
             callId = u"call_"_s % suffix % u'_' % QString::number(i);
-        output.append(functionCallItem(context, u"fc_"_s + callId, callId, function.value("name"_L1).toString(),
-            function.value("arguments"_L1).toString(), u"completed"_s));
+        output.append(functionCallItem(context, u"fc_"_s + callId, callId,
+            function.value("name"_L1).toString(), function.value("arguments"_L1).toString(), u"completed"_s));
     }
 
     const QJsonValue usage = openaiResponse.value("usage"_L1).isObject()
@@ -188,8 +201,8 @@ QJsonObject errorEvent(const QString &message, const QString &type, const QStrin
 
 QByteArray sseEvent(const QJsonObject &data)
 {
-    return "event: " + data.value("type"_L1).toString().toUtf8() + "\ndata: "
-        + QJsonDocument(data).toJson(QJsonDocument::Compact) + "\n\n";
+    return "event: " + data.value("type"_L1).toString().toUtf8()
+        + "\ndata: " + QJsonDocument(data).toJson(QJsonDocument::Compact) + "\n\n";
 }
 
 } // namespace ResponsesInbound

@@ -2,7 +2,6 @@
 #include "responsesinbound.h"
 
 #include <QJsonDocument>
-
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -115,7 +114,8 @@ QByteArray StreamFromOpenAI::closeItem(Item &item)
     QByteArray out;
     switch (item.kind) {
     case Kind::Reasoning:
-        out += event(u"response.reasoning_summary_text.done"_s, with({ { u"summary_index"_s, 0 }, { u"text"_s, item.text } }));
+        out += event(u"response.reasoning_summary_text.done"_s,
+            with({ { u"summary_index"_s, 0 }, { u"text"_s, item.text } }));
         out += event(u"response.reasoning_summary_part.done"_s,
             with({ { u"summary_index"_s, 0 },
                 { u"part"_s, QJsonObject { { u"type"_s, u"summary_text"_s }, { u"text"_s, item.text } } } }));
@@ -124,7 +124,8 @@ QByteArray StreamFromOpenAI::closeItem(Item &item)
         out += event(u"response.output_text.done"_s,
             with({ { u"content_index"_s, 0 }, { u"text"_s, item.text }, { u"logprobs"_s, QJsonArray() } }));
         out += event(u"response.content_part.done"_s,
-            with({ { u"content_index"_s, 0 }, { u"part"_s, itemObject(item).value("content"_L1).toArray().first() } }));
+            with({ { u"content_index"_s, 0 },
+                { u"part"_s, itemObject(item).value("content"_L1).toArray().first() } }));
         break;
     case Kind::FunctionCall:
         out += event(u"response.function_call_arguments.done"_s,
@@ -132,7 +133,8 @@ QByteArray StreamFromOpenAI::closeItem(Item &item)
         break;
     }
     return out
-        + event(u"response.output_item.done"_s, { { u"output_index"_s, item.outputIndex }, { u"item"_s, itemObject(item) } });
+        + event(u"response.output_item.done"_s,
+            { { u"output_index"_s, item.outputIndex }, { u"item"_s, itemObject(item) } });
 }
 
 QByteArray StreamFromOpenAI::closeAll()
@@ -171,7 +173,8 @@ QByteArray StreamFromOpenAI::fail(const QString &message, const QString &type, c
     QByteArray out;
     if (!m_started)
         out += start({});
-    QJsonObject response = currentResponse(u"failed"_s, m_usage.isEmpty() ? QJsonValue() : QJsonValue(m_usage));
+    QJsonObject response
+        = currentResponse(u"failed"_s, m_usage.isEmpty() ? QJsonValue() : QJsonValue(m_usage));
     response.insert(u"error"_s,
         QJsonObject { { u"code"_s, code.isEmpty() ? u"server_error"_s : code }, { u"message"_s, message } });
     out += event(u"response.failed"_s, { { u"response"_s, response } });
@@ -209,12 +212,12 @@ QByteArray StreamFromOpenAI::feed(const QJsonObject &openaiChunk)
             item->text += piece;
             if (kind == Kind::Reasoning)
                 out += event(u"response.reasoning_summary_text.delta"_s,
-                    { { u"item_id"_s, item->id }, { u"output_index"_s, item->outputIndex }, { u"summary_index"_s, 0 },
-                        { u"delta"_s, piece } });
+                    { { u"item_id"_s, item->id }, { u"output_index"_s, item->outputIndex },
+                        { u"summary_index"_s, 0 }, { u"delta"_s, piece } });
             else
                 out += event(u"response.output_text.delta"_s,
-                    { { u"item_id"_s, item->id }, { u"output_index"_s, item->outputIndex }, { u"content_index"_s, 0 },
-                        { u"delta"_s, piece }, { u"logprobs"_s, QJsonArray() } });
+                    { { u"item_id"_s, item->id }, { u"output_index"_s, item->outputIndex },
+                        { u"content_index"_s, 0 }, { u"delta"_s, piece }, { u"logprobs"_s, QJsonArray() } });
         };
         QString reasoning = delta.value("reasoning_content"_L1).toString();
         if (reasoning.isEmpty())
@@ -243,7 +246,8 @@ QByteArray StreamFromOpenAI::feed(const QJsonObject &openaiChunk)
             if (!arguments.isEmpty() && item.open) {
                 item.text += arguments;
                 out += event(u"response.function_call_arguments.delta"_s,
-                    { { u"item_id"_s, item.id }, { u"output_index"_s, item.outputIndex }, { u"delta"_s, arguments } });
+                    { { u"item_id"_s, item.id }, { u"output_index"_s, item.outputIndex },
+                        { u"delta"_s, arguments } });
             }
         }
         const QJsonValue finishReason = choice.value("finish_reason"_L1);

@@ -10,21 +10,23 @@ TokenUsage readUsage(QByteArrayView text, JsonScan::Span usage)
         return JsonScan::toInteger(text, JsonScan::path(text, usage, path)).value_or(0);
     };
     TokenUsage out;
-    out.promptTokens = number({"input_tokens"});
-    out.completionTokens = number({"output_tokens"});
-    out.cachedTokens = number({"input_tokens_details", "cached_tokens"});
-    out.reasoningTokens = number({"output_tokens_details", "reasoning_tokens"});
+    out.promptTokens = number({ "input_tokens" });
+    out.completionTokens = number({ "output_tokens" });
+    out.cachedTokens = number({ "input_tokens_details", "cached_tokens" });
+    out.reasoningTokens = number({ "output_tokens_details", "reasoning_tokens" });
     out.known = true;
     return out;
 }
 
 QString finishReason(QByteArrayView text, JsonScan::Span response)
 {
-    const QString status = JsonScan::toString(text, JsonScan::member(text, response, "status")).value_or(QString());
+    const QString status
+        = JsonScan::toString(text, JsonScan::member(text, response, "status")).value_or(QString());
     if (status == "failed"_L1 || status == "cancelled"_L1)
         return u"error"_s;
     if (status == "incomplete"_L1) {
-        const auto reason = JsonScan::toString(text, JsonScan::path(text, response, {"incomplete_details", "reason"}));
+        const auto reason
+            = JsonScan::toString(text, JsonScan::path(text, response, { "incomplete_details", "reason" }));
         return reason == u"content_filter"_s ? u"content_filter"_s : u"length"_s;
     }
     if (status != "completed"_L1)

@@ -50,7 +50,10 @@ public:
     // The upstream's error answer (status ≥ 400) → the client's body; *message says what went wrong.
     virtual QByteArray translateError(int status, const QByteArray &body, QString *message) = 0;
     // The error event that ends a stream whose status line has gone out (the upstream broke off).
-    virtual QByteArray streamError(const ProxyError &error) { return streamErrorEventFor(m_clientFormat, error); }
+    virtual QByteArray streamError(const ProxyError &error)
+    {
+        return streamErrorEventFor(m_clientFormat, error);
+    }
 
 protected:
     explicit ExchangeCodec(ClientFormat format)

@@ -224,8 +224,8 @@ void ProxyHandler::handle(HttpRequest &&request, HttpResponder responder)
     if (request.path.startsWith("/v1/responses/")) {
         respondError(responder,
                      ProxyError{404,
-                                u"This gateway does not store responses, so it cannot retrieve, cancel or delete "
-                                "one; keep what you need from the answer itself."_s,
+                                u"This gateway does not store responses, so it cannot retrieve, cancel or "
+                                "delete one; keep what you need from the answer itself."_s,
                                 "invalid_request_error", "not_found", {}},
                      requestId);
         return;
@@ -309,9 +309,9 @@ void ProxyHandler::modelRequest(HttpRequest &&request, HttpResponder &responder,
         inbound.model = head->model;
         inbound.stream = head->stream;
         inbound.clientWantsUsage = true; // Responses always end with their usage
-        // Only routes without a Responses API need the translation, and only they refuse what it cannot carry.
-        if (auto translation
-            = ResponsesInbound::toOpenAIRequest(head->body, &inbound.responsesError, &inbound.responsesErrorParam)) {
+        // Only routes without a Responses API need the translation; only they refuse what it cannot carry.
+        if (auto translation = ResponsesInbound::toOpenAIRequest(head->body, &inbound.responsesError,
+                                                                 &inbound.responsesErrorParam)) {
             inbound.canonical = translation->canonical;
             inbound.responses = std::move(*translation);
         }

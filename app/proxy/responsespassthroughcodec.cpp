@@ -33,11 +33,10 @@ bool isFinalEvent(QByteArrayView type)
 
 ResponsesPassthroughCodec::ResponsesPassthroughCodec()
     : ExchangeCodec(ClientFormat::Responses)
-{
-}
+{ }
 
-std::optional<QByteArray> ResponsesPassthroughCodec::translateWhole(const QByteArray &body, ExchangeState &state,
-                                                                    QString *error)
+std::optional<QByteArray> ResponsesPassthroughCodec::translateWhole(
+    const QByteArray &body, ExchangeState &state, QString *error)
 {
     const JsonScan::Span root = JsonScan::validate(body);
     if (JsonScan::typeAt(body, root) != JsonScan::Type::Object) {
@@ -56,7 +55,8 @@ QByteArray ResponsesPassthroughCodec::translateEvent(QByteArrayView event, Excha
     const JsonScan::Span root = JsonScan::validate(parsed.data);
     if (!root.isValid())
         return event.toByteArray();
-    const auto type = JsonScan::toString(parsed.data, JsonScan::member(parsed.data, root, "type")).value_or(QString());
+    const auto type
+        = JsonScan::toString(parsed.data, JsonScan::member(parsed.data, root, "type")).value_or(QString());
     if (type == u"response.output_text.delta"_s) {
         state.contentBytes += JsonScan::member(parsed.data, root, "delta").size();
         return event.toByteArray();

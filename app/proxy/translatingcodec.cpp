@@ -221,6 +221,7 @@ QByteArray TranslatingCodec::translateError(int status, const QByteArray &body, 
 QByteArray TranslatingCodec::streamError(const ProxyError &error)
 {
     if (m_toResponses) // ends the Response it began, with its sequence numbers
-        return m_toResponses->fail(error.message, QString::fromLatin1(error.type), QString::fromLatin1(error.code));
+        return m_toResponses->fail(error.message, QString::fromLatin1(error.type),
+                                   QString::fromLatin1(error.code));
     return ExchangeCodec::streamError(error);
 }

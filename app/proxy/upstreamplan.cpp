@@ -107,10 +107,11 @@ std::variant<PlannedCall, ProxyError> planUpstreamCall(const InboundChat &inboun
         request.body = responsesPassthrough ? withModel(inbound.body, route.upstreamModel)
                                             : openAIBody(inbound, route.upstreamModel);
         if (family == ProviderFamily::AzureOpenAI) {
-            const auto operation = embeddings     ? AzureOpenAI::Operation::Embeddings
-                : responsesPassthrough ? AzureOpenAI::Operation::Responses
-                                       : AzureOpenAI::Operation::ChatCompletions;
-            const auto target = AzureOpenAI::target(provider.baseUrl, route.upstreamModel, operation, QString(), &error);
+            const auto operation = embeddings ? AzureOpenAI::Operation::Embeddings
+                : responsesPassthrough        ? AzureOpenAI::Operation::Responses
+                                              : AzureOpenAI::Operation::ChatCompletions;
+            const auto target
+                = AzureOpenAI::target(provider.baseUrl, route.upstreamModel, operation, QString(), &error);
             if (!target)
                 return ProxyError::badRequest(error, "model");
             request.path = target->path;

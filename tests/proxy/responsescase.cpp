@@ -50,7 +50,8 @@ const QJsonObject weatherSchema { { u"type"_s, u"object"_s },
 QJsonObject message(const QString &role, const QString &text)
 {
     return { { u"type"_s, u"message"_s }, { u"role"_s, role },
-        { u"content"_s, QJsonArray { QJsonObject { { u"type"_s, u"input_text"_s }, { u"text"_s, text } } } } };
+        { u"content"_s,
+            QJsonArray { QJsonObject { { u"type"_s, u"input_text"_s }, { u"text"_s, text } } } } };
 }
 } // namespace
 
@@ -63,7 +64,8 @@ QJsonObject responsesRequest(const QString &model, const QString &userText, bool
     if (tools) {
         body.insert(u"tools"_s,
             QJsonArray { QJsonObject { { u"type"_s, u"function"_s }, { u"name"_s, u"get_weather"_s },
-                             { u"description"_s, u"Current weather of a city"_s }, { u"parameters"_s, weatherSchema } },
+                             { u"description"_s, u"Current weather of a city"_s },
+                             { u"parameters"_s, weatherSchema } },
                 QJsonObject { { u"type"_s, u"web_search"_s } } });
     }
     return body;
@@ -75,23 +77,28 @@ QJsonObject toolResultsRequest(const QString &model, const QString &question, bo
     QJsonArray input = body.value(u"input"_s).toArray();
     for (const auto &[id, city, weather] : { std::tuple { u"call_p"_s, u"Paris"_s, u"Sunny in Paris"_s },
              std::tuple { u"call_t"_s, u"Tokyo"_s, u"Rain in Tokyo"_s } }) {
-        input.append(QJsonObject { { u"type"_s, u"function_call"_s }, { u"call_id"_s, id }, { u"name"_s, u"get_weather"_s },
+        input.append(QJsonObject { { u"type"_s, u"function_call"_s }, { u"call_id"_s, id },
+            { u"name"_s, u"get_weather"_s },
             { u"arguments"_s, QString(u"{\"location\":\""_s + city + u"\"}"_s) } });
     }
-    input.append(QJsonObject { { u"type"_s, u"function_call_output"_s }, { u"call_id"_s, u"call_p"_s }, { u"output"_s, u"Sunny in Paris"_s } });
-    input.append(QJsonObject { { u"type"_s, u"function_call_output"_s }, { u"call_id"_s, u"call_t"_s }, { u"output"_s, u"Rain in Tokyo"_s } });
+    input.append(QJsonObject { { u"type"_s, u"function_call_output"_s }, { u"call_id"_s, u"call_p"_s },
+        { u"output"_s, u"Sunny in Paris"_s } });
+    input.append(QJsonObject { { u"type"_s, u"function_call_output"_s }, { u"call_id"_s, u"call_t"_s },
+        { u"output"_s, u"Rain in Tokyo"_s } });
     body.insert(u"input"_s, input);
     return body;
 }
 
-TestHttpResult postResponses(ProxyHarness &harness, const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers)
+TestHttpResult postResponses(
+    ProxyHarness &harness, const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers)
 {
     QList<QPair<QByteArray, QByteArray>> all { harness.authHeader(), { "content-type", "application/json" } };
     all += headers;
     return TestHttp::call(harness.nam(), harness.port(), "POST", u"/v1/responses"_s, body, all);
 }
 
-TestHttpResult postResponses(ProxyHarness &harness, const QJsonObject &body, const QList<QPair<QByteArray, QByteArray>> &headers)
+TestHttpResult postResponses(
+    ProxyHarness &harness, const QJsonObject &body, const QList<QPair<QByteArray, QByteArray>> &headers)
 {
     return postResponses(harness, QJsonDocument(body).toJson(QJsonDocument::Compact), headers);
 }
@@ -104,17 +111,20 @@ ResponsesStream ResponsesStream::parse(const QByteArray &body)
         const QByteArray &raw = events[i];
         const qsizetype newline = raw.indexOf('\n');
         if (!raw.startsWith("event: ") || newline < 0 || !raw.sliced(newline + 1).startsWith("data: ")) {
-            stream.problem = u"event %1 is not \"event: T\\ndata: …\": %2"_s.arg(i).arg(QString::fromUtf8(raw));
+            stream.problem
+                = u"event %1 is not \"event: T\\ndata: …\": %2"_s.arg(i).arg(QString::fromUtf8(raw));
             return stream;
         }
         const QString type = QString::fromUtf8(raw.sliced(7, newline - 7));
         const QJsonObject data = Sse::json(raw.sliced(newline + 1));
         if (data.value(u"type"_s).toString() != type) {
-            stream.problem = u"event %1 names %2 but its data says %3"_s.arg(i).arg(type, data.value(u"type"_s).toString());
+            stream.problem = u"event %1 names %2 but its data says %3"_s.arg(i).arg(
+                type, data.value(u"type"_s).toString());
             return stream;
         }
         if (data.value(u"sequence_number"_s).toInt(-1) != i) {
-            stream.problem = u"event %1 (%2) has sequence_number %3"_s.arg(i).arg(type).arg(data.value(u"sequence_number"_s).toInt(-1));
+            stream.problem = u"event %1 (%2) has sequence_number %3"_s.arg(i).arg(type).arg(
+                data.value(u"sequence_number"_s).toInt(-1));
             return stream;
         }
         stream.types.append(type);

@@ -18,8 +18,8 @@ struct ResponsesRoute
     const char *tag;
     QString provider;
     QString upstreamModel; // in the catalog, so that it has a price
-    QString toolsModel;    // without the provider prefix; the fake answers it with two get_weather calls
-    bool passthrough;      // the provider has a Responses API: the request goes as it is
+    QString toolsModel; // without the provider prefix; the fake answers it with two get_weather calls
+    bool passthrough; // the provider has a Responses API: the request goes as it is
 
     QString model() const { return provider + u'/' + upstreamModel; }
     QString tools() const { return provider + u'/' + toolsModel; }
@@ -36,19 +36,21 @@ QList<QPair<QString, QString>> responsesEnvironment();
 
 // A Responses request: instructions "Be brief." and the user's text as input; `tools` adds get_weather and a
 // web_search tool.
-QJsonObject responsesRequest(const QString &model, const QString &userText, bool stream = false, bool tools = false);
+QJsonObject responsesRequest(
+    const QString &model, const QString &userText, bool stream = false, bool tools = false);
 // The tool round trip's second turn: the user's question, the two calls and their outputs.
 QJsonObject toolResultsRequest(const QString &model, const QString &question, bool stream = false);
 // POST /v1/responses with the harness's key.
-TestHttpResult postResponses(ProxyHarness &harness, const QJsonObject &body,
-    const QList<QPair<QByteArray, QByteArray>> &headers = {});
-TestHttpResult postResponses(ProxyHarness &harness, const QByteArray &body,
-    const QList<QPair<QByteArray, QByteArray>> &headers = {});
+TestHttpResult postResponses(
+    ProxyHarness &harness, const QJsonObject &body, const QList<QPair<QByteArray, QByteArray>> &headers = {});
+TestHttpResult postResponses(
+    ProxyHarness &harness, const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers = {});
 
 // A Responses event stream, checked for form as it is parsed.
 struct ResponsesStream
 {
-    QString problem; // empty when well formed: "event: T\ndata: {"type":"T",…}" each, sequence numbers 0, 1, …
+    QString
+        problem; // empty when well formed: "event: T\ndata: {"type":"T",…}" each, sequence numbers 0, 1, …
     QStringList types; // in order
     QList<QJsonObject> events;
     QString text; // the output_text deltas joined

@@ -62,7 +62,8 @@ private slots:
 
     void passthroughWhole()
     {
-        const QByteArray sent = QJsonDocument(responsesRequest(u"openai/gpt-4o-mini"_s, question)).toJson(QJsonDocument::Compact);
+        const QByteArray sent = QJsonDocument(responsesRequest(u"openai/gpt-4o-mini"_s, question))
+                                    .toJson(QJsonDocument::Compact);
         const TestHttpResult result = postResponses(m_harness, sent);
         QCOMPARE(result.status, 200);
         const auto upstream = m_harness.lastUpstreamRequest("/v1/responses");
@@ -73,12 +74,14 @@ private slots:
         QCOMPARE(upstream->header("authorization"), "Bearer " + QByteArray(ProxyHarness::openAIUpstreamKey));
 
         const QJsonObject json = result.json();
-        const FakeResponses replay = replayFor(upstream->body, qint64(json.value(u"created_at"_s).toDouble()));
+        const FakeResponses replay
+            = replayFor(upstream->body, qint64(json.value(u"created_at"_s).toDouble()));
         double cost = 0;
         QCOMPARE(withoutCost(result.body, &cost), withIds(replay.body(), replay, json));
         const int prompt = expectedPromptTokens(question);
         const int completion = expectedCompletionTokens(question);
-        QVERIFY2(sameMoney(cost, expectedCost(m_harness.gateway(), prompt, completion)), qPrintable(QString::number(cost)));
+        QVERIFY2(sameMoney(cost, expectedCost(m_harness.gateway(), prompt, completion)),
+            qPrintable(QString::number(cost)));
 
         const auto row = m_harness.record(result.header("x-request-id"));
         QVERIFY(row);
@@ -97,8 +100,8 @@ private slots:
 
     void passthroughStream()
     {
-        const QByteArray sent
-            = QJsonDocument(responsesRequest(u"openai/gpt-4o-mini"_s, question, true)).toJson(QJsonDocument::Compact);
+        const QByteArray sent = QJsonDocument(responsesRequest(u"openai/gpt-4o-mini"_s, question, true))
+                                    .toJson(QJsonDocument::Compact);
         const TestHttpResult result = postResponses(m_harness, sent);
         QCOMPARE(result.status, 200);
         QVERIFY(result.header("content-type").startsWith("text/event-stream"));
@@ -108,7 +111,8 @@ private slots:
         QVERIFY(upstream);
         QVERIFY(!upstream->body.contains("openai/"));
 
-        const FakeResponses replay = replayFor(upstream->body, qint64(stream.final.value(u"created_at"_s).toDouble()));
+        const FakeResponses replay
+            = replayFor(upstream->body, qint64(stream.final.value(u"created_at"_s).toDouble()));
         const QByteArrayList got = Sse::events(result.body);
         const QByteArrayList sentByUpstream = replay.streamEvents();
         QCOMPARE(got.size(), sentByUpstream.size());
@@ -148,7 +152,8 @@ private slots:
 
     void passthroughToolsAndHostedTools()
     {
-        const TestHttpResult result = postResponses(m_harness, responsesRequest(u"openai/gpt-4o-mini-tools"_s, question, false, true));
+        const TestHttpResult result = postResponses(
+            m_harness, responsesRequest(u"openai/gpt-4o-mini-tools"_s, question, false, true));
         QCOMPARE(result.status, 200);
         QVERIFY2(result.header("x-llmgw-dropped-tools").isEmpty(), "OpenAI runs its hosted tools itself");
         const QJsonObject upstream = m_harness.lastUpstreamRequest("/v1/responses")->json().toObject();
@@ -180,17 +185,21 @@ private slots:
         QCOMPARE(stream.types.last(), u"error"_s);
         QCOMPARE(stream.types.contains(u"response.failed"_s), translated);
         const QJsonObject error = stream.events.last();
-        QVERIFY2(error.value(u"message"_s).toString().contains(u"broke off during the stream"_s), qPrintable(error.value(u"message"_s).toString()));
-        QCOMPARE(error.value(u"error"_s).toObject().value(u"message"_s), error.value(u"message"_s)); // what the SDKs raise
+        QVERIFY2(error.value(u"message"_s).toString().contains(u"broke off during the stream"_s),
+            qPrintable(error.value(u"message"_s).toString()));
+        QCOMPARE(error.value(u"error"_s).toObject().value(u"message"_s),
+            error.value(u"message"_s)); // what the SDKs raise
         if (translated)
             QCOMPARE(stream.final.value(u"status"_s).toString(), u"failed"_s);
         const auto row = m_harness.record(result.header("x-request-id"));
         QVERIFY(row);
-        QVERIFY2(row->value(u"error"_s).toString().contains(u"broke off"_s), qPrintable(row->value(u"error"_s).toString()));
+        QVERIFY2(row->value(u"error"_s).toString().contains(u"broke off"_s),
+            qPrintable(row->value(u"error"_s).toString()));
         QCOMPARE(row->value(u"endpoint"_s).toString(), u"/v1/responses"_s);
     }
 
-    // Under Metadata Only the record keeps no content of a Responses exchange, and nothing else keeps it either.
+    // Under Metadata Only the record keeps no content of a Responses exchange, and nothing else keeps it
+    // either.
     void metadataOnlyKeepsNoContent()
     {
         ProxyHarness harness;
@@ -215,7 +224,8 @@ private slots:
 
     void upstreamError()
     {
-        const TestHttpResult result = postResponses(m_harness, responsesRequest(u"openai/fake-error-400"_s, question));
+        const TestHttpResult result
+            = postResponses(m_harness, responsesRequest(u"openai/fake-error-400"_s, question));
         QCOMPARE(result.status, 400);
         const QJsonObject error = result.json().value(u"error"_s).toObject();
         QVERIFY2(error.value(u"message"_s).toString().contains(u"fake 400"_s), result.body.constData());
@@ -238,19 +248,22 @@ private slots:
                                   << u"We could not parse the JSON body"_s;
         QTest::newRow("no model") << QByteArray(R"({"input":"hi"})") << json << 400 << QString() << u"model"_s
                                   << u"Missing required parameter: 'model'."_s;
-        QTest::newRow("unknown model") << QByteArray(R"({"model":"nosuch/model","input":"hi"})") << json << 404
-                                       << u"model_not_found"_s << u"model"_s << QString();
+        QTest::newRow("unknown model") << QByteArray(R"({"model":"nosuch/model","input":"hi"})") << json
+                                       << 404 << u"model_not_found"_s << u"model"_s << QString();
         QTest::newRow("not json") << QByteArray("model=x") << QByteArray("text/plain") << 415
                                   << u"unsupported_media_type"_s << QString() << QString();
         QTest::newRow("previous_response_id to anthropic")
-            << QByteArray(R"({"model":"anthropic/claude-haiku-4-5","input":"hi","previous_response_id":"resp_1"})")
+            << QByteArray(
+                   R"({"model":"anthropic/claude-haiku-4-5","input":"hi","previous_response_id":"resp_1"})")
             << json << 400 << QString() << u"previous_response_id"_s
             << u"previous_response_id: this gateway does not store responses"_s;
         QTest::newRow("item_reference to google")
-            << QByteArray(R"({"model":"google/gemini-2.5-flash","input":[{"type":"item_reference","id":"msg_1"}]})")
+            << QByteArray(
+                   R"({"model":"google/gemini-2.5-flash","input":[{"type":"item_reference","id":"msg_1"}]})")
             << json << 400 << QString() << u"input"_s << u"input[0]: item_reference needs stored responses"_s;
-        QTest::newRow("no input to mistral") << QByteArray(R"({"model":"mistral/mistral-large-latest"})") << json
-                                             << 400 << QString() << u"input"_s << u"input: Field required"_s;
+        QTest::newRow("no input to mistral")
+            << QByteArray(R"({"model":"mistral/mistral-large-latest"})") << json << 400 << QString()
+            << u"input"_s << u"input: Field required"_s;
     }
     void errors()
     {
@@ -261,8 +274,8 @@ private slots:
         QFETCH(QString, param);
         QFETCH(QString, message);
         m_harness.upstream().clearReceivedRequests();
-        const TestHttpResult result = TestHttp::call(m_harness.nam(), m_harness.port(), "POST", u"/v1/responses"_s, body,
-            { m_harness.authHeader(), { "content-type", contentType } });
+        const TestHttpResult result = TestHttp::call(m_harness.nam(), m_harness.port(), "POST",
+            u"/v1/responses"_s, body, { m_harness.authHeader(), { "content-type", contentType } });
         QCOMPARE(result.status, status);
         const QJsonObject error = result.json().value(u"error"_s).toObject();
         QVERIFY2(!error.isEmpty(), result.body.constData());
@@ -278,18 +291,25 @@ private slots:
 
     void noKey()
     {
-        const TestHttpResult result = TestHttp::call(m_harness.nam(), m_harness.port(), "POST", u"/v1/responses"_s,
-            R"({"model":"openai/gpt-4o-mini","input":"hi"})", { { "content-type", "application/json" } });
+        const TestHttpResult result
+            = TestHttp::call(m_harness.nam(), m_harness.port(), "POST", u"/v1/responses"_s,
+                R"({"model":"openai/gpt-4o-mini","input":"hi"})", { { "content-type", "application/json" } });
         QCOMPARE(result.status, 401);
-        QCOMPARE(result.json().value(u"error"_s).toObject().value(u"code"_s).toString(), u"invalid_api_key"_s);
+        QCOMPARE(
+            result.json().value(u"error"_s).toObject().value(u"code"_s).toString(), u"invalid_api_key"_s);
     }
 
     void storedResponsesAreNotServed()
     {
-        const TestHttpResult result = TestHttp::call(
-            m_harness.nam(), m_harness.port(), "GET", u"/v1/responses/resp_123"_s, {}, { m_harness.authHeader() });
+        const TestHttpResult result = TestHttp::call(m_harness.nam(), m_harness.port(), "GET",
+            u"/v1/responses/resp_123"_s, {}, { m_harness.authHeader() });
         QCOMPARE(result.status, 404);
-        QVERIFY2(result.json().value(u"error"_s).toObject().value(u"message"_s).toString().contains(u"does not store responses"_s),
+        QVERIFY2(result.json()
+                     .value(u"error"_s)
+                     .toObject()
+                     .value(u"message"_s)
+                     .toString()
+                     .contains(u"does not store responses"_s),
             result.body.constData());
     }
 

@@ -66,8 +66,8 @@ QList<FakeTurn> turnsOf(const QJsonObject &request)
 
 QByteArray event(const QByteArray &type, int sequence, const QByteArray &rest)
 {
-    return "event: " + type + "\ndata: {\"type\":\"" + type + "\",\"sequence_number\":" + QByteArray::number(sequence)
-        + (rest.isEmpty() ? QByteArray() : "," + rest) + "}\n\n";
+    return "event: " + type + "\ndata: {\"type\":\"" + type + "\",\"sequence_number\":"
+        + QByteArray::number(sequence) + (rest.isEmpty() ? QByteArray() : "," + rest) + "}\n\n";
 }
 
 } // namespace
@@ -85,8 +85,9 @@ FakeResponses::FakeResponses(
     const auto kind = FakeAnswer::kindFor(model, toolsGiven);
     const FakeAnswer answer(turnsOf(request), kind, request.value(u"max_output_tokens").toInt(4), tokens);
     m_tools = kind == FakeAnswer::Kind::Tools;
-    m_incomplete = kind == FakeAnswer::Kind::Length && answer.pieces().size() < FakeAnswer(turnsOf(request),
-        FakeAnswer::Kind::Echo, 0, tokens).pieces().size();
+    m_incomplete = kind == FakeAnswer::Kind::Length
+        && answer.pieces().size()
+            < FakeAnswer(turnsOf(request), FakeAnswer::Kind::Echo, 0, tokens).pieces().size();
     m_pieces = answer.pieces();
     m_inputTokens = answer.promptTokens();
     m_outputTokens = answer.completionTokens();
@@ -105,8 +106,9 @@ QString FakeResponses::text() const
 QByteArray FakeResponses::usage() const
 {
     const int cached = qMin(m_tokens.cachedTokens, m_inputTokens);
-    return "{\"input_tokens\":" + QByteArray::number(m_inputTokens) + ",\"input_tokens_details\":{\"cached_tokens\":"
-        + QByteArray::number(cached) + "},\"output_tokens\":" + QByteArray::number(m_outputTokens)
+    return "{\"input_tokens\":" + QByteArray::number(m_inputTokens)
+        + ",\"input_tokens_details\":{\"cached_tokens\":" + QByteArray::number(cached)
+        + "},\"output_tokens\":" + QByteArray::number(m_outputTokens)
         + ",\"output_tokens_details\":{\"reasoning_tokens\":" + QByteArray::number(m_tokens.reasoningTokens)
         + "},\"total_tokens\":" + QByteArray::number(m_inputTokens + m_outputTokens) + "}";
 }
@@ -124,16 +126,17 @@ QByteArray FakeResponses::messageItem(const QByteArray &status, bool withContent
 
 QByteArray FakeResponses::callItem(const Call &call, const QByteArray &status, bool withArguments) const
 {
-    return "{\"id\":\"" + call.id + "\",\"type\":\"function_call\",\"status\":\"" + status + "\",\"arguments\":"
-        + str(withArguments ? call.arguments : QString()) + ",\"call_id\":\"" + call.callId
-        + "\",\"name\":\"get_weather\"}";
+    return "{\"id\":\"" + call.id + "\",\"type\":\"function_call\",\"status\":\"" + status
+        + "\",\"arguments\":" + str(withArguments ? call.arguments : QString()) + ",\"call_id\":\""
+        + call.callId + "\",\"name\":\"get_weather\"}";
 }
 
 QByteArray FakeResponses::response(const QByteArray &status, const QByteArray &output, bool withUsage) const
 {
     const QJsonObject reasoning = m_request.value(u"reasoning").toObject();
-    return "{\"id\":\"" + m_id + "\",\"object\":\"response\",\"created_at\":" + QByteArray::number(m_createdAt)
-        + ",\"status\":\"" + status + "\",\"background\":false,\"error\":null,\"incomplete_details\":"
+    return "{\"id\":\"" + m_id
+        + "\",\"object\":\"response\",\"created_at\":" + QByteArray::number(m_createdAt) + ",\"status\":\""
+        + status + "\",\"background\":false,\"error\":null,\"incomplete_details\":"
         + (status == "incomplete" ? QByteArray("{\"reason\":\"max_output_tokens\"}") : QByteArray("null"))
         + ",\"instructions\":" + field(m_request, "instructions", "null")
         + ",\"max_output_tokens\":" + field(m_request, "max_output_tokens", "null")
@@ -166,7 +169,9 @@ QByteArrayList FakeResponses::streamEvents() const
 {
     QByteArrayList events;
     int sequence = 0;
-    const auto add = [&](const QByteArray &type, const QByteArray &rest) { events.append(event(type, sequence++, rest)); };
+    const auto add = [&](const QByteArray &type, const QByteArray &rest) {
+        events.append(event(type, sequence++, rest));
+    };
     add("response.created", "\"response\":" + response("in_progress", {}, false));
     add("response.in_progress", "\"response\":" + response("in_progress", {}, false));
     const QByteArray at = "\"output_index\":";
@@ -174,11 +179,13 @@ QByteArrayList FakeResponses::streamEvents() const
         for (qsizetype i = 0; i < m_calls.size(); ++i) {
             const Call &call = m_calls[i];
             const QByteArray where = "\"item_id\":\"" + call.id + "\"," + at + QByteArray::number(i);
-            add("response.output_item.added", at + QByteArray::number(i) + ",\"item\":" + callItem(call, "in_progress", false));
+            add("response.output_item.added",
+                at + QByteArray::number(i) + ",\"item\":" + callItem(call, "in_progress", false));
             for (const QString &piece : call.pieces)
                 add("response.function_call_arguments.delta", where + ",\"delta\":" + str(piece));
             add("response.function_call_arguments.done", where + ",\"arguments\":" + str(call.arguments));
-            add("response.output_item.done", at + QByteArray::number(i) + ",\"item\":" + callItem(call, "completed", true));
+            add("response.output_item.done",
+                at + QByteArray::number(i) + ",\"item\":" + callItem(call, "completed", true));
         }
     } else {
         const QByteArray where = "\"item_id\":\"" + m_messageId + "\"," + at + "0,\"content_index\":0";
@@ -211,8 +218,8 @@ FakeReply FakeResponses::reply(const FakeHttpRequest &request, const FakeReply::
     const QString model = body.value(u"model").toString();
     if (model.isEmpty())
         return FakeReply::json(400,
-            FakeOpenAiApi::errorBody(QStringLiteral("Missing required parameter: 'model'."), "invalid_request_error",
-                "missing_required_parameter", "model"),
+            FakeOpenAiApi::errorBody(QStringLiteral("Missing required parameter: 'model'."),
+                "invalid_request_error", "missing_required_parameter", "model"),
             headers);
     if (const int status = FakeAnswer::errorStatusFor(model); status > 0)
         return FakeOpenAiApi::errorForStatus(status, model, headers);

@@ -8,12 +8,12 @@
 #include <QJsonObject>
 
 // OpenAI's Responses API (POST /v1/responses) as the fake upstream plays it, byte for byte in OpenAI's field
-// order, with the rules of FakeAnswer: the turns are `instructions` (one turn) and each input item (a message's
-// input_text/output_text parts joined by a space; function calls and outputs count as turns without words);
-// the reply echoes the last user turn; a model ending in "-tools" with tools given calls get_weather twice,
-// one ending in "-length" is cut to max_output_tokens words (status incomplete); fake-error-<status> answers
-// OpenAI's error envelope, fake-drop-mid-stream sends two events of a stream and hangs up. Streams send every
-// event OpenAI documents for these answers, with sequence numbers.
+// order, with the rules of FakeAnswer: the turns are `instructions` (one turn) and each input item (a
+// message's input_text/output_text parts joined by a space; function calls and outputs count as turns without
+// words); the reply echoes the last user turn; a model ending in "-tools" with tools given calls get_weather
+// twice, one ending in "-length" is cut to max_output_tokens words (status incomplete); fake-error-<status>
+// answers OpenAI's error envelope, fake-drop-mid-stream sends two events of a stream and hangs up. Streams
+// send every event OpenAI documents for these answers, with sequence numbers.
 class FakeResponses
 {
 public:
