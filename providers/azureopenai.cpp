@@ -35,12 +35,13 @@ std::optional<Target> target(const QString &endpoint, const QString &deployment,
 
     Target target;
     target.origin = url.adjusted(QUrl::RemovePath | QUrl::RemoveFragment | QUrl::RemoveUserInfo).toEncoded();
-    const QByteArray operationPath
-        = operation == Operation::ChatCompletions ? "/chat/completions" : "/embeddings";
+    const QByteArray operationPath = operation == Operation::ChatCompletions ? "/chat/completions"
+        : operation == Operation::Embeddings                                 ? "/embeddings"
+                                                                             : "/responses";
     const QByteArray base = QUrl::toPercentEncoding(prefix, "/");
     const QString version
         = apiVersion.trimmed().isEmpty() ? QString::fromLatin1(defaultApiVersion) : apiVersion.trimmed();
-    if (version == "v1"_L1) {
+    if (version == "v1"_L1 || operation == Operation::Responses) {
         target.path = base + "/openai/v1" + operationPath;
         target.modelInBody = true;
     } else {

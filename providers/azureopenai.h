@@ -14,7 +14,9 @@ inline constexpr char defaultApiVersion[] = "2024-10-21";
 // The header that carries the key (`api-key: <key>`, instead of OpenAI's Authorization: Bearer).
 inline constexpr char keyHeader[] = "api-key";
 
-enum class Operation { ChatCompletions, Embeddings };
+// Responses always goes to the v1 API (/openai/v1/responses, the deployment as the body's model): the dated
+// api-versions serve it only in previews.
+enum class Operation { ChatCompletions, Embeddings, Responses };
 
 // Where to send one call.
 struct Target

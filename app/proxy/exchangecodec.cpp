@@ -3,6 +3,7 @@
 #include "anthropicinbound.h"
 #include "geminiinbound.h"
 #include "openaicompat.h"
+#include "responsesinbound.h"
 
 QByteArray errorBodyFor(ClientFormat format, const ProxyError &error)
 {
@@ -19,6 +20,9 @@ QByteArray streamErrorEventFor(ClientFormat format, const ProxyError &error)
         return "event: error\ndata: " + errorBodyFor(format, error) + "\n\n";
     if (format == ClientFormat::Gemini)
         return "data: " + errorBodyFor(format, error) + "\r\n\r\n";
+    if (format == ClientFormat::Responses)
+        return ResponsesInbound::sseEvent(ResponsesInbound::errorEvent(
+            error.message, QString::fromLatin1(error.type), QString::fromLatin1(error.code), 0));
     return "data: " + error.toJson() + "\n\n";
 }
 

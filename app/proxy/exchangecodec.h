@@ -10,7 +10,7 @@
 #include <optional>
 
 // The API format a client speaks to the gateway.
-enum class ClientFormat { OpenAI, Anthropic, Gemini };
+enum class ClientFormat { OpenAI, Anthropic, Gemini, Responses };
 
 // An error body in the client's format: OpenAI's envelope, or Anthropic's {"type":"error",…}.
 QByteArray errorBodyFor(ClientFormat format, const ProxyError &error);
@@ -49,6 +49,11 @@ public:
     virtual QByteArray finishStream(ExchangeState &state) = 0;
     // The upstream's error answer (status ≥ 400) → the client's body; *message says what went wrong.
     virtual QByteArray translateError(int status, const QByteArray &body, QString *message) = 0;
+    // The error event that ends a stream whose status line has gone out (the upstream broke off).
+    virtual QByteArray streamError(const ProxyError &error)
+    {
+        return streamErrorEventFor(m_clientFormat, error);
+    }
 
 protected:
     explicit ExchangeCodec(ClientFormat format)

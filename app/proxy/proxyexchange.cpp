@@ -161,6 +161,7 @@ void ProxyExchange::startAttempt()
     }
     PlannedCall &call = std::get<PlannedCall>(plan);
     m_codec = std::move(call.codec);
+    m_clientHeaders = std::move(call.clientHeaders);
     m_call = m_handler.upstream().start(call.request, this);
 }
 
@@ -187,6 +188,7 @@ HttpHeaders ProxyExchange::responseHeaders() const
 {
     HttpHeaders headers{{"x-request-id", m_record.requestId}};
     headers += m_passHeaders;
+    headers += m_clientHeaders;
     return headers;
 }
 
@@ -247,7 +249,7 @@ void ProxyExchange::upstreamFailed(UpstreamError error, const QString &message)
         relayEvents(true);
         const ProxyError streamError = ProxyError::badGateway(
             u"The connection to %1 broke off during the stream: %2"_s.arg(where, message));
-        send(streamErrorEventFor(m_codec->clientFormat(), streamError));
+        send(m_codec->streamError(streamError));
         m_responder.endStream();
         m_record.status = 200;
         m_record.error = streamError.message;

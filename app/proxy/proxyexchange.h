@@ -76,6 +76,7 @@ private:
     bool m_streaming = false; // relaying an event stream
     int m_upstreamStatus = 0;
     HttpHeaders m_passHeaders;
+    HttpHeaders m_clientHeaders; // the route's own, for the client (PlannedCall::clientHeaders)
     QByteArray m_body;   // a whole (non-stream or error) response
     QByteArray m_events; // stream bytes not yet split into events
     QByteArray m_cacheKey;

@@ -9,6 +9,7 @@
 #include "policystore.h"
 #include "anthropicinbound.h"
 #include "geminiinbound.h"
+#include "responsesinbound.h"
 #include "proxyexchange.h"
 #include "responsecache.h"
 #include "upstreamplan.h"
@@ -116,6 +117,11 @@ bool isMessagesPath(const QByteArray &path)
     return path == "/v1/messages";
 }
 
+bool isResponsesPath(const QByteArray &path)
+{
+    return path == "/v1/responses" || path == "/responses";
+}
+
 bool isEmbeddingsPath(const QByteArray &path)
 {
     return path == "/v1/embeddings" || path == "/embeddings";
@@ -144,13 +150,16 @@ std::optional<GeminiTarget> geminiTarget(const QByteArray &path)
 
 bool isModelPath(const QByteArray &path)
 {
-    return isChatPath(path) || isMessagesPath(path) || isEmbeddingsPath(path) || geminiTarget(path).has_value();
+    return isChatPath(path) || isMessagesPath(path) || isResponsesPath(path) || isEmbeddingsPath(path)
+        || geminiTarget(path).has_value();
 }
 
 ClientFormat formatFor(const QByteArray &path)
 {
     if (isMessagesPath(path))
         return ClientFormat::Anthropic;
+    if (isResponsesPath(path))
+        return ClientFormat::Responses;
     return geminiTarget(path) ? ClientFormat::Gemini : ClientFormat::OpenAI;
 }
 
@@ -158,6 +167,8 @@ QString endpointFor(const QByteArray &path)
 {
     if (isMessagesPath(path))
         return u"/v1/messages"_s;
+    if (isResponsesPath(path))
+        return u"/v1/responses"_s;
     if (geminiTarget(path))
         return u"/v1beta/models:generateContent"_s;
     return isEmbeddingsPath(path) ? u"/v1/embeddings"_s : u"/v1/chat/completions"_s;
@@ -202,6 +213,15 @@ void ProxyHandler::handle(HttpRequest &&request, HttpResponder responder)
             respondError(responder, ProxyError::invalidApiKey(), requestId);
         else
             listModels(request, responder);
+        return;
+    }
+    if (request.path.startsWith("/v1/responses/")) {
+        respondError(responder,
+                     ProxyError{404,
+                                u"This gateway does not store responses, so it cannot retrieve, cancel or "
+                                "delete one; keep what you need from the answer itself."_s,
+                                "invalid_request_error", "not_found", {}},
+                     requestId);
         return;
     }
     respondError(responder, ProxyError::notFound(request.path), requestId);
@@ -275,6 +295,20 @@ void ProxyHandler::modelRequest(HttpRequest &&request, HttpResponder &responder,
         inbound.model = inbound.openai->model;
         inbound.stream = inbound.openai->stream;
         inbound.clientWantsUsage = inbound.openai->clientWantsUsage;
+    } else if (format == ClientFormat::Responses) {
+        QByteArray param;
+        const auto head = ResponsesInbound::readRequest(inbound.body, &error, &param);
+        if (!head)
+            return reject(ProxyError::badRequest(error, param));
+        inbound.model = head->model;
+        inbound.stream = head->stream;
+        inbound.clientWantsUsage = true; // Responses always end with their usage
+        // Only routes without a Responses API need the translation; only they refuse what it cannot carry.
+        if (auto translation = ResponsesInbound::toOpenAIRequest(head->body, &inbound.responsesError,
+                                                                 &inbound.responsesErrorParam)) {
+            inbound.canonical = translation->canonical;
+            inbound.responses = std::move(*translation);
+        }
     } else if (format == ClientFormat::Gemini) {
         const GeminiTarget target = *geminiTarget(request.path);
         auto canonical = GeminiInbound::toOpenAIRequest(inbound.body, target.model, target.stream, &error);

@@ -28,11 +28,12 @@ TokenUsage usageFromCanonical(const QJsonObject &usage)
 } // namespace
 
 TranslatingCodec::TranslatingCodec(ClientFormat client, ProviderFamily upstream, QString requestedModel,
-                                   bool clientWantsUsage)
+                                   bool clientWantsUsage, ResponsesInbound::ResponseContext responses)
     : ExchangeCodec(client)
     , m_upstream(upstream)
     , m_requestedModel(std::move(requestedModel))
     , m_clientWantsUsage(clientWantsUsage)
+    , m_responses(std::move(responses))
 {
     if (upstream == ProviderFamily::Anthropic)
         m_fromAnthropic.emplace(m_requestedModel);
@@ -42,6 +43,8 @@ TranslatingCodec::TranslatingCodec(ClientFormat client, ProviderFamily upstream,
         m_toAnthropic.emplace(m_requestedModel);
     else if (client == ClientFormat::Gemini)
         m_toGemini.emplace(m_requestedModel);
+    else if (client == ClientFormat::Responses)
+        m_toResponses.emplace(m_responses);
 }
 
 void TranslatingCodec::noteUsage(QJsonObject &holder, ExchangeState &state) const
@@ -87,6 +90,8 @@ std::optional<QByteArray> TranslatingCodec::translateWhole(const QByteArray &bod
         noteUsage(*response, state);
     if (clientFormat() == ClientFormat::Gemini)
         return compact(GeminiInbound::fromOpenAIResponse(*response, m_requestedModel));
+    if (clientFormat() == ClientFormat::Responses)
+        return compact(ResponsesInbound::fromOpenAIResponse(*response, m_responses));
     if (clientFormat() == ClientFormat::Anthropic) {
         QJsonObject message = AnthropicInbound::fromOpenAIResponse(*response, m_requestedModel);
         if (state.cost) {
@@ -130,6 +135,8 @@ QByteArray TranslatingCodec::encodeChunk(QJsonObject chunk, ExchangeState &state
         return m_toAnthropic->feed(chunk);
     if (m_toGemini)
         return m_toGemini->feed(chunk);
+    if (m_toResponses)
+        return m_toResponses->feed(chunk);
     if (hasUsage && choices.isEmpty() && !m_clientWantsUsage)
         return {};
     if (!m_clientWantsUsage)
@@ -141,7 +148,7 @@ QByteArray TranslatingCodec::translateEvent(QByteArrayView event, ExchangeState 
 {
     const SseEvent parsed = parseSseEvent(event);
     // Anthropic or Gemini to an OpenAI client: text deltas, most of a stream, skip the documents.
-    if (!m_toAnthropic && !m_toGemini) {
+    if (!m_toAnthropic && !m_toGemini && !m_toResponses) {
         qsizetype textBytes = 0;
         const auto chunk = m_fromAnthropic ? m_fromAnthropic->textDeltaChunk(parsed.data, &textBytes)
             : m_fromGemini                 ? m_fromGemini->textChunk(parsed.data, &textBytes)
@@ -171,6 +178,8 @@ QByteArray TranslatingCodec::finishStream(ExchangeState &state)
         out += m_toAnthropic->finish();
     else if (m_toGemini)
         out += m_toGemini->finish();
+    else if (m_toResponses)
+        out += m_toResponses->finish();
     else
         out += "data: [DONE]\n\n";
     return out;
@@ -207,4 +216,12 @@ QByteArray TranslatingCodec::translateError(int status, const QByteArray &body, 
         error.message = QString::fromUtf8(body.left(200)).simplified();
     *message = error.message;
     return errorBodyFor(clientFormat(), error);
+}
+
+QByteArray TranslatingCodec::streamError(const ProxyError &error)
+{
+    if (m_toResponses) // ends the Response it began, with its sequence numbers
+        return m_toResponses->fail(error.message, QString::fromLatin1(error.type),
+                                   QString::fromLatin1(error.code));
+    return ExchangeCodec::streamError(error);
 }

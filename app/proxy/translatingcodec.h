@@ -6,6 +6,7 @@
 #include "geminiadapter.h"
 #include "geminiinbound.h"
 #include "providerdirectory.h"
+#include "responsesinbound.h"
 
 #include <QJsonObject>
 
@@ -16,12 +17,15 @@
 class TranslatingCodec final : public ExchangeCodec
 {
 public:
-    TranslatingCodec(ClientFormat client, ProviderFamily upstream, QString requestedModel, bool clientWantsUsage);
+    // `responses`: for a Responses client, what its answers repeat of the request.
+    TranslatingCodec(ClientFormat client, ProviderFamily upstream, QString requestedModel,
+                     bool clientWantsUsage, ResponsesInbound::ResponseContext responses = {});
 
     std::optional<QByteArray> translateWhole(const QByteArray &body, ExchangeState &state, QString *error) override;
     QByteArray translateEvent(QByteArrayView event, ExchangeState &state) override;
     QByteArray finishStream(ExchangeState &state) override;
     QByteArray translateError(int status, const QByteArray &body, QString *message) override;
+    QByteArray streamError(const ProxyError &error) override;
 
 private:
     std::optional<QJsonObject> decodeWhole(const QByteArray &body, QString *error) const;
@@ -36,4 +40,6 @@ private:
     std::optional<GeminiAdapter::StreamToOpenAI> m_fromGemini;
     std::optional<AnthropicInbound::StreamFromOpenAI> m_toAnthropic;
     std::optional<GeminiInbound::StreamFromOpenAI> m_toGemini;
+    ResponsesInbound::ResponseContext m_responses;
+    std::optional<ResponsesInbound::StreamFromOpenAI> m_toResponses;
 };

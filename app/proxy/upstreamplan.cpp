@@ -7,6 +7,7 @@
 #include "geminiembeddings.h"
 #include "geminiembeddingscodec.h"
 #include "passthroughcodec.h"
+#include "responsespassthroughcodec.h"
 #include "translatingcodec.h"
 
 #include <QJsonDocument>
@@ -46,6 +47,12 @@ QByteArray openAIBody(const InboundChat &inbound, const QString &upstreamModel)
     return QJsonDocument(request).toJson(QJsonDocument::Compact);
 }
 
+// Providers with OpenAI's Responses API, which get Responses requests as they are; the rest, translated.
+bool servesResponses(const ProviderConfig &provider)
+{
+    return provider.spec.id == u"openai"_s || provider.spec.family == ProviderFamily::AzureOpenAI;
+}
+
 } // namespace
 
 std::variant<PlannedCall, ProxyError> planUpstreamCall(const InboundChat &inbound, const ModelRoute &route,
@@ -81,25 +88,42 @@ std::variant<PlannedCall, ProxyError> planUpstreamCall(const InboundChat &inboun
             "provider's embedding model."_s.arg(provider.spec.displayName),
             "model");
 
+    const bool responsesClient = inbound.format == ClientFormat::Responses;
+    const bool responsesPassthrough = responsesClient && servesResponses(provider);
+    if (responsesClient && !responsesPassthrough) {
+        if (!inbound.responses)
+            return ProxyError::badRequest(inbound.responsesError, inbound.responsesErrorParam);
+        if (!inbound.responses->droppedTools.isEmpty())
+            call.clientHeaders.append({QByteArray("x-llmgw-dropped-tools"),
+                                       inbound.responses->droppedTools.join(u", "_s).toUtf8()});
+    }
+
     switch (family) {
     case ProviderFamily::OpenAICompatible:
     case ProviderFamily::AzureOpenAI: {
-        request.body = openAIBody(inbound, route.upstreamModel);
+        const QByteArray operationPath = embeddings ? "/embeddings"
+            : responsesPassthrough                  ? "/responses"
+                                                    : "/chat/completions";
+        request.body = responsesPassthrough ? withModel(inbound.body, route.upstreamModel)
+                                            : openAIBody(inbound, route.upstreamModel);
         if (family == ProviderFamily::AzureOpenAI) {
-            const auto target = AzureOpenAI::target(provider.baseUrl, route.upstreamModel,
-                                                    embeddings ? AzureOpenAI::Operation::Embeddings
-                                                               : AzureOpenAI::Operation::ChatCompletions,
-                                                    QString(), &error);
+            const auto operation = embeddings ? AzureOpenAI::Operation::Embeddings
+                : responsesPassthrough        ? AzureOpenAI::Operation::Responses
+                                              : AzureOpenAI::Operation::ChatCompletions;
+            const auto target
+                = AzureOpenAI::target(provider.baseUrl, route.upstreamModel, operation, QString(), &error);
             if (!target)
                 return ProxyError::badRequest(error, "model");
             request.path = target->path;
             request.headers.append({QByteArray(AzureOpenAI::keyHeader), key});
         } else {
-            request.path = provider.pathPrefix + (embeddings ? "/embeddings" : "/chat/completions");
+            request.path = provider.pathPrefix + operationPath;
             if (!key.isEmpty())
                 request.headers.append({QByteArray("authorization"), QByteArray("Bearer " + key)});
         }
-        if (inbound.format == ClientFormat::OpenAI)
+        if (responsesPassthrough)
+            call.codec = std::make_unique<ResponsesPassthroughCodec>();
+        else if (inbound.format == ClientFormat::OpenAI)
             call.codec = std::make_unique<PassthroughCodec>(inbound.clientWantsUsage);
         break;
     }
@@ -134,7 +158,8 @@ std::variant<PlannedCall, ProxyError> planUpstreamCall(const InboundChat &inboun
     }
     }
     if (!call.codec)
-        call.codec = std::make_unique<TranslatingCodec>(inbound.format, family, inbound.model,
-                                                        inbound.clientWantsUsage);
+        call.codec = std::make_unique<TranslatingCodec>(
+            inbound.format, family, inbound.model, inbound.clientWantsUsage,
+            inbound.responses ? inbound.responses->context : ResponsesInbound::ResponseContext());
     return call;
 }

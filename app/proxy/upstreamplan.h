@@ -4,6 +4,7 @@
 #include "gatewayconfig.h"
 #include "modelresolver.h"
 #include "openaicompat.h"
+#include "responsesinbound.h"
 #include "upstreamconnection.h"
 
 #include <QJsonObject>
@@ -22,6 +23,11 @@ struct InboundChat
     QJsonObject canonical;                           // Anthropic clients: the request in OpenAI form
     QString model;
     QByteArray anthropicBeta; // the client's anthropic-beta header, for an Anthropic upstream
+    // Responses clients: the request translated for upstreams without a Responses API (also in `canonical`),
+    // or why it cannot be (a 400 on such routes only; OpenAI's own API takes the body as it is).
+    std::optional<ResponsesInbound::Translation> responses;
+    QString responsesError;
+    QByteArray responsesErrorParam;
     bool stream = false;
     bool clientWantsUsage = false;
 };
@@ -31,6 +37,7 @@ struct PlannedCall
 {
     UpstreamRequest request;
     std::unique_ptr<ExchangeCodec> codec;
+    HttpHeaders clientHeaders; // the gateway's notes on this route, added to the client's answer
 };
 
 // Builds the upstream call for a routed request: the provider's path, headers and body, translated from the

@@ -27,6 +27,8 @@ export async function startStack({ serveArgs = [] } = {}) {
     OPENAI_BASE_URL: `${fake.url}/v1`, OPENAI_API_KEY: upstreamKeys.openai,
     ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: upstreamKeys.anthropic,
     GEMINI_BASE_URL: fake.url, GEMINI_API_KEY: upstreamKeys.gemini,
+    // An OpenAI-compatible provider without a Responses API, played by the fake's Chat Completions.
+    MISTRAL_BASE_URL: `${fake.url}/v1`, MISTRAL_API_KEY: upstreamKeys.openai,
     HOME: dataDir,
   });
   let gateway;

@@ -68,7 +68,7 @@ function checkGemini(request, expect) {
   if (expect.maxTokens !== undefined) assert.equal(body.generationConfig?.maxOutputTokens, expect.maxTokens);
 }
 
-const checks = { openai: checkOpenAI, anthropic: checkAnthropic, google: checkGemini };
+const checks = { openai: checkOpenAI, mistral: checkOpenAI, anthropic: checkAnthropic, google: checkGemini };
 
 // Asserts that the fake received exactly one request since it was last cleared, for `route`'s provider, as
 // `expect` says: { model (gateway name), system?, user, tools? (names), maxTokens?, stream }. The gateway key

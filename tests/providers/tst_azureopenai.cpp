@@ -51,6 +51,9 @@ void TestAzureOpenAI::target_data()
         << u"https://contoso.cognitiveservices.azure.com"_s << u"embed"_s << Operation::Embeddings
         << u" v1 "_s << QByteArray("https://contoso.cognitiveservices.azure.com")
         << QByteArray("/openai/v1/embeddings") << true;
+    QTest::newRow("responses always on v1, whatever the api-version")
+        << u"https://contoso.openai.azure.com"_s << u"gpt-4.1"_s << Operation::Responses << u"2024-10-21"_s
+        << QByteArray("https://contoso.openai.azure.com") << QByteArray("/openai/v1/responses") << true;
     QTest::newRow("gateway in front: port and path prefix kept")
         << u"https://apim.example.net:8443/ai-gateway/"_s << u"my.deployment_1"_s
         << Operation::ChatCompletions << QString() << QByteArray("https://apim.example.net:8443")

@@ -67,7 +67,10 @@ bool ProxyHarness::start(const Options &options, QString *error)
         env.insert(u"GEMINI_BASE_URL"_s, m_upstream->rootUrl().toString());
     }
     for (const auto &[name, value] : options.extraEnvironment)
-        env.insert(name, QString(value).replace(u"{closed}"_s, closedPort));
+        env.insert(name,
+            QString(value)
+                .replace(u"{closed}"_s, closedPort)
+                .replace(u"{upstream}"_s, m_upstream->rootUrl().toString()));
     auto config = GatewayConfig::load(m_dir.path(), QString(), env, error);
     if (!config)
         return false;

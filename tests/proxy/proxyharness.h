@@ -42,7 +42,8 @@ public:
         // Also configure the anthropic and google providers (ANTHROPIC_/GEMINI_ BASE_URL and API_KEY), both
         // served by the same fake upstream with their own keys (anthropicUpstreamKey, geminiUpstreamKey).
         bool translatingProviders = false;
-        // More environment for the gateway; "{closed}" in a value stands for a port nobody listens on.
+        // More environment for the gateway; "{closed}" in a value stands for a port nobody listens on,
+        // "{upstream}" for the fake upstream's root URL (http://127.0.0.1:PORT).
         QList<QPair<QString, QString>> extraEnvironment;
         QString catalogFile; // a user model catalog merged over the built-in one
         // The gateway's clock (e.g. a TestClock the test steps; change it only while no request is in flight);

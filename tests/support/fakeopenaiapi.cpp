@@ -1,6 +1,7 @@
 #include "fakeopenaiapi.h"
 
 #include "clock.h"
+#include "fakeresponses.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -152,6 +153,9 @@ FakeReply FakeOpenAiApi::reply(const FakeHttpRequest &request)
     }
     if (request.method == "POST" && request.path == "/v1/chat/completions")
         return chatCompletions(request, headers);
+    if (request.method == "POST" && request.path == "/v1/responses")
+        return FakeResponses::reply(
+            request, headers, m_tokens, QByteArray::number(m_sequence), createdSeconds());
     if (request.method == "POST" && request.path == "/v1/embeddings")
         return embeddings(request, headers);
     if (request.method == "GET" && request.path.startsWith("/v1/models"))

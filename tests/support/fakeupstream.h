@@ -34,6 +34,8 @@ class ReservedPort;
 //   fake-not-json         200 with a body that is not JSON
 //   anything else         "Echo: " + the last user message (token rules in FakeChatCompletion)
 //
+// POST /v1/responses answers in OpenAI's Responses format with the same rules (see FakeResponses).
+//
 // The same instance plays Anthropic (POST /v1/messages, see FakeAnthropicApi) and Gemini (/v1beta/models/…,
 // see FakeGeminiApi), chosen by path, with the same echo and token rules, so that one fake serves a gateway
 // that translates between formats.
