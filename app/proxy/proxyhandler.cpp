@@ -291,12 +291,13 @@ void ProxyHandler::modelRequest(HttpRequest &&request, HttpResponder &responder,
         inbound.stream = target.stream;
         inbound.clientWantsUsage = true; // Gemini answers always carry usageMetadata
     } else {
-        auto canonical = AnthropicInbound::toOpenAIRequest(inbound.body, &error);
-        if (!canonical)
+        // Only what routing needs: whether the rest is acceptable is Anthropic's to say on the passthrough
+        // route, and the translation's (when the request is planned) on the others.
+        const auto head = AnthropicInbound::readHead(inbound.body, &error);
+        if (!head)
             return reject(ProxyError::badRequest(error));
-        inbound.canonical = std::move(*canonical);
-        inbound.model = inbound.canonical.value(u"model").toString();
-        inbound.stream = inbound.canonical.value(u"stream").toBool();
+        inbound.model = head->model;
+        inbound.stream = head->stream;
         inbound.clientWantsUsage = true; // Anthropic streams always report usage in message_delta
         inbound.anthropicBeta = request.header("anthropic-beta");
     }
