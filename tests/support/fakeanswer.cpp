@@ -66,6 +66,11 @@ int FakeAnswer::streamDelayFor(const QString &model)
     return model.startsWith(prefix) ? qMax(0, model.mid(prefix.size()).toInt()) : 0;
 }
 
+bool FakeAnswer::errorsMidStream(const QString &model)
+{
+    return model == u"fake-stream-error" || model.endsWith(u"-stream-error");
+}
+
 int FakeAnswer::completionTokens() const
 {
     int counted = 0;

@@ -44,6 +44,9 @@ public:
     static int errorStatusFor(const QString &model);
     // "fake-stream-delay-<ms>": the pause between two stream events (0 for other names).
     static int streamDelayFor(const QString &model);
+    // "fake-stream-error" or "…-stream-error": a stream that sends its first two text pieces, then the API's
+    // mid-stream error (overloaded), and ends.
+    static bool errorsMidStream(const QString &model);
 
     Kind kind() const { return m_kind; }
     QStringList pieces() const

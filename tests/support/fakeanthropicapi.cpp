@@ -244,8 +244,14 @@ QByteArrayList FakeAnthropicApi::streamEvents(
         }
     } else {
         blockStart(0, "{\"type\":\"text\",\"text\":\"\"}");
-        for (const QString &piece : answer.pieces())
+        const bool errorMidStream = FakeAnswer::errorsMidStream(model);
+        for (const QString &piece : errorMidStream ? answer.pieces().mid(0, 2) : answer.pieces())
             delta(0, "{\"type\":\"text_delta\",\"text\":" + FakeChatCompletion::jsonString(piece) + '}');
+        if (errorMidStream) { // as Anthropic's streaming docs show it; the stream ends there
+            events.append(event("error",
+                "{\"type\": \"error\", \"error\": {\"type\": \"overloaded_error\", \"message\": \"Overloaded\"}}"));
+            return events;
+        }
         blockStop(0);
     }
     events.append(event("message_delta",

@@ -260,5 +260,10 @@ FakeReply FakeGeminiApi::generate(
     QByteArrayList events;
     for (const QByteArray &r : responses)
         events.append("data: " + r + "\r\n\r\n");
+    if (FakeAnswer::errorsMidStream(model)) { // Google's envelope as an event of its own, then the end
+        events = events.mid(0, 2);
+        events.append("data: " + errorBody(503, QStringLiteral("The model is overloaded. Please try again later."), "UNAVAILABLE")
+            + "\r\n\r\n");
+    }
     return fakeEventStreamReply(headers, events, FakeAnswer::streamDelayFor(model));
 }

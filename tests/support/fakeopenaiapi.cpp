@@ -1,6 +1,7 @@
 #include "fakeopenaiapi.h"
 
 #include "clock.h"
+#include "fakeanswer.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -271,7 +272,12 @@ FakeReply FakeOpenAiApi::chatCompletions(const FakeHttpRequest &request, const F
     FakeReply::Headers streamHeaders { { "Content-Type", "text/event-stream; charset=utf-8" },
         { "Transfer-Encoding", "chunked" } };
     streamHeaders += headers;
-    const QByteArrayList events = completion.streamEvents();
+    QByteArrayList events = completion.streamEvents();
+    if (FakeAnswer::errorsMidStream(model)) { // the role chunk, two pieces, then OpenAI's error chunk; no [DONE]
+        events = events.mid(0, 3);
+        events.append("data: {\"error\":{\"message\":\"The server had an error while processing your request. "
+                      "Sorry about that!\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n");
+    }
     FakeReply reply;
     for (qsizetype i = 0; i < events.size(); ++i) {
         FakeReplyStep step { int(i == 0 ? slowMs : eventDelayMs), FakeReply::chunk(events[i]), false };
