@@ -27,18 +27,6 @@ std::optional<QJsonObject> canonicalOf(const InboundChat &inbound, QString *erro
     return inbound.canonical;
 }
 
-// `body` (a valid JSON object) with its top-level "model" set to `model`.
-QByteArray withModel(const QByteArray &body, const QString &model)
-{
-    const JsonScan::Span root = JsonScan::validate(body);
-    const JsonScan::Span value = JsonScan::member(body, root, "model");
-    if (!value.isValid())
-        return body;
-    QByteArray out = body;
-    out.replace(value.begin, value.size(), JsonScan::quote(model));
-    return out;
-}
-
 std::optional<QByteArray> openAIBody(const InboundChat &inbound, const QString &upstreamModel, QString *error)
 {
     if (inbound.openai)
@@ -53,6 +41,17 @@ std::optional<QByteArray> openAIBody(const InboundChat &inbound, const QString &
 }
 
 } // namespace
+
+QByteArray withModel(const QByteArray &body, const QString &model)
+{
+    const JsonScan::Span root = JsonScan::validate(body);
+    const JsonScan::Span value = JsonScan::member(body, root, "model");
+    if (!value.isValid())
+        return body;
+    QByteArray out = body;
+    out.replace(value.begin, value.size(), JsonScan::quote(model));
+    return out;
+}
 
 std::variant<PlannedCall, ProxyError> planUpstreamCall(const InboundChat &inbound, const ModelRoute &route,
                                                        const GatewayConfig &config)

@@ -33,6 +33,9 @@ struct PlannedCall
     std::unique_ptr<ExchangeCodec> codec;
 };
 
+// `body` (a valid JSON object) with its top-level "model" set to `model`, the rest byte for byte.
+QByteArray withModel(const QByteArray &body, const QString &model);
+
 // Builds the upstream call for a routed request: the provider's path, headers and body, translated from the
 // client's format where the formats differ. A ProxyError (400) when the request cannot be expressed there.
 std::variant<PlannedCall, ProxyError> planUpstreamCall(const InboundChat &inbound, const ModelRoute &route,

@@ -107,11 +107,25 @@ FakeReply FakeAnthropicApi::reply(const FakeHttpRequest &request)
         if (key != m_expectedKey)
             return error(401, QStringLiteral("invalid x-api-key"), headers);
     }
-    if (request.method != "POST" || request.path != "/v1/messages")
+    const bool count = request.path == "/v1/messages/count_tokens";
+    if (request.method != "POST" || (request.path != "/v1/messages" && !count))
         return error(404, QStringLiteral("Not Found"), headers);
     if (request.header("anthropic-version").isEmpty())
         return error(400, QStringLiteral("anthropic-version: header is required"), headers);
-    return messages(request, headers);
+    return count ? countTokens(request, headers) : messages(request, headers);
+}
+
+FakeReply FakeAnthropicApi::countTokens(const FakeHttpRequest &request, const FakeReply::Headers &headers) const
+{
+    const QJsonObject body = request.json().toObject();
+    if (body.value(u"model").toString().isEmpty())
+        return error(400, QStringLiteral("model: Field required"), headers);
+    if (!body.value(u"messages").isArray())
+        return error(400, QStringLiteral("messages: Field required"), headers);
+    if (body.contains(u"max_tokens"))
+        return error(400, QStringLiteral("max_tokens: Extra inputs are not permitted"), headers);
+    const FakeAnswer answer(turns(body), FakeAnswer::Kind::Echo, 1, m_tokens);
+    return FakeReply::json(200, "{\"input_tokens\":" + QByteArray::number(answer.promptTokens()) + '}', headers);
 }
 
 FakeAnthropicApi::Usage FakeAnthropicApi::usageOf(const FakeAnswer &answer) const

@@ -146,11 +146,31 @@ FakeReply FakeGeminiApi::reply(const FakeHttpRequest &request)
             return generate(request, model, true, headers);
         if (method == "batchEmbedContents")
             return embed(request, headers);
+        if (method == "countTokens")
+            return countTokens(request, headers);
     }
     return error(404,
         QStringLiteral("The requested URL %1 was not found on this server.")
             .arg(QString::fromUtf8(request.path)),
         headers);
+}
+
+FakeReply FakeGeminiApi::countTokens(const FakeHttpRequest &request, const FakeReply::Headers &headers) const
+{
+    QJsonObject body = request.json().toObject();
+    if (body.contains(u"generateContentRequest")) {
+        body = body.value(u"generateContentRequest").toObject();
+        if (!body.value(u"model").toString().startsWith(u"models/"))
+            return error(400, QStringLiteral("* CountTokensRequest.generate_content_request.model: model is required"),
+                         headers);
+    }
+    if (!body.value(u"contents").isArray())
+        return error(400, QStringLiteral("* CountTokensRequest.contents: contents is not specified"), headers);
+    const QByteArray total = QByteArray::number(FakeAnswer(turns(body), FakeAnswer::Kind::Echo, 1, m_tokens).promptTokens());
+    return FakeReply::json(200,
+                           "{\n  \"totalTokens\": " + total + ",\n  \"promptTokensDetails\": [\n    {\n      "
+                           "\"modality\": \"TEXT\",\n      \"tokenCount\": " + total + "\n    }\n  ]\n}\n",
+                           headers);
 }
 
 FakeReply FakeGeminiApi::embed(const FakeHttpRequest &request, const FakeReply::Headers &headers) const
