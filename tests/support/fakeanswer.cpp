@@ -66,6 +66,20 @@ int FakeAnswer::streamDelayFor(const QString &model)
     return model.startsWith(prefix) ? qMax(0, model.mid(prefix.size()).toInt()) : 0;
 }
 
+void FakeAnswer::replaceWithToolCall(const QString &name, const QString &arguments)
+{
+    m_kind = Kind::Tools;
+    m_pieces.clear();
+    m_toolCalls = {{name, arguments, argumentPieces(arguments)}};
+}
+
+void FakeAnswer::replaceWithEcho(const QString &text)
+{
+    m_kind = Kind::Echo;
+    m_toolCalls.clear();
+    m_pieces = FakeChatCompletion::wordPieces(QStringLiteral("Echo: ") + text);
+}
+
 bool FakeAnswer::errorsMidStream(const QString &model)
 {
     return model == u"fake-stream-error" || model.endsWith(u"-stream-error");

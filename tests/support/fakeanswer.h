@@ -48,6 +48,10 @@ public:
     // mid-stream error (overloaded), and ends.
     static bool errorsMidStream(const QString &model);
 
+    // The agent script's turns (FakeAgentScript): one call of `name`, or the echo of a tool's result.
+    void replaceWithToolCall(const QString &name, const QString &arguments);
+    void replaceWithEcho(const QString &text);
+
     Kind kind() const { return m_kind; }
     QStringList pieces() const
     {

@@ -1,5 +1,7 @@
 #include "fakeanthropicapi.h"
 
+#include "fakeagentscript.h"
+
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -30,6 +32,30 @@ QString blocksText(const QJsonValue &content)
             texts.append(block.toObject().value(u"text").toString());
     }
     return texts.join(u' ');
+}
+
+// FakeAgentScript on a Messages request: the tool_result of the last message, else a call on the user's path.
+void playAgentTurn(const QJsonObject &body, FakeAnswer *answer)
+{
+    const QJsonArray messages = body.value(u"messages").toArray();
+    if (messages.isEmpty())
+        return;
+    for (const QJsonValue &block : messages.last().toObject().value(u"content").toArray()) {
+        if (block[u"type"].toString() == u"tool_result") {
+            answer->replaceWithEcho(FakeAgentScript::resultText(block[u"content"]));
+            return;
+        }
+    }
+    QStringList tools;
+    for (const QJsonValue &tool : body.value(u"tools").toArray())
+        tools.append(tool[u"name"].toString());
+    QString userText;
+    for (const QJsonValue &message : messages) {
+        if (message[u"role"].toString() == u"user")
+            userText = blocksText(message[u"content"]);
+    }
+    if (const auto call = FakeAgentScript::call(tools, userText))
+        answer->replaceWithToolCall(call->name, call->arguments);
 }
 
 QByteArray toolUseId(const QByteArray &messageId, int index)
@@ -199,8 +225,10 @@ FakeReply FakeAnthropicApi::messages(const FakeHttpRequest &request, const FakeR
     }
 
     const bool toolsGiven = !body.value(u"tools").toArray().isEmpty();
-    const FakeAnswer answer(
+    FakeAnswer answer(
         turns(body), FakeAnswer::kindFor(model, toolsGiven), body.value(u"max_tokens").toInt(), m_tokens);
+    if (FakeAgentScript::applies(model))
+        playAgentTurn(body, &answer);
     const Usage usage = usageOf(answer);
     const QByteArray id = "msg_01" + idPart("message" + QByteArray::number(m_sequence), 22);
     if (body.value(u"stream").toBool())

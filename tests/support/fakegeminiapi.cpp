@@ -1,5 +1,7 @@
 #include "fakegeminiapi.h"
 
+#include "fakeagentscript.h"
+
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -90,6 +92,31 @@ QByteArray FakeGeminiApi::errorBody(int code, const QString &message, const QByt
 {
     return "{\"error\":{\"code\":" + QByteArray::number(code)
         + ",\"message\":" + FakeChatCompletion::jsonString(message) + ",\"status\":\"" + status + "\"}}";
+}
+
+// FakeAgentScript on a GenerateContentRequest: the functionResponse of the last content, else a call on the
+// user's path.
+void FakeGeminiApi::playAgentTurn(const QJsonObject &body, FakeAnswer *answer)
+{
+    const QJsonArray contents = body.value(u"contents").toArray();
+    for (const QJsonValue &part : contents.last().toObject().value(u"parts").toArray()) {
+        if (part[u"functionResponse"].isObject()) {
+            answer->replaceWithEcho(FakeAgentScript::resultText(part[u"functionResponse"][u"response"]));
+            return;
+        }
+    }
+    QStringList tools;
+    for (const QJsonValue &tool : body.value(u"tools").toArray()) {
+        for (const QJsonValue &declaration : tool[u"functionDeclarations"].toArray())
+            tools.append(declaration[u"name"].toString());
+    }
+    QString userText;
+    for (const QJsonValue &content : contents) {
+        if (content[u"role"].toString(QStringLiteral("user")) == u"user")
+            userText = partsText(content.toObject());
+    }
+    if (const auto call = FakeAgentScript::call(tools, userText))
+        answer->replaceWithToolCall(call->name, call->arguments);
 }
 
 QList<FakeTurn> FakeGeminiApi::turns(const QJsonObject &request)
@@ -241,7 +268,9 @@ FakeReply FakeGeminiApi::generate(
     for (const QJsonValue &tool : tools)
         toolsGiven = toolsGiven || !tool.toObject().value(u"functionDeclarations").toArray().isEmpty();
     const int maxTokens = body.value(u"generationConfig").toObject().value(u"maxOutputTokens").toInt(4);
-    const FakeAnswer answer(turns(body), FakeAnswer::kindFor(model, toolsGiven), maxTokens, m_tokens);
+    FakeAnswer answer(turns(body), FakeAnswer::kindFor(model, toolsGiven), maxTokens, m_tokens);
+    if (FakeAgentScript::applies(model))
+        playAgentTurn(body, &answer);
     const QByteArray responseId = responseIdFor(++m_sequence);
     const QByteArray usage = usageJson(answer);
 

@@ -27,6 +27,7 @@ public:
     static QByteArray statusNameFor(int code);
     // The turns of a GenerateContentRequest: systemInstruction (if any) first, then each content.
     static QList<FakeTurn> turns(const QJsonObject &request);
+    static void playAgentTurn(const QJsonObject &body, FakeAnswer *answer);
 
 private:
     FakeReply error(int code, const QString &message, const FakeReply::Headers &headers) const;

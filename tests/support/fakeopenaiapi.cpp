@@ -1,6 +1,7 @@
 #include "fakeopenaiapi.h"
 
 #include "clock.h"
+#include "fakeagentscript.h"
 #include "fakeanswer.h"
 
 #include <QCryptographicHash>
@@ -10,6 +11,29 @@
 #include <QtEndian>
 
 namespace {
+// FakeAgentScript on a Chat Completions request: the last message's tool result, else a call on the user's path.
+void playAgentTurn(const QJsonObject &body, FakeChatCompletion *completion)
+{
+    const QJsonArray messages = body.value(u"messages").toArray();
+    if (messages.isEmpty())
+        return;
+    const QJsonObject last = messages.last().toObject();
+    if (last.value(u"role").toString() == u"tool") {
+        completion->replaceWithEcho(FakeAgentScript::resultText(last.value(u"content")));
+        return;
+    }
+    QStringList tools;
+    for (const QJsonValue &tool : body.value(u"tools").toArray())
+        tools.append(tool[u"function"][u"name"].toString());
+    QString userText;
+    for (const QJsonValue &message : messages) {
+        if (message[u"role"].toString() == u"user")
+            userText = FakeAgentScript::resultText(message[u"content"]);
+    }
+    if (const auto call = FakeAgentScript::call(tools, userText))
+        completion->replaceWithToolCall(call->name, call->arguments);
+}
+
 struct FakeModel
 {
     const char *id;
@@ -255,8 +279,10 @@ FakeReply FakeOpenAiApi::chatCompletions(const FakeHttpRequest &request, const F
     const FakeChatCompletion::Kind kind = model == u"fake-tools" ? FakeChatCompletion::Kind::Tools
         : model == u"fake-length"                                ? FakeChatCompletion::Kind::Length
                                                                  : FakeChatCompletion::Kind::Echo;
-    const FakeChatCompletion completion(
+    FakeChatCompletion completion(
         body, kind, m_tokens, "chatcmpl-" + hashHex(QByteArray::number(m_sequence), 29), createdSeconds());
+    if (FakeAgentScript::applies(model))
+        playAgentTurn(body, &completion);
 
     if (!body.value(u"stream").toBool()) {
         FakeReply reply = FakeReply::json(200, completion.body(), headers);
