@@ -174,8 +174,9 @@ bool appendAssistant(const QJsonValue &content, const QString &where, QJsonArray
     return true;
 }
 
-// A system message inside `messages` (Anthropic's beta for mid-conversation changes, which Claude Code sends):
-// an OpenAI system message in the same place, so the instruction keeps its position in the conversation.
+// A system message inside `messages` (Anthropic's beta for mid-conversation changes, which Claude Code
+// sends): an OpenAI system message in the same place, so the instruction keeps its position in the
+// conversation.
 bool appendSystem(const QJsonValue &content, const QString &where, QJsonArray *out, QString *error)
 {
     QString text = content.toString();
@@ -228,7 +229,8 @@ std::optional<RequestHead> readHead(const QByteArray &messagesBody, QString *err
         return std::nullopt;
     }
     RequestHead head;
-    head.model = JsonScan::toString(messagesBody, JsonScan::member(messagesBody, root, "model")).value_or(QString());
+    head.model
+        = JsonScan::toString(messagesBody, JsonScan::member(messagesBody, root, "model")).value_or(QString());
     if (head.model.isEmpty()) {
         *error = u"model: Field required"_s;
         return std::nullopt;

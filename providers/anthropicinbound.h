@@ -11,9 +11,9 @@
 // answers, streams and errors go back to them as Messages.
 namespace AnthropicInbound {
 
-// What the gateway must know of a Messages request before routing it: a JSON object naming a model. Everything
-// else is the upstream's to judge when the request goes to Anthropic as it is (new fields, betas, system
-// messages inside `messages`); the translation below judges it for other providers.
+// What the gateway must know of a Messages request before routing it: a JSON object naming a model.
+// Everything else is the upstream's to judge when the request goes to Anthropic as it is (new fields, betas,
+// system messages inside `messages`); the translation below judges it for other providers.
 struct RequestHead
 {
     QString model;

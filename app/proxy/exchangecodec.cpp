@@ -24,8 +24,8 @@ QByteArray streamErrorEventFor(ClientFormat format, const ProxyError &error)
 
 ProxyError upstreamStreamError(QString message, QByteArray type, QByteArray code)
 {
-    return ProxyError{502, std::move(message), type.isEmpty() ? QByteArray("server_error") : std::move(type),
-                      std::move(code), {}};
+    return ProxyError { 502, std::move(message),
+        type.isEmpty() ? QByteArray("server_error") : std::move(type), std::move(code), {} };
 }
 
 void ExchangeState::setUsage(const TokenUsage &value)

@@ -12,26 +12,27 @@ constexpr char createdAt[] = "1970-01-01T00:00:00Z";
 
 QByteArray openAIModel(const Model &model)
 {
-    return "{\"id\":" + JsonScan::quote(model.id) + ",\"object\":\"model\",\"created\":0,\"owned_by\":"
-        + JsonScan::quote(model.provider) + '}';
+    return "{\"id\":" + JsonScan::quote(model.id)
+        + ",\"object\":\"model\",\"created\":0,\"owned_by\":" + JsonScan::quote(model.provider) + '}';
 }
 
 QByteArray anthropicModel(const Model &model)
 {
-    return "{\"type\":\"model\",\"id\":" + JsonScan::quote(model.id) + ",\"display_name\":" + JsonScan::quote(model.id)
-        + ",\"created_at\":\"" + createdAt + "\"}";
+    return "{\"type\":\"model\",\"id\":" + JsonScan::quote(model.id)
+        + ",\"display_name\":" + JsonScan::quote(model.id) + ",\"created_at\":\"" + createdAt + "\"}";
 }
 
 QByteArray geminiModel(const Model &model)
 {
-    QByteArray out = "{\"name\":" + JsonScan::quote(QString(u"models/"_s + model.id)) + ",\"version\":\"\",\"displayName\":"
-        + JsonScan::quote(model.id) + ",\"description\":"
-        + JsonScan::quote(u"%1 through the gateway"_s.arg(model.id));
+    QByteArray out = "{\"name\":" + JsonScan::quote(QString(u"models/"_s + model.id))
+        + ",\"version\":\"\",\"displayName\":" + JsonScan::quote(model.id)
+        + ",\"description\":" + JsonScan::quote(u"%1 through the gateway"_s.arg(model.id));
     if (model.inputTokenLimit > 0)
         out += ",\"inputTokenLimit\":" + QByteArray::number(model.inputTokenLimit);
     if (model.outputTokenLimit > 0)
         out += ",\"outputTokenLimit\":" + QByteArray::number(model.outputTokenLimit);
-    return out + ",\"supportedGenerationMethods\":[\"generateContent\",\"streamGenerateContent\",\"countTokens\"]}";
+    return out
+        + ",\"supportedGenerationMethods\":[\"generateContent\",\"streamGenerateContent\",\"countTokens\"]}";
 }
 
 } // namespace
@@ -44,18 +45,18 @@ std::optional<Query> queryFor(const QByteArray &path, bool anthropicClient)
         return QString::fromUtf8(QByteArray::fromPercentEncoding(path.sliced(prefix)));
     };
     if (path == gemini || path == geminiSlash)
-        return Query{ClientFormat::Gemini, {}};
+        return Query { ClientFormat::Gemini, {} };
     if (path.startsWith(geminiSlash)) {
         if (path.indexOf(':', gemini.size()) >= 0)
             return std::nullopt; // a method: generateContent, countTokens …
-        return Query{ClientFormat::Gemini, idAfter(gemini.size() + 1)};
+        return Query { ClientFormat::Gemini, idAfter(gemini.size() + 1) };
     }
     const ClientFormat format = anthropicClient ? ClientFormat::Anthropic : ClientFormat::OpenAI;
-    for (const QByteArrayView prefix : {QByteArrayView("/v1/models"), QByteArrayView("/models")}) {
+    for (const QByteArrayView prefix : { QByteArrayView("/v1/models"), QByteArrayView("/models") }) {
         if (path == prefix)
-            return Query{format, {}};
+            return Query { format, {} };
         if (path.startsWith(prefix) && path.size() > prefix.size() + 1 && path.at(prefix.size()) == '/')
-            return Query{format, idAfter(prefix.size() + 1)};
+            return Query { format, idAfter(prefix.size() + 1) };
     }
     return std::nullopt;
 }
@@ -80,8 +81,8 @@ QByteArray listBody(const QList<Model> &models, ClientFormat format)
     case ClientFormat::Gemini:
         return "{\"models\":[" + items + "]}";
     case ClientFormat::Anthropic:
-        return "{\"data\":[" + items + "],\"has_more\":false,\"first_id\":"
-            + (first ? JsonScan::quote(first->id) : QByteArray("null"))
+        return "{\"data\":[" + items
+            + "],\"has_more\":false,\"first_id\":" + (first ? JsonScan::quote(first->id) : QByteArray("null"))
             + ",\"last_id\":" + (last ? JsonScan::quote(last->id) : QByteArray("null")) + '}';
     case ClientFormat::OpenAI:
         break;

@@ -5,7 +5,6 @@
 #include <QByteArray>
 #include <QList>
 #include <QString>
-
 #include <optional>
 
 // GET /v1/models, /v1/models/{id}, /v1beta/models and /v1beta/models/{model}: the models a client can ask the

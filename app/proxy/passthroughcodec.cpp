@@ -78,8 +78,10 @@ QByteArray PassthroughCodec::translateEvent(QByteArrayView event, ExchangeState 
     const QByteArrayView payload = event.sliced(valueAt, lineEnd - valueAt).trimmed();
     if (payload == "[DONE]")
         return event.toByteArray();
-    if (payload.startsWith("{\"error\":")) { // OpenAI's mid-stream error: the client's SDK raises on it as it is
-        state.streamError = upstreamStreamError(upstreamErrorMessage(payload.toByteArray()), "server_error", {});
+    if (payload.startsWith(
+            "{\"error\":")) { // OpenAI's mid-stream error: the client's SDK raises on it as it is
+        state.streamError
+            = upstreamStreamError(upstreamErrorMessage(payload.toByteArray()), "server_error", {});
         return event.toByteArray();
     }
     state.contentBytes += OpenAICompat::contentBytes(payload);

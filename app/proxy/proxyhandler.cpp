@@ -1,16 +1,16 @@
 #include "proxyhandler.h"
 
+#include "anthropicinbound.h"
 #include "apihandler.h"
 #include "apikeystore.h"
 #include "clock.h"
+#include "geminiinbound.h"
 #include "jsonscan.h"
 #include "keygate.h"
 #include "logwriter.h"
 #include "modellisting.h"
 #include "openaicompat.h"
 #include "policystore.h"
-#include "anthropicinbound.h"
-#include "geminiinbound.h"
 #include "proxyexchange.h"
 #include "responsecache.h"
 #include "tokencountexchange.h"
@@ -24,9 +24,10 @@ using namespace Qt::StringLiterals;
 namespace {
 
 void respondError(HttpResponder &responder, const ProxyError &error, const QByteArray &requestId,
-                  ClientFormat format = ClientFormat::OpenAI)
+    ClientFormat format = ClientFormat::OpenAI)
 {
-    responder.respond(error.status, "application/json", errorBodyFor(format, error), {{"x-request-id", requestId}});
+    responder.respond(
+        error.status, "application/json", errorBodyFor(format, error), { { "x-request-id", requestId } });
 }
 
 // Anthropic's SDKs and Claude Code send these; OpenAI's never do.
@@ -171,14 +172,14 @@ struct CountTarget
 std::optional<CountTarget> countTarget(const QByteArray &path)
 {
     if (path == "/v1/messages/count_tokens")
-        return CountTarget{ClientFormat::Anthropic, {}};
+        return CountTarget { ClientFormat::Anthropic, {} };
     static const QByteArray prefix = "/v1beta/models/";
     static const QByteArray method = ":countTokens";
     if (!path.startsWith(prefix) || !path.endsWith(method) || path.size() <= prefix.size() + method.size())
         return std::nullopt;
-    return CountTarget{ClientFormat::Gemini,
-                       QString::fromUtf8(QByteArray::fromPercentEncoding(
-                           path.sliced(prefix.size(), path.size() - prefix.size() - method.size())))};
+    return CountTarget { ClientFormat::Gemini,
+        QString::fromUtf8(QByteArray::fromPercentEncoding(
+            path.sliced(prefix.size(), path.size() - prefix.size() - method.size()))) };
 }
 
 bool isModelPath(const QByteArray &path)
@@ -244,7 +245,8 @@ void ProxyHandler::handle(HttpRequest &&request, HttpResponder responder)
     }
     if (const auto query = ModelListing::queryFor(request.path, isAnthropicClient(request))) {
         if (request.method != "GET")
-            respondError(responder, ProxyError::methodNotAllowed(request.method, request.path), requestId, query->format);
+            respondError(responder, ProxyError::methodNotAllowed(request.method, request.path), requestId,
+                query->format);
         else if (!m_context.keys.authenticate(presentedKey(request)))
             respondError(responder, ProxyError::invalidApiKey(), requestId, query->format);
         else
@@ -266,12 +268,12 @@ const QList<ModelListing::Model> &ProxyHandler::reachableModels()
     m_models.clear();
     for (const ModelInfo &model : m_context.catalog.models()) {
         if (!model.retired && providers->configured(model.provider))
-            m_models.append({model.provider, model.provider + u'/' + model.id, model.contextTokens,
-                             model.maxOutputTokens, model.embeddings});
+            m_models.append({ model.provider, model.provider + u'/' + model.id, model.contextTokens,
+                model.maxOutputTokens, model.embeddings });
     }
     for (const LocalModels::Model &model : m_context.localModels.models()) {
         if (providers->configured(model.provider) && !m_context.catalog.find(model.provider, model.id))
-            m_models.append({model.provider, model.provider + u'/' + model.id, 0, 0, false});
+            m_models.append({ model.provider, model.provider + u'/' + model.id, 0, 0, false });
     }
     for (QByteArray &body : m_listBodies)
         body.clear();
@@ -279,7 +281,8 @@ const QList<ModelListing::Model> &ProxyHandler::reachableModels()
     return m_models;
 }
 
-void ProxyHandler::listModels(const ModelListing::Query &query, const QByteArray &requestId, HttpResponder &responder)
+void ProxyHandler::listModels(
+    const ModelListing::Query &query, const QByteArray &requestId, HttpResponder &responder)
 {
     const QList<ModelListing::Model> &models = reachableModels();
     if (!query.id.isEmpty()) {
@@ -287,13 +290,13 @@ void ProxyHandler::listModels(const ModelListing::Query &query, const QByteArray
         if (!model)
             return respondError(responder, ModelListing::notFound(query.id), requestId, query.format);
         responder.respond(200, "application/json", ModelListing::modelBody(*model, query.format),
-                          {{"x-request-id", requestId}});
+            { { "x-request-id", requestId } });
         return;
     }
     QByteArray &body = m_listBodies[size_t(query.format)];
     if (body.isEmpty())
         body = ModelListing::listBody(models, query.format);
-    responder.respond(200, "application/json", body, {{"x-request-id", requestId}});
+    responder.respond(200, "application/json", body, { { "x-request-id", requestId } });
 }
 
 void ProxyHandler::modelRequest(HttpRequest &&request, HttpResponder &responder, ClientFormat format)
@@ -379,7 +382,8 @@ void ProxyHandler::modelRequest(HttpRequest &&request, HttpResponder &responder,
     exchange->start(std::move(inbound), std::move(std::get<QList<ModelRoute>>(routes)), allowRetries, cacheKey);
 }
 
-void ProxyHandler::countTokens(HttpRequest &&request, HttpResponder &responder, ClientFormat format, const QString &model)
+void ProxyHandler::countTokens(
+    HttpRequest &&request, HttpResponder &responder, ClientFormat format, const QString &model)
 {
     const QByteArray requestId = requestIdFor(request);
     const auto refuse = [&](const ProxyError &error) { respondError(responder, error, requestId, format); };
@@ -398,7 +402,8 @@ void ProxyHandler::countTokens(HttpRequest &&request, HttpResponder &responder, 
         if (!head)
             return refuse(ProxyError::badRequest(error));
         requestedModel = head->model;
-    } else if (JsonScan::typeAt(request.body, JsonScan::validate(request.body, &error)) != JsonScan::Type::Object) {
+    } else if (JsonScan::typeAt(request.body, JsonScan::validate(request.body, &error))
+        != JsonScan::Type::Object) {
         return refuse(ProxyError::badRequest(u"The request body must be a JSON object: "_s + error));
     }
 
@@ -407,14 +412,14 @@ void ProxyHandler::countTokens(HttpRequest &&request, HttpResponder &responder, 
         return refuse(*refused);
     if (const auto *routeError = std::get_if<ProxyError>(&routes))
         return refuse(*routeError);
-    const TokenCounting::CountRequest count{format, request.body, request.header("anthropic-beta")};
+    const TokenCounting::CountRequest count { format, request.body, request.header("anthropic-beta") };
     auto plan = TokenCounting::plan(count, std::get<QList<ModelRoute>>(routes).first(), m_context.config);
     if (const auto *refused = std::get_if<ProxyError>(&plan))
         return refuse(*refused);
     if (std::holds_alternative<TokenCounting::Estimate>(plan)) {
         responder.respond(200, "application/json",
-                          TokenCounting::answerBody(TokenCounting::estimate(request.body, format), format),
-                          {{"x-request-id", requestId}, {"x-llmgw-token-count", "estimated"}});
+            TokenCounting::answerBody(TokenCounting::estimate(request.body, format), format),
+            { { "x-request-id", requestId }, { "x-llmgw-token-count", "estimated" } });
         return;
     }
     const auto &call = std::get<TokenCounting::CountCall>(plan);

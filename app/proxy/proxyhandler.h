@@ -9,7 +9,6 @@
 #include "upstreamclient.h"
 
 #include <QObject>
-
 #include <array>
 #include <memory>
 #include <unordered_set>
@@ -70,8 +69,10 @@ private:
     void listModels(const ModelListing::Query &query, const QByteArray &requestId, HttpResponder &responder);
     // /v1/chat/completions (OpenAI clients) and /v1/messages (Anthropic clients), to any provider.
     void modelRequest(HttpRequest &&request, HttpResponder &responder, ClientFormat format);
-    // /v1/messages/count_tokens and /v1beta/models/{model}:countTokens (tokencounting.h); `model` empty: in the body.
-    void countTokens(HttpRequest &&request, HttpResponder &responder, ClientFormat format, const QString &model);
+    // /v1/messages/count_tokens and /v1beta/models/{model}:countTokens (tokencounting.h); `model` empty: in
+    // the body.
+    void countTokens(
+        HttpRequest &&request, HttpResponder &responder, ClientFormat format, const QString &model);
     RequestRecord newRecord(const HttpRequest &request, const HttpResponder &responder, QString endpoint);
     QByteArray requestIdFor(const HttpRequest &request);
 
@@ -81,7 +82,8 @@ private:
     std::unordered_set<ProxyExchange *> m_exchanges;
     std::unordered_set<TokenCountExchange *> m_counts;
     QList<ModelListing::Model> m_models;
-    std::array<QByteArray, 3> m_listBodies; // per ClientFormat, built on first use and again when m_models changes
+    std::array<QByteArray, 3>
+        m_listBodies; // per ClientFormat, built on first use and again when m_models changes
     quint64 m_modelsGeneration = 0; // the providers' snapshot m_models was built from
     quint64 m_localModelsGeneration = 0; // and the local servers' models
     QByteArray m_requestIdPrefix;

@@ -13,7 +13,7 @@ constexpr qsizetype MaxAnswerBytes = 1024 * 1024; // a count's answer is a few d
 }
 
 TokenCountExchange::TokenCountExchange(ProxyHandler &handler, HttpResponder responder, QByteArray requestId,
-                                       ClientFormat format, bool fromGemini)
+    ClientFormat format, bool fromGemini)
     : m_handler(handler)
     , m_responder(std::move(responder))
     , m_requestId(std::move(requestId))
@@ -46,7 +46,9 @@ void TokenCountExchange::upstreamData(QByteArray &&data)
 {
     if (m_body.size() + data.size() > MaxAnswerBytes) {
         m_call.cancel();
-        respond(502, errorBodyFor(m_format, ProxyError::badGateway(u"The upstream's token count is larger than 1 MiB."_s)));
+        respond(502,
+            errorBodyFor(
+                m_format, ProxyError::badGateway(u"The upstream's token count is larger than 1 MiB."_s)));
         return;
     }
     m_body += data;
@@ -58,7 +60,7 @@ QByteArray TokenCountExchange::errorBody() const
     if (!m_fromGemini)
         return m_body;
     const auto info = GeminiAdapter::toOpenAIError(m_status, m_body);
-    return errorBodyFor(m_format, ProxyError{m_status, info.message, info.type, info.code, {}});
+    return errorBodyFor(m_format, ProxyError { m_status, info.message, info.type, info.code, {} });
 }
 
 void TokenCountExchange::upstreamFinished()
@@ -70,7 +72,8 @@ void TokenCountExchange::upstreamFinished()
         return respond(m_status, m_body);
     const auto total = TokenCounting::geminiTotal(m_body);
     if (!total)
-        return respond(502, errorBodyFor(m_format, ProxyError::badGateway(u"Gemini's token count has no totalTokens."_s)));
+        return respond(502,
+            errorBodyFor(m_format, ProxyError::badGateway(u"Gemini's token count has no totalTokens."_s)));
     respond(200, TokenCounting::answerBody(*total, m_format));
 }
 
@@ -85,6 +88,6 @@ void TokenCountExchange::upstreamFailed(UpstreamError error, const QString &mess
 
 void TokenCountExchange::respond(int status, const QByteArray &body)
 {
-    m_responder.respond(status, "application/json", body, {{"x-request-id", m_requestId}});
+    m_responder.respond(status, "application/json", body, { { "x-request-id", m_requestId } });
     m_handler.release(this);
 }

@@ -8,14 +8,15 @@
 
 class ProxyHandler;
 
-// One token count on its way through an upstream's counting endpoint (see tokencounting.h): relays the answer,
-// turning Google's {"totalTokens"} into Anthropic's {"input_tokens"} where the client asked in Anthropic's
-// format, and errors into the client's envelope. Leaves no record. The handler deletes it when it is done.
+// One token count on its way through an upstream's counting endpoint (see tokencounting.h): relays the
+// answer, turning Google's {"totalTokens"} into Anthropic's {"input_tokens"} where the client asked in
+// Anthropic's format, and errors into the client's envelope. Leaves no record. The handler deletes it when it
+// is done.
 class TokenCountExchange final : public UpstreamSink
 {
 public:
-    TokenCountExchange(ProxyHandler &handler, HttpResponder responder, QByteArray requestId, ClientFormat format,
-                       bool fromGemini);
+    TokenCountExchange(ProxyHandler &handler, HttpResponder responder, QByteArray requestId,
+        ClientFormat format, bool fromGemini);
     ~TokenCountExchange() override;
 
     void start(const UpstreamRequest &request);

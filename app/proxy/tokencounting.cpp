@@ -9,7 +9,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QUrl>
-
 #include <array>
 
 using namespace Qt::StringLiterals;
@@ -40,9 +39,8 @@ UpstreamRequest baseRequest(const ProviderConfig &provider, const GatewayConfig 
     request.connectTimeoutMs = config.connectTimeoutMs;
     request.responseTimeoutMs = config.upstreamTimeoutMs;
     request.idleTimeoutMs = config.streamIdleTimeoutMs;
-    request.headers = {{"content-type", "application/json"},
-                       {"accept", "application/json"},
-                       {"user-agent", "llm-gateway/" APP_VERSION}};
+    request.headers = { { "content-type", "application/json" }, { "accept", "application/json" },
+        { "user-agent", "llm-gateway/" APP_VERSION } };
     return request;
 }
 
@@ -64,19 +62,21 @@ std::variant<QByteArray, ProxyError> anthropicToGemini(const QByteArray &body, c
         = AnthropicInbound::toOpenAIRequest(QJsonDocument(messages).toJson(QJsonDocument::Compact), &error);
     if (!canonical)
         return ProxyError::badRequest(error);
-    const auto gemini = GeminiAdapter::fromOpenAIRequest(*canonical, route.upstreamModel, route.model, &error);
+    const auto gemini
+        = GeminiAdapter::fromOpenAIRequest(*canonical, route.upstreamModel, route.model, &error);
     if (!gemini)
         return ProxyError::badRequest(error);
     QJsonObject generate = QJsonDocument::fromJson(gemini->body).object();
     const QString model = route.upstreamModel;
     generate.insert(u"model", model.contains(u'/') ? model : u"models/"_s + model);
-    return QJsonDocument(QJsonObject{{u"generateContentRequest"_s, generate}}).toJson(QJsonDocument::Compact);
+    return QJsonDocument(QJsonObject { { u"generateContentRequest"_s, generate } })
+        .toJson(QJsonDocument::Compact);
 }
 
 } // namespace
 
-std::variant<CountCall, Estimate, ProxyError> plan(const CountRequest &count, const ModelRoute &route,
-                                                   const GatewayConfig &config)
+std::variant<CountCall, Estimate, ProxyError> plan(
+    const CountRequest &count, const ModelRoute &route, const GatewayConfig &config)
 {
     const ProviderConfig &provider = *route.provider;
     const QByteArray key = provider.apiKey.toUtf8();
@@ -86,16 +86,16 @@ std::variant<CountCall, Estimate, ProxyError> plan(const CountRequest &count, co
     if (count.format == ClientFormat::Anthropic && family == ProviderFamily::Anthropic) {
         call.request.path = provider.pathPrefix + "/v1/messages/count_tokens";
         call.request.body = withModel(count.body, route.upstreamModel);
-        call.request.headers.append({QByteArray("x-api-key"), key});
-        call.request.headers.append({QByteArray("anthropic-version"), QByteArray("2023-06-01")});
+        call.request.headers.append({ QByteArray("x-api-key"), key });
+        call.request.headers.append({ QByteArray("anthropic-version"), QByteArray("2023-06-01") });
         if (!count.anthropicBeta.isEmpty())
-            call.request.headers.append({QByteArray("anthropic-beta"), count.anthropicBeta});
+            call.request.headers.append({ QByteArray("anthropic-beta"), count.anthropicBeta });
         return call;
     }
     if (family != ProviderFamily::Gemini)
-        return Estimate{};
+        return Estimate {};
     call.request.path = geminiCountPath(provider, route.upstreamModel);
-    call.request.headers.append({QByteArray("x-goog-api-key"), key});
+    call.request.headers.append({ QByteArray("x-goog-api-key"), key });
     if (count.format == ClientFormat::Gemini) {
         call.request.body = count.body;
         return call;
@@ -113,8 +113,8 @@ qint64 estimate(const QByteArray &body, ClientFormat format)
     QJsonObject request = QJsonDocument::fromJson(body).object();
     if (format == ClientFormat::Gemini && request.value(u"generateContentRequest").isObject())
         request = request.value(u"generateContentRequest").toObject();
-    static constexpr std::array<QStringView, 3> geminiParts{u"systemInstruction", u"contents", u"tools"};
-    static constexpr std::array<QStringView, 3> anthropicParts{u"system", u"messages", u"tools"};
+    static constexpr std::array<QStringView, 3> geminiParts { u"systemInstruction", u"contents", u"tools" };
+    static constexpr std::array<QStringView, 3> anthropicParts { u"system", u"messages", u"tools" };
     const auto &parts = format == ClientFormat::Gemini ? geminiParts : anthropicParts;
     qsizetype bytes = 0;
     for (const QStringView part : parts)

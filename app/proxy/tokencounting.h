@@ -7,7 +7,6 @@
 
 #include <QByteArray>
 #include <QString>
-
 #include <variant>
 
 // Token counting: POST /v1/messages/count_tokens (Anthropic's clients; Claude Code's /context and compaction)
@@ -34,8 +33,8 @@ struct Estimate
 {
 };
 // What to do for a count on `route`: call upstream, estimate, or refuse (400: not translatable).
-std::variant<CountCall, Estimate, ProxyError> plan(const CountRequest &count, const ModelRoute &route,
-                                                   const GatewayConfig &config);
+std::variant<CountCall, Estimate, ProxyError> plan(
+    const CountRequest &count, const ModelRoute &route, const GatewayConfig &config);
 
 // A quarter of the UTF-8 bytes of the request's text, rounded up: every string in system, messages and tools
 // (Anthropic) or systemInstruction, contents and tools (Gemini; or those of its generateContentRequest).

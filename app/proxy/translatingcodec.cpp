@@ -151,7 +151,7 @@ std::optional<ProxyError> TranslatingCodec::upstreamFailure(const QJsonObject &c
     if (error.isEmpty())
         return std::nullopt;
     return upstreamStreamError(error.value(u"message").toString(), error.value(u"type").toString().toUtf8(),
-                               error.value(u"code").toString().toUtf8());
+        error.value(u"code").toString().toUtf8());
 }
 
 // The client's stream ends with the error, in its format: the chunk the openai SDK raises on, Anthropic's

@@ -36,7 +36,7 @@ std::optional<QByteArray> openAIBody(const InboundChat &inbound, const QString &
         return std::nullopt;
     request->insert(u"model", upstreamModel);
     if (inbound.stream)
-        request->insert(u"stream_options", QJsonObject{{u"include_usage"_s, true}});
+        request->insert(u"stream_options", QJsonObject { { u"include_usage"_s, true } });
     return QJsonDocument(*request).toJson(QJsonDocument::Compact);
 }
 
@@ -71,8 +71,8 @@ std::variant<PlannedCall, ProxyError> planUpstreamCall(const InboundChat &inboun
     QString error;
     const bool embeddings = inbound.kind == InboundChat::Kind::Embeddings;
     if (embeddings && family == ProviderFamily::Gemini) {
-        const auto gemini = GeminiEmbeddings::fromOpenAIRequest(canonicalOf(inbound, &error).value_or(QJsonObject()),
-                                                                route.upstreamModel, &error);
+        const auto gemini = GeminiEmbeddings::fromOpenAIRequest(
+            canonicalOf(inbound, &error).value_or(QJsonObject()), route.upstreamModel, &error);
         if (!gemini)
             return ProxyError::badRequest(error, "input");
         request.path = provider.pathPrefix + gemini->path;
@@ -138,7 +138,8 @@ std::variant<PlannedCall, ProxyError> planUpstreamCall(const InboundChat &inboun
         const auto canonical = canonicalOf(inbound, &error);
         if (!canonical)
             return ProxyError::badRequest(error);
-        const auto gemini = GeminiAdapter::fromOpenAIRequest(*canonical, route.upstreamModel, route.model, &error);
+        const auto gemini
+            = GeminiAdapter::fromOpenAIRequest(*canonical, route.upstreamModel, route.model, &error);
         if (!gemini)
             return ProxyError::badRequest(error);
         request.path = provider.pathPrefix + gemini->path;

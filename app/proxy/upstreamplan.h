@@ -19,7 +19,7 @@ struct InboundChat
     ClientFormat format = ClientFormat::OpenAI;
     QByteArray body;
     std::optional<OpenAICompat::ChatRequest> openai; // OpenAI clients: what the in-place reader found
-    QJsonObject canonical;                           // Gemini clients: the request in OpenAI form
+    QJsonObject canonical; // Gemini clients: the request in OpenAI form
     QString model;
     QByteArray anthropicBeta; // the client's anthropic-beta header, for an Anthropic upstream
     bool stream = false;

@@ -1,7 +1,7 @@
 // What Claude Code sends on any model: an Anthropic request with a system message inside `messages` (its beta
-// mid-conversation-tool-changes-2026-07-01), new fields and betas. To Anthropic it goes as it is and Anthropic
-// judges it; to other providers the system message keeps its place in their format; what cannot be translated
-// gets a 400 in Anthropic's envelope, recorded.
+// mid-conversation-tool-changes-2026-07-01), new fields and betas. To Anthropic it goes as it is and
+// Anthropic judges it; to other providers the system message keeps its place in their format; what cannot be
+// translated gets a 400 in Anthropic's envelope, recorded.
 
 #include "fakeupstream.h"
 #include "proxyharness.h"
@@ -69,12 +69,12 @@ void TestProxyAnthropicClient::initTestCase()
 
 TestHttpResult TestProxyAnthropicClient::send(const QByteArray &body, const QByteArray &beta)
 {
-    QList<QPair<QByteArray, QByteArray>> headers{{"x-api-key", m_harness.apiKey()},
-                                                 {"content-type", "application/json"},
-                                                 {"anthropic-version", "2023-06-01"}};
+    QList<QPair<QByteArray, QByteArray>> headers { { "x-api-key", m_harness.apiKey() },
+        { "content-type", "application/json" }, { "anthropic-version", "2023-06-01" } };
     if (!beta.isEmpty())
-        headers.append({"anthropic-beta", beta});
-    return TestHttp::call(m_harness.nam(), m_harness.port(), "POST", u"/v1/messages?beta=true"_s, body, headers);
+        headers.append({ "anthropic-beta", beta });
+    return TestHttp::call(
+        m_harness.nam(), m_harness.port(), "POST", u"/v1/messages?beta=true"_s, body, headers);
 }
 
 void TestProxyAnthropicClient::passthroughSendsTheRequestAsItIs_data()
@@ -94,7 +94,8 @@ void TestProxyAnthropicClient::passthroughSendsTheRequestAsItIs()
     if (stream)
         QVERIFY2(result.body.contains("event: message_stop"), result.body.constData());
     else
-        QCOMPARE(result.json().value(u"content").toArray().first()[u"text"].toString(), u"Echo: the src folder"_s);
+        QCOMPARE(
+            result.json().value(u"content").toArray().first()[u"text"].toString(), u"Echo: the src folder"_s);
 
     const auto upstream = m_harness.lastUpstreamRequest("/v1/messages");
     QVERIFY(upstream);
@@ -119,7 +120,8 @@ void TestProxyAnthropicClient::passthroughLetsAnthropicJudge()
         = send(R"({"model":"anthropic/claude-haiku-4-5","messages":[{"role":"user","content":"hi"}]})");
     QCOMPARE(result.status, 400);
     QCOMPARE(result.json().value(u"type").toString(), u"error"_s);
-    QCOMPARE(result.json().value(u"error").toObject().value(u"message").toString(), u"max_tokens: Field required"_s);
+    QCOMPARE(result.json().value(u"error").toObject().value(u"message").toString(),
+        u"max_tokens: Field required"_s);
     QVERIFY2(m_harness.lastUpstreamRequest("/v1/messages"), "the request must reach Anthropic");
     const auto row = m_harness.record(result.header("x-request-id"));
     QVERIFY(row);
@@ -132,15 +134,18 @@ void TestProxyAnthropicClient::systemMessageKeepsItsPlaceForOpenAI()
     m_harness.upstream().clearReceivedRequests();
     const TestHttpResult result = send(claudeCodeRequest(u"openai/gpt-4o-mini"_s, false), claudeCodeBeta);
     QCOMPARE(result.status, 200);
-    QCOMPARE(result.json().value(u"content").toArray().first()[u"text"].toString(), u"Echo: the src folder"_s);
+    QCOMPARE(
+        result.json().value(u"content").toArray().first()[u"text"].toString(), u"Echo: the src folder"_s);
     const auto upstream = m_harness.lastUpstreamChat();
     QVERIFY(upstream);
     const QJsonArray messages = upstreamMessages(*upstream);
     QCOMPARE(messages.size(), 5);
-    QCOMPARE(messages.at(0).toObject(), (QJsonObject{{u"role"_s, u"system"_s}, {u"content"_s, u"You are Claude Code."_s}}));
+    QCOMPARE(messages.at(0).toObject(),
+        (QJsonObject { { u"role"_s, u"system"_s }, { u"content"_s, u"You are Claude Code."_s } }));
     QCOMPARE(messages.at(2).toObject().value(u"role").toString(), u"assistant"_s);
     QCOMPARE(messages.at(3).toObject(),
-             (QJsonObject{{u"role"_s, u"system"_s}, {u"content"_s, u"The Bash tool is no longer available."_s}}));
+        (QJsonObject {
+            { u"role"_s, u"system"_s }, { u"content"_s, u"The Bash tool is no longer available."_s } }));
     QCOMPARE(messages.at(4).toObject().value(u"content").toString(), u"the src folder"_s);
 }
 
@@ -149,7 +154,8 @@ void TestProxyAnthropicClient::systemMessageJoinsGeminisSystemInstruction()
     m_harness.upstream().clearReceivedRequests();
     const TestHttpResult result = send(claudeCodeRequest(u"google/gemini-2.5-flash"_s, true), claudeCodeBeta);
     QCOMPARE(result.status, 200);
-    QVERIFY2(result.body.contains("Echo: the src folder") || result.body.contains("\"Echo:\""), result.body.constData());
+    QVERIFY2(result.body.contains("Echo: the src folder") || result.body.contains("\"Echo:\""),
+        result.body.constData());
     const auto upstream = m_harness.lastUpstreamRequest("/v1beta/models/");
     QVERIFY(upstream);
     const QJsonObject request = upstream->json().toObject();
@@ -176,7 +182,7 @@ void TestProxyAnthropicClient::untranslatableRequestIsRefusedAndRecorded()
     QCOMPARE(result.json().value(u"type").toString(), u"error"_s);
     QCOMPARE(error.value(u"type").toString(), u"invalid_request_error"_s);
     QVERIFY2(error.value(u"message").toString().startsWith(u"tools.0.type: 'web_search_20250305'"_s),
-             qPrintable(error.value(u"message").toString()));
+        qPrintable(error.value(u"message").toString()));
     QVERIFY(m_harness.upstream().receivedRequests().isEmpty());
     const auto row = m_harness.record(result.header("x-request-id"));
     QVERIFY(row);
@@ -190,7 +196,8 @@ void TestProxyAnthropicClient::badBodiesAreRefusedBeforeRouting_data()
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<QString>("message");
     QTest::newRow("not JSON") << QByteArray(R"({"model":)") << u"The request body is not valid JSON: "_s;
-    QTest::newRow("no model") << QByteArray(R"({"max_tokens":5,"messages":[]})") << u"model: Field required"_s;
+    QTest::newRow("no model") << QByteArray(R"({"max_tokens":5,"messages":[]})")
+                              << u"model: Field required"_s;
 }
 
 void TestProxyAnthropicClient::badBodiesAreRefusedBeforeRouting()

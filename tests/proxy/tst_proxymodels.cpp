@@ -33,12 +33,15 @@ private slots:
 
 private:
     TestHttpResult get(const QString &path, const QList<QPair<QByteArray, QByteArray>> &headers);
-    QList<QPair<QByteArray, QByteArray>> openAIHeaders() const { return {m_harness.authHeader()}; }
+    QList<QPair<QByteArray, QByteArray>> openAIHeaders() const { return { m_harness.authHeader() }; }
     QList<QPair<QByteArray, QByteArray>> anthropicHeaders() const
     {
-        return {{"x-api-key", m_harness.apiKey()}, {"anthropic-version", "2023-06-01"}};
+        return { { "x-api-key", m_harness.apiKey() }, { "anthropic-version", "2023-06-01" } };
     }
-    QList<QPair<QByteArray, QByteArray>> geminiHeaders() const { return {{"x-goog-api-key", m_harness.apiKey()}}; }
+    QList<QPair<QByteArray, QByteArray>> geminiHeaders() const
+    {
+        return { { "x-goog-api-key", m_harness.apiKey() } };
+    }
     QStringList openAIIds();
 
     ProxyHarness m_harness;
@@ -93,10 +96,10 @@ void TestProxyModels::anthropicList()
 {
     QFETCH(QByteArray, keyHeader);
     QFETCH(bool, version);
-    QList<QPair<QByteArray, QByteArray>> headers{
-        {keyHeader, keyHeader == "authorization" ? "Bearer " + m_harness.apiKey() : m_harness.apiKey()}};
+    QList<QPair<QByteArray, QByteArray>> headers { { keyHeader,
+        keyHeader == "authorization" ? "Bearer " + m_harness.apiKey() : m_harness.apiKey() } };
     if (version)
-        headers.append({QByteArray("anthropic-version"), QByteArray("2023-06-01")});
+        headers.append({ QByteArray("anthropic-version"), QByteArray("2023-06-01") });
     const TestHttpResult result = get(u"/v1/models"_s, headers);
     QCOMPARE(result.status, 200);
     const QJsonObject list = result.json();
@@ -125,7 +128,7 @@ void TestProxyModels::geminiList()
         names.append(model[u"name"].toString());
         QCOMPARE(model[u"displayName"].toString(), model[u"name"].toString().mid(7));
         QCOMPARE(model[u"supportedGenerationMethods"].toArray(),
-                 (QJsonArray{u"generateContent"_s, u"streamGenerateContent"_s, u"countTokens"_s}));
+            (QJsonArray { u"generateContent"_s, u"streamGenerateContent"_s, u"countTokens"_s }));
     }
     QVERIFY(names.contains(u"models/openai/gpt-4o-mini"_s));
     QVERIFY(names.contains(u"models/google/gemini-2.5-flash"_s));
@@ -148,12 +151,17 @@ void TestProxyModels::oneModel_data()
     QTest::addColumn<int>("shape"); // 0 OpenAI, 1 Anthropic, 2 Gemini
     QTest::addColumn<QString>("id");
     QTest::newRow("openai") << u"/v1/models/openai/gpt-4o-mini"_s << 0 << u"openai/gpt-4o-mini"_s;
-    QTest::newRow("openai, percent-encoded") << u"/v1/models/openai%2Fgpt-4o-mini"_s << 0 << u"openai/gpt-4o-mini"_s;
+    QTest::newRow("openai, percent-encoded")
+        << u"/v1/models/openai%2Fgpt-4o-mini"_s << 0 << u"openai/gpt-4o-mini"_s;
     QTest::newRow("openai, bare name") << u"/v1/models/gpt-4o-mini"_s << 0 << u"openai/gpt-4o-mini"_s;
-    QTest::newRow("anthropic") << u"/v1/models/anthropic/claude-haiku-4-5"_s << 1 << u"anthropic/claude-haiku-4-5"_s;
-    QTest::newRow("anthropic, bare name") << u"/v1/models/claude-haiku-4-5"_s << 1 << u"anthropic/claude-haiku-4-5"_s;
-    QTest::newRow("gemini") << u"/v1beta/models/google/gemini-2.5-flash"_s << 2 << u"google/gemini-2.5-flash"_s;
-    QTest::newRow("gemini, bare name") << u"/v1beta/models/gemini-2.5-flash"_s << 2 << u"google/gemini-2.5-flash"_s;
+    QTest::newRow("anthropic") << u"/v1/models/anthropic/claude-haiku-4-5"_s << 1
+                               << u"anthropic/claude-haiku-4-5"_s;
+    QTest::newRow("anthropic, bare name")
+        << u"/v1/models/claude-haiku-4-5"_s << 1 << u"anthropic/claude-haiku-4-5"_s;
+    QTest::newRow("gemini") << u"/v1beta/models/google/gemini-2.5-flash"_s << 2
+                            << u"google/gemini-2.5-flash"_s;
+    QTest::newRow("gemini, bare name")
+        << u"/v1beta/models/gemini-2.5-flash"_s << 2 << u"google/gemini-2.5-flash"_s;
 }
 
 void TestProxyModels::oneModel()
@@ -161,17 +169,22 @@ void TestProxyModels::oneModel()
     QFETCH(QString, path);
     QFETCH(int, shape);
     QFETCH(QString, id);
-    const TestHttpResult result = get(path, shape == 0 ? openAIHeaders() : shape == 1 ? anthropicHeaders() : geminiHeaders());
+    const TestHttpResult result = get(path,
+        shape == 0       ? openAIHeaders()
+            : shape == 1 ? anthropicHeaders()
+                         : geminiHeaders());
     QCOMPARE(result.status, 200);
     const QJsonObject model = result.json();
     switch (shape) {
     case 0:
-        QCOMPARE(model, (QJsonObject{{u"id"_s, id}, {u"object"_s, u"model"_s}, {u"created"_s, 0},
-                                     {u"owned_by"_s, id.section(u'/', 0, 0)}}));
+        QCOMPARE(model,
+            (QJsonObject { { u"id"_s, id }, { u"object"_s, u"model"_s }, { u"created"_s, 0 },
+                { u"owned_by"_s, id.section(u'/', 0, 0) } }));
         break;
     case 1:
-        QCOMPARE(model, (QJsonObject{{u"type"_s, u"model"_s}, {u"id"_s, id}, {u"display_name"_s, id},
-                                     {u"created_at"_s, u"1970-01-01T00:00:00Z"_s}}));
+        QCOMPARE(model,
+            (QJsonObject { { u"type"_s, u"model"_s }, { u"id"_s, id }, { u"display_name"_s, id },
+                { u"created_at"_s, u"1970-01-01T00:00:00Z"_s } }));
         break;
     default:
         QCOMPARE(model.value(u"name").toString(), u"models/"_s + id);
@@ -193,7 +206,10 @@ void TestProxyModels::unknownModel()
 {
     QFETCH(QString, path);
     QFETCH(int, shape);
-    const TestHttpResult result = get(path, shape == 0 ? openAIHeaders() : shape == 1 ? anthropicHeaders() : geminiHeaders());
+    const TestHttpResult result = get(path,
+        shape == 0       ? openAIHeaders()
+            : shape == 1 ? anthropicHeaders()
+                         : geminiHeaders());
     QCOMPARE(result.status, 404);
     const QJsonObject body = result.json();
     const QJsonObject error = body.value(u"error").toObject();
@@ -229,7 +245,7 @@ void TestProxyModels::withoutKey()
     QFETCH(int, shape);
     QList<QPair<QByteArray, QByteArray>> headers;
     if (!header.isEmpty())
-        headers.append({header, "not-a-gateway-key"});
+        headers.append({ header, "not-a-gateway-key" });
     const TestHttpResult result = get(path, headers);
     QCOMPARE(result.status, 401);
     const QJsonObject body = result.json();
@@ -243,8 +259,9 @@ void TestProxyModels::withoutKey()
 
 void TestProxyModels::onlyGet()
 {
-    const TestHttpResult result = TestHttp::call(m_harness.nam(), m_harness.port(), "POST", u"/v1beta/models"_s, "{}",
-                                                 {{"x-goog-api-key", m_harness.apiKey()}, {"content-type", "application/json"}});
+    const TestHttpResult result
+        = TestHttp::call(m_harness.nam(), m_harness.port(), "POST", u"/v1beta/models"_s, "{}",
+            { { "x-goog-api-key", m_harness.apiKey() }, { "content-type", "application/json" } });
     QCOMPARE(result.status, 405);
     QCOMPARE(result.json().value(u"error").toObject().value(u"code").toInt(), 405);
 }

@@ -34,16 +34,17 @@ TestHttpResult streamFrom(ProxyHarness &harness, Client client, const QString &m
     switch (client) {
     case Client::OpenAI:
         return harness.chat(TestHttp::chatBody(model, u"one two three four five"_s, true, true),
-                            {{"content-type", "application/json"}});
+            { { "content-type", "application/json" } });
     case Client::Anthropic:
         return harness.messages(uR"({"model":"%1","max_tokens":100,"stream":true,
-            "messages":[{"role":"user","content":"one two three four five"}]})"_s.arg(model).toUtf8(),
-                                {{"content-type", "application/json"}, {"anthropic-version", "2023-06-01"}});
+            "messages":[{"role":"user","content":"one two three four five"}]})"_s.arg(model)
+                                    .toUtf8(),
+            { { "content-type", "application/json" }, { "anthropic-version", "2023-06-01" } });
     case Client::Gemini:
         return TestHttp::call(harness.nam(), harness.port(), "POST",
-                              u"/v1beta/models/"_s + model + u":streamGenerateContent?alt=sse"_s,
-                              R"({"contents":[{"role":"user","parts":[{"text":"one two three four five"}]}]})",
-                              {{"content-type", "application/json"}, {"x-goog-api-key", key}});
+            u"/v1beta/models/"_s + model + u":streamGenerateContent?alt=sse"_s,
+            R"({"contents":[{"role":"user","parts":[{"text":"one two three four five"}]}]})",
+            { { "content-type", "application/json" }, { "x-goog-api-key", key } });
     }
     return {};
 }
@@ -66,8 +67,8 @@ void TestProxyStreamErrors::errorEventEndsTheStream_data()
     const QString anthropic = u"Overloaded"_s;
     const QString gemini = u"The model is overloaded. Please try again later."_s;
     const QString openai = u"The server had an error while processing your request. Sorry about that!"_s;
-    QTest::newRow("anthropic to openai client") << int(Client::OpenAI) << u"anthropic/claude-haiku-4-5-stream-error"_s
-                                                << u"anthropic"_s << anthropic;
+    QTest::newRow("anthropic to openai client")
+        << int(Client::OpenAI) << u"anthropic/claude-haiku-4-5-stream-error"_s << u"anthropic"_s << anthropic;
     QTest::newRow("gemini to openai client")
         << int(Client::OpenAI) << u"google/gemini-2.5-flash-stream-error"_s << u"google"_s << gemini;
     QTest::newRow("openai to openai client (passthrough)")
@@ -75,7 +76,8 @@ void TestProxyStreamErrors::errorEventEndsTheStream_data()
     QTest::newRow("openai to anthropic client")
         << int(Client::Anthropic) << u"openai/fake-stream-error"_s << u"openai"_s << openai;
     QTest::newRow("anthropic to anthropic client (passthrough)")
-        << int(Client::Anthropic) << u"anthropic/claude-haiku-4-5-stream-error"_s << u"anthropic"_s << anthropic;
+        << int(Client::Anthropic) << u"anthropic/claude-haiku-4-5-stream-error"_s << u"anthropic"_s
+        << anthropic;
     QTest::newRow("anthropic to gemini client")
         << int(Client::Gemini) << u"anthropic/claude-haiku-4-5-stream-error"_s << u"anthropic"_s << anthropic;
 }
@@ -122,8 +124,8 @@ void TestProxyStreamErrors::errorEventEndsTheStream()
     }
 
     // One attempt: a stream that has begun is never retried (record() would wait for more after a 5xx).
-    const QList<QVariantMap> rows
-        = m_harness.waitForRecords(1, u"request_id = ?"_s, {QString::fromUtf8(result.header("x-request-id"))});
+    const QList<QVariantMap> rows = m_harness.waitForRecords(
+        1, u"request_id = ?"_s, { QString::fromUtf8(result.header("x-request-id")) });
     QCOMPARE(rows.size(), 1);
     const QVariantMap *row = &rows.first();
     QCOMPARE(row->value(u"status"_s).toInt(), 502);

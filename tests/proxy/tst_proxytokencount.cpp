@@ -1,7 +1,7 @@
-// Token counting: POST /v1/messages/count_tokens?beta=true (Claude Code's /context and compaction) and Gemini's
-// POST /v1beta/models/{model}:countTokens. Anthropic's and Google's counting endpoints for their models (an
-// Anthropic request for a Gemini model translated to Google's), an estimate marked as such for the rest, each
-// client's shape and error envelope, and no record.
+// Token counting: POST /v1/messages/count_tokens?beta=true (Claude Code's /context and compaction) and
+// Gemini's POST /v1beta/models/{model}:countTokens. Anthropic's and Google's counting endpoints for their
+// models (an Anthropic request for a Gemini model translated to Google's), an estimate marked as such for the
+// rest, each client's shape and error envelope, and no record.
 
 #include "fakeupstream.h"
 #include "proxyharness.h"
@@ -35,7 +35,8 @@ private:
 namespace {
 // The fake counts words + 7 per turn: "Be brief." 9, "count these four words" 11.
 constexpr int fakeCount = 20;
-// The estimate: a quarter of the text's bytes, rounded up: "Be brief." 9 + "user" 4 + "count these four words" 22.
+// The estimate: a quarter of the text's bytes, rounded up: "Be brief." 9 + "user" 4 + "count these four
+// words" 22.
 constexpr int estimatedCount = (9 + 4 + 22 + 3) / 4;
 
 QByteArray anthropicBody(const QString &model)
@@ -59,11 +60,11 @@ void TestProxyTokenCount::initTestCase()
 
 TestHttpResult TestProxyTokenCount::countAnthropic(const QByteArray &body, const QByteArray &key)
 {
-    return TestHttp::call(m_harness.nam(), m_harness.port(), "POST", u"/v1/messages/count_tokens?beta=true"_s, body,
-                          {{"x-api-key", key},
-                           {"anthropic-version", "2023-06-01"},
-                           {"anthropic-beta", "token-counting-2024-11-01,claude-code-20250219"},
-                           {"content-type", "application/json"}});
+    return TestHttp::call(m_harness.nam(), m_harness.port(), "POST", u"/v1/messages/count_tokens?beta=true"_s,
+        body,
+        { { "x-api-key", key }, { "anthropic-version", "2023-06-01" },
+            { "anthropic-beta", "token-counting-2024-11-01,claude-code-20250219" },
+            { "content-type", "application/json" } });
 }
 
 void TestProxyTokenCount::anthropicClient_data()
@@ -71,10 +72,11 @@ void TestProxyTokenCount::anthropicClient_data()
     QTest::addColumn<QString>("model");
     QTest::addColumn<QByteArray>("upstreamPath"); // empty: estimated, nothing goes upstream
     QTest::addColumn<int>("tokens");
-    QTest::newRow("anthropic: its count_tokens") << u"anthropic/claude-haiku-4-5"_s
-                                                 << QByteArray("/v1/messages/count_tokens") << fakeCount;
+    QTest::newRow("anthropic: its count_tokens")
+        << u"anthropic/claude-haiku-4-5"_s << QByteArray("/v1/messages/count_tokens") << fakeCount;
     QTest::newRow("gemini: its countTokens")
-        << u"google/gemini-2.5-flash"_s << QByteArray("/v1beta/models/gemini-2.5-flash:countTokens") << fakeCount;
+        << u"google/gemini-2.5-flash"_s << QByteArray("/v1beta/models/gemini-2.5-flash:countTokens")
+        << fakeCount;
     QTest::newRow("openai: estimated") << u"openai/gpt-4o-mini"_s << QByteArray() << estimatedCount;
 }
 
@@ -87,7 +89,7 @@ void TestProxyTokenCount::anthropicClient()
     const QByteArray body = anthropicBody(model);
     const TestHttpResult result = countAnthropic(body, m_harness.apiKey());
     QCOMPARE(result.status, 200);
-    QCOMPARE(result.json(), (QJsonObject{{u"input_tokens"_s, tokens}}));
+    QCOMPARE(result.json(), (QJsonObject { { u"input_tokens"_s, tokens } }));
     QVERIFY(!result.header("x-request-id").isEmpty());
     const QList<FakeHttpRequest> received = m_harness.upstream().receivedRequests();
     if (upstreamPath.isEmpty()) {
@@ -102,12 +104,19 @@ void TestProxyTokenCount::anthropicClient()
         QByteArray expected = body;
         expected.replace("anthropic/claude-haiku-4-5", "claude-haiku-4-5");
         QCOMPARE(received.first().body, expected);
-        QCOMPARE(received.first().header("anthropic-beta"), QByteArray("token-counting-2024-11-01,claude-code-20250219"));
+        QCOMPARE(received.first().header("anthropic-beta"),
+            QByteArray("token-counting-2024-11-01,claude-code-20250219"));
     } else { // Google's countTokens with the translated request
-        const QJsonObject request = received.first().json().toObject().value(u"generateContentRequest").toObject();
+        const QJsonObject request
+            = received.first().json().toObject().value(u"generateContentRequest").toObject();
         QCOMPARE(request.value(u"model").toString(), u"models/gemini-2.5-flash"_s);
-        QCOMPARE(request.value(u"systemInstruction").toObject().value(u"parts").toArray().first()[u"text"].toString(),
-                 u"Be brief."_s);
+        QCOMPARE(request.value(u"systemInstruction")
+                     .toObject()
+                     .value(u"parts")
+                     .toArray()
+                     .first()[u"text"]
+                     .toString(),
+            u"Be brief."_s);
         QCOMPARE(request.value(u"contents").toArray().size(), 1);
     }
 }
@@ -128,14 +137,14 @@ void TestProxyTokenCount::geminiClient()
     QFETCH(bool, upstream);
     QFETCH(int, tokens);
     m_harness.upstream().clearReceivedRequests();
-    const TestHttpResult result = TestHttp::call(
-        m_harness.nam(), m_harness.port(), "POST", u"/v1beta/models/"_s + model + u":countTokens"_s, geminiBody,
-        {{"x-goog-api-key", m_harness.apiKey()}, {"content-type", "application/json"}});
+    const TestHttpResult result = TestHttp::call(m_harness.nam(), m_harness.port(), "POST",
+        u"/v1beta/models/"_s + model + u":countTokens"_s, geminiBody,
+        { { "x-goog-api-key", m_harness.apiKey() }, { "content-type", "application/json" } });
     QCOMPARE(result.status, 200);
     QCOMPARE(result.json().value(u"totalTokens").toInt(), tokens);
     const QList<FakeHttpRequest> received = m_harness.upstream().receivedRequests();
     if (!upstream) {
-        QCOMPARE(result.json(), (QJsonObject{{u"totalTokens"_s, tokens}}));
+        QCOMPARE(result.json(), (QJsonObject { { u"totalTokens"_s, tokens } }));
         QCOMPARE(result.header("x-llmgw-token-count"), QByteArray("estimated"));
         QVERIFY(received.isEmpty());
         return;
@@ -154,12 +163,12 @@ void TestProxyTokenCount::refusals_data()
     QTest::addColumn<int>("status");
     QTest::addColumn<QString>("message");
     const QByteArray good = "good";
-    QTest::newRow("anthropic, bad key") << false << anthropicBody(u"anthropic/claude-haiku-4-5"_s)
-                                        << QByteArray("wrong") << 401 << QString();
-    QTest::newRow("anthropic, not JSON") << false << QByteArray("{") << good << 400
-                                         << u"The request body is not valid JSON"_s;
-    QTest::newRow("anthropic, no model") << false << QByteArray(R"({"messages":[]})") << good << 400
-                                         << u"model: Field required"_s;
+    QTest::newRow("anthropic, bad key")
+        << false << anthropicBody(u"anthropic/claude-haiku-4-5"_s) << QByteArray("wrong") << 401 << QString();
+    QTest::newRow("anthropic, not JSON")
+        << false << QByteArray("{") << good << 400 << u"The request body is not valid JSON"_s;
+    QTest::newRow("anthropic, no model")
+        << false << QByteArray(R"({"messages":[]})") << good << 400 << u"model: Field required"_s;
     QTest::newRow("anthropic, unknown provider")
         << false << anthropicBody(u"nowhere/model"_s) << good << 404 << QString();
     QTest::newRow("anthropic to gemini, untranslatable")
@@ -167,8 +176,8 @@ void TestProxyTokenCount::refusals_data()
         << QByteArray(R"({"model":"google/gemini-2.5-flash","messages":[{"role":"tool","content":"x"}]})")
         << good << 400 << u"messages.0.role"_s;
     QTest::newRow("gemini, bad key") << true << geminiBody << QByteArray("wrong") << 401 << QString();
-    QTest::newRow("gemini, not an object") << true << QByteArray("[]") << good << 400
-                                           << u"The request body must be a JSON object"_s;
+    QTest::newRow("gemini, not an object")
+        << true << QByteArray("[]") << good << 400 << u"The request body must be a JSON object"_s;
 }
 
 void TestProxyTokenCount::refusals()
@@ -181,17 +190,18 @@ void TestProxyTokenCount::refusals()
     if (key == "good")
         key = m_harness.apiKey();
     m_harness.upstream().clearReceivedRequests();
-    const TestHttpResult result = gemini
-        ? TestHttp::call(m_harness.nam(), m_harness.port(), "POST", u"/v1beta/models/gemini-2.5-flash:countTokens"_s,
-                         body, {{"x-goog-api-key", key}, {"content-type", "application/json"}})
-        : countAnthropic(body, key);
+    const TestHttpResult result = gemini ? TestHttp::call(m_harness.nam(), m_harness.port(), "POST",
+                                      u"/v1beta/models/gemini-2.5-flash:countTokens"_s, body,
+                                      { { "x-goog-api-key", key }, { "content-type", "application/json" } })
+                                         : countAnthropic(body, key);
     QCOMPARE(result.status, status);
     const QJsonObject error = result.json().value(u"error").toObject();
     if (gemini)
         QCOMPARE(error.value(u"code").toInt(), status);
     else
         QCOMPARE(result.json().value(u"type").toString(), u"error"_s);
-    QVERIFY2(error.value(u"message").toString().startsWith(message), qPrintable(error.value(u"message").toString()));
+    QVERIFY2(error.value(u"message").toString().startsWith(message),
+        qPrintable(error.value(u"message").toString()));
     QVERIFY(m_harness.upstream().receivedRequests().isEmpty());
 }
 

@@ -25,13 +25,14 @@ std::optional<Call> call(const QStringList &offeredTools, const QString &userTex
     const QString cat = QStringLiteral("cat ") + path;
     for (const QString &name : offeredTools) {
         if (name == u"Read")
-            return Call{name, json({{QStringLiteral("file_path"), path}})};
+            return Call { name, json({ { QStringLiteral("file_path"), path } }) };
         if (name == u"exec_command")
-            return Call{name, json({{QStringLiteral("cmd"), cat}})};
+            return Call { name, json({ { QStringLiteral("cmd"), cat } }) };
         if (name == u"Bash" || name == u"shell_command" || name == u"run_shell_command")
-            return Call{name, json({{QStringLiteral("command"), cat}})};
+            return Call { name, json({ { QStringLiteral("command"), cat } }) };
         if (name == u"shell")
-            return Call{name, json({{QStringLiteral("command"), QJsonArray{QStringLiteral("cat"), path}}})};
+            return Call { name,
+                json({ { QStringLiteral("command"), QJsonArray { QStringLiteral("cat"), path } } }) };
     }
     return std::nullopt;
 }
@@ -43,7 +44,8 @@ QString resultText(const QJsonValue &content)
     if (content.isArray()) {
         QStringList texts;
         for (const QJsonValue &block : content.toArray())
-            texts.append(block.isObject() && block[u"text"].isString() ? block[u"text"].toString() : resultText(block));
+            texts.append(block.isObject() && block[u"text"].isString() ? block[u"text"].toString()
+                                                                       : resultText(block));
         return texts.join(u' ');
     }
     if (content.isObject())

@@ -70,7 +70,7 @@ void FakeAnswer::replaceWithToolCall(const QString &name, const QString &argumen
 {
     m_kind = Kind::Tools;
     m_pieces.clear();
-    m_toolCalls = {{name, arguments, argumentPieces(arguments)}};
+    m_toolCalls = { { name, arguments, argumentPieces(arguments) } };
 }
 
 void FakeAnswer::replaceWithEcho(const QString &text)

@@ -141,7 +141,8 @@ FakeReply FakeAnthropicApi::reply(const FakeHttpRequest &request)
     return count ? countTokens(request, headers) : messages(request, headers);
 }
 
-FakeReply FakeAnthropicApi::countTokens(const FakeHttpRequest &request, const FakeReply::Headers &headers) const
+FakeReply FakeAnthropicApi::countTokens(
+    const FakeHttpRequest &request, const FakeReply::Headers &headers) const
 {
     const QJsonObject body = request.json().toObject();
     if (body.value(u"model").toString().isEmpty())
@@ -151,7 +152,8 @@ FakeReply FakeAnthropicApi::countTokens(const FakeHttpRequest &request, const Fa
     if (body.contains(u"max_tokens"))
         return error(400, QStringLiteral("max_tokens: Extra inputs are not permitted"), headers);
     const FakeAnswer answer(turns(body), FakeAnswer::Kind::Echo, 1, m_tokens);
-    return FakeReply::json(200, "{\"input_tokens\":" + QByteArray::number(answer.promptTokens()) + '}', headers);
+    return FakeReply::json(
+        200, "{\"input_tokens\":" + QByteArray::number(answer.promptTokens()) + '}', headers);
 }
 
 FakeAnthropicApi::Usage FakeAnthropicApi::usageOf(const FakeAnswer &answer) const
@@ -291,7 +293,8 @@ QByteArrayList FakeAnthropicApi::streamEvents(
             delta(0, "{\"type\":\"text_delta\",\"text\":" + FakeChatCompletion::jsonString(piece) + '}');
         if (errorMidStream) { // as Anthropic's streaming docs show it; the stream ends there
             events.append(event("error",
-                "{\"type\": \"error\", \"error\": {\"type\": \"overloaded_error\", \"message\": \"Overloaded\"}}"));
+                "{\"type\": \"error\", \"error\": {\"type\": \"overloaded_error\", \"message\": "
+                "\"Overloaded\"}}"));
             return events;
         }
         blockStop(0);

@@ -195,7 +195,7 @@ void FakeChatCompletion::replaceWithToolCall(const QString &name, const QString 
 {
     m_kind = Kind::Tools;
     m_pieces.clear();
-    m_toolCalls = {{callId(m_id, 0), name, argumentPieces(arguments)}};
+    m_toolCalls = { { callId(m_id, 0), name, argumentPieces(arguments) } };
 }
 
 void FakeChatCompletion::replaceWithEcho(const QString &text)

@@ -188,16 +188,21 @@ FakeReply FakeGeminiApi::countTokens(const FakeHttpRequest &request, const FakeR
     if (body.contains(u"generateContentRequest")) {
         body = body.value(u"generateContentRequest").toObject();
         if (!body.value(u"model").toString().startsWith(u"models/"))
-            return error(400, QStringLiteral("* CountTokensRequest.generate_content_request.model: model is required"),
-                         headers);
+            return error(400,
+                QStringLiteral("* CountTokensRequest.generate_content_request.model: model is required"),
+                headers);
     }
     if (!body.value(u"contents").isArray())
-        return error(400, QStringLiteral("* CountTokensRequest.contents: contents is not specified"), headers);
-    const QByteArray total = QByteArray::number(FakeAnswer(turns(body), FakeAnswer::Kind::Echo, 1, m_tokens).promptTokens());
+        return error(
+            400, QStringLiteral("* CountTokensRequest.contents: contents is not specified"), headers);
+    const QByteArray total
+        = QByteArray::number(FakeAnswer(turns(body), FakeAnswer::Kind::Echo, 1, m_tokens).promptTokens());
     return FakeReply::json(200,
-                           "{\n  \"totalTokens\": " + total + ",\n  \"promptTokensDetails\": [\n    {\n      "
-                           "\"modality\": \"TEXT\",\n      \"tokenCount\": " + total + "\n    }\n  ]\n}\n",
-                           headers);
+        "{\n  \"totalTokens\": " + total
+            + ",\n  \"promptTokensDetails\": [\n    {\n      "
+              "\"modality\": \"TEXT\",\n      \"tokenCount\": "
+            + total + "\n    }\n  ]\n}\n",
+        headers);
 }
 
 FakeReply FakeGeminiApi::embed(const FakeHttpRequest &request, const FakeReply::Headers &headers) const
@@ -311,7 +316,9 @@ FakeReply FakeGeminiApi::generate(
         events.append("data: " + r + "\r\n\r\n");
     if (FakeAnswer::errorsMidStream(model)) { // Google's envelope as an event of its own, then the end
         events = events.mid(0, 2);
-        events.append("data: " + errorBody(503, QStringLiteral("The model is overloaded. Please try again later."), "UNAVAILABLE")
+        events.append("data: "
+            + errorBody(
+                503, QStringLiteral("The model is overloaded. Please try again later."), "UNAVAILABLE")
             + "\r\n\r\n");
     }
     return fakeEventStreamReply(headers, events, FakeAnswer::streamDelayFor(model));

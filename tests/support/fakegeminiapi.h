@@ -33,7 +33,8 @@ private:
     FakeReply error(int code, const QString &message, const FakeReply::Headers &headers) const;
     // batchEmbedContents: deterministic vectors (8 values, or outputDimensionality), no usage (as Gemini).
     FakeReply embed(const FakeHttpRequest &request, const FakeReply::Headers &headers) const;
-    // :countTokens, with contents or a generateContentRequest: totalTokens by the echo rules, Google's layout.
+    // :countTokens, with contents or a generateContentRequest: totalTokens by the echo rules, Google's
+    // layout.
     FakeReply countTokens(const FakeHttpRequest &request, const FakeReply::Headers &headers) const;
     FakeReply generate(
         const FakeHttpRequest &request, const QString &model, bool stream, const FakeReply::Headers &headers);

@@ -11,7 +11,8 @@
 #include <QtEndian>
 
 namespace {
-// FakeAgentScript on a Chat Completions request: the last message's tool result, else a call on the user's path.
+// FakeAgentScript on a Chat Completions request: the last message's tool result, else a call on the user's
+// path.
 void playAgentTurn(const QJsonObject &body, FakeChatCompletion *completion)
 {
     const QJsonArray messages = body.value(u"messages").toArray();
@@ -299,10 +300,12 @@ FakeReply FakeOpenAiApi::chatCompletions(const FakeHttpRequest &request, const F
         { "Transfer-Encoding", "chunked" } };
     streamHeaders += headers;
     QByteArrayList events = completion.streamEvents();
-    if (FakeAnswer::errorsMidStream(model)) { // the role chunk, two pieces, then OpenAI's error chunk; no [DONE]
+    if (FakeAnswer::errorsMidStream(
+            model)) { // the role chunk, two pieces, then OpenAI's error chunk; no [DONE]
         events = events.mid(0, 3);
-        events.append("data: {\"error\":{\"message\":\"The server had an error while processing your request. "
-                      "Sorry about that!\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n");
+        events.append(
+            "data: {\"error\":{\"message\":\"The server had an error while processing your request. "
+            "Sorry about that!\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n");
     }
     FakeReply reply;
     for (qsizetype i = 0; i < events.size(); ++i) {
