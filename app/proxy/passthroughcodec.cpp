@@ -78,8 +78,8 @@ QByteArray PassthroughCodec::translateEvent(QByteArrayView event, ExchangeState 
     const QByteArrayView payload = event.sliced(valueAt, lineEnd - valueAt).trimmed();
     if (payload == "[DONE]")
         return event.toByteArray();
-    if (payload.startsWith(
-            "{\"error\":")) { // OpenAI's mid-stream error: the client's SDK raises on it as it is
+    // OpenAI's mid-stream error: the client's SDK raises on it as it is; the record must say so.
+    if (payload.startsWith("{\"error\":")) {
         state.streamError
             = upstreamStreamError(upstreamErrorMessage(payload.toByteArray()), "server_error", {});
         return event.toByteArray();

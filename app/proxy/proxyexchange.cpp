@@ -307,8 +307,8 @@ void ProxyExchange::finishStream()
     send(m_codec->finishStream(m_state));
     m_responder.endStream();
     m_record.status = 200;
-    if (m_state
-            .streamError) { // the upstream ended it with an error event: a failed request, whatever went out
+    // The upstream ended it with an error event: a failed request, whatever went out before.
+    if (m_state.streamError) {
         m_record.status = m_state.streamError->status;
         m_record.error = m_state.streamError->message;
     }
