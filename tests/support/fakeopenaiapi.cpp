@@ -300,8 +300,8 @@ FakeReply FakeOpenAiApi::chatCompletions(const FakeHttpRequest &request, const F
         { "Transfer-Encoding", "chunked" } };
     streamHeaders += headers;
     QByteArrayList events = completion.streamEvents();
-    if (FakeAnswer::errorsMidStream(
-            model)) { // the role chunk, two pieces, then OpenAI's error chunk; no [DONE]
+    // The role chunk, two pieces, then OpenAI's error chunk; no [DONE].
+    if (FakeAnswer::errorsMidStream(model)) {
         events = events.mid(0, 3);
         events.append(
             "data: {\"error\":{\"message\":\"The server had an error while processing your request. "
