@@ -209,7 +209,8 @@ void ProxyHandler::rejected(const HttpRequest &head, int status, const QByteArra
     const ProxyError error{status, QString::fromUtf8(message), status == 413 ? "request_too_large" : "invalid_request_error",
                            {}, {}};
     if (!isModelPath(head.path)) {
-        respondError(responder, error, requestIdFor(head));
+        const auto count = countTarget(head.path); // a count too large: in its client's envelope
+        respondError(responder, error, requestIdFor(head), count ? count->format : ClientFormat::OpenAI);
         return;
     }
     const ClientFormat format = formatFor(head.path);

@@ -5,6 +5,7 @@
 
 #include "fakeupstream.h"
 #include "proxyharness.h"
+#include "rawhttpclient.h"
 #include "testhttp.h"
 
 #include <QJsonArray>
@@ -25,6 +26,8 @@ private slots:
     void geminiClient();
     void refusals_data();
     void refusals();
+    void oversizedCountInTheClientsEnvelope_data();
+    void oversizedCountInTheClientsEnvelope();
     void countsLeaveNoRecord();
 
 private:
@@ -203,6 +206,34 @@ void TestProxyTokenCount::refusals()
     QVERIFY2(error.value(u"message").toString().startsWith(message),
         qPrintable(error.value(u"message").toString()));
     QVERIFY(m_harness.upstream().receivedRequests().isEmpty());
+}
+
+void TestProxyTokenCount::oversizedCountInTheClientsEnvelope_data()
+{
+    QTest::addColumn<QByteArray>("path");
+    QTest::addColumn<bool>("gemini");
+    QTest::newRow("anthropic") << QByteArray("/v1/messages/count_tokens") << false;
+    QTest::newRow("gemini") << QByteArray("/v1beta/models/gemini-2.5-flash:countTokens") << true;
+}
+
+void TestProxyTokenCount::oversizedCountInTheClientsEnvelope()
+{
+    QFETCH(QByteArray, path);
+    QFETCH(bool, gemini);
+    // The declared length is enough for the gateway to refuse it before the body comes.
+    RawHttpClient client;
+    QVERIFY(client.connectToServer(m_harness.port()));
+    client.send("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nx-api-key: "
+                + m_harness.apiKey() + "\r\nContent-Length: "
+                + QByteArray::number(m_harness.gateway().config().maxBodyBytes + 1) + "\r\n\r\n{");
+    const RawHttpResponse response = client.readResponse();
+    QVERIFY(response.complete);
+    QCOMPARE(response.status, 413);
+    const QJsonObject body = QJsonDocument::fromJson(response.body).object();
+    if (gemini)
+        QCOMPARE(body.value(u"error").toObject().value(u"code").toInt(), 413);
+    else
+        QCOMPARE(body.value(u"type").toString(), u"error"_s);
 }
 
 void TestProxyTokenCount::countsLeaveNoRecord()
