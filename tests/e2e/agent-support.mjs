@@ -89,6 +89,8 @@ export async function runCodex({ gatewayUrl, gatewayKey, model, prompt, cwd, hom
     'model_provider = "llmgw"',
     'approval_policy = "never"',
     'sandbox_mode = "danger-full-access"',
+    'check_for_update_on_startup = false',
+    '[features]', 'plugins = false',
     '[analytics]', 'enabled = false',
     '[feedback]', 'enabled = false',
     '[otel]', 'exporter = "none"',
