@@ -77,15 +77,12 @@ QByteArray listBody(const QList<Model> &models, ClientFormat format)
         first = first ? first : &model;
         last = &model;
     }
-    switch (format) {
-    case ClientFormat::Gemini:
+    if (format == ClientFormat::Gemini)
         return "{\"models\":[" + items + "]}";
-    case ClientFormat::Anthropic:
+    if (format == ClientFormat::Anthropic) {
         return "{\"data\":[" + items
             + "],\"has_more\":false,\"first_id\":" + (first ? JsonScan::quote(first->id) : QByteArray("null"))
             + ",\"last_id\":" + (last ? JsonScan::quote(last->id) : QByteArray("null")) + '}';
-    case ClientFormat::OpenAI:
-        break;
     }
     return "{\"object\":\"list\",\"data\":[" + items + "]}";
 }
@@ -104,15 +101,9 @@ const Model *find(const QList<Model> &models, const QString &id)
 
 QByteArray modelBody(const Model &model, ClientFormat format)
 {
-    switch (format) {
-    case ClientFormat::Gemini:
+    if (format == ClientFormat::Gemini)
         return geminiModel(model);
-    case ClientFormat::Anthropic:
-        return anthropicModel(model);
-    case ClientFormat::OpenAI:
-        break;
-    }
-    return openAIModel(model);
+    return format == ClientFormat::Anthropic ? anthropicModel(model) : openAIModel(model);
 }
 
 ProxyError notFound(const QString &id)
