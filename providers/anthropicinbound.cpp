@@ -1,6 +1,8 @@
 #include "anthropicinbound.h"
 #include "reasoningeffort.h"
 
+#include "jsonscan.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -173,6 +175,29 @@ bool appendAssistant(const QJsonValue &content, const QString &where, QJsonArray
     return true;
 }
 
+// A system message inside `messages` (Anthropic's beta for mid-conversation changes, which Claude Code
+// sends): an OpenAI system message in the same place, so the instruction keeps its position in the
+// conversation.
+bool appendSystem(const QJsonValue &content, const QString &where, QJsonArray *out, QString *error)
+{
+    QString text = content.toString();
+    if (content.isArray()) {
+        QStringList texts;
+        const QJsonArray blocks = content.toArray();
+        for (qsizetype i = 0; i < blocks.size(); ++i) {
+            const QJsonObject block = blocks.at(i).toObject();
+            if (block.value("type"_L1).toString() != u"text"_s) {
+                *error = at(where % u".content"_s, i) % u".type: system messages can only hold text blocks"_s;
+                return false;
+            }
+            texts.append(block.value("text"_L1).toString());
+        }
+        text = texts.join(u"\n\n"_s);
+    }
+    out->append(QJsonObject { { u"role"_s, u"system"_s }, { u"content"_s, text } });
+    return true;
+}
+
 std::optional<QJsonArray> tools(const QJsonArray &anthropicTools, QString *error)
 {
     QJsonArray out;
@@ -194,6 +219,27 @@ std::optional<QJsonArray> tools(const QJsonArray &anthropicTools, QString *error
 }
 
 } // namespace
+
+std::optional<RequestHead> readHead(const QByteArray &messagesBody, QString *error)
+{
+    QString invalid;
+    const JsonScan::Span root = JsonScan::validate(messagesBody, &invalid);
+    if (JsonScan::typeAt(messagesBody, root) != JsonScan::Type::Object) {
+        *error = root.isValid() ? u"The request body must be a JSON object"_s
+                                : u"The request body is not valid JSON: "_s + invalid;
+        return std::nullopt;
+    }
+    RequestHead head;
+    head.model
+        = JsonScan::toString(messagesBody, JsonScan::member(messagesBody, root, "model")).value_or(QString());
+    if (head.model.isEmpty()) {
+        *error = u"model: Field required"_s;
+        return std::nullopt;
+    }
+    const JsonScan::Span stream = JsonScan::member(messagesBody, root, "stream");
+    head.stream = JsonScan::typeAt(messagesBody, stream) == JsonScan::Type::True;
+    return head;
+}
 
 std::optional<QJsonObject> toOpenAIRequest(const QByteArray &messagesBody, QString *error)
 {
@@ -243,8 +289,10 @@ std::optional<QJsonObject> toOpenAIRequest(const QByteArray &messagesBody, QStri
             ok = appendUser(message.value("content"_L1), where, &messages, error);
         else if (role == u"assistant"_s)
             ok = appendAssistant(message.value("content"_L1), where, &messages, error);
+        else if (role == u"system"_s)
+            ok = appendSystem(message.value("content"_L1), where, &messages, error);
         else
-            *error = where % u".role: Input should be 'user' or 'assistant'"_s;
+            *error = where % u".role: Input should be 'user', 'assistant' or 'system'"_s;
         if (!ok)
             return std::nullopt;
     }

@@ -11,8 +11,19 @@
 // answers, streams and errors go back to them as Messages.
 namespace AnthropicInbound {
 
+// What the gateway must know of a Messages request before routing it: a JSON object naming a model.
+// Everything else is the upstream's to judge when the request goes to Anthropic as it is (new fields, betas,
+// system messages inside `messages`); the translation below judges it for other providers.
+struct RequestHead
+{
+    QString model;
+    bool stream = false;
+};
+std::optional<RequestHead> readHead(const QByteArray &messagesBody, QString *error);
+
 // A Messages request body → the canonical OpenAI request. nullopt and *error (for a 400 with
-// invalid_request_error) when the body is not a Messages request the gateway can serve.
+// invalid_request_error) when the body is not a Messages request the gateway can serve. A system message
+// inside `messages` becomes an OpenAI system message in the same place.
 std::optional<QJsonObject> toOpenAIRequest(const QByteArray &messagesBody, QString *error);
 
 // A canonical chat.completion → a Messages response answering as `requestedModel`.

@@ -33,6 +33,10 @@ QByteArray AnthropicPassthroughCodec::translateEvent(QByteArrayView event, Excha
     m_reader.feed(parseSseEvent(event));
     if (!m_reader.finishReason().isEmpty())
         state.finishReason = m_reader.finishReason();
+    if (m_reader.failed() && !state.streamError) { // Anthropic's error event reaches the client as it is
+        const AnthropicAdapter::ErrorInfo info = m_reader.error();
+        state.streamError = upstreamStreamError(info.message, info.type, info.code);
+    }
     return event.toByteArray();
 }
 

@@ -26,6 +26,12 @@ QByteArray streamErrorEventFor(ClientFormat format, const ProxyError &error)
     return "data: " + error.toJson() + "\n\n";
 }
 
+ProxyError upstreamStreamError(QString message, QByteArray type, QByteArray code)
+{
+    return ProxyError { 502, std::move(message),
+        type.isEmpty() ? QByteArray("server_error") : std::move(type), std::move(code), {} };
+}
+
 void ExchangeState::setUsage(const TokenUsage &value)
 {
     usage = value;

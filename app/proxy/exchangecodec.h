@@ -16,6 +16,8 @@ enum class ClientFormat { OpenAI, Anthropic, Gemini, Responses };
 QByteArray errorBodyFor(ClientFormat format, const ProxyError &error);
 // The same error as one server-sent event, for a stream whose status line has already gone out.
 QByteArray streamErrorEventFor(ClientFormat format, const ProxyError &error);
+// An upstream's mid-stream error as the gateway reports it: 502 with the upstream's message, type and code.
+ProxyError upstreamStreamError(QString message, QByteArray type, QByteArray code);
 
 // What an exchange learns from the upstream's answer, for the record and the cost.
 struct ExchangeState
@@ -25,6 +27,9 @@ struct ExchangeState
     QString finishReason;
     std::optional<Cost> cost;
     qint64 contentBytes = 0; // of the answer's text so far, for an estimate when no usage comes
+    // Set when the upstream ended a stream with its error event (after the status line went out): the codec
+    // has told the client in its format, and the record takes this status (502) and message.
+    std::optional<ProxyError> streamError;
 
     // Sets usage and cost together.
     void setUsage(const TokenUsage &value);

@@ -78,6 +78,12 @@ QByteArray PassthroughCodec::translateEvent(QByteArrayView event, ExchangeState 
     const QByteArrayView payload = event.sliced(valueAt, lineEnd - valueAt).trimmed();
     if (payload == "[DONE]")
         return event.toByteArray();
+    // OpenAI's mid-stream error: the client's SDK raises on it as it is; the record must say so.
+    if (payload.startsWith("{\"error\":")) {
+        state.streamError
+            = upstreamStreamError(upstreamErrorMessage(payload.toByteArray()), "server_error", {});
+        return event.toByteArray();
+    }
     state.contentBytes += OpenAICompat::contentBytes(payload);
 
     // Fast path for the content chunks that make up nearly all of a stream: no finish reason and no usage

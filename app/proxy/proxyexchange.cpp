@@ -309,6 +309,11 @@ void ProxyExchange::finishStream()
     send(m_codec->finishStream(m_state));
     m_responder.endStream();
     m_record.status = 200;
+    // The upstream ended it with an error event: a failed request, whatever went out before.
+    if (m_state.streamError) {
+        m_record.status = m_state.streamError->status;
+        m_record.error = m_state.streamError->message;
+    }
     if (!m_state.usage.known)
         m_state.estimateUsage(m_inbound.body.size()); // recorded with usage_estimated set
     else

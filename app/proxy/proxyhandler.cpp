@@ -1,17 +1,20 @@
 #include "proxyhandler.h"
 
+#include "anthropicinbound.h"
 #include "apikeystore.h"
 #include "clock.h"
+#include "geminiinbound.h"
 #include "jsonscan.h"
 #include "keygate.h"
 #include "logwriter.h"
+#include "modellisting.h"
 #include "openaicompat.h"
 #include "policystore.h"
-#include "anthropicinbound.h"
-#include "geminiinbound.h"
 #include "responsesinbound.h"
 #include "proxyexchange.h"
 #include "responsecache.h"
+#include "tokencountexchange.h"
+#include "tokencounting.h"
 #include "upstreamplan.h"
 
 #include <QRandomGenerator>
@@ -20,9 +23,17 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-void respondError(HttpResponder &responder, const ProxyError &error, const QByteArray &requestId)
+void respondError(HttpResponder &responder, const ProxyError &error, const QByteArray &requestId,
+    ClientFormat format = ClientFormat::OpenAI)
 {
-    responder.respond(error.status, "application/json", error.toJson(), {{"x-request-id", requestId}});
+    responder.respond(
+        error.status, "application/json", errorBodyFor(format, error), { { "x-request-id", requestId } });
+}
+
+// Anthropic's SDKs and Claude Code send these; OpenAI's never do.
+bool isAnthropicClient(const HttpRequest &request)
+{
+    return !request.header("anthropic-version").isEmpty() || !request.header("x-api-key").isEmpty();
 }
 
 // The key the client presented: "Authorization: Bearer <key>" or "x-api-key: <key>".
@@ -68,6 +79,8 @@ ProxyHandler::~ProxyHandler()
 {
     for (ProxyExchange *exchange : std::unordered_set<ProxyExchange *>(m_exchanges))
         delete exchange;
+    for (TokenCountExchange *count : std::unordered_set<TokenCountExchange *>(m_counts))
+        delete count;
 }
 
 QByteArray ProxyHandler::nextRequestId()
@@ -79,6 +92,12 @@ void ProxyHandler::release(ProxyExchange *exchange)
 {
     m_exchanges.erase(exchange);
     delete exchange;
+}
+
+void ProxyHandler::release(TokenCountExchange *count)
+{
+    m_counts.erase(count);
+    delete count;
 }
 
 QByteArray ProxyHandler::requestIdFor(const HttpRequest &request)
@@ -148,6 +167,25 @@ std::optional<GeminiTarget> geminiTarget(const QByteArray &path)
                         method == "streamGenerateContent"};
 }
 
+// Token counting: Anthropic's /v1/messages/count_tokens, or Gemini's ":countTokens" with the model.
+struct CountTarget
+{
+    ClientFormat format;
+    QString model; // Gemini: from the path; Anthropic: in the body
+};
+std::optional<CountTarget> countTarget(const QByteArray &path)
+{
+    if (path == "/v1/messages/count_tokens")
+        return CountTarget { ClientFormat::Anthropic, {} };
+    static const QByteArray prefix = "/v1beta/models/";
+    static const QByteArray method = ":countTokens";
+    if (!path.startsWith(prefix) || !path.endsWith(method) || path.size() <= prefix.size() + method.size())
+        return std::nullopt;
+    return CountTarget { ClientFormat::Gemini,
+        QString::fromUtf8(QByteArray::fromPercentEncoding(
+            path.sliced(prefix.size(), path.size() - prefix.size() - method.size()))) };
+}
+
 bool isModelPath(const QByteArray &path)
 {
     return isChatPath(path) || isMessagesPath(path) || isResponsesPath(path) || isEmbeddingsPath(path)
@@ -180,7 +218,8 @@ void ProxyHandler::rejected(const HttpRequest &head, int status, const QByteArra
     const ProxyError error{status, QString::fromUtf8(message), status == 413 ? "request_too_large" : "invalid_request_error",
                            {}, {}};
     if (!isModelPath(head.path)) {
-        respondError(responder, error, requestIdFor(head));
+        const auto count = countTarget(head.path); // a count too large: in its client's envelope
+        respondError(responder, error, requestIdFor(head), count ? count->format : ClientFormat::OpenAI);
         return;
     }
     const ClientFormat format = formatFor(head.path);
@@ -201,18 +240,23 @@ void ProxyHandler::handle(HttpRequest &&request, HttpResponder responder)
         modelRequest(std::move(request), responder, formatFor(request.path));
         return;
     }
+    if (const auto count = countTarget(request.path)) {
+        countTokens(std::move(request), responder, count->format, count->model);
+        return;
+    }
     const QByteArray requestId = requestIdFor(request);
     if (request.path == "/health") {
         responder.respond(200, "application/json", "{\"status\":\"ok\"}", {{"x-request-id", requestId}});
         return;
     }
-    if (request.path == "/v1/models" || request.path == "/models") {
+    if (const auto query = ModelListing::queryFor(request.path, isAnthropicClient(request))) {
         if (request.method != "GET")
-            respondError(responder, ProxyError::methodNotAllowed(request.method, request.path), requestId);
+            respondError(responder, ProxyError::methodNotAllowed(request.method, request.path), requestId,
+                query->format);
         else if (!m_context.keys.authenticate(presentedKey(request)))
-            respondError(responder, ProxyError::invalidApiKey(), requestId);
+            respondError(responder, ProxyError::invalidApiKey(), requestId, query->format);
         else
-            listModels(request, responder);
+            listModels(*query, requestId, responder);
         return;
     }
     if (request.path.startsWith("/v1/responses/")) {
@@ -227,32 +271,47 @@ void ProxyHandler::handle(HttpRequest &&request, HttpResponder responder)
     respondError(responder, ProxyError::notFound(request.path), requestId);
 }
 
-void ProxyHandler::listModels(const HttpRequest &request, HttpResponder &responder)
+const QList<ModelListing::Model> &ProxyHandler::reachableModels()
 {
     const auto providers = m_context.providers.snapshot();
     const quint64 localGeneration = m_context.localModels.generation();
-    if (m_modelsBody.isEmpty() || m_modelsGeneration != providers->generation
-        || m_localModelsGeneration != localGeneration) {
-        m_modelsGeneration = providers->generation;
-        m_localModelsGeneration = localGeneration;
-        QByteArray data;
-        const auto add = [&](const QString &provider, const QString &id) {
-            if (!data.isEmpty())
-                data += ',';
-            data += "{\"id\":" + JsonScan::quote(QString(provider + u'/' + id))
-                + ",\"object\":\"model\",\"created\":0,\"owned_by\":" + JsonScan::quote(provider) + '}';
-        };
-        for (const ModelInfo &model : m_context.catalog.models()) {
-            if (!model.retired && providers->configured(model.provider))
-                add(model.provider, model.id);
-        }
-        for (const LocalModels::Model &model : m_context.localModels.models()) {
-            if (providers->configured(model.provider) && !m_context.catalog.find(model.provider, model.id))
-                add(model.provider, model.id);
-        }
-        m_modelsBody = "{\"object\":\"list\",\"data\":[" + data + "]}";
+    if (m_modelsGeneration == providers->generation && m_localModelsGeneration == localGeneration
+        && !m_listBodies[0].isEmpty())
+        return m_models;
+    m_modelsGeneration = providers->generation;
+    m_localModelsGeneration = localGeneration;
+    m_models.clear();
+    for (const ModelInfo &model : m_context.catalog.models()) {
+        if (!model.retired && providers->configured(model.provider))
+            m_models.append({ model.provider, model.provider + u'/' + model.id, model.contextTokens,
+                model.maxOutputTokens, model.embeddings });
     }
-    responder.respond(200, "application/json", m_modelsBody, {{"x-request-id", requestIdFor(request)}});
+    for (const LocalModels::Model &model : m_context.localModels.models()) {
+        if (providers->configured(model.provider) && !m_context.catalog.find(model.provider, model.id))
+            m_models.append({ model.provider, model.provider + u'/' + model.id, 0, 0, false });
+    }
+    for (QByteArray &body : m_listBodies)
+        body.clear();
+    m_listBodies[0] = ModelListing::listBody(m_models, ClientFormat::OpenAI); // the common one, built at once
+    return m_models;
+}
+
+void ProxyHandler::listModels(
+    const ModelListing::Query &query, const QByteArray &requestId, HttpResponder &responder)
+{
+    const QList<ModelListing::Model> &models = reachableModels();
+    if (!query.id.isEmpty()) {
+        const ModelListing::Model *model = ModelListing::find(models, query.id);
+        if (!model)
+            return respondError(responder, ModelListing::notFound(query.id), requestId, query.format);
+        responder.respond(200, "application/json", ModelListing::modelBody(*model, query.format),
+            { { "x-request-id", requestId } });
+        return;
+    }
+    QByteArray &body = m_listBodies[size_t(query.format)];
+    if (body.isEmpty())
+        body = ModelListing::listBody(models, query.format);
+    responder.respond(200, "application/json", body, { { "x-request-id", requestId } });
 }
 
 void ProxyHandler::modelRequest(HttpRequest &&request, HttpResponder &responder, ClientFormat format)
@@ -319,12 +378,13 @@ void ProxyHandler::modelRequest(HttpRequest &&request, HttpResponder &responder,
         inbound.stream = target.stream;
         inbound.clientWantsUsage = true; // Gemini answers always carry usageMetadata
     } else {
-        auto canonical = AnthropicInbound::toOpenAIRequest(inbound.body, &error);
-        if (!canonical)
+        // Only what routing needs: whether the rest is acceptable is Anthropic's to say on the passthrough
+        // route, and the translation's (when the request is planned) on the others.
+        const auto head = AnthropicInbound::readHead(inbound.body, &error);
+        if (!head)
             return reject(ProxyError::badRequest(error));
-        inbound.canonical = std::move(*canonical);
-        inbound.model = inbound.canonical.value(u"model").toString();
-        inbound.stream = inbound.canonical.value(u"stream").toBool();
+        inbound.model = head->model;
+        inbound.stream = head->stream;
         inbound.clientWantsUsage = true; // Anthropic streams always report usage in message_delta
         inbound.anthropicBeta = request.header("anthropic-beta");
     }
@@ -349,4 +409,50 @@ void ProxyHandler::modelRequest(HttpRequest &&request, HttpResponder &responder,
     auto *exchange = new ProxyExchange(*this, responder, std::move(record), started);
     m_exchanges.insert(exchange);
     exchange->start(std::move(inbound), std::move(std::get<QList<ModelRoute>>(routes)), allowRetries, cacheKey);
+}
+
+void ProxyHandler::countTokens(
+    HttpRequest &&request, HttpResponder &responder, ClientFormat format, const QString &model)
+{
+    const QByteArray requestId = requestIdFor(request);
+    const auto refuse = [&](const ProxyError &error) { respondError(responder, error, requestId, format); };
+    if (request.method != "POST")
+        return refuse(ProxyError::methodNotAllowed(request.method, request.path));
+    const auto key = m_context.keys.identify(presentedKey(request));
+    if (!key)
+        return refuse(ProxyError::invalidApiKey());
+    const QByteArray contentType = request.header("content-type");
+    if (!isJsonContentType(contentType))
+        return refuse(ProxyError::unsupportedMediaType(contentType));
+    QString requestedModel = model;
+    QString error;
+    if (format == ClientFormat::Anthropic) {
+        const auto head = AnthropicInbound::readHead(request.body, &error);
+        if (!head)
+            return refuse(ProxyError::badRequest(error));
+        requestedModel = head->model;
+    } else if (JsonScan::typeAt(request.body, JsonScan::validate(request.body, &error))
+        != JsonScan::Type::Object) {
+        return refuse(ProxyError::badRequest(u"The request body must be a JSON object: "_s + error));
+    }
+
+    auto routes = m_resolver.resolve(requestedModel);
+    if (const auto refused = KeyGate::admit(m_context.keys, *key, requestedModel, routes))
+        return refuse(*refused);
+    if (const auto *routeError = std::get_if<ProxyError>(&routes))
+        return refuse(*routeError);
+    const TokenCounting::CountRequest count { format, request.body, request.header("anthropic-beta") };
+    auto plan = TokenCounting::plan(count, std::get<QList<ModelRoute>>(routes).first(), m_context.config);
+    if (const auto *refused = std::get_if<ProxyError>(&plan))
+        return refuse(*refused);
+    if (std::holds_alternative<TokenCounting::Estimate>(plan)) {
+        responder.respond(200, "application/json",
+            TokenCounting::answerBody(TokenCounting::estimate(request.body, format), format),
+            { { "x-request-id", requestId }, { "x-llmgw-token-count", "estimated" } });
+        return;
+    }
+    const auto &call = std::get<TokenCounting::CountCall>(plan);
+    auto *exchange = new TokenCountExchange(*this, responder, requestId, format, call.fromGemini);
+    m_counts.insert(exchange);
+    exchange->start(call.request);
 }

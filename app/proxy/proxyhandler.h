@@ -3,12 +3,13 @@
 #include "exchangecodec.h"
 #include "gatewayconfig.h"
 #include "httpresponder.h"
+#include "modellisting.h"
 #include "modelresolver.h"
 #include "requestrecord.h"
 #include "upstreamclient.h"
 
 #include <QObject>
-
+#include <array>
 #include <memory>
 #include <unordered_set>
 
@@ -22,6 +23,7 @@ class ProxyExchange;
 class ProviderRegistry;
 class ProviderStats;
 class ResponseCache;
+class TokenCountExchange;
 
 // What every worker's proxy shares: settings, catalog, keys and the log writer (all thread-safe or const).
 struct ProxyContext
@@ -52,15 +54,22 @@ public:
 
     // Called by an exchange when it is done; deletes it.
     void release(ProxyExchange *exchange);
+    void release(TokenCountExchange *count);
 
     UpstreamClient &upstream() { return m_upstream; }
     const ProxyContext &context() const { return m_context; }
     QByteArray nextRequestId();
 
 private:
-    void listModels(const HttpRequest &request, HttpResponder &responder);
+    // The models of configured providers (catalog and local servers), rebuilt when either changes.
+    const QList<ModelListing::Model> &reachableModels();
+    void listModels(const ModelListing::Query &query, const QByteArray &requestId, HttpResponder &responder);
     // /v1/chat/completions (OpenAI clients) and /v1/messages (Anthropic clients), to any provider.
     void modelRequest(HttpRequest &&request, HttpResponder &responder, ClientFormat format);
+    // /v1/messages/count_tokens and /v1beta/models/{model}:countTokens (tokencounting.h); `model` empty: in
+    // the body.
+    void countTokens(
+        HttpRequest &&request, HttpResponder &responder, ClientFormat format, const QString &model);
     RequestRecord newRecord(const HttpRequest &request, const HttpResponder &responder, QString endpoint);
     QByteArray requestIdFor(const HttpRequest &request);
 
@@ -68,8 +77,11 @@ private:
     ModelResolver m_resolver;
     UpstreamClient m_upstream;
     std::unordered_set<ProxyExchange *> m_exchanges;
-    QByteArray m_modelsBody; // built on first use and again when the providers change
-    quint64 m_modelsGeneration = 0; // the providers' snapshot m_modelsBody was built from
+    std::unordered_set<TokenCountExchange *> m_counts;
+    QList<ModelListing::Model> m_models;
+    std::array<QByteArray, 3>
+        m_listBodies; // per ClientFormat, built on first use and again when m_models changes
+    quint64 m_modelsGeneration = 0; // the providers' snapshot m_models was built from
     quint64 m_localModelsGeneration = 0; // and the local servers' models
     QByteArray m_requestIdPrefix;
     quint64 m_requestCounter = 0;

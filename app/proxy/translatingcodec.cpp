@@ -144,8 +144,39 @@ QByteArray TranslatingCodec::encodeChunk(QJsonObject chunk, ExchangeState &state
     return "data: " + compact(chunk) + "\n\n";
 }
 
+// The upstream's mid-stream error, if it sent one: an Anthropic or Gemini error event (which their readers
+// report), or an OpenAI-form chunk holding "error".
+std::optional<ProxyError> TranslatingCodec::upstreamFailure(const QJsonObject &chunk) const
+{
+    if (m_fromAnthropic && m_fromAnthropic->failed()) {
+        const AnthropicAdapter::ErrorInfo info = m_fromAnthropic->error();
+        return upstreamStreamError(info.message, info.type, info.code);
+    }
+    if (m_fromGemini && m_fromGemini->failed())
+        return upstreamStreamError(m_fromGemini->errorMessage(), {}, {});
+    const QJsonObject error = chunk.value(u"error").toObject();
+    if (error.isEmpty())
+        return std::nullopt;
+    return upstreamStreamError(error.value(u"message").toString(), error.value(u"type").toString().toUtf8(),
+        error.value(u"code").toString().toUtf8());
+}
+
+// The client's stream ends with the error, in its format: the chunk the openai SDK raises on, Anthropic's
+// error event, Google's envelope. Nothing follows it.
+QByteArray TranslatingCodec::endWithError(const ProxyError &error, ExchangeState &state)
+{
+    state.streamError = error;
+    if (m_toAnthropic) { // keeps the error's kind (overloaded_error, rate_limit_error …)
+        const QJsonObject envelope = QJsonDocument::fromJson(error.toJson()).object();
+        return m_toAnthropic->feed(envelope);
+    }
+    return streamErrorEventFor(clientFormat(), error);
+}
+
 QByteArray TranslatingCodec::translateEvent(QByteArrayView event, ExchangeState &state)
 {
+    if (state.streamError)
+        return {};
     const SseEvent parsed = parseSseEvent(event);
     // Anthropic or Gemini to an OpenAI client: text deltas, most of a stream, skip the documents.
     if (!m_toAnthropic && !m_toGemini && !m_toResponses) {
@@ -159,8 +190,16 @@ QByteArray TranslatingCodec::translateEvent(QByteArrayView event, ExchangeState 
         }
     }
     QByteArray out;
-    for (const QJsonObject &chunk : decodeEvent(parsed))
+    QJsonObject errorChunk;
+    for (const QJsonObject &chunk : decodeEvent(parsed)) {
+        if (chunk.value(u"error").isObject()) {
+            errorChunk = chunk;
+            break;
+        }
         out += encodeChunk(chunk, state);
+    }
+    if (const auto failure = upstreamFailure(errorChunk))
+        out += endWithError(*failure, state);
     return out;
 }
 
@@ -174,6 +213,8 @@ QByteArray TranslatingCodec::finishStream(ExchangeState &state)
     QByteArray out;
     for (const QJsonObject &chunk : rest)
         out += encodeChunk(chunk, state);
+    if (state.streamError)
+        return {}; // the usage is noted for the record; the client's stream ended with the error
     if (m_toAnthropic)
         out += m_toAnthropic->finish();
     else if (m_toGemini)

@@ -32,6 +32,8 @@ private:
     QList<QJsonObject> decodeEvent(const SseEvent &event);
     QByteArray encodeChunk(QJsonObject chunk, ExchangeState &state);
     void noteUsage(QJsonObject &usageHolder, ExchangeState &state) const;
+    std::optional<ProxyError> upstreamFailure(const QJsonObject &chunk) const;
+    QByteArray endWithError(const ProxyError &error, ExchangeState &state);
 
     ProviderFamily m_upstream;
     QString m_requestedModel;

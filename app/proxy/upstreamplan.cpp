@@ -1,6 +1,7 @@
 #include "upstreamplan.h"
 
 #include "anthropicadapter.h"
+#include "anthropicinbound.h"
 #include "anthropicpassthroughcodec.h"
 #include "azureopenai.h"
 #include "geminiadapter.h"
@@ -16,15 +17,32 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// The OpenAI-form request, for the translating paths.
-QJsonObject canonicalOf(const InboundChat &inbound)
+// The OpenAI-form request, for the translating paths; nullopt and *error when an Anthropic client's request
+// cannot be expressed in it.
+std::optional<QJsonObject> canonicalOf(const InboundChat &inbound, QString *error)
 {
     if (inbound.format == ClientFormat::OpenAI)
         return QJsonDocument::fromJson(inbound.body).object();
+    if (inbound.format == ClientFormat::Anthropic)
+        return AnthropicInbound::toOpenAIRequest(inbound.body, error);
     return inbound.canonical;
 }
 
-// `body` (a valid JSON object) with its top-level "model" set to `model`.
+std::optional<QByteArray> openAIBody(const InboundChat &inbound, const QString &upstreamModel, QString *error)
+{
+    if (inbound.openai)
+        return OpenAICompat::rewriteChatRequest(inbound.body, *inbound.openai, upstreamModel);
+    auto request = canonicalOf(inbound, error);
+    if (!request)
+        return std::nullopt;
+    request->insert(u"model", upstreamModel);
+    if (inbound.stream)
+        request->insert(u"stream_options", QJsonObject { { u"include_usage"_s, true } });
+    return QJsonDocument(*request).toJson(QJsonDocument::Compact);
+}
+
+} // namespace
+
 QByteArray withModel(const QByteArray &body, const QString &model)
 {
     const JsonScan::Span root = JsonScan::validate(body);
@@ -36,16 +54,7 @@ QByteArray withModel(const QByteArray &body, const QString &model)
     return out;
 }
 
-QByteArray openAIBody(const InboundChat &inbound, const QString &upstreamModel)
-{
-    if (inbound.openai)
-        return OpenAICompat::rewriteChatRequest(inbound.body, *inbound.openai, upstreamModel);
-    QJsonObject request = canonicalOf(inbound);
-    request.insert(u"model", upstreamModel);
-    if (inbound.stream)
-        request.insert(u"stream_options", QJsonObject{{u"include_usage"_s, true}});
-    return QJsonDocument(request).toJson(QJsonDocument::Compact);
-}
+namespace {
 
 // Providers with OpenAI's Responses API, which get Responses requests as they are; the rest, translated.
 bool servesResponses(const ProviderConfig &provider)
@@ -73,7 +82,8 @@ std::variant<PlannedCall, ProxyError> planUpstreamCall(const InboundChat &inboun
     QString error;
     const bool embeddings = inbound.kind == InboundChat::Kind::Embeddings;
     if (embeddings && family == ProviderFamily::Gemini) {
-        const auto gemini = GeminiEmbeddings::fromOpenAIRequest(canonicalOf(inbound), route.upstreamModel, &error);
+        const auto gemini = GeminiEmbeddings::fromOpenAIRequest(
+            canonicalOf(inbound, &error).value_or(QJsonObject()), route.upstreamModel, &error);
         if (!gemini)
             return ProxyError::badRequest(error, "input");
         request.path = provider.pathPrefix + gemini->path;
@@ -104,8 +114,14 @@ std::variant<PlannedCall, ProxyError> planUpstreamCall(const InboundChat &inboun
         const QByteArray operationPath = embeddings ? "/embeddings"
             : responsesPassthrough                  ? "/responses"
                                                     : "/chat/completions";
-        request.body = responsesPassthrough ? withModel(inbound.body, route.upstreamModel)
-                                            : openAIBody(inbound, route.upstreamModel);
+        if (responsesPassthrough) {
+            request.body = withModel(inbound.body, route.upstreamModel);
+        } else {
+            auto body = openAIBody(inbound, route.upstreamModel, &error);
+            if (!body)
+                return ProxyError::badRequest(error);
+            request.body = std::move(*body);
+        }
         if (family == ProviderFamily::AzureOpenAI) {
             const auto operation = embeddings ? AzureOpenAI::Operation::Embeddings
                 : responsesPassthrough        ? AzureOpenAI::Operation::Responses
@@ -139,16 +155,22 @@ std::variant<PlannedCall, ProxyError> planUpstreamCall(const InboundChat &inboun
             call.codec = std::make_unique<AnthropicPassthroughCodec>(inbound.model);
             break;
         }
-        const auto anthropic = AnthropicAdapter::fromOpenAIRequest(canonicalOf(inbound), route.upstreamModel,
-                                                                   route.model, &error);
+        const auto canonical = canonicalOf(inbound, &error);
+        if (!canonical)
+            return ProxyError::badRequest(error);
+        const auto anthropic
+            = AnthropicAdapter::fromOpenAIRequest(*canonical, route.upstreamModel, route.model, &error);
         if (!anthropic)
             return ProxyError::badRequest(error);
         request.body = anthropic->body;
         break;
     }
     case ProviderFamily::Gemini: {
-        const auto gemini = GeminiAdapter::fromOpenAIRequest(canonicalOf(inbound), route.upstreamModel,
-                                                             route.model, &error);
+        const auto canonical = canonicalOf(inbound, &error);
+        if (!canonical)
+            return ProxyError::badRequest(error);
+        const auto gemini
+            = GeminiAdapter::fromOpenAIRequest(*canonical, route.upstreamModel, route.model, &error);
         if (!gemini)
             return ProxyError::badRequest(error);
         request.path = provider.pathPrefix + gemini->path;

@@ -20,7 +20,7 @@ struct InboundChat
     ClientFormat format = ClientFormat::OpenAI;
     QByteArray body;
     std::optional<OpenAICompat::ChatRequest> openai; // OpenAI clients: what the in-place reader found
-    QJsonObject canonical;                           // Anthropic clients: the request in OpenAI form
+    QJsonObject canonical; // Gemini clients: the request in OpenAI form
     QString model;
     QByteArray anthropicBeta; // the client's anthropic-beta header, for an Anthropic upstream
     // Responses clients: the request translated for upstreams without a Responses API (also in `canonical`),
@@ -39,6 +39,9 @@ struct PlannedCall
     std::unique_ptr<ExchangeCodec> codec;
     HttpHeaders clientHeaders; // the gateway's notes on this route, added to the client's answer
 };
+
+// `body` (a valid JSON object) with its top-level "model" set to `model`, the rest byte for byte.
+QByteArray withModel(const QByteArray &body, const QString &model);
 
 // Builds the upstream call for a routed request: the provider's path, headers and body, translated from the
 // client's format where the formats differ. A ProxyError (400) when the request cannot be expressed there.

@@ -116,6 +116,20 @@ describe('official openai client through llm-gateway serve to OpenAI, Anthropic 
         await expectUpstreamRequest(stack, route, { ...askedTools, model: route.tools, stream: true });
       });
 
+      it('raises the upstream\'s mid-stream error as APIError, after the text that came before it', async () => {
+        const model = route.provider === 'openai' ? 'openai/fake-stream-error' : `${route.model}-stream-error`;
+        const stream = await client.chat.completions.create({ model, messages, stream: true });
+        let text = '';
+        await assert.rejects((async () => {
+          for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+        })(), (error) => {
+          assert.ok(error instanceof OpenAI.APIError, `got ${error?.constructor?.name}: ${error?.message}`);
+          assert.match(error.message, /overloaded|error while processing/i);
+          return true;
+        });
+        assert.match(text, /^Echo:/, 'the pieces before the error arrived');
+      });
+
       it('passes an upstream 429 on as RateLimitError', async () => {
         const model = `${route.provider}/fake-error-429`;
         await assert.rejects(client.chat.completions.create({ model, messages }), (error) => {

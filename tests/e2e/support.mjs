@@ -80,9 +80,9 @@ export async function stopProcess(child, { signal = 'SIGTERM', timeoutMs = 15000
   return result;
 }
 
-// Runs a command to completion: { code, stdout, stderr }.
-export async function run(bin, args, { env, timeoutMs = 30000 } = {}) {
-  const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+// Runs a command to completion (in `cwd`, default ours): { code, stdout, stderr }.
+export async function run(bin, args, { env, cwd, timeoutMs = 30000 } = {}) {
+  const child = spawn(bin, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (t) => { stdout += t; });

@@ -52,6 +52,8 @@ private slots:
     void request();
     void requestRejectsBadBodies_data();
     void requestRejectsBadBodies();
+    void readHead_data();
+    void readHead();
     void thinkingBudget_data();
     void thinkingBudget();
     void requestRoundTripsThroughTheAnthropicAdapter();
@@ -106,6 +108,49 @@ void TestAnthropicInbound::requestRejectsBadBodies()
     QString error;
     QVERIFY(!AnthropicInbound::toOpenAIRequest(body, &error));
     QVERIFY2(error.startsWith(message), qPrintable(error));
+}
+
+void TestAnthropicInbound::readHead_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("model"); // empty: rejected with `message`
+    QTest::addColumn<bool>("stream");
+    QTest::addColumn<QString>("message");
+    // What Anthropic may accept and the translation may not is not the head's business.
+    QTest::newRow("passthrough-only fields") << QByteArray(
+        R"({"model":"anthropic/claude-sonnet-4-5","stream":true,"messages":[{"role":"system","content":"x"}],)"
+        R"("context_management":{"edits":[]},"output_config":{"effort":"high"},"new_field":1})")
+                                             << u"anthropic/claude-sonnet-4-5"_s << true << QString();
+    QTest::newRow("no max_tokens") << QByteArray(R"({"model":"m","messages":[]})") << u"m"_s << false
+                                   << QString();
+    QTest::newRow("stream not true") << QByteArray(R"({"model":"m","stream":"yes"})") << u"m"_s << false
+                                     << QString();
+    QTest::newRow("not JSON") << QByteArray("{\"model\":") << QString() << false
+                              << u"The request body is not valid JSON: "_s;
+    QTest::newRow("array") << QByteArray("[]") << QString() << false
+                           << u"The request body must be a JSON object"_s;
+    QTest::newRow("no model") << QByteArray(R"({"max_tokens":5})") << QString() << false
+                              << u"model: Field required"_s;
+    QTest::newRow("model not a string")
+        << QByteArray(R"({"model":5})") << QString() << false << u"model: Field required"_s;
+}
+
+void TestAnthropicInbound::readHead()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QString, model);
+    QFETCH(bool, stream);
+    QFETCH(QString, message);
+    QString error;
+    const auto head = AnthropicInbound::readHead(body, &error);
+    if (model.isEmpty()) {
+        QVERIFY(!head);
+        QVERIFY2(error.startsWith(message), qPrintable(error));
+        return;
+    }
+    QVERIFY2(head, qPrintable(error));
+    QCOMPARE(head->model, model);
+    QCOMPARE(head->stream, stream);
 }
 
 void TestAnthropicInbound::thinkingBudget_data()

@@ -60,6 +60,25 @@ int FakeAnswer::errorStatusFor(const QString &model)
     return ok && status >= 100 && status <= 599 ? status : -1;
 }
 
+void FakeAnswer::replaceWithToolCall(const QString &name, const QString &arguments)
+{
+    m_kind = Kind::Tools;
+    m_pieces.clear();
+    m_toolCalls = { { name, arguments, argumentPieces(arguments) } };
+}
+
+void FakeAnswer::replaceWithEcho(const QString &text)
+{
+    m_kind = Kind::Echo;
+    m_toolCalls.clear();
+    m_pieces = FakeChatCompletion::wordPieces(QStringLiteral("Echo: ") + text);
+}
+
+bool FakeAnswer::errorsMidStream(const QString &model)
+{
+    return model == u"fake-stream-error" || model.endsWith(u"-stream-error");
+}
+
 int FakeAnswer::completionTokens() const
 {
     int counted = 0;

@@ -42,6 +42,13 @@ public:
     static Kind kindFor(const QString &model, bool toolsGiven);
     // "fake-error-429" -> 429; -1 when the model does not ask for an error.
     static int errorStatusFor(const QString &model);
+    // "fake-stream-error" or "…-stream-error": a stream that sends its first two text pieces, then the API's
+    // mid-stream error (overloaded), and ends.
+    static bool errorsMidStream(const QString &model);
+
+    // The agent script's turns (FakeAgentScript): one call of `name`, or the echo of a tool's result.
+    void replaceWithToolCall(const QString &name, const QString &arguments);
+    void replaceWithEcho(const QString &text);
 
     Kind kind() const { return m_kind; }
     QStringList pieces() const

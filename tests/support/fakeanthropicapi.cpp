@@ -1,5 +1,7 @@
 #include "fakeanthropicapi.h"
 
+#include "fakeagentscript.h"
+
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -30,6 +32,30 @@ QString blocksText(const QJsonValue &content)
             texts.append(block.toObject().value(u"text").toString());
     }
     return texts.join(u' ');
+}
+
+// FakeAgentScript on a Messages request: the tool_result of the last message, else a call on the user's path.
+void playAgentTurn(const QJsonObject &body, FakeAnswer *answer)
+{
+    const QJsonArray messages = body.value(u"messages").toArray();
+    if (messages.isEmpty())
+        return;
+    for (const QJsonValue &block : messages.last().toObject().value(u"content").toArray()) {
+        if (block[u"type"].toString() == u"tool_result") {
+            answer->replaceWithEcho(FakeAgentScript::resultText(block[u"content"]));
+            return;
+        }
+    }
+    QStringList tools;
+    for (const QJsonValue &tool : body.value(u"tools").toArray())
+        tools.append(tool[u"name"].toString());
+    QString userText;
+    for (const QJsonValue &message : messages) {
+        if (message[u"role"].toString() == u"user")
+            userText = blocksText(message[u"content"]);
+    }
+    if (const auto call = FakeAgentScript::call(tools, userText))
+        answer->replaceWithToolCall(call->name, call->arguments);
 }
 
 QByteArray toolUseId(const QByteArray &messageId, int index)
@@ -107,11 +133,27 @@ FakeReply FakeAnthropicApi::reply(const FakeHttpRequest &request)
         if (key != m_expectedKey)
             return error(401, QStringLiteral("invalid x-api-key"), headers);
     }
-    if (request.method != "POST" || request.path != "/v1/messages")
+    const bool count = request.path == "/v1/messages/count_tokens";
+    if (request.method != "POST" || (request.path != "/v1/messages" && !count))
         return error(404, QStringLiteral("Not Found"), headers);
     if (request.header("anthropic-version").isEmpty())
         return error(400, QStringLiteral("anthropic-version: header is required"), headers);
-    return messages(request, headers);
+    return count ? countTokens(request, headers) : messages(request, headers);
+}
+
+FakeReply FakeAnthropicApi::countTokens(
+    const FakeHttpRequest &request, const FakeReply::Headers &headers) const
+{
+    const QJsonObject body = request.json().toObject();
+    if (body.value(u"model").toString().isEmpty())
+        return error(400, QStringLiteral("model: Field required"), headers);
+    if (!body.value(u"messages").isArray())
+        return error(400, QStringLiteral("messages: Field required"), headers);
+    if (body.contains(u"max_tokens"))
+        return error(400, QStringLiteral("max_tokens: Extra inputs are not permitted"), headers);
+    const FakeAnswer answer(turns(body), FakeAnswer::Kind::Echo, 1, m_tokens);
+    return FakeReply::json(
+        200, "{\"input_tokens\":" + QByteArray::number(answer.promptTokens()) + '}', headers);
 }
 
 FakeAnthropicApi::Usage FakeAnthropicApi::usageOf(const FakeAnswer &answer) const
@@ -185,8 +227,10 @@ FakeReply FakeAnthropicApi::messages(const FakeHttpRequest &request, const FakeR
     }
 
     const bool toolsGiven = !body.value(u"tools").toArray().isEmpty();
-    const FakeAnswer answer(
+    FakeAnswer answer(
         turns(body), FakeAnswer::kindFor(model, toolsGiven), body.value(u"max_tokens").toInt(), m_tokens);
+    if (FakeAgentScript::applies(model))
+        playAgentTurn(body, &answer);
     const Usage usage = usageOf(answer);
     const QByteArray id = "msg_01" + idPart("message" + QByteArray::number(m_sequence), 22);
     if (body.value(u"stream").toBool())
@@ -244,8 +288,15 @@ QByteArrayList FakeAnthropicApi::streamEvents(
         }
     } else {
         blockStart(0, "{\"type\":\"text\",\"text\":\"\"}");
-        for (const QString &piece : answer.pieces())
+        const bool errorMidStream = FakeAnswer::errorsMidStream(model);
+        for (const QString &piece : errorMidStream ? answer.pieces().mid(0, 2) : answer.pieces())
             delta(0, "{\"type\":\"text_delta\",\"text\":" + FakeChatCompletion::jsonString(piece) + '}');
+        if (errorMidStream) { // as Anthropic's streaming docs show it; the stream ends there
+            events.append(event("error",
+                "{\"type\": \"error\", \"error\": {\"type\": \"overloaded_error\", \"message\": "
+                "\"Overloaded\"}}"));
+            return events;
+        }
         blockStop(0);
     }
     events.append(event("message_delta",

@@ -42,6 +42,8 @@ private:
 
     FakeReply error(int status, const QString &message, const FakeReply::Headers &headers) const;
     FakeReply messages(const FakeHttpRequest &request, const FakeReply::Headers &headers);
+    // POST /v1/messages/count_tokens: {"input_tokens": the prompt tokens of the echo rules}; no max_tokens.
+    FakeReply countTokens(const FakeHttpRequest &request, const FakeReply::Headers &headers) const;
     Usage usageOf(const FakeAnswer &answer) const;
     static QByteArray usageJson(const Usage &usage, int outputTokens);
     static QByteArray contentJson(const FakeAnswer &answer, const QByteArray &messageId);

@@ -191,6 +191,20 @@ QByteArray FakeChatCompletion::chunk(const QByteArray &delta, const QByteArray &
     return out;
 }
 
+void FakeChatCompletion::replaceWithToolCall(const QString &name, const QString &arguments)
+{
+    m_kind = Kind::Tools;
+    m_pieces.clear();
+    m_toolCalls = { { callId(m_id, 0), name, argumentPieces(arguments) } };
+}
+
+void FakeChatCompletion::replaceWithEcho(const QString &text)
+{
+    m_kind = Kind::Echo;
+    m_toolCalls.clear();
+    m_pieces = wordPieces(QStringLiteral("Echo: ") + text);
+}
+
 QByteArrayList FakeChatCompletion::streamEvents() const
 {
     QByteArrayList events;

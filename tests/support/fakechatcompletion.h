@@ -31,6 +31,10 @@ public:
     FakeChatCompletion(const QJsonObject &request, Kind kind, const FakeTokenSettings &tokens,
         const QByteArray &id, qint64 created);
 
+    // The agent script's turns (FakeAgentScript): one call of `name`, or the echo of a tool's result.
+    void replaceWithToolCall(const QString &name, const QString &arguments);
+    void replaceWithEcho(const QString &text);
+
     QByteArray body() const;
     // Every event of the stream in order, each "data: {…}\n\n", the last one "data: [DONE]\n\n".
     QByteArrayList streamEvents() const;

@@ -1,5 +1,7 @@
 #include "fakegeminiapi.h"
 
+#include "fakeagentscript.h"
+
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -92,6 +94,31 @@ QByteArray FakeGeminiApi::errorBody(int code, const QString &message, const QByt
         + ",\"message\":" + FakeChatCompletion::jsonString(message) + ",\"status\":\"" + status + "\"}}";
 }
 
+// FakeAgentScript on a GenerateContentRequest: the functionResponse of the last content, else a call on the
+// user's path.
+void FakeGeminiApi::playAgentTurn(const QJsonObject &body, FakeAnswer *answer)
+{
+    const QJsonArray contents = body.value(u"contents").toArray();
+    for (const QJsonValue &part : contents.last().toObject().value(u"parts").toArray()) {
+        if (part[u"functionResponse"].isObject()) {
+            answer->replaceWithEcho(FakeAgentScript::resultText(part[u"functionResponse"][u"response"]));
+            return;
+        }
+    }
+    QStringList tools;
+    for (const QJsonValue &tool : body.value(u"tools").toArray()) {
+        for (const QJsonValue &declaration : tool[u"functionDeclarations"].toArray())
+            tools.append(declaration[u"name"].toString());
+    }
+    QString userText;
+    for (const QJsonValue &content : contents) {
+        if (content[u"role"].toString(QStringLiteral("user")) == u"user")
+            userText = partsText(content.toObject());
+    }
+    if (const auto call = FakeAgentScript::call(tools, userText))
+        answer->replaceWithToolCall(call->name, call->arguments);
+}
+
 QList<FakeTurn> FakeGeminiApi::turns(const QJsonObject &request)
 {
     QList<FakeTurn> out;
@@ -146,10 +173,35 @@ FakeReply FakeGeminiApi::reply(const FakeHttpRequest &request)
             return generate(request, model, true, headers);
         if (method == "batchEmbedContents")
             return embed(request, headers);
+        if (method == "countTokens")
+            return countTokens(request, headers);
     }
     return error(404,
         QStringLiteral("The requested URL %1 was not found on this server.")
             .arg(QString::fromUtf8(request.path)),
+        headers);
+}
+
+FakeReply FakeGeminiApi::countTokens(const FakeHttpRequest &request, const FakeReply::Headers &headers) const
+{
+    QJsonObject body = request.json().toObject();
+    if (body.contains(u"generateContentRequest")) {
+        body = body.value(u"generateContentRequest").toObject();
+        if (!body.value(u"model").toString().startsWith(u"models/"))
+            return error(400,
+                QStringLiteral("* CountTokensRequest.generate_content_request.model: model is required"),
+                headers);
+    }
+    if (!body.value(u"contents").isArray())
+        return error(
+            400, QStringLiteral("* CountTokensRequest.contents: contents is not specified"), headers);
+    const QByteArray total
+        = QByteArray::number(FakeAnswer(turns(body), FakeAnswer::Kind::Echo, 1, m_tokens).promptTokens());
+    return FakeReply::json(200,
+        "{\n  \"totalTokens\": " + total
+            + ",\n  \"promptTokensDetails\": [\n    {\n      "
+              "\"modality\": \"TEXT\",\n      \"tokenCount\": "
+            + total + "\n    }\n  ]\n}\n",
         headers);
 }
 
@@ -221,7 +273,9 @@ FakeReply FakeGeminiApi::generate(
     for (const QJsonValue &tool : tools)
         toolsGiven = toolsGiven || !tool.toObject().value(u"functionDeclarations").toArray().isEmpty();
     const int maxTokens = body.value(u"generationConfig").toObject().value(u"maxOutputTokens").toInt(4);
-    const FakeAnswer answer(turns(body), FakeAnswer::kindFor(model, toolsGiven), maxTokens, m_tokens);
+    FakeAnswer answer(turns(body), FakeAnswer::kindFor(model, toolsGiven), maxTokens, m_tokens);
+    if (FakeAgentScript::applies(model))
+        playAgentTurn(body, &answer);
     const QByteArray responseId = responseIdFor(++m_sequence);
     const QByteArray usage = usageJson(answer);
 
@@ -260,5 +314,12 @@ FakeReply FakeGeminiApi::generate(
     QByteArrayList events;
     for (const QByteArray &r : responses)
         events.append("data: " + r + "\r\n\r\n");
+    if (FakeAnswer::errorsMidStream(model)) { // Google's envelope as an event of its own, then the end
+        events = events.mid(0, 2);
+        events.append("data: "
+            + errorBody(
+                503, QStringLiteral("The model is overloaded. Please try again later."), "UNAVAILABLE")
+            + "\r\n\r\n");
+    }
     return fakeEventStreamReply(headers, events, FakeStreamPacing::forModel(model));
 }

@@ -27,11 +27,15 @@ public:
     static QByteArray statusNameFor(int code);
     // The turns of a GenerateContentRequest: systemInstruction (if any) first, then each content.
     static QList<FakeTurn> turns(const QJsonObject &request);
+    static void playAgentTurn(const QJsonObject &body, FakeAnswer *answer);
 
 private:
     FakeReply error(int code, const QString &message, const FakeReply::Headers &headers) const;
     // batchEmbedContents: deterministic vectors (8 values, or outputDimensionality), no usage (as Gemini).
     FakeReply embed(const FakeHttpRequest &request, const FakeReply::Headers &headers) const;
+    // :countTokens, with contents or a generateContentRequest: totalTokens by the echo rules, Google's
+    // layout.
+    FakeReply countTokens(const FakeHttpRequest &request, const FakeReply::Headers &headers) const;
     FakeReply generate(
         const FakeHttpRequest &request, const QString &model, bool stream, const FakeReply::Headers &headers);
     QByteArray usageJson(const FakeAnswer &answer) const;

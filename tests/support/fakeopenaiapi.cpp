@@ -1,6 +1,8 @@
 #include "fakeopenaiapi.h"
 
 #include "clock.h"
+#include "fakeagentscript.h"
+#include "fakeanswer.h"
 #include "fakeresponses.h"
 
 #include <QCryptographicHash>
@@ -10,6 +12,30 @@
 #include <QtEndian>
 
 namespace {
+// FakeAgentScript on a Chat Completions request: the last message's tool result, else a call on the user's
+// path.
+void playAgentTurn(const QJsonObject &body, FakeChatCompletion *completion)
+{
+    const QJsonArray messages = body.value(u"messages").toArray();
+    if (messages.isEmpty())
+        return;
+    const QJsonObject last = messages.last().toObject();
+    if (last.value(u"role").toString() == u"tool") {
+        completion->replaceWithEcho(FakeAgentScript::resultText(last.value(u"content")));
+        return;
+    }
+    QStringList tools;
+    for (const QJsonValue &tool : body.value(u"tools").toArray())
+        tools.append(tool[u"function"][u"name"].toString());
+    QString userText;
+    for (const QJsonValue &message : messages) {
+        if (message[u"role"].toString() == u"user")
+            userText = FakeAgentScript::resultText(message[u"content"]);
+    }
+    if (const auto call = FakeAgentScript::call(tools, userText))
+        completion->replaceWithToolCall(call->name, call->arguments);
+}
+
 struct FakeModel
 {
     const char *id;
@@ -257,8 +283,10 @@ FakeReply FakeOpenAiApi::chatCompletions(const FakeHttpRequest &request, const F
     const FakeChatCompletion::Kind kind = model == u"fake-tools" ? FakeChatCompletion::Kind::Tools
         : model == u"fake-length"                                ? FakeChatCompletion::Kind::Length
                                                                  : FakeChatCompletion::Kind::Echo;
-    const FakeChatCompletion completion(
+    FakeChatCompletion completion(
         body, kind, m_tokens, "chatcmpl-" + hashHex(QByteArray::number(m_sequence), 29), createdSeconds());
+    if (FakeAgentScript::applies(model))
+        playAgentTurn(body, &completion);
 
     if (!body.value(u"stream").toBool()) {
         FakeReply reply = FakeReply::json(200, completion.body(), headers);
@@ -274,8 +302,15 @@ FakeReply FakeOpenAiApi::chatCompletions(const FakeHttpRequest &request, const F
     FakeReply::Headers streamHeaders { { "Content-Type", "text/event-stream; charset=utf-8" },
         { "Transfer-Encoding", "chunked" } };
     streamHeaders += headers;
-    const QByteArrayList events = completion.streamEvents();
+    QByteArrayList events = completion.streamEvents();
     const FakeStreamPacing pacing = FakeStreamPacing::forModel(model);
+    // The role chunk, two pieces, then OpenAI's error chunk; no [DONE].
+    if (FakeAnswer::errorsMidStream(model)) {
+        events = events.mid(0, 3);
+        events.append(
+            "data: {\"error\":{\"message\":\"The server had an error while processing your request. "
+            "Sorry about that!\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n");
+    }
     FakeReply reply;
     for (qsizetype i = 0; i < events.size(); ++i) {
         FakeReplyStep step { i == 0 ? slowMs : 0, FakeReply::chunk(events[i]), false };

@@ -226,7 +226,7 @@ FakeReply FakeResponses::reply(const FakeHttpRequest &request, const FakeReply::
     const FakeResponses answer(body, tokens, idSeed, createdAt);
     if (!body.value(u"stream").toBool())
         return FakeReply::json(200, answer.body(), headers);
-    FakeReply reply = fakeEventStreamReply(headers, answer.streamEvents(), FakeAnswer::streamDelayFor(model));
+    FakeReply reply = fakeEventStreamReply(headers, answer.streamEvents(), FakeStreamPacing::forModel(model));
     if (model == u"fake-drop-mid-stream") { // two events, then the connection closes
         reply.steps = reply.steps.mid(0, 2);
         reply.steps.last().closeAfter = true;

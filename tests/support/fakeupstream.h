@@ -29,6 +29,8 @@ class ReservedPort;
 //   fake-stream-gated     holds each stream event after the first until the test releases it (streamGate())
 //   fake-drop             closes the connection without answering
 //   fake-drop-mid-stream  sends two stream events (or half a body) and closes
+//   fake-stream-error     (or …-stream-error, on every API) streams two pieces, then the API's error event
+//   fake-agent            (or …-agent, on every API) a coding agent's tool round trip (see FakeAgentScript)
 //   fake-tools            two parallel tool calls, finish_reason "tool_calls"
 //   fake-length           finish_reason "length"
 //   fake-not-json         200 with a body that is not JSON
