@@ -103,6 +103,8 @@ void TestPoolConnections::connectionsFollowThePoolThreads()
     int peak = 0;
     for (int round = 0; round < 5; ++round) {
         burstOfCalls(24);
+        if (QTest::currentTestFailed())
+            return;
         const int busy = connectionsNow();
         peak = std::max(peak, busy);
         qInfo("round %d: %d connections busy, %d at rest", round, busy, resting);
