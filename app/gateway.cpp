@@ -1,18 +1,18 @@
 #include "gateway.h"
 
 #include "apicall.h"
+#include "gatewayrouter.h"
 #include "gatewayvitals.h"
 #include "httpserver.h"
 #include "localmodels.h"
-#include "servercertificate.h"
 #include "proxy/providerstats.h"
 #include "proxy/responsecache.h"
-#include "gatewayrouter.h"
+#include "servercertificate.h"
 
 #include <QFile>
+#include <QHostAddress>
 #include <QLoggingCategory>
 #include <QThread>
-#include <QHostAddress>
 #include <QThreadPool>
 
 using namespace Qt::StringLiterals;
@@ -23,8 +23,7 @@ Gateway::Gateway(GatewayConfig config, const Clock &clock, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
     , m_clock(clock)
-{
-}
+{ }
 
 Gateway::~Gateway()
 {
@@ -44,7 +43,8 @@ bool Gateway::start(QString *error)
     m_accepting = true;
     m_background = std::make_unique<QThreadPool>();
     m_background->setObjectName(u"gateway-background"_s);
-    m_background->setMaxThreadCount(4); // one each for the catch-up, purge, spend sync and learning or discovery
+    m_background->setMaxThreadCount(
+        4); // one each for the catch-up, purge, spend sync and learning or discovery
     m_background->setExpiryTimeout(m_config.poolThreadExpiryMs);
     const auto location = databaseLocation(m_config, error);
     if (!location)
@@ -73,18 +73,20 @@ bool Gateway::start(QString *error)
     m_members = std::make_unique<MemberStore>(*location, m_clock);
     m_accessTokens = std::make_unique<AccessTokenStore>(*location, *m_members, m_clock);
     m_audit = std::make_unique<AuditLog>(*location);
-    m_policies = std::make_unique<PolicyStore>(*location, RetentionPolicy{m_config.retention, 30, 365});
+    m_policies = std::make_unique<PolicyStore>(*location, RetentionPolicy { m_config.retention, 30, 365 });
     if (!m_policies->refresh(error))
         return false;
     m_records = std::make_unique<RecordStore>(*location);
     m_secrets = std::make_unique<SecretStore>(m_config.keychainService);
     m_providerSettings = std::make_unique<ProviderSettingsStore>(*location);
-    m_providers = std::make_unique<ProviderRegistry>(m_config.providers, *m_providerSettings, *m_secrets, m_clock);
+    m_providers
+        = std::make_unique<ProviderRegistry>(m_config.providers, *m_providerSettings, *m_secrets, m_clock);
     if (!m_providers->load(error))
         return false;
     // What local servers serve: asked at once, then every minute (a model pulled, a server started or stopped
-    // since), always on the gateway's pool: start() neither waits up to the discovery timeout for a server that
-    // does not answer nor runs a nested event loop, and the first model list has them as soon as they answered.
+    // since), always on the gateway's pool: start() neither waits up to the discovery timeout for a server
+    // that does not answer nor runs a nested event loop, and the first model list has them as soon as they
+    // answered.
     const auto discover = [this] {
         inBackground(m_discoveryRunning, [this, providers = configuredProviders()] {
             discoverLocalModels(providers, m_config.discoveryTimeoutMs, m_localModels);
@@ -97,9 +99,8 @@ bool Gateway::start(QString *error)
     m_apiPool->setExpiryTimeout(m_config.poolThreadExpiryMs);
     m_signIns = std::make_unique<SignInThrottle>(m_clock);
     m_vitals = std::make_unique<GatewayVitals>(m_clock);
-    m_apiContext = std::make_unique<ApiContext>(ApiContext{*m_members, *m_accessTokens, *m_audit, m_clock, *m_keys,
-                                                           *m_records, *m_policies, *m_providers, *m_apiPool,
-                                                           *m_signIns, *m_vitals, *m_log});
+    m_apiContext = std::make_unique<ApiContext>(ApiContext { *m_members, *m_accessTokens, *m_audit, m_clock,
+        *m_keys, *m_records, *m_policies, *m_providers, *m_apiPool, *m_signIns, *m_vitals, *m_log });
     startRetentionTimers();
 
     HttpServer::Options options;
@@ -118,24 +119,24 @@ bool Gateway::start(QString *error)
         options.tls = m_certificate.get();
     }
     if (m_config.responseCacheEnabled)
-        m_cache = std::make_unique<ResponseCache>(m_clock, m_config.responseCacheTtlMs,
-                                                  m_config.responseCacheMaxEntries, 64 * 1024 * 1024);
+        m_cache = std::make_unique<ResponseCache>(
+            m_clock, m_config.responseCacheTtlMs, m_config.responseCacheMaxEntries, 64 * 1024 * 1024);
     m_stats = std::make_unique<ProviderStats>();
     learnFromRecords();
-    every(m_config.statsRefreshMs, [this] { inBackground(m_learningRunning, [this] { learnFromRecords(); }); });
-    const ProxyContext context{m_config,   m_catalog, m_localModels, *m_keys,      *m_log,
-                               m_clock,    m_cache.get(), *m_stats,   *m_policies, *m_providers,
-                               m_vitals.get()};
+    every(
+        m_config.statsRefreshMs, [this] { inBackground(m_learningRunning, [this] { learnFromRecords(); }); });
+    const ProxyContext context { m_config, m_catalog, m_localModels, *m_keys, *m_log, m_clock, m_cache.get(),
+        *m_stats, *m_policies, *m_providers, m_vitals.get() };
     // Each worker routes /api/v1/… to its management API handler and the rest to its proxy.
-    m_server = std::make_unique<HttpServer>(options, [context, api = m_apiContext.get()] {
-        return std::make_unique<GatewayRouter>(context, *api);
-    });
+    m_server = std::make_unique<HttpServer>(options,
+        [context, api = m_apiContext.get()] { return std::make_unique<GatewayRouter>(context, *api); });
 
     QHostAddress address;
     if (m_config.host == u"localhost")
         address = QHostAddress(QHostAddress::LocalHost);
     else if (!address.setAddress(m_config.host)) {
-        *error = u"the host '%1' is not an IP address to listen on (use 127.0.0.1, 0.0.0.0 or ::)"_s.arg(m_config.host);
+        *error = u"the host '%1' is not an IP address to listen on (use 127.0.0.1, 0.0.0.0 or ::)"_s.arg(
+            m_config.host);
         return false;
     }
     if (!m_server->listen(address, m_config.port)) {
@@ -156,13 +157,14 @@ QString Gateway::listenProblem() const
     switch (m_server->serverError()) {
     case QAbstractSocket::AddressInUseError:
         return u"port %1 is taken by another program (on %2); stop that program or choose another port with "
-               "--port or \"port\" in config.json"_s.arg(m_config.port).arg(m_config.host);
+               "--port or \"port\" in config.json"_s.arg(m_config.port)
+                   .arg(m_config.host);
     case QAbstractSocket::SocketAccessError:
-        return u"this user may not listen on %1 (ports below 1024 need privileges); choose a port above 1024"_s.arg(
-            where);
+        return u"this user may not listen on %1 (ports below 1024 need privileges); choose a port above 1024"_s
+            .arg(where);
     case QAbstractSocket::SocketAddressNotAvailableError:
-        return u"%1 is not an address of this machine; use 127.0.0.1, 0.0.0.0 or one of its own addresses"_s.arg(
-            m_config.host);
+        return u"%1 is not an address of this machine; use 127.0.0.1, 0.0.0.0 or one of its own addresses"_s
+            .arg(m_config.host);
     default:
         return u"cannot listen on %1: %2"_s.arg(where, m_server->errorString());
     }
@@ -202,8 +204,9 @@ void Gateway::startRetentionTimers()
             if (const auto removed = purgeExpired(&error); !removed)
                 qCWarning(lcGateway).noquote() << "purging expired records failed:" << error;
             else if (removed->records > 0 || removed->payloads > 0)
-                qCInfo(lcGateway).nospace() << "retention policy: deleted " << removed->records
-                                            << " records and the payloads of " << removed->payloads << " more";
+                qCInfo(lcGateway).nospace()
+                    << "retention policy: deleted " << removed->records << " records and the payloads of "
+                    << removed->payloads << " more";
         });
     };
     every(m_config.purgeIntervalMs, purge);
@@ -253,7 +256,7 @@ bool Gateway::syncKeySpend(QString *error)
 void Gateway::learnFromRecords()
 {
     const QDateTime now = m_clock.now();
-    const RecordFilter lastHour{now.addSecs(-3600), now, {}, {}, {}, {}};
+    const RecordFilter lastHour { now.addSecs(-3600), now, {}, {}, {}, {} };
     QString error;
     const auto report = m_records->usage(lastHour, UsageBucket::Hour, UsageDimension::Provider, &error);
     if (!report) {
@@ -264,7 +267,7 @@ void Gateway::learnFromRecords()
         const UsageTotals &t = group.totals;
         if (!group.key.isEmpty() && t.requests > 0)
             m_stats->absorb(group.key, t.requests + t.retries, t.upstreamFailures,
-                            double(t.durationSumMs) / double(t.requests));
+                double(t.durationSumMs) / double(t.requests));
     }
 }
 
@@ -273,7 +276,7 @@ std::optional<Removed> Gateway::purgeExpired(QString *error)
     const RetentionPolicy policy = m_policies->current();
     const QDateTime now = m_clock.now();
     return m_records->purge(policy.payloadsBefore(now), policy.recordsBefore(now),
-                            Actor{0, u"retention policy"_s}, now, error);
+        Actor { 0, u"retention policy"_s }, now, error);
 }
 
 void Gateway::stop()

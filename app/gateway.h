@@ -10,9 +10,9 @@
 #include "memberstore.h"
 #include "modelcatalog.h"
 #include "policystore.h"
+#include "providerregistry.h"
 #include "recordstore.h"
 #include "signinthrottle.h"
-#include "providerregistry.h"
 
 #include <QObject>
 #include <QThreadPool>
@@ -94,13 +94,12 @@ private:
     void startRetentionTimers();
     // Runs `job` every `intervalMs` on this object's thread, until stop().
     void every(int intervalMs, const std::function<void()> &job);
-    // Runs `work` on the gateway's own pool, one at a time per `running` flag (a run still going when the next is
-    // due is not repeated), never once stop() has begun; stop() waits for those in flight.
+    // Runs `work` on the gateway's own pool, one at a time per `running` flag (a run still going when the
+    // next is due is not repeated), never once stop() has begun; stop() waits for those in flight.
     void inBackground(QAtomicInteger<bool> &running, std::function<void()> work);
     // The user-facing reason listening on host:port failed.
     QString listenProblem() const;
     QList<ProviderConfig> configuredProviders() const;
-
 
     GatewayConfig m_config;
     const Clock &m_clock;
@@ -115,8 +114,8 @@ private:
     QList<QTimer *> m_timers;
     bool m_stopping = false;
     bool m_accepting = true;
-    // The catch-up, purge, spend sync, learning and discovery jobs: never the GUI's or anyone else's global pool,
-    // and never the thread that accepts connections (a keychain read may take 10 s).
+    // The catch-up, purge, spend sync, learning and discovery jobs: never the GUI's or anyone else's global
+    // pool, and never the thread that accepts connections (a keychain read may take 10 s).
     std::unique_ptr<QThreadPool> m_background;
     QAtomicInteger<bool> m_catchUpRunning = false;
     QAtomicInteger<bool> m_learningRunning = false;

@@ -19,7 +19,8 @@ bool readInt(const QJsonObject &object, const char *key, qint64 min, qint64 max,
     if (value.isUndefined())
         return true;
     const double number = value.toDouble(-1);
-    if (!value.isDouble() || number < double(min) || number > double(max) || number != double(qint64(number))) {
+    if (!value.isDouble() || number < double(min) || number > double(max)
+        || number != double(qint64(number))) {
         *error = u"'%1' must be a whole number from %2 to %3"_s.arg(QLatin1String(key)).arg(min).arg(max);
         return false;
     }
@@ -40,8 +41,8 @@ bool readInt(const QJsonObject &object, const char *key, qint64 min, qint64 max,
 // tls_cert_file and tls_key_file (relative ones are beside the config file), tls_terminated_by_proxy.
 bool applyTls(const QJsonObject &root, const QDir &base, GatewayConfig *config, QString *error)
 {
-    for (const auto &[key, file] : {std::pair(u"tls_cert_file"_s, &config->tlsCertificateFile),
-                                    std::pair(u"tls_key_file"_s, &config->tlsKeyFile)}) {
+    for (const auto &[key, file] : { std::pair(u"tls_cert_file"_s, &config->tlsCertificateFile),
+             std::pair(u"tls_key_file"_s, &config->tlsKeyFile) }) {
         if (!root.contains(key))
             continue;
         if (!root.value(key).isString() || root.value(key).toString().isEmpty()) {
@@ -73,13 +74,11 @@ bool applyFile(const QString &path, GatewayConfig *config, QJsonObject *provider
         return false;
     }
     const QJsonObject root = document.object();
-    static const QStringList known{u"host"_s, u"port"_s, u"database"_s, u"model_catalog"_s,
-                                   u"retention_level"_s, u"max_body_bytes"_s, u"connect_timeout_ms"_s,
-                                   u"upstream_timeout_ms"_s, u"stream_idle_timeout_ms"_s,
-                                   u"idle_timeout_ms"_s, u"header_timeout_ms"_s, u"worker_threads"_s,
-                                   u"shutdown_grace_ms"_s, u"allowed_hosts"_s, u"providers"_s,
-                                   u"response_cache"_s, u"tls_cert_file"_s, u"tls_key_file"_s,
-                                   u"tls_terminated_by_proxy"_s};
+    static const QStringList known { u"host"_s, u"port"_s, u"database"_s, u"model_catalog"_s,
+        u"retention_level"_s, u"max_body_bytes"_s, u"connect_timeout_ms"_s, u"upstream_timeout_ms"_s,
+        u"stream_idle_timeout_ms"_s, u"idle_timeout_ms"_s, u"header_timeout_ms"_s, u"worker_threads"_s,
+        u"shutdown_grace_ms"_s, u"allowed_hosts"_s, u"providers"_s, u"response_cache"_s, u"tls_cert_file"_s,
+        u"tls_key_file"_s, u"tls_terminated_by_proxy"_s };
     for (const QString &key : root.keys()) {
         if (!known.contains(key)) {
             *error = u"%1: unknown setting '%2' (known: %3)"_s.arg(path, key, known.join(u", "_s));
@@ -137,8 +136,8 @@ bool applyFile(const QString &path, GatewayConfig *config, QJsonObject *provider
 
 } // namespace
 
-std::optional<GatewayConfig> GatewayConfig::load(const QString &dataDir, const QString &configFile,
-                                                 const QProcessEnvironment &environment, QString *error)
+std::optional<GatewayConfig> GatewayConfig::load(
+    const QString &dataDir, const QString &configFile, const QProcessEnvironment &environment, QString *error)
 {
     GatewayConfig config;
     config.dataDir = dataDir;
@@ -163,18 +162,20 @@ std::optional<GatewayConfig> GatewayConfig::load(const QString &dataDir, const Q
         const QJsonObject custom = it.value().toObject();
         static const QRegularExpression validId(u"^[a-z0-9][a-z0-9_-]*$"_s);
         if (!validId.match(it.key()).hasMatch() || !custom.contains(u"base_url"_s)) {
-            *error = u"%1: provider '%2' is not a built-in one, so it needs a lower-case id and a \"base_url\" "
-                     "(an OpenAI-compatible server)"_s.arg(path, it.key());
+            *error
+                = u"%1: provider '%2' is not a built-in one, so it needs a lower-case id and a \"base_url\" "
+                  "(an OpenAI-compatible server)"_s.arg(path, it.key());
             return std::nullopt;
         }
-        specs.append(ProviderSpec{it.key(), custom.value(u"name"_s).toString(it.key()),
-                                  ProviderFamily::OpenAICompatible, QString(), QString(), QString(), false, QString()});
+        specs.append(ProviderSpec { it.key(), custom.value(u"name"_s).toString(it.key()),
+            ProviderFamily::OpenAICompatible, QString(), QString(), QString(), false, QString() });
     }
     // A provider is reachable when it has a key, when its base URL was set explicitly (a keyless
     // OpenAI-compatible server), or when it is a local server at its default address.
     for (const ProviderSpec &spec : std::as_const(specs)) {
         const QJsonObject fromFile = fileProviders.value(spec.id).toObject();
-        QString baseUrl = spec.baseUrlVariable.isEmpty() ? QString() : environment.value(spec.baseUrlVariable);
+        QString baseUrl
+            = spec.baseUrlVariable.isEmpty() ? QString() : environment.value(spec.baseUrlVariable);
         QString source = spec.baseUrlVariable; // where the base URL came from, for the error message
         if (fromFile.contains(u"base_url"_s)) {
             baseUrl = fromFile.value(u"base_url"_s).toString();
@@ -215,7 +216,8 @@ QList<QByteArray> GatewayConfig::hostAllowList() const
     if (host == u"0.0.0.0" || host == u"::")
         return {};
     QList<QByteArray> list;
-    QStringList names{host.contains(u':') ? u'[' + host + u']' : host, u"localhost"_s, u"127.0.0.1"_s, u"[::1]"_s};
+    QStringList names { host.contains(u':') ? u'[' + host + u']' : host, u"localhost"_s, u"127.0.0.1"_s,
+        u"[::1]"_s };
     names += allowedHosts;
     for (const QString &name : std::as_const(names)) {
         const QByteArray lower = name.toLower().toUtf8();
@@ -242,8 +244,10 @@ QString GatewayConfig::plainTextExposureWarning() const
     const QHostAddress address(host);
     if (host == u"localhost" || address.isLoopback())
         return {};
-    return u"WARNING: the gateway listens on %1, which other machines can reach, in plain HTTP: members' passwords, "
-           "access tokens, gateway keys and every prompt and answer cross the network readable by anyone on the way. "
+    return u"WARNING: the gateway listens on %1, which other machines can reach, in plain HTTP: members' "
+           u"passwords, "
+           "access tokens, gateway keys and every prompt and answer cross the network readable by anyone on "
+           "the way. "
            "Serve HTTPS with --tls-cert FILE --tls-key FILE (or \"tls_cert_file\" and \"tls_key_file\" in "
            "config.json), or put a TLS proxy in front and set \"tls_terminated_by_proxy\": true. Until then, "
            "sign-in and token creation from other machines are refused."_s.arg(host);

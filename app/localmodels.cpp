@@ -36,7 +36,7 @@ QList<LocalModels::Model> LocalModels::models() const
     QList<Model> all;
     for (auto it = m_byProvider.cbegin(); it != m_byProvider.cend(); ++it) {
         for (const QString &id : it.value())
-            all.append({it.key(), id});
+            all.append({ it.key(), id });
     }
     return all;
 }

@@ -36,7 +36,7 @@ private:
     std::atomic<quint64> m_generation = 0;
 };
 
-// Asks each local server among `providers` for its models (Ollama's GET /api/tags, LM Studio's GET /v1/models)
-// and puts its answer in `into`; a server that does not answer within `timeoutMs` serves nothing. Blocks the
-// calling thread (any thread) until every server answered or timed out.
+// Asks each local server among `providers` for its models (Ollama's GET /api/tags, LM Studio's GET
+// /v1/models) and puts its answer in `into`; a server that does not answer within `timeoutMs` serves nothing.
+// Blocks the calling thread (any thread) until every server answered or timed out.
 void discoverLocalModels(const QList<ProviderConfig> &providers, int timeoutMs, LocalModels &into);

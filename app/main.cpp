@@ -17,7 +17,8 @@ using namespace Qt::StringLiterals;
 namespace {
 
 #ifdef GATEWAY_WITH_WINDOW
-// Where a window can be shown: an X11 or Wayland display, or a platform named explicitly (offscreen, in tests).
+// Where a window can be shown: an X11 or Wayland display, or a platform named explicitly (offscreen, in
+// tests).
 bool displayAvailable()
 {
     return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY")
@@ -29,9 +30,10 @@ bool displayAvailable()
 // it makes each thread's dispatcher):
 // - headless: Qt's own dispatcher on every thread (QT_NO_GLIB). It is markedly faster than GLib's on the
 //   proxy's hot path, and nothing there needs GLib (the keychain thread pumps its own GLib context).
-// - window: GLib's dispatcher on the GUI thread only, because GTK's file dialogs (the platform theme on GNOME)
-//   and other desktop integration expect a GLib main loop there; QT_NO_THREADED_GLIB keeps Qt's own dispatcher
-//   on every other thread, so the gateway hosted beside the window runs as fast as `serve`.
+// - window: GLib's dispatcher on the GUI thread only, because GTK's file dialogs (the platform theme on
+// GNOME)
+//   and other desktop integration expect a GLib main loop there; QT_NO_THREADED_GLIB keeps Qt's own
+//   dispatcher on every other thread, so the gateway hosted beside the window runs as fast as `serve`.
 void chooseEventDispatcher(bool window)
 {
     const char *variable = window ? "QT_NO_THREADED_GLIB" : "QT_NO_GLIB";

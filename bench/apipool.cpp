@@ -1,8 +1,8 @@
 // The management API's thread pool, sized from a measurement: a dashboard page fires about a dozen queries at
 // once (usage for this and the previous period, four charts, the logs, status, who am I). This starts a real
 // Gateway on a store of N records (the last 29 days), fires such a batch of 12 requests at once, each on its
-// own connection, and reports the wall time of the batch (median of B batches after one warm-up) for each pool
-// size. Usage: bench_apipool [--records N] [--batches B] [--pools 2,4,8]
+// own connection, and reports the wall time of the batch (median of B batches after one warm-up) for each
+// pool size. Usage: bench_apipool [--records N] [--batches B] [--pools 2,4,8]
 #include "benchrecords.h"
 #include "gateway.h"
 #include "logwriter.h"
@@ -26,19 +26,23 @@ namespace {
 // The dozen calls of a dashboard's first paint.
 QStringList batch(const QDateTime &now)
 {
-    const auto iso = [](const QDateTime &at) { return QString::fromLatin1(QUrl::toPercentEncoding(at.toString(Qt::ISODate))); };
+    const auto iso = [](const QDateTime &at) {
+        return QString::fromLatin1(QUrl::toPercentEncoding(at.toString(Qt::ISODate)));
+    };
     const QString month = u"from=%1&to=%2"_s.arg(iso(now.addDays(-30)), iso(now));
     const QString before = u"from=%1&to=%2"_s.arg(iso(now.addDays(-60)), iso(now.addDays(-30)));
     return {
-        u"/api/v1/usage?"_s + month,                          // the cards: this period …
-        u"/api/v1/usage?"_s + before,                         // … against the previous one
-        u"/api/v1/usage?group_by=model&"_s + month,           // four charts
+        u"/api/v1/usage?"_s + month, // the cards: this period …
+        u"/api/v1/usage?"_s + before, // … against the previous one
+        u"/api/v1/usage?group_by=model&"_s + month, // four charts
         u"/api/v1/usage?group_by=provider&"_s + month,
         u"/api/v1/usage?group_by=key&"_s + month,
         u"/api/v1/usage?group_by=member&"_s + month,
-        u"/api/v1/usage?from=%1&to=%2"_s.arg(iso(now.addDays(-1)), iso(now)),   // the last day by the hour
-        u"/api/v1/usage?from=%1&to=%2"_s.arg(iso(now.addSecs(-6 * 3600)), iso(now)), // six hours by the minute
-        u"/api/v1/usage?bucket=hour&from=%1&to=%2"_s.arg(iso(now.addDays(-7)), iso(now)), // the week by the hour
+        u"/api/v1/usage?from=%1&to=%2"_s.arg(iso(now.addDays(-1)), iso(now)), // the last day by the hour
+        u"/api/v1/usage?from=%1&to=%2"_s.arg(
+            iso(now.addSecs(-6 * 3600)), iso(now)), // six hours by the minute
+        u"/api/v1/usage?bucket=hour&from=%1&to=%2"_s.arg(
+            iso(now.addDays(-7)), iso(now)), // the week by the hour
         u"/api/v1/logs?limit=50"_s,
         u"/api/v1/status"_s,
         u"/api/v1/members/me"_s,
@@ -53,7 +57,7 @@ int get(quint16 port, const QString &path, const QByteArray &token)
     if (!socket.waitForConnected(10'000))
         return 0;
     socket.write("GET " + path.toUtf8() + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port)
-                 + "\r\nAuthorization: Bearer " + token + "\r\nConnection: close\r\n\r\n");
+        + "\r\nAuthorization: Bearer " + token + "\r\nConnection: close\r\n\r\n");
     QByteArray answer;
     while (socket.state() == QAbstractSocket::ConnectedState && socket.waitForReadyRead(60'000))
         answer += socket.readAll();
@@ -100,7 +104,7 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     qint64 records = 1'000'000;
     int batches = 7;
-    QList<int> pools{2, 4, 8};
+    QList<int> pools { 2, 4, 8 };
     const QStringList args = app.arguments();
     for (qsizetype i = 1; i < args.size(); ++i) {
         if (args[i] == "--records"_L1 && i + 1 < args.size()) {
@@ -137,9 +141,10 @@ int main(int argc, char **argv)
 
     QByteArray token;
     std::printf("%lld records, a batch of 12 calls at once, medians of %d batches, %d usable cores\n\n"
-                "| API threads | batch wall time | cards answered | status answered | me answered | slowest call alone |\n"
+                "| API threads | batch wall time | cards answered | status answered | me answered | slowest "
+                "call alone |\n"
                 "| ---: | ---: | ---: | ---: | ---: | ---: |\n",
-                static_cast<long long>(records), batches, QThread::idealThreadCount());
+        static_cast<long long>(records), batches, QThread::idealThreadCount());
     for (int pool : pools) {
         GatewayConfig config;
         config.dataDir = dir.path();
@@ -153,10 +158,12 @@ int main(int argc, char **argv)
         }
         if (token.isEmpty()) {
             StoreError storeError;
-            const Actor bench{0, u"bench"_s};
-            const auto owner = gateway.members().add(bench, u"owner@example.com"_s, u"Owner"_s, Role::Owner, &storeError);
-            const auto created = owner ? gateway.accessTokens().create(bench, owner->id, u"bench"_s, &storeError)
-                                       : std::nullopt;
+            const Actor bench { 0, u"bench"_s };
+            const auto owner
+                = gateway.members().add(bench, u"owner@example.com"_s, u"Owner"_s, Role::Owner, &storeError);
+            const auto created = owner
+                ? gateway.accessTokens().create(bench, owner->id, u"bench"_s, &storeError)
+                : std::nullopt;
             if (!created) {
                 std::fprintf(stderr, "%s\n", qPrintable(storeError.message));
                 return 1;
@@ -181,7 +188,7 @@ int main(int argc, char **argv)
                 me.push_back(answered[11]);
             }
             for (const QString &path : paths) {
-                const std::vector<double> alone = runBatch(gateway.port(), {path}, token);
+                const std::vector<double> alone = runBatch(gateway.port(), { path }, token);
                 slowestAlone = std::max(slowestAlone, alone.empty() ? -1 : alone.front());
             }
             QMetaObject::invokeMethod(&app, &QCoreApplication::quit, Qt::QueuedConnection);
@@ -191,8 +198,8 @@ int main(int argc, char **argv)
         gateway.stop();
         if (failed)
             return 1;
-        std::printf("| %d | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %.0f ms |\n", pool, median(wall), median(cards),
-                    median(status), median(me), slowestAlone);
+        std::printf("| %d | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %.0f ms |\n", pool, median(wall),
+            median(cards), median(status), median(me), slowestAlone);
         std::fflush(stdout);
     }
     return 0;

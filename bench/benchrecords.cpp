@@ -18,10 +18,14 @@ struct Model
     double outputPrice;
 };
 constexpr Model kModels[] = {
-    {"gpt-4o-mini", "openai", 0.15e-6, 0.6e-6},          {"gpt-4.1", "openai", 2e-6, 8e-6},
-    {"claude-sonnet-4-5", "anthropic", 3e-6, 15e-6},     {"claude-haiku-4-5", "anthropic", 1e-6, 5e-6},
-    {"gemini-2.5-flash", "google", 0.3e-6, 2.5e-6},      {"gemini-2.5-pro", "google", 1.25e-6, 10e-6},
-    {"llama-3.3-70b-versatile", "groq", 0.59e-6, 0.79e-6}, {"llama3.2", "ollama", 0, 0},
+    { "gpt-4o-mini", "openai", 0.15e-6, 0.6e-6 },
+    { "gpt-4.1", "openai", 2e-6, 8e-6 },
+    { "claude-sonnet-4-5", "anthropic", 3e-6, 15e-6 },
+    { "claude-haiku-4-5", "anthropic", 1e-6, 5e-6 },
+    { "gemini-2.5-flash", "google", 0.3e-6, 2.5e-6 },
+    { "gemini-2.5-pro", "google", 1.25e-6, 10e-6 },
+    { "llama-3.3-70b-versatile", "groq", 0.59e-6, 0.79e-6 },
+    { "llama3.2", "ollama", 0, 0 },
 };
 
 // A xorshift generator; its state is the bench's only mutable global, so that runs repeat exactly.
@@ -57,8 +61,8 @@ RequestRecord record(qint64 i, qint64 total, const QDateTime &start, int spreadH
     r.usage.completionTokens = 10 + next() % 800;
     r.usage.cachedTokens = next() % 3 == 0 ? r.usage.promptTokens / 2 : 0;
     r.usage.known = true;
-    r.cost = Cost{double(r.usage.promptTokens) * model.inputPrice, 0, 0,
-                  double(r.usage.completionTokens) * model.outputPrice};
+    r.cost = Cost { double(r.usage.promptTokens) * model.inputPrice, 0, 0,
+        double(r.usage.completionTokens) * model.outputPrice };
     r.durationMs = 80 + next() % 6000;
     r.ttftMs = 20 + next() % 900;
     return r;

@@ -15,8 +15,8 @@ class QCommandLineParser;
 namespace BenchRecords {
 // Record i of `total`, its time spread evenly over `spreadHours` hours from `start`.
 RequestRecord record(qint64 i, qint64 total, const QDateTime &start, int spreadHours);
-// Where a benchmark writes: the database at `databaseUrl` (an empty one), or else SQLite in `tempDir`; nullopt
-// and *error for a URL that is not usable.
+// Where a benchmark writes: the database at `databaseUrl` (an empty one), or else SQLite in `tempDir`;
+// nullopt and *error for a URL that is not usable.
 std::optional<DatabaseLocation> storeAt(const QString &databaseUrl, const QString &tempDir, QString *error);
 // --data-dir DIR (gateway.db in it) and --database postgres://…: which store a tool reads or fills.
 void addStoreOptions(QCommandLineParser &parser);

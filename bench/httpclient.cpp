@@ -33,10 +33,11 @@ int connectTo(const HttpTarget &o)
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -1;
-    sockaddr_in addr{};
+    sockaddr_in addr {};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(uint16_t(o.port));
-    if (inet_pton(AF_INET, o.host.c_str(), &addr.sin_addr) != 1 || ::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) < 0) {
+    if (inet_pton(AF_INET, o.host.c_str(), &addr.sin_addr) != 1
+        || ::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) < 0) {
         ::close(fd);
         return -1;
     }
@@ -83,7 +84,8 @@ Response::State Response::parse(bool eof)
                 e = end;
             const std::string_view line(buf.data() + pos, e - pos);
             const size_t colon = line.find(':');
-            std::string_view value = colon == std::string_view::npos ? std::string_view() : line.substr(colon + 1);
+            std::string_view value
+                = colon == std::string_view::npos ? std::string_view() : line.substr(colon + 1);
             while (!value.empty() && value.front() == ' ')
                 value.remove_prefix(1);
             if (iequalsPrefix(line, "content-length:")) {

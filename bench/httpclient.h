@@ -32,7 +32,7 @@ struct Response
     size_t contentLength = 0;
     size_t bodyStart = 0;
     size_t chunkPos = 0; // next chunk-size line, for chunked bodies
-    std::string body;    // decoded body (chunked) or a view copy (length-delimited)
+    std::string body; // decoded body (chunked) or a view copy (length-delimited)
 
     void reset()
     {

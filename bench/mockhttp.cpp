@@ -19,7 +19,7 @@ int listenSocket(const char *host, int port, int &boundPort)
         return perror("socket"), -1;
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr{};
+    sockaddr_in addr {};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(uint16_t(port));
     if (inet_pton(AF_INET, host, &addr.sin_addr) != 1) {

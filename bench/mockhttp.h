@@ -22,13 +22,13 @@ enum class ParseResult { Incomplete, Done, Bad };
 struct Request
 {
     std::string_view method;
-    std::string_view path;  // the target without its query
+    std::string_view path; // the target without its query
     std::string_view query; // after '?', empty when none
-    std::string_view body;  // a view into the input, or into `decoded` for chunked bodies
+    std::string_view body; // a view into the input, or into `decoded` for chunked bodies
     std::string decoded;
-    bool close = false;          // HTTP/1.0 or "Connection: close"
+    bool close = false; // HTTP/1.0 or "Connection: close"
     bool expectContinue = false; // "Expect: 100-continue"
-    size_t end = 0;              // bytes of input the request took, once Done
+    size_t end = 0; // bytes of input the request took, once Done
     // When Bad: what to answer before closing.
     int errorStatus = 400;
     const char *errorReason = "Bad Request";

@@ -21,13 +21,13 @@ Pace paceOf(std::string_view model)
     const long interval = std::strtol(x + 1, &end, 10);
     if (end == x + 1 || events < 1 || events > 10000 || interval < 0 || interval > 60000)
         return {};
-    return {int(events), int(interval)};
+    return { int(events), int(interval) };
 }
 
 std::string timingMarker()
 {
     // CLOCK_MONOTONIC is what std::chrono::steady_clock reads on Linux, in every process of the machine.
-    timespec ts{};
+    timespec ts {};
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return "~T" + std::to_string((long long)ts.tv_sec * 1000000000LL + ts.tv_nsec) + "~";
 }
@@ -40,10 +40,10 @@ std::string pieceText(int index)
 } // namespace
 
 void PacedStreams::start(std::string &out, int fd, unsigned long long connection, StreamSpec spec,
-                         std::string_view model, Pace pace)
+    std::string_view model, Pace pace)
 {
     spec.pieces = pace.events;
-    Stream &s = m_streams.emplace_back(Stream{fd, connection, std::string(model), spec, pace, 1, {}});
+    Stream &s = m_streams.emplace_back(Stream { fd, connection, std::string(model), spec, pace, 1, {} });
     s.spec.model = s.model;
     appendStreamStart(out, s.spec);
     appendStreamPiece(out, s.spec, 0, pieceText(0));
@@ -68,7 +68,7 @@ int PacedStreams::timeoutMs(int cap) const
 }
 
 void PacedStreams::sendDue(const std::function<std::string *(int, unsigned long long)> &outputFor,
-                           const std::function<void(int, bool)> &written)
+    const std::function<void(int, bool)> &written)
 {
     const Clock::time_point now = Clock::now();
     std::vector<std::pair<int, bool>> touched;

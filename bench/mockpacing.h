@@ -30,15 +30,15 @@ public:
 
     // Appends the head, the opening events and the first content event to `out` now; the rest follow
     // from sendDue(). `connection` tells apart connections that reuse a descriptor.
-    void start(std::string &out, int fd, unsigned long long connection, StreamSpec spec, std::string_view model,
-               Pace pace);
+    void start(std::string &out, int fd, unsigned long long connection, StreamSpec spec,
+        std::string_view model, Pace pace);
     // Milliseconds until the next event is due, at most `cap` (for epoll_wait).
     int timeoutMs(int cap) const;
     // Appends every due event to the output `outputFor` gives for its connection (nullptr when the
     // connection is gone: the stream is dropped), then calls `written(fd, finished)` for each stream
     // that got bytes, once the list is consistent again (it may start new streams).
     void sendDue(const std::function<std::string *(int fd, unsigned long long connection)> &outputFor,
-                 const std::function<void(int fd, bool finished)> &written);
+        const std::function<void(int fd, bool finished)> &written);
 
 private:
     struct Stream

@@ -38,7 +38,8 @@ bool jsonFlagTrue(std::string_view body, std::string_view quotedKey)
             ++i;
         if (i < body.size() && body[i] == ':') {
             ++i;
-            while (i < body.size() && (body[i] == ' ' || body[i] == '\t' || body[i] == '\r' || body[i] == '\n'))
+            while (
+                i < body.size() && (body[i] == ' ' || body[i] == '\t' || body[i] == '\r' || body[i] == '\n'))
                 ++i;
             if (body.substr(i, 4) == "true")
                 return true;
@@ -48,29 +49,35 @@ bool jsonFlagTrue(std::string_view body, std::string_view quotedKey)
     return false;
 }
 
-MockResponses::MockResponses(int chunks) : m_chunks(chunks)
+MockResponses::MockResponses(int chunks)
+    : m_chunks(chunks)
 {
     const std::string created = std::to_string(std::time(nullptr));
-    m_completionBody =
-        std::string("{\"id\":\"chatcmpl-") + kIdPlaceholder + "\",\"object\":\"chat.completion\",\"created\":" + created
-        + ",\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
-          "\"content\":\"The capital of France is Paris. It is known for the Eiffel Tower, the Louvre and its "
-          "cafes, and it has been the country's political and cultural centre for centuries.\",\"refusal\":null,"
-          "\"annotations\":[]},\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":24,"
+    m_completionBody = std::string("{\"id\":\"chatcmpl-") + kIdPlaceholder
+        + "\",\"object\":\"chat.completion\",\"created\":" + created
+        + ",\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"message\":{\"role\":"
+          "\"assistant\","
+          "\"content\":\"The capital of France is Paris. It is known for the Eiffel Tower, the Louvre and "
+          "its "
+          "cafes, and it has been the country's political and cultural centre for "
+          "centuries.\",\"refusal\":null,"
+          "\"annotations\":[]},\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":"
+          "24,"
           "\"completion_tokens\":38,\"total_tokens\":62,\"prompt_tokens_details\":{\"cached_tokens\":0,"
           "\"audio_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,"
           "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}},\"service_tier\":\"default\","
           "\"system_fingerprint\":\"fp_560af6e559\"}";
     m_completionIdPos = m_completionBody.find(kIdPlaceholder);
 
-    const std::string models =
-        "{\"object\":\"list\",\"data\":["
-        "{\"id\":\"gpt-4o-mini\",\"object\":\"model\",\"created\":1721172741,\"owned_by\":\"system\"},"
-        "{\"id\":\"gpt-4o\",\"object\":\"model\",\"created\":1715367049,\"owned_by\":\"system\"},"
-        "{\"id\":\"gpt-4.1-mini\",\"object\":\"model\",\"created\":1744318173,\"owned_by\":\"system\"},"
-        "{\"id\":\"text-embedding-3-small\",\"object\":\"model\",\"created\":1705948997,\"owned_by\":\"system\"}]}";
+    const std::string models
+        = "{\"object\":\"list\",\"data\":["
+          "{\"id\":\"gpt-4o-mini\",\"object\":\"model\",\"created\":1721172741,\"owned_by\":\"system\"},"
+          "{\"id\":\"gpt-4o\",\"object\":\"model\",\"created\":1715367049,\"owned_by\":\"system\"},"
+          "{\"id\":\"gpt-4.1-mini\",\"object\":\"model\",\"created\":1744318173,\"owned_by\":\"system\"},"
+          "{\"id\":\"text-embedding-3-small\",\"object\":\"model\",\"created\":1705948997,\"owned_by\":"
+          "\"system\"}]}";
     m_modelsResponse = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-                     + std::to_string(models.size()) + "\r\n\r\n" + models;
+        + std::to_string(models.size()) + "\r\n\r\n" + models;
 }
 
 void MockResponses::appendCompletion(std::string &out, unsigned long long id, bool close) const
@@ -92,7 +99,7 @@ void appendError(std::string &out, int status, std::string_view reason, std::str
     body += message;
     body += "\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}";
     out += "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason)
-           + "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+        + "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
     if (close)
         out += "Connection: close\r\n";
     out += "\r\n";

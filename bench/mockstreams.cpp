@@ -2,15 +2,15 @@
 // Anthropic's follow its documented Messages streaming format byte for byte (event and data lines, "\n"
 // line ends); Gemini's are its alt=sse chunks ("data: " and a GenerateContentResponse, "\r\n\r\n").
 
-#include "mockresponses.h"
 #include "mockstreams.h"
+#include "mockresponses.h"
 
 namespace {
 
 constexpr int kPromptTokens = 24;
 
-const char *const kWords[] = {"The", " capital", " of", " France", " is", " Paris", ".", " It",
-                              " is", " known", " for", " the", " Eiffel", " Tower", " and", " cafes"};
+const char *const kWords[] = { "The", " capital", " of", " France", " is", " Paris", ".", " It", " is",
+    " known", " for", " the", " Eiffel", " Tower", " and", " cafes" };
 
 std::string idOf(unsigned long long id)
 {
@@ -45,9 +45,9 @@ void appendJsonText(std::string &out, std::string_view text)
 std::string openaiHead(const StreamSpec &s)
 {
     return "data: {\"id\":\"chatcmpl-" + idOf(s.id)
-           + "\",\"object\":\"chat.completion.chunk\",\"created\":1732530000,"
-             "\"model\":\"gpt-4o-mini-2024-07-18\",\"service_tier\":\"default\","
-             "\"system_fingerprint\":\"fp_560af6e559\",\"choices\":[";
+        + "\",\"object\":\"chat.completion.chunk\",\"created\":1732530000,"
+          "\"model\":\"gpt-4o-mini-2024-07-18\",\"service_tier\":\"default\","
+          "\"system_fingerprint\":\"fp_560af6e559\",\"choices\":[";
 }
 
 void anthropicEvent(std::string &out, std::string_view type, std::string_view data)
@@ -63,17 +63,17 @@ void anthropicEvent(std::string &out, std::string_view type, std::string_view da
 std::string anthropicUsage(int output)
 {
     return "{\"input_tokens\":" + std::to_string(kPromptTokens)
-           + ",\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"cache_creation\":"
-             "{\"ephemeral_5m_input_tokens\":0,\"ephemeral_1h_input_tokens\":0},\"output_tokens\":"
-           + std::to_string(output) + ",\"service_tier\":\"standard\"}";
+        + ",\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"cache_creation\":"
+          "{\"ephemeral_5m_input_tokens\":0,\"ephemeral_1h_input_tokens\":0},\"output_tokens\":"
+        + std::to_string(output) + ",\"service_tier\":\"standard\"}";
 }
 
 std::string geminiUsage(int candidates)
 {
     return "{\"promptTokenCount\":" + std::to_string(kPromptTokens) + ",\"candidatesTokenCount\":"
-           + std::to_string(candidates) + ",\"totalTokenCount\":" + std::to_string(kPromptTokens + candidates)
-           + ",\"promptTokensDetails\":[{\"modality\":\"TEXT\",\"tokenCount\":" + std::to_string(kPromptTokens)
-           + "}]}";
+        + std::to_string(candidates) + ",\"totalTokenCount\":" + std::to_string(kPromptTokens + candidates)
+        + ",\"promptTokensDetails\":[{\"modality\":\"TEXT\",\"tokenCount\":" + std::to_string(kPromptTokens)
+        + "}]}";
 }
 
 // One GenerateContentResponse; `usage` and the finish reason only on the last one, as Gemini sends them.
@@ -109,12 +109,13 @@ void appendStreamStart(std::string &out, const StreamSpec &s)
     }
     appendHead(out, "request-id: req_011Cbench\r\nanthropic-organization-id: a1b2c3d4-bench\r\n", s.close);
     std::string start = "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_01" + idOf(s.id).substr(2)
-                        + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"";
+        + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"";
     start += s.model;
-    start += "\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":" + anthropicUsage(1) + "}}";
+    start += "\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":" + anthropicUsage(1)
+        + "}}";
     anthropicEvent(out, "message_start", start);
     anthropicEvent(out, "content_block_start",
-                   "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}");
+        "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}");
     anthropicEvent(out, "ping", "{\"type\": \"ping\"}");
 }
 
@@ -151,23 +152,26 @@ void appendStreamEnd(std::string &out, const StreamSpec &s)
     if (s.wire == Wire::OpenAI) {
         // Like OpenAI, the finish reason comes in an event of its own, without content.
         const std::string head = openaiHead(s);
-        appendChunk(out, head + "{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]"
-                             + (s.includeUsage ? ",\"usage\":null" : "") + "}\n\n");
+        appendChunk(out,
+            head + "{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]"
+                + (s.includeUsage ? ",\"usage\":null" : "") + "}\n\n");
         if (s.includeUsage) {
             const int completion = s.pieces + 1;
-            appendChunk(out, head + "],\"usage\":{\"prompt_tokens\":" + std::to_string(kPromptTokens)
-                                 + ",\"completion_tokens\":" + std::to_string(completion) + ",\"total_tokens\":"
-                                 + std::to_string(kPromptTokens + completion)
-                                 + ",\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0},"
-                                   "\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,"
-                                   "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}}\n\n");
+            appendChunk(out,
+                head + "],\"usage\":{\"prompt_tokens\":" + std::to_string(kPromptTokens)
+                    + ",\"completion_tokens\":" + std::to_string(completion)
+                    + ",\"total_tokens\":" + std::to_string(kPromptTokens + completion)
+                    + ",\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0},"
+                      "\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,"
+                      "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}}\n\n");
         }
         appendChunk(out, "data: [DONE]\n\n");
     } else if (s.wire == Wire::Anthropic) {
         anthropicEvent(out, "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}");
         anthropicEvent(out, "message_delta",
-                       "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},"
-                       "\"usage\":{\"output_tokens\":" + std::to_string(s.pieces) + "}}");
+            "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},"
+            "\"usage\":{\"output_tokens\":"
+                + std::to_string(s.pieces) + "}}");
         anthropicEvent(out, "message_stop", "{\"type\":\"message_stop\"}");
     }
     out += "0\r\n\r\n";
@@ -182,9 +186,10 @@ void appendWholeStream(std::string &out, const StreamSpec &s)
 }
 
 namespace {
-constexpr std::string_view kAnswer = "The capital of France is Paris. It is known for the Eiffel Tower, the Louvre "
-                                     "and its cafes, and it has been the country's political and cultural centre "
-                                     "for centuries.";
+constexpr std::string_view kAnswer
+    = "The capital of France is Paris. It is known for the Eiffel Tower, the Louvre "
+      "and its cafes, and it has been the country's political and cultural centre "
+      "for centuries.";
 constexpr int kAnswerTokens = 38;
 
 void appendJson(std::string &out, const std::string &body, std::string_view extraHeaders, bool close)
@@ -203,11 +208,12 @@ void appendJson(std::string &out, const std::string &body, std::string_view extr
 void appendAnthropicMessage(std::string &out, std::string_view model, unsigned long long id, bool close)
 {
     std::string body = "{\"id\":\"msg_01" + idOf(id).substr(2)
-                       + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"";
+        + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"";
     body += model;
     body += "\",\"content\":[{\"type\":\"text\",\"text\":";
     appendJsonText(body, kAnswer);
-    body += "}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,\"usage\":" + anthropicUsage(kAnswerTokens) + "}";
+    body += "}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,\"usage\":"
+        + anthropicUsage(kAnswerTokens) + "}";
     appendJson(out, body, "request-id: req_011Cbench\r\n", close);
 }
 
@@ -226,8 +232,9 @@ std::string_view jsonStringField(std::string_view body, std::string_view quotedK
     if (pos == std::string_view::npos)
         return {};
     pos += quotedKey.size();
-    while (pos < body.size() && (body[pos] == ' ' || body[pos] == ':' || body[pos] == '\t' || body[pos] == '\n'
-                                 || body[pos] == '\r'))
+    while (pos < body.size()
+        && (body[pos] == ' ' || body[pos] == ':' || body[pos] == '\t' || body[pos] == '\n'
+            || body[pos] == '\r'))
         ++pos;
     if (pos >= body.size() || body[pos] != '"')
         return {};

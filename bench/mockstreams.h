@@ -11,11 +11,11 @@ enum class Wire { OpenAI, Anthropic, Gemini };
 struct StreamSpec
 {
     Wire wire = Wire::OpenAI;
-    std::string_view model;     // echoed where the provider echoes it
-    unsigned long long id = 0;  // makes the response id
-    int pieces = 16;            // content events
-    bool includeUsage = false;  // OpenAI: stream_options.include_usage (the others always send usage)
-    bool close = false;         // adds "Connection: close"
+    std::string_view model; // echoed where the provider echoes it
+    unsigned long long id = 0; // makes the response id
+    int pieces = 16; // content events
+    bool includeUsage = false; // OpenAI: stream_options.include_usage (the others always send usage)
+    bool close = false; // adds "Connection: close"
 };
 
 // The HTTP head and the events before the first content piece (Anthropic: message_start,

@@ -42,7 +42,10 @@ namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
 
-void onSignal(int) { g_stop = 1; }
+void onSignal(int)
+{
+    g_stop = 1;
+}
 
 struct Connection
 {
@@ -54,14 +57,16 @@ struct Connection
     bool closeAfterWrite = false;
     bool wantWrite = false;
     bool sentContinue = false;
-    bool pacing = false;           // a paced stream is being sent: later requests wait
+    bool pacing = false; // a paced stream is being sent: later requests wait
     unsigned long long serial = 0; // tells apart connections that reuse a descriptor
 };
 
 class Server
 {
 public:
-    explicit Server(MockResponses responses) : m_responses(std::move(responses)) {}
+    explicit Server(MockResponses responses)
+        : m_responses(std::move(responses))
+    { }
 
     bool listenOn(const char *host, int port)
     {
@@ -69,7 +74,7 @@ public:
         if (m_listenFd < 0)
             return false;
         m_epoll = epoll_create1(EPOLL_CLOEXEC);
-        epoll_event ev{};
+        epoll_event ev {};
         ev.events = EPOLLIN;
         ev.data.fd = m_listenFd;
         epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_listenFd, &ev);
@@ -122,12 +127,12 @@ private:
                 return; // EAGAIN, or a transient error such as EMFILE; epoll reports the rest again
             int one = 1;
             setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-            epoll_event ev{};
+            epoll_event ev {};
             ev.events = EPOLLIN | EPOLLRDHUP;
             ev.data.fd = fd;
             epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev);
             Connection &c = m_connections[fd];
-            c = Connection{};
+            c = Connection {};
             c.fd = fd;
             c.serial = ++m_connectionSerial;
         }
@@ -145,7 +150,7 @@ private:
         if (c.wantWrite == want)
             return;
         c.wantWrite = want;
-        epoll_event ev{};
+        epoll_event ev {};
         // While output is pending stop reading: a client that pipelines without reading must not
         // make us buffer without bound.
         ev.events = want ? (EPOLLOUT | EPOLLRDHUP) : (EPOLLIN | EPOLLRDHUP);
@@ -287,8 +292,9 @@ private:
         if (r.method != "POST")
             return appendError(c.out, 405, "Method Not Allowed", "use POST", r.close);
         spec.id = ++m_served;
-        const bool stream = spec.wire == Wire::Gemini ? r.path.find(":streamGenerateContent") != std::string_view::npos
-                                                      : jsonFlagTrue(r.body, "\"stream\"");
+        const bool stream = spec.wire == Wire::Gemini
+            ? r.path.find(":streamGenerateContent") != std::string_view::npos
+            : jsonFlagTrue(r.body, "\"stream\"");
         if (!stream) {
             if (spec.wire == Wire::OpenAI)
                 m_responses.appendCompletion(c.out, spec.id, r.close);
@@ -305,7 +311,8 @@ private:
             return;
         }
         // OpenAI's last event carries only the finish reason: N events are N-1 content pieces and it.
-        spec.pieces = spec.wire == Wire::OpenAI ? std::max(1, m_responses.chunks() - 1) : m_responses.chunks();
+        spec.pieces
+            = spec.wire == Wire::OpenAI ? std::max(1, m_responses.chunks() - 1) : m_responses.chunks();
         appendWholeStream(c.out, spec);
     }
 
@@ -339,10 +346,10 @@ private:
 [[noreturn]] void usage(int code)
 {
     std::fprintf(code ? stderr : stdout,
-                 "usage: mockupstream [--port N] [--host 127.0.0.1] [--chunks N]\n"
-                 "  --port N     port to listen on (0: any free port; default 0)\n"
-                 "  --host A     IPv4 address to listen on (default 127.0.0.1)\n"
-                 "  --chunks N   content events per streamed response (default 16)\n");
+        "usage: mockupstream [--port N] [--host 127.0.0.1] [--chunks N]\n"
+        "  --port N     port to listen on (0: any free port; default 0)\n"
+        "  --host A     IPv4 address to listen on (default 127.0.0.1)\n"
+        "  --chunks N   content events per streamed response (default 16)\n");
     std::exit(code);
 }
 
@@ -380,13 +387,15 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    struct sigaction sa{};
+    struct sigaction sa
+    {
+    };
     sa.sa_handler = onSignal;
     sigaction(SIGTERM, &sa, nullptr);
     sigaction(SIGINT, &sa, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 
-    Server server{MockResponses(chunks)};
+    Server server { MockResponses(chunks) };
     if (!server.listenOn(host, port))
         return 1;
     std::printf("Listening on http://%s:%d\n", host, server.port());

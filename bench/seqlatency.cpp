@@ -17,9 +17,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
-#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -53,9 +53,9 @@ struct Options
 [[noreturn]] void usage(int code)
 {
     std::fprintf(code ? stderr : stdout,
-                 "usage: seqlatency --url http://HOST:PORT/PATH [-n N] [--warmup W] [-H 'Name: value']...\n"
-                 "                  [--body JSON | --body-file F] [--method M] [--expect TEXT]\n"
-                 "                  [--timeout-ms T] [--max-seconds S] [--json] [--samples FILE]\n");
+        "usage: seqlatency --url http://HOST:PORT/PATH [-n N] [--warmup W] [-H 'Name: value']...\n"
+        "                  [--body JSON | --body-file F] [--method M] [--expect TEXT]\n"
+        "                  [--timeout-ms T] [--max-seconds S] [--json] [--samples FILE]\n");
     std::exit(code);
 }
 
@@ -142,8 +142,8 @@ int main(int argc, char **argv)
         o.method = o.haveBody ? "POST" : "GET";
     std::signal(SIGPIPE, SIG_IGN);
 
-    std::string request = o.method + " " + o.target.path + " HTTP/1.1\r\nHost: " + o.target.host + ":" + std::to_string(o.target.port)
-                          + "\r\nUser-Agent: seqlatency\r\nAccept: */*\r\n";
+    std::string request = o.method + " " + o.target.path + " HTTP/1.1\r\nHost: " + o.target.host + ":"
+        + std::to_string(o.target.port) + "\r\nUser-Agent: seqlatency\r\nAccept: */*\r\n";
     for (const std::string &h : o.headers)
         request += h + "\r\n";
     if (o.haveBody) {
@@ -163,7 +163,8 @@ int main(int argc, char **argv)
     Response resp;
     resp.buf.reserve(1 << 16);
     int fd = -1;
-    const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.maxSeconds));
+    const auto deadline = Clock::now()
+        + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.maxSeconds));
     bool outOfTime = false;
     const int total = o.warmup + o.count;
     int sentRequests = 0; // warm-up included: what the server saw, for record counts
@@ -176,7 +177,8 @@ int main(int argc, char **argv)
         if (fd < 0) {
             fd = connectTo(o.target);
             if (fd < 0) {
-                std::fprintf(stderr, "seqlatency: cannot connect to %s:%d: %s\n", o.target.host.c_str(), o.target.port, std::strerror(errno));
+                std::fprintf(stderr, "seqlatency: cannot connect to %s:%d: %s\n", o.target.host.c_str(),
+                    o.target.port, std::strerror(errno));
                 return 1;
             }
             if (i > 0)
@@ -197,12 +199,14 @@ int main(int argc, char **argv)
             }
             sent += size_t(w);
         }
-        Clock::time_point firstByte{};
+        Clock::time_point firstByte {};
         Response::State state = Response::State::More;
         char buf[65536];
         while (!failed && state == Response::State::More) {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(start + std::chrono::milliseconds(o.timeoutMs) - Clock::now()).count();
-            pollfd p{fd, POLLIN, 0};
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                start + std::chrono::milliseconds(o.timeoutMs) - Clock::now())
+                                  .count();
+            pollfd p { fd, POLLIN, 0 };
             const int pr = left > 0 ? ::poll(&p, 1, int(left)) : 0;
             if (pr == 0) {
                 ++timeouts;
@@ -222,7 +226,7 @@ int main(int argc, char **argv)
                 failed = true;
                 break;
             }
-            if (firstByte == Clock::time_point{})
+            if (firstByte == Clock::time_point {})
                 firstByte = Clock::now();
             if (r > 0)
                 resp.buf.append(buf, size_t(r));
@@ -231,16 +235,19 @@ int main(int argc, char **argv)
         const auto end = Clock::now();
         if (state != Response::State::Done)
             failed = true;
-        bool bad = failed || resp.status < 200 || resp.status > 299 || (!o.expect.empty() && resp.body.find(o.expect) == std::string::npos);
+        bool bad = failed || resp.status < 200 || resp.status > 299
+            || (!o.expect.empty() && resp.body.find(o.expect) == std::string::npos);
         if (bad && i >= o.warmup) {
             ++errors;
             if (firstError.empty()) {
-                firstError = failed ? "no complete response" : "status " + std::to_string(resp.status) + ": " + resp.body.substr(0, 300);
+                firstError = failed
+                    ? "no complete response"
+                    : "status " + std::to_string(resp.status) + ": " + resp.body.substr(0, 300);
             }
         }
         if (i >= o.warmup && !bad) {
-            samples.push_back({std::chrono::duration<double, std::micro>(end - start).count(),
-                               std::chrono::duration<double, std::micro>(firstByte - start).count()});
+            samples.push_back({ std::chrono::duration<double, std::micro>(end - start).count(),
+                std::chrono::duration<double, std::micro>(firstByte - start).count() });
         }
         if (failed || resp.serverCloses || resp.untilClose) {
             ::close(fd);
@@ -260,7 +267,8 @@ int main(int argc, char **argv)
     if (!o.samplesFile.empty()) {
         std::FILE *f = std::fopen(o.samplesFile.c_str(), "w");
         if (!f) {
-            std::fprintf(stderr, "seqlatency: cannot write %s: %s\n", o.samplesFile.c_str(), std::strerror(errno));
+            std::fprintf(
+                stderr, "seqlatency: cannot write %s: %s\n", o.samplesFile.c_str(), std::strerror(errno));
             return 1;
         }
         for (double v : totals)
@@ -269,18 +277,23 @@ int main(int argc, char **argv)
     }
     const double mean = samples.empty() ? 0 : sum / double(samples.size());
     const double p50 = percentile(totals, 50), p90 = percentile(totals, 90), p99 = percentile(totals, 99),
-                 mx = percentile(totals, 100), min = totals.empty() ? 0 : *std::min_element(totals.begin(), totals.end());
+                 mx = percentile(totals, 100),
+                 min = totals.empty() ? 0 : *std::min_element(totals.begin(), totals.end());
     const double f50 = percentile(firsts, 50), f99 = percentile(firsts, 99);
     if (o.json) {
-        std::printf("SEQ_JSON {\"sent\":%d,\"samples\":%zu,\"errors\":%d,\"timeouts\":%d,\"reconnects\":%d,\"out_of_time\":%s,"
-                    "\"latency_us\":{\"min\":%.1f,\"p50\":%.1f,\"p90\":%.1f,\"p99\":%.1f,\"max\":%.1f,\"mean\":%.1f},"
-                    "\"first_byte_us\":{\"p50\":%.1f,\"p99\":%.1f}}\n",
-                    sentRequests, samples.size(), errors, timeouts, reconnects, outOfTime ? "true" : "false", min, p50, p90, p99, mx,
-                    mean, f50, f99);
+        std::printf(
+            "SEQ_JSON "
+            "{\"sent\":%d,\"samples\":%zu,\"errors\":%d,\"timeouts\":%d,\"reconnects\":%d,\"out_of_time\":%s,"
+            "\"latency_us\":{\"min\":%.1f,\"p50\":%.1f,\"p90\":%.1f,\"p99\":%.1f,\"max\":%.1f,\"mean\":%.1f},"
+            "\"first_byte_us\":{\"p50\":%.1f,\"p99\":%.1f}}\n",
+            sentRequests, samples.size(), errors, timeouts, reconnects, outOfTime ? "true" : "false", min,
+            p50, p90, p99, mx, mean, f50, f99);
     } else {
-        std::printf("%zu requests (after %d warm-up), %d errors, %d timeouts, %d reconnects%s\n", samples.size(),
-                    o.warmup, errors, timeouts, reconnects, outOfTime ? ", stopped at --max-seconds" : "");
-        std::printf("latency us: min %.1f  p50 %.1f  p90 %.1f  p99 %.1f  max %.1f  mean %.1f\n", min, p50, p90, p99, mx, mean);
+        std::printf("%zu requests (after %d warm-up), %d errors, %d timeouts, %d reconnects%s\n",
+            samples.size(), o.warmup, errors, timeouts, reconnects,
+            outOfTime ? ", stopped at --max-seconds" : "");
+        std::printf("latency us: min %.1f  p50 %.1f  p90 %.1f  p99 %.1f  max %.1f  mean %.1f\n", min, p50,
+            p90, p99, mx, mean);
         std::printf("first byte us: p50 %.1f  p99 %.1f\n", f50, f99);
     }
     if (!firstError.empty())

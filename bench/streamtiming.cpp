@@ -41,7 +41,8 @@ double percentile(std::vector<double> values, double p)
     if (values.empty())
         return 0;
     std::sort(values.begin(), values.end());
-    const size_t rank = std::clamp<size_t>(size_t(std::ceil(p / 100.0 * double(values.size()))), 1, values.size());
+    const size_t rank
+        = std::clamp<size_t>(size_t(std::ceil(p / 100.0 * double(values.size()))), 1, values.size());
     return values[rank - 1];
 }
 
@@ -49,14 +50,14 @@ struct Stream
 {
     bool ok = false;
     std::string error;
-    double firstEventMs = 0;          // request sent -> first timed event arrived
-    std::vector<double> addedUs;      // per event: arrival - the mock's send time
-    double spanMs = 0;                // first -> last event arrival
+    double firstEventMs = 0; // request sent -> first timed event arrived
+    std::vector<double> addedUs; // per event: arrival - the mock's send time
+    double spanMs = 0; // first -> last event arrival
 };
 
 // Finds the markers in body[from...]; leaves `from` before an incomplete one.
 void scanMarkers(const std::string &body, size_t &from, long long arrivalNs, std::vector<long long> &sent,
-                 std::vector<long long> &arrived)
+    std::vector<long long> &arrived)
 {
     for (;;) {
         const size_t at = body.find("~T", from);
@@ -98,7 +99,7 @@ Stream runOne(int &fd, const HttpTarget &target, const std::string &request, int
     char buf[65536];
     const long long deadline = start + (long long)timeoutMs * 1000000;
     while (state == Response::State::More) {
-        pollfd p{fd, POLLIN, 0};
+        pollfd p { fd, POLLIN, 0 };
         const long long left = (deadline - nowNs()) / 1000000;
         if (left <= 0 || ::poll(&p, 1, int(left)) <= 0) {
             s.error = "timed out";
@@ -135,8 +136,8 @@ Stream runOne(int &fd, const HttpTarget &target, const std::string &request, int
 [[noreturn]] void usage(int code)
 {
     std::fprintf(code ? stderr : stdout,
-                 "usage: streamtiming --url http://HOST:PORT/PATH --body JSON [-H 'Name: value']... [--runs R]\n"
-                 "                    [--events N] [--timeout-ms T] [--json]\n");
+        "usage: streamtiming --url http://HOST:PORT/PATH --body JSON [-H 'Name: value']... [--runs R]\n"
+        "                    [--events N] [--timeout-ms T] [--json]\n");
     std::exit(code);
 }
 
@@ -184,8 +185,8 @@ int main(int argc, char **argv)
     std::signal(SIGPIPE, SIG_IGN);
 
     std::string request = "POST " + target.path + " HTTP/1.1\r\nHost: " + target.host + ":"
-                          + std::to_string(target.port) + "\r\nUser-Agent: streamtiming\r\nAccept: */*\r\n"
-                          + "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+        + std::to_string(target.port) + "\r\nUser-Agent: streamtiming\r\nAccept: */*\r\n"
+        + "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
     for (const std::string &h : headers)
         request += h + "\r\n";
     request += "\r\n" + body;
@@ -213,17 +214,19 @@ int main(int argc, char **argv)
         ::close(fd);
     const double maxAdded = addedUs.empty() ? 0 : *std::max_element(addedUs.begin(), addedUs.end());
     if (json) {
-        std::printf("TIMING_JSON {\"runs\":%d,\"streams\":%zu,\"errors\":%d,\"events\":%zu,"
-                    "\"first_event_ms\":{\"p50\":%.3f,\"max\":%.3f},\"first_added_us\":{\"p50\":%.1f,\"max\":%.1f},"
-                    "\"added_us\":{\"p50\":%.1f,\"p99\":%.1f,\"max\":%.1f},\"span_ms\":{\"p50\":%.3f}}\n",
-                    runs, firstMs.size(), errors, addedUs.size(), percentile(firstMs, 50), percentile(firstMs, 100),
-                    percentile(firstAddedUs, 50), percentile(firstAddedUs, 100), percentile(addedUs, 50),
-                    percentile(addedUs, 99), maxAdded, percentile(spanMs, 50));
+        std::printf(
+            "TIMING_JSON {\"runs\":%d,\"streams\":%zu,\"errors\":%d,\"events\":%zu,"
+            "\"first_event_ms\":{\"p50\":%.3f,\"max\":%.3f},\"first_added_us\":{\"p50\":%.1f,\"max\":%.1f},"
+            "\"added_us\":{\"p50\":%.1f,\"p99\":%.1f,\"max\":%.1f},\"span_ms\":{\"p50\":%.3f}}\n",
+            runs, firstMs.size(), errors, addedUs.size(), percentile(firstMs, 50), percentile(firstMs, 100),
+            percentile(firstAddedUs, 50), percentile(firstAddedUs, 100), percentile(addedUs, 50),
+            percentile(addedUs, 99), maxAdded, percentile(spanMs, 50));
     } else {
         std::printf("%zu streams, %d errors, %zu timed events\n", firstMs.size(), errors, addedUs.size());
-        std::printf("time to first event ms: p50 %.3f  max %.3f\n", percentile(firstMs, 50), percentile(firstMs, 100));
+        std::printf("time to first event ms: p50 %.3f  max %.3f\n", percentile(firstMs, 50),
+            percentile(firstMs, 100));
         std::printf("added delay per event us: p50 %.1f  p99 %.1f  max %.1f (first event: p50 %.1f)\n",
-                    percentile(addedUs, 50), percentile(addedUs, 99), maxAdded, percentile(firstAddedUs, 50));
+            percentile(addedUs, 50), percentile(addedUs, 99), maxAdded, percentile(firstAddedUs, 50));
         std::printf("first to last event ms: p50 %.3f\n", percentile(spanMs, 50));
     }
     if (!firstError.empty())

@@ -26,7 +26,10 @@
 namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
-void onSignal(int) { g_stop = 1; }
+void onSignal(int)
+{
+    g_stop = 1;
+}
 
 // One direction of a pair: bytes read from `fd` wait in `pending` until `peer` takes them.
 struct Side
@@ -46,7 +49,8 @@ public:
         int one = 1;
         setsockopt(m_listenFd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
         sockaddr_in addr = loopback(port);
-        if (::bind(m_listenFd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) < 0 || ::listen(m_listenFd, 4096) < 0) {
+        if (::bind(m_listenFd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) < 0
+            || ::listen(m_listenFd, 4096) < 0) {
             std::perror("tcprelay: bind/listen");
             return false;
         }
@@ -95,7 +99,7 @@ public:
 private:
     static sockaddr_in loopback(int port)
     {
-        sockaddr_in addr{};
+        sockaddr_in addr {};
         addr.sin_family = AF_INET;
         addr.sin_port = htons(uint16_t(port));
         addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -104,7 +108,7 @@ private:
 
     void watch(int fd, uint32_t events, int op)
     {
-        epoll_event ev{};
+        epoll_event ev {};
         ev.events = events;
         ev.data.fd = fd;
         epoll_ctl(m_epoll, op, fd, &ev);
@@ -130,8 +134,8 @@ private:
             int one = 1;
             setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
             setsockopt(upstream, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-            m_sides[client] = Side{client, upstream, {}};
-            m_sides[upstream] = Side{upstream, client, {}};
+            m_sides[client] = Side { client, upstream, {} };
+            m_sides[upstream] = Side { upstream, client, {} };
             watch(client, EPOLLIN, EPOLL_CTL_ADD);
             watch(upstream, EPOLLIN, EPOLL_CTL_ADD);
         }
@@ -198,7 +202,7 @@ private:
         if (it == m_sides.end())
             return;
         const int peer = it->second.peer;
-        for (int f : {fd, peer}) {
+        for (int f : { fd, peer }) {
             epoll_ctl(m_epoll, EPOLL_CTL_DEL, f, nullptr);
             ::close(f);
             m_sides.erase(f);
@@ -230,7 +234,9 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "tcprelay: --upstream-port 1..65535 is required\n");
         return 2;
     }
-    struct sigaction sa{};
+    struct sigaction sa
+    {
+    };
     sa.sa_handler = onSignal;
     sigaction(SIGTERM, &sa, nullptr);
     sigaction(SIGINT, &sa, nullptr);

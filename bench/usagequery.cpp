@@ -1,9 +1,10 @@
 // The usage API's claim, measured: a month of usage answers from the hourly rollups in a time that does not
 // grow with the number of raw records. Writes N records over 30 days through the real log writer (which keeps
-// the rollups), then times UsageReport queries against a plain aggregate over the raw records, and checks that
-// both agree. Usage: bench_usagequery [--records N] [--runs R] [--check] [--database postgres://… (an empty
-// database; default: SQLite in a temporary directory)] [--spread-hours H (the records lie in the month's first H
-// hours; default 720, the whole month; 1 is a busy gateway's write load, few rollup rows per batch)]
+// the rollups), then times UsageReport queries against a plain aggregate over the raw records, and checks
+// that both agree. Usage: bench_usagequery [--records N] [--runs R] [--check] [--database postgres://… (an
+// empty database; default: SQLite in a temporary directory)] [--spread-hours H (the records lie in the
+// month's first H hours; default 720, the whole month; 1 is a busy gateway's write load, few rollup rows per
+// batch)]
 #include "benchrecords.h"
 #include "database.h"
 #include "logwriter.h"
@@ -50,8 +51,9 @@ int main(int argc, char **argv)
         else if (args[i] == "--spread-hours"_L1 && i + 1 < args.size())
             spreadHours = qBound(1, args[++i].toInt(), kDays * 24);
         else {
-            std::fprintf(stderr, "usage: bench_usagequery [--records N] [--runs R] [--check] [--database URL] "
-                                 "[--spread-hours H]\n");
+            std::fprintf(stderr,
+                "usage: bench_usagequery [--records N] [--runs R] [--check] [--database URL] "
+                "[--spread-hours H]\n");
             return 2;
         }
     }
@@ -92,7 +94,7 @@ int main(int argc, char **argv)
     const qint64 stored = count.value(0).toLongLong();
     const qint64 rollupRows = count.value(1).toLongLong();
 
-    const RecordFilter month{kMonth, kMonth.addDays(kDays), {}, {}, {}, {}};
+    const RecordFilter month { kMonth, kMonth.addDays(kDays), {}, {}, {}, {} };
     std::optional<UsageReport> report;
     const auto usage = [&](UsageBucket bucket, UsageDimension dimension) {
         return [&, bucket, dimension] {
@@ -105,10 +107,13 @@ int main(int argc, char **argv)
         const char *what;
         double ms;
     };
-    std::vector<Row> rows{
-        {"usage: month by day, totals + series + p50/p95/p99", BenchRecords::medianMs(runs, usage(UsageBucket::Day, UsageDimension::None))},
-        {"usage: month by day, group_by model", BenchRecords::medianMs(runs, usage(UsageBucket::Day, UsageDimension::Model))},
-        {"usage: month by hour, group_by key", BenchRecords::medianMs(runs, usage(UsageBucket::Hour, UsageDimension::ApiKey))},
+    std::vector<Row> rows {
+        { "usage: month by day, totals + series + p50/p95/p99",
+            BenchRecords::medianMs(runs, usage(UsageBucket::Day, UsageDimension::None)) },
+        { "usage: month by day, group_by model",
+            BenchRecords::medianMs(runs, usage(UsageBucket::Day, UsageDimension::Model)) },
+        { "usage: month by hour, group_by key",
+            BenchRecords::medianMs(runs, usage(UsageBucket::Hour, UsageDimension::ApiKey)) },
     };
     UsageTotals fromRollups;
     if (const auto totals = UsageReport::query(db, month, UsageBucket::Day, UsageDimension::None, &error))
@@ -121,8 +126,9 @@ int main(int argc, char **argv)
     const double rawMs = BenchRecords::medianMs(qMax(1, runs / 5), [&] {
         QSqlQuery raw(db);
         raw.setForwardOnly(true);
-        raw.prepare(u"SELECT substr(created_at, 1, 10), SUM(CASE WHEN retried = 0 THEN 1 ELSE 0 END), "
-                    "SUM(total_tokens), SUM(cost) FROM requests WHERE created_at >= ? AND created_at < ? GROUP BY 1"_s);
+        raw.prepare(
+            u"SELECT substr(created_at, 1, 10), SUM(CASE WHEN retried = 0 THEN 1 ELSE 0 END), "
+            "SUM(total_tokens), SUM(cost) FROM requests WHERE created_at >= ? AND created_at < ? GROUP BY 1"_s);
         raw.addBindValue(kMonth.toString(Qt::ISODateWithMs));
         raw.addBindValue(kMonth.addDays(kDays).toString(Qt::ISODateWithMs));
         if (!raw.exec()) {
@@ -138,16 +144,16 @@ int main(int argc, char **argv)
         }
         return true;
     });
-    rows.push_back({"raw records: month by day, sums only", rawMs});
+    rows.push_back({ "raw records: month by day, sums only", rawMs });
     if (!error.isEmpty()) {
         std::fprintf(stderr, "query failed: %s\n", qPrintable(error));
         return 1;
     }
 
     std::printf("records stored: %lld (written in %.1f s, %.0f records/s, rollups kept by the writer)\n",
-                static_cast<long long>(stored), writeSeconds, double(records) / writeSeconds);
+        static_cast<long long>(stored), writeSeconds, double(records) / writeSeconds);
     std::printf("rollup rows:    %lld (%.0f records per row)\n\n", static_cast<long long>(rollupRows),
-                double(stored) / double(qMax<qint64>(1, rollupRows)));
+        double(stored) / double(qMax<qint64>(1, rollupRows)));
     std::printf("| query (median of %d) | ms |\n| --- | ---: |\n", runs);
     for (const Row &row : rows)
         std::printf("| %s | %.2f |\n", row.what, row.ms);
@@ -155,10 +161,11 @@ int main(int argc, char **argv)
 
     const bool agree = fromRollups.requests == rawRequests && fromRollups.totalTokens == rawTokens
         && std::abs(fromRollups.cost - rawCost) <= 1e-6 * std::max(1.0, rawCost);
-    std::printf("rollups agree with the raw records: %s (requests %lld/%lld, tokens %lld/%lld, cost %.4f/%.4f)\n",
-                agree ? "yes" : "NO", static_cast<long long>(fromRollups.requests), static_cast<long long>(rawRequests),
-                static_cast<long long>(fromRollups.totalTokens), static_cast<long long>(rawTokens), fromRollups.cost,
-                rawCost);
+    std::printf(
+        "rollups agree with the raw records: %s (requests %lld/%lld, tokens %lld/%lld, cost %.4f/%.4f)\n",
+        agree ? "yes" : "NO", static_cast<long long>(fromRollups.requests),
+        static_cast<long long>(rawRequests), static_cast<long long>(fromRollups.totalTokens),
+        static_cast<long long>(rawTokens), fromRollups.cost, rawCost);
     db.close();
     return check && !agree ? 1 : 0;
 }

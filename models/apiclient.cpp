@@ -4,9 +4,9 @@
 
 #include <QJsonObject>
 #include <QNetworkAccessManager>
-#include <QSslConfiguration>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QSslConfiguration>
 #include <QThread>
 #include <QTimer>
 

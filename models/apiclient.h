@@ -44,10 +44,13 @@ public:
     // A personal access token (llmgw_pat_…), sent as "Authorization: Bearer".
     QByteArray token() const { return m_token; }
     void setToken(const QByteArray &token) { m_token = token; }
-    // For the window's own gateway over HTTPS: a certificate `accept` approves is trusted even when no CA vouches
-    // for it or it names another host than the URL's (its host knows which certificate it serves). Null: only
-    // what the system trusts.
-    void setCertificateTrust(std::function<bool(const QSslCertificate &)> accept) { m_trust = std::move(accept); }
+    // For the window's own gateway over HTTPS: a certificate `accept` approves is trusted even when no CA
+    // vouches for it or it names another host than the URL's (its host knows which certificate it serves).
+    // Null: only what the system trusts.
+    void setCertificateTrust(std::function<bool(const QSslCertificate &)> accept)
+    {
+        m_trust = std::move(accept);
+    }
     // How long an answer may take before the call fails with code "timeout".
     int timeoutMs() const { return m_timeoutMs; }
     void setTimeoutMs(int timeoutMs) { m_timeoutMs = timeoutMs; }

@@ -41,12 +41,12 @@ std::optional<QByteArray> StreamToOpenAI::textDeltaChunk(QByteArrayView data, qs
     if (JsonScan::typeAt(data, root) != JsonScan::Type::Object)
         return std::nullopt;
     JsonScan::Member event[2];
-    if (!JsonScan::findMembers(data, root, {"type", "delta"}, event) || !event[0].value.isValid()
+    if (!JsonScan::findMembers(data, root, { "type", "delta" }, event) || !event[0].value.isValid()
         || !event[1].value.isValid() || JsonScan::toString(data, event[0].value) != u"content_block_delta"_s
         || JsonScan::typeAt(data, event[1].value) != JsonScan::Type::Object)
         return std::nullopt;
     JsonScan::Member delta[2];
-    if (!JsonScan::findMembers(data, event[1].value, {"type", "text"}, delta) || !delta[0].value.isValid()
+    if (!JsonScan::findMembers(data, event[1].value, { "type", "text" }, delta) || !delta[0].value.isValid()
         || !delta[1].value.isValid() || JsonScan::toString(data, delta[0].value) != u"text_delta"_s
         || JsonScan::typeAt(data, delta[1].value) != JsonScan::Type::String)
         return std::nullopt;

@@ -77,9 +77,9 @@ public:
 
     QList<QJsonObject> feed(const SseEvent &event);
     // The stream's commonest event, one candidate with one text part and no finish reason, straight to the
-    // bytes of its chunk (the same JSON feed() gives, the text copied as the upstream escaped it), taking in its
-    // usageMetadata, without building a document of the event; *textBytes is the text's size as sent. nullopt
-    // for any other event, and before feed() has taken the first: feed() takes those.
+    // bytes of its chunk (the same JSON feed() gives, the text copied as the upstream escaped it), taking in
+    // its usageMetadata, without building a document of the event; *textBytes is the text's size as sent.
+    // nullopt for any other event, and before feed() has taken the first: feed() takes those.
     std::optional<QByteArray> textChunk(QByteArrayView data, qsizetype *textBytes);
     QList<QJsonObject> finish();
 

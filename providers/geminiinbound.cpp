@@ -1,7 +1,7 @@
 // Gemini generateContent requests → canonical OpenAI Chat Completions requests.
+#include "geminiinbound.h"
 #include "geminiadapter.h"
 #include "geminiconfignames.h"
-#include "geminiinbound.h"
 #include "reasoningeffort.h"
 
 #include <QJsonArray>
@@ -73,8 +73,8 @@ struct Converter
             if (url.isEmpty())
                 return fail(where % u".fileData needs a fileUri"_s);
         }
-        content->append(QJsonObject { { "type"_L1, u"image_url"_s },
-            { "image_url"_L1, QJsonObject { { "url"_L1, url } } } });
+        content->append(QJsonObject {
+            { "type"_L1, u"image_url"_s }, { "image_url"_L1, QJsonObject { { "url"_L1, url } } } });
         return true;
     }
 
@@ -85,7 +85,8 @@ struct Converter
             const QJsonObject part = parts.at(i).toObject();
             const QString at = where % u".parts["_s % QString::number(i) % u']';
             if (part.contains("text"_L1)) {
-                content.append(QJsonObject { { "type"_L1, u"text"_s }, { "text"_L1, part.value("text"_L1) } });
+                content.append(
+                    QJsonObject { { "type"_L1, u"text"_s }, { "text"_L1, part.value("text"_L1) } });
             } else if (part.contains("inlineData"_L1) || part.contains("fileData"_L1)) {
                 if (!mediaPart(part, at, &content))
                     return false;
@@ -174,7 +175,8 @@ bool convertTools(const QJsonObject &body, QJsonObject *out, QString *error)
     if (!tools.isEmpty())
         out->insert("tools"_L1, tools);
 
-    const QJsonObject config = body.value("toolConfig"_L1).toObject().value("functionCallingConfig"_L1).toObject();
+    const QJsonObject config
+        = body.value("toolConfig"_L1).toObject().value("functionCallingConfig"_L1).toObject();
     const QString mode = config.value("mode"_L1).toString();
     const QJsonArray allowed = config.value("allowedFunctionNames"_L1).toArray();
     if (mode == "AUTO"_L1 || mode == "VALIDATED"_L1)
@@ -182,8 +184,9 @@ bool convertTools(const QJsonObject &body, QJsonObject *out, QString *error)
     else if (mode == "NONE"_L1)
         out->insert("tool_choice"_L1, u"none"_s);
     else if (mode == "ANY"_L1 && allowed.size() == 1)
-        out->insert("tool_choice"_L1, QJsonObject { { "type"_L1, u"function"_s },
-            { "function"_L1, QJsonObject { { "name"_L1, allowed.first() } } } });
+        out->insert("tool_choice"_L1,
+            QJsonObject { { "type"_L1, u"function"_s },
+                { "function"_L1, QJsonObject { { "name"_L1, allowed.first() } } } });
     else if (mode == "ANY"_L1)
         out->insert("tool_choice"_L1, u"required"_s);
     else if (!mode.isEmpty() && mode != "MODE_UNSPECIFIED"_L1) {
@@ -209,8 +212,10 @@ void convertGenerationConfig(const QJsonObject &config, QJsonObject *out)
         if (config.contains("responseSchema"_L1))
             schema = lowerCaseTypes(config.value("responseSchema"_L1));
         if (schema.isObject())
-            out->insert("response_format"_L1, QJsonObject { { "type"_L1, u"json_schema"_s },
-                { "json_schema"_L1, QJsonObject { { "name"_L1, u"response"_s }, { "schema"_L1, schema } } } });
+            out->insert("response_format"_L1,
+                QJsonObject { { "type"_L1, u"json_schema"_s },
+                    { "json_schema"_L1,
+                        QJsonObject { { "name"_L1, u"response"_s }, { "schema"_L1, schema } } } });
         else
             out->insert("response_format"_L1, QJsonObject { { "type"_L1, u"json_object"_s } });
     }
@@ -239,7 +244,8 @@ std::optional<QJsonObject> toOpenAIRequest(
     Converter converter;
 
     QStringList system;
-    for (const QJsonValue &part : request.value("systemInstruction"_L1).toObject().value("parts"_L1).toArray())
+    for (const QJsonValue &part :
+        request.value("systemInstruction"_L1).toObject().value("parts"_L1).toArray())
         system.append(part["text"_L1].toString());
     if (!system.isEmpty())
         converter.messages.append(

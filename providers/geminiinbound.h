@@ -58,7 +58,7 @@ private:
     QString m_id;
     std::optional<PendingCall> m_call;
     QString m_finishReason; // OpenAI's, once it came
-    QJsonObject m_usage;    // usageMetadata, once the usage chunk came
+    QJsonObject m_usage; // usageMetadata, once the usage chunk came
     bool m_finished = false;
     bool m_done = false;
 };

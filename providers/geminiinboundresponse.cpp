@@ -44,8 +44,10 @@ QJsonObject usageMetadataFromOpenAI(const QJsonObject &openaiUsage)
     const qint64 completion = openaiUsage.value("completion_tokens"_L1).toInteger();
     const qint64 cached
         = openaiUsage.value("prompt_tokens_details"_L1).toObject().value("cached_tokens"_L1).toInteger();
-    const qint64 thoughts
-        = openaiUsage.value("completion_tokens_details"_L1).toObject().value("reasoning_tokens"_L1).toInteger();
+    const qint64 thoughts = openaiUsage.value("completion_tokens_details"_L1)
+                                .toObject()
+                                .value("reasoning_tokens"_L1)
+                                .toInteger();
     QJsonObject usage {
         { "promptTokenCount"_L1, prompt },
         { "candidatesTokenCount"_L1, completion - thoughts },
@@ -94,13 +96,20 @@ QJsonObject fromOpenAIResponse(const QJsonObject &openai, const QString &model)
 QString statusNameFor(int status)
 {
     switch (status) {
-    case 401: return u"UNAUTHENTICATED"_s;
-    case 403: return u"PERMISSION_DENIED"_s;
-    case 404: return u"NOT_FOUND"_s;
-    case 429: return u"RESOURCE_EXHAUSTED"_s;
-    case 503: return u"UNAVAILABLE"_s;
-    case 504: return u"DEADLINE_EXCEEDED"_s;
-    default: return status >= 500 ? u"INTERNAL"_s : u"INVALID_ARGUMENT"_s;
+    case 401:
+        return u"UNAUTHENTICATED"_s;
+    case 403:
+        return u"PERMISSION_DENIED"_s;
+    case 404:
+        return u"NOT_FOUND"_s;
+    case 429:
+        return u"RESOURCE_EXHAUSTED"_s;
+    case 503:
+        return u"UNAVAILABLE"_s;
+    case 504:
+        return u"DEADLINE_EXCEEDED"_s;
+    default:
+        return status >= 500 ? u"INTERNAL"_s : u"INVALID_ARGUMENT"_s;
     }
 }
 
@@ -113,8 +122,7 @@ QByteArray errorBody(int status, const QString &message)
 
 StreamFromOpenAI::StreamFromOpenAI(QString model)
     : m_model(std::move(model))
-{
-}
+{ }
 
 QByteArray StreamFromOpenAI::event(const QJsonObject &candidate, const QJsonObject &usageMetadata) const
 {
@@ -173,9 +181,11 @@ QByteArray StreamFromOpenAI::feed(const QJsonObject &openaiChunk)
         const QJsonObject delta = choice.value("delta"_L1).toObject();
         const QString reasoning = delta.value("reasoning_content"_L1).toString();
         if (!reasoning.isEmpty()) {
-            const QJsonObject content { { "parts"_L1,
-                QJsonArray { QJsonObject { { "text"_L1, reasoning }, { "thought"_L1, true } } } },
-                { "role"_L1, u"model"_s } };
+            const QJsonObject content {
+                { "parts"_L1,
+                    QJsonArray { QJsonObject { { "text"_L1, reasoning }, { "thought"_L1, true } } } },
+                { "role"_L1, u"model"_s }
+            };
             out += event(QJsonObject { { "content"_L1, content }, { "index"_L1, 0 } });
         }
         const QString text = delta.value("content"_L1).toString();

@@ -1,7 +1,7 @@
 // Canonical OpenAI Chat Completions request → Gemini generateContent request.
 #include "geminiadapter.h"
-#include "geminicontents.h"
 #include "geminiconfignames.h"
+#include "geminicontents.h"
 #include "reasoningeffort.h"
 
 #include <QJsonArray>
@@ -86,9 +86,11 @@ bool generationConfig(const QJsonObject &openai, const ModelInfo *model, QJsonOb
 
     const QJsonValue effort = openai.value("reasoning_effort"_L1);
     if (effort.isString() && (!model || model->reasoning)) { // models that do not think reject thinkingConfig
-        const auto budget = ReasoningEffort::thinkingBudget(ReasoningEffort::Family::Gemini, effort.toString());
+        const auto budget
+            = ReasoningEffort::thinkingBudget(ReasoningEffort::Family::Gemini, effort.toString());
         if (!budget) {
-            *error = u"reasoning_effort '%1' is not one of %2"_s.arg(effort.toString(), ReasoningEffort::levelNames());
+            *error = u"reasoning_effort '%1' is not one of %2"_s.arg(
+                effort.toString(), ReasoningEffort::levelNames());
             return false;
         }
         QJsonObject thinking { { "thinkingBudget"_L1, double(*budget) } };

@@ -118,22 +118,23 @@ std::optional<QByteArray> StreamToOpenAI::textChunk(QByteArrayView data, qsizety
     if (JsonScan::typeAt(data, root) != Type::Object)
         return std::nullopt;
     JsonScan::Member response[3];
-    if (!JsonScan::findMembers(data, root, {"candidates", "usageMetadata", "error"}, response)
+    if (!JsonScan::findMembers(data, root, { "candidates", "usageMetadata", "error" }, response)
         || response[2].value.isValid() || JsonScan::elementCount(data, response[0].value) != 1)
         return std::nullopt;
     const JsonScan::Span candidate = JsonScan::element(data, response[0].value, 0);
     JsonScan::Member fields[3];
     if (JsonScan::typeAt(data, candidate) != Type::Object
-        || !JsonScan::findMembers(data, candidate, {"content", "finishReason", "index"}, fields)
-        || fields[1].value.isValid() || (fields[2].value.isValid() && JsonScan::toInteger(data, fields[2].value) != 0))
+        || !JsonScan::findMembers(data, candidate, { "content", "finishReason", "index" }, fields)
+        || fields[1].value.isValid()
+        || (fields[2].value.isValid() && JsonScan::toInteger(data, fields[2].value) != 0))
         return std::nullopt;
-    const JsonScan::Span parts = JsonScan::path(data, fields[0].value, {"parts"});
+    const JsonScan::Span parts = JsonScan::path(data, fields[0].value, { "parts" });
     if (JsonScan::elementCount(data, parts) != 1)
         return std::nullopt;
     const JsonScan::Span part = JsonScan::element(data, parts, 0);
     JsonScan::Member partFields[3];
     if (JsonScan::typeAt(data, part) != Type::Object
-        || !JsonScan::findMembers(data, part, {"text", "thought", "functionCall"}, partFields)
+        || !JsonScan::findMembers(data, part, { "text", "thought", "functionCall" }, partFields)
         || partFields[1].value.isValid() || partFields[2].value.isValid()
         || JsonScan::typeAt(data, partFields[0].value) != Type::String || partFields[0].value.size() <= 2)
         return std::nullopt;

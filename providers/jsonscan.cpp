@@ -16,8 +16,7 @@ public:
     explicit Scanner(QByteArrayView text)
         : m_p(text.data())
         , m_n(text.size())
-    {
-    }
+    { }
 
     qsizetype skipSpace(qsizetype i) const
     {
@@ -82,7 +81,8 @@ public:
                     i += 6;
                     continue;
                 }
-                if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't')
+                if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r'
+                    && e != 't')
                     return fail(i, "bad escape");
                 i += 2;
                 continue;
@@ -138,10 +138,12 @@ public:
     }
 
 private:
-    // Length of the well-formed UTF-8 sequence at i (RFC 3629: no overlongs, no surrogates, ≤ U+10FFFF), or 0.
+    // Length of the well-formed UTF-8 sequence at i (RFC 3629: no overlongs, no surrogates, ≤ U+10FFFF), or
+    // 0.
     qsizetype utf8SequenceLength(qsizetype i) const
     {
-        const auto byte = [&](qsizetype k) { return i + k < m_n ? static_cast<unsigned char>(m_p[i + k]) : 0; };
+        const auto byte
+            = [&](qsizetype k) { return i + k < m_n ? static_cast<unsigned char>(m_p[i + k]) : 0; };
         const unsigned char b0 = byte(0);
         const auto continuation = [&](qsizetype k) { return (byte(k) & 0xC0) == 0x80; };
         if (b0 >= 0xC2 && b0 <= 0xDF)
@@ -258,8 +260,7 @@ private:
 };
 
 // Calls f(keySpan, valueSpan) for each member of a valid object until f returns true.
-template<typename F>
-void forEachMember(QByteArrayView text, Span object, F f)
+template<typename F> void forEachMember(QByteArrayView text, Span object, F f)
 {
     if (typeAt(text, object) != Type::Object)
         return;
@@ -272,10 +273,10 @@ void forEachMember(QByteArrayView text, Span object, F f)
         const qsizetype keyEnd = s.skipValidString(i);
         if (keyEnd < 0)
             return;
-        const Span key{i, keyEnd};
+        const Span key { i, keyEnd };
         const qsizetype valueBegin = s.skipSpace(s.skipSpace(keyEnd) + 1);
         const qsizetype valueEnd = s.skipValid(valueBegin);
-        if (keyEnd < 0 || valueEnd < 0 || f(key, Span{valueBegin, valueEnd}))
+        if (keyEnd < 0 || valueEnd < 0 || f(key, Span { valueBegin, valueEnd }))
             return;
         i = s.skipSpace(valueEnd);
         if (text[i] != ',')
@@ -298,7 +299,7 @@ Span validate(QByteArrayView text, QString *error)
             *error = s.error;
         return {};
     }
-    return Span{begin, end};
+    return Span { begin, end };
 }
 
 Type typeAt(QByteArrayView text, Span value)
@@ -352,7 +353,7 @@ Span memberSpanWithKey(QByteArrayView text, Span object, QByteArrayView key)
     Span found;
     forEachMember(text, object, [&](Span k, Span v) {
         if (keyIs(text, k, key)) {
-            found = Span{k.begin, v.end};
+            found = Span { k.begin, v.end };
             return true;
         }
         return false;
@@ -369,7 +370,7 @@ bool findMembers(QByteArrayView text, Span object, std::initializer_list<QByteAr
             if (keyIs(text, k, key)) {
                 if (out[index].value.isValid())
                     unique = false;
-                out[index] = Member{k, v};
+                out[index] = Member { k, v };
                 break;
             }
             ++index;
@@ -404,7 +405,7 @@ Span element(QByteArrayView text, Span array, qsizetype index)
         if (end < 0)
             return {};
         if (n == index)
-            return Span{begin, end};
+            return Span { begin, end };
         i = s.skipSpace(end);
         if (text[i] != ',')
             return {};

@@ -21,8 +21,9 @@ std::optional<ChatRequest> readChatRequest(QByteArrayView body, QString *error)
     enum { Model, Messages, Stream, StreamOptions, Count };
     Member found[Count];
     // Duplicate keys would let the gateway route by one value while the upstream reads another.
-    if (!findMembers(body, request.root, {"model", "messages", "stream", "stream_options"}, found)) {
-        *error = u"The request body names 'model', 'messages', 'stream' or 'stream_options' more than once."_s;
+    if (!findMembers(body, request.root, { "model", "messages", "stream", "stream_options" }, found)) {
+        *error
+            = u"The request body names 'model', 'messages', 'stream' or 'stream_options' more than once."_s;
         return std::nullopt;
     }
     const auto model = toString(body, found[Model].value);
@@ -65,7 +66,7 @@ std::optional<ChatRequest> readEmbeddingsRequest(QByteArrayView body, QString *e
         return std::nullopt;
     }
     Member found[2];
-    if (!findMembers(body, request.root, {"model", "input"}, found)) {
+    if (!findMembers(body, request.root, { "model", "input" }, found)) {
         *error = u"The request body names 'model' or 'input' more than once."_s;
         return std::nullopt;
     }
@@ -99,25 +100,25 @@ QByteArray rewriteChatRequest(QByteArrayView body, const ChatRequest &request, c
         if (typeAt(body, options) == Type::Object) {
             const Span include = memberSpanWithKey(body, options, "include_usage");
             if (include.isValid())
-                edits[count++] = {include, "\"include_usage\":true"};
+                edits[count++] = { include, "\"include_usage\":true" };
             else
-                edits[count++] = {Span{options.begin + 1, options.begin + 1},
-                                  body.sliced(options.begin + 1, options.size() - 2).trimmed().isEmpty()
-                                      ? QByteArray("\"include_usage\":true")
-                                      : QByteArray("\"include_usage\":true,")};
+                edits[count++] = { Span { options.begin + 1, options.begin + 1 },
+                    body.sliced(options.begin + 1, options.size() - 2).trimmed().isEmpty()
+                        ? QByteArray("\"include_usage\":true")
+                        : QByteArray("\"include_usage\":true,") };
         } else if (options.isValid()) { // null
-            edits[count++] = {options, "{\"include_usage\":true}"};
+            edits[count++] = { options, "{\"include_usage\":true}" };
         } else {
-            edits[count++] = {Span{request.root.end - 1, request.root.end - 1},
-                              ",\"stream_options\":{\"include_usage\":true}"};
+            edits[count++] = { Span { request.root.end - 1, request.root.end - 1 },
+                ",\"stream_options\":{\"include_usage\":true}" };
         }
     }
     // An escaped key ("mod\u0065l") is rewritten plainly along with its value.
     const Member &model = request.modelMember;
     if (body.sliced(model.key.begin, model.key.size()) != "\"model\"")
-        edits[count++] = {Span{model.key.begin, model.value.end}, "\"model\":" + quote(upstreamModel)};
+        edits[count++] = { Span { model.key.begin, model.value.end }, "\"model\":" + quote(upstreamModel) };
     else if (upstreamModel != request.model)
-        edits[count++] = {model.value, quote(upstreamModel)};
+        edits[count++] = { model.value, quote(upstreamModel) };
 
     std::sort(edits, edits + count, [](const Edit &a, const Edit &b) { return a.span.begin > b.span.begin; });
     QByteArray out = body.toByteArray();
@@ -134,12 +135,12 @@ TokenUsage readUsage(QByteArrayView text, Span usage)
     auto number = [&](std::initializer_list<QByteArrayView> keys) {
         return toInteger(text, path(text, usage, keys)).value_or(0);
     };
-    u.promptTokens = number({"prompt_tokens"});
-    u.completionTokens = number({"completion_tokens"});
-    u.cachedTokens = number({"prompt_tokens_details", "cached_tokens"});
+    u.promptTokens = number({ "prompt_tokens" });
+    u.completionTokens = number({ "completion_tokens" });
+    u.cachedTokens = number({ "prompt_tokens_details", "cached_tokens" });
     if (u.cachedTokens == 0)
-        u.cachedTokens = number({"prompt_cache_hit_tokens"}); // DeepSeek
-    u.reasoningTokens = number({"completion_tokens_details", "reasoning_tokens"});
+        u.cachedTokens = number({ "prompt_cache_hit_tokens" }); // DeepSeek
+    u.reasoningTokens = number({ "completion_tokens_details", "reasoning_tokens" });
     u.known = true;
     return u;
 }
@@ -151,9 +152,9 @@ std::optional<ResponseInfo> readResponse(QByteArrayView text)
     if (typeAt(text, info.root) != Type::Object)
         return std::nullopt;
     Member found[2];
-    findMembers(text, info.root, {"usage", "choices"}, found);
+    findMembers(text, info.root, { "usage", "choices" }, found);
     if (found[0].value.isValid())
-        info.usageMember = Span{found[0].key.begin, found[0].value.end};
+        info.usageMember = Span { found[0].key.begin, found[0].value.end };
     if (typeAt(text, found[0].value) == Type::Object)
         info.usage = found[0].value;
     const Span choices = found[1].value;

@@ -39,7 +39,7 @@ TokenUsage readUsage(QByteArrayView text, JsonScan::Span usage);
 struct ResponseInfo
 {
     JsonScan::Span root;
-    JsonScan::Span usage;       // invalid when absent or null
+    JsonScan::Span usage; // invalid when absent or null
     JsonScan::Span usageMember; // `"usage": …` including the key, when present (even as null)
     QString finishReason; // of the first choice, empty if none yet
     bool noChoices = false; // "choices": [] — the usage-only chunk of a stream

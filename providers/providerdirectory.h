@@ -9,14 +9,14 @@ enum class ProviderFamily { OpenAICompatible, AzureOpenAI, Anthropic, Gemini };
 // A provider the gateway knows how to reach, with its official SDK's environment conventions.
 struct ProviderSpec
 {
-    QString id;          // "openai", "groq", …
+    QString id; // "openai", "groq", …
     QString displayName; // "OpenAI", "Groq", …
     ProviderFamily family = ProviderFamily::OpenAICompatible;
     QString defaultBaseUrl;
-    QString keyVariable;     // e.g. "GROQ_API_KEY"; empty when the provider needs no key
+    QString keyVariable; // e.g. "GROQ_API_KEY"; empty when the provider needs no key
     QString baseUrlVariable; // e.g. "GROQ_BASE_URL"
-    bool local = false;      // runs on the user's machine (Ollama, LM Studio)
-    QString apiPrefix;       // appended to the base URL before the OpenAI-style paths ("/v1" for local servers)
+    bool local = false; // runs on the user's machine (Ollama, LM Studio)
+    QString apiPrefix; // appended to the base URL before the OpenAI-style paths ("/v1" for local servers)
 };
 
 // Every provider of INTERFACE.md, in a stable order.

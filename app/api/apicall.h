@@ -36,10 +36,11 @@ struct ApiContext
     RecordStore &records;
     PolicyStore &policies;
     ProviderRegistry &providers; // upstream providers, their settings and keychain secrets
-    QThreadPool &pool;           // where the calls run, off the proxy's worker threads
-    SignInThrottle &signIns;     // failed password sign-ins, to slow guessing down
-    const GatewayVitals &vitals; // for status: the listener, uptime, the proxy's requests in flight and per minute
-    const LogWriter &log;        // for status: its backlog and failures
+    QThreadPool &pool; // where the calls run, off the proxy's worker threads
+    SignInThrottle &signIns; // failed password sign-ins, to slow guessing down
+    const GatewayVitals
+        &vitals; // for status: the listener, uptime, the proxy's requests in flight and per minute
+    const LogWriter &log; // for status: its backlog and failures
 };
 
 // One answer of the management API: a status and a JSON body, or a body written as it is produced
@@ -50,8 +51,7 @@ struct ApiReply
     ApiReply(int status, QJsonValue body)
         : status(status)
         , body(std::move(body))
-    {
-    }
+    { }
 
     int status = 200;
     QJsonValue body;
@@ -62,7 +62,10 @@ struct ApiReply
     std::function<bool(QIODevice &out, QString *error)> writer;
 
     static ApiReply error(int status, const QString &code, const QString &message);
-    static ApiReply forbidden(const Decision &decision) { return error(403, QStringLiteral("forbidden"), decision.reason); }
+    static ApiReply forbidden(const Decision &decision)
+    {
+        return error(403, QStringLiteral("forbidden"), decision.reason);
+    }
     static ApiReply fromStoreError(const StoreError &error);
     static ApiReply methodNotAllowed(const QByteArray &method, const QString &path);
 };
@@ -79,7 +82,7 @@ struct ApiCall
     Member actor;
     qint64 tokenId = 0;
 
-    Actor auditActor() const { return Actor{actor.id, actor.email}; }
+    Actor auditActor() const { return Actor { actor.id, actor.email }; }
     QString path() const { return QStringLiteral("/api/v1/") + segments.join(u'/'); }
 };
 

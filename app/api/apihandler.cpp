@@ -16,11 +16,12 @@ using namespace Qt::StringLiterals;
 
 ApiReply ApiReply::error(int status, const QString &code, const QString &message)
 {
-    return {status, QJsonObject{{u"error"_s, QJsonObject{{u"message"_s, message}, {u"code"_s, code}}}}};
+    return { status,
+        QJsonObject { { u"error"_s, QJsonObject { { u"message"_s, message }, { u"code"_s, code } } } } };
 }
 
-// The one mapping of store failures to answers. The message is the store's, written for the user (the driver's
-// words went to the log).
+// The one mapping of store failures to answers. The message is the store's, written for the user (the
+// driver's words went to the log).
 ApiReply ApiReply::fromStoreError(const StoreError &error)
 {
     switch (error.kind) {
@@ -44,7 +45,8 @@ ApiReply ApiReply::fromStoreError(const StoreError &error)
 
 ApiReply ApiReply::methodNotAllowed(const QByteArray &method, const QString &path)
 {
-    return error(405, u"method_not_allowed"_s, u"%1 is not allowed on %2"_s.arg(QString::fromLatin1(method), path));
+    return error(
+        405, u"method_not_allowed"_s, u"%1 is not allowed on %2"_s.arg(QString::fromLatin1(method), path));
 }
 
 namespace {
@@ -81,13 +83,13 @@ ApiHandler::ApiHandler(const ApiContext &context)
     : m_context(context)
     , m_home(std::make_unique<QObject>())
     , m_inFlight(std::make_shared<InFlight>())
-{
-}
+{ }
 
 ApiHandler::~ApiHandler()
 {
     // A call still running posts its answer to m_home; once it has finished, deleting m_home drops
-    // whatever it posted, safely. A stream waiting for its client would wait for this very thread: it gives up.
+    // whatever it posted, safely. A stream waiting for its client would wait for this very thread: it gives
+    // up.
     QMutexLocker locker(&m_inFlight->mutex);
     for (const std::weak_ptr<StreamFlow> &stream : m_inFlight->streams) {
         if (const auto flow = stream.lock())
@@ -170,16 +172,17 @@ private:
 
 namespace {
 
-// The calls that carry a password or answer with a new personal access token (sign-in, a token, a member added
-// with their first token, one's own password): refused over plain HTTP from other machines. Gateway keys are
-// not among them: every /v1 request carries one, so HTTPS is the cure there, and the start warns of it.
+// The calls that carry a password or answer with a new personal access token (sign-in, a token, a member
+// added with their first token, one's own password): refused over plain HTTP from other machines. Gateway
+// keys are not among them: every /v1 request carries one, so HTTPS is the cure there, and the start warns of
+// it.
 bool sendsSecrets(const ApiCall &call)
 {
     const QStringList &s = call.segments;
     return (call.method == "POST"
-            && (s == QStringList{u"auth"_s, u"sign-in"_s} || s == QStringList{u"tokens"_s}
-                || s == QStringList{u"members"_s}))
-        || (call.method == "PUT" && s == QStringList{u"members"_s, u"me"_s, u"password"_s});
+               && (s == QStringList { u"auth"_s, u"sign-in"_s } || s == QStringList { u"tokens"_s }
+                   || s == QStringList { u"members"_s }))
+        || (call.method == "PUT" && s == QStringList { u"members"_s, u"me"_s, u"password"_s });
 }
 
 } // namespace
@@ -194,25 +197,27 @@ void ApiHandler::handle(const HttpRequest &request, const HttpResponder &respond
     const QString clientAddress = responder.peerAddress().toString();
     const bool confidential = responder.isConfidential();
     m_context.pool.start([context = m_context, request, responder, home, inFlight = m_inFlight, clientAddress,
-                          confidential] {
+                             confidential] {
         const ApiReply reply = dispatch(context, request, clientAddress, confidential);
         const auto deliver = [home](std::function<void()> work) {
             QMetaObject::invokeMethod(home, std::move(work), Qt::QueuedConnection);
         };
         if (reply.writer) {
-            HttpHeaders headers{{"cache-control", "no-store"}};
+            HttpHeaders headers { { "cache-control", "no-store" } };
             if (!reply.fileName.isEmpty())
-                headers.append({"content-disposition", "attachment; filename=\"" + reply.fileName + '"'});
+                headers.append({ "content-disposition", "attachment; filename=\"" + reply.fileName + '"' });
             const auto flow = std::make_shared<StreamFlow>();
             {
                 QMutexLocker locker(&inFlight->mutex);
-                std::erase_if(inFlight->streams, [](const std::weak_ptr<StreamFlow> &s) { return s.expired(); });
+                std::erase_if(
+                    inFlight->streams, [](const std::weak_ptr<StreamFlow> &s) { return s.expired(); });
                 inFlight->streams.push_back(flow);
             }
-            deliver([r = responder, status = reply.status, type = reply.contentType, headers, flow]() mutable {
-                r.beginStream(status, type, headers);
-                ForwardingDevice::watch(r, flow);
-            });
+            deliver(
+                [r = responder, status = reply.status, type = reply.contentType, headers, flow]() mutable {
+                    r.beginStream(status, type, headers);
+                    ForwardingDevice::watch(r, flow);
+                });
             ForwardingDevice device(home, responder, flow);
             QString error;
             if (!reply.writer(device, &error))
@@ -237,14 +242,15 @@ void ApiHandler::handle(const HttpRequest &request, const HttpResponder &respond
 
 void ApiHandler::rejected(int status, const QByteArray &message, HttpResponder &responder)
 {
-    const ApiReply reply
-        = ApiReply::error(status, status == 413 ? u"too_large"_s : u"bad_request"_s, QString::fromUtf8(message));
-    responder.respond(status, "application/json", QJsonDocument(reply.body.toObject()).toJson(QJsonDocument::Compact),
-                      {{"cache-control", "no-store"}});
+    const ApiReply reply = ApiReply::error(
+        status, status == 413 ? u"too_large"_s : u"bad_request"_s, QString::fromUtf8(message));
+    responder.respond(status, "application/json",
+        QJsonDocument(reply.body.toObject()).toJson(QJsonDocument::Compact),
+        { { "cache-control", "no-store" } });
 }
 
-ApiReply ApiHandler::dispatch(const ApiContext &context, const HttpRequest &request, const QString &clientAddress,
-                              bool confidential)
+ApiReply ApiHandler::dispatch(
+    const ApiContext &context, const HttpRequest &request, const QString &clientAddress, bool confidential)
 {
     ApiCall call;
     call.clientAddress = clientAddress;
@@ -254,26 +260,28 @@ ApiReply ApiHandler::dispatch(const ApiContext &context, const HttpRequest &requ
     call.segments = rest.split(u'/', Qt::SkipEmptyParts);
     call.query = QUrlQuery(QString::fromUtf8(request.query));
     if (call.segments.isEmpty())
-        return ApiReply::error(404, u"not_found"_s, u"name a resource: /api/v1/status, usage, logs, keys, providers, policies, members, tokens, audit, export, data"_s);
+        return ApiReply::error(404, u"not_found"_s,
+            u"name a resource: /api/v1/status, usage, logs, keys, providers, policies, members, tokens, audit, export, data"_s);
 
     if (!request.body.trimmed().isEmpty()) {
         QJsonParseError parseError;
         const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
         if (parseError.error != QJsonParseError::NoError || !document.isObject())
-            return ApiReply::error(400, u"bad_json"_s, u"the request body must be a JSON object"_s
-                                   + (parseError.error != QJsonParseError::NoError ? u": "_s + parseError.errorString()
-                                                                                    : QString()));
+            return ApiReply::error(400, u"bad_json"_s,
+                u"the request body must be a JSON object"_s
+                    + (parseError.error != QJsonParseError::NoError ? u": "_s + parseError.errorString()
+                                                                    : QString()));
         call.body = document.object();
     }
 
     if (!call.confidential && sendsSecrets(call))
         return ApiReply::error(403, u"insecure_transport"_s,
-                               u"%1 carries a password or a new access token, which plain HTTP from another machine "
-                               "would show to anyone on the way: connect with https:// (start the gateway with "
-                               "--tls-cert and --tls-key), or, behind a TLS proxy, set \"tls_terminated_by_proxy\": "
-                               "true in its config"_s.arg(call.path()));
+            u"%1 carries a password or a new access token, which plain HTTP from another machine "
+            "would show to anyone on the way: connect with https:// (start the gateway with "
+            "--tls-cert and --tls-key), or, behind a TLS proxy, set \"tls_terminated_by_proxy\": "
+            "true in its config"_s.arg(call.path()));
 
-    if (call.segments == QStringList{u"auth"_s, u"sign-in"_s}) {
+    if (call.segments == QStringList { u"auth"_s, u"sign-in"_s }) {
         if (call.method != "POST")
             return ApiReply::methodNotAllowed(call.method, call.path());
         return TokenResource::signIn(context, call);
@@ -282,12 +290,12 @@ ApiReply ApiHandler::dispatch(const ApiContext &context, const HttpRequest &requ
     const QByteArray authorization = request.header("authorization");
     if (authorization.size() <= 7 || authorization.first(7).compare("bearer ", Qt::CaseInsensitive) != 0)
         return ApiReply::error(401, u"unauthenticated"_s,
-                               u"send a personal access token as 'Authorization: Bearer llmgw_pat_…' "
-                               "(llm-gateway members add prints one; POST /api/v1/auth/sign-in returns one)"_s);
+            u"send a personal access token as 'Authorization: Bearer llmgw_pat_…' "
+            "(llm-gateway members add prints one; POST /api/v1/auth/sign-in returns one)"_s);
     const auto authenticated = context.tokens.authenticate(authorization.sliced(7).trimmed());
     if (!authenticated)
         return ApiReply::error(401, u"unauthenticated"_s,
-                               u"the access token is not valid: unknown, revoked, or its member was removed"_s);
+            u"the access token is not valid: unknown, revoked, or its member was removed"_s);
     call.actor = authenticated->member;
     call.tokenId = authenticated->tokenId;
 

@@ -31,8 +31,8 @@ public:
 
 private:
     struct InFlight;
-    static ApiReply dispatch(const ApiContext &context, const HttpRequest &request, const QString &clientAddress,
-                             bool confidential);
+    static ApiReply dispatch(const ApiContext &context, const HttpRequest &request,
+        const QString &clientAddress, bool confidential);
 
     ApiContext m_context;
     std::unique_ptr<QObject> m_home; // lives in the worker's thread: answers are delivered through it

@@ -21,10 +21,12 @@ ApiReply handle(const ApiContext &context, const ApiCall &call)
     if (const Decision decision = Permissions::readAudit(call.actor.role); !decision)
         return ApiReply::forbidden(decision);
     bool ok = true;
-    const qint64 before = call.query.hasQueryItem(u"before"_s) ? call.query.queryItemValue(u"before"_s).toLongLong(&ok) : 0;
+    const qint64 before
+        = call.query.hasQueryItem(u"before"_s) ? call.query.queryItemValue(u"before"_s).toLongLong(&ok) : 0;
     if (!ok || before < 0)
         return ApiReply::error(422, u"invalid"_s, u"'before' must be an audit entry id"_s);
-    const int limit = call.query.hasQueryItem(u"limit"_s) ? call.query.queryItemValue(u"limit"_s).toInt(&ok) : kDefaultLimit;
+    const int limit = call.query.hasQueryItem(u"limit"_s) ? call.query.queryItemValue(u"limit"_s).toInt(&ok)
+                                                          : kDefaultLimit;
     if (!ok || limit < 1 || limit > kMaxLimit)
         return ApiReply::error(422, u"invalid"_s, u"'limit' must be from 1 to %1"_s.arg(kMaxLimit));
     QString error;
@@ -36,7 +38,7 @@ ApiReply handle(const ApiContext &context, const ApiCall &call)
         array.append(entry.toJson());
     // A full page may have more behind it; the client passes next_before back as 'before'.
     const QJsonValue next = entries->size() == limit ? QJsonValue(entries->last().id) : QJsonValue();
-    return {200, QJsonObject{{u"entries"_s, array}, {u"next_before"_s, next}}};
+    return { 200, QJsonObject { { u"entries"_s, array }, { u"next_before"_s, next } } };
 }
 
 } // namespace AuditResource

@@ -26,7 +26,8 @@ ApiReply exportReply(const ApiContext &context, RecordExporter::Format format, c
     ApiReply reply;
     const bool csv = format == RecordExporter::Format::Csv;
     reply.contentType = csv ? "text/csv; charset=utf-8" : "application/x-ndjson";
-    reply.fileName = (member.isEmpty() ? "llm-gateway-records" : "llm-gateway-my-records") + QByteArray(csv ? ".csv" : ".jsonl");
+    reply.fileName = (member.isEmpty() ? "llm-gateway-records" : "llm-gateway-my-records")
+        + QByteArray(csv ? ".csv" : ".jsonl");
     reply.writer = [&records = context.records, format, member](QIODevice &out, QString *error) {
         return records.exportRecords(format, member, out, error);
     };
@@ -35,7 +36,8 @@ ApiReply exportReply(const ApiContext &context, RecordExporter::Format format, c
 
 // The member a data/members/{who} path names: "me", a member id, or (for records of someone no longer a
 // member) an email address. *email is what their records carry.
-bool resolve(const ApiContext &context, const ApiCall &call, const QString &who, QString *email, ApiReply *refusal)
+bool resolve(
+    const ApiContext &context, const ApiCall &call, const QString &who, QString *email, ApiReply *refusal)
 {
     if (who == "me"_L1) {
         *email = call.actor.email;
@@ -85,17 +87,18 @@ ApiReply handleData(const ApiContext &context, const ApiCall &call)
             return ApiReply::forbidden(decision);
         if (call.body.value(u"confirm"_s).toString() != "delete all data"_L1)
             return ApiReply::error(422, u"confirmation_required"_s,
-                                   u"deleting every request record cannot be undone: send {\"confirm\": \"delete all "
-                                   "data\"} to go ahead"_s);
+                u"deleting every request record cannot be undone: send {\"confirm\": \"delete all "
+                "data\"} to go ahead"_s);
         QString error;
-        const auto removed = context.records.deleteRecords(QString(), call.auditActor(), context.clock.now(), &error);
+        const auto removed
+            = context.records.deleteRecords(QString(), call.auditActor(), context.clock.now(), &error);
         if (!removed)
             return ApiReply::fromStoreError(StoreError::database(u"cannot delete the records"_s, error));
-        return {200, QJsonObject{{u"records_deleted"_s, removed->records}}};
+        return { 200, QJsonObject { { u"records_deleted"_s, removed->records } } };
     }
     if (call.segments.size() != 3 || call.segments.at(1) != "members"_L1)
         return ApiReply::error(404, u"not_found"_s,
-                               u"there is no resource %1 (data/members/{id|me|email}, or data itself)"_s.arg(call.path()));
+            u"there is no resource %1 (data/members/{id|me|email}, or data itself)"_s.arg(call.path()));
     QString email;
     ApiReply refusal;
     if (!resolve(context, call, call.segments.at(2), &email, &refusal))
@@ -111,10 +114,12 @@ ApiReply handleData(const ApiContext &context, const ApiCall &call)
         if (const Decision decision = Permissions::deleteMemberData(call.actor, email); !decision)
             return ApiReply::forbidden(decision);
         QString error;
-        const auto removed = context.records.deleteRecords(email, call.auditActor(), context.clock.now(), &error);
+        const auto removed
+            = context.records.deleteRecords(email, call.auditActor(), context.clock.now(), &error);
         if (!removed)
-            return ApiReply::fromStoreError(StoreError::database(u"cannot delete the records of %1"_s.arg(email), error));
-        return {200, QJsonObject{{u"member"_s, email}, {u"records_deleted"_s, removed->records}}};
+            return ApiReply::fromStoreError(
+                StoreError::database(u"cannot delete the records of %1"_s.arg(email), error));
+        return { 200, QJsonObject { { u"member"_s, email }, { u"records_deleted"_s, removed->records } } };
     }
     return ApiReply::methodNotAllowed(call.method, call.path());
 }

@@ -4,8 +4,7 @@
 
 GatewayVitals::GatewayVitals(const Clock &clock)
     : m_clock(clock)
-{
-}
+{ }
 
 void GatewayVitals::setListening(const QString &url, const QDateTime &startedAt)
 {
@@ -56,7 +55,7 @@ std::vector<GatewayVitals::Minute> GatewayVitals::perMinute() const
     minutes.reserve(kMinutes);
     for (qint64 minute = now - kMinutes + 1; minute <= now; ++minute) {
         const Slot &slot = m_slots[size_t(minute % kMinutes)];
-        Minute m{QDateTime::fromSecsSinceEpoch(minute * 60, Qt::UTC), 0, 0};
+        Minute m { QDateTime::fromSecsSinceEpoch(minute * 60, Qt::UTC), 0, 0 };
         if (slot.minute.load(std::memory_order_acquire) == minute) {
             m.requests = slot.requests.load(std::memory_order_relaxed);
             m.errors = slot.errors.load(std::memory_order_relaxed);

@@ -40,8 +40,8 @@ public:
     void requestEnded() { m_inFlight.fetch_sub(1, std::memory_order_relaxed); }
     int inFlight() const { return m_inFlight.load(std::memory_order_relaxed); }
 
-    // A proxy request was answered (its last attempt: a retried attempt is not a request of its own, as in the
-    // usage figures); `error` when its status was 400 or more, or none.
+    // A proxy request was answered (its last attempt: a retried attempt is not a request of its own, as in
+    // the usage figures); `error` when its status was 400 or more, or none.
     void requestFinished(bool error);
     // Requests finished per minute, oldest first: the last kMinutes minutes up to the current one.
     std::vector<Minute> perMinute() const;
@@ -49,14 +49,14 @@ public:
 private:
     struct Slot
     {
-        std::atomic<qint64> minute{-1}; // minutes since the epoch this slot counts
-        std::atomic<qint64> requests{0};
-        std::atomic<qint64> errors{0};
+        std::atomic<qint64> minute { -1 }; // minutes since the epoch this slot counts
+        std::atomic<qint64> requests { 0 };
+        std::atomic<qint64> errors { 0 };
     };
     qint64 currentMinute() const;
 
     const Clock &m_clock;
-    std::atomic<int> m_inFlight{0};
+    std::atomic<int> m_inFlight { 0 };
     std::array<Slot, kMinutes> m_slots;
     QMutex m_resetting;
     mutable QMutex m_mutex; // url and start time

@@ -30,14 +30,15 @@ bool applyLimits(const QJsonObject &body, KeyLimits &limits, ApiReply *reply)
         } else {
             const QDateTime at = QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
             if (!value.isString() || !at.isValid()) {
-                *reply = invalid(u"'expires_at' must be an ISO 8601 date and time such as 2026-12-31T23:59:59Z, or null"_s);
+                *reply = invalid(
+                    u"'expires_at' must be an ISO 8601 date and time such as 2026-12-31T23:59:59Z, or null"_s);
                 return false;
             }
             limits.expiresAt = at.toUTC();
         }
     }
-    for (const auto &[field, target] : {std::pair{u"spend_limit_usd"_s, &limits.spendLimitUsd},
-                                        std::pair{u"period_limit_usd"_s, &limits.periodLimitUsd}}) {
+    for (const auto &[field, target] : { std::pair { u"spend_limit_usd"_s, &limits.spendLimitUsd },
+             std::pair { u"period_limit_usd"_s, &limits.periodLimitUsd } }) {
         if (!body.contains(field))
             continue;
         const QJsonValue value = body.value(field);
@@ -58,16 +59,17 @@ bool applyLimits(const QJsonObject &body, KeyLimits &limits, ApiReply *reply)
     } else if (body.contains(u"period_limit_usd"_s) && !limits.periodLimitUsd) {
         limits.period = LimitPeriod::None; // clearing the period limit clears its period
     }
-    for (const auto &[field, target] : {std::pair{u"allowed_models"_s, &limits.allowedModels},
-                                        std::pair{u"denied_models"_s, &limits.deniedModels},
-                                        std::pair{u"allowed_providers"_s, &limits.allowedProviders},
-                                        std::pair{u"denied_providers"_s, &limits.deniedProviders}}) {
+    for (const auto &[field, target] : { std::pair { u"allowed_models"_s, &limits.allowedModels },
+             std::pair { u"denied_models"_s, &limits.deniedModels },
+             std::pair { u"allowed_providers"_s, &limits.allowedProviders },
+             std::pair { u"denied_providers"_s, &limits.deniedProviders } }) {
         if (!body.contains(field))
             continue;
         const QJsonValue value = body.value(field);
         QStringList list;
         if (!value.isNull() && !value.isArray()) {
-            *reply = invalid(u"'%1' must be an array of model or provider names (patterns may end in '*')"_s.arg(field));
+            *reply = invalid(
+                u"'%1' must be an array of model or provider names (patterns may end in '*')"_s.arg(field));
             return false;
         }
         for (const QJsonValue &entry : value.toArray()) {
@@ -88,9 +90,9 @@ bool applyLimits(const QJsonObject &body, KeyLimits &limits, ApiReply *reply)
 
 bool isLimitField(const QString &field)
 {
-    static const QStringList fields{u"expires_at"_s, u"spend_limit_usd"_s, u"period_limit_usd"_s, u"limit_period"_s,
-                                    u"allowed_models"_s, u"denied_models"_s, u"allowed_providers"_s,
-                                    u"denied_providers"_s};
+    static const QStringList fields { u"expires_at"_s, u"spend_limit_usd"_s, u"period_limit_usd"_s,
+        u"limit_period"_s, u"allowed_models"_s, u"denied_models"_s, u"allowed_providers"_s,
+        u"denied_providers"_s };
     return fields.contains(field);
 }
 
@@ -104,8 +106,8 @@ std::optional<QList<ApiKey>> allKeys(const ApiContext &context, ApiReply *reply)
 }
 
 // A developer's budget check: their other keys' all-time limits plus this one's.
-std::optional<ApiReply> checkBudget(const ApiContext &context, const ApiCall &call, const QString &ownerEmail, qint64 keyId,
-                     const KeyLimits &limits)
+std::optional<ApiReply> checkBudget(const ApiContext &context, const ApiCall &call, const QString &ownerEmail,
+    qint64 keyId, const KeyLimits &limits)
 {
     if (ownerEmail.compare(call.actor.email, Qt::CaseInsensitive) != 0 || !call.actor.keyBudgetUsd)
         return std::nullopt;
@@ -118,7 +120,8 @@ std::optional<ApiReply> checkBudget(const ApiContext &context, const ApiCall &ca
         if (key.id != keyId && key.member.compare(ownerEmail, Qt::CaseInsensitive) == 0)
             others += key.limits.spendLimitUsd.value_or(0);
     }
-    if (const Decision decision = Permissions::keySpendWithinBudget(call.actor, limits.spendLimitUsd, others); !decision)
+    if (const Decision decision = Permissions::keySpendWithinBudget(call.actor, limits.spendLimitUsd, others);
+        !decision)
         return ApiReply::forbidden(decision);
     return std::nullopt;
 }
@@ -137,7 +140,7 @@ ApiReply list(const ApiContext &context, const ApiCall &call)
         if (all || key.member.compare(call.actor.email, Qt::CaseInsensitive) == 0)
             array.append(key.toJson());
     }
-    return {200, QJsonObject{{u"keys"_s, array}}};
+    return { 200, QJsonObject { { u"keys"_s, array } } };
 }
 
 ApiReply create(const ApiContext &context, const ApiCall &call)
@@ -149,9 +152,11 @@ ApiReply create(const ApiContext &context, const ApiCall &call)
         const auto member = memberId > 0 ? context.members.member(memberId, &error) : std::nullopt;
         if (!member) {
             if (const Decision decision = Permissions::manageKeyOf(call.actor, QString()); !decision)
-                return ApiReply::forbidden(decision); // tell who exists only to those who may issue keys to them
-            return ApiReply::error(404, u"not_found"_s, u"there is no member %1 to issue the key to"_s
-                                                            .arg(call.body.value(u"member_id"_s).toVariant().toString()));
+                return ApiReply::forbidden(
+                    decision); // tell who exists only to those who may issue keys to them
+            return ApiReply::error(404, u"not_found"_s,
+                u"there is no member %1 to issue the key to"_s.arg(
+                    call.body.value(u"member_id"_s).toVariant().toString()));
         }
         ownerEmail = member->email;
     }
@@ -173,7 +178,7 @@ ApiReply create(const ApiContext &context, const ApiCall &call)
         return ApiReply::fromStoreError(error);
     QJsonObject body = created->key.toJson();
     body.insert(u"key"_s, QString::fromLatin1(created->plaintext)); // shown once
-    return {201, body};
+    return { 201, body };
 }
 
 ApiReply change(const ApiContext &context, const ApiCall &call, const ApiKey &key)
@@ -193,8 +198,9 @@ ApiReply change(const ApiContext &context, const ApiCall &call, const ApiKey &ke
         } else if (isLimitField(it.key())) {
             limitsChange = true;
         } else {
-            return invalid(u"'%1' cannot be changed (name, disabled, expires_at, spend_limit_usd, period_limit_usd, "
-                           "limit_period, allowed/denied_models, allowed/denied_providers can)"_s.arg(it.key()));
+            return invalid(
+                u"'%1' cannot be changed (name, disabled, expires_at, spend_limit_usd, period_limit_usd, "
+                "limit_period, allowed/denied_models, allowed/denied_providers can)"_s.arg(it.key()));
         }
     }
     KeyLimits limits = key.limits;
@@ -213,7 +219,7 @@ ApiReply change(const ApiContext &context, const ApiCall &call, const ApiKey &ke
         keyChange.limits = limits;
     StoreError error;
     const auto updated = context.keys.update(call.auditActor(), key.id, keyChange, &error);
-    return updated ? ApiReply{200, updated->toJson()} : ApiReply::fromStoreError(error);
+    return updated ? ApiReply { 200, updated->toJson() } : ApiReply::fromStoreError(error);
 }
 
 } // namespace
@@ -249,7 +255,8 @@ ApiReply handle(const ApiContext &context, const ApiCall &call)
     if (const Decision decision = Permissions::seeKey(call.actor, key->member); !decision)
         return ApiReply::forbidden(decision);
 
-    if (roll ? call.method != "POST" : (call.method != "GET" && call.method != "PATCH" && call.method != "DELETE"))
+    if (roll ? call.method != "POST"
+             : (call.method != "GET" && call.method != "PATCH" && call.method != "DELETE"))
         return ApiReply::methodNotAllowed(call.method, call.path());
     if (call.method != "GET") {
         if (const Decision decision = Permissions::manageKeyOf(call.actor, key->member); !decision)
@@ -262,27 +269,30 @@ ApiReply handle(const ApiContext &context, const ApiCall &call)
             return ApiReply::fromStoreError(error);
         QJsonObject body = rolled->key.toJson();
         body.insert(u"key"_s, QString::fromLatin1(rolled->plaintext)); // shown once
-        return {200, body};
+        return { 200, body };
     }
     if (call.method == "GET") {
         const SpendTotals spend = context.keys.spend(*key);
         QJsonObject body = key->toJson();
-        body.insert(u"spend"_s, QJsonObject{
-            {u"all_time_usd"_s, spend.allTime},
-            {u"period_usd"_s, spend.period},
-            {u"period_start"_s, spend.periodStart.isValid() ? QJsonValue(spend.periodStart.toString(Qt::ISODate))
-                                                            : QJsonValue(QJsonValue::Null)},
-            {u"period_end"_s, spend.periodEnd.isValid() ? QJsonValue(spend.periodEnd.toString(Qt::ISODate))
-                                                        : QJsonValue(QJsonValue::Null)},
-        });
-        return {200, body};
+        body.insert(u"spend"_s,
+            QJsonObject {
+                { u"all_time_usd"_s, spend.allTime },
+                { u"period_usd"_s, spend.period },
+                { u"period_start"_s,
+                    spend.periodStart.isValid() ? QJsonValue(spend.periodStart.toString(Qt::ISODate))
+                                                : QJsonValue(QJsonValue::Null) },
+                { u"period_end"_s,
+                    spend.periodEnd.isValid() ? QJsonValue(spend.periodEnd.toString(Qt::ISODate))
+                                              : QJsonValue(QJsonValue::Null) },
+            });
+        return { 200, body };
     }
     if (call.method == "PATCH")
         return change(context, call, *key);
     StoreError error;
     if (!context.keys.remove(call.auditActor(), key->id, &error))
         return ApiReply::fromStoreError(error);
-    return {200, QJsonObject{{u"deleted"_s, true}, {u"id"_s, key->id}}};
+    return { 200, QJsonObject { { u"deleted"_s, true }, { u"id"_s, key->id } } };
 }
 
 } // namespace KeyResource

@@ -1,5 +1,6 @@
 // logs: the request records, newest first, in cursor pages ("before" = next_before of the previous page) or
-// following new ones ("after" = latest_id of the previous answer), filtered; logs/{id}: one record with its payloads where the policy retained them and the role allows.
+// following new ones ("after" = latest_id of the previous answer), filtered; logs/{id}: one record with its
+// payloads where the policy retained them and the role allows.
 #include "apicall.h"
 
 #include "recordstore.h"
@@ -32,22 +33,27 @@ ApiReply page(const ApiContext &context, const ApiCall &call)
         if (status == "error"_L1)
             query.errorsOnly = true;
         else if (query.status = status.toInt(&ok); !ok || *query.status < 100 || *query.status > 599)
-            return ApiReply::error(422, u"invalid"_s, u"'status' must be an HTTP status such as 429, or \"error\""_s);
+            return ApiReply::error(
+                422, u"invalid"_s, u"'status' must be an HTTP status such as 429, or \"error\""_s);
     }
     query.finishReason = call.query.queryItemValue(u"finish_reason"_s);
-    query.beforeId = call.query.hasQueryItem(u"before"_s) ? call.query.queryItemValue(u"before"_s).toLongLong(&ok) : 0;
+    query.beforeId
+        = call.query.hasQueryItem(u"before"_s) ? call.query.queryItemValue(u"before"_s).toLongLong(&ok) : 0;
     if (!ok || query.beforeId < 0)
-        return ApiReply::error(422, u"invalid"_s, u"'before' must be a record id (next_before of the previous page)"_s);
+        return ApiReply::error(
+            422, u"invalid"_s, u"'before' must be a record id (next_before of the previous page)"_s);
     if (call.query.hasQueryItem(u"after"_s)) {
         if (call.query.hasQueryItem(u"before"_s))
             return ApiReply::error(422, u"invalid"_s,
-                                   u"'after' and 'before' cannot be combined: page back with 'before', follow new "
-                                   "records with 'after'"_s);
+                u"'after' and 'before' cannot be combined: page back with 'before', follow new "
+                "records with 'after'"_s);
         query.afterId = call.query.queryItemValue(u"after"_s).toLongLong(&ok);
         if (!ok || *query.afterId < 0)
-            return ApiReply::error(422, u"invalid"_s, u"'after' must be a record id (latest_id of the previous answer)"_s);
+            return ApiReply::error(
+                422, u"invalid"_s, u"'after' must be a record id (latest_id of the previous answer)"_s);
     }
-    query.limit = call.query.hasQueryItem(u"limit"_s) ? call.query.queryItemValue(u"limit"_s).toInt(&ok) : kDefaultLimit;
+    query.limit = call.query.hasQueryItem(u"limit"_s) ? call.query.queryItemValue(u"limit"_s).toInt(&ok)
+                                                      : kDefaultLimit;
     if (!ok || query.limit < 1 || query.limit > kMaxLimit)
         return ApiReply::error(422, u"invalid"_s, u"'limit' must be from 1 to %1"_s.arg(kMaxLimit));
 
@@ -91,7 +97,7 @@ ApiReply one(const ApiContext &context, const ApiCall &call)
     const bool retained = object.contains(u"request_body"_s) || object.contains(u"response_body"_s);
     // Tells the dashboard why there is nothing to show: the policy kept none, or the role may not see it.
     object.insert(u"payloads"_s, !allowed ? u"not_allowed"_s : retained ? u"included"_s : u"not_retained"_s);
-    return {200, object};
+    return { 200, object };
 }
 
 } // namespace

@@ -29,7 +29,7 @@ std::optional<Role> roleFrom(const QJsonValue &value, ApiReply *reply)
     const auto role = Roles::fromName(value.toString());
     if (!role)
         *reply = ApiReply::error(422, u"invalid"_s,
-                                 u"'role' must be %1, not '%2'"_s.arg(Roles::allNames(), value.toVariant().toString()));
+            u"'role' must be %1, not '%2'"_s.arg(Roles::allNames(), value.toVariant().toString()));
     return role;
 }
 
@@ -47,9 +47,10 @@ ApiReply list(const ApiContext &context, const ApiCall &call)
         if (full)
             array.append(member.toJson());
         else
-            array.append(QJsonObject{{u"id"_s, member.id}, {u"name"_s, member.name}, {u"role"_s, Roles::name(member.role)}});
+            array.append(QJsonObject { { u"id"_s, member.id }, { u"name"_s, member.name },
+                { u"role"_s, Roles::name(member.role) } });
     }
-    return {200, QJsonObject{{u"members"_s, array}}};
+    return { 200, QJsonObject { { u"members"_s, array } } };
 }
 
 ApiReply add(const ApiContext &context, const ApiCall &call)
@@ -62,7 +63,7 @@ ApiReply add(const ApiContext &context, const ApiCall &call)
         return ApiReply::forbidden(decision);
     StoreError error;
     const auto member = context.members.add(call.auditActor(), call.body.value(u"email"_s).toString(),
-                                            call.body.value(u"name"_s).toString(), *role, &error);
+        call.body.value(u"name"_s).toString(), *role, &error);
     if (!member)
         return ApiReply::fromStoreError(error);
     // The new member's first token, shown once, for whoever adds them to hand over (as the CLI does).
@@ -71,7 +72,7 @@ ApiReply add(const ApiContext &context, const ApiCall &call)
         return ApiReply::fromStoreError(error);
     QJsonObject body = member->toJson();
     body.insert(u"token"_s, QString::fromLatin1(token->plaintext));
-    return {201, body};
+    return { 201, body };
 }
 
 ApiReply change(const ApiContext &context, const ApiCall &call, const Member &target)
@@ -87,19 +88,21 @@ ApiReply change(const ApiContext &context, const ApiCall &call, const Member &ta
                 return reply;
         } else if (it.key() == "key_budget_usd"_L1) {
             if (!it->isNull() && !it->isDouble())
-                return ApiReply::error(422, u"invalid"_s, u"'key_budget_usd' must be a number of dollars or null"_s);
+                return ApiReply::error(
+                    422, u"invalid"_s, u"'key_budget_usd' must be a number of dollars or null"_s);
             change.keyBudgetUsd = it->isNull() ? std::optional<double>() : std::optional(it->toDouble());
         } else {
             return ApiReply::error(422, u"invalid"_s,
-                                   u"'%1' cannot be changed here (name, role, key_budget_usd can)"_s.arg(it.key()));
+                u"'%1' cannot be changed here (name, role, key_budget_usd can)"_s.arg(it.key()));
         }
     }
     const bool onlyName = change.name && !change.role && !change.keyBudgetUsd;
-    if (const Decision decision = Permissions::changeMember(call.actor, target, change.role, onlyName); !decision)
+    if (const Decision decision = Permissions::changeMember(call.actor, target, change.role, onlyName);
+        !decision)
         return ApiReply::forbidden(decision);
     StoreError error;
     const auto updated = context.members.update(call.auditActor(), target.id, change, &error);
-    return updated ? ApiReply{200, updated->toJson()} : ApiReply::fromStoreError(error);
+    return updated ? ApiReply { 200, updated->toJson() } : ApiReply::fromStoreError(error);
 }
 
 // DELETE members/{id}[?records=keep|delete]: what becomes of their records is the remover's choice (keep, by
@@ -111,12 +114,14 @@ ApiReply remove(const ApiContext &context, const ApiCall &call, const Member &ta
     const bool self = target.id == call.actor.id;
     const QString choice = call.query.queryItemValue(u"records"_s);
     if (!choice.isEmpty() && choice != "keep"_L1 && choice != "delete"_L1)
-        return ApiReply::error(422, u"invalid"_s, u"'records' must be keep or delete, not '%1'"_s.arg(choice));
+        return ApiReply::error(
+            422, u"invalid"_s, u"'records' must be keep or delete, not '%1'"_s.arg(choice));
     if (self && choice == "keep"_L1)
         return ApiReply::error(422, u"invalid"_s,
-                               u"your own account's records are deleted with it; leave out 'records', or ask an owner "
-                               "or admin to remove you and keep them"_s);
-    const auto records = self || choice == "delete"_L1 ? MemberStore::Records::Delete : MemberStore::Records::Keep;
+            u"your own account's records are deleted with it; leave out 'records', or ask an owner "
+            "or admin to remove you and keep them"_s);
+    const auto records
+        = self || choice == "delete"_L1 ? MemberStore::Records::Delete : MemberStore::Records::Keep;
     if (records == MemberStore::Records::Delete) {
         if (const Decision decision = Permissions::deleteMemberData(call.actor, target.email); !decision)
             return ApiReply::forbidden(decision);
@@ -125,16 +130,18 @@ ApiReply remove(const ApiContext &context, const ApiCall &call, const Member &ta
     const auto removal = context.members.remove(call.auditActor(), target.id, records, &error);
     if (!removal)
         return ApiReply::fromStoreError(error);
-    // This instance's proxy refuses their keys from now on; the others after their catch-up with the database.
+    // This instance's proxy refuses their keys from now on; the others after their catch-up with the
+    // database.
     QString refreshError;
     if (!context.keys.refresh(&refreshError))
-        qCWarning(lcApi, "member %lld removed, but the key cache was not refreshed (their keys are refused after "
-                         "the next catch-up): %s",
-                  target.id, qPrintable(refreshError));
+        qCWarning(lcApi,
+            "member %lld removed, but the key cache was not refreshed (their keys are refused after "
+            "the next catch-up): %s",
+            target.id, qPrintable(refreshError));
     QJsonObject body = removal->toJson();
     body.insert(u"removed"_s, true);
     body.insert(u"id"_s, target.id);
-    return {200, body};
+    return { 200, body };
 }
 
 ApiReply setOwnPassword(const ApiContext &context, const ApiCall &call)
@@ -142,11 +149,13 @@ ApiReply setOwnPassword(const ApiContext &context, const ApiCall &call)
     const QString password = call.body.value(u"password"_s).toString();
     StoreError error;
     if (call.actor.hasPassword
-        && !context.members.checkPassword(call.actor.email, call.body.value(u"current_password"_s).toString(), &error))
-        return ApiReply::error(403, u"forbidden"_s, u"to change your password, send the current one as 'current_password'"_s);
+        && !context.members.checkPassword(
+            call.actor.email, call.body.value(u"current_password"_s).toString(), &error))
+        return ApiReply::error(
+            403, u"forbidden"_s, u"to change your password, send the current one as 'current_password'"_s);
     if (!context.members.setPassword(call.auditActor(), call.actor.id, password, &error))
         return ApiReply::fromStoreError(error);
-    return {200, QJsonObject{{u"password_set"_s, true}}};
+    return { 200, QJsonObject { { u"password_set"_s, true } } };
 }
 
 } // namespace
@@ -184,7 +193,7 @@ ApiReply handle(const ApiContext &context, const ApiCall &call)
         if (!context.members.transferOwnership(call.auditActor(), call.actor.id, *id, &error))
             return ApiReply::fromStoreError(error);
         const auto member = context.members.member(*id, &error);
-        return member ? ApiReply{200, member->toJson()} : ApiReply::fromStoreError(error);
+        return member ? ApiReply { 200, member->toJson() } : ApiReply::fromStoreError(error);
     }
 
     StoreError error;
@@ -197,14 +206,17 @@ ApiReply handle(const ApiContext &context, const ApiCall &call)
         if (!target)
             return ApiReply::fromStoreError(error);
         if (*id != call.actor.id && Permissions::teamView(call.actor.role) != TeamView::Full)
-            return {200, QJsonObject{{u"id"_s, target->id}, {u"name"_s, target->name}, {u"role"_s, Roles::name(target->role)}}};
+            return { 200,
+                QJsonObject { { u"id"_s, target->id }, { u"name"_s, target->name },
+                    { u"role"_s, Roles::name(target->role) } } };
         QJsonObject body = target->toJson();
         if (*id == call.actor.id) {
             // What the dashboard may offer: asked of the permissions, never worked out again by the window.
             body.insert(u"can"_s, QJsonArray::fromStringList(Permissions::actionsOf(*target)));
-            body.insert(u"record_scope"_s, Permissions::recordScopeName(Permissions::recordScope(target->role)));
+            body.insert(
+                u"record_scope"_s, Permissions::recordScopeName(Permissions::recordScope(target->role)));
         }
-        return {200, body};
+        return { 200, body };
     }
     if (call.method != "PATCH" && call.method != "DELETE")
         return ApiReply::methodNotAllowed(call.method, call.path());

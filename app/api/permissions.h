@@ -13,15 +13,15 @@ struct Decision
     bool allowed = false;
     QString reason; // why not, and who can
 
-    static Decision allow() { return {true, {}}; }
-    static Decision deny(QString reason) { return {false, std::move(reason)}; }
+    static Decision allow() { return { true, {} }; }
+    static Decision deny(QString reason) { return { false, std::move(reason) }; }
     explicit operator bool() const { return allowed; }
 };
 
 // How much of the request records (usage, logs) a role sees.
 enum class RecordScope {
-    All,       // every record of the team
-    OwnKeys,   // the records made with the actor's own API keys
+    All, // every record of the team
+    OwnKeys, // the records made with the actor's own API keys
     OwnTotals, // only totals over the actor's own records, never single records
 };
 
@@ -31,25 +31,25 @@ enum class TeamView { Full, NamesAndRoles, None };
 // The role table of the management API, in one place: every resource asks here before it acts, and nowhere
 // else decides. (Rows for usage, logs, keys, providers and policies join here with their resources.)
 //
-// | action                                   | owner | admin                               | developer       | restricted |
-// | add/remove members, roles, budgets       | yes   | yes, not on owners, cannot grant owner | no           | no         |
-// | transfer ownership                       | yes   | no                                  | no              | no         |
-// | see team list                            | yes   | yes                                 | names and roles | no         |
-// | read audit log                           | yes   | yes                                 | no              | no         |
-// | see keys                                 | all   | all                                 | own keys only   | no         |
-// | create/limit/roll/delete API keys        | any   | any                                 | own, within budget | no (keys are issued to them) |
-// | revoke tokens                            | any   | any                                 | own             | own        |
-// | see usage                                | all   | all                                 | own keys only   | own totals only |
-// | see logs                                 | all   | all                                 | own keys only   | no         |
-// | see payloads (where retained)            | yes   | yes                                 | own requests    | no         |
-// | see provider credentials                 | yes   | yes                                 | masked          | no         |
-// | manage provider credentials              | yes   | yes                                 | no              | no         |
-// | read the policies                        | yes   | yes                                 | yes             | yes        |
-// | change retention policy, purge, delete all data | yes | no                            | no              | no         |
-// | export the whole store                   | yes   | yes                                 | no              | no         |
-// | export a member's own data               | self and any | self and any                 | self            | self       |
-// | delete a member's data                   | self and any | self                         | self            | self       |
-// | delete one's own account (and its data)  | yes (not the last owner) | yes                     | yes             | yes        |
+// | action                                   | owner | admin                               | developer |
+// restricted | | add/remove members, roles, budgets       | yes   | yes, not on owners, cannot grant owner |
+// no           | no         | | transfer ownership                       | yes   | no | no              | no
+// | | see team list                            | yes   | yes                                 | names and
+// roles | no         | | read audit log                           | yes   | yes | no              | no | |
+// see keys                                 | all   | all                                 | own keys only   |
+// no         | | create/limit/roll/delete API keys        | any   | any                                 |
+// own, within budget | no (keys are issued to them) | | revoke tokens                            | any   |
+// any                                 | own             | own        | | see usage | all   | all | own keys
+// only   | own totals only | | see logs                                 | all   | all | own keys only   | no
+// | | see payloads (where retained)            | yes   | yes                                 | own requests
+// | no         | | see provider credentials                 | yes   | yes                                 |
+// masked          | no         | | manage provider credentials              | yes   | yes | no              |
+// no         | | read the policies                        | yes   | yes                                 | yes
+// | yes        | | change retention policy, purge, delete all data | yes | no                            | no
+// | no         | | export the whole store                   | yes   | yes                                 |
+// no              | no         | | export a member's own data               | self and any | self and any |
+// self            | self       | | delete a member's data                   | self and any | self | self |
+// self       | | delete one's own account (and its data)  | yes (not the last owner) | yes | yes | yes |
 // Everyone may list and create their own tokens, set their own password and correct their own name (the
 // correction right; their request records are what happened and are exported or deleted, not edited).
 namespace Permissions {
@@ -76,7 +76,8 @@ Decision manageKeyOf(const Member &actor, const QString &keyOwnerEmail);
 // keys' all-time limits) plus `keyLimitUsd` must stay within it. Period limits do not count against the
 // budget: the all-time limit already bounds what the key can ever spend. Owners and admins set budgets
 // and are not bound by them, nor are keys they issue.
-Decision keySpendWithinBudget(const Member &actor, std::optional<double> keyLimitUsd, double otherKeysLimitUsd);
+Decision keySpendWithinBudget(
+    const Member &actor, std::optional<double> keyLimitUsd, double otherKeysLimitUsd);
 
 // Usage and logs. Records belong to the member who owns the key that made them.
 RecordScope recordScope(Role actor);

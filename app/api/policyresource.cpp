@@ -24,15 +24,17 @@ ApiReply handle(const ApiContext &context, const ApiCall &call)
         const RetentionPolicy policy = context.policies.current();
         const QDateTime now = context.clock.now();
         QString error;
-        const auto removed = context.records.purge(policy.payloadsBefore(now), policy.recordsBefore(now),
-                                                   call.auditActor(), now, &error);
+        const auto removed = context.records.purge(
+            policy.payloadsBefore(now), policy.recordsBefore(now), call.auditActor(), now, &error);
         if (!removed)
             return ApiReply::fromStoreError(StoreError::database(u"cannot purge the records"_s, error));
-        return {200, QJsonObject{{u"records_deleted"_s, removed->records}, {u"payloads_removed"_s, removed->payloads}}};
+        return { 200,
+            QJsonObject {
+                { u"records_deleted"_s, removed->records }, { u"payloads_removed"_s, removed->payloads } } };
     }
 
     if (call.method == "GET")
-        return {200, context.policies.current().toJson()};
+        return { 200, context.policies.current().toJson() };
     if (call.method != "PATCH" && call.method != "PUT")
         return ApiReply::methodNotAllowed(call.method, call.path());
     if (const Decision decision = Permissions::changePolicy(call.actor.role); !decision)
@@ -48,7 +50,8 @@ ApiReply handle(const ApiContext &context, const ApiCall &call)
     qint64 payloadsRemoved = 0;
     if (next->level == RetentionLevel::MetadataOnly) {
         // No content is kept from now on: what was kept before goes too.
-        const auto removed = context.records.purge(next->payloadsBefore(now), QDateTime(), call.auditActor(), now, &error);
+        const auto removed
+            = context.records.purge(next->payloadsBefore(now), QDateTime(), call.auditActor(), now, &error);
         if (!removed)
             return ApiReply::fromStoreError(StoreError::database(
                 u"the policy is now metadata_only, but removing the payloads already stored failed "
@@ -57,7 +60,7 @@ ApiReply handle(const ApiContext &context, const ApiCall &call)
         payloadsRemoved = removed->payloads;
     }
     body.insert(u"payloads_removed"_s, payloadsRemoved);
-    return {200, body};
+    return { 200, body };
 }
 
 } // namespace PolicyResource

@@ -14,10 +14,10 @@ using namespace Qt::StringLiterals;
 namespace {
 
 const WireName<ProviderFamily> kFamilyNames[] = {
-    {ProviderFamily::OpenAICompatible, "openai_compatible"_L1},
-    {ProviderFamily::Anthropic, "anthropic"_L1},
-    {ProviderFamily::Gemini, "gemini"_L1},
-    {ProviderFamily::AzureOpenAI, "azure_openai"_L1},
+    { ProviderFamily::OpenAICompatible, "openai_compatible"_L1 },
+    { ProviderFamily::Anthropic, "anthropic"_L1 },
+    { ProviderFamily::Gemini, "gemini"_L1 },
+    { ProviderFamily::AzureOpenAI, "azure_openai"_L1 },
 };
 
 QJsonObject providerJson(ProviderRegistry &registry, const ProviderState &state, bool withHint)

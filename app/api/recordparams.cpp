@@ -19,8 +19,8 @@ std::optional<QDateTime> time(const ApiCall &call, const QString &name, ApiReply
         at = QDateTime(QDate::fromString(text, Qt::ISODate), QTime(0, 0), Qt::UTC);
     if (!at.isValid()) {
         *refusal = ApiReply::error(422, u"invalid"_s,
-                                   u"'%1' must be an ISO 8601 time such as 2026-11-01T00:00:00Z or a date such as "
-                                   "2026-11-01"_s.arg(name));
+            u"'%1' must be an ISO 8601 time such as 2026-11-01T00:00:00Z or a date such as "
+            "2026-11-01"_s.arg(name));
         return std::nullopt;
     }
     return at.toUTC();
@@ -50,8 +50,9 @@ std::optional<RecordFilter> filter(const ApiContext &context, const ApiCall &cal
     }
     if (Permissions::recordScope(call.actor.role) != RecordScope::All) {
         if (!filter.member.isEmpty() && filter.member.compare(call.actor.email, Qt::CaseInsensitive) != 0) {
-            *refusal = ApiReply::forbidden(Decision::deny(
-                u"your role (%1) sees only the records of your own keys"_s.arg(Roles::name(call.actor.role))));
+            *refusal = ApiReply::forbidden(
+                Decision::deny(u"your role (%1) sees only the records of your own keys"_s.arg(
+                    Roles::name(call.actor.role))));
             return std::nullopt;
         }
         filter.member = call.actor.email;

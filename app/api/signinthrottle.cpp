@@ -7,8 +7,8 @@ QString normalized(const QString &email)
 }
 } // namespace
 
-std::optional<qint64> SignInThrottle::waitFor(QHash<QString, Attempts> &failures, const QString &key, int max,
-                                              qint64 now)
+std::optional<qint64> SignInThrottle::waitFor(
+    QHash<QString, Attempts> &failures, const QString &key, int max, qint64 now)
 {
     const auto it = failures.find(key);
     if (it == failures.end())
@@ -54,7 +54,7 @@ void SignInThrottle::succeeded(const QString &email)
 void SignInThrottle::forgetExpired(qint64 now)
 {
     m_callsSinceSweep = 0;
-    for (QHash<QString, Attempts> *failures : {&m_byEmail, &m_byAddress}) {
+    for (QHash<QString, Attempts> *failures : { &m_byEmail, &m_byAddress }) {
         failures->removeIf([&](QHash<QString, Attempts>::iterator it) {
             return it.value().empty() || now - it.value().back() >= kWindowMs;
         });

@@ -20,16 +20,20 @@ public:
     static constexpr int kMaxPerAddress = 20;
     static constexpr qint64 kWindowMs = 15 * 60 * 1000;
 
-    explicit SignInThrottle(const Clock &clock) : m_clock(clock) {}
+    explicit SignInThrottle(const Clock &clock)
+        : m_clock(clock)
+    { }
 
-    // Seconds until an attempt for `email` from `address` is allowed again, or nullopt when it is allowed now.
+    // Seconds until an attempt for `email` from `address` is allowed again, or nullopt when it is allowed
+    // now.
     std::optional<qint64> wait(const QString &email, const QString &address);
     void failed(const QString &email, const QString &address);
     void succeeded(const QString &email);
 
 private:
     using Attempts = std::deque<qint64>; // monotonic times of failures, oldest first
-    std::optional<qint64> waitFor(QHash<QString, Attempts> &failures, const QString &key, int max, qint64 now);
+    std::optional<qint64> waitFor(
+        QHash<QString, Attempts> &failures, const QString &key, int max, qint64 now);
     void forgetExpired(qint64 now);
 
     const Clock &m_clock;

@@ -30,8 +30,7 @@ ApiReply signIn(const ApiContext &context, const ApiCall &call)
     if (email.isEmpty() || password.isEmpty())
         return ApiReply::error(400, u"bad_request"_s, u"sign-in needs 'email' and 'password'"_s);
     if (const auto wait = context.signIns.wait(email, call.clientAddress)) {
-        ApiReply refused = ApiReply::error(
-            429, u"too_many_attempts"_s,
+        ApiReply refused = ApiReply::error(429, u"too_many_attempts"_s,
             u"too many failed sign-ins for this email or from this address; try again in %1 s"_s.arg(*wait));
         refused.headers.append(std::pair<QByteArray, QByteArray>("retry-after", QByteArray::number(*wait)));
         return refused;
@@ -47,12 +46,12 @@ ApiReply signIn(const ApiContext &context, const ApiCall &call)
     }
     context.signIns.succeeded(email);
     const QString name = body.value(u"token_name"_s).toString(u"sign-in"_s);
-    const auto created = context.tokens.create(Actor{member->id, member->email}, member->id, name, &error);
+    const auto created = context.tokens.create(Actor { member->id, member->email }, member->id, name, &error);
     if (!created)
         return ApiReply::fromStoreError(error);
     QJsonObject answer = createdBody(*created);
     answer.insert(u"member"_s, member->toJson());
-    return {201, answer};
+    return { 201, answer };
 }
 
 ApiReply handle(const ApiContext &context, const ApiCall &call)
@@ -74,14 +73,14 @@ ApiReply handle(const ApiContext &context, const ApiCall &call)
             QJsonArray array;
             for (const AccessToken &token : *tokens)
                 array.append(token.toJson());
-            return {200, QJsonObject{{u"tokens"_s, array}}};
+            return { 200, QJsonObject { { u"tokens"_s, array } } };
         }
         if (call.method == "POST") {
             if (const Decision decision = Permissions::createTokenFor(call.actor, call.actor.id); !decision)
                 return ApiReply::forbidden(decision);
-            const auto created = context.tokens.create(call.auditActor(), call.actor.id,
-                                                       call.body.value(u"name"_s).toString(), &error);
-            return created ? ApiReply{201, createdBody(*created)} : ApiReply::fromStoreError(error);
+            const auto created = context.tokens.create(
+                call.auditActor(), call.actor.id, call.body.value(u"name"_s).toString(), &error);
+            return created ? ApiReply { 201, createdBody(*created) } : ApiReply::fromStoreError(error);
         }
         return ApiReply::methodNotAllowed(call.method, call.path());
     }
@@ -98,7 +97,7 @@ ApiReply handle(const ApiContext &context, const ApiCall &call)
         return ApiReply::forbidden(decision);
     if (!context.tokens.revoke(call.auditActor(), id, &error))
         return ApiReply::fromStoreError(error);
-    return {200, QJsonObject{{u"revoked"_s, true}, {u"id"_s, id}}};
+    return { 200, QJsonObject { { u"revoked"_s, true }, { u"id"_s, id } } };
 }
 
 } // namespace TokenResource

@@ -10,24 +10,25 @@ struct CommandSpec
 {
     QStringList words;
     CommandLine::Command command;
-    QStringList options;  // accepted options
+    QStringList options; // accepted options
     QStringList required; // options that must be given
 };
 
-const QStringList CommonOptions{u"data-dir"_s, u"database"_s};
+const QStringList CommonOptions { u"data-dir"_s, u"database"_s };
 // The listener's: where, and HTTPS.
-const QStringList ListenerOptions{u"host"_s, u"port"_s, u"config"_s, u"tls-cert"_s, u"tls-key"_s};
+const QStringList ListenerOptions { u"host"_s, u"port"_s, u"config"_s, u"tls-cert"_s, u"tls-key"_s };
 
 const QList<CommandSpec> &commands()
 {
-    static const QList<CommandSpec> list{
-        {{}, CommandLine::Command::Window, CommonOptions + ListenerOptions, {}},
-        {{u"serve"_s}, CommandLine::Command::Serve, CommonOptions + ListenerOptions, {}},
-        {{u"keys"_s, u"create"_s}, CommandLine::Command::KeysCreate,
-         CommonOptions + QStringList{u"name"_s, u"member"_s}, {u"name"_s}},
-        {{u"members"_s, u"add"_s}, CommandLine::Command::MembersAdd,
-         CommonOptions + QStringList{u"email"_s, u"name"_s, u"role"_s}, {u"email"_s, u"name"_s, u"role"_s}},
-        {{u"export"_s}, CommandLine::Command::Export, CommonOptions + QStringList{u"format"_s}, {}},
+    static const QList<CommandSpec> list {
+        { {}, CommandLine::Command::Window, CommonOptions + ListenerOptions, {} },
+        { { u"serve"_s }, CommandLine::Command::Serve, CommonOptions + ListenerOptions, {} },
+        { { u"keys"_s, u"create"_s }, CommandLine::Command::KeysCreate,
+            CommonOptions + QStringList { u"name"_s, u"member"_s }, { u"name"_s } },
+        { { u"members"_s, u"add"_s }, CommandLine::Command::MembersAdd,
+            CommonOptions + QStringList { u"email"_s, u"name"_s, u"role"_s },
+            { u"email"_s, u"name"_s, u"role"_s } },
+        { { u"export"_s }, CommandLine::Command::Export, CommonOptions + QStringList { u"format"_s }, {} },
     };
     return list;
 }
@@ -41,9 +42,9 @@ std::optional<CommandLine> CommandLine::parse(const QStringList &arguments, QStr
     for (qsizetype i = 1; i < arguments.size(); ++i) {
         const QString &argument = arguments.at(i);
         if (argument == u"--help" || argument == u"-h")
-            return CommandLine{Command::Help, {}};
+            return CommandLine { Command::Help, {} };
         if (argument == u"--version" || argument == u"-v")
-            return CommandLine{Command::Version, {}};
+            return CommandLine { Command::Version, {} };
         if (!argument.startsWith(u"--")) {
             if (!given.isEmpty()) {
                 *error = u"unexpected argument '%1'"_s.arg(argument);
@@ -64,7 +65,7 @@ std::optional<CommandLine> CommandLine::parse(const QStringList &arguments, QStr
             *error = u"option --%1 needs a value"_s.arg(name);
             return std::nullopt;
         }
-        given.append({name, value});
+        given.append({ name, value });
     }
 
     const CommandSpec *spec = nullptr;
@@ -76,11 +77,11 @@ std::optional<CommandLine> CommandLine::parse(const QStringList &arguments, QStr
         *error = u"unknown command '%1' (try --help)"_s.arg(words.join(u' '));
         return std::nullopt;
     }
-    CommandLine line{spec->command, {}};
+    CommandLine line { spec->command, {} };
     for (const auto &[name, value] : given) {
         if (!spec->options.contains(name)) {
-            *error = u"unknown option --%1 for '%2' (try --help)"_s.arg(name, words.isEmpty() ? u"llm-gateway"_s
-                                                                                            : words.join(u' '));
+            *error = u"unknown option --%1 for '%2' (try --help)"_s.arg(
+                name, words.isEmpty() ? u"llm-gateway"_s : words.join(u' '));
             return std::nullopt;
         }
         line.options.insert(name, value);

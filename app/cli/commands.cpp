@@ -15,7 +15,6 @@
 #include <QStandardPaths>
 #include <QTextStream>
 
-
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -39,8 +38,8 @@ namespace Commands {
 
 std::optional<GatewayConfig> loadConfig(const CommandLine &line, QString *error)
 {
-    auto config = GatewayConfig::load(dataDir(line), line.option(u"config"_s),
-                                      QProcessEnvironment::systemEnvironment(), error);
+    auto config = GatewayConfig::load(
+        dataDir(line), line.option(u"config"_s), QProcessEnvironment::systemEnvironment(), error);
     if (!config)
         return std::nullopt;
     if (line.has(u"database"_s))
@@ -90,7 +89,8 @@ int serve(const CommandLine &line)
                 if (provider.config)
                     providers.append(provider.spec.id);
             }
-            QTextStream(stderr) << "llm-gateway: OpenAI-compatible endpoint " << host.url() << "/v1; providers: "
+            QTextStream(stderr) << "llm-gateway: OpenAI-compatible endpoint " << host.url()
+                                << "/v1; providers: "
                                 << (providers.isEmpty() ? u"none configured"_s : providers.join(u", "_s))
                                 << Qt::endl;
             break;
@@ -115,7 +115,7 @@ int serve(const CommandLine &line)
 // Who the audit log names for changes made from the command line.
 Actor cliActor()
 {
-    return Actor{0, u"cli"_s};
+    return Actor { 0, u"cli"_s };
 }
 
 int keysCreate(const CommandLine &line)
@@ -150,7 +150,8 @@ int membersAdd(const CommandLine &line)
     AccessTokenStore tokens(*location, members, clock);
     const Actor actor = cliActor();
     StoreError storeError;
-    const auto member = members.add(actor, line.option(u"email"_s), line.option(u"name"_s), *role, &storeError);
+    const auto member
+        = members.add(actor, line.option(u"email"_s), line.option(u"name"_s), *role, &storeError);
     if (!member)
         return failWith(storeError.message, storeError.kind == StoreError::Kind::Invalid ? 2 : 1);
     const auto created = tokens.create(actor, member->id, u"members add"_s, &storeError);

@@ -52,9 +52,9 @@ ProviderRegistry::Error failure(ProviderRegistry::Error::Kind kind, QString mess
 QString keySourceName(KeySource source)
 {
     static const WireName<KeySource> names[] = {
-        {KeySource::None, "none"_L1},
-        {KeySource::Environment, "environment"_L1},
-        {KeySource::Keychain, "keychain"_L1},
+        { KeySource::None, "none"_L1 },
+        { KeySource::Environment, "environment"_L1 },
+        { KeySource::Keychain, "keychain"_L1 },
     };
     return WireNames::name(names, source);
 }

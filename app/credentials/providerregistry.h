@@ -84,7 +84,8 @@ private:
     std::shared_ptr<const ProviderSnapshot> build(
         const QHash<QString, ProviderSettings> &settings, const QHash<QString, QString> &secrets) const;
     std::optional<Error> storeSecret(const ProviderSpec &spec, const Change &change);
-    // Takes `settings` as the current ones, reads the secrets newly marked stored, publishes. With m_changeMutex.
+    // Takes `settings` as the current ones, reads the secrets newly marked stored, publishes. With
+    // m_changeMutex.
     void adopt(const QHash<QString, ProviderSettings> &settings);
     void publish(std::shared_ptr<const ProviderSnapshot> next);
 

@@ -31,17 +31,19 @@ bool isLoopback(const QHostAddress &address)
 QByteArray errorBody(QByteArrayView message, int status)
 {
     // The OpenAI-style envelope that every /v1 client understands.
-    const QByteArray type = status == 413 ? "request_too_large" : status >= 500 ? "server_error"
-                                                                                 : "invalid_request_error";
+    const QByteArray type = status == 413 ? "request_too_large"
+        : status >= 500                   ? "server_error"
+                                          : "invalid_request_error";
     QByteArray escaped;
     for (const char c : message)
         escaped += (c == '"' || c == '\\') ? QByteArray(1, '\\') + c : QByteArray(1, c);
-    return "{\"error\":{\"message\":\"" + escaped + "\",\"type\":\"" + type + "\",\"param\":null,\"code\":null}}";
+    return "{\"error\":{\"message\":\"" + escaped + "\",\"type\":\"" + type
+        + "\",\"param\":null,\"code\":null}}";
 }
 } // namespace
 
-HttpConnection::HttpConnection(QTcpSocket *socket, const HttpConnectionSettings &settings, HttpHandler *handler,
-                               QObject *parent)
+HttpConnection::HttpConnection(
+    QTcpSocket *socket, const HttpConnectionSettings &settings, HttpHandler *handler, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_tls(qobject_cast<QSslSocket *>(socket))
@@ -209,11 +211,11 @@ void HttpConnection::dispatch(HttpRequest &&request)
     m_chunkedStream = !m_http10;
     if (!request.header("host").isNull() && !hostAllowed(request.header("host"))) {
         writeResponse(403, "application/json",
-                      errorBody(QByteArray("Host '" + request.header("host")
-                                           + "' is not served here (protection against DNS rebinding); "
-                                             "add it to allowed_hosts in the config file to allow it"),
-                                403),
-                      {});
+            errorBody(QByteArray("Host '" + request.header("host")
+                          + "' is not served here (protection against DNS rebinding); "
+                            "add it to allowed_hosts in the config file to allow it"),
+                403),
+            {});
         return;
     }
     m_handler->handle(std::move(request), HttpResponder(this, m_exchange));
@@ -233,7 +235,8 @@ void HttpConnection::fail(int status, QByteArrayView message)
         writeResponse(status, "application/json", errorBody(message, status), {});
 }
 
-void HttpConnection::appendHead(QByteArray &out, int status, QByteArrayView contentType, const HttpHeaders &extra)
+void HttpConnection::appendHead(
+    QByteArray &out, int status, QByteArrayView contentType, const HttpHeaders &extra)
 {
     out += "HTTP/1.1 ";
     out += QByteArray::number(status);
@@ -257,8 +260,8 @@ void HttpConnection::appendHead(QByteArray &out, int status, QByteArrayView cont
         out += "\r\nconnection: keep-alive"; // HTTP/1.0 closes unless told otherwise
 }
 
-void HttpConnection::writeResponse(int status, QByteArrayView contentType, QByteArrayView body,
-                                   const HttpHeaders &extra)
+void HttpConnection::writeResponse(
+    int status, QByteArrayView contentType, QByteArrayView body, const HttpHeaders &extra)
 {
     QByteArray out;
     out.reserve(256 + body.size());

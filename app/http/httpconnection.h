@@ -22,23 +22,24 @@ struct HttpConnectionSettings
 };
 
 // One client connection: parses requests as bytes arrive, hands them to the handler one at a time
-// (pipelined requests are answered in order) and writes the responses. On a QSslSocket (the HTTPS listener) the
-// client's first byte decides: a TLS handshake starts encryption, and then the same code serves the decrypted
-// requests; plain HTTP gets a 400 in plain HTTP, as nginx answers it.
+// (pipelined requests are answered in order) and writes the responses. On a QSslSocket (the HTTPS listener)
+// the client's first byte decides: a TLS handshake starts encryption, and then the same code serves the
+// decrypted requests; plain HTTP gets a 400 in plain HTTP, as nginx answers it.
 class HttpConnection final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(HttpConnection)
 public:
     HttpConnection(QTcpSocket *socket, const HttpConnectionSettings &settings, HttpHandler *handler,
-                   QObject *parent = nullptr);
+        QObject *parent = nullptr);
     ~HttpConnection() override;
 
     bool isCurrentExchange(quint64 exchange) const { return m_busy && exchange == m_exchange; }
     QHostAddress peerAddress() const { return m_peer; }
     bool isBusy() const { return m_busy; }
     bool isEncrypted() const;
-    // Whether what is sent here cannot be read on its way: encrypted, from this machine, or behind a TLS proxy.
+    // Whether what is sent here cannot be read on its way: encrypted, from this machine, or behind a TLS
+    // proxy.
     bool isConfidential() const;
 
     void writeResponse(int status, QByteArrayView contentType, QByteArrayView body, const HttpHeaders &extra);
@@ -91,8 +92,8 @@ private:
     bool m_chunkedStream = false; // streaming with chunked coding (HTTP/1.1) or raw until close (1.0)
     bool m_sentContinue = false;
     bool m_closing = false;
-    bool m_processing = false;      // inside processBuffer()
-    bool m_http10 = false;          // the current request is HTTP/1.0
+    bool m_processing = false; // inside processBuffer()
+    bool m_http10 = false; // the current request is HTTP/1.0
     bool m_lingerAfterClose = false; // close by draining the client's input first
     bool m_lingering = false;
     bool m_gone = false;

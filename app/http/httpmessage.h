@@ -13,7 +13,7 @@ struct HttpRequest
 {
     QByteArray method;
     QByteArray target; // as sent: path and query
-    QByteArray path;   // without the query
+    QByteArray path; // without the query
     QByteArray query;
     int minorVersion = 1; // HTTP/1.minorVersion
     HttpHeaders headers;

@@ -69,11 +69,12 @@ HttpRequestParser::Status HttpRequestParser::parse(QByteArrayView buffer)
             start += 2;
         if (start > m_limits.maxHeaderBytes)
             return fail(400, "too many empty lines before the request");
-        // A TLS client on this plain port would otherwise wait for an answer until the header timeout: refuse it
-        // at its first byte, as other servers do.
+        // A TLS client on this plain port would otherwise wait for an answer until the header timeout: refuse
+        // it at its first byte, as other servers do.
         if (startsTlsHandshake(buffer.sliced(start)))
-            return fail(400, "a TLS handshake was sent to this plain-HTTP port: use http:// here, or start the "
-                             "gateway with a certificate (--tls-cert and --tls-key) to serve https://");
+            return fail(400,
+                "a TLS handshake was sent to this plain-HTTP port: use http:// here, or start the "
+                "gateway with a certificate (--tls-cert and --tls-key) to serve https://");
         const qsizetype end = buffer.indexOf("\r\n\r\n", qMax(start, m_scanFrom));
         if (end < 0) {
             if (buffer.size() - start > m_limits.maxHeaderBytes)
@@ -154,7 +155,8 @@ HttpRequestParser::Status HttpRequestParser::parseHead(QByteArrayView head)
         m_request.query = pathAndQuery.sliced(question + 1).toByteArray();
 
     QByteArray error;
-    if (!Http::parseHeaderFields(head.sliced(lineEnd + 2), m_limits.maxHeaderCount, &m_request.headers, &error))
+    if (!Http::parseHeaderFields(
+            head.sliced(lineEnd + 2), m_limits.maxHeaderCount, &m_request.headers, &error))
         return fail(error == "too many header fields" ? 431 : 400, error.constData());
 
     int hostCount = 0;
@@ -168,7 +170,8 @@ HttpRequestParser::Status HttpRequestParser::parseHead(QByteArrayView head)
                                                       : Http::hasToken(connection, "keep-alive");
 
     int transferEncodingCount = 0;
-    const QByteArray transferEncoding = joinedHeader(m_request.headers, "transfer-encoding", &transferEncodingCount);
+    const QByteArray transferEncoding
+        = joinedHeader(m_request.headers, "transfer-encoding", &transferEncodingCount);
     const qint64 length = Http::contentLength(m_request.headers);
     if (transferEncodingCount > 0) {
         if (length != -1)

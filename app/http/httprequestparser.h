@@ -59,9 +59,9 @@ private:
     Limits m_limits;
     State m_state = State::Head;
     HttpRequest m_request;
-    qsizetype m_scanFrom = 0;   // where to resume looking for the end of the head
-    qsizetype m_bodyStart = 0;  // offset of the body in the buffer
-    qsizetype m_chunkPos = 0;   // chunked decoding position in the buffer
+    qsizetype m_scanFrom = 0; // where to resume looking for the end of the head
+    qsizetype m_bodyStart = 0; // offset of the body in the buffer
+    qsizetype m_chunkPos = 0; // chunked decoding position in the buffer
     qint64 m_bodyLength = 0;
     qsizetype m_consumed = 0;
     int m_errorStatus = 0;

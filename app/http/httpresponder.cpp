@@ -5,8 +5,7 @@
 HttpResponder::HttpResponder(HttpConnection *connection, quint64 exchange)
     : m_connection(connection)
     , m_exchange(exchange)
-{
-}
+{ }
 
 HttpConnection *HttpResponder::live() const
 {
@@ -31,7 +30,8 @@ bool HttpResponder::isConfidential() const
     return connection && connection->isConfidential();
 }
 
-void HttpResponder::respond(int status, QByteArrayView contentType, QByteArrayView body, const HttpHeaders &extra)
+void HttpResponder::respond(
+    int status, QByteArrayView contentType, QByteArrayView body, const HttpHeaders &extra)
 {
     if (HttpConnection *connection = live())
         connection->writeResponse(status, contentType, body, extra);
@@ -73,7 +73,9 @@ void HttpResponder::setDrainHandler(std::function<void()> handler)
         connection->setDrainHandler(std::move(handler));
 }
 
-void HttpHandler::rejected(const HttpRequest &, int status, const QByteArray &message, HttpResponder responder)
+void HttpHandler::rejected(
+    const HttpRequest &, int status, const QByteArray &message, HttpResponder responder)
 {
-    responder.respond(status, "application/json", QByteArray("{\"error\":{\"message\":\"" + message + "\"}}"));
+    responder.respond(
+        status, "application/json", QByteArray("{\"error\":{\"message\":\"" + message + "\"}}"));
 }

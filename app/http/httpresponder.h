@@ -49,5 +49,6 @@ public:
     virtual void handle(HttpRequest &&request, HttpResponder responder) = 0;
     // A request the HTTP layer refused after reading its head (413 body too large): the handler answers
     // in its own format and may record it. `head` has no body. The default answers a plain JSON error.
-    virtual void rejected(const HttpRequest &head, int status, const QByteArray &message, HttpResponder responder);
+    virtual void rejected(
+        const HttpRequest &head, int status, const QByteArray &message, HttpResponder responder);
 };

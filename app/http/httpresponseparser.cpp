@@ -29,7 +29,8 @@ HttpResponseParser::Status HttpResponseParser::parse(QByteArray &buffer, QByteAr
     while (m_state == State::Head) {
         const qsizetype end = buffer.indexOf("\r\n\r\n");
         if (end < 0)
-            return buffer.size() > MaxHeadBytes ? fail("upstream response head too large") : Status::Incomplete;
+            return buffer.size() > MaxHeadBytes ? fail("upstream response head too large")
+                                                : Status::Incomplete;
         const Status s = parseHead(QByteArrayView(buffer).first(end + 2));
         buffer.remove(0, end + 4);
         if (s == Status::Error)
@@ -92,7 +93,8 @@ HttpResponseParser::Status HttpResponseParser::parseHead(QByteArrayView head)
     const qsizetype lineEnd = head.indexOf("\r\n");
     const QByteArrayView line = head.first(lineEnd);
     // HTTP/1.1 200 OK
-    if (line.size() < 12 || !line.startsWith("HTTP/1.") || line[8] != ' ' || (line.size() > 12 && line[12] != ' '))
+    if (line.size() < 12 || !line.startsWith("HTTP/1.") || line[8] != ' '
+        || (line.size() > 12 && line[12] != ' '))
         return fail("malformed upstream status line");
     bool ok = false;
     m_status = line.sliced(9, 3).toInt(&ok);

@@ -19,7 +19,10 @@ public:
     bool headComplete() const { return m_state != State::Head; }
     int status() const { return m_status; }
     const HttpHeaders &headers() const { return m_headers; }
-    QByteArray header(QByteArrayView lowerCaseName) const { return Http::headerValue(m_headers, lowerCaseName); }
+    QByteArray header(QByteArrayView lowerCaseName) const
+    {
+        return Http::headerValue(m_headers, lowerCaseName);
+    }
     // The connection may carry another request after this response.
     bool keepAlive() const { return m_keepAlive; }
     const QByteArray &errorMessage() const { return m_error; }

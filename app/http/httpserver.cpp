@@ -24,24 +24,30 @@ public:
         m_thread.setObjectName(QStringLiteral("http-worker"));
         moveToThread(&m_thread);
         m_thread.start();
-        QMetaObject::invokeMethod(this, [this, factory] {
-            m_handler = factory();
-            m_sweepTimer = new QTimer(this);
-            m_sweepTimer->setTimerType(Qt::CoarseTimer);
-            connect(m_sweepTimer, &QTimer::timeout, this, &HttpWorker::sweep);
-            m_sweepTimer->start(1000);
-        }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, factory] {
+                m_handler = factory();
+                m_sweepTimer = new QTimer(this);
+                m_sweepTimer->setTimerType(Qt::CoarseTimer);
+                connect(m_sweepTimer, &QTimer::timeout, this, &HttpWorker::sweep);
+                m_sweepTimer->start(1000);
+            },
+            Qt::BlockingQueuedConnection);
     }
 
     ~HttpWorker() override
     {
-        QMetaObject::invokeMethod(this, [this] {
-            for (HttpConnection *connection : std::set<HttpConnection *>(m_connections))
-                delete connection;
-            m_connections.clear();
-            m_handler.reset();
-            delete m_sweepTimer;
-        }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                for (HttpConnection *connection : std::set<HttpConnection *>(m_connections))
+                    delete connection;
+                m_connections.clear();
+                m_handler.reset();
+                delete m_sweepTimer;
+            },
+            Qt::BlockingQueuedConnection);
         m_thread.quit();
         m_thread.wait();
     }
@@ -63,25 +69,32 @@ public:
             }
             auto *connection = new HttpConnection(socket, m_options.connection, m_handler.get(), this);
             m_connections.insert(connection);
-            connect(connection, &HttpConnection::closed, this, [this, connection] { m_connections.erase(connection); });
+            connect(connection, &HttpConnection::closed, this,
+                [this, connection] { m_connections.erase(connection); });
         });
     }
 
     void closeIdleConnections()
     {
-        QMetaObject::invokeMethod(this, [this] {
-            for (HttpConnection *connection : std::set<HttpConnection *>(m_connections))
-                connection->closeWhenIdle();
-        }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                for (HttpConnection *connection : std::set<HttpConnection *>(m_connections))
+                    connection->closeWhenIdle();
+            },
+            Qt::BlockingQueuedConnection);
     }
 
     int activeRequests()
     {
         int active = 0;
-        QMetaObject::invokeMethod(this, [&] {
-            for (HttpConnection *connection : m_connections)
-                active += connection->isBusy() ? 1 : 0;
-        }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [&] {
+                for (HttpConnection *connection : m_connections)
+                    active += connection->isBusy() ? 1 : 0;
+            },
+            Qt::BlockingQueuedConnection);
         return active;
     }
 
@@ -150,8 +163,8 @@ void HttpServer::shutdown(int graceMs)
     close();
     for (const auto &worker : m_workers)
         worker->closeIdleConnections();
-    // The connections live on the workers' threads, which answer on their own: this thread only waits (and runs
-    // none of its events, so nothing re-enters the gateway while it stops).
+    // The connections live on the workers' threads, which answer on their own: this thread only waits (and
+    // runs none of its events, so nothing re-enters the gateway while it stops).
     QDeadlineTimer deadline(graceMs);
     while (activeRequests() > 0 && !deadline.hasExpired())
         QThread::msleep(20);

@@ -24,7 +24,7 @@ public:
     {
         int workerCount = 0; // 0: one per core this process may run on
         HttpConnectionSettings connection;
-        qint64 idleTimeoutMs = 120'000;  // keep-alive connections with no request
+        qint64 idleTimeoutMs = 120'000; // keep-alive connections with no request
         qint64 headerTimeoutMs = 30'000; // a request head, TLS handshake or stalled body that does not arrive
         // HTTPS with its current certificate (not owned; outlives the server); null: plain HTTP.
         const ServerCertificate *tls = nullptr;

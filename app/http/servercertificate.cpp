@@ -72,7 +72,7 @@ void ServerCertificate::watch()
 {
     // The directories too: a file replaced by a rename leaves the watcher watching nothing.
     QStringList paths;
-    for (const QString &file : {m_certificateFile, m_keyFile}) {
+    for (const QString &file : { m_certificateFile, m_keyFile }) {
         const QFileInfo info(file);
         paths << info.absolutePath();
         if (info.exists())

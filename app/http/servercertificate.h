@@ -7,14 +7,14 @@
 #include <QObject>
 #include <QTimer>
 
-// The listener's TLS certificate and key, kept up to date with their files without a restart: read at start, read
-// again when either file changes (replaced in place or by a rename, as certbot and editors do) or when reload() is
-// called (SIGHUP). A new pair that cannot serve (expired, mismatched, unreadable, half-written) leaves the old one
-// in place, and reloadFailed() says why. Connections take configuration() when they open: those already open
-// keep the certificate they were made with.
+// The listener's TLS certificate and key, kept up to date with their files without a restart: read at start,
+// read again when either file changes (replaced in place or by a rename, as certbot and editors do) or when
+// reload() is called (SIGHUP). A new pair that cannot serve (expired, mismatched, unreadable, half-written)
+// leaves the old one in place, and reloadFailed() says why. Connections take configuration() when they open:
+// those already open keep the certificate they were made with.
 //
-// Lives on the thread that made it (the watcher and the timer run there); configuration() and certificate() may
-// be called from any thread.
+// Lives on the thread that made it (the watcher and the timer run there); configuration() and certificate()
+// may be called from any thread.
 class ServerCertificate final : public QObject
 {
     Q_OBJECT

@@ -26,7 +26,7 @@ std::optional<QByteArray> readFile(const QString &path, const char *what, QStrin
 
 QSslKey privateKeyFrom(const QByteArray &pem)
 {
-    for (const QSsl::KeyAlgorithm algorithm : {QSsl::Rsa, QSsl::Ec, QSsl::Dsa}) {
+    for (const QSsl::KeyAlgorithm algorithm : { QSsl::Rsa, QSsl::Ec, QSsl::Dsa }) {
         QSslKey key(pem, algorithm, QSsl::Pem, QSsl::PrivateKey);
         if (!key.isNull())
             return key;
@@ -38,8 +38,8 @@ QSslKey privateKeyFrom(const QByteArray &pem)
 bool keyCertifiedBy(const QByteArray &certificatePem, const QByteArray &keyPem)
 {
     const auto bio = [](const QByteArray &bytes) {
-        return std::unique_ptr<BIO, decltype(&BIO_free)>(BIO_new_mem_buf(bytes.constData(), int(bytes.size())),
-                                                         &BIO_free);
+        return std::unique_ptr<BIO, decltype(&BIO_free)>(
+            BIO_new_mem_buf(bytes.constData(), int(bytes.size())), &BIO_free);
     };
     const auto certificateBio = bio(certificatePem);
     const auto keyBio = bio(keyPem);
@@ -52,8 +52,8 @@ bool keyCertifiedBy(const QByteArray &certificatePem, const QByteArray &keyPem)
 
 } // namespace
 
-std::optional<TlsCredentials> TlsCredentials::load(const QString &certificateFile, const QString &keyFile,
-                                                   const QDateTime &now, QString *error)
+std::optional<TlsCredentials> TlsCredentials::load(
+    const QString &certificateFile, const QString &keyFile, const QDateTime &now, QString *error)
 {
     if (!QSslSocket::supportsSsl()) {
         *error = u"TLS is not available: Qt found no working TLS backend (it has: %1); install OpenSSL 3 "
@@ -74,8 +74,8 @@ std::optional<TlsCredentials> TlsCredentials::load(const QString &certificateFil
         return std::nullopt;
     }
     const QSslCertificate &leaf = chain.first();
-    const QString dates = u"valid from %1 to %2"_s.arg(leaf.effectiveDate().toUTC().toString(Qt::ISODate),
-                                                       leaf.expiryDate().toUTC().toString(Qt::ISODate));
+    const QString dates = u"valid from %1 to %2"_s.arg(
+        leaf.effectiveDate().toUTC().toString(Qt::ISODate), leaf.expiryDate().toUTC().toString(Qt::ISODate));
     if (now < leaf.effectiveDate()) {
         *error = u"the TLS certificate in %1 is not valid yet (%2)"_s.arg(certificateFile, dates);
         return std::nullopt;
@@ -85,8 +85,9 @@ std::optional<TlsCredentials> TlsCredentials::load(const QString &certificateFil
         return std::nullopt;
     }
     if (keyBytes->contains("ENCRYPTED")) {
-        *error = u"the TLS key file %1 is protected by a passphrase, which the gateway cannot ask for; give it "
-                 "the key without one (readable only by the gateway's user)"_s.arg(keyFile);
+        *error
+            = u"the TLS key file %1 is protected by a passphrase, which the gateway cannot ask for; give it "
+              "the key without one (readable only by the gateway's user)"_s.arg(keyFile);
         return std::nullopt;
     }
     const QSslKey key = privateKeyFrom(*keyBytes);
@@ -95,8 +96,9 @@ std::optional<TlsCredentials> TlsCredentials::load(const QString &certificateFil
         return std::nullopt;
     }
     if (!keyCertifiedBy(*certificateBytes, *keyBytes)) {
-        *error = u"the TLS key in %1 does not match the certificate in %2 (a key of another certificate?)"_s.arg(
-            keyFile, certificateFile);
+        *error
+            = u"the TLS key in %1 does not match the certificate in %2 (a key of another certificate?)"_s.arg(
+                keyFile, certificateFile);
         return std::nullopt;
     }
 
@@ -105,15 +107,15 @@ std::optional<TlsCredentials> TlsCredentials::load(const QString &certificateFil
     configuration.setPrivateKey(key);
     configuration.setProtocol(QSsl::TlsV1_2OrLater);
     configuration.setPeerVerifyMode(QSslSocket::VerifyNone); // clients authenticate with tokens and keys
-    // Nor does the server verify anything, so it needs no CA store: Qt would add the system's CA certificates to
-    // the TLS context it builds for every connection.
+    // Nor does the server verify anything, so it needs no CA store: Qt would add the system's CA certificates
+    // to the TLS context it builds for every connection.
     configuration.setCaCertificates({});
-    return TlsCredentials{configuration, leaf, *certificateBytes, *keyBytes};
+    return TlsCredentials { configuration, leaf, *certificateBytes, *keyBytes };
 }
 
 QString TlsCredentials::describe() const
 {
     return u"serial %1, CN %2, valid until %3"_s.arg(QString::fromLatin1(certificate.serialNumber()),
-                                                     certificate.subjectInfo(QSslCertificate::CommonName).join(u", "_s),
-                                                     certificate.expiryDate().toUTC().toString(Qt::ISODate));
+        certificate.subjectInfo(QSslCertificate::CommonName).join(u", "_s),
+        certificate.expiryDate().toUTC().toString(Qt::ISODate));
 }

@@ -9,8 +9,7 @@ void UpstreamCall::cancel()
 
 UpstreamClient::UpstreamClient(QObject *parent)
     : QObject(parent)
-{
-}
+{ }
 
 UpstreamClient::~UpstreamClient() = default; // connections are children
 

@@ -13,8 +13,7 @@ public:
     UpstreamCall() = default;
     explicit UpstreamCall(UpstreamConnection *connection)
         : m_connection(connection)
-    {
-    }
+    { }
     void cancel();
 
 private:

@@ -29,7 +29,7 @@ UpstreamConnection::UpstreamConnection(const UpstreamEndpoint &endpoint, QObject
         auto *ssl = new QSslSocket(this);
         connect(ssl, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
             failCall(UpstreamError::Tls,
-                     u"TLS error talking to "_s + m_endpoint.host + u": "_s + errors.value(0).errorString());
+                u"TLS error talking to "_s + m_endpoint.host + u": "_s + errors.value(0).errorString());
         });
         m_socket = ssl;
     } else {
@@ -41,10 +41,11 @@ UpstreamConnection::UpstreamConnection(const UpstreamEndpoint &endpoint, QObject
         if (error == QAbstractSocket::RemoteHostClosedError)
             return; // handled through disconnected(), where a close-delimited body can still complete
         if (!m_connectedOnce)
-            failCall(UpstreamError::ConnectFailed, QStringLiteral("cannot connect to %1:%2: %3")
-                                                       .arg(m_endpoint.host)
-                                                       .arg(m_endpoint.port)
-                                                       .arg(m_socket->errorString()));
+            failCall(UpstreamError::ConnectFailed,
+                QStringLiteral("cannot connect to %1:%2: %3")
+                    .arg(m_endpoint.host)
+                    .arg(m_endpoint.port)
+                    .arg(m_socket->errorString()));
         else
             onClosed();
     });
@@ -113,8 +114,9 @@ void UpstreamConnection::start(const UpstreamRequest &request, UpstreamSink *sin
             m_socket->connectToHost(m_endpoint.host, m_endpoint.port);
         // Written once the connection (and TLS) is up.
         m_socket->write(out);
-        connect(m_socket, &QTcpSocket::connected, this, [this] { armTimer(m_request.responseTimeoutMs); },
-                Qt::SingleShotConnection);
+        connect(
+            m_socket, &QTcpSocket::connected, this, [this] { armTimer(m_request.responseTimeoutMs); },
+            Qt::SingleShotConnection);
     } else {
         armTimer(request.responseTimeoutMs);
         m_socket->write(out);
@@ -138,7 +140,8 @@ void UpstreamConnection::onReadyRead()
     QByteArray body;
     const auto status = m_parser.parse(m_buffer, &body);
     if (status == HttpResponseParser::Status::Error) {
-        failCall(UpstreamError::Protocol, u"invalid response from upstream: "_s + QString::fromLatin1(m_parser.errorMessage()));
+        failCall(UpstreamError::Protocol,
+            u"invalid response from upstream: "_s + QString::fromLatin1(m_parser.errorMessage()));
         return;
     }
     if (m_parser.headComplete() && !m_headDelivered) {
@@ -202,8 +205,8 @@ void UpstreamConnection::onClosed()
     // reached it (and been billed); retries are the proxy's decision, made with the method and policy.
     if (m_parser.finishAtEof() != HttpResponseParser::Status::Complete) {
         failCall(m_connectedOnce ? UpstreamError::Closed : UpstreamError::ConnectFailed,
-                 m_receivedAny || !m_reused ? QString::fromLatin1(m_parser.errorMessage())
-                                            : u"upstream closed a kept-alive connection without answering"_s);
+            m_receivedAny || !m_reused ? QString::fromLatin1(m_parser.errorMessage())
+                                       : u"upstream closed a kept-alive connection without answering"_s);
         return;
     }
     UpstreamSink *sink = std::exchange(m_sink, nullptr);
@@ -220,11 +223,11 @@ void UpstreamConnection::onTimeout()
     }
     if (!m_connectedOnce)
         failCall(UpstreamError::ConnectFailed,
-                 QStringLiteral("timed out connecting to %1:%2").arg(m_endpoint.host).arg(m_endpoint.port));
+            QStringLiteral("timed out connecting to %1:%2").arg(m_endpoint.host).arg(m_endpoint.port));
     else
-        failCall(UpstreamError::Timeout, m_headDelivered
-                     ? QStringLiteral("upstream stopped sending in the middle of the response")
-                     : QStringLiteral("upstream did not answer in time"));
+        failCall(UpstreamError::Timeout,
+            m_headDelivered ? QStringLiteral("upstream stopped sending in the middle of the response")
+                            : QStringLiteral("upstream did not answer in time"));
 }
 
 void UpstreamConnection::cancel()

@@ -27,7 +27,7 @@ struct UpstreamRequest
     QByteArray body;
     int connectTimeoutMs = 10'000;
     int responseTimeoutMs = 600'000; // until the response head arrives
-    int idleTimeoutMs = 300'000;     // between two pieces of the body
+    int idleTimeoutMs = 300'000; // between two pieces of the body
 };
 
 enum class UpstreamError { ConnectFailed, Timeout, Protocol, Closed, Tls };

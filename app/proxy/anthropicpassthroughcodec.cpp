@@ -8,11 +8,10 @@ using namespace Qt::StringLiterals;
 AnthropicPassthroughCodec::AnthropicPassthroughCodec(QString requestedModel)
     : ExchangeCodec(ClientFormat::Anthropic)
     , m_reader(std::move(requestedModel))
-{
-}
+{ }
 
-std::optional<QByteArray> AnthropicPassthroughCodec::translateWhole(const QByteArray &body, ExchangeState &state,
-                                                                    QString *error)
+std::optional<QByteArray> AnthropicPassthroughCodec::translateWhole(
+    const QByteArray &body, ExchangeState &state, QString *error)
 {
     const JsonScan::Span root = JsonScan::validate(body);
     if (JsonScan::typeAt(body, root) != JsonScan::Type::Object) {
@@ -56,5 +55,5 @@ QByteArray AnthropicPassthroughCodec::translateError(int status, const QByteArra
     *message = info.message.isEmpty() ? QString::fromUtf8(body.left(200)).simplified() : info.message;
     if (JsonScan::toString(body, JsonScan::member(body, JsonScan::validate(body), "type")) == u"error"_s)
         return body; // already the client's envelope
-    return errorBodyFor(ClientFormat::Anthropic, ProxyError{status, *message, info.type, info.code, {}});
+    return errorBodyFor(ClientFormat::Anthropic, ProxyError { status, *message, info.type, info.code, {} });
 }

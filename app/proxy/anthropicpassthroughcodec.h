@@ -11,7 +11,8 @@ class AnthropicPassthroughCodec final : public ExchangeCodec
 public:
     explicit AnthropicPassthroughCodec(QString requestedModel);
 
-    std::optional<QByteArray> translateWhole(const QByteArray &body, ExchangeState &state, QString *error) override;
+    std::optional<QByteArray> translateWhole(
+        const QByteArray &body, ExchangeState &state, QString *error) override;
     QByteArray translateEvent(QByteArrayView event, ExchangeState &state) override;
     QByteArray finishStream(ExchangeState &state) override;
     QByteArray translateError(int status, const QByteArray &body, QString *message) override;

@@ -47,7 +47,9 @@ public:
     ClientFormat clientFormat() const { return m_clientFormat; }
 
     // A whole 2xx answer → the client's body; nullopt and *error when the upstream's answer is unusable.
-    virtual std::optional<QByteArray> translateWhole(const QByteArray &body, ExchangeState &state, QString *error) = 0;
+    virtual std::optional<QByteArray> translateWhole(
+        const QByteArray &body, ExchangeState &state, QString *error)
+        = 0;
     // One complete server-sent event of the upstream (blank line included) → bytes for the client.
     virtual QByteArray translateEvent(QByteArrayView event, ExchangeState &state) = 0;
     // The upstream stream ended: whatever the client still needs (closing events).
@@ -63,8 +65,7 @@ public:
 protected:
     explicit ExchangeCodec(ClientFormat format)
         : m_clientFormat(format)
-    {
-    }
+    { }
 
 private:
     ClientFormat m_clientFormat;

@@ -6,35 +6,35 @@
 
 using namespace Qt::StringLiterals;
 
-ModelResolver::ModelResolver(const GatewayConfig &config, const ModelCatalog &catalog, const ProviderStats *stats)
+ModelResolver::ModelResolver(
+    const GatewayConfig &config, const ModelCatalog &catalog, const ProviderStats *stats)
     : m_fixed(ProviderSnapshot::of(config.providers))
     , m_catalog(catalog)
     , m_stats(stats)
-{
-}
+{ }
 
-ModelResolver::ModelResolver(ProviderRegistry &registry, const ModelCatalog &catalog, const ProviderStats *stats,
-                             const LocalModels *localModels)
+ModelResolver::ModelResolver(ProviderRegistry &registry, const ModelCatalog &catalog,
+    const ProviderStats *stats, const LocalModels *localModels)
     : m_registry(&registry)
     , m_catalog(catalog)
     , m_stats(stats)
     , m_localModels(localModels)
-{
-}
+{ }
 
 namespace {
 double blendedPrice(const ModelInfo *model)
 {
     // Unknown prices sort last: an unknown price is never taken for a cheap one.
-    return model && model->price ? model->price->input + model->price->output : std::numeric_limits<double>::max();
+    return model && model->price ? model->price->input + model->price->output
+                                 : std::numeric_limits<double>::max();
 }
 
 QString notConfigured(const ProviderSpec &spec)
 {
     if (spec.keyVariable.isEmpty())
         return u"set %1"_s.arg(spec.baseUrlVariable);
-    return u"set %1 (and %2 for another address), or store its key in the dashboard"_s.arg(spec.keyVariable,
-                                                                                           spec.baseUrlVariable);
+    return u"set %1 (and %2 for another address), or store its key in the dashboard"_s.arg(
+        spec.keyVariable, spec.baseUrlVariable);
 }
 } // namespace
 
@@ -48,7 +48,8 @@ std::variant<QList<ModelRoute>, ProxyError> ModelResolver::resolve(const QString
     std::optional<ProxyError> firstRefusal;
     routes->removeIf([&](const ModelRoute &route) {
         const double spent = route.provider->spendLimitUsd
-            ? m_registry->spend().thisMonth(route.provider->spec.id, now) : 0.0;
+            ? m_registry->spend().thisMonth(route.provider->spec.id, now)
+            : 0.0;
         auto refusal = ProviderGate::refusal(*route.provider, requested, route.upstreamModel, spent, now);
         if (refusal && !firstRefusal)
             firstRefusal = refusal;
@@ -59,8 +60,8 @@ std::variant<QList<ModelRoute>, ProxyError> ModelResolver::resolve(const QString
     return resolved;
 }
 
-std::variant<QList<ModelRoute>, ProxyError> ModelResolver::routesFor(const ProviderSnapshot &snapshot,
-                                                                     const QString &requested) const
+std::variant<QList<ModelRoute>, ProxyError> ModelResolver::routesFor(
+    const ProviderSnapshot &snapshot, const QString &requested) const
 {
     const qsizetype slash = requested.indexOf(u'/');
     if (slash > 0) {
@@ -69,7 +70,8 @@ std::variant<QList<ModelRoute>, ProxyError> ModelResolver::routesFor(const Provi
         if (const ProviderSpec *spec = provider ? &provider->spec : ProviderDirectory::find(providerId)) {
             const QString model = requested.mid(slash + 1);
             if (model.isEmpty())
-                return ProxyError::modelNotFound(u"The model '%1' names no model after the provider."_s.arg(requested));
+                return ProxyError::modelNotFound(
+                    u"The model '%1' names no model after the provider."_s.arg(requested));
             if (!provider)
                 return ProxyError::modelNotFound(
                     u"The model '%1' needs provider %2, which is not configured: %3."_s.arg(
@@ -78,7 +80,7 @@ std::variant<QList<ModelRoute>, ProxyError> ModelResolver::routesFor(const Provi
             // A local server's model the catalog does not know (started after the gateway): still free.
             if (!info && spec->local)
                 info = &m_freeLocalModel;
-            return QList<ModelRoute>{ModelRoute{provider, model, info}};
+            return QList<ModelRoute> { ModelRoute { provider, model, info } };
         }
     }
 
@@ -94,7 +96,7 @@ std::variant<QList<ModelRoute>, ProxyError> ModelResolver::routesFor(const Provi
         if (auto provider = snapshot.configured(providerId)) {
             const ModelInfo *known = m_catalog.find(providerId, requested);
             const ModelInfo *model = known ? known : provider->spec.local ? &m_freeLocalModel : nullptr;
-            routes.append(ModelRoute{provider, known ? known->id : requested, model});
+            routes.append(ModelRoute { provider, known ? known->id : requested, model });
         }
     }
     std::stable_sort(routes.begin(), routes.end(), [this](const ModelRoute &a, const ModelRoute &b) {
@@ -113,8 +115,8 @@ std::variant<QList<ModelRoute>, ProxyError> ModelResolver::routesFor(const Provi
     if (!providers.isEmpty()) {
         const ProviderSpec *spec = ProviderDirectory::find(providers.first());
         return ProxyError::modelNotFound(
-            u"The model '%1' is offered by %2, but none of them is configured: for %3, %4."_s.arg(
-                requested, providers.join(u", "_s), spec ? spec->displayName : providers.first(),
+            u"The model '%1' is offered by %2, but none of them is configured: for %3, %4."_s.arg(requested,
+                providers.join(u", "_s), spec ? spec->displayName : providers.first(),
                 spec ? notConfigured(*spec) : QString()));
     }
     return ProxyError::modelNotFound(

@@ -29,22 +29,24 @@ class ModelResolver final
 {
 public:
     // The config's providers, fixed.
-    ModelResolver(const GatewayConfig &config, const ModelCatalog &catalog, const ProviderStats *stats = nullptr);
+    ModelResolver(
+        const GatewayConfig &config, const ModelCatalog &catalog, const ProviderStats *stats = nullptr);
     // The live providers: each call resolves against the registry's snapshot of the moment, and the local
     // servers' models as last discovered.
-    ModelResolver(ProviderRegistry &registry, const ModelCatalog &catalog, const ProviderStats *stats = nullptr,
-                  const LocalModels *localModels = nullptr);
+    ModelResolver(ProviderRegistry &registry, const ModelCatalog &catalog,
+        const ProviderStats *stats = nullptr, const LocalModels *localModels = nullptr);
 
     std::variant<QList<ModelRoute>, ProxyError> resolve(const QString &requested) const;
 
 private:
-    std::variant<QList<ModelRoute>, ProxyError> routesFor(const ProviderSnapshot &snapshot,
-                                                          const QString &requested) const;
+    std::variant<QList<ModelRoute>, ProxyError> routesFor(
+        const ProviderSnapshot &snapshot, const QString &requested) const;
 
     ProviderRegistry *m_registry = nullptr;
     std::shared_ptr<const ProviderSnapshot> m_fixed; // without a registry
     const ModelCatalog &m_catalog;
     const ProviderStats *m_stats;
     const LocalModels *m_localModels = nullptr;
-    const ModelInfo m_freeLocalModel{{}, {}, ModelPrice{}, 0, 0, true, false, false, false, false, false, {}};
+    const ModelInfo m_freeLocalModel { {}, {}, ModelPrice {}, 0, 0, true, false, false, false, false, false,
+        {} };
 };

@@ -9,8 +9,8 @@ struct ProxyError
 {
     int status = 500;
     QString message;
-    QByteArray type;  // invalid_request_error, authentication_error, …
-    QByteArray code;  // model_not_found, invalid_api_key, … (empty: null)
+    QByteArray type; // invalid_request_error, authentication_error, …
+    QByteArray code; // model_not_found, invalid_api_key, … (empty: null)
     QByteArray param; // empty: null
 
     QByteArray toJson() const;

@@ -10,7 +10,7 @@ QString upstreamErrorMessage(const QByteArray &body)
 {
     const JsonScan::Span root = JsonScan::validate(body);
     if (root.isValid()) {
-        if (auto message = JsonScan::toString(body, JsonScan::path(body, root, {"error", "message"})))
+        if (auto message = JsonScan::toString(body, JsonScan::path(body, root, { "error", "message" })))
             return *message;
         if (auto message = JsonScan::toString(body, JsonScan::member(body, root, "error")))
             return *message;
@@ -26,14 +26,14 @@ std::optional<JsonScan::Span> nullMember(QByteArrayView payload, QByteArrayView 
     const qsizetype at = payload.indexOf(key);
     *present = at >= 0;
     if (at < 0)
-        return JsonScan::Span{};
+        return JsonScan::Span {};
     if (payload.indexOf(key, at + 1) >= 0)
         return std::nullopt;
     qsizetype value = at + key.size();
     while (value < payload.size() && (payload[value] == ' ' || payload[value] == '\t'))
         ++value;
     if (payload.sliced(value).startsWith("null"))
-        return JsonScan::Span{at, value + 4};
+        return JsonScan::Span { at, value + 4 };
     return std::nullopt;
 }
 
@@ -47,11 +47,10 @@ bool isErrorEnvelope(const QByteArray &body)
 PassthroughCodec::PassthroughCodec(bool clientWantsUsage)
     : ExchangeCodec(ClientFormat::OpenAI)
     , m_clientWantsUsage(clientWantsUsage)
-{
-}
+{ }
 
-std::optional<QByteArray> PassthroughCodec::translateWhole(const QByteArray &body, ExchangeState &state,
-                                                           QString *error)
+std::optional<QByteArray> PassthroughCodec::translateWhole(
+    const QByteArray &body, ExchangeState &state, QString *error)
 {
     const auto info = OpenAICompat::readResponse(body);
     if (!info) {
@@ -128,5 +127,5 @@ QByteArray PassthroughCodec::translateError(int status, const QByteArray &body, 
     *message = upstreamErrorMessage(body);
     if (isErrorEnvelope(body))
         return body;
-    return ProxyError{status, *message, "upstream_error", {}, {}}.toJson();
+    return ProxyError { status, *message, "upstream_error", {}, {} }.toJson();
 }

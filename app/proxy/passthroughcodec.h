@@ -9,7 +9,8 @@ class PassthroughCodec final : public ExchangeCodec
 public:
     explicit PassthroughCodec(bool clientWantsUsage);
 
-    std::optional<QByteArray> translateWhole(const QByteArray &body, ExchangeState &state, QString *error) override;
+    std::optional<QByteArray> translateWhole(
+        const QByteArray &body, ExchangeState &state, QString *error) override;
     QByteArray translateEvent(QByteArrayView event, ExchangeState &state) override;
     QByteArray finishStream(ExchangeState &state) override;
     QByteArray translateError(int status, const QByteArray &body, QString *message) override;

@@ -1,13 +1,13 @@
 #include "proxyexchange.h"
 
-#include "clock.h"
 #include "apikeystore.h"
+#include "clock.h"
 #include "gatewayvitals.h"
 #include "logwriter.h"
-#include "proxyhandler.h"
 #include "openaicompat.h"
 #include "policystore.h"
 #include "providerstats.h"
+#include "proxyhandler.h"
 #include "upstreamplan.h"
 
 #include <cstring>
@@ -42,8 +42,8 @@ void logRecord(ProxyHandler &handler, RequestRecord &&record, const QElapsedTime
     record.durationMs = started.elapsed();
     if (record.cost) { // before the log writer can write it: a key's first spend seed must not count it twice
         handler.context().keys.recordSpend(record.apiKeyId, record.cost->total(), record.createdAt);
-        handler.context().providers.spend().add(record.usedProvider, record.cost->total(), record.createdAt,
-                                                handler.context().clock.now());
+        handler.context().providers.spend().add(
+            record.usedProvider, record.cost->total(), record.createdAt, handler.context().clock.now());
     }
     if (GatewayVitals *vitals = handler.context().vitals; vitals && !record.retried)
         vitals->requestFinished(record.status >= 400 || record.status == 0);
@@ -51,8 +51,8 @@ void logRecord(ProxyHandler &handler, RequestRecord &&record, const QElapsedTime
 }
 } // namespace
 
-ProxyExchange::ProxyExchange(ProxyHandler &handler, HttpResponder responder, RequestRecord record,
-                             QElapsedTimer started)
+ProxyExchange::ProxyExchange(
+    ProxyHandler &handler, HttpResponder responder, RequestRecord record, QElapsedTimer started)
     : m_handler(handler)
     , m_responder(std::move(responder))
     , m_base(std::move(record))
@@ -74,10 +74,10 @@ ProxyExchange::~ProxyExchange()
 }
 
 void ProxyExchange::reject(ProxyHandler &handler, HttpResponder &responder, RequestRecord record,
-                           const QElapsedTimer &started, const ProxyError &error, ClientFormat format)
+    const QElapsedTimer &started, const ProxyError &error, ClientFormat format)
 {
     const QByteArray body = errorBodyFor(format, error);
-    responder.respond(error.status, "application/json", body, {{"x-request-id", record.requestId}});
+    responder.respond(error.status, "application/json", body, { { "x-request-id", record.requestId } });
     record.status = error.status;
     record.error = error.message;
     if (handler.context().policies.level() == RetentionLevel::RetainAll)
@@ -86,9 +86,9 @@ void ProxyExchange::reject(ProxyHandler &handler, HttpResponder &responder, Requ
 }
 
 void ProxyExchange::replay(ProxyHandler &handler, HttpResponder &responder, RequestRecord record,
-                           const QElapsedTimer &started, const ResponseCache::Entry &hit)
+    const QElapsedTimer &started, const ResponseCache::Entry &hit)
 {
-    const HttpHeaders headers{{"x-request-id", record.requestId}, {"x-llmgw-cache", "hit"}};
+    const HttpHeaders headers { { "x-request-id", record.requestId }, { "x-llmgw-cache", "hit" } };
     QByteArray body = hit.body;
     if (hit.stream) {
         responder.beginStream(200, "text/event-stream; charset=utf-8", headers);
@@ -108,7 +108,7 @@ void ProxyExchange::replay(ProxyHandler &handler, HttpResponder &responder, Requ
     record.usedModel = hit.usedModel;
     record.finishReason = hit.finishReason;
     record.usage = hit.usage;
-    record.cost = Cost{};
+    record.cost = Cost {};
     record.ttftMs = started.elapsed();
     if (handler.context().policies.level() == RetentionLevel::RetainAll)
         record.responseBody = body;
@@ -129,7 +129,8 @@ void ProxyExchange::storeInCache(const QByteArray &clientBytes)
     m_handler.context().cache->store(m_cacheKey, std::move(entry));
 }
 
-void ProxyExchange::start(InboundChat &&inbound, QList<ModelRoute> routes, bool allowRetries, QByteArray cacheKey)
+void ProxyExchange::start(
+    InboundChat &&inbound, QList<ModelRoute> routes, bool allowRetries, QByteArray cacheKey)
 {
     m_cacheKey = std::move(cacheKey);
     m_inbound = std::move(inbound);
@@ -186,7 +187,7 @@ bool ProxyExchange::retryIfPossible(const QString &why)
 
 HttpHeaders ProxyExchange::responseHeaders() const
 {
-    HttpHeaders headers{{"x-request-id", m_record.requestId}};
+    HttpHeaders headers { { "x-request-id", m_record.requestId } };
     headers += m_passHeaders;
     headers += m_clientHeaders;
     return headers;
@@ -198,14 +199,14 @@ void ProxyExchange::upstreamHead(int status, const HttpHeaders &headers)
     bool eventStream = false;
     for (const auto &[name, value] : headers) {
         if (name.startsWith("x-ratelimit-") || name == "retry-after" || name == "openai-processing-ms")
-            m_passHeaders.append({name, value});
+            m_passHeaders.append({ name, value });
         else if (name == "content-type")
             eventStream = value.startsWith("text/event-stream");
     }
     if (status == 200 && eventStream) {
         m_streaming = true;
         HttpHeaders streamHeaders = responseHeaders();
-        streamHeaders.append({QByteArray("cache-control"), QByteArray("no-cache")});
+        streamHeaders.append({ QByteArray("cache-control"), QByteArray("no-cache") });
         m_responder.beginStream(200, "text/event-stream; charset=utf-8", streamHeaders);
     }
 }
@@ -344,8 +345,10 @@ void ProxyExchange::finishWhole()
     QString error;
     auto body = m_codec->translateWhole(m_body, m_state, &error);
     if (!body) {
-        fail(ProxyError::badGateway(u"%1 sent an answer the gateway cannot read (HTTP %2): %3"_s.arg(
-            m_record.usedProvider).arg(m_upstreamStatus).arg(error)));
+        fail(ProxyError::badGateway(
+            u"%1 sent an answer the gateway cannot read (HTTP %2): %3"_s.arg(m_record.usedProvider)
+                .arg(m_upstreamStatus)
+                .arg(error)));
         return;
     }
     m_responder.respond(m_upstreamStatus, "application/json", *body, responseHeaders());

@@ -3,8 +3,8 @@
 #include "exchangecodec.h"
 #include "httpresponder.h"
 #include "modelresolver.h"
-#include "responsecache.h"
 #include "requestrecord.h"
+#include "responsecache.h"
 #include "upstreamclient.h"
 #include "upstreamplan.h"
 
@@ -22,7 +22,8 @@ class ProxyHandler;
 class ProxyExchange final : public UpstreamSink
 {
 public:
-    ProxyExchange(ProxyHandler &handler, HttpResponder responder, RequestRecord record, QElapsedTimer started);
+    ProxyExchange(
+        ProxyHandler &handler, HttpResponder responder, RequestRecord record, QElapsedTimer started);
     ~ProxyExchange() override;
 
     static constexpr int MaxAttempts = 3;
@@ -33,11 +34,11 @@ public:
 
     // Answers from the response cache (no upstream call, cost 0, "x-llmgw-cache: hit") and records it.
     static void replay(ProxyHandler &handler, HttpResponder &responder, RequestRecord record,
-                       const QElapsedTimer &started, const ResponseCache::Entry &hit);
+        const QElapsedTimer &started, const ResponseCache::Entry &hit);
 
     // Answers the client with an error (in its format) before anything reached the upstream, and records it.
     static void reject(ProxyHandler &handler, HttpResponder &responder, RequestRecord record,
-                       const QElapsedTimer &started, const ProxyError &error, ClientFormat format);
+        const QElapsedTimer &started, const ProxyError &error, ClientFormat format);
 
     void upstreamHead(int status, const HttpHeaders &headers) override;
     void upstreamData(QByteArray &&data) override;
@@ -60,7 +61,7 @@ private:
 
     ProxyHandler &m_handler;
     HttpResponder m_responder;
-    RequestRecord m_base;   // what every attempt's record shares
+    RequestRecord m_base; // what every attempt's record shares
     RequestRecord m_record; // this attempt's
     InboundChat m_inbound;
     QList<ModelRoute> m_routes;
@@ -77,7 +78,7 @@ private:
     int m_upstreamStatus = 0;
     HttpHeaders m_passHeaders;
     HttpHeaders m_clientHeaders; // the route's own, for the client (PlannedCall::clientHeaders)
-    QByteArray m_body;   // a whole (non-stream or error) response
+    QByteArray m_body; // a whole (non-stream or error) response
     QByteArray m_events; // stream bytes not yet split into events
     QByteArray m_cacheKey;
     QByteArray m_cacheBytes; // what the client received, to cache

@@ -10,9 +10,9 @@
 #include "modellisting.h"
 #include "openaicompat.h"
 #include "policystore.h"
-#include "responsesinbound.h"
 #include "proxyexchange.h"
 #include "responsecache.h"
+#include "responsesinbound.h"
 #include "tokencountexchange.h"
 #include "tokencounting.h"
 #include "upstreamplan.h"
@@ -72,8 +72,7 @@ ProxyHandler::ProxyHandler(const ProxyContext &context)
     : m_context(context)
     , m_resolver(context.providers, context.catalog, &context.stats, &context.localModels)
     , m_requestIdPrefix("req_" + QByteArray::number(QRandomGenerator::system()->generate64(), 36) + '_')
-{
-}
+{ }
 
 ProxyHandler::~ProxyHandler()
 {
@@ -106,7 +105,8 @@ QByteArray ProxyHandler::requestIdFor(const HttpRequest &request)
     return usableRequestId(clientId) ? clientId : nextRequestId();
 }
 
-RequestRecord ProxyHandler::newRecord(const HttpRequest &request, const HttpResponder &responder, QString endpoint)
+RequestRecord ProxyHandler::newRecord(
+    const HttpRequest &request, const HttpResponder &responder, QString endpoint)
 {
     RequestRecord record;
     record.requestId = requestIdFor(request);
@@ -163,8 +163,9 @@ std::optional<GeminiTarget> geminiTarget(const QByteArray &path)
     const QByteArray method = path.sliced(colon + 1);
     if (method != "generateContent" && method != "streamGenerateContent")
         return std::nullopt;
-    return GeminiTarget{QString::fromUtf8(QByteArray::fromPercentEncoding(path.sliced(prefix.size(), colon - prefix.size()))),
-                        method == "streamGenerateContent"};
+    return GeminiTarget { QString::fromUtf8(QByteArray::fromPercentEncoding(
+                              path.sliced(prefix.size(), colon - prefix.size()))),
+        method == "streamGenerateContent" };
 }
 
 // Token counting: Anthropic's /v1/messages/count_tokens, or Gemini's ":countTokens" with the model.
@@ -213,10 +214,11 @@ QString endpointFor(const QByteArray &path)
 }
 } // namespace
 
-void ProxyHandler::rejected(const HttpRequest &head, int status, const QByteArray &message, HttpResponder responder)
+void ProxyHandler::rejected(
+    const HttpRequest &head, int status, const QByteArray &message, HttpResponder responder)
 {
-    const ProxyError error{status, QString::fromUtf8(message), status == 413 ? "request_too_large" : "invalid_request_error",
-                           {}, {}};
+    const ProxyError error { status, QString::fromUtf8(message),
+        status == 413 ? "request_too_large" : "invalid_request_error", {}, {} };
     if (!isModelPath(head.path)) {
         const auto count = countTarget(head.path); // a count too large: in its client's envelope
         respondError(responder, error, requestIdFor(head), count ? count->format : ClientFormat::OpenAI);
@@ -246,7 +248,7 @@ void ProxyHandler::handle(HttpRequest &&request, HttpResponder responder)
     }
     const QByteArray requestId = requestIdFor(request);
     if (request.path == "/health") {
-        responder.respond(200, "application/json", "{\"status\":\"ok\"}", {{"x-request-id", requestId}});
+        responder.respond(200, "application/json", "{\"status\":\"ok\"}", { { "x-request-id", requestId } });
         return;
     }
     if (const auto query = ModelListing::queryFor(request.path, isAnthropicClient(request))) {
@@ -261,11 +263,11 @@ void ProxyHandler::handle(HttpRequest &&request, HttpResponder responder)
     }
     if (request.path.startsWith("/v1/responses/")) {
         respondError(responder,
-                     ProxyError{404,
-                                u"This gateway does not store responses, so it cannot retrieve, cancel or "
-                                "delete one; keep what you need from the answer itself."_s,
-                                "invalid_request_error", "not_found", {}},
-                     requestId);
+            ProxyError { 404,
+                u"This gateway does not store responses, so it cannot retrieve, cancel or "
+                "delete one; keep what you need from the answer itself."_s,
+                "invalid_request_error", "not_found", {} },
+            requestId);
         return;
     }
     respondError(responder, ProxyError::notFound(request.path), requestId);
@@ -363,8 +365,8 @@ void ProxyHandler::modelRequest(HttpRequest &&request, HttpResponder &responder,
         inbound.stream = head->stream;
         inbound.clientWantsUsage = true; // Responses always end with their usage
         // Only routes without a Responses API need the translation; only they refuse what it cannot carry.
-        if (auto translation = ResponsesInbound::toOpenAIRequest(head->body, &inbound.responsesError,
-                                                                 &inbound.responsesErrorParam)) {
+        if (auto translation = ResponsesInbound::toOpenAIRequest(
+                head->body, &inbound.responsesError, &inbound.responsesErrorParam)) {
             inbound.canonical = translation->canonical;
             inbound.responses = std::move(*translation);
         }
@@ -408,7 +410,8 @@ void ProxyHandler::modelRequest(HttpRequest &&request, HttpResponder &responder,
     }
     auto *exchange = new ProxyExchange(*this, responder, std::move(record), started);
     m_exchanges.insert(exchange);
-    exchange->start(std::move(inbound), std::move(std::get<QList<ModelRoute>>(routes)), allowRetries, cacheKey);
+    exchange->start(
+        std::move(inbound), std::move(std::get<QList<ModelRoute>>(routes)), allowRetries, cacheKey);
 }
 
 void ProxyHandler::countTokens(

@@ -38,7 +38,8 @@ struct ProxyContext
     ProviderStats &stats;
     const PolicyStore &policies; // what the records may keep
     ProviderRegistry &providers; // the live providers; the config's list is only where they start from
-    GatewayVitals *vitals = nullptr; // counts requests in flight and per minute for /api/v1/status; may be null
+    GatewayVitals *vitals
+        = nullptr; // counts requests in flight and per minute for /api/v1/status; may be null
 };
 
 // Serves /v1 and /health on one worker thread: authenticates, resolves the model and hands chat requests
@@ -50,7 +51,8 @@ public:
     ~ProxyHandler() override;
 
     void handle(HttpRequest &&request, HttpResponder responder) override;
-    void rejected(const HttpRequest &head, int status, const QByteArray &message, HttpResponder responder) override;
+    void rejected(
+        const HttpRequest &head, int status, const QByteArray &message, HttpResponder responder) override;
 
     // Called by an exchange when it is done; deletes it.
     void release(ProxyExchange *exchange);

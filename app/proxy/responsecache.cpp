@@ -10,8 +10,7 @@ ResponseCache::ResponseCache(const Clock &clock, qint64 ttlMs, qsizetype maxEntr
     , m_ttlMs(ttlMs)
     , m_maxEntries(maxEntries)
     , m_maxBytes(maxBytes)
-{
-}
+{ }
 
 QByteArray ResponseCache::keyFor(QByteArrayView endpoint, int clientFormat, const QByteArray &body)
 {
@@ -57,8 +56,7 @@ void ResponseCache::store(const QByteArray &key, Entry entry)
 
 void ResponseCache::evictUntilFits(qsizetype incomingBytes)
 {
-    while (!m_order.empty()
-           && (m_entries.size() >= m_maxEntries || m_bytes + incomingBytes > m_maxBytes)) {
+    while (!m_order.empty() && (m_entries.size() >= m_maxEntries || m_bytes + incomingBytes > m_maxBytes)) {
         const auto it = m_entries.find(m_order.front());
         if (it != m_entries.end()) {
             m_bytes -= it->body.size();

@@ -22,7 +22,7 @@ class ResponseCache final
 public:
     struct Entry
     {
-        QByteArray body;   // exactly what the client received (JSON, or the SSE bytes of a stream)
+        QByteArray body; // exactly what the client received (JSON, or the SSE bytes of a stream)
         bool stream = false;
         QString usedProvider;
         QString usedModel;

@@ -20,7 +20,8 @@ TokenUsage usageFromCanonical(const QJsonObject &usage)
     const QJsonObject prompt = usage.value(u"prompt_tokens_details").toObject();
     u.cachedTokens = prompt.value(u"cached_tokens").toInteger();
     u.cacheWriteTokens = prompt.value(u"cache_write_tokens").toInteger();
-    u.reasoningTokens = usage.value(u"completion_tokens_details").toObject().value(u"reasoning_tokens").toInteger();
+    u.reasoningTokens
+        = usage.value(u"completion_tokens_details").toObject().value(u"reasoning_tokens").toInteger();
     u.known = true;
     return u;
 }
@@ -28,7 +29,7 @@ TokenUsage usageFromCanonical(const QJsonObject &usage)
 } // namespace
 
 TranslatingCodec::TranslatingCodec(ClientFormat client, ProviderFamily upstream, QString requestedModel,
-                                   bool clientWantsUsage, ResponsesInbound::ResponseContext responses)
+    bool clientWantsUsage, ResponsesInbound::ResponseContext responses)
     : ExchangeCodec(client)
     , m_upstream(upstream)
     , m_requestedModel(std::move(requestedModel))
@@ -78,8 +79,8 @@ std::optional<QJsonObject> TranslatingCodec::decodeWhole(const QByteArray &body,
     return response;
 }
 
-std::optional<QByteArray> TranslatingCodec::translateWhole(const QByteArray &body, ExchangeState &state,
-                                                           QString *error)
+std::optional<QByteArray> TranslatingCodec::translateWhole(
+    const QByteArray &body, ExchangeState &state, QString *error)
 {
     auto response = decodeWhole(body, error);
     if (!response)
@@ -117,7 +118,7 @@ QList<QJsonObject> TranslatingCodec::decodeEvent(const SseEvent &event)
         return {};
     QJsonObject object = chunk.object();
     object.insert(u"model", m_requestedModel);
-    return {object};
+    return { object };
 }
 
 QByteArray TranslatingCodec::encodeChunk(QJsonObject chunk, ExchangeState &state)
@@ -228,7 +229,7 @@ QByteArray TranslatingCodec::finishStream(ExchangeState &state)
 
 QByteArray TranslatingCodec::translateError(int status, const QByteArray &body, QString *message)
 {
-    ProxyError error{status, {}, "upstream_error", {}, {}};
+    ProxyError error { status, {}, "upstream_error", {}, {} };
     switch (m_upstream) {
     case ProviderFamily::Anthropic: {
         const auto info = AnthropicAdapter::toOpenAIError(status, body);
@@ -262,7 +263,7 @@ QByteArray TranslatingCodec::translateError(int status, const QByteArray &body, 
 QByteArray TranslatingCodec::streamError(const ProxyError &error)
 {
     if (m_toResponses) // ends the Response it began, with its sequence numbers
-        return m_toResponses->fail(error.message, QString::fromLatin1(error.type),
-                                   QString::fromLatin1(error.code));
+        return m_toResponses->fail(
+            error.message, QString::fromLatin1(error.type), QString::fromLatin1(error.code));
     return ExchangeCodec::streamError(error);
 }

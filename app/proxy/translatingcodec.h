@@ -19,9 +19,10 @@ class TranslatingCodec final : public ExchangeCodec
 public:
     // `responses`: for a Responses client, what its answers repeat of the request.
     TranslatingCodec(ClientFormat client, ProviderFamily upstream, QString requestedModel,
-                     bool clientWantsUsage, ResponsesInbound::ResponseContext responses = {});
+        bool clientWantsUsage, ResponsesInbound::ResponseContext responses = {});
 
-    std::optional<QByteArray> translateWhole(const QByteArray &body, ExchangeState &state, QString *error) override;
+    std::optional<QByteArray> translateWhole(
+        const QByteArray &body, ExchangeState &state, QString *error) override;
     QByteArray translateEvent(QByteArrayView event, ExchangeState &state) override;
     QByteArray finishStream(ExchangeState &state) override;
     QByteArray translateError(int status, const QByteArray &body, QString *message) override;

@@ -64,8 +64,8 @@ bool servesResponses(const ProviderConfig &provider)
 
 } // namespace
 
-std::variant<PlannedCall, ProxyError> planUpstreamCall(const InboundChat &inbound, const ModelRoute &route,
-                                                       const GatewayConfig &config)
+std::variant<PlannedCall, ProxyError> planUpstreamCall(
+    const InboundChat &inbound, const ModelRoute &route, const GatewayConfig &config)
 {
     const ProviderConfig &provider = *route.provider;
     const ProviderFamily family = provider.spec.family;
@@ -75,9 +75,9 @@ std::variant<PlannedCall, ProxyError> planUpstreamCall(const InboundChat &inboun
     request.connectTimeoutMs = config.connectTimeoutMs;
     request.responseTimeoutMs = config.upstreamTimeoutMs;
     request.idleTimeoutMs = config.streamIdleTimeoutMs;
-    request.headers = {{"content-type", "application/json"},
-                       {"accept", inbound.stream ? "text/event-stream" : "application/json"},
-                       {"user-agent", "llm-gateway/" APP_VERSION}};
+    request.headers = { { "content-type", "application/json" },
+        { "accept", inbound.stream ? "text/event-stream" : "application/json" },
+        { "user-agent", "llm-gateway/" APP_VERSION } };
     const QByteArray key = provider.apiKey.toUtf8();
     QString error;
     const bool embeddings = inbound.kind == InboundChat::Kind::Embeddings;
@@ -88,8 +88,9 @@ std::variant<PlannedCall, ProxyError> planUpstreamCall(const InboundChat &inboun
             return ProxyError::badRequest(error, "input");
         request.path = provider.pathPrefix + gemini->path;
         request.body = gemini->body;
-        request.headers.append({QByteArray("x-goog-api-key"), key});
-        call.codec = std::make_unique<GeminiEmbeddingsCodec>(inbound.model, gemini->inputBytes, gemini->base64);
+        request.headers.append({ QByteArray("x-goog-api-key"), key });
+        call.codec
+            = std::make_unique<GeminiEmbeddingsCodec>(inbound.model, gemini->inputBytes, gemini->base64);
         return call;
     }
     if (embeddings && family != ProviderFamily::OpenAICompatible && family != ProviderFamily::AzureOpenAI)
@@ -104,8 +105,8 @@ std::variant<PlannedCall, ProxyError> planUpstreamCall(const InboundChat &inboun
         if (!inbound.responses)
             return ProxyError::badRequest(inbound.responsesError, inbound.responsesErrorParam);
         if (!inbound.responses->droppedTools.isEmpty())
-            call.clientHeaders.append({QByteArray("x-llmgw-dropped-tools"),
-                                       inbound.responses->droppedTools.join(u", "_s).toUtf8()});
+            call.clientHeaders.append({ QByteArray("x-llmgw-dropped-tools"),
+                inbound.responses->droppedTools.join(u", "_s).toUtf8() });
     }
 
     switch (family) {
@@ -131,11 +132,11 @@ std::variant<PlannedCall, ProxyError> planUpstreamCall(const InboundChat &inboun
             if (!target)
                 return ProxyError::badRequest(error, "model");
             request.path = target->path;
-            request.headers.append({QByteArray(AzureOpenAI::keyHeader), key});
+            request.headers.append({ QByteArray(AzureOpenAI::keyHeader), key });
         } else {
             request.path = provider.pathPrefix + operationPath;
             if (!key.isEmpty())
-                request.headers.append({QByteArray("authorization"), QByteArray("Bearer " + key)});
+                request.headers.append({ QByteArray("authorization"), QByteArray("Bearer " + key) });
         }
         if (responsesPassthrough)
             call.codec = std::make_unique<ResponsesPassthroughCodec>();
@@ -144,14 +145,14 @@ std::variant<PlannedCall, ProxyError> planUpstreamCall(const InboundChat &inboun
         break;
     }
     case ProviderFamily::Anthropic: {
-        request.headers.append({QByteArray("x-api-key"), key});
-        request.headers.append({QByteArray("anthropic-version"), QByteArray("2023-06-01")});
+        request.headers.append({ QByteArray("x-api-key"), key });
+        request.headers.append({ QByteArray("anthropic-version"), QByteArray("2023-06-01") });
         request.path = provider.pathPrefix + "/v1/messages";
         if (inbound.format == ClientFormat::Anthropic) {
             // Same format both sides: the request goes as the client wrote it, but for the model's name.
             request.body = withModel(inbound.body, route.upstreamModel);
             if (!inbound.anthropicBeta.isEmpty())
-                request.headers.append({QByteArray("anthropic-beta"), inbound.anthropicBeta});
+                request.headers.append({ QByteArray("anthropic-beta"), inbound.anthropicBeta });
             call.codec = std::make_unique<AnthropicPassthroughCodec>(inbound.model);
             break;
         }
@@ -175,13 +176,13 @@ std::variant<PlannedCall, ProxyError> planUpstreamCall(const InboundChat &inboun
             return ProxyError::badRequest(error);
         request.path = provider.pathPrefix + gemini->path;
         request.body = gemini->body;
-        request.headers.append({QByteArray("x-goog-api-key"), key});
+        request.headers.append({ QByteArray("x-goog-api-key"), key });
         break;
     }
     }
     if (!call.codec)
-        call.codec = std::make_unique<TranslatingCodec>(
-            inbound.format, family, inbound.model, inbound.clientWantsUsage,
+        call.codec = std::make_unique<TranslatingCodec>(inbound.format, family, inbound.model,
+            inbound.clientWantsUsage,
             inbound.responses ? inbound.responses->context : ResponsesInbound::ResponseContext());
     return call;
 }

@@ -45,5 +45,5 @@ QByteArray withModel(const QByteArray &body, const QString &model);
 
 // Builds the upstream call for a routed request: the provider's path, headers and body, translated from the
 // client's format where the formats differ. A ProxyError (400) when the request cannot be expressed there.
-std::variant<PlannedCall, ProxyError> planUpstreamCall(const InboundChat &inbound, const ModelRoute &route,
-                                                       const GatewayConfig &config);
+std::variant<PlannedCall, ProxyError> planUpstreamCall(
+    const InboundChat &inbound, const ModelRoute &route, const GatewayConfig &config);

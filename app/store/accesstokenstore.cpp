@@ -36,11 +36,10 @@ AccessTokenStore::AccessTokenStore(DatabaseLocation location, MemberStore &membe
     : m_connections(std::move(location), u"gateway.tokens"_s)
     , m_members(members)
     , m_clock(clock)
-{
-}
+{ }
 
-std::optional<AccessTokenStore::Created> AccessTokenStore::create(const Actor &actor, qint64 memberId,
-                                                                  const QString &name, StoreError *error)
+std::optional<AccessTokenStore::Created> AccessTokenStore::create(
+    const Actor &actor, qint64 memberId, const QString &name, StoreError *error)
 {
     AccessToken token;
     token.memberId = memberId;
@@ -61,16 +60,16 @@ std::optional<AccessTokenStore::Created> AccessTokenStore::create(const Actor &a
     if (!insert.exec() || !insert.next()) {
         // The foreign key refuses a token for nobody.
         error->set(StoreError::Kind::NotFound,
-                   u"cannot create a token for member %1: %2"_s.arg(memberId).arg(insert.lastError().text()));
+            u"cannot create a token for member %1: %2"_s.arg(memberId).arg(insert.lastError().text()));
         return std::nullopt;
     }
     token.id = insert.value(0).toLongLong();
     insert.finish();
-    const AuditEntry entry{0, token.createdAt, actor.memberId, actor.email, u"token.create"_s,
-                           u"token:%1"_s.arg(token.id), {}, token.toJson()};
-    if (!audited.finish({entry}, error))
+    const AuditEntry entry { 0, token.createdAt, actor.memberId, actor.email, u"token.create"_s,
+        u"token:%1"_s.arg(token.id), {}, token.toJson() };
+    if (!audited.finish({ entry }, error))
         return std::nullopt;
-    return Created{token, SecretToken::compose(kPrefix, token.id, secret)};
+    return Created { token, SecretToken::compose(kPrefix, token.id, secret) };
 }
 
 QByteArray AccessTokenStore::mintSessionToken(qint64 memberId)
@@ -100,7 +99,7 @@ std::optional<AccessTokenStore::Authenticated> AccessTokenStore::authenticate(QB
         const auto member = memberId > 0 ? m_members.member(memberId, &error) : std::nullopt;
         if (!member)
             return std::nullopt;
-        return Authenticated{*member, 0};
+        return Authenticated { *member, 0 };
     }
     QSqlQuery query(db);
     query.prepare(u"SELECT secret_hash, revoked, member_id, last_used_at FROM access_tokens WHERE id = ?"_s);
@@ -108,7 +107,8 @@ std::optional<AccessTokenStore::Authenticated> AccessTokenStore::authenticate(QB
     if (!query.exec() || !query.next())
         return std::nullopt;
     const QByteArray stored = QByteArray::fromHex(query.value(0).toString().toLatin1());
-    if (!SecretToken::constantTimeEquals(SecretToken::hashOf(parsed->secret), stored) || query.value(1).toInt() != 0)
+    if (!SecretToken::constantTimeEquals(SecretToken::hashOf(parsed->secret), stored)
+        || query.value(1).toInt() != 0)
         return std::nullopt;
     const qint64 memberId = query.value(2).toLongLong();
     const QDateTime lastUsed = QDateTime::fromString(query.value(3).toString(), Qt::ISODateWithMs);
@@ -124,7 +124,7 @@ std::optional<AccessTokenStore::Authenticated> AccessTokenStore::authenticate(QB
         touch.addBindValue(parsed->id);
         touch.exec(); // a missed timestamp must not refuse the request
     }
-    return Authenticated{*member, parsed->id};
+    return Authenticated { *member, parsed->id };
 }
 
 std::optional<QList<AccessToken>> AccessTokenStore::list(qint64 memberId, StoreError *error)
@@ -138,7 +138,7 @@ std::optional<QList<AccessToken>> AccessTokenStore::list(qint64 memberId, StoreE
     QSqlQuery query(db);
     query.setForwardOnly(true);
     query.prepare(u"SELECT "_s + kTokenColumns + u" FROM access_tokens"_s
-                  + (memberId > 0 ? u" WHERE member_id = ?"_s : QString()) + u" ORDER BY id DESC"_s);
+        + (memberId > 0 ? u" WHERE member_id = ?"_s : QString()) + u" ORDER BY id DESC"_s);
     if (memberId > 0)
         query.addBindValue(memberId);
     if (!query.exec()) {
@@ -191,9 +191,9 @@ bool AccessTokenStore::revoke(const Actor &actor, qint64 id, StoreError *error)
         *error = StoreError::database(u"cannot revoke the token"_s, write.lastError());
         return false;
     }
-    const AuditEntry entry{0, m_clock.now(), actor.memberId, actor.email, u"token.revoke"_s, u"token:%1"_s.arg(id),
-                           before->toJson(), after.toJson()};
-    if (!audited.finish({entry}, error))
+    const AuditEntry entry { 0, m_clock.now(), actor.memberId, actor.email, u"token.revoke"_s,
+        u"token:%1"_s.arg(id), before->toJson(), after.toJson() };
+    if (!audited.finish({ entry }, error))
         return false;
     return true;
 }

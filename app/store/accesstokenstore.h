@@ -35,7 +35,8 @@ public:
         qint64 tokenId = 0; // 0 for a session token
     };
 
-    std::optional<Created> create(const Actor &actor, qint64 memberId, const QString &name, StoreError *error);
+    std::optional<Created> create(
+        const Actor &actor, qint64 memberId, const QString &name, StoreError *error);
     // The member behind a presented token, or nullopt when it is malformed, unknown, revoked or wrong.
     std::optional<Authenticated> authenticate(QByteArrayView presented);
     // memberId 0: every member's tokens. Newest first.

@@ -34,13 +34,14 @@ void readLimits(const QSqlQuery &query, int first, ApiKey *key)
     if (const QVariant limit = query.value(first + 2); !limit.isNull())
         limits.periodLimitUsd = limit.toDouble();
     limits.period = KeyPeriods::fromName(query.value(first + 3).toString()).value_or(LimitPeriod::None);
-    QStringList *lists[] = {&limits.allowedModels, &limits.deniedModels, &limits.allowedProviders,
-                            &limits.deniedProviders};
+    QStringList *lists[]
+        = { &limits.allowedModels, &limits.deniedModels, &limits.allowedProviders, &limits.deniedProviders };
     for (int i = 0; i < 4; ++i) {
         QString error;
         *lists[i] = ModelPatterns::fromJson(query.value(first + 4 + i).toString(), &error);
         if (!error.isEmpty())
-            qCWarning(lcStore) << "API key" << key->id << "has an unreadable model or provider list:" << error;
+            qCWarning(lcStore) << "API key" << key->id
+                               << "has an unreadable model or provider list:" << error;
     }
 }
 
@@ -57,8 +58,8 @@ void bindLimits(QSqlQuery &query, const KeyLimits &limits)
     query.addBindValue(nullableDouble(limits.periodLimitUsd));
     query.addBindValue(limits.period == LimitPeriod::None ? QVariant(QMetaType::fromType<QString>())
                                                           : QVariant(KeyPeriods::name(limits.period)));
-    for (const QStringList *list : {&limits.allowedModels, &limits.deniedModels, &limits.allowedProviders,
-                                    &limits.deniedProviders})
+    for (const QStringList *list :
+        { &limits.allowedModels, &limits.deniedModels, &limits.allowedProviders, &limits.deniedProviders })
         query.addBindValue(ModelPatterns::toJson(*list));
 }
 
@@ -68,8 +69,7 @@ QJsonValue money(const std::optional<double> &value)
 }
 
 // The unaudited calls (QString errors) give the message the audited ones would.
-template <class Call>
-bool withMessage(QString *error, Call call)
+template<class Call> bool withMessage(QString *error, Call call)
 {
     StoreError storeError;
     const bool ok = call(&storeError);
@@ -86,9 +86,10 @@ KeyLimits utcLimits(KeyLimits limits)
 }
 
 // The columns keyFrom() reads, in its order.
-const QString kKeyColumns = QStringLiteral(
-    "id, name, member_email, secret_hash, created_at, disabled, expires_at, spend_limit_usd, period_limit_usd, "
-    "limit_period, allowed_models, denied_models, allowed_providers, denied_providers");
+const QString kKeyColumns
+    = QStringLiteral("id, name, member_email, secret_hash, created_at, disabled, expires_at, "
+                     "spend_limit_usd, period_limit_usd, "
+                     "limit_period, allowed_models, denied_models, allowed_providers, denied_providers");
 
 ApiKey keyFrom(const QSqlQuery &query)
 {
@@ -107,22 +108,24 @@ ApiKey keyFrom(const QSqlQuery &query)
 
 QJsonObject ApiKey::toJson() const
 {
-    return QJsonObject{
-        {u"id"_s, id},
-        {u"name"_s, name},
-        {u"member"_s, member},
-        {u"created_at"_s, createdAt.toUTC().toString(Qt::ISODate)},
-        {u"disabled"_s, disabled},
-        {u"expires_at"_s, limits.expiresAt ? QJsonValue(limits.expiresAt->toUTC().toString(Qt::ISODate))
-                                           : QJsonValue(QJsonValue::Null)},
-        {u"spend_limit_usd"_s, money(limits.spendLimitUsd)},
-        {u"period_limit_usd"_s, money(limits.periodLimitUsd)},
-        {u"limit_period"_s, limits.period == LimitPeriod::None ? QJsonValue(QJsonValue::Null)
-                                                                : QJsonValue(KeyPeriods::name(limits.period))},
-        {u"allowed_models"_s, QJsonArray::fromStringList(limits.allowedModels)},
-        {u"denied_models"_s, QJsonArray::fromStringList(limits.deniedModels)},
-        {u"allowed_providers"_s, QJsonArray::fromStringList(limits.allowedProviders)},
-        {u"denied_providers"_s, QJsonArray::fromStringList(limits.deniedProviders)},
+    return QJsonObject {
+        { u"id"_s, id },
+        { u"name"_s, name },
+        { u"member"_s, member },
+        { u"created_at"_s, createdAt.toUTC().toString(Qt::ISODate) },
+        { u"disabled"_s, disabled },
+        { u"expires_at"_s,
+            limits.expiresAt ? QJsonValue(limits.expiresAt->toUTC().toString(Qt::ISODate))
+                             : QJsonValue(QJsonValue::Null) },
+        { u"spend_limit_usd"_s, money(limits.spendLimitUsd) },
+        { u"period_limit_usd"_s, money(limits.periodLimitUsd) },
+        { u"limit_period"_s,
+            limits.period == LimitPeriod::None ? QJsonValue(QJsonValue::Null)
+                                               : QJsonValue(KeyPeriods::name(limits.period)) },
+        { u"allowed_models"_s, QJsonArray::fromStringList(limits.allowedModels) },
+        { u"denied_models"_s, QJsonArray::fromStringList(limits.deniedModels) },
+        { u"allowed_providers"_s, QJsonArray::fromStringList(limits.allowedProviders) },
+        { u"denied_providers"_s, QJsonArray::fromStringList(limits.deniedProviders) },
     };
 }
 
@@ -130,8 +133,7 @@ ApiKeyStore::ApiKeyStore(DatabaseLocation location, const Clock &clock)
     : m_location(location)
     , m_connections(std::move(location), u"gateway.apikeys"_s)
     , m_clock(clock)
-{
-}
+{ }
 
 ApiKeyStore::~ApiKeyStore() = default;
 
@@ -146,7 +148,8 @@ std::optional<ApiKeyStore::Created> ApiKeyStore::create(const Actor &actor, cons
     return createKey(&actor, name, memberEmail, limits, error);
 }
 
-std::optional<ApiKeyStore::Created> ApiKeyStore::create(const QString &name, const QString &memberEmail, QString *error)
+std::optional<ApiKeyStore::Created> ApiKeyStore::create(
+    const QString &name, const QString &memberEmail, QString *error)
 {
     std::optional<Created> created;
     withMessage(error,
@@ -180,8 +183,8 @@ std::optional<ApiKeyStore::Created> ApiKeyStore::createKey(const Actor *actor, c
     if (!audited.begin(error))
         return std::nullopt;
     QSqlQuery insert(audited.db());
-    insert.prepare(u"INSERT INTO api_keys (name, member_email, secret_hash, created_at, disabled, "_s + kLimitColumns
-                   + u") VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s);
+    insert.prepare(u"INSERT INTO api_keys (name, member_email, secret_hash, created_at, disabled, "_s
+        + kLimitColumns + u") VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s);
     insert.addBindValue(key.name);
     insert.addBindValue(key.member.isNull() ? u""_s : key.member); // a null QString would bind as NULL
     insert.addBindValue(QString::fromLatin1(key.secretHash.toHex()));
@@ -198,7 +201,7 @@ std::optional<ApiKeyStore::Created> ApiKeyStore::createKey(const Actor *actor, c
 
     QWriteLocker locker(&m_lock);
     m_keys.insert(key.id, key);
-    return Created{key, SecretToken::compose(kPrefix, key.id, secret)};
+    return Created { key, SecretToken::compose(kPrefix, key.id, secret) };
 }
 
 std::optional<ApiKey> ApiKeyStore::identify(QByteArrayView presented)
@@ -236,12 +239,12 @@ std::optional<ApiKey> ApiKeyStore::lookUp(qint64 id)
     QMutexLocker locker(&m_reloadMutex);
     if (auto cached = find(id)) // a concurrent lookup may just have brought it in
         return cached;
-    // A bucket of kLookupBurst lookups, refilled at kLookupsPerSecond: a flood of made-up keys cannot load the
-    // database, and keys made elsewhere are found at once in ordinary times.
+    // A bucket of kLookupBurst lookups, refilled at kLookupsPerSecond: a flood of made-up keys cannot load
+    // the database, and keys made elsewhere are found at once in ordinary times.
     const qint64 now = m_clock.monotonicMs();
     if (m_lastLookupMs >= 0)
-        m_lookupTokens = std::min(double(kLookupBurst),
-                                  m_lookupTokens + double(now - m_lastLookupMs) * kLookupsPerSecond / 1000.0);
+        m_lookupTokens = std::min(
+            double(kLookupBurst), m_lookupTokens + double(now - m_lastLookupMs) * kLookupsPerSecond / 1000.0);
     m_lastLookupMs = now;
     if (m_lookupTokens < 1.0)
         return std::nullopt;
@@ -325,30 +328,35 @@ std::optional<QList<ApiKey>> ApiKeyStore::list(StoreError *error)
     return keys;
 }
 
-std::optional<ApiKey> ApiKeyStore::update(const Actor &actor, qint64 id, const Change &change, StoreError *error)
+std::optional<ApiKey> ApiKeyStore::update(
+    const Actor &actor, qint64 id, const Change &change, StoreError *error)
 {
     return updateKey(&actor, id, change, error);
 }
 
 bool ApiKeyStore::setDisabled(qint64 id, bool disabled, QString *error)
 {
-    return withMessage(error,
-        [&](StoreError *e) { return updateKey(nullptr, id, Change{{}, disabled, {}}, e).has_value(); });
+    return withMessage(error, [&](StoreError *e) {
+        return updateKey(nullptr, id, Change { {}, disabled, {} }, e).has_value();
+    });
 }
 
 bool ApiKeyStore::rename(qint64 id, const QString &name, QString *error)
 {
-    return withMessage(error,
-        [&](StoreError *e) { return updateKey(nullptr, id, Change{name, {}, {}}, e).has_value(); });
+    return withMessage(error, [&](StoreError *e) {
+        return updateKey(nullptr, id, Change { name, {}, {} }, e).has_value();
+    });
 }
 
 bool ApiKeyStore::setLimits(qint64 id, const KeyLimits &limits, QString *error)
 {
-    return withMessage(error,
-        [&](StoreError *e) { return updateKey(nullptr, id, Change{{}, {}, limits}, e).has_value(); });
+    return withMessage(error, [&](StoreError *e) {
+        return updateKey(nullptr, id, Change { {}, {}, limits }, e).has_value();
+    });
 }
 
-std::optional<ApiKey> ApiKeyStore::updateKey(const Actor *actor, qint64 id, const Change &change, StoreError *error)
+std::optional<ApiKey> ApiKeyStore::updateKey(
+    const Actor *actor, qint64 id, const Change &change, StoreError *error)
 {
     if (change.name && change.name->trimmed().isEmpty()) {
         error->set(StoreError::Kind::Invalid, u"an API key's name cannot be empty"_s);
@@ -376,7 +384,7 @@ std::optional<ApiKey> ApiKeyStore::updateKey(const Actor *actor, qint64 id, cons
         after.limits = utcLimits(*change.limits);
     QSqlQuery write(audited.db());
     write.prepare(u"UPDATE api_keys SET name = ?, disabled = ?, ("_s + kLimitColumns
-                  + u") = (?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?"_s);
+        + u") = (?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?"_s);
     write.addBindValue(after.name);
     write.addBindValue(int(after.disabled));
     bindLimits(write, after.limits);
@@ -430,7 +438,7 @@ std::optional<ApiKeyStore::Created> ApiKeyStore::rollKey(const Actor *actor, qin
         return std::nullopt;
     QWriteLocker locker(&m_lock);
     m_keys.insert(id, after);
-    return Created{after, SecretToken::compose(kPrefix, id, secret)};
+    return Created { after, SecretToken::compose(kPrefix, id, secret) };
 }
 
 bool ApiKeyStore::remove(const Actor &actor, qint64 id, StoreError *error)
@@ -468,7 +476,8 @@ bool ApiKeyStore::removeKey(const Actor *actor, qint64 id, StoreError *error)
     return true;
 }
 
-std::optional<ApiKey> ApiKeyStore::readKey(QSqlDatabase &db, qint64 id, const QString &failure, StoreError *error)
+std::optional<ApiKey> ApiKeyStore::readKey(
+    QSqlDatabase &db, qint64 id, const QString &failure, StoreError *error)
 {
     QSqlQuery query(db);
     query.prepare(u"SELECT "_s + kKeyColumns + u" FROM api_keys WHERE id = ?"_s);
@@ -491,7 +500,8 @@ QList<AuditEntry> ApiKeyStore::auditEntries(const Actor *actor, const QString &a
 {
     if (!actor)
         return {};
-    return {AuditEntry{0, m_clock.now(), actor->memberId, actor->email, action, u"key:%1"_s.arg(id), before, after}};
+    return { AuditEntry {
+        0, m_clock.now(), actor->memberId, actor->email, action, u"key:%1"_s.arg(id), before, after } };
 }
 
 void ApiKeyStore::ensureSeeded(qint64 id)
@@ -509,9 +519,9 @@ void ApiKeyStore::ensureSeeded(qint64 id)
         seed = KeySpendLedger::read(db, id, now, &error);
     if (!seed) {
         // Enforcing from zero beats refusing every request of the key because the database hiccupped.
-        qCWarning(lcStore) << "spend limits of API key" << id << "count only this process's requests from now:"
-                           << error;
-        seed = KeySpendLedger::Seed{0, {}, now};
+        qCWarning(lcStore) << "spend limits of API key" << id
+                           << "count only this process's requests from now:" << error;
+        seed = KeySpendLedger::Seed { 0, {}, now };
     }
     m_spend.seed(id, *seed);
 }

@@ -30,7 +30,7 @@ struct ApiKey
     QDateTime createdAt;
     bool disabled = false;
     QByteArray secretHash; // SHA-256 of the secret part
-    KeyLimits limits;      // expiry, spend limits, models and providers (KeyPolicy applies them)
+    KeyLimits limits; // expiry, spend limits, models and providers (KeyPolicy applies them)
 
     // Every field but the secret, as the API and the audit log show it.
     QJsonObject toJson() const;
@@ -39,14 +39,14 @@ struct ApiKey
 // Creates gateway API keys and checks presented ones. Thread-safe: the proxy's worker threads share one.
 // Keys look like "llmgw_<id>_<secret>"; authentication finds the key by id and compares hashes in
 // constant time. Keys created by another process on the same database are picked up on first use (an
-// unknown id is looked up in the table, at most kLookupsPerSecond times a second after a burst of kLookupBurst,
-// so a flood of made-up keys cannot load the database). Changes another process makes to keys this store already knows (disable, delete) are seen
-// after refresh(); changes made through this store take effect at once.
-// last_used_at is not updated: it would put a write on the hot path, and the requests table already has
-// each key's last use (MAX(created_at) by api_key_id, indexed).
-// It also keeps each key's running spend (KeySpendLedger): seeded from the requests table the first time the
-// key is checked, then added to by recordSpend() as this process records requests. Spend recorded by other
-// processes on a shared database is not seen until this process restarts.
+// unknown id is looked up in the table, at most kLookupsPerSecond times a second after a burst of
+// kLookupBurst, so a flood of made-up keys cannot load the database). Changes another process makes to keys
+// this store already knows (disable, delete) are seen after refresh(); changes made through this store take
+// effect at once. last_used_at is not updated: it would put a write on the hot path, and the requests table
+// already has each key's last use (MAX(created_at) by api_key_id, indexed). It also keeps each key's running
+// spend (KeySpendLedger): seeded from the requests table the first time the key is checked, then added to by
+// recordSpend() as this process records requests. Spend recorded by other processes on a shared database is
+// not seen until this process restarts.
 class ApiKeyStore final
 {
     Q_DISABLE_COPY_MOVE(ApiKeyStore)
@@ -71,7 +71,7 @@ public:
     // key.delete, by `actor`) in the transaction that makes the change, so both land or neither does, and
     // each change is one statement. Invalid, NotFound, Busy or Failed otherwise (StoreError).
     std::optional<Created> create(const Actor &actor, const QString &name, const QString &memberEmail,
-                                  const KeyLimits &limits, StoreError *error);
+        const KeyLimits &limits, StoreError *error);
     std::optional<ApiKey> update(const Actor &actor, qint64 id, const Change &change, StoreError *error);
     // A new secret for the same key (same id, name, limits and spend); the old secret stops working at once
     // in this process, and in others after their refresh(). The new plaintext is shown once.
@@ -89,7 +89,8 @@ public:
     std::optional<Created> roll(qint64 id, QString *error);
     bool remove(qint64 id, QString *error);
 
-    // The key a client presented, or nullopt when it is unknown, malformed, disabled, expired or does not match.
+    // The key a client presented, or nullopt when it is unknown, malformed, disabled, expired or does not
+    // match.
     std::optional<ApiKey> authenticate(QByteArrayView presented);
     // The key whose secret the client presented, disabled or expired as it may be (nullopt when unknown,
     // malformed or not matching): for the proxy, which tells the client why such a key is refused.
@@ -122,14 +123,15 @@ private:
     std::optional<ApiKey> lookUp(qint64 id); // reads one key this store does not know yet (rate-limited)
     // The changes, audited by `actor` when there is one (the unaudited calls pass none).
     std::optional<Created> createKey(const Actor *actor, const QString &name, const QString &memberEmail,
-                                     const KeyLimits &limits, StoreError *error);
+        const KeyLimits &limits, StoreError *error);
     std::optional<ApiKey> updateKey(const Actor *actor, qint64 id, const Change &change, StoreError *error);
     std::optional<Created> rollKey(const Actor *actor, qint64 id, StoreError *error);
     bool removeKey(const Actor *actor, qint64 id, StoreError *error);
     // The key's row as stored, read on `db` (inside the change's transaction); NotFound when there is none.
-    static std::optional<ApiKey> readKey(QSqlDatabase &db, qint64 id, const QString &failure, StoreError *error);
-    QList<AuditEntry> auditEntries(const Actor *actor, const QString &action, qint64 id, const QJsonObject &before,
-                                   const QJsonObject &after) const;
+    static std::optional<ApiKey> readKey(
+        QSqlDatabase &db, qint64 id, const QString &failure, StoreError *error);
+    QList<AuditEntry> auditEntries(const Actor *actor, const QString &action, qint64 id,
+        const QJsonObject &before, const QJsonObject &after) const;
     bool loadAll(QString *error, QList<ApiKey> *keys = nullptr); // unconditional re-read
     QSqlDatabase connection(QString *error);
     void ensureSeeded(qint64 id);

@@ -28,15 +28,15 @@ QJsonObject objectOf(const QVariant &value)
 
 QJsonObject AuditEntry::toJson() const
 {
-    QJsonObject json{
-        {u"id"_s, id},
-        {u"at"_s, at.toUTC().toString(Qt::ISODateWithMs)},
-        {u"actor_member_id"_s, actorMemberId > 0 ? QJsonValue(actorMemberId) : QJsonValue()},
-        {u"actor_email"_s, actorEmail},
-        {u"action"_s, action},
-        {u"target"_s, target},
-        {u"before"_s, before.isEmpty() ? QJsonValue() : QJsonValue(before)},
-        {u"after"_s, after.isEmpty() ? QJsonValue() : QJsonValue(after)},
+    QJsonObject json {
+        { u"id"_s, id },
+        { u"at"_s, at.toUTC().toString(Qt::ISODateWithMs) },
+        { u"actor_member_id"_s, actorMemberId > 0 ? QJsonValue(actorMemberId) : QJsonValue() },
+        { u"actor_email"_s, actorEmail },
+        { u"action"_s, action },
+        { u"target"_s, target },
+        { u"before"_s, before.isEmpty() ? QJsonValue() : QJsonValue(before) },
+        { u"after"_s, after.isEmpty() ? QJsonValue() : QJsonValue(after) },
     };
     return json;
 }
@@ -44,18 +44,19 @@ QJsonObject AuditEntry::toJson() const
 AuditLog::AuditLog(DatabaseLocation location)
     : m_location(location)
     , m_connections(std::move(location), u"gateway.audit"_s)
-{
-}
+{ }
 
 AuditLog::~AuditLog() = default;
 
 bool AuditLog::append(QSqlDatabase &db, const AuditEntry &entry, QString *error)
 {
     QSqlQuery insert(db);
-    insert.prepare(u"INSERT INTO audit_log (at, actor_member_id, actor_email, action, target, before_json, after_json) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?)"_s);
+    insert.prepare(
+        u"INSERT INTO audit_log (at, actor_member_id, actor_email, action, target, before_json, after_json) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)"_s);
     insert.addBindValue(entry.at.toUTC().toString(Qt::ISODateWithMs));
-    insert.addBindValue(entry.actorMemberId > 0 ? QVariant(entry.actorMemberId) : QVariant(QMetaType::fromType<qint64>()));
+    insert.addBindValue(
+        entry.actorMemberId > 0 ? QVariant(entry.actorMemberId) : QVariant(QMetaType::fromType<qint64>()));
     // A null QString would bind as NULL.
     insert.addBindValue(entry.actorEmail.isNull() ? u""_s : entry.actorEmail);
     insert.addBindValue(entry.action);
@@ -114,8 +115,7 @@ std::optional<QList<AuditEntry>> AuditLog::page(qint64 beforeId, int limit, QStr
 AuditedChange::AuditedChange(ThreadConnections &connections, QString failure)
     : m_connections(connections)
     , m_failure(std::move(failure))
-{
-}
+{ }
 
 bool AuditedChange::begin(StoreError *error)
 {

@@ -55,10 +55,11 @@ private:
     ThreadConnections m_connections;
 };
 
-// One change and its audit entries, landing together or not at all: a write transaction on the calling thread's
-// connection (serialised with every other writer, so that checks such as "one owner remains" cannot race),
-// committed with the entries by finish(). Database failures are StoreError::database(`failure`, …): Busy or
-// Failed, the message starting with `failure` ("cannot revoke the token: …"), the driver's words in the log.
+// One change and its audit entries, landing together or not at all: a write transaction on the calling
+// thread's connection (serialised with every other writer, so that checks such as "one owner remains" cannot
+// race), committed with the entries by finish(). Database failures are StoreError::database(`failure`, …):
+// Busy or Failed, the message starting with `failure` ("cannot revoke the token: …"), the driver's words in
+// the log.
 class AuditedChange final
 {
     Q_DISABLE_COPY_MOVE(AuditedChange)

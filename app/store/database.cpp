@@ -23,7 +23,8 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-const QString kUrlForms = u"use sqlite:///absolute/path/gateway.db or postgres://user:password@host:port/database"_s;
+const QString kUrlForms
+    = u"use sqlite:///absolute/path/gateway.db or postgres://user:password@host:port/database"_s;
 
 QString percentDecoded(QStringView text)
 {
@@ -123,8 +124,8 @@ bool execPragma(QSqlDatabase &db, const QString &sql, QString *error, QString *r
 }
 
 // Two processes opening a new database at once (`serve` and `keys create`) both read it, then both want it
-// alone to switch it to WAL: SQLite answers one of them "locked" at once rather than wait for a lock the other
-// will never give up. That one tries again, shortly after; once switched, the file stays in WAL mode.
+// alone to switch it to WAL: SQLite answers one of them "locked" at once rather than wait for a lock the
+// other will never give up. That one tries again, shortly after; once switched, the file stays in WAL mode.
 bool switchToWal(QSqlDatabase &db, QString *mode, QString *error)
 {
     QDeadlineTimer deadline(5000);
@@ -149,14 +150,15 @@ bool openSqlite(QSqlDatabase &db, const DatabaseLocation &location, QString *err
 {
     const QFileInfo file(location.path);
     if (!QDir().mkpath(file.absolutePath())) {
-        *error = u"cannot create the folder %1 for the database"_s.arg(QDir::toNativeSeparators(file.absolutePath()));
+        *error = u"cannot create the folder %1 for the database"_s.arg(
+            QDir::toNativeSeparators(file.absolutePath()));
         return false;
     }
     db.setDatabaseName(location.path);
     db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_s);
     if (!db.open()) {
-        *error = u"cannot open the SQLite database %1: %2"_s.arg(QDir::toNativeSeparators(location.path),
-                                                                db.lastError().text());
+        *error = u"cannot open the SQLite database %1: %2"_s.arg(
+            QDir::toNativeSeparators(location.path), db.lastError().text());
         return false;
     }
     QString sqlError;
@@ -170,7 +172,8 @@ bool openSqlite(QSqlDatabase &db, const DatabaseLocation &location, QString *err
         // Every store keeps a connection per thread that uses it: small page caches (256 KiB instead of
         // 2 MiB) keep that from adding up; the log writer, which does the writing, sets a larger one.
         || !execPragma(db, u"PRAGMA cache_size=-256"_s, &sqlError)) {
-        *error = u"cannot use the SQLite database %1: %2"_s.arg(QDir::toNativeSeparators(location.path), sqlError);
+        *error = u"cannot use the SQLite database %1: %2"_s.arg(
+            QDir::toNativeSeparators(location.path), sqlError);
         return false;
     }
     if (mode.compare("wal"_L1, Qt::CaseInsensitive) != 0)
@@ -191,10 +194,12 @@ bool openPostgres(QSqlDatabase &db, const DatabaseLocation &location, QString *e
         options = options.isEmpty() ? u"connect_timeout=10"_s : options + u";connect_timeout=10"_s;
     db.setConnectOptions(options);
     if (!db.open()) {
-        *error = u"cannot connect to PostgreSQL %1: %2"_s.arg(location.displayName(), db.lastError().text().trimmed());
+        *error = u"cannot connect to PostgreSQL %1: %2"_s.arg(
+            location.displayName(), db.lastError().text().trimmed());
         return false;
     }
-    // libpq prints NOTICEs (such as "relation already exists, skipping") on stderr; we want only real trouble.
+    // libpq prints NOTICEs (such as "relation already exists, skipping") on stderr; we want only real
+    // trouble.
     QString sqlError;
     if (!execPragma(db, u"SET client_min_messages TO WARNING"_s, &sqlError))
         qCWarning(lcStore) << "cannot quieten PostgreSQL notices:" << sqlError;
@@ -251,7 +256,8 @@ QString DatabaseLocation::displayName() const
     if (kind == Kind::Sqlite)
         return QDir::toNativeSeparators(path);
     const QString hostPart = host.contains(u':') ? u'[' + host + u']' : host;
-    return (user.isEmpty() ? QString() : user + u'@') + hostPart + u':' + QString::number(port) + u'/' + databaseName;
+    return (user.isEmpty() ? QString() : user + u'@') + hostPart + u':' + QString::number(port) + u'/'
+        + databaseName;
 }
 
 namespace Database {
@@ -312,17 +318,18 @@ void forgetDeleted(QSqlDatabase &db)
     // Best effort: with readers in the middle of a transaction the WAL cannot be emptied yet; the next
     // checkpoint overwrites those frames.
     if (!query.exec(u"PRAGMA wal_checkpoint(TRUNCATE)"_s))
-        qCInfo(lcStore) << "could not empty the write-ahead log after a deletion:" << query.lastError().text();
+        qCInfo(lcStore) << "could not empty the write-ahead log after a deletion:"
+                        << query.lastError().text();
 }
 
 bool isTransientPostgresState(QByteArrayView sqlState)
 {
-    return sqlState.startsWith("08") || sqlState.startsWith("57P") || sqlState == "40001" || sqlState == "40P01";
+    return sqlState.startsWith("08") || sqlState.startsWith("57P") || sqlState == "40001"
+        || sqlState == "40P01";
 }
 
 namespace {
-template <class Handle>
-Handle *handleOf(const QSqlDatabase &db, const char *typeName)
+template<class Handle> Handle *handleOf(const QSqlDatabase &db, const char *typeName)
 {
     const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
     if (!handle.isValid() || qstrcmp(handle.typeName(), typeName) != 0)

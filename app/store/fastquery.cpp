@@ -31,8 +31,7 @@ QByteArray numberedPlaceholders(const QString &sql, int *count)
 FastQuery::FastQuery(QSqlDatabase &db)
     : m_sqlite(Database::sqliteHandle(db))
     , m_pg(m_sqlite || !LibPq::get() ? nullptr : Database::postgresHandle(db))
-{
-}
+{ }
 
 FastQuery::~FastQuery()
 {
@@ -46,7 +45,8 @@ bool FastQuery::prepare(const QString &sql)
 {
     if (m_sqlite) {
         const QByteArray utf8 = sql.toUtf8();
-        if (sqlite3_prepare_v2(m_sqlite, utf8.constData(), int(utf8.size()), &m_statement, nullptr) == SQLITE_OK)
+        if (sqlite3_prepare_v2(m_sqlite, utf8.constData(), int(utf8.size()), &m_statement, nullptr)
+            == SQLITE_OK)
             return true;
         m_error = QString::fromUtf8(sqlite3_errmsg(m_sqlite));
         return false;
@@ -115,12 +115,13 @@ bool FastQuery::exec()
         values.reserve(m_pgValues.size());
         for (const QByteArray &value : m_pgValues)
             values.push_back(value.constData()); // text format: the NUL-terminated text
-        m_pgResult = pq->execParams(m_pg, m_pgSql.constData(), int(values.size()), nullptr, values.data(), nullptr,
-                                    nullptr, 0);
+        m_pgResult = pq->execParams(
+            m_pg, m_pgSql.constData(), int(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
         const ExecStatusType status = pq->resultStatus(m_pgResult);
         if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
             return true;
-        m_error = QString::fromUtf8(m_pgResult ? pq->resultErrorMessage(m_pgResult) : pq->errorMessage(m_pg)).trimmed();
+        m_error = QString::fromUtf8(m_pgResult ? pq->resultErrorMessage(m_pgResult) : pq->errorMessage(m_pg))
+                      .trimmed();
         return false;
     }
     if (!m_statement) {

@@ -44,7 +44,7 @@ private:
     sqlite3 *m_sqlite = nullptr;
     sqlite3_stmt *m_statement = nullptr;
     bool m_pendingRow = false; // SQLite: exec() stepped onto a row that next() has not handed out yet
-    bool m_active = false;     // SQLite: stepped and not yet reset (rows left unread)
+    bool m_active = false; // SQLite: stepped and not yet reset (rows left unread)
     pg_conn *m_pg = nullptr;
     QByteArray m_pgSql; // with $1, $2, … for the placeholders
     std::vector<QByteArray> m_pgValues;

@@ -52,11 +52,11 @@ namespace KeyPeriods {
 namespace {
 // None is the empty name: no period.
 const WireName<LimitPeriod> kPeriodNames[] = {
-    {LimitPeriod::None, QLatin1StringView()},
-    {LimitPeriod::Hour, "hour"_L1},
-    {LimitPeriod::Day, "day"_L1},
-    {LimitPeriod::Week, "week"_L1},
-    {LimitPeriod::Month, "month"_L1},
+    { LimitPeriod::None, QLatin1StringView() },
+    { LimitPeriod::Hour, "hour"_L1 },
+    { LimitPeriod::Day, "day"_L1 },
+    { LimitPeriod::Week, "week"_L1 },
+    { LimitPeriod::Month, "month"_L1 },
 };
 } // namespace
 

@@ -20,7 +20,8 @@ std::optional<KeySpendLedger::Seed> KeySpendLedger::read(
     // From the usage rollups, which outlive the purge of old records: an all-time limit must not reopen
     // when the retention policy deletes the records that spent it. The calendar periods are whole hours and
     // days, as the rollups' buckets are.
-    const auto day = [&](LimitPeriod period) { return KeyPeriods::start(period, now).toString(u"yyyy-MM-dd"_s); };
+    const auto day
+        = [&](LimitPeriod period) { return KeyPeriods::start(period, now).toString(u"yyyy-MM-dd"_s); };
     QSqlQuery query(db);
     query.prepare(u"SELECT COALESCE(SUM(cost), 0), "
                   "COALESCE(SUM(CASE WHEN bucket >= ? THEN cost ELSE 0 END), 0), "
@@ -41,8 +42,8 @@ std::optional<KeySpendLedger::Seed> KeySpendLedger::read(
     Seed seed;
     seed.at = now.toUTC();
     seed.allTime = query.value(0).toDouble();
-    seed.periods = {query.value(4).toDouble(), query.value(1).toDouble(), query.value(2).toDouble(),
-                    query.value(3).toDouble()}; // hour, day, week, month
+    seed.periods = { query.value(4).toDouble(), query.value(1).toDouble(), query.value(2).toDouble(),
+        query.value(3).toDouble() }; // hour, day, week, month
     return seed;
 }
 
@@ -116,7 +117,8 @@ void KeySpendLedger::resync(qint64 keyId, const Seed &seed)
     roll(entry.sinceMark, seed.at);
     entry.allTime = seed.allTime + entry.sinceMark.allTime;
     for (size_t i = 0; i < kPeriods.size(); ++i)
-        entry.periods[i] = Bucket { KeyPeriods::start(kPeriods[i], seed.at), seed.periods[i] + entry.sinceMark.periods[i].total };
+        entry.periods[i] = Bucket { KeyPeriods::start(kPeriods[i], seed.at),
+            seed.periods[i] + entry.sinceMark.periods[i].total };
 }
 
 SpendTotals KeySpendLedger::totals(qint64 keyId, LimitPeriod period, const QDateTime &now)

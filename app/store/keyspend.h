@@ -34,7 +34,8 @@ public:
         std::array<double, 4> periods {}; // hour, day, week, month containing `at`
         QDateTime at;
     };
-    // Sums the key's recorded costs in the usage rollups, as of `now`. nullopt and *error when the query fails.
+    // Sums the key's recorded costs in the usage rollups, as of `now`. nullopt and *error when the query
+    // fails.
     static std::optional<Seed> read(QSqlDatabase &db, qint64 keyId, const QDateTime &now, QString *error);
 
     bool contains(qint64 keyId) const;
@@ -47,9 +48,10 @@ public:
     void forget(qint64 keyId);
 
     // Catching up with other instances sharing the database: mark() starts counting this process's adds
-    // afresh; once everything added before it is written, resync() replaces a key's totals with the database's
-    // (every instance's spend) plus what this process added since the mark. A record added after the mark and
-    // written before the read counts twice until the next resync: the error is on the safe side of a limit.
+    // afresh; once everything added before it is written, resync() replaces a key's totals with the
+    // database's (every instance's spend) plus what this process added since the mark. A record added after
+    // the mark and written before the read counts twice until the next resync: the error is on the safe side
+    // of a limit.
     void mark();
     QList<qint64> keys() const;
     void resync(qint64 keyId, const Seed &seed);

@@ -6,8 +6,7 @@
 
 namespace {
 
-template <class Function>
-bool resolve(QLibrary &library, const char *name, Function *out)
+template<class Function> bool resolve(QLibrary &library, const char *name, Function *out)
 {
     *out = reinterpret_cast<Function>(library.resolve(name));
     return *out != nullptr;
@@ -20,15 +19,15 @@ std::optional<LibPq> load()
         qCWarning(lcStore).noquote() << "cannot load libpq:" << library.errorString();
         return std::nullopt;
     }
-    LibPq pq{};
+    LibPq pq {};
     const bool all = resolve(library, "PQexec", &pq.exec) && resolve(library, "PQexecParams", &pq.execParams)
         && resolve(library, "PQresultStatus", &pq.resultStatus)
         && resolve(library, "PQresultErrorMessage", &pq.resultErrorMessage)
-        && resolve(library, "PQresultErrorField", &pq.resultErrorField) && resolve(library, "PQntuples", &pq.ntuples)
-        && resolve(library, "PQgetvalue", &pq.getvalue) && resolve(library, "PQclear", &pq.clear)
-        && resolve(library, "PQputCopyData", &pq.putCopyData) && resolve(library, "PQputCopyEnd", &pq.putCopyEnd)
-        && resolve(library, "PQgetResult", &pq.getResult) && resolve(library, "PQerrorMessage", &pq.errorMessage)
-        && resolve(library, "PQstatus", &pq.status);
+        && resolve(library, "PQresultErrorField", &pq.resultErrorField)
+        && resolve(library, "PQntuples", &pq.ntuples) && resolve(library, "PQgetvalue", &pq.getvalue)
+        && resolve(library, "PQclear", &pq.clear) && resolve(library, "PQputCopyData", &pq.putCopyData)
+        && resolve(library, "PQputCopyEnd", &pq.putCopyEnd) && resolve(library, "PQgetResult", &pq.getResult)
+        && resolve(library, "PQerrorMessage", &pq.errorMessage) && resolve(library, "PQstatus", &pq.status);
     if (!all) {
         qCWarning(lcStore).noquote() << "libpq lacks a function the store needs:" << library.errorString();
         return std::nullopt;

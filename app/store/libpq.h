@@ -3,9 +3,9 @@
 #include <libpq-fe.h>
 
 // The libpq functions the store calls itself, looked up at run time in the libpq that Qt's PostgreSQL driver
-// loads, instead of linking libpq: a gateway on SQLite then never loads libpq and the fifteen libraries it pulls
-// in (TLS, Kerberos, LDAP), about 5 MiB of resident memory. Only code that holds a PostgreSQL connection calls
-// these, so libpq is already in the process.
+// loads, instead of linking libpq: a gateway on SQLite then never loads libpq and the fifteen libraries it
+// pulls in (TLS, Kerberos, LDAP), about 5 MiB of resident memory. Only code that holds a PostgreSQL
+// connection calls these, so libpq is already in the process.
 struct LibPq
 {
     decltype(&::PQexec) exec;

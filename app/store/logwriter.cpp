@@ -41,13 +41,14 @@ bool isTransient(const QSqlDatabase &db, const QSqlError &error)
 {
     const QString code = error.nativeErrorCode();
     if (Database::isSqlite(db))
-        return code == "5"_L1 || code == "6"_L1 || code == "261"_L1 || code == "517"_L1; // BUSY, LOCKED, extended BUSY
+        return code == "5"_L1 || code == "6"_L1 || code == "261"_L1
+            || code == "517"_L1; // BUSY, LOCKED, extended BUSY
     return error.type() == QSqlError::ConnectionError || Database::isTransientPostgresState(code.toLatin1())
         || Database::isConnectionLost(db);
 }
 
 Outcome insertAll(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator begin,
-                  std::vector<RequestRecord>::const_iterator end, QString *error)
+    std::vector<RequestRecord>::const_iterator end, QString *error)
 {
     if (!db.transaction()) {
         *error = db.lastError().text();
@@ -94,8 +95,7 @@ LogWriter::LogWriter(DatabaseLocation location, QObject *parent)
     : QObject(parent)
     , m_location(std::move(location))
     , m_connectionName(u"gateway.logwriter.%1"_s.arg(quintptr(this), 0, 16))
-{
-}
+{ }
 
 LogWriter::~LogWriter()
 {
@@ -213,7 +213,7 @@ qint64 LogWriter::failedCount() const
 LogWriter::Health LogWriter::health() const
 {
     QMutexLocker locker(&m_mutex);
-    return {qint64(m_enqueued - m_done), m_queuedBytes, m_failedBatches, m_failed, m_writeError};
+    return { qint64(m_enqueued - m_done), m_queuedBytes, m_failedBatches, m_failed, m_writeError };
 }
 
 qint64 LogWriter::queueLimitBytes() const
@@ -272,7 +272,8 @@ void LogWriter::run()
         }
         if (!m_stopping && m_flushWaiters == 0 && m_queue.size() < size_t(kMaxBatch)) {
             const QDeadlineTimer gather(kGatherMs);
-            while (!m_stopping && m_flushWaiters == 0 && m_queue.size() < size_t(kMaxBatch) && !gather.hasExpired())
+            while (!m_stopping && m_flushWaiters == 0 && m_queue.size() < size_t(kMaxBatch)
+                && !gather.hasExpired())
                 m_wake.wait(&m_mutex, gather);
         }
         std::vector<RequestRecord> taken;
@@ -282,7 +283,7 @@ void LogWriter::run()
         for (size_t first = 0; first < taken.size(); first += size_t(kMaxBatch)) {
             const size_t last = std::min(taken.size(), first + size_t(kMaxBatch));
             std::vector<RequestRecord> batch(std::make_move_iterator(taken.begin() + qsizetype(first)),
-                                             std::make_move_iterator(taken.begin() + qsizetype(last)));
+                std::make_move_iterator(taken.begin() + qsizetype(last)));
             const int count = int(batch.size());
             const qint64 bytes = footprint(batch);
             const int written = writeBatch(batch) ? int(batch.size()) : 0;
@@ -323,9 +324,9 @@ bool LogWriter::writeBatch(std::vector<RequestRecord> &batch)
     int attempts = 0;
     while (outcome == Outcome::Retry) {
         if (attempts++ == 0)
-            qCWarning(lcStore).noquote() << "writing" << batch.size()
-                                         << "request records failed; trying again until the database takes them:"
-                                         << error;
+            qCWarning(lcStore).noquote()
+                << "writing" << batch.size()
+                << "request records failed; trying again until the database takes them:" << error;
         {
             QMutexLocker locker(&m_mutex);
             m_writeError = error;
@@ -366,13 +367,14 @@ bool LogWriter::writeBatch(std::vector<RequestRecord> &batch)
                 firstError = rowError;
         }
         if (!kept.empty()) {
-            qCWarning(lcStore).nospace().noquote() << "could not write " << batch.size() - kept.size() << " of "
-                                         << batch.size() << " request records: " << firstError;
+            qCWarning(lcStore).nospace().noquote()
+                << "could not write " << batch.size() - kept.size() << " of " << batch.size()
+                << " request records: " << firstError;
             batch.swap(kept);
             return true;
         }
     }
     qCWarning(lcStore).nospace().noquote() << "could not write " << batch.size() << " request records to "
-                                 << m_location.displayName() << ": " << error;
+                                           << m_location.displayName() << ": " << error;
     return false;
 }

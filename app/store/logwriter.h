@@ -48,11 +48,12 @@ public:
     // What GET /api/v1/status shows of the writer.
     struct Health
     {
-        qint64 backlog = 0;       // records enqueued and not yet written or given up on
-        qint64 backlogBytes = 0;  // what they hold in memory, payloads included
-        qint64 failedBatches = 0; // batches the database refused (each counted once, whether a retry took it or not)
-        qint64 dropped = 0;       // records given up on: failedCount()
-        QString writeError;       // the database's answer while a batch waits for it; empty once a batch went in
+        qint64 backlog = 0; // records enqueued and not yet written or given up on
+        qint64 backlogBytes = 0; // what they hold in memory, payloads included
+        qint64 failedBatches
+            = 0; // batches the database refused (each counted once, whether a retry took it or not)
+        qint64 dropped = 0; // records given up on: failedCount()
+        QString writeError; // the database's answer while a batch waits for it; empty once a batch went in
     };
     Health health() const;
     // How much the records waiting for the database may hold in memory, payloads included (256 MiB).
@@ -92,8 +93,9 @@ private:
     std::vector<RequestRecord> m_queue;
     qint64 m_queuedBytes = 0; // of the records not yet written or failed, those the writer holds included
     qint64 m_queueLimitBytes = 256 * 1024 * 1024;
-    bool m_refusing = false;  // records are being turned away for want of room (warned once)
-    std::optional<QDeadlineTimer> m_givingUpAt; // writer thread: when to stop waiting for the database, once stopping
+    bool m_refusing = false; // records are being turned away for want of room (warned once)
+    std::optional<QDeadlineTimer>
+        m_givingUpAt; // writer thread: when to stop waiting for the database, once stopping
     quint64 m_enqueued = 0;
     quint64 m_done = 0;
     qint64 m_written = 0;

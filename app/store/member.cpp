@@ -10,10 +10,10 @@ namespace Roles {
 
 namespace {
 const WireName<Role> kRoleNames[] = {
-    {Role::Owner, "owner"_L1},
-    {Role::Admin, "admin"_L1},
-    {Role::Developer, "developer"_L1},
-    {Role::Restricted, "restricted"_L1},
+    { Role::Owner, "owner"_L1 },
+    { Role::Admin, "admin"_L1 },
+    { Role::Developer, "developer"_L1 },
+    { Role::Restricted, "restricted"_L1 },
 };
 } // namespace
 
@@ -37,24 +37,26 @@ QString allNames()
 QJsonObject Member::toJson() const
 {
     return {
-        {u"id"_s, id},
-        {u"email"_s, email},
-        {u"name"_s, name},
-        {u"role"_s, Roles::name(role)},
-        {u"created_at"_s, createdAt.toUTC().toString(Qt::ISODateWithMs)},
-        {u"key_budget_usd"_s, keyBudgetUsd ? QJsonValue(*keyBudgetUsd) : QJsonValue()},
-        {u"has_password"_s, hasPassword},
+        { u"id"_s, id },
+        { u"email"_s, email },
+        { u"name"_s, name },
+        { u"role"_s, Roles::name(role) },
+        { u"created_at"_s, createdAt.toUTC().toString(Qt::ISODateWithMs) },
+        { u"key_budget_usd"_s, keyBudgetUsd ? QJsonValue(*keyBudgetUsd) : QJsonValue() },
+        { u"has_password"_s, hasPassword },
     };
 }
 
 QJsonObject AccessToken::toJson() const
 {
     return {
-        {u"id"_s, id},
-        {u"member_id"_s, memberId},
-        {u"name"_s, name},
-        {u"created_at"_s, createdAt.toUTC().toString(Qt::ISODateWithMs)},
-        {u"last_used_at"_s, lastUsedAt.isValid() ? QJsonValue(lastUsedAt.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue()},
-        {u"revoked"_s, revoked},
+        { u"id"_s, id },
+        { u"member_id"_s, memberId },
+        { u"name"_s, name },
+        { u"created_at"_s, createdAt.toUTC().toString(Qt::ISODateWithMs) },
+        { u"last_used_at"_s,
+            lastUsedAt.isValid() ? QJsonValue(lastUsedAt.toUTC().toString(Qt::ISODateWithMs))
+                                 : QJsonValue() },
+        { u"revoked"_s, revoked },
     };
 }

@@ -47,15 +47,15 @@ QString lastOwnerMessage()
 MemberStore::MemberStore(DatabaseLocation location, const Clock &clock)
     : m_connections(std::move(location), u"gateway.members"_s)
     , m_clock(clock)
-{
-}
+{ }
 
 QString MemberStore::normalizedEmail(const QString &email)
 {
     return email.trimmed().toLower();
 }
 
-std::optional<QList<Member>> MemberStore::select(const QString &where, const QVariantList &binds, StoreError *error)
+std::optional<QList<Member>> MemberStore::select(
+    const QString &where, const QVariantList &binds, StoreError *error)
 {
     QString sqlError;
     QSqlDatabase db = m_connections.connection(&sqlError);
@@ -85,7 +85,7 @@ std::optional<QList<Member>> MemberStore::members(StoreError *error)
 
 std::optional<Member> MemberStore::member(qint64 id, StoreError *error)
 {
-    const auto list = select(u"WHERE id = ?"_s, {id}, error);
+    const auto list = select(u"WHERE id = ?"_s, { id }, error);
     if (!list)
         return std::nullopt;
     if (list->isEmpty()) {
@@ -97,11 +97,12 @@ std::optional<Member> MemberStore::member(qint64 id, StoreError *error)
 
 std::optional<Member> MemberStore::memberByEmail(const QString &email, StoreError *error)
 {
-    const auto list = select(u"WHERE email = ?"_s, {normalizedEmail(email)}, error);
+    const auto list = select(u"WHERE email = ?"_s, { normalizedEmail(email) }, error);
     if (!list)
         return std::nullopt;
     if (list->isEmpty()) {
-        error->set(StoreError::Kind::NotFound, u"there is no member with the email %1"_s.arg(normalizedEmail(email)));
+        error->set(StoreError::Kind::NotFound,
+            u"there is no member with the email %1"_s.arg(normalizedEmail(email)));
         return std::nullopt;
     }
     return list->first();
@@ -117,8 +118,8 @@ int MemberStore::countOwners(QSqlDatabase &db, QString *error)
     return query.value(0).toInt();
 }
 
-std::optional<Member> MemberStore::add(const Actor &actor, const QString &email, const QString &name, Role role,
-                                       StoreError *error)
+std::optional<Member> MemberStore::add(
+    const Actor &actor, const QString &email, const QString &name, Role role, StoreError *error)
 {
     Member m;
     m.email = normalizedEmail(email);
@@ -159,13 +160,15 @@ std::optional<Member> MemberStore::add(const Actor &actor, const QString &email,
     }
     m.id = insert.value(0).toLongLong();
     insert.finish();
-    AuditEntry entry{0, m.createdAt, actor.memberId, actor.email, u"member.add"_s, target(m.id), {}, m.toJson()};
-    if (!audited.finish({entry}, error))
+    AuditEntry entry { 0, m.createdAt, actor.memberId, actor.email, u"member.add"_s, target(m.id), {},
+        m.toJson() };
+    if (!audited.finish({ entry }, error))
         return std::nullopt;
     return m;
 }
 
-std::optional<Member> MemberStore::update(const Actor &actor, qint64 id, const Change &change, StoreError *error)
+std::optional<Member> MemberStore::update(
+    const Actor &actor, qint64 id, const Change &change, StoreError *error)
 {
     if (change.name && change.name->trimmed().isEmpty()) {
         error->set(StoreError::Kind::Invalid, u"a member's name cannot be empty"_s);
@@ -198,23 +201,24 @@ std::optional<Member> MemberStore::update(const Actor &actor, qint64 id, const C
     write.prepare(u"UPDATE members SET name = ?, role = ?, key_budget_usd = ? WHERE id = ?"_s);
     write.addBindValue(after.name);
     write.addBindValue(Roles::name(after.role));
-    write.addBindValue(after.keyBudgetUsd ? QVariant(*after.keyBudgetUsd) : QVariant(QMetaType::fromType<double>()));
+    write.addBindValue(
+        after.keyBudgetUsd ? QVariant(*after.keyBudgetUsd) : QVariant(QMetaType::fromType<double>()));
     write.addBindValue(id);
     if (!write.exec()) {
         *error = StoreError::database(u"cannot change the member"_s, write.lastError());
         return std::nullopt;
     }
-    AuditEntry entry{0, m_clock.now(), actor.memberId, actor.email, u"member.update"_s, target(id),
-                     before->toJson(), after.toJson()};
-    if (!audited.finish({entry}, error))
+    AuditEntry entry { 0, m_clock.now(), actor.memberId, actor.email, u"member.update"_s, target(id),
+        before->toJson(), after.toJson() };
+    if (!audited.finish({ entry }, error))
         return std::nullopt;
     return after;
 }
 
 QJsonObject MemberStore::Removal::toJson() const
 {
-    QJsonObject json{{u"records"_s, records == Records::Keep ? u"kept"_s : u"deleted"_s},
-                     {u"tokens_revoked"_s, tokensRevoked}};
+    QJsonObject json { { u"records"_s, records == Records::Keep ? u"kept"_s : u"deleted"_s },
+        { u"tokens_revoked"_s, tokensRevoked } };
     if (records == Records::Keep) {
         json.insert(u"keys_disabled"_s, keysDisabled);
     } else {
@@ -224,8 +228,8 @@ QJsonObject MemberStore::Removal::toJson() const
     return json;
 }
 
-std::optional<MemberStore::Removal> MemberStore::remove(const Actor &actor, qint64 id, Records records,
-                                                        StoreError *error)
+std::optional<MemberStore::Removal> MemberStore::remove(
+    const Actor &actor, qint64 id, Records records, StoreError *error)
 {
     AuditedChange audited(m_connections, u"cannot remove the member"_s);
     if (!audited.begin(error))
@@ -244,7 +248,7 @@ std::optional<MemberStore::Removal> MemberStore::remove(const Actor &actor, qint
     // Each statement with the number of rows it changed; the member's id or email bound.
     const auto changed = [&](const QString &sql, const QVariant &value) -> std::optional<qint64> {
         QSqlQuery query(db);
-        if (!Sql::exec(query, sql, {value}, &sqlError))
+        if (!Sql::exec(query, sql, { value }, &sqlError))
             return std::nullopt;
         return query.numRowsAffected();
     };
@@ -257,8 +261,9 @@ std::optional<MemberStore::Removal> MemberStore::remove(const Actor &actor, qint
         return failed();
     removal.tokensRevoked = *tokens;
     if (records == Records::Keep) {
-        const auto disabled = changed(
-            u"UPDATE api_keys SET disabled = 1 WHERE LOWER(member_email) = ? AND disabled = 0"_s, before->email);
+        const auto disabled
+            = changed(u"UPDATE api_keys SET disabled = 1 WHERE LOWER(member_email) = ? AND disabled = 0"_s,
+                before->email);
         if (!disabled)
             return failed();
         removal.keysDisabled = *disabled;
@@ -272,9 +277,9 @@ std::optional<MemberStore::Removal> MemberStore::remove(const Actor &actor, qint
     }
     if (!changed(u"DELETE FROM members WHERE id = ?"_s, id))
         return failed();
-    AuditEntry entry{0, m_clock.now(), actor.memberId, actor.email, u"member.remove"_s, target(id), before->toJson(),
-                     removal.toJson()};
-    if (!audited.finish({entry}, error))
+    AuditEntry entry { 0, m_clock.now(), actor.memberId, actor.email, u"member.remove"_s, target(id),
+        before->toJson(), removal.toJson() };
+    if (!audited.finish({ entry }, error))
         return std::nullopt;
     if (records == Records::Delete)
         Database::forgetDeleted(db);
@@ -301,7 +306,7 @@ bool MemberStore::transferOwnership(const Actor &actor, qint64 fromId, qint64 to
     }
     QSqlQuery write(db);
     write.prepare(u"UPDATE members SET role = ? WHERE id = ?"_s);
-    for (const auto &[role, id] : {std::pair{Role::Owner, toId}, std::pair{Role::Admin, fromId}}) {
+    for (const auto &[role, id] : { std::pair { Role::Owner, toId }, std::pair { Role::Admin, fromId } }) {
         write.addBindValue(Roles::name(role));
         write.addBindValue(id);
         if (!write.exec()) {
@@ -313,11 +318,11 @@ bool MemberStore::transferOwnership(const Actor &actor, qint64 fromId, qint64 to
     newOwner.role = Role::Owner;
     formerOwner.role = Role::Admin;
     const QDateTime now = m_clock.now();
-    const AuditEntry toEntry{0, now, actor.memberId, actor.email, u"member.transfer_ownership"_s, target(toId),
-                             to->toJson(), newOwner.toJson()};
-    const AuditEntry fromEntry{0, now, actor.memberId, actor.email, u"member.transfer_ownership"_s, target(fromId),
-                               from->toJson(), formerOwner.toJson()};
-    if (!audited.finish({toEntry, fromEntry}, error))
+    const AuditEntry toEntry { 0, now, actor.memberId, actor.email, u"member.transfer_ownership"_s,
+        target(toId), to->toJson(), newOwner.toJson() };
+    const AuditEntry fromEntry { 0, now, actor.memberId, actor.email, u"member.transfer_ownership"_s,
+        target(fromId), from->toJson(), formerOwner.toJson() };
+    if (!audited.finish({ toEntry, fromEntry }, error))
         return false;
     return true;
 }
@@ -326,7 +331,7 @@ bool MemberStore::setPassword(const Actor &actor, qint64 id, const QString &pass
 {
     if (password.size() < PasswordHash::kMinimumLength) {
         error->set(StoreError::Kind::Invalid,
-                   u"a password needs at least %1 characters"_s.arg(PasswordHash::kMinimumLength));
+            u"a password needs at least %1 characters"_s.arg(PasswordHash::kMinimumLength));
         return false;
     }
     const QString hash = PasswordHash::hash(password); // slow on purpose: outside the write lock
@@ -343,18 +348,20 @@ bool MemberStore::setPassword(const Actor &actor, qint64 id, const QString &pass
         return false;
     }
     if (write.numRowsAffected() < 1) {
-        error->set(StoreError::Kind::NotFound, u"cannot set the password of member %1: no such member"_s.arg(id));
+        error->set(
+            StoreError::Kind::NotFound, u"cannot set the password of member %1: no such member"_s.arg(id));
         return false;
     }
     // Before/after say only that a password is set: never the hash.
-    const AuditEntry entry{0, m_clock.now(), actor.memberId, actor.email, u"member.password_set"_s, target(id),
-                           {}, QJsonObject{{u"has_password"_s, true}}};
-    if (!audited.finish({entry}, error))
+    const AuditEntry entry { 0, m_clock.now(), actor.memberId, actor.email, u"member.password_set"_s,
+        target(id), {}, QJsonObject { { u"has_password"_s, true } } };
+    if (!audited.finish({ entry }, error))
         return false;
     return true;
 }
 
-std::optional<Member> MemberStore::checkPassword(const QString &email, const QString &password, StoreError *error)
+std::optional<Member> MemberStore::checkPassword(
+    const QString &email, const QString &password, StoreError *error)
 {
     const QString mismatch = u"the email or password is not right"_s;
     QString sqlError;
@@ -390,5 +397,5 @@ std::optional<Member> MemberStore::ensureLocalOwner(StoreError *error)
         return std::nullopt;
     if (!owners->isEmpty())
         return owners->first();
-    return add(Actor{0, u"local"_s}, u"owner@localhost"_s, u"Local owner"_s, Role::Owner, error);
+    return add(Actor { 0, u"local"_s }, u"owner@localhost"_s, u"Local owner"_s, Role::Owner, error);
 }

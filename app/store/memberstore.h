@@ -26,7 +26,8 @@ public:
         std::optional<std::optional<double>> keyBudgetUsd; // set: a new budget, or none
     };
 
-    std::optional<Member> add(const Actor &actor, const QString &email, const QString &name, Role role, StoreError *error);
+    std::optional<Member> add(
+        const Actor &actor, const QString &email, const QString &name, Role role, StoreError *error);
     std::optional<Member> member(qint64 id, StoreError *error);
     std::optional<Member> memberByEmail(const QString &email, StoreError *error);
     std::optional<QList<Member>> members(StoreError *error); // oldest first
@@ -38,8 +39,9 @@ public:
     {
         Records records = Records::Keep;
         qint64 tokensRevoked = 0;
-        qint64 keysDisabled = 0;   // Keep: their keys stay, disabled, so the team's figures by key still name them
-        qint64 keysDeleted = 0;    // Delete: their keys go with their records
+        qint64 keysDisabled
+            = 0; // Keep: their keys stay, disabled, so the team's figures by key still name them
+        qint64 keysDeleted = 0; // Delete: their keys go with their records
         qint64 recordsDeleted = 0; // Delete
         QJsonObject toJson() const;
     };

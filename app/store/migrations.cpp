@@ -28,9 +28,9 @@ struct Source
 std::vector<Source> sources()
 {
     std::vector<Source> list;
-    list.push_back({"api keys, request records, settings",
-                    {
-                        uR"(CREATE TABLE api_keys (
+    list.push_back({ "api keys, request records, settings",
+        {
+            uR"(CREATE TABLE api_keys (
     id {id},
     name TEXT NOT NULL,
     member_email TEXT NOT NULL DEFAULT '',
@@ -39,8 +39,8 @@ std::vector<Source> sources()
     last_used_at TEXT NULL,
     disabled INTEGER NOT NULL DEFAULT 0
 ))"_s,
-                        // No foreign key to api_keys: deleting a key must keep the history of its requests.
-                        uR"(CREATE TABLE requests (
+            // No foreign key to api_keys: deleting a key must keep the history of its requests.
+            uR"(CREATE TABLE requests (
     id {id},
     request_id TEXT NOT NULL DEFAULT '',
     created_at TEXT NOT NULL,
@@ -73,20 +73,22 @@ std::vector<Source> sources()
     request_body {blob} NULL,
     response_body {blob} NULL
 ))"_s,
-                        u"CREATE INDEX idx_requests_created_at ON requests (created_at)"_s,
-                        u"CREATE INDEX idx_requests_api_key_id ON requests (api_key_id)"_s,
-                        u"CREATE INDEX idx_requests_used_model ON requests (used_model)"_s,
-                        u"CREATE INDEX idx_requests_used_provider ON requests (used_provider)"_s,
-                        u"CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL DEFAULT '')"_s,
-                    }});
+            u"CREATE INDEX idx_requests_created_at ON requests (created_at)"_s,
+            u"CREATE INDEX idx_requests_api_key_id ON requests (api_key_id)"_s,
+            u"CREATE INDEX idx_requests_used_model ON requests (used_model)"_s,
+            u"CREATE INDEX idx_requests_used_provider ON requests (used_provider)"_s,
+            u"CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL DEFAULT '')"_s,
+        } });
     // Retries and fallbacks: every attempt of one request is a record of its own, under the same request id.
-    list.push_back({"request attempts", {u"ALTER TABLE requests ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1"_s}});
+    list.push_back(
+        { "request attempts", { u"ALTER TABLE requests ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1"_s } });
     // Answers served from the gateway's response cache: no upstream call, no cost.
-    list.push_back({"response cache hits", {u"ALTER TABLE requests ADD COLUMN cache_hit INTEGER NOT NULL DEFAULT 0"_s}});
+    list.push_back({ "response cache hits",
+        { u"ALTER TABLE requests ADD COLUMN cache_hit INTEGER NOT NULL DEFAULT 0"_s } });
     // The management API: members and roles, personal access tokens (hashed), the audit log of every change.
-    list.push_back({"members, access tokens, audit log",
-                    {
-                        uR"(CREATE TABLE members (
+    list.push_back({ "members, access tokens, audit log",
+        {
+            uR"(CREATE TABLE members (
     id {id},
     email TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
@@ -95,7 +97,7 @@ std::vector<Source> sources()
     created_at TEXT NOT NULL,
     key_budget_usd DOUBLE PRECISION NULL
 ))"_s,
-                        uR"(CREATE TABLE access_tokens (
+            uR"(CREATE TABLE access_tokens (
     id {id},
     member_id BIGINT NOT NULL REFERENCES members (id) ON DELETE CASCADE,
     name TEXT NOT NULL DEFAULT '',
@@ -104,9 +106,9 @@ std::vector<Source> sources()
     last_used_at TEXT NULL,
     revoked INTEGER NOT NULL DEFAULT 0
 ))"_s,
-                        u"CREATE INDEX idx_access_tokens_member_id ON access_tokens (member_id)"_s,
-                        // No foreign key to members: the history outlives the people in it.
-                        uR"(CREATE TABLE audit_log (
+            u"CREATE INDEX idx_access_tokens_member_id ON access_tokens (member_id)"_s,
+            // No foreign key to members: the history outlives the people in it.
+            uR"(CREATE TABLE audit_log (
     id {id},
     at TEXT NOT NULL,
     actor_member_id BIGINT NULL,
@@ -116,24 +118,25 @@ std::vector<Source> sources()
     before_json TEXT NULL,
     after_json TEXT NULL
 ))"_s,
-                    }});
-    // Gateway API key limits: expiry, all-time and per-period spend limits, allowed/denied models and providers
-    // (JSON arrays of patterns; '[]' is no restriction).
-    list.push_back({"api key limits",
-                    {
-                        u"ALTER TABLE api_keys ADD COLUMN expires_at TEXT NULL"_s,
-                        u"ALTER TABLE api_keys ADD COLUMN spend_limit_usd DOUBLE PRECISION NULL"_s,
-                        u"ALTER TABLE api_keys ADD COLUMN period_limit_usd DOUBLE PRECISION NULL"_s,
-                        u"ALTER TABLE api_keys ADD COLUMN limit_period TEXT NULL"_s,
-                        u"ALTER TABLE api_keys ADD COLUMN allowed_models TEXT NOT NULL DEFAULT '[]'"_s,
-                        u"ALTER TABLE api_keys ADD COLUMN denied_models TEXT NOT NULL DEFAULT '[]'"_s,
-                        u"ALTER TABLE api_keys ADD COLUMN allowed_providers TEXT NOT NULL DEFAULT '[]'"_s,
-                        u"ALTER TABLE api_keys ADD COLUMN denied_providers TEXT NOT NULL DEFAULT '[]'"_s,
-                    }});
+        } });
+    // Gateway API key limits: expiry, all-time and per-period spend limits, allowed/denied models and
+    // providers (JSON arrays of patterns; '[]' is no restriction).
+    list.push_back({ "api key limits",
+        {
+            u"ALTER TABLE api_keys ADD COLUMN expires_at TEXT NULL"_s,
+            u"ALTER TABLE api_keys ADD COLUMN spend_limit_usd DOUBLE PRECISION NULL"_s,
+            u"ALTER TABLE api_keys ADD COLUMN period_limit_usd DOUBLE PRECISION NULL"_s,
+            u"ALTER TABLE api_keys ADD COLUMN limit_period TEXT NULL"_s,
+            u"ALTER TABLE api_keys ADD COLUMN allowed_models TEXT NOT NULL DEFAULT '[]'"_s,
+            u"ALTER TABLE api_keys ADD COLUMN denied_models TEXT NOT NULL DEFAULT '[]'"_s,
+            u"ALTER TABLE api_keys ADD COLUMN allowed_providers TEXT NOT NULL DEFAULT '[]'"_s,
+            u"ALTER TABLE api_keys ADD COLUMN denied_providers TEXT NOT NULL DEFAULT '[]'"_s,
+        } });
     // Hourly usage rollups (filled from the records already stored) and the retried flag they need.
-    list.push_back({"usage rollups", UsageRollups::migrationStatements()});
+    list.push_back({ "usage rollups", UsageRollups::migrationStatements() });
     // Usage by the minute for the last two days (the wall clock bounds the backfill: it only saves work).
-    list.push_back({"minute usage rollups", UsageRollups::minuteMigrationStatements(QDateTime::currentDateTimeUtc())});
+    list.push_back(
+        { "minute usage rollups", UsageRollups::minuteMigrationStatements(QDateTime::currentDateTimeUtc()) });
     return list;
 }
 
@@ -183,8 +186,9 @@ void rollback(QSqlDatabase &db)
 
 QString newerSchemaMessage(int found)
 {
-    return u"database schema version %1 is newer than this build supports (%2); upgrade llm-gateway"_s.arg(found).arg(
-        Migrations::latestVersion());
+    return u"database schema version %1 is newer than this build supports (%2); upgrade llm-gateway"_s
+        .arg(found)
+        .arg(Migrations::latestVersion());
 }
 
 } // namespace
@@ -247,7 +251,8 @@ bool apply(QSqlDatabase &db, QString *error)
     if (seen == latest)
         return true;
 
-    const auto kind = Database::isPostgres(db) ? DatabaseLocation::Kind::Postgres : DatabaseLocation::Kind::Sqlite;
+    const auto kind
+        = Database::isPostgres(db) ? DatabaseLocation::Kind::Postgres : DatabaseLocation::Kind::Sqlite;
     const std::vector<Migration> migrations = all(kind);
     for (;;) {
         QString sqlError;
@@ -257,9 +262,9 @@ bool apply(QSqlDatabase &db, QString *error)
         }
         // A concurrent process may have migrated while we waited for the lock: decide again under it.
         if (!Sql::exec(db,
-                  u"CREATE TABLE IF NOT EXISTS schema_migrations "
-                  "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"_s,
-                  &sqlError)) {
+                u"CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"_s,
+                &sqlError)) {
             rollback(db);
             *error = u"cannot create the schema_migrations table: "_s + sqlError;
             return false;

@@ -20,8 +20,7 @@ PolicyStore::PolicyStore(DatabaseLocation location, RetentionPolicy configured)
     : m_connections(std::move(location), u"gateway.policies"_s)
     , m_policy(configured)
     , m_level(configured.level)
-{
-}
+{ }
 
 bool PolicyStore::refresh(QString *error)
 {

@@ -21,8 +21,7 @@ QByteArray isoUtc(const QDateTime &time)
     const QTime clock = utc.time();
     char text[32];
     const int length = std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", date.year(),
-                                     date.month(), date.day(), clock.hour(), clock.minute(), clock.second(),
-                                     clock.msec());
+        date.month(), date.day(), clock.hour(), clock.minute(), clock.second(), clock.msec());
     return QByteArray(text, length);
 }
 

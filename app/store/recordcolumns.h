@@ -13,11 +13,39 @@
 namespace RecordColumns {
 
 inline constexpr const char *kNames[] = {
-    "request_id", "created_at", "api_key_id", "member", "client_ip", "user_agent", "endpoint", "requested_model",
-    "used_model", "used_provider", "streamed", "status", "finish_reason", "error", "prompt_tokens",
-    "completion_tokens", "cached_tokens", "cache_write_tokens", "reasoning_tokens", "total_tokens", "usage_estimated",
-    "cost", "cost_input", "cost_cached_input", "cost_cache_write", "cost_output", "duration_ms", "ttft_ms",
-    "request_body", "response_body", "attempt", "cache_hit", "retried",
+    "request_id",
+    "created_at",
+    "api_key_id",
+    "member",
+    "client_ip",
+    "user_agent",
+    "endpoint",
+    "requested_model",
+    "used_model",
+    "used_provider",
+    "streamed",
+    "status",
+    "finish_reason",
+    "error",
+    "prompt_tokens",
+    "completion_tokens",
+    "cached_tokens",
+    "cache_write_tokens",
+    "reasoning_tokens",
+    "total_tokens",
+    "usage_estimated",
+    "cost",
+    "cost_input",
+    "cost_cached_input",
+    "cost_cache_write",
+    "cost_output",
+    "duration_ms",
+    "ttft_ms",
+    "request_body",
+    "response_body",
+    "attempt",
+    "cache_hit",
+    "retried",
 };
 inline constexpr int kCount = int(std::size(kNames));
 
@@ -28,10 +56,10 @@ QByteArray isoUtc(const QDateTime &time);
 
 // Hands the values of `r` to `sink` in column order, one call each: text(QByteArray utf8), integer(qint64),
 // real(double), blob(QByteArray, never empty) or null().
-template <class Sink>
-void write(const RequestRecord &r, Sink &sink)
+template<class Sink> void write(const RequestRecord &r, Sink &sink)
 {
-    const auto optionalInteger = [&](std::optional<qint64> value) { value ? sink.integer(*value) : sink.null(); };
+    const auto optionalInteger
+        = [&](std::optional<qint64> value) { value ? sink.integer(*value) : sink.null(); };
     const auto optionalReal = [&](std::optional<double> value) { value ? sink.real(*value) : sink.null(); };
     // An empty body means "not retained" (metadata-only policy, or nothing to keep): NULL, not ''.
     const auto body = [&](const QByteArray &bytes) { bytes.isEmpty() ? sink.null() : sink.blob(bytes); };
@@ -43,15 +71,15 @@ void write(const RequestRecord &r, Sink &sink)
     // A record without a time gets the time it is written: a NULL would drop it from every time range.
     sink.text(isoUtc(r.createdAt.isValid() ? r.createdAt : QDateTime::currentDateTimeUtc()));
     optionalInteger(r.apiKeyId > 0 ? std::optional<qint64>(r.apiKeyId) : std::nullopt);
-    for (const QString *text : {&r.member, &r.clientIp, &r.userAgent, &r.endpoint, &r.requestedModel, &r.usedModel,
-                                &r.usedProvider})
+    for (const QString *text : { &r.member, &r.clientIp, &r.userAgent, &r.endpoint, &r.requestedModel,
+             &r.usedModel, &r.usedProvider })
         sink.text(text->toUtf8());
     sink.integer(r.streamed);
     sink.integer(r.status);
     sink.text(r.finishReason.toUtf8());
     sink.text(r.error.toUtf8());
-    for (const qint64 count : {r.usage.promptTokens, r.usage.completionTokens, r.usage.cachedTokens,
-                               r.usage.cacheWriteTokens, r.usage.reasoningTokens, r.usage.totalTokens()})
+    for (const qint64 count : { r.usage.promptTokens, r.usage.completionTokens, r.usage.cachedTokens,
+             r.usage.cacheWriteTokens, r.usage.reasoningTokens, r.usage.totalTokens() })
         sink.integer(count);
     sink.integer(r.usage.estimated);
     optionalReal(r.cost ? std::optional<double>(r.cost->total()) : std::nullopt);

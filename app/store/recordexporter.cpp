@@ -25,40 +25,21 @@ struct Column
 
 // Export order: identity, who, what, outcome, tokens, cost, timing, payloads. INTERFACE.md fixes the names.
 constexpr Column kColumns[] = {
-    {"id", Type::Integer},
-    {"request_id", Type::Text},
-    {"created_at", Type::Text},
-    {"api_key_id", Type::NullableInteger},
-    {"member", Type::Text},
-    {"client_ip", Type::Text},
-    {"user_agent", Type::Text},
-    {"endpoint", Type::Text},
-    {"requested_model", Type::Text},
-    {"used_model", Type::Text},
-    {"used_provider", Type::Text},
-    {"streamed", Type::Bool},
-    {"status", Type::Integer},
-    {"finish_reason", Type::Text},
-    {"error", Type::Text},
-    {"prompt_tokens", Type::Integer},
-    {"completion_tokens", Type::Integer},
-    {"cached_tokens", Type::Integer},
-    {"cache_write_tokens", Type::Integer},
-    {"reasoning_tokens", Type::Integer},
-    {"total_tokens", Type::Integer},
-    {"usage_estimated", Type::Bool},
-    {"cost", Type::NullableNumber},
-    {"cost_input", Type::NullableNumber},
-    {"cost_cached_input", Type::NullableNumber},
-    {"cost_cache_write", Type::NullableNumber},
-    {"cost_output", Type::NullableNumber},
-    {"duration_ms", Type::Integer},
-    {"ttft_ms", Type::NullableInteger},
-    {"request_body", Type::Body},
-    {"response_body", Type::Body},
-    {"attempt", Type::Integer}, // 2, 3: a retry or fallback of the same request_id
-    {"cache_hit", Type::Bool},
-    {"retried", Type::Bool}, // this attempt failed and the next one followed
+    { "id", Type::Integer }, { "request_id", Type::Text }, { "created_at", Type::Text },
+    { "api_key_id", Type::NullableInteger }, { "member", Type::Text }, { "client_ip", Type::Text },
+    { "user_agent", Type::Text }, { "endpoint", Type::Text }, { "requested_model", Type::Text },
+    { "used_model", Type::Text }, { "used_provider", Type::Text }, { "streamed", Type::Bool },
+    { "status", Type::Integer }, { "finish_reason", Type::Text }, { "error", Type::Text },
+    { "prompt_tokens", Type::Integer }, { "completion_tokens", Type::Integer },
+    { "cached_tokens", Type::Integer }, { "cache_write_tokens", Type::Integer },
+    { "reasoning_tokens", Type::Integer }, { "total_tokens", Type::Integer },
+    { "usage_estimated", Type::Bool }, { "cost", Type::NullableNumber },
+    { "cost_input", Type::NullableNumber }, { "cost_cached_input", Type::NullableNumber },
+    { "cost_cache_write", Type::NullableNumber }, { "cost_output", Type::NullableNumber },
+    { "duration_ms", Type::Integer }, { "ttft_ms", Type::NullableInteger }, { "request_body", Type::Body },
+    { "response_body", Type::Body },
+    { "attempt", Type::Integer }, // 2, 3: a retry or fallback of the same request_id
+    { "cache_hit", Type::Bool }, { "retried", Type::Bool }, // this attempt failed and the next one followed
 };
 
 constexpr qsizetype kChunk = 64 * 1024;
@@ -107,10 +88,18 @@ void appendJsonValue(QByteArray &out, Type type, const QVariant &value)
     }
     switch (type) {
     case Type::Integer:
-    case Type::NullableInteger: out += QByteArray::number(value.toLongLong()); break;
-    case Type::Bool: out += value.toLongLong() != 0 ? "true"_ba : "false"_ba; break;
-    case Type::NullableNumber: out += number(value.toDouble()); break;
-    case Type::Text: JsonScan::appendQuoted(out, text(value)); break;
+    case Type::NullableInteger:
+        out += QByteArray::number(value.toLongLong());
+        break;
+    case Type::Bool:
+        out += value.toLongLong() != 0 ? "true"_ba : "false"_ba;
+        break;
+    case Type::NullableNumber:
+        out += number(value.toDouble());
+        break;
+    case Type::Text:
+        JsonScan::appendQuoted(out, text(value));
+        break;
     case Type::Body: {
         // A JSON payload is embedded as JSON (compacted, so that it stays on one line); anything else, such
         // as a stream's events, as a string.
@@ -147,11 +136,16 @@ QByteArray csvValue(Type type, const QVariant &value)
         return {};
     switch (type) {
     case Type::Integer:
-    case Type::NullableInteger: return QByteArray::number(value.toLongLong());
-    case Type::Bool: return value.toLongLong() != 0 ? "true"_ba : "false"_ba;
-    case Type::NullableNumber: return std::isfinite(value.toDouble()) ? number(value.toDouble()) : QByteArray();
-    case Type::Text: return text(value);
-    case Type::Body: return bodyText(value);
+    case Type::NullableInteger:
+        return QByteArray::number(value.toLongLong());
+    case Type::Bool:
+        return value.toLongLong() != 0 ? "true"_ba : "false"_ba;
+    case Type::NullableNumber:
+        return std::isfinite(value.toDouble()) ? number(value.toDouble()) : QByteArray();
+    case Type::Text:
+        return text(value);
+    case Type::Body:
+        return bodyText(value);
     }
     return {};
 }
@@ -174,11 +168,11 @@ namespace RecordExporter {
 
 bool exportAll(QSqlDatabase &db, Format format, QIODevice &out, QString *error)
 {
-    return exportSelected(db, format, out, Selection{}, error).has_value();
+    return exportSelected(db, format, out, Selection {}, error).has_value();
 }
 
-std::optional<Written> exportSelected(QSqlDatabase &db, Format format, QIODevice &out, const Selection &selection,
-                                      QString *error)
+std::optional<Written> exportSelected(
+    QSqlDatabase &db, Format format, QIODevice &out, const Selection &selection, QString *error)
 {
     QSqlQuery query(db);
     query.setForwardOnly(true); // rows are streamed, not cached by the driver wrapper

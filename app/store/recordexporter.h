@@ -15,10 +15,10 @@ enum class Format { JsonLines, Csv };
 // Which records to write, in which order: a WHERE clause over the requests table with its bound values.
 struct Selection
 {
-    QString where;        // e.g. "member = ? AND id < ?"; empty: every record
-    QVariantList values;  // for the clause's placeholders, in order
+    QString where; // e.g. "member = ? AND id < ?"; empty: every record
+    QVariantList values; // for the clause's placeholders, in order
     bool newestFirst = false;
-    int limit = 0;        // 0: no limit
+    int limit = 0; // 0: no limit
     bool withBodies = true; // false: never the payloads, even where retained
 };
 
@@ -31,6 +31,6 @@ struct Written
 
 // Streams rows (never loads the whole table). False and *error on a database or write failure.
 bool exportAll(QSqlDatabase &db, Format format, QIODevice &out, QString *error);
-std::optional<Written> exportSelected(QSqlDatabase &db, Format format, QIODevice &out, const Selection &selection,
-                                      QString *error);
+std::optional<Written> exportSelected(
+    QSqlDatabase &db, Format format, QIODevice &out, const Selection &selection, QString *error);
 } // namespace RecordExporter

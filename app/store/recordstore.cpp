@@ -31,29 +31,29 @@ RecordExporter::Selection selectionOf(const LogQuery &q, qint64 upTo)
     };
     const RecordFilter &f = q.filter;
     if (f.from.isValid())
-        add(u"created_at >= ?"_s, {iso(f.from)});
+        add(u"created_at >= ?"_s, { iso(f.from) });
     if (f.to.isValid())
-        add(u"created_at < ?"_s, {iso(f.to)});
+        add(u"created_at < ?"_s, { iso(f.to) });
     if (!f.model.isEmpty())
-        add(u"(used_model = ? OR requested_model = ?)"_s, {f.model, f.model});
+        add(u"(used_model = ? OR requested_model = ?)"_s, { f.model, f.model });
     if (!f.provider.isEmpty())
-        add(u"used_provider = ?"_s, {f.provider});
+        add(u"used_provider = ?"_s, { f.provider });
     if (f.apiKeyId)
-        add(u"api_key_id = ?"_s, {*f.apiKeyId});
+        add(u"api_key_id = ?"_s, { *f.apiKeyId });
     if (!f.member.isEmpty())
-        add(u"member = ?"_s, {f.member});
+        add(u"member = ?"_s, { f.member });
     if (q.status)
-        add(u"status = ?"_s, {*q.status});
+        add(u"status = ?"_s, { *q.status });
     if (q.errorsOnly)
         add(u"(status >= 400 OR status = 0)"_s, {});
     if (!q.finishReason.isEmpty())
-        add(u"finish_reason = ?"_s, {q.finishReason});
+        add(u"finish_reason = ?"_s, { q.finishReason });
     if (q.beforeId > 0)
-        add(u"id < ?"_s, {q.beforeId});
+        add(u"id < ?"_s, { q.beforeId });
     if (q.afterId)
-        add(u"id > ?"_s, {*q.afterId});
+        add(u"id > ?"_s, { *q.afterId });
     if (upTo > 0)
-        add(u"id <= ?"_s, {upTo});
+        add(u"id <= ?"_s, { upTo });
     s.where = clauses.join(u" AND "_s);
     s.newestFirst = !q.afterId;
     s.limit = q.limit;
@@ -76,11 +76,10 @@ AuditEntry entry(const Actor &actor, const QDateTime &at, const QString &action,
 
 RecordStore::RecordStore(DatabaseLocation location)
     : m_connections(std::move(location), u"gateway.records"_s)
-{
-}
+{ }
 
-std::optional<UsageReport> RecordStore::usage(const RecordFilter &filter, UsageBucket bucket,
-                                              UsageDimension dimension, QString *error)
+std::optional<UsageReport> RecordStore::usage(
+    const RecordFilter &filter, UsageBucket bucket, UsageDimension dimension, QString *error)
 {
     QSqlDatabase db = m_connections.connection(error);
     if (!db.isValid())
@@ -108,8 +107,8 @@ std::optional<LogPage> RecordStore::logPage(const LogQuery &query, QString *erro
     QByteArray lines;
     QBuffer buffer(&lines);
     buffer.open(QIODevice::WriteOnly);
-    const auto written = RecordExporter::exportSelected(db, RecordExporter::Format::JsonLines, buffer,
-                                                        selectionOf(query, page.latestId), error);
+    const auto written = RecordExporter::exportSelected(
+        db, RecordExporter::Format::JsonLines, buffer, selectionOf(query, page.latestId), error);
     if (!written)
         return std::nullopt;
     QByteArrayList objects = lines.trimmed().split('\n');
@@ -133,7 +132,7 @@ std::optional<QByteArray> RecordStore::record(qint64 id, bool withBodies, QStrin
     if (!db.isValid())
         return std::nullopt;
     QSqlQuery owner(db);
-    if (!Sql::exec(owner, u"SELECT member FROM requests WHERE id = ?"_s, {id}, error))
+    if (!Sql::exec(owner, u"SELECT member FROM requests WHERE id = ?"_s, { id }, error))
         return std::nullopt;
     if (!owner.next())
         return QByteArray();
@@ -141,7 +140,7 @@ std::optional<QByteArray> RecordStore::record(qint64 id, bool withBodies, QStrin
     QByteArray line;
     QBuffer buffer(&line);
     buffer.open(QIODevice::WriteOnly);
-    RecordExporter::Selection selection{u"id = ?"_s, {id}, false, 1, withBodies};
+    RecordExporter::Selection selection { u"id = ?"_s, { id }, false, 1, withBodies };
     if (!RecordExporter::exportSelected(db, RecordExporter::Format::JsonLines, buffer, selection, error))
         return std::nullopt;
     return line.trimmed();
@@ -158,7 +157,8 @@ std::optional<qint64> RecordStore::latestRecordId(QString *error)
     return query.next() ? query.value(0).toLongLong() : 0;
 }
 
-bool RecordStore::exportRecords(RecordExporter::Format format, const QString &member, QIODevice &out, QString *error)
+bool RecordStore::exportRecords(
+    RecordExporter::Format format, const QString &member, QIODevice &out, QString *error)
 {
     QSqlDatabase db = m_connections.connection(error);
     if (!db.isValid())
@@ -166,13 +166,13 @@ bool RecordStore::exportRecords(RecordExporter::Format format, const QString &me
     RecordExporter::Selection selection;
     if (!member.isEmpty()) {
         selection.where = u"member = ?"_s;
-        selection.values = {member};
+        selection.values = { member };
     }
     return RecordExporter::exportSelected(db, format, out, selection, error).has_value();
 }
 
-std::optional<Removed> RecordStore::deleteRecords(const QString &member, const Actor &actor, const QDateTime &at,
-                                                  QString *error)
+std::optional<Removed> RecordStore::deleteRecords(
+    const QString &member, const Actor &actor, const QDateTime &at, QString *error)
 {
     QSqlDatabase db = m_connections.connection(error);
     if (!db.isValid())
@@ -186,8 +186,8 @@ std::optional<Removed> RecordStore::deleteRecords(const QString &member, const A
     Removed removed;
     removed.records = *deleted;
     AuditEntry audit = entry(actor, at, member.isEmpty() ? u"data.delete_all"_s : u"data.delete_member"_s,
-                             member.isEmpty() ? u"data"_s : u"data:"_s + member);
-    audit.after = {{u"records_deleted"_s, removed.records}};
+        member.isEmpty() ? u"data"_s : u"data:"_s + member);
+    audit.after = { { u"records_deleted"_s, removed.records } };
     if (!AuditLog::append(db, audit, error) || !transaction.commit(error))
         return std::nullopt;
     Database::forgetDeleted(db);
@@ -197,7 +197,7 @@ std::optional<Removed> RecordStore::deleteRecords(const QString &member, const A
 std::optional<qint64> RecordStore::deleteRecordsIn(QSqlDatabase &db, const QString &member, QString *error)
 {
     const QString where = member.isEmpty() ? QString() : u" WHERE member = ?"_s;
-    const QVariantList values = member.isEmpty() ? QVariantList() : QVariantList{member};
+    const QVariantList values = member.isEmpty() ? QVariantList() : QVariantList { member };
     QSqlQuery query(db);
     if (!Sql::exec(query, u"DELETE FROM requests"_s + where, values, error))
         return std::nullopt;
@@ -208,7 +208,7 @@ std::optional<qint64> RecordStore::deleteRecordsIn(QSqlDatabase &db, const QStri
 }
 
 std::optional<Removed> RecordStore::purge(const QDateTime &payloadsBefore, const QDateTime &recordsBefore,
-                                          const Actor &actor, const QDateTime &at, QString *error)
+    const Actor &actor, const QDateTime &at, QString *error)
 {
     QSqlDatabase db = m_connections.connection(error);
     if (!db.isValid())
@@ -216,17 +216,17 @@ std::optional<Removed> RecordStore::purge(const QDateTime &payloadsBefore, const
     Removed removed;
     if (payloadsBefore.isValid()) {
         const auto cleared = inChunks(db,
-                                      u"UPDATE requests SET request_body = NULL, response_body = NULL WHERE id IN "
-                                      "(SELECT id FROM requests WHERE created_at < ? AND (request_body IS NOT NULL "
-                                      "OR response_body IS NOT NULL) LIMIT %1)"_s,
-                                      iso(payloadsBefore), error);
+            u"UPDATE requests SET request_body = NULL, response_body = NULL WHERE id IN "
+            "(SELECT id FROM requests WHERE created_at < ? AND (request_body IS NOT NULL "
+            "OR response_body IS NOT NULL) LIMIT %1)"_s,
+            iso(payloadsBefore), error);
         if (!cleared)
             return std::nullopt;
         removed.payloads = *cleared;
     }
     if (recordsBefore.isValid()) {
-        const auto deleted = inChunks(
-            db, u"DELETE FROM requests WHERE id IN (SELECT id FROM requests WHERE created_at < ? LIMIT %1)"_s,
+        const auto deleted = inChunks(db,
+            u"DELETE FROM requests WHERE id IN (SELECT id FROM requests WHERE created_at < ? LIMIT %1)"_s,
             iso(recordsBefore), error);
         if (!deleted)
             return std::nullopt;
@@ -239,7 +239,7 @@ std::optional<Removed> RecordStore::purge(const QDateTime &payloadsBefore, const
     if (removed.records == 0 && removed.payloads == 0)
         return removed;
     AuditEntry audit = entry(actor, at, u"data.purge"_s, u"data"_s);
-    audit.after = {{u"records_deleted"_s, removed.records}, {u"payloads_removed"_s, removed.payloads}};
+    audit.after = { { u"records_deleted"_s, removed.records }, { u"payloads_removed"_s, removed.payloads } };
     if (payloadsBefore.isValid())
         audit.after.insert(u"payloads_before"_s, iso(payloadsBefore));
     if (recordsBefore.isValid())
@@ -251,8 +251,8 @@ std::optional<Removed> RecordStore::purge(const QDateTime &payloadsBefore, const
     return removed;
 }
 
-std::optional<qint64> RecordStore::inChunks(QSqlDatabase &db, const QString &statement, const QString &before,
-                                            QString *error)
+std::optional<qint64> RecordStore::inChunks(
+    QSqlDatabase &db, const QString &statement, const QString &before, QString *error)
 {
     qint64 total = 0;
     for (;;) {
@@ -260,7 +260,7 @@ std::optional<qint64> RecordStore::inChunks(QSqlDatabase &db, const QString &sta
         if (!transaction.begin(error))
             return std::nullopt;
         QSqlQuery query(db);
-        if (!Sql::exec(query, statement.arg(kChunkRows), {before}, error))
+        if (!Sql::exec(query, statement.arg(kChunkRows), { before }, error))
             return std::nullopt;
         const qint64 changed = query.numRowsAffected();
         query.finish();

@@ -13,11 +13,11 @@
 // A page of request records: the filter of a usage query plus the logs' own, and a cursor.
 struct LogQuery
 {
-    RecordFilter filter;      // `model` matches the requested or the used model
+    RecordFilter filter; // `model` matches the requested or the used model
     std::optional<int> status;
-    bool errorsOnly = false;  // status 400 and above (or none)
+    bool errorsOnly = false; // status 400 and above (or none)
     QString finishReason;
-    qint64 beforeId = 0;      // cursor: only records with a smaller id (0: from the newest)
+    qint64 beforeId = 0; // cursor: only records with a smaller id (0: from the newest)
     // Following new records: only those with a larger id; the oldest `limit` of them, so that none is skipped
     // when more arrived than a page holds (still answered newest first). Not with beforeId.
     std::optional<qint64> afterId;
@@ -28,7 +28,8 @@ struct LogQuery
 struct LogPage
 {
     QByteArray records; // a JSON array of records without payloads (the export's JSON fields), newest first
-    qint64 nextBefore = 0; // the cursor to the older records; 0 on the last page, and when following (afterId)
+    qint64 nextBefore
+        = 0; // the cursor to the older records; 0 on the last page, and when following (afterId)
     // Every record up to this id has been considered, so asking again with afterId = latestId misses none
     // (0: the store holds no record).
     qint64 latestId = 0;
@@ -37,7 +38,7 @@ struct LogPage
 // What a purge or deletion removed.
 struct Removed
 {
-    qint64 records = 0;  // rows deleted
+    qint64 records = 0; // rows deleted
     qint64 payloads = 0; // rows whose bodies were cleared
 };
 
@@ -49,8 +50,8 @@ class RecordStore final
 public:
     explicit RecordStore(DatabaseLocation location);
 
-    std::optional<UsageReport> usage(const RecordFilter &filter, UsageBucket bucket, UsageDimension dimension,
-                                     QString *error);
+    std::optional<UsageReport> usage(
+        const RecordFilter &filter, UsageBucket bucket, UsageDimension dimension, QString *error);
     std::optional<LogPage> logPage(const LogQuery &query, QString *error);
     // One record as a JSON object, with its payloads when `withBodies` and retained; its owner in *member.
     // An empty result without error: no such record.
@@ -64,24 +65,26 @@ public:
 
     // Removes a member's records and their usage rollups, all but their keys' spend (UsageRollups::remove);
     // `member` empty: every record and rollup.
-    std::optional<Removed> deleteRecords(const QString &member, const Actor &actor, const QDateTime &at, QString *error);
-    // The same within the caller's write transaction on `db`, unaudited (the caller audits): the records deleted.
-    // Call Database::forgetDeleted(db) after the commit.
+    std::optional<Removed> deleteRecords(
+        const QString &member, const Actor &actor, const QDateTime &at, QString *error);
+    // The same within the caller's write transaction on `db`, unaudited (the caller audits): the records
+    // deleted. Call Database::forgetDeleted(db) after the commit.
     static std::optional<qint64> deleteRecordsIn(QSqlDatabase &db, const QString &member, QString *error);
-    // Clears payloads stored before `payloadsBefore` and deletes records from before `recordsBefore` (an invalid
-    // time skips that part), in chunks of kChunkRows. The rollups stay, so usage charts keep their history;
-    // only minute rows older than UsageRollups::kMinuteHours before `at` go. Audited when any record or payload went.
-    std::optional<Removed> purge(const QDateTime &payloadsBefore, const QDateTime &recordsBefore, const Actor &actor,
-                                 const QDateTime &at, QString *error);
+    // Clears payloads stored before `payloadsBefore` and deletes records from before `recordsBefore` (an
+    // invalid time skips that part), in chunks of kChunkRows. The rollups stay, so usage charts keep their
+    // history; only minute rows older than UsageRollups::kMinuteHours before `at` go. Audited when any record
+    // or payload went.
+    std::optional<Removed> purge(const QDateTime &payloadsBefore, const QDateTime &recordsBefore,
+        const Actor &actor, const QDateTime &at, QString *error);
 
     // Rows per transaction when purging: the log writer, which needs the same write lock, never waits long.
     static constexpr int kChunkRows = 2000;
 
 private:
-    // Runs `statement` (with %1 for the chunk size and one placeholder for `before`) until a run changes fewer
-    // than a chunk's rows, one transaction each; the rows changed in all.
-    static std::optional<qint64> inChunks(QSqlDatabase &db, const QString &statement, const QString &before,
-                                          QString *error);
+    // Runs `statement` (with %1 for the chunk size and one placeholder for `before`) until a run changes
+    // fewer than a chunk's rows, one transaction each; the rows changed in all.
+    static std::optional<qint64> inChunks(
+        QSqlDatabase &db, const QString &statement, const QString &before, QString *error);
 
     ThreadConnections m_connections;
 };

@@ -10,8 +10,8 @@ namespace RetentionLevels {
 
 namespace {
 const WireName<RetentionLevel> kLevelNames[] = {
-    {RetentionLevel::RetainAll, "retain_all"_L1},
-    {RetentionLevel::MetadataOnly, "metadata_only"_L1},
+    { RetentionLevel::RetainAll, "retain_all"_L1 },
+    { RetentionLevel::MetadataOnly, "metadata_only"_L1 },
 };
 } // namespace
 
@@ -41,9 +41,9 @@ QDateTime RetentionPolicy::recordsBefore(const QDateTime &now) const
 
 QJsonObject RetentionPolicy::toJson() const
 {
-    return {{u"retention_level"_s, RetentionLevels::name(level)},
-            {u"payload_retention_days"_s, payloadRetentionDays},
-            {u"record_retention_days"_s, recordRetentionDays}};
+    return { { u"retention_level"_s, RetentionLevels::name(level) },
+        { u"payload_retention_days"_s, payloadRetentionDays },
+        { u"record_retention_days"_s, recordRetentionDays } };
 }
 
 std::optional<RetentionPolicy> RetentionPolicy::patched(const QJsonObject &json, QString *error) const
@@ -62,12 +62,16 @@ std::optional<RetentionPolicy> RetentionPolicy::patched(const QJsonObject &json,
         } else if (field == "payload_retention_days"_L1 || field == "record_retention_days"_L1) {
             const double days = value.toDouble(-1);
             if (!value.isDouble() || days < 0 || days > kMaxDays || days != double(int(days))) {
-                *error = u"'%1' must be a whole number of days from 0 (keep until deleted) to %2"_s.arg(field).arg(kMaxDays);
+                *error = u"'%1' must be a whole number of days from 0 (keep until deleted) to %2"_s.arg(field)
+                             .arg(kMaxDays);
                 return std::nullopt;
             }
-            (field == "payload_retention_days"_L1 ? next.payloadRetentionDays : next.recordRetentionDays) = int(days);
+            (field == "payload_retention_days"_L1 ? next.payloadRetentionDays : next.recordRetentionDays)
+                = int(days);
         } else {
-            *error = u"unknown policy field '%1' (retention_level, payload_retention_days, record_retention_days)"_s.arg(field);
+            *error
+                = u"unknown policy field '%1' (retention_level, payload_retention_days, record_retention_days)"_s
+                      .arg(field);
             return std::nullopt;
         }
     }

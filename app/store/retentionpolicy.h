@@ -18,13 +18,14 @@ struct RetentionPolicy
 
     static constexpr int kMaxDays = 36'500;
 
-    // What a purge at `now` removes: payloads and records older than these (invalid: none, kept until deleted;
-    // under Metadata Only every payload).
+    // What a purge at `now` removes: payloads and records older than these (invalid: none, kept until
+    // deleted; under Metadata Only every payload).
     QDateTime payloadsBefore(const QDateTime &now) const;
     QDateTime recordsBefore(const QDateTime &now) const;
 
     QJsonObject toJson() const;
-    // Applies the fields present in `json` over this policy; nullopt and *error naming the field when one is bad.
+    // Applies the fields present in `json` over this policy; nullopt and *error naming the field when one is
+    // bad.
     std::optional<RetentionPolicy> patched(const QJsonObject &json, QString *error) const;
     bool operator==(const RetentionPolicy &other) const = default;
 };

@@ -34,7 +34,8 @@ std::optional<Parsed> parse(QByteArrayView presented, QByteArrayView prefix, boo
         parsed.id = parsed.id * 10 + (c - '0');
     }
     parsed.secret = rest.sliced(underscore + 1);
-    if (parsed.secret.size() != kSecretLength || !std::all_of(parsed.secret.begin(), parsed.secret.end(), isBase62))
+    if (parsed.secret.size() != kSecretLength
+        || !std::all_of(parsed.secret.begin(), parsed.secret.end(), isBase62))
         return std::nullopt;
     return parsed;
 }

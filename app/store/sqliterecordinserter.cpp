@@ -11,7 +11,9 @@ namespace {
 // Binds one record's values to the statement's placeholders, in column order.
 struct Binder
 {
-    explicit Binder(sqlite3_stmt *s) : statement(s) {}
+    explicit Binder(sqlite3_stmt *s)
+        : statement(s)
+    { }
 
     sqlite3_stmt *statement;
     int column = 1;
@@ -40,10 +42,10 @@ std::unique_ptr<SqliteRecordInserter> SqliteRecordInserter::create(QSqlDatabase 
     sqlite3 *connection = Database::sqliteHandle(db);
     if (!connection)
         return nullptr;
-    static const QByteArray sql = (QStringLiteral("INSERT INTO requests (") + RecordColumns::list()
-                                   + QStringLiteral(") VALUES (")
-                                   + QStringList(RecordColumns::kCount, QStringLiteral("?")).join(u", ") + u')')
-                                      .toUtf8();
+    static const QByteArray sql
+        = (QStringLiteral("INSERT INTO requests (") + RecordColumns::list() + QStringLiteral(") VALUES (")
+            + QStringList(RecordColumns::kCount, QStringLiteral("?")).join(u", ") + u')')
+              .toUtf8();
     sqlite3_stmt *statement = nullptr;
     if (sqlite3_prepare_v2(connection, sql.constData(), -1, &statement, nullptr) != SQLITE_OK) {
         *error = QString::fromUtf8(sqlite3_errmsg(connection));
@@ -55,8 +57,7 @@ std::unique_ptr<SqliteRecordInserter> SqliteRecordInserter::create(QSqlDatabase 
 SqliteRecordInserter::SqliteRecordInserter(sqlite3 *db, sqlite3_stmt *statement)
     : m_db(db)
     , m_statement(statement)
-{
-}
+{ }
 
 SqliteRecordInserter::~SqliteRecordInserter()
 {

@@ -29,7 +29,8 @@ struct ThreadConnections::Registry
 
 namespace {
 
-// This thread's connections of every store; closed when the thread ends, unless their store closed them first.
+// This thread's connections of every store; closed when the thread ends, unless their store closed them
+// first.
 class ConnectionsOfThisThread final
 {
 public:
@@ -54,7 +55,7 @@ thread_local ConnectionsOfThisThread t_connections;
 
 quint64 threadSerial()
 {
-    static std::atomic<quint64> next{1};
+    static std::atomic<quint64> next { 1 };
     thread_local const quint64 serial = next.fetch_add(1, std::memory_order_relaxed);
     return serial;
 }
@@ -65,8 +66,7 @@ ThreadConnections::ThreadConnections(DatabaseLocation location, QString prefix)
     : m_location(std::move(location))
     , m_prefix(std::move(prefix))
     , m_registry(std::make_shared<Registry>())
-{
-}
+{ }
 
 ThreadConnections::~ThreadConnections()
 {
@@ -99,8 +99,7 @@ int ThreadConnections::openCount() const
 
 WriteTransaction::WriteTransaction(QSqlDatabase &db)
     : m_db(db)
-{
-}
+{ }
 
 WriteTransaction::~WriteTransaction()
 {

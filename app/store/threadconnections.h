@@ -12,7 +12,8 @@
 //
 // Connections are named by a serial number each thread gets once, never by its thread id: ids are reused as
 // soon as a thread ends, and a new thread handed an ended one's connection is refused it by Qt ("requested
-// database does not belong to the calling thread"), so a store's calls failed after the pool renewed a thread.
+// database does not belong to the calling thread"), so a store's calls failed after the pool renewed a
+// thread.
 class ThreadConnections final
 {
     Q_DISABLE_COPY_MOVE(ThreadConnections)

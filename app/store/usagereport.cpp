@@ -43,8 +43,8 @@ QDateTime minuteCeil(const QDateTime &at)
 std::pair<QDateTime, QDateTime> alignedRange(const RecordFilter &filter, UsageBucket bucket)
 {
     if (bucket == UsageBucket::Minute)
-        return {minuteFloor(filter.from), minuteCeil(filter.to)};
-    return {hourFloor(filter.from), hourCeil(filter.to)};
+        return { minuteFloor(filter.from), minuteCeil(filter.to) };
+    return { hourFloor(filter.from), hourCeil(filter.to) };
 }
 
 QString dimensionColumn(UsageDimension dimension)
@@ -66,12 +66,13 @@ QString dimensionColumn(UsageDimension dimension)
 
 // A dense series over [from, to): one point per bucket, filled from `points` (bucket start → totals).
 std::vector<UsagePoint> dense(const QDateTime &from, const QDateTime &to, UsageBucket bucket,
-                              const std::map<QDateTime, UsageTotals> &points)
+    const std::map<QDateTime, UsageTotals> &points)
 {
     std::vector<UsagePoint> series;
-    for (QDateTime start = UsageBuckets::startOf(from, bucket); start < to; start = UsageBuckets::next(start, bucket)) {
+    for (QDateTime start = UsageBuckets::startOf(from, bucket); start < to;
+         start = UsageBuckets::next(start, bucket)) {
         const auto it = points.find(start);
-        series.push_back({start, it == points.end() ? UsageTotals() : it->second});
+        series.push_back({ start, it == points.end() ? UsageTotals() : it->second });
     }
     return series;
 }
@@ -82,11 +83,11 @@ namespace UsageBuckets {
 
 namespace {
 const WireName<UsageBucket> kBucketNames[] = {
-    {UsageBucket::Minute, "minute"_L1},
-    {UsageBucket::Hour, "hour"_L1},
-    {UsageBucket::Day, "day"_L1},
-    {UsageBucket::Week, "week"_L1},
-    {UsageBucket::Month, "month"_L1},
+    { UsageBucket::Minute, "minute"_L1 },
+    { UsageBucket::Hour, "hour"_L1 },
+    { UsageBucket::Day, "day"_L1 },
+    { UsageBucket::Week, "week"_L1 },
+    { UsageBucket::Month, "month"_L1 },
 };
 } // namespace
 
@@ -149,12 +150,13 @@ QString UsageReport::rangeProblem(const RecordFilter &filter, UsageBucket bucket
         ++points;
     if (points > kMaxPoints)
         return u"the range holds more than %1 %2 buckets; choose a larger bucket or a shorter range"_s
-            .arg(kMaxPoints).arg(UsageBuckets::name(bucket));
+            .arg(kMaxPoints)
+            .arg(UsageBuckets::name(bucket));
     return {};
 }
 
-std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilter &filter, UsageBucket bucket,
-                                              UsageDimension dimension, QString *error)
+std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilter &filter,
+    UsageBucket bucket, UsageDimension dimension, QString *error)
 {
     if (const QString problem = rangeProblem(filter, bucket); !problem.isEmpty()) {
         *error = problem;
@@ -176,9 +178,10 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
         const QString toKey = UsageRollups::bucketOf(to, table);
         // Weeks and months have no dialect-neutral SQL spelling: rows come per hour or day, merged here.
         QString sql = u"SELECT bucket, %1, %2 FROM %3 WHERE bucket >= ? AND bucket < ?"_s.arg(
-            dimensionColumn(dimension), inProcess ? UsageRollups::plainColumns() : UsageRollups::summedColumns(),
+            dimensionColumn(dimension),
+            inProcess ? UsageRollups::plainColumns() : UsageRollups::summedColumns(),
             UsageRollups::table(table));
-        QStringList texts{fromKey, toKey};
+        QStringList texts { fromKey, toKey };
         if (!filter.model.isEmpty()) {
             sql += u" AND used_model = ?"_s;
             texts.append(filter.model);
@@ -237,12 +240,14 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
     } else if (bucket == UsageBucket::Hour) {
         ok = read(Table::Hourly, report.from, report.to);
     } else {
-        const QDateTime firstMidnight = UsageBuckets::startOf(report.from.addSecs(86'400 - 3600), UsageBucket::Day);
+        const QDateTime firstMidnight
+            = UsageBuckets::startOf(report.from.addSecs(86'400 - 3600), UsageBucket::Day);
         const QDateTime lastMidnight = UsageBuckets::startOf(report.to, UsageBucket::Day);
         if (firstMidnight >= lastMidnight) {
             ok = read(Table::Hourly, report.from, report.to);
         } else {
-            ok = read(Table::Hourly, report.from, firstMidnight) && read(Table::Daily, firstMidnight, lastMidnight)
+            ok = read(Table::Hourly, report.from, firstMidnight)
+                && read(Table::Daily, firstMidnight, lastMidnight)
                 && read(Table::Hourly, lastMidnight, report.to);
         }
     }
@@ -250,7 +255,7 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
         return std::nullopt;
     std::map<QDateTime, UsageTotals> overall;
     for (const auto &[key, points] : perGroup) {
-        UsageGroup group{key, {}, {}};
+        UsageGroup group { key, {}, {} };
         for (const auto &[start, totals] : points) {
             group.totals.merge(totals);
             overall[start].merge(totals);
@@ -262,8 +267,10 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
         }
     }
     report.series = dense(report.from, report.to, bucket, overall);
-    std::stable_sort(report.groups.begin(), report.groups.end(), [](const UsageGroup &a, const UsageGroup &b) {
-        return a.totals.cost != b.totals.cost ? a.totals.cost > b.totals.cost : a.totals.requests > b.totals.requests;
-    });
+    std::stable_sort(
+        report.groups.begin(), report.groups.end(), [](const UsageGroup &a, const UsageGroup &b) {
+            return a.totals.cost != b.totals.cost ? a.totals.cost > b.totals.cost
+                                                  : a.totals.requests > b.totals.requests;
+        });
     return report;
 }

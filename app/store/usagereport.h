@@ -13,8 +13,8 @@
 struct RecordFilter
 {
     QDateTime from; // inclusive
-    QDateTime to;   // exclusive
-    QString model;  // the model as sent upstream (used_model)
+    QDateTime to; // exclusive
+    QString model; // the model as sent upstream (used_model)
     QString provider;
     std::optional<qint64> apiKeyId;
     QString member; // email of the key's owner
@@ -38,8 +38,8 @@ struct UsageGroup
 };
 
 // Totals and a dense series (one point per bucket of the range, empty ones included) over the rollups (minute
-// rows for minute buckets, which reach back UsageRollups::kMinuteHours), optionally per group. Times are whole
-// hours (whole minutes for minute buckets): `from` is rounded down, `to` up.
+// rows for minute buckets, which reach back UsageRollups::kMinuteHours), optionally per group. Times are
+// whole hours (whole minutes for minute buckets): `from` is rounded down, `to` up.
 struct UsageReport
 {
     QDateTime from;
@@ -54,7 +54,7 @@ struct UsageReport
     static QString rangeProblem(const RecordFilter &filter, UsageBucket bucket);
     // nullopt and *error on a database failure or a range with a rangeProblem().
     static std::optional<UsageReport> query(QSqlDatabase &db, const RecordFilter &filter, UsageBucket bucket,
-                                            UsageDimension dimension, QString *error);
+        UsageDimension dimension, QString *error);
 };
 
 namespace UsageBuckets {

@@ -15,13 +15,25 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-constexpr const char *kKeyColumns[] = {"api_key_id", "member", "used_model", "used_provider"};
+constexpr const char *kKeyColumns[] = { "api_key_id", "member", "used_model", "used_provider" };
 
 // The scalar measures of UsageTotals, in the order its fields are declared.
 constexpr const char *kScalarColumns[] = {
-    "requests",      "errors",           "retries",         "cache_hits",          "unpriced",
-    "prompt_tokens", "completion_tokens", "cached_tokens",  "cache_write_tokens",  "reasoning_tokens",
-    "total_tokens",  "cost",              "duration_sum_ms", "ttft_count",          "ttft_sum_ms",
+    "requests",
+    "errors",
+    "retries",
+    "cache_hits",
+    "unpriced",
+    "prompt_tokens",
+    "completion_tokens",
+    "cached_tokens",
+    "cache_write_tokens",
+    "reasoning_tokens",
+    "total_tokens",
+    "cost",
+    "duration_sum_ms",
+    "ttft_count",
+    "ttft_sum_ms",
     "upstream_failures",
 };
 constexpr int kScalarCount = int(std::size(kScalarColumns));
@@ -53,11 +65,12 @@ QStringList measureColumns()
 struct Resolution
 {
     QString table;
-    int prefix; // characters of created_at that name the bucket: 13 "2026-11-25T13", 10 "2026-11-25", 16 "…T13:45"
+    int prefix; // characters of created_at that name the bucket: 13 "2026-11-25T13", 10 "2026-11-25", 16
+                // "…T13:45"
 };
-const Resolution kHourly{u"usage_rollups"_s, 13};
-const Resolution kDaily{u"usage_rollups_daily"_s, 10};
-const Resolution kMinutely{u"usage_rollups_minute"_s, 16};
+const Resolution kHourly { u"usage_rollups"_s, 13 };
+const Resolution kDaily { u"usage_rollups_daily"_s, 10 };
+const Resolution kMinutely { u"usage_rollups_minute"_s, 16 };
 
 const Resolution &resolutionOf(UsageRollups::Table table)
 {
@@ -74,7 +87,7 @@ const Resolution &resolutionOf(UsageRollups::Table table)
 
 QStringList keyColumns()
 {
-    QStringList columns{u"bucket"_s};
+    QStringList columns { u"bucket"_s };
     for (const char *column : kKeyColumns)
         columns.append(QLatin1String(column));
     return columns;
@@ -82,11 +95,12 @@ QStringList keyColumns()
 
 QString createTable(const Resolution &resolution)
 {
-    QStringList definitions{u"bucket TEXT NOT NULL"_s, u"api_key_id BIGINT NOT NULL DEFAULT 0"_s,
-                            u"member TEXT NOT NULL DEFAULT ''"_s, u"used_model TEXT NOT NULL DEFAULT ''"_s,
-                            u"used_provider TEXT NOT NULL DEFAULT ''"_s};
+    QStringList definitions { u"bucket TEXT NOT NULL"_s, u"api_key_id BIGINT NOT NULL DEFAULT 0"_s,
+        u"member TEXT NOT NULL DEFAULT ''"_s, u"used_model TEXT NOT NULL DEFAULT ''"_s,
+        u"used_provider TEXT NOT NULL DEFAULT ''"_s };
     for (const QString &column : measureColumns())
-        definitions.append(column + (column == "cost"_L1 ? u" DOUBLE PRECISION"_s : u" BIGINT"_s) + u" NOT NULL DEFAULT 0"_s);
+        definitions.append(column + (column == "cost"_L1 ? u" DOUBLE PRECISION"_s : u" BIGINT"_s)
+            + u" NOT NULL DEFAULT 0"_s);
     definitions.append(u"PRIMARY KEY ("_s + keyColumns().join(u", "_s) + u')');
     return u"CREATE TABLE "_s + resolution.table + u" (\n    "_s + definitions.join(u",\n    "_s) + u"\n)"_s;
 }
@@ -96,31 +110,39 @@ QString createTable(const Resolution &resolution)
 QString backfill(const Resolution &resolution, const QString &since = {})
 {
     const QString last = u"retried = 0"_s;
-    QStringList sums{
+    QStringList sums {
         u"SUM(CASE WHEN %1 THEN 1 ELSE 0 END)"_s.arg(last),
         u"SUM(CASE WHEN %1 AND (status >= 400 OR status = 0) THEN 1 ELSE 0 END)"_s.arg(last),
         u"SUM(CASE WHEN retried <> 0 THEN 1 ELSE 0 END)"_s,
         u"SUM(CASE WHEN cache_hit <> 0 THEN 1 ELSE 0 END)"_s,
         u"SUM(CASE WHEN cost IS NULL AND total_tokens > 0 THEN 1 ELSE 0 END)"_s,
-        u"SUM(prompt_tokens)"_s, u"SUM(completion_tokens)"_s, u"SUM(cached_tokens)"_s, u"SUM(cache_write_tokens)"_s,
-        u"SUM(reasoning_tokens)"_s, u"SUM(total_tokens)"_s, u"COALESCE(SUM(cost), 0)"_s,
+        u"SUM(prompt_tokens)"_s,
+        u"SUM(completion_tokens)"_s,
+        u"SUM(cached_tokens)"_s,
+        u"SUM(cache_write_tokens)"_s,
+        u"SUM(reasoning_tokens)"_s,
+        u"SUM(total_tokens)"_s,
+        u"COALESCE(SUM(cost), 0)"_s,
         u"SUM(CASE WHEN %1 THEN duration_ms ELSE 0 END)"_s.arg(last),
         u"SUM(CASE WHEN %1 AND ttft_ms IS NOT NULL THEN 1 ELSE 0 END)"_s.arg(last),
         u"SUM(CASE WHEN %1 AND ttft_ms IS NOT NULL THEN ttft_ms ELSE 0 END)"_s.arg(last),
         u"SUM(CASE WHEN retried <> 0 OR status = 429 OR status >= 500 OR status = 0 THEN 1 ELSE 0 END)"_s,
     };
-    for (const QString &column : {u"duration_ms"_s, u"ttft_ms"_s}) {
+    for (const QString &column : { u"duration_ms"_s, u"ttft_ms"_s }) {
         for (int i = 0; i < LatencyBins::kCount; ++i) {
-            QString range = i == 0 ? u"%1 < 1"_s.arg(column) : u"%1 >= %2"_s.arg(column).arg(LatencyBins::lowerEdge(i), 0, 'g', 17);
+            QString range = i == 0 ? u"%1 < 1"_s.arg(column)
+                                   : u"%1 >= %2"_s.arg(column).arg(LatencyBins::lowerEdge(i), 0, 'g', 17);
             if (i > 0 && i < LatencyBins::kCount - 1)
                 range += u" AND %1 < %2"_s.arg(column).arg(LatencyBins::upperEdge(i), 0, 'g', 17);
             sums.append(u"SUM(CASE WHEN %1 AND %2 THEN 1 ELSE 0 END)"_s.arg(last, range));
         }
     }
     return u"INSERT INTO "_s + resolution.table + u" ("_s + (keyColumns() + measureColumns()).join(u", "_s)
-        + u")\nSELECT substr(created_at, 1, %1), COALESCE(api_key_id, 0), member, used_model, used_provider,\n    "_s.arg(resolution.prefix)
+        + u")\nSELECT substr(created_at, 1, %1), COALESCE(api_key_id, 0), member, used_model, used_provider,\n    "_s
+              .arg(resolution.prefix)
         + sums.join(u",\n    "_s) + u"\nFROM requests"_s
-        + (since.isEmpty() ? QString() : u" WHERE created_at >= '%1'"_s.arg(since)) + u" GROUP BY 1, 2, 3, 4, 5"_s;
+        + (since.isEmpty() ? QString() : u" WHERE created_at >= '%1'"_s.arg(since))
+        + u" GROUP BY 1, 2, 3, 4, 5"_s;
 }
 
 QString conflictUpdate(const Resolution &resolution)
@@ -151,11 +173,11 @@ template<class Sink> void writeRow(const RollupKey &key, const UsageTotals &t, S
     sink.text(std::get<2>(key));
     sink.text(std::get<3>(key));
     sink.text(std::get<4>(key));
-    for (qint64 value : {t.requests, t.errors, t.retries, t.cacheHits, t.unpriced, t.promptTokens,
-                         t.completionTokens, t.cachedTokens, t.cacheWriteTokens, t.reasoningTokens, t.totalTokens})
+    for (qint64 value : { t.requests, t.errors, t.retries, t.cacheHits, t.unpriced, t.promptTokens,
+             t.completionTokens, t.cachedTokens, t.cacheWriteTokens, t.reasoningTokens, t.totalTokens })
         sink.integer(value);
     sink.real(t.cost);
-    for (qint64 value : {t.durationSumMs, t.ttftCount, t.ttftSumMs, t.upstreamFailures})
+    for (qint64 value : { t.durationSumMs, t.ttftCount, t.ttftSumMs, t.upstreamFailures })
         sink.integer(value);
     for (qint64 value : t.duration)
         sink.integer(value);
@@ -301,7 +323,8 @@ QStringList migrationStatements()
         u"ALTER TABLE requests ADD COLUMN retried INTEGER NOT NULL DEFAULT 0"_s,
         // The IN list (requests with a second attempt, few) is checked first, so the correlated part runs
         // only for them: no index on request_id is needed for this once-only update.
-        u"UPDATE requests SET retried = 1 WHERE request_id IN (SELECT request_id FROM requests WHERE attempt > 1 "
+        u"UPDATE requests SET retried = 1 WHERE request_id IN (SELECT request_id FROM requests WHERE attempt "
+        u"> 1 "
         "AND request_id <> '') AND attempt < (SELECT MAX(later.attempt) FROM requests later "
         "WHERE later.request_id = requests.request_id)"_s,
         createTable(kHourly),
@@ -316,7 +339,7 @@ QStringList migrationStatements()
 QStringList minuteMigrationStatements(const QDateTime &now)
 {
     // Only the minutes still kept: older ones would go at the first purge.
-    return {createTable(kMinutely), backfill(kMinutely, minuteOf(now.addSecs(-kMinuteHours * 3600)))};
+    return { createTable(kMinutely), backfill(kMinutely, minuteOf(now.addSecs(-kMinuteHours * 3600))) };
 }
 
 bool add(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator begin,
@@ -329,9 +352,11 @@ bool add(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator begin,
     for (auto it = begin; it != end; ++it) {
         const QDateTime created = it->createdAt.isValid() ? it->createdAt : QDateTime::currentDateTimeUtc();
         const QString minute = minuteOf(created);
-        minutes[RollupKey{minute, it->apiKeyId, it->member, it->usedModel, it->usedProvider}].add(*it);
-        hours[RollupKey{minute.left(13), it->apiKeyId, it->member, it->usedModel, it->usedProvider}].add(*it);
-        days[RollupKey{minute.left(10), it->apiKeyId, it->member, it->usedModel, it->usedProvider}].add(*it);
+        minutes[RollupKey { minute, it->apiKeyId, it->member, it->usedModel, it->usedProvider }].add(*it);
+        hours[RollupKey { minute.left(13), it->apiKeyId, it->member, it->usedModel, it->usedProvider }].add(
+            *it);
+        days[RollupKey { minute.left(10), it->apiKeyId, it->member, it->usedModel, it->usedProvider }].add(
+            *it);
     }
     *transient = false;
     if (Database::isPostgres(db)) {
@@ -351,7 +376,8 @@ QString table(Table table)
 bool pruneMinutes(QSqlDatabase &db, const QDateTime &before, qint64 *removed, QString *error)
 {
     QSqlQuery query(db);
-    if (!Sql::exec(query, u"DELETE FROM "_s + kMinutely.table + u" WHERE bucket < ?"_s, {minuteOf(before)}, error))
+    if (!Sql::exec(
+            query, u"DELETE FROM "_s + kMinutely.table + u" WHERE bucket < ?"_s, { minuteOf(before) }, error))
         return false;
     *removed = query.numRowsAffected();
     return true;
@@ -360,22 +386,26 @@ bool pruneMinutes(QSqlDatabase &db, const QDateTime &before, qint64 *removed, QS
 bool remove(QSqlDatabase &db, const QString &member, QString *error)
 {
     QSqlQuery query(db);
-    for (const Resolution &resolution : {kHourly, kDaily, kMinutely}) {
+    for (const Resolution &resolution : { kHourly, kDaily, kMinutely }) {
         const QString &t = resolution.table;
         if (member.isEmpty()) {
             if (!Sql::exec(db, u"DELETE FROM "_s + t, error))
                 return false;
             continue;
         }
-        // What was spent, by key, model and provider, without the member (the WHERE before ON CONFLICT is what
-        // SQLite needs to tell the upsert from a join).
-        const QString keepSpend = u"INSERT INTO "_s + t + u" (bucket, api_key_id, used_model, used_provider, cost) "
-            "SELECT bucket, api_key_id, used_model, used_provider, SUM(cost) FROM "_s + t + u" WHERE member = ? "
-            "GROUP BY bucket, api_key_id, used_model, used_provider "
-            "ON CONFLICT (bucket, api_key_id, member, used_model, used_provider) "
-            "DO UPDATE SET cost = "_s + t + u".cost + excluded.cost"_s;
-        if (!Sql::exec(query, keepSpend, {member}, error)
-            || !Sql::exec(query, u"DELETE FROM "_s + t + u" WHERE member = ?"_s, {member}, error))
+        // What was spent, by key, model and provider, without the member (the WHERE before ON CONFLICT is
+        // what SQLite needs to tell the upsert from a join).
+        const QString keepSpend = u"INSERT INTO "_s + t
+            + u" (bucket, api_key_id, used_model, used_provider, cost) "
+              "SELECT bucket, api_key_id, used_model, used_provider, SUM(cost) FROM "_s
+            + t
+            + u" WHERE member = ? "
+              "GROUP BY bucket, api_key_id, used_model, used_provider "
+              "ON CONFLICT (bucket, api_key_id, member, used_model, used_provider) "
+              "DO UPDATE SET cost = "_s
+            + t + u".cost + excluded.cost"_s;
+        if (!Sql::exec(query, keepSpend, { member }, error)
+            || !Sql::exec(query, u"DELETE FROM "_s + t + u" WHERE member = ?"_s, { member }, error))
             return false;
     }
     return true;
@@ -399,12 +429,11 @@ UsageTotals readSummed(const FastQuery &query, int first)
     UsageTotals t;
     int c = first;
     const auto next = [&] { return query.integer(c++); };
-    for (qint64 *field : {&t.requests, &t.errors, &t.retries, &t.cacheHits, &t.unpriced, &t.promptTokens,
-                          &t.completionTokens, &t.cachedTokens, &t.cacheWriteTokens, &t.reasoningTokens,
-                          &t.totalTokens})
+    for (qint64 *field : { &t.requests, &t.errors, &t.retries, &t.cacheHits, &t.unpriced, &t.promptTokens,
+             &t.completionTokens, &t.cachedTokens, &t.cacheWriteTokens, &t.reasoningTokens, &t.totalTokens })
         *field = next();
     t.cost = query.real(c++);
-    for (qint64 *field : {&t.durationSumMs, &t.ttftCount, &t.ttftSumMs, &t.upstreamFailures})
+    for (qint64 *field : { &t.durationSumMs, &t.ttftCount, &t.ttftSumMs, &t.upstreamFailures })
         *field = next();
     for (qint64 &bin : t.duration)
         bin = next();

@@ -13,8 +13,8 @@ class FastQuery;
 
 // The usage rollups: one row per hour (usage_rollups) and per day (usage_rollups_daily), API key, member,
 // model and provider with the sums of UsageTotals, so that usage over months is read from a few thousand rows
-// instead of millions of records, and survives the purge of the raw records. The log writer adds each batch in
-// the transaction that inserts it, with an upsert that adds to the row in place, so instances sharing one
+// instead of millions of records, and survives the purge of the raw records. The log writer adds each batch
+// in the transaction that inserts it, with an upsert that adds to the row in place, so instances sharing one
 // database never lose an update. The tables key their rows by `bucket`: "2026-11-25T13" or "2026-11-25".
 //
 // Minute rows (usage_rollups_minute, "2026-11-25T13:45") are kept for the last kMinuteHours hours only, for

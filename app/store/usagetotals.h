@@ -27,8 +27,8 @@ std::optional<double> percentile(const Counts &counts, double q);
 struct UsageTotals
 {
     qint64 requests = 0;
-    qint64 errors = 0;   // requests answered with a status of 400 or more (or none at all)
-    qint64 retries = 0;  // attempts that failed and were tried again
+    qint64 errors = 0; // requests answered with a status of 400 or more (or none at all)
+    qint64 retries = 0; // attempts that failed and were tried again
     qint64 cacheHits = 0;
     qint64 unpriced = 0; // records with tokens but no known price: their cost is not in `cost`
     qint64 promptTokens = 0;
@@ -43,8 +43,8 @@ struct UsageTotals
     qint64 ttftSumMs = 0;
     // Attempts the provider failed (429, 5xx, no answer, or retried): what routing holds against it.
     qint64 upstreamFailures = 0;
-    LatencyBins::Counts duration{};
-    LatencyBins::Counts ttft{};
+    LatencyBins::Counts duration {};
+    LatencyBins::Counts ttft {};
 
     void add(const RequestRecord &record);
     void merge(const UsageTotals &other);

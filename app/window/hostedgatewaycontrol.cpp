@@ -16,13 +16,15 @@ HostedGatewayControl::HostedGatewayControl(GatewayHost &host, ApiClient &api, QO
 
 void HostedGatewayControl::follow(GatewayHost::State state)
 {
-    // Over HTTPS the window trusts exactly the certificate its gateway serves now (a reload changes it), whoever
-    // issued it and whatever host it names; only while the gateway runs, since the certificate goes with it.
+    // Over HTTPS the window trusts exactly the certificate its gateway serves now (a reload changes it),
+    // whoever issued it and whatever host it names; only while the gateway runs, since the certificate goes
+    // with it.
     const ServerCertificate *certificate = state == GatewayHost::State::Running && m_host.gateway()
         ? m_host.gateway()->serverCertificate()
         : nullptr;
     if (certificate)
-        m_api.setCertificateTrust([certificate](const QSslCertificate &peer) { return peer == certificate->certificate(); });
+        m_api.setCertificateTrust(
+            [certificate](const QSslCertificate &peer) { return peer == certificate->certificate(); });
     else
         m_api.setCertificateTrust(nullptr);
     if (state == GatewayHost::State::Running) {

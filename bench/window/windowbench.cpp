@@ -54,8 +54,7 @@ public:
                 m_gaps.append(m_since.restart());
                 if (m_gaps.constLast() > 20 && qEnvironmentVariableIsSet("BENCH_WINDOW_GAPS"))
                     qInfo("gap of %lld ms", m_gaps.constLast());
-            }
-            else
+            } else
                 m_since.start();
         });
         m_timer.start(5);
@@ -189,8 +188,9 @@ int main(int argc, char *argv[])
             hey.start(parser.value(u"hey"_s),
                 { u"-z"_s, u"%1s"_s.arg(loadSeconds), u"-c"_s, QString::number(workers), u"-q"_s,
                     QString::number(qMax(1, rate / workers)), u"-m"_s, u"POST"_s, u"-T"_s,
-                    u"application/json"_s, u"-H"_s, u"Authorization: Bearer "_s + QString::fromLatin1(key->plaintext),
-                    u"-d"_s, body, dashboard.host().url() + u"/v1/chat/completions"_s });
+                    u"application/json"_s, u"-H"_s,
+                    u"Authorization: Bearer "_s + QString::fromLatin1(key->plaintext), u"-d"_s, body,
+                    dashboard.host().url() + u"/v1/chat/completions"_s });
             if (!hey.waitForStarted(10'000)) {
                 std::fprintf(stderr, "bench_window: cannot run hey: %s\n", qPrintable(hey.errorString()));
                 return false;
@@ -203,7 +203,8 @@ int main(int argc, char *argv[])
             const QRegularExpressionMatch rps
                 = QRegularExpression(u"Requests/sec:\\s*([0-9.]+)"_s).match(summary);
             report({ { u"figure"_s, u"stall"_s }, { u"window"_s, window }, { u"load_seconds"_s, loadSeconds },
-                { u"target_rate"_s, rate }, { u"achieved_rate"_s, rps.hasMatch() ? rps.captured(1).toDouble() : 0.0 },
+                { u"target_rate"_s, rate },
+                { u"achieved_rate"_s, rps.hasMatch() ? rps.captured(1).toDouble() : 0.0 },
                 { u"gui_ticks"_s, meter.ticks() }, { u"longest_gap_ms"_s, meter.longest() },
                 { u"p99_gap_ms"_s, meter.percentile(0.99) } });
             return true;
@@ -211,7 +212,8 @@ int main(int argc, char *argv[])
         window.hide();
         if (!underLoad(u"hidden"_s))
             return 1;
-        // Shown again, the Dashboard reloads and repaints the whole window once; the figure is the live page's.
+        // Shown again, the Dashboard reloads and repaints the whole window once; the figure is the live
+        // page's.
         window.setCurrentPage(dashboardPage);
         window.show();
         if (!waitFor(&dashboardPage->feed(), &DashboardFeed::costArrived))

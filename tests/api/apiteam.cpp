@@ -35,14 +35,15 @@ const ApiTeam::Person &ApiTeam::person(const QString &role) const
 ApiTeam::Person ApiTeam::add(const QString &email, Role role, QString *error)
 {
     StoreError storeError;
-    const Actor cli{0, u"test"_s};
+    const Actor cli { 0, u"test"_s };
     const auto member = gateway().members().add(cli, email, email.section(u'@', 0, 0), role, &storeError);
-    const auto token = member ? gateway().accessTokens().create(cli, member->id, u"test"_s, &storeError) : std::nullopt;
+    const auto token
+        = member ? gateway().accessTokens().create(cli, member->id, u"test"_s, &storeError) : std::nullopt;
     if (!token) {
         *error = storeError.message;
         return {};
     }
-    return Person{member->id, token->plaintext, member->email};
+    return Person { member->id, token->plaintext, member->email };
 }
 
 QByteArray ApiTeam::keyFor(const Person &person, QString *error)
@@ -51,20 +52,21 @@ QByteArray ApiTeam::keyFor(const Person &person, QString *error)
     return created ? created->plaintext : QByteArray();
 }
 
-TestHttpResult ApiTeam::call(const QByteArray &token, const QByteArray &method, const QString &path,
-                             const QJsonObject &body)
+TestHttpResult ApiTeam::call(
+    const QByteArray &token, const QByteArray &method, const QString &path, const QJsonObject &body)
 {
     QList<QPair<QByteArray, QByteArray>> headers;
     if (!token.isEmpty())
-        headers.append({"authorization", "Bearer " + token});
-    const QByteArray bytes = body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact);
+        headers.append({ "authorization", "Bearer " + token });
+    const QByteArray bytes
+        = body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact);
     return TestHttp::call(m_harness.nam(), m_harness.port(), method, path, bytes, headers);
 }
 
 TestHttpResult ApiTeam::chat(const QByteArray &apiKey, const QString &model)
 {
     return TestHttp::call(m_harness.nam(), m_harness.port(), "POST", u"/v1/chat/completions"_s,
-                          TestHttp::chatBody(model, u"Hello"_s), {{"authorization", "Bearer " + apiKey}});
+        TestHttp::chatBody(model, u"Hello"_s), { { "authorization", "Bearer " + apiKey } });
 }
 
 QByteArray ApiTeam::storedBytes()
@@ -92,7 +94,8 @@ QByteArray ApiTeam::storedBytes()
             while (rows.next()) {
                 for (int i = 0; i < rows.record().count(); ++i) {
                     const QVariant value = rows.value(i);
-                    all += value.typeId() == QMetaType::QByteArray ? value.toByteArray() : value.toString().toUtf8();
+                    all += value.typeId() == QMetaType::QByteArray ? value.toByteArray()
+                                                                   : value.toString().toUtf8();
                     all += '\n';
                 }
             }

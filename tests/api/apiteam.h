@@ -31,8 +31,8 @@ public:
     ProxyHarness &harness() { return m_harness; }
 
     // `token` empty: no Authorization header.
-    TestHttpResult call(const QByteArray &token, const QByteArray &method, const QString &path,
-                        const QJsonObject &body = {});
+    TestHttpResult call(
+        const QByteArray &token, const QByteArray &method, const QString &path, const QJsonObject &body = {});
     // POST /v1/chat/completions to the proxy with this gateway API key, for `model`.
     TestHttpResult chat(const QByteArray &apiKey, const QString &model);
     // A gateway API key issued to `person` straight through the store; its plaintext.

@@ -46,25 +46,26 @@ void TestApiAuth::init()
 void TestApiAuth::signIn()
 {
     const QString password = u"correct horse battery"_s;
-    const TestHttpResult set = m_team->call(m_team->developer.token, "PUT", u"/api/v1/members/me/password"_s,
-                                            {{u"password"_s, password}});
+    const TestHttpResult set = m_team->call(
+        m_team->developer.token, "PUT", u"/api/v1/members/me/password"_s, { { u"password"_s, password } });
     QVERIFY2(set.status == 200, set.body.constData());
 
     const TestHttpResult right = m_team->call({}, "POST", u"/api/v1/auth/sign-in"_s,
-                                              {{u"email"_s, u"DEV@example.org"_s}, {u"password"_s, password}});
+        { { u"email"_s, u"DEV@example.org"_s }, { u"password"_s, password } });
     QVERIFY2(right.status == 201, right.body.constData());
     const QByteArray token = right.json().value(u"token"_s).toString().toLatin1();
     QVERIFY(token.startsWith("llmgw_pat_"));
     QCOMPARE(right.json().value(u"member"_s).toObject().value(u"role"_s).toString(), u"developer"_s);
-    QCOMPARE(m_team->call(token, "GET", u"/api/v1/members/me"_s).json().value(u"email"_s).toString(), u"dev@example.org"_s);
+    QCOMPARE(m_team->call(token, "GET", u"/api/v1/members/me"_s).json().value(u"email"_s).toString(),
+        u"dev@example.org"_s);
 
     // A wrong password and an unknown email get the very same answer.
     const TestHttpResult wrong = m_team->call({}, "POST", u"/api/v1/auth/sign-in"_s,
-                                              {{u"email"_s, u"dev@example.org"_s}, {u"password"_s, u"nope nope nope"_s}});
+        { { u"email"_s, u"dev@example.org"_s }, { u"password"_s, u"nope nope nope"_s } });
     const TestHttpResult unknown = m_team->call({}, "POST", u"/api/v1/auth/sign-in"_s,
-                                                {{u"email"_s, u"who@example.org"_s}, {u"password"_s, password}});
+        { { u"email"_s, u"who@example.org"_s }, { u"password"_s, password } });
     const TestHttpResult noPassword = m_team->call({}, "POST", u"/api/v1/auth/sign-in"_s,
-                                                   {{u"email"_s, u"admin@example.org"_s}, {u"password"_s, password}});
+        { { u"email"_s, u"admin@example.org"_s }, { u"password"_s, password } });
     QCOMPARE(wrong.status, 401);
     QCOMPARE(unknown.status, 401);
     QCOMPARE(noPassword.status, 401);
@@ -84,10 +85,15 @@ void TestApiAuth::signInSlowsGuessingDown()
     QString error;
     QVERIFY2(m_team->start(options, &error), qPrintable(error));
     const QString password = u"correct horse battery"_s;
-    for (const ApiTeam::Person *person : {&m_team->developer, &m_team->admin})
-        QCOMPARE(m_team->call(person->token, "PUT", u"/api/v1/members/me/password"_s, {{u"password"_s, password}}).status, 200);
+    for (const ApiTeam::Person *person : { &m_team->developer, &m_team->admin })
+        QCOMPARE(m_team
+                     ->call(person->token, "PUT", u"/api/v1/members/me/password"_s,
+                         { { u"password"_s, password } })
+                     .status,
+            200);
     const auto signIn = [&](const QString &email, const QString &withPassword) {
-        return m_team->call({}, "POST", u"/api/v1/auth/sign-in"_s, {{u"email"_s, email}, {u"password"_s, withPassword}});
+        return m_team->call({}, "POST", u"/api/v1/auth/sign-in"_s,
+            { { u"email"_s, email }, { u"password"_s, withPassword } });
     };
 
     for (int i = 0; i < SignInThrottle::kMaxPerEmail; ++i)
@@ -109,11 +115,16 @@ void TestApiAuth::signInSlowsGuessingDown()
 void TestApiAuth::passwordsAreStoredAsPbkdf2()
 {
     const QString password = u"Plaintext-Password-1234"_s;
-    QCOMPARE(m_team->call(m_team->admin.token, "PUT", u"/api/v1/members/me/password"_s, {{u"password"_s, password}}).status, 200);
-    const TestHttpResult tooShort = m_team->call(m_team->owner.token, "PUT", u"/api/v1/members/me/password"_s,
-                                                 {{u"password"_s, u"short"_s}});
+    QCOMPARE(m_team
+                 ->call(m_team->admin.token, "PUT", u"/api/v1/members/me/password"_s,
+                     { { u"password"_s, password } })
+                 .status,
+        200);
+    const TestHttpResult tooShort = m_team->call(
+        m_team->owner.token, "PUT", u"/api/v1/members/me/password"_s, { { u"password"_s, u"short"_s } });
     QCOMPARE(tooShort.status, 422);
-    QVERIFY2(errorMessage(tooShort).contains(u"at least 10 characters"_s), qPrintable(errorMessage(tooShort)));
+    QVERIFY2(
+        errorMessage(tooShort).contains(u"at least 10 characters"_s), qPrintable(errorMessage(tooShort)));
 
     const QByteArray files = m_team->storedBytes();
     QVERIFY(!files.isEmpty());
@@ -128,22 +139,37 @@ void TestApiAuth::passwordsAreStoredAsPbkdf2()
 void TestApiAuth::changingAPasswordNeedsTheCurrentOne()
 {
     const QByteArray token = m_team->developer.token;
-    QCOMPARE(m_team->call(token, "PUT", u"/api/v1/members/me/password"_s, {{u"password"_s, u"first password"_s}}).status, 200);
-    const TestHttpResult without = m_team->call(token, "PUT", u"/api/v1/members/me/password"_s, {{u"password"_s, u"second password"_s}});
+    QCOMPARE(
+        m_team
+            ->call(token, "PUT", u"/api/v1/members/me/password"_s, { { u"password"_s, u"first password"_s } })
+            .status,
+        200);
+    const TestHttpResult without = m_team->call(
+        token, "PUT", u"/api/v1/members/me/password"_s, { { u"password"_s, u"second password"_s } });
     QCOMPARE(without.status, 403);
     QVERIFY2(errorMessage(without).contains(u"current_password"_s), qPrintable(errorMessage(without)));
-    QCOMPARE(m_team->call(token, "PUT", u"/api/v1/members/me/password"_s,
-                          {{u"password"_s, u"second password"_s}, {u"current_password"_s, u"first password"_s}}).status, 200);
-    QCOMPARE(m_team->call({}, "POST", u"/api/v1/auth/sign-in"_s,
-                          {{u"email"_s, u"dev@example.org"_s}, {u"password"_s, u"second password"_s}}).status, 201);
+    QCOMPARE(
+        m_team
+            ->call(token, "PUT", u"/api/v1/members/me/password"_s,
+                { { u"password"_s, u"second password"_s }, { u"current_password"_s, u"first password"_s } })
+            .status,
+        200);
+    QCOMPARE(m_team
+                 ->call({}, "POST", u"/api/v1/auth/sign-in"_s,
+                     { { u"email"_s, u"dev@example.org"_s }, { u"password"_s, u"second password"_s } })
+                 .status,
+        201);
 }
 
 void TestApiAuth::tokensAreHashedAndShownOnce()
 {
-    const TestHttpResult created = m_team->call(m_team->developer.token, "POST", u"/api/v1/tokens"_s, {{u"name"_s, u"laptop"_s}});
+    const TestHttpResult created
+        = m_team->call(m_team->developer.token, "POST", u"/api/v1/tokens"_s, { { u"name"_s, u"laptop"_s } });
     QVERIFY2(created.status == 201, created.body.constData());
     const QByteArray token = created.json().value(u"token"_s).toString().toLatin1();
-    QVERIFY(QRegularExpression(u"^llmgw_pat_\\d+_[A-Za-z0-9]{32}$"_s).match(QString::fromLatin1(token)).hasMatch());
+    QVERIFY(QRegularExpression(u"^llmgw_pat_\\d+_[A-Za-z0-9]{32}$"_s)
+                .match(QString::fromLatin1(token))
+                .hasMatch());
 
     const TestHttpResult listed = m_team->call(token, "GET", u"/api/v1/tokens"_s);
     QCOMPARE(listed.status, 200);
@@ -154,7 +180,7 @@ void TestApiAuth::tokensAreHashedAndShownOnce()
     QVERIFY(!listed.body.contains(token.sliced(token.lastIndexOf('_') + 1)));
 
     const QByteArray files = m_team->storedBytes();
-    for (const QByteArray &secret : {token, m_team->owner.token, m_team->developer.token})
+    for (const QByteArray &secret : { token, m_team->owner.token, m_team->developer.token })
         QVERIFY(!files.contains(secret.sliced(secret.lastIndexOf('_') + 1)));
 
     // Someone else's tokens: owner/admin may list them, a developer may not.
@@ -186,15 +212,19 @@ void TestApiAuth::revokeToken()
     const ApiTeam::Person holder = m_team->person(tokenOf);
     const QByteArray token = holder.token;
     const qint64 tokenId = token.split('_').at(2).toLongLong();
-    // The actor revokes through a second token of their own, so that revoking their own test token is visible.
+    // The actor revokes through a second token of their own, so that revoking their own test token is
+    // visible.
     StoreError error;
-    const auto second = m_team->gateway().accessTokens().create(Actor{0, u"test"_s}, m_team->person(actor).id, u"second"_s, &error);
+    const auto second = m_team->gateway().accessTokens().create(
+        Actor { 0, u"test"_s }, m_team->person(actor).id, u"second"_s, &error);
     QVERIFY2(second, qPrintable(error.message));
-    const TestHttpResult result = m_team->call(second->plaintext, "DELETE", u"/api/v1/tokens/%1"_s.arg(tokenId));
+    const TestHttpResult result
+        = m_team->call(second->plaintext, "DELETE", u"/api/v1/tokens/%1"_s.arg(tokenId));
     QVERIFY2(result.status == status, result.body.constData());
     const int after = m_team->call(token, "GET", u"/api/v1/tokens"_s).status;
     if (status == 403) {
-        QVERIFY2(errorMessage(result).contains(u"can revoke only your own tokens"_s), qPrintable(errorMessage(result)));
+        QVERIFY2(errorMessage(result).contains(u"can revoke only your own tokens"_s),
+            qPrintable(errorMessage(result)));
         QCOMPARE(after, 200);
     } else {
         QCOMPARE(after, 401); // revoked at once
@@ -219,7 +249,8 @@ void TestApiAuth::readAudit()
     const TestHttpResult result = m_team->call(m_team->person(actor).token, "GET", u"/api/v1/audit"_s);
     QCOMPARE(result.status, status);
     if (status == 403) {
-        QVERIFY2(errorMessage(result).contains(u"cannot read the audit log"_s), qPrintable(errorMessage(result)));
+        QVERIFY2(
+            errorMessage(result).contains(u"cannot read the audit log"_s), qPrintable(errorMessage(result)));
         return;
     }
     // Four members added and four tokens created by the test team.
@@ -229,8 +260,16 @@ void TestApiAuth::readAudit()
 void TestApiAuth::auditRowsHaveBeforeAndAfter()
 {
     const QString path = u"/api/v1/members/%1"_s.arg(m_team->developer.id);
-    QCOMPARE(m_team->call(m_team->admin.token, "PATCH", path, {{u"role"_s, u"restricted"_s}, {u"key_budget_usd"_s, 10}}).status, 200);
-    QCOMPARE(m_team->call(m_team->owner.token, "PUT", u"/api/v1/members/me/password"_s, {{u"password"_s, u"owner secret 123"_s}}).status, 200);
+    QCOMPARE(m_team
+                 ->call(m_team->admin.token, "PATCH", path,
+                     { { u"role"_s, u"restricted"_s }, { u"key_budget_usd"_s, 10 } })
+                 .status,
+        200);
+    QCOMPARE(m_team
+                 ->call(m_team->owner.token, "PUT", u"/api/v1/members/me/password"_s,
+                     { { u"password"_s, u"owner secret 123"_s } })
+                 .status,
+        200);
 
     const TestHttpResult audit = m_team->call(m_team->owner.token, "GET", u"/api/v1/audit?limit=2"_s);
     const QJsonArray entries = audit.json().value(u"entries"_s).toArray();
@@ -254,11 +293,15 @@ void TestApiAuth::auditRowsHaveBeforeAndAfter()
     // "after" (tst_apioffboarding has the rest).
     QCOMPARE(m_team->call(m_team->owner.token, "DELETE", path).status, 200);
     const QJsonObject removal = m_team->call(m_team->owner.token, "GET", u"/api/v1/audit?limit=1"_s)
-                                    .json().value(u"entries"_s).toArray().at(0).toObject();
+                                    .json()
+                                    .value(u"entries"_s)
+                                    .toArray()
+                                    .at(0)
+                                    .toObject();
     QCOMPARE(removal.value(u"action"_s).toString(), u"member.remove"_s);
     QCOMPARE(removal.value(u"before"_s).toObject().value(u"email"_s).toString(), u"dev@example.org"_s);
     QCOMPARE(removal.value(u"after"_s).toObject(),
-             (QJsonObject{{u"records"_s, u"kept"_s}, {u"tokens_revoked"_s, 1}, {u"keys_disabled"_s, 0}}));
+        (QJsonObject { { u"records"_s, u"kept"_s }, { u"tokens_revoked"_s, 1 }, { u"keys_disabled"_s, 0 } }));
 }
 
 void TestApiAuth::auditPagesByCursor()
@@ -288,11 +331,21 @@ void TestApiAuth::localOwnerSessionToken()
     const TestHttpResult me = m_team->call(token, "GET", u"/api/v1/members/me"_s);
     QCOMPARE(me.status, 200);
     QCOMPARE(me.json().value(u"role"_s).toString(), u"owner"_s);
-    QCOMPARE(me.json().value(u"email"_s).toString(), u"owner@example.org"_s); // the existing owner, none created
+    QCOMPARE(
+        me.json().value(u"email"_s).toString(), u"owner@example.org"_s); // the existing owner, none created
     QVERIFY(!m_team->storedBytes().contains(token.sliced(12)));
     // Acting with it is audited as the owner.
-    QCOMPARE(m_team->call(token, "PATCH", u"/api/v1/members/%1"_s.arg(m_team->restricted.id), {{u"name"_s, u"R"_s}}).status, 200);
-    const QJsonObject last = m_team->call(token, "GET", u"/api/v1/audit?limit=1"_s).json().value(u"entries"_s).toArray().at(0).toObject();
+    QCOMPARE(m_team
+                 ->call(token, "PATCH", u"/api/v1/members/%1"_s.arg(m_team->restricted.id),
+                     { { u"name"_s, u"R"_s } })
+                 .status,
+        200);
+    const QJsonObject last = m_team->call(token, "GET", u"/api/v1/audit?limit=1"_s)
+                                 .json()
+                                 .value(u"entries"_s)
+                                 .toArray()
+                                 .at(0)
+                                 .toObject();
     QCOMPARE(last.value(u"actor_member_id"_s).toInteger(), m_team->owner.id);
 }
 
@@ -302,16 +355,17 @@ void TestApiAuth::errorsForUnknownPathsAndMethods()
     QCOMPARE(m_team->call(owner, "GET", u"/api/v1/nothing"_s).status, 404);
     QCOMPARE(m_team->call(owner, "PUT", u"/api/v1/members"_s).status, 405);
     QCOMPARE(m_team->call(owner, "GET", u"/api/v1/auth/sign-in"_s).status, 405);
-    QCOMPARE(m_team->call(owner, "PATCH", u"/api/v1/members/99999"_s, {{u"name"_s, u"x"_s}}).status, 404);
+    QCOMPARE(m_team->call(owner, "PATCH", u"/api/v1/members/99999"_s, { { u"name"_s, u"x"_s } }).status, 404);
     const TestHttpResult badRole = m_team->call(owner, "POST", u"/api/v1/members"_s,
-                                                {{u"email"_s, u"x@example.org"_s}, {u"name"_s, u"X"_s}, {u"role"_s, u"king"_s}});
+        { { u"email"_s, u"x@example.org"_s }, { u"name"_s, u"X"_s }, { u"role"_s, u"king"_s } });
     QCOMPARE(badRole.status, 422);
-    QVERIFY2(errorMessage(badRole).contains(u"'role' must be owner, admin, developer or restricted"_s), qPrintable(errorMessage(badRole)));
+    QVERIFY2(errorMessage(badRole).contains(u"'role' must be owner, admin, developer or restricted"_s),
+        qPrintable(errorMessage(badRole)));
     const TestHttpResult duplicate = m_team->call(owner, "POST", u"/api/v1/members"_s,
-                                                  {{u"email"_s, u"Admin@Example.org"_s}, {u"name"_s, u"X"_s}, {u"role"_s, u"developer"_s}});
+        { { u"email"_s, u"Admin@Example.org"_s }, { u"name"_s, u"X"_s }, { u"role"_s, u"developer"_s } });
     QCOMPARE(duplicate.status, 409);
-    const TestHttpResult badJson = TestHttp::call(*new QNetworkAccessManager(this), m_team->gateway().port(), "POST",
-                                                  u"/api/v1/members"_s, "{not json", {{"authorization", "Bearer " + owner}});
+    const TestHttpResult badJson = TestHttp::call(*new QNetworkAccessManager(this), m_team->gateway().port(),
+        "POST", u"/api/v1/members"_s, "{not json", { { "authorization", "Bearer " + owner } });
     QCOMPARE(badJson.status, 400);
     QCOMPARE(badJson.json().value(u"error"_s).toObject().value(u"code"_s).toString(), u"bad_json"_s);
 }

@@ -58,15 +58,16 @@ void TestApiConcurrency::storeRecords(ApiTeam &team, int count, int bodyBytes)
     team.gateway().logWriter().flush();
 }
 
-// The export cannot finish while its client reads nothing (it waits, on the pool, for the client to take what is
-// on its way), so the chat answered meanwhile proves it was not queued behind the export, whatever the speeds.
+// The export cannot finish while its client reads nothing (it waits, on the pool, for the client to take what
+// is on its way), so the chat answered meanwhile proves it was not queued behind the export, whatever the
+// speeds.
 bool TestApiConcurrency::startExport(ApiTeam &team, QTcpSocket &client)
 {
     client.connectToHost(QHostAddress::LocalHost, team.harness().port());
     if (!client.waitForConnected(5000))
         return false;
     client.write("GET /api/v1/export HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + team.owner.token
-                 + "\r\n\r\n");
+        + "\r\n\r\n");
     return true;
 }
 
@@ -112,16 +113,19 @@ void TestApiConcurrency::aClientReadingSlowlyHoldsBackTheExport()
     const qint64 before = residentKiB();
     QVERIFY(startExport(team, client));
     QTRY_VERIFY_WITH_TIMEOUT(client.bytesAvailable() >= 64 * 1024, 10'000); // the export is under way
-    // Whatever the gateway still had to send would pile up in this time without flow control. A fixed wait that
-    // stays: it proves an absence (memory that does not grow), and the gateway offers no signal for "the export
-    // now waits for its client" that a test could wait for instead. Slowness only makes the check stricter.
+    // Whatever the gateway still had to send would pile up in this time without flow control. A fixed wait
+    // that stays: it proves an absence (memory that does not grow), and the gateway offers no signal for "the
+    // export now waits for its client" that a test could wait for instead. Slowness only makes the check
+    // stricter.
     QTest::qWait(1500);
     const qint64 grownMiB = (residentKiB() - before) / 1024;
 #ifndef __SANITIZE_ADDRESS__
-    QVERIFY2(grownMiB < 40, qPrintable(u"memory grew by %1 MiB while the client read nothing"_s.arg(grownMiB)));
+    QVERIFY2(
+        grownMiB < 40, qPrintable(u"memory grew by %1 MiB while the client read nothing"_s.arg(grownMiB)));
 #else
-    // AddressSanitizer keeps freed memory in quarantine (up to 256 MB), so resident memory grows here even when
-    // nothing is held; the release build checks the figure, this build checks the threads' memory safety.
+    // AddressSanitizer keeps freed memory in quarantine (up to 256 MB), so resident memory grows here even
+    // when nothing is held; the release build checks the figure, this build checks the threads' memory
+    // safety.
     qInfo("memory grew by %lld MiB (not checked under AddressSanitizer)", grownMiB);
 #endif
 

@@ -53,7 +53,7 @@ void TestApiData::init()
     options.clock = &m_clock;
     QString error;
     QVERIFY2(m_team->start(options, &error), qPrintable(error));
-    for (const QString &name : {u"owner"_s, u"admin"_s, u"developer"_s, u"restricted"_s}) {
+    for (const QString &name : { u"owner"_s, u"admin"_s, u"developer"_s, u"restricted"_s }) {
         m_keyOf[name] = m_team->keyFor(m_team->person(name), &error);
         QVERIFY2(!m_keyOf[name].isEmpty(), qPrintable(error));
         QCOMPARE(m_team->chat(m_keyOf[name], u"openai/gpt-4o-mini"_s).status, 200);
@@ -65,14 +65,15 @@ void TestApiData::init()
 int TestApiData::usageRequests(const QString &member)
 {
     const QString query = u"/api/v1/usage?from=2026-05-01&to=2027-07-01&bucket=month"_s
-        + (member.isEmpty() ? QString() : u"&member="_s + QString::fromLatin1(QUrl::toPercentEncoding(member)));
+        + (member.isEmpty() ? QString()
+                            : u"&member="_s + QString::fromLatin1(QUrl::toPercentEncoding(member)));
     return m_team->call(m_team->owner.token, "GET", query).json().value(u"totals"_s)[u"requests"_s].toInt();
 }
 
 void TestApiData::everyoneReadsThePolicies_data()
 {
     QTest::addColumn<QString>("actor");
-    for (const QString &name : {u"owner"_s, u"admin"_s, u"developer"_s, u"restricted"_s})
+    for (const QString &name : { u"owner"_s, u"admin"_s, u"developer"_s, u"restricted"_s })
         QTest::newRow(qPrintable(name)) << name;
 }
 
@@ -103,15 +104,18 @@ void TestApiData::onlyOwnersChangeOrPurge()
     QFETCH(QString, actor);
     QFETCH(int, status);
     const TestHttpResult change = m_team->call(m_team->person(actor).token, "PATCH", u"/api/v1/policies"_s,
-                                               QJsonObject{{u"payload_retention_days"_s, 7}});
+        QJsonObject { { u"payload_retention_days"_s, 7 } });
     QCOMPARE(change.status, status);
-    const TestHttpResult purge = m_team->call(m_team->person(actor).token, "POST", u"/api/v1/policies/purge"_s);
+    const TestHttpResult purge
+        = m_team->call(m_team->person(actor).token, "POST", u"/api/v1/policies/purge"_s);
     QCOMPARE(purge.status, status);
     const TestHttpResult all = m_team->call(m_team->person(actor).token, "DELETE", u"/api/v1/data"_s,
-                                            QJsonObject{{u"confirm"_s, u"delete all data"_s}});
+        QJsonObject { { u"confirm"_s, u"delete all data"_s } });
     QCOMPARE(all.status, status);
-    const int days = m_team->call(m_team->owner.token, "GET", u"/api/v1/policies"_s).json()
-                         .value(u"payload_retention_days"_s).toInt();
+    const int days = m_team->call(m_team->owner.token, "GET", u"/api/v1/policies"_s)
+                         .json()
+                         .value(u"payload_retention_days"_s)
+                         .toInt();
     if (status == 403) {
         QVERIFY2(errorMessage(change).contains(u"only an owner"_s), qPrintable(errorMessage(change)));
         QVERIFY2(errorMessage(all).contains(u"only an owner"_s), qPrintable(errorMessage(all)));
@@ -127,11 +131,12 @@ void TestApiData::badPoliciesAreRefused_data()
 {
     QTest::addColumn<QJsonObject>("body");
     QTest::addColumn<QString>("message");
-    QTest::newRow("level") << QJsonObject{{u"retention_level"_s, u"some"_s}} << u"'retention_level'"_s;
-    QTest::newRow("negative") << QJsonObject{{u"record_retention_days"_s, -1}} << u"'record_retention_days'"_s;
-    QTest::newRow("fraction") << QJsonObject{{u"payload_retention_days"_s, 1.5}} << u"whole number"_s;
-    QTest::newRow("text") << QJsonObject{{u"payload_retention_days"_s, u"30"_s}} << u"whole number"_s;
-    QTest::newRow("unknown") << QJsonObject{{u"keep_forever"_s, true}} << u"unknown policy field"_s;
+    QTest::newRow("level") << QJsonObject { { u"retention_level"_s, u"some"_s } } << u"'retention_level'"_s;
+    QTest::newRow("negative") << QJsonObject { { u"record_retention_days"_s, -1 } }
+                              << u"'record_retention_days'"_s;
+    QTest::newRow("fraction") << QJsonObject { { u"payload_retention_days"_s, 1.5 } } << u"whole number"_s;
+    QTest::newRow("text") << QJsonObject { { u"payload_retention_days"_s, u"30"_s } } << u"whole number"_s;
+    QTest::newRow("unknown") << QJsonObject { { u"keep_forever"_s, true } } << u"unknown policy field"_s;
 }
 
 void TestApiData::badPoliciesAreRefused()
@@ -144,15 +149,16 @@ void TestApiData::badPoliciesAreRefused()
     QCOMPARE(result.status, 422);
     QVERIFY2(errorMessage(result).contains(message), qPrintable(errorMessage(result)));
     // Nothing of the change applied: the level stays and the payloads are still there.
-    QCOMPARE(m_team->call(m_team->owner.token, "GET", u"/api/v1/policies"_s).json().value(u"retention_level"_s),
-             u"retain_all"_s);
+    QCOMPARE(
+        m_team->call(m_team->owner.token, "GET", u"/api/v1/policies"_s).json().value(u"retention_level"_s),
+        u"retain_all"_s);
     QCOMPARE(m_team->harness().records(u"request_body IS NOT NULL"_s).size(), 5);
 }
 
 void TestApiData::metadataOnlyRemovesAndStopsPayloads()
 {
     const TestHttpResult result = m_team->call(m_team->owner.token, "PATCH", u"/api/v1/policies"_s,
-                                               QJsonObject{{u"retention_level"_s, u"metadata_only"_s}});
+        QJsonObject { { u"retention_level"_s, u"metadata_only"_s } });
     QCOMPARE(result.status, 200);
     QCOMPARE(result.json().value(u"payloads_removed"_s).toInt(), 5);
     QCOMPARE(m_team->harness().records(u"request_body IS NOT NULL OR response_body IS NOT NULL"_s).size(), 0);
@@ -164,7 +170,8 @@ void TestApiData::metadataOnlyRemovesAndStopsPayloads()
     QVERIFY(records.last().value(u"prompt_tokens"_s).toInt() > 0);
     QVERIFY(!m_team->storedBytes().contains("\"content\":\"Hello\""));
     // Two audit entries: the policy change, then the removal of what it no longer allows.
-    const QJsonArray audit = m_team->call(m_team->owner.token, "GET", u"/api/v1/audit"_s).json().value(u"entries"_s).toArray();
+    const QJsonArray audit
+        = m_team->call(m_team->owner.token, "GET", u"/api/v1/audit"_s).json().value(u"entries"_s).toArray();
     QCOMPARE(audit.at(0)[u"action"_s].toString(), u"data.purge"_s);
     QCOMPARE(audit.at(0)[u"after"_s][u"payloads_removed"_s].toInt(), 5);
     QCOMPARE(audit.at(1)[u"action"_s].toString(), u"policy.update"_s);
@@ -174,9 +181,11 @@ void TestApiData::metadataOnlyRemovesAndStopsPayloads()
 
 void TestApiData::purgeFollowsTheRetentionPeriods()
 {
-    QCOMPARE(m_team->call(m_team->owner.token, "PATCH", u"/api/v1/policies"_s,
-                          QJsonObject{{u"payload_retention_days"_s, 10}, {u"record_retention_days"_s, 40}}).status,
-             200);
+    QCOMPARE(m_team
+                 ->call(m_team->owner.token, "PATCH", u"/api/v1/policies"_s,
+                     QJsonObject { { u"payload_retention_days"_s, 10 }, { u"record_retention_days"_s, 40 } })
+                 .status,
+        200);
     m_clock.advance(24h * 9);
     TestHttpResult purge = m_team->call(m_team->owner.token, "POST", u"/api/v1/policies/purge"_s);
     QCOMPARE(purge.json().value(u"payloads_removed"_s).toInt(), 0);
@@ -199,7 +208,8 @@ void TestApiData::purgeFollowsTheRetentionPeriods()
     const auto removed = m_team->gateway().purgeExpired(&error);
     QVERIFY2(removed, qPrintable(error));
     QCOMPARE(removed->records, 1);
-    const QJsonArray audit = m_team->call(m_team->owner.token, "GET", u"/api/v1/audit"_s).json().value(u"entries"_s).toArray();
+    const QJsonArray audit
+        = m_team->call(m_team->owner.token, "GET", u"/api/v1/audit"_s).json().value(u"entries"_s).toArray();
     QCOMPARE(audit.first()[u"action"_s].toString(), u"data.purge"_s);
     QCOMPARE(audit.first()[u"actor_email"_s].toString(), u"retention policy"_s);
 }
@@ -240,13 +250,15 @@ void TestApiData::exportWholeStore()
     QFETCH(QString, actor);
     QFETCH(QString, format);
     QFETCH(int, status);
-    const TestHttpResult result = m_team->call(m_team->person(actor).token, "GET", u"/api/v1/export?format="_s + format);
+    const TestHttpResult result
+        = m_team->call(m_team->person(actor).token, "GET", u"/api/v1/export?format="_s + format);
     QCOMPARE(result.status, status);
     if (status == 403) {
         QVERIFY2(errorMessage(result).contains(u"data/me"_s), qPrintable(errorMessage(result)));
         return;
     }
-    QVERIFY(result.header("content-disposition").contains(QByteArray("llm-gateway-records." + format.toLatin1())));
+    QVERIFY(result.header("content-disposition")
+                .contains(QByteArray("llm-gateway-records." + format.toLatin1())));
     const QList<QByteArray> lines = result.body.trimmed().split('\n');
     if (format == "csv"_L1) {
         QVERIFY(lines.first().startsWith("id,request_id,created_at,api_key_id,member,"));
@@ -278,7 +290,8 @@ void TestApiData::exportMemberData()
     QFETCH(int, status);
     QFETCH(int, lines);
     const QString who = whose == "me"_L1 ? whose : QString::number(m_team->person(whose).id);
-    const TestHttpResult result = m_team->call(m_team->person(actor).token, "GET", u"/api/v1/data/members/"_s + who);
+    const TestHttpResult result
+        = m_team->call(m_team->person(actor).token, "GET", u"/api/v1/data/members/"_s + who);
     QCOMPARE(result.status, status);
     if (status != 200) {
         QVERIFY2(errorMessage(result).contains(u"only your own data"_s), qPrintable(errorMessage(result)));
@@ -310,9 +323,9 @@ void TestApiData::deleteMemberData()
     QFETCH(QString, whose);
     QFETCH(int, status);
     const QString email = m_team->person(whose).email;
-    const int before = int(m_team->harness().records(u"member = ?"_s, {email}).size());
-    const TestHttpResult result = m_team->call(m_team->person(actor).token, "DELETE",
-                                               u"/api/v1/data/members/%1"_s.arg(m_team->person(whose).id));
+    const int before = int(m_team->harness().records(u"member = ?"_s, { email }).size());
+    const TestHttpResult result = m_team->call(
+        m_team->person(actor).token, "DELETE", u"/api/v1/data/members/%1"_s.arg(m_team->person(whose).id));
     QCOMPARE(result.status, status);
     const int others = 5 - before;
     if (status == 403) {
@@ -322,11 +335,12 @@ void TestApiData::deleteMemberData()
         return;
     }
     QCOMPARE(result.json().value(u"records_deleted"_s).toInt(), before);
-    QCOMPARE(m_team->harness().records(u"member = ?"_s, {email}).size(), 0);
+    QCOMPARE(m_team->harness().records(u"member = ?"_s, { email }).size(), 0);
     QCOMPARE(m_team->harness().records().size(), others);
     QCOMPARE(usageRequests(email), 0); // their rollups went too
     QCOMPARE(usageRequests(), others);
-    const QJsonArray audit = m_team->call(m_team->owner.token, "GET", u"/api/v1/audit"_s).json().value(u"entries"_s).toArray();
+    const QJsonArray audit
+        = m_team->call(m_team->owner.token, "GET", u"/api/v1/audit"_s).json().value(u"entries"_s).toArray();
     QCOMPARE(audit.first()[u"action"_s].toString(), u"data.delete_member"_s);
     QCOMPARE(audit.first()[u"target"_s].toString(), u"data:"_s + email);
     QCOMPARE(audit.first()[u"actor_email"_s].toString(), m_team->person(actor).email);
@@ -341,13 +355,17 @@ void TestApiData::deletingOwnDataKeepsTheKeysSpend()
     QVERIFY(key);
     const QString keyPath = u"/api/v1/keys/%1"_s.arg(key->id);
     const auto spent = [&] {
-        return m_team->call(m_team->owner.token, "GET", keyPath).json()[u"spend"_s][u"all_time_usd"_s].toDouble();
+        return m_team->call(m_team->owner.token, "GET", keyPath)
+            .json()[u"spend"_s][u"all_time_usd"_s]
+            .toDouble();
     };
     const double before = spent();
     QVERIFY(before > 0);
     const auto teamCost = [&] {
-        return m_team->call(m_team->owner.token, "GET", u"/api/v1/usage?from=2026-05-01&to=2026-07-01&bucket=month"_s)
-            .json()[u"totals"_s][u"cost_usd"_s].toDouble();
+        return m_team
+            ->call(m_team->owner.token, "GET", u"/api/v1/usage?from=2026-05-01&to=2026-07-01&bucket=month"_s)
+            .json()[u"totals"_s][u"cost_usd"_s]
+            .toDouble();
     };
     const double teamBefore = teamCost();
     QCOMPARE(m_team->call(m_team->developer.token, "DELETE", u"/api/v1/data/members/me"_s).status, 200);
@@ -358,14 +376,20 @@ void TestApiData::deletingOwnDataKeepsTheKeysSpend()
     QCOMPARE(spent(), before);
     QCOMPARE(teamCost(), teamBefore); // the team's bill still adds up
     // A limit below what the key spent still holds.
-    QCOMPARE(m_team->call(m_team->owner.token, "PATCH", keyPath, QJsonObject{{u"spend_limit_usd"_s, before / 2}}).status,
-             200);
+    QCOMPARE(m_team
+                 ->call(m_team->owner.token, "PATCH", keyPath,
+                     QJsonObject { { u"spend_limit_usd"_s, before / 2 } })
+                 .status,
+        200);
     const TestHttpResult refused = m_team->chat(m_keyOf[u"developer"_s], u"openai/gpt-4o-mini"_s);
     QCOMPARE(refused.status, 429);
     QCOMPARE(refused.json()[u"error"_s][u"code"_s].toString(), u"spend_limit_reached"_s);
     // The member's own usage figures are gone: the kept spend belongs to no member.
-    const QJsonObject byMember = m_team->call(m_team->owner.token, "GET",
-        u"/api/v1/usage?from=2026-05-01&to=2026-07-01&bucket=month&group_by=member"_s).json();
+    const QJsonObject byMember
+        = m_team
+              ->call(m_team->owner.token, "GET",
+                  u"/api/v1/usage?from=2026-05-01&to=2026-07-01&bucket=month&group_by=member"_s)
+              .json();
     for (const QJsonValue &group : byMember[u"groups"_s].toArray())
         QVERIFY(group[u"key"_s].toString() != m_team->developer.email);
 }
@@ -374,17 +398,19 @@ void TestApiData::deleteAllData()
 {
     const TestHttpResult unconfirmed = m_team->call(m_team->owner.token, "DELETE", u"/api/v1/data"_s);
     QCOMPARE(unconfirmed.status, 422);
-    QVERIFY2(errorMessage(unconfirmed).contains(u"cannot be undone"_s), qPrintable(errorMessage(unconfirmed)));
+    QVERIFY2(
+        errorMessage(unconfirmed).contains(u"cannot be undone"_s), qPrintable(errorMessage(unconfirmed)));
     QCOMPARE(m_team->harness().records().size(), 5);
     const TestHttpResult done = m_team->call(m_team->owner.token, "DELETE", u"/api/v1/data"_s,
-                                             QJsonObject{{u"confirm"_s, u"delete all data"_s}});
+        QJsonObject { { u"confirm"_s, u"delete all data"_s } });
     QCOMPARE(done.status, 200);
     QCOMPARE(done.json().value(u"records_deleted"_s).toInt(), 5);
     QCOMPARE(m_team->harness().records().size(), 0);
     QCOMPARE(usageRequests(), 0);
     // The team, its keys and the audit trail stay.
     QCOMPARE(m_team->chat(m_keyOf[u"admin"_s], u"openai/gpt-4o-mini"_s).status, 200);
-    const QJsonArray audit = m_team->call(m_team->owner.token, "GET", u"/api/v1/audit"_s).json().value(u"entries"_s).toArray();
+    const QJsonArray audit
+        = m_team->call(m_team->owner.token, "GET", u"/api/v1/audit"_s).json().value(u"entries"_s).toArray();
     QCOMPARE(audit.first()[u"action"_s].toString(), u"data.delete_all"_s);
 }
 

@@ -49,7 +49,8 @@ void TestApiKeys::init()
     QVERIFY2(m_team->start(&error), qPrintable(error));
 }
 
-TestHttpResult TestApiKeys::createKey(const ApiTeam::Person &actor, qint64 memberId, const QJsonObject &limits)
+TestHttpResult TestApiKeys::createKey(
+    const ApiTeam::Person &actor, qint64 memberId, const QJsonObject &limits)
 {
     QJsonObject body = limits;
     body.insert(u"name"_s, u"key of %1"_s.arg(actor.email));
@@ -74,7 +75,7 @@ void TestApiKeys::withoutATokenIs401()
 {
     QFETCH(QByteArray, method);
     QFETCH(QString, path);
-    const TestHttpResult result = m_team->call({}, method, path, QJsonObject{{u"name"_s, u"x"_s}});
+    const TestHttpResult result = m_team->call({}, method, path, QJsonObject { { u"name"_s, u"x"_s } });
     QCOMPARE(result.status, 401);
     QVERIFY2(errorMessage(result).contains(u"token"_s), qPrintable(errorMessage(result)));
     // The harness's own key (id 1) is untouched.
@@ -108,17 +109,20 @@ void TestApiKeys::seeKeys()
     QCOMPARE(result.status, status);
     if (status == 403) {
         QVERIFY2(errorMessage(result).contains(u"cannot see API keys"_s), qPrintable(errorMessage(result)));
-        QCOMPARE(m_team->call(m_team->person(actor).token, "GET", u"/api/v1/keys/%1"_s.arg(otherId)).status, 403);
+        QCOMPARE(
+            m_team->call(m_team->person(actor).token, "GET", u"/api/v1/keys/%1"_s.arg(otherId)).status, 403);
         return;
     }
     QList<qint64> ids;
     for (const QJsonValue &key : result.json().value(u"keys"_s).toArray()) {
         ids.append(key.toObject().value(u"id"_s).toInteger());
-        QVERIFY2(!key.toObject().contains(u"key"_s) && !result.body.contains("hash"), result.body.constData());
+        QVERIFY2(
+            !key.toObject().contains(u"key"_s) && !result.body.contains("hash"), result.body.constData());
     }
     QCOMPARE(ids.contains(otherId), seesOthers);
     QCOMPARE(ids.contains(ownId), actor == "developer"_L1 || seesOthers);
-    const TestHttpResult one = m_team->call(m_team->person(actor).token, "GET", u"/api/v1/keys/%1"_s.arg(otherId));
+    const TestHttpResult one
+        = m_team->call(m_team->person(actor).token, "GET", u"/api/v1/keys/%1"_s.arg(otherId));
     QCOMPARE(one.status, seesOthers ? 200 : 403);
     if (!seesOthers)
         QVERIFY2(errorMessage(one).contains(u"only your own API keys"_s), qPrintable(errorMessage(one)));
@@ -135,8 +139,8 @@ void TestApiKeys::createKey_data()
     QTest::newRow("admin for a restricted member") << u"admin"_s << u"restricted"_s << 201 << QString();
     QTest::newRow("admin for an owner") << u"admin"_s << u"owner"_s << 201 << QString();
     QTest::newRow("developer for themselves") << u"developer"_s << QString() << 201 << QString();
-    QTest::newRow("developer for someone else") << u"developer"_s << u"restricted"_s << 403
-                                                << u"only your own API keys"_s;
+    QTest::newRow("developer for someone else")
+        << u"developer"_s << u"restricted"_s << 403 << u"only your own API keys"_s;
     QTest::newRow("restricted for themselves") << u"restricted"_s << QString() << 403 << u"issued to you"_s;
 }
 
@@ -161,8 +165,8 @@ void TestApiKeys::createKey()
     QVERIFY(plaintext.startsWith("llmgw_"));
     // The key works at the proxy, and its plaintext is shown once: not in the key's own page.
     QCOMPARE(m_team->chat(plaintext, u"openai/gpt-4o-mini"_s).status, 200);
-    const TestHttpResult shown = m_team->call(m_team->owner.token, "GET",
-                                              u"/api/v1/keys/%1"_s.arg(key.value(u"id"_s).toInteger()));
+    const TestHttpResult shown
+        = m_team->call(m_team->owner.token, "GET", u"/api/v1/keys/%1"_s.arg(key.value(u"id"_s).toInteger()));
     QCOMPARE(shown.status, 200);
     QVERIFY(!shown.body.contains(plaintext) && !shown.json().contains(u"key"_s));
 }
@@ -174,15 +178,18 @@ void TestApiKeys::manageKey_data()
     QTest::addColumn<QByteArray>("method");
     QTest::addColumn<QString>("suffix");
     QTest::addColumn<int>("status");
-    const QList<std::tuple<const char *, QByteArray, QString, int>> actions{
-        {"limit", "PATCH", QString(), 200}, {"roll", "POST", u"/roll"_s, 200}, {"delete", "DELETE", QString(), 200}};
+    const QList<std::tuple<const char *, QByteArray, QString, int>> actions { { "limit", "PATCH", QString(),
+                                                                                  200 },
+        { "roll", "POST", u"/roll"_s, 200 }, { "delete", "DELETE", QString(), 200 } };
     for (const auto &[action, method, suffix, okStatus] : actions) {
-        for (const char *actor : {"owner", "admin"}) {
-            for (const char *owner : {"developer", "restricted", "owner"})
+        for (const char *actor : { "owner", "admin" }) {
+            for (const char *owner : { "developer", "restricted", "owner" })
                 QTest::addRow("%s: %s a %s's key", actor, action, owner)
-                    << QString::fromLatin1(actor) << QString::fromLatin1(owner) << method << suffix << okStatus;
+                    << QString::fromLatin1(actor) << QString::fromLatin1(owner) << method << suffix
+                    << okStatus;
         }
-        QTest::addRow("developer: %s own key", action) << u"developer"_s << u"developer"_s << method << suffix << okStatus;
+        QTest::addRow("developer: %s own key", action)
+            << u"developer"_s << u"developer"_s << method << suffix << okStatus;
         QTest::addRow("developer: %s another's key", action)
             << u"developer"_s << u"restricted"_s << method << suffix << 403;
         QTest::addRow("restricted: %s the key issued to them", action)
@@ -200,14 +207,18 @@ void TestApiKeys::manageKey()
     const TestHttpResult created = createKey(m_team->owner, m_team->person(keyOwner).id);
     QCOMPARE(created.status, 201);
     const qint64 id = created.json().value(u"id"_s).toInteger();
-    const QJsonObject body = method == "PATCH" ? QJsonObject{{u"spend_limit_usd"_s, 3.5}} : QJsonObject();
-    const TestHttpResult result = m_team->call(m_team->person(actor).token, method, u"/api/v1/keys/%1"_s.arg(id) + suffix, body);
+    const QJsonObject body
+        = method == "PATCH" ? QJsonObject { { u"spend_limit_usd"_s, 3.5 } } : QJsonObject();
+    const TestHttpResult result
+        = m_team->call(m_team->person(actor).token, method, u"/api/v1/keys/%1"_s.arg(id) + suffix, body);
     QCOMPARE(result.status, status);
     const std::optional<ApiKey> key = m_team->gateway().keys().find(id);
     if (status == 403) {
         QVERIFY2(errorMessage(result).contains(u"API keys"_s), qPrintable(errorMessage(result)));
         QVERIFY(key && !key->limits.spendLimitUsd); // nothing changed
-        QCOMPARE(m_team->chat(created.json().value(u"key"_s).toString().toLatin1(), u"openai/gpt-4o-mini"_s).status, 200);
+        QCOMPARE(m_team->chat(created.json().value(u"key"_s).toString().toLatin1(), u"openai/gpt-4o-mini"_s)
+                     .status,
+            200);
         return;
     }
     if (method == "PATCH") {
@@ -223,8 +234,7 @@ void TestApiKeys::manageKey()
 void TestApiKeys::developerStaysWithinTheirBudget()
 {
     const TestHttpResult budget = m_team->call(m_team->owner.token, "PATCH",
-                                               u"/api/v1/members/%1"_s.arg(m_team->developer.id),
-                                               QJsonObject{{u"key_budget_usd"_s, 10.0}});
+        u"/api/v1/members/%1"_s.arg(m_team->developer.id), QJsonObject { { u"key_budget_usd"_s, 10.0 } });
     QCOMPARE(budget.status, 200);
 
     const TestHttpResult unlimited = createKey(m_team->developer, 0);
@@ -232,40 +242,58 @@ void TestApiKeys::developerStaysWithinTheirBudget()
     QVERIFY2(errorMessage(unlimited).contains(u"budget is $10"_s), qPrintable(errorMessage(unlimited)));
     // A period limit alone does not bound what the key can spend.
     const TestHttpResult periodOnly = createKey(m_team->developer, 0,
-        QJsonObject{{u"period_limit_usd"_s, 1.0}, {u"limit_period"_s, u"day"_s}});
+        QJsonObject { { u"period_limit_usd"_s, 1.0 }, { u"limit_period"_s, u"day"_s } });
     QCOMPARE(periodOnly.status, 403);
-    const TestHttpResult over = createKey(m_team->developer, 0, QJsonObject{{u"spend_limit_usd"_s, 10.5}});
+    const TestHttpResult over
+        = createKey(m_team->developer, 0, QJsonObject { { u"spend_limit_usd"_s, 10.5 } });
     QCOMPARE(over.status, 403);
     QVERIFY2(errorMessage(over).contains(u"exceeds your key budget"_s), qPrintable(errorMessage(over)));
 
-    const TestHttpResult first = createKey(m_team->developer, 0, QJsonObject{{u"spend_limit_usd"_s, 6.0}});
+    const TestHttpResult first
+        = createKey(m_team->developer, 0, QJsonObject { { u"spend_limit_usd"_s, 6.0 } });
     QCOMPARE(first.status, 201);
     // The budget is for all their keys together.
-    const TestHttpResult second = createKey(m_team->developer, 0, QJsonObject{{u"spend_limit_usd"_s, 5.0}});
+    const TestHttpResult second
+        = createKey(m_team->developer, 0, QJsonObject { { u"spend_limit_usd"_s, 5.0 } });
     QCOMPARE(second.status, 403);
     QVERIFY2(errorMessage(second).contains(u"at most $4"_s), qPrintable(errorMessage(second)));
-    QCOMPARE(createKey(m_team->developer, 0, QJsonObject{{u"spend_limit_usd"_s, 4.0}}).status, 201);
+    QCOMPARE(createKey(m_team->developer, 0, QJsonObject { { u"spend_limit_usd"_s, 4.0 } }).status, 201);
 
     const QString firstPath = u"/api/v1/keys/%1"_s.arg(first.json().value(u"id"_s).toInteger());
-    QCOMPARE(m_team->call(m_team->developer.token, "PATCH", firstPath, QJsonObject{{u"spend_limit_usd"_s, 7.0}}).status, 403);
-    QCOMPARE(m_team->call(m_team->developer.token, "PATCH", firstPath, QJsonObject{{u"spend_limit_usd"_s, QJsonValue(QJsonValue::Null)}}).status, 403);
-    QCOMPARE(m_team->call(m_team->developer.token, "PATCH", firstPath, QJsonObject{{u"spend_limit_usd"_s, 5.0}}).status, 200);
+    QCOMPARE(
+        m_team
+            ->call(m_team->developer.token, "PATCH", firstPath, QJsonObject { { u"spend_limit_usd"_s, 7.0 } })
+            .status,
+        403);
+    QCOMPARE(m_team
+                 ->call(m_team->developer.token, "PATCH", firstPath,
+                     QJsonObject { { u"spend_limit_usd"_s, QJsonValue(QJsonValue::Null) } })
+                 .status,
+        403);
+    QCOMPARE(
+        m_team
+            ->call(m_team->developer.token, "PATCH", firstPath, QJsonObject { { u"spend_limit_usd"_s, 5.0 } })
+            .status,
+        200);
     // Disabling needs no budget, and owners issuing keys to the developer are not bound by it.
-    QCOMPARE(m_team->call(m_team->developer.token, "PATCH", firstPath, QJsonObject{{u"disabled"_s, true}}).status, 200);
+    QCOMPARE(
+        m_team->call(m_team->developer.token, "PATCH", firstPath, QJsonObject { { u"disabled"_s, true } })
+            .status,
+        200);
     QCOMPARE(createKey(m_team->owner, m_team->developer.id).status, 201);
 }
 
 void TestApiKeys::limitsRoundTripAndTheProxyEnforcesThem()
 {
-    const QJsonObject limits{
-        {u"expires_at"_s, u"2099-01-31T12:00:00Z"_s},
-        {u"spend_limit_usd"_s, 25.0},
-        {u"period_limit_usd"_s, 2.5},
-        {u"limit_period"_s, u"week"_s},
-        {u"allowed_models"_s, QJsonArray{u"gpt-4o*"_s, u"openai/*"_s}},
-        {u"denied_models"_s, QJsonArray{u"gpt-4o"_s}},
-        {u"allowed_providers"_s, QJsonArray{u"openai"_s}},
-        {u"denied_providers"_s, QJsonArray{u"anthropic"_s}},
+    const QJsonObject limits {
+        { u"expires_at"_s, u"2099-01-31T12:00:00Z"_s },
+        { u"spend_limit_usd"_s, 25.0 },
+        { u"period_limit_usd"_s, 2.5 },
+        { u"limit_period"_s, u"week"_s },
+        { u"allowed_models"_s, QJsonArray { u"gpt-4o*"_s, u"openai/*"_s } },
+        { u"denied_models"_s, QJsonArray { u"gpt-4o"_s } },
+        { u"allowed_providers"_s, QJsonArray { u"openai"_s } },
+        { u"denied_providers"_s, QJsonArray { u"anthropic"_s } },
     };
     const TestHttpResult created = createKey(m_team->admin, m_team->restricted.id, limits);
     QCOMPARE(created.status, 201);
@@ -276,7 +304,7 @@ void TestApiKeys::limitsRoundTripAndTheProxyEnforcesThem()
         QCOMPARE(shown.json().value(it.key()), it.value());
     const std::optional<ApiKey> stored = m_team->gateway().keys().find(id);
     QCOMPARE(stored->limits.period, LimitPeriod::Week);
-    QCOMPARE(stored->limits.deniedModels, QStringList{u"gpt-4o"_s});
+    QCOMPARE(stored->limits.deniedModels, QStringList { u"gpt-4o"_s });
 
     const QByteArray plaintext = created.json().value(u"key"_s).toString().toLatin1();
     const TestHttpResult denied = m_team->chat(plaintext, u"gpt-4o"_s);
@@ -284,17 +312,21 @@ void TestApiKeys::limitsRoundTripAndTheProxyEnforcesThem()
     QCOMPARE(denied.json().value(u"error"_s).toObject().value(u"code"_s).toString(), u"model_not_allowed"_s);
     QCOMPARE(m_team->chat(plaintext, u"openai/gpt-4o-mini"_s).status, 200);
     const TestHttpResult spent = m_team->call(m_team->admin.token, "GET", u"/api/v1/keys/%1"_s.arg(id));
-    QVERIFY2(spent.json().value(u"spend"_s).toObject().value(u"all_time_usd"_s).toDouble() > 0, spent.body.constData());
+    QVERIFY2(spent.json().value(u"spend"_s).toObject().value(u"all_time_usd"_s).toDouble() > 0,
+        spent.body.constData());
     QVERIFY(spent.json().value(u"spend"_s).toObject().value(u"period_start"_s).isString());
 
     // Bad limits are refused with what is wrong, and change nothing.
     const TestHttpResult bad = m_team->call(m_team->admin.token, "PATCH", u"/api/v1/keys/%1"_s.arg(id),
-                                            QJsonObject{{u"limit_period"_s, u"fortnight"_s}});
+        QJsonObject { { u"limit_period"_s, u"fortnight"_s } });
     QCOMPARE(bad.status, 422);
     QVERIFY2(errorMessage(bad).contains(u"hour, day, week or month"_s), qPrintable(errorMessage(bad)));
     // Clearing the model deny lets the model through.
-    QCOMPARE(m_team->call(m_team->admin.token, "PATCH", u"/api/v1/keys/%1"_s.arg(id),
-                          QJsonObject{{u"denied_models"_s, QJsonArray()}}).status, 200);
+    QCOMPARE(m_team
+                 ->call(m_team->admin.token, "PATCH", u"/api/v1/keys/%1"_s.arg(id),
+                     QJsonObject { { u"denied_models"_s, QJsonArray() } })
+                 .status,
+        200);
     QCOMPARE(m_team->gateway().keys().find(id)->limits.period, LimitPeriod::Week);
     QCOMPARE(m_team->chat(plaintext, u"gpt-4o"_s).status, 200);
 }
@@ -322,11 +354,14 @@ void TestApiKeys::disableAndDeleteStopTheKey()
     const TestHttpResult created = createKey(m_team->owner, m_team->restricted.id);
     const QByteArray plaintext = created.json().value(u"key"_s).toString().toLatin1();
     const QString path = u"/api/v1/keys/%1"_s.arg(created.json().value(u"id"_s).toInteger());
-    QCOMPARE(m_team->call(m_team->owner.token, "PATCH", path, QJsonObject{{u"disabled"_s, true}}).status, 200);
+    QCOMPARE(m_team->call(m_team->owner.token, "PATCH", path, QJsonObject { { u"disabled"_s, true } }).status,
+        200);
     const TestHttpResult refused = m_team->chat(plaintext, u"openai/gpt-4o-mini"_s);
     QCOMPARE(refused.status, 403);
     QCOMPARE(refused.json().value(u"error"_s).toObject().value(u"code"_s).toString(), u"key_disabled"_s);
-    QCOMPARE(m_team->call(m_team->owner.token, "PATCH", path, QJsonObject{{u"disabled"_s, false}}).status, 200);
+    QCOMPARE(
+        m_team->call(m_team->owner.token, "PATCH", path, QJsonObject { { u"disabled"_s, false } }).status,
+        200);
     QCOMPARE(m_team->chat(plaintext, u"openai/gpt-4o-mini"_s).status, 200);
     QCOMPARE(m_team->call(m_team->owner.token, "DELETE", path).status, 200);
     QCOMPARE(m_team->chat(plaintext, u"openai/gpt-4o-mini"_s).status, 401);
@@ -335,10 +370,14 @@ void TestApiKeys::disableAndDeleteStopTheKey()
 
 void TestApiKeys::everyChangeIsAuditedWithoutSecrets()
 {
-    const TestHttpResult created = createKey(m_team->developer, 0, QJsonObject{{u"spend_limit_usd"_s, 1.0}});
+    const TestHttpResult created
+        = createKey(m_team->developer, 0, QJsonObject { { u"spend_limit_usd"_s, 1.0 } });
     const qint64 id = created.json().value(u"id"_s).toInteger();
     const QString path = u"/api/v1/keys/%1"_s.arg(id);
-    QCOMPARE(m_team->call(m_team->developer.token, "PATCH", path, QJsonObject{{u"spend_limit_usd"_s, 2.0}}).status, 200);
+    QCOMPARE(
+        m_team->call(m_team->developer.token, "PATCH", path, QJsonObject { { u"spend_limit_usd"_s, 2.0 } })
+            .status,
+        200);
     const TestHttpResult rolled = m_team->call(m_team->developer.token, "POST", path + u"/roll"_s);
     QCOMPARE(m_team->call(m_team->developer.token, "DELETE", path).status, 200);
 
@@ -358,7 +397,7 @@ void TestApiKeys::everyChangeIsAuditedWithoutSecrets()
             QCOMPARE(entry.value(u"after"_s).toObject().value(u"spend_limit_usd"_s).toDouble(), 2.0);
         }
     }
-    QCOMPARE(actions, (QStringList{u"key.create"_s, u"key.update"_s, u"key.roll"_s, u"key.delete"_s}));
+    QCOMPARE(actions, (QStringList { u"key.create"_s, u"key.update"_s, u"key.roll"_s, u"key.delete"_s }));
 }
 
 void TestApiKeys::renameKeepsTheKeyWorking()
@@ -367,17 +406,24 @@ void TestApiKeys::renameKeepsTheKeyWorking()
     QCOMPARE(created.status, 201);
     const qint64 id = created.json().value(u"id"_s).toInteger();
     const QString path = u"/api/v1/keys/%1"_s.arg(id);
-    const TestHttpResult renamed = m_team->call(m_team->developer.token, "PATCH", path,
-                                                QJsonObject{{u"name"_s, u"  CI pipeline  "_s}});
+    const TestHttpResult renamed = m_team->call(
+        m_team->developer.token, "PATCH", path, QJsonObject { { u"name"_s, u"  CI pipeline  "_s } });
     QCOMPARE(renamed.status, 200);
     QCOMPARE(renamed.json().value(u"name"_s).toString(), u"CI pipeline"_s);
-    QCOMPARE(m_team->call(m_team->owner.token, "GET", path).json().value(u"name"_s).toString(), u"CI pipeline"_s);
+    QCOMPARE(
+        m_team->call(m_team->owner.token, "GET", path).json().value(u"name"_s).toString(), u"CI pipeline"_s);
     QCOMPARE(m_team->gateway().keys().find(id)->name, u"CI pipeline"_s);
-    QCOMPARE(m_team->chat(created.json().value(u"key"_s).toString().toLatin1(), u"openai/gpt-4o-mini"_s).status, 200);
-    const TestHttpResult empty = m_team->call(m_team->developer.token, "PATCH", path, QJsonObject{{u"name"_s, u" "_s}});
+    QCOMPARE(
+        m_team->chat(created.json().value(u"key"_s).toString().toLatin1(), u"openai/gpt-4o-mini"_s).status,
+        200);
+    const TestHttpResult empty
+        = m_team->call(m_team->developer.token, "PATCH", path, QJsonObject { { u"name"_s, u" "_s } });
     QCOMPARE(empty.status, 422);
-    QCOMPARE(m_team->call(m_team->restricted.token, "PATCH", path, QJsonObject{{u"name"_s, u"mine"_s}}).status, 403);
-    const QJsonArray audit = m_team->call(m_team->owner.token, "GET", u"/api/v1/audit"_s).json().value(u"entries"_s).toArray();
+    QCOMPARE(m_team->call(m_team->restricted.token, "PATCH", path, QJsonObject { { u"name"_s, u"mine"_s } })
+                 .status,
+        403);
+    const QJsonArray audit
+        = m_team->call(m_team->owner.token, "GET", u"/api/v1/audit"_s).json().value(u"entries"_s).toArray();
     QCOMPARE(audit.first()[u"action"_s].toString(), u"key.update"_s);
     QCOMPARE(audit.first()[u"before"_s][u"name"_s].toString(), u"key of dev@example.org"_s);
     QCOMPARE(audit.first()[u"after"_s][u"name"_s].toString(), u"CI pipeline"_s);
@@ -394,9 +440,10 @@ bool failAuditRows(ProxyHarness &harness, bool fail, QString *error)
     if (!db.isValid())
         return false;
     QSqlQuery query(db);
-    const QString sql = fail ? u"CREATE TRIGGER fail_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, '%1'); END"_s.arg(
-                                   QLatin1StringView(kInjectedFailure))
-                             : u"DROP TRIGGER fail_audit"_s;
+    const QString sql = fail
+        ? u"CREATE TRIGGER fail_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, '%1'); END"_s.arg(
+            QLatin1StringView(kInjectedFailure))
+        : u"DROP TRIGGER fail_audit"_s;
     if (!query.exec(sql)) {
         *error = query.lastError().text();
         return false;
@@ -410,18 +457,23 @@ bool failAuditRows(ProxyHarness &harness, bool fail, QString *error)
 // either, and the answer says what failed in the gateway's words, not the database's.
 void TestApiKeys::aChangeWhoseAuditFailsIsNotMade()
 {
-    const TestHttpResult created = createKey(m_team->developer, 0, QJsonObject{{u"spend_limit_usd"_s, 1.0}});
+    const TestHttpResult created
+        = createKey(m_team->developer, 0, QJsonObject { { u"spend_limit_usd"_s, 1.0 } });
     QCOMPARE(created.status, 201);
     const qint64 id = created.json().value(u"id"_s).toInteger();
     const QString path = u"/api/v1/keys/%1"_s.arg(id);
     const QByteArray plaintext = created.json().value(u"key"_s).toString().toLatin1();
     const int auditRows = m_team->call(m_team->owner.token, "GET", u"/api/v1/audit"_s)
-                              .json().value(u"entries"_s).toArray().size();
+                              .json()
+                              .value(u"entries"_s)
+                              .toArray()
+                              .size();
     QString error;
     QVERIFY2(failAuditRows(m_team->harness(), true, &error), qPrintable(error));
 
-    const QJsonObject change{{u"name"_s, u"renamed"_s}, {u"disabled"_s, true}, {u"spend_limit_usd"_s, 2.0}};
-    const QList<TestHttpResult> refused{
+    const QJsonObject change { { u"name"_s, u"renamed"_s }, { u"disabled"_s, true },
+        { u"spend_limit_usd"_s, 2.0 } };
+    const QList<TestHttpResult> refused {
         m_team->call(m_team->developer.token, "PATCH", path, change),
         m_team->call(m_team->developer.token, "POST", path + u"/roll"_s),
         m_team->call(m_team->developer.token, "DELETE", path),
@@ -434,23 +486,28 @@ void TestApiKeys::aChangeWhoseAuditFailsIsNotMade()
         QVERIFY2(message.startsWith(u"cannot "_s) && message.contains(u"API key"_s), qPrintable(message));
         QVERIFY2(message.contains(u"log"_s), qPrintable(message)); // where the details are
         QVERIFY2(!result.body.contains("injected") && !result.body.contains("audit_log")
-                     && !result.body.contains("Unable to"),
-                 result.body.constData());
+                && !result.body.contains("Unable to"),
+            result.body.constData());
     }
     QVERIFY2(failAuditRows(m_team->harness(), false, &error), qPrintable(error));
 
-    // Nothing was written half-way: the key is as it was, in the database and in the proxy's cache, its secret
-    // still works, no other key appeared, and the audit log has no row for any of it.
+    // Nothing was written half-way: the key is as it was, in the database and in the proxy's cache, its
+    // secret still works, no other key appeared, and the audit log has no row for any of it.
     const TestHttpResult after = m_team->call(m_team->developer.token, "GET", path);
     QCOMPARE(after.status, 200);
     QCOMPARE(after.json().value(u"name"_s).toString(), u"key of %1"_s.arg(m_team->developer.email));
     QCOMPARE(after.json().value(u"disabled"_s).toBool(), false);
     QCOMPARE(after.json().value(u"spend_limit_usd"_s).toDouble(), 1.0);
     QCOMPARE(m_team->chat(plaintext, u"openai/gpt-4o-mini"_s).status, 200);
-    const auto keys = m_team->call(m_team->owner.token, "GET", u"/api/v1/keys"_s).json().value(u"keys"_s).toArray();
+    const auto keys
+        = m_team->call(m_team->owner.token, "GET", u"/api/v1/keys"_s).json().value(u"keys"_s).toArray();
     QCOMPARE(keys.size(), 2); // the harness's and this one
-    QCOMPARE(m_team->call(m_team->owner.token, "GET", u"/api/v1/audit"_s).json().value(u"entries"_s).toArray().size(),
-             auditRows);
+    QCOMPARE(m_team->call(m_team->owner.token, "GET", u"/api/v1/audit"_s)
+                 .json()
+                 .value(u"entries"_s)
+                 .toArray()
+                 .size(),
+        auditRows);
 }
 
 // Another program holding the database: the change waits for SQLite's busy timeout, then the answer says the
@@ -467,7 +524,7 @@ void TestApiKeys::aLockedDatabaseAnswersBusy()
     QVERIFY(lock.exec(u"BEGIN EXCLUSIVE"_s));
 
     const TestHttpResult busy
-        = m_team->call(m_team->developer.token, "PATCH", path, QJsonObject{{u"disabled"_s, true}});
+        = m_team->call(m_team->developer.token, "PATCH", path, QJsonObject { { u"disabled"_s, true } });
     QVERIFY(lock.exec(u"ROLLBACK"_s));
     QCOMPARE(busy.status, 503);
     QCOMPARE(busy.json().value(u"error"_s).toObject().value(u"code"_s).toString(), u"busy"_s);
@@ -481,14 +538,16 @@ void TestApiKeys::aLockedDatabaseAnswersBusy()
 // (not the proxy's OpenAI one), and nothing is created.
 void TestApiKeys::anOversizedBodyIsRefusedInTheApisFormat()
 {
-    const QJsonObject body{{u"name"_s, QString(300 * 1024, u'x')}};
+    const QJsonObject body { { u"name"_s, QString(300 * 1024, u'x') } };
     const TestHttpResult result = m_team->call(m_team->owner.token, "POST", u"/api/v1/keys"_s, body);
     QCOMPARE(result.status, 413);
     const QJsonObject error = result.json().value(u"error"_s).toObject();
     QCOMPARE(error.value(u"code"_s).toString(), u"too_large"_s);
     QVERIFY2(!error.value(u"message"_s).toString().isEmpty(), result.body.constData());
     QVERIFY2(!error.contains(u"type"_s), result.body.constData());
-    QCOMPARE(m_team->call(m_team->owner.token, "GET", u"/api/v1/keys"_s).json().value(u"keys"_s).toArray().size(), 1);
+    QCOMPARE(
+        m_team->call(m_team->owner.token, "GET", u"/api/v1/keys"_s).json().value(u"keys"_s).toArray().size(),
+        1);
 }
 
 QTEST_GUILESS_MAIN(TestApiKeys)

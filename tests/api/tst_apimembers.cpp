@@ -82,7 +82,8 @@ void TestApiMembers::teamList()
     const TestHttpResult result = m_team->call(m_team->person(actor).token, "GET", u"/api/v1/members"_s);
     QCOMPARE(result.status, status);
     if (status == 403) {
-        QVERIFY2(errorMessage(result).contains(u"cannot see the team list"_s), qPrintable(errorMessage(result)));
+        QVERIFY2(
+            errorMessage(result).contains(u"cannot see the team list"_s), qPrintable(errorMessage(result)));
         return;
     }
     const QJsonArray members = result.json().value(u"members"_s).toArray();
@@ -104,53 +105,63 @@ void TestApiMembers::memberActions_data()
     QTest::addColumn<int>("status");
     QTest::addColumn<QString>("message"); // part of the refusal
 
-    const QJsonObject newDev{{u"email"_s, u"new@example.org"_s}, {u"name"_s, u"New"_s}, {u"role"_s, u"developer"_s}};
-    const QJsonObject newOwner{{u"email"_s, u"new@example.org"_s}, {u"name"_s, u"New"_s}, {u"role"_s, u"owner"_s}};
-    const QJsonObject toAdmin{{u"role"_s, u"admin"_s}};
-    const QJsonObject toOwner{{u"role"_s, u"owner"_s}};
-    const QJsonObject budget{{u"key_budget_usd"_s, 25.5}};
+    const QJsonObject newDev { { u"email"_s, u"new@example.org"_s }, { u"name"_s, u"New"_s },
+        { u"role"_s, u"developer"_s } };
+    const QJsonObject newOwner { { u"email"_s, u"new@example.org"_s }, { u"name"_s, u"New"_s },
+        { u"role"_s, u"owner"_s } };
+    const QJsonObject toAdmin { { u"role"_s, u"admin"_s } };
+    const QJsonObject toOwner { { u"role"_s, u"owner"_s } };
+    const QJsonObject budget { { u"key_budget_usd"_s, 25.5 } };
     const QJsonObject none;
 
     // add members
     QTest::newRow("add: owner") << u"owner"_s << QByteArray("POST") << u"-"_s << newOwner << 201 << QString();
     QTest::newRow("add: admin") << u"admin"_s << QByteArray("POST") << u"-"_s << newDev << 201 << QString();
-    QTest::newRow("add: admin cannot grant owner") << u"admin"_s << QByteArray("POST") << u"-"_s << newOwner << 403
-                                                   << u"only an owner can make someone an owner"_s;
+    QTest::newRow("add: admin cannot grant owner") << u"admin"_s << QByteArray("POST") << u"-"_s << newOwner
+                                                   << 403 << u"only an owner can make someone an owner"_s;
     QTest::newRow("add: developer") << u"developer"_s << QByteArray("POST") << u"-"_s << newDev << 403
                                     << u"cannot add members"_s;
     QTest::newRow("add: restricted") << u"restricted"_s << QByteArray("POST") << u"-"_s << newDev << 403
                                      << u"cannot add members"_s;
     // remove members
-    QTest::newRow("remove: owner") << u"owner"_s << QByteArray("DELETE") << u"developer"_s << none << 200 << QString();
-    QTest::newRow("remove: admin") << u"admin"_s << QByteArray("DELETE") << u"developer"_s << none << 200 << QString();
-    QTest::newRow("remove: admin not on owners") << u"admin"_s << QByteArray("DELETE") << u"owner"_s << none << 403
-                                                 << u"admins cannot remove an owner"_s;
-    QTest::newRow("remove: developer") << u"developer"_s << QByteArray("DELETE") << u"restricted"_s << none << 403
-                                       << u"cannot remove members"_s;
-    QTest::newRow("remove: restricted") << u"restricted"_s << QByteArray("DELETE") << u"developer"_s << none << 403
-                                        << u"cannot remove members"_s;
+    QTest::newRow("remove: owner") << u"owner"_s << QByteArray("DELETE") << u"developer"_s << none << 200
+                                   << QString();
+    QTest::newRow("remove: admin") << u"admin"_s << QByteArray("DELETE") << u"developer"_s << none << 200
+                                   << QString();
+    QTest::newRow("remove: admin not on owners") << u"admin"_s << QByteArray("DELETE") << u"owner"_s << none
+                                                 << 403 << u"admins cannot remove an owner"_s;
+    QTest::newRow("remove: developer") << u"developer"_s << QByteArray("DELETE") << u"restricted"_s << none
+                                       << 403 << u"cannot remove members"_s;
+    QTest::newRow("remove: restricted") << u"restricted"_s << QByteArray("DELETE") << u"developer"_s << none
+                                        << 403 << u"cannot remove members"_s;
     // change roles
-    QTest::newRow("role: owner") << u"owner"_s << QByteArray("PATCH") << u"developer"_s << toAdmin << 200 << QString();
-    QTest::newRow("role: owner grants owner") << u"owner"_s << QByteArray("PATCH") << u"admin"_s << toOwner << 200
-                                              << QString();
-    QTest::newRow("role: admin") << u"admin"_s << QByteArray("PATCH") << u"developer"_s << toAdmin << 200 << QString();
-    QTest::newRow("role: admin not on owners") << u"admin"_s << QByteArray("PATCH") << u"owner"_s << toAdmin << 403
-                                               << u"admins cannot change an owner"_s;
-    QTest::newRow("role: admin cannot grant owner") << u"admin"_s << QByteArray("PATCH") << u"developer"_s << toOwner
-                                                    << 403 << u"only an owner can make someone an owner"_s;
-    QTest::newRow("role: developer") << u"developer"_s << QByteArray("PATCH") << u"restricted"_s << toAdmin << 403
-                                     << u"cannot change members"_s;
-    QTest::newRow("role: restricted") << u"restricted"_s << QByteArray("PATCH") << u"restricted"_s << toAdmin << 403
-                                      << u"cannot change members"_s;
+    QTest::newRow("role: owner") << u"owner"_s << QByteArray("PATCH") << u"developer"_s << toAdmin << 200
+                                 << QString();
+    QTest::newRow("role: owner grants owner")
+        << u"owner"_s << QByteArray("PATCH") << u"admin"_s << toOwner << 200 << QString();
+    QTest::newRow("role: admin") << u"admin"_s << QByteArray("PATCH") << u"developer"_s << toAdmin << 200
+                                 << QString();
+    QTest::newRow("role: admin not on owners") << u"admin"_s << QByteArray("PATCH") << u"owner"_s << toAdmin
+                                               << 403 << u"admins cannot change an owner"_s;
+    QTest::newRow("role: admin cannot grant owner")
+        << u"admin"_s << QByteArray("PATCH") << u"developer"_s << toOwner << 403
+        << u"only an owner can make someone an owner"_s;
+    QTest::newRow("role: developer") << u"developer"_s << QByteArray("PATCH") << u"restricted"_s << toAdmin
+                                     << 403 << u"cannot change members"_s;
+    QTest::newRow("role: restricted") << u"restricted"_s << QByteArray("PATCH") << u"restricted"_s << toAdmin
+                                      << 403 << u"cannot change members"_s;
     // member budgets
-    QTest::newRow("budget: owner") << u"owner"_s << QByteArray("PATCH") << u"developer"_s << budget << 200 << QString();
-    QTest::newRow("budget: admin") << u"admin"_s << QByteArray("PATCH") << u"developer"_s << budget << 200 << QString();
-    QTest::newRow("budget: admin not on owners") << u"admin"_s << QByteArray("PATCH") << u"owner"_s << budget << 403
-                                                 << u"admins cannot change an owner"_s;
-    QTest::newRow("budget: developer, even their own") << u"developer"_s << QByteArray("PATCH") << u"developer"_s
-                                                       << budget << 403 << u"cannot change members"_s;
-    QTest::newRow("budget: restricted") << u"restricted"_s << QByteArray("PATCH") << u"restricted"_s << budget << 403
-                                        << u"cannot change members"_s;
+    QTest::newRow("budget: owner") << u"owner"_s << QByteArray("PATCH") << u"developer"_s << budget << 200
+                                   << QString();
+    QTest::newRow("budget: admin") << u"admin"_s << QByteArray("PATCH") << u"developer"_s << budget << 200
+                                   << QString();
+    QTest::newRow("budget: admin not on owners") << u"admin"_s << QByteArray("PATCH") << u"owner"_s << budget
+                                                 << 403 << u"admins cannot change an owner"_s;
+    QTest::newRow("budget: developer, even their own")
+        << u"developer"_s << QByteArray("PATCH") << u"developer"_s << budget << 403
+        << u"cannot change members"_s;
+    QTest::newRow("budget: restricted") << u"restricted"_s << QByteArray("PATCH") << u"restricted"_s << budget
+                                        << 403 << u"cannot change members"_s;
 }
 
 void TestApiMembers::memberActions()
@@ -161,7 +172,8 @@ void TestApiMembers::memberActions()
     QFETCH(QJsonObject, body);
     QFETCH(int, status);
     QFETCH(QString, message);
-    const QString path = target == "-"_L1 ? u"/api/v1/members"_s : u"/api/v1/members/%1"_s.arg(m_team->person(target).id);
+    const QString path
+        = target == "-"_L1 ? u"/api/v1/members"_s : u"/api/v1/members/%1"_s.arg(m_team->person(target).id);
     const TestHttpResult result = m_team->call(m_team->person(actor).token, method, path, body);
     QVERIFY2(result.status == status, result.body.constData());
 
@@ -227,7 +239,7 @@ void TestApiMembers::transferOwnership()
     QVERIFY(developer && formerOwner);
     if (status == 403) {
         QVERIFY2(errorMessage(result).contains(u"cannot transfer ownership; only an owner can"_s),
-                 qPrintable(errorMessage(result)));
+            qPrintable(errorMessage(result)));
         QCOMPARE(developer->role, Role::Developer);
         QCOMPARE(formerOwner->role, Role::Owner);
         return;
@@ -241,7 +253,7 @@ void TestApiMembers::lastOwnerCannotBeRemovedOrDemoted()
 {
     const QByteArray owner = m_team->owner.token;
     const QString self = u"/api/v1/members/%1"_s.arg(m_team->owner.id);
-    const TestHttpResult demote = m_team->call(owner, "PATCH", self, {{u"role"_s, u"admin"_s}});
+    const TestHttpResult demote = m_team->call(owner, "PATCH", self, { { u"role"_s, u"admin"_s } });
     QCOMPARE(demote.status, 409);
     QVERIFY2(errorMessage(demote).contains(u"last owner"_s), qPrintable(errorMessage(demote)));
     const TestHttpResult remove = m_team->call(owner, "DELETE", self);
@@ -251,25 +263,34 @@ void TestApiMembers::lastOwnerCannotBeRemovedOrDemoted()
     QCOMPARE(m_team->gateway().members().member(m_team->owner.id, &error)->role, Role::Owner);
 
     // With a second owner, the first may step down; then the second is the last and is protected.
-    QCOMPARE(m_team->call(owner, "PATCH", u"/api/v1/members/%1"_s.arg(m_team->admin.id), {{u"role"_s, u"owner"_s}}).status, 200);
-    QCOMPARE(m_team->call(owner, "PATCH", self, {{u"role"_s, u"developer"_s}}).status, 200);
-    const TestHttpResult again = m_team->call(m_team->admin.token, "DELETE", u"/api/v1/members/%1"_s.arg(m_team->admin.id));
+    QCOMPARE(m_team
+                 ->call(owner, "PATCH", u"/api/v1/members/%1"_s.arg(m_team->admin.id),
+                     { { u"role"_s, u"owner"_s } })
+                 .status,
+        200);
+    QCOMPARE(m_team->call(owner, "PATCH", self, { { u"role"_s, u"developer"_s } }).status, 200);
+    const TestHttpResult again
+        = m_team->call(m_team->admin.token, "DELETE", u"/api/v1/members/%1"_s.arg(m_team->admin.id));
     QCOMPARE(again.status, 409);
 }
 
 void TestApiMembers::everyoneMayCorrectTheirOwnName()
 {
     const QString self = u"/api/v1/members/%1"_s.arg(m_team->restricted.id);
-    const TestHttpResult renamed = m_team->call(m_team->restricted.token, "PATCH", self, {{u"name"_s, u"Rita"_s}});
+    const TestHttpResult renamed
+        = m_team->call(m_team->restricted.token, "PATCH", self, { { u"name"_s, u"Rita"_s } });
     QVERIFY2(renamed.status == 200, renamed.body.constData());
     QCOMPARE(renamed.json().value(u"name"_s).toString(), u"Rita"_s);
     // …but not anyone else's.
     const TestHttpResult other = m_team->call(m_team->restricted.token, "PATCH",
-                                              u"/api/v1/members/%1"_s.arg(m_team->developer.id), {{u"name"_s, u"X"_s}});
+        u"/api/v1/members/%1"_s.arg(m_team->developer.id), { { u"name"_s, u"X"_s } });
     QCOMPARE(other.status, 403);
     // me works as an id.
-    QCOMPARE(m_team->call(m_team->restricted.token, "GET", u"/api/v1/members/me"_s).json().value(u"name"_s).toString(),
-             u"Rita"_s);
+    QCOMPARE(m_team->call(m_team->restricted.token, "GET", u"/api/v1/members/me"_s)
+                 .json()
+                 .value(u"name"_s)
+                 .toString(),
+        u"Rita"_s);
 }
 
 // The can-list of each role, as the role table in permissions.h reads: a rule changed without this list (and
@@ -279,22 +300,21 @@ void TestApiMembers::meSaysWhatTheMemberCan_data()
     QTest::addColumn<QString>("role");
     QTest::addColumn<QStringList>("can");
     QTest::addColumn<QString>("recordScope");
-    const QStringList admin{u"members.view"_s,     u"members.manage"_s,       u"audit.read"_s,
-                            u"keys.view"_s,        u"keys.view_all"_s,        u"keys.create"_s,
-                            u"usage.view"_s,       u"usage.group_by_key"_s,   u"usage.group_by_member"_s,
-                            u"logs.view"_s,        u"payloads.view_all"_s,    u"providers.view"_s,
-                            u"providers.manage"_s, u"export.all"_s};
+    const QStringList admin { u"members.view"_s, u"members.manage"_s, u"audit.read"_s, u"keys.view"_s,
+        u"keys.view_all"_s, u"keys.create"_s, u"usage.view"_s, u"usage.group_by_key"_s,
+        u"usage.group_by_member"_s, u"logs.view"_s, u"payloads.view_all"_s, u"providers.view"_s,
+        u"providers.manage"_s, u"export.all"_s };
     QStringList owner = admin;
     owner.insert(owner.indexOf(u"export.all"_s), u"policies.change"_s);
     owner.insert(owner.indexOf(u"export.all"_s), u"data.delete_all"_s);
     QTest::newRow("owner") << u"owner"_s << owner << u"all"_s;
     QTest::newRow("admin") << u"admin"_s << admin << u"all"_s;
     QTest::newRow("developer") << u"developer"_s
-                               << QStringList{u"members.view"_s, u"keys.view"_s,          u"keys.create"_s,
-                                              u"usage.view"_s,   u"usage.group_by_key"_s, u"logs.view"_s,
-                                              u"providers.view"_s}
+                               << QStringList { u"members.view"_s, u"keys.view"_s, u"keys.create"_s,
+                                      u"usage.view"_s, u"usage.group_by_key"_s, u"logs.view"_s,
+                                      u"providers.view"_s }
                                << u"own_keys"_s;
-    QTest::newRow("restricted") << u"restricted"_s << QStringList{u"usage.view"_s} << u"own_totals"_s;
+    QTest::newRow("restricted") << u"restricted"_s << QStringList { u"usage.view"_s } << u"own_totals"_s;
 }
 
 void TestApiMembers::meSaysWhatTheMemberCan()
@@ -311,10 +331,13 @@ void TestApiMembers::meSaysWhatTheMemberCan()
     QCOMPARE(me.value(u"record_scope"_s).toString(), recordScope);
     // The same member by id answers the same; someone else's entry has no can-list.
     const QJsonObject byId
-        = m_team->call(m_team->person(role).token, "GET", u"/api/v1/members/%1"_s.arg(m_team->person(role).id)).json();
+        = m_team->call(
+                    m_team->person(role).token, "GET", u"/api/v1/members/%1"_s.arg(m_team->person(role).id))
+              .json();
     QCOMPARE(byId.value(u"can"_s), me.value(u"can"_s));
     const QJsonObject other
-        = m_team->call(m_team->owner.token, "GET", u"/api/v1/members/%1"_s.arg(m_team->person(role).id)).json();
+        = m_team->call(m_team->owner.token, "GET", u"/api/v1/members/%1"_s.arg(m_team->person(role).id))
+              .json();
     QCOMPARE(other.contains(u"can"_s), role == "owner"_L1);
 }
 
@@ -326,19 +349,20 @@ void TestApiMembers::canMatchesWhatTheServerAllows_data()
     QTest::addColumn<QString>("action");
     QTest::addColumn<QString>("path");
     const std::pair<const char *, const char *> probes[] = {
-        {"members.view", "/api/v1/members"},
-        {"audit.read", "/api/v1/audit"},
-        {"keys.view", "/api/v1/keys"},
-        {"usage.view", "/api/v1/usage"},
-        {"usage.group_by_key", "/api/v1/usage?group_by=key"},
-        {"usage.group_by_member", "/api/v1/usage?group_by=member"},
-        {"logs.view", "/api/v1/logs"},
-        {"providers.view", "/api/v1/providers"},
-        {"export.all", "/api/v1/export"},
+        { "members.view", "/api/v1/members" },
+        { "audit.read", "/api/v1/audit" },
+        { "keys.view", "/api/v1/keys" },
+        { "usage.view", "/api/v1/usage" },
+        { "usage.group_by_key", "/api/v1/usage?group_by=key" },
+        { "usage.group_by_member", "/api/v1/usage?group_by=member" },
+        { "logs.view", "/api/v1/logs" },
+        { "providers.view", "/api/v1/providers" },
+        { "export.all", "/api/v1/export" },
     };
-    for (const QString &role : {u"owner"_s, u"admin"_s, u"developer"_s, u"restricted"_s}) {
+    for (const QString &role : { u"owner"_s, u"admin"_s, u"developer"_s, u"restricted"_s }) {
         for (const auto &[action, path] : probes)
-            QTest::addRow("%s %s", qPrintable(role), action) << role << QString::fromLatin1(action) << QString::fromLatin1(path);
+            QTest::addRow("%s %s", qPrintable(role), action)
+                << role << QString::fromLatin1(action) << QString::fromLatin1(path);
     }
 }
 
@@ -348,7 +372,8 @@ void TestApiMembers::canMatchesWhatTheServerAllows()
     QFETCH(QString, action);
     QFETCH(QString, path);
     const QByteArray token = m_team->person(role).token;
-    const QJsonArray can = m_team->call(token, "GET", u"/api/v1/members/me"_s).json().value(u"can"_s).toArray();
+    const QJsonArray can
+        = m_team->call(token, "GET", u"/api/v1/members/me"_s).json().value(u"can"_s).toArray();
     const TestHttpResult result = m_team->call(token, "GET", path);
     QVERIFY2(result.status == 200 || result.status == 403, qPrintable(QString::number(result.status)));
     QCOMPARE(can.contains(action), result.status != 403);

@@ -4,8 +4,8 @@
 // the records.
 
 #include "apiteam.h"
-#include "fakeupstream.h"
 #include "auditlog.h"
+#include "fakeupstream.h"
 #include "providerregistry.h"
 
 #include <QJsonArray>
@@ -212,7 +212,6 @@ void TestApiProviders::monthSpendIsSeededFromTheRecords()
     QCOMPARE(restarted.spend().thisMonth(u"anthropic"_s, clock.now()), 0.0);
 }
 
-
 // Another gateway sharing the database (here: its settings store writing the row) limits OpenAI's models;
 // this one follows at its next refresh, in the API and in the proxy.
 void TestApiProviders::anotherInstancesChangesArePickedUp()
@@ -222,7 +221,7 @@ void TestApiProviders::anotherInstancesChangesArePickedUp()
     QVERIFY2(location, qPrintable(error));
     ProviderSettingsStore elsewhere(*location);
     ProviderSettings settings;
-    settings.allowedModels = {u"gpt-4o"_s};
+    settings.allowedModels = { u"gpt-4o"_s };
     AuditEntry audit;
     audit.at = QDateTime::currentDateTimeUtc();
     audit.actorEmail = u"owner@elsewhere"_s;
@@ -233,7 +232,7 @@ void TestApiProviders::anotherInstancesChangesArePickedUp()
     QCOMPARE(m_team->chat(m_team->harness().apiKey(), u"openai/gpt-4o-mini"_s).status, 200); // not yet read
     QVERIFY2(m_team->gateway().providers().refresh(&error), qPrintable(error));
     const TestHttpResult shown = m_team->call(m_team->owner.token, "GET", u"/api/v1/providers/openai"_s);
-    QCOMPARE(shown.json().value(u"allowed_models"_s).toArray(), QJsonArray{u"gpt-4o"_s});
+    QCOMPARE(shown.json().value(u"allowed_models"_s).toArray(), QJsonArray { u"gpt-4o"_s });
     QCOMPARE(m_team->chat(m_team->harness().apiKey(), u"openai/gpt-4o-mini"_s).status, 403);
     QCOMPARE(m_team->chat(m_team->harness().apiKey(), u"openai/gpt-4o"_s).status, 200);
     // Nothing changed since: a refresh keeps the snapshot as it is.

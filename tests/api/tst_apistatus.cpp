@@ -61,7 +61,7 @@ QJsonObject TestApiStatus::status()
 void TestApiStatus::everyMemberMayRead_data()
 {
     QTest::addColumn<QString>("role");
-    for (const QString &role : {u"owner"_s, u"admin"_s, u"developer"_s, u"restricted"_s})
+    for (const QString &role : { u"owner"_s, u"admin"_s, u"developer"_s, u"restricted"_s })
         QTest::newRow(qPrintable(role)) << role;
 }
 
@@ -91,7 +91,7 @@ void TestApiStatus::fieldsAndTypes()
 {
     const QJsonObject s = status();
     QVERIFY2(QRegularExpression(u"^\\d+\\.\\d+\\.\\d+"_s).match(s.value(u"version"_s).toString()).hasMatch(),
-             qPrintable(s.value(u"version"_s).toString()));
+        qPrintable(s.value(u"version"_s).toString()));
     QCOMPARE(s.value(u"url"_s).toString(), m_team->gateway().url());
     QCOMPARE(QDateTime::fromString(s.value(u"started_at"_s).toString(), Qt::ISODate), kStart);
     QVERIFY(s.value(u"uptime_s"_s).isDouble());
@@ -105,7 +105,7 @@ void TestApiStatus::fieldsAndTypes()
     }
     QVERIFY(s.value(u"latest_record_id"_s).isNull()); // nothing proxied yet
     const QJsonObject writer = s.value(u"log_writer"_s).toObject();
-    for (const QString &field : {u"backlog"_s, u"backlog_bytes"_s, u"failures"_s, u"dropped"_s})
+    for (const QString &field : { u"backlog"_s, u"backlog_bytes"_s, u"failures"_s, u"dropped"_s })
         QVERIFY2(writer.value(field).isDouble() && writer.value(field).toInt() == 0, qPrintable(field));
     const QJsonObject database = s.value(u"database"_s).toObject();
     QCOMPARE(database.value(u"engine"_s).toString(), TestDatabase::engineName());
@@ -123,8 +123,8 @@ void TestApiStatus::uptimeFollowsTheClock()
 
 void TestApiStatus::inFlightCountsARequestHeldOpen()
 {
-    // A stream whose upstream holds every event after the first (until released, which this test never does): open
-    // from its first event on, until the client goes.
+    // A stream whose upstream holds every event after the first (until released, which this test never does):
+    // open from its first event on, until the client goes.
     QNetworkRequest request(QUrl(u"http://127.0.0.1:%1/v1/chat/completions"_s.arg(m_team->harness().port())));
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     request.setRawHeader("authorization", "Bearer " + m_team->harness().apiKey());
@@ -154,7 +154,9 @@ void TestApiStatus::requestsPerMinute()
 
     const QJsonArray minutes = status().value(u"requests_per_minute"_s).toArray();
     QCOMPARE(minutes.size(), 16);
-    const auto startOf = [&](qsizetype i) { return QDateTime::fromString(minutes.at(i)[u"start"_s].toString(), Qt::ISODate); };
+    const auto startOf = [&](qsizetype i) {
+        return QDateTime::fromString(minutes.at(i)[u"start"_s].toString(), Qt::ISODate);
+    };
     QCOMPARE(startOf(15), QDateTime(QDate(2026, 12, 6), QTime(9, 1), Qt::UTC)); // the current minute, last
     QCOMPARE(startOf(0), QDateTime(QDate(2026, 12, 6), QTime(8, 46), Qt::UTC));
     for (qsizetype i = 1; i < minutes.size(); ++i)
@@ -198,7 +200,7 @@ void TestApiStatus::latestRecordIdFollowsNewRecords()
 void TestApiStatus::retentionLevel()
 {
     const TestHttpResult changed = m_team->call(m_team->owner.token, "PUT", u"/api/v1/policies"_s,
-                                                QJsonObject{{u"retention_level"_s, u"metadata_only"_s}});
+        QJsonObject { { u"retention_level"_s, u"metadata_only"_s } });
     QVERIFY2(changed.status == 200, changed.body.constData());
     QCOMPARE(status().value(u"retention_level"_s).toString(), u"metadata_only"_s);
 }

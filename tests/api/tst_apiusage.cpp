@@ -54,7 +54,8 @@ void TestApiUsage::init()
     m_team = std::make_unique<ApiTeam>();
     QString error;
     QVERIFY2(m_team->start(&error), qPrintable(error));
-    for (const auto &[name, count] : {std::pair{u"admin"_s, 1}, {u"developer"_s, 2}, {u"restricted"_s, 1}}) {
+    for (const auto &[name, count] :
+        { std::pair { u"admin"_s, 1 }, { u"developer"_s, 2 }, { u"restricted"_s, 1 } }) {
         const QByteArray key = m_team->keyFor(m_team->person(name), &error);
         QVERIFY2(!key.isEmpty(), qPrintable(error));
         for (int i = 0; i < count; ++i)
@@ -66,7 +67,7 @@ void TestApiUsage::init()
     QCOMPARE(records.size(), 5);
     for (const QVariantMap &record : records) {
         const QString member = record.value(u"member"_s).toString();
-        for (const QString &name : {u"admin"_s, u"developer"_s, u"restricted"_s}) {
+        for (const QString &name : { u"admin"_s, u"developer"_s, u"restricted"_s }) {
             if (member == m_team->person(name).email)
                 m_recordOf[name] = record.value(u"id"_s).toLongLong();
         }
@@ -116,7 +117,9 @@ void TestApiUsage::usageScope()
     const QJsonObject usage = get(actor, u"/api/v1/usage"_s);
     QCOMPARE(usage.value(u"totals"_s)[u"requests"_s].toInt(), requests);
     // Asking for one's own records by name: only those.
-    const QJsonObject own = get(actor, u"/api/v1/usage?member="_s + QString::fromLatin1(QUrl::toPercentEncoding(m_team->person(actor).email)));
+    const QJsonObject own = get(actor,
+        u"/api/v1/usage?member="_s
+            + QString::fromLatin1(QUrl::toPercentEncoding(m_team->person(actor).email)));
     QCOMPARE(own.value(u"totals"_s)[u"requests"_s].toInt(), ownRequests);
 }
 
@@ -126,20 +129,29 @@ void TestApiUsage::usageRefusals_data()
     QTest::addColumn<QString>("query");
     QTest::addColumn<int>("status");
     QTest::addColumn<QString>("message");
-    QTest::newRow("developer asks for another member") << u"developer"_s << u"member=admin%40example.org"_s << 403 << u"own keys"_s;
-    QTest::newRow("developer groups by member") << u"developer"_s << u"group_by=member"_s << 403 << u"grouping by member"_s;
-    QTest::newRow("restricted groups by model") << u"restricted"_s << u"group_by=model"_s << 403 << u"only the totals"_s;
-    QTest::newRow("restricted asks for another member") << u"restricted"_s << u"member=dev%40example.org"_s << 403 << u"own keys"_s;
+    QTest::newRow("developer asks for another member")
+        << u"developer"_s << u"member=admin%40example.org"_s << 403 << u"own keys"_s;
+    QTest::newRow("developer groups by member")
+        << u"developer"_s << u"group_by=member"_s << 403 << u"grouping by member"_s;
+    QTest::newRow("restricted groups by model")
+        << u"restricted"_s << u"group_by=model"_s << 403 << u"only the totals"_s;
+    QTest::newRow("restricted asks for another member")
+        << u"restricted"_s << u"member=dev%40example.org"_s << 403 << u"own keys"_s;
     QTest::newRow("unknown group") << u"owner"_s << u"group_by=colour"_s << 422 << u"'group_by'"_s;
-    QTest::newRow("unknown bucket") << u"owner"_s << u"bucket=second"_s << 422 << u"'bucket' must be minute, hour"_s;
-    QTest::newRow("minutes of last year") << u"owner"_s << u"from=2025-01-01T00:00:00Z&to=2025-01-01T01:00:00Z&bucket=minute"_s
-                                          << 422 << u"minute buckets reach back 48 hours"_s;
+    QTest::newRow("unknown bucket") << u"owner"_s << u"bucket=second"_s << 422
+                                    << u"'bucket' must be minute, hour"_s;
+    QTest::newRow("minutes of last year")
+        << u"owner"_s << u"from=2025-01-01T00:00:00Z&to=2025-01-01T01:00:00Z&bucket=minute"_s << 422
+        << u"minute buckets reach back 48 hours"_s;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     QTest::newRow("too many minutes")
-        << u"owner"_s << range(now.addSecs(-40 * 3600), now) + u"&bucket=minute"_s << 422 << u"2000 minute buckets"_s;
+        << u"owner"_s << range(now.addSecs(-40 * 3600), now) + u"&bucket=minute"_s << 422
+        << u"2000 minute buckets"_s;
     QTest::newRow("bad time") << u"owner"_s << u"from=yesterday"_s << 422 << u"'from'"_s;
-    QTest::newRow("backwards") << u"owner"_s << u"from=2026-02-01&to=2026-01-01"_s << 422 << u"'from' must be before 'to'"_s;
-    QTest::newRow("too many hours") << u"owner"_s << u"from=2025-01-01&to=2026-01-01&bucket=hour"_s << 422 << u"2000 hour buckets"_s;
+    QTest::newRow("backwards") << u"owner"_s << u"from=2026-02-01&to=2026-01-01"_s << 422
+                               << u"'from' must be before 'to'"_s;
+    QTest::newRow("too many hours") << u"owner"_s << u"from=2025-01-01&to=2026-01-01&bucket=hour"_s << 422
+                                    << u"2000 hour buckets"_s;
     QTest::newRow("bad key") << u"owner"_s << u"key=abc"_s << 422 << u"'key'"_s;
 }
 
@@ -149,7 +161,8 @@ void TestApiUsage::usageRefusals()
     QFETCH(QString, query);
     QFETCH(int, status);
     QFETCH(QString, message);
-    const TestHttpResult result = m_team->call(m_team->person(actor).token, "GET", u"/api/v1/usage?"_s + query);
+    const TestHttpResult result
+        = m_team->call(m_team->person(actor).token, "GET", u"/api/v1/usage?"_s + query);
     QCOMPARE(result.status, status);
     QVERIFY2(errorMessage(result).contains(message), qPrintable(errorMessage(result)));
 }
@@ -172,9 +185,9 @@ void TestApiUsage::usageFigures()
     QVERIFY(prompt > 0 && completion > 0 && cost > 0);
     QVERIFY(std::abs(totals.value(u"cost_usd"_s).toDouble() - cost) < 1e-12);
     QCOMPARE(totals.value(u"errors"_s).toInt(), 1); // the unknown model
-    for (const QString &latency : {u"duration_ms"_s, u"ttft_ms"_s}) {
+    for (const QString &latency : { u"duration_ms"_s, u"ttft_ms"_s }) {
         const QJsonObject percentiles = totals.value(latency).toObject();
-        for (const QString &p : {u"avg"_s, u"p50"_s, u"p95"_s, u"p99"_s})
+        for (const QString &p : { u"avg"_s, u"p50"_s, u"p95"_s, u"p99"_s })
             QVERIFY2(percentiles.value(p).isDouble(), qPrintable(latency + u"."_s + p));
         QVERIFY(percentiles.value(u"p50"_s).toDouble() <= percentiles.value(u"p99"_s).toDouble());
     }
@@ -195,8 +208,9 @@ void TestApiUsage::usageGroups()
     for (const QJsonValue &group : byKey.value(u"groups"_s).toArray())
         names.append(group[u"name"_s].toString());
     names.sort();
-    QCOMPARE(names, (QStringList{u"key of admin@example.org"_s, u"key of dev@example.org"_s,
-                                 u"key of restricted@example.org"_s}));
+    QCOMPARE(names,
+        (QStringList { u"key of admin@example.org"_s, u"key of dev@example.org"_s,
+            u"key of restricted@example.org"_s }));
     const QJsonObject byMember = get(u"owner"_s, u"/api/v1/usage?group_by=member"_s);
     QHash<QString, int> perMember;
     for (const QJsonValue &group : byMember.value(u"groups"_s).toArray())
@@ -217,7 +231,8 @@ QString TestApiUsage::range(const QDateTime &from, const QDateTime &to)
 void TestApiUsage::minuteBuckets()
 {
     const auto records = m_team->harness().records();
-    const QDateTime first = QDateTime::fromString(records.first().value(u"created_at"_s).toString(), Qt::ISODateWithMs);
+    const QDateTime first
+        = QDateTime::fromString(records.first().value(u"created_at"_s).toString(), Qt::ISODateWithMs);
     const QDateTime from = UsageBuckets::startOf(first, UsageBucket::Hour);
     const QString hour = range(from, from.addSecs(3600));
     const QJsonObject minutes = get(u"owner"_s, u"/api/v1/usage?bucket=minute&"_s + hour);
@@ -227,14 +242,16 @@ void TestApiUsage::minuteBuckets()
     QCOMPARE(series.size(), 60);
     qint64 inSeries = 0;
     for (qsizetype i = 0; i < series.size(); ++i) {
-        QCOMPARE(QDateTime::fromString(series.at(i)[u"start"_s].toString(), Qt::ISODate), from.addSecs(i * 60));
+        QCOMPARE(
+            QDateTime::fromString(series.at(i)[u"start"_s].toString(), Qt::ISODate), from.addSecs(i * 60));
         inSeries += series.at(i)[u"requests"_s].toInteger();
     }
     QJsonObject totals = minutes.value(u"totals"_s).toObject();
     QJsonObject hourTotals = hourly.value(u"totals"_s).toObject();
     QVERIFY(totals.value(u"requests"_s).toInt() > 0);
     QCOMPARE(inSeries, totals.value(u"requests"_s).toInteger());
-    QVERIFY(std::abs(totals.take(u"cost_usd"_s).toDouble() - hourTotals.take(u"cost_usd"_s).toDouble()) < 1e-12);
+    QVERIFY(
+        std::abs(totals.take(u"cost_usd"_s).toDouble() - hourTotals.take(u"cost_usd"_s).toDouble()) < 1e-12);
     QCOMPARE(totals, hourTotals); // every count and token, and the same percentiles from the same bins
 
     // Percentiles within what the records took (the bins are 25 % wide).
@@ -252,7 +269,7 @@ void TestApiUsage::minuteBuckets()
     const double p99 = duration.value(u"p99"_s).toDouble();
     QVERIFY2(p50 <= p95 && p95 <= p99, qPrintable(u"%1 %2 %3"_s.arg(p50).arg(p95).arg(p99)));
     QVERIFY2(p50 >= double(shortest) / 1.25 - 0.1 && p99 <= double(longest) * 1.25 + 1,
-             qPrintable(u"p50 %1 p99 %2, records %3 to %4 ms"_s.arg(p50).arg(p99).arg(shortest).arg(longest)));
+        qPrintable(u"p50 %1 p99 %2, records %3 to %4 ms"_s.arg(p50).arg(p99).arg(shortest).arg(longest)));
 
     // Grouped and scoped as the hours are: the developer's own keys, per model.
     const QJsonObject own = get(u"developer"_s, u"/api/v1/usage?bucket=minute&group_by=model&"_s + hour);
@@ -271,7 +288,8 @@ void TestApiUsage::defaultBucket_data()
     QTest::addColumn<QString>("bucket");
     QTest::addColumn<int>("points");
     // Minutes only within the last 48 hours, where the minute rollups are kept.
-    const QDateTime recent = UsageBuckets::startOf(QDateTime::currentDateTimeUtc().addSecs(-8 * 3600), UsageBucket::Hour);
+    const QDateTime recent
+        = UsageBuckets::startOf(QDateTime::currentDateTimeUtc().addSecs(-8 * 3600), UsageBucket::Hour);
     const QDateTime monday(QDate(2026, 6, 1), QTime(0, 0), Qt::UTC);
     QTest::newRow("an hour") << recent << 60 << u"minute"_s << 60;
     QTest::newRow("six hours") << recent << 6 * 60 << u"minute"_s << 360;
@@ -289,7 +307,8 @@ void TestApiUsage::defaultBucket()
     QFETCH(int, minutes);
     QFETCH(QString, bucket);
     QFETCH(int, points);
-    const QJsonObject usage = get(u"owner"_s, u"/api/v1/usage?"_s + range(from, from.addSecs(minutes * 60LL)));
+    const QJsonObject usage
+        = get(u"owner"_s, u"/api/v1/usage?"_s + range(from, from.addSecs(minutes * 60LL)));
     QCOMPARE(usage.value(u"bucket"_s).toString(), bucket);
     QCOMPARE(usage.value(u"series"_s).toArray().size(), points);
 }
@@ -352,15 +371,21 @@ void TestApiUsage::logsFilter()
     QCOMPARE(errors.first()[u"status"_s].toInt(), 404);
     QCOMPARE(get(u"owner"_s, u"/api/v1/logs?status=200"_s).value(u"records"_s).toArray().size(), 4);
     QCOMPARE(get(u"owner"_s, u"/api/v1/logs?model=no-such-model"_s).value(u"records"_s).toArray().size(), 1);
-    QCOMPARE(get(u"owner"_s, u"/api/v1/logs?member=restricted%40example.org"_s).value(u"records"_s).toArray().size(), 1);
-    QCOMPARE(get(u"owner"_s, u"/api/v1/logs?from=2000-01-01&to=2000-01-02"_s).value(u"records"_s).toArray().size(), 0);
+    QCOMPARE(get(u"owner"_s, u"/api/v1/logs?member=restricted%40example.org"_s)
+                 .value(u"records"_s)
+                 .toArray()
+                 .size(),
+        1);
+    QCOMPARE(
+        get(u"owner"_s, u"/api/v1/logs?from=2000-01-01&to=2000-01-02"_s).value(u"records"_s).toArray().size(),
+        0);
     const TestHttpResult bad = m_team->call(m_team->owner.token, "GET", u"/api/v1/logs?status=teapot"_s);
     QCOMPARE(bad.status, 422);
     QVERIFY(errorMessage(bad).contains(u"'status'"_s));
 }
 
-// A page follows new records with after=latest_id: each record once, none skipped, even when more arrived than
-// a page holds.
+// A page follows new records with after=latest_id: each record once, none skipped, even when more arrived
+// than a page holds.
 void TestApiUsage::logsFollowNewRecords()
 {
     const QJsonObject first = get(u"owner"_s, u"/api/v1/logs"_s);
@@ -394,15 +419,18 @@ void TestApiUsage::logsFollowNewRecords()
             followed.append(record[u"id"_s].toInteger());
         after = page.value(u"latest_id"_s).toInteger();
     }
-    QCOMPARE(followed, (QList<qint64>{arrived.at(2)[u"id"_s].toInteger(), arrived.at(1)[u"id"_s].toInteger(),
-                                      arrived.at(0)[u"id"_s].toInteger()}));
+    QCOMPARE(followed,
+        (QList<qint64> { arrived.at(2)[u"id"_s].toInteger(), arrived.at(1)[u"id"_s].toInteger(),
+            arrived.at(0)[u"id"_s].toInteger() }));
 
     // The same filters apply: the admin's own records, none of them new.
-    const QJsonObject admins = get(u"owner"_s, u"/api/v1/logs?member=admin%40example.org&after=%1"_s.arg(latest));
+    const QJsonObject admins
+        = get(u"owner"_s, u"/api/v1/logs?member=admin%40example.org&after=%1"_s.arg(latest));
     QCOMPARE(admins.value(u"records"_s).toArray().size(), 0);
     QCOMPARE(admins.value(u"latest_id"_s).toInteger(), arrived.first()[u"id"_s].toInteger());
     // A developer follows only their own keys' records.
-    const QJsonArray own = get(u"developer"_s, u"/api/v1/logs?after=%1"_s.arg(latest)).value(u"records"_s).toArray();
+    const QJsonArray own
+        = get(u"developer"_s, u"/api/v1/logs?after=%1"_s.arg(latest)).value(u"records"_s).toArray();
     QCOMPARE(own.size(), 3);
 }
 
@@ -443,7 +471,8 @@ void TestApiUsage::recordPayloads()
     QFETCH(QString, owner);
     QFETCH(int, status);
     QFETCH(QString, payloads);
-    const TestHttpResult result = m_team->call(m_team->person(actor).token, "GET", u"/api/v1/logs/%1"_s.arg(m_recordOf.value(owner)));
+    const TestHttpResult result
+        = m_team->call(m_team->person(actor).token, "GET", u"/api/v1/logs/%1"_s.arg(m_recordOf.value(owner)));
     QCOMPARE(result.status, status);
     if (status != 200) {
         QVERIFY(!result.body.contains("Hello"));

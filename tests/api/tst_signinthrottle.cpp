@@ -36,7 +36,8 @@ void TestSignInThrottle::emailLimitAndWindow()
     clock.advance(1s);
     QVERIFY(!throttle.wait(u"a@example.org"_s, u"10.0.0.2"_s)); // four failures left in the window
     throttle.failed(u"a@example.org"_s, u"10.0.0.2"_s);
-    QCOMPARE(throttle.wait(u"a@example.org"_s, u"10.0.0.2"_s), std::optional<qint64>(60)); // the second leaves next
+    QCOMPARE(throttle.wait(u"a@example.org"_s, u"10.0.0.2"_s),
+        std::optional<qint64>(60)); // the second leaves next
 }
 
 void TestSignInThrottle::emailsAreComparedWithoutCase()
@@ -70,7 +71,8 @@ void TestSignInThrottle::addressLimitAcrossEmails()
     }
     QCOMPARE(throttle.wait(u"new@example.org"_s, u"10.0.0.1"_s), std::optional<qint64>(900));
     QVERIFY(!throttle.wait(u"new@example.org"_s, u"10.0.0.2"_s));
-    // Many more addresses and emails than the sweep's interval: old ones are forgotten, the limits still hold.
+    // Many more addresses and emails than the sweep's interval: old ones are forgotten, the limits still
+    // hold.
     for (int i = 0; i < 1000; ++i)
         throttle.failed(u"x%1@example.org"_s.arg(i), u"192.0.2.%1"_s.arg(i));
     clock.advance(15min);

@@ -51,17 +51,19 @@ void TestTwoInstances::cleanup()
     m_team.reset();
 }
 
-TestHttpResult TestTwoInstances::callOther(const QByteArray &method, const QString &path, const QJsonObject &body)
+TestHttpResult TestTwoInstances::callOther(
+    const QByteArray &method, const QString &path, const QJsonObject &body)
 {
-    const QByteArray bytes = body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact);
+    const QByteArray bytes
+        = body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact);
     return TestHttp::call(m_team->harness().nam(), m_other->port(), method, path, bytes,
-                          {{"authorization", "Bearer " + m_team->owner.token}});
+        { { "authorization", "Bearer " + m_team->owner.token } });
 }
 
 TestHttpResult TestTwoInstances::chatThrough(quint16 port, const QByteArray &key)
 {
     return TestHttp::call(m_team->harness().nam(), port, "POST", u"/v1/chat/completions"_s,
-                          TestHttp::chatBody(u"openai/gpt-4o-mini"_s, u"Hello"_s), {{"authorization", "Bearer " + key}});
+        TestHttp::chatBody(u"openai/gpt-4o-mini"_s, u"Hello"_s), { { "authorization", "Bearer " + key } });
 }
 
 void TestTwoInstances::changesMadeThroughTheOtherInstanceAreEnforced()
@@ -74,12 +76,17 @@ void TestTwoInstances::changesMadeThroughTheOtherInstanceAreEnforced()
     const qint64 keyId = m_team->gateway().keys().identify(key)->id;
 
     // Through B: the key is disabled, the policy becomes metadata only, OpenAI allows only gpt-4o.
-    QCOMPARE(callOther("PATCH", u"/api/v1/keys/%1"_s.arg(keyId), QJsonObject{{u"disabled"_s, true}}).status, 200);
-    QCOMPARE(callOther("PATCH", u"/api/v1/policies"_s, QJsonObject{{u"retention_level"_s, u"metadata_only"_s}}).status,
-             200);
-    QCOMPARE(callOther("PATCH", u"/api/v1/providers/openai"_s, QJsonObject{{u"allowed_models"_s, QJsonArray{u"gpt-4o"_s}}})
+    QCOMPARE(
+        callOther("PATCH", u"/api/v1/keys/%1"_s.arg(keyId), QJsonObject { { u"disabled"_s, true } }).status,
+        200);
+    QCOMPARE(callOther(
+                 "PATCH", u"/api/v1/policies"_s, QJsonObject { { u"retention_level"_s, u"metadata_only"_s } })
                  .status,
-             200);
+        200);
+    QCOMPARE(callOther("PATCH", u"/api/v1/providers/openai"_s,
+                 QJsonObject { { u"allowed_models"_s, QJsonArray { u"gpt-4o"_s } } })
+                 .status,
+        200);
 
     QVERIFY2(m_team->gateway().catchUpWithSharedDatabase(&error), qPrintable(error));
     QCOMPARE(chatThrough(here, key).status, 403); // disabled
@@ -95,7 +102,7 @@ void TestTwoInstances::changesMadeThroughTheOtherInstanceAreEnforced()
 void TestTwoInstances::spendThroughTheOtherInstanceCountsAgainstLimits()
 {
     const TestHttpResult created = m_team->call(m_team->owner.token, "POST", u"/api/v1/keys"_s,
-                                                QJsonObject{{u"name"_s, u"shared"_s}, {u"spend_limit_usd"_s, 1e-9}});
+        QJsonObject { { u"name"_s, u"shared"_s }, { u"spend_limit_usd"_s, 1e-9 } });
     QCOMPARE(created.status, 201);
     const QByteArray key = created.json().value(u"key"_s).toString().toLatin1();
     const quint16 here = m_team->harness().port();
@@ -111,11 +118,13 @@ void TestTwoInstances::spendThroughTheOtherInstanceCountsAgainstLimits()
     QCOMPARE(chatThrough(here, key).status, 429); // A's own first request already passed the limit
     // Spend that only B made: a fresh key, first used through B.
     const TestHttpResult second = m_team->call(m_team->owner.token, "POST", u"/api/v1/keys"_s,
-                                               QJsonObject{{u"name"_s, u"second"_s}, {u"spend_limit_usd"_s, 1e-9}});
+        QJsonObject { { u"name"_s, u"second"_s }, { u"spend_limit_usd"_s, 1e-9 } });
     const QByteArray secondKey = second.json().value(u"key"_s).toString().toLatin1();
-    QCOMPARE(m_team->call(m_team->owner.token, "GET", u"/api/v1/keys/%1"_s.arg(second.json()[u"id"_s].toInteger()))
-                 .json()[u"spend"_s][u"all_time_usd"_s].toDouble(),
-             0.0); // A seeds it now, before B spends
+    QCOMPARE(
+        m_team->call(m_team->owner.token, "GET", u"/api/v1/keys/%1"_s.arg(second.json()[u"id"_s].toInteger()))
+            .json()[u"spend"_s][u"all_time_usd"_s]
+            .toDouble(),
+        0.0); // A seeds it now, before B spends
     // B has never seen this key: it looks it up on first use.
     QCOMPARE(chatThrough(m_other->port(), secondKey).status, 200);
     QVERIFY2(m_other->syncKeySpend(&error), qPrintable(error));
@@ -126,8 +135,8 @@ void TestTwoInstances::spendThroughTheOtherInstanceCountsAgainstLimits()
     QCOMPARE(refused.json()[u"error"_s][u"code"_s].toString(), u"spend_limit_reached"_s);
 }
 
-// The timers that call the catch-up, the spend sync and the retention purge, shortened: nothing here is called
-// by hand on the instance that catches up.
+// The timers that call the catch-up, the spend sync and the retention purge, shortened: nothing here is
+// called by hand on the instance that catches up.
 void TestTwoInstances::restartOtherWithShortTimers()
 {
     m_other->stop();
@@ -150,17 +159,20 @@ void TestTwoInstances::anInstanceCatchesUpOnItsOwn()
     QVERIFY2(!key.isEmpty(), qPrintable(error));
     QCOMPARE(chatThrough(m_other->port(), key).status, 200);
     const qint64 keyId = m_team->gateway().keys().identify(key)->id;
-    QCOMPARE(m_team->call(m_team->owner.token, "PATCH", u"/api/v1/keys/%1"_s.arg(keyId), QJsonObject{{u"disabled"_s, true}})
+    QCOMPARE(m_team
+                 ->call(m_team->owner.token, "PATCH", u"/api/v1/keys/%1"_s.arg(keyId),
+                     QJsonObject { { u"disabled"_s, true } })
                  .status,
-             200);
+        200);
     QTRY_COMPARE_WITH_TIMEOUT(chatThrough(m_other->port(), key).status, 403, 10'000);
 
     // Spend made through A shows in B's ledger (read without spending, through B's keys resource).
-    const TestHttpResult created = m_team->call(m_team->owner.token, "POST", u"/api/v1/keys"_s,
-                                                QJsonObject{{u"name"_s, u"shared"_s}});
+    const TestHttpResult created = m_team->call(
+        m_team->owner.token, "POST", u"/api/v1/keys"_s, QJsonObject { { u"name"_s, u"shared"_s } });
     const QByteArray spender = created.json().value(u"key"_s).toString().toLatin1();
     const QString keyPath = u"/api/v1/keys/%1"_s.arg(created.json()[u"id"_s].toInteger());
-    const auto spentAtB = [&] { return callOther("GET", keyPath).json()[u"spend"_s][u"all_time_usd"_s].toDouble(); };
+    const auto spentAtB
+        = [&] { return callOther("GET", keyPath).json()[u"spend"_s][u"all_time_usd"_s].toDouble(); };
     QCOMPARE(spentAtB(), 0.0);
     QCOMPARE(chatThrough(m_team->harness().port(), spender).status, 200);
     QTRY_VERIFY_WITH_TIMEOUT(spentAtB() > 0, 10'000);
@@ -174,7 +186,8 @@ void TestTwoInstances::anInstanceCatchesUpOnItsOwn()
     m_team->gateway().logWriter().enqueue(std::move(old));
     m_team->gateway().logWriter().flush();
     QCOMPARE(m_team->gateway().logWriter().writtenCount(), written + 1);
-    QTRY_VERIFY_WITH_TIMEOUT(m_team->harness().records(u"request_id = ?"_s, {u"long-ago"_s}).isEmpty(), 10'000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_team->harness().records(u"request_id = ?"_s, { u"long-ago"_s }).isEmpty(), 10'000);
 }
 
 // Offboarding through A: B refuses the member's token at once (tokens are read from the database on every
@@ -188,12 +201,13 @@ void TestTwoInstances::aRemovedMemberIsLockedOutOfTheOtherInstance()
     QCOMPARE(chatThrough(m_other->port(), key).status, 200); // B knows the key, enabled
     const auto asDeveloperAtB = [&] {
         return TestHttp::call(m_team->harness().nam(), m_other->port(), "GET", u"/api/v1/members/me"_s, {},
-                              {{"authorization", "Bearer " + m_team->developer.token}});
+            { { "authorization", "Bearer " + m_team->developer.token } });
     };
     QCOMPARE(asDeveloperAtB().status, 200);
 
-    QCOMPARE(m_team->call(m_team->owner.token, "DELETE", u"/api/v1/members/%1"_s.arg(m_team->developer.id)).status,
-             200);
+    QCOMPARE(
+        m_team->call(m_team->owner.token, "DELETE", u"/api/v1/members/%1"_s.arg(m_team->developer.id)).status,
+        200);
     QCOMPARE(asDeveloperAtB().status, 401);
     QTRY_COMPARE_WITH_TIMEOUT(chatThrough(m_other->port(), key).status, 403, 10'000);
     const TestHttpResult refused = chatThrough(m_other->port(), key);

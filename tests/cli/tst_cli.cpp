@@ -25,7 +25,8 @@ struct Run
     QByteArray err;
 };
 
-Run run(const QStringList &arguments, const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment())
+Run run(const QStringList &arguments,
+    const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment())
 {
     QProcess process;
     process.setProcessEnvironment(environment);
@@ -34,8 +35,8 @@ Run run(const QStringList &arguments, const QProcessEnvironment &environment = Q
         process.kill();
         process.waitForFinished();
     }
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(),
-            process.readAllStandardError()};
+    return { process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+        process.readAllStandardOutput(), process.readAllStandardError() };
 }
 } // namespace
 
@@ -62,33 +63,38 @@ private slots:
 
 void TestCli::helpAndVersion()
 {
-    const Run help = run({u"--help"_s});
+    const Run help = run({ u"--help"_s });
     QCOMPARE(help.exitCode, 0);
     QVERIFY(help.out.startsWith("Usage: llm-gateway"));
-    for (const char *command : {"serve", "keys create", "export"})
+    for (const char *command : { "serve", "keys create", "export" })
         QVERIFY2(help.out.contains(command), command);
-    const Run version = run({u"--version"_s});
+    const Run version = run({ u"--version"_s });
     QCOMPARE(version.exitCode, 0);
-    QVERIFY2(QRegularExpression(u"^llm-gateway \\d+\\.\\d+\\.\\d+\n$"_s).match(QString::fromUtf8(version.out)).hasMatch(),
-             version.out.constData());
+    QVERIFY2(QRegularExpression(u"^llm-gateway \\d+\\.\\d+\\.\\d+\n$"_s)
+                 .match(QString::fromUtf8(version.out))
+                 .hasMatch(),
+        version.out.constData());
 }
 
 void TestCli::badArguments_data()
 {
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<QString>("message");
-    QTest::newRow("unknown command") << QStringList{u"frobnicate"_s} << u"unknown command 'frobnicate'"_s;
-    QTest::newRow("keys without --name") << QStringList{u"keys"_s, u"create"_s} << u"needs --name"_s;
-    QTest::newRow("port not a number") << QStringList{u"serve"_s, u"--port"_s, u"abc"_s} << u"--port must be"_s;
-    QTest::newRow("port too big") << QStringList{u"serve"_s, u"--port=70000"_s} << u"--port must be"_s;
-    QTest::newRow("export format") << QStringList{u"export"_s, u"--format"_s, u"xml"_s} << u"--format must be"_s;
-    QTest::newRow("option of another command") << QStringList{u"export"_s, u"--name"_s, u"x"_s}
-                                               << u"unknown option --name"_s;
-    QTest::newRow("option without value") << QStringList{u"serve"_s, u"--port"_s} << u"needs a value"_s;
-    QTest::newRow("bad database URL") << QStringList{u"export"_s, u"--database"_s, u"mysql://x"_s} << u"database"_s;
-    QTest::newRow("certificate without key") << QStringList{u"serve"_s, u"--tls-cert"_s, u"cert.pem"_s}
+    QTest::newRow("unknown command") << QStringList { u"frobnicate"_s } << u"unknown command 'frobnicate'"_s;
+    QTest::newRow("keys without --name") << QStringList { u"keys"_s, u"create"_s } << u"needs --name"_s;
+    QTest::newRow("port not a number")
+        << QStringList { u"serve"_s, u"--port"_s, u"abc"_s } << u"--port must be"_s;
+    QTest::newRow("port too big") << QStringList { u"serve"_s, u"--port=70000"_s } << u"--port must be"_s;
+    QTest::newRow("export format") << QStringList { u"export"_s, u"--format"_s, u"xml"_s }
+                                   << u"--format must be"_s;
+    QTest::newRow("option of another command")
+        << QStringList { u"export"_s, u"--name"_s, u"x"_s } << u"unknown option --name"_s;
+    QTest::newRow("option without value") << QStringList { u"serve"_s, u"--port"_s } << u"needs a value"_s;
+    QTest::newRow("bad database URL")
+        << QStringList { u"export"_s, u"--database"_s, u"mysql://x"_s } << u"database"_s;
+    QTest::newRow("certificate without key") << QStringList { u"serve"_s, u"--tls-cert"_s, u"cert.pem"_s }
                                              << u"a TLS certificate is given without its key"_s;
-    QTest::newRow("key without certificate") << QStringList{u"serve"_s, u"--tls-key"_s, u"key.pem"_s}
+    QTest::newRow("key without certificate") << QStringList { u"serve"_s, u"--tls-key"_s, u"key.pem"_s }
                                              << u"a TLS key is given without its certificate"_s;
 }
 
@@ -101,17 +107,19 @@ void TestCli::badArguments()
     QVERIFY(result.out.isEmpty());
     // One line on stderr, naming the problem.
     QCOMPARE(result.err.count('\n'), 1);
-    QVERIFY2(result.err.startsWith("llm-gateway: ") && result.err.contains(message.toUtf8()), result.err.constData());
+    QVERIFY2(result.err.startsWith("llm-gateway: ") && result.err.contains(message.toUtf8()),
+        result.err.constData());
 }
 
 void TestCli::keysCreatePrintsTheKeyLast()
 {
     QTemporaryDir dir;
-    const Run created = run({u"keys"_s, u"create"_s, u"--name"_s, u"laptop"_s, u"--data-dir"_s, dir.path()});
+    const Run created
+        = run({ u"keys"_s, u"create"_s, u"--name"_s, u"laptop"_s, u"--data-dir"_s, dir.path() });
     QCOMPARE(created.exitCode, 0);
     const QByteArray key = created.out.trimmed().split('\n').last();
     QVERIFY2(QRegularExpression(u"^llmgw_\\d+_[A-Za-z0-9]{32}$"_s).match(QString::fromLatin1(key)).hasMatch(),
-             key.constData());
+        key.constData());
     // Shown once, stored hashed: the key is nowhere in the data dir.
     QFile database(dir.filePath(u"gateway.db"_s));
     QVERIFY(database.open(QIODevice::ReadOnly));
@@ -125,13 +133,15 @@ void TestCli::keysCreatePrintsTheKeyLast()
         db.setDatabaseName(dir.filePath(u"gateway.db"_s));
         QVERIFY(db.open());
         QSqlQuery audit(db);
-        QVERIFY(audit.exec(u"SELECT actor_member_id, actor_email, action, target, after_json FROM audit_log"_s));
+        QVERIFY(
+            audit.exec(u"SELECT actor_member_id, actor_email, action, target, after_json FROM audit_log"_s));
         QVERIFY(audit.next());
         QVERIFY(audit.value(0).isNull()); // no member: a local command
         QCOMPARE(audit.value(1).toString(), u"cli"_s);
         QCOMPARE(audit.value(2).toString(), u"key.create"_s);
         QCOMPARE(audit.value(3).toString(), u"key:"_s + QString::fromLatin1(id));
-        QVERIFY2(audit.value(4).toString().contains(u"\"name\":\"laptop\""_s), qPrintable(audit.value(4).toString()));
+        QVERIFY2(audit.value(4).toString().contains(u"\"name\":\"laptop\""_s),
+            qPrintable(audit.value(4).toString()));
         QVERIFY(!audit.next());
     }
     QSqlDatabase::removeDatabase(u"audit"_s);
@@ -140,10 +150,10 @@ void TestCli::keysCreatePrintsTheKeyLast()
 void TestCli::exportOfAnEmptyStore()
 {
     QTemporaryDir dir;
-    const Run jsonl = run({u"export"_s, u"--data-dir"_s, dir.path()});
+    const Run jsonl = run({ u"export"_s, u"--data-dir"_s, dir.path() });
     QCOMPARE(jsonl.exitCode, 0);
     QCOMPARE(jsonl.out, QByteArray());
-    const Run csv = run({u"export"_s, u"--format"_s, u"csv"_s, u"--data-dir"_s, dir.path()});
+    const Run csv = run({ u"export"_s, u"--format"_s, u"csv"_s, u"--data-dir"_s, dir.path() });
     QCOMPARE(csv.exitCode, 0);
     QVERIFY2(csv.out.startsWith("id,request_id,created_at,"), csv.out.constData()); // the header row alone
     QCOMPARE(csv.out.count('\n'), 1);
@@ -153,12 +163,15 @@ void TestCli::serveListensAndStopsOnSigterm()
 {
     QTemporaryDir dir;
     QProcess serve;
-    serve.start(QStringLiteral(LLM_GATEWAY_BIN), {u"serve"_s, u"--port"_s, u"0"_s, u"--data-dir"_s, dir.path()});
+    serve.start(
+        QStringLiteral(LLM_GATEWAY_BIN), { u"serve"_s, u"--port"_s, u"0"_s, u"--data-dir"_s, dir.path() });
     QVERIFY(serve.waitForStarted());
     QTRY_VERIFY_WITH_TIMEOUT(serve.canReadLine(), 10000);
     const QByteArray line = serve.readLine();
     QVERIFY2(QRegularExpression(u"^Listening on http://127\\.0\\.0\\.1:\\d+\n$"_s)
-                 .match(QString::fromUtf8(line)).hasMatch(), line.constData());
+                 .match(QString::fromUtf8(line))
+                 .hasMatch(),
+        line.constData());
     ::kill(pid_t(serve.processId()), SIGTERM);
     QVERIFY(serve.waitForFinished(10000));
     QCOMPARE(serve.exitStatus(), QProcess::NormalExit);
@@ -170,14 +183,16 @@ void TestCli::serveOverHttps()
     QTemporaryDir dir;
     QProcess serve;
     serve.start(QStringLiteral(LLM_GATEWAY_BIN),
-                {u"serve"_s, u"--port"_s, u"0"_s, u"--data-dir"_s, dir.path(), u"--tls-cert"_s,
-                 QStringLiteral(TLS_TEST_CERTS "/gateway-a.pem"), u"--tls-key"_s,
-                 QStringLiteral(TLS_TEST_CERTS "/gateway-a.key")});
+        { u"serve"_s, u"--port"_s, u"0"_s, u"--data-dir"_s, dir.path(), u"--tls-cert"_s,
+            QStringLiteral(TLS_TEST_CERTS "/gateway-a.pem"), u"--tls-key"_s,
+            QStringLiteral(TLS_TEST_CERTS "/gateway-a.key") });
     QVERIFY(serve.waitForStarted());
     QTRY_VERIFY_WITH_TIMEOUT(serve.canReadLine(), 10000);
     const QByteArray line = serve.readLine();
     QVERIFY2(QRegularExpression(u"^Listening on https://127\\.0\\.0\\.1:\\d+\n$"_s)
-                 .match(QString::fromUtf8(line)).hasMatch(), line.constData());
+                 .match(QString::fromUtf8(line))
+                 .hasMatch(),
+        line.constData());
     ::kill(pid_t(serve.processId()), SIGTERM);
     QVERIFY(serve.waitForFinished(10000));
     QCOMPARE(serve.exitCode(), 0);
@@ -189,27 +204,29 @@ void TestCli::servePlainOnEveryInterfaceWarns()
     QTemporaryDir dir;
     QProcess serve;
     serve.start(QStringLiteral(LLM_GATEWAY_BIN),
-                {u"serve"_s, u"--host"_s, u"0.0.0.0"_s, u"--port"_s, u"0"_s, u"--data-dir"_s, dir.path()});
+        { u"serve"_s, u"--host"_s, u"0.0.0.0"_s, u"--port"_s, u"0"_s, u"--data-dir"_s, dir.path() });
     QVERIFY(serve.waitForStarted());
     QTRY_VERIFY_WITH_TIMEOUT(serve.canReadLine(), 10000);
     QVERIFY(serve.readLine().startsWith("Listening on http://0.0.0.0:"));
     ::kill(pid_t(serve.processId()), SIGTERM);
     QVERIFY(serve.waitForFinished(10000));
     const QByteArray err = serve.readAllStandardError();
-    QVERIFY2(err.contains("WARNING: the gateway listens on 0.0.0.0, which other machines can reach, in plain HTTP")
-                 && err.contains("--tls-cert FILE --tls-key FILE"),
-             err.constData());
+    QVERIFY2(
+        err.contains("WARNING: the gateway listens on 0.0.0.0, which other machines can reach, in plain HTTP")
+            && err.contains("--tls-cert FILE --tls-key FILE"),
+        err.constData());
 }
 
 void TestCli::serveRefusesAnExpiredCertificate()
 {
     QTemporaryDir dir;
     const QString certificate = QStringLiteral(TLS_TEST_CERTS "/expired.pem");
-    const Run result = run({u"serve"_s, u"--port"_s, u"0"_s, u"--data-dir"_s, dir.path(), u"--tls-cert"_s, certificate,
-                            u"--tls-key"_s, QStringLiteral(TLS_TEST_CERTS "/expired.key")});
+    const Run result = run({ u"serve"_s, u"--port"_s, u"0"_s, u"--data-dir"_s, dir.path(), u"--tls-cert"_s,
+        certificate, u"--tls-key"_s, QStringLiteral(TLS_TEST_CERTS "/expired.key") });
     QCOMPARE(result.exitCode, 1);
     QVERIFY(result.out.isEmpty());
-    QVERIFY2(result.err.contains("has expired") && result.err.contains(certificate.toUtf8()), result.err.constData());
+    QVERIFY2(result.err.contains("has expired") && result.err.contains(certificate.toUtf8()),
+        result.err.constData());
 }
 
 void TestCli::noCommandWithoutADisplaySaysItServes()
@@ -217,10 +234,10 @@ void TestCli::noCommandWithoutADisplaySaysItServes()
     QTemporaryDir dir;
     QProcess gateway;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const QString &name : {u"DISPLAY"_s, u"WAYLAND_DISPLAY"_s, u"QT_QPA_PLATFORM"_s})
+    for (const QString &name : { u"DISPLAY"_s, u"WAYLAND_DISPLAY"_s, u"QT_QPA_PLATFORM"_s })
         env.remove(name);
     gateway.setProcessEnvironment(env);
-    gateway.start(QStringLiteral(LLM_GATEWAY_BIN), {u"--port"_s, u"0"_s, u"--data-dir"_s, dir.path()});
+    gateway.start(QStringLiteral(LLM_GATEWAY_BIN), { u"--port"_s, u"0"_s, u"--data-dir"_s, dir.path() });
     QVERIFY(gateway.waitForStarted());
     QTRY_VERIFY_WITH_TIMEOUT(gateway.canReadLine(), 10000);
     QVERIFY(gateway.readLine().startsWith("Listening on http://127.0.0.1:"));
@@ -252,13 +269,14 @@ void TestCli::noCommandOpensTheWindowWithTheGatewayBesideIt()
     env.insert(u"XDG_CONFIG_HOME"_s, dir.filePath(u"config"_s));
     window.setProcessEnvironment(env);
     window.start(QStringLiteral(LLM_GATEWAY_BIN),
-                 {u"--port"_s, QString::number(port), u"--data-dir"_s, dir.filePath(u"data"_s)});
+        { u"--port"_s, QString::number(port), u"--data-dir"_s, dir.filePath(u"data"_s) });
     QVERIFY(window.waitForStarted());
     QNetworkAccessManager nam;
     const auto healthy = [&] {
         QNetworkReply *reply = nam.get(QNetworkRequest(QUrl(u"http://127.0.0.1:%1/health"_s.arg(port))));
         QSignalSpy done(reply, &QNetworkReply::finished);
-        const bool ok = done.wait(5000) && reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200;
+        const bool ok
+            = done.wait(5000) && reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200;
         reply->deleteLater();
         return ok;
     };
@@ -276,13 +294,15 @@ void TestCli::noCommandOpensTheWindowWithTheGatewayBesideIt()
 void TestCli::membersAddPrintsATokenLast()
 {
     QTemporaryDir dir;
-    const Run added = run({u"members"_s, u"add"_s, u"--email"_s, u"Ada@Example.org"_s, u"--name"_s, u"Ada"_s,
-                           u"--role"_s, u"owner"_s, u"--data-dir"_s, dir.path()});
+    const Run added = run({ u"members"_s, u"add"_s, u"--email"_s, u"Ada@Example.org"_s, u"--name"_s, u"Ada"_s,
+        u"--role"_s, u"owner"_s, u"--data-dir"_s, dir.path() });
     QCOMPARE(added.exitCode, 0);
     QVERIFY2(added.out.contains("ada@example.org"), added.out.constData()); // emails are kept lower-cased
     const QByteArray token = added.out.trimmed().split('\n').last();
-    QVERIFY2(QRegularExpression(u"^llmgw_pat_\\d+_[A-Za-z0-9]{32}$"_s).match(QString::fromLatin1(token)).hasMatch(),
-             token.constData());
+    QVERIFY2(QRegularExpression(u"^llmgw_pat_\\d+_[A-Za-z0-9]{32}$"_s)
+                 .match(QString::fromLatin1(token))
+                 .hasMatch(),
+        token.constData());
     // Shown once, stored hashed: the secret is nowhere in the data dir's files.
     const QByteArray secret = token.sliced(token.lastIndexOf('_') + 1);
     for (const QString &name : QDir(dir.path()).entryList(QDir::Files)) {
@@ -290,21 +310,22 @@ void TestCli::membersAddPrintsATokenLast()
         QVERIFY(file.open(QIODevice::ReadOnly));
         QVERIFY2(!file.readAll().contains(secret), qPrintable(name));
     }
-    const Run help = run({u"--help"_s});
+    const Run help = run({ u"--help"_s });
     QVERIFY(help.out.contains("members add"));
 }
 
 void TestCli::membersAddRefusesABadRole()
 {
     QTemporaryDir dir;
-    const Run result = run({u"members"_s, u"add"_s, u"--email"_s, u"bob@example.org"_s, u"--name"_s, u"Bob"_s,
-                            u"--role"_s, u"superuser"_s, u"--data-dir"_s, dir.path()});
+    const Run result = run({ u"members"_s, u"add"_s, u"--email"_s, u"bob@example.org"_s, u"--name"_s,
+        u"Bob"_s, u"--role"_s, u"superuser"_s, u"--data-dir"_s, dir.path() });
     QCOMPARE(result.exitCode, 2);
     QVERIFY(result.out.isEmpty());
     QCOMPARE(result.err.count('\n'), 1);
     QVERIFY2(result.err.contains("--role must be owner, admin, developer or restricted, not 'superuser'"),
-             result.err.constData());
-    const Run missing = run({u"members"_s, u"add"_s, u"--email"_s, u"bob@example.org"_s, u"--data-dir"_s, dir.path()});
+        result.err.constData());
+    const Run missing
+        = run({ u"members"_s, u"add"_s, u"--email"_s, u"bob@example.org"_s, u"--data-dir"_s, dir.path() });
     QCOMPARE(missing.exitCode, 2);
     QVERIFY2(missing.err.contains("needs --name"), missing.err.constData());
 }
@@ -312,8 +333,8 @@ void TestCli::membersAddRefusesABadRole()
 void TestCli::membersAddRefusesADuplicateEmail()
 {
     QTemporaryDir dir;
-    const QStringList add{u"members"_s, u"add"_s, u"--email"_s, u"eve@example.org"_s, u"--name"_s, u"Eve"_s,
-                          u"--role"_s, u"developer"_s, u"--data-dir"_s, dir.path()};
+    const QStringList add { u"members"_s, u"add"_s, u"--email"_s, u"eve@example.org"_s, u"--name"_s, u"Eve"_s,
+        u"--role"_s, u"developer"_s, u"--data-dir"_s, dir.path() };
     QCOMPARE(run(add).exitCode, 0);
     const Run again = run(add);
     QCOMPARE(again.exitCode, 1);

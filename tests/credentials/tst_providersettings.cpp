@@ -1,5 +1,5 @@
-// The providers' settings rows in the database's settings table, on SQLite and (tst_providersettings_postgres,
-// through tests/support/with-postgres.sh) on PostgreSQL: written with their
+// The providers' settings rows in the database's settings table, on SQLite and
+// (tst_providersettings_postgres, through tests/support/with-postgres.sh) on PostgreSQL: written with their
 // audit row in one transaction, replaced, removed when empty, and the month's spend per provider summed from
 // the records.
 

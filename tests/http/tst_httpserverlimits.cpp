@@ -54,8 +54,8 @@ void TestHttpServerLimits::garbageGets400AndClose()
 
 void TestHttpServerLimits::tlsHandshakeOnThePlainPortGets400AndClose()
 {
-    // A client that speaks TLS to the plain port (https:// by mistake) is answered and let go at once; before,
-    // its ClientHello sat waiting for a request head that never ends, past the client's own timeouts.
+    // A client that speaks TLS to the plain port (https:// by mistake) is answered and let go at once;
+    // before, its ClientHello sat waiting for a request head that never ends, past the client's own timeouts.
     HttpServer::Options options;
     options.headerTimeoutMs = 600'000; // so only the refusal, never the header timeout, can answer in time
     start(options);

@@ -1,6 +1,7 @@
-// The key store's side of key limits, on a real database (SQLite, and PostgreSQL under tst_keystore_postgres):
-// limits stored and read back by another store (another process), roll, disable, expiry and delete as authentication sees them, and spend totals seeded
-// from the usage rollups (so a purge does not reopen a limit) and carried across a period boundary by the clock.
+// The key store's side of key limits, on a real database (SQLite, and PostgreSQL under
+// tst_keystore_postgres): limits stored and read back by another store (another process), roll, disable,
+// expiry and delete as authentication sees them, and spend totals seeded from the usage rollups (so a purge
+// does not reopen a limit) and carried across a period boundary by the clock.
 #include "apikeystore.h"
 #include "database.h"
 #include "logwriter.h"

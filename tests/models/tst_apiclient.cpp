@@ -261,8 +261,8 @@ void TestApiClient::minuteBuckets()
     QVERIFY(m_gateway->waitForRecords(2));
     // A second on: the range is in whole seconds, and a record made earlier in this second would fall after
     // its end (it did, now and then, when the suites ran in parallel).
-    const auto result = awaitUsage(client(),
-        UsageQuery::last(UsageQuery::Preset::LastHour, QDateTime::currentDateTimeUtc().addSecs(1)));
+    const auto result = awaitUsage(
+        client(), UsageQuery::last(UsageQuery::Preset::LastHour, QDateTime::currentDateTimeUtc().addSecs(1)));
     QVERIFY(result);
     QVERIFY2(result->ok(), qPrintable(result->error.message));
     QCOMPARE(result->value->bucket, u"minute"_s);

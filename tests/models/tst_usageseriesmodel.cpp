@@ -218,8 +218,8 @@ void TestUsageSeriesModel::costStackedByModel()
 void TestUsageSeriesModel::topEightGroupsAndOther()
 {
     // Ten more keys with 1, 2, … 10 requests besides the harness's own key (the five of init(), gpt-4o among
-    // them): eleven groups, of which the eight with the most requests keep a series on this requests chart and
-    // the rest become "Other".
+    // them): eleven groups, of which the eight with the most requests keep a series on this requests chart
+    // and the rest become "Other".
     m_clock->setNow(at(12, 0));
     for (int i = 1; i <= 10; ++i) {
         QByteArray key;
@@ -270,14 +270,14 @@ void TestUsageSeriesModel::theGroupsKeptAreThoseThatWeighMostInTheMetric()
         g.totals.totalTokens = tokens;
         g.totals.promptTokens = tokens;
         g.totals.costUsd = cost;
-        g.series.append(UsageData::Point{report.from, g.totals});
+        g.series.append(UsageData::Point { report.from, g.totals });
         report.groups.append(g);
         report.totals.requests += 10;
     };
     for (int i = 1; i <= 8; ++i)
         group(u"dear-%1"_s.arg(i), 1000 * i, 10.0 * i);
     group(u"cheap"_s, 1'000'000, 0.5);
-    report.series.append(UsageData::Point{report.from, report.totals});
+    report.series.append(UsageData::Point { report.from, report.totals });
     const auto columns = [this] {
         QStringList names;
         for (int column = 1; column < m_model->columnCount(); ++column)
@@ -287,7 +287,8 @@ void TestUsageSeriesModel::theGroupsKeptAreThoseThatWeighMostInTheMetric()
 
     m_model->setMetric(UsageSeriesModel::Metric::Tokens);
     m_model->setReport(report);
-    QVERIFY2(columns().contains(u"cheap"_s), qPrintable(columns().join(u", "_s))); // the biggest user of tokens
+    QVERIFY2(
+        columns().contains(u"cheap"_s), qPrintable(columns().join(u", "_s))); // the biggest user of tokens
     QVERIFY(!columns().contains(u"dear-1"_s)); // the fewest tokens: in Other
 
     m_model->setMetric(UsageSeriesModel::Metric::Cost);

@@ -35,7 +35,7 @@ inline void addRows(const QString &directory)
 {
     QTest::addColumn<QJsonObject>("fixture");
     const QDir dir(directory);
-    const QStringList files = dir.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
+    const QStringList files = dir.entryList({ QStringLiteral("*.json") }, QDir::Files, QDir::Name);
     if (files.isEmpty())
         qFatal("no fixtures in %s", qPrintable(dir.path()));
     for (const QString &file : files)

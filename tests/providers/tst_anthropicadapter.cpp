@@ -2,11 +2,11 @@
 // back, checked against fixtures shaped like both APIs' documented examples (fixtures/anthropic/).
 #include "anthropicadapter.h"
 
+#include "fixturefiles.h"
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include "fixturefiles.h"
 
 #include <QTest>
 

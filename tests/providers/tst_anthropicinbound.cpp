@@ -3,11 +3,11 @@
 #include "anthropicadapter.h"
 #include "anthropicinbound.h"
 
+#include "fixturefiles.h"
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include "fixturefiles.h"
 
 #include <QTest>
 
@@ -245,7 +245,8 @@ void TestAnthropicInbound::stopReason()
 void TestAnthropicInbound::responseWithoutChoices()
 {
     const QJsonObject response = AnthropicInbound::fromOpenAIResponse(
-        chunk(R"({"id":"chatcmpl-0","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":0}})"), u"m"_s);
+        chunk(R"({"id":"chatcmpl-0","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":0}})"),
+        u"m"_s);
     QCOMPARE(response["id"_L1].toString(), u"msg_0"_s);
     QCOMPARE(response["content"_L1].toArray().size(), 0);
     QCOMPARE(response["stop_reason"_L1].toString(), u"end_turn"_s);

@@ -2,11 +2,11 @@
 // answers, streams and errors back to Gemini, against fixtures in fixtures/geminiinbound/.
 #include "geminiinbound.h"
 
+#include "fixturefiles.h"
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include "fixturefiles.h"
 
 #include <QTest>
 
@@ -61,23 +61,23 @@ private slots:
             << QByteArray(R"({"contents":[{"role":"user","parts":[{"executableCode":{"code":"1"}}]}]})")
             << u"contents[0].parts[0] has an unsupported part type (executableCode)"_s;
         QTest::newRow("function call in user turn")
-            << QByteArray(R"({"contents":[{"role":"user","parts":[{"functionCall":{"name":"f","args":{}}}]}]})")
+            << QByteArray(
+                   R"({"contents":[{"role":"user","parts":[{"functionCall":{"name":"f","args":{}}}]}]})")
             << u"contents[0].parts[0] has an unsupported part type (functionCall)"_s;
-        QTest::newRow("unanswered function response")
-            << QByteArray(R"({"contents":[{"role":"user","parts":[{"functionResponse":{"name":"f","response":{}}}]}]})")
-            << u"no earlier functionCall has that name"_s;
-        QTest::newRow("bad role")
-            << QByteArray(R"({"contents":[{"role":"system","parts":[{"text":"x"}]}]})")
-            << u"contents[0].role \"system\" is neither"_s;
+        QTest::newRow("unanswered function response") << QByteArray(
+            R"({"contents":[{"role":"user","parts":[{"functionResponse":{"name":"f","response":{}}}]}]})")
+                                                      << u"no earlier functionCall has that name"_s;
+        QTest::newRow("bad role") << QByteArray(R"({"contents":[{"role":"system","parts":[{"text":"x"}]}]})")
+                                  << u"contents[0].role \"system\" is neither"_s;
         QTest::newRow("inline data without data")
             << QByteArray(R"({"contents":[{"parts":[{"inlineData":{"mimeType":"image/png"}}]}]})")
             << u"contents[0].parts[0].inlineData needs mimeType and data"_s;
         QTest::newRow("google search tool")
             << QByteArray(R"({"contents":[{"parts":[{"text":"x"}]}],"tools":[{"googleSearch":{}}]})")
             << u"tools[0] (googleSearch) is not supported"_s;
-        QTest::newRow("bad mode")
-            << QByteArray(R"({"contents":[{"parts":[{"text":"x"}]}],"toolConfig":{"functionCallingConfig":{"mode":"SOME"}}})")
-            << u"mode \"SOME\" is not one of AUTO, ANY, NONE"_s;
+        QTest::newRow("bad mode") << QByteArray(
+            R"({"contents":[{"parts":[{"text":"x"}]}],"toolConfig":{"functionCallingConfig":{"mode":"SOME"}}})")
+                                  << u"mode \"SOME\" is not one of AUTO, ANY, NONE"_s;
     }
     void requestRejects()
     {
@@ -105,7 +105,8 @@ private slots:
     {
         QFETCH(int, budget);
         QFETCH(QString, effort);
-        const QByteArray body = R"({"contents":[{"parts":[{"text":"x"}]}],"generationConfig":{"thinkingConfig":{"thinkingBudget":)"
+        const QByteArray body
+            = R"({"contents":[{"parts":[{"text":"x"}]}],"generationConfig":{"thinkingConfig":{"thinkingBudget":)"
             + QByteArray::number(budget) + "}}}";
         QString error;
         const auto openai = GeminiInbound::toOpenAIRequest(body, u"m"_s, false, &error);

@@ -46,7 +46,7 @@ void TestGeminiStream::streams_data()
 {
     QTest::addColumn<QString>("path");
     const QString directory = QStringLiteral(FIXTURES_DIR "/gemini/streams/");
-    const QStringList files = QDir(directory).entryList({u"*.sse"_s}, QDir::Files, QDir::Name);
+    const QStringList files = QDir(directory).entryList({ u"*.sse"_s }, QDir::Files, QDir::Name);
     QVERIFY2(!files.isEmpty(), qPrintable(u"no fixtures in "_s + directory));
     for (const QString &file : files)
         QTest::newRow(qPrintable(file)) << directory + file;
@@ -143,17 +143,35 @@ void TestGeminiStream::textFastPathTakesOnlyPlainText_data()
 {
     QTest::addColumn<QByteArray>("event");
     QTest::addColumn<bool>("fast");
-    QTest::newRow("text") << QByteArray(R"({"candidates":[{"content":{"parts":[{"text":"b\n\u00e9"}],"role":"model"},"index":0}]})") << true;
-    QTest::newRow("no index") << QByteArray(R"({"candidates":[{"content":{"parts":[{"text":"b"}]}}]})") << true;
-    QTest::newRow("finish") << QByteArray(R"({"candidates":[{"content":{"parts":[{"text":"b"}]},"finishReason":"STOP"}]})") << false;
-    QTest::newRow("thought") << QByteArray(R"({"candidates":[{"content":{"parts":[{"text":"b","thought":true}]}}]})") << false;
-    QTest::newRow("call") << QByteArray(R"({"candidates":[{"content":{"parts":[{"functionCall":{"name":"f","args":{}}}]}}]})") << false;
-    QTest::newRow("two parts") << QByteArray(R"({"candidates":[{"content":{"parts":[{"text":"b"},{"text":"c"}]}}]})") << false;
-    QTest::newRow("second candidate") << QByteArray(R"({"candidates":[{"content":{"parts":[{"text":"b"}]},"index":1}]})") << false;
-    QTest::newRow("empty text") << QByteArray(R"({"candidates":[{"content":{"parts":[{"text":""}]}}]})") << false;
-    QTest::newRow("error") << QByteArray(R"({"candidates":[{"content":{"parts":[{"text":"b"}]}}],"error":{"code":500}})") << false;
-    QTest::newRow("twice") << QByteArray(R"({"candidates":[{"content":{"parts":[{"text":"b","text":"c"}]}}]})") << false;
-    QTest::newRow("truncated") << QByteArray(R"({"candidates":[{"content":{"parts":[{"text":"b"}]}})") << false;
+    QTest::newRow("text") << QByteArray(
+        R"({"candidates":[{"content":{"parts":[{"text":"b\n\u00e9"}],"role":"model"},"index":0}]})")
+                          << true;
+    QTest::newRow("no index") << QByteArray(R"({"candidates":[{"content":{"parts":[{"text":"b"}]}}]})")
+                              << true;
+    QTest::newRow("finish") << QByteArray(
+        R"({"candidates":[{"content":{"parts":[{"text":"b"}]},"finishReason":"STOP"}]})")
+                            << false;
+    QTest::newRow("thought") << QByteArray(
+        R"({"candidates":[{"content":{"parts":[{"text":"b","thought":true}]}}]})")
+                             << false;
+    QTest::newRow("call") << QByteArray(
+        R"({"candidates":[{"content":{"parts":[{"functionCall":{"name":"f","args":{}}}]}}]})")
+                          << false;
+    QTest::newRow("two parts") << QByteArray(
+        R"({"candidates":[{"content":{"parts":[{"text":"b"},{"text":"c"}]}}]})")
+                               << false;
+    QTest::newRow("second candidate")
+        << QByteArray(R"({"candidates":[{"content":{"parts":[{"text":"b"}]},"index":1}]})") << false;
+    QTest::newRow("empty text") << QByteArray(R"({"candidates":[{"content":{"parts":[{"text":""}]}}]})")
+                                << false;
+    QTest::newRow("error") << QByteArray(
+        R"({"candidates":[{"content":{"parts":[{"text":"b"}]}}],"error":{"code":500}})")
+                           << false;
+    QTest::newRow("twice") << QByteArray(
+        R"({"candidates":[{"content":{"parts":[{"text":"b","text":"c"}]}}]})")
+                           << false;
+    QTest::newRow("truncated") << QByteArray(R"({"candidates":[{"content":{"parts":[{"text":"b"}]}})")
+                               << false;
 }
 
 // The fast path takes plain text of the first candidate only; whatever it declines, feed() handles.
@@ -179,7 +197,8 @@ void TestGeminiStream::textFastPathTakesOnlyPlainText()
 void TestGeminiStream::textFastPathTakesInUsage()
 {
     GeminiAdapter::StreamToOpenAI stream(u"m"_s, created);
-    stream.feed({ {}, R"({"candidates":[{"content":{"parts":[{"text":"a"}]}}],"usageMetadata":{"promptTokenCount":3},"responseId":"r1"})" });
+    stream.feed({ {},
+        R"({"candidates":[{"content":{"parts":[{"text":"a"}]}}],"usageMetadata":{"promptTokenCount":3},"responseId":"r1"})" });
     qsizetype textBytes = 0;
     QVERIFY(stream.textChunk(
         R"({"candidates":[{"content":{"parts":[{"text":"b"}]}}],"usageMetadata":{"promptTokenCount":3,"candidatesTokenCount":2,"thoughtsTokenCount":4}})",
@@ -188,7 +207,8 @@ void TestGeminiStream::textFastPathTakesInUsage()
     const QList<QJsonObject> last = stream.finish();
     QCOMPARE(last.size(), 1);
     QCOMPARE(last.first()["usage"_L1]["completion_tokens"_L1].toInteger(), qint64(6));
-    QCOMPARE(last.first()["usage"_L1]["completion_tokens_details"_L1]["reasoning_tokens"_L1].toInteger(), qint64(4));
+    QCOMPARE(last.first()["usage"_L1]["completion_tokens_details"_L1]["reasoning_tokens"_L1].toInteger(),
+        qint64(4));
 }
 
 QTEST_GUILESS_MAIN(TestGeminiStream)

@@ -22,10 +22,10 @@ class FakeUpstream;
 class FakeUpstreamThread;
 struct TestHttpResult;
 
-// A real Gateway in this process, in front of a FakeUpstream playing OpenAI (on a thread of its own), with its
-// own data dir, its own database (SQLite in the data dir, or PostgreSQL under a suite's postgres registration:
-// TestDatabase) and a gateway API key: what the proxy's integration suites drive. Reads the stored records back
-// with SQL.
+// A real Gateway in this process, in front of a FakeUpstream playing OpenAI (on a thread of its own), with
+// its own data dir, its own database (SQLite in the data dir, or PostgreSQL under a suite's postgres
+// registration: TestDatabase) and a gateway API key: what the proxy's integration suites drive. Reads the
+// stored records back with SQL.
 class ProxyHarness final
 {
     Q_DISABLE_COPY_MOVE(ProxyHarness)
@@ -38,7 +38,8 @@ public:
         int connectTimeoutMs = 2000;
         int streamIdleTimeoutMs = 5000;
         qint64 maxBodyBytes = 256 * 1024;
-        bool upstreamReachable = true; // false: OPENAI_BASE_URL names a port nobody listens on (held reserved)
+        bool upstreamReachable
+            = true; // false: OPENAI_BASE_URL names a port nobody listens on (held reserved)
         // Also configure the anthropic and google providers (ANTHROPIC_/GEMINI_ BASE_URL and API_KEY), both
         // served by the same fake upstream with their own keys (anthropicUpstreamKey, geminiUpstreamKey).
         bool translatingProviders = false;
@@ -46,13 +47,14 @@ public:
         // "{upstream}" for the fake upstream's root URL (http://127.0.0.1:PORT).
         QList<QPair<QString, QString>> extraEnvironment;
         QString catalogFile; // a user model catalog merged over the built-in one
-        // The gateway's clock (e.g. a TestClock the test steps; change it only while no request is in flight);
-        // null: the system clock. Must outlive the harness.
+        // The gateway's clock (e.g. a TestClock the test steps; change it only while no request is in
+        // flight); null: the system clock. Must outlive the harness.
         const Clock *clock = nullptr;
         bool responseCache = false;
         int workerThreads = 2;
         int localModelsRefreshMs = 60'000; // how often local servers are asked for their models again
-        int poolThreadExpiryMs = 30'000; // how long the gateway's idle pool threads (and their connections) live
+        int poolThreadExpiryMs
+            = 30'000; // how long the gateway's idle pool threads (and their connections) live
     };
 
     // The provider keys the gateway is given, and that the fake upstream requires, per API.
@@ -106,9 +108,10 @@ private:
     QTemporaryDir m_dir;
     TestDatabase m_database; // outlives the gateway, which is reset first
     SystemClock m_clock;
-    ReservedPort m_closedPort; // where "unreachable" points: refused, and no one else's for the harness's life
-    // The fake answers on a thread of its own, so the gateway's stop() can wait for requests in flight without
-    // running this thread's events.
+    ReservedPort
+        m_closedPort; // where "unreachable" points: refused, and no one else's for the harness's life
+    // The fake answers on a thread of its own, so the gateway's stop() can wait for requests in flight
+    // without running this thread's events.
     std::unique_ptr<FakeUpstreamThread> m_upstreamThread;
     FakeUpstream *m_upstream = nullptr; // m_upstreamThread's
     std::unique_ptr<Gateway> m_gateway;

@@ -24,11 +24,12 @@ private slots:
     void priceTiesGoToTheHealthierProvider();
 
 private:
-    static std::optional<GatewayConfig> load(const QByteArray &json, const QProcessEnvironment &env, QString *error);
+    static std::optional<GatewayConfig> load(
+        const QByteArray &json, const QProcessEnvironment &env, QString *error);
 };
 
-std::optional<GatewayConfig> TestGatewayConfig::load(const QByteArray &json, const QProcessEnvironment &env,
-                                                     QString *error)
+std::optional<GatewayConfig> TestGatewayConfig::load(
+    const QByteArray &json, const QProcessEnvironment &env, QString *error)
 {
     QTemporaryDir dir;
     if (!json.isNull()) {
@@ -54,7 +55,7 @@ void TestGatewayConfig::defaults()
     QStringList ids;
     for (const ProviderConfig &provider : config->providers)
         ids.append(provider.spec.id);
-    QCOMPARE(ids, (QStringList{u"ollama"_s, u"lmstudio"_s}));
+    QCOMPARE(ids, (QStringList { u"ollama"_s, u"lmstudio"_s }));
     QCOMPARE(config->provider(u"ollama")->pathPrefix, QByteArray("/v1"));
     // Listening on loopback: only loopback names are served (DNS rebinding).
     QVERIFY(config->hostAllowList().contains("localhost"));
@@ -89,11 +90,12 @@ void TestGatewayConfig::fileSettingsAndCustomProvider()
     QProcessEnvironment env;
     env.insert(u"MY_KEY"_s, u"secret"_s);
     QString error;
-    const auto config = load(R"({"port": 9000, "retention_level": "metadata_only", "allowed_hosts": ["Gateway.LAN"],
+    const auto config
+        = load(R"({"port": 9000, "retention_level": "metadata_only", "allowed_hosts": ["Gateway.LAN"],
         "response_cache": {"enabled": true, "ttl_seconds": 60},
         "providers": {"openai": {"base_url": "https://eu.example/v1", "api_key_env": "MY_KEY"},
                       "mybox": {"name": "My box", "base_url": "http://10.0.0.5:8000/v1"}}})",
-                             env, &error);
+            env, &error);
     QVERIFY2(config, qPrintable(error));
     QCOMPARE(config->port, quint16(9000));
     QCOMPARE(config->retention, RetentionLevel::MetadataOnly);
@@ -121,7 +123,8 @@ void TestGatewayConfig::badFiles_data()
     QTest::newRow("custom without URL") << QByteArray(R"({"providers": {"mybox": {}}})") << u"base_url"_s;
     QTest::newRow("bad base URL") << QByteArray(R"({"providers": {"mybox": {"base_url": "ftp://x"}}})")
                                   << u"is not an http:// or https:// URL"_s;
-    QTest::newRow("cache ttl") << QByteArray(R"({"response_cache": {"ttl_seconds": 0}})") << u"response_cache"_s;
+    QTest::newRow("cache ttl") << QByteArray(R"({"response_cache": {"ttl_seconds": 0}})")
+                               << u"response_cache"_s;
 }
 
 void TestGatewayConfig::badFiles()
@@ -138,7 +141,8 @@ void TestGatewayConfig::routing()
     QProcessEnvironment env;
     env.insert(u"OPENAI_API_KEY"_s, u"sk"_s);
     QString error;
-    const auto config = load(R"({"providers": {"mybox": {"base_url": "http://127.0.0.1:8000/v1"}}})", env, &error);
+    const auto config
+        = load(R"({"providers": {"mybox": {"base_url": "http://127.0.0.1:8000/v1"}}})", env, &error);
     QVERIFY2(config, qPrintable(error));
     const ModelCatalog catalog = ModelCatalog::builtIn();
     const ModelResolver resolver(*config, catalog);
@@ -172,7 +176,7 @@ void TestGatewayConfig::priceTiesGoToTheHealthierProvider()
         "groq":{"models":{"open-model":{"input":1,"output":1,"context":1000,"max_output":100}}},
         "together":{"models":{"open-model":{"input":1,"output":1,"context":1000,"max_output":100}}},
         "mistral":{"models":{"open-model":{"input":0.5,"output":0.5,"context":1000,"max_output":100}}}}})",
-                                                &error);
+        &error);
     QVERIFY2(catalog, qPrintable(error));
     ProviderStats stats;
     const ModelResolver resolver(*config, *catalog, &stats);
@@ -184,14 +188,14 @@ void TestGatewayConfig::priceTiesGoToTheHealthierProvider()
         return ids;
     };
     // Cheapest first; at equal price, catalog order while nothing is known.
-    const QStringList byCatalog{u"mistral"_s, u"groq"_s, u"together"_s};
+    const QStringList byCatalog { u"mistral"_s, u"groq"_s, u"together"_s };
     QCOMPARE(order(), byCatalog);
     // groq has been failing: together goes before it. Price still comes first.
     for (int i = 0; i < 5; ++i) {
         stats.record(u"groq"_s, true, 100);
         stats.record(u"together"_s, false, 300);
     }
-    const QStringList byHealth{u"mistral"_s, u"together"_s, u"groq"_s};
+    const QStringList byHealth { u"mistral"_s, u"together"_s, u"groq"_s };
     QCOMPARE(order(), byHealth);
     // Both healthy: the faster one first.
     for (int i = 0; i < 60; ++i)

@@ -219,8 +219,8 @@ void TestProxy::bareModelNameRoutesToOpenAi()
 void TestProxy::embeddingsAreProxiedAndCosted()
 {
     const QByteArray body = R"({"model":"openai/text-embedding-3-small","input":["one two three","four"]})";
-    const TestHttpResult result = TestHttp::call(m_harness.nam(), m_harness.port(), "POST", u"/v1/embeddings"_s,
-        body, { { "content-type", "application/json" }, m_harness.authHeader() });
+    const TestHttpResult result = TestHttp::call(m_harness.nam(), m_harness.port(), "POST",
+        u"/v1/embeddings"_s, body, { { "content-type", "application/json" }, m_harness.authHeader() });
     QCOMPARE(result.status, 200);
     const QJsonObject answer = result.json();
     QCOMPARE(answer.value(u"data").toArray().size(), 2);
@@ -243,7 +243,8 @@ void TestProxy::embeddingsAreProxiedAndCosted()
 
     // A request without input is the client's mistake, answered before any upstream call.
     const TestHttpResult bad = TestHttp::call(m_harness.nam(), m_harness.port(), "POST", u"/v1/embeddings"_s,
-        R"({"model":"openai/text-embedding-3-small"})", { { "content-type", "application/json" }, m_harness.authHeader() });
+        R"({"model":"openai/text-embedding-3-small"})",
+        { { "content-type", "application/json" }, m_harness.authHeader() });
     QCOMPARE(bad.status, 400);
     QVERIFY(bad.json().value(u"error").toObject().value(u"message").toString().contains(u"input"_s));
 }
@@ -261,7 +262,8 @@ void TestProxy::localModelsAreDiscoveredAndFree()
 
     // Asked at start (on the gateway's pool: the answer comes a moment later), and listed.
     QTRY_VERIFY(h.gateway().localModels().providersOf(u"gpt-4o-mini"_s).contains(u"lmstudio"_s));
-    const TestHttpResult models = TestHttp::call(h.nam(), h.port(), "GET", u"/v1/models"_s, {}, { h.authHeader() });
+    const TestHttpResult models
+        = TestHttp::call(h.nam(), h.port(), "GET", u"/v1/models"_s, {}, { h.authHeader() });
     QVERIFY2(models.body.contains("\"lmstudio/gpt-4o-mini\""), models.body.left(300));
 
     // Used: it costs 0, not "unknown".

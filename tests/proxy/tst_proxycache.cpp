@@ -37,7 +37,8 @@ void TestProxyCache::initTestCase()
 void TestProxyCache::repeatIsServedFromTheCache()
 {
     m_harness.upstream().clearReceivedRequests();
-    const QByteArray body = R"({"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"cache me"}]})";
+    const QByteArray body
+        = R"({"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"cache me"}]})";
     const TestHttpResult first = m_harness.chat(body);
     QCOMPARE(first.status, 200);
     QVERIFY(first.header("x-llmgw-cache").isEmpty());
@@ -58,7 +59,7 @@ void TestProxyCache::repeatIsServedFromTheCache()
     QCOMPARE(row->value(u"cost"_s).toDouble(), 0.0);
     QCOMPARE(row->value(u"used_provider"_s).toString(), u"openai"_s);
     QCOMPARE(row->value(u"prompt_tokens"_s).toInt(),
-             first.json().value(u"usage").toObject().value(u"prompt_tokens").toInt());
+        first.json().value(u"usage").toObject().value(u"prompt_tokens").toInt());
     const auto original = m_harness.record(first.header("x-request-id"));
     QVERIFY(original);
     QCOMPARE(original->value(u"cache_hit"_s).toInt(), 0);
@@ -86,10 +87,10 @@ void TestProxyCache::optOutAndErrorsGoUpstream()
     const QByteArray body = TestHttp::chatBody(u"openai/gpt-4o-mini"_s, u"fresh every time"_s);
     QCOMPARE(m_harness.chat(body).status, 200);
     m_harness.upstream().clearReceivedRequests();
-    const TestHttpResult bypass = m_harness.chat(body, {{"cache-control", "no-cache"}});
+    const TestHttpResult bypass = m_harness.chat(body, { { "cache-control", "no-cache" } });
     QCOMPARE(bypass.status, 200);
     QVERIFY(bypass.header("x-llmgw-cache").isEmpty());
-    QCOMPARE(m_harness.chat(body, {{"x-llmgw-cache", "bypass"}}).status, 200);
+    QCOMPARE(m_harness.chat(body, { { "x-llmgw-cache", "bypass" } }).status, 200);
     QCOMPARE(m_harness.upstream().receivedRequests().size(), 2);
 
     // Failures are never cached.
@@ -111,17 +112,17 @@ void TestProxyCache::entriesExpireAndAreBounded()
     QVERIFY(ResponseCache::keyFor("/v1/chat/completions", 0, "not json").isEmpty());
     QVERIFY(a != ResponseCache::keyFor("/v1/messages", 1, R"({"a":1})")); // endpoint and format count
 
-    cache.store(a, {"A", false, {}, {}, {}, {}, 0});
+    cache.store(a, { "A", false, {}, {}, {}, {}, 0 });
     clock.advance(std::chrono::seconds(59));
     QVERIFY(cache.find(a));
     clock.advance(std::chrono::seconds(2));
     QVERIFY(!cache.find(a)); // past its time to live
 
-    cache.store(b, {"B", false, {}, {}, {}, {}, 0});
-    cache.store(c, {"C", false, {}, {}, {}, {}, 0});
+    cache.store(b, { "B", false, {}, {}, {}, {}, 0 });
+    cache.store(c, { "C", false, {}, {}, {}, {}, 0 });
     QCOMPARE(cache.size(), 2); // the oldest went to make room
     QVERIFY(cache.find(c));
-    cache.store(a, {QByteArray(2000, 'x'), false, {}, {}, {}, {}, 0});
+    cache.store(a, { QByteArray(2000, 'x'), false, {}, {}, {}, {}, 0 });
     QVERIFY(!cache.find(a)); // larger than the whole cache: not kept
 }
 

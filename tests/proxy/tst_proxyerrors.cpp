@@ -253,8 +253,8 @@ void TestProxyErrors::oversizedBody()
     // response carries one)...
     QCOMPARE(response.header("x-request-id"), QByteArray("too-large-") + (chunked ? "c" : "l"));
     // ...and no record, although it is a model request (ARCHITECTURE.md, "Records").
-    const QList<QVariantMap> rows = h.waitForRecords(
-        1, u"status = 413 AND request_id = ?"_s, {QString::fromLatin1(QByteArray("too-large-") + (chunked ? "c" : "l"))}, 1000);
+    const QList<QVariantMap> rows = h.waitForRecords(1, u"status = 413 AND request_id = ?"_s,
+        { QString::fromLatin1(QByteArray("too-large-") + (chunked ? "c" : "l")) }, 1000);
     QCOMPARE(rows.size(), 1);
 }
 
@@ -307,9 +307,9 @@ void TestProxyErrors::retriesAreRecordedPerAttempt()
         QCOMPARE(rows.at(i).value(u"status"_s).toInt(), 503);
     }
 
-    // X-No-Fallback: one attempt, one record. Then a client error, not retried either, on the same connection:
-    // the worker that answered the first hands its record over before it reads the second request, so once the
-    // second's record is stored, any further record of the first would be too.
+    // X-No-Fallback: one attempt, one record. Then a client error, not retried either, on the same
+    // connection: the worker that answered the first hands its record over before it reads the second
+    // request, so once the second's record is stored, any further record of the first would be too.
     RawHttpClient client;
     QVERIFY(client.connectToServer(h.port()));
     const QByteArrayList auth { "Authorization: Bearer " + h.apiKey() };
@@ -320,8 +320,8 @@ void TestProxyErrors::retriesAreRecordedPerAttempt()
     QCOMPARE(h.upstream().receivedRequests().size(), 1);
 
     h.upstream().clearReceivedRequests();
-    client.send(RawHttpClient::request(
-        "POST", chatPath, chat(u"openai/fake-error-400"_s), auth + QByteArrayList { "x-request-id: then-400" }));
+    client.send(RawHttpClient::request("POST", chatPath, chat(u"openai/fake-error-400"_s),
+        auth + QByteArrayList { "x-request-id: then-400" }));
     QCOMPARE(client.readResponse().status, 400);
     QCOMPARE(h.upstream().receivedRequests().size(), 1);
     QCOMPARE(h.waitForRecords(1, u"request_id = ?"_s, { u"then-400"_s }).size(), 1);

@@ -25,8 +25,8 @@ private slots:
     void openAIEmbeddingsFromGemini();
 
 private:
-    TestHttpResult call(const QString &model, const QByteArray &method, const QByteArray &body,
-                        const QByteArray &key);
+    TestHttpResult call(
+        const QString &model, const QByteArray &method, const QByteArray &body, const QByteArray &key);
     ProxyHarness m_harness;
 };
 
@@ -44,13 +44,13 @@ void TestProxyGemini::initTestCase()
     QVERIFY2(m_harness.start(options, &error), qPrintable(error));
 }
 
-TestHttpResult TestProxyGemini::call(const QString &model, const QByteArray &method, const QByteArray &body,
-                                     const QByteArray &key)
+TestHttpResult TestProxyGemini::call(
+    const QString &model, const QByteArray &method, const QByteArray &body, const QByteArray &key)
 {
     const QString path = u"/v1beta/models/"_s + model + u':' + QString::fromLatin1(method)
         + (method == "streamGenerateContent" ? u"?alt=sse"_s : QString());
     return TestHttp::call(m_harness.nam(), m_harness.port(), "POST", path, body,
-                          {{"content-type", "application/json"}, {"x-goog-api-key", key}});
+        { { "content-type", "application/json" }, { "x-goog-api-key", key } });
 }
 
 void TestProxyGemini::generateContent_data()
@@ -71,8 +71,14 @@ void TestProxyGemini::generateContent()
     const QJsonObject answer = result.json();
     const QJsonObject candidate = answer.value(u"candidates").toArray().first().toObject();
     QCOMPARE(candidate.value(u"content").toObject().value(u"role").toString(), u"model"_s);
-    const QString text
-        = candidate.value(u"content").toObject().value(u"parts").toArray().first().toObject().value(u"text").toString();
+    const QString text = candidate.value(u"content")
+                             .toObject()
+                             .value(u"parts")
+                             .toArray()
+                             .first()
+                             .toObject()
+                             .value(u"text")
+                             .toString();
     QVERIFY2(text.contains(u"hello from gemini"_s), qPrintable(text)); // the fakes echo
     QCOMPARE(candidate.value(u"finishReason").toString(), u"STOP"_s);
     const QJsonObject usage = answer.value(u"usageMetadata").toObject();
@@ -129,7 +135,8 @@ void TestProxyGemini::streamGenerateContent()
     }
     QVERIFY2(count > 1, result.body.constData());
     QVERIFY2(text.contains(u"hello from gemini"_s), qPrintable(text));
-    QCOMPARE(last.value(u"candidates").toArray().first().toObject().value(u"finishReason").toString(), u"STOP"_s);
+    QCOMPARE(
+        last.value(u"candidates").toArray().first().toObject().value(u"finishReason").toString(), u"STOP"_s);
     QVERIFY(last.value(u"usageMetadata").toObject().value(u"totalTokenCount").toInt() > 0);
 
     const auto row = m_harness.record(result.header("x-request-id"));
@@ -153,25 +160,26 @@ void TestProxyGemini::errorsInGooglesEnvelope()
     QCOMPARE(unknown.json().value(u"error").toObject().value(u"status").toString(), u"NOT_FOUND"_s);
 
     const TestHttpResult bad = call(u"openai/gpt-4o-mini"_s, "generateContent",
-                                    R"({"contents":[{"role":"user","parts":[{"executableCode":{}}]}]})",
-                                    m_harness.apiKey());
+        R"({"contents":[{"role":"user","parts":[{"executableCode":{}}]}]})", m_harness.apiKey());
     QCOMPARE(bad.status, 400);
     error = bad.json().value(u"error").toObject();
     QCOMPARE(error.value(u"status").toString(), u"INVALID_ARGUMENT"_s);
     QVERIFY2(error.value(u"message").toString().contains(u"executableCode"_s), bad.body.constData());
 
-    const TestHttpResult upstream429 = call(u"openai/fake-error-429"_s, "generateContent", request,
-                                            m_harness.apiKey());
+    const TestHttpResult upstream429
+        = call(u"openai/fake-error-429"_s, "generateContent", request, m_harness.apiKey());
     QCOMPARE(upstream429.status, 429);
-    QCOMPARE(upstream429.json().value(u"error").toObject().value(u"status").toString(), u"RESOURCE_EXHAUSTED"_s);
+    QCOMPARE(
+        upstream429.json().value(u"error").toObject().value(u"status").toString(), u"RESOURCE_EXHAUSTED"_s);
 }
 
 void TestProxyGemini::openAIEmbeddingsFromGemini()
 {
     // An OpenAI client's embeddings request served by Gemini's batchEmbedContents.
-    const QByteArray body = R"({"model":"google/gemini-embedding-001","input":["one two three","four"],"dimensions":4})";
-    const TestHttpResult result = TestHttp::call(m_harness.nam(), m_harness.port(), "POST", u"/v1/embeddings"_s, body,
-                                                 {{"content-type", "application/json"}, m_harness.authHeader()});
+    const QByteArray body
+        = R"({"model":"google/gemini-embedding-001","input":["one two three","four"],"dimensions":4})";
+    const TestHttpResult result = TestHttp::call(m_harness.nam(), m_harness.port(), "POST",
+        u"/v1/embeddings"_s, body, { { "content-type", "application/json" }, m_harness.authHeader() });
     QCOMPARE(result.status, 200);
     const QJsonObject answer = result.json();
     QCOMPARE(answer.value(u"object").toString(), u"list"_s);
@@ -199,9 +207,10 @@ void TestProxyGemini::openAIEmbeddingsFromGemini()
     QCOMPARE(row->value(u"prompt_tokens"_s).toInt(), 5);
 
     // The OpenAI SDK asks for base64 by default: little-endian float32 values, the same numbers.
-    const TestHttpResult packed = TestHttp::call(m_harness.nam(), m_harness.port(), "POST", u"/v1/embeddings"_s,
+    const TestHttpResult packed = TestHttp::call(m_harness.nam(), m_harness.port(), "POST",
+        u"/v1/embeddings"_s,
         R"({"model":"google/gemini-embedding-001","input":"one two three","dimensions":4,"encoding_format":"base64"})",
-        {{"content-type", "application/json"}, m_harness.authHeader()});
+        { { "content-type", "application/json" }, m_harness.authHeader() });
     QCOMPARE(packed.status, 200);
     const QByteArray bytes = QByteArray::fromBase64(
         packed.json().value(u"data").toArray().first().toObject().value(u"embedding").toString().toLatin1());
@@ -214,9 +223,9 @@ void TestProxyGemini::openAIEmbeddingsFromGemini()
     }
 
     // Token arrays cannot go to Gemini: a clear 400 before any upstream call.
-    const TestHttpResult tokens = TestHttp::call(m_harness.nam(), m_harness.port(), "POST", u"/v1/embeddings"_s,
-        R"({"model":"google/gemini-embedding-001","input":[[1,2,3]]})",
-        {{"content-type", "application/json"}, m_harness.authHeader()});
+    const TestHttpResult tokens = TestHttp::call(m_harness.nam(), m_harness.port(), "POST",
+        u"/v1/embeddings"_s, R"({"model":"google/gemini-embedding-001","input":[[1,2,3]]})",
+        { { "content-type", "application/json" }, m_harness.authHeader() });
     QCOMPARE(tokens.status, 400);
     QVERIFY(tokens.json().value(u"error").toObject().value(u"message").toString().contains(u"text only"_s));
 }

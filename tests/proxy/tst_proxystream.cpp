@@ -1,7 +1,7 @@
 // Streamed chat completions through a real Gateway: the events as the client gets them (compared byte for
 // byte with what the fake upstream sent), usage asked for on the client's behalf and hidden again, the cost
-// on the usage chunk, event-by-event relay (each upstream event held until the client has the one before), and
-// streams that break off.
+// on the usage chunk, event-by-event relay (each upstream event held until the client has the one before),
+// and streams that break off.
 
 #include "fakestreamgate.h"
 #include "fakeupstream.h"
@@ -242,8 +242,8 @@ void TestProxyStream::eventsAreRelayedAsTheyArrive()
     FakeStreamGate &gate = m_harness.upstream().streamGate();
     RawHttpClient client;
     QVERIFY(client.connectToServer(m_harness.port()));
-    client.send(RawHttpClient::request("POST", "/v1/chat/completions", compact(request),
-        { "Authorization: Bearer " + m_harness.apiKey() }));
+    client.send(RawHttpClient::request(
+        "POST", "/v1/chat/completions", compact(request), { "Authorization: Bearer " + m_harness.apiKey() }));
     constexpr int kEvents = 7;
     QElapsedTimer heldSinceFirst;
     for (int n = 1; n < kEvents; ++n) {

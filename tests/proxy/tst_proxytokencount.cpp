@@ -223,9 +223,10 @@ void TestProxyTokenCount::oversizedCountInTheClientsEnvelope()
     // The declared length is enough for the gateway to refuse it before the body comes.
     RawHttpClient client;
     QVERIFY(client.connectToServer(m_harness.port()));
-    client.send("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nx-api-key: "
-                + m_harness.apiKey() + "\r\nContent-Length: "
-                + QByteArray::number(m_harness.gateway().config().maxBodyBytes + 1) + "\r\n\r\n{");
+    client.send("POST " + path
+        + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nx-api-key: " + m_harness.apiKey()
+        + "\r\nContent-Length: " + QByteArray::number(m_harness.gateway().config().maxBodyBytes + 1)
+        + "\r\n\r\n{");
     const RawHttpResponse response = client.readResponse();
     QVERIFY(response.complete);
     QCOMPARE(response.status, 413);

@@ -38,12 +38,13 @@ void TestProxyTranslateStream::eventsAreRelayedAsTheyArrive_data()
 {
     QTest::addColumn<QByteArray>("path");
     QTest::addColumn<QByteArray>("body");
-    // The client's events each time the gate holds the next upstream event (one entry per upstream event but the
-    // last), and at the end: what the translation makes of every upstream event.
+    // The client's events each time the gate holds the next upstream event (one entry per upstream event but
+    // the last), and at the end: what the translation makes of every upstream event.
     QTest::addColumn<QList<int>>("whileHeld");
     QTest::addColumn<int>("total");
     // Anthropic sends message_start, content_block_start, ping, three deltas ("Echo:", " one", " two"),
-    // content_block_stop, message_delta, message_stop; an OpenAI client gets role, three deltas, finish, [DONE].
+    // content_block_stop, message_delta, message_stop; an OpenAI client gets role, three deltas, finish,
+    // [DONE].
     QTest::newRow("openai client, anthropic upstream")
         << QByteArray("/v1/chat/completions")
         << TestHttp::chatBody(u"anthropic/fake-stream-gated"_s, u"one two"_s, true)
@@ -69,7 +70,8 @@ void TestProxyTranslateStream::eventsAreRelayedAsTheyArrive()
     FakeStreamGate &gate = m_harness.upstream().streamGate();
     RawHttpClient client;
     QVERIFY(client.connectToServer(m_harness.port()));
-    client.send(RawHttpClient::request("POST", path, body, { "Authorization: Bearer " + m_harness.apiKey() }));
+    client.send(
+        RawHttpClient::request("POST", path, body, { "Authorization: Bearer " + m_harness.apiKey() }));
     for (const int expected : whileHeld) {
         QTRY_COMPARE_WITH_TIMEOUT(client.pending().count("data: "), expected, 10'000);
         QCOMPARE(gate.heldCount(), 1);
@@ -88,17 +90,19 @@ void TestProxyTranslateStream::clientLeavingMidStreamIsRecorded_data()
     QTest::addColumn<QString>("model");
     QTest::addColumn<int>("words");
     QTest::addColumn<bool>("alwaysCut");
-    // Held after the first event (never released): the reset always comes before the last event. Bursts of thousands of events: the reset lands
-    // while the gateway writes a burst (on a slow build, such as the asan preset's) or after it wrote all.
-    for (const QString &provider : {u"anthropic"_s, u"google"_s}) {
+    // Held after the first event (never released): the reset always comes before the last event. Bursts of
+    // thousands of events: the reset lands while the gateway writes a burst (on a slow build, such as the
+    // asan preset's) or after it wrote all.
+    for (const QString &provider : { u"anthropic"_s, u"google"_s }) {
         QTest::addRow("%s, held", qPrintable(provider)) << provider << u"fake-stream-gated"_s << 30 << true;
         QTest::addRow("%s, bursts", qPrintable(provider)) << provider << u"fake-model"_s << 3000 << false;
     }
 }
 
 // A client that hangs up while translated events are still being written: the write that finds the socket
-// gone must not tear the exchange down under itself (it did, and corrupted the heap; scripts/test.sh runs this
-// suite under the asan preset too, where that shows at once). Each is recorded, and the gateway serves on.
+// gone must not tear the exchange down under itself (it did, and corrupted the heap; scripts/test.sh runs
+// this suite under the asan preset too, where that shows at once). Each is recorded, and the gateway serves
+// on.
 void TestProxyTranslateStream::clientLeavingMidStreamIsRecorded()
 {
     QFETCH(QString, provider);
@@ -112,8 +116,8 @@ void TestProxyTranslateStream::clientLeavingMidStreamIsRecorded()
         auto client = std::make_unique<RawHttpClient>();
         QVERIFY(client->connectToServer(m_harness.port()));
         client->send(RawHttpClient::request("POST", "/v1/chat/completions", body,
-                                            {"Authorization: Bearer " + m_harness.apiKey(),
-                                             "x-request-id: " + prefix + QByteArray::number(i)}));
+            { "Authorization: Bearer " + m_harness.apiKey(),
+                "x-request-id: " + prefix + QByteArray::number(i) }));
         QTRY_VERIFY_WITH_TIMEOUT(client->pending().contains("data: "), 5000);
         client->reset(); // hangs up with events still to come
         client.reset();
@@ -123,7 +127,8 @@ void TestProxyTranslateStream::clientLeavingMidStreamIsRecorded()
         const auto row = m_harness.record(prefix + QByteArray::number(i));
         QVERIFY(row);
         const int status = row->value(u"status"_s).toInt();
-        // 499 when the reset came before the last event was written, 200 when the kernel already had them all.
+        // 499 when the reset came before the last event was written, 200 when the kernel already had them
+        // all.
         QVERIFY2(status == 499 || (status == 200 && !alwaysCut), qPrintable(QString::number(status)));
         cut += status == 499;
         QCOMPARE(row->value(u"used_provider"_s).toString(), provider);
@@ -131,7 +136,8 @@ void TestProxyTranslateStream::clientLeavingMidStreamIsRecorded()
     qInfo("%d of %d streams were cut short by the reset", cut, kClients);
     // The gateway hung up on every upstream whose client left (the held ones would wait forever otherwise).
     QTRY_COMPARE(m_harness.upstream().streamGate().heldCount(), 0);
-    const TestHttpResult after = m_harness.chat(TestHttp::chatBody(provider + u"/fake-model"_s, u"still there?"_s, true));
+    const TestHttpResult after
+        = m_harness.chat(TestHttp::chatBody(provider + u"/fake-model"_s, u"still there?"_s, true));
     QCOMPARE(after.status, 200);
     QVERIFY(after.body.contains("data: [DONE]"));
 }

@@ -34,7 +34,7 @@ public:
 
 private:
     QDateTime m_now = QDateTime(QDate(2025, 3, 14), QTime(9, 26, 53, 589), Qt::UTC);
-    std::atomic<qint64> m_monotonic{1'000'000};
+    std::atomic<qint64> m_monotonic { 1'000'000 };
 };
 
 // Record number `i`: every third one has no price, no time to first token, no key and no bodies.
@@ -64,13 +64,13 @@ inline RequestRecord sampleRecord(int i)
     r.usage.known = !sparse;
     r.usage.estimated = i % 4 == 1;
     if (!sparse)
-        r.cost = Cost{0.00015 * i, 0.0000075, 0.25e-6, 0.0006 + i};
+        r.cost = Cost { 0.00015 * i, 0.0000075, 0.25e-6, 0.0006 + i };
     r.durationMs = 40 + i % 1000;
     if (!sparse)
         r.ttftMs = 5 + i % 17;
     if (!sparse) {
-        r.requestBody = R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi )" + QByteArray::number(i)
-            + R"("}]})";
+        r.requestBody = R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi )"
+            + QByteArray::number(i) + R"("}]})";
         r.responseBody = "data: {\"id\":\"x\"}\n\ndata: [DONE]\n\n";
     }
     // What a text format must escape (tabs, line breaks, backslashes) and bytes that are not text at all.
@@ -86,17 +86,39 @@ inline RequestRecord sampleRecord(int i)
 inline const QStringList &requestColumns()
 {
     static const QStringList columns = {
-        QStringLiteral("id"), QStringLiteral("request_id"), QStringLiteral("created_at"),
-        QStringLiteral("api_key_id"), QStringLiteral("member"), QStringLiteral("client_ip"),
-        QStringLiteral("user_agent"), QStringLiteral("endpoint"), QStringLiteral("requested_model"),
-        QStringLiteral("used_model"), QStringLiteral("used_provider"), QStringLiteral("streamed"),
-        QStringLiteral("status"), QStringLiteral("finish_reason"), QStringLiteral("error"),
-        QStringLiteral("prompt_tokens"), QStringLiteral("completion_tokens"), QStringLiteral("cached_tokens"),
-        QStringLiteral("cache_write_tokens"), QStringLiteral("reasoning_tokens"), QStringLiteral("total_tokens"),
-        QStringLiteral("usage_estimated"), QStringLiteral("cost"), QStringLiteral("cost_input"),
-        QStringLiteral("cost_cached_input"), QStringLiteral("cost_cache_write"), QStringLiteral("cost_output"),
-        QStringLiteral("duration_ms"), QStringLiteral("ttft_ms"), QStringLiteral("request_body"),
-        QStringLiteral("response_body"), QStringLiteral("attempt"), QStringLiteral("cache_hit"),
+        QStringLiteral("id"),
+        QStringLiteral("request_id"),
+        QStringLiteral("created_at"),
+        QStringLiteral("api_key_id"),
+        QStringLiteral("member"),
+        QStringLiteral("client_ip"),
+        QStringLiteral("user_agent"),
+        QStringLiteral("endpoint"),
+        QStringLiteral("requested_model"),
+        QStringLiteral("used_model"),
+        QStringLiteral("used_provider"),
+        QStringLiteral("streamed"),
+        QStringLiteral("status"),
+        QStringLiteral("finish_reason"),
+        QStringLiteral("error"),
+        QStringLiteral("prompt_tokens"),
+        QStringLiteral("completion_tokens"),
+        QStringLiteral("cached_tokens"),
+        QStringLiteral("cache_write_tokens"),
+        QStringLiteral("reasoning_tokens"),
+        QStringLiteral("total_tokens"),
+        QStringLiteral("usage_estimated"),
+        QStringLiteral("cost"),
+        QStringLiteral("cost_input"),
+        QStringLiteral("cost_cached_input"),
+        QStringLiteral("cost_cache_write"),
+        QStringLiteral("cost_output"),
+        QStringLiteral("duration_ms"),
+        QStringLiteral("ttft_ms"),
+        QStringLiteral("request_body"),
+        QStringLiteral("response_body"),
+        QStringLiteral("attempt"),
+        QStringLiteral("cache_hit"),
         QStringLiteral("retried"),
     };
     return columns;
@@ -112,7 +134,8 @@ inline QString compareRow(const QSqlRecord &row, const RequestRecord &r)
         if (expected.isNull() || actual.isNull())
             same = expected.isNull() && actual.isNull();
         else if (expected.typeId() == QMetaType::Double)
-            same = std::abs(actual.toDouble() - expected.toDouble()) <= 1e-12 * std::max(1.0, std::abs(expected.toDouble()));
+            same = std::abs(actual.toDouble() - expected.toDouble())
+                <= 1e-12 * std::max(1.0, std::abs(expected.toDouble()));
         else if (expected.typeId() == QMetaType::QByteArray)
             same = actual.toByteArray() == expected.toByteArray();
         else if (expected.typeId() == QMetaType::QString)

@@ -61,8 +61,10 @@ void TestApiKeyStore::createdKeyAuthenticates()
     QString error;
     const auto created = store.create(u"  ci pipeline "_s, u"dev@example.com"_s, &error);
     QVERIFY2(created, qPrintable(error));
-    QVERIFY2(QRegularExpression(u"^llmgw_[1-9][0-9]*_[0-9A-Za-z]{32}$"_s).match(QString::fromLatin1(created->plaintext)).hasMatch(),
-             created->plaintext.constData());
+    QVERIFY2(QRegularExpression(u"^llmgw_[1-9][0-9]*_[0-9A-Za-z]{32}$"_s)
+                 .match(QString::fromLatin1(created->plaintext))
+                 .hasMatch(),
+        created->plaintext.constData());
     QVERIFY(created->plaintext.startsWith(QByteArray("llmgw_" + QByteArray::number(created->key.id) + '_')));
     QCOMPARE(created->key.name, u"ci pipeline"_s);
     QCOMPARE(created->key.createdAt, m_clock.now());
@@ -78,7 +80,8 @@ void TestApiKeyStore::createdKeyAuthenticates()
     const auto other = store.create(u"other"_s, QString(), &error);
     QVERIFY2(other, qPrintable(error));
     QVERIFY(other->key.id != created->key.id);
-    QVERIFY(other->plaintext.sliced(other->plaintext.lastIndexOf('_')) != created->plaintext.sliced(created->plaintext.lastIndexOf('_')));
+    QVERIFY(other->plaintext.sliced(other->plaintext.lastIndexOf('_'))
+        != created->plaintext.sliced(created->plaintext.lastIndexOf('_')));
     QCOMPARE(store.authenticate(other->plaintext)->member, QString());
 
     // A fresh store (a restarted gateway) knows both from the database alone.
@@ -91,9 +94,9 @@ void TestApiKeyStore::createdKeyAuthenticates()
 void TestApiKeyStore::rejects_data()
 {
     QTest::addColumn<QString>("kind");
-    for (const char *kind : {"wrong secret", "secret of another key", "unknown id", "no prefix", "prefix only",
-                             "no secret", "id not a number", "leading zero id", "short secret", "long secret",
-                             "non-base62 secret", "with Bearer", "trailing newline", "upper-case prefix", "empty"})
+    for (const char *kind : { "wrong secret", "secret of another key", "unknown id", "no prefix",
+             "prefix only", "no secret", "id not a number", "leading zero id", "short secret", "long secret",
+             "non-base62 secret", "with Bearer", "trailing newline", "upper-case prefix", "empty" })
         QTest::newRow(kind) << QString::fromLatin1(kind);
 }
 
@@ -112,21 +115,22 @@ void TestApiKeyStore::rejects()
     flipped[31] = flipped[31] == 'a' ? 'b' : 'a';
 
     const QHash<QString, QByteArray> presented = {
-        {u"wrong secret"_s, "llmgw_" + id + '_' + flipped},
-        {u"secret of another key"_s, "llmgw_" + id + second->plaintext.sliced(second->plaintext.lastIndexOf('_'))},
-        {u"unknown id"_s, "llmgw_" + QByteArray::number(created->key.id + 1000) + '_' + secret},
-        {u"no prefix"_s, id + '_' + secret},
-        {u"prefix only"_s, "llmgw_"},
-        {u"no secret"_s, "llmgw_" + id},
-        {u"id not a number"_s, "llmgw_x_" + secret},
-        {u"leading zero id"_s, "llmgw_0" + id + '_' + secret},
-        {u"short secret"_s, good.chopped(1)},
-        {u"long secret"_s, good + 'a'},
-        {u"non-base62 secret"_s, good.chopped(1) + '-'},
-        {u"with Bearer"_s, "Bearer " + good},
-        {u"trailing newline"_s, good + '\n'},
-        {u"upper-case prefix"_s, "LLMGW_" + id + '_' + secret},
-        {u"empty"_s, QByteArray()},
+        { u"wrong secret"_s, "llmgw_" + id + '_' + flipped },
+        { u"secret of another key"_s,
+            "llmgw_" + id + second->plaintext.sliced(second->plaintext.lastIndexOf('_')) },
+        { u"unknown id"_s, "llmgw_" + QByteArray::number(created->key.id + 1000) + '_' + secret },
+        { u"no prefix"_s, id + '_' + secret },
+        { u"prefix only"_s, "llmgw_" },
+        { u"no secret"_s, "llmgw_" + id },
+        { u"id not a number"_s, "llmgw_x_" + secret },
+        { u"leading zero id"_s, "llmgw_0" + id + '_' + secret },
+        { u"short secret"_s, good.chopped(1) },
+        { u"long secret"_s, good + 'a' },
+        { u"non-base62 secret"_s, good.chopped(1) + '-' },
+        { u"with Bearer"_s, "Bearer " + good },
+        { u"trailing newline"_s, good + '\n' },
+        { u"upper-case prefix"_s, "LLMGW_" + id + '_' + secret },
+        { u"empty"_s, QByteArray() },
     };
     QVERIFY(presented.contains(kind));
     QVERIFY(!store.authenticate(presented.value(kind)));
@@ -192,7 +196,8 @@ void TestApiKeyStore::unknownIdsAreLookedUpAtALimitedRate()
 
     // A flood of made-up keys spends the lookups (the first miss and this one's above took two)...
     for (int i = 0; i < ApiKeyStore::kLookupBurst - 2; ++i)
-        QVERIFY(!serve.authenticate(QByteArray("llmgw_9999" + QByteArray::number(i) + '_' + QByteArray(32, 'a'))));
+        QVERIFY(!serve.authenticate(
+            QByteArray("llmgw_9999" + QByteArray::number(i) + '_' + QByteArray(32, 'a'))));
     const auto another = cli.create(u"another"_s, QString(), &error);
     QVERIFY2(another, qPrintable(error));
     // ...so a new key waits for the bucket to refill: one lookup every 1000 / kLookupsPerSecond ms.
@@ -289,7 +294,8 @@ void TestApiKeyStore::concurrentAuthentication()
             for (int i = 0; i < 500; ++i) {
                 if (store.authenticate(created->plaintext))
                     ++accepted;
-                if (store.authenticate(QByteArray("llmgw_" + QByteArray::number(9000 + i) + '_' + QByteArray(32, 'Z'))))
+                if (store.authenticate(
+                        QByteArray("llmgw_" + QByteArray::number(9000 + i) + '_' + QByteArray(32, 'Z'))))
                     ++wronglyAccepted;
             }
         }));

@@ -56,26 +56,32 @@ void TestDatabase::fromUrl_data()
     QTest::addColumn<QString>("errorFragment"); // empty: must parse
 
     auto good = [](const char *tag, const QString &url, bool pg, const QString &path, const QString &user,
-                   const QString &password, const QString &host, int port, const QString &db, const QString &options) {
-        QTest::newRow(tag) << url << pg << path << user << password << host << port << db << options << QString();
+                    const QString &password, const QString &host, int port, const QString &db,
+                    const QString &options) {
+        QTest::newRow(tag) << url << pg << path << user << password << host << port << db << options
+                           << QString();
     };
     auto bad = [](const char *tag, const QString &url, const QString &fragment) {
-        QTest::newRow(tag) << url << false << QString() << QString() << QString() << QString() << 0 << QString()
-                           << QString() << fragment;
+        QTest::newRow(tag) << url << false << QString() << QString() << QString() << QString() << 0
+                           << QString() << QString() << fragment;
     };
-    good("sqlite absolute", u"sqlite:///var/lib/gw/gateway.db"_s, false, u"/var/lib/gw/gateway.db"_s, {}, {}, {}, 5432, {}, {});
-    good("sqlite encoded space", u"sqlite:///tmp/my%20data/g.db"_s, false, u"/tmp/my data/g.db"_s, {}, {}, {}, 5432, {}, {});
+    good("sqlite absolute", u"sqlite:///var/lib/gw/gateway.db"_s, false, u"/var/lib/gw/gateway.db"_s, {}, {},
+        {}, 5432, {}, {});
+    good("sqlite encoded space", u"sqlite:///tmp/my%20data/g.db"_s, false, u"/tmp/my data/g.db"_s, {}, {}, {},
+        5432, {}, {});
     good("sqlite upper-case scheme", u"SQLite:///a/b.db"_s, false, u"/a/b.db"_s, {}, {}, {}, 5432, {}, {});
-    good("postgres full", u"postgres://gw:secret@db.example.com:6543/gateway"_s, true, {}, u"gw"_s, u"secret"_s,
-         u"db.example.com"_s, 6543, u"gateway"_s, {});
-    good("postgresql scheme, default port", u"postgresql://gw@10.0.0.5/team"_s, true, {}, u"gw"_s, {}, u"10.0.0.5"_s,
-         5432, u"team"_s, {});
-    good("percent-decoded credentials", u"postgres://us%40er:p%3Aa%2Fss%25@h:5433/d%20b"_s, true, {}, u"us@er"_s,
-         u"p:a/ss%"_s, u"h"_s, 5433, u"d b"_s, {});
-    good("unencoded @ in password", u"postgres://u:p@ss@h/db"_s, true, {}, u"u"_s, u"p@ss"_s, u"h"_s, 5432, u"db"_s, {});
-    good("ipv6 host", u"postgres://u:p@[::1]:5433/db"_s, true, {}, u"u"_s, u"p"_s, u"::1"_s, 5433, u"db"_s, {});
-    good("libpq options", u"postgres://u:p@h/db?sslmode=require&application_name=gw"_s, true, {}, u"u"_s, u"p"_s,
-         u"h"_s, 5432, u"db"_s, u"sslmode=require;application_name=gw"_s);
+    good("postgres full", u"postgres://gw:secret@db.example.com:6543/gateway"_s, true, {}, u"gw"_s,
+        u"secret"_s, u"db.example.com"_s, 6543, u"gateway"_s, {});
+    good("postgresql scheme, default port", u"postgresql://gw@10.0.0.5/team"_s, true, {}, u"gw"_s, {},
+        u"10.0.0.5"_s, 5432, u"team"_s, {});
+    good("percent-decoded credentials", u"postgres://us%40er:p%3Aa%2Fss%25@h:5433/d%20b"_s, true, {},
+        u"us@er"_s, u"p:a/ss%"_s, u"h"_s, 5433, u"d b"_s, {});
+    good("unencoded @ in password", u"postgres://u:p@ss@h/db"_s, true, {}, u"u"_s, u"p@ss"_s, u"h"_s, 5432,
+        u"db"_s, {});
+    good("ipv6 host", u"postgres://u:p@[::1]:5433/db"_s, true, {}, u"u"_s, u"p"_s, u"::1"_s, 5433, u"db"_s,
+        {});
+    good("libpq options", u"postgres://u:p@h/db?sslmode=require&application_name=gw"_s, true, {}, u"u"_s,
+        u"p"_s, u"h"_s, 5432, u"db"_s, u"sslmode=require;application_name=gw"_s);
     good("no credentials", u"postgres://h:5432/db"_s, true, {}, {}, {}, u"h"_s, 5432, u"db"_s, {});
 
     bad("sqlite relative", u"sqlite://relative/gateway.db"_s, u"must be absolute"_s);
@@ -91,7 +97,8 @@ void TestDatabase::fromUrl_data()
     bad("no host", u"postgres://u:secretpw@/db"_s, u"names no host"_s);
     bad("unclosed ipv6", u"postgres://u:secretpw@[::1/db"_s, u"unclosed '['"_s);
     bad("option without value", u"postgres://u:secretpw@h/db?sslmode"_s, u"invalid option \"sslmode\""_s);
-    bad("option injecting another", u"postgres://u:secretpw@h/db?sslmode=disable%3Bhost%3Devil"_s, u"invalid option"_s);
+    bad("option injecting another", u"postgres://u:secretpw@h/db?sslmode=disable%3Bhost%3Devil"_s,
+        u"invalid option"_s);
 }
 
 void TestDatabase::fromUrl()
@@ -119,7 +126,8 @@ void TestDatabase::fromUrl()
     QTEST(location->port, "port");
     QTEST(location->databaseName, "database");
     QTEST(location->connectOptions, "options");
-    QVERIFY(!location->displayName().contains(u":"_s + location->password + u"@"_s) || location->password.isEmpty());
+    QVERIFY(!location->displayName().contains(u":"_s + location->password + u"@"_s)
+        || location->password.isEmpty());
 }
 
 void TestDatabase::inDataDir()
@@ -157,17 +165,19 @@ void TestDatabase::openCreatesCurrentSchema()
 
         for (const QString &column : requestColumns())
             QVERIFY2(db.record(u"requests"_s).contains(column), qPrintable(column));
-        for (const char *column : {"id", "name", "member_email", "secret_hash", "created_at", "last_used_at", "disabled"})
+        for (const char *column :
+            { "id", "name", "member_email", "secret_hash", "created_at", "last_used_at", "disabled" })
             QVERIFY2(db.record(u"api_keys"_s).contains(QLatin1String(column)), column);
         QVERIFY(db.record(u"settings"_s).contains(u"key"_s));
         QVERIFY(db.record(u"settings"_s).contains(u"value"_s));
 
         QStringList indexes;
-        QVERIFY(query.exec(u"SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests'"_s));
+        QVERIFY(
+            query.exec(u"SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests'"_s));
         while (query.next())
             indexes.append(query.value(0).toString());
-        for (const char *index : {"idx_requests_created_at", "idx_requests_api_key_id", "idx_requests_used_model",
-                                  "idx_requests_used_provider"})
+        for (const char *index : { "idx_requests_created_at", "idx_requests_api_key_id",
+                 "idx_requests_used_model", "idx_requests_used_provider" })
             QVERIFY2(indexes.contains(QLatin1String(index)), index);
         db.close();
     }
@@ -218,7 +228,8 @@ void TestDatabase::newerSchemaIsRefused()
         QSqlDatabase db = Database::open(location, u"future"_s, &error);
         QVERIFY2(db.isOpen(), qPrintable(error));
         QSqlQuery query(db);
-        QVERIFY(query.exec(u"INSERT INTO schema_migrations (version, applied_at) VALUES (%1, 'later')"_s.arg(latest + 1)));
+        QVERIFY(query.exec(
+            u"INSERT INTO schema_migrations (version, applied_at) VALUES (%1, 'later')"_s.arg(latest + 1)));
         db.close();
     }
     QSqlDatabase::removeDatabase(u"future"_s);
@@ -227,10 +238,11 @@ void TestDatabase::newerSchemaIsRefused()
         QSqlDatabase db = Database::open(location, u"old build"_s, &error);
         QVERIFY(!db.isValid());
     }
-    QVERIFY2(error.contains(u"database schema version %1 is newer than this build supports (%2); upgrade llm-gateway"_s
-                                .arg(latest + 1)
-                                .arg(latest)),
-             qPrintable(error));
+    QVERIFY2(error.contains(
+                 u"database schema version %1 is newer than this build supports (%2); upgrade llm-gateway"_s
+                     .arg(latest + 1)
+                     .arg(latest)),
+        qPrintable(error));
     QVERIFY(!QSqlDatabase::contains(u"old build"_s));
 }
 
@@ -244,7 +256,7 @@ void TestDatabase::concurrentMigrationsAgree()
         QSemaphore ready;
         QSemaphore go;
         QString errors[2];
-        int versions[2] = {-2, -2};
+        int versions[2] = { -2, -2 };
         QThread *threads[2];
         for (int t = 0; t < 2; ++t) {
             threads[t] = QThread::create([&, t] {
@@ -299,7 +311,8 @@ void TestDatabase::unusableLocationsSayWhy()
     garbage.write(QByteArray(8192, 'x'));
     garbage.close();
     error = openError(DatabaseLocation::inDataDir(dir.path()), u"garbage"_s);
-    QVERIFY2(error.contains(dir.filePath(u"gateway.db"_s)) && error.contains(u"not a database"_s), qPrintable(error));
+    QVERIFY2(error.contains(dir.filePath(u"gateway.db"_s)) && error.contains(u"not a database"_s),
+        qPrintable(error));
     QVERIFY(!QSqlDatabase::contains(u"garbage"_s));
 }
 

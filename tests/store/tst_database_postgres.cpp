@@ -4,10 +4,10 @@
 #include "apikeystore.h"
 #include "database.h"
 #include "logwriter.h"
-#include "recordstore.h"
-#include "usagereport.h"
 #include "recordexporter.h"
+#include "recordstore.h"
 #include "storetestutil.h"
+#include "usagereport.h"
 
 #include <QBuffer>
 #include <QJsonDocument>
@@ -58,8 +58,10 @@ private:
 void TestDatabasePostgres::initTestCase()
 {
     const QString url = qEnvironmentVariable("LLMGW_TEST_POSTGRES_URL");
-    // Without a server this suite fails: a postgres run that quietly tested nothing must not look like a pass.
-    QVERIFY2(!url.isEmpty(), "LLMGW_TEST_POSTGRES_URL is not set (run through tests/support/with-postgres.sh)");
+    // Without a server this suite fails: a postgres run that quietly tested nothing must not look like a
+    // pass.
+    QVERIFY2(
+        !url.isEmpty(), "LLMGW_TEST_POSTGRES_URL is not set (run through tests/support/with-postgres.sh)");
     QString error;
     const auto location = DatabaseLocation::fromUrl(url, &error);
     QVERIFY2(location, qPrintable(error));
@@ -93,7 +95,8 @@ void TestDatabasePostgres::cleanupTestCase()
 
 DatabaseLocation TestDatabasePostgres::freshDatabase()
 {
-    const QString name = u"llmgw_test_%1_%2"_s.arg(QCoreApplication::applicationPid()).arg(QRandomGenerator::global()->generate());
+    const QString name = u"llmgw_test_%1_%2"_s.arg(QCoreApplication::applicationPid())
+                             .arg(QRandomGenerator::global()->generate());
     QSqlDatabase admin = QSqlDatabase::database(u"pgadmin"_s);
     QSqlQuery query(admin);
     if (!query.exec(u"CREATE DATABASE "_s + name))
@@ -117,7 +120,8 @@ void TestDatabasePostgres::migratesOnceToTheLatestVersion()
         QVERIFY(db.record(u"api_keys"_s).contains(u"secret_hash"_s));
         QVERIFY(db.record(u"settings"_s).contains(u"value"_s));
         QSqlQuery query(db);
-        QVERIFY(query.exec(u"SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'requests' AND indexname LIKE 'idx_requests_%'"_s));
+        QVERIFY(query.exec(
+            u"SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'requests' AND indexname LIKE 'idx_requests_%'"_s));
         QVERIFY(query.next());
         QCOMPARE(query.value(0).toInt(), 5); // created_at, api_key_id, used_model, used_provider, member
         QVERIFY(query.exec(u"INSERT INTO settings (key, value) VALUES ('k', 'v')"_s));
@@ -139,7 +143,7 @@ void TestDatabasePostgres::concurrentMigrationsAgree()
         QSemaphore ready;
         QSemaphore go;
         QString errors[2];
-        int versions[2] = {-2, -2};
+        int versions[2] = { -2, -2 };
         QThread *threads[2];
         for (int t = 0; t < 2; ++t) {
             threads[t] = QThread::create([&, t] {
@@ -177,18 +181,21 @@ void TestDatabasePostgres::newerSchemaIsRefused()
         QSqlDatabase db = Database::open(location, u"pgfuture"_s, &error);
         QVERIFY2(db.isOpen(), qPrintable(error));
         QSqlQuery query(db);
-        QVERIFY(query.exec(u"INSERT INTO schema_migrations (version, applied_at) VALUES (%1, 'later')"_s.arg(latest + 1)));
+        QVERIFY(query.exec(
+            u"INSERT INTO schema_migrations (version, applied_at) VALUES (%1, 'later')"_s.arg(latest + 1)));
     }
     closeConnection(u"pgfuture"_s);
     {
         QSqlDatabase db = Database::open(location, u"pgold"_s, &error);
         QVERIFY(!db.isValid());
     }
-    QVERIFY2(error.contains(u"database schema version %1 is newer than this build supports (%2); upgrade llm-gateway"_s
-                                .arg(latest + 1)
-                                .arg(latest)),
-             qPrintable(error));
-    QVERIFY2(!error.contains(m_server.password) || m_server.password.isEmpty(), "the password must not be shown");
+    QVERIFY2(error.contains(
+                 u"database schema version %1 is newer than this build supports (%2); upgrade llm-gateway"_s
+                     .arg(latest + 1)
+                     .arg(latest)),
+        qPrintable(error));
+    QVERIFY2(
+        !error.contains(m_server.password) || m_server.password.isEmpty(), "the password must not be shown");
 }
 
 void TestDatabasePostgres::logWriterRoundTripsEveryColumn()
@@ -235,7 +242,8 @@ void TestDatabasePostgres::logWriterRoundTripsEveryColumn()
         UsageTotals expected;
         for (int i = 0; i < kRecords; ++i)
             expected.add(sampleRecord(i));
-        const RecordFilter all{sampleRecord(0).createdAt.addDays(-1), sampleRecord(0).createdAt.addDays(1), {}, {}, {}, {}};
+        const RecordFilter all { sampleRecord(0).createdAt.addDays(-1), sampleRecord(0).createdAt.addDays(1),
+            {}, {}, {}, {} };
         const auto report = UsageReport::query(db, all, UsageBucket::Hour, UsageDimension::ApiKey, &error);
         QVERIFY2(report, qPrintable(error));
         QCOMPARE(report->totals.requests, expected.requests);
@@ -249,10 +257,12 @@ void TestDatabasePostgres::logWriterRoundTripsEveryColumn()
         QVERIFY2(whole, qPrintable(error));
         QCOMPARE(whole->totals.requests, expected.requests);
         QVERIFY(whole->groups.empty());
-        // Minute buckets read the minute rollups (upserted from two threads' batches too): the same figures, per key.
-        const RecordFilter hours{sampleRecord(0).createdAt.addSecs(-3600), sampleRecord(0).createdAt.addSecs(2 * 3600),
-                                 {}, {}, {}, {}};
-        const auto minutes = UsageReport::query(db, hours, UsageBucket::Minute, UsageDimension::ApiKey, &error);
+        // Minute buckets read the minute rollups (upserted from two threads' batches too): the same figures,
+        // per key.
+        const RecordFilter hours { sampleRecord(0).createdAt.addSecs(-3600),
+            sampleRecord(0).createdAt.addSecs(2 * 3600), {}, {}, {}, {} };
+        const auto minutes
+            = UsageReport::query(db, hours, UsageBucket::Minute, UsageDimension::ApiKey, &error);
         QVERIFY2(minutes, qPrintable(error));
         QCOMPARE(minutes->totals.requests, expected.requests);
         QCOMPARE(minutes->totals.errors, expected.errors);
@@ -270,9 +280,11 @@ void TestDatabasePostgres::logWriterRoundTripsEveryColumn()
         {
             // Two days on, the purge takes the minute rows and leaves the hours.
             RecordStore store(location);
-            QVERIFY2(store.purge(QDateTime(), QDateTime(), Actor{0, u"test"_s}, hours.to.addDays(2), &error),
-                     qPrintable(error));
-            const auto pruned = UsageReport::query(db, hours, UsageBucket::Minute, UsageDimension::None, &error);
+            QVERIFY2(
+                store.purge(QDateTime(), QDateTime(), Actor { 0, u"test"_s }, hours.to.addDays(2), &error),
+                qPrintable(error));
+            const auto pruned
+                = UsageReport::query(db, hours, UsageBucket::Minute, UsageDimension::None, &error);
             QVERIFY2(pruned, qPrintable(error));
             QCOMPARE(pruned->totals.requests, 0);
             const auto kept = UsageReport::query(db, hours, UsageBucket::Hour, UsageDimension::None, &error);
@@ -284,8 +296,9 @@ void TestDatabasePostgres::logWriterRoundTripsEveryColumn()
         // two dialects parse differently): the member's figures go, the keys' and the team's cost stays.
         const QString member = u"dev1@example.com"_s;
         RecordStore records(location);
-        QVERIFY2(records.deleteRecords(member, Actor{0, u"test"_s}, QDateTime::currentDateTimeUtc(), &error),
-                 qPrintable(error));
+        QVERIFY2(
+            records.deleteRecords(member, Actor { 0, u"test"_s }, QDateTime::currentDateTimeUtc(), &error),
+            qPrintable(error));
         const auto after = UsageReport::query(db, all, UsageBucket::Day, UsageDimension::Member, &error);
         QVERIFY2(after, qPrintable(error));
         QVERIFY(std::abs(after->totals.cost - expected.cost) < 1e-6);
@@ -299,7 +312,8 @@ void TestDatabasePostgres::logWriterRoundTripsEveryColumn()
         for (const UsageGroup &group : report->groups)
             costOfKey.insert(group.key, group.totals.cost);
         for (const UsageGroup &group : byKey->groups)
-            QVERIFY2(std::abs(group.totals.cost - costOfKey.value(group.key, -1)) < 1e-6, qPrintable(group.key));
+            QVERIFY2(
+                std::abs(group.totals.cost - costOfKey.value(group.key, -1)) < 1e-6, qPrintable(group.key));
     }
     closeConnection(u"pgread"_s);
 }
@@ -343,7 +357,8 @@ void TestDatabasePostgres::exportsJsonLines()
         QVERIFY2(db.isOpen(), qPrintable(error));
         QBuffer out;
         out.open(QIODevice::WriteOnly);
-        QVERIFY2(RecordExporter::exportAll(db, RecordExporter::Format::JsonLines, out, &error), qPrintable(error));
+        QVERIFY2(
+            RecordExporter::exportAll(db, RecordExporter::Format::JsonLines, out, &error), qPrintable(error));
         const QList<QByteArray> lines = out.data().trimmed().split('\n');
         QCOMPARE(lines.size(), 4);
         for (int i = 0; i < 4; ++i) {
@@ -378,10 +393,10 @@ void TestDatabasePostgres::logWriterWaitsOutAServerRestart()
             writer.enqueue(sampleRecord(next));
     };
     const auto restart = [&](int records) {
-        QCOMPARE(QProcess::execute(ctl, {u"stop"_s}), 0);
+        QCOMPARE(QProcess::execute(ctl, { u"stop"_s }), 0);
         enqueue(records);
         QVERIFY2(!writer.flush(QDeadlineTimer(1500)), "records went in while the server was down");
-        QCOMPARE(QProcess::execute(ctl, {u"start"_s}), 0);
+        QCOMPARE(QProcess::execute(ctl, { u"start"_s }), 0);
         QVERIFY2(writer.flush(QDeadlineTimer(60'000)), "the records did not go in once the server was back");
     };
     enqueue(10);
@@ -396,7 +411,8 @@ void TestDatabasePostgres::logWriterWaitsOutAServerRestart()
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"trying again until the database takes them"_s));
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"new ones are not kept until it takes them"_s));
     restart(300);
-    QVERIFY2(writer.failedCount() > 100 && writer.failedCount() < 250, qPrintable(QString::number(writer.failedCount())));
+    QVERIFY2(writer.failedCount() > 100 && writer.failedCount() < 250,
+        qPrintable(QString::number(writer.failedCount())));
     QCOMPARE(writer.writtenCount() + writer.failedCount(), 600);
 
     {

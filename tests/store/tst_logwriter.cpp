@@ -10,9 +10,9 @@
 #include <QSqlQuery>
 #include <QSqlRecord>
 #include <QTemporaryDir>
-#include <QTimeZone>
 #include <QTest>
 #include <QThread>
+#include <QTimeZone>
 
 #include <memory>
 
@@ -91,7 +91,8 @@ void TestLogWriter::everyColumnRoundTrips()
     QList<RequestRecord> records;
     for (int i = 0; i < 6; ++i) // 0 and 3 are sparse: null key, cost, ttft and bodies
         records.append(sampleRecord(i));
-    records[1].createdAt = QDateTime(QDate(2025, 6, 1), QTime(12, 0), QTimeZone(3600)); // not UTC: stored as UTC
+    records[1].createdAt
+        = QDateTime(QDate(2025, 6, 1), QTime(12, 0), QTimeZone(3600)); // not UTC: stored as UTC
     for (const RequestRecord &r : std::as_const(records))
         writer.enqueue(r);
     writer.flush();
@@ -264,7 +265,8 @@ void TestLogWriter::writeErrorsAreCountedAndSurvived()
     QSqlDatabase db = reader();
     QSqlQuery query(db);
     QVERIFY(query.exec(u"ALTER TABLE requests RENAME TO requests_away"_s));
-    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"could not write \\d+ request records.*no such table"_s));
+    QTest::ignoreMessage(
+        QtWarningMsg, QRegularExpression(u"could not write \\d+ request records.*no such table"_s));
     for (int i = 2; i < 5; ++i)
         writer.enqueue(sampleRecord(i));
     writer.flush();
@@ -291,7 +293,8 @@ void TestLogWriter::oneBadRecordDoesNotSinkItsBatch()
     LogWriter writer(m_location);
     for (int i = 0; i < 10; ++i) // queued before start, so they form one batch
         writer.enqueue(sampleRecord(i));
-    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"could not write 1 of 10 request records: poisoned record"_s));
+    QTest::ignoreMessage(
+        QtWarningMsg, QRegularExpression(u"could not write 1 of 10 request records: poisoned record"_s));
     QString error;
     QVERIFY2(writer.start(&error), qPrintable(error));
     writer.flush();

@@ -141,12 +141,11 @@ void TestRecordExporter::jsonLines()
         QVERIFY2(parseError.error == QJsonParseError::NoError && doc.isObject(), line.constData());
         objects.append(doc.object());
     }
-    const char *required[] = {"id", "request_id", "created_at", "api_key_id", "member", "requested_model",
-                              "used_model", "used_provider", "streamed", "status", "finish_reason", "error",
-                              "prompt_tokens", "completion_tokens", "cached_tokens", "reasoning_tokens",
-                              "total_tokens", "cost", "duration_ms", "ttft_ms", "client_ip", "user_agent",
-                              "endpoint", "cache_write_tokens", "usage_estimated", "cost_input",
-                              "cost_cached_input", "cost_cache_write", "cost_output"};
+    const char *required[] = { "id", "request_id", "created_at", "api_key_id", "member", "requested_model",
+        "used_model", "used_provider", "streamed", "status", "finish_reason", "error", "prompt_tokens",
+        "completion_tokens", "cached_tokens", "reasoning_tokens", "total_tokens", "cost", "duration_ms",
+        "ttft_ms", "client_ip", "user_agent", "endpoint", "cache_write_tokens", "usage_estimated",
+        "cost_input", "cost_cached_input", "cost_cache_write", "cost_output" };
     const QRegularExpression iso(u"^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z$"_s);
     for (int i = 0; i < objects.size(); ++i) {
         const QJsonObject &o = objects.at(i);
@@ -155,7 +154,8 @@ void TestRecordExporter::jsonLines()
             QVERIFY2(o.contains(QLatin1String(field)), field);
         QCOMPARE(o.value("id"_L1).toInteger(), i + 1);
         QCOMPARE(o.value("request_id"_L1).toString(), QString::fromUtf8(r.requestId));
-        QVERIFY2(iso.match(o.value("created_at"_L1).toString()).hasMatch(), qPrintable(o.value("created_at"_L1).toString()));
+        QVERIFY2(iso.match(o.value("created_at"_L1).toString()).hasMatch(),
+            qPrintable(o.value("created_at"_L1).toString()));
         QCOMPARE(QDateTime::fromString(o.value("created_at"_L1).toString(), Qt::ISODateWithMs), r.createdAt);
         QVERIFY(o.value("streamed"_L1).isBool());
         QCOMPARE(o.value("streamed"_L1).toBool(), r.streamed);
@@ -185,8 +185,10 @@ void TestRecordExporter::jsonLines()
         QCOMPARE(o.contains("response_body"_L1), !r.responseBody.isEmpty());
     }
     // A JSON body is embedded as JSON, a stream's events as a string.
-    QCOMPARE(objects.at(1).value("request_body"_L1).toObject().value("model"_L1).toString(), u"gpt-4o-mini"_s);
-    QCOMPARE(objects.at(1).value("response_body"_L1).toString(), QString::fromUtf8(m_records.at(1).responseBody));
+    QCOMPARE(
+        objects.at(1).value("request_body"_L1).toObject().value("model"_L1).toString(), u"gpt-4o-mini"_s);
+    QCOMPARE(
+        objects.at(1).value("response_body"_L1).toString(), QString::fromUtf8(m_records.at(1).responseBody));
     QCOMPARE(objects.at(2).value("request_body"_L1).toObject().value("n"_L1).toInteger(), 12345678901234);
     QCOMPARE(objects.at(2).value("response_body"_L1).toString(), u"not json, \"really\"\nsecond line"_s);
 }
@@ -206,7 +208,9 @@ void TestRecordExporter::csv()
     QCOMPARE(header, requestColumns());
     for (const QStringList &row : rows)
         QCOMPARE(row.size(), header.size());
-    auto field = [&](int record, const char *column) { return rows.at(record + 1).at(header.indexOf(QLatin1String(column))); };
+    auto field = [&](int record, const char *column) {
+        return rows.at(record + 1).at(header.indexOf(QLatin1String(column)));
+    };
 
     QCOMPARE(field(2, "user_agent"), m_records.at(2).userAgent);
     QCOMPARE(field(2, "error"), m_records.at(2).error);

@@ -29,7 +29,8 @@ private slots:
             std::thread worker([&] {
                 QSqlDatabase db = connections.connection(&error);
                 QSqlQuery query(db);
-                answered = db.isValid() && query.exec(u"SELECT 1"_s) && query.next() && query.value(0).toInt() == 1;
+                answered = db.isValid() && query.exec(u"SELECT 1"_s) && query.next()
+                    && query.value(0).toInt() == 1;
                 openInThread = connections.openCount();
             });
             worker.join();
@@ -42,7 +43,8 @@ private slots:
     void aThreadsConnectionIsReusedAndTheStoreClosesWhatIsLeft()
     {
         QTemporaryDir dir;
-        auto connections = std::make_unique<ThreadConnections>(DatabaseLocation::inDataDir(dir.path()), u"test"_s);
+        auto connections
+            = std::make_unique<ThreadConnections>(DatabaseLocation::inDataDir(dir.path()), u"test"_s);
         QString error;
         const QString first = connections->connection(&error).connectionName();
         QCOMPARE(connections->connection(&error).connectionName(), first);

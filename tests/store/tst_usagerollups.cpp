@@ -4,9 +4,9 @@
 #include "database.h"
 #include "logwriter.h"
 #include "migrations.h"
+#include "recordstore.h"
 #include "storetestutil.h"
 #include "usagereport.h"
-#include "recordstore.h"
 #include "usagerollups.h"
 
 #include <QSqlError>
@@ -31,7 +31,7 @@ RequestRecord record(int i)
     r.createdAt = kStart.addSecs(qint64(i) * 997 % (80 * 3600));
     r.apiKeyId = 1 + i % 4;
     r.member = r.apiKeyId <= 2 ? u"ana@example.com"_s : u"bo@example.com"_s;
-    static const char *models[] = {"gpt-4o-mini", "claude-sonnet-4-5", "gemini-2.5-flash"};
+    static const char *models[] = { "gpt-4o-mini", "claude-sonnet-4-5", "gemini-2.5-flash" };
     r.usedModel = QString::fromLatin1(models[i % 3]);
     r.usedProvider = i % 3 == 1 ? u"anthropic"_s : u"openai"_s;
     r.retried = i % 7 == 0;
@@ -42,7 +42,7 @@ RequestRecord record(int i)
     r.usage.cachedTokens = i % 4;
     r.usage.reasoningTokens = i % 3;
     if (i % 11 != 0)
-        r.cost = Cost{0.001 * (i % 9), 0.0, 0.0, 0.002};
+        r.cost = Cost { 0.001 * (i % 9), 0.0, 0.0, 0.002 };
     r.durationMs = 20 + (i * 37) % 4000;
     if (i % 2)
         r.ttftMs = 5 + i % 300;
@@ -64,11 +64,14 @@ bool sameTotals(const UsageTotals &a, const UsageTotals &b, QString *why)
     return check("requests", a.requests, b.requests) && check("errors", a.errors, b.errors)
         && check("retries", a.retries, b.retries) && check("cache_hits", a.cacheHits, b.cacheHits)
         && check("unpriced", a.unpriced, b.unpriced) && check("prompt", a.promptTokens, b.promptTokens)
-        && check("completion", a.completionTokens, b.completionTokens) && check("cached", a.cachedTokens, b.cachedTokens)
-        && check("reasoning", a.reasoningTokens, b.reasoningTokens) && check("total", a.totalTokens, b.totalTokens)
-        && check("cost", a.cost, b.cost) && check("duration_sum", a.durationSumMs, b.durationSumMs)
-        && check("ttft_count", a.ttftCount, b.ttftCount) && check("upstream_failures", a.upstreamFailures, b.upstreamFailures)
-        && a.duration == b.duration && a.ttft == b.ttft;
+        && check("completion", a.completionTokens, b.completionTokens)
+        && check("cached", a.cachedTokens, b.cachedTokens)
+        && check("reasoning", a.reasoningTokens, b.reasoningTokens)
+        && check("total", a.totalTokens, b.totalTokens) && check("cost", a.cost, b.cost)
+        && check("duration_sum", a.durationSumMs, b.durationSumMs)
+        && check("ttft_count", a.ttftCount, b.ttftCount)
+        && check("upstream_failures", a.upstreamFailures, b.upstreamFailures) && a.duration == b.duration
+        && a.ttft == b.ttft;
 }
 
 } // namespace
@@ -142,7 +145,7 @@ void TestUsageRollups::latencyBinsCoverEveryValue()
     QCOMPARE(LatencyBins::binOf(0), 0);
     QCOMPARE(LatencyBins::binOf(-5), 0);
     int previous = 0;
-    for (qint64 ms : {1LL, 2LL, 3LL, 10LL, 99LL, 100LL, 101LL, 1000LL, 60'000LL, 600'000LL, 1'000'000LL}) {
+    for (qint64 ms : { 1LL, 2LL, 3LL, 10LL, 99LL, 100LL, 101LL, 1000LL, 60'000LL, 600'000LL, 1'000'000LL }) {
         const int bin = LatencyBins::binOf(ms);
         QVERIFY2(bin >= previous, qPrintable(QString::number(ms)));
         QVERIFY2(LatencyBins::lowerEdge(bin) <= double(ms), qPrintable(QString::number(ms)));
@@ -155,7 +158,7 @@ void TestUsageRollups::latencyBinsCoverEveryValue()
 
 void TestUsageRollups::percentileIsWithinItsBin()
 {
-    LatencyBins::Counts counts{};
+    LatencyBins::Counts counts {};
     QVERIFY(!LatencyBins::percentile(counts, 0.5));
     std::vector<qint64> values;
     for (int i = 0; i < 1000; ++i)
@@ -163,11 +166,11 @@ void TestUsageRollups::percentileIsWithinItsBin()
     for (qint64 v : values)
         ++counts[size_t(LatencyBins::binOf(v))];
     std::sort(values.begin(), values.end());
-    for (double q : {0.5, 0.95, 0.99}) {
+    for (double q : { 0.5, 0.95, 0.99 }) {
         const double exact = double(values[size_t(q * 1000) - 1]);
         const double estimate = *LatencyBins::percentile(counts, q);
         QVERIFY2(std::abs(estimate - exact) <= 0.25 * exact,
-                 qPrintable(u"q=%1 exact %2 estimate %3"_s.arg(q).arg(exact).arg(estimate)));
+            qPrintable(u"q=%1 exact %2 estimate %3"_s.arg(q).arg(exact).arg(estimate)));
     }
 }
 
@@ -184,7 +187,7 @@ void TestUsageRollups::reportMatchesTheRawRecords()
     writeAll();
     QSqlDatabase database = db();
     QString error;
-    const RecordFilter all{kStart.addDays(-1), kStart.addDays(5), {}, {}, {}, {}};
+    const RecordFilter all { kStart.addDays(-1), kStart.addDays(5), {}, {}, {}, {} };
     const auto report = UsageReport::query(database, all, UsageBucket(bucket), UsageDimension::None, &error);
     QVERIFY2(report, qPrintable(error));
 
@@ -208,12 +211,13 @@ void TestUsageRollups::reportMatchesTheRawRecords()
             QVERIFY(point.start > report->series[p - 1].start);
         const auto it = perBucket.find(point.start);
         QVERIFY2(sameTotals(point.totals, it == perBucket.end() ? UsageTotals() : it->second, &why),
-                 qPrintable(point.start.toString(Qt::ISODate) + u": "_s + why));
+            qPrintable(point.start.toString(Qt::ISODate) + u": "_s + why));
     }
 }
 
-// Minute rows, kept by the writer beside the hourly ones: per minute they hold what the records hold, and over
-// the same range they add up to exactly what the hourly rollups report, histograms (so percentiles) included.
+// Minute rows, kept by the writer beside the hourly ones: per minute they hold what the records hold, and
+// over the same range they add up to exactly what the hourly rollups report, histograms (so percentiles)
+// included.
 void TestUsageRollups::minutesMatchTheRecordsAndTheHours_data()
 {
     QTest::addColumn<int>("dimension");
@@ -228,11 +232,14 @@ void TestUsageRollups::minutesMatchTheRecordsAndTheHours()
     writeAll();
     QSqlDatabase database = db();
     QString error;
-    const RecordFilter range{kStart.addSecs(10 * 3600), kStart.addSecs(40 * 3600), {}, {}, {}, {}}; // 1 800 minutes
+    const RecordFilter range { kStart.addSecs(10 * 3600), kStart.addSecs(40 * 3600), {}, {}, {},
+        {} }; // 1 800 minutes
     QVERIFY(UsageReport::rangeProblem(range, UsageBucket::Minute).isEmpty());
-    const auto minutes = UsageReport::query(database, range, UsageBucket::Minute, UsageDimension(dimension), &error);
+    const auto minutes
+        = UsageReport::query(database, range, UsageBucket::Minute, UsageDimension(dimension), &error);
     QVERIFY2(minutes, qPrintable(error));
-    const auto hours = UsageReport::query(database, range, UsageBucket::Hour, UsageDimension(dimension), &error);
+    const auto hours
+        = UsageReport::query(database, range, UsageBucket::Hour, UsageDimension(dimension), &error);
     QVERIFY2(hours, qPrintable(error));
 
     UsageTotals expected;
@@ -254,7 +261,7 @@ void TestUsageRollups::minutesMatchTheRecordsAndTheHours()
         QCOMPARE(point.start, range.from.addSecs(qint64(p) * 60));
         const auto it = perMinute.find(point.start);
         QVERIFY2(sameTotals(point.totals, it == perMinute.end() ? UsageTotals() : it->second, &why),
-                 qPrintable(point.start.toString(Qt::ISODate) + u": "_s + why));
+            qPrintable(point.start.toString(Qt::ISODate) + u": "_s + why));
     }
     // The same groups, with the same figures, as the hourly report.
     QCOMPARE(minutes->groups.size(), hours->groups.size());
@@ -264,12 +271,12 @@ void TestUsageRollups::minutesMatchTheRecordsAndTheHours()
         QCOMPARE(minutes->groups[g].series.size(), size_t(1800));
     }
     // A range that is not whole minutes is widened to them; more than kMaxPoints minutes is refused.
-    const RecordFilter ragged{range.from.addSecs(30), range.from.addSecs(90), {}, {}, {}, {}};
+    const RecordFilter ragged { range.from.addSecs(30), range.from.addSecs(90), {}, {}, {}, {} };
     const auto two = UsageReport::query(database, ragged, UsageBucket::Minute, UsageDimension::None, &error);
     QVERIFY2(two, qPrintable(error));
     QCOMPARE(two->from, range.from);
     QCOMPARE(two->series.size(), size_t(2));
-    const RecordFilter tooLong{range.from, range.from.addSecs(2001 * 60), {}, {}, {}, {}};
+    const RecordFilter tooLong { range.from, range.from.addSecs(2001 * 60), {}, {}, {}, {} };
     QVERIFY(UsageReport::rangeProblem(tooLong, UsageBucket::Minute).contains(u"2000 minute buckets"_s));
 }
 
@@ -277,13 +284,15 @@ void TestUsageRollups::minutesMatchTheRecordsAndTheHours()
 void TestUsageRollups::purgeKeepsMinutesForTheirWindow()
 {
     writeAll();
-    const QDateTime at = kStart.addSecs(104 * 3600); // a day after the last record: hours 56 to 80 are in the window
+    const QDateTime at
+        = kStart.addSecs(104 * 3600); // a day after the last record: hours 56 to 80 are in the window
     QString error;
     RecordStore store(m_location);
-    QVERIFY2(store.purge(QDateTime(), QDateTime(), Actor{0, u"test"_s}, at, &error), qPrintable(error));
+    QVERIFY2(store.purge(QDateTime(), QDateTime(), Actor { 0, u"test"_s }, at, &error), qPrintable(error));
     QSqlDatabase database = db();
     const auto requestsIn = [&](qint64 fromHour, qint64 toHour, UsageBucket bucket) {
-        const RecordFilter range{kStart.addSecs(fromHour * 3600), kStart.addSecs(toHour * 3600), {}, {}, {}, {}};
+        const RecordFilter range { kStart.addSecs(fromHour * 3600), kStart.addSecs(toHour * 3600), {}, {}, {},
+            {} };
         const auto report = UsageReport::query(database, range, bucket, UsageDimension::None, &error);
         return report ? report->totals.requests : -1;
     };
@@ -304,14 +313,14 @@ void TestUsageRollups::groupsSplitTheTotals()
     writeAll();
     QSqlDatabase database = db();
     QString error;
-    const RecordFilter all{kStart, kStart.addDays(4), {}, {}, {}, {}};
-    for (const auto dimension : {UsageDimension::Model, UsageDimension::Provider, UsageDimension::ApiKey,
-                                 UsageDimension::Member}) {
+    const RecordFilter all { kStart, kStart.addDays(4), {}, {}, {}, {} };
+    for (const auto dimension :
+        { UsageDimension::Model, UsageDimension::Provider, UsageDimension::ApiKey, UsageDimension::Member }) {
         const auto report = UsageReport::query(database, all, UsageBucket::Day, dimension, &error);
         QVERIFY2(report, qPrintable(error));
-        const size_t groups = dimension == UsageDimension::Model    ? 3
-                            : dimension == UsageDimension::ApiKey   ? 4
-                                                                    : 2;
+        const size_t groups = dimension == UsageDimension::Model ? 3
+            : dimension == UsageDimension::ApiKey                ? 4
+                                                                 : 2;
         QCOMPARE(report->groups.size(), groups);
         UsageTotals sum;
         for (const UsageGroup &group : report->groups) {
@@ -328,7 +337,7 @@ void TestUsageRollups::groupsSplitTheTotals()
     for (const UsageGroup &group : byMember->groups)
         members.append(group.key);
     members.sort();
-    QCOMPARE(members, (QStringList{u"ana@example.com"_s, u"bo@example.com"_s}));
+    QCOMPARE(members, (QStringList { u"ana@example.com"_s, u"bo@example.com"_s }));
 }
 
 void TestUsageRollups::filtersNarrowTheRows()
@@ -336,7 +345,8 @@ void TestUsageRollups::filtersNarrowTheRows()
     writeAll();
     QSqlDatabase database = db();
     QString error;
-    RecordFilter filter{kStart, kStart.addDays(4), u"claude-sonnet-4-5"_s, u"anthropic"_s, qint64(2), u"ana@example.com"_s};
+    RecordFilter filter { kStart, kStart.addDays(4), u"claude-sonnet-4-5"_s, u"anthropic"_s, qint64(2),
+        u"ana@example.com"_s };
     const auto report = UsageReport::query(database, filter, UsageBucket::Day, UsageDimension::None, &error);
     QVERIFY2(report, qPrintable(error));
     UsageTotals expected;
@@ -349,7 +359,9 @@ void TestUsageRollups::filtersNarrowTheRows()
     QString why;
     QVERIFY2(sameTotals(report->totals, expected, &why), qPrintable(why));
     filter.member = u"bo@example.com"_s; // key 2 is ana's: nothing
-    QCOMPARE(UsageReport::query(database, filter, UsageBucket::Day, UsageDimension::None, &error)->totals.requests, 0);
+    QCOMPARE(
+        UsageReport::query(database, filter, UsageBucket::Day, UsageDimension::None, &error)->totals.requests,
+        0);
 }
 
 void TestUsageRollups::weeksAndMonthsMergeDays()
@@ -357,7 +369,7 @@ void TestUsageRollups::weeksAndMonthsMergeDays()
     writeAll();
     QSqlDatabase database = db();
     QString error;
-    const RecordFilter all{kStart.addDays(-1), kStart.addDays(10), {}, {}, {}, {}};
+    const RecordFilter all { kStart.addDays(-1), kStart.addDays(10), {}, {}, {}, {} };
     const auto weeks = UsageReport::query(database, all, UsageBucket::Week, UsageDimension::None, &error);
     QVERIFY2(weeks, qPrintable(error));
     // 2026-03-29 (Sunday) to 2026-04-09: the weeks starting Monday 23 March, 30 March and 6 April.
@@ -383,7 +395,7 @@ void TestUsageRollups::rollupsOutliveTheRawRecords()
     writeAll();
     QSqlDatabase database = db();
     QString error;
-    const RecordFilter all{kStart, kStart.addDays(4), {}, {}, {}, {}};
+    const RecordFilter all { kStart, kStart.addDays(4), {}, {}, {}, {} };
     const auto before = UsageReport::query(database, all, UsageBucket::Day, UsageDimension::None, &error);
     QSqlQuery purge(database);
     QVERIFY(purge.exec(u"DELETE FROM requests"_s));
@@ -402,22 +414,28 @@ void TestUsageRollups::migrationFillsRollupsFromStoredRecords()
         old.setDatabaseName(m_location.path);
         QVERIFY(old.open());
         QSqlQuery q(old);
-        QVERIFY(q.exec(u"CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"_s));
+        QVERIFY(q.exec(
+            u"CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"_s));
         const auto migrations = Migrations::all(DatabaseLocation::Kind::Sqlite);
         for (size_t m = 0; m < 5; ++m) {
             for (const QString &statement : migrations[m].statements)
                 QVERIFY2(q.exec(statement), qPrintable(q.lastError().text()));
             QVERIFY(q.exec(u"INSERT INTO schema_migrations VALUES (%1, '2026-01-01')"_s.arg(m + 1)));
         }
-        QVERIFY(q.prepare(u"INSERT INTO requests (request_id, created_at, api_key_id, member, used_model, "
-                          "used_provider, status, prompt_tokens, completion_tokens, total_tokens, cost, duration_ms, "
-                          "ttft_ms, attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s));
+        QVERIFY(q.prepare(
+            u"INSERT INTO requests (request_id, created_at, api_key_id, member, used_model, "
+            "used_provider, status, prompt_tokens, completion_tokens, total_tokens, cost, duration_ms, "
+            "ttft_ms, attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s));
         // Request "a" failed once and succeeded on its second attempt; "b" succeeded; "c" has no price.
         const QVariantList rows[] = {
-            {u"a"_s, u"2026-02-01T10:15:00.000Z"_s, 1, u"ana@example.com"_s, u"m1"_s, u"openai"_s, 502, 10, 0, 10, 0.0, 100, QVariant(), 1},
-            {u"a"_s, u"2026-02-01T10:15:01.000Z"_s, 1, u"ana@example.com"_s, u"m1"_s, u"anthropic"_s, 200, 10, 5, 15, 0.5, 900, 40, 2},
-            {u"b"_s, u"2026-02-01T10:59:59.999Z"_s, 1, u"ana@example.com"_s, u"m1"_s, u"openai"_s, 200, 20, 5, 25, 0.25, 300, 30, 1},
-            {u"c"_s, u"2026-02-01T11:00:00.000Z"_s, QVariant(), u""_s, u"m2"_s, u"openai"_s, 200, 7, 3, 10, QVariant(), 50, 20, 1},
+            { u"a"_s, u"2026-02-01T10:15:00.000Z"_s, 1, u"ana@example.com"_s, u"m1"_s, u"openai"_s, 502, 10,
+                0, 10, 0.0, 100, QVariant(), 1 },
+            { u"a"_s, u"2026-02-01T10:15:01.000Z"_s, 1, u"ana@example.com"_s, u"m1"_s, u"anthropic"_s, 200,
+                10, 5, 15, 0.5, 900, 40, 2 },
+            { u"b"_s, u"2026-02-01T10:59:59.999Z"_s, 1, u"ana@example.com"_s, u"m1"_s, u"openai"_s, 200, 20,
+                5, 25, 0.25, 300, 30, 1 },
+            { u"c"_s, u"2026-02-01T11:00:00.000Z"_s, QVariant(), u""_s, u"m2"_s, u"openai"_s, 200, 7, 3, 10,
+                QVariant(), 50, 20, 1 },
         };
         for (const QVariantList &row : rows) {
             for (const QVariant &value : row)
@@ -438,9 +456,10 @@ void TestUsageRollups::migrationFillsRollupsFromStoredRecords()
     QVERIFY(!retried.next());
 
     QString error;
-    const RecordFilter february{QDateTime(QDate(2026, 2, 1), QTime(0, 0), Qt::UTC),
-                                QDateTime(QDate(2026, 2, 2), QTime(0, 0), Qt::UTC), {}, {}, {}, {}};
-    const auto report = UsageReport::query(database, february, UsageBucket::Hour, UsageDimension::None, &error);
+    const RecordFilter february { QDateTime(QDate(2026, 2, 1), QTime(0, 0), Qt::UTC),
+        QDateTime(QDate(2026, 2, 2), QTime(0, 0), Qt::UTC), {}, {}, {}, {} };
+    const auto report
+        = UsageReport::query(database, february, UsageBucket::Hour, UsageDimension::None, &error);
     QVERIFY2(report, qPrintable(error));
     QCOMPARE(report->totals.requests, 3);
     QCOMPARE(report->totals.retries, 1);
@@ -461,11 +480,11 @@ void TestUsageRollups::tooManyBucketsIsAClearError()
 {
     QSqlDatabase database = db();
     QString error;
-    const RecordFilter year{kStart, kStart.addDays(365), {}, {}, {}, {}};
+    const RecordFilter year { kStart, kStart.addDays(365), {}, {}, {}, {} };
     QVERIFY(!UsageReport::query(database, year, UsageBucket::Hour, UsageDimension::None, &error));
     QVERIFY2(error.contains(u"more than 2000 hour buckets"_s), qPrintable(error));
     QVERIFY(UsageReport::query(database, year, UsageBucket::Day, UsageDimension::None, &error));
-    const RecordFilter backwards{kStart, kStart.addDays(-1), {}, {}, {}, {}};
+    const RecordFilter backwards { kStart, kStart.addDays(-1), {}, {}, {}, {} };
     QVERIFY(!UsageReport::query(database, backwards, UsageBucket::Day, UsageDimension::None, &error));
     QVERIFY2(error.contains(u"'from' must be before 'to'"_s), qPrintable(error));
 }

@@ -10,8 +10,8 @@ class FakeStreamGate;
 class QTcpSocket;
 
 // One client connection of the fake upstream: reads requests one after the other (keep-alive, pipelining)
-// and plays back each reply's steps with their pauses, or held at the gate until a test releases them, before it
-// reads the next request.
+// and plays back each reply's steps with their pauses, or held at the gate until a test releases them, before
+// it reads the next request.
 class FakeConnection final : public QObject
 {
     Q_OBJECT

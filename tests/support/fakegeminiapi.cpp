@@ -209,21 +209,30 @@ FakeReply FakeGeminiApi::embed(const FakeHttpRequest &request, const FakeReply::
 {
     const QJsonArray requests = request.json().toObject().value(u"requests").toArray();
     if (requests.isEmpty())
-        return error(400, QStringLiteral("* BatchEmbedContentsRequest.requests: contents is not specified"), headers);
+        return error(
+            400, QStringLiteral("* BatchEmbedContentsRequest.requests: contents is not specified"), headers);
     QJsonArray embeddings;
     for (const QJsonValue &item : requests) {
         const QJsonObject one = item.toObject();
-        const QString text = one.value(u"content").toObject().value(u"parts").toArray().first().toObject()
-                                 .value(u"text").toString();
+        const QString text = one.value(u"content")
+                                 .toObject()
+                                 .value(u"parts")
+                                 .toArray()
+                                 .first()
+                                 .toObject()
+                                 .value(u"text")
+                                 .toString();
         const int dimensions = qBound(1, one.value(u"outputDimensionality").toInt(8), 3072);
         const QByteArray seed = QCryptographicHash::hash(text.toUtf8(), QCryptographicHash::Sha256);
         QJsonArray values;
         for (int d = 0; d < dimensions; ++d)
             values.append(double(quint8(seed.at(d % seed.size())) ^ quint8(d)) / 127.5 - 1.0);
-        embeddings.append(QJsonObject{{QStringLiteral("values"), values}});
+        embeddings.append(QJsonObject { { QStringLiteral("values"), values } });
     }
-    return FakeReply::json(200, QJsonDocument(QJsonObject{{QStringLiteral("embeddings"), embeddings}})
-                                    .toJson(QJsonDocument::Compact), headers);
+    return FakeReply::json(200,
+        QJsonDocument(QJsonObject { { QStringLiteral("embeddings"), embeddings } })
+            .toJson(QJsonDocument::Compact),
+        headers);
 }
 
 QByteArray FakeGeminiApi::usageJson(const FakeAnswer &answer) const

@@ -6,14 +6,15 @@
 #include <QString>
 
 // What the fake upstream plays back for one request: bytes to write after a pause (or once the test releases
-// them), and whether to hang up. Built as plain data so that the API logic can be tested without sockets and the
-// timing lives in one place.
+// them), and whether to hang up. Built as plain data so that the API logic can be tested without sockets and
+// the timing lives in one place.
 struct FakeReplyStep
 {
     int delayMs = 0;
     QByteArray bytes;
     bool closeAfter = false;
-    bool held = false; // waits at the fake upstream's FakeStreamGate until the test releases it (no pause then)
+    bool held
+        = false; // waits at the fake upstream's FakeStreamGate until the test releases it (no pause then)
 };
 
 // How the events of a stream after the first go out, as the model name asks: after a pause each

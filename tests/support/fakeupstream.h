@@ -45,8 +45,8 @@ class ReservedPort;
 // Also serves GET /v1/models, GET /v1/models/{id}, POST /v1/embeddings, and for tests in other processes
 // GET /__fake/requests (the record as a JSON array) and DELETE /__fake/requests (clears it).
 //
-// Listen in the thread the fake lives in. After that, the settings, the record, the gate and the port may be used
-// from any thread (FakeUpstreamThread runs the fake on a thread of its own).
+// Listen in the thread the fake lives in. After that, the settings, the record, the gate and the port may be
+// used from any thread (FakeUpstreamThread runs the fake on a thread of its own).
 class FakeUpstream final : public QObject
 {
     Q_OBJECT
@@ -69,8 +69,8 @@ public:
     QUrl rootUrl() const;
 
     // When set, requests without the key get each API's 401 (OpenAI: "Authorization: Bearer <key>",
-    // Anthropic: x-api-key or a bearer token, Gemini: x-goog-api-key or ?key=, which answers 400/403 as Google does).
-    // Sets the key of all three APIs; the two below then give Anthropic and Gemini their own.
+    // Anthropic: x-api-key or a bearer token, Gemini: x-goog-api-key or ?key=, which answers 400/403 as
+    // Google does). Sets the key of all three APIs; the two below then give Anthropic and Gemini their own.
     void setExpectedKey(const QByteArray &key);
     void setAnthropicKey(const QByteArray &key);
     void setGeminiKey(const QByteArray &key);

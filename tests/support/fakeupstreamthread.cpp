@@ -14,7 +14,8 @@ FakeUpstreamThread::FakeUpstreamThread()
 
 FakeUpstreamThread::~FakeUpstreamThread()
 {
-    QMetaObject::invokeMethod(m_upstream, [this] { delete m_upstream; }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_upstream, [this] { delete m_upstream; }, Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
 }

@@ -7,8 +7,8 @@
 class FakeUpstream;
 
 // A FakeUpstream on a thread of its own, listening on a free port of 127.0.0.1: it answers while the test's
-// thread is busy or blocked (in Gateway::stop(), say, which waits for the requests in flight), as a real provider
-// does, so nothing of the gateway needs to run the test's events for the fake's sake.
+// thread is busy or blocked (in Gateway::stop(), say, which waits for the requests in flight), as a real
+// provider does, so nothing of the gateway needs to run the test's events for the fake's sake.
 class FakeUpstreamThread final
 {
     Q_DISABLE_COPY_MOVE(FakeUpstreamThread)

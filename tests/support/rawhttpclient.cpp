@@ -68,8 +68,8 @@ bool RawHttpClient::connectToServer(quint16 port, int timeoutMs)
         && m_socket->state() == QAbstractSocket::ConnectedState;
 }
 
-bool RawHttpClient::connectEncrypted(quint16 port, const QList<QSslCertificate> &trusted, const QString &peerName,
-                                     int timeoutMs)
+bool RawHttpClient::connectEncrypted(
+    quint16 port, const QList<QSslCertificate> &trusted, const QString &peerName, int timeoutMs)
 {
     m_closed = false;
     m_buffer.clear();
@@ -77,7 +77,8 @@ bool RawHttpClient::connectEncrypted(quint16 port, const QList<QSslCertificate> 
     configuration.setCaCertificates(trusted);
     m_socket->setSslConfiguration(configuration);
     m_socket->connectToHostEncrypted(m_address, port, peerName);
-    return waitFor([this] { return m_closed || m_socket->isEncrypted(); }, timeoutMs) && m_socket->isEncrypted();
+    return waitFor([this] { return m_closed || m_socket->isEncrypted(); }, timeoutMs)
+        && m_socket->isEncrypted();
 }
 
 QSslCertificate RawHttpClient::peerCertificate() const
@@ -199,7 +200,7 @@ QByteArray RawHttpClient::request(const QByteArray &method, const QByteArray &pa
 
 void RawHttpClient::reset()
 {
-    const linger hard{1, 0};
+    const linger hard { 1, 0 };
     ::setsockopt(int(m_socket->socketDescriptor()), SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
     m_socket->abort();
     m_closed = true;

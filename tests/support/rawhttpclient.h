@@ -25,9 +25,9 @@ struct RawHttpResponse
     QByteArray header(const QByteArray &name) const;
 };
 
-// An HTTP/1.1 client for wire-level tests (over TLS too): sends exactly the bytes it is given and reads responses one after
-// the other on the same connection, with its own parsing, so tests see precisely what a server wrote.
-// Waiting runs the event loop, so it works against a server living in the same thread.
+// An HTTP/1.1 client for wire-level tests (over TLS too): sends exactly the bytes it is given and reads
+// responses one after the other on the same connection, with its own parsing, so tests see precisely what a
+// server wrote. Waiting runs the event loop, so it works against a server living in the same thread.
 class RawHttpClient final : public QObject
 {
     Q_OBJECT
@@ -43,7 +43,7 @@ public:
     // Connects with TLS, trusting only `trusted` and checking the certificate names `peerName`;
     // true once the handshake is done. Otherwise errorString() says why.
     bool connectEncrypted(quint16 port, const QList<QSslCertificate> &trusted,
-                          const QString &peerName = QStringLiteral("localhost"), int timeoutMs = 5000);
+        const QString &peerName = QStringLiteral("localhost"), int timeoutMs = 5000);
     QSslCertificate peerCertificate() const;
     QString errorString() const;
     void send(const QByteArray &bytes);

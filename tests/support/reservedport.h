@@ -20,8 +20,8 @@ public:
     QString errorString() const { return m_errorString; }
     quint16 port() const { return m_port; }
 
-    // Starts listening on the reserved socket and hands it over (for QTcpServer::setSocketDescriptor), the port
-    // staying taken throughout; -1 (and errorString()) on failure. The reservation ends either way.
+    // Starts listening on the reserved socket and hands it over (for QTcpServer::setSocketDescriptor), the
+    // port staying taken throughout; -1 (and errorString()) on failure. The reservation ends either way.
     qintptr takeListening();
 
 private:

@@ -214,8 +214,8 @@ void TestFakeUpstreamWire::keepAliveAndPipelining()
 {
     RawHttpClient client;
     QVERIFY(client.connectToServer(m_upstream->port()));
-    // Two requests in one write: the second waits for the first (a stream held at the gate) and is answered in
-    // order.
+    // Two requests in one write: the second waits for the first (a stream held at the gate) and is answered
+    // in order.
     client.send(RawHttpClient::request(
                     "POST", "/v1/chat/completions", chatBody(u"fake-stream-gated"_qs, u"a"_qs, true))
         + RawHttpClient::request("GET", "/v1/models"));

@@ -1,6 +1,6 @@
 // The dashboard's API client against a gateway serving HTTPS with a certificate no CA vouches for: refused by
-// default, as any client must; accepted when told to trust exactly that certificate, as the window does for the
-// gateway it hosts (HostedGatewayControl).
+// default, as any client must; accepted when told to trust exactly that certificate, as the window does for
+// the gateway it hosts (HostedGatewayControl).
 
 #include "apiclient.h"
 #include "gateway.h"
@@ -83,14 +83,16 @@ void TestApiClientTls::untrustedCertificateIsRefused()
 {
     const auto result = status(fresh());
     QVERIFY(!result.ok());
-    QVERIFY2(result.error.message.contains(u"no secure connection could be made"_s), qPrintable(result.error.message));
+    QVERIFY2(result.error.message.contains(u"no secure connection could be made"_s),
+        qPrintable(result.error.message));
 }
 
 void TestApiClientTls::trustedCertificateIsAccepted()
 {
     ApiClient &client = fresh();
     const ServerCertificate *certificate = m_gateway->serverCertificate();
-    client.setCertificateTrust([certificate](const QSslCertificate &peer) { return peer == certificate->certificate(); });
+    client.setCertificateTrust(
+        [certificate](const QSslCertificate &peer) { return peer == certificate->certificate(); });
     const auto result = status(client);
     QVERIFY2(result.ok(), qPrintable(result.error.message));
     QCOMPARE(result->url, m_gateway->url());

@@ -1,6 +1,7 @@
-// The gateway serving HTTPS as a team runs it: the config and command-line settings, the https:// URL, a start
-// that refuses an unusable certificate, the warning for plain HTTP on a reachable address, and the refusal of
-// sign-in and token creation over plain HTTP from another machine (unless a TLS proxy sits in front).
+// The gateway serving HTTPS as a team runs it: the config and command-line settings, the https:// URL, a
+// start that refuses an unusable certificate, the warning for plain HTTP on a reachable address, and the
+// refusal of sign-in and token creation over plain HTTP from another machine (unless a TLS proxy sits in
+// front).
 
 #include "gateway.h"
 #include "rawhttpclient.h"
@@ -64,7 +65,7 @@ private:
     // A developer with a password and a token, added through the store.
     QByteArray addDeveloper();
     RawHttpResponse call(RawHttpClient &client, const QByteArray &method, const QByteArray &path,
-                         const QJsonObject &body = {}, const QByteArray &token = {});
+        const QJsonObject &body = {}, const QByteArray &token = {});
 
     SystemClock m_clock;
     QString m_email; // the developer's, after addDeveloper()
@@ -99,7 +100,7 @@ void TestGatewayTls::start(const GatewayConfig &config)
 
 QByteArray TestGatewayTls::addDeveloper()
 {
-    const Actor cli{0, u"cli"_s};
+    const Actor cli { 0, u"cli"_s };
     StoreError error;
     const QString email = u"dev-%1@example.org"_s.arg(QUuid::createUuid().toString(QUuid::Id128));
     const auto member = m_gateway->members().add(cli, email, u"Dev"_s, Role::Developer, &error);
@@ -113,14 +114,13 @@ QByteArray TestGatewayTls::addDeveloper()
 }
 
 RawHttpResponse TestGatewayTls::call(RawHttpClient &client, const QByteArray &method, const QByteArray &path,
-                                     const QJsonObject &body, const QByteArray &token)
+    const QJsonObject &body, const QByteArray &token)
 {
     QByteArrayList headers;
     if (!token.isEmpty())
         headers << "Authorization: Bearer " + token;
     client.send(RawHttpClient::request(method, path,
-                                       body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact),
-                                       headers));
+        body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact), headers));
     return client.readResponse();
 }
 
@@ -149,10 +149,10 @@ void TestGatewayTls::badTlsSettings_data()
 {
     QTest::addColumn<QByteArray>("json");
     QTest::addColumn<QString>("message");
-    QTest::newRow("certificate without key") << QByteArray(R"({"tls_cert_file": "a.pem"})")
-                                             << u"a TLS certificate is given without its key"_s;
-    QTest::newRow("key without certificate") << QByteArray(R"({"tls_key_file": "a.key"})")
-                                             << u"a TLS key is given without its certificate"_s;
+    QTest::newRow("certificate without key")
+        << QByteArray(R"({"tls_cert_file": "a.pem"})") << u"a TLS certificate is given without its key"_s;
+    QTest::newRow("key without certificate")
+        << QByteArray(R"({"tls_key_file": "a.key"})") << u"a TLS key is given without its certificate"_s;
     QTest::newRow("not a path") << QByteArray(R"({"tls_cert_file": 1, "tls_key_file": "a.key"})")
                                 << u"'tls_cert_file' must be the path of a PEM file"_s;
     QTest::newRow("proxy flag not a boolean") << QByteArray(R"({"tls_terminated_by_proxy": "yes"})")
@@ -183,8 +183,9 @@ void TestGatewayTls::servesHttpsAndSaysSo()
     QVERIFY(m_gateway->serverCertificate());
 
     RawHttpClient client;
-    QVERIFY2(client.connectEncrypted(m_gateway->port(), {TestCertificates::certificate(u"gateway-a.pem"_s)}),
-             qPrintable(client.errorString()));
+    QVERIFY2(
+        client.connectEncrypted(m_gateway->port(), { TestCertificates::certificate(u"gateway-a.pem"_s) }),
+        qPrintable(client.errorString()));
     QString error;
     const QByteArray owner = m_gateway->localOwnerToken(&error);
     const RawHttpResponse status = call(client, "GET", "/api/v1/status", {}, owner);
@@ -226,29 +227,30 @@ void TestGatewayTls::plainSignInFromAnotherMachineIsRefused()
     const QString address = nonLoopbackAddress();
     if (address.isEmpty())
         QSKIP("this machine has no address but loopback, so no connection can come from elsewhere");
-    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"^WARNING: the gateway listens on "_s
-                                                          + QRegularExpression::escape(address)
-                                                          + u", which other machines can reach, in plain HTTP"_s));
+    QTest::ignoreMessage(QtWarningMsg,
+        QRegularExpression(u"^WARNING: the gateway listens on "_s + QRegularExpression::escape(address)
+            + u", which other machines can reach, in plain HTTP"_s));
     start(config(address));
     const QByteArray token = addDeveloper();
 
     RawHttpClient client;
     client.setServerAddress(address);
     QVERIFY(client.connectToServer(m_gateway->port()));
-    const RawHttpResponse signIn
-        = call(client, "POST", "/api/v1/auth/sign-in", {{u"email"_s, m_email}, {u"password"_s, Password}});
+    const RawHttpResponse signIn = call(
+        client, "POST", "/api/v1/auth/sign-in", { { u"email"_s, m_email }, { u"password"_s, Password } });
     QCOMPARE(signIn.status, 403);
     const QJsonObject error = json(signIn).value(u"error"_s).toObject();
     QCOMPARE(error.value(u"code"_s).toString(), u"insecure_transport"_s);
     QVERIFY2(error.value(u"message"_s).toString().contains(u"https://"_s), signIn.body.constData());
     QVERIFY(!signIn.body.contains("llmgw_pat_"));
 
-    const RawHttpResponse newToken = call(client, "POST", "/api/v1/tokens", {{u"name"_s, u"laptop"_s}}, token);
+    const RawHttpResponse newToken
+        = call(client, "POST", "/api/v1/tokens", { { u"name"_s, u"laptop"_s } }, token);
     QCOMPARE(newToken.status, 403);
-    QCOMPARE(json(newToken).value(u"error"_s).toObject().value(u"code"_s).toString(), u"insecure_transport"_s);
+    QCOMPARE(
+        json(newToken).value(u"error"_s).toObject().value(u"code"_s).toString(), u"insecure_transport"_s);
     const RawHttpResponse password = call(client, "PUT", "/api/v1/members/me/password",
-                                          {{u"password"_s, u"another long one"_s}, {u"current_password"_s, Password}},
-                                          token);
+        { { u"password"_s, u"another long one"_s }, { u"current_password"_s, Password } }, token);
     QCOMPARE(password.status, 403);
     // Nothing was made: the member still has their one token, and their password is unchanged.
     const RawHttpResponse tokens = call(client, "GET", "/api/v1/tokens", {}, token);
@@ -272,10 +274,11 @@ void TestGatewayTls::signInFromAnotherMachineOverTls()
 
     RawHttpClient client;
     client.setServerAddress(address);
-    QVERIFY2(client.connectEncrypted(m_gateway->port(), {TestCertificates::certificate(u"gateway-a.pem"_s)}),
-             qPrintable(client.errorString()));
-    const RawHttpResponse signIn
-        = call(client, "POST", "/api/v1/auth/sign-in", {{u"email"_s, m_email}, {u"password"_s, Password}});
+    QVERIFY2(
+        client.connectEncrypted(m_gateway->port(), { TestCertificates::certificate(u"gateway-a.pem"_s) }),
+        qPrintable(client.errorString()));
+    const RawHttpResponse signIn = call(
+        client, "POST", "/api/v1/auth/sign-in", { { u"email"_s, m_email }, { u"password"_s, Password } });
     QCOMPARE(signIn.status, 201);
     QVERIFY(json(signIn).value(u"token"_s).toString().startsWith(u"llmgw_pat_"_s));
 }
@@ -298,8 +301,8 @@ void TestGatewayTls::signInBehindATlsProxy()
     RawHttpClient client;
     client.setServerAddress(address);
     QVERIFY(client.connectToServer(m_gateway->port()));
-    const RawHttpResponse signIn
-        = call(client, "POST", "/api/v1/auth/sign-in", {{u"email"_s, m_email}, {u"password"_s, Password}});
+    const RawHttpResponse signIn = call(
+        client, "POST", "/api/v1/auth/sign-in", { { u"email"_s, m_email }, { u"password"_s, Password } });
     QCOMPARE(signIn.status, 201);
 }
 

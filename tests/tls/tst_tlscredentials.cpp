@@ -35,8 +35,8 @@ void TestTlsCredentials::validPairs()
     QFETCH(QByteArray, serial);
     QFETCH(int, algorithm);
     QString error;
-    const auto credentials = TlsCredentials::load(path(pair + u".pem"_s), path(pair + u".key"_s),
-                                                  QDateTime::currentDateTimeUtc(), &error);
+    const auto credentials = TlsCredentials::load(
+        path(pair + u".pem"_s), path(pair + u".key"_s), QDateTime::currentDateTimeUtc(), &error);
     QVERIFY2(credentials, qPrintable(error));
     QCOMPARE(credentials->certificate.serialNumber(), serial);
     QCOMPARE(credentials->configuration.localCertificate(), credentials->certificate);
@@ -55,7 +55,8 @@ void TestTlsCredentials::unusablePairs_data()
     const QDateTime now = QDateTime::currentDateTimeUtc();
     QTest::newRow("expired") << path(u"expired.pem"_s) << path(u"expired.key"_s) << now << u"has expired"_s;
     QTest::newRow("not valid yet") << path(u"gateway-a.pem"_s) << path(u"gateway-a.key"_s)
-                                   << QDateTime(QDate(2001, 1, 1), QTime(0, 0), Qt::UTC) << u"not valid yet"_s;
+                                   << QDateTime(QDate(2001, 1, 1), QTime(0, 0), Qt::UTC)
+                                   << u"not valid yet"_s;
     QTest::newRow("key of another certificate")
         << path(u"gateway-a.pem"_s) << path(u"gateway-b.key"_s) << now << u"does not match the certificate"_s;
     QTest::newRow("key under a passphrase")

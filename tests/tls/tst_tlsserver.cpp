@@ -1,5 +1,6 @@
-// The HTTP server as an HTTPS listener, through real handshakes: requests over TLS on the same connection code,
-// plain HTTP sent to the TLS port, handshakes that fail or stall, and certificates replaced without a restart.
+// The HTTP server as an HTTPS listener, through real handshakes: requests over TLS on the same connection
+// code, plain HTTP sent to the TLS port, handshakes that fail or stall, and certificates replaced without a
+// restart.
 
 #include "requestparsercases.h"
 #include "servercertificate.h"
@@ -77,7 +78,7 @@ std::unique_ptr<RawHttpClient> TestTlsServer::connectTls(const QList<QSslCertifi
 void TestTlsServer::requestsOverTls()
 {
     start();
-    auto client = connectTls({a()});
+    auto client = connectTls({ a() });
     QVERIFY(client->isConnected());
     QCOMPARE(client->peerCertificate(), a());
 
@@ -93,7 +94,7 @@ void TestTlsServer::requestsOverTls()
     client->send(get("/stream"));
     const RawHttpResponse stream = client->readResponse();
     QVERIFY(stream.chunked);
-    QCOMPARE(stream.chunks, (QByteArrayList{"data: 1\n\n", "data: 2\n\n", "data: 3\n\n"}));
+    QCOMPARE(stream.chunks, (QByteArrayList { "data: 1\n\n", "data: 2\n\n", "data: 3\n\n" }));
     QVERIFY(client->isConnected());
     QCOMPARE(m_test.shared.handled.load(), 3);
 }
@@ -102,11 +103,11 @@ void TestTlsServer::clientThatDoesNotTrustTheCertificateIsLetGo()
 {
     start();
     RawHttpClient distrustful;
-    QVERIFY(!distrustful.connectEncrypted(m_test.port(), {b()}));
+    QVERIFY(!distrustful.connectEncrypted(m_test.port(), { b() }));
     QVERIFY2(distrustful.errorString().contains(u"certificate"_s, Qt::CaseInsensitive),
-             qPrintable(distrustful.errorString()));
+        qPrintable(distrustful.errorString()));
 
-    auto client = connectTls({a()});
+    auto client = connectTls({ a() });
     client->send(get("/echo"));
     QCOMPARE(client->readResponse().status, 200);
 }
@@ -125,7 +126,7 @@ void TestTlsServer::plainHttpOnTheTlsPortGets400()
     QVERIFY(plain->waitForDisconnected());
     QCOMPARE(m_test.shared.handled.load(), 0);
 
-    auto client = connectTls({a()});
+    auto client = connectTls({ a() });
     client->send(get("/echo"));
     QCOMPARE(client->readResponse().status, 200);
 }
@@ -142,7 +143,7 @@ void TestTlsServer::stalledHandshakeIsClosed()
 void TestTlsServer::reloadServesTheNewCertificateToNewConnections()
 {
     start();
-    auto before = connectTls({a(), b()});
+    auto before = connectTls({ a(), b() });
     QCOMPARE(before->peerCertificate().serialNumber(), QByteArray("0a"));
 
     QSignalSpy reloaded(m_certificate.get(), &ServerCertificate::reloaded);
@@ -151,7 +152,7 @@ void TestTlsServer::reloadServesTheNewCertificateToNewConnections()
     QCOMPARE(reloaded.count(), 1);
     QCOMPARE(reloaded.first().first().value<QSslCertificate>().serialNumber(), QByteArray("0b"));
 
-    auto after = connectTls({a(), b()});
+    auto after = connectTls({ a(), b() });
     QCOMPARE(after->peerCertificate().serialNumber(), QByteArray("0b"));
     after->send(get("/echo?after"));
     QCOMPARE(after->readResponse().status, 200);
@@ -172,7 +173,8 @@ void TestTlsServer::reloadThatCannotServeKeepsTheCertificate_data()
     QTest::newRow("expired") << u"expired.pem"_s << u"expired.key"_s << u"has expired"_s;
     QTest::newRow("key of another certificate")
         << u"gateway-b.pem"_s << u"gateway-a.key"_s << u"does not match the certificate"_s;
-    QTest::newRow("not a certificate") << u"gateway-b.key"_s << u"gateway-b.key"_s << u"holds no PEM certificate"_s;
+    QTest::newRow("not a certificate")
+        << u"gateway-b.key"_s << u"gateway-b.key"_s << u"holds no PEM certificate"_s;
 }
 
 void TestTlsServer::reloadThatCannotServeKeepsTheCertificate()
@@ -183,14 +185,16 @@ void TestTlsServer::reloadThatCannotServeKeepsTheCertificate()
     start();
     QSignalSpy failed(m_certificate.get(), &ServerCertificate::reloadFailed);
     QSignalSpy reloaded(m_certificate.get(), &ServerCertificate::reloaded);
-    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"keeping the TLS certificate in use \\(serial 0a\\): .*"_s
-                                                          + QRegularExpression::escape(reason)));
+    QTest::ignoreMessage(QtWarningMsg,
+        QRegularExpression(u"keeping the TLS certificate in use \\(serial 0a\\): .*"_s
+            + QRegularExpression::escape(reason)));
     m_dir->install(certificate, key);
     QVERIFY(failed.wait(5000));
-    QVERIFY2(failed.first().first().toString().contains(reason), qPrintable(failed.first().first().toString()));
+    QVERIFY2(
+        failed.first().first().toString().contains(reason), qPrintable(failed.first().first().toString()));
     QCOMPARE(reloaded.count(), 0);
 
-    auto client = connectTls({a(), b()});
+    auto client = connectTls({ a(), b() });
     QCOMPARE(client->peerCertificate().serialNumber(), QByteArray("0a"));
     client->send(get("/echo"));
     QCOMPARE(client->readResponse().status, 200);

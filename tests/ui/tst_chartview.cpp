@@ -418,7 +418,7 @@ private slots:
         QStringList labels;
         for (const auto &tick : minutes.ticks)
             labels.append(tick.label);
-        QCOMPARE(labels, (QStringList{u"0"_s, u"1 min"_s, u"2 min"_s, u"3 min"_s, u"4 min"_s}));
+        QCOMPARE(labels, (QStringList { u"0"_s, u"1 min"_s, u"2 min"_s, u"3 min"_s, u"4 min"_s }));
         const auto seconds = ChartScales::valueScale(0, 4'200, 5, Formatting::Unit::Milliseconds);
         QCOMPARE(seconds.ticks.at(1).label, u"1 s"_s);
         QCOMPARE(seconds.max, 5'000.0);

@@ -25,9 +25,8 @@ double niceStep(double span, int maxTicks)
 // as "50.0 s, 1.7 min, 2.5 min".
 double durationStep(double span, int maxTicks)
 {
-    static constexpr std::array<double, 22> steps{1,      2,      5,      10,     20,     25,      50,     100,
-                                                  200,    250,    500,    1'000,  2'000,  5'000,   10'000, 15'000,
-                                                  30'000, 60'000, 120'000, 300'000, 600'000, 1'800'000};
+    static constexpr std::array<double, 22> steps { 1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1'000, 2'000,
+        5'000, 10'000, 15'000, 30'000, 60'000, 120'000, 300'000, 600'000, 1'800'000 };
     const double raw = span / std::max(1, maxTicks);
     for (const double step : steps) {
         if (step >= raw * 0.999)
@@ -36,7 +35,8 @@ double durationStep(double span, int maxTicks)
     return std::ceil(raw / 3'600'000) * 3'600'000;
 }
 
-// Every tick of a duration axis in the one unit its step is counted in: "0, 30 s, 60 s, 90 s", "0, 2 min, 4 min".
+// Every tick of a duration axis in the one unit its step is counted in: "0, 30 s, 60 s, 90 s", "0, 2 min, 4
+// min".
 QString durationLabel(double ms, double step)
 {
     if (std::abs(ms) < 1e-9)

@@ -17,7 +17,8 @@ struct PageContext
 };
 
 // One page behind the sidebar. A page loads when it is shown and follows live data only while visible
-// (MainWindow calls setActive); it never blocks the GUI thread: everything it shows arrives by the API client.
+// (MainWindow calls setActive); it never blocks the GUI thread: everything it shows arrives by the API
+// client.
 class Page : public QWidget
 {
     Q_OBJECT
@@ -31,7 +32,7 @@ public:
     // F5: ask the API again for everything on the page.
     virtual void refresh() = 0;
     // Ctrl+F: put the keyboard focus in the page's filter, if it has one.
-    virtual void focusFilter() {}
+    virtual void focusFilter() { }
 
 signals:
     // A request of the page has been running for a while (MainWindow shows progress), or ended.
