@@ -11,7 +11,7 @@ packages=(
   dbus gnome-keyring libsecret-1-0
 )
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(postgresql xvfb xauth)
+  packages+=(postgresql xvfb xauth clang-format)
   command -v node >/dev/null 2>&1 || packages+=(nodejs)
   command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
