@@ -1,5 +1,6 @@
 #include "fakeresponses.h"
 
+#include "fakeagentscript.h"
 #include "fakeanswer.h"
 #include "fakeopenaiapi.h"
 
@@ -64,6 +65,28 @@ QList<FakeTurn> turnsOf(const QJsonObject &request)
     return turns;
 }
 
+// FakeAgentScript on a Responses request: the output of the last input item when it is a
+// function_call_output, else a call of the agent's tool on the path the user's last message names.
+void playAgentTurn(const QJsonObject &request, FakeAnswer *answer)
+{
+    const QJsonArray input = request.value(u"input").toArray();
+    const QJsonObject last = input.isEmpty() ? QJsonObject() : input.last().toObject();
+    if (last.value(u"type").toString() == u"function_call_output") {
+        answer->replaceWithEcho(FakeAgentScript::resultText(last.value(u"output")));
+        return;
+    }
+    QStringList tools;
+    for (const QJsonValue &tool : request.value(u"tools").toArray())
+        tools.append(tool[u"name"].toString());
+    QString userText = request.value(u"input").isString() ? request.value(u"input").toString() : QString();
+    for (const QJsonValue &value : input) {
+        if (value[u"role"].toString() == u"user")
+            userText = partsText(value[u"content"]);
+    }
+    if (const auto call = FakeAgentScript::call(tools, userText))
+        answer->replaceWithToolCall(call->name, call->arguments);
+}
+
 QByteArray event(const QByteArray &type, int sequence, const QByteArray &rest)
 {
     return "event: " + type + "\ndata: {\"type\":\"" + type + "\",\"sequence_number\":"
@@ -83,8 +106,10 @@ FakeResponses::FakeResponses(
     const QString model = request.value(u"model").toString();
     const bool toolsGiven = !request.value(u"tools").toArray().isEmpty();
     const auto kind = FakeAnswer::kindFor(model, toolsGiven);
-    const FakeAnswer answer(turnsOf(request), kind, request.value(u"max_output_tokens").toInt(4), tokens);
-    m_tools = kind == FakeAnswer::Kind::Tools;
+    FakeAnswer answer(turnsOf(request), kind, request.value(u"max_output_tokens").toInt(4), tokens);
+    if (FakeAgentScript::applies(model))
+        playAgentTurn(request, &answer);
+    m_tools = answer.kind() == FakeAnswer::Kind::Tools;
     m_incomplete = kind == FakeAnswer::Kind::Length
         && answer.pieces().size()
             < FakeAnswer(turnsOf(request), FakeAnswer::Kind::Echo, 0, tokens).pieces().size();
@@ -94,7 +119,7 @@ FakeResponses::FakeResponses(
     int index = 0;
     for (const FakeAnswer::ToolCall &call : answer.toolCalls()) {
         const QByteArray callId = "call_" + hex(idSeed + QByteArray::number(index++), 24);
-        m_calls.append({ "fc_" + hex(callId, 48), callId, call.arguments, call.argumentPieces });
+        m_calls.append({ "fc_" + hex(callId, 48), callId, call.name, call.arguments, call.argumentPieces });
     }
 }
 
@@ -128,7 +153,7 @@ QByteArray FakeResponses::callItem(const Call &call, const QByteArray &status, b
 {
     return "{\"id\":\"" + call.id + "\",\"type\":\"function_call\",\"status\":\"" + status
         + "\",\"arguments\":" + str(withArguments ? call.arguments : QString()) + ",\"call_id\":\""
-        + call.callId + "\",\"name\":\"get_weather\"}";
+        + call.callId + "\",\"name\":" + str(call.name) + "}";
 }
 
 QByteArray FakeResponses::response(const QByteArray &status, const QByteArray &output, bool withUsage) const

@@ -37,6 +37,7 @@ private:
     {
         QByteArray id;
         QByteArray callId;
+        QString name;
         QString arguments;
         QStringList pieces;
     };
