@@ -20,7 +20,8 @@ if [[ ${#files[@]} -eq 0 ]]; then
     exit 0
 fi
 echo "tidy: ${#files[@]} sources changed since $base" >&2
-report=$(run-clang-tidy -quiet -p "$build" -j "$(nproc)" "${files[@]/#/$PWD/}" 2>/dev/null || true)
+# run-clang-tidy colours its output; the findings are read without the colour codes.
+report=$(run-clang-tidy -quiet -p "$build" -j "$(nproc)" "${files[@]/#/$PWD/}" 2>/dev/null | sed 's/\x1b\[[0-9;]*m//g' || true)
 findings=$(grep -E '^[^ ].*:[0-9]+:[0-9]+: (warning|error):' <<<"$report" | sort -u || true)
 if [[ -n "$findings" ]]; then
     echo "$findings"
