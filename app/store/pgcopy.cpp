@@ -110,7 +110,10 @@ Outcome copy(QSqlDatabase &db, const QByteArray &copySql, const std::function<bo
     const auto connection = connectionOf(db, error);
     if (!connection)
         return Outcome::Failed;
-    const auto [handle, pq] = *connection;
+    // Named copies, not a structured binding: lambdas capture them (clang before 16 refuses captured
+    // bindings).
+    PGconn *const handle = connection->handle;
+    const LibPq *const pq = connection->pq;
 
     // Ends a copy that could not be sent whole, so that the connection can roll back.
     const auto abandon = [&] {
