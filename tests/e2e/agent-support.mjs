@@ -8,7 +8,9 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run, tempDir } from './support.mjs';
+import { after, before, beforeEach } from 'node:test';
+import { clearUpstreamRequests, removeDir, run, tempDir } from './support.mjs';
+import { startStack } from './translate-support.mjs';
 
 const agentsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'agents');
 const requireAgent = createRequire(path.join(agentsDir, 'package.json'));
@@ -112,4 +114,27 @@ export async function runCodex({ gatewayUrl, gatewayKey, model, prompt, cwd, hom
 
 function runIn(cwd, bin, args, env) {
   return run(bin, args, { env, cwd, timeoutMs: 90000 });
+}
+
+// What a describe block of agent runs shares, registered as its hooks: the gateway with its fake upstream
+// (`stack`), the trap proxy (`trap`), a throwaway home (`home`) and a workspace holding a secret file (`work`),
+// made before the block's tests and removed after them; the upstream's log is cleared before each test.
+export function agentBed(name) {
+  const bed = {};
+  before(async () => {
+    bed.stack = await startStack();
+    bed.trap = await startTrapProxy();
+    bed.home = tempDir(`llmgw-${name}-home-`);
+    bed.work = workspaceWithSecret(`llmgw-${name}-work-`);
+  });
+  after(async () => {
+    await bed.stack?.stop();
+    await bed.trap?.close();
+    removeDir(bed.home);
+    removeDir(bed.work?.dir);
+  });
+  beforeEach(async () => {
+    await clearUpstreamRequests(bed.stack.fakeUrl);
+  });
+  return bed;
 }

@@ -3,11 +3,11 @@
 // for Claude Code's Read tool on a file only the test knows, then echoes the tool result it gets back) and
 // /context (token counting). Checks what Claude Code printed, what the upstream received, and that Claude Code
 // asked nothing but the gateway.
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { clearUpstreamRequests, removeDir, tempDir, upstreamRequests } from './support.mjs';
-import { routes, startStack } from './translate-support.mjs';
-import { runClaude, startTrapProxy, workspaceWithSecret } from './agent-support.mjs';
+import { upstreamRequests } from './support.mjs';
+import { routes } from './translate-support.mjs';
+import { agentBed, runClaude } from './agent-support.mjs';
 
 const isModelCall = (r) => r.path === '/v1/messages' || r.path === '/v1/chat/completions'
   || /:(stream)?[gG]enerateContent$/.test(r.path);
@@ -28,30 +28,9 @@ const upstreamShape = {
 };
 
 describe('Claude Code through llm-gateway serve', () => {
-  let stack;
-  let trap;
-  let home;
-  let work;
+  const bed = agentBed('claude');
 
-  before(async () => {
-    stack = await startStack();
-    trap = await startTrapProxy();
-    home = tempDir('llmgw-claude-home-');
-    work = workspaceWithSecret('llmgw-claude-work-');
-  });
-
-  after(async () => {
-    await stack?.stop();
-    await trap?.close();
-    removeDir(home);
-    removeDir(work?.dir);
-  });
-
-  beforeEach(async () => {
-    await clearUpstreamRequests(stack.fakeUrl);
-  });
-
-  const claude = (model, prompt, args) => runClaude({ ...stack, model, prompt, cwd: work.dir, home, trap, args });
+  const claude = (model, prompt, args) => runClaude({ ...bed.stack, model, prompt, cwd: bed.work.dir, home: bed.home, trap: bed.trap, args });
 
   for (const route of routes) {
     describe(route.model, () => {
@@ -65,7 +44,7 @@ describe('Claude Code through llm-gateway serve', () => {
         assert.match(out.result.result, /^Echo: /);
         assert.ok(out.result.result.includes(prompt), out.result.result);
 
-        const calls = (await upstreamRequests(stack.fakeUrl)).filter(isModelCall);
+        const calls = (await upstreamRequests(bed.stack.fakeUrl)).filter(isModelCall);
         assert.ok(calls.length >= 1, 'the upstream got the request');
         const last = calls.at(-1).json;
         if (route.provider === 'anthropic') { // passed through with its betas, only the model renamed
@@ -81,13 +60,13 @@ describe('Claude Code through llm-gateway serve', () => {
       });
 
       it('runs a tool round trip: Read on a file, the result back to the model', async () => {
-        const out = await claude(`${route.model}-agent`, `Read the file ${work.file}`, ['--allowedTools', 'Read']);
+        const out = await claude(`${route.model}-agent`, `Read the file ${bed.work.file}`, ['--allowedTools', 'Read']);
         assert.equal(out.code, 0, `claude failed: ${out.stdout}\n${out.stderr}`);
         assert.equal(out.result.is_error, false, out.stdout);
-        assert.ok(out.result.result.includes(work.secret), `printed: ${out.result.result}`);
-        const calls = (await upstreamRequests(stack.fakeUrl)).filter(isModelCall);
+        assert.ok(out.result.result.includes(bed.work.secret), `printed: ${out.result.result}`);
+        const calls = (await upstreamRequests(bed.stack.fakeUrl)).filter(isModelCall);
         assert.ok(calls.length >= 2, `model calls: ${calls.length}`);
-        assert.ok(upstreamShape[route.provider].toolResult(calls.at(-1).json, work.secret),
+        assert.ok(upstreamShape[route.provider].toolResult(calls.at(-1).json, bed.work.secret),
           'the last model call carries the tool result with the file');
       });
 
@@ -96,7 +75,7 @@ describe('Claude Code through llm-gateway serve', () => {
         assert.equal(out.code, 0, `claude failed: ${out.stdout}\n${out.stderr}`);
         assert.equal(out.result.is_error, false, out.stdout);
         assert.match(out.result.result, /tokens/i);
-        const counts = (await upstreamRequests(stack.fakeUrl)).filter((r) => /count_?[tT]okens/.test(r.path));
+        const counts = (await upstreamRequests(bed.stack.fakeUrl)).filter((r) => /count_?[tT]okens/.test(r.path));
         const expected = upstreamShape[route.provider].count;
         if (expected) assert.ok(counts.some((r) => r.path === expected), `counts: ${counts.map((r) => r.path)}`);
         else assert.equal(counts.length, 0, 'OpenAI models are estimated by the gateway');
@@ -105,6 +84,6 @@ describe('Claude Code through llm-gateway serve', () => {
   }
 
   it('asked nothing but the gateway', () => {
-    assert.deepEqual(trap.connections, []);
+    assert.deepEqual(bed.trap.connections, []);
   });
 });

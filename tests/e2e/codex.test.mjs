@@ -3,11 +3,11 @@
 // (POST /v1/responses, streamed): a text turn and a tool round trip (the fake asks for Codex's exec_command on a
 // file only the test knows, then echoes the command's output it gets back). Checks what Codex printed, what the
 // upstream received, and that Codex asked nothing but the gateway.
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { clearUpstreamRequests, removeDir, tempDir, upstreamRequests } from './support.mjs';
-import { routes, startStack } from './translate-support.mjs';
-import { runCodex, startTrapProxy, workspaceWithSecret } from './agent-support.mjs';
+import { upstreamRequests } from './support.mjs';
+import { routes } from './translate-support.mjs';
+import { agentBed, runCodex } from './agent-support.mjs';
 
 const modelPath = { openai: '/v1/responses', anthropic: '/v1/messages', google: null };
 const isModelCall = (r) => ['/v1/responses', '/v1/messages', '/v1/chat/completions'].includes(r.path)
@@ -20,30 +20,9 @@ function agentText(events) {
 }
 
 describe('Codex CLI through llm-gateway serve', () => {
-  let stack;
-  let trap;
-  let home;
-  let work;
+  const bed = agentBed('codex');
 
-  before(async () => {
-    stack = await startStack();
-    trap = await startTrapProxy();
-    home = tempDir('llmgw-codex-home-');
-    work = workspaceWithSecret('llmgw-codex-work-');
-  });
-
-  after(async () => {
-    await stack?.stop();
-    await trap?.close();
-    removeDir(home);
-    removeDir(work?.dir);
-  });
-
-  beforeEach(async () => {
-    await clearUpstreamRequests(stack.fakeUrl);
-  });
-
-  const codex = (model, prompt) => runCodex({ ...stack, model, prompt, cwd: work.dir, home, trap });
+  const codex = (model, prompt) => runCodex({ ...bed.stack, model, prompt, cwd: bed.work.dir, home: bed.home, trap: bed.trap });
 
   for (const route of routes) {
     describe(route.model, () => {
@@ -54,26 +33,26 @@ describe('Codex CLI through llm-gateway serve', () => {
         const text = agentText(out.events);
         assert.match(text, /^Echo: /, out.stdout);
         assert.ok(text.includes(prompt), text);
-        const calls = (await upstreamRequests(stack.fakeUrl)).filter(isModelCall);
+        const calls = (await upstreamRequests(bed.stack.fakeUrl)).filter(isModelCall);
         assert.ok(calls.length >= 1, 'the upstream got the request');
         if (modelPath[route.provider]) assert.equal(calls.at(-1).path, modelPath[route.provider]);
         else assert.match(calls.at(-1).path, /^\/v1beta\/models\/gemini-2\.5-flash:streamGenerateContent/);
       });
 
       it('runs a tool round trip: exec_command on a file, its output back to the model', async () => {
-        const out = await codex(`${route.model}-agent`, `Show the file ${work.file}`);
+        const out = await codex(`${route.model}-agent`, `Show the file ${bed.work.file}`);
         assert.equal(out.code, 0, `codex failed: ${out.stdout}\n${out.stderr}`);
         const commands = out.events.filter((e) => e.type === 'item.completed' && e.item?.type === 'command_execution');
-        assert.ok(commands.some((e) => e.item.command.includes(work.file)), out.stdout);
-        assert.ok(agentText(out.events).includes(work.secret), out.stdout);
-        const calls = (await upstreamRequests(stack.fakeUrl)).filter(isModelCall);
+        assert.ok(commands.some((e) => e.item.command.includes(bed.work.file)), out.stdout);
+        assert.ok(agentText(out.events).includes(bed.work.secret), out.stdout);
+        const calls = (await upstreamRequests(bed.stack.fakeUrl)).filter(isModelCall);
         assert.ok(calls.length >= 2, `model calls: ${calls.length}`);
-        assert.ok(JSON.stringify(calls.at(-1).json).includes(work.secret), 'the last model call carries the output');
+        assert.ok(JSON.stringify(calls.at(-1).json).includes(bed.work.secret), 'the last model call carries the output');
       });
     });
   }
 
   it('asked nothing but the gateway', () => {
-    assert.deepEqual(trap.connections, []);
+    assert.deepEqual(bed.trap.connections, []);
   });
 });
