@@ -33,7 +33,8 @@ struct ApiRoute
     enum class Secrets { None, Carried };
 
     const char *method;
-    const char *pattern; // after /api/v1/: literal segments and {param}s, e.g. "members/{id}/transfer-ownership"
+    const char
+        *pattern; // after /api/v1/: literal segments and {param}s, e.g. "members/{id}/transfer-ownership"
     Handler handler;
     ApiAccess access;
     Secrets secrets;
