@@ -30,7 +30,8 @@ int main(int argc, char **argv)
     QFile file(QString::fromLocal8Bit(argv[2]));
     if (mode == "--write") {
         if (!file.open(QIODevice::WriteOnly) || file.write(reference) != reference.size())
-            return fail("cannot write " + file.fileName().toLocal8Bit() + ": " + file.errorString().toLocal8Bit());
+            return fail(
+                "cannot write " + file.fileName().toLocal8Bit() + ": " + file.errorString().toLocal8Bit());
         return 0;
     }
     const QByteArray regenerate = "; regenerate it with scripts/api-reference.sh --fix";
@@ -45,7 +46,8 @@ int main(int argc, char **argv)
     qsizetype line = 0;
     while (line < expected.size() && line < actual.size() && expected.at(line) == actual.at(line))
         ++line;
-    return fail(file.fileName().toLocal8Bit() + " differs from the route table (app/api/apiroutes.cpp) at line "
-        + QByteArray::number(line + 1) + ":\n  checked in: " + actual.value(line) + "\n  table says: "
-        + expected.value(line) + '\n' + regenerate.sliced(2));
+    return fail(file.fileName().toLocal8Bit()
+        + " differs from the route table (app/api/apiroutes.cpp) at line " + QByteArray::number(line + 1)
+        + ":\n  checked in: " + actual.value(line) + "\n  table says: " + expected.value(line) + '\n'
+        + regenerate.sliced(2));
 }

@@ -83,8 +83,8 @@ void TestApiRoutes::matching_data()
                                    << QString() << QByteArray();
     QTest::newRow("missing segment") << QByteArray("GET") << QByteArray("things") << QString() << QString()
                                      << QByteArray();
-    QTest::newRow("unknown resource") << QByteArray("GET") << QByteArray("nothing") << QString() << QString()
-                                      << QByteArray();
+    QTest::newRow("unknown resource")
+        << QByteArray("GET") << QByteArray("nothing") << QString() << QString() << QByteArray();
     QTest::newRow("wrong method") << QByteArray("DELETE") << QByteArray("things/7") << QString() << QString()
                                   << QByteArray("GET,PATCH");
     QTest::newRow("case matters") << QByteArray("GET") << QByteArray("Things/7") << QString() << QString()
@@ -197,9 +197,11 @@ void TestApiRoutes::whoMayCallIsAskedOfTheGates()
 void TestApiRoutes::theReferenceHasARowPerRoute()
 {
     const QString reference = ApiReference::markdown(sampleTable());
-    QVERIFY2(reference.contains(u"| PATCH | `/api/v1/things/{id}` | owner |  | change |\n"_s), qPrintable(reference));
+    QVERIFY2(reference.contains(u"| PATCH | `/api/v1/things/{id}` | owner |  | change |\n"_s),
+        qPrintable(reference));
     // A '|' in a summary is escaped, or it would split the row.
-    QVERIFY2(reference.contains(u"| POST | `/api/v1/open` | anyone, without a token | yes | open \\| door |\n"_s),
+    QVERIFY2(
+        reference.contains(u"| POST | `/api/v1/open` | anyone, without a token | yes | open \\| door |\n"_s),
         qPrintable(reference));
     const QString real = ApiReference::markdown(ApiRoutes::table());
     QCOMPARE(real.count(u"\n| "_s) - 2, qsizetype(ApiRoutes::table().size())); // less the header and rule

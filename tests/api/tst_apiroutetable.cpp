@@ -173,8 +173,8 @@ std::optional<Sample> TestApiRouteTable::sampleFor(const QString &call, const Ap
         return Sample { u"tokens/%1"_s.arg(token ? token->token.id : 0), {}, 200, "DELETE" };
     }
     if (call == "POST auth/sign-in"_L1)
-        return Sample { u"auth/sign-in"_s, { { u"email"_s, caller.email }, { u"password"_s, kPassword } }, 201,
-            "POST" };
+        return Sample { u"auth/sign-in"_s, { { u"email"_s, caller.email }, { u"password"_s, kPassword } },
+            201, "POST" };
     if (call == "GET audit"_L1)
         return Sample { u"audit"_s, {}, 200, "GET" };
     if (call == "GET export"_L1)
@@ -214,8 +214,8 @@ void TestApiRouteTable::everyRoute()
         }
     }
     const bool tokenless = route.access.kind == ApiAccess::Kind::NoToken;
-    const TestHttpResult refusedMethod
-        = m_team->call(tokenless ? QByteArray() : m_team->restricted.token, wrong, u"/api/v1/"_s + sample->path);
+    const TestHttpResult refusedMethod = m_team->call(
+        tokenless ? QByteArray() : m_team->restricted.token, wrong, u"/api/v1/"_s + sample->path);
     QCOMPARE(refusedMethod.status, 405);
     QCOMPARE(refusedMethod.json()[u"error"_s][u"code"_s].toString(), u"method_not_allowed"_s);
     QCOMPARE(refusedMethod.header("allow"), sample->allow);
@@ -224,7 +224,8 @@ void TestApiRouteTable::everyRoute()
         StoreError error;
         QVERIFY(m_team->gateway().members().setPassword(
             Actor { 0, u"test"_s }, m_team->owner.id, kPassword, &error));
-        const TestHttpResult result = m_team->call({}, route.method, u"/api/v1/"_s + sample->path, sample->body);
+        const TestHttpResult result
+            = m_team->call({}, route.method, u"/api/v1/"_s + sample->path, sample->body);
         QCOMPARE(result.status, sample->ownerStatus);
         return;
     }
@@ -237,7 +238,8 @@ void TestApiRouteTable::everyRoute()
         const auto refusedSample = sampleFor(call, personOf(role));
         const TestHttpResult result = m_team->call(
             personOf(role).token, route.method, u"/api/v1/"_s + refusedSample->path, refusedSample->body);
-        QVERIFY2(result.status == 403, qPrintable(Roles::name(role) + u": "_s + QString::fromUtf8(result.body)));
+        QVERIFY2(
+            result.status == 403, qPrintable(Roles::name(role) + u": "_s + QString::fromUtf8(result.body)));
         QCOMPARE(result.json()[u"error"_s][u"code"_s].toString(), u"forbidden"_s);
         QCOMPARE(errorMessage(result), route.access.gate(role).reason);
     }
@@ -247,7 +249,8 @@ void TestApiRouteTable::everyRoute()
             continue;
         const ApiTeam::Person &caller = personOf(role);
         const auto own = sampleFor(call, caller);
-        const TestHttpResult result = m_team->call(caller.token, route.method, u"/api/v1/"_s + own->path, own->body);
+        const TestHttpResult result
+            = m_team->call(caller.token, route.method, u"/api/v1/"_s + own->path, own->body);
         const QString what = Roles::name(role) + u": "_s + QString::number(result.status) + u' '
             + QString::fromUtf8(result.body.left(300));
         QVERIFY2(!fromTheRouter(result), qPrintable(what));
@@ -271,7 +274,8 @@ void TestApiRouteTable::unknownPathsAndMethodsAreToldOnlyToMembers()
     const TestHttpResult unknown = m_team->call(token, "GET", u"/api/v1/nothing"_s);
     QCOMPARE(unknown.status, 404);
     QCOMPARE(unknown.json()[u"error"_s][u"code"_s].toString(), u"not_found"_s);
-    QVERIFY2(errorMessage(unknown).contains(u"status, usage, logs, keys"_s), qPrintable(errorMessage(unknown)));
+    QVERIFY2(
+        errorMessage(unknown).contains(u"status, usage, logs, keys"_s), qPrintable(errorMessage(unknown)));
     // Under a known resource, the calls it has.
     const TestHttpResult deeper = m_team->call(token, "GET", u"/api/v1/data/everything"_s);
     QCOMPARE(deeper.status, 404);
