@@ -32,13 +32,13 @@ struct ApiRoute
     // machines (403 insecure_transport) before the token is even looked at.
     enum class Secrets { None, Carried };
 
-    const char *method;
-    const char
-        *pattern; // after /api/v1/: literal segments and {param}s, e.g. "members/{id}/transfer-ownership"
-    Handler handler;
+    const char *method = nullptr;
+    // After /api/v1/: literal segments and {param}s, e.g. "members/{id}/transfer-ownership".
+    const char *pattern = nullptr;
+    Handler handler = nullptr;
     ApiAccess access;
-    Secrets secrets;
-    const char *summary; // one line, UTF-8, for the reference
+    Secrets secrets = Secrets::None;
+    const char *summary = nullptr; // one line, UTF-8, for the reference
 
     QStringList patternSegments() const;
 };
