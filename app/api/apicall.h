@@ -4,6 +4,8 @@
 #include "permissions.h"
 #include "usagereport.h"
 
+#include <QByteArrayList>
+#include <QHash>
 #include <QIODevice>
 #include <QJsonObject>
 #include <QJsonValue>
@@ -67,7 +69,9 @@ struct ApiReply
         return error(403, QStringLiteral("forbidden"), decision.reason);
     }
     static ApiReply fromStoreError(const StoreError &error);
-    static ApiReply methodNotAllowed(const QByteArray &method, const QString &path);
+    // 405 with the Allow header naming the methods the path takes.
+    static ApiReply methodNotAllowed(
+        const QByteArray &method, const QString &path, const QByteArrayList &allowed);
 };
 
 // One authenticated request, parsed: what the resources work from.
@@ -77,6 +81,7 @@ struct ApiCall
     bool confidential = false; // nobody on the way can read it: TLS, this machine, or a TLS proxy in front
     QByteArray method;
     QStringList segments; // the path after /api/v1/, split at '/'
+    QHash<QString, QString> params; // the {param}s of the route's pattern, by name ("id" → "42")
     QUrlQuery query;
     QJsonObject body; // empty unless the request had a JSON object body
     Member actor;
@@ -86,36 +91,6 @@ struct ApiCall
     QString path() const { return QStringLiteral("/api/v1/") + segments.join(u'/'); }
 };
 
-// The resources; each answers the calls whose first segment names it.
-namespace MemberResource {
-ApiReply handle(const ApiContext &context, const ApiCall &call);
-}
-namespace TokenResource {
-ApiReply handle(const ApiContext &context, const ApiCall &call);
-// POST auth/sign-in, the one call without a token.
-ApiReply signIn(const ApiContext &context, const ApiCall &call);
-} // namespace TokenResource
-namespace KeyResource {
-ApiReply handle(const ApiContext &context, const ApiCall &call);
-}
-namespace AuditResource {
-ApiReply handle(const ApiContext &context, const ApiCall &call);
-}
-namespace UsageResource {
-ApiReply handle(const ApiContext &context, const ApiCall &call);
-}
-namespace LogResource {
-ApiReply handle(const ApiContext &context, const ApiCall &call);
-}
-namespace PolicyResource {
-ApiReply handle(const ApiContext &context, const ApiCall &call);
-}
-// export (the whole store) and data (a member's records: export, deletion; deletion of everything).
-namespace DataResource {
-ApiReply handleExport(const ApiContext &context, const ApiCall &call);
-ApiReply handleData(const ApiContext &context, const ApiCall &call);
-} // namespace DataResource
-
 // Shared by the resources that read the request records: the filters of usage, logs and export.
 namespace RecordParams {
 // from, to (ISO 8601; default: the last 30 days up to now), model, provider, key, member; *error names the
@@ -123,9 +98,3 @@ namespace RecordParams {
 // refusal when they asked for someone else's.
 std::optional<RecordFilter> filter(const ApiContext &context, const ApiCall &call, ApiReply *refusal);
 } // namespace RecordParams
-namespace ProviderResource {
-ApiReply handle(const ApiContext &context, const ApiCall &call);
-}
-namespace StatusResource {
-ApiReply handle(const ApiContext &context, const ApiCall &call);
-}

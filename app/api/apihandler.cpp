@@ -1,13 +1,13 @@
 #include "apihandler.h"
 
 #include "accesstokenstore.h"
+#include "apiroutes.h"
 
 #include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMutex>
 #include <QThreadPool>
-#include <QUrl>
 #include <QWaitCondition>
 
 Q_LOGGING_CATEGORY(lcApi, "gateway.api")
@@ -43,10 +43,15 @@ ApiReply ApiReply::fromStoreError(const StoreError &error)
     return ApiReply::error(500, u"internal"_s, error.message);
 }
 
-ApiReply ApiReply::methodNotAllowed(const QByteArray &method, const QString &path)
+ApiReply ApiReply::methodNotAllowed(
+    const QByteArray &method, const QString &path, const QByteArrayList &allowed)
 {
-    return error(
-        405, u"method_not_allowed"_s, u"%1 is not allowed on %2"_s.arg(QString::fromLatin1(method), path));
+    const QByteArray allow = allowed.join(", ");
+    ApiReply reply = error(405, u"method_not_allowed"_s,
+        u"%1 is not allowed on %2 (%3 are)"_s.arg(
+            QString::fromLatin1(method), path, QString::fromLatin1(allowed.join(" and "))));
+    reply.headers.append(std::pair<QByteArray, QByteArray>("Allow", allow));
+    return reply;
 }
 
 namespace {
@@ -170,23 +175,6 @@ private:
 
 } // namespace
 
-namespace {
-
-// The calls that carry a password or answer with a new personal access token (sign-in, a token, a member
-// added with their first token, one's own password): refused over plain HTTP from other machines. Gateway
-// keys are not among them: every /v1 request carries one, so HTTPS is the cure there, and the start warns of
-// it.
-bool sendsSecrets(const ApiCall &call)
-{
-    const QStringList &s = call.segments;
-    return (call.method == "POST"
-               && (s == QStringList { u"auth"_s, u"sign-in"_s } || s == QStringList { u"tokens"_s }
-                   || s == QStringList { u"members"_s }))
-        || (call.method == "PUT" && s == QStringList { u"members"_s, u"me"_s, u"password"_s });
-}
-
-} // namespace
-
 void ApiHandler::handle(const HttpRequest &request, const HttpResponder &responder)
 {
     {
@@ -249,6 +237,30 @@ void ApiHandler::rejected(int status, const QByteArray &message, HttpResponder &
         { { "cache-control", "no-store" } });
 }
 
+namespace {
+
+// What the router answers when the path names no call: the resources, or the calls under the one it named.
+ApiReply notFound(const ApiCall &call)
+{
+    const std::vector<ApiRoute> &routes = ApiRoutes::table();
+    const QStringList resources = ApiRoutes::resourceNames(routes);
+    if (call.segments.isEmpty() || !resources.contains(call.segments.constFirst()))
+        return ApiReply::error(404, u"not_found"_s,
+            u"there is no resource %1; name one of /api/v1/%2 (docs/api-reference.md lists every call)"_s.arg(
+                call.path(), resources.join(u", "_s)));
+    QStringList calls;
+    for (const ApiRoute &route : routes) {
+        const QString pattern = QString::fromLatin1(route.pattern);
+        if (pattern.section(u'/', 0, 0) == call.segments.constFirst())
+            calls.append(QString::fromLatin1(route.method) + u' ' + pattern);
+    }
+    return ApiReply::error(404, u"not_found"_s,
+        u"there is no resource %1 (under %2 there are %3)"_s.arg(
+            call.path(), call.segments.constFirst(), calls.join(u", "_s)));
+}
+
+} // namespace
+
 ApiReply ApiHandler::dispatch(
     const ApiContext &context, const HttpRequest &request, const QString &clientAddress, bool confidential)
 {
@@ -256,12 +268,11 @@ ApiReply ApiHandler::dispatch(
     call.clientAddress = clientAddress;
     call.confidential = confidential;
     call.method = request.method;
-    const QString rest = QUrl::fromPercentEncoding(request.path.sliced(qsizetype(sizeof("/api/v1/") - 1)));
-    call.segments = rest.split(u'/', Qt::SkipEmptyParts);
+    call.segments
+        = ApiRoutes::segmentsOf(QByteArrayView(request.path).sliced(qsizetype(sizeof("/api/v1/") - 1)));
     call.query = QUrlQuery(QString::fromUtf8(request.query));
     if (call.segments.isEmpty())
-        return ApiReply::error(404, u"not_found"_s,
-            u"name a resource: /api/v1/status, usage, logs, keys, providers, policies, members, tokens, audit, export, data"_s);
+        return notFound(call);
 
     if (!request.body.trimmed().isEmpty()) {
         QJsonParseError parseError;
@@ -274,53 +285,36 @@ ApiReply ApiHandler::dispatch(
         call.body = document.object();
     }
 
-    if (!call.confidential && sendsSecrets(call))
+    const ApiMatch match = ApiRoutes::match(ApiRoutes::table(), call.method, call.segments);
+    if (match.route && match.route->secrets == ApiRoute::Secrets::Carried && !call.confidential)
         return ApiReply::error(403, u"insecure_transport"_s,
             u"%1 carries a password or a new access token, which plain HTTP from another machine "
             "would show to anyone on the way: connect with https:// (start the gateway with "
             "--tls-cert and --tls-key), or, behind a TLS proxy, set \"tls_terminated_by_proxy\": "
             "true in its config"_s.arg(call.path()));
 
-    if (call.segments == QStringList { u"auth"_s, u"sign-in"_s }) {
-        if (call.method != "POST")
-            return ApiReply::methodNotAllowed(call.method, call.path());
-        return TokenResource::signIn(context, call);
+    // Which paths and methods exist is told only to members, except where no token is needed at all.
+    if (!match.tokenless) {
+        const QByteArray authorization = request.header("authorization");
+        if (authorization.size() <= 7 || authorization.first(7).compare("bearer ", Qt::CaseInsensitive) != 0)
+            return ApiReply::error(401, u"unauthenticated"_s,
+                u"send a personal access token as 'Authorization: Bearer llmgw_pat_…' "
+                "(llm-gateway members add prints one; POST /api/v1/auth/sign-in returns one)"_s);
+        const auto authenticated = context.tokens.authenticate(authorization.sliced(7).trimmed());
+        if (!authenticated)
+            return ApiReply::error(401, u"unauthenticated"_s,
+                u"the access token is not valid: unknown, revoked, or its member was removed"_s);
+        call.actor = authenticated->member;
+        call.tokenId = authenticated->tokenId;
     }
 
-    const QByteArray authorization = request.header("authorization");
-    if (authorization.size() <= 7 || authorization.first(7).compare("bearer ", Qt::CaseInsensitive) != 0)
-        return ApiReply::error(401, u"unauthenticated"_s,
-            u"send a personal access token as 'Authorization: Bearer llmgw_pat_…' "
-            "(llm-gateway members add prints one; POST /api/v1/auth/sign-in returns one)"_s);
-    const auto authenticated = context.tokens.authenticate(authorization.sliced(7).trimmed());
-    if (!authenticated)
-        return ApiReply::error(401, u"unauthenticated"_s,
-            u"the access token is not valid: unknown, revoked, or its member was removed"_s);
-    call.actor = authenticated->member;
-    call.tokenId = authenticated->tokenId;
-
-    const QString &resource = call.segments.first();
-    if (resource == "members"_L1)
-        return MemberResource::handle(context, call);
-    if (resource == "tokens"_L1)
-        return TokenResource::handle(context, call);
-    if (resource == "keys"_L1)
-        return KeyResource::handle(context, call);
-    if (resource == "audit"_L1)
-        return AuditResource::handle(context, call);
-    if (resource == "usage"_L1)
-        return UsageResource::handle(context, call);
-    if (resource == "logs"_L1)
-        return LogResource::handle(context, call);
-    if (resource == "policies"_L1)
-        return PolicyResource::handle(context, call);
-    if (resource == "export"_L1)
-        return DataResource::handleExport(context, call);
-    if (resource == "data"_L1)
-        return DataResource::handleData(context, call);
-    if (resource == "providers"_L1)
-        return ProviderResource::handle(context, call);
-    if (resource == "status"_L1)
-        return StatusResource::handle(context, call);
-    return ApiReply::error(404, u"not_found"_s, u"there is no resource %1"_s.arg(call.path()));
+    if (!match.route)
+        return match.allowed.isEmpty() ? notFound(call)
+                                       : ApiReply::methodNotAllowed(call.method, call.path(), match.allowed);
+    if (match.route->access.kind == ApiAccess::Kind::RoleGate) {
+        if (const Decision decision = match.route->access.gate(call.actor.role); !decision)
+            return ApiReply::forbidden(decision);
+    }
+    call.params = match.params;
+    return match.route->handler(context, call);
 }

@@ -10,8 +10,9 @@
 
 Q_DECLARE_LOGGING_CATEGORY(lcApi)
 
-// Serves the management API (/api/v1/...) for one worker thread: authenticates the bearer personal access
-// token, parses the JSON body and hands the call to its resource; answers errors as
+// Serves the management API (/api/v1/...) for one worker thread: parses the JSON body, finds the call in the
+// route table (ApiRoutes), refuses secrets over plain HTTP from other machines, authenticates the bearer
+// personal access token, checks the route's role gate and hands the call to its handler; answers errors as
 // {"error":{"message","code"}}. The proxy's handler owns one per worker and passes it every /api/v1/ request.
 //
 // Calls run on the API's own thread pool (ApiContext::pool), never on the worker: sign-in (PBKDF2), the

@@ -1,5 +1,5 @@
 // audit: who changed what and when, newest first, paged by id ("before" = the last id of the previous page).
-#include "apicall.h"
+#include "apiresources.h"
 
 #include "auditlog.h"
 
@@ -12,14 +12,8 @@ namespace AuditResource {
 constexpr int kDefaultLimit = 50;
 constexpr int kMaxLimit = 500;
 
-ApiReply handle(const ApiContext &context, const ApiCall &call)
+ApiReply page(const ApiContext &context, const ApiCall &call)
 {
-    if (call.segments.size() != 1)
-        return ApiReply::error(404, u"not_found"_s, u"there is no resource %1"_s.arg(call.path()));
-    if (call.method != "GET")
-        return ApiReply::methodNotAllowed(call.method, call.path());
-    if (const Decision decision = Permissions::readAudit(call.actor.role); !decision)
-        return ApiReply::forbidden(decision);
     bool ok = true;
     const qint64 before
         = call.query.hasQueryItem(u"before"_s) ? call.query.queryItemValue(u"before"_s).toLongLong(&ok) : 0;

@@ -1,6 +1,6 @@
 // export: every request record, as JSON lines or CSV. data: a member's own records (export and deletion),
 // and the deletion of all records. Corrections to a member's profile go through PATCH /api/v1/members/{id}.
-#include "apicall.h"
+#include "apiresources.h"
 
 #include "clock.h"
 #include "memberstore.h"
@@ -65,63 +65,53 @@ bool resolve(
 
 namespace DataResource {
 
-ApiReply handleExport(const ApiContext &context, const ApiCall &call)
+ApiReply exportAll(const ApiContext &context, const ApiCall &call)
 {
-    if (call.segments.size() != 1)
-        return ApiReply::error(404, u"not_found"_s, u"there is no resource %1"_s.arg(call.path()));
-    if (call.method != "GET")
-        return ApiReply::methodNotAllowed(call.method, call.path());
-    if (const Decision decision = Permissions::exportAll(call.actor.role); !decision)
-        return ApiReply::forbidden(decision);
     ApiReply refusal;
     const auto format = formatOf(call, &refusal);
     return format ? exportReply(context, *format, QString()) : refusal;
 }
 
-ApiReply handleData(const ApiContext &context, const ApiCall &call)
+ApiReply deleteAll(const ApiContext &context, const ApiCall &call)
 {
-    if (call.segments.size() == 1) { // DELETE /api/v1/data: everything
-        if (call.method != "DELETE")
-            return ApiReply::methodNotAllowed(call.method, call.path());
-        if (const Decision decision = Permissions::deleteAllData(call.actor.role); !decision)
-            return ApiReply::forbidden(decision);
-        if (call.body.value(u"confirm"_s).toString() != "delete all data"_L1)
-            return ApiReply::error(422, u"confirmation_required"_s,
-                u"deleting every request record cannot be undone: send {\"confirm\": \"delete all "
-                "data\"} to go ahead"_s);
-        QString error;
-        const auto removed
-            = context.records.deleteRecords(QString(), call.auditActor(), context.clock.now(), &error);
-        if (!removed)
-            return ApiReply::fromStoreError(StoreError::database(u"cannot delete the records"_s, error));
-        return { 200, QJsonObject { { u"records_deleted"_s, removed->records } } };
-    }
-    if (call.segments.size() != 3 || call.segments.at(1) != "members"_L1)
-        return ApiReply::error(404, u"not_found"_s,
-            u"there is no resource %1 (data/members/{id|me|email}, or data itself)"_s.arg(call.path()));
+    if (call.body.value(u"confirm"_s).toString() != "delete all data"_L1)
+        return ApiReply::error(422, u"confirmation_required"_s,
+            u"deleting every request record cannot be undone: send {\"confirm\": \"delete all "
+            "data\"} to go ahead"_s);
+    QString error;
+    const auto removed
+        = context.records.deleteRecords(QString(), call.auditActor(), context.clock.now(), &error);
+    if (!removed)
+        return ApiReply::fromStoreError(StoreError::database(u"cannot delete the records"_s, error));
+    return { 200, QJsonObject { { u"records_deleted"_s, removed->records } } };
+}
+
+ApiReply exportMember(const ApiContext &context, const ApiCall &call)
+{
     QString email;
     ApiReply refusal;
-    if (!resolve(context, call, call.segments.at(2), &email, &refusal))
+    if (!resolve(context, call, call.params.value(u"member"_s), &email, &refusal))
         return refusal;
+    if (const Decision decision = Permissions::exportMemberData(call.actor, email); !decision)
+        return ApiReply::forbidden(decision);
+    const auto format = formatOf(call, &refusal);
+    return format ? exportReply(context, *format, email) : refusal;
+}
 
-    if (call.method == "GET") {
-        if (const Decision decision = Permissions::exportMemberData(call.actor, email); !decision)
-            return ApiReply::forbidden(decision);
-        const auto format = formatOf(call, &refusal);
-        return format ? exportReply(context, *format, email) : refusal;
-    }
-    if (call.method == "DELETE") {
-        if (const Decision decision = Permissions::deleteMemberData(call.actor, email); !decision)
-            return ApiReply::forbidden(decision);
-        QString error;
-        const auto removed
-            = context.records.deleteRecords(email, call.auditActor(), context.clock.now(), &error);
-        if (!removed)
-            return ApiReply::fromStoreError(
-                StoreError::database(u"cannot delete the records of %1"_s.arg(email), error));
-        return { 200, QJsonObject { { u"member"_s, email }, { u"records_deleted"_s, removed->records } } };
-    }
-    return ApiReply::methodNotAllowed(call.method, call.path());
+ApiReply deleteMember(const ApiContext &context, const ApiCall &call)
+{
+    QString email;
+    ApiReply refusal;
+    if (!resolve(context, call, call.params.value(u"member"_s), &email, &refusal))
+        return refusal;
+    if (const Decision decision = Permissions::deleteMemberData(call.actor, email); !decision)
+        return ApiReply::forbidden(decision);
+    QString error;
+    const auto removed = context.records.deleteRecords(email, call.auditActor(), context.clock.now(), &error);
+    if (!removed)
+        return ApiReply::fromStoreError(
+            StoreError::database(u"cannot delete the records of %1"_s.arg(email), error));
+    return { 200, QJsonObject { { u"member"_s, email }, { u"records_deleted"_s, removed->records } } };
 }
 
 } // namespace DataResource

@@ -1,6 +1,6 @@
 // keys: the gateway API keys clients present to the proxy, with their limits; listing, issuing, limiting,
 // disabling, rolling and deleting them. Secrets leave only once, in the answer to create and roll.
-#include "apicall.h"
+#include "apiresources.h"
 
 #include "apikeystore.h"
 #include "auditlog.h"
@@ -126,10 +126,79 @@ std::optional<ApiReply> checkBudget(const ApiContext &context, const ApiCall &ca
     return std::nullopt;
 }
 
+ApiReply changeKey(const ApiContext &context, const ApiCall &call, const ApiKey &key)
+{
+    QString newName;
+    std::optional<bool> disabled;
+    bool limitsChange = false;
+    for (auto it = call.body.begin(); it != call.body.end(); ++it) {
+        if (it.key() == "name"_L1) {
+            newName = it->toString().trimmed();
+            if (newName.isEmpty())
+                return invalid(u"'name' cannot be empty"_s);
+        } else if (it.key() == "disabled"_L1) {
+            if (!it->isBool())
+                return invalid(u"'disabled' must be true or false"_s);
+            disabled = it->toBool();
+        } else if (isLimitField(it.key())) {
+            limitsChange = true;
+        } else {
+            return invalid(
+                u"'%1' cannot be changed (name, disabled, expires_at, spend_limit_usd, period_limit_usd, "
+                "limit_period, allowed/denied_models, allowed/denied_providers can)"_s.arg(it.key()));
+        }
+    }
+    KeyLimits limits = key.limits;
+    ApiReply reply;
+    if (limitsChange) {
+        if (!applyLimits(call.body, limits, &reply))
+            return reply;
+        if (auto refused = checkBudget(context, call, key.member, key.id, limits))
+            return *refused;
+    }
+    ApiKeyStore::Change keyChange;
+    if (!newName.isEmpty() && newName != key.name)
+        keyChange.name = newName;
+    keyChange.disabled = disabled;
+    if (limitsChange)
+        keyChange.limits = limits;
+    StoreError error;
+    const auto updated = context.keys.update(call.auditActor(), key.id, keyChange, &error);
+    return updated ? ApiReply { 200, updated->toJson() } : ApiReply::fromStoreError(error);
+}
+
+// The key {id} names, if the actor may see it; with `manage`, only if they may change it too.
+std::optional<ApiKey> keyOf(const ApiContext &context, const ApiCall &call, bool manage, ApiReply *reply)
+{
+    const QString segment = call.params.value(u"id"_s);
+    bool ok = false;
+    const qint64 id = segment.toLongLong(&ok);
+    std::optional<ApiKey> key = ok ? context.keys.find(id) : std::nullopt;
+    if (ok && !key) {
+        QString ignored;
+        context.keys.refresh(&ignored); // made by another process since this one last read the keys
+        key = context.keys.find(id);
+    }
+    if (!key) {
+        *reply = ApiReply::error(404, u"not_found"_s, u"there is no API key '%1'"_s.arg(segment));
+        return std::nullopt;
+    }
+    Decision decision = Permissions::seeKey(call.actor, key->member);
+    if (decision && manage)
+        decision = Permissions::manageKeyOf(call.actor, key->member);
+    if (!decision) {
+        *reply = ApiReply::forbidden(decision);
+        return std::nullopt;
+    }
+    return key;
+}
+
+} // namespace
+
+namespace KeyResource {
+
 ApiReply list(const ApiContext &context, const ApiCall &call)
 {
-    if (const Decision decision = Permissions::seeKeys(call.actor.role); !decision)
-        return ApiReply::forbidden(decision);
     ApiReply reply;
     const auto keys = allKeys(context, &reply);
     if (!keys)
@@ -181,118 +250,60 @@ ApiReply create(const ApiContext &context, const ApiCall &call)
     return { 201, body };
 }
 
-ApiReply change(const ApiContext &context, const ApiCall &call, const ApiKey &key)
+ApiReply show(const ApiContext &context, const ApiCall &call)
 {
-    QString newName;
-    std::optional<bool> disabled;
-    bool limitsChange = false;
-    for (auto it = call.body.begin(); it != call.body.end(); ++it) {
-        if (it.key() == "name"_L1) {
-            newName = it->toString().trimmed();
-            if (newName.isEmpty())
-                return invalid(u"'name' cannot be empty"_s);
-        } else if (it.key() == "disabled"_L1) {
-            if (!it->isBool())
-                return invalid(u"'disabled' must be true or false"_s);
-            disabled = it->toBool();
-        } else if (isLimitField(it.key())) {
-            limitsChange = true;
-        } else {
-            return invalid(
-                u"'%1' cannot be changed (name, disabled, expires_at, spend_limit_usd, period_limit_usd, "
-                "limit_period, allowed/denied_models, allowed/denied_providers can)"_s.arg(it.key()));
-        }
-    }
-    KeyLimits limits = key.limits;
     ApiReply reply;
-    if (limitsChange) {
-        if (!applyLimits(call.body, limits, &reply))
-            return reply;
-        if (auto refused = checkBudget(context, call, key.member, key.id, limits))
-            return *refused;
-    }
-    ApiKeyStore::Change keyChange;
-    if (!newName.isEmpty() && newName != key.name)
-        keyChange.name = newName;
-    keyChange.disabled = disabled;
-    if (limitsChange)
-        keyChange.limits = limits;
-    StoreError error;
-    const auto updated = context.keys.update(call.auditActor(), key.id, keyChange, &error);
-    return updated ? ApiReply { 200, updated->toJson() } : ApiReply::fromStoreError(error);
+    const auto key = keyOf(context, call, false, &reply);
+    if (!key)
+        return reply;
+    const SpendTotals spend = context.keys.spend(*key);
+    QJsonObject body = key->toJson();
+    body.insert(u"spend"_s,
+        QJsonObject {
+            { u"all_time_usd"_s, spend.allTime },
+            { u"period_usd"_s, spend.period },
+            { u"period_start"_s,
+                spend.periodStart.isValid() ? QJsonValue(spend.periodStart.toString(Qt::ISODate))
+                                            : QJsonValue(QJsonValue::Null) },
+            { u"period_end"_s,
+                spend.periodEnd.isValid() ? QJsonValue(spend.periodEnd.toString(Qt::ISODate))
+                                          : QJsonValue(QJsonValue::Null) },
+        });
+    return { 200, body };
 }
 
-} // namespace
-
-namespace KeyResource {
-
-ApiReply handle(const ApiContext &context, const ApiCall &call)
+ApiReply change(const ApiContext &context, const ApiCall &call)
 {
-    const QStringList &s = call.segments;
-    if (s.size() == 1) {
-        if (call.method == "GET")
-            return list(context, call);
-        if (call.method == "POST")
-            return create(context, call);
-        return ApiReply::methodNotAllowed(call.method, call.path());
-    }
-    const bool roll = s.size() == 3 && s.at(2) == "roll"_L1;
-    if (s.size() > 3 || (s.size() == 3 && !roll))
-        return ApiReply::error(404, u"not_found"_s, u"there is no resource %1"_s.arg(call.path()));
-    if (const Decision decision = Permissions::seeKeys(call.actor.role); !decision)
-        return ApiReply::forbidden(decision);
+    ApiReply reply;
+    const auto key = keyOf(context, call, true, &reply);
+    return key ? changeKey(context, call, *key) : reply;
+}
 
-    bool ok = false;
-    const qint64 id = s.at(1).toLongLong(&ok);
-    std::optional<ApiKey> key = ok ? context.keys.find(id) : std::nullopt;
-    if (ok && !key) {
-        QString ignored;
-        context.keys.refresh(&ignored); // made by another process since this one last read the keys
-        key = context.keys.find(id);
-    }
+ApiReply remove(const ApiContext &context, const ApiCall &call)
+{
+    ApiReply reply;
+    const auto key = keyOf(context, call, true, &reply);
     if (!key)
-        return ApiReply::error(404, u"not_found"_s, u"there is no API key '%1'"_s.arg(s.at(1)));
-    if (const Decision decision = Permissions::seeKey(call.actor, key->member); !decision)
-        return ApiReply::forbidden(decision);
-
-    if (roll ? call.method != "POST"
-             : (call.method != "GET" && call.method != "PATCH" && call.method != "DELETE"))
-        return ApiReply::methodNotAllowed(call.method, call.path());
-    if (call.method != "GET") {
-        if (const Decision decision = Permissions::manageKeyOf(call.actor, key->member); !decision)
-            return ApiReply::forbidden(decision);
-    }
-    if (roll) {
-        StoreError error;
-        const auto rolled = context.keys.roll(call.auditActor(), key->id, &error);
-        if (!rolled)
-            return ApiReply::fromStoreError(error);
-        QJsonObject body = rolled->key.toJson();
-        body.insert(u"key"_s, QString::fromLatin1(rolled->plaintext)); // shown once
-        return { 200, body };
-    }
-    if (call.method == "GET") {
-        const SpendTotals spend = context.keys.spend(*key);
-        QJsonObject body = key->toJson();
-        body.insert(u"spend"_s,
-            QJsonObject {
-                { u"all_time_usd"_s, spend.allTime },
-                { u"period_usd"_s, spend.period },
-                { u"period_start"_s,
-                    spend.periodStart.isValid() ? QJsonValue(spend.periodStart.toString(Qt::ISODate))
-                                                : QJsonValue(QJsonValue::Null) },
-                { u"period_end"_s,
-                    spend.periodEnd.isValid() ? QJsonValue(spend.periodEnd.toString(Qt::ISODate))
-                                              : QJsonValue(QJsonValue::Null) },
-            });
-        return { 200, body };
-    }
-    if (call.method == "PATCH")
-        return change(context, call, *key);
+        return reply;
     StoreError error;
     if (!context.keys.remove(call.auditActor(), key->id, &error))
         return ApiReply::fromStoreError(error);
     return { 200, QJsonObject { { u"deleted"_s, true }, { u"id"_s, key->id } } };
+}
+
+ApiReply roll(const ApiContext &context, const ApiCall &call)
+{
+    ApiReply reply;
+    const auto key = keyOf(context, call, true, &reply);
+    if (!key)
+        return reply;
+    StoreError error;
+    const auto rolled = context.keys.roll(call.auditActor(), key->id, &error);
+    if (!rolled)
+        return ApiReply::fromStoreError(error);
+    QJsonObject body = rolled->key.toJson();
+    body.insert(u"key"_s, QString::fromLatin1(rolled->plaintext)); // shown once
+    return { 200, body };
 }
 
 } // namespace KeyResource

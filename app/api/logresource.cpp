@@ -1,7 +1,7 @@
 // logs: the request records, newest first, in cursor pages ("before" = next_before of the previous page) or
 // following new ones ("after" = latest_id of the previous answer), filtered; logs/{id}: one record with its
 // payloads where the policy retained them and the role allows.
-#include "apicall.h"
+#include "apiresources.h"
 
 #include "recordstore.h"
 
@@ -13,6 +13,10 @@ namespace {
 
 constexpr int kDefaultLimit = 50;
 constexpr int kMaxLimit = 500;
+
+} // namespace
+
+namespace LogResource {
 
 ApiReply page(const ApiContext &context, const ApiCall &call)
 {
@@ -72,10 +76,11 @@ ApiReply page(const ApiContext &context, const ApiCall &call)
 
 ApiReply one(const ApiContext &context, const ApiCall &call)
 {
+    const QString segment = call.params.value(u"id"_s);
     bool ok = false;
-    const qint64 id = call.segments.at(1).toLongLong(&ok);
+    const qint64 id = segment.toLongLong(&ok);
     if (!ok || id <= 0)
-        return ApiReply::error(404, u"not_found"_s, u"there is no record %1"_s.arg(call.segments.at(1)));
+        return ApiReply::error(404, u"not_found"_s, u"there is no record %1"_s.arg(segment));
     QString member;
     QString error;
     // Read without payloads first: whether they may be shown depends on whose record it is.
@@ -98,21 +103,6 @@ ApiReply one(const ApiContext &context, const ApiCall &call)
     // Tells the dashboard why there is nothing to show: the policy kept none, or the role may not see it.
     object.insert(u"payloads"_s, !allowed ? u"not_allowed"_s : retained ? u"included"_s : u"not_retained"_s);
     return { 200, object };
-}
-
-} // namespace
-
-namespace LogResource {
-
-ApiReply handle(const ApiContext &context, const ApiCall &call)
-{
-    if (call.segments.size() > 2)
-        return ApiReply::error(404, u"not_found"_s, u"there is no resource %1"_s.arg(call.path()));
-    if (call.method != "GET")
-        return ApiReply::methodNotAllowed(call.method, call.path());
-    if (const Decision decision = Permissions::seeLogs(call.actor.role); !decision)
-        return ApiReply::forbidden(decision);
-    return call.segments.size() == 1 ? page(context, call) : one(context, call);
 }
 
 } // namespace LogResource

@@ -1,5 +1,5 @@
 // members: the team list, adding, changing and removing members, ownership transfer, one's own password.
-#include "apicall.h"
+#include "apiresources.h"
 
 #include "accesstokenstore.h"
 #include "apihandler.h"
@@ -33,10 +33,119 @@ std::optional<Role> roleFrom(const QJsonValue &value, ApiReply *reply)
     return role;
 }
 
+// The member {id} names: a member id, or "me" for the caller.
+std::optional<qint64> targetId(const ApiCall &call, ApiReply *reply)
+{
+    const QString segment = call.params.value(u"id"_s);
+    const std::optional<qint64> id = segment == "me"_L1 ? std::optional(call.actor.id) : idFrom(segment);
+    if (!id)
+        *reply = noSuchMember(segment);
+    return id;
+}
+
+// The member's own record, with what the dashboard may offer them: asked of the permissions, never worked
+// out again by the window.
+QJsonObject selfJson(const Member &self)
+{
+    QJsonObject body = self.toJson();
+    body.insert(u"can"_s, QJsonArray::fromStringList(Permissions::actionsOf(self)));
+    body.insert(u"record_scope"_s, Permissions::recordScopeName(Permissions::recordScope(self.role)));
+    return body;
+}
+
+// The target of PATCH or DELETE members/{id}; refuses those who may not change members before telling them
+// who exists.
+std::optional<Member> targetToChange(const ApiContext &context, const ApiCall &call, ApiReply *reply)
+{
+    const std::optional<qint64> id = targetId(call, reply);
+    if (!id)
+        return std::nullopt;
+    StoreError error;
+    auto target = context.members.member(*id, &error);
+    if (!target) {
+        if (const Decision decision = Permissions::addMember(call.actor.role, Role::Restricted); !decision)
+            *reply = ApiReply::forbidden(decision);
+        else
+            *reply = ApiReply::fromStoreError(error);
+    }
+    return target;
+}
+
+ApiReply changeMember(const ApiContext &context, const ApiCall &call, const Member &target)
+{
+    MemberStore::Change change;
+    ApiReply reply;
+    for (auto it = call.body.begin(); it != call.body.end(); ++it) {
+        if (it.key() == "name"_L1) {
+            change.name = it->toString();
+        } else if (it.key() == "role"_L1) {
+            change.role = roleFrom(*it, &reply);
+            if (!change.role)
+                return reply;
+        } else if (it.key() == "key_budget_usd"_L1) {
+            if (!it->isNull() && !it->isDouble())
+                return ApiReply::error(
+                    422, u"invalid"_s, u"'key_budget_usd' must be a number of dollars or null"_s);
+            change.keyBudgetUsd = it->isNull() ? std::optional<double>() : std::optional(it->toDouble());
+        } else {
+            return ApiReply::error(422, u"invalid"_s,
+                u"'%1' cannot be changed here (name, role, key_budget_usd can)"_s.arg(it.key()));
+        }
+    }
+    const bool onlyName = change.name && !change.role && !change.keyBudgetUsd;
+    if (const Decision decision = Permissions::changeMember(call.actor, target, change.role, onlyName);
+        !decision)
+        return ApiReply::forbidden(decision);
+    StoreError error;
+    const auto updated = context.members.update(call.auditActor(), target.id, change, &error);
+    return updated ? ApiReply { 200, updated->toJson() } : ApiReply::fromStoreError(error);
+}
+
+// DELETE members/{id}[?records=keep|delete]: what becomes of their records is the remover's choice (keep, by
+// default: under their email, as a former member's); one's own account always takes its records with it.
+ApiReply removeMember(const ApiContext &context, const ApiCall &call, const Member &target)
+{
+    if (const Decision decision = Permissions::removeMember(call.actor, target); !decision)
+        return ApiReply::forbidden(decision);
+    const bool self = target.id == call.actor.id;
+    const QString choice = call.query.queryItemValue(u"records"_s);
+    if (!choice.isEmpty() && choice != "keep"_L1 && choice != "delete"_L1)
+        return ApiReply::error(
+            422, u"invalid"_s, u"'records' must be keep or delete, not '%1'"_s.arg(choice));
+    if (self && choice == "keep"_L1)
+        return ApiReply::error(422, u"invalid"_s,
+            u"your own account's records are deleted with it; leave out 'records', or ask an owner "
+            "or admin to remove you and keep them"_s);
+    const auto records
+        = self || choice == "delete"_L1 ? MemberStore::Records::Delete : MemberStore::Records::Keep;
+    if (records == MemberStore::Records::Delete) {
+        if (const Decision decision = Permissions::deleteMemberData(call.actor, target.email); !decision)
+            return ApiReply::forbidden(decision);
+    }
+    StoreError error;
+    const auto removal = context.members.remove(call.auditActor(), target.id, records, &error);
+    if (!removal)
+        return ApiReply::fromStoreError(error);
+    // This instance's proxy refuses their keys from now on; the others after their catch-up with the
+    // database.
+    QString refreshError;
+    if (!context.keys.refresh(&refreshError))
+        qCWarning(lcApi,
+            "member %lld removed, but the key cache was not refreshed (their keys are refused after "
+            "the next catch-up): %s",
+            target.id, qPrintable(refreshError));
+    QJsonObject body = removal->toJson();
+    body.insert(u"removed"_s, true);
+    body.insert(u"id"_s, target.id);
+    return { 200, body };
+}
+
+} // namespace
+
+namespace MemberResource {
+
 ApiReply list(const ApiContext &context, const ApiCall &call)
 {
-    if (const Decision decision = Permissions::seeTeam(call.actor.role); !decision)
-        return ApiReply::forbidden(decision);
     StoreError error;
     const auto members = context.members.members(&error);
     if (!members)
@@ -75,73 +184,59 @@ ApiReply add(const ApiContext &context, const ApiCall &call)
     return { 201, body };
 }
 
-ApiReply change(const ApiContext &context, const ApiCall &call, const Member &target)
+ApiReply showSelf(const ApiContext &context, const ApiCall &call)
 {
-    MemberStore::Change change;
-    ApiReply reply;
-    for (auto it = call.body.begin(); it != call.body.end(); ++it) {
-        if (it.key() == "name"_L1) {
-            change.name = it->toString();
-        } else if (it.key() == "role"_L1) {
-            change.role = roleFrom(*it, &reply);
-            if (!change.role)
-                return reply;
-        } else if (it.key() == "key_budget_usd"_L1) {
-            if (!it->isNull() && !it->isDouble())
-                return ApiReply::error(
-                    422, u"invalid"_s, u"'key_budget_usd' must be a number of dollars or null"_s);
-            change.keyBudgetUsd = it->isNull() ? std::optional<double>() : std::optional(it->toDouble());
-        } else {
-            return ApiReply::error(422, u"invalid"_s,
-                u"'%1' cannot be changed here (name, role, key_budget_usd can)"_s.arg(it.key()));
-        }
-    }
-    const bool onlyName = change.name && !change.role && !change.keyBudgetUsd;
-    if (const Decision decision = Permissions::changeMember(call.actor, target, change.role, onlyName);
-        !decision)
-        return ApiReply::forbidden(decision);
     StoreError error;
-    const auto updated = context.members.update(call.auditActor(), target.id, change, &error);
-    return updated ? ApiReply { 200, updated->toJson() } : ApiReply::fromStoreError(error);
+    const auto self = context.members.member(call.actor.id, &error);
+    return self ? ApiReply { 200, selfJson(*self) } : ApiReply::fromStoreError(error);
 }
 
-// DELETE members/{id}[?records=keep|delete]: what becomes of their records is the remover's choice (keep, by
-// default: under their email, as a former member's); one's own account always takes its records with it.
-ApiReply remove(const ApiContext &context, const ApiCall &call, const Member &target)
+ApiReply show(const ApiContext &context, const ApiCall &call)
 {
-    if (const Decision decision = Permissions::removeMember(call.actor, target); !decision)
+    ApiReply reply;
+    const std::optional<qint64> id = targetId(call, &reply);
+    if (!id)
+        return reply;
+    if (*id == call.actor.id)
+        return showSelf(context, call);
+    if (const Decision decision = Permissions::seeTeam(call.actor.role); !decision)
         return ApiReply::forbidden(decision);
-    const bool self = target.id == call.actor.id;
-    const QString choice = call.query.queryItemValue(u"records"_s);
-    if (!choice.isEmpty() && choice != "keep"_L1 && choice != "delete"_L1)
-        return ApiReply::error(
-            422, u"invalid"_s, u"'records' must be keep or delete, not '%1'"_s.arg(choice));
-    if (self && choice == "keep"_L1)
-        return ApiReply::error(422, u"invalid"_s,
-            u"your own account's records are deleted with it; leave out 'records', or ask an owner "
-            "or admin to remove you and keep them"_s);
-    const auto records
-        = self || choice == "delete"_L1 ? MemberStore::Records::Delete : MemberStore::Records::Keep;
-    if (records == MemberStore::Records::Delete) {
-        if (const Decision decision = Permissions::deleteMemberData(call.actor, target.email); !decision)
-            return ApiReply::forbidden(decision);
-    }
     StoreError error;
-    const auto removal = context.members.remove(call.auditActor(), target.id, records, &error);
-    if (!removal)
+    const auto target = context.members.member(*id, &error);
+    if (!target)
         return ApiReply::fromStoreError(error);
-    // This instance's proxy refuses their keys from now on; the others after their catch-up with the
-    // database.
-    QString refreshError;
-    if (!context.keys.refresh(&refreshError))
-        qCWarning(lcApi,
-            "member %lld removed, but the key cache was not refreshed (their keys are refused after "
-            "the next catch-up): %s",
-            target.id, qPrintable(refreshError));
-    QJsonObject body = removal->toJson();
-    body.insert(u"removed"_s, true);
-    body.insert(u"id"_s, target.id);
-    return { 200, body };
+    if (Permissions::teamView(call.actor.role) != TeamView::Full)
+        return { 200,
+            QJsonObject { { u"id"_s, target->id }, { u"name"_s, target->name },
+                { u"role"_s, Roles::name(target->role) } } };
+    return { 200, target->toJson() };
+}
+
+ApiReply change(const ApiContext &context, const ApiCall &call)
+{
+    ApiReply reply;
+    const auto target = targetToChange(context, call, &reply);
+    return target ? changeMember(context, call, *target) : reply;
+}
+
+ApiReply remove(const ApiContext &context, const ApiCall &call)
+{
+    ApiReply reply;
+    const auto target = targetToChange(context, call, &reply);
+    return target ? removeMember(context, call, *target) : reply;
+}
+
+ApiReply transferOwnership(const ApiContext &context, const ApiCall &call)
+{
+    ApiReply reply;
+    const std::optional<qint64> id = targetId(call, &reply);
+    if (!id)
+        return reply;
+    StoreError error;
+    if (!context.members.transferOwnership(call.auditActor(), call.actor.id, *id, &error))
+        return ApiReply::fromStoreError(error);
+    const auto member = context.members.member(*id, &error);
+    return member ? ApiReply { 200, member->toJson() } : ApiReply::fromStoreError(error);
 }
 
 ApiReply setOwnPassword(const ApiContext &context, const ApiCall &call)
@@ -156,79 +251,6 @@ ApiReply setOwnPassword(const ApiContext &context, const ApiCall &call)
     if (!context.members.setPassword(call.auditActor(), call.actor.id, password, &error))
         return ApiReply::fromStoreError(error);
     return { 200, QJsonObject { { u"password_set"_s, true } } };
-}
-
-} // namespace
-
-namespace MemberResource {
-
-ApiReply handle(const ApiContext &context, const ApiCall &call)
-{
-    const QStringList &s = call.segments;
-    if (s.size() == 1) {
-        if (call.method == "GET")
-            return list(context, call);
-        if (call.method == "POST")
-            return add(context, call);
-        return ApiReply::methodNotAllowed(call.method, call.path());
-    }
-    if (s.size() == 3 && s.at(1) == "me"_L1 && s.at(2) == "password"_L1) {
-        if (call.method != "PUT")
-            return ApiReply::methodNotAllowed(call.method, call.path());
-        return setOwnPassword(context, call);
-    }
-    const bool transfer = s.size() == 3 && s.at(2) == "transfer-ownership"_L1;
-    if (s.size() > 3 || (s.size() == 3 && !transfer))
-        return ApiReply::error(404, u"not_found"_s, u"there is no resource %1"_s.arg(call.path()));
-    const std::optional<qint64> id = s.at(1) == "me"_L1 ? std::optional(call.actor.id) : idFrom(s.at(1));
-    if (!id)
-        return noSuchMember(s.at(1));
-
-    if (transfer) {
-        if (call.method != "POST")
-            return ApiReply::methodNotAllowed(call.method, call.path());
-        if (const Decision decision = Permissions::transferOwnership(call.actor.role); !decision)
-            return ApiReply::forbidden(decision);
-        StoreError error;
-        if (!context.members.transferOwnership(call.auditActor(), call.actor.id, *id, &error))
-            return ApiReply::fromStoreError(error);
-        const auto member = context.members.member(*id, &error);
-        return member ? ApiReply { 200, member->toJson() } : ApiReply::fromStoreError(error);
-    }
-
-    StoreError error;
-    const auto target = context.members.member(*id, &error);
-    if (call.method == "GET") {
-        if (*id != call.actor.id) {
-            if (const Decision decision = Permissions::seeTeam(call.actor.role); !decision)
-                return ApiReply::forbidden(decision);
-        }
-        if (!target)
-            return ApiReply::fromStoreError(error);
-        if (*id != call.actor.id && Permissions::teamView(call.actor.role) != TeamView::Full)
-            return { 200,
-                QJsonObject { { u"id"_s, target->id }, { u"name"_s, target->name },
-                    { u"role"_s, Roles::name(target->role) } } };
-        QJsonObject body = target->toJson();
-        if (*id == call.actor.id) {
-            // What the dashboard may offer: asked of the permissions, never worked out again by the window.
-            body.insert(u"can"_s, QJsonArray::fromStringList(Permissions::actionsOf(*target)));
-            body.insert(
-                u"record_scope"_s, Permissions::recordScopeName(Permissions::recordScope(target->role)));
-        }
-        return { 200, body };
-    }
-    if (call.method != "PATCH" && call.method != "DELETE")
-        return ApiReply::methodNotAllowed(call.method, call.path());
-    if (!target) {
-        // Refuse those who may not change members before telling them who exists.
-        if (const Decision decision = Permissions::addMember(call.actor.role, Role::Restricted); !decision)
-            return ApiReply::forbidden(decision);
-        return ApiReply::fromStoreError(error);
-    }
-    if (call.method == "PATCH")
-        return change(context, call, *target);
-    return remove(context, call, *target);
 }
 
 } // namespace MemberResource

@@ -28,29 +28,35 @@ enum class RecordScope {
 // How much of the team list a role sees.
 enum class TeamView { Full, NamesAndRoles, None };
 
-// The role table of the management API, in one place: every resource asks here before it acts, and nowhere
-// else decides. (Rows for usage, logs, keys, providers and policies join here with their resources.)
+// The role rules of the management API, in one place: every call asks here before it acts, and nowhere else
+// decides. Who may make each call is listed in docs/api-reference.md, rendered from the route table
+// (app/api/apiroutes.cpp), which names the rule below that gates each call; the finer rules, by role:
 //
-// | action                                   | owner | admin                               | developer |
-// restricted | | add/remove members, roles, budgets       | yes   | yes, not on owners, cannot grant owner |
-// no           | no         | | transfer ownership                       | yes   | no | no              | no
-// | | see team list                            | yes   | yes                                 | names and
-// roles | no         | | read audit log                           | yes   | yes | no              | no | |
-// see keys                                 | all   | all                                 | own keys only   |
-// no         | | create/limit/roll/delete API keys        | any   | any                                 |
-// own, within budget | no (keys are issued to them) | | revoke tokens                            | any   |
-// any                                 | own             | own        | | see usage | all   | all | own keys
-// only   | own totals only | | see logs                                 | all   | all | own keys only   | no
-// | | see payloads (where retained)            | yes   | yes                                 | own requests
-// | no         | | see provider credentials                 | yes   | yes                                 |
-// masked          | no         | | manage provider credentials              | yes   | yes | no              |
-// no         | | read the policies                        | yes   | yes                                 | yes
-// | yes        | | change retention policy, purge, delete all data | yes | no                            | no
-// | no         | | export the whole store                   | yes   | yes                                 |
-// no              | no         | | export a member's own data               | self and any | self and any |
-// self            | self       | | delete a member's data                   | self and any | self | self |
-// self       | | delete one's own account (and its data)  | yes (not the last owner) | yes | yes | yes |
-// Everyone may list and create their own tokens, set their own password and correct their own name (the
+// clang-format off
+// | action                              | owner      | admin                | developer      | restricted |
+// | ----------------------------------- | ---------- | -------------------- | -------------- | ---------- |
+// | add/remove members, roles, budgets  | yes        | yes, not owners' (1) | no             | no         |
+// | transfer ownership                  | yes        | no                   | no             | no         |
+// | see the team list                   | yes        | yes                  | names, roles   | no         |
+// | read the audit log                  | yes        | yes                  | no             | no         |
+// | list and revoke access tokens       | anyone's   | anyone's             | own            | own        |
+// | see API keys                        | all        | all                  | own            | no         |
+// | create/limit/roll/delete API keys   | anyone's   | anyone's             | own, in budget | no         |
+// | see usage                           | all        | all                  | own keys'      | own totals |
+// | see logs                            | all        | all                  | own keys'      | no         |
+// | see payloads (where retained)       | all        | all                  | own requests'  | no         |
+// | see providers                       | with hints | with hints           | without hints  | no         |
+// | change providers                    | yes        | yes                  | no             | no         |
+// | read the policies                   | yes        | yes                  | yes            | yes        |
+// | change policies, purge, delete all  | yes        | no                   | no             | no         |
+// | export the whole store              | yes        | yes                  | no             | no         |
+// | export a member's data              | anyone's   | anyone's             | own            | own        |
+// | delete a member's data              | anyone's   | own                  | own            | own        |
+// | delete one's own account (and data) | yes (2)    | yes                  | yes            | yes        |
+// clang-format on
+// (1) admins cannot change or remove an owner, nor make anyone an owner; (2) except the last owner.
+//
+// Everyone may create tokens for themselves, set their own password and correct their own name (the
 // correction right; their request records are what happened and are exported or deleted, not edited).
 namespace Permissions {
 TeamView teamView(Role actor);

@@ -1,6 +1,6 @@
 // policies: Settings → Policies. Everyone may read what is kept about them; owners change the retention
 // level and periods, and purge now what the periods no longer allow.
-#include "apicall.h"
+#include "apiresources.h"
 
 #include "clock.h"
 #include "policystore.h"
@@ -10,35 +10,27 @@ using namespace Qt::StringLiterals;
 
 namespace PolicyResource {
 
-ApiReply handle(const ApiContext &context, const ApiCall &call)
+ApiReply show(const ApiContext &context, const ApiCall &)
 {
-    const bool purge = call.segments.size() == 2 && call.segments.at(1) == "purge"_L1;
-    if (call.segments.size() != 1 && !purge)
-        return ApiReply::error(404, u"not_found"_s, u"there is no resource %1"_s.arg(call.path()));
+    return { 200, context.policies.current().toJson() };
+}
 
-    if (purge) {
-        if (call.method != "POST")
-            return ApiReply::methodNotAllowed(call.method, call.path());
-        if (const Decision decision = Permissions::changePolicy(call.actor.role); !decision)
-            return ApiReply::forbidden(decision);
-        const RetentionPolicy policy = context.policies.current();
-        const QDateTime now = context.clock.now();
-        QString error;
-        const auto removed = context.records.purge(
-            policy.payloadsBefore(now), policy.recordsBefore(now), call.auditActor(), now, &error);
-        if (!removed)
-            return ApiReply::fromStoreError(StoreError::database(u"cannot purge the records"_s, error));
-        return { 200,
-            QJsonObject {
-                { u"records_deleted"_s, removed->records }, { u"payloads_removed"_s, removed->payloads } } };
-    }
+ApiReply purge(const ApiContext &context, const ApiCall &call)
+{
+    const RetentionPolicy policy = context.policies.current();
+    const QDateTime now = context.clock.now();
+    QString error;
+    const auto removed = context.records.purge(
+        policy.payloadsBefore(now), policy.recordsBefore(now), call.auditActor(), now, &error);
+    if (!removed)
+        return ApiReply::fromStoreError(StoreError::database(u"cannot purge the records"_s, error));
+    return { 200,
+        QJsonObject {
+            { u"records_deleted"_s, removed->records }, { u"payloads_removed"_s, removed->payloads } } };
+}
 
-    if (call.method == "GET")
-        return { 200, context.policies.current().toJson() };
-    if (call.method != "PATCH" && call.method != "PUT")
-        return ApiReply::methodNotAllowed(call.method, call.path());
-    if (const Decision decision = Permissions::changePolicy(call.actor.role); !decision)
-        return ApiReply::forbidden(decision);
+ApiReply change(const ApiContext &context, const ApiCall &call)
+{
     QString error;
     const auto next = context.policies.current().patched(call.body, &error);
     if (!next)

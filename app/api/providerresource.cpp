@@ -2,7 +2,8 @@
 // keys, which are write-only and kept in the OS keychain. Everyone but restricted members sees the list;
 // owners and admins change it. Nobody ever reads a secret back: owners and admins see a hint ("sk-…a1b2"),
 // developers not even that.
-#include "apicall.h"
+#include "apiresources.h"
+
 #include "clock.h"
 #include "providerregistry.h"
 #include "wirenames.h"
@@ -133,59 +134,67 @@ ApiReply fromError(const ProviderRegistry::Error &error)
     return ApiReply::error(500, u"internal"_s, error.message);
 }
 
+// Owners and admins see the key hints; the others (who may see providers at all) not.
+bool seesHints(const ApiCall &call)
+{
+    return bool(Permissions::manageProviders(call.actor.role));
+}
+
+ApiReply unknownProvider(const QString &id)
+{
+    return ApiReply::error(404, u"not_found"_s,
+        u"there is no provider '%1' (GET /api/v1/providers lists them; "
+        "custom OpenAI-compatible ones are added in config.json)"_s.arg(id));
+}
+
+// Applies the change to provider {id}; answers the provider as it is then.
+ApiReply applyChange(const ApiContext &context, const ApiCall &call, const ProviderRegistry::Change &change)
+{
+    const QString id = call.params.value(u"id"_s);
+    if (const auto error = context.providers.change(call.auditActor(), id, change))
+        return fromError(*error);
+    const auto snapshot = context.providers.snapshot();
+    return { 200, providerJson(context.providers, *snapshot->find(id), seesHints(call)) };
+}
+
 } // namespace
 
 namespace ProviderResource {
 
-ApiReply handle(const ApiContext &context, const ApiCall &call)
+ApiReply list(const ApiContext &context, const ApiCall &call)
 {
-    const QStringList &s = call.segments;
-    const bool keyPath = s.size() == 3 && s.at(2) == "key"_L1;
-    if (s.size() > 3 || (s.size() == 3 && !keyPath))
-        return ApiReply::error(404, u"not_found"_s, u"there is no resource %1"_s.arg(call.path()));
-    if (const Decision decision = Permissions::seeProviders(call.actor.role); !decision)
-        return ApiReply::forbidden(decision);
-    const bool mayManage = bool(Permissions::manageProviders(call.actor.role));
-    ProviderRegistry &registry = context.providers;
+    QJsonArray list;
+    const auto snapshot = context.providers.snapshot();
+    for (const ProviderState &state : snapshot->providers)
+        list.append(providerJson(context.providers, state, seesHints(call)));
+    return { 200, QJsonObject { { u"providers"_s, list } } };
+}
 
-    if (s.size() == 1) {
-        if (call.method != "GET")
-            return ApiReply::methodNotAllowed(call.method, call.path());
-        QJsonArray list;
-        const auto snapshot = registry.snapshot();
-        for (const ProviderState &state : snapshot->providers)
-            list.append(providerJson(registry, state, mayManage));
-        return { 200, QJsonObject { { u"providers"_s, list } } };
-    }
-    const bool allowed = keyPath ? call.method == "DELETE"
-                                 : (call.method == "GET" || call.method == "PUT" || call.method == "PATCH");
-    if (!allowed)
-        return ApiReply::methodNotAllowed(call.method, call.path());
-    if (call.method != "GET") {
-        if (const Decision decision = Permissions::manageProviders(call.actor.role); !decision)
-            return ApiReply::forbidden(decision);
-    }
-    const QString &id = s.at(1);
-    if (!registry.snapshot()->find(id))
-        return ApiReply::error(404, u"not_found"_s,
-            u"there is no provider '%1' (GET /api/v1/providers lists them; "
-            "custom OpenAI-compatible ones are added in config.json)"_s.arg(id));
-    if (call.method != "GET") {
-        ProviderRegistry::Change change;
-        if (keyPath) {
-            change.removeKey = true;
-        } else {
-            ApiReply reply;
-            auto parsed = parseChange(call.body, &reply);
-            if (!parsed)
-                return reply;
-            change = std::move(*parsed);
-        }
-        if (const auto error = registry.change(call.auditActor(), id, change))
-            return fromError(*error);
-    }
-    const auto snapshot = registry.snapshot();
-    return { 200, providerJson(registry, *snapshot->find(id), mayManage) };
+ApiReply show(const ApiContext &context, const ApiCall &call)
+{
+    const QString id = call.params.value(u"id"_s);
+    const auto snapshot = context.providers.snapshot();
+    const ProviderState *state = snapshot->find(id);
+    return state ? ApiReply { 200, providerJson(context.providers, *state, seesHints(call)) }
+                 : unknownProvider(id);
+}
+
+ApiReply change(const ApiContext &context, const ApiCall &call)
+{
+    if (!context.providers.snapshot()->find(call.params.value(u"id"_s)))
+        return unknownProvider(call.params.value(u"id"_s));
+    ApiReply reply;
+    const auto change = parseChange(call.body, &reply);
+    return change ? applyChange(context, call, *change) : reply;
+}
+
+ApiReply removeKey(const ApiContext &context, const ApiCall &call)
+{
+    if (!context.providers.snapshot()->find(call.params.value(u"id"_s)))
+        return unknownProvider(call.params.value(u"id"_s));
+    ProviderRegistry::Change change;
+    change.removeKey = true;
+    return applyChange(context, call, change);
 }
 
 } // namespace ProviderResource

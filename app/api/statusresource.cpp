@@ -2,7 +2,7 @@
 // pages need fetching again: version, listener, uptime, the proxy's requests in flight and per minute, the
 // newest record id, the log writer's backlog and the database's health. Any member may read it: it names no
 // one. Everything here is read from memory except one MAX(id) on the records' primary key.
-#include "apicall.h"
+#include "apiresources.h"
 
 #include "clock.h"
 #include "gatewayvitals.h"
@@ -49,13 +49,8 @@ QJsonObject databaseJson(
 
 namespace StatusResource {
 
-ApiReply handle(const ApiContext &context, const ApiCall &call)
+ApiReply show(const ApiContext &context, const ApiCall &)
 {
-    if (call.segments.size() != 1)
-        return ApiReply::error(404, u"not_found"_s, u"there is no resource %1"_s.arg(call.path()));
-    if (call.method != "GET")
-        return ApiReply::methodNotAllowed(call.method, call.path());
-
     const QDateTime now = context.clock.now().toUTC();
     const QDateTime started = context.vitals.startedAt();
     QString readError;

@@ -1,5 +1,5 @@
 // tokens and auth/sign-in: personal access tokens, listed, created (shown once) and revoked.
-#include "apicall.h"
+#include "apiresources.h"
 
 #include "accesstokenstore.h"
 #include "memberstore.h"
@@ -54,45 +54,45 @@ ApiReply signIn(const ApiContext &context, const ApiCall &call)
     return { 201, answer };
 }
 
-ApiReply handle(const ApiContext &context, const ApiCall &call)
+ApiReply list(const ApiContext &context, const ApiCall &call)
 {
-    StoreError error;
-    if (call.segments.size() == 1) {
-        if (call.method == "GET") {
-            qint64 memberId = call.actor.id;
-            if (call.query.hasQueryItem(u"member_id"_s)) {
-                memberId = call.query.queryItemValue(u"member_id"_s).toLongLong();
-                if (memberId <= 0)
-                    return ApiReply::error(422, u"invalid"_s, u"'member_id' must be a member's id"_s);
-            }
-            if (const Decision decision = Permissions::listTokensOf(call.actor, memberId); !decision)
-                return ApiReply::forbidden(decision);
-            const auto tokens = context.tokens.list(memberId, &error);
-            if (!tokens)
-                return ApiReply::fromStoreError(error);
-            QJsonArray array;
-            for (const AccessToken &token : *tokens)
-                array.append(token.toJson());
-            return { 200, QJsonObject { { u"tokens"_s, array } } };
-        }
-        if (call.method == "POST") {
-            if (const Decision decision = Permissions::createTokenFor(call.actor, call.actor.id); !decision)
-                return ApiReply::forbidden(decision);
-            const auto created = context.tokens.create(
-                call.auditActor(), call.actor.id, call.body.value(u"name"_s).toString(), &error);
-            return created ? ApiReply { 201, createdBody(*created) } : ApiReply::fromStoreError(error);
-        }
-        return ApiReply::methodNotAllowed(call.method, call.path());
+    qint64 memberId = call.actor.id;
+    if (call.query.hasQueryItem(u"member_id"_s)) {
+        memberId = call.query.queryItemValue(u"member_id"_s).toLongLong();
+        if (memberId <= 0)
+            return ApiReply::error(422, u"invalid"_s, u"'member_id' must be a member's id"_s);
     }
-    if (call.segments.size() != 2)
-        return ApiReply::error(404, u"not_found"_s, u"there is no resource %1"_s.arg(call.path()));
-    if (call.method != "DELETE")
-        return ApiReply::methodNotAllowed(call.method, call.path());
+    if (const Decision decision = Permissions::listTokensOf(call.actor, memberId); !decision)
+        return ApiReply::forbidden(decision);
+    StoreError error;
+    const auto tokens = context.tokens.list(memberId, &error);
+    if (!tokens)
+        return ApiReply::fromStoreError(error);
+    QJsonArray array;
+    for (const AccessToken &token : *tokens)
+        array.append(token.toJson());
+    return { 200, QJsonObject { { u"tokens"_s, array } } };
+}
+
+ApiReply create(const ApiContext &context, const ApiCall &call)
+{
+    if (const Decision decision = Permissions::createTokenFor(call.actor, call.actor.id); !decision)
+        return ApiReply::forbidden(decision);
+    StoreError error;
+    const auto created = context.tokens.create(
+        call.auditActor(), call.actor.id, call.body.value(u"name"_s).toString(), &error);
+    return created ? ApiReply { 201, createdBody(*created) } : ApiReply::fromStoreError(error);
+}
+
+ApiReply revoke(const ApiContext &context, const ApiCall &call)
+{
+    const QString segment = call.params.value(u"id"_s);
     bool ok = false;
-    const qint64 id = call.segments.at(1).toLongLong(&ok);
+    const qint64 id = segment.toLongLong(&ok);
+    StoreError error;
     const auto token = ok ? context.tokens.token(id, &error) : std::nullopt;
     if (!token)
-        return ApiReply::error(404, u"not_found"_s, u"there is no token '%1'"_s.arg(call.segments.at(1)));
+        return ApiReply::error(404, u"not_found"_s, u"there is no token '%1'"_s.arg(segment));
     if (const Decision decision = Permissions::revokeToken(call.actor, token->memberId); !decision)
         return ApiReply::forbidden(decision);
     if (!context.tokens.revoke(call.auditActor(), id, &error))

@@ -1,7 +1,7 @@
 // usage: totals and time series of requests, tokens, cost, errors and latency percentiles, from the hourly
 // rollups (minute buckets: the minute rollups of the last two days), optionally grouped by model, provider,
 // API key or member.
-#include "apicall.h"
+#include "apiresources.h"
 
 #include "apikeystore.h"
 #include "clock.h"
@@ -97,12 +97,8 @@ UsageBucket defaultBucket(const RecordFilter &filter, const QDateTime &minutesSi
 
 namespace UsageResource {
 
-ApiReply handle(const ApiContext &context, const ApiCall &call)
+ApiReply report(const ApiContext &context, const ApiCall &call)
 {
-    if (call.segments.size() != 1)
-        return ApiReply::error(404, u"not_found"_s, u"there is no resource %1"_s.arg(call.path()));
-    if (call.method != "GET")
-        return ApiReply::methodNotAllowed(call.method, call.path());
     ApiReply refusal;
     const auto filter = RecordParams::filter(context, call, &refusal);
     if (!filter)
