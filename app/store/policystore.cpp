@@ -73,10 +73,12 @@ bool PolicyStore::update(
     const QString upsert = Database::isPostgres(db)
         ? u"INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"_s
         : u"INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)"_s;
-    query.prepare(upsert);
+    // PostgreSQL prepares on the server, which already waits for the table's lock: a failed prepare is this
+    // write's failure (busy), not a later "syntax error" from executing nothing.
+    const bool prepared = query.prepare(upsert);
     query.addBindValue(kSettingsKey);
     query.addBindValue(QString::fromUtf8(QJsonDocument(next.toJson()).toJson(QJsonDocument::Compact)));
-    if (!query.exec()) {
+    if (!prepared || !query.exec()) {
         *error = StoreError::database(failure, query.lastError());
         return false;
     }
