@@ -74,8 +74,10 @@ bool Gateway::start(QString *error)
     m_accessTokens = std::make_unique<AccessTokenStore>(*location, *m_members, m_clock);
     m_audit = std::make_unique<AuditLog>(*location);
     m_policies = std::make_unique<PolicyStore>(*location, RetentionPolicy { m_config.retention, 30, 365 });
-    if (!m_policies->refresh(error))
+    if (StoreError storeError; !m_policies->refresh(&storeError)) {
+        *error = storeError.message;
         return false;
+    }
     m_records = std::make_unique<RecordStore>(*location);
     m_secrets = std::make_unique<SecretStore>(m_config.keychainService);
     m_providerSettings = std::make_unique<ProviderSettingsStore>(*location);
@@ -243,7 +245,11 @@ QList<ProviderConfig> Gateway::configuredProviders() const
 
 bool Gateway::catchUpWithSharedDatabase(QString *error)
 {
-    return m_policies->refresh(error) && m_providers->refresh(error) && m_keys->refresh(error);
+    if (StoreError storeError; !m_policies->refresh(&storeError)) {
+        *error = storeError.message;
+        return false;
+    }
+    return m_providers->refresh(error) && m_keys->refresh(error);
 }
 
 bool Gateway::syncKeySpend(QString *error)

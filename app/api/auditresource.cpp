@@ -23,10 +23,10 @@ ApiReply page(const ApiContext &context, const ApiCall &call)
                                                           : kDefaultLimit;
     if (!ok || limit < 1 || limit > kMaxLimit)
         return ApiReply::error(422, u"invalid"_s, u"'limit' must be from 1 to %1"_s.arg(kMaxLimit));
-    QString error;
+    StoreError error;
     const auto entries = context.audit.page(before, limit, &error);
     if (!entries)
-        return ApiReply::fromStoreError(StoreError::database(u"cannot read the audit log"_s, error));
+        return ApiReply::fromStoreError(error);
     QJsonArray array;
     for (const AuditEntry &entry : *entries)
         array.append(entry.toJson());

@@ -44,7 +44,7 @@ bool resolve(
         return true;
     }
     if (who.contains(u'@')) {
-        *email = who;
+        *email = Emails::normalized(who);
         return true;
     }
     bool ok = false;

@@ -36,8 +36,8 @@ ApiReply change(const ApiContext &context, const ApiCall &call)
     if (!next)
         return ApiReply::error(422, u"invalid"_s, error);
     const QDateTime now = context.clock.now();
-    if (!context.policies.update(*next, call.auditActor(), now, &error))
-        return ApiReply::fromStoreError(StoreError::database(u"cannot store the policies"_s, error));
+    if (StoreError storeError; !context.policies.update(*next, call.auditActor(), now, &storeError))
+        return ApiReply::fromStoreError(storeError);
     QJsonObject body = next->toJson();
     qint64 payloadsRemoved = 0;
     if (next->level == RetentionLevel::MetadataOnly) {

@@ -39,7 +39,7 @@ std::optional<RecordFilter> filter(const ApiContext &context, const ApiCall &cal
     filter.from = from->isValid() ? *from : filter.to.addDays(-30);
     filter.model = call.query.queryItemValue(u"model"_s, QUrl::FullyDecoded);
     filter.provider = call.query.queryItemValue(u"provider"_s, QUrl::FullyDecoded);
-    filter.member = call.query.queryItemValue(u"member"_s, QUrl::FullyDecoded);
+    filter.member = Emails::normalized(call.query.queryItemValue(u"member"_s, QUrl::FullyDecoded));
     if (call.query.hasQueryItem(u"key"_s)) {
         bool ok = false;
         filter.apiKeyId = call.query.queryItemValue(u"key"_s).toLongLong(&ok);

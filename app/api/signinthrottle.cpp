@@ -1,11 +1,6 @@
 #include "signinthrottle.h"
 
-namespace {
-QString normalized(const QString &email)
-{
-    return email.trimmed().toLower();
-}
-} // namespace
+#include "member.h"
 
 std::optional<qint64> SignInThrottle::waitFor(
     QHash<QString, Attempts> &failures, const QString &key, int max, qint64 now)
@@ -27,7 +22,7 @@ std::optional<qint64> SignInThrottle::wait(const QString &email, const QString &
 {
     QMutexLocker locker(&m_mutex);
     const qint64 now = m_clock.monotonicMs();
-    const auto byEmail = waitFor(m_byEmail, normalized(email), kMaxPerEmail, now);
+    const auto byEmail = waitFor(m_byEmail, Emails::normalized(email), kMaxPerEmail, now);
     const auto byAddress = waitFor(m_byAddress, address, kMaxPerAddress, now);
     if (byEmail && byAddress)
         return std::max(*byEmail, *byAddress);
@@ -38,7 +33,7 @@ void SignInThrottle::failed(const QString &email, const QString &address)
 {
     QMutexLocker locker(&m_mutex);
     const qint64 now = m_clock.monotonicMs();
-    m_byEmail[normalized(email)].push_back(now);
+    m_byEmail[Emails::normalized(email)].push_back(now);
     m_byAddress[address].push_back(now);
     if (++m_callsSinceSweep >= 256)
         forgetExpired(now);
@@ -47,7 +42,7 @@ void SignInThrottle::failed(const QString &email, const QString &address)
 void SignInThrottle::succeeded(const QString &email)
 {
     QMutexLocker locker(&m_mutex);
-    m_byEmail.remove(normalized(email));
+    m_byEmail.remove(Emails::normalized(email));
 }
 
 // Guessing with ever new emails or addresses must not grow memory without end.

@@ -68,16 +68,6 @@ QJsonValue money(const std::optional<double> &value)
     return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
 }
 
-// The unaudited calls (QString errors) give the message the audited ones would.
-template<class Call> bool withMessage(QString *error, Call call)
-{
-    StoreError storeError;
-    const bool ok = call(&storeError);
-    if (!ok)
-        *error = storeError.message;
-    return ok;
-}
-
 KeyLimits utcLimits(KeyLimits limits)
 {
     if (limits.expiresAt)
@@ -145,21 +135,6 @@ QSqlDatabase ApiKeyStore::connection(QString *error)
 std::optional<ApiKeyStore::Created> ApiKeyStore::create(const Actor &actor, const QString &name,
     const QString &memberEmail, const KeyLimits &limits, StoreError *error)
 {
-    return createKey(&actor, name, memberEmail, limits, error);
-}
-
-std::optional<ApiKeyStore::Created> ApiKeyStore::create(
-    const QString &name, const QString &memberEmail, QString *error)
-{
-    std::optional<Created> created;
-    withMessage(error,
-        [&](StoreError *e) { return (created = createKey(nullptr, name, memberEmail, {}, e)).has_value(); });
-    return created;
-}
-
-std::optional<ApiKeyStore::Created> ApiKeyStore::createKey(const Actor *actor, const QString &name,
-    const QString &memberEmail, const KeyLimits &limits, StoreError *error)
-{
     ApiKey key;
     key.name = name.trimmed();
     if (key.name.isEmpty()) {
@@ -172,7 +147,7 @@ std::optional<ApiKeyStore::Created> ApiKeyStore::createKey(const Actor *actor, c
         return std::nullopt;
     }
     const QByteArray secret = SecretToken::newSecret();
-    key.member = memberEmail.trimmed();
+    key.member = Emails::normalized(memberEmail); // its records carry it: one spelling for one person
     key.createdAt = m_clock.now().toUTC();
     key.secretHash = SecretToken::hashOf(secret);
     key.limits = utcLimits(limits);
@@ -196,7 +171,7 @@ std::optional<ApiKeyStore::Created> ApiKeyStore::createKey(const Actor *actor, c
     }
     key.id = insert.value(0).toLongLong();
     insert.finish();
-    if (!audited.finish(auditEntries(actor, u"key.create"_s, key.id, {}, key.toJson()), error))
+    if (!audited.finish({ auditEntry(actor, u"key.create"_s, key.id, {}, key.toJson()) }, error))
         return std::nullopt;
 
     QWriteLocker locker(&m_lock);
@@ -331,33 +306,6 @@ std::optional<QList<ApiKey>> ApiKeyStore::list(StoreError *error)
 std::optional<ApiKey> ApiKeyStore::update(
     const Actor &actor, qint64 id, const Change &change, StoreError *error)
 {
-    return updateKey(&actor, id, change, error);
-}
-
-bool ApiKeyStore::setDisabled(qint64 id, bool disabled, QString *error)
-{
-    return withMessage(error, [&](StoreError *e) {
-        return updateKey(nullptr, id, Change { {}, disabled, {} }, e).has_value();
-    });
-}
-
-bool ApiKeyStore::rename(qint64 id, const QString &name, QString *error)
-{
-    return withMessage(error, [&](StoreError *e) {
-        return updateKey(nullptr, id, Change { name, {}, {} }, e).has_value();
-    });
-}
-
-bool ApiKeyStore::setLimits(qint64 id, const KeyLimits &limits, QString *error)
-{
-    return withMessage(error, [&](StoreError *e) {
-        return updateKey(nullptr, id, Change { {}, {}, limits }, e).has_value();
-    });
-}
-
-std::optional<ApiKey> ApiKeyStore::updateKey(
-    const Actor *actor, qint64 id, const Change &change, StoreError *error)
-{
     if (change.name && change.name->trimmed().isEmpty()) {
         error->set(StoreError::Kind::Invalid, u"an API key's name cannot be empty"_s);
         return std::nullopt;
@@ -393,7 +341,7 @@ std::optional<ApiKey> ApiKeyStore::updateKey(
         *error = StoreError::database(u"cannot change API key %1"_s.arg(id), write.lastError());
         return std::nullopt;
     }
-    if (!audited.finish(auditEntries(actor, u"key.update"_s, id, before->toJson(), after.toJson()), error))
+    if (!audited.finish({ auditEntry(actor, u"key.update"_s, id, before->toJson(), after.toJson()) }, error))
         return std::nullopt;
     QWriteLocker locker(&m_lock);
     m_keys.insert(id, after);
@@ -401,18 +349,6 @@ std::optional<ApiKey> ApiKeyStore::updateKey(
 }
 
 std::optional<ApiKeyStore::Created> ApiKeyStore::roll(const Actor &actor, qint64 id, StoreError *error)
-{
-    return rollKey(&actor, id, error);
-}
-
-std::optional<ApiKeyStore::Created> ApiKeyStore::roll(qint64 id, QString *error)
-{
-    std::optional<Created> rolled;
-    withMessage(error, [&](StoreError *e) { return (rolled = rollKey(nullptr, id, e)).has_value(); });
-    return rolled;
-}
-
-std::optional<ApiKeyStore::Created> ApiKeyStore::rollKey(const Actor *actor, qint64 id, StoreError *error)
 {
     const QString failure = u"cannot replace the secret of API key %1"_s.arg(id);
     QMutexLocker reloadLocker(&m_reloadMutex);
@@ -434,7 +370,7 @@ std::optional<ApiKeyStore::Created> ApiKeyStore::rollKey(const Actor *actor, qin
         *error = StoreError::database(failure, write.lastError());
         return std::nullopt;
     }
-    if (!audited.finish(auditEntries(actor, u"key.roll"_s, id, before->toJson(), after.toJson()), error))
+    if (!audited.finish({ auditEntry(actor, u"key.roll"_s, id, before->toJson(), after.toJson()) }, error))
         return std::nullopt;
     QWriteLocker locker(&m_lock);
     m_keys.insert(id, after);
@@ -442,16 +378,6 @@ std::optional<ApiKeyStore::Created> ApiKeyStore::rollKey(const Actor *actor, qin
 }
 
 bool ApiKeyStore::remove(const Actor &actor, qint64 id, StoreError *error)
-{
-    return removeKey(&actor, id, error);
-}
-
-bool ApiKeyStore::remove(qint64 id, QString *error)
-{
-    return withMessage(error, [&](StoreError *e) { return removeKey(nullptr, id, e); });
-}
-
-bool ApiKeyStore::removeKey(const Actor *actor, qint64 id, StoreError *error)
 {
     const QString failure = u"cannot delete API key %1"_s.arg(id);
     QMutexLocker reloadLocker(&m_reloadMutex);
@@ -468,7 +394,7 @@ bool ApiKeyStore::removeKey(const Actor *actor, qint64 id, StoreError *error)
         *error = StoreError::database(failure, erase.lastError());
         return false;
     }
-    if (!audited.finish(auditEntries(actor, u"key.delete"_s, id, before->toJson(), {}), error))
+    if (!audited.finish({ auditEntry(actor, u"key.delete"_s, id, before->toJson(), {}) }, error))
         return false;
     QWriteLocker locker(&m_lock);
     m_keys.remove(id);
@@ -495,13 +421,11 @@ std::optional<ApiKey> ApiKeyStore::readKey(
     return key;
 }
 
-QList<AuditEntry> ApiKeyStore::auditEntries(const Actor *actor, const QString &action, qint64 id,
+AuditEntry ApiKeyStore::auditEntry(const Actor &actor, const QString &action, qint64 id,
     const QJsonObject &before, const QJsonObject &after) const
 {
-    if (!actor)
-        return {};
-    return { AuditEntry {
-        0, m_clock.now(), actor->memberId, actor->email, action, u"key:%1"_s.arg(id), before, after } };
+    return AuditEntry { 0, m_clock.now(), actor.memberId, actor.email, action, u"key:%1"_s.arg(id), before,
+        after };
 }
 
 void ApiKeyStore::ensureSeeded(qint64 id)

@@ -67,9 +67,10 @@ public:
         std::optional<KeyLimits> limits; // replaces every limit; validated first
     };
 
-    // The API's and the command line's changes: each writes its audit row (key.create, key.update, key.roll,
-    // key.delete, by `actor`) in the transaction that makes the change, so both land or neither does, and
-    // each change is one statement. Invalid, NotFound, Busy or Failed otherwise (StoreError).
+    // Every change of a key (the API's, the command line's, a test's or a benchmark's): each writes its audit
+    // row (key.create, key.update, key.roll, key.delete, by `actor`) in the transaction that makes the
+    // change, so both land or neither does, and each change is one statement. Invalid, NotFound, Busy or
+    // Failed otherwise (StoreError).
     std::optional<Created> create(const Actor &actor, const QString &name, const QString &memberEmail,
         const KeyLimits &limits, StoreError *error);
     std::optional<ApiKey> update(const Actor &actor, qint64 id, const Change &change, StoreError *error);
@@ -79,15 +80,6 @@ public:
     // Deletes the key; its request records stay (with its id).
     bool remove(const Actor &actor, qint64 id, StoreError *error);
     std::optional<QList<ApiKey>> list(StoreError *error);
-
-    // The same changes without an audit row, for test harnesses and benchmarks that set the scene; *error
-    // gets the message the audited calls give.
-    std::optional<Created> create(const QString &name, const QString &memberEmail, QString *error);
-    bool setDisabled(qint64 id, bool disabled, QString *error);
-    bool rename(qint64 id, const QString &name, QString *error);
-    bool setLimits(qint64 id, const KeyLimits &limits, QString *error);
-    std::optional<Created> roll(qint64 id, QString *error);
-    bool remove(qint64 id, QString *error);
 
     // The key a client presented, or nullopt when it is unknown, malformed, disabled, expired or does not
     // match.
@@ -121,17 +113,11 @@ public:
 
 private:
     std::optional<ApiKey> lookUp(qint64 id); // reads one key this store does not know yet (rate-limited)
-    // The changes, audited by `actor` when there is one (the unaudited calls pass none).
-    std::optional<Created> createKey(const Actor *actor, const QString &name, const QString &memberEmail,
-        const KeyLimits &limits, StoreError *error);
-    std::optional<ApiKey> updateKey(const Actor *actor, qint64 id, const Change &change, StoreError *error);
-    std::optional<Created> rollKey(const Actor *actor, qint64 id, StoreError *error);
-    bool removeKey(const Actor *actor, qint64 id, StoreError *error);
     // The key's row as stored, read on `db` (inside the change's transaction); NotFound when there is none.
     static std::optional<ApiKey> readKey(
         QSqlDatabase &db, qint64 id, const QString &failure, StoreError *error);
-    QList<AuditEntry> auditEntries(const Actor *actor, const QString &action, qint64 id,
-        const QJsonObject &before, const QJsonObject &after) const;
+    AuditEntry auditEntry(const Actor &actor, const QString &action, qint64 id, const QJsonObject &before,
+        const QJsonObject &after) const;
     bool loadAll(QString *error, QList<ApiKey> *keys = nullptr); // unconditional re-read
     QSqlDatabase connection(QString *error);
     void ensureSeeded(qint64 id);

@@ -42,8 +42,7 @@ QJsonObject AuditEntry::toJson() const
 }
 
 AuditLog::AuditLog(DatabaseLocation location)
-    : m_location(location)
-    , m_connections(std::move(location), u"gateway.audit"_s)
+    : m_connections(std::move(location), u"gateway.audit"_s)
 { }
 
 AuditLog::~AuditLog() = default;
@@ -70,22 +69,15 @@ bool AuditLog::append(QSqlDatabase &db, const AuditEntry &entry, QString *error)
     return true;
 }
 
-QSqlDatabase AuditLog::connection(QString *error)
+std::optional<QList<AuditEntry>> AuditLog::page(qint64 beforeId, int limit, StoreError *error)
 {
-    return m_connections.connection(error);
-}
-
-bool AuditLog::record(const AuditEntry &entry, QString *error)
-{
-    QSqlDatabase db = connection(error);
-    return db.isValid() && append(db, entry, error);
-}
-
-std::optional<QList<AuditEntry>> AuditLog::page(qint64 beforeId, int limit, QString *error)
-{
-    QSqlDatabase db = connection(error);
-    if (!db.isValid())
+    const QString failure = u"cannot read the audit log"_s;
+    QString sqlError;
+    QSqlDatabase db = m_connections.connection(&sqlError);
+    if (!db.isValid()) {
+        *error = StoreError::database(failure, sqlError);
         return std::nullopt;
+    }
     QSqlQuery query(db);
     query.setForwardOnly(true);
     query.prepare(u"SELECT id, at, actor_member_id, actor_email, action, target, before_json, after_json "
@@ -93,7 +85,7 @@ std::optional<QList<AuditEntry>> AuditLog::page(qint64 beforeId, int limit, QStr
     query.addBindValue(beforeId > 0 ? beforeId : std::numeric_limits<qint64>::max());
     query.addBindValue(limit);
     if (!query.exec()) {
-        *error = u"cannot read the audit log: "_s + query.lastError().text();
+        *error = StoreError::database(failure, query.lastError());
         return std::nullopt;
     }
     QList<AuditEntry> entries;
@@ -121,12 +113,14 @@ bool AuditedChange::begin(StoreError *error)
 {
     QString sqlError;
     m_db = m_connections.connection(&sqlError);
-    if (m_db.isValid()) {
-        m_transaction.emplace(m_db);
-        if (m_transaction->begin(&sqlError))
-            return true;
+    if (!m_db.isValid()) {
+        *error = StoreError::database(m_failure, sqlError);
+        return false;
     }
-    *error = StoreError::database(m_failure, sqlError);
+    m_transaction.emplace(m_db);
+    if (m_transaction->begin(&sqlError))
+        return true;
+    *error = StoreError::database(m_failure, m_transaction->lastError());
     return false;
 }
 
@@ -141,6 +135,6 @@ bool AuditedChange::finish(const QList<AuditEntry> &entries, StoreError *error)
     }
     if (m_transaction->commit(&sqlError))
         return true;
-    *error = StoreError::database(m_failure, sqlError);
+    *error = StoreError::database(m_failure, m_transaction->lastError());
     return false;
 }

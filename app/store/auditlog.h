@@ -30,8 +30,8 @@ struct AuditEntry
 };
 
 // Reads the audit log and appends to it. Writers that change something append inside their own
-// transaction (append() on their connection), so that a change and its audit row land together or not at all.
-// Thread-safe: one connection per thread.
+// transaction (append() on their connection, or an AuditedChange), so that a change and its audit row land
+// together or not at all. Thread-safe: one connection per thread.
 class AuditLog final
 {
     Q_DISABLE_COPY_MOVE(AuditLog)
@@ -40,18 +40,12 @@ public:
     ~AuditLog();
 
     // Newest first: up to `limit` entries with id < beforeId (beforeId <= 0: from the newest).
-    std::optional<QList<AuditEntry>> page(qint64 beforeId, int limit, QString *error);
+    std::optional<QList<AuditEntry>> page(qint64 beforeId, int limit, StoreError *error);
 
     // Appends on `db`, normally within the caller's open transaction.
     static bool append(QSqlDatabase &db, const AuditEntry &entry, QString *error);
-    // Appends on this log's own connection, for writers whose store keeps no transaction to share (API keys):
-    // the row follows the change rather than landing with it.
-    bool record(const AuditEntry &entry, QString *error);
 
 private:
-    QSqlDatabase connection(QString *error);
-
-    DatabaseLocation m_location;
     ThreadConnections m_connections;
 };
 

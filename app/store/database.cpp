@@ -155,7 +155,7 @@ bool openSqlite(QSqlDatabase &db, const DatabaseLocation &location, QString *err
         return false;
     }
     db.setDatabaseName(location.path);
-    db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_s);
+    db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=%1"_s.arg(Database::kLockWaitMs));
     if (!db.open()) {
         *error = u"cannot open the SQLite database %1: %2"_s.arg(
             QDir::toNativeSeparators(location.path), db.lastError().text());
@@ -164,8 +164,8 @@ bool openSqlite(QSqlDatabase &db, const DatabaseLocation &location, QString *err
     QString sqlError;
     QString mode;
     // busy_timeout first: switching to WAL and the migrations may have to wait for another process.
-    if (!execPragma(db, u"PRAGMA busy_timeout=5000"_s, &sqlError) || !switchToWal(db, &mode, &sqlError)
-        || !execPragma(db, u"PRAGMA synchronous=NORMAL"_s, &sqlError)
+    if (!execPragma(db, u"PRAGMA busy_timeout=%1"_s.arg(Database::kLockWaitMs), &sqlError)
+        || !switchToWal(db, &mode, &sqlError) || !execPragma(db, u"PRAGMA synchronous=NORMAL"_s, &sqlError)
         || !execPragma(db, u"PRAGMA foreign_keys=ON"_s, &sqlError)
         // Deleted payloads and records are overwritten, not left readable in free pages of the file.
         || !execPragma(db, u"PRAGMA secure_delete=ON"_s, &sqlError)

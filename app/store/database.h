@@ -30,6 +30,9 @@ struct DatabaseLocation
 
 // Opens connections and keeps the schema current. Each thread uses its own named connection.
 namespace Database {
+// How long a writer waits for another writer's lock before giving up with "busy": SQLite's busy timeout, and
+// PostgreSQL's lock_timeout in a WriteTransaction.
+constexpr int kLockWaitMs = 5000;
 // Opens (creating the SQLite file and folder if needed) a connection named `connectionName` for the calling
 // thread, sets WAL mode and a busy timeout on SQLite, and applies pending migrations. Empty error = success;
 // on failure the connection is removed again and an invalid QSqlDatabase returned. An open connection of the

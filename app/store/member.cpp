@@ -34,6 +34,15 @@ QString allNames()
 
 } // namespace Roles
 
+namespace Emails {
+
+QString normalized(const QString &email)
+{
+    return email.trimmed().toLower();
+}
+
+} // namespace Emails
+
 QJsonObject Member::toJson() const
 {
     return {

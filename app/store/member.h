@@ -17,6 +17,12 @@ std::optional<Role> fromName(const QString &name);
 QString allNames(); // for messages: "owner, admin, developer or restricted"
 } // namespace Roles
 
+namespace Emails {
+// An email as the store keeps and compares it, trimmed and lower-cased: Alice@Example.com and
+// alice@example.com are one person, as a member, as a key's owner and as the member of a record.
+QString normalized(const QString &email);
+} // namespace Emails
+
 // A person who may use the management API. The password hash never leaves the store.
 struct Member
 {

@@ -49,11 +49,6 @@ MemberStore::MemberStore(DatabaseLocation location, const Clock &clock)
     , m_clock(clock)
 { }
 
-QString MemberStore::normalizedEmail(const QString &email)
-{
-    return email.trimmed().toLower();
-}
-
 std::optional<QList<Member>> MemberStore::select(
     const QString &where, const QVariantList &binds, StoreError *error)
 {
@@ -97,12 +92,12 @@ std::optional<Member> MemberStore::member(qint64 id, StoreError *error)
 
 std::optional<Member> MemberStore::memberByEmail(const QString &email, StoreError *error)
 {
-    const auto list = select(u"WHERE email = ?"_s, { normalizedEmail(email) }, error);
+    const auto list = select(u"WHERE email = ?"_s, { Emails::normalized(email) }, error);
     if (!list)
         return std::nullopt;
     if (list->isEmpty()) {
         error->set(StoreError::Kind::NotFound,
-            u"there is no member with the email %1"_s.arg(normalizedEmail(email)));
+            u"there is no member with the email %1"_s.arg(Emails::normalized(email)));
         return std::nullopt;
     }
     return list->first();
@@ -122,7 +117,7 @@ std::optional<Member> MemberStore::add(
     const Actor &actor, const QString &email, const QString &name, Role role, StoreError *error)
 {
     Member m;
-    m.email = normalizedEmail(email);
+    m.email = Emails::normalized(email);
     m.name = name.trimmed();
     m.role = role;
     m.createdAt = m_clock.now().toUTC();
@@ -372,7 +367,7 @@ std::optional<Member> MemberStore::checkPassword(
     }
     QSqlQuery query(db);
     query.prepare(u"SELECT "_s + kColumns + u", password_hash FROM members WHERE email = ?"_s);
-    query.addBindValue(normalizedEmail(email));
+    query.addBindValue(Emails::normalized(email));
     if (!query.exec()) {
         *error = StoreError::database(u"cannot read the members"_s, query.lastError());
         return std::nullopt;

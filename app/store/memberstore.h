@@ -65,8 +65,6 @@ public:
     // when the team has none yet (a fresh data dir). See AccessTokenStore::mintSessionToken.
     std::optional<Member> ensureLocalOwner(StoreError *error);
 
-    static QString normalizedEmail(const QString &email);
-
 private:
     std::optional<QList<Member>> select(const QString &where, const QVariantList &binds, StoreError *error);
     int countOwners(QSqlDatabase &db, QString *error);

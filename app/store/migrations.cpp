@@ -137,6 +137,16 @@ std::vector<Source> sources()
     // Usage by the minute for the last two days (the wall clock bounds the backfill: it only saves work).
     list.push_back(
         { "minute usage rollups", UsageRollups::minuteMigrationStatements(QDateTime::currentDateTimeUtc()) });
+    // An email is one person in any case (Emails::normalized): key owners as entered before, and so the
+    // member of their records and rollups, lower-cased as members' emails always were. A key's records all
+    // carry its one owner, so no two rollup rows (bucket, key, member, model, provider) fall together.
+    QStringList lowerCased;
+    for (const auto &[table, column] : { std::pair { "api_keys", "member_email" },
+             std::pair { "requests", "member" }, std::pair { "usage_rollups", "member" },
+             std::pair { "usage_rollups_daily", "member" }, std::pair { "usage_rollups_minute", "member" } })
+        lowerCased.append(u"UPDATE %1 SET %2 = LOWER(%2) WHERE %2 <> LOWER(%2)"_s.arg(
+            QLatin1StringView(table), QLatin1StringView(column)));
+    list.push_back({ "emails in lower case", lowerCased });
     return list;
 }
 

@@ -22,16 +22,20 @@ PolicyStore::PolicyStore(DatabaseLocation location, RetentionPolicy configured)
     , m_level(configured.level)
 { }
 
-bool PolicyStore::refresh(QString *error)
+bool PolicyStore::refresh(StoreError *error)
 {
-    QSqlDatabase db = m_connections.connection(error);
-    if (!db.isValid())
+    const QString failure = u"cannot read the policies"_s;
+    QString sqlError;
+    QSqlDatabase db = m_connections.connection(&sqlError);
+    if (!db.isValid()) {
+        *error = StoreError::database(failure, sqlError);
         return false;
+    }
     QSqlQuery query(db);
     query.prepare(u"SELECT value FROM settings WHERE key = ?"_s);
     query.addBindValue(kSettingsKey);
     if (!query.exec()) {
-        *error = u"cannot read the policies: "_s + query.lastError().text();
+        *error = StoreError::database(failure, query.lastError());
         return false;
     }
     if (!query.next())
@@ -41,7 +45,8 @@ bool PolicyStore::refresh(QString *error)
     QMutexLocker locker(&m_mutex);
     const auto policy = RetentionPolicy().patched(stored, &patchError);
     if (!policy) {
-        *error = u"the stored policies are not readable (%1); they stay as they were"_s.arg(patchError);
+        error->set(StoreError::Kind::Failed,
+            u"the stored policies are not readable (%1); they stay as they were"_s.arg(patchError));
         return false;
     }
     m_policy = *policy;
@@ -55,35 +60,31 @@ RetentionPolicy PolicyStore::current() const
     return m_policy;
 }
 
-bool PolicyStore::update(const RetentionPolicy &next, const Actor &actor, const QDateTime &at, QString *error)
+bool PolicyStore::update(
+    const RetentionPolicy &next, const Actor &actor, const QDateTime &at, StoreError *error)
 {
-    QSqlDatabase db = m_connections.connection(error);
-    if (!db.isValid())
-        return false;
+    const QString failure = u"cannot store the policies"_s;
     const RetentionPolicy before = current();
-    WriteTransaction transaction(db);
-    if (!transaction.begin(error))
+    AuditedChange audited(m_connections, failure);
+    if (!audited.begin(error))
         return false;
+    QSqlDatabase &db = audited.db();
     QSqlQuery query(db);
     const QString upsert = Database::isPostgres(db)
         ? u"INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"_s
         : u"INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)"_s;
-    query.prepare(upsert);
+    // PostgreSQL prepares on the server, which already waits for the table's lock: a failed prepare is this
+    // write's failure (busy), not a later "syntax error" from executing nothing.
+    const bool prepared = query.prepare(upsert);
     query.addBindValue(kSettingsKey);
     query.addBindValue(QString::fromUtf8(QJsonDocument(next.toJson()).toJson(QJsonDocument::Compact)));
-    if (!query.exec()) {
-        *error = u"cannot store the policies: "_s + query.lastError().text();
+    if (!prepared || !query.exec()) {
+        *error = StoreError::database(failure, query.lastError());
         return false;
     }
-    AuditEntry entry;
-    entry.at = at;
-    entry.actorMemberId = actor.memberId;
-    entry.actorEmail = actor.email;
-    entry.action = u"policy.update"_s;
-    entry.target = u"policies"_s;
-    entry.before = before.toJson();
-    entry.after = next.toJson();
-    if (!AuditLog::append(db, entry, error) || !transaction.commit(error))
+    const AuditEntry entry { 0, at, actor.memberId, actor.email, u"policy.update"_s, u"policies"_s,
+        before.toJson(), next.toJson() };
+    if (!audited.finish({ entry }, error))
         return false;
     QMutexLocker locker(&m_mutex);
     m_policy = next;

@@ -20,15 +20,16 @@ public:
     // `configured` is the policy until the database holds one (config.json's retention_level).
     PolicyStore(DatabaseLocation location, RetentionPolicy configured);
 
-    // Reads the stored policy, if any. False and *error when the database cannot be read.
-    bool refresh(QString *error);
+    // Reads the stored policy, if any. False and *error (Busy or Failed) when the database cannot be read or
+    // the stored policy is unreadable; the policy in force then stays as it was.
+    bool refresh(StoreError *error);
 
     RetentionLevel level() const { return m_level.load(std::memory_order_relaxed); }
     RetentionPolicy current() const;
 
-    // Stores `next` and its audit entry in one transaction. (Switching to Metadata Only promises that no
-    // content is kept: the caller then purges the payloads already stored.)
-    bool update(const RetentionPolicy &next, const Actor &actor, const QDateTime &at, QString *error);
+    // Stores `next` and its audit entry in one transaction (Busy or Failed otherwise). (Switching to Metadata
+    // Only promises that no content is kept: the caller then purges the payloads already stored.)
+    bool update(const RetentionPolicy &next, const Actor &actor, const QDateTime &at, StoreError *error);
 
 private:
     ThreadConnections m_connections;

@@ -15,10 +15,11 @@ bool exec(QSqlDatabase &db, const QString &sql, QString *error)
 
 bool exec(QSqlQuery &query, const QString &sql, const QVariantList &values, QString *error)
 {
-    query.prepare(sql);
+    // A failed prepare (on PostgreSQL a lock wait that timed out) is the statement's error.
+    const bool prepared = query.prepare(sql);
     for (const QVariant &value : values)
         query.addBindValue(value);
-    if (query.exec())
+    if (prepared && query.exec())
         return true;
     *error = query.lastError().text();
     return false;

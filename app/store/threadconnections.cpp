@@ -113,33 +113,45 @@ WriteTransaction::~WriteTransaction()
     }
 }
 
+bool WriteTransaction::failed(const QSqlError &error, QString *text)
+{
+    m_error = error;
+    *text = error.text();
+    return false;
+}
+
 bool WriteTransaction::begin(QString *error)
 {
     if (Database::isPostgres(m_db)) {
-        if (!m_db.transaction()) {
-            *error = m_db.lastError().text();
-            return false;
-        }
+        if (!m_db.transaction())
+            return failed(m_db.lastError(), error);
         m_open = true;
         QSqlQuery lock(m_db);
+        if (!lock.exec(u"SET LOCAL lock_timeout = %1"_s.arg(Database::kLockWaitMs)))
+            return failed(lock.lastError(), error);
         lock.prepare(u"SELECT pg_advisory_xact_lock(?)"_s);
         lock.addBindValue(kPostgresMemberLock);
-        if (!lock.exec()) {
-            *error = lock.lastError().text();
-            return false;
-        }
+        if (!lock.exec())
+            return failed(lock.lastError(), error);
         return true;
     }
-    m_open = Sql::exec(m_db, u"BEGIN IMMEDIATE"_s, error);
-    return m_open;
+    QSqlQuery begin(m_db);
+    if (!begin.exec(u"BEGIN IMMEDIATE"_s))
+        return failed(begin.lastError(), error);
+    m_open = true;
+    return true;
 }
 
 bool WriteTransaction::commit(QString *error)
 {
-    const bool ok = Database::isPostgres(m_db) ? m_db.commit() : Sql::exec(m_db, u"COMMIT"_s, error);
-    if (!ok && Database::isPostgres(m_db))
-        *error = m_db.lastError().text();
-    if (ok)
-        m_open = false;
-    return ok;
+    if (Database::isPostgres(m_db)) {
+        if (!m_db.commit())
+            return failed(m_db.lastError(), error);
+    } else {
+        QSqlQuery commit(m_db);
+        if (!commit.exec(u"COMMIT"_s))
+            return failed(commit.lastError(), error);
+    }
+    m_open = false;
+    return true;
 }

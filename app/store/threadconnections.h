@@ -3,6 +3,7 @@
 #include "database.h"
 
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QString>
 
 #include <memory>
@@ -37,7 +38,10 @@ private:
 
 // A write transaction that serialises with every other writer of the same kind, so that checks such as
 // "one owner remains" cannot race: BEGIN IMMEDIATE on SQLite, an advisory transaction lock on PostgreSQL.
-// Rolls back unless commit() succeeded.
+// Neither waits for another writer's lock longer than Database::kLockWaitMs: SQLite's busy timeout, and on
+// PostgreSQL a lock_timeout for the whole transaction (the advisory lock and every row or table lock its
+// statements wait for), so a writer held up by another gets SQLITE_BUSY or 55P03 (StoreError's Busy) instead
+// of hanging. Rolls back unless commit() succeeded.
 class WriteTransaction final
 {
     Q_DISABLE_COPY_MOVE(WriteTransaction)
@@ -47,8 +51,13 @@ public:
 
     bool begin(QString *error);
     bool commit(QString *error);
+    // The driver's error of the step that failed, with its native code (for StoreError::database).
+    const QSqlError &lastError() const { return m_error; }
 
 private:
+    bool failed(const QSqlError &error, QString *text);
+
     QSqlDatabase &m_db;
     bool m_open = false;
+    QSqlError m_error;
 };

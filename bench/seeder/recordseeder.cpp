@@ -205,10 +205,13 @@ std::optional<Seeded> seed(
         seeded.members.append(email);
     }
     for (const Key &key : kKeys) {
-        const auto created
-            = keys.create(QString::fromLatin1(key.name), QString::fromLatin1(kTeam[key.owner].email), error);
-        if (!created)
+        StoreError storeError;
+        const auto created = keys.create(actor, QString::fromLatin1(key.name),
+            QString::fromLatin1(kTeam[key.owner].email), KeyLimits(), &storeError);
+        if (!created) {
+            *error = storeError.message;
             return std::nullopt;
+        }
         seeded.keyIds.append(created->key.id);
     }
 

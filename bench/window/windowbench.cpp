@@ -172,9 +172,11 @@ int main(int argc, char *argv[])
     // this process's GUI thread on a loaded machine), then with the Dashboard shown and following it live.
     const int loadSeconds = parser.value(u"load-seconds"_s).toInt();
     if (loadSeconds > 0) {
-        const auto key = dashboard.host().gateway()->keys().create(u"bench load"_s, QString(), &error);
+        StoreError keyError;
+        const auto key = dashboard.host().gateway()->keys().create(
+            Actor { 0, u"bench"_s }, u"bench load"_s, QString(), KeyLimits(), &keyError);
         if (!key) {
-            std::fprintf(stderr, "bench_window: %s\n", qPrintable(error));
+            std::fprintf(stderr, "bench_window: %s\n", qPrintable(keyError.message));
             return 1;
         }
         const int rate = parser.value(u"load-rate"_s).toInt();

@@ -48,7 +48,11 @@ ApiTeam::Person ApiTeam::add(const QString &email, Role role, QString *error)
 
 QByteArray ApiTeam::keyFor(const Person &person, QString *error)
 {
-    const auto created = gateway().keys().create(u"key of "_s + person.email, person.email, error);
+    StoreError storeError;
+    const auto created = gateway().keys().create(
+        Actor { 0, u"test"_s }, u"key of "_s + person.email, person.email, KeyLimits(), &storeError);
+    if (!created)
+        *error = storeError.message;
     return created ? created->plaintext : QByteArray();
 }
 

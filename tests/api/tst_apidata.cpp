@@ -36,6 +36,7 @@ private slots:
     void deletingOwnDataKeepsTheKeysSpend();
     void deleteAllData();
     void dataOfAFormerMemberByEmail();
+    void anEmailInAnotherCaseIsTheSamePerson();
 
 private:
     int usageRequests(const QString &member = {});
@@ -436,6 +437,38 @@ void TestApiData::dataOfAFormerMemberByEmail()
     QCOMPARE(deleted.status, 200);
     QCOMPARE(deleted.json().value(u"records_deleted"_s).toInt(), 3);
     QCOMPARE(m_team->harness().records().size(), 5); // the team's own records stay
+}
+
+// A key issued to the developer's email as someone typed it (the command line's `keys create --member
+// Developer@Example.COM`): its records are the developer's, exported and deleted with theirs whichever way
+// the email is spelt.
+void TestApiData::anEmailInAnotherCaseIsTheSamePerson()
+{
+    const QString email = m_team->developer.email;
+    StoreError storeError;
+    const auto key = m_team->gateway().keys().create(
+        Actor { 0, u"cli"_s }, u"typed"_s, email.toUpper(), KeyLimits(), &storeError);
+    QVERIFY2(key, qPrintable(storeError.message));
+    QCOMPARE(key->key.member, email);
+    QCOMPARE(m_team->chat(key->plaintext, u"openai/gpt-4o-mini"_s).status, 200);
+    QCOMPARE(m_team->harness().waitForRecords(6).size(), 6);
+    // The developer sees the new key as theirs.
+    QCOMPARE(m_team->call(m_team->developer.token, "GET", u"/api/v1/keys/%1"_s.arg(key->key.id)).status, 200);
+
+    const QString byEmail = u"/api/v1/data/members/"_s + email.toUpper();
+    for (const QString &path : { u"/api/v1/data/members/me"_s, byEmail }) {
+        const TestHttpResult exported = m_team->call(m_team->developer.token, "GET", path);
+        QCOMPARE(exported.status, 200);
+        QCOMPARE(exported.body.trimmed().split('\n').size(), 3);
+    }
+    QCOMPARE(usageRequests(email.toUpper()), 3);
+    const TestHttpResult deleted = m_team->call(m_team->owner.token, "DELETE", byEmail);
+    QCOMPARE(deleted.status, 200);
+    QCOMPARE(deleted.json().value(u"records_deleted"_s).toInt(), 3);
+    QCOMPARE(deleted.json().value(u"member"_s).toString(), email);
+    QCOMPARE(m_team->harness().records(u"member = ?"_s, { email }).size(), 0);
+    QCOMPARE(m_team->harness().records().size(), 3); // the others' records stay
+    QCOMPARE(usageRequests(email), 0);
 }
 
 QTEST_GUILESS_MAIN(TestApiData)

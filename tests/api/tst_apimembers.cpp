@@ -25,6 +25,7 @@ private slots:
     void transferOwnership();
     void lastOwnerCannotBeRemovedOrDemoted();
     void everyoneMayCorrectTheirOwnName();
+    void anEmailInAnotherCaseIsTheSameMember();
     void meSaysWhatTheMemberCan_data();
     void meSaysWhatTheMemberCan();
     void canMatchesWhatTheServerAllows_data();
@@ -272,6 +273,31 @@ void TestApiMembers::lastOwnerCannotBeRemovedOrDemoted()
     const TestHttpResult again
         = m_team->call(m_team->admin.token, "DELETE", u"/api/v1/members/%1"_s.arg(m_team->admin.id));
     QCOMPARE(again.status, 409);
+}
+
+// Bob@x.io and bob@x.io are one person: the second is a conflict, and the team keeps one Bob, lower-cased.
+void TestApiMembers::anEmailInAnotherCaseIsTheSameMember()
+{
+    const auto add = [&](const QString &email) {
+        return m_team->call(m_team->owner.token, "POST", u"/api/v1/members"_s,
+            { { u"email"_s, email }, { u"name"_s, u"Bob"_s }, { u"role"_s, u"developer"_s } });
+    };
+    const TestHttpResult first = add(u"Bob@X.io"_s);
+    QCOMPARE(first.status, 201);
+    QCOMPARE(first.json().value(u"email"_s).toString(), u"bob@x.io"_s);
+    for (const QString &again : { u"bob@x.io"_s, u" BOB@x.IO "_s }) {
+        const TestHttpResult refused = add(again);
+        QCOMPARE(refused.status, 409);
+        QCOMPARE(refused.json()[u"error"_s][u"code"_s].toString(), u"conflict"_s);
+        QVERIFY2(errorMessage(refused).contains(u"bob@x.io is already a member"_s),
+            qPrintable(errorMessage(refused)));
+    }
+    int bobs = 0;
+    const QJsonArray team
+        = m_team->call(m_team->owner.token, "GET", u"/api/v1/members"_s).json().value(u"members"_s).toArray();
+    for (const QJsonValue &member : team)
+        bobs += member[u"email"_s].toString().compare(u"bob@x.io"_s, Qt::CaseInsensitive) == 0 ? 1 : 0;
+    QCOMPARE(bobs, 1);
 }
 
 void TestApiMembers::everyoneMayCorrectTheirOwnName()

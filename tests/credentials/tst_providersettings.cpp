@@ -56,8 +56,9 @@ void TestProviderSettings::roundTrip()
     QVERIFY(store.readAll(&error)->isEmpty());
 
     // Four writes, four audit rows, each in the transaction of the row it describes.
-    const auto log = AuditLog(*where).page(0, 10, &error);
-    QVERIFY2(log, qPrintable(error));
+    StoreError auditError;
+    const auto log = AuditLog(*where).page(0, 10, &auditError);
+    QVERIFY2(log, qPrintable(auditError.message));
     QCOMPARE(log->size(), 4);
 
     LogWriter writer(*where);

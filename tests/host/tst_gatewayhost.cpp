@@ -23,6 +23,10 @@
 #include <QUuid>
 
 using namespace Qt::StringLiterals;
+
+namespace {
+const Actor kTester { 0, u"test"_s }; // the key changes that set the scene, audited as the test's
+} // namespace
 using State = GatewayHost::State;
 
 class TestGatewayHost final : public QObject
@@ -165,13 +169,16 @@ void TestGatewayHost::stopsAndStartsAgain()
 {
     GatewayHost host(config(), m_clock);
     QString error;
+    StoreError keyError;
     for (int round = 1; round <= 3; ++round) {
         QSignalSpy spy(&host, &GatewayHost::stateChanged);
         host.start();
         QVERIFY(reach(host, State::Running));
         const quint16 port = portOf(host);
-        const QByteArray key
-            = host.gateway()->keys().create(u"round %1"_s.arg(round), QString(), &error)->plaintext;
+        const QByteArray key = host.gateway()
+                                   ->keys()
+                                   .create(kTester, u"round %1"_s.arg(round), QString(), {}, &keyError)
+                                   ->plaintext;
         const TestHttpResult chat = TestHttp::call(m_nam, port, "POST", u"/v1/chat/completions"_s,
             TestHttp::chatBody(u"openai/gpt-4o-mini"_s, u"Hello"_s),
             { { "Authorization", "Bearer " + key } });

@@ -15,6 +15,8 @@ using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 
 namespace {
+const Actor kTester { 0, u"test"_s }; // the key changes that set the scene, audited as the test's
+
 const QByteArray kMini = TestHttp::chatBody(u"openai/gpt-4o-mini"_s, u"hello"_s);
 
 QDateTime utc(int y, int mo, int d, int h = 0, int mi = 0)
@@ -68,7 +70,10 @@ void TestKeyProxy::cleanup()
 void TestKeyProxy::setLimits(const KeyLimits &limits)
 {
     QString error;
-    QVERIFY2(m_harness->gateway().keys().setLimits(m_harness->apiKeyId(), limits, &error), qPrintable(error));
+    StoreError keyError;
+    QVERIFY2(
+        m_harness->gateway().keys().update(kTester, m_harness->apiKeyId(), { {}, {}, limits }, &keyError),
+        qPrintable(keyError.message));
 }
 
 QString TestKeyProxy::expectRefusal(const QByteArray &body, int status, const QByteArray &code)
@@ -96,14 +101,15 @@ QString TestKeyProxy::expectRefusal(const QByteArray &body, int status, const QB
 void TestKeyProxy::disabledKeyIsRefused()
 {
     QString error;
-    QVERIFY(m_harness->gateway().keys().setDisabled(m_harness->apiKeyId(), true, &error));
+    StoreError keyError;
+    QVERIFY(m_harness->gateway().keys().update(kTester, m_harness->apiKeyId(), { {}, true, {} }, &keyError));
     const QString message = expectRefusal(kMini, 403, "key_disabled");
     QCOMPARE(message,
         u"This gateway API key ('proxy tests', id %1) is disabled. Ask an admin of the gateway to enable "
         "it, or use another key."_s.arg(m_harness->apiKeyId()));
     QVERIFY(!QTest::currentTestFailed());
 
-    QVERIFY(m_harness->gateway().keys().setDisabled(m_harness->apiKeyId(), false, &error));
+    QVERIFY(m_harness->gateway().keys().update(kTester, m_harness->apiKeyId(), { {}, false, {} }, &keyError));
     QCOMPARE(m_harness->chat(kMini).status, 200);
 }
 
@@ -168,7 +174,8 @@ void TestKeyProxy::providerRulesFilterTheRoutes()
 void TestKeyProxy::anthropicClientsGetTheirEnvelope()
 {
     QString error;
-    QVERIFY(m_harness->gateway().keys().setDisabled(m_harness->apiKeyId(), true, &error));
+    StoreError keyError;
+    QVERIFY(m_harness->gateway().keys().update(kTester, m_harness->apiKeyId(), { {}, true, {} }, &keyError));
     const qsizetype upstreamBefore = m_harness->upstream().receivedRequests().size();
     const TestHttpResult result = m_harness->messages(
         R"({"model":"anthropic/claude-haiku-4-5","max_tokens":64,"messages":[{"role":"user","content":"hi"}]})");
@@ -249,8 +256,9 @@ void TestKeyProxy::rolledKeyKeepsItsIdAndLimits()
     setLimits(limits);
     const QByteArray oldSecret = m_harness->apiKey();
     QString error;
-    const auto rolled = m_harness->gateway().keys().roll(m_harness->apiKeyId(), &error);
-    QVERIFY2(rolled, qPrintable(error));
+    StoreError keyError;
+    const auto rolled = m_harness->gateway().keys().roll(kTester, m_harness->apiKeyId(), &keyError);
+    QVERIFY2(rolled, qPrintable(keyError.message));
     QCOMPARE(rolled->key.id, m_harness->apiKeyId());
     QCOMPARE(rolled->key.limits, limits);
 

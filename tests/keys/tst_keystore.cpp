@@ -18,6 +18,8 @@ using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 
 namespace {
+const Actor kTester { 0, u"test"_s }; // the key changes that set the scene, audited as the test's
+
 QDateTime utc(int y, int mo, int d, int h = 0, int mi = 0)
 {
     return QDateTime(QDate(y, mo, d), QTime(h, mi), Qt::UTC);
@@ -88,11 +90,13 @@ void TestKeyStore::limitsAreStoredAndReadBack()
 {
     ApiKeyStore store(m_location, m_clock);
     QString error;
-    const auto created = store.create(u"ci"_s, u"dev@example.com"_s, &error);
-    QVERIFY2(created, qPrintable(error));
+    StoreError keyError;
+    const auto created = store.create(kTester, u"ci"_s, u"dev@example.com"_s, {}, &keyError);
+    QVERIFY2(created, qPrintable(keyError.message));
     QCOMPARE(created->key.limits, KeyLimits()); // a new key has no limits
 
-    QVERIFY2(store.setLimits(created->key.id, sampleLimits(), &error), qPrintable(error));
+    QVERIFY2(store.update(kTester, created->key.id, { {}, {}, sampleLimits() }, &keyError),
+        qPrintable(keyError.message));
     QCOMPARE(store.find(created->key.id)->limits, sampleLimits());
     QCOMPARE(store.authenticate(created->plaintext)->limits, sampleLimits());
 
@@ -103,25 +107,27 @@ void TestKeyStore::limitsAreStoredAndReadBack()
     QCOMPARE(listed->first().limits, sampleLimits());
 
     // Clearing every limit stores NULLs and empty lists, not stale values.
-    QVERIFY2(store.setLimits(created->key.id, KeyLimits(), &error), qPrintable(error));
+    QVERIFY2(store.update(kTester, created->key.id, { {}, {}, KeyLimits() }, &keyError),
+        qPrintable(keyError.message));
     QVERIFY2(other.refresh(&error), qPrintable(error));
     QCOMPARE(other.find(created->key.id)->limits, KeyLimits());
 
-    QVERIFY(!store.setLimits(9999, sampleLimits(), &error));
-    QCOMPARE(error, u"there is no API key with id 9999"_s);
+    QVERIFY(!store.update(kTester, 9999, { {}, {}, sampleLimits() }, &keyError));
+    QCOMPARE(keyError.message, u"there is no API key with id 9999"_s);
 }
 
 void TestKeyStore::invalidLimitsAreRefused()
 {
     ApiKeyStore store(m_location, m_clock);
     QString error;
-    const auto created = store.create(u"ci"_s, {}, &error);
-    QVERIFY2(created, qPrintable(error));
-    QVERIFY(store.setLimits(created->key.id, sampleLimits(), &error));
+    StoreError keyError;
+    const auto created = store.create(kTester, u"ci"_s, {}, {}, &keyError);
+    QVERIFY2(created, qPrintable(keyError.message));
+    QVERIFY(store.update(kTester, created->key.id, { {}, {}, sampleLimits() }, &keyError));
     KeyLimits bad = sampleLimits();
     bad.period = LimitPeriod::None;
-    QVERIFY(!store.setLimits(created->key.id, bad, &error));
-    QCOMPARE(error, u"a period spend limit needs its period: hour, day, week or month"_s);
+    QVERIFY(!store.update(kTester, created->key.id, { {}, {}, bad }, &keyError));
+    QCOMPARE(keyError.message, u"a period spend limit needs its period: hour, day, week or month"_s);
     ApiKeyStore other(m_location, m_clock);
     QCOMPARE(other.list(&error)->first().limits, sampleLimits()); // unchanged
 }
@@ -131,13 +137,14 @@ void TestKeyStore::rollReplacesTheSecretAtOnce()
     ApiKeyStore store(m_location, m_clock);
     ApiKeyStore other(m_location, m_clock);
     QString error;
-    const auto created = store.create(u"ci"_s, u"dev@example.com"_s, &error);
-    QVERIFY2(created, qPrintable(error));
-    QVERIFY(store.setLimits(created->key.id, sampleLimits(), &error));
+    StoreError keyError;
+    const auto created = store.create(kTester, u"ci"_s, u"dev@example.com"_s, {}, &keyError);
+    QVERIFY2(created, qPrintable(keyError.message));
+    QVERIFY(store.update(kTester, created->key.id, { {}, {}, sampleLimits() }, &keyError));
     QVERIFY(other.authenticate(created->plaintext));
 
-    const auto rolled = store.roll(created->key.id, &error);
-    QVERIFY2(rolled, qPrintable(error));
+    const auto rolled = store.roll(kTester, created->key.id, &keyError);
+    QVERIFY2(rolled, qPrintable(keyError.message));
     QVERIFY(rolled->plaintext != created->plaintext);
     QVERIFY(rolled->plaintext.startsWith(QByteArray("llmgw_" + QByteArray::number(created->key.id) + '_')));
     QCOMPARE(rolled->key.id, created->key.id);
@@ -154,26 +161,27 @@ void TestKeyStore::rollReplacesTheSecretAtOnce()
     QVERIFY(!other.authenticate(created->plaintext));
     QCOMPARE(other.authenticate(rolled->plaintext)->id, created->key.id);
 
-    QVERIFY(!store.roll(9999, &error));
-    QCOMPARE(error, u"there is no API key with id 9999"_s);
+    QVERIFY(!store.roll(kTester, 9999, &keyError));
+    QCOMPARE(keyError.message, u"there is no API key with id 9999"_s);
 }
 
 void TestKeyStore::disabledAndExpiredKeysAreIdentifiedButNotAuthenticated()
 {
     ApiKeyStore store(m_location, m_clock);
     QString error;
-    const auto created = store.create(u"ci"_s, {}, &error);
-    QVERIFY2(created, qPrintable(error));
+    StoreError keyError;
+    const auto created = store.create(kTester, u"ci"_s, {}, {}, &keyError);
+    QVERIFY2(created, qPrintable(keyError.message));
 
-    QVERIFY(store.setDisabled(created->key.id, true, &error));
+    QVERIFY(store.update(kTester, created->key.id, { {}, true, {} }, &keyError));
     QVERIFY(!store.authenticate(created->plaintext));
     QVERIFY(store.identify(created->plaintext));
     QVERIFY(store.identify(created->plaintext)->disabled);
-    QVERIFY(store.setDisabled(created->key.id, false, &error));
+    QVERIFY(store.update(kTester, created->key.id, { {}, false, {} }, &keyError));
 
     KeyLimits limits;
     limits.expiresAt = m_clock.now().addSecs(60);
-    QVERIFY(store.setLimits(created->key.id, limits, &error));
+    QVERIFY(store.update(kTester, created->key.id, { {}, {}, limits }, &keyError));
     QVERIFY(store.authenticate(created->plaintext));
     m_clock.advance(60s); // the exact instant of expiry
     QVERIFY(!store.authenticate(created->plaintext));
@@ -184,17 +192,18 @@ void TestKeyStore::removeForgetsTheKeyButKeepsItsRecords()
 {
     ApiKeyStore store(m_location, m_clock);
     QString error;
-    const auto created = store.create(u"ci"_s, {}, &error);
-    QVERIFY2(created, qPrintable(error));
+    StoreError keyError;
+    const auto created = store.create(kTester, u"ci"_s, {}, {}, &keyError);
+    QVERIFY2(created, qPrintable(keyError.message));
     {
         LogWriter writer(m_location);
         QVERIFY2(writer.start(&error), qPrintable(error));
         writer.enqueue(spendRecord(created->key.id, m_clock.now(), 0.5));
     }
-    QVERIFY(store.remove(created->key.id, &error));
+    QVERIFY(store.remove(kTester, created->key.id, &keyError));
     QVERIFY(!store.identify(created->plaintext));
     QVERIFY(!store.find(created->key.id));
-    QVERIFY(!store.remove(created->key.id, &error));
+    QVERIFY(!store.remove(kTester, created->key.id, &keyError));
 
     QSqlDatabase db = Database::open(m_location, u"check"_s, &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
@@ -212,12 +221,13 @@ void TestKeyStore::removeForgetsTheKeyButKeepsItsRecords()
 void TestKeyStore::spendIsSeededFromTheRollupsAndOutlivesThePurge()
 {
     QString error;
+    StoreError keyError;
     qint64 keyId = 0;
     qint64 otherId = 0;
     {
         ApiKeyStore creator(m_location, m_clock);
-        keyId = creator.create(u"ci"_s, {}, &error)->key.id;
-        otherId = creator.create(u"other"_s, {}, &error)->key.id;
+        keyId = creator.create(kTester, u"ci"_s, {}, {}, &keyError)->key.id;
+        otherId = creator.create(kTester, u"other"_s, {}, {}, &keyError)->key.id;
     }
     {
         LogWriter writer(m_location);
@@ -264,12 +274,13 @@ void TestKeyStore::spendCrossesADayBoundary()
 {
     ApiKeyStore store(m_location, m_clock);
     QString error;
-    const auto created = store.create(u"ci"_s, {}, &error);
-    QVERIFY2(created, qPrintable(error));
+    StoreError keyError;
+    const auto created = store.create(kTester, u"ci"_s, {}, {}, &keyError);
+    QVERIFY2(created, qPrintable(keyError.message));
     KeyLimits limits;
     limits.periodLimitUsd = 1;
     limits.period = LimitPeriod::Day;
-    QVERIFY(store.setLimits(created->key.id, limits, &error));
+    QVERIFY(store.update(kTester, created->key.id, { {}, {}, limits }, &keyError));
     const ApiKey key = *store.find(created->key.id);
 
     m_clock.setNow(utc(2025, 1, 15, 23, 59));
@@ -289,8 +300,9 @@ void TestKeyStore::spendCrossesADayBoundary()
 void TestKeyStore::spendOfOtherInstancesIsCaughtUp()
 {
     QString error;
+    StoreError keyError;
     ApiKeyStore here(m_location, m_clock);
-    const qint64 keyId = here.create(u"shared"_s, {}, &error)->key.id;
+    const qint64 keyId = here.create(kTester, u"shared"_s, {}, {}, &keyError)->key.id;
     ApiKeyStore there(m_location, m_clock);
     QVERIFY2(there.refresh(&error), qPrintable(error));
     LogWriter hereLog(m_location);

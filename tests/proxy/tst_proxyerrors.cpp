@@ -15,6 +15,8 @@
 using namespace Qt::StringLiterals;
 
 namespace {
+const Actor kTester { 0, u"test"_s }; // the key changes that set the scene, audited as the test's
+
 enum Setup { Normal, Unreachable, ShortTimeout };
 enum Auth { ValidKey, NoKey, BadKey };
 
@@ -365,12 +367,14 @@ void TestProxyErrors::disabledKeyIsRefused()
     QByteArray key;
     qint64 id = 0;
     QString error;
+    StoreError keyError;
     QVERIFY2(h.createKey(u"soon disabled"_s, &key, &id, &error), qPrintable(error));
     const QList<QPair<QByteArray, QByteArray>> auth { { "authorization", "Bearer " + key } };
     const QByteArray body = chat(u"openai/gpt-4o-mini"_s);
     QCOMPARE(
         TestHttp::call(h.nam(), h.port(), "POST", QString::fromLatin1(chatPath), body, auth).status, 200);
-    QVERIFY2(h.gateway().keys().setDisabled(id, true, &error), qPrintable(error));
+    QVERIFY2(
+        h.gateway().keys().update(kTester, id, { {}, true, {} }, &keyError), qPrintable(keyError.message));
     const TestHttpResult refused
         = TestHttp::call(h.nam(), h.port(), "POST", QString::fromLatin1(chatPath), body, auth);
     // Known but disabled: the client is told so (issue 4), rather than that its key is wrong.

@@ -18,6 +18,12 @@
 
 using namespace Qt::StringLiterals;
 
+namespace {
+
+const Actor kTester { 0, u"test"_s }; // the key changes that set the scene, audited as the test's
+
+} // namespace
+
 class TestApiKeyStore : public QObject
 {
     Q_OBJECT
@@ -58,9 +64,9 @@ void TestApiKeyStore::cleanup()
 void TestApiKeyStore::createdKeyAuthenticates()
 {
     ApiKeyStore store(m_location, m_clock);
-    QString error;
-    const auto created = store.create(u"  ci pipeline "_s, u"dev@example.com"_s, &error);
-    QVERIFY2(created, qPrintable(error));
+    StoreError keyError;
+    const auto created = store.create(kTester, u"  ci pipeline "_s, u"dev@example.com"_s, {}, &keyError);
+    QVERIFY2(created, qPrintable(keyError.message));
     QVERIFY2(QRegularExpression(u"^llmgw_[1-9][0-9]*_[0-9A-Za-z]{32}$"_s)
                  .match(QString::fromLatin1(created->plaintext))
                  .hasMatch(),
@@ -77,8 +83,8 @@ void TestApiKeyStore::createdKeyAuthenticates()
     QVERIFY(!key->disabled);
 
     // Two keys never share a secret.
-    const auto other = store.create(u"other"_s, QString(), &error);
-    QVERIFY2(other, qPrintable(error));
+    const auto other = store.create(kTester, u"other"_s, QString(), {}, &keyError);
+    QVERIFY2(other, qPrintable(keyError.message));
     QVERIFY(other->key.id != created->key.id);
     QVERIFY(other->plaintext.sliced(other->plaintext.lastIndexOf('_'))
         != created->plaintext.sliced(created->plaintext.lastIndexOf('_')));
@@ -104,10 +110,10 @@ void TestApiKeyStore::rejects()
 {
     QFETCH(QString, kind);
     ApiKeyStore store(m_location, m_clock);
-    QString error;
-    const auto created = store.create(u"k"_s, QString(), &error);
-    const auto second = store.create(u"k2"_s, QString(), &error);
-    QVERIFY2(created && second, qPrintable(error));
+    StoreError keyError;
+    const auto created = store.create(kTester, u"k"_s, QString(), {}, &keyError);
+    const auto second = store.create(kTester, u"k2"_s, QString(), {}, &keyError);
+    QVERIFY2(created && second, qPrintable(keyError.message));
     const QByteArray good = created->plaintext;
     const QByteArray id = QByteArray::number(created->key.id);
     const QByteArray secret = good.sliced(good.lastIndexOf('_') + 1);
@@ -140,42 +146,45 @@ void TestApiKeyStore::rejects()
 void TestApiKeyStore::disabledKeyIsRejected()
 {
     ApiKeyStore store(m_location, m_clock);
+    StoreError keyError;
     QString error;
-    const auto created = store.create(u"k"_s, QString(), &error);
-    QVERIFY2(created, qPrintable(error));
-    QVERIFY2(store.setDisabled(created->key.id, true, &error), qPrintable(error));
+    const auto created = store.create(kTester, u"k"_s, QString(), {}, &keyError);
+    QVERIFY2(created, qPrintable(keyError.message));
+    QVERIFY2(
+        store.update(kTester, created->key.id, { {}, true, {} }, &keyError), qPrintable(keyError.message));
     QVERIFY(!store.authenticate(created->plaintext));
     ApiKeyStore restarted(m_location, m_clock);
     QVERIFY(!restarted.authenticate(created->plaintext));
 
-    QVERIFY2(store.setDisabled(created->key.id, false, &error), qPrintable(error));
+    QVERIFY2(
+        store.update(kTester, created->key.id, { {}, false, {} }, &keyError), qPrintable(keyError.message));
     QVERIFY(store.authenticate(created->plaintext));
 
     // Disabled by another process: seen after refresh().
     QVERIFY(restarted.authenticate(created->plaintext) || restarted.refresh(&error));
-    QVERIFY(restarted.setDisabled(created->key.id, true, &error));
+    QVERIFY(restarted.update(kTester, created->key.id, { {}, true, {} }, &keyError));
     QVERIFY(store.authenticate(created->plaintext)); // stale until refreshed
     QVERIFY2(store.refresh(&error), qPrintable(error));
     QVERIFY(!store.authenticate(created->plaintext));
 
-    QVERIFY(!store.setDisabled(9999, true, &error));
-    QVERIFY2(error.contains(u"no API key with id 9999"_s), qPrintable(error));
+    QVERIFY(!store.update(kTester, 9999, { {}, true, {} }, &keyError));
+    QVERIFY2(keyError.message.contains(u"no API key with id 9999"_s), qPrintable(keyError.message));
 }
 
 void TestApiKeyStore::keyFromAnotherProcessIsPickedUp()
 {
     ApiKeyStore serve(m_location, m_clock);
-    QString error;
-    const auto own = serve.create(u"serve's"_s, QString(), &error);
-    QVERIFY2(own, qPrintable(error));
+    StoreError keyError;
+    const auto own = serve.create(kTester, u"serve's"_s, QString(), {}, &keyError);
+    QVERIFY2(own, qPrintable(keyError.message));
     QVERIFY(serve.authenticate(own->plaintext));
 
     // `llm-gateway keys create` in another process: a second store with its own connection.
     std::optional<ApiKeyStore::Created> fromCli;
     {
         ApiKeyStore cli(m_location, m_clock);
-        fromCli = cli.create(u"from the CLI"_s, u"ops@example.com"_s, &error);
-        QVERIFY2(fromCli, qPrintable(error));
+        fromCli = cli.create(kTester, u"from the CLI"_s, u"ops@example.com"_s, {}, &keyError);
+        QVERIFY2(fromCli, qPrintable(keyError.message));
     }
     const auto key = serve.authenticate(fromCli->plaintext);
     QVERIFY(key);
@@ -187,19 +196,19 @@ void TestApiKeyStore::unknownIdsAreLookedUpAtALimitedRate()
 {
     ApiKeyStore serve(m_location, m_clock);
     ApiKeyStore cli(m_location, m_clock);
-    QString error;
+    StoreError keyError;
     // A key made elsewhere right after a miss is found at once: each unknown id is looked up.
     QVERIFY(!serve.authenticate(QByteArray("llmgw_424242_" + QByteArray(32, 'a'))));
-    const auto created = cli.create(u"late"_s, QString(), &error);
-    QVERIFY2(created, qPrintable(error));
+    const auto created = cli.create(kTester, u"late"_s, QString(), {}, &keyError);
+    QVERIFY2(created, qPrintable(keyError.message));
     QVERIFY(serve.authenticate(created->plaintext));
 
     // A flood of made-up keys spends the lookups (the first miss and this one's above took two)...
     for (int i = 0; i < ApiKeyStore::kLookupBurst - 2; ++i)
         QVERIFY(!serve.authenticate(
             QByteArray("llmgw_9999" + QByteArray::number(i) + '_' + QByteArray(32, 'a'))));
-    const auto another = cli.create(u"another"_s, QString(), &error);
-    QVERIFY2(another, qPrintable(error));
+    const auto another = cli.create(kTester, u"another"_s, QString(), {}, &keyError);
+    QVERIFY2(another, qPrintable(keyError.message));
     // ...so a new key waits for the bucket to refill: one lookup every 1000 / kLookupsPerSecond ms.
     QVERIFY(!serve.authenticate(another->plaintext));
     m_clock.advance(1000 / ApiKeyStore::kLookupsPerSecond);
@@ -214,9 +223,9 @@ void TestApiKeyStore::plaintextNeverReachesTheDatabaseFile()
     QByteArray hashHex;
     {
         ApiKeyStore store(m_location, m_clock);
-        QString error;
-        const auto created = store.create(u"secret keeper"_s, QString(), &error);
-        QVERIFY2(created, qPrintable(error));
+        StoreError keyError;
+        const auto created = store.create(kTester, u"secret keeper"_s, QString(), {}, &keyError);
+        QVERIFY2(created, qPrintable(keyError.message));
         plaintext = created->plaintext;
         hashHex = created->key.secretHash.toHex();
     }
@@ -248,9 +257,10 @@ void TestApiKeyStore::nameIsRequired()
 {
     QFETCH(QString, name);
     ApiKeyStore store(m_location, m_clock);
+    StoreError keyError;
     QString error;
-    QVERIFY(!store.create(name, u"a@b.c"_s, &error));
-    QVERIFY2(error.contains(u"needs a name"_s), qPrintable(error));
+    QVERIFY(!store.create(kTester, name, u"a@b.c"_s, {}, &keyError));
+    QVERIFY2(keyError.message.contains(u"needs a name"_s), qPrintable(keyError.message));
     const auto keys = store.list(&error);
     QVERIFY2(keys, qPrintable(error));
     QVERIFY(keys->isEmpty());
@@ -259,10 +269,11 @@ void TestApiKeyStore::nameIsRequired()
 void TestApiKeyStore::listAndRemove()
 {
     ApiKeyStore store(m_location, m_clock);
+    StoreError keyError;
     QString error;
-    const auto a = store.create(u"a"_s, QString(), &error);
+    const auto a = store.create(kTester, u"a"_s, QString(), {}, &keyError);
     m_clock.advance(1000);
-    const auto b = store.create(u"b"_s, u"b@example.com"_s, &error);
+    const auto b = store.create(kTester, u"b"_s, u"b@example.com"_s, {}, &keyError);
     QVERIFY(a && b);
     auto keys = store.list(&error);
     QVERIFY2(keys, qPrintable(error));
@@ -271,11 +282,11 @@ void TestApiKeyStore::listAndRemove()
     QCOMPARE(keys->at(1).member, u"b@example.com"_s);
     QCOMPARE(keys->at(1).createdAt, m_clock.now());
 
-    QVERIFY2(store.remove(a->key.id, &error), qPrintable(error));
+    QVERIFY2(store.remove(kTester, a->key.id, &keyError), qPrintable(keyError.message));
     QVERIFY(!store.authenticate(a->plaintext));
     QVERIFY(store.authenticate(b->plaintext));
     QCOMPARE(store.list(&error)->size(), 1);
-    QVERIFY(!store.remove(a->key.id, &error));
+    QVERIFY(!store.remove(kTester, a->key.id, &keyError));
 }
 
 void TestApiKeyStore::concurrentAuthentication()
@@ -283,9 +294,9 @@ void TestApiKeyStore::concurrentAuthentication()
     // The proxy's workers share one store; each opens its own connection when it has to read.
     ApiKeyStore store(m_location, m_clock);
     ApiKeyStore cli(m_location, m_clock);
-    QString error;
-    const auto created = cli.create(u"shared"_s, QString(), &error);
-    QVERIFY2(created, qPrintable(error));
+    StoreError keyError;
+    const auto created = cli.create(kTester, u"shared"_s, QString(), {}, &keyError);
+    QVERIFY2(created, qPrintable(keyError.message));
     std::atomic<int> accepted = 0;
     std::atomic<int> wronglyAccepted = 0;
     std::vector<QThread *> threads;

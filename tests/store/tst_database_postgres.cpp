@@ -24,6 +24,10 @@
 
 using namespace Qt::StringLiterals;
 
+namespace {
+const Actor kTester { 0, u"test"_s }; // the key changes that set the scene, audited as the test's
+} // namespace
+
 class TestDatabasePostgres : public QObject
 {
     Q_OBJECT
@@ -324,11 +328,12 @@ void TestDatabasePostgres::apiKeysAcrossStores()
     TestClock clock;
     ApiKeyStore serve(location, clock);
     QString error;
+    StoreError keyError;
     std::optional<ApiKeyStore::Created> created;
     {
         ApiKeyStore cli(location, clock);
-        created = cli.create(u"team key"_s, u"lead@example.com"_s, &error);
-        QVERIFY2(created, qPrintable(error));
+        created = cli.create(kTester, u"team key"_s, u"lead@example.com"_s, {}, &keyError);
+        QVERIFY2(created, qPrintable(keyError.message));
     }
     const auto key = serve.authenticate(created->plaintext);
     QVERIFY(key);
@@ -337,7 +342,7 @@ void TestDatabasePostgres::apiKeysAcrossStores()
     QByteArray wrong = created->plaintext;
     wrong.back() = wrong.back() == 'a' ? 'b' : 'a';
     QVERIFY(!serve.authenticate(wrong));
-    QVERIFY2(serve.setDisabled(key->id, true, &error), qPrintable(error));
+    QVERIFY2(serve.update(kTester, key->id, { {}, true, {} }, &keyError), qPrintable(keyError.message));
     QVERIFY(!serve.authenticate(created->plaintext));
 }
 
