@@ -219,6 +219,14 @@ FakeReply FakeAnthropicApi::messages(const FakeHttpRequest &request, const FakeR
         return error(400, QStringLiteral("max_tokens: Field required"), headers);
     if (!body.value(u"messages").isArray())
         return error(400, QStringLiteral("messages: Field required"), headers);
+    if (const QJsonValue format = body.value(u"output_config")[u"format"];
+        !format.isUndefined() && !format.isNull()) { // structured output's one documented type
+        if (format[u"type"].toString() != u"json_schema")
+            return error(
+                400, QStringLiteral("output_config.format.type: Input should be 'json_schema'"), headers);
+        if (!format[u"schema"].isObject())
+            return error(400, QStringLiteral("output_config.format.schema: Field required"), headers);
+    }
     if (const int status = FakeAnswer::errorStatusFor(model); status > 0) {
         const QString message = status == 404
             ? QStringLiteral("model: %1").arg(model)
