@@ -1,6 +1,7 @@
 // Structured output for an Anthropic model through the translating proxy: an OpenAI client's response_format
-// json_schema goes upstream as Anthropic's output_config.format (whole and streamed), the JSON text comes back
-// as the message's content; a response_format Anthropic cannot honour is refused with a 400 and nothing sent.
+// json_schema goes upstream as Anthropic's output_config.format (whole and streamed), the JSON text comes
+// back as the message's content; a response_format Anthropic cannot honour is refused with a 400 and nothing
+// sent.
 
 #include "fakeupstream.h"
 #include "proxyharness.h"
@@ -28,7 +29,8 @@ QJsonObject heightSchema()
 QByteArray chatRequest(const QJsonObject &responseFormat, bool stream)
 {
     QJsonObject body { { u"model"_s, model },
-        { u"messages"_s, QJsonArray { QJsonObject { { u"role"_s, u"user"_s }, { u"content"_s, question } } } },
+        { u"messages"_s,
+            QJsonArray { QJsonObject { { u"role"_s, u"user"_s }, { u"content"_s, question } } } },
         { u"response_format"_s, responseFormat } };
     if (stream)
         body.insert(u"stream"_s, true);
@@ -39,7 +41,8 @@ QJsonObject jsonSchemaFormat()
 {
     return QJsonObject { { u"type"_s, u"json_schema"_s },
         { u"json_schema"_s,
-            QJsonObject { { u"name"_s, u"height"_s }, { u"strict"_s, true }, { u"schema"_s, heightSchema() } } } };
+            QJsonObject {
+                { u"name"_s, u"height"_s }, { u"strict"_s, true }, { u"schema"_s, heightSchema() } } } };
 }
 
 } // namespace
