@@ -2,8 +2,8 @@
 // Gemini (passed through), OpenAI and Anthropic models (translated) played by the fake upstream. Gemini CLI speaks
 // Google's generative language API (POST /v1beta/models/{model}:streamGenerateContent?alt=sse): a text turn and a
 // tool round trip (the fake asks for Gemini CLI's read_file on a file only the test knows, then echoes the
-// functionResponse it gets back). Checks what Gemini CLI printed, what the upstream received, and that Gemini CLI
-// asked nothing but the gateway.
+// functionResponse it gets back), and its model router on `auto`. Checks what Gemini CLI printed, what the
+// upstream received, and that Gemini CLI asked nothing but the gateway.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { upstreamRequests } from './support.mjs';
@@ -60,6 +60,21 @@ describe('Gemini CLI through llm-gateway serve', () => {
       });
     });
   }
+
+  // Without a model of its own Gemini CLI asks a small Gemini model by bare name which model should answer
+  // (:generateContent, JSON by schema), then streams from the one it picked; the catalog routes both names.
+  it('routes through its model router (auto): a JSON-schema classification, then the chosen model', async () => {
+    const prompt = 'Say hello to the gateway';
+    const out = await gemini('auto', prompt);
+    assert.equal(out.code, 0, `gemini failed: ${out.stdout}\n${out.stderr}`);
+    assert.match(out.result.response, /^Echo: /, out.stdout);
+    const calls = (await upstreamRequests(bed.stack.fakeUrl)).filter(isModelCall);
+    assert.equal(calls.length, 2, JSON.stringify(calls.map((c) => c.target)));
+    assert.match(calls[0].path, /^\/v1beta\/models\/gemini-[\w.-]+:generateContent$/);
+    assert.equal(calls[0].json.generationConfig.responseMimeType, 'application/json');
+    assert.ok(calls[0].json.generationConfig.responseSchema ?? calls[0].json.generationConfig.responseJsonSchema);
+    assert.match(calls[1].path, /^\/v1beta\/models\/gemini-[\w.-]+:streamGenerateContent$/);
+  });
 
   it('asked nothing but the gateway', () => {
     assert.deepEqual(bed.trap.connections, []);

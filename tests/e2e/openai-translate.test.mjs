@@ -127,7 +127,7 @@ describe('official openai client through llm-gateway serve to OpenAI, Anthropic 
           response_format: { type: 'json_schema', json_schema: { name: 'answer', strict: true, schema } } });
         let text = '';
         for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
-        assert.equal(text, expected.reply);
+        assert.deepEqual(JSON.parse(text), { answer: expected.reply }); // the fake's JSON for the schema
         const [received] = await upstreamRequests(stack.fakeUrl);
         if (route.provider === 'openai') {
           assert.deepEqual(received.json.response_format.json_schema.schema, schema);

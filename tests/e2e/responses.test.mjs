@@ -155,6 +155,7 @@ describe('official openai client responses.create through llm-gateway serve to e
           text: { format: { type: 'json_schema', name: 'answer', schema, strict: true } } };
         const response = await client.responses.create(request);
         assert.deepEqual(response.text.format, request.text.format);
+        assert.deepEqual(JSON.parse(response.output_text), { answer: `Echo: ${question}` }); // the fake's JSON
         const [received] = await upstreamRequests(stack.fakeUrl);
         if (route.provider === 'openai') assert.deepEqual(received.json.text, request.text);
         else if (route.provider === 'google') {

@@ -93,17 +93,19 @@ void TestProxyStructuredOutput::jsonSchemaBecomesOutputConfig()
     QVERIFY2(!upstream->header("anthropic-beta").contains("structured-outputs"),
         "structured output is generally available: no beta header");
 
-    // The fake answers the echo as its text block; the client gets that text as the message's content.
+    // The fake answers JSON that holds to the schema as its text block (FakeStructuredAnswer); the client
+    // gets that text as the message's content.
+    const QString json = u"{\"height_m\":1}"_s;
     if (stream) {
         const OpenAIStream chunks = OpenAIStream::parse(result.body);
         QVERIFY2(chunks.problem.isEmpty(), qPrintable(chunks.problem));
-        QCOMPARE(chunks.text, u"Echo: "_s + question);
+        QCOMPARE(chunks.text, json);
         QCOMPARE(chunks.finishReason, u"stop"_s);
         QVERIFY(chunks.toolCalls.isEmpty());
     } else {
         const QJsonObject message
             = result.json().value(u"choices"_s).toArray().first().toObject().value(u"message"_s).toObject();
-        QCOMPARE(message.value(u"content"_s).toString(), u"Echo: "_s + question);
+        QCOMPARE(message.value(u"content"_s).toString(), json);
         QVERIFY(!message.contains(u"tool_calls"_s));
     }
     const auto row = m_harness.record(result.header("x-request-id"));

@@ -1,6 +1,7 @@
 #include "fakeanthropicapi.h"
 
 #include "fakeagentscript.h"
+#include "fakestructuredanswer.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -239,6 +240,7 @@ FakeReply FakeAnthropicApi::messages(const FakeHttpRequest &request, const FakeR
         turns(body), FakeAnswer::kindFor(model, toolsGiven), body.value(u"max_tokens").toInt(), m_tokens);
     if (FakeAgentScript::applies(model))
         playAgentTurn(body, &answer);
+    answer.replaceWithJson(FakeStructuredAnswer::anthropicSchema(body));
     const Usage usage = usageOf(answer);
     const QByteArray id = "msg_01" + idPart("message" + QByteArray::number(m_sequence), 22);
     if (body.value(u"stream").toBool())
