@@ -4,10 +4,10 @@
 #include <QString>
 
 // The JSON a fake upstream answers when the request asks for structured output (OpenAI's response_format or
-// text.format json_schema, Anthropic's output_config.format, Gemini's responseSchema or responseJsonSchema): a
-// value that holds to the schema, deterministic so that a test can predict it. An object has every property of
-// `properties`; a string is `text` (the echo the fake would have answered), or an enum's first value;
-// an integer or number is its `minimum`, else 1; a boolean true; an array holds one item; anything else null.
+// text.format json_schema, Anthropic's output_config.format, Gemini's responseSchema or responseJsonSchema):
+// a value that holds to the schema, deterministic so that a test can predict it. An object has every property
+// of `properties`; a string is `text` (the echo the fake would have answered), or an enum's first value; an
+// integer or number is its `minimum`, else 1; a boolean true; an array holds one item; anything else null.
 // Types are read in either case (Gemini's OpenAPI schemas write "STRING").
 namespace FakeStructuredAnswer {
 

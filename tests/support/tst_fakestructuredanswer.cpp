@@ -1,5 +1,5 @@
-// Checks that the fake upstream answers a request for structured output, on each API it plays, with JSON that holds
-// to the request's schema (FakeStructuredAnswer), whole and streamed, instead of the plain echo.
+// Checks that the fake upstream answers a request for structured output, on each API it plays, with JSON that
+// holds to the request's schema (FakeStructuredAnswer), whole and streamed, instead of the plain echo.
 
 #include "fakestructuredanswer.h"
 #include "fakeupstream.h"
@@ -22,7 +22,8 @@ QJsonObject schema()
         { u"properties"_s,
             QJsonObject { { u"answer"_s, QJsonObject { { u"type"_s, u"string"_s } } },
                 { u"height_m"_s, QJsonObject { { u"type"_s, u"number"_s }, { u"minimum"_s, 300 } } },
-                { u"unit"_s, QJsonObject { { u"type"_s, u"string"_s }, { u"enum"_s, QJsonArray { u"m"_s } } } },
+                { u"unit"_s,
+                    QJsonObject { { u"type"_s, u"string"_s }, { u"enum"_s, QJsonArray { u"m"_s } } } },
                 { u"tags"_s,
                     QJsonObject { { u"type"_s, u"array"_s },
                         { u"items"_s, QJsonObject { { u"type"_s, u"boolean"_s } } } } } } },
@@ -85,12 +86,10 @@ void TestFakeStructuredAnswer::json_data()
 {
     QTest::addColumn<QJsonObject>("schema");
     QTest::addColumn<QString>("json");
-    QTest::newRow("object") << schema()
-                            << uR"({"answer":"hi","height_m":300,"tags":[true],"unit":"m"})"_s;
-    QTest::newRow("Gemini's upper-case types")
-        << QJsonObject { { u"type"_s, u"OBJECT"_s },
-               { u"properties"_s, QJsonObject { { u"n"_s, QJsonObject { { u"type"_s, u"INTEGER"_s } } } } } }
-        << uR"({"n":1})"_s;
+    QTest::newRow("object") << schema() << uR"({"answer":"hi","height_m":300,"tags":[true],"unit":"m"})"_s;
+    QTest::newRow("Gemini's upper-case types") << QJsonObject { { u"type"_s, u"OBJECT"_s },
+        { u"properties"_s, QJsonObject { { u"n"_s, QJsonObject { { u"type"_s, u"INTEGER"_s } } } } } }
+                                               << uR"({"n":1})"_s;
     QTest::newRow("a string alone") << QJsonObject { { u"type"_s, u"string"_s } } << uR"("hi")"_s;
     QTest::newRow("no type") << QJsonObject { { u"description"_s, u"x"_s } } << u"null"_s;
 }
@@ -107,19 +106,23 @@ void TestFakeStructuredAnswer::answersTheSchema_data()
     QTest::addColumn<QString>("path");
     QTest::addColumn<QJsonObject>("request");
     QTest::addColumn<QString>("textKey"); // where the answer's text is in that API's answer
-    const QJsonArray userMessage { QJsonObject { { u"role"_s, u"user"_s }, { u"content"_s, u"How tall?"_s } } };
+    const QJsonArray userMessage { QJsonObject {
+        { u"role"_s, u"user"_s }, { u"content"_s, u"How tall?"_s } } };
     for (const bool stream : { false, true }) {
         const QString suffix = stream ? u" stream"_s : u""_s;
         QTest::newRow(qPrintable(u"chat completions"_s + suffix))
             << u"/v1/chat/completions"_s
-            << QJsonObject { { u"model"_s, u"gpt-4o-mini"_s }, { u"messages"_s, userMessage }, { u"stream"_s, stream },
+            << QJsonObject { { u"model"_s, u"gpt-4o-mini"_s }, { u"messages"_s, userMessage },
+                   { u"stream"_s, stream },
                    { u"response_format"_s,
                        QJsonObject { { u"type"_s, u"json_schema"_s },
-                           { u"json_schema"_s, QJsonObject { { u"name"_s, u"h"_s }, { u"schema"_s, schema() } } } } } }
+                           { u"json_schema"_s,
+                               QJsonObject { { u"name"_s, u"h"_s }, { u"schema"_s, schema() } } } } } }
             << u"content"_s;
         QTest::newRow(qPrintable(u"responses"_s + suffix))
             << u"/v1/responses"_s
-            << QJsonObject { { u"model"_s, u"gpt-4o-mini"_s }, { u"input"_s, u"How tall?"_s }, { u"stream"_s, stream },
+            << QJsonObject { { u"model"_s, u"gpt-4o-mini"_s }, { u"input"_s, u"How tall?"_s },
+                   { u"stream"_s, stream },
                    { u"text"_s,
                        QJsonObject { { u"format"_s,
                            QJsonObject { { u"type"_s, u"json_schema"_s }, { u"name"_s, u"h"_s },
@@ -138,7 +141,8 @@ void TestFakeStructuredAnswer::answersTheSchema_data()
                        : u"/v1beta/models/gemini-2.5-flash:generateContent"_s)
             << QJsonObject { { u"contents"_s,
                                  QJsonArray { QJsonObject { { u"role"_s, u"user"_s },
-                                     { u"parts"_s, QJsonArray { QJsonObject { { u"text"_s, u"How tall?"_s } } } } } } },
+                                     { u"parts"_s,
+                                         QJsonArray { QJsonObject { { u"text"_s, u"How tall?"_s } } } } } } },
                    { u"generationConfig"_s,
                        QJsonObject { { u"responseMimeType"_s, u"application/json"_s },
                            { u"responseJsonSchema"_s, schema() } } } }
