@@ -36,7 +36,7 @@ describe('Gemini CLI through llm-gateway serve', () => {
 
   const gemini = (model, prompt) => runGemini({ ...bed.stack, model, prompt, cwd: bed.work.dir, home: bed.home, trap: bed.trap });
 
-  for (const route of [...routes].reverse()) {
+  for (const route of routes) {
     describe(route.model, () => {
       it('answers a text turn', async () => {
         const prompt = 'Say hello to the gateway';
