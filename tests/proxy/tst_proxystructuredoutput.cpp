@@ -51,15 +51,14 @@ class TestProxyStructuredOutput final : public QObject
 {
     Q_OBJECT
 
+    ProxyHarness m_harness;
+
 private slots:
     void initTestCase();
     void jsonSchemaBecomesOutputConfig_data();
     void jsonSchemaBecomesOutputConfig();
     void refusedFormatsSendNothing_data();
     void refusedFormatsSendNothing();
-
-private:
-    ProxyHarness m_harness;
 };
 
 void TestProxyStructuredOutput::initTestCase()

@@ -55,6 +55,10 @@ class TestFakeStructuredAnswer final : public QObject
 {
     Q_OBJECT
 
+    TestClock m_clock;
+    FakeUpstream *m_upstream = nullptr;
+    QNetworkAccessManager *m_nam = nullptr;
+
 private slots:
     void init();
     void cleanup();
@@ -62,11 +66,6 @@ private slots:
     void json();
     void answersTheSchema_data();
     void answersTheSchema();
-
-private:
-    TestClock m_clock;
-    FakeUpstream *m_upstream = nullptr;
-    QNetworkAccessManager *m_nam = nullptr;
 };
 
 void TestFakeStructuredAnswer::init()
