@@ -58,6 +58,29 @@ std::optional<QJsonObject> toolChoice(const QJsonValue &choice, QString *error)
     return std::nullopt;
 }
 
+// OpenAI's response_format as Anthropic's structured output (output_config.format, generally available
+// without a beta header): json_schema keeps its schema; the name and strict flag have no counterpart
+// (Anthropic always holds the answer to the schema). An empty object: plain text. Anthropic has no JSON mode
+// without a schema, so json_object is refused rather than answered with prose.
+std::optional<QJsonObject> outputFormat(const QJsonObject &responseFormat, QString *error)
+{
+    const QString type = responseFormat.value("type"_L1).toString();
+    if (type.isEmpty() || type == u"text"_s)
+        return QJsonObject();
+    if (type == u"json_schema"_s) {
+        const QJsonValue schema = responseFormat.value("json_schema"_L1).toObject().value("schema"_L1);
+        if (!schema.isObject()) {
+            *error = u"response_format.json_schema.schema must be a JSON Schema object"_s;
+            return std::nullopt;
+        }
+        return QJsonObject { { u"type"_s, u"json_schema"_s }, { u"schema"_s, schema } };
+    }
+    *error = u"response_format '"_s % type
+        % u"' is not supported for Anthropic models; give the JSON's schema with 'json_schema', "
+          "or describe the JSON you want in the prompt"_s;
+    return std::nullopt;
+}
+
 std::optional<qint64> positiveInteger(const QJsonObject &object, QLatin1StringView key, QString *error)
 {
     const QJsonValue value = object.value(key);
@@ -88,13 +111,9 @@ std::optional<UpstreamCall> fromOpenAIRequest(
         *error = u"Anthropic models return one choice per request; n must be 1"_s;
         return std::nullopt;
     }
-    const QString responseFormat = openai.value("response_format"_L1).toObject().value("type"_L1).toString();
-    if (!responseFormat.isEmpty() && responseFormat != u"text"_s) {
-        *error = u"response_format '"_s % responseFormat
-            % u"' is not supported for Anthropic models; describe the JSON you want in the prompt, "
-              "or ask for it through a tool"_s;
+    const auto format = outputFormat(openai.value("response_format"_L1).toObject(), error);
+    if (!format)
         return std::nullopt;
-    }
 
     const auto converted = convertMessages(messagesValue.toArray(), error);
     if (!converted)
@@ -127,6 +146,8 @@ std::optional<UpstreamCall> fromOpenAIRequest(
         body.insert(u"stream"_s, true);
     if (const QString user = openai.value("user"_L1).toString(); !user.isEmpty())
         body.insert(u"metadata"_s, QJsonObject { { u"user_id"_s, user } });
+    if (!format->isEmpty())
+        body.insert(u"output_config"_s, QJsonObject { { u"format"_s, *format } });
 
     const QJsonArray tools = openai.value("tools"_L1).toArray();
     bool forcedTool = false;

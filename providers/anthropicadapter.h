@@ -27,6 +27,7 @@ struct UpstreamCall
 
 // Canonical OpenAI request → Messages request body. `model` is the catalog entry (may be null: unknown),
 // used for the default max_tokens and to decide whether reasoning_effort becomes extended thinking.
+// response_format json_schema becomes structured output (output_config.format); the answer is its text.
 // nullopt and *error (a message for a 400) when the request cannot be expressed for Anthropic.
 std::optional<UpstreamCall> fromOpenAIRequest(
     const QJsonObject &openai, const QString &upstreamModel, const ModelInfo *model, QString *error);

@@ -1,7 +1,8 @@
 // Coding agents as end-to-end clients: the pinned packages of agents/package.json (Claude Code and Codex CLI ship
-// native binaries through optional platform packages), run against `llm-gateway serve` with a throwaway HOME, their
-// telemetry turned off by their own settings, and every proxy variable pointing at a port that records whoever
-// connects, so a test can assert that nothing but the gateway was asked.
+// native binaries through optional platform packages, Gemini CLI one JavaScript bundle), run against
+// `llm-gateway serve` with a throwaway HOME, their telemetry turned off by their own settings, and every proxy
+// variable pointing at a port that records whoever connects, so a test can assert that nothing but the gateway was
+// asked.
 import { createRequire } from 'node:module';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -110,6 +111,43 @@ export async function runCodex({ gatewayUrl, gatewayKey, model, prompt, cwd, hom
     [codexLauncher(), 'exec', '--skip-git-repo-check', '--json', prompt], env);
   const events = out.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
   return { ...out, events };
+}
+
+// Gemini CLI's bundle (plain JavaScript); it runs on this node.
+export function geminiCli() {
+  return path.join(packageDir('@google/gemini-cli'), 'bundle', 'gemini.js');
+}
+
+// Gemini CLI's settings that keep it to the gateway: the API key as its way in (else -p refuses the auth method), no
+// folder-trust prompt (-p would refuse the workspace), and no usage statistics, telemetry, update checks or IDE.
+export const geminiSettings = {
+  security: { auth: { selectedType: 'gemini-api-key' }, folderTrust: { enabled: false } },
+  privacy: { usageStatisticsEnabled: false },
+  telemetry: { enabled: false },
+  general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
+  ide: { enabled: false },
+};
+
+// `gemini -p PROMPT -o json` with a throwaway ~/.gemini/settings.json (geminiSettings, each section's fields
+// overridden by `settings`): { code, result (the parsed JSON), stdout, stderr }. GOOGLE_GEMINI_BASE_URL sends the
+// generative language API's calls to the gateway (the CLI adds /v1beta). GEMINI_CLI_NO_RELAUNCH spares the
+// second node process the CLI otherwise starts only to raise its heap limit.
+export async function runGemini({ gatewayUrl, gatewayKey, model, prompt, cwd, home, trap, settings = {} }) {
+  const settingsDir = path.join(home, '.gemini');
+  mkdirSync(settingsDir, { recursive: true });
+  const merged = { ...geminiSettings };
+  for (const [section, fields] of Object.entries(settings)) merged[section] = { ...merged[section], ...fields };
+  writeFileSync(path.join(settingsDir, 'settings.json'), JSON.stringify(merged, null, 2));
+  const env = agentEnvironment(home, trap, {
+    GOOGLE_GEMINI_BASE_URL: gatewayUrl,
+    GEMINI_API_KEY: gatewayKey,
+    GEMINI_MODEL: model,
+    GEMINI_CLI_NO_RELAUNCH: 'true',
+  });
+  const out = await runIn(cwd, process.execPath, [geminiCli(), '-p', prompt, '-o', 'json'], env);
+  let result;
+  try { result = JSON.parse(out.stdout); } catch { result = undefined; }
+  return { ...out, result };
 }
 
 function runIn(cwd, bin, args, env) {

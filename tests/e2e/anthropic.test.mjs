@@ -196,6 +196,21 @@ describe('official anthropic client against the fake upstream', () => {
     });
   });
 
+  it('answers structured output (output_config.format json_schema) with JSON, refuses another format type', async () => {
+    const schema = { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'],
+      additionalProperties: false };
+    const message = await client.messages.create(request('claude-haiku-4-5',
+      { output_config: { format: { type: 'json_schema', schema } } }));
+    assert.equal(message.stop_reason, 'end_turn');
+    assert.deepEqual(JSON.parse(message.content[0].text), { answer: `Echo: ${question}` });
+    await assert.rejects(client.messages.create(request('claude-haiku-4-5',
+      { output_config: { format: { type: 'json_object' } } })), (error) => {
+      assert.ok(error instanceof Anthropic.BadRequestError, `got ${error?.constructor?.name}: ${error?.message}`);
+      assert.match(error.message, /output_config\.format\.type/);
+      return true;
+    });
+  });
+
   it('refuses a wrong key with AuthenticationError', async () => {
     const wrong = new Anthropic({ apiKey: 'sk-ant-wrong', baseURL: fake.url, maxRetries: 0 });
     await assert.rejects(wrong.messages.create(request('claude-haiku-4-5')), Anthropic.AuthenticationError);

@@ -4,7 +4,7 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { clearUpstreamRequests, expectedUsage } from './support.mjs';
+import { clearUpstreamRequests, expectedUsage, upstreamRequests } from './support.mjs';
 import { routes, startStack, weatherCalls } from './translate-support.mjs';
 import { expectUpstreamRequest } from './upstream-checks.mjs';
 
@@ -14,6 +14,12 @@ const messages = [
 ];
 const expected = expectedUsage(messages);
 const weatherQuestion = 'Weather in Paris and Tokyo?';
+const schema = {
+  type: 'object',
+  properties: { answer: { type: 'string' } },
+  required: ['answer'],
+  additionalProperties: false,
+};
 const tools = [{
   type: 'function',
   function: {
@@ -114,6 +120,24 @@ describe('official openai client through llm-gateway serve to OpenAI, Anthropic 
         assert.deepEqual(choice.message.tool_calls.map((c) => JSON.parse(c.function.arguments)), weatherCalls);
         for (const call of choice.message.tool_calls) assert.ok(call.id, 'tool call id');
         await expectUpstreamRequest(stack, route, { ...askedTools, model: route.tools, stream: true });
+      });
+
+      it('streams an answer asked for by JSON schema, sent as the provider\'s structured output', async () => {
+        const stream = await client.chat.completions.create({ model: route.model, messages, stream: true,
+          response_format: { type: 'json_schema', json_schema: { name: 'answer', strict: true, schema } } });
+        let text = '';
+        for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+        assert.deepEqual(JSON.parse(text), { answer: expected.reply }); // the fake's JSON for the schema
+        const [received] = await upstreamRequests(stack.fakeUrl);
+        if (route.provider === 'openai') {
+          assert.deepEqual(received.json.response_format.json_schema.schema, schema);
+        } else if (route.provider === 'anthropic') { // output_config.format, generally available: no beta header
+          assert.deepEqual(received.json.output_config, { format: { type: 'json_schema', schema } });
+          assert.equal(received.headers['anthropic-beta'], undefined);
+        } else {
+          assert.equal(received.json.generationConfig.responseMimeType, 'application/json');
+          assert.deepEqual(received.json.generationConfig.responseSchema.required, ['answer']);
+        }
       });
 
       it('raises the upstream\'s mid-stream error as APIError, after the text that came before it', async () => {

@@ -153,22 +153,17 @@ describe('official openai client responses.create through llm-gateway serve to e
       it('asks for JSON by schema through text.format', async () => {
         const request = { model: route.model, instructions, input: question, max_output_tokens: 200,
           text: { format: { type: 'json_schema', name: 'answer', schema, strict: true } } };
-        if (route.provider === 'anthropic') {
-          await assert.rejects(client.responses.create(request), (error) => {
-            assert.equal(error.status, 400);
-            assert.match(error.message, /not supported for Anthropic models/);
-            return true;
-          });
-          assert.equal((await upstreamRequests(stack.fakeUrl)).length, 0);
-          return;
-        }
         const response = await client.responses.create(request);
         assert.deepEqual(response.text.format, request.text.format);
+        assert.deepEqual(JSON.parse(response.output_text), { answer: `Echo: ${question}` }); // the fake's JSON
         const [received] = await upstreamRequests(stack.fakeUrl);
         if (route.provider === 'openai') assert.deepEqual(received.json.text, request.text);
         else if (route.provider === 'google') {
           assert.equal(received.json.generationConfig.responseMimeType, 'application/json');
           assert.deepEqual(received.json.generationConfig.responseSchema.required, ['answer']);
+        } else if (route.provider === 'anthropic') { // structured output, generally available: no beta header
+          assert.deepEqual(received.json.output_config, { format: { type: 'json_schema', schema } });
+          assert.equal(received.headers['anthropic-beta'], undefined);
         } else {
           assert.equal(received.json.response_format.type, 'json_schema');
           assert.deepEqual(received.json.response_format.json_schema.schema, schema);

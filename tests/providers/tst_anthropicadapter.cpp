@@ -181,6 +181,7 @@ void TestAnthropicAdapter::stream_data()
     QTest::addColumn<QString>("name");
     QTest::newRow("text and tool use") << u"tool-use"_s;
     QTest::newRow("thinking") << u"thinking"_s;
+    QTest::newRow("structured output") << u"json-schema"_s;
 }
 
 // Fed event by event, each event must yield exactly its own chunks right away: the fixture lists the

@@ -259,19 +259,6 @@ private slots:
                 QJsonObject { { u"type"_s, u"json_schema"_s }, { u"name"_s, u"height"_s },
                     { u"strict"_s, true }, { u"schema"_s, schema } } } });
         const TestHttpResult result = postResponses(m_harness, body);
-        if (r.provider
-            == u"anthropic") { // the Anthropic adapter has no structured output: a clear 400, nothing sent
-            QCOMPARE(result.status, 400);
-            QVERIFY2(result.json()
-                         .value(u"error"_s)
-                         .toObject()
-                         .value(u"message"_s)
-                         .toString()
-                         .contains(u"not supported for Anthropic models"_s),
-                result.body.constData());
-            QVERIFY(!m_harness.lastUpstreamRequest(r.upstreamPath()));
-            return;
-        }
         QCOMPARE(result.status, 200);
         QCOMPARE(result.json().value(u"text"_s).toObject(), body.value(u"text"_s).toObject());
         const QJsonObject upstream = m_harness.lastUpstreamRequest(r.upstreamPath())->json().toObject();
@@ -282,6 +269,10 @@ private slots:
             QCOMPARE(config.value(u"responseMimeType"_s).toString(), u"application/json"_s);
             QCOMPARE(config.value(u"responseSchema"_s).toObject().value(u"required"_s).toArray(),
                 QJsonArray { u"height_m"_s });
+        } else if (r.provider == u"anthropic") { // structured output, the schema as the client gave it
+            QCOMPARE(upstream.value(u"output_config"_s).toObject(),
+                (QJsonObject { { u"format"_s,
+                    QJsonObject { { u"type"_s, u"json_schema"_s }, { u"schema"_s, schema } } } }));
         } else {
             const QJsonObject format = upstream.value(u"response_format"_s).toObject();
             QCOMPARE(format.value(u"type"_s).toString(), u"json_schema"_s);

@@ -22,10 +22,13 @@ std::optional<Call> call(const QStringList &offeredTools, const QString &userTex
     const auto json = [](const QJsonObject &object) {
         return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
     };
+    // A file-reading tool before any shell: agents run reads without asking, shells not always.
+    for (const QString &name : offeredTools) {
+        if (name == u"Read" || name == u"read_file")
+            return Call { name, json({ { QStringLiteral("file_path"), path } }) };
+    }
     const QString cat = QStringLiteral("cat ") + path;
     for (const QString &name : offeredTools) {
-        if (name == u"Read")
-            return Call { name, json({ { QStringLiteral("file_path"), path } }) };
         if (name == u"exec_command")
             return Call { name, json({ { QStringLiteral("cmd"), cat } }) };
         if (name == u"Bash" || name == u"shell_command" || name == u"run_shell_command")

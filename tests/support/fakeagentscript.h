@@ -7,8 +7,10 @@
 
 // Model names ending in "-agent" (or "fake-agent") play a coding agent's tool round trip, whatever the API:
 // while the conversation holds no tool result, the answer is one call of the agent's own file or shell tool
-// on the last absolute path the user's text names (Claude Code's Read {"file_path"}, Codex's exec_command
-// {"cmd":"cat …"}, Bash/shell_command {"command":"cat …"}, shell {"command":["cat", …]}); once the last turn
+// on the last absolute path the user's text names (Claude Code's Read and Gemini CLI's read_file
+// {"file_path"}, preferred when offered; else Codex's exec_command {"cmd":"cat …"},
+// Bash/shell_command/run_shell_command
+// {"command":"cat …"}, shell {"command":["cat", …]}); once the last turn
 // is a tool result, the answer is "Echo: " + that result. Without such a tool or path: the usual echo.
 namespace FakeAgentScript {
 

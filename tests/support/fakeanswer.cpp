@@ -1,5 +1,7 @@
 #include "fakeanswer.h"
 
+#include "fakestructuredanswer.h"
+
 #include <QRegularExpression>
 
 namespace {
@@ -72,6 +74,12 @@ void FakeAnswer::replaceWithEcho(const QString &text)
     m_kind = Kind::Echo;
     m_toolCalls.clear();
     m_pieces = FakeChatCompletion::wordPieces(QStringLiteral("Echo: ") + text);
+}
+
+void FakeAnswer::replaceWithJson(const QJsonObject &schema)
+{
+    if (m_kind == Kind::Echo && !schema.isEmpty())
+        m_pieces = FakeChatCompletion::wordPieces(FakeStructuredAnswer::json(schema, content()));
 }
 
 bool FakeAnswer::errorsMidStream(const QString &model)

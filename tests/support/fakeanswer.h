@@ -49,6 +49,8 @@ public:
     // The agent script's turns (FakeAgentScript): one call of `name`, or the echo of a tool's result.
     void replaceWithToolCall(const QString &name, const QString &arguments);
     void replaceWithEcho(const QString &text);
+    // Structured output: the echo becomes FakeStructuredAnswer's JSON for `schema` (an echo answer only).
+    void replaceWithJson(const QJsonObject &schema);
 
     Kind kind() const { return m_kind; }
     QStringList pieces() const

@@ -1,6 +1,7 @@
 #include "fakeanthropicapi.h"
 
 #include "fakeagentscript.h"
+#include "fakestructuredanswer.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -219,6 +220,14 @@ FakeReply FakeAnthropicApi::messages(const FakeHttpRequest &request, const FakeR
         return error(400, QStringLiteral("max_tokens: Field required"), headers);
     if (!body.value(u"messages").isArray())
         return error(400, QStringLiteral("messages: Field required"), headers);
+    if (const QJsonValue format = body.value(u"output_config")[u"format"];
+        !format.isUndefined() && !format.isNull()) { // structured output's one documented type
+        if (format[u"type"].toString() != u"json_schema")
+            return error(
+                400, QStringLiteral("output_config.format.type: Input should be 'json_schema'"), headers);
+        if (!format[u"schema"].isObject())
+            return error(400, QStringLiteral("output_config.format.schema: Field required"), headers);
+    }
     if (const int status = FakeAnswer::errorStatusFor(model); status > 0) {
         const QString message = status == 404
             ? QStringLiteral("model: %1").arg(model)
@@ -231,6 +240,7 @@ FakeReply FakeAnthropicApi::messages(const FakeHttpRequest &request, const FakeR
         turns(body), FakeAnswer::kindFor(model, toolsGiven), body.value(u"max_tokens").toInt(), m_tokens);
     if (FakeAgentScript::applies(model))
         playAgentTurn(body, &answer);
+    answer.replaceWithJson(FakeStructuredAnswer::anthropicSchema(body));
     const Usage usage = usageOf(answer);
     const QByteArray id = "msg_01" + idPart("message" + QByteArray::number(m_sequence), 22);
     if (body.value(u"stream").toBool())

@@ -14,7 +14,7 @@
 // answers that status with {"type":"error","error":{"type","message"},"request_id"}.
 // Checks what the real API checks first: the key (when one is set; x-api-key or "Authorization: Bearer",
 // which the official SDKs send since 1.x), anthropic-version, and the required model, max_tokens and
-// messages.
+// messages, and that a structured output's output_config.format is {"type":"json_schema","schema":{…}}.
 class FakeAnthropicApi
 {
 public:

@@ -1,5 +1,7 @@
 #include "fakechatcompletion.h"
 
+#include "fakestructuredanswer.h"
+
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -203,6 +205,12 @@ void FakeChatCompletion::replaceWithEcho(const QString &text)
     m_kind = Kind::Echo;
     m_toolCalls.clear();
     m_pieces = wordPieces(QStringLiteral("Echo: ") + text);
+}
+
+void FakeChatCompletion::replaceWithJson(const QJsonObject &schema)
+{
+    if (m_kind == Kind::Echo && !schema.isEmpty())
+        m_pieces = wordPieces(FakeStructuredAnswer::json(schema, content()));
 }
 
 QByteArrayList FakeChatCompletion::streamEvents() const

@@ -34,6 +34,8 @@ public:
     // The agent script's turns (FakeAgentScript): one call of `name`, or the echo of a tool's result.
     void replaceWithToolCall(const QString &name, const QString &arguments);
     void replaceWithEcho(const QString &text);
+    // Structured output: the echo becomes FakeStructuredAnswer's JSON for `schema` (an echo answer only).
+    void replaceWithJson(const QJsonObject &schema);
 
     QByteArray body() const;
     // Every event of the stream in order, each "data: {…}\n\n", the last one "data: [DONE]\n\n".

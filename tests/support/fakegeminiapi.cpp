@@ -1,6 +1,7 @@
 #include "fakegeminiapi.h"
 
 #include "fakeagentscript.h"
+#include "fakestructuredanswer.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -285,6 +286,7 @@ FakeReply FakeGeminiApi::generate(
     FakeAnswer answer(turns(body), FakeAnswer::kindFor(model, toolsGiven), maxTokens, m_tokens);
     if (FakeAgentScript::applies(model))
         playAgentTurn(body, &answer);
+    answer.replaceWithJson(FakeStructuredAnswer::geminiSchema(body));
     const QByteArray responseId = responseIdFor(++m_sequence);
     const QByteArray usage = usageJson(answer);
 

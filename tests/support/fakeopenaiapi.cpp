@@ -4,6 +4,7 @@
 #include "fakeagentscript.h"
 #include "fakeanswer.h"
 #include "fakeresponses.h"
+#include "fakestructuredanswer.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -287,6 +288,7 @@ FakeReply FakeOpenAiApi::chatCompletions(const FakeHttpRequest &request, const F
         body, kind, m_tokens, "chatcmpl-" + hashHex(QByteArray::number(m_sequence), 29), createdSeconds());
     if (FakeAgentScript::applies(model))
         playAgentTurn(body, &completion);
+    completion.replaceWithJson(FakeStructuredAnswer::openAISchema(body));
 
     if (!body.value(u"stream").toBool()) {
         FakeReply reply = FakeReply::json(200, completion.body(), headers);

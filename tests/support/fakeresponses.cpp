@@ -3,6 +3,7 @@
 #include "fakeagentscript.h"
 #include "fakeanswer.h"
 #include "fakeopenaiapi.h"
+#include "fakestructuredanswer.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -109,6 +110,7 @@ FakeResponses::FakeResponses(
     FakeAnswer answer(turnsOf(request), kind, request.value(u"max_output_tokens").toInt(4), tokens);
     if (FakeAgentScript::applies(model))
         playAgentTurn(request, &answer);
+    answer.replaceWithJson(FakeStructuredAnswer::responsesSchema(request));
     m_tools = answer.kind() == FakeAnswer::Kind::Tools;
     m_incomplete = kind == FakeAnswer::Kind::Length
         && answer.pieces().size()

@@ -35,6 +35,8 @@ class ReservedPort;
 //   fake-length           finish_reason "length"
 //   fake-not-json         200 with a body that is not JSON
 //   anything else         "Echo: " + the last user message (token rules in FakeChatCompletion)
+// A request asking for structured output by JSON schema (on every API) gets, in place of the echo, JSON that
+// holds to the schema, with the echo as its strings (see FakeStructuredAnswer).
 //
 // POST /v1/responses answers in OpenAI's Responses format with the same rules (see FakeResponses).
 //
