@@ -137,6 +137,8 @@ std::vector<Source> sources()
     // Usage by the minute for the last two days (the wall clock bounds the backfill: it only saves work).
     list.push_back(
         { "minute usage rollups", UsageRollups::minuteMigrationStatements(QDateTime::currentDateTimeUtc()) });
+    // Usage rows per bucket and single dimension (and the total), summed from the full rows.
+    list.push_back({ "usage rollup slices", UsageRollups::sliceMigrationStatements() });
     return list;
 }
 
