@@ -198,7 +198,8 @@ QString conflictUpdate(Table table, Slice slice)
     QStringList updates;
     for (const QString &column : measureColumns())
         updates.append(u"%1 = %2.%1 + excluded.%1"_s.arg(column, name));
-    return u" ON CONFLICT ("_s + keyColumns(slice).join(u", "_s) + u") DO UPDATE SET "_s + updates.join(u", "_s);
+    return u" ON CONFLICT ("_s + keyColumns(slice).join(u", "_s) + u") DO UPDATE SET "_s
+        + updates.join(u", "_s);
 }
 
 } // namespace RollupSchema

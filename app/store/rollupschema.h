@@ -9,16 +9,17 @@
 // them). Every resolution (minutes, hours, days) has full rows, keyed by API key, member, model and provider
 // at once, and beside them slices: rows keyed by one of those dimensions alone, or by none (the total). A
 // slice row is the sum of the full rows of its bucket and dimension value, always: the log writer adds to
-// both in one transaction, and whatever removes full rows rebuilds the slices it touched. A report that groups
-// or filters by one dimension at most reads a slice, a few rows a bucket instead of one per combination
-// (bench/README.md, figures at team scale).
+// both in one transaction, and whatever removes full rows rebuilds the slices it touched. A report that
+// groups or filters by one dimension at most reads a slice, a few rows a bucket instead of one per
+// combination (bench/README.md, figures at team scale).
 namespace RollupSchema {
 
 enum class Table { Minutely, Hourly, Daily };
 enum class Slice { Full, Total, Model, Provider, ApiKey, Member };
 
 inline constexpr Table kTables[] = { Table::Hourly, Table::Daily, Table::Minutely };
-inline constexpr Slice kSlices[] = { Slice::Total, Slice::Model, Slice::Provider, Slice::ApiKey, Slice::Member };
+inline constexpr Slice kSlices[]
+    = { Slice::Total, Slice::Model, Slice::Provider, Slice::ApiKey, Slice::Member };
 
 // "usage_rollups" (hourly, full), "usage_rollups_daily_by_model", "usage_rollups_minute_total", …
 QString tableName(Table table, Slice slice = Slice::Full);
