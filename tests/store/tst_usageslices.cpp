@@ -81,7 +81,8 @@ std::vector<Case> everyCase()
         { kStart.addSecs(5 * 3600), kStart.addSecs((kHours - 7) * 3600), {}, {}, {}, {} },
         { kStart.addDays(-3), kStart.addDays(10), {}, {}, {}, {} },
     };
-    const UsageBucket buckets[] = { UsageBucket::Minute, UsageBucket::Hour, UsageBucket::Day, UsageBucket::Week };
+    const UsageBucket buckets[]
+        = { UsageBucket::Minute, UsageBucket::Hour, UsageBucket::Day, UsageBucket::Week };
     std::vector<std::pair<QString, RecordFilter>> filters { { u"no filter"_s, {} } };
     filters.push_back({ u"model"_s, { {}, {}, kModels[3], {}, {}, {} } });
     filters.push_back({ u"provider"_s, { {}, {}, {}, kProviders[1], {}, {} } });
@@ -99,9 +100,9 @@ std::vector<Case> everyCase()
                 RecordFilter f = filter;
                 f.from = ranges[b].from;
                 f.to = ranges[b].to;
-                cases.push_back({ UsageBuckets::name(buckets[b]) + u", "_s + filterName + u", by "_s
-                        + dimensionName,
-                    buckets[b], f, dimension });
+                cases.push_back(
+                    { UsageBuckets::name(buckets[b]) + u", "_s + filterName + u", by "_s + dimensionName,
+                        buckets[b], f, dimension });
             }
         }
     }
@@ -290,7 +291,8 @@ void TestUsageSlices::reportsReadTheSliceOfTheirDimension_data()
     QTest::addColumn<QString>("filterOn");
     QTest::addColumn<int>("slice"); // -1: the full rows
     using S = UsageRollups::Slice;
-    QTest::newRow("no filter, no group: the total") << int(UsageDimension::None) << QString() << int(S::Total);
+    QTest::newRow("no filter, no group: the total")
+        << int(UsageDimension::None) << QString() << int(S::Total);
     QTest::newRow("by model") << int(UsageDimension::Model) << QString() << int(S::Model);
     QTest::newRow("by provider") << int(UsageDimension::Provider) << QString() << int(S::Provider);
     QTest::newRow("by key") << int(UsageDimension::ApiKey) << QString() << int(S::ApiKey);
@@ -318,18 +320,19 @@ void TestUsageSlices::reportsReadTheSliceOfTheirDimension()
         filter.model = kModels[0];
     QSqlDatabase database = db();
     QString error;
-    const auto before = UsageReport::query(database, filter, UsageBucket::Day, UsageDimension(dimension), &error);
+    const auto before
+        = UsageReport::query(database, filter, UsageBucket::Day, UsageDimension(dimension), &error);
     QVERIFY2(before, qPrintable(error));
     QVERIFY(before->totals.requests > 0);
-    const QStringList emptied = slice < 0 ? allSliceTables()
-                                          : QStringList { UsageRollups::table(UsageRollups::Table::Hourly,
-                                                              UsageRollups::Slice(slice)),
-                                                UsageRollups::table(UsageRollups::Table::Daily,
-                                                    UsageRollups::Slice(slice)) };
+    const QStringList emptied = slice < 0
+        ? allSliceTables()
+        : QStringList { UsageRollups::table(UsageRollups::Table::Hourly, UsageRollups::Slice(slice)),
+              UsageRollups::table(UsageRollups::Table::Daily, UsageRollups::Slice(slice)) };
     QSqlQuery query(database);
     for (const QString &table : emptied)
         QVERIFY2(query.exec(u"DELETE FROM "_s + table), qPrintable(query.lastError().text()));
-    const auto after = UsageReport::query(database, filter, UsageBucket::Day, UsageDimension(dimension), &error);
+    const auto after
+        = UsageReport::query(database, filter, UsageBucket::Day, UsageDimension(dimension), &error);
     QVERIFY2(after, qPrintable(error));
     QCOMPARE(after->totals.requests, slice < 0 ? before->totals.requests : 0);
 }
@@ -390,7 +393,8 @@ void TestUsageSlices::afterThePurgeOfOldMinutes()
     QVERIFY2(store.purge(QDateTime(), QDateTime(), Actor { 0, u"test"_s }, at, &error), qPrintable(error));
     QSqlDatabase database = db();
     QSqlQuery query(database);
-    for (const QString &table : sliceTables(UsageRollups::Table::Minutely) + QStringList { u"usage_rollups_minute"_s }) {
+    for (const QString &table :
+        sliceTables(UsageRollups::Table::Minutely) + QStringList { u"usage_rollups_minute"_s }) {
         QVERIFY(query.exec(u"SELECT COUNT(*), MIN(bucket) FROM "_s + table));
         QVERIFY(query.next());
         QVERIFY2(query.value(0).toLongLong() > 0, qPrintable(table));
@@ -407,7 +411,8 @@ void TestUsageSlices::migrationFillsTheSlicesOfAnExistingStore()
     writeAll();
     const std::vector<UsageReport> before = everyReport();
     QVERIFY(!before.empty());
-    const auto kind = TestDatabase::onPostgres() ? DatabaseLocation::Kind::Postgres : DatabaseLocation::Kind::Sqlite;
+    const auto kind
+        = TestDatabase::onPostgres() ? DatabaseLocation::Kind::Postgres : DatabaseLocation::Kind::Sqlite;
     const std::vector<Migrations::Migration> migrations = Migrations::all(kind);
     const auto slices = std::find_if(migrations.begin(), migrations.end(),
         [](const Migrations::Migration &m) { return m.description == "usage rollup slices"_L1; });
