@@ -67,8 +67,7 @@ template<class Sink> void writeRow(const RollupKey &key, const UsageTotals &t, S
         sink.integer(value);
 }
 
-// The batch's rows of every table: per resolution (kTables' order) the full rows, then each slice (kSlices'
-// order), each summed from the full ones. Many records of a batch share a row: each row is written once.
+// A part per table: per resolution (kTables' order) the full rows, then each slice (kSlices' order).
 std::vector<Part> emptyParts()
 {
     std::vector<Part> parts;
@@ -80,6 +79,8 @@ std::vector<Part> emptyParts()
     return parts;
 }
 
+// The batch's rows of every table, the slices' summed from the full ones. Many records of a batch share a
+// row: each row is written once.
 std::vector<Part> partsOf(
     std::vector<RequestRecord>::const_iterator begin, std::vector<RequestRecord>::const_iterator end)
 {
