@@ -123,13 +123,8 @@ QString upsertStatement(Table table, Slice slice)
         + QStringList(columns.size(), u"?"_s).join(u", "_s) + u')' + conflictUpdate(table, slice);
 }
 
-bool upsertSqlite(QSqlDatabase &db, const Part &part, QString *error)
+bool upsertSqlite(FastQuery &query, const Part &part, QString *error)
 {
-    FastQuery query(db);
-    if (!query.prepare(upsertStatement(part.table, part.slice))) {
-        *error = query.lastError();
-        return false;
-    }
     for (const auto &[key, totals] : part.rows) {
         Binder binder { query };
         writeRow(key, totals, part.slice, binder);
@@ -295,8 +290,12 @@ QStringList sliceMigrationStatements()
     return statements;
 }
 
+PreparedUpserts::PreparedUpserts() = default;
+PreparedUpserts::~PreparedUpserts() = default;
+
 bool add(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator begin,
-    std::vector<RequestRecord>::const_iterator end, QString *error, bool *transient)
+    std::vector<RequestRecord>::const_iterator end, QString *error, bool *transient,
+    PreparedUpserts *prepared)
 {
     const std::vector<Part> parts = partsOf(begin, end);
     *transient = false;
@@ -305,8 +304,22 @@ bool add(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator begin,
         *transient = outcome == PgCopy::Outcome::Transient;
         return outcome == PgCopy::Outcome::Ok;
     }
-    for (const Part &part : parts) {
-        if (!upsertSqlite(db, part, error))
+    PreparedUpserts once;
+    PreparedUpserts &upserts = prepared ? *prepared : once;
+    if (upserts.queries.size() != parts.size()) {
+        upserts.queries.clear();
+        for (const Part &part : parts) {
+            auto query = std::make_unique<FastQuery>(db);
+            if (!query->prepare(upsertStatement(part.table, part.slice))) {
+                *error = query->lastError();
+                upserts.queries.clear();
+                return false;
+            }
+            upserts.queries.push_back(std::move(query));
+        }
+    }
+    for (size_t p = 0; p < parts.size(); ++p) {
+        if (!upsertSqlite(*upserts.queries[p], parts[p], error))
             return false;
     }
     return true;

@@ -8,6 +8,7 @@
 #include <QSqlDatabase>
 #include <QStringList>
 
+#include <memory>
 #include <vector>
 
 class FastQuery;
@@ -46,10 +47,23 @@ QStringList minuteMigrationStatements(const QDateTime &now);
 // The same for the slices of every resolution, filled from the full rows.
 QStringList sliceMigrationStatements();
 
+// The upserts of one SQLite connection, prepared at its first batch and kept: a batch runs one per table
+// (eighteen, of 150 columns each), and preparing them again every time cost the writer more than running
+// them. Destroy it before its connection closes.
+struct PreparedUpserts
+{
+    PreparedUpserts();
+    ~PreparedUpserts();
+    Q_DISABLE_COPY_MOVE(PreparedUpserts)
+    std::vector<std::unique_ptr<FastQuery>> queries; // one per table, in the order add() writes them
+};
+
 // Adds the records in [begin, end) to their rollup rows, inside the caller's transaction. On failure *error
 // says why, and *transient whether the same batch may go in when tried again (a deadlock, a lost connection).
+// `prepared`, on SQLite: the connection's upserts, kept from call to call (null: prepared for this call).
 bool add(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator begin,
-    std::vector<RequestRecord>::const_iterator end, QString *error, bool *transient);
+    std::vector<RequestRecord>::const_iterator end, QString *error, bool *transient,
+    PreparedUpserts *prepared = nullptr);
 QString table(Table table, Slice slice = Slice::Full);
 // Deletes the minute rows (full and sliced) of minutes that began before `before`, inside or outside a
 // transaction; *removed counts the full ones.
