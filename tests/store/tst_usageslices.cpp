@@ -178,7 +178,7 @@ private:
     QSqlDatabase db();
     void writeAll();
     // Empty when every case's report from the slices equals the one from the full rows; else the first few
-    // differences. *sliced counts the cases that had data.
+    // differences. *withData counts the cases whose full-row answer has requests.
     QString compareEveryCase(int *withData = nullptr);
     std::vector<UsageReport> everyReport();
 
