@@ -1,7 +1,8 @@
 #!/bin/bash
 # Copies a gateway's SQLite store (bench_seed's, say) into an empty PostgreSQL database, table by table with
 # COPY, so that both engines can be measured on the same records: the schema comes from the gateway's own
-# migrations (bench_seed --records 0 opens the database), the rows from the SQLite file.
+# migrations (bench_seed --records 0 opens the database), the rows from the SQLite file, which must be at the
+# same schema version (open it once with the same build: bench_dashboard --data-dir DIR --size-only).
 # Usage: bench/copystore.sh SQLITE_FILE POSTGRES_URL [BENCH_SEED (default build-ci/bench/bench_seed)]
 set -euo pipefail
 if [ $# -lt 2 ]; then
@@ -13,7 +14,15 @@ URL=$2
 SEED=${3:-build-ci/bench/bench_seed}
 
 "$SEED" --database "$URL" --records 0 >/dev/null
-TABLES="members api_keys access_tokens audit_log settings requests usage_rollups usage_rollups_daily usage_rollups_minute"
+source_version=$(sqlite3 "$SOURCE" "SELECT MAX(version) FROM schema_migrations")
+target_version=$(psql -tA -v ON_ERROR_STOP=1 "$URL" -c "SELECT MAX(version) FROM schema_migrations")
+if [ "$source_version" != "$target_version" ]; then
+    echo "$0: $SOURCE is at schema version $source_version, the build's is $target_version: open it with this build first" >&2
+    exit 1
+fi
+# Every rollup table: the full rows and their per-dimension slices.
+ROLLUPS=$(sqlite3 "$SOURCE" "SELECT group_concat(name, ' ') FROM sqlite_master WHERE type = 'table' AND name GLOB 'usage_rollups*'")
+TABLES="members api_keys access_tokens audit_log settings requests $ROLLUPS"
 psql -q -v ON_ERROR_STOP=1 "$URL" -c "TRUNCATE ${TABLES// /, } RESTART IDENTITY"
 for table in $TABLES; do
     # Blobs as bytea's hex input; NULL as \N (an empty text stays empty).

@@ -103,6 +103,8 @@ int main(int argc, char **argv)
         { u"runs"_s, u"Runs of each query (default 15)."_s, u"r"_s, u"15"_s },
         { u"json"_s, u"Append one JSON line a figure to this file."_s, u"file"_s },
         { u"size-only"_s, u"Only the store's size, no queries."_s },
+        { u"full-rollups"_s,
+            u"Usage from the full rollup rows, as before the per-dimension slices (to compare)."_s },
     });
     parser.process(app);
     QString error;
@@ -125,6 +127,7 @@ int main(int argc, char **argv)
         return 1;
     }
     QSqlQuery extent(db);
+    const auto rows = parser.isSet(u"full-rollups"_s) ? UsageReport::Rows::Full : UsageReport::Rows::Fewest;
     extent.exec(u"SELECT COUNT(*), MAX(created_at), (SELECT COUNT(*) FROM usage_rollups), "
                 "(SELECT COUNT(*) FROM usage_rollups_minute), "
                 "(SELECT COUNT(*) FROM requests WHERE request_body IS NOT NULL OR response_body IS NOT NULL) "
@@ -136,24 +139,31 @@ int main(int argc, char **argv)
     const qint64 minuteRows = extent.value(3).toLongLong();
     const qint64 withPayloads = extent.value(4).toLongLong();
     // The whole database, and what of it the records (with their indexes and, on PostgreSQL, TOAST) and the
-    // rollups take: the records grow with the traffic, the rollups with time × keys × models.
+    // rollups take (the full rows, and apart the slices): the records grow with the traffic, the rollups with
+    // time × keys × models.
     qint64 bytes = 0;
     QSqlQuery size(db);
     if (postgres) {
-        size.exec(u"SELECT pg_database_size(current_database()), pg_total_relation_size('requests'), "
-                  "pg_total_relation_size('usage_rollups') + pg_total_relation_size('usage_rollups_daily') "
-                  "+ pg_total_relation_size('usage_rollups_minute')"_s);
+        size.exec(
+            u"SELECT pg_database_size(current_database()), pg_total_relation_size('requests'), "
+            "pg_total_relation_size('usage_rollups') + pg_total_relation_size('usage_rollups_daily') "
+            "+ pg_total_relation_size('usage_rollups_minute'), (SELECT SUM(pg_total_relation_size(oid)) "
+            "FROM pg_class WHERE relkind = 'r' AND relname ~ '^usage_rollups.*(_by_|_total)')"_s);
     } else {
         for (const QString &suffix : { QString(), u"-wal"_s })
             bytes += QFileInfo(location->path + suffix).size();
         size.exec(
             u"SELECT 0, SUM(CASE WHEN name = 'requests' OR name LIKE 'idx_requests_%' THEN pgsize END), "
-            "SUM(CASE WHEN name LIKE '%usage_rollups%' THEN pgsize END) FROM dbstat"_s);
+            "SUM(CASE WHEN name GLOB '*usage_rollups*' AND NOT (name GLOB '*_by_*' OR name GLOB '*_total*') "
+            "THEN pgsize END), SUM(CASE WHEN name GLOB '*usage_rollups*' AND (name GLOB '*_by_*' OR name "
+            "GLOB "
+            "'*_total*') THEN pgsize END) FROM dbstat"_s);
     }
     size.next();
     bytes += size.value(0).toLongLong();
     const qint64 recordBytes = size.value(1).toLongLong();
     const qint64 rollupBytes = size.value(2).toLongLong();
+    const qint64 sliceBytes = size.value(3).toLongLong();
     size.finish();
     extent.finish();
     db.close();
@@ -172,7 +182,7 @@ int main(int argc, char **argv)
               filter.from = from;
               filter.to = newest;
               return [&, filter, bucket, dimension] {
-                  report = store.usage(filter, bucket, dimension, &error);
+                  report = store.usage(filter, bucket, dimension, &error, rows);
                   return report && percentiles(*report) >= 0;
               };
           };
@@ -250,13 +260,13 @@ int main(int argc, char **argv)
         static_cast<long long>(minuteRows));
     std::printf(
         "database size: %.0f MiB; the records with their indexes %.0f MiB (%.0f MiB per million), the "
-        "rollups %.0f MiB\n\n",
+        "rollups %.0f MiB, their per-dimension slices %.0f MiB\n\n",
         double(bytes) / 1048576.0, double(recordBytes) / 1048576.0, perMillion,
-        double(rollupBytes) / 1048576.0);
+        double(rollupBytes) / 1048576.0, double(sliceBytes) / 1048576.0);
     emitJson({ { u"figure"_s, u"size"_s }, { u"bytes"_s, bytes }, { u"record_bytes"_s, recordBytes },
-        { u"rollup_bytes"_s, rollupBytes }, { u"record_mib_per_million"_s, qRound(perMillion) },
-        { u"records_with_payloads"_s, withPayloads }, { u"hourly_rollup_rows"_s, hourRows },
-        { u"minute_rollup_rows"_s, minuteRows } });
+        { u"rollup_bytes"_s, rollupBytes }, { u"slice_bytes"_s, sliceBytes },
+        { u"record_mib_per_million"_s, qRound(perMillion) }, { u"records_with_payloads"_s, withPayloads },
+        { u"hourly_rollup_rows"_s, hourRows }, { u"minute_rollup_rows"_s, minuteRows } });
 
     if (parser.isSet(u"size-only"_s))
         return 0;
@@ -275,7 +285,8 @@ int main(int argc, char **argv)
             t->max, t->cpu);
         emitJson({ { u"figure"_s, u"query"_s }, { u"query"_s, QLatin1String(query.what) },
             { u"runs"_s, runs }, { u"first_ms"_s, t->first }, { u"p50_ms"_s, t->p50 },
-            { u"p95_ms"_s, t->p95 }, { u"max_ms"_s, t->max }, { u"cpu_ms"_s, t->cpu } });
+            { u"p95_ms"_s, t->p95 }, { u"max_ms"_s, t->max }, { u"cpu_ms"_s, t->cpu },
+            { u"rollups"_s, rows == UsageReport::Rows::Full ? u"full"_s : u"fewest"_s } });
         std::fflush(stdout);
     }
     return failed ? 1 : 0;

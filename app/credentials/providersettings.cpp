@@ -101,9 +101,11 @@ std::optional<QHash<QString, double>> ProviderSettingsStore::spendSince(
         return std::nullopt;
     QSqlQuery query(db);
     query.setForwardOnly(true);
-    // From the hourly usage rollups, which outlive the purge of old records (`since` is a month's start).
-    query.prepare(u"SELECT used_provider, SUM(cost) FROM usage_rollups "
-                  "WHERE bucket >= ? AND used_provider <> '' GROUP BY used_provider"_s);
+    // From the hourly usage rollups by provider, which outlive the purge of old records (`since` is a month's
+    // start).
+    query.prepare(u"SELECT used_provider, SUM(cost) FROM %1 WHERE bucket >= ? AND used_provider <> '' "
+                  "GROUP BY used_provider"_s.arg(
+                      UsageRollups::table(UsageRollups::Table::Hourly, UsageRollups::Slice::Provider)));
     query.addBindValue(UsageRollups::hourOf(since));
     if (!query.exec()) {
         *error = u"cannot sum the providers' spend: "_s + query.lastError().text();

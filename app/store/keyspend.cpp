@@ -17,18 +17,21 @@ constexpr std::array<LimitPeriod, 4> kPeriods { LimitPeriod::Hour, LimitPeriod::
 std::optional<KeySpendLedger::Seed> KeySpendLedger::read(
     QSqlDatabase &db, qint64 keyId, const QDateTime &now, QString *error)
 {
-    // From the usage rollups, which outlive the purge of old records: an all-time limit must not reopen
-    // when the retention policy deletes the records that spent it. The calendar periods are whole hours and
-    // days, as the rollups' buckets are.
+    // From the usage rollups (their slices by key), which outlive the purge of old records: an all-time limit
+    // must not reopen when the retention policy deletes the records that spent it. The calendar periods are
+    // whole hours and days, as the rollups' buckets are.
     const auto day
         = [&](LimitPeriod period) { return KeyPeriods::start(period, now).toString(u"yyyy-MM-dd"_s); };
     QSqlQuery query(db);
+    using UsageRollups::Slice;
+    using UsageRollups::Table;
     query.prepare(u"SELECT COALESCE(SUM(cost), 0), "
                   "COALESCE(SUM(CASE WHEN bucket >= ? THEN cost ELSE 0 END), 0), "
                   "COALESCE(SUM(CASE WHEN bucket >= ? THEN cost ELSE 0 END), 0), "
                   "COALESCE(SUM(CASE WHEN bucket >= ? THEN cost ELSE 0 END), 0), "
-                  "(SELECT COALESCE(SUM(cost), 0) FROM usage_rollups WHERE api_key_id = ? AND bucket = ?) "
-                  "FROM usage_rollups_daily WHERE api_key_id = ?"_s);
+                  "(SELECT COALESCE(SUM(cost), 0) FROM %1 WHERE api_key_id = ? AND bucket = ?) "
+                  "FROM %2 WHERE api_key_id = ?"_s.arg(UsageRollups::table(Table::Hourly, Slice::ApiKey),
+                      UsageRollups::table(Table::Daily, Slice::ApiKey)));
     query.addBindValue(day(LimitPeriod::Day));
     query.addBindValue(day(LimitPeriod::Week));
     query.addBindValue(day(LimitPeriod::Month));

@@ -48,7 +48,7 @@ bool isTransient(const QSqlDatabase &db, const QSqlError &error)
 }
 
 Outcome insertAll(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator begin,
-    std::vector<RequestRecord>::const_iterator end, QString *error)
+    std::vector<RequestRecord>::const_iterator end, QString *error, UsageRollups::PreparedUpserts *upserts)
 {
     if (!db.transaction()) {
         *error = db.lastError().text();
@@ -76,7 +76,7 @@ Outcome insertAll(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator b
         }
     }
     bool transient = false;
-    if (!UsageRollups::add(db, begin, end, error, &transient)) {
+    if (!UsageRollups::add(db, begin, end, error, &transient, upserts)) {
         db.rollback();
         transient = transient || isTransient(db, QSqlError()); // or the connection went away meanwhile
         return transient ? Outcome::Retry : Outcome::Failed;
@@ -261,6 +261,8 @@ void LogWriter::run()
             return; // open() already removed the connection
     }
 
+    // The connection's rollup upserts, prepared once (SQLite); gone before the connection closes.
+    auto upserts = std::make_unique<UsageRollups::PreparedUpserts>();
     QMutexLocker locker(&m_mutex);
     for (;;) {
         while (m_queue.empty() && !m_stopping)
@@ -286,7 +288,7 @@ void LogWriter::run()
                 std::make_move_iterator(taken.begin() + qsizetype(last)));
             const int count = int(batch.size());
             const qint64 bytes = footprint(batch);
-            const int written = writeBatch(batch) ? int(batch.size()) : 0;
+            const int written = writeBatch(batch, upserts.get()) ? int(batch.size()) : 0;
             locker.relock();
             m_written += written;
             m_failed += count - written;
@@ -302,6 +304,7 @@ void LogWriter::run()
         locker.relock();
     }
     locker.unlock();
+    upserts.reset();
 
     {
         QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
@@ -310,11 +313,11 @@ void LogWriter::run()
     QSqlDatabase::removeDatabase(m_connectionName);
 }
 
-bool LogWriter::writeBatch(std::vector<RequestRecord> &batch)
+bool LogWriter::writeBatch(std::vector<RequestRecord> &batch, UsageRollups::PreparedUpserts *upserts)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     QString error;
-    Outcome outcome = insertAll(db, batch.cbegin(), batch.cend(), &error);
+    Outcome outcome = insertAll(db, batch.cbegin(), batch.cend(), &error, upserts);
     if (outcome != Outcome::Ok) {
         QMutexLocker locker(&m_mutex);
         ++m_failedBatches;
@@ -343,7 +346,7 @@ bool LogWriter::writeBatch(std::vector<RequestRecord> &batch)
                 continue; // still down
             }
         }
-        outcome = insertAll(db, batch.cbegin(), batch.cend(), &error);
+        outcome = insertAll(db, batch.cbegin(), batch.cend(), &error, upserts);
     }
     if (outcome == Outcome::Ok) {
         {
@@ -361,7 +364,7 @@ bool LogWriter::writeBatch(std::vector<RequestRecord> &batch)
         QString firstError;
         for (auto it = batch.begin(); it != batch.end(); ++it) {
             QString rowError;
-            if (insertAll(db, it, it + 1, &rowError) == Outcome::Ok)
+            if (insertAll(db, it, it + 1, &rowError, upserts) == Outcome::Ok)
                 kept.push_back(std::move(*it));
             else if (firstError.isEmpty())
                 firstError = rowError;

@@ -12,6 +12,10 @@
 #include <optional>
 #include <vector>
 
+namespace UsageRollups {
+struct PreparedUpserts;
+}
+
 // Writes request records off the hot path: callers enqueue from any thread without waiting for I/O, and a
 // thread of its own inserts them in batched transactions on its own connection.
 //
@@ -77,7 +81,7 @@ signals:
 private:
     void run();
     // True when any record went in; `batch` is then left holding exactly the records that were written.
-    bool writeBatch(std::vector<RequestRecord> &batch);
+    bool writeBatch(std::vector<RequestRecord> &batch, UsageRollups::PreparedUpserts *upserts);
     void failPendingLocked(const char *why); // with m_mutex held
 
     DatabaseLocation m_location;

@@ -147,6 +147,8 @@ std::vector<Source> sources()
         lowerCased.append(u"UPDATE %1 SET %2 = LOWER(%2) WHERE %2 <> LOWER(%2)"_s.arg(
             QLatin1StringView(table), QLatin1StringView(column)));
     list.push_back({ "emails in lower case", lowerCased });
+    // Usage rows per bucket and single dimension (and the total), summed from the full rows.
+    list.push_back({ "usage rollup slices", UsageRollups::sliceMigrationStatements() });
     return list;
 }
 

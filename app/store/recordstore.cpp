@@ -78,13 +78,13 @@ RecordStore::RecordStore(DatabaseLocation location)
     : m_connections(std::move(location), u"gateway.records"_s)
 { }
 
-std::optional<UsageReport> RecordStore::usage(
-    const RecordFilter &filter, UsageBucket bucket, UsageDimension dimension, QString *error)
+std::optional<UsageReport> RecordStore::usage(const RecordFilter &filter, UsageBucket bucket,
+    UsageDimension dimension, QString *error, UsageReport::Rows rows)
 {
     QSqlDatabase db = m_connections.connection(error);
     if (!db.isValid())
         return std::nullopt;
-    return UsageReport::query(db, filter, bucket, dimension, error);
+    return UsageReport::query(db, filter, bucket, dimension, error, rows);
 }
 
 std::optional<LogPage> RecordStore::logPage(const LogQuery &query, QString *error)

@@ -50,8 +50,8 @@ class RecordStore final
 public:
     explicit RecordStore(DatabaseLocation location);
 
-    std::optional<UsageReport> usage(
-        const RecordFilter &filter, UsageBucket bucket, UsageDimension dimension, QString *error);
+    std::optional<UsageReport> usage(const RecordFilter &filter, UsageBucket bucket, UsageDimension dimension,
+        QString *error, UsageReport::Rows rows = UsageReport::Rows::Fewest);
     std::optional<LogPage> logPage(const LogQuery &query, QString *error);
     // One record as a JSON object, with its payloads when `withBodies` and retained; its owner in *member.
     // An empty result without error: no such record.

@@ -64,6 +64,39 @@ QString dimensionColumn(UsageDimension dimension)
     return u"''"_s;
 }
 
+// The slice that answers a report: the one of its dimension, or of its only filter when it has no dimension;
+// the full rows when it filters by a dimension it does not group by, or by two.
+UsageRollups::Slice sliceFor(const RecordFilter &filter, UsageDimension dimension)
+{
+    UsageDimension wanted = dimension;
+    const std::pair<bool, UsageDimension> filters[] = {
+        { !filter.model.isEmpty(), UsageDimension::Model },
+        { !filter.provider.isEmpty(), UsageDimension::Provider },
+        { filter.apiKeyId.has_value(), UsageDimension::ApiKey },
+        { !filter.member.isEmpty(), UsageDimension::Member },
+    };
+    for (const auto &[filtered, by] : filters) {
+        if (!filtered)
+            continue;
+        if (wanted != UsageDimension::None && wanted != by)
+            return UsageRollups::Slice::Full;
+        wanted = by;
+    }
+    switch (wanted) {
+    case UsageDimension::None:
+        return UsageRollups::Slice::Total;
+    case UsageDimension::Model:
+        return UsageRollups::Slice::Model;
+    case UsageDimension::Provider:
+        return UsageRollups::Slice::Provider;
+    case UsageDimension::ApiKey:
+        return UsageRollups::Slice::ApiKey;
+    case UsageDimension::Member:
+        return UsageRollups::Slice::Member;
+    }
+    return UsageRollups::Slice::Full;
+}
+
 // A dense series over [from, to): one point per bucket, filled from `points` (bucket start → totals).
 std::vector<UsagePoint> dense(const QDateTime &from, const QDateTime &to, UsageBucket bucket,
     const std::map<QDateTime, UsageTotals> &points)
@@ -156,7 +189,7 @@ QString UsageReport::rangeProblem(const RecordFilter &filter, UsageBucket bucket
 }
 
 std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilter &filter,
-    UsageBucket bucket, UsageDimension dimension, QString *error)
+    UsageBucket bucket, UsageDimension dimension, QString *error, Rows rows)
 {
     if (const QString problem = rangeProblem(filter, bucket); !problem.isEmpty()) {
         *error = problem;
@@ -167,10 +200,13 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
 
     // (group, bucket start) → totals; one group, "", without a dimension.
     std::map<QString, std::map<QDateTime, UsageTotals>> perGroup;
+    const UsageRollups::Slice slice
+        = rows == Rows::Full ? UsageRollups::Slice::Full : sliceFor(filter, dimension);
     // SQLite adds the rows up here, in the order of the rollups' primary key: faster than its own GROUP BY,
     // which sorts the rows (the dimension is not a prefix of the key) and steps an aggregate per column. A
-    // server adds them up itself, so that only the sums travel.
-    const bool inProcess = Database::isSqlite(db);
+    // server adds full rows up itself, so that only the sums travel; a slice has one row per bucket and group
+    // already.
+    const bool inProcess = Database::isSqlite(db) || slice != UsageRollups::Slice::Full;
     const auto read = [&](UsageRollups::Table table, const QDateTime &from, const QDateTime &to) {
         if (from >= to)
             return true;
@@ -180,7 +216,7 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
         QString sql = u"SELECT bucket, %1, %2 FROM %3 WHERE bucket >= ? AND bucket < ?"_s.arg(
             dimensionColumn(dimension),
             inProcess ? UsageRollups::plainColumns() : UsageRollups::summedColumns(),
-            UsageRollups::table(table));
+            UsageRollups::table(table, slice));
         QStringList texts { fromKey, toKey };
         if (!filter.model.isEmpty()) {
             sql += u" AND used_model = ?"_s;

@@ -52,9 +52,13 @@ struct UsageReport
 
     // Why the range cannot be reported (empty, or more than kMaxPoints buckets); empty when it can.
     static QString rangeProblem(const RecordFilter &filter, UsageBucket bucket);
+    // Which rollup rows a report reads: the fewest that answer it (a slice when it groups and filters by one
+    // dimension at most), or the full rows, which answer every report (the slices are checked against them).
+    enum class Rows { Fewest, Full };
+
     // nullopt and *error on a database failure or a range with a rangeProblem().
     static std::optional<UsageReport> query(QSqlDatabase &db, const RecordFilter &filter, UsageBucket bucket,
-        UsageDimension dimension, QString *error);
+        UsageDimension dimension, QString *error, Rows rows = Rows::Fewest);
 };
 
 namespace UsageBuckets {

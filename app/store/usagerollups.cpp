@@ -15,164 +15,46 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-constexpr const char *kKeyColumns[] = { "api_key_id", "member", "used_model", "used_provider" };
+using namespace RollupSchema;
 
-// The scalar measures of UsageTotals, in the order its fields are declared.
-constexpr const char *kScalarColumns[] = {
-    "requests",
-    "errors",
-    "retries",
-    "cache_hits",
-    "unpriced",
-    "prompt_tokens",
-    "completion_tokens",
-    "cached_tokens",
-    "cache_write_tokens",
-    "reasoning_tokens",
-    "total_tokens",
-    "cost",
-    "duration_sum_ms",
-    "ttft_count",
-    "ttft_sum_ms",
-    "upstream_failures",
-};
-constexpr int kScalarCount = int(std::size(kScalarColumns));
-
-QString durationBin(int i)
-{
-    return u"d"_s + QString::number(i);
-}
-
-QString ttftBin(int i)
-{
-    return u"t"_s + QString::number(i);
-}
-
-QStringList measureColumns()
-{
-    QStringList columns;
-    for (const char *column : kScalarColumns)
-        columns.append(QLatin1String(column));
-    for (int i = 0; i < LatencyBins::kCount; ++i)
-        columns.append(durationBin(i));
-    for (int i = 0; i < LatencyBins::kCount; ++i)
-        columns.append(ttftBin(i));
-    return columns;
-}
-
-// The resolutions: hours (for hourly series and the ragged ends of a range), days (for the rest) and minutes
-// (for the last kMinuteHours hours only).
-struct Resolution
-{
-    QString table;
-    int prefix; // characters of created_at that name the bucket: 13 "2026-11-25T13", 10 "2026-11-25", 16
-                // "…T13:45"
-};
-const Resolution kHourly { u"usage_rollups"_s, 13 };
-const Resolution kDaily { u"usage_rollups_daily"_s, 10 };
-const Resolution kMinutely { u"usage_rollups_minute"_s, 16 };
-
-const Resolution &resolutionOf(UsageRollups::Table table)
-{
-    switch (table) {
-    case UsageRollups::Table::Minutely:
-        return kMinutely;
-    case UsageRollups::Table::Hourly:
-        return kHourly;
-    case UsageRollups::Table::Daily:
-        return kDaily;
-    }
-    return kHourly;
-}
-
-QStringList keyColumns()
-{
-    QStringList columns { u"bucket"_s };
-    for (const char *column : kKeyColumns)
-        columns.append(QLatin1String(column));
-    return columns;
-}
-
-QString createTable(const Resolution &resolution)
-{
-    QStringList definitions { u"bucket TEXT NOT NULL"_s, u"api_key_id BIGINT NOT NULL DEFAULT 0"_s,
-        u"member TEXT NOT NULL DEFAULT ''"_s, u"used_model TEXT NOT NULL DEFAULT ''"_s,
-        u"used_provider TEXT NOT NULL DEFAULT ''"_s };
-    for (const QString &column : measureColumns())
-        definitions.append(column + (column == "cost"_L1 ? u" DOUBLE PRECISION"_s : u" BIGINT"_s)
-            + u" NOT NULL DEFAULT 0"_s);
-    definitions.append(u"PRIMARY KEY ("_s + keyColumns().join(u", "_s) + u')');
-    return u"CREATE TABLE "_s + resolution.table + u" (\n    "_s + definitions.join(u",\n    "_s) + u"\n)"_s;
-}
-
-// SUM(CASE …) over the records already stored (those from `since` on, when given), the same figures
-// UsageTotals::add() counts.
-QString backfill(const Resolution &resolution, const QString &since = {})
-{
-    const QString last = u"retried = 0"_s;
-    QStringList sums {
-        u"SUM(CASE WHEN %1 THEN 1 ELSE 0 END)"_s.arg(last),
-        u"SUM(CASE WHEN %1 AND (status >= 400 OR status = 0) THEN 1 ELSE 0 END)"_s.arg(last),
-        u"SUM(CASE WHEN retried <> 0 THEN 1 ELSE 0 END)"_s,
-        u"SUM(CASE WHEN cache_hit <> 0 THEN 1 ELSE 0 END)"_s,
-        u"SUM(CASE WHEN cost IS NULL AND total_tokens > 0 THEN 1 ELSE 0 END)"_s,
-        u"SUM(prompt_tokens)"_s,
-        u"SUM(completion_tokens)"_s,
-        u"SUM(cached_tokens)"_s,
-        u"SUM(cache_write_tokens)"_s,
-        u"SUM(reasoning_tokens)"_s,
-        u"SUM(total_tokens)"_s,
-        u"COALESCE(SUM(cost), 0)"_s,
-        u"SUM(CASE WHEN %1 THEN duration_ms ELSE 0 END)"_s.arg(last),
-        u"SUM(CASE WHEN %1 AND ttft_ms IS NOT NULL THEN 1 ELSE 0 END)"_s.arg(last),
-        u"SUM(CASE WHEN %1 AND ttft_ms IS NOT NULL THEN ttft_ms ELSE 0 END)"_s.arg(last),
-        u"SUM(CASE WHEN retried <> 0 OR status = 429 OR status >= 500 OR status = 0 THEN 1 ELSE 0 END)"_s,
-    };
-    for (const QString &column : { u"duration_ms"_s, u"ttft_ms"_s }) {
-        for (int i = 0; i < LatencyBins::kCount; ++i) {
-            QString range = i == 0 ? u"%1 < 1"_s.arg(column)
-                                   : u"%1 >= %2"_s.arg(column).arg(LatencyBins::lowerEdge(i), 0, 'g', 17);
-            if (i > 0 && i < LatencyBins::kCount - 1)
-                range += u" AND %1 < %2"_s.arg(column).arg(LatencyBins::upperEdge(i), 0, 'g', 17);
-            sums.append(u"SUM(CASE WHEN %1 AND %2 THEN 1 ELSE 0 END)"_s.arg(last, range));
-        }
-    }
-    return u"INSERT INTO "_s + resolution.table + u" ("_s + (keyColumns() + measureColumns()).join(u", "_s)
-        + u")\nSELECT substr(created_at, 1, %1), COALESCE(api_key_id, 0), member, used_model, used_provider,\n    "_s
-              .arg(resolution.prefix)
-        + sums.join(u",\n    "_s) + u"\nFROM requests"_s
-        + (since.isEmpty() ? QString() : u" WHERE created_at >= '%1'"_s.arg(since))
-        + u" GROUP BY 1, 2, 3, 4, 5"_s;
-}
-
-QString conflictUpdate(const Resolution &resolution)
-{
-    QStringList updates;
-    for (const QString &column : measureColumns())
-        updates.append(u"%1 = %2.%1 + excluded.%1"_s.arg(column, resolution.table));
-    return u" ON CONFLICT ("_s + keyColumns().join(u", "_s) + u") DO UPDATE SET "_s + updates.join(u", "_s);
-}
-
-// One row's upsert (SQLite runs statements in the process, so one row each costs nothing more).
-QString upsertStatement(const Resolution &resolution)
-{
-    const QStringList columns = keyColumns() + measureColumns();
-    return u"INSERT INTO "_s + resolution.table + u" ("_s + columns.join(u", "_s) + u") VALUES ("_s
-        + QStringList(columns.size(), u"?"_s).join(u", "_s) + u')' + conflictUpdate(resolution);
-}
-
+// A row's bucket and dimensions (bucket, API key, member, model, provider); a slice's row leaves the
+// dimensions it is not keyed by at 0 or empty.
 using RollupKey = std::tuple<QString, qint64, QString, QString, QString>;
 using Deltas = std::map<RollupKey, UsageTotals>;
 
-// Hands one row's key and totals to `sink` in column order (keyColumns(), then measureColumns()):
-// text(QString), integer(qint64) or real(double), one call each.
-template<class Sink> void writeRow(const RollupKey &key, const UsageTotals &t, Sink &sink)
+// The rows a batch adds to one table.
+struct Part
+{
+    Table table;
+    Slice slice;
+    Deltas rows;
+};
+
+bool has(Slice slice, Slice dimension)
+{
+    return slice == Slice::Full || slice == dimension;
+}
+
+RollupKey sliceKey(const RollupKey &full, Slice slice)
+{
+    const auto &[bucket, key, member, model, provider] = full;
+    return { bucket, has(slice, Slice::ApiKey) ? key : 0, has(slice, Slice::Member) ? member : QString(),
+        has(slice, Slice::Model) ? model : QString(), has(slice, Slice::Provider) ? provider : QString() };
+}
+
+// Hands one row's key (the columns of `slice`) and totals to `sink` in column order (keyColumns(slice), then
+// measureColumns()): text(QString), integer(qint64) or real(double), one call each.
+template<class Sink> void writeRow(const RollupKey &key, const UsageTotals &t, Slice slice, Sink &sink)
 {
     sink.text(std::get<0>(key));
-    sink.integer(std::get<1>(key));
-    sink.text(std::get<2>(key));
-    sink.text(std::get<3>(key));
-    sink.text(std::get<4>(key));
+    if (has(slice, Slice::ApiKey))
+        sink.integer(std::get<1>(key));
+    if (has(slice, Slice::Member))
+        sink.text(std::get<2>(key));
+    if (has(slice, Slice::Model))
+        sink.text(std::get<3>(key));
+    if (has(slice, Slice::Provider))
+        sink.text(std::get<4>(key));
     for (qint64 value : { t.requests, t.errors, t.retries, t.cacheHits, t.unpriced, t.promptTokens,
              t.completionTokens, t.cachedTokens, t.cacheWriteTokens, t.reasoningTokens, t.totalTokens })
         sink.integer(value);
@@ -185,6 +67,44 @@ template<class Sink> void writeRow(const RollupKey &key, const UsageTotals &t, S
         sink.integer(value);
 }
 
+// A part per table: per resolution (kTables' order) the full rows, then each slice (kSlices' order).
+std::vector<Part> emptyParts()
+{
+    std::vector<Part> parts;
+    for (Table table : kTables) {
+        parts.push_back({ table, Slice::Full, {} });
+        for (Slice slice : kSlices)
+            parts.push_back({ table, slice, {} });
+    }
+    return parts;
+}
+
+// The batch's rows of every table, the slices' summed from the full ones. Many records of a batch share a
+// row: each row is written once.
+std::vector<Part> partsOf(
+    std::vector<RequestRecord>::const_iterator begin, std::vector<RequestRecord>::const_iterator end)
+{
+    std::vector<Part> parts = emptyParts();
+    const size_t perTable = 1 + std::size(kSlices);
+    for (auto it = begin; it != end; ++it) {
+        const QDateTime created = it->createdAt.isValid() ? it->createdAt : QDateTime::currentDateTimeUtc();
+        const QString minute = UsageRollups::minuteOf(created);
+        for (size_t t = 0; t < std::size(kTables); ++t) {
+            parts[t * perTable]
+                .rows[RollupKey { minute.left(bucketPrefix(kTables[t])), it->apiKeyId, it->member,
+                    it->usedModel, it->usedProvider }]
+                .add(*it);
+        }
+    }
+    for (size_t t = 0; t < std::size(kTables); ++t) {
+        for (const auto &[key, totals] : parts[t * perTable].rows) {
+            for (size_t s = 1; s < perTable; ++s)
+                parts[t * perTable + s].rows[sliceKey(key, parts[t * perTable + s].slice)].merge(totals);
+        }
+    }
+    return parts;
+}
+
 // Binds a row's values to the parameters of a FastQuery, from the first on.
 struct Binder
 {
@@ -195,16 +115,19 @@ struct Binder
     void real(double value) { query.bind(next++, value); }
 };
 
-bool upsertSqlite(QSqlDatabase &db, const Resolution &resolution, const Deltas &rows, QString *error)
+// One row's upsert (SQLite runs statements in the process, so one row each costs nothing more).
+QString upsertStatement(Table table, Slice slice)
 {
-    FastQuery query(db);
-    if (!query.prepare(upsertStatement(resolution))) {
-        *error = query.lastError();
-        return false;
-    }
-    for (const auto &[key, totals] : rows) {
+    const QStringList columns = keyColumns(slice) + measureColumns();
+    return u"INSERT INTO "_s + tableName(table, slice) + u" ("_s + columns.join(u", "_s) + u") VALUES ("_s
+        + QStringList(columns.size(), u"?"_s).join(u", "_s) + u')' + conflictUpdate(table, slice);
+}
+
+bool upsertSqlite(FastQuery &query, const Part &part, QString *error)
+{
+    for (const auto &[key, totals] : part.rows) {
         Binder binder { query };
-        writeRow(key, totals, binder);
+        writeRow(key, totals, part.slice, binder);
         if (!query.exec()) {
             *error = query.lastError();
             return false;
@@ -214,59 +137,79 @@ bool upsertSqlite(QSqlDatabase &db, const Resolution &resolution, const Deltas &
 }
 
 // On PostgreSQL a statement is a round trip, and one that binds thousands of values costs the server more to
-// parse and plan than to run; so the batch's rows of all three tables go to a temporary table with one COPY
-// (as the records do), and from there into each table with one INSERT … SELECT … ON CONFLICT. The rows are
-// applied in key order, so that instances sharing the database lock them in the same order (no deadlock).
+// parse and plan than to run; so the batch's rows of all the tables go to a temporary table with one COPY
+// (as the records do), and from there into each table with one INSERT … SELECT … ON CONFLICT, prepared once
+// per connection: planning eighteen upserts of 150 columns at every batch cost the server more than running
+// them. The rows are applied in key order, so that instances sharing the database lock them in the same order
+// (no deadlock).
 constexpr auto kDeltas = "usage_rollup_deltas";
+constexpr auto kApply = "usage_rollups_apply_";
 
-QByteArray createDeltas()
+QStringList applyStatements(const std::vector<Part> &parts)
+{
+    QStringList statements;
+    for (size_t p = 0; p < parts.size(); ++p) {
+        const Part &part = parts[p];
+        const QString keys = keyColumns(part.slice).join(u", "_s);
+        const QString columns = keys + u", "_s + measureColumns().join(u", "_s);
+        statements.append(u"INSERT INTO "_s + tableName(part.table, part.slice) + u" ("_s + columns
+            + u") SELECT "_s + columns + u" FROM "_s + QLatin1String(kDeltas) + u" WHERE part = "_s
+            + QString::number(p) + u" ORDER BY "_s + keys + conflictUpdate(part.table, part.slice));
+    }
+    return statements;
+}
+
+QByteArray prepareDeltas()
 {
     // A DO block and not CREATE … IF NOT EXISTS, whose notice Qt's driver would log at every batch. The table
-    // lives as long as the connection, and a rolled-back batch takes its creation with it.
-    return u"DO $$BEGIN IF to_regclass('pg_temp.%1') IS NULL THEN CREATE TEMPORARY TABLE %1 (resolution "
-           u"SMALLINT "
-           "NOT NULL, LIKE %2) ON COMMIT DELETE ROWS; END IF; END$$"_s
-               .arg(QLatin1String(kDeltas), kHourly.table)
+    // lives as long as the connection, and a rolled-back batch takes its creation with it. Its rows carry
+    // every dimension column (a slice's row leaves the others at their defaults) and the number of their
+    // part. The prepared upserts live as long as the connection too, whatever becomes of the transaction
+    // (the last is prepared last: when it is there, all are), and find the table again by its name when a
+    // rollback took it.
+    const QStringList statements = applyStatements(emptyParts());
+    QString prepare;
+    for (qsizetype p = 0; p < statements.size(); ++p)
+        prepare += u"EXECUTE 'PREPARE %1%2 AS %3'; "_s.arg(QLatin1String(kApply)).arg(p).arg(statements[p]);
+    return u"DO $$BEGIN IF to_regclass('pg_temp.%1') IS NULL THEN CREATE TEMPORARY TABLE %1 (part "
+           u"SMALLINT NOT NULL, LIKE %2) ON COMMIT DELETE ROWS; END IF; IF NOT EXISTS (SELECT 1 FROM "
+           u"pg_prepared_statements WHERE name = '%3%4') THEN %5END IF; END$$"_s
+               .arg(QLatin1String(kDeltas), tableName(Table::Hourly), QLatin1String(kApply))
+               .arg(statements.size() - 1)
+               .arg(prepare)
                .toUtf8();
 }
 
-QByteArray applyDeltas()
+QByteArray applyDeltas(const std::vector<Part> &parts)
 {
-    const QString columns = (keyColumns() + measureColumns()).join(u", "_s);
     QStringList statements;
-    int resolution = 0;
-    for (const Resolution *r : { &kHourly, &kDaily, &kMinutely }) {
-        statements.append(u"INSERT INTO "_s + r->table + u" ("_s + columns + u") SELECT "_s + columns
-            + u" FROM "_s + QLatin1String(kDeltas) + u" WHERE resolution = "_s + QString::number(resolution++)
-            + u" ORDER BY "_s + keyColumns().join(u", "_s) + conflictUpdate(*r));
-    }
+    for (size_t p = 0; p < parts.size(); ++p)
+        statements.append(u"EXECUTE "_s + QLatin1String(kApply) + QString::number(p));
     return statements.join(u"; "_s).toUtf8();
 }
 
-// `tables`: the deltas of the hourly, daily and minute rows, in that order (applyDeltas()'s resolution
-// numbers).
-PgCopy::Outcome addPostgres(QSqlDatabase &db, const std::array<const Deltas *, 3> &tables, QString *error)
+PgCopy::Outcome addPostgres(QSqlDatabase &db, const std::vector<Part> &parts, QString *error)
 {
-    static const QByteArray create = createDeltas();
-    static const QByteArray copySql = (u"COPY "_s + QLatin1String(kDeltas) + u" (resolution, "_s
-        + (keyColumns() + measureColumns()).join(u", "_s) + u") FROM STDIN"_s)
+    static const QByteArray create = prepareDeltas();
+    static const QByteArray copySql = (u"COPY "_s + QLatin1String(kDeltas) + u" (part, "_s
+        + (keyColumns(Slice::Full) + measureColumns()).join(u", "_s) + u") FROM STDIN"_s)
                                           .toUtf8();
-    static const QByteArray apply = applyDeltas();
+    static const QByteArray apply = applyDeltas(emptyParts());
     PgCopy::Outcome outcome = PgCopy::exec(db, create, error);
     if (outcome != PgCopy::Outcome::Ok)
         return outcome;
-    size_t table = 0;
-    auto row = tables[0]->begin();
+    size_t part = 0;
+    auto row = parts[0].rows.begin();
     outcome = PgCopy::copy(
         db, copySql,
         [&](PgCopy::Line &line) {
-            while (row == tables[table]->end()) {
-                if (++table == tables.size())
+            while (row == parts[part].rows.end()) {
+                if (++part == parts.size())
                     return false;
-                row = tables[table]->begin();
+                row = parts[part].rows.begin();
             }
-            line.integer(qint64(table));
-            writeRow(row->first, row->second, line);
+            line.integer(qint64(part));
+            writeRow(row->first, row->second, Slice::Full, line);
             ++row;
             return true;
         },
@@ -274,6 +217,20 @@ PgCopy::Outcome addPostgres(QSqlDatabase &db, const std::array<const Deltas *, 3
     if (outcome != PgCopy::Outcome::Ok)
         return outcome;
     return PgCopy::exec(db, apply, error);
+}
+
+// Sums the slices of `table` again from its full rows, for the buckets from `first` to `last`.
+bool refillSlices(QSqlDatabase &db, Table table, const QString &first, const QString &last, QString *error)
+{
+    QSqlQuery query(db);
+    const QString range = u"bucket >= ? AND bucket <= ?"_s;
+    for (Slice slice : kSlices) {
+        if (!Sql::exec(query, u"DELETE FROM "_s + tableName(table, slice) + u" WHERE "_s + range,
+                { first, last }, error)
+            || !Sql::exec(query, fillSlice(table, slice, range), { first, last }, error))
+            return false;
+    }
+    return true;
 }
 
 } // namespace
@@ -327,10 +284,10 @@ QStringList migrationStatements()
         u"> 1 "
         "AND request_id <> '') AND attempt < (SELECT MAX(later.attempt) FROM requests later "
         "WHERE later.request_id = requests.request_id)"_s,
-        createTable(kHourly),
-        backfill(kHourly),
-        createTable(kDaily),
-        backfill(kDaily),
+        createTable(Table::Hourly, Slice::Full),
+        fillFromRecords(Table::Hourly),
+        createTable(Table::Daily, Slice::Full),
+        fillFromRecords(Table::Daily),
         // The logs' filters by member and their cursor pages.
         u"CREATE INDEX idx_requests_member ON requests (member)"_s,
     };
@@ -339,45 +296,70 @@ QStringList migrationStatements()
 QStringList minuteMigrationStatements(const QDateTime &now)
 {
     // Only the minutes still kept: older ones would go at the first purge.
-    return { createTable(kMinutely), backfill(kMinutely, minuteOf(now.addSecs(-kMinuteHours * 3600))) };
+    return { createTable(Table::Minutely, Slice::Full),
+        fillFromRecords(Table::Minutely, minuteOf(now.addSecs(-kMinuteHours * 3600))) };
 }
 
-bool add(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator begin,
-    std::vector<RequestRecord>::const_iterator end, QString *error, bool *transient)
+QStringList sliceMigrationStatements()
 {
-    // Many records of a batch share a bucket: they are added up here, and each row is written once.
-    Deltas minutes;
-    Deltas hours;
-    Deltas days;
-    for (auto it = begin; it != end; ++it) {
-        const QDateTime created = it->createdAt.isValid() ? it->createdAt : QDateTime::currentDateTimeUtc();
-        const QString minute = minuteOf(created);
-        minutes[RollupKey { minute, it->apiKeyId, it->member, it->usedModel, it->usedProvider }].add(*it);
-        hours[RollupKey { minute.left(13), it->apiKeyId, it->member, it->usedModel, it->usedProvider }].add(
-            *it);
-        days[RollupKey { minute.left(10), it->apiKeyId, it->member, it->usedModel, it->usedProvider }].add(
-            *it);
+    QStringList statements;
+    for (Table table : kTables) {
+        for (Slice slice : kSlices)
+            statements << createTable(table, slice) << fillSlice(table, slice);
     }
+    return statements;
+}
+
+PreparedUpserts::PreparedUpserts() = default;
+PreparedUpserts::~PreparedUpserts() = default;
+
+bool add(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator begin,
+    std::vector<RequestRecord>::const_iterator end, QString *error, bool *transient,
+    PreparedUpserts *prepared)
+{
+    const std::vector<Part> parts = partsOf(begin, end);
     *transient = false;
     if (Database::isPostgres(db)) {
-        const PgCopy::Outcome outcome = addPostgres(db, { &hours, &days, &minutes }, error);
+        const PgCopy::Outcome outcome = addPostgres(db, parts, error);
         *transient = outcome == PgCopy::Outcome::Transient;
         return outcome == PgCopy::Outcome::Ok;
     }
-    return upsertSqlite(db, kHourly, hours, error) && upsertSqlite(db, kDaily, days, error)
-        && upsertSqlite(db, kMinutely, minutes, error);
+    PreparedUpserts once;
+    PreparedUpserts &upserts = prepared ? *prepared : once;
+    if (upserts.queries.size() != parts.size()) {
+        upserts.queries.clear();
+        for (const Part &part : parts) {
+            auto query = std::make_unique<FastQuery>(db);
+            if (!query->prepare(upsertStatement(part.table, part.slice))) {
+                *error = query->lastError();
+                upserts.queries.clear();
+                return false;
+            }
+            upserts.queries.push_back(std::move(query));
+        }
+    }
+    for (size_t p = 0; p < parts.size(); ++p) {
+        if (!upsertSqlite(*upserts.queries[p], parts[p], error))
+            return false;
+    }
+    return true;
 }
 
-QString table(Table table)
+QString table(Table table, Slice slice)
 {
-    return resolutionOf(table).table;
+    return tableName(table, slice);
 }
 
 bool pruneMinutes(QSqlDatabase &db, const QDateTime &before, qint64 *removed, QString *error)
 {
     QSqlQuery query(db);
-    if (!Sql::exec(
-            query, u"DELETE FROM "_s + kMinutely.table + u" WHERE bucket < ?"_s, { minuteOf(before) }, error))
+    for (Slice slice : kSlices) {
+        if (!Sql::exec(query, u"DELETE FROM "_s + tableName(Table::Minutely, slice) + u" WHERE bucket < ?"_s,
+                { minuteOf(before) }, error))
+            return false;
+    }
+    if (!Sql::exec(query, u"DELETE FROM "_s + tableName(Table::Minutely) + u" WHERE bucket < ?"_s,
+            { minuteOf(before) }, error))
         return false;
     *removed = query.numRowsAffected();
     return true;
@@ -386,13 +368,30 @@ bool pruneMinutes(QSqlDatabase &db, const QDateTime &before, qint64 *removed, QS
 bool remove(QSqlDatabase &db, const QString &member, QString *error)
 {
     QSqlQuery query(db);
-    for (const Resolution &resolution : { kHourly, kDaily, kMinutely }) {
-        const QString &t = resolution.table;
+    for (Table table : kTables) {
+        const QString t = tableName(table);
         if (member.isEmpty()) {
+            for (Slice slice : kSlices) {
+                if (!Sql::exec(db, u"DELETE FROM "_s + tableName(table, slice), error))
+                    return false;
+            }
             if (!Sql::exec(db, u"DELETE FROM "_s + t, error))
                 return false;
             continue;
         }
+        // The buckets whose slices change: those the member has full rows in.
+        if (!Sql::exec(query, u"SELECT MIN(bucket), MAX(bucket) FROM "_s + t + u" WHERE member = ?"_s,
+                { member }, error))
+            return false;
+        QString first;
+        QString last;
+        if (query.next()) {
+            first = query.value(0).toString();
+            last = query.value(1).toString();
+        }
+        query.finish();
+        if (first.isEmpty())
+            continue;
         // What was spent, by key, model and provider, without the member (the WHERE before ON CONFLICT is
         // what SQLite needs to tell the upsert from a join).
         const QString keepSpend = u"INSERT INTO "_s + t
@@ -405,7 +404,8 @@ bool remove(QSqlDatabase &db, const QString &member, QString *error)
               "DO UPDATE SET cost = "_s
             + t + u".cost + excluded.cost"_s;
         if (!Sql::exec(query, keepSpend, { member }, error)
-            || !Sql::exec(query, u"DELETE FROM "_s + t + u" WHERE member = ?"_s, { member }, error))
+            || !Sql::exec(query, u"DELETE FROM "_s + t + u" WHERE member = ?"_s, { member }, error)
+            || !refillSlices(db, table, first, last, error))
             return false;
     }
     return true;
@@ -439,7 +439,7 @@ UsageTotals readSummed(const FastQuery &query, int first)
         bin = next();
     for (qint64 &bin : t.ttft)
         bin = next();
-    Q_ASSERT(c == first + kScalarCount + 2 * LatencyBins::kCount);
+    Q_ASSERT(c == first + scalarCount() + 2 * LatencyBins::kCount);
     return t;
 }
 

@@ -2,11 +2,13 @@
 
 #include "database.h"
 #include "requestrecord.h"
+#include "rollupschema.h"
 #include "usagetotals.h"
 
 #include <QSqlDatabase>
 #include <QStringList>
 
+#include <memory>
 #include <vector>
 
 class FastQuery;
@@ -21,10 +23,14 @@ class FastQuery;
 // usage below an hour: their cost is bounded by minutes × keys × models, however busy the gateway, where
 // reading the records of those hours grows with the traffic (measured in
 // bench/results-usage-minutes-2026-12-06.md). RecordStore::purge() removes older ones.
+//
+// Beside the full rows of each resolution, slices keyed by one dimension or none (RollupSchema), kept by the
+// same statements, for the reports that need no more.
 namespace UsageRollups {
 inline constexpr qint64 kMinuteHours = 48;
 
-enum class Table { Minutely, Hourly, Daily };
+using Table = RollupSchema::Table;
+using Slice = RollupSchema::Slice;
 
 // "2026-11-25T13": the hour bucket of a time, as stored (UTC, sorts as text).
 QString hourOf(const QDateTime &at);
@@ -38,17 +44,34 @@ QDateTime startOf(const QString &bucket, Table table);
 QStringList migrationStatements();
 // The same for the minute rows, filled from the records of the kMinuteHours hours before `now`.
 QStringList minuteMigrationStatements(const QDateTime &now);
+// The same for the slices of every resolution, filled from the full rows.
+QStringList sliceMigrationStatements();
+
+// The upserts of one SQLite connection, prepared at its first batch and kept: a batch runs one per table
+// (eighteen, of 150 columns each), and preparing them again every time cost the writer more than running
+// them. Destroy it before its connection closes.
+struct PreparedUpserts
+{
+    PreparedUpserts();
+    ~PreparedUpserts();
+    Q_DISABLE_COPY_MOVE(PreparedUpserts)
+    std::vector<std::unique_ptr<FastQuery>> queries; // one per table, in the order add() writes them
+};
 
 // Adds the records in [begin, end) to their rollup rows, inside the caller's transaction. On failure *error
 // says why, and *transient whether the same batch may go in when tried again (a deadlock, a lost connection).
+// `prepared`, on SQLite: the connection's upserts, kept from call to call (null: prepared for this call).
 bool add(QSqlDatabase &db, std::vector<RequestRecord>::const_iterator begin,
-    std::vector<RequestRecord>::const_iterator end, QString *error, bool *transient);
-QString table(Table table);
-// Deletes the minute rows of minutes that began before `before`, inside or outside a transaction.
+    std::vector<RequestRecord>::const_iterator end, QString *error, bool *transient,
+    PreparedUpserts *prepared = nullptr);
+QString table(Table table, Slice slice = Slice::Full);
+// Deletes the minute rows (full and sliced) of minutes that began before `before`, inside or outside a
+// transaction; *removed counts the full ones.
 bool pruneMinutes(QSqlDatabase &db, const QDateTime &before, qint64 *removed, QString *error);
 // Removes a member's rows (`member` empty: every row), inside the caller's transaction. Their cost stays, by
 // API key, model and provider in rows without a member and without any other figure, so that deleting one's
-// data never reopens the spend limits of a key or a provider, and the team's costs still add up.
+// data never reopens the spend limits of a key or a provider, and the team's costs still add up. The slices
+// of the buckets the member had rows in are summed again from the full rows.
 bool remove(QSqlDatabase &db, const QString &member, QString *error);
 
 // The measure columns, in UsageTotals order, as SQL expressions summed over the rows a query selects

@@ -193,6 +193,29 @@ inline qint64 countRows(QSqlDatabase &db, const QString &table = QStringLiteral(
     return query.value(0).toLongLong();
 }
 
+// Whether two usage totals are the same (costs to a relative 1e-9); else *why names the first difference.
+inline bool sameTotals(const UsageTotals &a, const UsageTotals &b, QString *why)
+{
+    const auto check = [&](const char *name, double x, double y) {
+        if (std::abs(x - y) > 1e-9 * std::max(1.0, std::abs(y))) {
+            *why = QStringLiteral("%1: %2 vs %3").arg(QLatin1String(name)).arg(x).arg(y);
+            return false;
+        }
+        return true;
+    };
+    return check("requests", a.requests, b.requests) && check("errors", a.errors, b.errors)
+        && check("retries", a.retries, b.retries) && check("cache_hits", a.cacheHits, b.cacheHits)
+        && check("unpriced", a.unpriced, b.unpriced) && check("prompt", a.promptTokens, b.promptTokens)
+        && check("completion", a.completionTokens, b.completionTokens)
+        && check("cached", a.cachedTokens, b.cachedTokens)
+        && check("reasoning", a.reasoningTokens, b.reasoningTokens)
+        && check("total", a.totalTokens, b.totalTokens) && check("cost", a.cost, b.cost)
+        && check("duration_sum", a.durationSumMs, b.durationSumMs)
+        && check("ttft_count", a.ttftCount, b.ttftCount)
+        && check("upstream_failures", a.upstreamFailures, b.upstreamFailures) && a.duration == b.duration
+        && a.ttft == b.ttft;
+}
+
 // Empty when every row of the three rollup tables holds exactly the sums of `records` for its bucket, key,
 // member, model and provider, and no row is missing or extra; else what differs.
 inline QString compareRollups(QSqlDatabase &db, const std::vector<RequestRecord> &records)

@@ -52,28 +52,6 @@ RequestRecord record(int i)
 
 constexpr int kRecords = 3000;
 
-bool sameTotals(const UsageTotals &a, const UsageTotals &b, QString *why)
-{
-    const auto check = [&](const char *name, double x, double y) {
-        if (std::abs(x - y) > 1e-9 * std::max(1.0, std::abs(y))) {
-            *why = u"%1: %2 vs %3"_s.arg(QLatin1String(name)).arg(x).arg(y);
-            return false;
-        }
-        return true;
-    };
-    return check("requests", a.requests, b.requests) && check("errors", a.errors, b.errors)
-        && check("retries", a.retries, b.retries) && check("cache_hits", a.cacheHits, b.cacheHits)
-        && check("unpriced", a.unpriced, b.unpriced) && check("prompt", a.promptTokens, b.promptTokens)
-        && check("completion", a.completionTokens, b.completionTokens)
-        && check("cached", a.cachedTokens, b.cachedTokens)
-        && check("reasoning", a.reasoningTokens, b.reasoningTokens)
-        && check("total", a.totalTokens, b.totalTokens) && check("cost", a.cost, b.cost)
-        && check("duration_sum", a.durationSumMs, b.durationSumMs)
-        && check("ttft_count", a.ttftCount, b.ttftCount)
-        && check("upstream_failures", a.upstreamFailures, b.upstreamFailures) && a.duration == b.duration
-        && a.ttft == b.ttft;
-}
-
 } // namespace
 
 class TestUsageRollups : public QObject
