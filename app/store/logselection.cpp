@@ -1,12 +1,14 @@
 #include "logselection.h"
 
+#include "recordcolumns.h"
+
 using namespace Qt::StringLiterals;
 
 namespace {
 
 QString iso(const QDateTime &at)
 {
-    return at.toUTC().toString(Qt::ISODateWithMs);
+    return QString::fromLatin1(RecordColumns::isoUtc(at)); // as stored: text, compared as text
 }
 
 // AND-ed conditions with their bound values, in order.
@@ -40,7 +42,7 @@ Conditions conditionsBesidesModel(const LogQuery &q, qint64 upTo)
         c.add(u"member = ?"_s, { f.member });
     if (q.status)
         c.add(u"status = ?"_s, { *q.status });
-    if (q.errorsOnly) // as PostgreSQL's errors indexes are bounded (migrations.cpp), so that its planner uses them
+    if (q.errorsOnly) // word for word the bound of PostgreSQL's errors indexes (migrations.cpp)
         c.add(u"(status >= 400 OR status = 0)"_s, {});
     if (!q.finishReason.isEmpty())
         c.add(u"finish_reason = ?"_s, { q.finishReason });
@@ -85,8 +87,9 @@ RecordExporter::Selection of(const LogQuery &q, qint64 upTo, DatabaseLocation::K
     };
     const QString parts = part(u"used_model"_s, u"by_used_model"_s) + u" UNION ALL "_s
         + part(u"requested_model"_s, u"by_requested_model"_s);
-    // PostgreSQL would join an IN's ids back to the table by walking the primary key from the newest record to
-    // the oldest of them (a merge join, planned for evenly spread ids); a list of ids it looks up one by one.
+    // PostgreSQL would join an IN's ids back to the table by walking the primary key from the newest record
+    // to the oldest of them (a merge join, planned for evenly spread ids); a list of ids it looks up one by
+    // one.
     s.where = kind == DatabaseLocation::Kind::Postgres ? u"id = ANY (ARRAY(%1))"_s.arg(parts)
                                                        : u"id IN (%1)"_s.arg(parts);
     return s;
