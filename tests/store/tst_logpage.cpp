@@ -75,9 +75,9 @@ bool matches(const RequestRecord &r, const LogQuery &q)
     const RecordFilter &f = q.filter;
     return (!f.from.isValid() || r.createdAt >= f.from) && (!f.to.isValid() || r.createdAt < f.to)
         && (f.model.isEmpty() || r.usedModel == f.model || r.requestedModel == f.model)
-        && (f.provider.isEmpty() || r.usedProvider == f.provider) && (!f.apiKeyId || r.apiKeyId == *f.apiKeyId)
-        && (f.member.isEmpty() || r.member == f.member) && (!q.status || r.status == *q.status)
-        && (!q.errorsOnly || r.status >= 400 || r.status == 0)
+        && (f.provider.isEmpty() || r.usedProvider == f.provider)
+        && (!f.apiKeyId || r.apiKeyId == *f.apiKeyId) && (f.member.isEmpty() || r.member == f.member)
+        && (!q.status || r.status == *q.status) && (!q.errorsOnly || r.status >= 400 || r.status == 0)
         && (q.finishReason.isEmpty() || r.finishReason == q.finishReason);
 }
 
@@ -160,7 +160,7 @@ void TestLogPage::pagesBackAndForth_data()
             QTest::addRow("%s, limit %d", name, limit) << q;
         }
     };
-    add("no filter", [](LogQuery &) { });
+    add("no filter", [](LogQuery &) {});
     add("model used and requested", [](LogQuery &q) { q.filter.model = u"gpt-4o"_s; });
     add("model also a fallback's", [](LogQuery &q) { q.filter.model = u"claude-sonnet-4-5"_s; });
     add("model only used", [](LogQuery &q) { q.filter.model = u"gpt-4o-mini"_s; });
@@ -299,11 +299,12 @@ void TestLogPage::filteredPagesReadAnIndex()
     QStringList plan;
     {
         QSqlQuery sql(db);
-        QVERIFY2(sql.exec(u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) "
-                          "INSERT INTO requests (created_at, api_key_id, member, requested_model, used_model, "
-                          "status) SELECT '2026-10-01T08:00:00.000Z', 1 + i % 100, 'm' || (i % 20) || "
-                          "'@example.com', 'gpt-' || (i % 100), 'gpt-' || ((i + i / 7) % 100), "
-                          "CASE WHEN i % 47 = 0 THEN 500 ELSE 200 END FROM n"_s),
+        QVERIFY2(
+            sql.exec(u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) "
+                     "INSERT INTO requests (created_at, api_key_id, member, requested_model, used_model, "
+                     "status) SELECT '2026-10-01T08:00:00.000Z', 1 + i % 100, 'm' || (i % 20) || "
+                     "'@example.com', 'gpt-' || (i % 100), 'gpt-' || ((i + i / 7) % 100), "
+                     "CASE WHEN i % 47 = 0 THEN 500 ELSE 200 END FROM n"_s),
             qPrintable(sql.lastError().text()));
         if (postgres)
             QVERIFY2(sql.exec(u"ANALYZE requests"_s), qPrintable(sql.lastError().text()));
@@ -332,10 +333,9 @@ void TestLogPage::filteredPagesReadAnIndex()
         QVERIFY2(text.contains(index), qPrintable(u"%1 unused:\n"_s.arg(index) + text));
     // Neither the whole table nor the primary key's range walked record by record (the primary key only to
     // fetch the page's records by id), nor every match of the filter read and sorted for a page.
-    const QStringList scans = postgres
-        ? QStringList { u"Seq Scan on requests"_s, u"BitmapOr"_s }
-        : QStringList { u"SCAN requests"_s, u"PRIMARY KEY (rowid<"_s, u"PRIMARY KEY (rowid>"_s,
-              u"USE TEMP B-TREE FOR ORDER BY"_s };
+    const QStringList scans = postgres ? QStringList { u"Seq Scan on requests"_s, u"BitmapOr"_s }
+                                       : QStringList { u"SCAN requests"_s, u"PRIMARY KEY (rowid<"_s,
+                                             u"PRIMARY KEY (rowid>"_s, u"USE TEMP B-TREE FOR ORDER BY"_s };
     for (const QString &scan : scans)
         QVERIFY2(!text.contains(scan), qPrintable(u"%1 in the plan:\n"_s.arg(scan) + text));
     if (postgres) {
