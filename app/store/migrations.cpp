@@ -27,19 +27,16 @@ struct Source
 
 // The logs' pages filtered by model, member or key, read in id order from an index (LogSelection). An SQLite
 // index's entries end in the rowid, so (used_model), (member) and (api_key_id) already give a column's
-// records in id order there, and only requested_model needs one. PostgreSQL's do not: each becomes (column,
-// id), under the same name, so that the writer keeps one index per column.
+// records in id order there, and only requested_model needs one. PostgreSQL's do not: each gets a (column,
+// id) index that replaces the single-column one. The old ones are dropped last, because DROP INDEX locks the
+// table against readers until the migration commits, where CREATE INDEX holds back only writers.
 QStringList logPageIndexes(DatabaseLocation::Kind kind)
 {
     if (kind == DatabaseLocation::Kind::Sqlite)
         return { u"CREATE INDEX idx_requests_requested_model ON requests (requested_model)"_s };
-    QStringList statements {
-        u"CREATE INDEX idx_requests_requested_model ON requests (requested_model, id)"_s
-    };
-    for (const QString &column : { u"used_model"_s, u"member"_s, u"api_key_id"_s }) {
-        statements.append(u"DROP INDEX idx_requests_%1"_s.arg(column));
-        statements.append(u"CREATE INDEX idx_requests_%1 ON requests (%1, id)"_s.arg(column));
-    }
+    QStringList statements;
+    for (const QString &column : { u"requested_model"_s, u"used_model"_s, u"member"_s, u"api_key_id"_s })
+        statements.append(u"CREATE INDEX idx_requests_%1_id ON requests (%1, id)"_s.arg(column));
     // A filter's errors (status=error), few among many records: PostgreSQL plans as if they were spread
     // evenly and walks the primary key back from the newest record, through hundreds of thousands of records
     // for a member's errors of a week at 10 million; an index of the errors alone (about 1 % of the records,
@@ -49,6 +46,7 @@ QStringList logPageIndexes(DatabaseLocation::Kind kind)
         statements.append(
             u"CREATE INDEX idx_requests_%1_errors ON requests (%1, id) WHERE status >= 400 OR status = 0"_s
                 .arg(column));
+    statements.append(u"DROP INDEX idx_requests_used_model, idx_requests_member, idx_requests_api_key_id"_s);
     return statements;
 }
 

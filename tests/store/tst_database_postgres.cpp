@@ -131,10 +131,11 @@ void TestDatabasePostgres::migratesOnceToTheLatestVersion()
             QCOMPARE(query.value(1).toString().contains(u", id)"_s), idOrdered);
         }
         QCOMPARE(indexes,
-            QStringList({ u"idx_requests_api_key_id"_s, u"idx_requests_created_at"_s,
-                u"idx_requests_member"_s, u"idx_requests_member_errors"_s, u"idx_requests_requested_model"_s,
-                u"idx_requests_requested_model_errors"_s, u"idx_requests_used_model"_s,
-                u"idx_requests_used_model_errors"_s, u"idx_requests_used_provider"_s }));
+            QStringList({ u"idx_requests_api_key_id_id"_s, u"idx_requests_created_at"_s,
+                u"idx_requests_member_errors"_s, u"idx_requests_member_id"_s,
+                u"idx_requests_requested_model_errors"_s, u"idx_requests_requested_model_id"_s,
+                u"idx_requests_used_model_errors"_s, u"idx_requests_used_model_id"_s,
+                u"idx_requests_used_provider"_s }));
         QVERIFY(query.exec(u"INSERT INTO settings (key, value) VALUES ('k', 'v')"_s));
     }
     closeConnection(u"pg1"_s);
