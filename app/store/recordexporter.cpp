@@ -44,22 +44,6 @@ constexpr Column kColumns[] = {
 
 constexpr qsizetype kChunk = 64 * 1024;
 
-QString selectStatement(const RecordExporter::Selection &selection)
-{
-    QStringList names;
-    for (const Column &column : kColumns) {
-        const QString name = QString::fromLatin1(column.name);
-        names.append(column.type == Type::Body && !selection.withBodies ? u"NULL AS "_s + name : name);
-    }
-    QString sql = u"SELECT "_s + names.join(u", "_s) + u" FROM requests"_s;
-    if (!selection.where.isEmpty())
-        sql += u" WHERE "_s + selection.where;
-    sql += selection.newestFirst ? u" ORDER BY id DESC"_s : u" ORDER BY id"_s;
-    if (selection.limit > 0)
-        sql += u" LIMIT "_s + QString::number(selection.limit);
-    return sql;
-}
-
 QByteArray number(double value)
 {
     if (!std::isfinite(value))
@@ -165,6 +149,22 @@ bool writeOut(QIODevice &out, QByteArray &buffer, QString *error)
 } // namespace
 
 namespace RecordExporter {
+
+QString selectStatement(const Selection &selection)
+{
+    QStringList names;
+    for (const Column &column : kColumns) {
+        const QString name = QString::fromLatin1(column.name);
+        names.append(column.type == Type::Body && !selection.withBodies ? u"NULL AS "_s + name : name);
+    }
+    QString sql = u"SELECT "_s + names.join(u", "_s) + u" FROM requests"_s;
+    if (!selection.where.isEmpty())
+        sql += u" WHERE "_s + selection.where;
+    sql += selection.newestFirst ? u" ORDER BY id DESC"_s : u" ORDER BY id"_s;
+    if (selection.limit > 0)
+        sql += u" LIMIT "_s + QString::number(selection.limit);
+    return sql;
+}
 
 bool exportAll(QSqlDatabase &db, Format format, QIODevice &out, QString *error)
 {

@@ -29,6 +29,8 @@ struct Written
     qint64 lastId = 0;
 };
 
+// The SELECT that exportSelected runs for `selection` (its placeholders bound with selection.values).
+QString selectStatement(const Selection &selection);
 // Streams rows (never loads the whole table). False and *error on a database or write failure.
 bool exportAll(QSqlDatabase &db, Format format, QIODevice &out, QString *error);
 std::optional<Written> exportSelected(

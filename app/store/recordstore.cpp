@@ -1,6 +1,7 @@
 #include "recordstore.h"
 
 #include "auditlog.h"
+#include "logselection.h"
 #include "sqlexec.h"
 #include "usagerollups.h"
 
@@ -18,47 +19,6 @@ namespace {
 QString iso(const QDateTime &at)
 {
     return at.toUTC().toString(Qt::ISODateWithMs);
-}
-
-// The WHERE clause of a log query over the requests table, up to record `upTo` (0: no bound).
-RecordExporter::Selection selectionOf(const LogQuery &q, qint64 upTo)
-{
-    RecordExporter::Selection s;
-    QStringList clauses;
-    const auto add = [&](const QString &clause, const QVariantList &values) {
-        clauses.append(clause);
-        s.values += values;
-    };
-    const RecordFilter &f = q.filter;
-    if (f.from.isValid())
-        add(u"created_at >= ?"_s, { iso(f.from) });
-    if (f.to.isValid())
-        add(u"created_at < ?"_s, { iso(f.to) });
-    if (!f.model.isEmpty())
-        add(u"(used_model = ? OR requested_model = ?)"_s, { f.model, f.model });
-    if (!f.provider.isEmpty())
-        add(u"used_provider = ?"_s, { f.provider });
-    if (f.apiKeyId)
-        add(u"api_key_id = ?"_s, { *f.apiKeyId });
-    if (!f.member.isEmpty())
-        add(u"member = ?"_s, { f.member });
-    if (q.status)
-        add(u"status = ?"_s, { *q.status });
-    if (q.errorsOnly)
-        add(u"(status >= 400 OR status = 0)"_s, {});
-    if (!q.finishReason.isEmpty())
-        add(u"finish_reason = ?"_s, { q.finishReason });
-    if (q.beforeId > 0)
-        add(u"id < ?"_s, { q.beforeId });
-    if (q.afterId)
-        add(u"id > ?"_s, { *q.afterId });
-    if (upTo > 0)
-        add(u"id <= ?"_s, { upTo });
-    s.where = clauses.join(u" AND "_s);
-    s.newestFirst = !q.afterId;
-    s.limit = q.limit;
-    s.withBodies = false;
-    return s;
 }
 
 AuditEntry entry(const Actor &actor, const QDateTime &at, const QString &action, const QString &target)
@@ -107,8 +67,8 @@ std::optional<LogPage> RecordStore::logPage(const LogQuery &query, QString *erro
     QByteArray lines;
     QBuffer buffer(&lines);
     buffer.open(QIODevice::WriteOnly);
-    const auto written = RecordExporter::exportSelected(
-        db, RecordExporter::Format::JsonLines, buffer, selectionOf(query, page.latestId), error);
+    const auto written = RecordExporter::exportSelected(db, RecordExporter::Format::JsonLines, buffer,
+        LogSelection::of(query, page.latestId, m_connections.location().kind), error);
     if (!written)
         return std::nullopt;
     QByteArrayList objects = lines.trimmed().split('\n');

@@ -176,8 +176,9 @@ void TestDatabase::openCreatesCurrentSchema()
             query.exec(u"SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests'"_s));
         while (query.next())
             indexes.append(query.value(0).toString());
-        for (const char *index : { "idx_requests_created_at", "idx_requests_api_key_id",
-                 "idx_requests_used_model", "idx_requests_used_provider" })
+        for (const char *index :
+            { "idx_requests_created_at", "idx_requests_api_key_id", "idx_requests_used_model",
+                "idx_requests_used_provider", "idx_requests_member", "idx_requests_requested_model" })
             QVERIFY2(indexes.contains(QLatin1String(index)), index);
         db.close();
     }
