@@ -82,8 +82,9 @@ const ApiTeam::Person &TestApiRouteTable::personOf(Role role) const
 
 qint64 TestApiRouteTable::keyOf(const ApiTeam::Person &person)
 {
-    QString error;
-    const auto created = m_team->gateway().keys().create(u"key of "_s + person.email, person.email, &error);
+    StoreError error;
+    const auto created = m_team->gateway().keys().create(
+        Actor { 0, u"test"_s }, u"key of "_s + person.email, person.email, KeyLimits(), &error);
     return created ? created->key.id : 0;
 }
 
