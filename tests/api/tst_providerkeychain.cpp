@@ -244,7 +244,7 @@ void TestProviderKeychain::manageProviderCredentials_data()
     QTest::newRow("owner: allowed") << u"owner"_s << 200 << QString();
     QTest::newRow("admin: allowed") << u"admin"_s << 200 << QString();
     QTest::newRow("developer: refused") << u"developer"_s << 403 << u"cannot change provider credentials"_s;
-    QTest::newRow("restricted: refused") << u"restricted"_s << 403 << u"cannot see provider credentials"_s;
+    QTest::newRow("restricted: refused") << u"restricted"_s << 403 << u"cannot change provider credentials"_s;
     QTest::newRow("no token") << QString() << 401 << u"personal access token"_s;
 }
 
