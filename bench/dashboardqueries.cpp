@@ -105,6 +105,7 @@ int main(int argc, char **argv)
         { u"size-only"_s, u"Only the store's size, no queries."_s },
         { u"full-rollups"_s,
             u"Usage from the full rollup rows, as before the per-dimension slices (to compare)."_s },
+        { u"only"_s, u"Only the queries whose name contains this text (to profile one)."_s, u"text"_s },
     });
     parser.process(app);
     QString error;
@@ -274,7 +275,10 @@ int main(int argc, char **argv)
                 "| --- | ---: | ---: | ---: | ---: | ---: |\n",
         runs);
     bool failed = false;
+    const QString only = parser.value(u"only"_s);
     for (const Query &query : queries) {
+        if (!QLatin1String(query.what).contains(only))
+            continue;
         const auto t = timed(runs, query.work);
         if (!t) {
             std::printf("| %s | failed: %s | | | | |\n", query.what, qPrintable(error));

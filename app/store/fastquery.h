@@ -4,6 +4,7 @@
 #include <QString>
 
 #include <memory>
+#include <span>
 
 #include <vector>
 
@@ -34,6 +35,10 @@ public:
     qint64 integer(int column) const;
     double real(int column) const;
     QString text(int column) const;
+    // PostgreSQL: a column of integers joined by commas ("0,3,12", as concat_ws makes them) into `values`,
+    // in order; those it does not name are 0.
+    void integerList(int column, std::span<qint64> values) const;
+    bool onPostgres() const { return m_pg != nullptr; }
     QString lastError() const { return m_error; }
 
 private:

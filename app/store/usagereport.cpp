@@ -97,15 +97,22 @@ UsageRollups::Slice sliceFor(const RecordFilter &filter, UsageDimension dimensio
     return UsageRollups::Slice::Full;
 }
 
-// A dense series over [from, to): one point per bucket, filled from `points` (bucket start → totals).
-std::vector<UsagePoint> dense(const QDateTime &from, const QDateTime &to, UsageBucket bucket,
-    const std::map<QDateTime, UsageTotals> &points)
+// (bucket start in ms since the epoch) → totals: the points of one group, or of all.
+using Points = std::map<qint64, UsageTotals>;
+
+// A dense series: one point per bucket of `starts` (every bucket of the report, in order), filled from
+// `points`.
+std::vector<UsagePoint> dense(const std::vector<QDateTime> &starts, const Points &points)
 {
     std::vector<UsagePoint> series;
-    for (QDateTime start = UsageBuckets::startOf(from, bucket); start < to;
-         start = UsageBuckets::next(start, bucket)) {
-        const auto it = points.find(start);
-        series.push_back({ start, it == points.end() ? UsageTotals() : it->second });
+    series.reserve(starts.size());
+    auto point = points.begin();
+    for (const QDateTime &start : starts) {
+        const qint64 at = start.toMSecsSinceEpoch();
+        while (point != points.end() && point->first < at)
+            ++point;
+        series.push_back(
+            { start, point != points.end() && point->first == at ? point->second : UsageTotals() });
     }
     return series;
 }
@@ -198,8 +205,8 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
     UsageReport report;
     std::tie(report.from, report.to) = alignedRange(filter, bucket);
 
-    // (group, bucket start) → totals; one group, "", without a dimension.
-    std::map<QString, std::map<QDateTime, UsageTotals>> perGroup;
+    // group → its points; one group, "", without a dimension.
+    std::map<QString, Points> perGroup;
     const UsageRollups::Slice slice
         = rows == Rows::Full ? UsageRollups::Slice::Full : sliceFor(filter, dimension);
     // SQLite adds the rows up here, in the order of the rollups' primary key: faster than its own GROUP BY,
@@ -215,7 +222,9 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
         // Weeks and months have no dialect-neutral SQL spelling: rows come per hour or day, merged here.
         QString sql = u"SELECT bucket, %1, %2 FROM %3 WHERE bucket >= ? AND bucket < ?"_s.arg(
             dimensionColumn(dimension),
-            inProcess ? UsageRollups::plainColumns() : UsageRollups::summedColumns(),
+            UsageRollups::selectedColumns(
+                inProcess ? UsageRollups::Measures::Stored : UsageRollups::Measures::Summed,
+                Database::isPostgres(db)),
             UsageRollups::table(table, slice));
         QStringList texts { fromKey, toKey };
         if (!filter.model.isEmpty()) {
@@ -250,12 +259,13 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
         }
         QString lastStamp;
         QString lastGroup;
-        QDateTime start;
+        qint64 start = 0;
         UsageTotals *cell = nullptr;
         while (query.next()) {
             // Consecutive rows mostly share their bucket, and often their group too.
             if (const QString stamp = query.text(0); stamp != lastStamp || !cell) {
-                start = UsageBuckets::startOf(UsageRollups::startOf(stamp, table), bucket);
+                start
+                    = UsageBuckets::startOf(UsageRollups::startOf(stamp, table), bucket).toMSecsSinceEpoch();
                 lastStamp = stamp;
                 cell = nullptr;
             }
@@ -264,7 +274,7 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
                 cell = &perGroup[group][start];
                 lastGroup = std::move(group);
             }
-            cell->merge(UsageRollups::readSummed(query, 2));
+            cell->merge(UsageRollups::readMeasures(query, 2));
         }
         return true;
     };
@@ -289,7 +299,11 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
     }
     if (!ok)
         return std::nullopt;
-    std::map<QDateTime, UsageTotals> overall;
+    std::vector<QDateTime> starts;
+    for (QDateTime start = UsageBuckets::startOf(report.from, bucket); start < report.to;
+         start = UsageBuckets::next(start, bucket))
+        starts.push_back(start);
+    Points overall;
     for (const auto &[key, points] : perGroup) {
         UsageGroup group { key, {}, {} };
         for (const auto &[start, totals] : points) {
@@ -298,11 +312,11 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
         }
         report.totals.merge(group.totals);
         if (dimension != UsageDimension::None) {
-            group.series = dense(report.from, report.to, bucket, points);
+            group.series = dense(starts, points);
             report.groups.push_back(std::move(group));
         }
     }
-    report.series = dense(report.from, report.to, bucket, overall);
+    report.series = dense(starts, overall);
     std::stable_sort(
         report.groups.begin(), report.groups.end(), [](const UsageGroup &a, const UsageGroup &b) {
             return a.totals.cost != b.totals.cost ? a.totals.cost > b.totals.cost

@@ -411,20 +411,26 @@ bool remove(QSqlDatabase &db, const QString &member, QString *error)
     return true;
 }
 
-QString plainColumns()
+QString selectedColumns(Measures measures, bool postgres)
 {
-    return measureColumns().join(u", "_s);
+    const auto selected = [&](const QString &column) {
+        return measures == Measures::Summed ? u"SUM("_s + column + u')' : column;
+    };
+    const QStringList columns = measureColumns();
+    QStringList scalars;
+    for (qsizetype c = 0; c < scalarCount(); ++c)
+        scalars.append(selected(columns[c]));
+    QStringList histograms;
+    for (qsizetype h = 0; h < 2; ++h) {
+        QStringList bins;
+        for (qsizetype c = 0; c < LatencyBins::kCount; ++c)
+            bins.append(selected(columns[scalarCount() + h * LatencyBins::kCount + c]));
+        histograms.append(postgres ? u"concat_ws(',', "_s + bins.join(u", "_s) + u')' : bins.join(u", "_s));
+    }
+    return (scalars + histograms).join(u", "_s);
 }
 
-QString summedColumns()
-{
-    QStringList sums;
-    for (const QString &column : measureColumns())
-        sums.append(u"SUM("_s + column + u')');
-    return sums.join(u", "_s);
-}
-
-UsageTotals readSummed(const FastQuery &query, int first)
+UsageTotals readMeasures(const FastQuery &query, int first)
 {
     UsageTotals t;
     int c = first;
@@ -435,11 +441,14 @@ UsageTotals readSummed(const FastQuery &query, int first)
     t.cost = query.real(c++);
     for (qint64 *field : { &t.durationSumMs, &t.ttftCount, &t.ttftSumMs, &t.upstreamFailures })
         *field = next();
-    for (qint64 &bin : t.duration)
-        bin = next();
-    for (qint64 &bin : t.ttft)
-        bin = next();
-    Q_ASSERT(c == first + scalarCount() + 2 * LatencyBins::kCount);
+    for (LatencyBins::Counts *counts : { &t.duration, &t.ttft }) {
+        if (query.onPostgres()) {
+            query.integerList(c++, *counts);
+            continue;
+        }
+        for (qint64 &bin : *counts)
+            bin = next();
+    }
     return t;
 }
 

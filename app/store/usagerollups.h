@@ -74,10 +74,12 @@ bool pruneMinutes(QSqlDatabase &db, const QDateTime &before, qint64 *removed, QS
 // of the buckets the member had rows in are summed again from the full rows.
 bool remove(QSqlDatabase &db, const QString &member, QString *error);
 
-// The measure columns, in UsageTotals order, as SQL expressions summed over the rows a query selects
-// ("SUM(requests), SUM(errors), …"), and the reader of one row of them starting at column `first`.
-QString summedColumns();
-// The same measure columns as stored, for adding rows up in the process ("requests, errors, …").
-QString plainColumns();
-UsageTotals readSummed(const FastQuery &query, int first);
+// The measure columns of rollup rows for a SELECT, in UsageTotals order: as stored ("requests, errors, …"),
+// or summed over the rows selected ("SUM(requests), …"); and the reader of one row of them from column
+// `first`. On PostgreSQL each histogram comes as one text value, its 64 counts joined by commas: a report
+// reads thousands of rows, and libpq allocates every value it receives, which for 145 values a row cost the
+// client more than the query cost the server (bench/README.md, figures at team scale).
+enum class Measures { Stored, Summed };
+QString selectedColumns(Measures measures, bool postgres);
+UsageTotals readMeasures(const FastQuery &query, int first);
 } // namespace UsageRollups

@@ -231,7 +231,8 @@ inline QString compareRollups(QSqlDatabase &db, const std::vector<RequestRecord>
                 .add(r);
         FastQuery query(db);
         if (!query.prepare(QStringLiteral("SELECT bucket, api_key_id, member, used_model, used_provider, ")
-                + UsageRollups::plainColumns() + QStringLiteral(" FROM ") + UsageRollups::table(table))
+                + UsageRollups::selectedColumns(UsageRollups::Measures::Stored, Database::isPostgres(db))
+                + QStringLiteral(" FROM ") + UsageRollups::table(table))
             || !query.exec())
             return query.lastError();
         qsizetype rows = 0;
@@ -247,7 +248,7 @@ inline QString compareRollups(QSqlDatabase &db, const std::vector<RequestRecord>
                 continue;
             }
             const UsageTotals &e = found->second;
-            const UsageTotals a = UsageRollups::readSummed(query, 5);
+            const UsageTotals a = UsageRollups::readMeasures(query, 5);
             const bool same = a.requests == e.requests && a.errors == e.errors && a.retries == e.retries
                 && a.cacheHits == e.cacheHits && a.unpriced == e.unpriced && a.promptTokens == e.promptTokens
                 && a.completionTokens == e.completionTokens && a.cachedTokens == e.cachedTokens
