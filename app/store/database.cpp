@@ -1,5 +1,7 @@
 #include "database.h"
 
+#include "rollupbins.h"
+
 #include "libpq.h"
 #include "migrations.h"
 #include "storelog.h"
@@ -171,7 +173,8 @@ bool openSqlite(QSqlDatabase &db, const DatabaseLocation &location, QString *err
         || !execPragma(db, u"PRAGMA secure_delete=ON"_s, &sqlError)
         // Every store keeps a connection per thread that uses it: small page caches (256 KiB instead of
         // 2 MiB) keep that from adding up; the log writer, which does the writing, sets a larger one.
-        || !execPragma(db, u"PRAGMA cache_size=-256"_s, &sqlError)) {
+        || !execPragma(db, u"PRAGMA cache_size=-256"_s, &sqlError)
+        || !RollupBins::installSqlite(Database::sqliteHandle(db), &sqlError)) {
         *error = u"cannot use the SQLite database %1: %2"_s.arg(
             QDir::toNativeSeparators(location.path), sqlError);
         return false;

@@ -5,8 +5,6 @@
 
 #include <sqlite3.h>
 
-#include <algorithm>
-
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -125,6 +123,15 @@ void FastQuery::bind(int index, const QString &value)
         bindText(index, utf8);
 }
 
+void FastQuery::bindBlob(int index, const QByteArray &bytes)
+{
+    resetIfActive();
+    if (m_statement)
+        sqlite3_bind_blob(m_statement, index + 1, bytes.constData(), int(bytes.size()), SQLITE_TRANSIENT);
+    else
+        bindText(index, "\\x" + bytes.toHex()); // bytea's text input
+}
+
 bool FastQuery::exec()
 {
     if (m_pg) {
@@ -188,26 +195,26 @@ qint64 FastQuery::integer(int column) const
     return sqlite3_column_int64(m_statement, column);
 }
 
-void FastQuery::integerList(int column, std::span<qint64> values) const
-{
-    std::fill(values.begin(), values.end(), 0);
-    const char *item = m_pg ? value(column) : "";
-    size_t next = 0;
-    for (const char *c = item; next < values.size(); ++c) {
-        if (*c != ',' && *c != '\0')
-            continue;
-        values[next++] = pgInteger(QByteArrayView(item, c - item));
-        if (*c == '\0')
-            break;
-        item = c + 1;
-    }
-}
-
 double FastQuery::real(int column) const
 {
     if (m_pg)
         return QByteArrayView(value(column)).toDouble();
     return sqlite3_column_double(m_statement, column);
+}
+
+QByteArray FastQuery::blob(int column) const
+{
+    if (m_pg) { // bytea's text output, hex or escaped (Qt's driver asks for the latter); "" for NULL
+        const LibPq *pq = LibPq::get();
+        size_t size = 0;
+        unsigned char *bytes
+            = pq->unescapeBytea(reinterpret_cast<const unsigned char *>(value(column)), &size);
+        const QByteArray blob(reinterpret_cast<const char *>(bytes), bytes ? qsizetype(size) : 0);
+        pq->freemem(bytes);
+        return blob;
+    }
+    const auto *bytes = static_cast<const char *>(sqlite3_column_blob(m_statement, column));
+    return QByteArray(bytes, bytes ? sqlite3_column_bytes(m_statement, column) : 0);
 }
 
 QString FastQuery::text(int column) const

@@ -4,7 +4,6 @@
 #include <QString>
 
 #include <memory>
-#include <span>
 
 #include <vector>
 
@@ -29,16 +28,14 @@ public:
     void bind(int index, qint64 value);
     void bind(int index, double value);
     void bind(int index, const QString &value);
+    void bindBlob(int index, const QByteArray &bytes);
     // Runs the statement with the values bound; afterwards next() steps through its rows.
     bool exec();
     bool next();
     qint64 integer(int column) const;
     double real(int column) const;
     QString text(int column) const;
-    // PostgreSQL: a column of integers joined by commas ("0,3,12", as concat_ws makes them) into `values`,
-    // in order; those it does not name are 0.
-    void integerList(int column, std::span<qint64> values) const;
-    bool onPostgres() const { return m_pg != nullptr; }
+    QByteArray blob(int column) const; // BLOB, or bytea; empty for NULL
     QString lastError() const { return m_error; }
 
 private:

@@ -27,7 +27,9 @@ std::optional<LibPq> load()
         && resolve(library, "PQntuples", &pq.ntuples) && resolve(library, "PQgetvalue", &pq.getvalue)
         && resolve(library, "PQclear", &pq.clear) && resolve(library, "PQputCopyData", &pq.putCopyData)
         && resolve(library, "PQputCopyEnd", &pq.putCopyEnd) && resolve(library, "PQgetResult", &pq.getResult)
-        && resolve(library, "PQerrorMessage", &pq.errorMessage) && resolve(library, "PQstatus", &pq.status);
+        && resolve(library, "PQerrorMessage", &pq.errorMessage) && resolve(library, "PQstatus", &pq.status)
+        && resolve(library, "PQunescapeBytea", &pq.unescapeBytea)
+        && resolve(library, "PQfreemem", &pq.freemem);
     if (!all) {
         qCWarning(lcStore).noquote() << "libpq lacks a function the store needs:" << library.errorString();
         return std::nullopt;

@@ -21,6 +21,8 @@ struct LibPq
     decltype(&::PQgetResult) getResult;
     decltype(&::PQerrorMessage) errorMessage;
     decltype(&::PQstatus) status;
+    decltype(&::PQunescapeBytea) unescapeBytea;
+    decltype(&::PQfreemem) freemem;
 
     // The functions, or null (with a warning, once) when libpq cannot be found.
     static const LibPq *get();

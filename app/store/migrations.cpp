@@ -175,6 +175,9 @@ std::vector<Source> sources(DatabaseLocation::Kind kind)
     // Usage rows per bucket and single dimension (and the total), summed from the full rows.
     list.push_back({ "usage rollup slices", UsageRollups::sliceMigrationStatements() });
     list.push_back({ "log page indexes", logPageIndexes(kind) });
+    // The rollups' latency histograms packed into one column each (RollupSchema::Layout): a report's row is
+    // read as 18 values instead of 145.
+    list.push_back({ "packed latency histograms", UsageRollups::packingMigrationStatements(kind) });
     return list;
 }
 

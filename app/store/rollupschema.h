@@ -16,6 +16,10 @@ namespace RollupSchema {
 
 enum class Table { Minutely, Hourly, Daily };
 enum class Slice { Full, Total, Model, Provider, ApiKey, Member };
+// How a table keeps its two latency histograms: as 64 columns each (d0 … d63, t0 … t63), as the migrations
+// before "packed latency histograms" made them, or packed (LatencyBins::pack) into one column each
+// (duration_bins, ttft_bins), which the functions of RollupBins add up. Only migrations name the first.
+enum class Layout { BinColumns, Packed };
 
 inline constexpr Table kTables[] = { Table::Hourly, Table::Daily, Table::Minutely };
 inline constexpr Slice kSlices[]
@@ -27,17 +31,20 @@ QString tableName(Table table, Slice slice = Slice::Full);
 int bucketPrefix(Table table);
 // "bucket" and the dimension columns of a slice, in the full table's order.
 QStringList keyColumns(Slice slice);
-// The measure columns, in UsageTotals order.
-QStringList measureColumns();
+// The measure columns, in UsageTotals order: the scalars, then the histograms.
+QStringList measureColumns(Layout layout = Layout::Packed);
 int scalarCount();
 
-QString createTable(Table table, Slice slice);
+QString createTable(Table table, Slice slice, Layout layout = Layout::Packed);
 // INSERT INTO the table of `slice` the sums of the full rows of its resolution (`where`: a condition on
 // those rows, none when empty; its ? are the caller's to bind).
-QString fillSlice(Table table, Slice slice, const QString &where = {});
+QString fillSlice(Table table, Slice slice, const QString &where = {}, Layout layout = Layout::Packed);
 // INSERT INTO the full table the sums of the records stored (those created from `since` on, when given).
-QString fillFromRecords(Table table, const QString &since = {});
+QString fillFromRecords(Table table, const QString &since = {}, Layout layout = Layout::Packed);
 // " ON CONFLICT (key columns) DO UPDATE SET measure = table.measure + excluded.measure, …"
 QString conflictUpdate(Table table, Slice slice);
+// The statements that turn a table of the BinColumns layout into the Packed one, rows and all (the functions
+// of RollupBins must be there).
+QStringList packHistograms(Table table, Slice slice, bool postgres);
 
 } // namespace RollupSchema

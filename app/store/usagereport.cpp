@@ -2,7 +2,6 @@
 
 #include "wirenames.h"
 
-#include "database.h"
 #include "fastquery.h"
 #include "usagerollups.h"
 
@@ -209,11 +208,11 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
     std::map<QString, Points> perGroup;
     const UsageRollups::Slice slice
         = rows == Rows::Full ? UsageRollups::Slice::Full : sliceFor(filter, dimension);
-    // SQLite adds the rows up here, in the order of the rollups' primary key: faster than its own GROUP BY,
-    // which sorts the rows (the dimension is not a prefix of the key) and steps an aggregate per column. A
-    // server adds full rows up itself, so that only the sums travel; a slice has one row per bucket and group
-    // already.
-    const bool inProcess = Database::isSqlite(db) || slice != UsageRollups::Slice::Full;
+    // The rows are added up here, in the order of the rollups' primary key: on SQLite faster than its own
+    // GROUP BY, which sorts the rows (the dimension is not a prefix of the key) and steps an aggregate per
+    // column; on PostgreSQL a row is a few values since the histograms are packed, and the server's
+    // llmgw_bins_sum, in PL/pgSQL, would cost more than sending them. A slice has one row per bucket and
+    // group already.
     const auto read = [&](UsageRollups::Table table, const QDateTime &from, const QDateTime &to) {
         if (from >= to)
             return true;
@@ -221,11 +220,7 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
         const QString toKey = UsageRollups::bucketOf(to, table);
         // Weeks and months have no dialect-neutral SQL spelling: rows come per hour or day, merged here.
         QString sql = u"SELECT bucket, %1, %2 FROM %3 WHERE bucket >= ? AND bucket < ?"_s.arg(
-            dimensionColumn(dimension),
-            UsageRollups::selectedColumns(
-                inProcess ? UsageRollups::Measures::Stored : UsageRollups::Measures::Summed,
-                Database::isPostgres(db)),
-            UsageRollups::table(table, slice));
+            dimensionColumn(dimension), UsageRollups::storedColumns(), UsageRollups::table(table, slice));
         QStringList texts { fromKey, toKey };
         if (!filter.model.isEmpty()) {
             sql += u" AND used_model = ?"_s;
@@ -241,8 +236,6 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
         }
         if (filter.apiKeyId)
             sql += u" AND api_key_id = ?"_s;
-        if (!inProcess)
-            sql += u" GROUP BY bucket, 2"_s;
         FastQuery query(db);
         if (!query.prepare(sql)) {
             *error = query.lastError();

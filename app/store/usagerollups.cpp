@@ -3,6 +3,7 @@
 #include "database.h"
 #include "fastquery.h"
 #include "pgcopy.h"
+#include "rollupbins.h"
 #include "sqlexec.h"
 
 #include <QSqlError>
@@ -43,7 +44,7 @@ RollupKey sliceKey(const RollupKey &full, Slice slice)
 }
 
 // Hands one row's key (the columns of `slice`) and totals to `sink` in column order (keyColumns(slice), then
-// measureColumns()): text(QString), integer(qint64) or real(double), one call each.
+// measureColumns()): text(QString), integer(qint64), real(double) or blob(QByteArray), one call each.
 template<class Sink> void writeRow(const RollupKey &key, const UsageTotals &t, Slice slice, Sink &sink)
 {
     sink.text(std::get<0>(key));
@@ -61,10 +62,8 @@ template<class Sink> void writeRow(const RollupKey &key, const UsageTotals &t, S
     sink.real(t.cost);
     for (qint64 value : { t.durationSumMs, t.ttftCount, t.ttftSumMs, t.upstreamFailures })
         sink.integer(value);
-    for (qint64 value : t.duration)
-        sink.integer(value);
-    for (qint64 value : t.ttft)
-        sink.integer(value);
+    sink.blob(LatencyBins::pack(t.duration));
+    sink.blob(LatencyBins::pack(t.ttft));
 }
 
 // A part per table: per resolution (kTables' order) the full rows, then each slice (kSlices' order).
@@ -113,6 +112,7 @@ struct Binder
     void text(const QString &value) { query.bind(next++, value); }
     void integer(qint64 value) { query.bind(next++, value); }
     void real(double value) { query.bind(next++, value); }
+    void blob(const QByteArray &value) { query.bindBlob(next++, value); }
 };
 
 // One row's upsert (SQLite runs statements in the process, so one row each costs nothing more).
@@ -284,10 +284,10 @@ QStringList migrationStatements()
         u"> 1 "
         "AND request_id <> '') AND attempt < (SELECT MAX(later.attempt) FROM requests later "
         "WHERE later.request_id = requests.request_id)"_s,
-        createTable(Table::Hourly, Slice::Full),
-        fillFromRecords(Table::Hourly),
-        createTable(Table::Daily, Slice::Full),
-        fillFromRecords(Table::Daily),
+        createTable(Table::Hourly, Slice::Full, Layout::BinColumns),
+        fillFromRecords(Table::Hourly, {}, Layout::BinColumns),
+        createTable(Table::Daily, Slice::Full, Layout::BinColumns),
+        fillFromRecords(Table::Daily, {}, Layout::BinColumns),
         // The logs' filters by member and their cursor pages.
         u"CREATE INDEX idx_requests_member ON requests (member)"_s,
     };
@@ -296,8 +296,8 @@ QStringList migrationStatements()
 QStringList minuteMigrationStatements(const QDateTime &now)
 {
     // Only the minutes still kept: older ones would go at the first purge.
-    return { createTable(Table::Minutely, Slice::Full),
-        fillFromRecords(Table::Minutely, minuteOf(now.addSecs(-kMinuteHours * 3600))) };
+    return { createTable(Table::Minutely, Slice::Full, Layout::BinColumns),
+        fillFromRecords(Table::Minutely, minuteOf(now.addSecs(-kMinuteHours * 3600)), Layout::BinColumns) };
 }
 
 QStringList sliceMigrationStatements()
@@ -305,7 +305,20 @@ QStringList sliceMigrationStatements()
     QStringList statements;
     for (Table table : kTables) {
         for (Slice slice : kSlices)
-            statements << createTable(table, slice) << fillSlice(table, slice);
+            statements << createTable(table, slice, Layout::BinColumns)
+                       << fillSlice(table, slice, {}, Layout::BinColumns);
+    }
+    return statements;
+}
+
+QStringList packingMigrationStatements(DatabaseLocation::Kind kind)
+{
+    const bool postgres = kind == DatabaseLocation::Kind::Postgres;
+    QStringList statements = postgres ? RollupBins::postgresDefinitions() : QStringList();
+    for (Table table : kTables) {
+        statements << packHistograms(table, Slice::Full, postgres);
+        for (Slice slice : kSlices)
+            statements << packHistograms(table, slice, postgres);
     }
     return statements;
 }
@@ -411,23 +424,9 @@ bool remove(QSqlDatabase &db, const QString &member, QString *error)
     return true;
 }
 
-QString selectedColumns(Measures measures, bool postgres)
+QString storedColumns()
 {
-    const auto selected = [&](const QString &column) {
-        return measures == Measures::Summed ? u"SUM("_s + column + u')' : column;
-    };
-    const QStringList columns = measureColumns();
-    QStringList scalars;
-    for (qsizetype c = 0; c < scalarCount(); ++c)
-        scalars.append(selected(columns[c]));
-    QStringList histograms;
-    for (qsizetype h = 0; h < 2; ++h) {
-        QStringList bins;
-        for (qsizetype c = 0; c < LatencyBins::kCount; ++c)
-            bins.append(selected(columns[scalarCount() + h * LatencyBins::kCount + c]));
-        histograms.append(postgres ? u"concat_ws(',', "_s + bins.join(u", "_s) + u')' : bins.join(u", "_s));
-    }
-    return (scalars + histograms).join(u", "_s);
+    return measureColumns().join(u", "_s);
 }
 
 UsageTotals readMeasures(const FastQuery &query, int first)
@@ -441,14 +440,9 @@ UsageTotals readMeasures(const FastQuery &query, int first)
     t.cost = query.real(c++);
     for (qint64 *field : { &t.durationSumMs, &t.ttftCount, &t.ttftSumMs, &t.upstreamFailures })
         *field = next();
-    for (LatencyBins::Counts *counts : { &t.duration, &t.ttft }) {
-        if (query.onPostgres()) {
-            query.integerList(c++, *counts);
-            continue;
-        }
-        for (qint64 &bin : *counts)
-            bin = next();
-    }
+    // The database's functions refuse to store what is not a packed histogram, so this one was written so.
+    LatencyBins::addPacked(query.blob(c++), t.duration);
+    LatencyBins::addPacked(query.blob(c++), t.ttft);
     return t;
 }
 

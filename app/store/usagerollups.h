@@ -31,6 +31,7 @@ inline constexpr qint64 kMinuteHours = 48;
 
 using Table = RollupSchema::Table;
 using Slice = RollupSchema::Slice;
+using Layout = RollupSchema::Layout;
 
 // "2026-11-25T13": the hour bucket of a time, as stored (UTC, sorts as text).
 QString hourOf(const QDateTime &at);
@@ -46,6 +47,9 @@ QStringList migrationStatements();
 QStringList minuteMigrationStatements(const QDateTime &now);
 // The same for the slices of every resolution, filled from the full rows.
 QStringList sliceMigrationStatements();
+// The statements that pack the histograms of every rollup table (RollupSchema::Layout), with the functions
+// that PostgreSQL needs for them.
+QStringList packingMigrationStatements(DatabaseLocation::Kind kind);
 
 // The upserts of one SQLite connection, prepared at its first batch and kept: a batch runs one per table
 // (eighteen, of 150 columns each), and preparing them again every time cost the writer more than running
@@ -74,12 +78,8 @@ bool pruneMinutes(QSqlDatabase &db, const QDateTime &before, qint64 *removed, QS
 // of the buckets the member had rows in are summed again from the full rows.
 bool remove(QSqlDatabase &db, const QString &member, QString *error);
 
-// The measure columns of rollup rows for a SELECT, in UsageTotals order: as stored ("requests, errors, …"),
-// or summed over the rows selected ("SUM(requests), …"); and the reader of one row of them from column
-// `first`. On PostgreSQL each histogram comes as one text value, its 64 counts joined by commas: a report
-// reads thousands of rows, and libpq allocates every value it receives, which for 145 values a row cost the
-// client more than the query cost the server (bench/README.md, figures at team scale).
-enum class Measures { Stored, Summed };
-QString selectedColumns(Measures measures, bool postgres);
+// The measure columns of rollup rows as stored, in UsageTotals order, for a SELECT ("requests, errors, …"),
+// and the reader of one row of them from column `first`.
+QString storedColumns();
 UsageTotals readMeasures(const FastQuery &query, int first);
 } // namespace UsageRollups

@@ -67,6 +67,42 @@ std::optional<double> percentile(const Counts &counts, double q)
     return upperEdge(kCount - 1);
 }
 
+QByteArray pack(const Counts &counts)
+{
+    QByteArray packed;
+    for (int bin = 0; bin < kCount; ++bin) {
+        auto count = quint64(counts[size_t(bin)]);
+        if (count == 0)
+            continue;
+        packed += char(bin);
+        for (; count >= 0x80; count >>= 7)
+            packed += char((count & 0x7f) | 0x80);
+        packed += char(count);
+    }
+    return packed;
+}
+
+bool addPacked(QByteArrayView packed, Counts &counts)
+{
+    qsizetype at = 0;
+    while (at < packed.size()) {
+        const auto bin = quint8(packed[at++]);
+        if (bin >= kCount)
+            return false;
+        quint64 count = 0;
+        for (int shift = 0;; shift += 7) {
+            if (at == packed.size() || shift > 56)
+                return false;
+            const auto byte = quint8(packed[at++]);
+            count |= quint64(byte & 0x7f) << shift;
+            if (byte < 0x80)
+                break;
+        }
+        counts[bin] += qint64(count);
+    }
+    return true;
+}
+
 } // namespace LatencyBins
 
 void UsageTotals::add(const RequestRecord &r)

@@ -2,6 +2,8 @@
 
 #include "requestrecord.h"
 
+#include <QByteArray>
+#include <QByteArrayView>
 #include <QtGlobal>
 
 #include <array>
@@ -19,6 +21,15 @@ double lowerEdge(int bin);
 double upperEdge(int bin);
 // The q-quantile (0 < q < 1) of the histogram; nullopt when it is empty.
 std::optional<double> percentile(const Counts &counts, double q);
+
+// A histogram as the usage rollups store it, one value where 64 columns were mostly zeros: for each bin that
+// is not zero, in ascending order, its number (one byte) and its count (LEB128: seven bits a byte, the lowest
+// first, the high bit set on every byte but the last). All zeros pack to nothing. The SQL functions that add
+// them up in the database (RollupBins) read and write the same bytes.
+QByteArray pack(const Counts &counts);
+// Adds what `packed` holds to `counts`. False when it is not a packed histogram (a bin past the last, a count
+// cut short or of more than 63 bits): what came before the fault is added, the rest is not.
+bool addPacked(QByteArrayView packed, Counts &counts);
 } // namespace LatencyBins
 
 // Sums over request records: what a usage rollup row holds and what the usage API reports.

@@ -231,8 +231,7 @@ inline QString compareRollups(QSqlDatabase &db, const std::vector<RequestRecord>
                 .add(r);
         FastQuery query(db);
         if (!query.prepare(QStringLiteral("SELECT bucket, api_key_id, member, used_model, used_provider, ")
-                + UsageRollups::selectedColumns(UsageRollups::Measures::Stored, Database::isPostgres(db))
-                + QStringLiteral(" FROM ") + UsageRollups::table(table))
+                + UsageRollups::storedColumns() + QStringLiteral(" FROM ") + UsageRollups::table(table))
             || !query.exec())
             return query.lastError();
         qsizetype rows = 0;

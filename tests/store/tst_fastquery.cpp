@@ -1,6 +1,6 @@
 // FastQuery, the store's statement for its hot loops, reads what each engine gives back: integers of every
-// size and sign (PostgreSQL sends them as text, read by hand), the numeric a SUM of integers gives, NULL as 0,
-// reals and text; on SQLite and, as tst_fastquery_postgres, on PostgreSQL.
+// size and sign (PostgreSQL sends them as text, read by hand), the numeric a SUM of integers gives, NULL as
+// 0, reals and text; on SQLite and, as tst_fastquery_postgres, on PostgreSQL.
 #include "database.h"
 #include "fastquery.h"
 #include "testdatabase.h"

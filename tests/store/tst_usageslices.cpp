@@ -1,11 +1,13 @@
 // The usage slices (rollup rows per bucket and single dimension, RollupSchema) answer every report they serve
 // exactly as the full rollup rows do: over randomized records, for every bucket, group and filter, after a
-// member's data is deleted, after all of it is, after the purge of old minute rows, and once the migration
-// has filled them in a store that had only the full rows. On both engines.
+// member's data is deleted, after all of it is, after the purge of old minute rows, and once the migrations
+// have filled them and packed the histograms in a store that had only the full rows of the old layout. On
+// both engines.
 #include "database.h"
 #include "logwriter.h"
 #include "migrations.h"
 #include "recordstore.h"
+#include "rollupschema.h"
 #include "storetestutil.h"
 #include "testdatabase.h"
 #include "usagereport.h"
@@ -172,7 +174,7 @@ private slots:
     void afterAMembersDataIsDeleted();
     void afterEverythingIsDeleted();
     void afterThePurgeOfOldMinutes();
-    void migrationFillsTheSlicesOfAnExistingStore();
+    void migrationsFillTheSlicesAndPackAnExistingStore();
 
 private:
     QSqlDatabase db();
@@ -404,9 +406,10 @@ void TestUsageSlices::afterThePurgeOfOldMinutes()
     QVERIFY2(differences.isEmpty(), qPrintable(differences));
 }
 
-// A store that has only the full rows (the schema before the slices) gets them from the migration, and
-// answers every report as before.
-void TestUsageSlices::migrationFillsTheSlicesOfAnExistingStore()
+// A store as the builds before the slices left it, full rows only with their histograms in 64 columns each,
+// gets the slices from their migration and its histograms packed by the next, and answers every report as
+// before.
+void TestUsageSlices::migrationsFillTheSlicesAndPackAnExistingStore()
 {
     writeAll();
     const std::vector<UsageReport> before = everyReport();
@@ -414,19 +417,41 @@ void TestUsageSlices::migrationFillsTheSlicesOfAnExistingStore()
     const auto kind
         = TestDatabase::onPostgres() ? DatabaseLocation::Kind::Postgres : DatabaseLocation::Kind::Sqlite;
     const std::vector<Migrations::Migration> migrations = Migrations::all(kind);
-    const auto slices = std::find_if(migrations.begin(), migrations.end(),
-        [](const Migrations::Migration &m) { return m.description == "usage rollup slices"_L1; });
-    QVERIFY(slices != migrations.end());
+    const auto named = [&](QLatin1StringView description) {
+        return std::find_if(migrations.begin(), migrations.end(),
+            [&](const Migrations::Migration &m) { return m.description == description; });
+    };
+    const auto slices = named("usage rollup slices"_L1);
+    const auto packing = named("packed latency histograms"_L1);
+    QVERIFY(slices != migrations.end() && packing == slices + 2);
 
-    // Back to the store as the migration finds it: the tables it creates are not there yet.
+    // Back to the store as those migrations find it: full rows of the old layout, summed from the records
+    // (as the migration that made them did), and no slices.
     QSqlDatabase database = db();
     QSqlQuery query(database);
+    using UsageRollups::Layout;
+    using UsageRollups::Slice;
+    for (const auto table : RollupSchema::kTables) {
+        const QStringList downgrade {
+            u"DROP TABLE "_s + UsageRollups::table(table),
+            RollupSchema::createTable(table, Slice::Full, Layout::BinColumns),
+            RollupSchema::fillFromRecords(table, {}, Layout::BinColumns),
+        };
+        for (const QString &statement : downgrade)
+            QVERIFY2(query.exec(statement), qPrintable(query.lastError().text()));
+    }
     for (const QString &table : allSliceTables())
         QVERIFY2(query.exec(u"DROP TABLE "_s + table), qPrintable(query.lastError().text()));
-    QVERIFY(database.transaction());
-    for (const QString &statement : slices->statements)
-        QVERIFY2(query.exec(statement), qPrintable(query.lastError().text()));
-    QVERIFY(database.commit());
+    QVERIFY2(
+        !query.exec(u"SELECT duration_bins FROM usage_rollups"_s), "the old layout has no packed column");
+
+    for (const auto migration : { slices, packing }) {
+        QVERIFY(database.transaction());
+        for (const QString &statement : migration->statements)
+            QVERIFY2(query.exec(statement),
+                qPrintable(migration->description + u": "_s + query.lastError().text()));
+        QVERIFY(database.commit());
+    }
 
     const std::vector<UsageReport> after = everyReport();
     QCOMPARE(after.size(), before.size());
@@ -437,6 +462,15 @@ void TestUsageSlices::migrationFillsTheSlicesOfAnExistingStore()
     }
     const QString differences = compareEveryCase();
     QVERIFY2(differences.isEmpty(), qPrintable(differences));
+    // The writer adds to the packed rows as before: the full rows hold every record twice, the slices their
+    // sums.
+    writeAll();
+    std::vector<RequestRecord> twice = m_records;
+    twice.insert(twice.end(), m_records.begin(), m_records.end());
+    const QString rows = compareRollups(database, twice);
+    QVERIFY2(rows.isEmpty(), qPrintable(rows));
+    const QString afterWriting = compareEveryCase();
+    QVERIFY2(afterWriting.isEmpty(), qPrintable(afterWriting));
 }
 
 QTEST_GUILESS_MAIN(TestUsageSlices)
