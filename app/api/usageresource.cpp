@@ -22,7 +22,7 @@ QJsonValue orNull(const std::optional<double> &value)
     return value ? QJsonValue(std::round(*value * 10) / 10) : QJsonValue(QJsonValue::Null);
 }
 
-QJsonObject latency(const LatencyBins::Counts &counts, qint64 count, qint64 sumMs)
+QJsonObject latency(const LatencyBins::Histogram &counts, qint64 count, qint64 sumMs)
 {
     return { { u"avg"_s,
                  count > 0 ? QJsonValue(std::round(double(sumMs) / double(count) * 10) / 10) : QJsonValue() },

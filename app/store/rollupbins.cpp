@@ -71,8 +71,10 @@ bool installSqlite(sqlite3 *db, QString *error)
 {
     constexpr int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
     const int results[] = {
-        sqlite3_create_function_v2(db, "llmgw_bins_add", 2, flags, nullptr, binsAdd, nullptr, nullptr, nullptr),
-        sqlite3_create_function_v2(db, "llmgw_bins_pack", -1, flags, nullptr, binsPack, nullptr, nullptr, nullptr),
+        sqlite3_create_function_v2(
+            db, "llmgw_bins_add", 2, flags, nullptr, binsAdd, nullptr, nullptr, nullptr),
+        sqlite3_create_function_v2(
+            db, "llmgw_bins_pack", -1, flags, nullptr, binsPack, nullptr, nullptr, nullptr),
         sqlite3_create_function_v2(
             db, "llmgw_bins_sum", 1, flags, nullptr, nullptr, binsSumStep, binsSumFinal, nullptr),
     };
@@ -144,10 +146,17 @@ BEGIN
     END LOOP;
     RETURN packed;
 END $$)"_s,
+        // A batch often adds nothing to one of the two (no time to first token when not streamed).
         uR"(CREATE OR REPLACE FUNCTION llmgw_bins_add(a bytea, b bytea) RETURNS bytea
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    SELECT llmgw_bins_pack(VARIADIC llmgw_bins_counts(llmgw_bins_counts(%1, a), b))
-$$)"_s.arg(zeros),
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+BEGIN
+    IF length(b) = 0 THEN
+        RETURN a;
+    ELSIF length(a) = 0 THEN
+        RETURN b;
+    END IF;
+    RETURN llmgw_bins_pack(VARIADIC llmgw_bins_counts(llmgw_bins_counts(%1, a), b));
+END $$)"_s.arg(zeros),
         uR"(CREATE OR REPLACE FUNCTION llmgw_bins_sum_final(counts bigint[]) RETURNS bytea
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT llmgw_bins_pack(VARIADIC counts) $$)"_s,
         uR"(CREATE OR REPLACE AGGREGATE llmgw_bins_sum(bytea) (SFUNC = llmgw_bins_counts, STYPE = bigint[],

@@ -96,26 +96,6 @@ UsageRollups::Slice sliceFor(const RecordFilter &filter, UsageDimension dimensio
     return UsageRollups::Slice::Full;
 }
 
-// (bucket start in ms since the epoch) → totals: the points of one group, or of all.
-using Points = std::map<qint64, UsageTotals>;
-
-// A dense series: one point per bucket of `starts` (every bucket of the report, in order), filled from
-// `points`.
-std::vector<UsagePoint> dense(const std::vector<QDateTime> &starts, const Points &points)
-{
-    std::vector<UsagePoint> series;
-    series.reserve(starts.size());
-    auto point = points.begin();
-    for (const QDateTime &start : starts) {
-        const qint64 at = start.toMSecsSinceEpoch();
-        while (point != points.end() && point->first < at)
-            ++point;
-        series.push_back(
-            { start, point != points.end() && point->first == at ? point->second : UsageTotals() });
-    }
-    return series;
-}
-
 } // namespace
 
 namespace UsageBuckets {
@@ -204,8 +184,16 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
     UsageReport report;
     std::tie(report.from, report.to) = alignedRange(filter, bucket);
 
-    // group → its points; one group, "", without a dimension.
-    std::map<QString, Points> perGroup;
+    // Every bucket of the report, and its start in ms since the epoch, to find a row's point by.
+    std::vector<UsagePoint> noPoints;
+    std::vector<qint64> startsMs;
+    for (QDateTime start = UsageBuckets::startOf(report.from, bucket); start < report.to;
+         start = UsageBuckets::next(start, bucket)) {
+        noPoints.push_back({ start, {} });
+        startsMs.push_back(start.toMSecsSinceEpoch());
+    }
+    // group → its dense series, filled in place; one group, "", without a dimension.
+    std::map<QString, std::vector<UsagePoint>> perGroup;
     const UsageRollups::Slice slice
         = rows == Rows::Full ? UsageRollups::Slice::Full : sliceFor(filter, dimension);
     // The rows are added up here, in the order of the rollups' primary key: on SQLite faster than its own
@@ -252,22 +240,30 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
         }
         QString lastStamp;
         QString lastGroup;
-        qint64 start = 0;
+        size_t point = 0;
         UsageTotals *cell = nullptr;
         while (query.next()) {
             // Consecutive rows mostly share their bucket, and often their group too.
             if (const QString stamp = query.text(0); stamp != lastStamp || !cell) {
-                start
+                const qint64 start
                     = UsageBuckets::startOf(UsageRollups::startOf(stamp, table), bucket).toMSecsSinceEpoch();
+                point = size_t(std::lower_bound(startsMs.begin(), startsMs.end(), start) - startsMs.begin());
+                if (point == startsMs.size() || startsMs[point] != start) {
+                    *error = u"a usage row of bucket %1 lies outside the report's range"_s.arg(stamp);
+                    return false;
+                }
                 lastStamp = stamp;
                 cell = nullptr;
             }
             if (QString group = dimension == UsageDimension::None ? QString() : query.text(1);
                 group != lastGroup || !cell) {
-                cell = &perGroup[group][start];
+                auto series = perGroup.try_emplace(group);
+                if (series.second)
+                    series.first->second = noPoints;
+                cell = &series.first->second[point].totals;
                 lastGroup = std::move(group);
             }
-            cell->merge(UsageRollups::readMeasures(query, 2));
+            UsageRollups::addMeasures(query, 2, *cell);
         }
         return true;
     };
@@ -292,24 +288,19 @@ std::optional<UsageReport> UsageReport::query(QSqlDatabase &db, const RecordFilt
     }
     if (!ok)
         return std::nullopt;
-    std::vector<QDateTime> starts;
-    for (QDateTime start = UsageBuckets::startOf(report.from, bucket); start < report.to;
-         start = UsageBuckets::next(start, bucket))
-        starts.push_back(start);
-    Points overall;
-    for (const auto &[key, points] : perGroup) {
+    report.series = noPoints;
+    for (auto &[key, series] : perGroup) {
         UsageGroup group { key, {}, {} };
-        for (const auto &[start, totals] : points) {
-            group.totals.merge(totals);
-            overall[start].merge(totals);
+        for (size_t point = 0; point < series.size(); ++point) {
+            group.totals.merge(series[point].totals);
+            report.series[point].totals.merge(series[point].totals);
         }
         report.totals.merge(group.totals);
         if (dimension != UsageDimension::None) {
-            group.series = dense(starts, points);
+            group.series = std::move(series);
             report.groups.push_back(std::move(group));
         }
     }
-    report.series = dense(starts, overall);
     std::stable_sort(
         report.groups.begin(), report.groups.end(), [](const UsageGroup &a, const UsageGroup &b) {
             return a.totals.cost != b.totals.cost ? a.totals.cost > b.totals.cost

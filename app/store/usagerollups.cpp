@@ -429,21 +429,18 @@ QString storedColumns()
     return measureColumns().join(u", "_s);
 }
 
-UsageTotals readMeasures(const FastQuery &query, int first)
+void addMeasures(const FastQuery &query, int first, UsageTotals &t)
 {
-    UsageTotals t;
     int c = first;
-    const auto next = [&] { return query.integer(c++); };
     for (qint64 *field : { &t.requests, &t.errors, &t.retries, &t.cacheHits, &t.unpriced, &t.promptTokens,
              &t.completionTokens, &t.cachedTokens, &t.cacheWriteTokens, &t.reasoningTokens, &t.totalTokens })
-        *field = next();
-    t.cost = query.real(c++);
+        *field += query.integer(c++);
+    t.cost += query.real(c++);
     for (qint64 *field : { &t.durationSumMs, &t.ttftCount, &t.ttftSumMs, &t.upstreamFailures })
-        *field = next();
+        *field += query.integer(c++);
     // The database's functions refuse to store what is not a packed histogram, so this one was written so.
     LatencyBins::addPacked(query.blob(c++), t.duration);
     LatencyBins::addPacked(query.blob(c++), t.ttft);
-    return t;
 }
 
 } // namespace UsageRollups

@@ -79,7 +79,7 @@ bool pruneMinutes(QSqlDatabase &db, const QDateTime &before, qint64 *removed, QS
 bool remove(QSqlDatabase &db, const QString &member, QString *error);
 
 // The measure columns of rollup rows as stored, in UsageTotals order, for a SELECT ("requests, errors, …"),
-// and the reader of one row of them from column `first`.
+// and the reader that adds one row of them, from column `first`, to `totals`.
 QString storedColumns();
-UsageTotals readMeasures(const FastQuery &query, int first);
+void addMeasures(const FastQuery &query, int first, UsageTotals &totals);
 } // namespace UsageRollups

@@ -103,6 +103,65 @@ bool addPacked(QByteArrayView packed, Counts &counts)
     return true;
 }
 
+Histogram::Histogram(const Histogram &other)
+    : m_counts(other.m_counts ? std::make_unique<Counts>(*other.m_counts) : nullptr)
+{ }
+
+Histogram &Histogram::operator=(const Histogram &other)
+{
+    if (this != &other)
+        m_counts = other.m_counts ? std::make_unique<Counts>(*other.m_counts) : nullptr;
+    return *this;
+}
+
+void Histogram::add(int bin, qint64 count)
+{
+    if (!m_counts)
+        m_counts = std::make_unique<Counts>();
+    (*m_counts)[size_t(bin)] += count;
+}
+
+void Histogram::merge(const Histogram &other)
+{
+    if (!other.m_counts)
+        return;
+    if (!m_counts) {
+        m_counts = std::make_unique<Counts>(*other.m_counts);
+        return;
+    }
+    for (size_t bin = 0; bin < m_counts->size(); ++bin)
+        (*m_counts)[bin] += (*other.m_counts)[bin];
+}
+
+const Counts &Histogram::counts() const
+{
+    static const Counts zeros {};
+    return m_counts ? *m_counts : zeros;
+}
+
+std::optional<double> percentile(const Histogram &histogram, double q)
+{
+    return percentile(histogram.counts(), q);
+}
+
+QByteArray pack(const Histogram &histogram)
+{
+    return pack(histogram.counts());
+}
+
+bool addPacked(QByteArrayView packed, Histogram &histogram)
+{
+    if (packed.isEmpty())
+        return true;
+    Counts counts {};
+    const bool whole = addPacked(packed, counts);
+    for (int bin = 0; bin < kCount; ++bin) {
+        if (counts[size_t(bin)] != 0)
+            histogram.add(bin, counts[size_t(bin)]);
+    }
+    return whole;
+}
+
 } // namespace LatencyBins
 
 void UsageTotals::add(const RequestRecord &r)
@@ -114,11 +173,11 @@ void UsageTotals::add(const RequestRecord &r)
         if (r.status >= 400 || r.status == 0)
             ++errors;
         durationSumMs += r.durationMs;
-        ++duration[size_t(LatencyBins::binOf(r.durationMs))];
+        duration.add(LatencyBins::binOf(r.durationMs));
         if (r.ttftMs) {
             ++ttftCount;
             ttftSumMs += *r.ttftMs;
-            ++ttft[size_t(LatencyBins::binOf(*r.ttftMs))];
+            ttft.add(LatencyBins::binOf(*r.ttftMs));
         }
     }
     if (r.retried || r.status == 429 || r.status >= 500 || r.status == 0)
@@ -154,8 +213,6 @@ void UsageTotals::merge(const UsageTotals &o)
     ttftCount += o.ttftCount;
     ttftSumMs += o.ttftSumMs;
     upstreamFailures += o.upstreamFailures;
-    for (int i = 0; i < LatencyBins::kCount; ++i) {
-        duration[size_t(i)] += o.duration[size_t(i)];
-        ttft[size_t(i)] += o.ttft[size_t(i)];
-    }
+    duration.merge(o.duration);
+    ttft.merge(o.ttft);
 }

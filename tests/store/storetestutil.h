@@ -247,7 +247,8 @@ inline QString compareRollups(QSqlDatabase &db, const std::vector<RequestRecord>
                 continue;
             }
             const UsageTotals &e = found->second;
-            const UsageTotals a = UsageRollups::readMeasures(query, 5);
+            UsageTotals a;
+            UsageRollups::addMeasures(query, 5, a);
             const bool same = a.requests == e.requests && a.errors == e.errors && a.retries == e.retries
                 && a.cacheHits == e.cacheHits && a.unpriced == e.unpriced && a.promptTokens == e.promptTokens
                 && a.completionTokens == e.completionTokens && a.cachedTokens == e.cachedTokens

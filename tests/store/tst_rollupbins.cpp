@@ -1,6 +1,6 @@
 // Packed latency histograms (LatencyBins::pack), as the usage rollups store them: the bytes, their reading,
-// the refusal of what is not one, and the SQL functions that add them up in the database giving the same bytes
-// as the C++; on SQLite and, as tst_rollupbins_postgres, on PostgreSQL (PL/pgSQL).
+// the refusal of what is not one, and the SQL functions that add them up in the database giving the same
+// bytes as the C++; on SQLite and, as tst_rollupbins_postgres, on PostgreSQL (PL/pgSQL).
 #include "database.h"
 #include "fastquery.h"
 #include "testdatabase.h"
@@ -89,7 +89,10 @@ void TestRollupBins::packsTheNonZeroBins()
     counts[1] = 5;
     counts[3] = 300; // 0b10'0101100: 0xac, then 0x02
     counts[63] = 127;
-    QCOMPARE(LatencyBins::pack(counts).toHex(), QByteArray("0105" "03ac02" "3f7f"));
+    QCOMPARE(LatencyBins::pack(counts).toHex(),
+        QByteArray("0105"
+                   "03ac02"
+                   "3f7f"));
     counts[0] = std::numeric_limits<qint64>::max(); // 63 bits: nine bytes
     QCOMPARE(LatencyBins::pack(counts).toHex().left(20), QByteArray("00ffffffffffffffff7f"));
 }
@@ -112,8 +115,10 @@ void TestRollupBins::refusesWhatIsNotAHistogram_data()
 {
     QTest::addColumn<QByteArray>("packed");
     QTest::newRow("a bin past the last") << QByteArray::fromHex("4001");
-    QTest::newRow("a count cut short") << QByteArray::fromHex("0105" "0280");
-    QTest::newRow("a bin without a count") << QByteArray::fromHex("0105" "02");
+    QTest::newRow("a count cut short") << QByteArray::fromHex("0105"
+                                                              "0280");
+    QTest::newRow("a bin without a count") << QByteArray::fromHex("0105"
+                                                                  "02");
     QTest::newRow("a count of 64 bits") << QByteArray::fromHex("00ffffffffffffffffff01");
 }
 
@@ -128,7 +133,8 @@ QByteArray TestRollupBins::selectOne(const QString &sql, const std::vector<QByte
 {
     FastQuery query(m_db);
     // Parameters are text on PostgreSQL unless told: {blob} stands for the engine's binary type.
-    if (!query.prepare(QString(sql).replace(u"{blob}"_s, TestDatabase::onPostgres() ? u"BYTEA"_s : u"BLOB"_s))) {
+    if (!query.prepare(
+            QString(sql).replace(u"{blob}"_s, TestDatabase::onPostgres() ? u"BYTEA"_s : u"BLOB"_s))) {
         *error = query.lastError();
         return {};
     }
@@ -153,8 +159,9 @@ void TestRollupBins::sqlFunctionsGiveTheSameBytes()
         QCOMPARE(selectOne(u"SELECT llmgw_bins_add(?, ?)"_s, { packedA, packedB }, &error),
             LatencyBins::pack(sum(a, b)));
         QVERIFY2(error.isEmpty(), qPrintable(error));
-        QCOMPARE(selectOne(u"SELECT llmgw_bins_sum(x) FROM (SELECT CAST(? AS {blob}) AS x UNION ALL SELECT ? UNION "
-                           u"ALL SELECT ?) AS t"_s,
+        QCOMPARE(selectOne(
+                     u"SELECT llmgw_bins_sum(x) FROM (SELECT CAST(? AS {blob}) AS x UNION ALL SELECT ? UNION "
+                     u"ALL SELECT ?) AS t"_s,
                      { packedA, packedB, packedA }, &error),
             LatencyBins::pack(sum(sum(a, b), a)));
         QVERIFY2(error.isEmpty(), qPrintable(error));
@@ -165,13 +172,16 @@ void TestRollupBins::sqlFunctionsGiveTheSameBytes()
         QVERIFY2(error.isEmpty(), qPrintable(error));
     }
     // An empty histogram is empty bytes, and so is the sum of no rows.
-    QCOMPARE(selectOne(u"SELECT llmgw_bins_add(?, ?)"_s, { QByteArray(), QByteArray() }, &error), QByteArray());
-    QCOMPARE(selectOne(u"SELECT llmgw_bins_sum(x) FROM (SELECT CAST(? AS {blob}) AS x) AS t WHERE 1 = 0"_s, { QByteArray() },
-                 &error),
+    QCOMPARE(
+        selectOne(u"SELECT llmgw_bins_add(?, ?)"_s, { QByteArray(), QByteArray() }, &error), QByteArray());
+    QCOMPARE(selectOne(u"SELECT llmgw_bins_sum(x) FROM (SELECT CAST(? AS {blob}) AS x) AS t WHERE 1 = 0"_s,
+                 { QByteArray() }, &error),
         QByteArray());
     QVERIFY2(error.isEmpty(), qPrintable(error));
-    // The few counts a record's bins give: the zeros left out (PostgreSQL's NULL, SQLite's missing arguments).
-    QCOMPARE(unpacked(selectOne(u"SELECT llmgw_bins_pack(CAST(0 AS BIGINT), CAST(2 AS BIGINT))"_s, {}, &error))[1],
+    // The few counts a record's bins give: the zeros left out (PostgreSQL's NULL, SQLite's missing
+    // arguments).
+    QCOMPARE(
+        unpacked(selectOne(u"SELECT llmgw_bins_pack(CAST(0 AS BIGINT), CAST(2 AS BIGINT))"_s, {}, &error))[1],
         2);
 }
 

@@ -450,8 +450,8 @@ void TestUsageRollups::migrationFillsRollupsFromStoredRecords()
     QCOMPARE(report->totals.ttftCount, 3);
     QCOMPARE(report->series[10].totals.requests, 2);
     QCOMPARE(report->series[11].totals.requests, 1);
-    QCOMPARE(report->totals.duration[size_t(LatencyBins::binOf(900))], 1);
-    QCOMPARE(report->totals.ttft[size_t(LatencyBins::binOf(20))], 1);
+    QCOMPARE(report->totals.duration[LatencyBins::binOf(900)], 1);
+    QCOMPARE(report->totals.ttft[LatencyBins::binOf(20)], 1);
 }
 
 void TestUsageRollups::tooManyBucketsIsAClearError()
