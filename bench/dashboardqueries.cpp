@@ -1,9 +1,10 @@
 // What the dashboard asks of a full store, timed: usage over the month before the newest record by day and by
 // hour, grouped by model and by key, with latency percentiles; minute series; log pages, filtered and not;
 // the newest record id; and the database's size per million records. Reads a store that bench_seed filled (or
-// bench/copystore.sh copied), through RecordStore, as the management API does; writes nothing.
+// bench/copystore.sh copied), through RecordStore, as the management API does; writes nothing (opening an
+// older store migrates it).
 // Usage: bench_dashboard --data-dir DIR | --database postgres://… [--runs R] [--json FILE (appends one line a
-// figure)]
+// figure)] [--size-only] [--full-rollups] [--only TEXT (the queries whose name contains it)]
 #include "benchrecords.h"
 #include "database.h"
 #include "recordstore.h"

@@ -171,9 +171,12 @@ void TestRollupBins::sqlFunctionsGiveTheSameBytes()
         QCOMPARE(selectOne(u"SELECT llmgw_bins_pack(%1)"_s.arg(counts.join(u", "_s)), {}, &error), packedA);
         QVERIFY2(error.isEmpty(), qPrintable(error));
     }
-    // An empty histogram is empty bytes, and so is the sum of no rows.
+    // An empty histogram is empty bytes, and so is the sum of no rows; adding one changes nothing.
     QCOMPARE(
         selectOne(u"SELECT llmgw_bins_add(?, ?)"_s, { QByteArray(), QByteArray() }, &error), QByteArray());
+    const QByteArray some = LatencyBins::pack(randomCounts(random));
+    QCOMPARE(selectOne(u"SELECT llmgw_bins_add(?, ?)"_s, { some, QByteArray() }, &error), some);
+    QCOMPARE(selectOne(u"SELECT llmgw_bins_add(?, ?)"_s, { QByteArray(), some }, &error), some);
     QCOMPARE(selectOne(u"SELECT llmgw_bins_sum(x) FROM (SELECT CAST(? AS {blob}) AS x) AS t WHERE 1 = 0"_s,
                  { QByteArray() }, &error),
         QByteArray());
