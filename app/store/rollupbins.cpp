@@ -146,17 +146,87 @@ BEGIN
     END LOOP;
     RETURN packed;
 END $$)"_s,
-        // A batch often adds nothing to one of the two (no time to first token when not streamed).
+        // The log writer's upserts call it twice a row, so it merges the two byte strings as they are, bin by
+        // bin in ascending order, instead of unpacking both into 64 counts and packing them again (three
+        // times as fast; bench/README.md, packed latency histograms). A batch's side is usually the shorter:
+        // the stored side's entries between its bins are copied a run at a time.
         uR"(CREATE OR REPLACE FUNCTION llmgw_bins_add(a bytea, b bytea) RETURNS bytea
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+    len_a integer := length(a);
+    len_b integer := length(b);
+    pos_a integer := 0;
+    pos_b integer := 0;
+    run integer;
+    bin integer;
+    n bigint;
+    shift integer;
+    byte integer;
+    packed bytea := '';
 BEGIN
-    IF length(b) = 0 THEN
+    IF len_b = 0 THEN
         RETURN a;
-    ELSIF length(a) = 0 THEN
+    ELSIF len_a = 0 THEN
         RETURN b;
     END IF;
-    RETURN llmgw_bins_pack(VARIADIC llmgw_bins_counts(llmgw_bins_counts(%1, a), b));
-END $$)"_s.arg(zeros),
+    WHILE pos_b < len_b LOOP
+        bin := get_byte(b, pos_b);
+        IF bin >= 64 THEN
+            RAISE EXCEPTION 'not a packed latency histogram';
+        END IF;
+        -- a's entries of smaller bins, copied as they are.
+        run := pos_a;
+        -- (CASE: PostgreSQL does not promise to evaluate AND's operands in order.)
+        WHILE (CASE WHEN pos_a < len_a THEN get_byte(a, pos_a) < bin ELSE false END) LOOP
+            pos_a := pos_a + 1;
+            WHILE get_byte(a, pos_a) >= 128 LOOP
+                pos_a := pos_a + 1;
+            END LOOP;
+            pos_a := pos_a + 1;
+        END LOOP;
+        IF pos_a > run THEN
+            packed := packed || substring(a FROM run + 1 FOR pos_a - run);
+        END IF;
+        -- b's count, and a's when it has the bin too.
+        n := 0;
+        shift := 0;
+        pos_b := pos_b + 1;
+        LOOP
+            byte := get_byte(b, pos_b);
+            pos_b := pos_b + 1;
+            n := n + ((byte & 127)::bigint << shift);
+            EXIT WHEN byte < 128;
+            shift := shift + 7;
+            IF shift > 56 THEN
+                RAISE EXCEPTION 'not a packed latency histogram';
+            END IF;
+        END LOOP;
+        IF (CASE WHEN pos_a < len_a THEN get_byte(a, pos_a) = bin ELSE false END) THEN
+            shift := 0;
+            pos_a := pos_a + 1;
+            LOOP
+                byte := get_byte(a, pos_a);
+                pos_a := pos_a + 1;
+                n := n + ((byte & 127)::bigint << shift);
+                EXIT WHEN byte < 128;
+                shift := shift + 7;
+                IF shift > 56 THEN
+                    RAISE EXCEPTION 'not a packed latency histogram';
+                END IF;
+            END LOOP;
+        END IF;
+        packed := packed || set_byte('\x00'::bytea, 0, bin);
+        WHILE n >= 128 LOOP
+            packed := packed || set_byte('\x00'::bytea, 0, ((n & 127) | 128)::integer);
+            n := n >> 7;
+        END LOOP;
+        packed := packed || set_byte('\x00'::bytea, 0, n::integer);
+    END LOOP;
+    IF pos_a < len_a THEN
+        packed := packed || substring(a FROM pos_a + 1);
+    END IF;
+    RETURN packed;
+END $$)"_s,
         uR"(CREATE OR REPLACE FUNCTION llmgw_bins_sum_final(counts bigint[]) RETURNS bytea
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT llmgw_bins_pack(VARIADIC counts) $$)"_s,
         uR"(CREATE OR REPLACE AGGREGATE llmgw_bins_sum(bytea) (SFUNC = llmgw_bins_counts, STYPE = bigint[],

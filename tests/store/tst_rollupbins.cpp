@@ -151,7 +151,7 @@ void TestRollupBins::sqlFunctionsGiveTheSameBytes()
 {
     QRandomGenerator random(7);
     QString error;
-    for (int round = 0; round < 40; ++round) {
+    for (int round = 0; round < 200; ++round) {
         const LatencyBins::Counts a = randomCounts(random);
         const LatencyBins::Counts b = randomCounts(random);
         const QByteArray packedA = LatencyBins::pack(a);
