@@ -91,7 +91,7 @@ bool installSqlite(sqlite3 *db, QString *error)
 QStringList postgresDefinitions()
 {
     // The same bytes as LatencyBins::pack and addPacked. llmgw_bins_counts adds a packed histogram to 64
-    // counts (indexed from 0): the aggregate's step, on which the others are built.
+    // counts (indexed from 0): the step of llmgw_bins_sum, whose last step packs them.
     const QString zeros = u"'[0:63]={"_s + QStringList(LatencyBins::kCount, u"0"_s).join(u',') + u"}'"_s;
     return {
         uR"(CREATE OR REPLACE FUNCTION llmgw_bins_counts(counts bigint[], packed bytea) RETURNS bigint[]

@@ -61,7 +61,8 @@ QStringList binColumns(QChar prefix)
     return columns;
 }
 
-// The sums of `rows`' values of each measure column: SUM of a number, llmgw_bins_sum of a packed histogram.
+// The SQL that adds up each measure column over the rows a query groups: SUM of a number, llmgw_bins_sum of a
+// packed histogram.
 QStringList sums(RollupSchema::Layout layout)
 {
     QStringList sums;

@@ -52,8 +52,8 @@ QStringList sliceMigrationStatements();
 QStringList packingMigrationStatements(DatabaseLocation::Kind kind);
 
 // The upserts of one SQLite connection, prepared at its first batch and kept: a batch runs one per table
-// (eighteen, of 150 columns each), and preparing them again every time cost the writer more than running
-// them. Destroy it before its connection closes.
+// (eighteen, of 150 columns before the histograms were packed), and preparing them again every time cost the
+// writer more than running them. Destroy it before its connection closes.
 struct PreparedUpserts
 {
     PreparedUpserts();
