@@ -140,8 +140,8 @@ bool upsertSqlite(FastQuery &query, const Part &part, QString *error)
 // parse and plan than to run; so the batch's rows of all the tables go to a temporary table with one COPY
 // (as the records do), and from there into each table with one INSERT … SELECT … ON CONFLICT, prepared once
 // per connection: planning eighteen upserts (of 150 columns then) at every batch cost the server more than
-// running them. The rows are applied in key order, so that instances sharing the database lock them in the same order
-// (no deadlock).
+// running them. The rows are applied in key order, so that instances sharing the database lock them in the
+// same order (no deadlock).
 constexpr auto kDeltas = "usage_rollup_deltas";
 constexpr auto kApply = "usage_rollups_apply_";
 
