@@ -249,22 +249,22 @@ std::optional<ApiKey> ApiKeyStore::lookUp(qint64 id)
     return key;
 }
 
-bool ApiKeyStore::refresh(QString *error)
+bool ApiKeyStore::refresh(StoreError *error)
 {
     QMutexLocker locker(&m_reloadMutex);
-    return loadAll(error);
+    return loadAll(u"cannot read the API keys"_s, error);
 }
 
 // Callers hold m_reloadMutex, so loads and writes reach the cache in the order they reached the database.
-bool ApiKeyStore::loadAll(QString *error, QList<ApiKey> *keys)
+bool ApiKeyStore::loadAll(const QString &failure, StoreError *error, QList<ApiKey> *keys)
 {
-    QSqlDatabase db = connection(error);
+    QSqlDatabase db = m_connections.connection(failure, error);
     if (!db.isValid())
         return false;
     QSqlQuery query(db);
     query.setForwardOnly(true);
     if (!query.exec(u"SELECT "_s + kKeyColumns + u" FROM api_keys ORDER BY id"_s)) {
-        *error = query.lastError().text();
+        *error = StoreError::database(failure, query.lastError());
         query.finish();
         db.close(); // the next use reconnects, in case the server went away
         return false;
@@ -277,7 +277,7 @@ bool ApiKeyStore::loadAll(QString *error, QList<ApiKey> *keys)
         loaded.insert(key.id, std::move(key));
     }
     if (query.lastError().isValid()) {
-        *error = query.lastError().text();
+        *error = StoreError::database(failure, query.lastError());
         return false;
     }
     QWriteLocker locker(&m_lock);
@@ -285,21 +285,12 @@ bool ApiKeyStore::loadAll(QString *error, QList<ApiKey> *keys)
     return true;
 }
 
-std::optional<QList<ApiKey>> ApiKeyStore::list(QString *error)
+std::optional<QList<ApiKey>> ApiKeyStore::list(StoreError *error)
 {
     QList<ApiKey> keys;
     QMutexLocker locker(&m_reloadMutex);
-    if (!loadAll(error, &keys))
+    if (!loadAll(u"cannot read the API keys"_s, error, &keys))
         return std::nullopt;
-    return keys;
-}
-
-std::optional<QList<ApiKey>> ApiKeyStore::list(StoreError *error)
-{
-    QString sqlError;
-    auto keys = list(&sqlError);
-    if (!keys)
-        *error = StoreError::database(u"cannot read the API keys"_s, sqlError);
     return keys;
 }
 

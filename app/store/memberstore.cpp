@@ -264,9 +264,12 @@ std::optional<MemberStore::Removal> MemberStore::remove(
         removal.keysDisabled = *disabled;
     } else {
         const auto keys = changed(u"DELETE FROM api_keys WHERE LOWER(member_email) = ?"_s, before->email);
-        const auto deleted = keys ? RecordStore::deleteRecordsIn(db, before->email, &sqlError) : std::nullopt;
-        if (!deleted)
+        if (!keys)
             return failed();
+        const auto deleted
+            = RecordStore::deleteRecordsIn(db, before->email, u"cannot remove the member"_s, error);
+        if (!deleted)
+            return std::nullopt;
         removal.keysDeleted = *keys;
         removal.recordsDeleted = *deleted;
     }

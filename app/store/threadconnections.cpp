@@ -91,6 +91,15 @@ QSqlDatabase ThreadConnections::connection(QString *error)
     return db;
 }
 
+QSqlDatabase ThreadConnections::connection(const QString &failure, StoreError *error)
+{
+    QString sqlError;
+    QSqlDatabase db = connection(&sqlError);
+    if (!db.isValid())
+        *error = StoreError::database(failure, sqlError);
+    return db;
+}
+
 int ThreadConnections::openCount() const
 {
     QMutexLocker locker(&m_registry->mutex);
