@@ -143,13 +143,18 @@ void TestApiKeyStoreFailures::aChangeWhoseAuditFailsIsNotMade()
 void TestApiKeyStoreFailures::aLockedDatabaseAnswersBusy_data()
 {
     QTest::addColumn<QString>("resource");
-    QTest::newRow("key") << u"key"_s;
-    QTest::newRow("policies") << u"policies"_s;
+    QTest::addColumn<bool>("wholeTable");
+    QTest::newRow("key") << u"key"_s << false;
+    // On PostgreSQL the keys' table itself: the store's statements cannot even be prepared (parsing waits for
+    // the table's lock), and a failed prepare is the statement's failure, busy like any other lock wait.
+    QTest::newRow("key, table locked") << u"key"_s << true;
+    QTest::newRow("policies") << u"policies"_s << false;
 }
 
 void TestApiKeyStoreFailures::aLockedDatabaseAnswersBusy()
 {
     QFETCH(QString, resource);
+    QFETCH(bool, wholeTable);
     const TestHttpResult created = createKey(m_team->developer);
     QCOMPARE(created.status, 201);
     const qint64 keyId = created.json().value(u"id"_s).toInteger();
@@ -171,7 +176,9 @@ void TestApiKeyStoreFailures::aLockedDatabaseAnswersBusy()
     QSqlQuery lock(db);
     if (db.driverName() == u"QPSQL"_s) {
         QVERIFY(db.transaction());
-        QVERIFY(lock.exec(u"SELECT id FROM api_keys WHERE id = %1 FOR UPDATE"_s.arg(keyId)));
+        QVERIFY2(lock.exec(wholeTable ? u"LOCK TABLE api_keys IN ACCESS EXCLUSIVE MODE"_s
+                                      : u"SELECT id FROM api_keys WHERE id = %1 FOR UPDATE"_s.arg(keyId)),
+            qPrintable(lock.lastError().text()));
         QVERIFY2(lock.exec(u"LOCK TABLE settings IN EXCLUSIVE MODE"_s), qPrintable(lock.lastError().text()));
     } else {
         QVERIFY(lock.exec(u"BEGIN EXCLUSIVE"_s));

@@ -107,7 +107,8 @@ void TestApiRecordFailures::anUnreadableTableAnswersInTheStoresWords()
     QFETCH(QString, table);
     QFETCH(QString, failure);
     const QByteArray &token = m_team->owner.token;
-    const QJsonArray logs = m_team->call(token, "GET", u"/api/v1/logs"_s).json().value(u"records"_s).toArray();
+    const QJsonArray logs
+        = m_team->call(token, "GET", u"/api/v1/logs"_s).json().value(u"records"_s).toArray();
     QCOMPARE(logs.size(), 1);
     path.replace(u"{id}"_s, QString::number(logs.first()[u"id"_s].toInteger()));
     QString error;
@@ -156,10 +157,10 @@ void TestApiRecordFailures::aLockedRecordTableAnswersBusy_data()
     QTest::newRow("purge") << QByteArray("POST") << u"/api/v1/policies/purge"_s << QJsonObject();
 }
 
-// Another writer holds the records: on SQLite the whole database (BEGIN EXCLUSIVE), on PostgreSQL the requests
-// table (LOCK TABLE, from a second connection). The store gives up after its lock wait, and the answer is 503
-// busy with Retry-After in the store's words (on PostgreSQL from the lock timeout's code, 55P03, which the
-// driver's text alone did not show); nothing was deleted.
+// Another writer holds the records: on SQLite the whole database (BEGIN EXCLUSIVE), on PostgreSQL the
+// requests table (LOCK TABLE, from a second connection). The store gives up after its lock wait, and the
+// answer is 503 busy with Retry-After in the store's words (on PostgreSQL from the lock timeout's code,
+// 55P03, which the driver's text alone did not show); nothing was deleted.
 void TestApiRecordFailures::aLockedRecordTableAnswersBusy()
 {
     QFETCH(QByteArray, method);
