@@ -100,12 +100,12 @@ std::optional<Member> MemberStore::memberByEmail(const QString &email, StoreErro
     return list->first();
 }
 
-int MemberStore::countOwners(QSqlDatabase &db, QString *error)
+std::optional<int> MemberStore::countOwners(QSqlDatabase &db, const QString &failure, StoreError *error)
 {
     QSqlQuery query(db);
     if (!query.exec(u"SELECT COUNT(*) FROM members WHERE role = 'owner'"_s) || !query.next()) {
-        *error = query.lastError().text();
-        return -1;
+        *error = StoreError::database(failure, query.lastError());
+        return std::nullopt;
     }
     return query.value(0).toInt();
 }
@@ -184,10 +184,14 @@ std::optional<Member> MemberStore::update(
         after.role = *change.role;
     if (change.keyBudgetUsd)
         after.keyBudgetUsd = *change.keyBudgetUsd;
-    QString sqlError;
-    if (before->role == Role::Owner && after.role != Role::Owner && countOwners(db, &sqlError) <= 1) {
-        error->set(StoreError::Kind::Conflict, lastOwnerMessage());
-        return std::nullopt;
+    if (before->role == Role::Owner && after.role != Role::Owner) {
+        const auto owners = countOwners(db, u"cannot change the member"_s, error);
+        if (!owners)
+            return std::nullopt;
+        if (*owners <= 1) {
+            error->set(StoreError::Kind::Conflict, lastOwnerMessage());
+            return std::nullopt;
+        }
     }
     QSqlQuery write(db);
     if (!Sql::exec(write, u"UPDATE members SET name = ?, role = ?, key_budget_usd = ? WHERE id = ?"_s,
@@ -227,11 +231,16 @@ std::optional<MemberStore::Removal> MemberStore::remove(
     const auto before = member(id, error);
     if (!before)
         return std::nullopt;
-    QString sqlError;
-    if (before->role == Role::Owner && countOwners(db, &sqlError) <= 1) {
-        error->set(StoreError::Kind::Conflict, lastOwnerMessage());
-        return std::nullopt;
+    if (before->role == Role::Owner) {
+        const auto owners = countOwners(db, u"cannot remove the member"_s, error);
+        if (!owners)
+            return std::nullopt;
+        if (*owners <= 1) {
+            error->set(StoreError::Kind::Conflict, lastOwnerMessage());
+            return std::nullopt;
+        }
     }
+    QString sqlError;
     Removal removal;
     removal.records = records;
     // Each statement with the number of rows it changed; the member's id or email bound.
