@@ -159,10 +159,10 @@ std::optional<ApiKeyStore::Created> ApiKeyStore::create(const Actor &actor, cons
     if (!audited.begin(error))
         return std::nullopt;
     QSqlQuery insert(audited.db());
-    const bool prepared
-        = insert.prepare(u"INSERT INTO api_keys (name, member_email, secret_hash, created_at, "
-                         "disabled, "_s
-            + kLimitColumns + u") VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s);
+    const QString insertKey
+        = u"INSERT INTO api_keys (name, member_email, secret_hash, created_at, disabled, "_s + kLimitColumns
+        + u") VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s;
+    const bool prepared = insert.prepare(insertKey);
     insert.addBindValue(key.name);
     insert.addBindValue(key.member.isNull() ? u""_s : key.member); // a null QString would bind as NULL
     insert.addBindValue(QString::fromLatin1(key.secretHash.toHex()));

@@ -3,6 +3,7 @@
 
 #include "apiteam.h"
 
+#include <QJsonArray>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
@@ -149,6 +150,8 @@ void TestApiKeyStoreFailures::aLockedDatabaseAnswersBusy_data()
     // the table's lock), and a failed prepare is the statement's failure, busy like any other lock wait.
     QTest::newRow("key, table locked") << u"key"_s << true;
     QTest::newRow("policies") << u"policies"_s << false;
+    // A provider's settings are a settings row too, written with their audit row (ProviderSettingsStore).
+    QTest::newRow("provider") << u"provider"_s << false;
 }
 
 void TestApiKeyStoreFailures::aLockedDatabaseAnswersBusy()
@@ -159,14 +162,19 @@ void TestApiKeyStoreFailures::aLockedDatabaseAnswersBusy()
     QCOMPARE(created.status, 201);
     const qint64 keyId = created.json().value(u"id"_s).toInteger();
     const bool onKey = resource == "key"_L1;
-    const QString path = onKey ? u"/api/v1/keys/%1"_s.arg(keyId) : u"/api/v1/policies"_s;
+    const bool onProvider = resource == "provider"_L1;
+    const QString path = onKey ? u"/api/v1/keys/%1"_s.arg(keyId)
+        : onProvider           ? u"/api/v1/providers/openai"_s
+                               : u"/api/v1/policies"_s;
     const QJsonObject change = onKey ? QJsonObject { { u"disabled"_s, true } }
+        : onProvider                 ? QJsonObject { { u"allowed_models"_s, QJsonArray { u"gpt-4o"_s } } }
                                      : QJsonObject { { u"retention_level"_s, u"metadata_only"_s } };
     const QByteArray &token = onKey ? m_team->developer.token : m_team->owner.token;
     const auto unchanged = [&] {
         const QJsonObject now = m_team->call(token, "GET", path).json();
-        return onKey ? !now.value(u"disabled"_s).toBool()
-                     : now.value(u"retention_level"_s).toString() == u"retain_all"_s;
+        return onKey     ? !now.value(u"disabled"_s).toBool()
+            : onProvider ? now.value(u"allowed_models"_s).toArray().isEmpty()
+                         : now.value(u"retention_level"_s).toString() == u"retain_all"_s;
     };
     QVERIFY(unchanged());
 
