@@ -83,8 +83,10 @@ bool Gateway::start(QString *error)
     m_providerSettings = std::make_unique<ProviderSettingsStore>(*location);
     m_providers
         = std::make_unique<ProviderRegistry>(m_config.providers, *m_providerSettings, *m_secrets, m_clock);
-    if (!m_providers->load(error))
+    if (StoreError storeError; !m_providers->load(&storeError)) {
+        *error = storeError.message;
         return false;
+    }
     // What local servers serve: asked at once, then every minute (a model pulled, a server started or stopped
     // since), always on the gateway's pool: start() neither waits up to the discovery timeout for a server
     // that does not answer nor runs a nested event loop, and the first model list has them as soon as they
@@ -202,9 +204,9 @@ void Gateway::startRetentionTimers()
     // The purge may delete many rows: neither the window nor the accept loop waits for it.
     const auto purge = [this] {
         inBackground(m_purgeRunning, [this] {
-            QString error;
+            StoreError error; // the driver's words are in the log already (gateway.store)
             if (const auto removed = purgeExpired(&error); !removed)
-                qCWarning(lcGateway).noquote() << "purging expired records failed:" << error;
+                qCWarning(lcGateway).noquote() << "the retention policy was not applied:" << error.message;
             else if (removed->records > 0 || removed->payloads > 0)
                 qCInfo(lcGateway).nospace()
                     << "retention policy: deleted " << removed->records << " records and the payloads of "
@@ -245,11 +247,11 @@ QList<ProviderConfig> Gateway::configuredProviders() const
 
 bool Gateway::catchUpWithSharedDatabase(QString *error)
 {
-    if (StoreError storeError; !m_policies->refresh(&storeError)) {
-        *error = storeError.message;
-        return false;
-    }
-    return m_providers->refresh(error) && m_keys->refresh(error);
+    StoreError storeError;
+    if (m_policies->refresh(&storeError) && m_providers->refresh(&storeError) && m_keys->refresh(&storeError))
+        return true;
+    *error = storeError.message;
+    return false;
 }
 
 bool Gateway::syncKeySpend(QString *error)
@@ -263,10 +265,10 @@ void Gateway::learnFromRecords()
 {
     const QDateTime now = m_clock.now();
     const RecordFilter lastHour { now.addSecs(-3600), now, {}, {}, {}, {} };
-    QString error;
+    StoreError error;
     const auto report = m_records->usage(lastHour, UsageBucket::Hour, UsageDimension::Provider, &error);
     if (!report) {
-        qCWarning(lcGateway).noquote() << "cannot read the providers' recent records:" << error;
+        qCWarning(lcGateway).noquote() << "cannot learn from the providers' recent records:" << error.message;
         return;
     }
     for (const UsageGroup &group : report->groups) {
@@ -277,7 +279,7 @@ void Gateway::learnFromRecords()
     }
 }
 
-std::optional<Removed> Gateway::purgeExpired(QString *error)
+std::optional<Removed> Gateway::purgeExpired(StoreError *error)
 {
     const RetentionPolicy policy = m_policies->current();
     const QDateTime now = m_clock.now();

@@ -73,7 +73,7 @@ public:
     // Brings the keys' spend totals up to every instance's records.
     bool syncKeySpend(QString *error);
     // Applies the retention periods now (the gateway also does it hourly, off the event loop's thread).
-    std::optional<Removed> purgeExpired(QString *error);
+    std::optional<Removed> purgeExpired(StoreError *error);
     ProviderRegistry &providers() { return *m_providers; }
     // For the local dashboard window: a management API token for the local owner (MemberStore::
     // ensureLocalOwner), held only in this process's memory, so that the window needs no sign-in. Call after

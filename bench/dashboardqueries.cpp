@@ -177,6 +177,7 @@ int main(int argc, char **argv)
     }
 
     RecordStore store(*location);
+    StoreError storeError; // the driver's words are in the log (gateway.store) on stderr
     const QDateTime month = newest.addDays(-30);
     std::optional<UsageReport> report;
     const auto usage
@@ -184,14 +185,14 @@ int main(int argc, char **argv)
               filter.from = from;
               filter.to = newest;
               return [&, filter, bucket, dimension] {
-                  report = store.usage(filter, bucket, dimension, &error, rows);
+                  report = store.usage(filter, bucket, dimension, &storeError, rows);
                   return report && percentiles(*report) >= 0;
               };
           };
     std::optional<LogPage> page;
     const auto logs = [&](LogQuery query) {
         return [&, query] {
-            page = store.logPage(query, &error);
+            page = store.logPage(query, &storeError);
             return page && page->records.startsWith('[');
         };
     };
@@ -206,7 +207,7 @@ int main(int argc, char **argv)
     memberWeek.filter.member = u"eli@example.com"_s;
     memberWeek.filter.from = newest.addDays(-7);
     memberWeek.errorsOnly = true;
-    if (const auto first = store.logPage(newestPage, &error))
+    if (const auto first = store.logPage(newestPage, &storeError))
         secondPage.beforeId = first->nextBefore;
 
     struct Query
@@ -236,7 +237,7 @@ int main(int argc, char **argv)
         { "logs: filtered by model", logs(byModel) },
         { "logs: a rare model's errors", logs(rareErrors) },
         { "logs: a member's errors of the last week", logs(memberWeek) },
-        { "status: newest record id", [&] { return store.latestRecordId(&error).has_value(); } },
+        { "status: newest record id", [&] { return store.latestRecordId(&storeError).has_value(); } },
     };
 
     const char *engine = postgres ? "postgres" : "sqlite";
@@ -282,7 +283,7 @@ int main(int argc, char **argv)
             continue;
         const auto t = timed(runs, query.work);
         if (!t) {
-            std::printf("| %s | failed: %s | | | | |\n", query.what, qPrintable(error));
+            std::printf("| %s | failed: %s | | | | |\n", query.what, qPrintable(storeError.message));
             failed = true;
             continue;
         }

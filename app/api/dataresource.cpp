@@ -29,7 +29,11 @@ ApiReply exportReply(const ApiContext &context, RecordExporter::Format format, c
     reply.fileName = (member.isEmpty() ? "llm-gateway-records" : "llm-gateway-my-records")
         + QByteArray(csv ? ".csv" : ".jsonl");
     reply.writer = [&records = context.records, format, member](QIODevice &out, QString *error) {
-        return records.exportRecords(format, member, out, error);
+        StoreError storeError;
+        if (records.exportRecords(format, member, out, &storeError))
+            return true;
+        *error = storeError.message;
+        return false;
     };
     return reply;
 }
@@ -78,11 +82,11 @@ ApiReply deleteAll(const ApiContext &context, const ApiCall &call)
         return ApiReply::error(422, u"confirmation_required"_s,
             u"deleting every request record cannot be undone: send {\"confirm\": \"delete all "
             "data\"} to go ahead"_s);
-    QString error;
+    StoreError error;
     const auto removed
         = context.records.deleteRecords(QString(), call.auditActor(), context.clock.now(), &error);
     if (!removed)
-        return ApiReply::fromStoreError(StoreError::database(u"cannot delete the records"_s, error));
+        return ApiReply::fromStoreError(error);
     return { 200, QJsonObject { { u"records_deleted"_s, removed->records } } };
 }
 
@@ -106,11 +110,10 @@ ApiReply deleteMember(const ApiContext &context, const ApiCall &call)
         return refusal;
     if (const Decision decision = Permissions::deleteMemberData(call.actor, email); !decision)
         return ApiReply::forbidden(decision);
-    QString error;
+    StoreError error;
     const auto removed = context.records.deleteRecords(email, call.auditActor(), context.clock.now(), &error);
     if (!removed)
-        return ApiReply::fromStoreError(
-            StoreError::database(u"cannot delete the records of %1"_s.arg(email), error));
+        return ApiReply::fromStoreError(error);
     return { 200, QJsonObject { { u"member"_s, email }, { u"records_deleted"_s, removed->records } } };
 }
 

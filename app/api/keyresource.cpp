@@ -175,7 +175,7 @@ std::optional<ApiKey> keyOf(const ApiContext &context, const ApiCall &call, bool
     const qint64 id = segment.toLongLong(&ok);
     std::optional<ApiKey> key = ok ? context.keys.find(id) : std::nullopt;
     if (ok && !key) {
-        QString ignored;
+        StoreError ignored; // the log has it; the key is then not found
         context.keys.refresh(&ignored); // made by another process since this one last read the keys
         key = context.keys.find(id);
     }

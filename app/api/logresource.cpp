@@ -61,10 +61,10 @@ ApiReply page(const ApiContext &context, const ApiCall &call)
     if (!ok || query.limit < 1 || query.limit > kMaxLimit)
         return ApiReply::error(422, u"invalid"_s, u"'limit' must be from 1 to %1"_s.arg(kMaxLimit));
 
-    QString error;
+    StoreError error;
     const auto page = context.records.logPage(query, &error);
     if (!page)
-        return ApiReply::fromStoreError(StoreError::database(u"cannot read the request records"_s, error));
+        return ApiReply::fromStoreError(error);
     const auto idOrNull = [](qint64 id) { return id > 0 ? QByteArray::number(id) : "null"_ba; };
     // The records are already JSON (the export's fields): wrapped as they are, not parsed again.
     const QByteArray body = "{\"records\":" + page->records + ",\"next_before\":" + idOrNull(page->nextBefore)
@@ -82,11 +82,11 @@ ApiReply one(const ApiContext &context, const ApiCall &call)
     if (!ok || id <= 0)
         return ApiReply::error(404, u"not_found"_s, u"there is no record %1"_s.arg(segment));
     QString member;
-    QString error;
+    StoreError error;
     // Read without payloads first: whether they may be shown depends on whose record it is.
     auto record = context.records.record(id, false, &member, &error);
     if (!record)
-        return ApiReply::fromStoreError(StoreError::database(u"cannot read the request records"_s, error));
+        return ApiReply::fromStoreError(error);
     if (record->isEmpty())
         return ApiReply::error(404, u"not_found"_s, u"there is no record %1"_s.arg(id));
     if (Permissions::recordScope(call.actor.role) != RecordScope::All
@@ -97,7 +97,7 @@ ApiReply one(const ApiContext &context, const ApiCall &call)
     if (allowed)
         record = context.records.record(id, true, &member, &error);
     if (!record)
-        return ApiReply::fromStoreError(StoreError::database(u"cannot read the request records"_s, error));
+        return ApiReply::fromStoreError(error);
     QJsonObject object = QJsonDocument::fromJson(*record).object();
     const bool retained = object.contains(u"request_body"_s) || object.contains(u"response_body"_s);
     // Tells the dashboard why there is nothing to show: the policy kept none, or the role may not see it.

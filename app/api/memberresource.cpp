@@ -128,12 +128,12 @@ ApiReply removeMember(const ApiContext &context, const ApiCall &call, const Memb
         return ApiReply::fromStoreError(error);
     // This instance's proxy refuses their keys from now on; the others after their catch-up with the
     // database.
-    QString refreshError;
+    StoreError refreshError;
     if (!context.keys.refresh(&refreshError))
         qCWarning(lcApi,
             "member %lld removed, but the key cache was not refreshed (their keys are refused after "
             "the next catch-up): %s",
-            target.id, qPrintable(refreshError));
+            target.id, qPrintable(refreshError.message));
     QJsonObject body = removal->toJson();
     body.insert(u"removed"_s, true);
     body.insert(u"id"_s, target.id);

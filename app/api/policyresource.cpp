@@ -19,11 +19,11 @@ ApiReply purge(const ApiContext &context, const ApiCall &call)
 {
     const RetentionPolicy policy = context.policies.current();
     const QDateTime now = context.clock.now();
-    QString error;
+    StoreError error;
     const auto removed = context.records.purge(
         policy.payloadsBefore(now), policy.recordsBefore(now), call.auditActor(), now, &error);
     if (!removed)
-        return ApiReply::fromStoreError(StoreError::database(u"cannot purge the records"_s, error));
+        return ApiReply::fromStoreError(error);
     return { 200,
         QJsonObject {
             { u"records_deleted"_s, removed->records }, { u"payloads_removed"_s, removed->payloads } } };
@@ -42,13 +42,16 @@ ApiReply change(const ApiContext &context, const ApiCall &call)
     qint64 payloadsRemoved = 0;
     if (next->level == RetentionLevel::MetadataOnly) {
         // No content is kept from now on: what was kept before goes too.
-        const auto removed
-            = context.records.purge(next->payloadsBefore(now), QDateTime(), call.auditActor(), now, &error);
-        if (!removed)
-            return ApiReply::fromStoreError(StoreError::database(
-                u"the policy is now metadata_only, but removing the payloads already stored failed "
-                "(POST /api/v1/policies/purge tries again)"_s,
-                error));
+        StoreError purgeError;
+        const auto removed = context.records.purge(
+            next->payloadsBefore(now), QDateTime(), call.auditActor(), now, &purgeError);
+        if (!removed) {
+            // The change stands: the answer says so before the store's words on the purge.
+            purgeError.message = u"the policy is now metadata_only, but the payloads already stored were not "
+                                 "removed (POST /api/v1/policies/purge tries again): "_s
+                + purgeError.message;
+            return ApiReply::fromStoreError(purgeError);
+        }
         payloadsRemoved = removed->payloads;
     }
     body.insert(u"payloads_removed"_s, payloadsRemoved);

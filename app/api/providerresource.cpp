@@ -128,6 +128,8 @@ ApiReply fromError(const ProviderRegistry::Error &error)
         return invalid(error.message);
     case ProviderRegistry::Error::Kind::KeychainUnavailable:
         return ApiReply::error(503, u"keychain_unavailable"_s, error.message);
+    case ProviderRegistry::Error::Kind::Store:
+        return ApiReply::fromStoreError(error.store);
     case ProviderRegistry::Error::Kind::Failed:
         break;
     }

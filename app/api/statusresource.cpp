@@ -53,7 +53,7 @@ ApiReply show(const ApiContext &context, const ApiCall &)
 {
     const QDateTime now = context.clock.now().toUTC();
     const QDateTime started = context.vitals.startedAt();
-    QString readError;
+    StoreError readError;
     const std::optional<qint64> latest = context.records.latestRecordId(&readError);
     const LogWriter::Health writer = context.log.health();
     return { 200,
@@ -68,7 +68,7 @@ ApiReply show(const ApiContext &context, const ApiCall &)
             { u"log_writer"_s,
                 QJsonObject { { u"backlog"_s, writer.backlog }, { u"backlog_bytes"_s, writer.backlogBytes },
                     { u"failures"_s, writer.failedBatches }, { u"dropped"_s, writer.dropped } } },
-            { u"database"_s, databaseJson(context.records.location(), readError, writer) },
+            { u"database"_s, databaseJson(context.records.location(), readError.message, writer) },
             { u"retention_level"_s, RetentionLevels::name(context.policies.level()) },
         } };
 }

@@ -128,12 +128,10 @@ ApiReply report(const ApiContext &context, const ApiCall &call)
                 .arg(UsageRollups::kMinuteHours)
                 .arg(firstMinute.toString(Qt::ISODate)));
 
-    if (const QString problem = UsageReport::rangeProblem(*filter, bucket); !problem.isEmpty())
-        return ApiReply::error(422, u"invalid"_s, problem);
-    QString error;
+    StoreError error; // Invalid (422) for a range the report cannot cover
     const auto report = context.records.usage(*filter, bucket, *dimension, &error);
     if (!report)
-        return ApiReply::fromStoreError(StoreError::database(u"cannot read the usage"_s, error));
+        return ApiReply::fromStoreError(error);
     QJsonObject body {
         { u"from"_s, report->from.toString(Qt::ISODate) },
         { u"to"_s, report->to.toString(Qt::ISODate) },

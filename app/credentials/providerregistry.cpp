@@ -44,7 +44,18 @@ QJsonObject auditJson(const ProviderState &state)
 
 ProviderRegistry::Error failure(ProviderRegistry::Error::Kind kind, QString message)
 {
-    return ProviderRegistry::Error { kind, std::move(message) };
+    ProviderRegistry::Error error;
+    error.kind = kind;
+    error.message = std::move(message);
+    return error;
+}
+
+// The settings' database failed: the answer is the store's (ApiReply::fromStoreError).
+ProviderRegistry::Error storeFailure(const StoreError &storeError)
+{
+    ProviderRegistry::Error error = failure(ProviderRegistry::Error::Kind::Store, storeError.message);
+    error.store = storeError;
+    return error;
 }
 
 } // namespace
@@ -103,7 +114,7 @@ ProviderRegistry::ProviderRegistry(QList<ProviderConfig> fromConfig, ProviderSet
     m_snapshot = build({}, {});
 }
 
-bool ProviderRegistry::load(QString *error)
+bool ProviderRegistry::load(StoreError *error)
 {
     QMutexLocker locker(&m_changeMutex);
     auto settings = m_store.readAll(error);
@@ -120,7 +131,7 @@ bool ProviderRegistry::load(QString *error)
     return true;
 }
 
-bool ProviderRegistry::refresh(QString *error)
+bool ProviderRegistry::refresh(StoreError *error)
 {
     QMutexLocker locker(&m_changeMutex);
     auto settings = m_store.readAll(error);
@@ -300,7 +311,7 @@ std::optional<ProviderRegistry::Error> ProviderRegistry::change(
     audit.after = auditJson(*next->find(providerId));
     if (keyChange)
         audit.after.insert(u"api_key"_s, change.apiKey ? u"set"_s : u"removed"_s);
-    QString error;
+    StoreError error;
     if (!m_store.write(providerId, after, audit, &error)) {
         // Put the keychain back as it was, so that it agrees with the settings that stayed.
         if (keyChange) {
@@ -312,7 +323,7 @@ std::optional<ProviderRegistry::Error> ProviderRegistry::change(
         }
         if (!oldProblem.isEmpty())
             m_keychainProblems.insert(providerId, oldProblem);
-        return failure(Error::Kind::Failed, error);
+        return storeFailure(error);
     }
     m_settings = std::move(settings);
     m_secretValues = std::move(secrets);

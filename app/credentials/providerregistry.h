@@ -58,9 +58,10 @@ public:
     };
     struct Error
     {
-        enum class Kind { NotFound, Invalid, KeychainUnavailable, Failed };
+        enum class Kind { NotFound, Invalid, KeychainUnavailable, Failed, Store };
         Kind kind = Kind::Failed;
         QString message;
+        StoreError store; // Kind::Store: the settings' database failed (for ApiReply::fromStoreError)
     };
 
     ProviderRegistry(QList<ProviderConfig> fromConfig, ProviderSettingsStore &settings, SecretStore &secrets,
@@ -68,11 +69,11 @@ public:
 
     // Reads the settings, the stored secrets and this month's spend. Only the database failing is an error:
     // a keychain that cannot be reached is logged, and the environment's keys are used.
-    bool load(QString *error);
+    bool load(StoreError *error);
     // Picks up the settings another instance sharing the database changed (base URLs, allowed models, spend
     // limits, keys stored or removed); the gateway calls it every 30 s. False and *error when the database
     // cannot be read.
-    bool refresh(QString *error);
+    bool refresh(StoreError *error);
     std::shared_ptr<const ProviderSnapshot> snapshot() const;
     // nullopt: done, and the next snapshot shows it. On any error nothing of the change was applied.
     std::optional<Error> change(const Actor &actor, const QString &providerId, const Change &change);

@@ -1,5 +1,6 @@
 #include "providersettings.h"
 
+#include "sqlexec.h"
 #include "usagerollups.h"
 
 #include <QJsonArray>
@@ -44,17 +45,17 @@ ProviderSettingsStore::ProviderSettingsStore(DatabaseLocation location)
     : m_connections(std::move(location), u"gateway.providers"_s)
 { }
 
-std::optional<QHash<QString, ProviderSettings>> ProviderSettingsStore::readAll(QString *error)
+std::optional<QHash<QString, ProviderSettings>> ProviderSettingsStore::readAll(StoreError *error)
 {
-    QSqlDatabase db = m_connections.connection(error);
+    const QString failure = u"cannot read the provider settings"_s;
+    QSqlDatabase db = m_connections.connection(failure, error);
     if (!db.isValid())
         return std::nullopt;
     QSqlQuery query(db);
     query.setForwardOnly(true);
-    query.prepare(u"SELECT key, value FROM settings WHERE key LIKE ?"_s);
-    query.addBindValue(QString(kKeyPrefix + u'%'));
-    if (!query.exec()) {
-        *error = u"cannot read the provider settings: "_s + query.lastError().text();
+    if (!Sql::exec(
+            query, u"SELECT key, value FROM settings WHERE key LIKE ?"_s, { QString(kKeyPrefix + u'%') })) {
+        *error = StoreError::database(failure, query.lastError());
         return std::nullopt;
     }
     QHash<QString, ProviderSettings> all;
@@ -66,49 +67,45 @@ std::optional<QHash<QString, ProviderSettings>> ProviderSettingsStore::readAll(Q
 }
 
 bool ProviderSettingsStore::write(
-    const QString &providerId, const ProviderSettings &settings, const AuditEntry &audit, QString *error)
+    const QString &providerId, const ProviderSettings &settings, const AuditEntry &audit, StoreError *error)
 {
-    QSqlDatabase db = m_connections.connection(error);
-    if (!db.isValid())
+    const QString failure = u"cannot save the settings of provider %1"_s.arg(providerId);
+    AuditedChange audited(m_connections, failure);
+    if (!audited.begin(error))
         return false;
-    WriteTransaction transaction(db);
-    if (!transaction.begin(error))
-        return false;
-    QSqlQuery query(db);
-    if (settings.isEmpty()) {
-        query.prepare(u"DELETE FROM settings WHERE key = ?"_s);
-        query.addBindValue(QString(kKeyPrefix + providerId));
-    } else {
-        // Both SQLite (3.24+) and PostgreSQL know this upsert.
-        query.prepare(u"INSERT INTO settings (key, value) VALUES (?, ?) "
-                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value"_s);
-        query.addBindValue(QString(kKeyPrefix + providerId));
-        query.addBindValue(
-            QString::fromUtf8(QJsonDocument(settings.toJson()).toJson(QJsonDocument::Compact)));
-    }
-    if (!query.exec()) {
-        *error = u"cannot save the settings of provider %1: %2"_s.arg(providerId, query.lastError().text());
+    QSqlQuery query(audited.db());
+    const QString key = kKeyPrefix + providerId;
+    // Both SQLite (3.24+) and PostgreSQL know this upsert.
+    const bool written = settings.isEmpty()
+        ? Sql::exec(query, u"DELETE FROM settings WHERE key = ?"_s, { key })
+        : Sql::exec(query,
+            u"INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value"_s,
+            { key, QString::fromUtf8(QJsonDocument(settings.toJson()).toJson(QJsonDocument::Compact)) });
+    if (!written) {
+        *error = StoreError::database(failure, query.lastError());
         return false;
     }
-    return AuditLog::append(db, audit, error) && transaction.commit(error);
+    return audited.finish({ audit }, error);
 }
 
 std::optional<QHash<QString, double>> ProviderSettingsStore::spendSince(
-    const QDateTime &since, QString *error)
+    const QDateTime &since, StoreError *error)
 {
-    QSqlDatabase db = m_connections.connection(error);
+    const QString failure = u"cannot sum the providers' spend"_s;
+    QSqlDatabase db = m_connections.connection(failure, error);
     if (!db.isValid())
         return std::nullopt;
     QSqlQuery query(db);
     query.setForwardOnly(true);
     // From the hourly usage rollups by provider, which outlive the purge of old records (`since` is a month's
     // start).
-    query.prepare(u"SELECT used_provider, SUM(cost) FROM %1 WHERE bucket >= ? AND used_provider <> '' "
-                  "GROUP BY used_provider"_s.arg(
-                      UsageRollups::table(UsageRollups::Table::Hourly, UsageRollups::Slice::Provider)));
-    query.addBindValue(UsageRollups::hourOf(since));
-    if (!query.exec()) {
-        *error = u"cannot sum the providers' spend: "_s + query.lastError().text();
+    if (!Sql::exec(query,
+            u"SELECT used_provider, SUM(cost) FROM %1 WHERE bucket >= ? AND used_provider <> '' "
+            "GROUP BY used_provider"_s.arg(
+                UsageRollups::table(UsageRollups::Table::Hourly, UsageRollups::Slice::Provider)),
+            { UsageRollups::hourOf(since) })) {
+        *error = StoreError::database(failure, query.lastError());
         return std::nullopt;
     }
     QHash<QString, double> spend;

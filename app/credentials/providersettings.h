@@ -23,7 +23,8 @@ struct ProviderSettings
     bool operator==(const ProviderSettings &) const = default;
 };
 
-// Reads and writes the providers' settings rows. Thread-safe: one connection per thread.
+// Reads and writes the providers' settings rows. Failures are StoreError (Busy or Failed; the driver's words
+// go to the log only). Thread-safe: one connection per thread.
 class ProviderSettingsStore final
 {
     Q_DISABLE_COPY_MOVE(ProviderSettingsStore)
@@ -31,12 +32,12 @@ public:
     explicit ProviderSettingsStore(DatabaseLocation location);
 
     // Every provider's settings by id; nullopt and *error when the database cannot be read.
-    std::optional<QHash<QString, ProviderSettings>> readAll(QString *error);
+    std::optional<QHash<QString, ProviderSettings>> readAll(StoreError *error);
     // Replaces the provider's row (empty settings remove it) and appends `audit`, in one transaction.
-    bool write(
-        const QString &providerId, const ProviderSettings &settings, const AuditEntry &audit, QString *error);
+    bool write(const QString &providerId, const ProviderSettings &settings, const AuditEntry &audit,
+        StoreError *error);
     // The cost recorded per provider since `since` (UTC), for the monthly spend limits.
-    std::optional<QHash<QString, double>> spendSince(const QDateTime &since, QString *error);
+    std::optional<QHash<QString, double>> spendSince(const QDateTime &since, StoreError *error);
 
 private:
     ThreadConnections m_connections;

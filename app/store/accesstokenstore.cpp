@@ -4,6 +4,7 @@
 #include "clock.h"
 #include "memberstore.h"
 #include "secrettoken.h"
+#include "sqlexec.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -51,16 +52,19 @@ std::optional<AccessTokenStore::Created> AccessTokenStore::create(
         return std::nullopt;
     QSqlDatabase &db = audited.db();
     QSqlQuery insert(db);
-    insert.prepare(u"INSERT INTO access_tokens (member_id, name, secret_hash, created_at, revoked) "
-                   "VALUES (?, ?, ?, ?, 0) RETURNING id"_s);
-    insert.addBindValue(memberId);
-    insert.addBindValue(token.name);
-    insert.addBindValue(QString::fromLatin1(SecretToken::hashOf(secret).toHex()));
-    insert.addBindValue(token.createdAt.toString(Qt::ISODateWithMs));
-    if (!insert.exec() || !insert.next()) {
-        // The foreign key refuses a token for nobody.
-        error->set(StoreError::Kind::NotFound,
-            u"cannot create a token for member %1: %2"_s.arg(memberId).arg(insert.lastError().text()));
+    if (!Sql::exec(insert,
+            u"INSERT INTO access_tokens (member_id, name, secret_hash, created_at, revoked) "
+            "VALUES (?, ?, ?, ?, 0) RETURNING id"_s,
+            { memberId, token.name, QString::fromLatin1(SecretToken::hashOf(secret).toHex()),
+                token.createdAt.toString(Qt::ISODateWithMs) })
+        || !insert.next()) {
+        // The foreign key refuses a token for nobody (SQLite's constraint codes, PostgreSQL's 23503); the
+        // driver's words go to the log only.
+        const QString code = insert.lastError().nativeErrorCode();
+        if (code == "19"_L1 || code == "787"_L1 || code == "23503"_L1)
+            error->set(StoreError::Kind::NotFound, u"there is no member with id %1"_s.arg(memberId));
+        else
+            *error = StoreError::database(u"cannot create the token"_s, insert.lastError());
         return std::nullopt;
     }
     token.id = insert.value(0).toLongLong();
@@ -102,9 +106,10 @@ std::optional<AccessTokenStore::Authenticated> AccessTokenStore::authenticate(QB
         return Authenticated { *member, 0 };
     }
     QSqlQuery query(db);
-    query.prepare(u"SELECT secret_hash, revoked, member_id, last_used_at FROM access_tokens WHERE id = ?"_s);
-    query.addBindValue(parsed->id);
-    if (!query.exec() || !query.next())
+    if (!Sql::exec(query,
+            u"SELECT secret_hash, revoked, member_id, last_used_at FROM access_tokens WHERE id = ?"_s,
+            { parsed->id })
+        || !query.next())
         return std::nullopt;
     const QByteArray stored = QByteArray::fromHex(query.value(0).toString().toLatin1());
     if (!SecretToken::constantTimeEquals(SecretToken::hashOf(parsed->secret), stored)
@@ -119,10 +124,9 @@ std::optional<AccessTokenStore::Authenticated> AccessTokenStore::authenticate(QB
     const QDateTime now = m_clock.now().toUTC();
     if (!lastUsed.isValid() || lastUsed.msecsTo(now) >= kLastUsedResolutionMs) {
         QSqlQuery touch(db);
-        touch.prepare(u"UPDATE access_tokens SET last_used_at = ? WHERE id = ?"_s);
-        touch.addBindValue(now.toString(Qt::ISODateWithMs));
-        touch.addBindValue(parsed->id);
-        touch.exec(); // a missed timestamp must not refuse the request
+        // A missed timestamp must not refuse the request.
+        Sql::exec(touch, u"UPDATE access_tokens SET last_used_at = ? WHERE id = ?"_s,
+            { now.toString(Qt::ISODateWithMs), parsed->id });
     }
     return Authenticated { *member, parsed->id };
 }
@@ -137,11 +141,10 @@ std::optional<QList<AccessToken>> AccessTokenStore::list(qint64 memberId, StoreE
     }
     QSqlQuery query(db);
     query.setForwardOnly(true);
-    query.prepare(u"SELECT "_s + kTokenColumns + u" FROM access_tokens"_s
-        + (memberId > 0 ? u" WHERE member_id = ?"_s : QString()) + u" ORDER BY id DESC"_s);
-    if (memberId > 0)
-        query.addBindValue(memberId);
-    if (!query.exec()) {
+    if (!Sql::exec(query,
+            u"SELECT "_s + kTokenColumns + u" FROM access_tokens"_s
+                + (memberId > 0 ? u" WHERE member_id = ?"_s : QString()) + u" ORDER BY id DESC"_s,
+            memberId > 0 ? QVariantList { memberId } : QVariantList())) {
         *error = StoreError::database(u"cannot read the tokens"_s, query.lastError());
         return std::nullopt;
     }
@@ -160,9 +163,7 @@ std::optional<AccessToken> AccessTokenStore::token(qint64 id, StoreError *error)
         return std::nullopt;
     }
     QSqlQuery query(db);
-    query.prepare(u"SELECT "_s + kTokenColumns + u" FROM access_tokens WHERE id = ?"_s);
-    query.addBindValue(id);
-    if (!query.exec()) {
+    if (!Sql::exec(query, u"SELECT "_s + kTokenColumns + u" FROM access_tokens WHERE id = ?"_s, { id })) {
         *error = StoreError::database(u"cannot read the tokens"_s, query.lastError());
         return std::nullopt;
     }
@@ -185,9 +186,7 @@ bool AccessTokenStore::revoke(const Actor &actor, qint64 id, StoreError *error)
     AccessToken after = *before;
     after.revoked = true;
     QSqlQuery write(db);
-    write.prepare(u"UPDATE access_tokens SET revoked = 1 WHERE id = ?"_s);
-    write.addBindValue(id);
-    if (!write.exec()) {
+    if (!Sql::exec(write, u"UPDATE access_tokens SET revoked = 1 WHERE id = ?"_s, { id })) {
         *error = StoreError::database(u"cannot revoke the token"_s, write.lastError());
         return false;
     }

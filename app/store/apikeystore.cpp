@@ -3,6 +3,7 @@
 #include "auditlog.h"
 #include "clock.h"
 #include "secrettoken.h"
+#include "sqlexec.h"
 #include "storelog.h"
 
 #include <QJsonArray>
@@ -158,14 +159,17 @@ std::optional<ApiKeyStore::Created> ApiKeyStore::create(const Actor &actor, cons
     if (!audited.begin(error))
         return std::nullopt;
     QSqlQuery insert(audited.db());
-    insert.prepare(u"INSERT INTO api_keys (name, member_email, secret_hash, created_at, disabled, "_s
-        + kLimitColumns + u") VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s);
+    const QString insertKey
+        = u"INSERT INTO api_keys (name, member_email, secret_hash, created_at, disabled, "_s + kLimitColumns
+        + u") VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s;
+    const bool prepared = insert.prepare(insertKey);
     insert.addBindValue(key.name);
     insert.addBindValue(key.member.isNull() ? u""_s : key.member); // a null QString would bind as NULL
     insert.addBindValue(QString::fromLatin1(key.secretHash.toHex()));
     insert.addBindValue(key.createdAt.toString(Qt::ISODateWithMs));
     bindLimits(insert, key.limits);
-    if (!insert.exec() || !insert.next()) {
+    // A failed prepare (on PostgreSQL a lock wait that timed out) is the statement's error.
+    if (!prepared || !insert.exec() || !insert.next()) {
         *error = StoreError::database(u"cannot create the API key"_s, insert.lastError());
         return std::nullopt;
     }
@@ -233,9 +237,7 @@ std::optional<ApiKey> ApiKeyStore::lookUp(qint64 id)
     }
     QSqlQuery query(db);
     query.setForwardOnly(true);
-    query.prepare(u"SELECT "_s + kKeyColumns + u" FROM api_keys WHERE id = ?"_s);
-    query.addBindValue(id);
-    if (!query.exec()) {
+    if (!Sql::exec(query, u"SELECT "_s + kKeyColumns + u" FROM api_keys WHERE id = ?"_s, { id })) {
         qCWarning(lcStore) << "cannot look up API key" << id << ":" << query.lastError().text();
         query.finish();
         db.close(); // the next use reconnects, in case the server went away
@@ -249,22 +251,22 @@ std::optional<ApiKey> ApiKeyStore::lookUp(qint64 id)
     return key;
 }
 
-bool ApiKeyStore::refresh(QString *error)
+bool ApiKeyStore::refresh(StoreError *error)
 {
     QMutexLocker locker(&m_reloadMutex);
-    return loadAll(error);
+    return loadAll(u"cannot read the API keys"_s, error);
 }
 
 // Callers hold m_reloadMutex, so loads and writes reach the cache in the order they reached the database.
-bool ApiKeyStore::loadAll(QString *error, QList<ApiKey> *keys)
+bool ApiKeyStore::loadAll(const QString &failure, StoreError *error, QList<ApiKey> *keys)
 {
-    QSqlDatabase db = connection(error);
+    QSqlDatabase db = m_connections.connection(failure, error);
     if (!db.isValid())
         return false;
     QSqlQuery query(db);
     query.setForwardOnly(true);
     if (!query.exec(u"SELECT "_s + kKeyColumns + u" FROM api_keys ORDER BY id"_s)) {
-        *error = query.lastError().text();
+        *error = StoreError::database(failure, query.lastError());
         query.finish();
         db.close(); // the next use reconnects, in case the server went away
         return false;
@@ -277,7 +279,7 @@ bool ApiKeyStore::loadAll(QString *error, QList<ApiKey> *keys)
         loaded.insert(key.id, std::move(key));
     }
     if (query.lastError().isValid()) {
-        *error = query.lastError().text();
+        *error = StoreError::database(failure, query.lastError());
         return false;
     }
     QWriteLocker locker(&m_lock);
@@ -285,21 +287,12 @@ bool ApiKeyStore::loadAll(QString *error, QList<ApiKey> *keys)
     return true;
 }
 
-std::optional<QList<ApiKey>> ApiKeyStore::list(QString *error)
+std::optional<QList<ApiKey>> ApiKeyStore::list(StoreError *error)
 {
     QList<ApiKey> keys;
     QMutexLocker locker(&m_reloadMutex);
-    if (!loadAll(error, &keys))
+    if (!loadAll(u"cannot read the API keys"_s, error, &keys))
         return std::nullopt;
-    return keys;
-}
-
-std::optional<QList<ApiKey>> ApiKeyStore::list(StoreError *error)
-{
-    QString sqlError;
-    auto keys = list(&sqlError);
-    if (!keys)
-        *error = StoreError::database(u"cannot read the API keys"_s, sqlError);
     return keys;
 }
 
@@ -331,13 +324,13 @@ std::optional<ApiKey> ApiKeyStore::update(
     if (change.limits)
         after.limits = utcLimits(*change.limits);
     QSqlQuery write(audited.db());
-    write.prepare(u"UPDATE api_keys SET name = ?, disabled = ?, ("_s + kLimitColumns
+    const bool prepared = write.prepare(u"UPDATE api_keys SET name = ?, disabled = ?, ("_s + kLimitColumns
         + u") = (?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?"_s);
     write.addBindValue(after.name);
     write.addBindValue(int(after.disabled));
     bindLimits(write, after.limits);
     write.addBindValue(id);
-    if (!write.exec()) {
+    if (!prepared || !write.exec()) {
         *error = StoreError::database(u"cannot change API key %1"_s.arg(id), write.lastError());
         return std::nullopt;
     }
@@ -363,10 +356,8 @@ std::optional<ApiKeyStore::Created> ApiKeyStore::roll(const Actor &actor, qint64
     ApiKey after = *before;
     after.secretHash = SecretToken::hashOf(secret);
     QSqlQuery write(audited.db());
-    write.prepare(u"UPDATE api_keys SET secret_hash = ? WHERE id = ?"_s);
-    write.addBindValue(QString::fromLatin1(after.secretHash.toHex()));
-    write.addBindValue(id);
-    if (!write.exec()) {
+    if (!Sql::exec(write, u"UPDATE api_keys SET secret_hash = ? WHERE id = ?"_s,
+            { QString::fromLatin1(after.secretHash.toHex()), id })) {
         *error = StoreError::database(failure, write.lastError());
         return std::nullopt;
     }
@@ -388,9 +379,7 @@ bool ApiKeyStore::remove(const Actor &actor, qint64 id, StoreError *error)
     if (!before)
         return false;
     QSqlQuery erase(audited.db());
-    erase.prepare(u"DELETE FROM api_keys WHERE id = ?"_s);
-    erase.addBindValue(id);
-    if (!erase.exec()) {
+    if (!Sql::exec(erase, u"DELETE FROM api_keys WHERE id = ?"_s, { id })) {
         *error = StoreError::database(failure, erase.lastError());
         return false;
     }
@@ -406,9 +395,7 @@ std::optional<ApiKey> ApiKeyStore::readKey(
     QSqlDatabase &db, qint64 id, const QString &failure, StoreError *error)
 {
     QSqlQuery query(db);
-    query.prepare(u"SELECT "_s + kKeyColumns + u" FROM api_keys WHERE id = ?"_s);
-    query.addBindValue(id);
-    if (!query.exec()) {
+    if (!Sql::exec(query, u"SELECT "_s + kKeyColumns + u" FROM api_keys WHERE id = ?"_s, { id })) {
         *error = StoreError::database(failure, query.lastError());
         return std::nullopt;
     }

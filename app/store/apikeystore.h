@@ -79,7 +79,10 @@ public:
     std::optional<Created> roll(const Actor &actor, qint64 id, StoreError *error);
     // Deletes the key; its request records stay (with its id).
     bool remove(const Actor &actor, qint64 id, StoreError *error);
+    // Every key, oldest first, read from the database (and the cache refreshed with them).
     std::optional<QList<ApiKey>> list(StoreError *error);
+    // Re-reads every key now. For a periodic refresh or after outside changes.
+    bool refresh(StoreError *error);
 
     // The key a client presented, or nullopt when it is unknown, malformed, disabled, expired or does not
     // match.
@@ -90,10 +93,6 @@ public:
     // The key as this store knows it (cached), or nullopt.
     std::optional<ApiKey> find(qint64 id) const;
 
-    // Every key, oldest first, read from the database (and the cache refreshed with them).
-    std::optional<QList<ApiKey>> list(QString *error);
-    // Re-reads every key now. For a periodic refresh or after outside changes.
-    bool refresh(QString *error);
     // Brings the spend totals up to what every instance sharing the database recorded: call
     // beginSpendSync(), make sure everything this process recorded before is written (LogWriter::flush),
     // then completeSpendSync(). The gateway does it every 30 s, off the event loop's thread.
@@ -118,7 +117,8 @@ private:
         QSqlDatabase &db, qint64 id, const QString &failure, StoreError *error);
     AuditEntry auditEntry(const Actor &actor, const QString &action, qint64 id, const QJsonObject &before,
         const QJsonObject &after) const;
-    bool loadAll(QString *error, QList<ApiKey> *keys = nullptr); // unconditional re-read
+    // An unconditional re-read; a failure is StoreError::database(`failure`, …).
+    bool loadAll(const QString &failure, StoreError *error, QList<ApiKey> *keys = nullptr);
     QSqlDatabase connection(QString *error);
     void ensureSeeded(qint64 id);
 

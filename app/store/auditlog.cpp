@@ -1,5 +1,7 @@
 #include "auditlog.h"
 
+#include "sqlexec.h"
+
 #include <QJsonDocument>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -50,19 +52,17 @@ AuditLog::~AuditLog() = default;
 bool AuditLog::append(QSqlDatabase &db, const AuditEntry &entry, QString *error)
 {
     QSqlQuery insert(db);
-    insert.prepare(
-        u"INSERT INTO audit_log (at, actor_member_id, actor_email, action, target, before_json, after_json) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)"_s);
-    insert.addBindValue(entry.at.toUTC().toString(Qt::ISODateWithMs));
-    insert.addBindValue(
-        entry.actorMemberId > 0 ? QVariant(entry.actorMemberId) : QVariant(QMetaType::fromType<qint64>()));
-    // A null QString would bind as NULL.
-    insert.addBindValue(entry.actorEmail.isNull() ? u""_s : entry.actorEmail);
-    insert.addBindValue(entry.action);
-    insert.addBindValue(entry.target.isNull() ? u""_s : entry.target);
-    insert.addBindValue(jsonOrNull(entry.before));
-    insert.addBindValue(jsonOrNull(entry.after));
-    if (!insert.exec()) {
+    // A null QString would bind as NULL: the empty email and target are bound as "".
+    if (!Sql::exec(insert,
+            u"INSERT INTO audit_log (at, actor_member_id, actor_email, action, target, before_json, "
+            u"after_json) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)"_s,
+            { entry.at.toUTC().toString(Qt::ISODateWithMs),
+                entry.actorMemberId > 0 ? QVariant(entry.actorMemberId)
+                                        : QVariant(QMetaType::fromType<qint64>()),
+                entry.actorEmail.isNull() ? u""_s : entry.actorEmail, entry.action,
+                entry.target.isNull() ? u""_s : entry.target, jsonOrNull(entry.before),
+                jsonOrNull(entry.after) })) {
         *error = u"cannot write the audit log: "_s + insert.lastError().text();
         return false;
     }
@@ -80,11 +80,10 @@ std::optional<QList<AuditEntry>> AuditLog::page(qint64 beforeId, int limit, Stor
     }
     QSqlQuery query(db);
     query.setForwardOnly(true);
-    query.prepare(u"SELECT id, at, actor_member_id, actor_email, action, target, before_json, after_json "
-                  "FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?"_s);
-    query.addBindValue(beforeId > 0 ? beforeId : std::numeric_limits<qint64>::max());
-    query.addBindValue(limit);
-    if (!query.exec()) {
+    if (!Sql::exec(query,
+            u"SELECT id, at, actor_member_id, actor_email, action, target, before_json, after_json "
+            "FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?"_s,
+            { beforeId > 0 ? beforeId : std::numeric_limits<qint64>::max(), limit })) {
         *error = StoreError::database(failure, query.lastError());
         return std::nullopt;
     }

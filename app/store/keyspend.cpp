@@ -1,5 +1,6 @@
 #include "keyspend.h"
 
+#include "sqlexec.h"
 #include "usagerollups.h"
 
 #include <QSqlError>
@@ -25,20 +26,17 @@ std::optional<KeySpendLedger::Seed> KeySpendLedger::read(
     QSqlQuery query(db);
     using UsageRollups::Slice;
     using UsageRollups::Table;
-    query.prepare(u"SELECT COALESCE(SUM(cost), 0), "
-                  "COALESCE(SUM(CASE WHEN bucket >= ? THEN cost ELSE 0 END), 0), "
-                  "COALESCE(SUM(CASE WHEN bucket >= ? THEN cost ELSE 0 END), 0), "
-                  "COALESCE(SUM(CASE WHEN bucket >= ? THEN cost ELSE 0 END), 0), "
-                  "(SELECT COALESCE(SUM(cost), 0) FROM %1 WHERE api_key_id = ? AND bucket = ?) "
-                  "FROM %2 WHERE api_key_id = ?"_s.arg(UsageRollups::table(Table::Hourly, Slice::ApiKey),
-                      UsageRollups::table(Table::Daily, Slice::ApiKey)));
-    query.addBindValue(day(LimitPeriod::Day));
-    query.addBindValue(day(LimitPeriod::Week));
-    query.addBindValue(day(LimitPeriod::Month));
-    query.addBindValue(keyId);
-    query.addBindValue(UsageRollups::hourOf(now));
-    query.addBindValue(keyId);
-    if (!query.exec() || !query.next()) {
+    if (!Sql::exec(query,
+            u"SELECT COALESCE(SUM(cost), 0), "
+            "COALESCE(SUM(CASE WHEN bucket >= ? THEN cost ELSE 0 END), 0), "
+            "COALESCE(SUM(CASE WHEN bucket >= ? THEN cost ELSE 0 END), 0), "
+            "COALESCE(SUM(CASE WHEN bucket >= ? THEN cost ELSE 0 END), 0), "
+            "(SELECT COALESCE(SUM(cost), 0) FROM %1 WHERE api_key_id = ? AND bucket = ?) "
+            "FROM %2 WHERE api_key_id = ?"_s.arg(UsageRollups::table(Table::Hourly, Slice::ApiKey),
+                UsageRollups::table(Table::Daily, Slice::ApiKey)),
+            { day(LimitPeriod::Day), day(LimitPeriod::Week), day(LimitPeriod::Month), keyId,
+                UsageRollups::hourOf(now), keyId })
+        || !query.next()) {
         *error = u"cannot sum the spend of API key %1: %2"_s.arg(keyId).arg(query.lastError().text());
         return std::nullopt;
     }

@@ -60,10 +60,7 @@ std::optional<QList<Member>> MemberStore::select(
     }
     QSqlQuery query(db);
     query.setForwardOnly(true);
-    query.prepare(u"SELECT "_s + kColumns + u" FROM members "_s + where + u" ORDER BY id"_s);
-    for (const QVariant &bind : binds)
-        query.addBindValue(bind);
-    if (!query.exec()) {
+    if (!Sql::exec(query, u"SELECT "_s + kColumns + u" FROM members "_s + where + u" ORDER BY id"_s, binds)) {
         *error = StoreError::database(u"cannot read the members"_s, query.lastError());
         return std::nullopt;
     }
@@ -103,12 +100,12 @@ std::optional<Member> MemberStore::memberByEmail(const QString &email, StoreErro
     return list->first();
 }
 
-int MemberStore::countOwners(QSqlDatabase &db, QString *error)
+std::optional<int> MemberStore::countOwners(QSqlDatabase &db, const QString &failure, StoreError *error)
 {
     QSqlQuery query(db);
     if (!query.exec(u"SELECT COUNT(*) FROM members WHERE role = 'owner'"_s) || !query.next()) {
-        *error = query.lastError().text();
-        return -1;
+        *error = StoreError::database(failure, query.lastError());
+        return std::nullopt;
     }
     return query.value(0).toInt();
 }
@@ -136,20 +133,20 @@ std::optional<Member> MemberStore::add(
     QSqlDatabase &db = audited.db();
     {
         QSqlQuery exists(db);
-        exists.prepare(u"SELECT COUNT(*) FROM members WHERE email = ?"_s);
-        exists.addBindValue(m.email);
-        if (exists.exec() && exists.next() && exists.value(0).toInt() > 0) {
+        if (!Sql::exec(exists, u"SELECT COUNT(*) FROM members WHERE email = ?"_s, { m.email })) {
+            *error = StoreError::database(u"cannot add the member"_s, exists.lastError());
+            return std::nullopt;
+        }
+        if (exists.next() && exists.value(0).toInt() > 0) {
             error->set(StoreError::Kind::Conflict, u"%1 is already a member"_s.arg(m.email));
             return std::nullopt;
         }
     }
     QSqlQuery insert(db);
-    insert.prepare(u"INSERT INTO members (email, name, role, created_at) VALUES (?, ?, ?, ?) RETURNING id"_s);
-    insert.addBindValue(m.email);
-    insert.addBindValue(m.name);
-    insert.addBindValue(Roles::name(m.role));
-    insert.addBindValue(m.createdAt.toString(Qt::ISODateWithMs));
-    if (!insert.exec() || !insert.next()) {
+    if (!Sql::exec(insert,
+            u"INSERT INTO members (email, name, role, created_at) VALUES (?, ?, ?, ?) RETURNING id"_s,
+            { m.email, m.name, Roles::name(m.role), m.createdAt.toString(Qt::ISODateWithMs) })
+        || !insert.next()) {
         *error = StoreError::database(u"cannot add the member"_s, insert.lastError());
         return std::nullopt;
     }
@@ -187,19 +184,20 @@ std::optional<Member> MemberStore::update(
         after.role = *change.role;
     if (change.keyBudgetUsd)
         after.keyBudgetUsd = *change.keyBudgetUsd;
-    QString sqlError;
-    if (before->role == Role::Owner && after.role != Role::Owner && countOwners(db, &sqlError) <= 1) {
-        error->set(StoreError::Kind::Conflict, lastOwnerMessage());
-        return std::nullopt;
+    if (before->role == Role::Owner && after.role != Role::Owner) {
+        const auto owners = countOwners(db, u"cannot change the member"_s, error);
+        if (!owners)
+            return std::nullopt;
+        if (*owners <= 1) {
+            error->set(StoreError::Kind::Conflict, lastOwnerMessage());
+            return std::nullopt;
+        }
     }
     QSqlQuery write(db);
-    write.prepare(u"UPDATE members SET name = ?, role = ?, key_budget_usd = ? WHERE id = ?"_s);
-    write.addBindValue(after.name);
-    write.addBindValue(Roles::name(after.role));
-    write.addBindValue(
-        after.keyBudgetUsd ? QVariant(*after.keyBudgetUsd) : QVariant(QMetaType::fromType<double>()));
-    write.addBindValue(id);
-    if (!write.exec()) {
+    if (!Sql::exec(write, u"UPDATE members SET name = ?, role = ?, key_budget_usd = ? WHERE id = ?"_s,
+            { after.name, Roles::name(after.role),
+                after.keyBudgetUsd ? QVariant(*after.keyBudgetUsd) : QVariant(QMetaType::fromType<double>()),
+                id })) {
         *error = StoreError::database(u"cannot change the member"_s, write.lastError());
         return std::nullopt;
     }
@@ -233,11 +231,16 @@ std::optional<MemberStore::Removal> MemberStore::remove(
     const auto before = member(id, error);
     if (!before)
         return std::nullopt;
-    QString sqlError;
-    if (before->role == Role::Owner && countOwners(db, &sqlError) <= 1) {
-        error->set(StoreError::Kind::Conflict, lastOwnerMessage());
-        return std::nullopt;
+    if (before->role == Role::Owner) {
+        const auto owners = countOwners(db, u"cannot remove the member"_s, error);
+        if (!owners)
+            return std::nullopt;
+        if (*owners <= 1) {
+            error->set(StoreError::Kind::Conflict, lastOwnerMessage());
+            return std::nullopt;
+        }
     }
+    QString sqlError;
     Removal removal;
     removal.records = records;
     // Each statement with the number of rows it changed; the member's id or email bound.
@@ -264,9 +267,12 @@ std::optional<MemberStore::Removal> MemberStore::remove(
         removal.keysDisabled = *disabled;
     } else {
         const auto keys = changed(u"DELETE FROM api_keys WHERE LOWER(member_email) = ?"_s, before->email);
-        const auto deleted = keys ? RecordStore::deleteRecordsIn(db, before->email, &sqlError) : std::nullopt;
-        if (!deleted)
+        if (!keys)
             return failed();
+        const auto deleted
+            = RecordStore::deleteRecordsIn(db, before->email, u"cannot remove the member"_s, error);
+        if (!deleted)
+            return std::nullopt;
         removal.keysDeleted = *keys;
         removal.recordsDeleted = *deleted;
     }
@@ -300,11 +306,8 @@ bool MemberStore::transferOwnership(const Actor &actor, qint64 fromId, qint64 to
         return false;
     }
     QSqlQuery write(db);
-    write.prepare(u"UPDATE members SET role = ? WHERE id = ?"_s);
     for (const auto &[role, id] : { std::pair { Role::Owner, toId }, std::pair { Role::Admin, fromId } }) {
-        write.addBindValue(Roles::name(role));
-        write.addBindValue(id);
-        if (!write.exec()) {
+        if (!Sql::exec(write, u"UPDATE members SET role = ? WHERE id = ?"_s, { Roles::name(role), id })) {
             *error = StoreError::database(u"cannot transfer ownership"_s, write.lastError());
             return false;
         }
@@ -335,10 +338,7 @@ bool MemberStore::setPassword(const Actor &actor, qint64 id, const QString &pass
         return false;
     QSqlDatabase &db = audited.db();
     QSqlQuery write(db);
-    write.prepare(u"UPDATE members SET password_hash = ? WHERE id = ?"_s);
-    write.addBindValue(hash);
-    write.addBindValue(id);
-    if (!write.exec()) {
+    if (!Sql::exec(write, u"UPDATE members SET password_hash = ? WHERE id = ?"_s, { hash, id })) {
         *error = StoreError::database(u"cannot set the password of member %1"_s.arg(id), write.lastError());
         return false;
     }
@@ -366,9 +366,8 @@ std::optional<Member> MemberStore::checkPassword(
         return std::nullopt;
     }
     QSqlQuery query(db);
-    query.prepare(u"SELECT "_s + kColumns + u", password_hash FROM members WHERE email = ?"_s);
-    query.addBindValue(Emails::normalized(email));
-    if (!query.exec()) {
+    if (!Sql::exec(query, u"SELECT "_s + kColumns + u", password_hash FROM members WHERE email = ?"_s,
+            { Emails::normalized(email) })) {
         *error = StoreError::database(u"cannot read the members"_s, query.lastError());
         return std::nullopt;
     }

@@ -67,7 +67,8 @@ public:
 
 private:
     std::optional<QList<Member>> select(const QString &where, const QVariantList &binds, StoreError *error);
-    int countOwners(QSqlDatabase &db, QString *error);
+    // The owners there are; a failure is StoreError::database(`failure`, …), never a count.
+    std::optional<int> countOwners(QSqlDatabase &db, const QString &failure, StoreError *error);
 
     ThreadConnections m_connections;
     const Clock &m_clock;

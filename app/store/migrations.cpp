@@ -190,10 +190,7 @@ bool beginLocked(QSqlDatabase &db, QString *error)
             return false;
         }
         QSqlQuery lock(db);
-        lock.prepare(u"SELECT pg_advisory_xact_lock(?)"_s);
-        lock.addBindValue(kPostgresMigrationLock);
-        if (!lock.exec()) {
-            *error = lock.lastError().text();
+        if (!Sql::exec(lock, u"SELECT pg_advisory_xact_lock(?)"_s, { kPostgresMigrationLock }, error)) {
             db.rollback();
             return false;
         }
@@ -331,11 +328,9 @@ bool apply(QSqlDatabase &db, QString *error)
             }
         }
         QSqlQuery record(db);
-        record.prepare(u"INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"_s);
-        record.addBindValue(migration.version);
-        record.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
-        if (!record.exec()) {
-            sqlError = record.lastError().text();
+        if (!Sql::exec(record, u"INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"_s,
+                { migration.version, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs) },
+                &sqlError)) {
             record.finish();
             rollback(db);
             *error = u"cannot record database migration %1: %2"_s.arg(migration.version).arg(sqlError);

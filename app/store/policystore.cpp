@@ -2,6 +2,7 @@
 
 #include "auditlog.h"
 #include "database.h"
+#include "sqlexec.h"
 
 #include <QJsonDocument>
 #include <QSqlError>
@@ -32,9 +33,7 @@ bool PolicyStore::refresh(StoreError *error)
         return false;
     }
     QSqlQuery query(db);
-    query.prepare(u"SELECT value FROM settings WHERE key = ?"_s);
-    query.addBindValue(kSettingsKey);
-    if (!query.exec()) {
+    if (!Sql::exec(query, u"SELECT value FROM settings WHERE key = ?"_s, { kSettingsKey })) {
         *error = StoreError::database(failure, query.lastError());
         return false;
     }

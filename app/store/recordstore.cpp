@@ -39,24 +39,36 @@ RecordStore::RecordStore(DatabaseLocation location)
 { }
 
 std::optional<UsageReport> RecordStore::usage(const RecordFilter &filter, UsageBucket bucket,
-    UsageDimension dimension, QString *error, UsageReport::Rows rows)
+    UsageDimension dimension, StoreError *error, UsageReport::Rows rows)
 {
-    QSqlDatabase db = m_connections.connection(error);
+    if (const QString problem = UsageReport::rangeProblem(filter, bucket); !problem.isEmpty()) {
+        error->set(StoreError::Kind::Invalid, problem);
+        return std::nullopt;
+    }
+    const QString failure = u"cannot read the usage"_s;
+    QSqlDatabase db = m_connections.connection(failure, error);
     if (!db.isValid())
         return std::nullopt;
-    return UsageReport::query(db, filter, bucket, dimension, error, rows);
+    QString sqlError;
+    auto report = UsageReport::query(db, filter, bucket, dimension, &sqlError, rows);
+    if (!report)
+        *error = StoreError::database(failure, sqlError);
+    return report;
 }
 
-std::optional<LogPage> RecordStore::logPage(const LogQuery &query, QString *error)
+std::optional<LogPage> RecordStore::logPage(const LogQuery &query, StoreError *error)
 {
-    QSqlDatabase db = m_connections.connection(error);
+    const QString failure = u"cannot read the request records"_s;
+    QSqlDatabase db = m_connections.connection(failure, error);
     if (!db.isValid())
         return std::nullopt;
     // The newest id first, and the page bounded by it: a record written meanwhile is left for the next call
     // (after=latest_id) instead of showing up twice.
     QSqlQuery newest(db);
-    if (!Sql::exec(newest, u"SELECT MAX(id) FROM requests"_s, {}, error))
+    if (!Sql::exec(newest, u"SELECT MAX(id) FROM requests"_s, {})) {
+        *error = StoreError::database(failure, newest.lastError());
         return std::nullopt;
+    }
     LogPage page;
     page.latestId = newest.next() ? newest.value(0).toLongLong() : 0;
     newest.finish();
@@ -67,10 +79,13 @@ std::optional<LogPage> RecordStore::logPage(const LogQuery &query, QString *erro
     QByteArray lines;
     QBuffer buffer(&lines);
     buffer.open(QIODevice::WriteOnly);
+    QString sqlError;
     const auto written = RecordExporter::exportSelected(db, RecordExporter::Format::JsonLines, buffer,
-        LogSelection::of(query, page.latestId, m_connections.location().kind), error);
-    if (!written)
+        LogSelection::of(query, page.latestId, m_connections.location().kind), &sqlError);
+    if (!written) {
+        *error = StoreError::database(failure, sqlError);
         return std::nullopt;
+    }
     QByteArrayList objects = lines.trimmed().split('\n');
     objects.removeAll(QByteArray());
     if (query.afterId) {
@@ -86,14 +101,17 @@ std::optional<LogPage> RecordStore::logPage(const LogQuery &query, QString *erro
     return page;
 }
 
-std::optional<QByteArray> RecordStore::record(qint64 id, bool withBodies, QString *member, QString *error)
+std::optional<QByteArray> RecordStore::record(qint64 id, bool withBodies, QString *member, StoreError *error)
 {
-    QSqlDatabase db = m_connections.connection(error);
+    const QString failure = u"cannot read the request records"_s;
+    QSqlDatabase db = m_connections.connection(failure, error);
     if (!db.isValid())
         return std::nullopt;
     QSqlQuery owner(db);
-    if (!Sql::exec(owner, u"SELECT member FROM requests WHERE id = ?"_s, { id }, error))
+    if (!Sql::exec(owner, u"SELECT member FROM requests WHERE id = ?"_s, { id })) {
+        *error = StoreError::database(failure, owner.lastError());
         return std::nullopt;
+    }
     if (!owner.next())
         return QByteArray();
     *member = owner.value(0).toString();
@@ -101,26 +119,34 @@ std::optional<QByteArray> RecordStore::record(qint64 id, bool withBodies, QStrin
     QBuffer buffer(&line);
     buffer.open(QIODevice::WriteOnly);
     RecordExporter::Selection selection { u"id = ?"_s, { id }, false, 1, withBodies };
-    if (!RecordExporter::exportSelected(db, RecordExporter::Format::JsonLines, buffer, selection, error))
+    QString sqlError;
+    if (!RecordExporter::exportSelected(
+            db, RecordExporter::Format::JsonLines, buffer, selection, &sqlError)) {
+        *error = StoreError::database(failure, sqlError);
         return std::nullopt;
+    }
     return line.trimmed();
 }
 
-std::optional<qint64> RecordStore::latestRecordId(QString *error)
+std::optional<qint64> RecordStore::latestRecordId(StoreError *error)
 {
-    QSqlDatabase db = m_connections.connection(error);
+    const QString failure = u"cannot read the newest record"_s;
+    QSqlDatabase db = m_connections.connection(failure, error);
     if (!db.isValid())
         return std::nullopt;
     QSqlQuery query(db);
-    if (!Sql::exec(query, u"SELECT MAX(id) FROM requests"_s, {}, error))
+    if (!Sql::exec(query, u"SELECT MAX(id) FROM requests"_s, {})) {
+        *error = StoreError::database(failure, query.lastError());
         return std::nullopt;
+    }
     return query.next() ? query.value(0).toLongLong() : 0;
 }
 
 bool RecordStore::exportRecords(
-    RecordExporter::Format format, const QString &member, QIODevice &out, QString *error)
+    RecordExporter::Format format, const QString &member, QIODevice &out, StoreError *error)
 {
-    QSqlDatabase db = m_connections.connection(error);
+    const QString failure = u"cannot export the records"_s;
+    QSqlDatabase db = m_connections.connection(failure, error);
     if (!db.isValid())
         return false;
     RecordExporter::Selection selection;
@@ -128,19 +154,22 @@ bool RecordStore::exportRecords(
         selection.where = u"member = ?"_s;
         selection.values = { member };
     }
-    return RecordExporter::exportSelected(db, format, out, selection, error).has_value();
+    QString sqlError;
+    if (RecordExporter::exportSelected(db, format, out, selection, &sqlError))
+        return true;
+    *error = StoreError::database(failure, sqlError);
+    return false;
 }
 
 std::optional<Removed> RecordStore::deleteRecords(
-    const QString &member, const Actor &actor, const QDateTime &at, QString *error)
+    const QString &member, const Actor &actor, const QDateTime &at, StoreError *error)
 {
-    QSqlDatabase db = m_connections.connection(error);
-    if (!db.isValid())
+    const QString failure = member.isEmpty() ? u"cannot delete the records"_s
+                                             : u"cannot delete the records of %1"_s.arg(member);
+    AuditedChange audited(m_connections, failure);
+    if (!audited.begin(error))
         return std::nullopt;
-    WriteTransaction transaction(db);
-    if (!transaction.begin(error))
-        return std::nullopt;
-    const auto deleted = deleteRecordsIn(db, member, error);
+    const auto deleted = deleteRecordsIn(audited.db(), member, failure, error);
     if (!deleted)
         return std::nullopt;
     Removed removed;
@@ -148,29 +177,35 @@ std::optional<Removed> RecordStore::deleteRecords(
     AuditEntry audit = entry(actor, at, member.isEmpty() ? u"data.delete_all"_s : u"data.delete_member"_s,
         member.isEmpty() ? u"data"_s : u"data:"_s + member);
     audit.after = { { u"records_deleted"_s, removed.records } };
-    if (!AuditLog::append(db, audit, error) || !transaction.commit(error))
+    if (!audited.finish({ audit }, error))
         return std::nullopt;
-    Database::forgetDeleted(db);
+    Database::forgetDeleted(audited.db());
     return removed;
 }
 
-std::optional<qint64> RecordStore::deleteRecordsIn(QSqlDatabase &db, const QString &member, QString *error)
+std::optional<qint64> RecordStore::deleteRecordsIn(
+    QSqlDatabase &db, const QString &member, const QString &failure, StoreError *error)
 {
     const QString where = member.isEmpty() ? QString() : u" WHERE member = ?"_s;
     const QVariantList values = member.isEmpty() ? QVariantList() : QVariantList { member };
     QSqlQuery query(db);
-    if (!Sql::exec(query, u"DELETE FROM requests"_s + where, values, error))
+    if (!Sql::exec(query, u"DELETE FROM requests"_s + where, values)) {
+        *error = StoreError::database(failure, query.lastError());
         return std::nullopt;
+    }
     const qint64 deleted = query.numRowsAffected();
-    if (!UsageRollups::remove(db, member, error))
+    if (QString sqlError; !UsageRollups::remove(db, member, &sqlError)) {
+        *error = StoreError::database(failure, sqlError);
         return std::nullopt;
+    }
     return deleted;
 }
 
 std::optional<Removed> RecordStore::purge(const QDateTime &payloadsBefore, const QDateTime &recordsBefore,
-    const Actor &actor, const QDateTime &at, QString *error)
+    const Actor &actor, const QDateTime &at, StoreError *error)
 {
-    QSqlDatabase db = m_connections.connection(error);
+    const QString failure = u"cannot purge the records"_s;
+    QSqlDatabase db = m_connections.connection(failure, error);
     if (!db.isValid())
         return std::nullopt;
     Removed removed;
@@ -179,7 +214,7 @@ std::optional<Removed> RecordStore::purge(const QDateTime &payloadsBefore, const
             u"UPDATE requests SET request_body = NULL, response_body = NULL WHERE id IN "
             "(SELECT id FROM requests WHERE created_at < ? AND (request_body IS NOT NULL "
             "OR response_body IS NOT NULL) LIMIT %1)"_s,
-            iso(payloadsBefore), error);
+            iso(payloadsBefore), failure, error);
         if (!cleared)
             return std::nullopt;
         removed.payloads = *cleared;
@@ -187,15 +222,18 @@ std::optional<Removed> RecordStore::purge(const QDateTime &payloadsBefore, const
     if (recordsBefore.isValid()) {
         const auto deleted = inChunks(db,
             u"DELETE FROM requests WHERE id IN (SELECT id FROM requests WHERE created_at < ? LIMIT %1)"_s,
-            iso(recordsBefore), error);
+            iso(recordsBefore), failure, error);
         if (!deleted)
             return std::nullopt;
         removed.records = *deleted;
     }
     // Minute rows are kept for their window whatever the policy: they hold nothing the hourly rows do not.
     qint64 minuteRows = 0;
-    if (!UsageRollups::pruneMinutes(db, at.addSecs(-UsageRollups::kMinuteHours * 3600), &minuteRows, error))
+    if (QString sqlError; !UsageRollups::pruneMinutes(
+            db, at.addSecs(-UsageRollups::kMinuteHours * 3600), &minuteRows, &sqlError)) {
+        *error = StoreError::database(failure, sqlError);
         return std::nullopt;
+    }
     if (removed.records == 0 && removed.payloads == 0)
         return removed;
     AuditEntry audit = entry(actor, at, u"data.purge"_s, u"data"_s);
@@ -204,28 +242,35 @@ std::optional<Removed> RecordStore::purge(const QDateTime &payloadsBefore, const
         audit.after.insert(u"payloads_before"_s, iso(payloadsBefore));
     if (recordsBefore.isValid())
         audit.after.insert(u"records_before"_s, iso(recordsBefore));
-    WriteTransaction transaction(db);
-    if (!transaction.begin(error) || !AuditLog::append(db, audit, error) || !transaction.commit(error))
+    AuditedChange audited(m_connections, failure);
+    if (!audited.begin(error) || !audited.finish({ audit }, error))
         return std::nullopt;
     Database::forgetDeleted(db);
     return removed;
 }
 
-std::optional<qint64> RecordStore::inChunks(
-    QSqlDatabase &db, const QString &statement, const QString &before, QString *error)
+std::optional<qint64> RecordStore::inChunks(QSqlDatabase &db, const QString &statement, const QString &before,
+    const QString &failure, StoreError *error)
 {
     qint64 total = 0;
     for (;;) {
         WriteTransaction transaction(db);
-        if (!transaction.begin(error))
+        QString sqlError;
+        if (!transaction.begin(&sqlError)) {
+            *error = StoreError::database(failure, transaction.lastError());
             return std::nullopt;
+        }
         QSqlQuery query(db);
-        if (!Sql::exec(query, statement.arg(kChunkRows), { before }, error))
+        if (!Sql::exec(query, statement.arg(kChunkRows), { before })) {
+            *error = StoreError::database(failure, query.lastError());
             return std::nullopt;
+        }
         const qint64 changed = query.numRowsAffected();
         query.finish();
-        if (!transaction.commit(error))
+        if (!transaction.commit(&sqlError)) {
+            *error = StoreError::database(failure, transaction.lastError());
             return std::nullopt;
+        }
         total += changed;
         if (changed < kChunkRows)
             return total;

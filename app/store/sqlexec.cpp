@@ -21,7 +21,8 @@ bool exec(QSqlQuery &query, const QString &sql, const QVariantList &values, QStr
         query.addBindValue(value);
     if (prepared && query.exec())
         return true;
-    *error = query.lastError().text();
+    if (error)
+        *error = query.lastError().text();
     return false;
 }
 

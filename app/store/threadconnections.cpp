@@ -91,6 +91,15 @@ QSqlDatabase ThreadConnections::connection(QString *error)
     return db;
 }
 
+QSqlDatabase ThreadConnections::connection(const QString &failure, StoreError *error)
+{
+    QString sqlError;
+    QSqlDatabase db = connection(&sqlError);
+    if (!db.isValid())
+        *error = StoreError::database(failure, sqlError);
+    return db;
+}
+
 int ThreadConnections::openCount() const
 {
     QMutexLocker locker(&m_registry->mutex);
@@ -129,9 +138,7 @@ bool WriteTransaction::begin(QString *error)
         QSqlQuery lock(m_db);
         if (!lock.exec(u"SET LOCAL lock_timeout = %1"_s.arg(Database::kLockWaitMs)))
             return failed(lock.lastError(), error);
-        lock.prepare(u"SELECT pg_advisory_xact_lock(?)"_s);
-        lock.addBindValue(kPostgresMemberLock);
-        if (!lock.exec())
+        if (!Sql::exec(lock, u"SELECT pg_advisory_xact_lock(?)"_s, { kPostgresMemberLock }))
             return failed(lock.lastError(), error);
         return true;
     }

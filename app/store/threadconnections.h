@@ -1,6 +1,7 @@
 #pragma once
 
 #include "database.h"
+#include "storeerror.h"
 
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -24,6 +25,9 @@ public:
 
     // The calling thread's connection (opened and migrated on first use); invalid and *error on failure.
     QSqlDatabase connection(QString *error);
+    // The same for a store call that reports StoreError: a database that cannot be opened is
+    // StoreError::database(`failure`, …).
+    QSqlDatabase connection(const QString &failure, StoreError *error);
     const DatabaseLocation &location() const { return m_location; }
     // Connections open now, over all threads (tests).
     int openCount() const;

@@ -205,9 +205,9 @@ void TestApiData::purgeFollowsTheRetentionPeriods()
     QCOMPARE(m_team->chat(m_keyOf[u"owner"_s], u"openai/gpt-4o-mini"_s).status, 200);
     QCOMPARE(m_team->harness().waitForRecords(1).size(), 1);
     m_clock.advance(24h * 41);
-    QString error;
+    StoreError error;
     const auto removed = m_team->gateway().purgeExpired(&error);
-    QVERIFY2(removed, qPrintable(error));
+    QVERIFY2(removed, qPrintable(error.message));
     QCOMPARE(removed->records, 1);
     const QJsonArray audit
         = m_team->call(m_team->owner.token, "GET", u"/api/v1/audit"_s).json().value(u"entries"_s).toArray();

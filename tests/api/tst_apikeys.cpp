@@ -151,7 +151,7 @@ void TestApiKeys::createKey()
     QCOMPARE(result.status, status);
     if (status != 201) {
         QVERIFY2(errorMessage(result).contains(message), qPrintable(errorMessage(result)));
-        QString listError;
+        StoreError listError;
         QCOMPARE(m_team->gateway().keys().list(&listError)->size(), 1); // only the harness's key
         return;
     }

@@ -3,6 +3,7 @@
 
 #include "apiteam.h"
 
+#include <QJsonArray>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
@@ -143,25 +144,37 @@ void TestApiKeyStoreFailures::aChangeWhoseAuditFailsIsNotMade()
 void TestApiKeyStoreFailures::aLockedDatabaseAnswersBusy_data()
 {
     QTest::addColumn<QString>("resource");
-    QTest::newRow("key") << u"key"_s;
-    QTest::newRow("policies") << u"policies"_s;
+    QTest::addColumn<bool>("wholeTable");
+    QTest::newRow("key") << u"key"_s << false;
+    // On PostgreSQL the keys' table itself: the store's statements cannot even be prepared (parsing waits for
+    // the table's lock), and a failed prepare is the statement's failure, busy like any other lock wait.
+    QTest::newRow("key, table locked") << u"key"_s << true;
+    QTest::newRow("policies") << u"policies"_s << false;
+    // A provider's settings are a settings row too, written with their audit row (ProviderSettingsStore).
+    QTest::newRow("provider") << u"provider"_s << false;
 }
 
 void TestApiKeyStoreFailures::aLockedDatabaseAnswersBusy()
 {
     QFETCH(QString, resource);
+    QFETCH(bool, wholeTable);
     const TestHttpResult created = createKey(m_team->developer);
     QCOMPARE(created.status, 201);
     const qint64 keyId = created.json().value(u"id"_s).toInteger();
     const bool onKey = resource == "key"_L1;
-    const QString path = onKey ? u"/api/v1/keys/%1"_s.arg(keyId) : u"/api/v1/policies"_s;
+    const bool onProvider = resource == "provider"_L1;
+    const QString path = onKey ? u"/api/v1/keys/%1"_s.arg(keyId)
+        : onProvider           ? u"/api/v1/providers/openai"_s
+                               : u"/api/v1/policies"_s;
     const QJsonObject change = onKey ? QJsonObject { { u"disabled"_s, true } }
+        : onProvider                 ? QJsonObject { { u"allowed_models"_s, QJsonArray { u"gpt-4o"_s } } }
                                      : QJsonObject { { u"retention_level"_s, u"metadata_only"_s } };
     const QByteArray &token = onKey ? m_team->developer.token : m_team->owner.token;
     const auto unchanged = [&] {
         const QJsonObject now = m_team->call(token, "GET", path).json();
-        return onKey ? !now.value(u"disabled"_s).toBool()
-                     : now.value(u"retention_level"_s).toString() == u"retain_all"_s;
+        return onKey     ? !now.value(u"disabled"_s).toBool()
+            : onProvider ? now.value(u"allowed_models"_s).toArray().isEmpty()
+                         : now.value(u"retention_level"_s).toString() == u"retain_all"_s;
     };
     QVERIFY(unchanged());
 
@@ -171,7 +184,9 @@ void TestApiKeyStoreFailures::aLockedDatabaseAnswersBusy()
     QSqlQuery lock(db);
     if (db.driverName() == u"QPSQL"_s) {
         QVERIFY(db.transaction());
-        QVERIFY(lock.exec(u"SELECT id FROM api_keys WHERE id = %1 FOR UPDATE"_s.arg(keyId)));
+        QVERIFY2(lock.exec(wholeTable ? u"LOCK TABLE api_keys IN ACCESS EXCLUSIVE MODE"_s
+                                      : u"SELECT id FROM api_keys WHERE id = %1 FOR UPDATE"_s.arg(keyId)),
+            qPrintable(lock.lastError().text()));
         QVERIFY2(lock.exec(u"LOCK TABLE settings IN EXCLUSIVE MODE"_s), qPrintable(lock.lastError().text()));
     } else {
         QVERIFY(lock.exec(u"BEGIN EXCLUSIVE"_s));

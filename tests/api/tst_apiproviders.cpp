@@ -207,7 +207,8 @@ void TestApiProviders::monthSpendIsSeededFromTheRecords()
     SecretStore secrets(config.keychainService);
     SystemClock clock;
     ProviderRegistry restarted(config.providers, settings, secrets, clock);
-    QVERIFY2(restarted.load(&error), qPrintable(error));
+    StoreError loadError;
+    QVERIFY2(restarted.load(&loadError), qPrintable(loadError.message));
     QVERIFY(sameMoney(restarted.spend().thisMonth(u"openai"_s, clock.now()), cost));
     QCOMPARE(restarted.spend().thisMonth(u"anthropic"_s, clock.now()), 0.0);
 }
@@ -227,17 +228,18 @@ void TestApiProviders::anotherInstancesChangesArePickedUp()
     audit.actorEmail = u"owner@elsewhere"_s;
     audit.action = u"provider.update"_s;
     audit.target = u"provider:openai"_s;
-    QVERIFY2(elsewhere.write(u"openai"_s, settings, audit, &error), qPrintable(error));
+    StoreError storeError;
+    QVERIFY2(elsewhere.write(u"openai"_s, settings, audit, &storeError), qPrintable(storeError.message));
 
     QCOMPARE(m_team->chat(m_team->harness().apiKey(), u"openai/gpt-4o-mini"_s).status, 200); // not yet read
-    QVERIFY2(m_team->gateway().providers().refresh(&error), qPrintable(error));
+    QVERIFY2(m_team->gateway().providers().refresh(&storeError), qPrintable(storeError.message));
     const TestHttpResult shown = m_team->call(m_team->owner.token, "GET", u"/api/v1/providers/openai"_s);
     QCOMPARE(shown.json().value(u"allowed_models"_s).toArray(), QJsonArray { u"gpt-4o"_s });
     QCOMPARE(m_team->chat(m_team->harness().apiKey(), u"openai/gpt-4o-mini"_s).status, 403);
     QCOMPARE(m_team->chat(m_team->harness().apiKey(), u"openai/gpt-4o"_s).status, 200);
     // Nothing changed since: a refresh keeps the snapshot as it is.
     const quint64 generation = m_team->gateway().providers().snapshot()->generation;
-    QVERIFY(m_team->gateway().providers().refresh(&error));
+    QVERIFY(m_team->gateway().providers().refresh(&storeError));
     QCOMPARE(m_team->gateway().providers().snapshot()->generation, generation);
 }
 

@@ -132,7 +132,8 @@ void TestProviderKeychain::storedKeySurvivesARestartOfTheRegistry()
     ProviderSettingsStore settings(*location);
     SystemClock clock;
     ProviderRegistry restarted(config.providers, settings, secrets, clock);
-    QVERIFY2(restarted.load(&error), qPrintable(error));
+    StoreError loadError;
+    QVERIFY2(restarted.load(&loadError), qPrintable(loadError.message));
     const auto snapshot = restarted.snapshot();
     QCOMPARE(snapshot->find(u"openai")->keySource, KeySource::Keychain);
     QVERIFY(snapshot->configured(u"openai"));

@@ -114,12 +114,13 @@ void TestProviderNoKeychain::anUnreadableStoredKeyFallsBackToTheEnvironmentAtSta
     AuditEntry audit;
     audit.at = QDateTime::currentDateTimeUtc();
     audit.action = u"provider.update"_s;
-    QVERIFY2(settings.write(u"openai"_s, stored, audit, &error), qPrintable(error));
+    StoreError storeError;
+    QVERIFY2(settings.write(u"openai"_s, stored, audit, &storeError), qPrintable(storeError.message));
 
     SecretStore secrets(config.keychainService);
     SystemClock clock;
     ProviderRegistry restarted(config.providers, settings, secrets, clock);
-    QVERIFY2(restarted.load(&error), qPrintable(error));
+    QVERIFY2(restarted.load(&storeError), qPrintable(storeError.message));
     const ProviderState *openai = restarted.snapshot()->find(u"openai");
     QCOMPARE(openai->keySource, KeySource::Environment);
     QVERIFY(openai->config);

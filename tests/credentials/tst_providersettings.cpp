@@ -34,6 +34,7 @@ void TestProviderSettings::roundTrip()
     QVERIFY2(m_database.create(&error), qPrintable(error));
     const std::optional<DatabaseLocation> where = m_database.location(m_dir.path());
     ProviderSettingsStore store(*where);
+    StoreError storeError;
     AuditEntry audit;
     audit.at = QDateTime(QDate(2026, 11, 3), QTime(8, 0), Qt::UTC);
     audit.actorEmail = u"owner@example.org"_s;
@@ -43,17 +44,20 @@ void TestProviderSettings::roundTrip()
     ProviderSettings groq;
     groq.baseUrl = u"http://127.0.0.1:8000/v1"_s;
     groq.spendLimitUsd = 20;
-    QVERIFY2(store.write(u"groq"_s, groq, audit, &error), qPrintable(error));
+    QVERIFY2(store.write(u"groq"_s, groq, audit, &storeError), qPrintable(storeError.message));
     groq.allowedModels = { u"llama*"_s };
     groq.keyStored = true;
-    QVERIFY2(store.write(u"groq"_s, groq, audit, &error), qPrintable(error)); // replaced, not added
-    QVERIFY2(store.write(u"openai"_s, ProviderSettings(), audit, &error), qPrintable(error));
-    auto all = store.readAll(&error);
-    QVERIFY2(all, qPrintable(error));
+    QVERIFY2(store.write(u"groq"_s, groq, audit, &storeError),
+        qPrintable(storeError.message)); // replaced, not added
+    QVERIFY2(
+        store.write(u"openai"_s, ProviderSettings(), audit, &storeError), qPrintable(storeError.message));
+    auto all = store.readAll(&storeError);
+    QVERIFY2(all, qPrintable(storeError.message));
     QCOMPARE(all->size(), 1);
     QCOMPARE(all->value(u"groq"_s), groq);
-    QVERIFY2(store.write(u"groq"_s, ProviderSettings(), audit, &error), qPrintable(error)); // empty: removed
-    QVERIFY(store.readAll(&error)->isEmpty());
+    QVERIFY2(store.write(u"groq"_s, ProviderSettings(), audit, &storeError),
+        qPrintable(storeError.message)); // empty: removed
+    QVERIFY(store.readAll(&storeError)->isEmpty());
 
     // Four writes, four audit rows, each in the transaction of the row it describes.
     StoreError auditError;
@@ -75,8 +79,8 @@ void TestProviderSettings::roundTrip()
         writer.enqueue(std::move(record));
     }
     writer.stop();
-    const auto spend = store.spendSince(QDateTime(QDate(2026, 11, 1), QTime(0, 0), Qt::UTC), &error);
-    QVERIFY2(spend, qPrintable(error));
+    const auto spend = store.spendSince(QDateTime(QDate(2026, 11, 1), QTime(0, 0), Qt::UTC), &storeError);
+    QVERIFY2(spend, qPrintable(storeError.message));
     QCOMPARE(spend->value(u"groq"_s), 0.75); // the one of October does not count
     QCOMPARE(spend->value(u"openai"_s), 1.0);
 }

@@ -326,7 +326,8 @@ void TestGatewayHost::theCallingThreadKeepsTurningWhileTheKeychainIsSlow()
         AuditEntry audit;
         audit.at = QDateTime::currentDateTimeUtc();
         audit.action = u"provider.update"_s;
-        QVERIFY2(settings.write(u"openai"_s, stored, audit, &error), qPrintable(error));
+        StoreError storeError;
+        QVERIFY2(settings.write(u"openai"_s, stored, audit, &storeError), qPrintable(storeError.message));
     }
 
     GatewayHost host(config(), m_clock);

@@ -101,15 +101,15 @@ void TestKeyStore::limitsAreStoredAndReadBack()
     QCOMPARE(store.authenticate(created->plaintext)->limits, sampleLimits());
 
     ApiKeyStore other(m_location, m_clock); // another process on the same database
-    const auto listed = other.list(&error);
-    QVERIFY2(listed, qPrintable(error));
+    const auto listed = other.list(&keyError);
+    QVERIFY2(listed, qPrintable(keyError.message));
     QCOMPARE(listed->size(), 1);
     QCOMPARE(listed->first().limits, sampleLimits());
 
     // Clearing every limit stores NULLs and empty lists, not stale values.
     QVERIFY2(store.update(kTester, created->key.id, { {}, {}, KeyLimits() }, &keyError),
         qPrintable(keyError.message));
-    QVERIFY2(other.refresh(&error), qPrintable(error));
+    QVERIFY2(other.refresh(&keyError), qPrintable(keyError.message));
     QCOMPARE(other.find(created->key.id)->limits, KeyLimits());
 
     QVERIFY(!store.update(kTester, 9999, { {}, {}, sampleLimits() }, &keyError));
@@ -129,7 +129,7 @@ void TestKeyStore::invalidLimitsAreRefused()
     QVERIFY(!store.update(kTester, created->key.id, { {}, {}, bad }, &keyError));
     QCOMPARE(keyError.message, u"a period spend limit needs its period: hour, day, week or month"_s);
     ApiKeyStore other(m_location, m_clock);
-    QCOMPARE(other.list(&error)->first().limits, sampleLimits()); // unchanged
+    QCOMPARE(other.list(&keyError)->first().limits, sampleLimits()); // unchanged
 }
 
 void TestKeyStore::rollReplacesTheSecretAtOnce()
@@ -157,7 +157,7 @@ void TestKeyStore::rollReplacesTheSecretAtOnce()
     QCOMPARE(store.authenticate(rolled->plaintext)->id, created->key.id);
 
     // Another process knew the old secret: it stops working there after refresh().
-    QVERIFY(other.refresh(&error));
+    QVERIFY(other.refresh(&keyError));
     QVERIFY(!other.authenticate(created->plaintext));
     QCOMPARE(other.authenticate(rolled->plaintext)->id, created->key.id);
 
@@ -250,7 +250,7 @@ void TestKeyStore::spendIsSeededFromTheRollupsAndOutlivesThePurge()
     QSqlDatabase::removeDatabase(u"purger"_s);
 
     ApiKeyStore store(m_location, m_clock);
-    QVERIFY2(store.refresh(&error), qPrintable(error)); // a store starts with an empty cache
+    QVERIFY2(store.refresh(&keyError), qPrintable(keyError.message)); // a store starts with an empty cache
     QVERIFY(store.find(keyId));
     ApiKey key = *store.find(keyId);
     const auto spendIn = [&](LimitPeriod period) {
@@ -304,7 +304,7 @@ void TestKeyStore::spendOfOtherInstancesIsCaughtUp()
     ApiKeyStore here(m_location, m_clock);
     const qint64 keyId = here.create(kTester, u"shared"_s, {}, {}, &keyError)->key.id;
     ApiKeyStore there(m_location, m_clock);
-    QVERIFY2(there.refresh(&error), qPrintable(error));
+    QVERIFY2(there.refresh(&keyError), qPrintable(keyError.message));
     LogWriter hereLog(m_location);
     LogWriter thereLog(m_location);
     QVERIFY2(hereLog.start(&error) && thereLog.start(&error), qPrintable(error));

@@ -161,10 +161,10 @@ void TestApiKeyStore::disabledKeyIsRejected()
     QVERIFY(store.authenticate(created->plaintext));
 
     // Disabled by another process: seen after refresh().
-    QVERIFY(restarted.authenticate(created->plaintext) || restarted.refresh(&error));
+    QVERIFY(restarted.authenticate(created->plaintext) || restarted.refresh(&keyError));
     QVERIFY(restarted.update(kTester, created->key.id, { {}, true, {} }, &keyError));
     QVERIFY(store.authenticate(created->plaintext)); // stale until refreshed
-    QVERIFY2(store.refresh(&error), qPrintable(error));
+    QVERIFY2(store.refresh(&keyError), qPrintable(keyError.message));
     QVERIFY(!store.authenticate(created->plaintext));
 
     QVERIFY(!store.update(kTester, 9999, { {}, true, {} }, &keyError));
@@ -261,8 +261,8 @@ void TestApiKeyStore::nameIsRequired()
     QString error;
     QVERIFY(!store.create(kTester, name, u"a@b.c"_s, {}, &keyError));
     QVERIFY2(keyError.message.contains(u"needs a name"_s), qPrintable(keyError.message));
-    const auto keys = store.list(&error);
-    QVERIFY2(keys, qPrintable(error));
+    const auto keys = store.list(&keyError);
+    QVERIFY2(keys, qPrintable(keyError.message));
     QVERIFY(keys->isEmpty());
 }
 
@@ -275,8 +275,8 @@ void TestApiKeyStore::listAndRemove()
     m_clock.advance(1000);
     const auto b = store.create(kTester, u"b"_s, u"b@example.com"_s, {}, &keyError);
     QVERIFY(a && b);
-    auto keys = store.list(&error);
-    QVERIFY2(keys, qPrintable(error));
+    auto keys = store.list(&keyError);
+    QVERIFY2(keys, qPrintable(keyError.message));
     QCOMPARE(keys->size(), 2);
     QCOMPARE(keys->at(0).name, u"a"_s);
     QCOMPARE(keys->at(1).member, u"b@example.com"_s);
@@ -285,7 +285,7 @@ void TestApiKeyStore::listAndRemove()
     QVERIFY2(store.remove(kTester, a->key.id, &keyError), qPrintable(keyError.message));
     QVERIFY(!store.authenticate(a->plaintext));
     QVERIFY(store.authenticate(b->plaintext));
-    QCOMPARE(store.list(&error)->size(), 1);
+    QCOMPARE(store.list(&keyError)->size(), 1);
     QVERIFY(!store.remove(kTester, a->key.id, &keyError));
 }
 

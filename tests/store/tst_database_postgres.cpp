@@ -296,9 +296,10 @@ void TestDatabasePostgres::logWriterRoundTripsEveryColumn()
         {
             // Two days on, the purge takes the minute rows and leaves the hours.
             RecordStore store(location);
-            QVERIFY2(
-                store.purge(QDateTime(), QDateTime(), Actor { 0, u"test"_s }, hours.to.addDays(2), &error),
-                qPrintable(error));
+            StoreError storeError;
+            QVERIFY2(store.purge(
+                         QDateTime(), QDateTime(), Actor { 0, u"test"_s }, hours.to.addDays(2), &storeError),
+                qPrintable(storeError.message));
             const auto pruned
                 = UsageReport::query(db, hours, UsageBucket::Minute, UsageDimension::None, &error);
             QVERIFY2(pruned, qPrintable(error));
@@ -312,9 +313,10 @@ void TestDatabasePostgres::logWriterRoundTripsEveryColumn()
         // two dialects parse differently): the member's figures go, the keys' and the team's cost stays.
         const QString member = u"dev1@example.com"_s;
         RecordStore records(location);
-        QVERIFY2(
-            records.deleteRecords(member, Actor { 0, u"test"_s }, QDateTime::currentDateTimeUtc(), &error),
-            qPrintable(error));
+        StoreError storeError;
+        QVERIFY2(records.deleteRecords(
+                     member, Actor { 0, u"test"_s }, QDateTime::currentDateTimeUtc(), &storeError),
+            qPrintable(storeError.message));
         const auto after = UsageReport::query(db, all, UsageBucket::Day, UsageDimension::Member, &error);
         QVERIFY2(after, qPrintable(error));
         QVERIFY(std::abs(after->totals.cost - expected.cost) < 1e-6);

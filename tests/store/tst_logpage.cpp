@@ -204,7 +204,7 @@ void TestLogPage::pagesBackAndForth()
     const QList<qint64> all = expected(query);
     const qint64 newest = m_stored.rbegin()->first;
     RecordStore store(*m_location);
-    QString error;
+    StoreError error;
 
     // Back from the newest with `before`, page by page: each full but the last, newest first.
     QList<qint64> back;
@@ -212,7 +212,7 @@ void TestLogPage::pagesBackAndForth()
     for (int pages = 0;; ++pages) {
         QVERIFY(pages <= kRecords);
         const auto page = store.logPage(q, &error);
-        QVERIFY2(page, qPrintable(error));
+        QVERIFY2(page, qPrintable(error.message));
         QCOMPARE(page->latestId, newest);
         const QList<qint64> ids = idsOf(*page);
         QVERIFY(std::is_sorted(ids.rbegin(), ids.rend()));
@@ -236,7 +236,7 @@ void TestLogPage::pagesBackAndForth()
     for (int pages = 0;; ++pages) {
         QVERIFY(pages <= kRecords + 1);
         const auto page = store.logPage(q, &error);
-        QVERIFY2(page, qPrintable(error));
+        QVERIFY2(page, qPrintable(error.message));
         QCOMPARE(page->nextBefore, qint64(0));
         QList<qint64> ids = idsOf(*page);
         QVERIFY(std::is_sorted(ids.rbegin(), ids.rend()));

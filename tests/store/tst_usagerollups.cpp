@@ -266,7 +266,9 @@ void TestUsageRollups::purgeKeepsMinutesForTheirWindow()
         = kStart.addSecs(104 * 3600); // a day after the last record: hours 56 to 80 are in the window
     QString error;
     RecordStore store(m_location);
-    QVERIFY2(store.purge(QDateTime(), QDateTime(), Actor { 0, u"test"_s }, at, &error), qPrintable(error));
+    StoreError storeError;
+    QVERIFY2(store.purge(QDateTime(), QDateTime(), Actor { 0, u"test"_s }, at, &storeError),
+        qPrintable(storeError.message));
     QSqlDatabase database = db();
     const auto requestsIn = [&](qint64 fromHour, qint64 toHour, UsageBucket bucket) {
         const RecordFilter range { kStart.addSecs(fromHour * 3600), kStart.addSecs(toHour * 3600), {}, {}, {},

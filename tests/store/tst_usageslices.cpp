@@ -343,9 +343,10 @@ void TestUsageSlices::afterAMembersDataIsDeleted()
 {
     writeAll();
     RecordStore store(m_location);
+    StoreError storeError;
+    const auto removed = store.deleteRecords(kMembers[2], Actor { 0, u"test"_s }, kStart, &storeError);
+    QVERIFY2(removed, qPrintable(storeError.message));
     QString error;
-    const auto removed = store.deleteRecords(kMembers[2], Actor { 0, u"test"_s }, kStart, &error);
-    QVERIFY2(removed, qPrintable(error));
     QVERIFY(removed->records > 100);
     const QString differences = compareEveryCase();
     QVERIFY2(differences.isEmpty(), qPrintable(differences));
@@ -361,7 +362,7 @@ void TestUsageSlices::afterAMembersDataIsDeleted()
         cost += r.cost ? r.cost->total() : 0.0;
     QVERIFY(std::abs(byMember->totals.cost - cost) < 1e-6 * cost);
     // A member without data changes nothing.
-    QVERIFY(store.deleteRecords(u"nobody@example.com"_s, Actor { 0, u"test"_s }, kStart, &error));
+    QVERIFY(store.deleteRecords(u"nobody@example.com"_s, Actor { 0, u"test"_s }, kStart, &storeError));
     const QString still = compareEveryCase();
     QVERIFY2(still.isEmpty(), qPrintable(still));
 }
@@ -370,8 +371,9 @@ void TestUsageSlices::afterEverythingIsDeleted()
 {
     writeAll();
     RecordStore store(m_location);
-    QString error;
-    QVERIFY2(store.deleteRecords(QString(), Actor { 0, u"test"_s }, kStart, &error), qPrintable(error));
+    StoreError error;
+    QVERIFY2(
+        store.deleteRecords(QString(), Actor { 0, u"test"_s }, kStart, &error), qPrintable(error.message));
     QSqlDatabase database = db();
     for (const QString &table : allSliceTables())
         QCOMPARE(countRows(database, table), 0);
@@ -391,8 +393,9 @@ void TestUsageSlices::afterThePurgeOfOldMinutes()
     const QDateTime at = kStart.addSecs((40 + UsageRollups::kMinuteHours) * 3600);
     const QString cutoff = UsageRollups::minuteOf(kStart.addSecs(40 * 3600));
     RecordStore store(m_location);
-    QString error;
-    QVERIFY2(store.purge(QDateTime(), QDateTime(), Actor { 0, u"test"_s }, at, &error), qPrintable(error));
+    StoreError error;
+    QVERIFY2(
+        store.purge(QDateTime(), QDateTime(), Actor { 0, u"test"_s }, at, &error), qPrintable(error.message));
     QSqlDatabase database = db();
     QSqlQuery query(database);
     for (const QString &table :
