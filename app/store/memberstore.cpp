@@ -100,14 +100,18 @@ std::optional<Member> MemberStore::memberByEmail(const QString &email, StoreErro
     return list->first();
 }
 
-std::optional<int> MemberStore::countOwners(QSqlDatabase &db, const QString &failure, StoreError *error)
+bool MemberStore::anotherOwnerRemains(QSqlDatabase &db, const QString &failure, StoreError *error)
 {
     QSqlQuery query(db);
     if (!query.exec(u"SELECT COUNT(*) FROM members WHERE role = 'owner'"_s) || !query.next()) {
         *error = StoreError::database(failure, query.lastError());
-        return std::nullopt;
+        return false;
     }
-    return query.value(0).toInt();
+    if (query.value(0).toInt() <= 1) {
+        error->set(StoreError::Kind::Conflict, lastOwnerMessage());
+        return false;
+    }
+    return true;
 }
 
 std::optional<Member> MemberStore::add(
@@ -185,13 +189,8 @@ std::optional<Member> MemberStore::update(
     if (change.keyBudgetUsd)
         after.keyBudgetUsd = *change.keyBudgetUsd;
     if (before->role == Role::Owner && after.role != Role::Owner) {
-        const auto owners = countOwners(db, u"cannot change the member"_s, error);
-        if (!owners)
+        if (!anotherOwnerRemains(db, u"cannot change the member"_s, error))
             return std::nullopt;
-        if (*owners <= 1) {
-            error->set(StoreError::Kind::Conflict, lastOwnerMessage());
-            return std::nullopt;
-        }
     }
     QSqlQuery write(db);
     if (!Sql::exec(write, u"UPDATE members SET name = ?, role = ?, key_budget_usd = ? WHERE id = ?"_s,
@@ -232,13 +231,8 @@ std::optional<MemberStore::Removal> MemberStore::remove(
     if (!before)
         return std::nullopt;
     if (before->role == Role::Owner) {
-        const auto owners = countOwners(db, u"cannot remove the member"_s, error);
-        if (!owners)
+        if (!anotherOwnerRemains(db, u"cannot remove the member"_s, error))
             return std::nullopt;
-        if (*owners <= 1) {
-            error->set(StoreError::Kind::Conflict, lastOwnerMessage());
-            return std::nullopt;
-        }
     }
     QString sqlError;
     Removal removal;

@@ -67,8 +67,9 @@ public:
 
 private:
     std::optional<QList<Member>> select(const QString &where, const QVariantList &binds, StoreError *error);
-    // The owners there are; a failure is StoreError::database(`failure`, …), never a count.
-    std::optional<int> countOwners(QSqlDatabase &db, const QString &failure, StoreError *error);
+    // Whether another owner is left when one stops being an owner: false and *error Conflict when it is the
+    // last, or StoreError::database(`failure`, …) when the owners cannot be counted.
+    bool anotherOwnerRemains(QSqlDatabase &db, const QString &failure, StoreError *error);
 
     ThreadConnections m_connections;
     const Clock &m_clock;
